@@ -1,0 +1,35 @@
+# The commands a user types. `make demo` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv demo test quality bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	# the machine's old pip drops lxml_html_clean, and then trafilatura fails to import
+	$(PY) -m pip install -q -U pip
+	$(PY) -m pip install -q -e '.[dev,redis]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	$(PY) -m newscrawl.demo
+
+test: venv
+	bash scripts/ensure-services.sh
+	$(PY) -m pytest
+
+quality: venv
+	$(VENV)/bin/scrapy quality ../shared/data/aeb ../shared/data/fundus ../shared/data/wcxb ../shared/data/wpnews
+
+bench: venv
+	$(PY) -m benchmarks.run
+
+lint: venv
+	$(VENV)/bin/ruff check newscrawl tests benchmarks
+
+clean:
+	rm -rf $(VENV) output .newscrawl

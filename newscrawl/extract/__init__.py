@@ -1,0 +1,141 @@
+"""Extraction as a library: `extract_article(url, html)` needs no Scrapy engine.
+
+The spider, the tests, `scrapy quality` and `scrapy fixture` all call this code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from lxml.html import HtmlElement
+
+from newscrawl.extract import body as body_mod
+from newscrawl.extract.authors import clean_names, metadata_authors
+from newscrawl.extract.classify import is_article
+from newscrawl.extract.document import decode_html, parse_html, text_of
+from newscrawl.extract.headline import choose_headline, h1_candidates
+from newscrawl.extract.metadata import PageMetadata, jsonld_text, read_metadata
+from newscrawl.extract.noise import collect_noise, strip_boilerplate
+from newscrawl.extract.published import choose_modified, choose_published
+from newscrawl.items import Article
+from newscrawl.loaders import ArticleLoader
+from newscrawl.profiles import CODE_NODES, GENERIC, Profile, detect_profile, get_profile
+from newscrawl.site import site_key
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ExtractedPage:
+    """An extraction result: the item, and whether the page is an article (with reasons)."""
+
+    article: Article
+    is_article: bool = False
+    signals: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def fingerprint(body: str | None, headline: str | None) -> str | None:
+    """A content fingerprint that ignores case, punctuation and whitespace."""
+    words = re.findall(r"\w+", f"{headline or ''} {body or ''}".casefold())
+    if not body:
+        return None
+    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def _first_text(elements: list[HtmlElement]) -> str | None:
+    for element in elements:
+        text = text_of(element)
+        if text:
+            return text
+    return None
+
+
+def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> ExtractedPage:
+    meta = read_metadata(tree)
+    # scripts and styles are read (JSON-LD) or useless from here on; their text is never content
+    strip_boilerplate(tree, CODE_NODES)
+    profile = profile or detect_profile(tree) or GENERIC
+    loader = ArticleLoader()
+    loader.add_value("url", url)
+    loader.add_value("canonical_url", meta.canonical or meta.get("og:url") or url)
+    loader.add_value("site", site_key(url))
+    loader.add_value("noise", collect_noise(tree, profile))
+
+    printed = [text_of(e) for e in profile.select("headline", tree)] or h1_candidates(tree)
+    loader.add_value("headline", choose_headline([p for p in printed if p][:5], meta))
+    dateline_nodes = profile.select("dateline", tree)
+    dateline = _first_text(dateline_nodes)
+    loader.add_value("dateline", dateline)
+    byline = [text_of(e) for e in profile.select("authors", tree)]
+    loader.add_value("authors", clean_names(metadata_authors(meta) or byline))
+
+    strip_boilerplate(tree, profile)
+    containers = profile.select("body", tree)
+    scope = containers[0] if containers else tree
+    article_scope = containers[0].getparent() if containers else tree
+    loader.add_value("published", choose_published(meta, article_scope, dateline, url, meta.lang))
+    loader.add_value("modified", choose_modified(meta))
+    body = None
+    if containers:
+        strip_boilerplate(scope, profile, "body_boilerplate")
+        body = body_mod.run_trafilatura(body_mod.container_document(scope), url, favor_recall=True)
+    if not body:
+        body = body_mod.run_trafilatura(tree, url)
+    loader.add_value("body", body)
+
+    loader.add_value("lang", meta.lang)
+    loader.add_value("description", meta.get("og:description", "description", "twitter:description"))
+    section = jsonld_text(meta.jsonld_article.get("articleSection")) if meta.jsonld_article else None
+    loader.add_value("section", section or meta.get("article:section"))
+    loader.add_value("tags", _tags(meta))
+    loader.add_value("image", meta.get("og:image", "twitter:image"))
+    loader.add_value("extractor", profile.key)
+    article = loader.load_item()
+    article.fingerprint = fingerprint(article.body, article.headline)
+    verdict, signals = is_article(tree, meta, url, bool(containers) and profile is not GENERIC,
+                                  len(article.body or ""))
+    return ExtractedPage(article, verdict, signals)
+
+
+def _tags(meta: PageMetadata) -> list[str]:
+    keywords = meta.jsonld_article.get("keywords") if meta.jsonld_article else None
+    if isinstance(keywords, str):
+        return [k for k in keywords.split(",") if k.strip()]
+    if isinstance(keywords, list):
+        return [k for k in keywords if isinstance(k, str)]
+    value = meta.get("news_keywords", "keywords")
+    return [k for k in value.split(",") if k.strip()] if value else []
+
+
+def extract_page(url: str, html: str | bytes, *, encoding: str | None = None,
+                 profile: str | None = None, fetched_at: datetime | None = None) -> ExtractedPage:
+    """Extract one page; never raises: a broken page gives an empty item and an `error`."""
+    fetched = (fetched_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    try:
+        tree = parse_html(decode_html(html, encoding))
+        if tree is None:
+            return ExtractedPage(Article(url=url, fetched_at=fetched), error="empty page")
+        page = _extract_tree(url, tree, get_profile(profile) if profile else None)
+    except ValueError as exc:
+        if profile and "unknown profile" in str(exc):
+            raise
+        logger.warning("extraction failed for %s: %s", url, exc)
+        return ExtractedPage(Article(url=url, fetched_at=fetched), error=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # never let one page stop a crawl; the error is reported, not hidden
+        logger.warning("extraction failed for %s: %r", url, exc)
+        return ExtractedPage(Article(url=url, fetched_at=fetched), error=f"{type(exc).__name__}: {exc}")
+    page.article.fetched_at = fetched
+    return page
+
+
+def extract_article(url: str, html: str | bytes, **options) -> Article:
+    """The article in a page, as an Article item (empty fields where the page has none)."""
+    return extract_page(url, html, **options).article
+
+
+__all__ = ["ExtractedPage", "extract_article", "extract_page", "fingerprint"]

@@ -1,0 +1,141 @@
+"""The page's own metadata: JSON-LD (including Yoast-style @graph), OpenGraph, meta tags."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml.html import HtmlElement
+
+ARTICLE_TYPES = {
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
+    "scholarlyarticle", "techarticle", "report", "socialmediaposting", "posting",
+    "askpublicnewsarticle", "satiricalarticle", "advertisercontentarticle", "medicalscholarlyarticle",
+}
+
+
+@dataclass
+class PageMetadata:
+    """Everything the page says about itself outside the visible text."""
+
+    jsonld_article: dict[str, Any] | None = None
+    jsonld_nodes: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    canonical: str | None = None
+    lang: str | None = None
+    title: str | None = None
+
+    def get(self, *names: str) -> str | None:
+        """First non-empty meta value among `names` (property or name, lower-cased)."""
+        for name in names:
+            value = self.meta.get(name)
+            if value:
+                return value
+        return None
+
+    @property
+    def is_article(self) -> bool:
+        """Whether the metadata itself declares an article."""
+        if self.jsonld_article is not None:
+            return True
+        return (self.get("og:type") or "").lower() in {"article", "news", "newsarticle"}
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type")
+    if isinstance(kind, str):
+        return {kind.lower()}
+    if isinstance(kind, list):
+        return {str(k).lower() for k in kind}
+    return set()
+
+
+def _walk(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
+    if depth > 8:
+        return
+    if isinstance(data, list):
+        for item in data:
+            _walk(item, out, depth + 1)
+    elif isinstance(data, dict):
+        out.append(data)
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in data:
+                _walk(data[key], out, depth + 1)
+
+
+def _load_json(text: str) -> Any:
+    text = text.strip().removeprefix("<!--").removesuffix("-->").strip()
+    try:
+        return json.loads(text)
+    except ValueError:
+        # some CMSs emit raw newlines or trailing commas inside JSON-LD strings
+        repaired = re.sub(r",\s*([}\]])", r"\1", text.replace("\n", " ").replace("\t", " "))
+        try:
+            return json.loads(repaired)
+        except ValueError:
+            return None
+
+
+def _article_score(node: dict[str, Any]) -> int:
+    score = 0
+    for key in ("headline", "datePublished", "author", "articleBody"):
+        if node.get(key):
+            score += 1
+    if "newsarticle" in _types(node) or "reportagenewsarticle" in _types(node):
+        score += 1
+    return score
+
+
+def read_metadata(tree: HtmlElement) -> PageMetadata:
+    """Collect JSON-LD nodes, meta tags, the canonical link and the language."""
+    meta = PageMetadata()
+    nodes: list[dict[str, Any]] = []
+    for script in tree.iterfind(".//script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        data = _load_json(script.text or "")
+        if data is not None:
+            _walk(data, nodes)
+    meta.jsonld_nodes = nodes
+    articles = [n for n in nodes if _types(n) & ARTICLE_TYPES]
+    if articles:
+        meta.jsonld_article = max(articles, key=_article_score)
+    for tag in tree.iterfind(".//meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
+        value = tag.get("content")
+        if key and value and value.strip() and key not in meta.meta:
+            meta.meta[key] = value.strip()
+    for link in tree.iterfind(".//link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "canonical" in rel and link.get("href") and not meta.canonical:
+            meta.canonical = link.get("href").strip()
+    html = tree if tree.tag == "html" else tree.getroottree().getroot()
+    meta.lang = (html.get("lang") or html.get("xml:lang") or meta.get("og:locale") or "") or None
+    title = tree.find(".//title")
+    meta.title = title.text_content().strip() if title is not None else None
+    return meta
+
+
+def node_by_id(meta: PageMetadata, ref: Any) -> dict[str, Any] | None:
+    """Resolve a JSON-LD {"@id": ...} reference inside the page's graph."""
+    if isinstance(ref, dict) and set(ref) <= {"@id"} and ref.get("@id"):
+        for node in meta.jsonld_nodes:
+            if node.get("@id") == ref["@id"] and len(node) > 1:
+                return node
+        return None
+    return ref if isinstance(ref, dict) else None
+
+
+def jsonld_text(value: Any) -> str | None:
+    """A JSON-LD value as text ("name" of an object, first of a list)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or value.get("url")
+    if isinstance(value, (str, int, float)):
+        text = str(value).strip()
+        return text or None
+    return None

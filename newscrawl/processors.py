@@ -1,0 +1,99 @@
+"""Small pure functions used by the ArticleLoader to clean field values."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime, timedelta
+
+from w3lib.html import replace_entities
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:by|von|por|par|di|door|av|af|przez|od|от|de)\s*[:\-]?\s+", re.IGNORECASE
+)
+TRACKING_PARAMS = (
+    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "ref", "ref_src",
+    "cmpid", "ito", "ncid", "sr_share", "_ga", "igshid", "amp",
+)
+
+
+def clean_text(value: str | None) -> str | None:
+    """Decode entities, drop zero-width characters and collapse whitespace on one line."""
+    if value is None:
+        return None
+    text = replace_entities(str(value))
+    text = _ZERO_WIDTH.sub("", text)
+    text = _WS.sub(" ", text.replace("\n", " ")).strip()
+    return text or None
+
+
+def clean_body(value: str | None) -> str | None:
+    """Normalise a body: paragraphs trimmed, separated by exactly one blank line."""
+    if not value:
+        return None
+    text = _ZERO_WIDTH.sub("", replace_entities(value))
+    paragraphs = [_WS.sub(" ", p).strip() for p in re.split(r"\n\s*\n|\n", text)]
+    paragraphs = [p for p in paragraphs if p]
+    return "\n\n".join(paragraphs) or None
+
+
+def strip_byline(name: str) -> str:
+    """Remove a leading "By"/"Von"/"Por" and trailing role words from an author string."""
+    name = _BYLINE_PREFIX.sub("", name).strip(" ,;|-–—:")
+    return name
+
+
+def unique(values: list) -> list:
+    """De-duplicate while keeping the first occurrence's order (case-insensitive for text)."""
+    seen: set = set()
+    out = []
+    for value in values:
+        key = value.casefold() if isinstance(value, str) else value
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(value)
+    return out
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Normalise a URL with w3lib and drop tracking parameters and the fragment."""
+    if not url:
+        return None
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
+    return canonicalize_url(cleaned, keep_fragments=False)
+
+
+def to_iso8601(value: datetime | str | None, *, now: datetime | None = None) -> str | None:
+    """Render a datetime as ISO 8601 (offset kept when known); refuse dates in the future."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        from newscrawl.extract.dates import parse_date
+
+        parsed = parse_date(value)
+        if parsed is None:
+            return None
+        value = parsed
+    now = now or datetime.now(UTC)
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    # a day of slack: a page dated "today" in a timezone ahead of UTC is not in the future
+    if aware > now + timedelta(days=1):
+        return None
+    if value.year < 1990:
+        return None
+    if value.tzinfo is None and value.hour == value.minute == value.second == 0:
+        return value.date().isoformat()
+    return value.isoformat()
+
+
+def nfkc(text: str) -> str:
+    """NFKC-normalise text."""
+    return unicodedata.normalize("NFKC", text)

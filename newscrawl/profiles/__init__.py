@@ -1,0 +1,53 @@
+"""Site and theme profiles, chosen from the page's markup (never from its domain)."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from newscrawl.profiles.base import Profile
+from newscrawl.profiles.jannah import JANNAH
+from newscrawl.profiles.jnews import JNEWS
+from newscrawl.profiles.soledad import SOLEDAD
+from newscrawl.profiles.tagdiv import CLASSIC as TAGDIV_CLASSIC
+from newscrawl.profiles.tagdiv import TDB as TAGDIV_TDB
+from newscrawl.profiles.wordpress import WORDPRESS
+
+# most specific first: generic WordPress markup also appears inside the themes above
+PROFILES: tuple[Profile, ...] = (TAGDIV_TDB, TAGDIV_CLASSIC, JANNAH, JNEWS, SOLEDAD, WORDPRESS)
+BY_NAME: dict[str, Profile] = {p.name: p for p in PROFILES}
+
+
+def detect_profile(tree: HtmlElement) -> Profile | None:
+    """The first profile whose markers the page carries, or None for the generic path."""
+    for profile in PROFILES:
+        if profile.matches(tree):
+            return profile
+    return None
+
+
+def get_profile(name: str) -> Profile:
+    """A profile by name; a clear error lists the known names."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        known = ", ".join(sorted(BY_NAME))
+        raise ValueError(f"unknown profile {name!r}; known profiles: {known}") from None
+
+
+__all__ = ["PROFILES", "Profile", "detect_profile", "get_profile"]
+
+# the generic path: no theme markup recognised; trafilatura over the whole page
+GENERIC = Profile(
+    name="generic",
+    version=1,
+    detect=(),
+    noise=(),
+    boilerplate=("script", "style", "noscript", "template", "#respond", ".comment-respond",
+                 "#comments", ".comments-area", "#disqus_thread", ".sharedaddy", ".jp-relatedposts"),
+)
+__all__.append("GENERIC")
+
+# removed from every page once its metadata is read
+CODE_NODES = Profile(name="code", version=1, detect=(),
+                     boilerplate=("script", "style", "noscript", "template", "link", "meta"))
+__all__.append("CODE_NODES")

@@ -1,0 +1,12 @@
+"""Selectors shared by WordPress themes: comment forms, share bars, related posts."""
+
+COMMENT_FORMS = (
+    "#respond", "#comments", ".comment-respond", ".comments-area", ".comment-list",
+    "#disqus_thread", ".comments",
+)
+SHARE_BARS = (
+    ".sharedaddy", ".sd-sharing", ".share-buttons", ".social-share", ".addtoany_share_save_container",
+    ".a2a_kit", ".shared-counts-wrap", ".jp-relatedposts", ".wp-block-jetpack-sharing-buttons",
+)
+RELATED = (".jp-relatedposts", ".yarpp-related", ".crp_related", ".related-posts", ".wp-block-related-posts")
+PAGE_CHROME = ("script", "style", "noscript", "template", "form", "iframe", "svg", "button", "select")
