@@ -17,6 +17,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from newscrawl.quality.metrics import has_time_of_day
+
 KINDS = ("aeb", "fundus", "wcxb", "wpnews")
 
 
@@ -77,9 +79,7 @@ def _page_dirs(directory: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
 
 def _time_known(published: str | None, flag: Any = None) -> bool:
     """True when the truth has a time of day (a flag saying otherwise wins)."""
-    if not published or flag is False:
-        return False
-    return len(published) > 10 and published[10] in "T "
+    return flag is not False and has_time_of_day(published)
 
 
 def _load_fundus(directory: Path) -> Iterator[Page]:

@@ -1,0 +1,61 @@
+"""`make demo`: serve the bundled demo news site on 127.0.0.1, crawl it, print a summary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from newscrawl.devserver import serve_directory
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "fixtures" / "demo"
+OUTPUT = ROOT / "output"
+
+
+def summarize(stats: dict, articles: int) -> str:
+    """A few lines a person reads after a crawl: written, dropped by reason, duplicates."""
+    dropped = {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("newscrawl/dropped/")}
+    not_article = stats.get("newscrawl/pages/not_article", 0)
+    duplicates = sum(v for k, v in dropped.items() if k.startswith(("duplicate", "seen_in")))
+    lines = [
+        f"articles written:   {articles}",
+        f"pages fetched:      {stats.get('response_received_count', 0)}",
+        f"not article pages:  {not_article} (listings, sections, tags, authors, static pages)",
+        "pages dropped:      " + (", ".join(f"{k}={v}" for k, v in sorted(dropped.items())) or "none"),
+        f"duplicates skipped: {duplicates}",
+        f"blocks stripped:    {sum(v for k, v in stats.items() if k.startswith('newscrawl/cleaned/'))}",
+        f"finish reason:      {stats.get('finish_reason')}",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    OUTPUT.mkdir(exist_ok=True)
+    output = OUTPUT / "demo.jsonl"
+    stats_file = OUTPUT / "demo-stats.json"
+    state = OUTPUT / "demo-state.sqlite"
+    for path in (state, Path(f"{state}-wal"), Path(f"{state}-shm"), stats_file):
+        path.unlink(missing_ok=True)
+    with serve_directory(SITE) as base_url:
+        print(f"serving the demo site at {base_url}")
+        command = [
+            sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={base_url}",
+            "-O", str(output), "-s", f"NEWSCRAWL_STATE={state}",
+            "-s", f"NEWSCRAWL_STATS_FILE={stats_file}", "-s", "LOG_LEVEL=WARNING",
+            "-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_START_DELAY=0.05",
+        ]
+        result = subprocess.run(command, cwd=ROOT, check=False)
+    if result.returncode != 0 or not stats_file.exists():
+        print("the demo crawl failed; see the log above", file=sys.stderr)
+        return 1
+    stats = json.loads(stats_file.read_text("utf-8"))
+    articles = sum(1 for line in output.read_text("utf-8").splitlines() if line.strip())
+    print(f"wrote {output.relative_to(ROOT)}")
+    print(summarize(stats, articles))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

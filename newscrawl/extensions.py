@@ -1,0 +1,64 @@
+"""Crawl extensions: record emitted articles after their line is written; dump stats as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from newscrawl.items import Article
+from newscrawl.processors import canonical_url
+from newscrawl.state.crawler import state_for
+
+
+class StateRecorder:
+    """Marks an article as emitted once the feed exporter has written it.
+
+    FeedExporter is connected to `item_scraped` before this extension, so when this runs
+    the line is already in the file; a crash before this point re-emits the article on the
+    next run instead of losing it.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StateRecorder:
+        return cls(crawler)
+
+    def item_scraped(self, item: Article, response, spider: Spider) -> None:
+        if not isinstance(item, Article):
+            return
+        store = state_for(self.crawler)
+        for url in {item.canonical_url or item.url, canonical_url(item.url) or item.url}:
+            store.record(url, item.fingerprint, item.modified, item.revision)
+        self.crawler.stats.inc_value("newscrawl/articles/emitted")
+
+
+class StatsFile:
+    """Writes the crawl's final stats as JSON to NEWSCRAWL_STATS_FILE, when that is set."""
+
+    def __init__(self, crawler: Crawler, path: str) -> None:
+        self.crawler = crawler
+        self.path = Path(path)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StatsFile:
+        from scrapy.exceptions import NotConfigured
+
+        path = crawler.settings.get("NEWSCRAWL_STATS_FILE")
+        if not path:
+            raise NotConfigured
+        return cls(crawler, path)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = dict(self.crawler.stats.get_stats())
+        stats["finish_reason"] = reason
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
+        tmp.write_text(json.dumps(stats, indent=2, default=str, sort_keys=True) + "\n", "utf-8")
+        tmp.replace(self.path)

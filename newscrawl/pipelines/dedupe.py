@@ -1,0 +1,50 @@
+"""Drop articles already emitted, by canonical URL and by content fingerprint, in this run and
+in earlier runs sharing the same state."""
+
+from __future__ import annotations
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newscrawl.items import Article
+from newscrawl.processors import canonical_url
+from newscrawl.state.crawler import state_for
+
+
+class DedupePipeline:
+    """Lets each article through once: the state is written after the line (StateRecorder)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.urls: set[str] = set()
+        self.fingerprints: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
+        return cls(crawler)
+
+    def _drop(self, reason: str, item: Article) -> None:
+        self.stats.inc_value(f"newscrawl/dropped/{reason}")
+        raise DropItem(f"{reason}: {item.url}")
+
+    def process_item(self, item: Article, spider: Spider | None = None) -> Article:
+        if not isinstance(item, Article):
+            return item
+        key = item.canonical_url or item.url
+        fetched_key = canonical_url(item.url) or item.url
+        store = state_for(self.crawler)
+        if key in self.urls or fetched_key in self.urls:
+            self._drop("duplicate_url", item)
+        if item.fingerprint and item.fingerprint in self.fingerprints:
+            self._drop("duplicate_content", item)
+        previous = store.get(key)
+        if previous is not None:
+            self._drop("seen_in_earlier_run", item)
+        if item.fingerprint and store.has_fingerprint(item.fingerprint):
+            self._drop("duplicate_content", item)
+        self.urls.update({key, fetched_key})
+        if item.fingerprint:
+            self.fingerprints.add(item.fingerprint)
+        return item

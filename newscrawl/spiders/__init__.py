@@ -1,0 +1,1 @@
+"""The one generic spider lives in site.py."""

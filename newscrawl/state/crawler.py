@@ -1,0 +1,27 @@
+"""One state store per crawler, shared by the middleware, the pipelines and the recorder."""
+
+from __future__ import annotations
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from newscrawl.state import StateStore, open_state
+
+_ATTR = "_newscrawl_state"
+
+
+def state_for(crawler: Crawler) -> StateStore:
+    """The crawler's state store, opened on first use and closed when the spider closes."""
+    store = getattr(crawler, _ATTR, None)
+    if store is None:
+        store = open_state(crawler.settings)
+        setattr(crawler, _ATTR, store)
+        crawler.signals.connect(lambda spider: _close(crawler), signal=signals.spider_closed, weak=False)
+    return store
+
+
+def _close(crawler: Crawler) -> None:
+    store = getattr(crawler, _ATTR, None)
+    if store is not None:
+        store.close()
+        setattr(crawler, _ATTR, None)
