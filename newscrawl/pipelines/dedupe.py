@@ -1,5 +1,5 @@
 """Drop articles already emitted, by canonical URL and by content fingerprint, in this run and
-in earlier runs sharing the same state."""
+in earlier runs sharing the same state; let a changed article through as its next revision."""
 
 from __future__ import annotations
 
@@ -9,17 +9,27 @@ from scrapy.exceptions import DropItem
 
 from newscrawl.items import Article
 from newscrawl.processors import canonical_url
+from newscrawl.state.base import SeenEntry
 from newscrawl.state.crawler import state_for
 
 
+def changed(previous: SeenEntry, item: Article) -> bool:
+    """Whether an article differs from what was emitted: new content, or a new modified time."""
+    if item.fingerprint and previous.fingerprint and item.fingerprint != previous.fingerprint:
+        return True
+    return bool(item.modified and previous.modified and item.modified != previous.modified)
+
+
 class DedupePipeline:
-    """Lets each article through once: the state is written after the line (StateRecorder)."""
+    """Lets each article through once per revision: the state is written after the line
+    (StateRecorder). A changed article (revisited, see NEWSCRAWL_REVISIT) gets revision + 1."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.urls: set[str] = set()
         self.fingerprints: set[str] = set()
+        self.revisit = crawler.settings.getfloat("NEWSCRAWL_REVISIT", 0) > 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -39,10 +49,13 @@ class DedupePipeline:
             self._drop("duplicate_url", item)
         if item.fingerprint and item.fingerprint in self.fingerprints:
             self._drop("duplicate_content", item)
-        previous = store.get(key)
+        previous = store.get(key) or (store.get(fetched_key) if fetched_key != key else None)
         if previous is not None:
-            self._drop("seen_in_earlier_run", item)
-        if item.fingerprint and store.has_fingerprint(item.fingerprint):
+            if not changed(previous, item):
+                self._drop("unchanged" if self.revisit else "seen_in_earlier_run", item)
+            # the same article with new content: emitted again as its next revision
+            item.revision = previous.revision + 1
+        elif item.fingerprint and store.has_fingerprint(item.fingerprint):
             self._drop("duplicate_content", item)
         self.urls.update({key, fetched_key})
         if item.fingerprint:

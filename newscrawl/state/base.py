@@ -12,13 +12,19 @@ class StateError(RuntimeError):
 
 @dataclass(frozen=True)
 class SeenEntry:
-    """What newscrawl remembers of one emitted article."""
+    """What newscrawl remembers of one emitted article.
+
+    `etag` and `last_modified` are the validators of the response the article came from, sent
+    back as If-None-Match / If-Modified-Since when the article is revisited (NEWSCRAWL_REVISIT).
+    """
 
     url: str
     fingerprint: str | None
     modified: str | None
     revision: int
     emitted_at: float
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class StateStore(ABC):
@@ -33,12 +39,21 @@ class StateStore(ABC):
         """Whether an article with this content fingerprint was emitted."""
 
     @abstractmethod
-    def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int) -> None:
-        """Remember an article as emitted (call only after its line was written)."""
+    def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
+               *, etag: str | None = None, last_modified: str | None = None) -> None:
+        """Remember an article as emitted (call only after its line was written).
+
+        Replaces any entry of the same URL and sets its `emitted_at` to now; `revision` is the
+        item's revision (1 first, 2 and up for updates); `etag`/`last_modified` are the
+        response's validators, None when it had none.
+        """
 
     @abstractmethod
     def prune(self, older_than_seconds: float) -> int:
-        """Forget entries emitted longer ago than this; returns how many were removed."""
+        """Forget entries emitted longer ago than this; returns how many were removed.
+
+        Run at the start of a crawl when NEWSCRAWL_STATE_MAX_AGE is set, and by `scrapy state prune`.
+        """
 
     @abstractmethod
     def count(self) -> int:
@@ -50,6 +65,14 @@ class StateStore(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release connections and files."""
+
+    def size_bytes(self) -> int | None:
+        """Storage used, in bytes, when the backend can tell (for `scrapy state info`)."""
+        return None
+
+    def describe(self) -> str:
+        """Where the state lives, for messages (a path or a URL without password)."""
+        return type(self).__name__
 
     def is_seen(self, url: str) -> bool:
         """Whether a canonical URL was emitted before."""

@@ -14,12 +14,15 @@ CREATE TABLE IF NOT EXISTS seen (
     fingerprint TEXT,
     modified TEXT,
     revision INTEGER NOT NULL DEFAULT 1,
-    emitted_at REAL NOT NULL
+    emitted_at REAL NOT NULL,
+    etag TEXT,
+    last_modified TEXT
 );
 CREATE INDEX IF NOT EXISTS seen_fingerprint ON seen(fingerprint);
 CREATE INDEX IF NOT EXISTS seen_emitted_at ON seen(emitted_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
+_COLUMNS = "url, fingerprint, modified, revision, emitted_at, etag, last_modified"
 
 
 class SQLiteStateStore(StateStore):
@@ -34,6 +37,7 @@ class SQLiteStateStore(StateStore):
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StateError(
                 f"state file {self.path} cannot be used ({exc}). If it is corrupt, move it aside "
@@ -42,22 +46,29 @@ class SQLiteStateStore(StateStore):
                 "crawl is using it: wait for it or give this one another NEWSCRAWL_STATE."
             ) from exc
 
+    def _migrate(self) -> None:
+        """Add the columns newer versions need to a state file written by an older one."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(seen)")}
+        for name in ("etag", "last_modified"):
+            if name not in columns:
+                self.db.execute(f"ALTER TABLE seen ADD COLUMN {name} TEXT")
+
     def get(self, url: str) -> SeenEntry | None:
-        row = self.db.execute(
-            "SELECT url, fingerprint, modified, revision, emitted_at FROM seen WHERE url = ?", (url,)
-        ).fetchone()
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM seen WHERE url = ?", (url,)).fetchone()
         return SeenEntry(*row) if row else None
 
     def has_fingerprint(self, fingerprint: str) -> bool:
         row = self.db.execute("SELECT 1 FROM seen WHERE fingerprint = ? LIMIT 1", (fingerprint,)).fetchone()
         return row is not None
 
-    def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int) -> None:
+    def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
+               *, etag: str | None = None, last_modified: str | None = None) -> None:
         self.db.execute(
-            "INSERT INTO seen(url, fingerprint, modified, revision, emitted_at) VALUES (?,?,?,?,?) "
+            f"INSERT INTO seen({_COLUMNS}) VALUES (?,?,?,?,?,?,?) "
             "ON CONFLICT(url) DO UPDATE SET fingerprint=excluded.fingerprint, "
-            "modified=excluded.modified, revision=excluded.revision, emitted_at=excluded.emitted_at",
-            (url, fingerprint, modified, revision, time.time()),
+            "modified=excluded.modified, revision=excluded.revision, emitted_at=excluded.emitted_at, "
+            "etag=excluded.etag, last_modified=excluded.last_modified",
+            (url, fingerprint, modified, revision, time.time(), etag, last_modified),
         )
 
     def prune(self, older_than_seconds: float) -> int:
@@ -68,8 +79,14 @@ class SQLiteStateStore(StateStore):
         return self.db.execute("SELECT COUNT(*) FROM seen").fetchone()[0]
 
     def export(self) -> list[SeenEntry]:
-        rows = self.db.execute("SELECT url, fingerprint, modified, revision, emitted_at FROM seen ORDER BY emitted_at")
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM seen ORDER BY emitted_at")
         return [SeenEntry(*row) for row in rows]
+
+    def size_bytes(self) -> int | None:
+        return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
+
+    def describe(self) -> str:
+        return str(self.path)
 
     def get_meta(self, key: str) -> str | None:
         """A small named value kept beside the entries (e.g. the output file's last offset)."""

@@ -1,0 +1,49 @@
+"""`-a since=2d` or an ISO date: the cut-off before which articles are skipped."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from newscrawl.extract.dates import parse_iso
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(value: str, now: datetime | None = None) -> datetime:
+    """"2d", "12h", "30m", "1w", "90s" (ago) or an ISO 8601 date/time; naive times are UTC."""
+    match = _DURATION.match(value)
+    if match:
+        delta = timedelta(**{_UNITS[match.group(2).lower()]: float(match.group(1))})
+        return (now or datetime.now(UTC)) - delta
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"since={value!r}: give a duration such as 2d, 12h, 30m, 1w "
+                         "or an ISO date such as 2024-05-01 or 2024-05-01T06:00:00+02:00") from None
+    return as_utc(when)
+
+
+def as_utc(when: datetime) -> datetime:
+    """An aware datetime; naive values are taken as UTC."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
+
+def parse_when(value: str | None) -> datetime | None:
+    """A date from a feed, sitemap or item (ISO 8601 or RFC 822), aware; None if unreadable."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return as_utc(parsedate_to_datetime(value))
+    except (TypeError, ValueError, IndexError):
+        pass
+    when = parse_iso(value)
+    return as_utc(when) if when else None
+
+
+def is_older(when: datetime | None, cutoff: datetime | None) -> bool:
+    """Whether a known date lies before the cut-off (unknown dates are never older)."""
+    return when is not None and cutoff is not None and as_utc(when) < cutoff

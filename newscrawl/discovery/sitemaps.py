@@ -1,0 +1,105 @@
+"""Sitemaps: robots.txt `Sitemap:` lines, sitemap indexes, gzipped sitemaps and Google News
+sitemaps, keeping `news:publication_date` and `news:title` (Scrapy's parser drops them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import lxml.etree
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from newscrawl.discovery.entries import Discovered
+from newscrawl.discovery.since import parse_when
+
+# tried in this order when robots.txt names no sitemap
+USUAL_SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml", "/sitemap-news.xml")
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class NewsSitemap(Sitemap):
+    """Scrapy's streaming sitemap parser, plus the `<news:news>` block of each `<url>`."""
+
+    def _process_sitemap_element(self, elem: lxml.etree._Element):
+        news = _news_fields(elem)
+        entry = super()._process_sitemap_element(elem)
+        if entry is not None:
+            entry.pop("news", None)
+            if news:
+                entry["news"] = news
+        return entry
+
+
+def _local(tag: object) -> str:
+    return tag.partition("}")[2] or tag if isinstance(tag, str) else ""
+
+
+def _news_fields(elem: lxml.etree._Element) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for child in elem:
+        if _local(child.tag) != "news":
+            continue
+        for node in child.iter():
+            name = _local(node.tag)
+            if name in ("publication_date", "title", "name", "language", "keywords") and node.text:
+                fields[name] = node.text.strip()
+    return fields
+
+
+@dataclass(frozen=True)
+class SitemapDocument:
+    """A parsed sitemap: an index of other sitemaps, or a list of page URLs."""
+
+    kind: str  # "sitemapindex", "urlset" or "" when the body is no sitemap
+    entries: tuple[Discovered, ...]
+
+
+def sitemap_body(body: bytes, max_size: int = 0) -> bytes:
+    """The XML of a sitemap response, gunzipped when it is a .gz file (bounded by max_size).
+
+    Raises ValueError when a gzip body is broken or larger than max_size when unpacked.
+    """
+    if body[:2] == _GZIP_MAGIC:
+        try:
+            return gunzip(body, max_size=max_size)
+        except Exception as exc:  # gunzip raises OSError, EOFError, _DecompressionMaxSizeExceeded
+            raise ValueError(f"bad gzip sitemap: {type(exc).__name__}: {exc}") from None
+    return body
+
+
+def read_sitemap(body: bytes, max_size: int = 0) -> SitemapDocument:
+    """Parse a sitemap or sitemap index (plain or gzipped)."""
+    xml = sitemap_body(body, max_size)
+    if not xml.strip():
+        return SitemapDocument("", ())
+    try:
+        sitemap = NewsSitemap(xml)
+    except (lxml.etree.LxmlError, StopIteration, ValueError):
+        return SitemapDocument("", ())
+    if sitemap.type not in ("urlset", "sitemapindex"):
+        return SitemapDocument("", ())
+    return SitemapDocument(sitemap.type, tuple(_entries(sitemap)))
+
+
+def _entries(sitemap: NewsSitemap) -> Iterator[Discovered]:
+    try:
+        for entry in sitemap:
+            url = (entry.get("loc") or "").strip()
+            if not url:
+                continue
+            news = entry.get("news") or {}
+            yield Discovered(
+                url=url,
+                published=parse_when(news.get("publication_date")),
+                modified=parse_when(entry.get("lastmod")),
+                title=news.get("title") or None,
+                source="news-sitemap" if news else "sitemap",
+            )
+    except lxml.etree.LxmlError:
+        return  # a truncated sitemap: keep what was read
+
+
+def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
+    """The `Sitemap:` URLs in a robots.txt body, made absolute, in order, without repeats."""
+    return list(dict.fromkeys(sitemap_urls_from_robots(body, base_url=base_url)))

@@ -1,0 +1,72 @@
+"""Is a page a bot challenge? Was a run healthy? (used by the spider's counters and `scrapy cron`)"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# markers of interstitial pages sent instead of content (Cloudflare, DataDome, Imperva, Sucuri,
+# PerimeterX, SiteGround, Akamai); matched in the first bytes of small pages only, so an article
+# that mentions one of them is not mistaken for a challenge
+_CHALLENGE = re.compile(
+    rb"<title>\s*(?:just a moment\.\.\.|attention required! \| cloudflare|access denied"
+    rb"|checking your browser|ddos-guard|robot challenge screen|are you a robot\??"
+    rb"|please wait\.\.\.|security check)\s*</title>"
+    rb"|cf-chl-|cf_chl_opt|challenges\.cloudflare\.com/turnstile|captcha-delivery\.com"
+    rb"|_incapsula_resource|sucuri website firewall|px-captcha|/\.well-known/sgcaptcha"
+    rb"|enable javascript and cookies to continue|checking if the site connection is secure",
+    re.IGNORECASE,
+)
+_SMALL_PAGE = 64 * 1024
+
+
+def is_challenge(status: int, headers: dict | None, body: bytes) -> bool:
+    """Whether a response is a bot challenge instead of the page."""
+    mitigated = (headers or {}).get(b"cf-mitigated") or (headers or {}).get("cf-mitigated")
+    if mitigated and b"challenge" in (mitigated if isinstance(mitigated, bytes) else str(mitigated).encode()):
+        return True
+    if len(body) > _SMALL_PAGE and status < 400:
+        return False
+    return bool(_CHALLENGE.search(body[:_SMALL_PAGE]))
+
+
+def is_empty(body: bytes) -> bool:
+    """A page with no content at all (an empty or whitespace-only 200)."""
+    return not body.strip()
+
+
+@dataclass
+class SiteHealth:
+    """One site's counters for one run, and the verdict."""
+
+    name: str
+    counts: dict[str, int]
+    quiet_runs: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+
+def judge_site(name: str, counts: dict[str, int], quiet_runs: int, max_quiet_runs: int,
+               failure_ratio: float = 0.5) -> SiteHealth:
+    """Apply the health rules to one site's counters (see README, "Run from cron")."""
+    get = counts.get
+    pages = get("pages", 0)  # HTML/XML responses that reached a callback
+    failed = get("failed", 0)  # requests that failed (probes of usual paths excluded)
+    blocked = get("challenge", 0) + get("empty", 0)
+    found = (get("articles", 0) + get("seen_before", 0) + get("not_modified", 0)
+             + get("skipped_old", 0) + get("revisited", 0))
+    problems = []
+    if get("forbidden", 0) and not pages:
+        problems.append("robots.txt forbids every page")
+    elif blocked and (blocked >= max(1, pages) * 0.5 or get("home_blocked", 0)):
+        problems.append(f"bot-challenge or empty pages where content was expected ({blocked})")
+    elif failed and failed > (failed + pages) * failure_ratio:
+        problems.append(f"most requests failed ({failed} of {failed + pages})")
+    if not found and not problems:
+        problems.append("no article page could be discovered or parsed")
+    if max_quiet_runs and quiet_runs >= max_quiet_runs:
+        problems.append(f"no new article for {quiet_runs} runs in a row")
+    return SiteHealth(name, dict(counts), quiet_runs, problems)

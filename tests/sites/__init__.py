@@ -1,0 +1,1 @@
+"""Test sites served by tests/sites/server.py on loopback addresses."""
