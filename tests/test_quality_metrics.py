@@ -204,10 +204,15 @@ def _dummy_extract(url: str, html: str) -> Article:
     return Article(url=url, headline="Dummy", published="2022-05-03T23:37:00-04:00", body="x y z")
 
 
+def _broken_extract(url: str, html: str) -> Article:
+    raise RuntimeError("boom")
+
+
 @needs_data
 def test_report_over_three_wpnews_pages() -> None:
     out = io.StringIO()
-    (result,) = run([DATA / "wpnews"], {"dummy": _dummy_extract}, limit=3, worst=2, out=out)
+    extractors = {"dummy": _dummy_extract, "broken": _broken_extract}
+    (result,) = run([DATA / "wpnews"], extractors, limit=3, worst=2, out=out)
     assert result.pages == 3
     table = format_table(result)
     labels = [line.split("  ")[0].strip() for line in table.splitlines()[2:]]
@@ -223,8 +228,10 @@ def test_report_over_three_wpnews_pages() -> None:
         "ms/page (mean)",
         "errors",
     ]
-    assert table.splitlines()[1].split() == ["metric", "n", "dummy"]
+    assert table.splitlines()[1].split() == ["metric", "n", "dummy", "broken"]
     scores = {x.label: x.value for x in result.metrics["dummy"]}
     assert scores["headline exact"] == 0 and scores["body starts right"] == 0
     assert scores["published minute"] == pytest.approx(1 / 3)  # 24ora at 23:37 -04:00
     assert "-- worst headline (wpnews, dummy)" in out.getvalue()
+    broken = {x.label: x.value for x in result.metrics["broken"]}
+    assert broken["errors"] == 3 and broken["headline exact"] == 0

@@ -26,7 +26,11 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument(
-            "--worst", type=int, default=0, metavar="N", help="print the N worst pages per field"
+            "--worst",
+            type=int,
+            default=0,
+            metavar="N",
+            help="print the N worst pages per field (first extractor: newscrawl unless --only)",
         )
         parser.add_argument(
             "--limit", type=int, default=None, metavar="N", help="only the first N pages per set"

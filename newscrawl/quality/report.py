@@ -10,6 +10,7 @@ import difflib
 import json
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +59,8 @@ class PageScore:
     page: str
     url: str
     score: float
-    expected: str
-    got: str
+    expected: Any
+    got: Any
 
 
 Scored = tuple[list[Metric], list[PageScore]]
@@ -128,13 +129,15 @@ EXTRACTORS: dict[str, Extract] = {
 
 def run_one(extract: Extract, url: str, html: str) -> Output:
     """Run one extractor on one page, timed; an exception yields an empty item."""
-    start = time.perf_counter()
-    try:
-        item = extract(url, html)
-        error = None
-    except Exception as exc:  # a failing page must not stop the benchmark
-        item, error = Article(url=url), f"{type(exc).__name__}: {exc}"
-    return Output(item, (time.perf_counter() - start) * 1000, error)
+    with warnings.catch_warnings():  # parsers' warnings would drown the tables
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        try:
+            item, error = extract(url, html), None
+        except Exception as exc:  # a failing page must not stop the benchmark
+            item, error = Article(url=url), f"{type(exc).__name__}: {exc}"
+        elapsed = time.perf_counter() - start
+    return Output(item, elapsed * 1000, error)
 
 
 def _get(item: Any, name: str, default: Any = None) -> Any:
@@ -389,7 +392,7 @@ def _body_diff(expected: str, got: str, max_lines: int = 12) -> list[str]:
     """Unified diff of the body lines, compared after normalisation (quotes, spaces)."""
     a = [x for x in map(m.normalize_text, (expected or "").splitlines()) if x]
     b = [x for x in map(m.normalize_text, (got or "").splitlines()) if x]
-    diff = [d for d in difflib.unified_diff(a, b, "expected", "got", n=0, lineterm="")]
+    diff = list(difflib.unified_diff(a, b, "expected", "got", n=0, lineterm=""))
     diff = [_trim(d) for d in diff[2:] if not d.startswith("@@")]
     more = [f"… {len(diff) - max_lines} more diff lines"] if len(diff) > max_lines else []
     return diff[:max_lines] + more
@@ -408,7 +411,9 @@ def format_worst(result: SetResult, extractor: str, n: int) -> str:
         lines.append(f"-- worst {name} ({result.name}, {extractor}): {len(worst)} of {len(scores)}")
         for s in worst:
             lines.append(f"  [{s.score:.2f}] {s.page}  {s.url}")
-            if name == "body":
+            if name == "body" and not (s.got or "").strip():
+                lines.append("      got: ∅ (empty body)")
+            elif name == "body":
                 lines += [f"      {d}" for d in _body_diff(s.expected, s.got)]
             else:
                 lines.append(f"      expected: {_trim(s.expected)}")
@@ -445,7 +450,10 @@ def run(
     json_path: Path | str | None = None,
     out: TextIO | None = None,
 ) -> list[SetResult]:
-    """Evaluate, print a table per data set (and the worst pages), optionally write JSON."""
+    """Evaluate, print a table per data set, optionally write JSON.
+
+    ``worst`` lists the lowest-scoring pages per field of the first extractor given.
+    """
     out = out or sys.stdout
     extractors = extractors or EXTRACTORS
     if directories:
