@@ -1,0 +1,104 @@
+"""`scrapy seed URL... | -a sites=sites.toml | --status`: start a distributed crawl.
+
+Registers the sites in Redis (REDIS_URL) and queues one seed per site; idle workers
+(`scrapy crawl site -s REDIS_URL=...`, on any machine) pick the seeds up and share the crawl.
+`--status` prints what the shared crawl holds: queued requests, seeds, workers, in flight.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from newscrawl.sites import SitesFileError, load_sites, site_from_url
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def syntax(self) -> str:
+        return "[options] URL... | -a sites=FILE | --status"
+
+    def short_desc(self) -> str:
+        return "Push start URLs or a sites file to the Redis queue of distributed workers"
+
+    def add_options(self, parser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",
+                            help="sites=FILE: seed every site of a sites file")
+        parser.add_argument("--spider", default="site", help="the workers' spider (default: site)")
+        parser.add_argument("--status", action="store_true", help="show the shared crawl's queue and workers")
+
+    def run(self, args: list[str], opts) -> None:
+        if not self.settings.get("REDIS_URL"):
+            raise UsageError("set REDIS_URL, e.g. scrapy seed -s REDIS_URL=redis://host:6379/0 URL",
+                             print_help=False)
+        options = _spider_args(opts.spargs)
+        if opts.status:
+            self._connected(lambda server, keys: print(json.dumps(_status(server, keys), indent=2)),
+                            opts.spider)
+            return
+        if not args and "sites" not in options:
+            raise UsageError("give start URLs or -a sites=FILE", print_help=False)
+        try:
+            sites = [site_from_url(url) for url in args]
+            if "sites" in options:
+                sites += load_sites(options["sites"])
+        except (SitesFileError, ValueError) as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        from newscrawl.distributed.seeds import push_seeds
+
+        def seed(server: Any, keys: Any) -> None:
+            count = push_seeds(server, keys, sites)
+            print(f"seeded {count} site{'s' if count != 1 else ''} into {keys.seeds}: "
+                  + ", ".join(site.name for site in sites))
+
+        self._connected(seed, opts.spider)
+
+    def _connected(self, action: Any, spider: str) -> None:
+        """Run action(server, keys), turning an unreachable Redis into one line and exit 1."""
+        try:
+            from newscrawl.distributed.connection import RedisUnavailable, connect
+            from newscrawl.distributed.keys import crawl_keys
+        except ImportError as exc:
+            print(f"scrapy seed: distributed mode needs the redis extra (pip install 'newscrawl[redis]'): {exc}",
+                  file=sys.stderr)
+            self.exitcode = 1
+            return
+        try:
+            server = connect(self.settings)
+        except RedisUnavailable as exc:
+            print(f"scrapy seed: {exc}", file=sys.stderr)
+            self.exitcode = 1
+            return
+        action(server, crawl_keys(self.settings, spider))
+
+
+def _spider_args(pairs: list[str]) -> dict[str, str]:
+    options = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or name not in ("sites",):
+            raise UsageError(f"unknown -a {pair!r}: use -a sites=FILE", print_help=False)
+        options[name] = value
+    return options
+
+
+def _status(server: Any, keys: Any) -> dict[str, Any]:
+    workers = {}
+    for worker, expiry in server.zrange(keys.workers, 0, -1, withscores=True):
+        name = worker.decode() if isinstance(worker, bytes) else worker
+        workers[name] = {"in_flight": server.zcard(keys.processing(name)), "lease_expires_ms": int(expiry)}
+    return {
+        "queued": server.zcard(keys.queue),
+        "seeds": server.llen(keys.seeds),
+        "sites": server.hlen(keys.sites),
+        "fingerprints": server.scard(keys.dupefilter),
+        "workers": workers,
+    }

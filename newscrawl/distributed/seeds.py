@@ -1,0 +1,192 @@
+"""Sites and start URLs in Redis: pushed by `scrapy seed`, read by whichever worker is idle.
+
+- `{spider}:sites` (hash): site name -> its options (the sites-file table, as JSON). Every
+  worker reads a site from here the first time it meets one of its requests, so a worker
+  needs nothing but REDIS_URL, whoever seeded the site and whoever read the seed.
+- REDIS_START_URLS_KEY (scrapy-redis's list, "site:start_urls" by default): seeds to start.
+  An entry is {"site": NAME} (a registered site), or scrapy-redis's {"url": ..., "meta": {...}}
+  or a bare URL (`redis-cli rpush site:start_urls https://example.com/` works), which becomes
+  a site of its own, as with `scrapy crawl site -a url=...`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+
+from newscrawl.distributed.keys import CrawlKeys
+from newscrawl.sites import SiteConfig, SitesFileError, parse_sites, site_from_url
+
+logger = logging.getLogger(__name__)
+
+SITE = "newscrawl_site"  # request meta: the site's name (newscrawl.discovery.entries.SITE)
+ALWAYS_FETCH = "newscrawl_always_fetch"  # newscrawl.middlewares.ALWAYS_FETCH
+
+
+class SeedError(ValueError):
+    """A seed or registered site that cannot be used; the message says why."""
+
+
+def site_options(site: SiteConfig) -> dict[str, Any]:
+    """A site's options as JSON-ready sites-file values (the inverse of parse_sites)."""
+    options: dict[str, Any] = {}
+    for field in dataclasses.fields(site):
+        value = getattr(site, field.name)
+        if field.name == "name" or value is None or value == () or value == field.default:
+            continue
+        options[field.name] = value.isoformat() if isinstance(value, datetime) else (
+            list(value) if isinstance(value, tuple) else value)
+    return options
+
+
+def site_from_options(name: str, options: dict[str, Any]) -> SiteConfig:
+    """Check registered options with the sites-file parser; raises SeedError."""
+    try:
+        return parse_sites({"sites": {name: options}}, origin=f"registered site {name!r}")[0]
+    except SitesFileError as exc:
+        raise SeedError(str(exc)) from None
+
+
+def parse_seed(raw: bytes | str) -> dict[str, Any]:
+    """{"site": name} or {"url": ..., "meta": {...}} from a seed entry; raises SeedError."""
+    text = (raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw).strip()
+    if not text.startswith("{"):
+        return {"url": text}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SeedError(f"not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("site", data.get("url")), str):
+        raise SeedError('a JSON seed needs a "site" or a "url" string')
+    if not isinstance(data.get("meta", {}), dict):
+        raise SeedError('"meta" must be a JSON object')
+    return data
+
+
+def register_sites(server: Any, keys: CrawlKeys, sites: Iterable[SiteConfig]) -> int:
+    """Make sites known to every worker; returns how many."""
+    mapping = {site.name: json.dumps(site_options(site), sort_keys=True) for site in sites}
+    if mapping:
+        server.hset(keys.sites, mapping=mapping)
+    return len(mapping)
+
+
+def push_seeds(server: Any, keys: CrawlKeys, sites: Iterable[SiteConfig]) -> int:
+    """Register sites and queue one seed for each: an idle worker starts its discovery."""
+    sites = list(sites)
+    register_sites(server, keys, sites)
+    if sites:
+        server.rpush(keys.seeds, *(json.dumps({"site": site.name}) for site in sites))
+    return len(sites)
+
+
+class SiteRegistry:
+    """The spider's side: seeds into start requests, and sites known to every worker."""
+
+    def __init__(self, server: Any, keys: CrawlKeys, spider: Spider, settings: Any) -> None:
+        self.server = server
+        self.keys = keys
+        self.spider = spider
+        self.stats = spider.crawler.stats
+        self.batch = max(1, settings.getint("REDIS_START_URLS_BATCH_SIZE",
+                                            settings.getint("CONCURRENT_REQUESTS", 16)))
+        self.missing: set[str] = set()
+
+    def pending(self) -> int:
+        """Seeds not yet read by any worker."""
+        return int(self.server.llen(self.keys.seeds))
+
+    def share_sites(self) -> None:
+        """Sites given to this worker (-a url / -a sites) become known to the others.
+
+        The sites registered so far are learnt lazily (ensure()), so start() does not start them
+        again; their URLs are added to the spider's start_urls now, before spider_opened, where
+        the protected-network check reads the start URLs whose networks it trusts.
+        """
+        sites = getattr(self.spider, "sites", None)
+        if sites is None:
+            return
+        register_sites(self.server, self.keys, sites.values())
+        start_urls = getattr(self.spider, "start_urls", None)
+        if not isinstance(start_urls, list):
+            return
+        for raw in self.server.hvals(self.keys.sites):
+            try:
+                url = json.loads(raw).get("url")
+            except ValueError:
+                continue
+            if isinstance(url, str) and url not in start_urls:
+                start_urls.append(url)
+
+    def pop(self) -> list[Request]:
+        """Start requests for up to REDIS_START_URLS_BATCH_SIZE seeds."""
+        requests: list[Request] = []
+        for raw in self.server.lpop(self.keys.seeds, self.batch) or []:
+            try:
+                requests.extend(self._start(parse_seed(raw)))
+            except SeedError as exc:
+                self.stats.inc_value("newscrawl/distributed/bad_seed")
+                logger.warning("skipped a seed in %s: %s", self.keys.seeds, exc)
+        return requests
+
+    def _start(self, seed: dict[str, Any]) -> list[Request]:
+        if "site" in seed:
+            site = self.load(seed["site"])
+            if site is None:
+                raise SeedError(f"site {seed['site']!r} is not registered in {self.keys.sites}")
+        else:
+            url = seed["url"]
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise SeedError(f"not an http(s) URL: {url!r}")
+            site = site_from_url(url)
+            register_sites(self.server, self.keys, [site])
+            self._add(site)
+        self.stats.inc_value("newscrawl/distributed/seeds")
+        starts = getattr(self.spider, "site_start_requests", None)
+        if starts is None:  # a spider without per-site discovery
+            return [Request(site.url, callback=self.spider.parse, meta={ALWAYS_FETCH: True, SITE: site.name},
+                            dont_filter=True)]
+        meta = seed.get("meta") or {}
+        return [request.replace(meta={**request.meta, **meta}) if meta else request
+                for request in starts(site)]
+
+    def load(self, name: str) -> SiteConfig | None:
+        """The registered site `name`, added to the spider; None when nobody registered it."""
+        sites = getattr(self.spider, "sites", None)
+        if sites is not None and name in sites:
+            return sites[name]
+        raw = self.server.hget(self.keys.sites, name)
+        if raw is None:
+            return None
+        site = site_from_options(name, json.loads(raw))
+        self._add(site)
+        return site
+
+    def ensure(self, request: Request) -> None:
+        """Called for each request popped from the shared queue: its site may have been seeded
+        through another worker; learn it before the request is downloaded."""
+        name = request.meta.get(SITE)
+        sites = getattr(self.spider, "sites", None)
+        if not name or sites is None or name in sites or name in self.missing:
+            return
+        try:
+            if self.load(name) is None:
+                self.missing.add(name)
+                logger.warning("a queued request names site %r, which is not registered in %s",
+                               name, self.keys.sites)
+        except SeedError as exc:
+            self.missing.add(name)
+            logger.warning("cannot use registered site %r: %s", name, exc)
+
+    def _add(self, site: SiteConfig) -> None:
+        add = getattr(self.spider, "add_site", None)
+        if add is not None:
+            add(site)

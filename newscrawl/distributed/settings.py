@@ -1,0 +1,48 @@
+"""The settings of distributed mode, applied to a crawl when REDIS_URL is set."""
+
+from __future__ import annotations
+
+from scrapy.settings import BaseSettings
+from scrapy.settings import get_settings_priority as priority_of
+
+# the scrapy-redis components, with newscrawl's fixes (see each module)
+COMPONENTS = {
+    "SCHEDULER": "newscrawl.distributed.scheduler.DistributedScheduler",
+    "SCHEDULER_QUEUE_CLASS": "newscrawl.distributed.queue.LeasedPriorityQueue",
+    "DUPEFILTER_CLASS": "newscrawl.distributed.dupefilter.FingerprintDupeFilter",
+    # one worker closing must never delete what the others still use
+    "SCHEDULER_PERSIST": True,
+}
+POLITENESS_MIDDLEWARE_ORDER = 950  # the last one before the download: only real downloads take a lease
+
+
+def enabled(settings: BaseSettings) -> bool:
+    """Whether this crawl is a distributed worker."""
+    return bool(settings.get("REDIS_URL"))
+
+
+def apply_distributed_settings(settings: BaseSettings) -> None:
+    """Switch a crawl's settings to distributed mode (call before the crawler starts).
+
+    Values given on the command line (-s) still win, except the per-process delay and
+    AutoThrottle when NEWSCRAWL_SHARED_POLITENESS is on: their values move to
+    NEWSCRAWL_SHARED_DOWNLOAD_DELAY and NEWSCRAWL_SHARED_AUTOTHROTTLE, which the shared
+    politeness middleware enforces across workers, and the local ones are turned off.
+    """
+    for name, value in COMPONENTS.items():
+        settings.set(name, value, priority="spider")
+    if not settings.getbool("NEWSCRAWL_SHARED_POLITENESS", True):
+        return
+    from newscrawl.distributed.politeness import SharedPolitenessMiddleware
+
+    settings.setdefault_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", SharedPolitenessMiddleware,
+                                                  POLITENESS_MIDDLEWARE_ORDER)
+    above_all = priority_of("cmdline") + 1
+    moves = (("DOWNLOAD_DELAY", "NEWSCRAWL_SHARED_DOWNLOAD_DELAY", 0.0),
+             ("AUTOTHROTTLE_ENABLED", "NEWSCRAWL_SHARED_AUTOTHROTTLE", False))
+    for local, shared, off in moves:
+        if settings.getpriority(local) == above_all:
+            continue  # applied already (update_settings can run twice)
+        if settings.get(shared) is None:
+            settings.set(shared, settings.get(local), priority=settings.getpriority(local) or "default")
+        settings.set(local, off, priority=above_all)

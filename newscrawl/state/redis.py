@@ -1,0 +1,151 @@
+"""The state store for many machines: the same seen/fingerprint store, kept in Redis.
+
+Keys (under NEWSCRAWL_REDIS_PREFIX, "newscrawl" by default):
+- `{prefix}:seen`          hash: canonical URL -> JSON of the entry
+- `{prefix}:emitted`       sorted set: canonical URL by emitted_at (prune, export order)
+- `{prefix}:fingerprints`  hash: content fingerprint -> how many entries carry it
+- `{prefix}:meta`          hash: small named values
+Each change is one Lua script, so workers writing at the same time never leave the three
+structures disagreeing.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from newscrawl.state.base import SeenEntry, StateError, StateStore
+
+# KEYS: seen, emitted, fingerprints; ARGV: url, entry JSON, fingerprint ('' for none), emitted_at
+_RECORD = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+local old_fp = ''
+if old then
+  local f = cjson.decode(old)['fingerprint']
+  if type(f) == 'string' then old_fp = f end
+end
+if old_fp ~= ARGV[3] then
+  if old_fp ~= '' and redis.call('HINCRBY', KEYS[3], old_fp, -1) <= 0 then redis.call('HDEL', KEYS[3], old_fp) end
+  if ARGV[3] ~= '' then redis.call('HINCRBY', KEYS[3], ARGV[3], 1) end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+return 1
+"""
+
+# KEYS: seen, emitted, fingerprints; ARGV: cutoff (exclusive), batch size
+_PRUNE = """
+local urls = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, url in ipairs(urls) do
+  local old = redis.call('HGET', KEYS[1], url)
+  if old then
+    local f = cjson.decode(old)['fingerprint']
+    if type(f) == 'string' and redis.call('HINCRBY', KEYS[3], f, -1) <= 0 then redis.call('HDEL', KEYS[3], f) end
+  end
+  redis.call('HDEL', KEYS[1], url)
+  redis.call('ZREM', KEYS[2], url)
+end
+return #urls
+"""
+
+_FIELDS = ("fingerprint", "modified", "revision", "emitted_at", "etag", "last_modified")
+
+
+class RedisStateStore(StateStore):
+    """State shared by every worker of a distributed crawl (REDIS_URL)."""
+
+    def __init__(self, server: Any, prefix: str = "newscrawl", url: str | None = None) -> None:
+        self.server = server
+        self.prefix = prefix
+        self.url = url
+        self.seen_key = f"{prefix}:seen"
+        self.emitted_key = f"{prefix}:emitted"
+        self.fingerprints_key = f"{prefix}:fingerprints"
+        self.meta_key = f"{prefix}:meta"
+        self._keys = [self.seen_key, self.emitted_key, self.fingerprints_key]
+        self._record = server.register_script(_RECORD)
+        self._prune = server.register_script(_PRUNE)
+
+    @classmethod
+    def from_url(cls, url: str, prefix: str = "newscrawl") -> RedisStateStore:
+        """Connect and check the connection; StateError with the URL (no password) if it fails."""
+        try:
+            import redis
+        except ImportError:
+            raise StateError("REDIS_URL is set but the redis package is missing: "
+                             "pip install 'newscrawl[redis]'") from None
+        from newscrawl.distributed.connection import safe_url
+
+        try:
+            server = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10,
+                                          retry_on_timeout=True)
+            server.ping()
+        except (redis.RedisError, ValueError) as exc:
+            raise StateError(f"the state store at {safe_url(url)} cannot be used ({exc}): start Redis "
+                             "there or fix REDIS_URL") from None
+        return cls(server, prefix=prefix, url=url)
+
+    def get(self, url: str) -> SeenEntry | None:
+        raw = self.server.hget(self.seen_key, url)
+        return _entry(url, raw) if raw is not None else None
+
+    def has_fingerprint(self, fingerprint: str) -> bool:
+        return bool(self.server.hexists(self.fingerprints_key, fingerprint))
+
+    def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
+               *, etag: str | None = None, last_modified: str | None = None) -> None:
+        emitted_at = time.time()
+        entry = {"fingerprint": fingerprint, "modified": modified, "revision": revision,
+                 "emitted_at": emitted_at, "etag": etag, "last_modified": last_modified}
+        self._record(keys=self._keys, args=[url, json.dumps(entry), fingerprint or "", emitted_at])
+
+    def prune(self, older_than_seconds: float) -> int:
+        cutoff = time.time() - older_than_seconds
+        removed = 0
+        while True:  # in batches, so one script never blocks Redis for long
+            batch = int(self._prune(keys=self._keys, args=[cutoff, 1000]))
+            removed += batch
+            if batch < 1000:
+                return removed
+
+    def count(self) -> int:
+        return int(self.server.hlen(self.seen_key))
+
+    def export(self) -> list[SeenEntry]:
+        urls = self.server.zrange(self.emitted_key, 0, -1)
+        entries: list[SeenEntry] = []
+        for start in range(0, len(urls), 1000):
+            batch = urls[start:start + 1000]
+            for url, raw in zip(batch, self.server.hmget(self.seen_key, batch), strict=True):
+                if raw is not None:
+                    entries.append(_entry(url.decode() if isinstance(url, bytes) else url, raw))
+        return entries
+
+    def get_meta(self, key: str) -> str | None:
+        """A small named value kept beside the entries."""
+        raw = self.server.hget(self.meta_key, key)
+        return raw.decode() if isinstance(raw, bytes) else raw
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a small named value."""
+        self.server.hset(self.meta_key, key, value)
+
+    def size_bytes(self) -> int | None:
+        try:
+            return sum(self.server.memory_usage(key) or 0 for key in (*self._keys, self.meta_key))
+        except Exception:  # MEMORY USAGE may be disabled on managed Redis
+            return None
+
+    def describe(self) -> str:
+        from newscrawl.distributed.connection import safe_url
+
+        return f"{safe_url(self.url)} (keys {self.prefix}:*)" if self.url else f"redis (keys {self.prefix}:*)"
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def _entry(url: str, raw: bytes | str) -> SeenEntry:
+    data = json.loads(raw)
+    return SeenEntry(url=url, **{name: data.get(name) for name in _FIELDS})
