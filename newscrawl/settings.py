@@ -24,6 +24,30 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the failure middleware logs the one line per dropped page
+
+# faults and safety (README: "Reliability"): newscrawl/downloadermiddlewares/
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.downloadermiddlewares.failures.FailureMiddleware": 20,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.downloadermiddlewares.retry.RetryAfterMiddleware": 550,
+    "newscrawl.downloadermiddlewares.charset.CharsetFallbackMiddleware": 565,
+    "newscrawl.downloadermiddlewares.responses.BinaryBodyMiddleware": 570,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newscrawl.downloadermiddlewares.responses.SafeHttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.downloadermiddlewares.redirect.SafeMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newscrawl.downloadermiddlewares.redirect.SafeRedirectMiddleware": 600,
+    "newscrawl.downloadermiddlewares.network.ProtectedNetworkMiddleware": 860,
+}
+NEWSCRAWL_RETRY_AFTER_MAX = 60  # seconds: a longer Retry-After drops the page instead of waiting
+# never fetched through a redirect or a link, unless a start URL is in the same network
+NEWSCRAWL_PROTECTED_NETWORKS = [
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+    "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
+    "::1/128", "::/128", "fc00::/7", "fe80::/10", "ff00::/8",
+]
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 6
 CLOSESPIDER_TIMEOUT = 3600
@@ -37,7 +61,8 @@ REMOTE_CONTROL_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_STORAGES = {"file": "newscrawl.feeds.LineSafeFileFeedStorage", "": "newscrawl.feeds.LineSafeFileFeedStorage"}
+# whole-line writes, full-disk handling and crash recovery (newscrawl/recovery.py)
+FEED_STORAGES = {"file": "newscrawl.recovery.RecoverableFeedStorage", "": "newscrawl.recovery.RecoverableFeedStorage"}
 LOG_LEVEL = "INFO"
 
 SPIDER_MIDDLEWARES = {
@@ -49,7 +74,7 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.dedupe.DedupePipeline": 500,
 }
 EXTENSIONS = {
-    "newscrawl.extensions.StateRecorder": 500,
+    "newscrawl.recovery.SafeStateRecorder": 500,  # newscrawl.extensions.StateRecorder + recovery
     "newscrawl.extensions.StatsFile": 510,
 }
 

@@ -1,0 +1,92 @@
+"""Choose the charset that really decodes a page: the declared one when it fits, else BOM,
+<meta charset>, then detection (charset-normalizer). No Scrapy here: extraction uses it too.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
+
+DETECT_BYTES = 200_000  # detection looks at this much of a page; enough to tell, bounded in time
+# a valid multi-byte UTF-8 sequence, and any byte outside ASCII
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def normalise(label: str | None) -> str | None:
+    """A Python codec name for a charset label, or None for unknown labels."""
+    if not label:
+        return None
+    name = resolve_encoding(label.strip().strip("\"'"))
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decodes(body: bytes, encoding: str) -> bool:
+    """Whether the bytes decode strictly with this codec."""
+    try:
+        body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def mostly_utf8(body: bytes) -> bool:
+    """UTF-8 with a few corrupt bytes (a real UTF-8 page, damaged): keep UTF-8, replace those.
+
+    Latin-1 or cp1251 text labelled UTF-8 has almost no valid multi-byte sequences.
+    """
+    sample = body[:DETECT_BYTES]
+    high = len(_HIGH_BYTE.findall(sample))
+    if not high:
+        return True
+    valid = sum(len(m) for m in _UTF8_SEQUENCE.findall(sample))
+    return valid >= 0.97 * high
+
+
+def detect(body: bytes) -> str | None:
+    """charset-normalizer's best guess for the start of the body."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body[:DETECT_BYTES]).best()
+    return normalise(best.encoding) if best else None
+
+
+def choose_encoding(body: bytes, declared: str | None = None) -> tuple[str, str]:
+    """The codec to decode `body` with, and why: "bom", "declared", "meta", "utf-8",
+    "detected" or "fallback". `declared` is the HTTP header's charset (or a caller's guess)."""
+    bom, _ = read_bom(body)
+    if bom:
+        return normalise(bom) or bom, "bom"
+    declared = normalise(declared)
+    if declared and decodes(body, declared):
+        return declared, "declared"
+    if declared == "utf-8" and mostly_utf8(body):
+        return declared, "declared"
+    meta = normalise(html_body_declared_encoding(body))
+    if meta and meta != declared:
+        if decodes(body, meta):
+            return meta, "meta"
+        if meta == "utf-8" and mostly_utf8(body):
+            return meta, "meta"
+    if not declared and not meta and decodes(body, "utf-8"):
+        return "utf-8", "utf-8"
+    detected = detect(body)
+    if detected:
+        return detected, "detected"
+    return declared or meta or "utf-8", "fallback"
+
+
+def decode(body: bytes, declared: str | None = None) -> str:
+    """The text of the body (undecodable bytes, if any are left, become U+FFFD)."""
+    encoding, how = choose_encoding(body, declared)
+    if how == "bom":
+        body = body[len(read_bom(body)[1] or b""):]
+    return body.decode(encoding, errors="replace")

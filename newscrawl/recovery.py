@@ -1,0 +1,246 @@
+"""Crash safety for JSON Lines output: every article exactly once across a `kill -9` and a rerun,
+and a full disk that damages nothing already written.
+
+- `RecoverableFeedStorage` writes each exported line with whole, unbuffered writes. If the disk
+  is full, it cuts the half-written line off again, stops writing, logs one error line and
+  closes the crawl with the reason `output_error`.
+- `SafeStateRecorder` records an article in the state only after its line is in the file (and
+  never when the write failed), then remembers the file and the offset just after that line
+  (meta key `output:<host>:<path>`, listed under `outputs:<host>`).
+- On start, `recover_outputs` reads what an earlier, killed crawl left past its last recorded
+  offset: complete lines are recorded as emitted (they were written but the kill came before the
+  state was updated), a torn last line is cut off (that article is fetched again).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import socket
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
+
+from newscrawl.extensions import StateRecorder
+from newscrawl.feeds import LineSafeFileFeedStorage
+from newscrawl.items import Article
+from newscrawl.processors import canonical_url
+from newscrawl.state import StateError
+from newscrawl.state.crawler import state_for
+
+logger = logging.getLogger("newscrawl.output")
+
+JSONLINES = {"jsonlines", "jl"}
+META_PREFIX = "output:"
+_FILES = "_newscrawl_line_files"
+OUTPUT_ERROR = "output_error"  # the close reason after a failed write (the crawl exits 1)
+STATE_ERROR = "state_error"  # the close reason when the state cannot be written (exits 1)
+
+
+def meta_key(path: str | Path) -> str:
+    """The state's key for an output file (per machine: a Redis state is shared)."""
+    return f"{META_PREFIX}{socket.gethostname()}:{Path(path).resolve()}"
+
+
+class LineFile(io.FileIO):
+    """An unbuffered output file whose writes are whole: never a torn line, even on ENOSPC."""
+
+    def __init__(self, path: str, mode: str, crawler: Crawler | None, jsonlines: bool) -> None:
+        super().__init__(path, mode.replace("b", ""))
+        self.path = path
+        self.crawler = crawler
+        self.jsonlines = jsonlines
+        self.failed: OSError | None = None
+        self.lines = 0
+
+    def write(self, data: Any) -> int:
+        data = bytes(data)
+        if self.failed is not None:
+            return len(data)  # output stopped; the crawl is closing and nothing more is recorded
+        start = self.tell()
+        try:
+            view = memoryview(data)
+            while view:
+                written = super().write(view)
+                if not written:
+                    raise OSError(0, "the file accepted no bytes")
+                view = view[written:]
+        except OSError as exc:
+            self._fail(start, exc)
+            return len(data)
+        self.lines += 1
+        return len(data)
+
+    def _fail(self, start: int, exc: OSError) -> None:
+        """Cut off the part of the line that made it, log once, and close the crawl."""
+        self.failed = exc
+        try:
+            self.truncate(start)
+            self.seek(start)
+        except OSError:
+            pass  # truncating frees space, so it succeeds on a full disk; if not, the next run cuts it
+        logger.error("cannot write to %s: %s; the %d articles written before are intact. Free space "
+                     "and run again with the same state: articles not written are fetched again",
+                     self.path, exc.strerror or exc, self.lines)
+        if self.crawler is not None and self.crawler.engine is not None:
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value("newscrawl/output/error", f"{self.path}: {exc.strerror or exc}")
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=OUTPUT_ERROR))
+
+
+class RecoverableFeedStorage(LineSafeFileFeedStorage):
+    """Scrapy's file feed storage with `LineFile`s, known to the crawler's state recorder."""
+
+    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None,
+                 crawler: Crawler | None = None) -> None:
+        super().__init__(uri, feed_options=feed_options)
+        self.crawler = crawler
+        self.jsonlines = (feed_options or {}).get("format") in JSONLINES
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, uri: str, *,
+                     feed_options: dict[str, Any] | None = None) -> RecoverableFeedStorage:
+        return cls(uri, feed_options=feed_options, crawler=crawler)
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        path = Path(self.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = LineFile(str(path), self.write_mode, self.crawler, self.jsonlines)
+        handle.seek(0, os.SEEK_END)  # appending: recovery starts after what is already there
+        if self.crawler is not None:
+            files = getattr(self.crawler, _FILES, None)
+            if files is None:
+                files = []
+                setattr(self.crawler, _FILES, files)
+            files.append(handle)
+            store = state_for(self.crawler)
+            if self.jsonlines and hasattr(store, "set_meta"):
+                # listed before the first line is written: a kill right after it is recovered too
+                remember_output(store, handle.path)
+                store.set_meta(meta_key(handle.path), json.dumps({"offset": handle.tell()}))
+        return handle
+
+
+def line_files(crawler: Crawler) -> list[LineFile]:
+    return getattr(crawler, _FILES, None) or []
+
+
+class SafeStateRecorder(StateRecorder):
+    """StateRecorder that skips articles whose line could not be written, remembers each JSON
+    Lines output's offset after recording, and reconciles a killed crawl's output on start."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.failed = False
+        store = state_for(crawler)  # opened now: a corrupt or locked state fails before the crawl
+        try:
+            recover_outputs(store, crawler)
+        except StateError:
+            raise
+        except Exception as exc:
+            raise StateError(unusable_state(store, exc)) from exc
+
+    def item_scraped(self, item: Article, response, spider: Spider) -> None:
+        if not isinstance(item, Article) or self.failed:
+            return
+        files = line_files(self.crawler)
+        if any(f.failed is not None for f in files):
+            self.crawler.stats.inc_value("newscrawl/output/not_written")
+            return
+        try:
+            super().item_scraped(item, response, spider)
+            store = state_for(self.crawler)
+            if hasattr(store, "set_meta"):
+                for handle in files:
+                    if handle.jsonlines and not handle.closed:
+                        store.set_meta(meta_key(handle.path), json.dumps({"offset": handle.tell()}))
+        except Exception as exc:  # locked, full or gone: stop; the next run recovers the output
+            self.failed = True
+            logger.error("%s", unusable_state(state_for(self.crawler), exc))
+            self.crawler.stats.set_value("newscrawl/state/error", str(exc))
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=STATE_ERROR))
+
+
+def unusable_state(store: Any, exc: BaseException) -> str:
+    """One line that says what went wrong with the state and how to recover."""
+    where = store.describe() if hasattr(store, "describe") else "the state"
+    return (f"state {where} cannot be written ({exc}). If another crawl holds it, wait for that "
+            "crawl or give this one another NEWSCRAWL_STATE; if the disk is full, free space. Then "
+            "run again: the output written so far is reconciled with the state on start")
+
+
+def index_key() -> str:
+    """The state's key listing this machine's output files that may need recovery."""
+    return f"outputs:{socket.gethostname()}"
+
+
+def remember_output(store: Any, path: str) -> None:
+    """Add an output file to this machine's index (once per file and crawl)."""
+    paths = json.loads(store.get_meta(index_key()) or "[]")
+    resolved = str(Path(path).resolve())
+    if resolved not in paths:
+        store.set_meta(index_key(), json.dumps([*paths, resolved]))
+
+
+def recover_outputs(store: Any, crawler: Crawler | None = None) -> int:
+    """Reconcile every output file a killed crawl left behind; returns the articles recovered."""
+    if not hasattr(store, "get_meta") or not hasattr(store, "set_meta"):
+        return 0
+    paths = json.loads(store.get_meta(index_key()) or "[]")
+    recovered = sum(recover_file(store, path, crawler) for path in paths)
+    store.set_meta(index_key(), "[]")
+    return recovered
+
+
+def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int:
+    """Record the complete lines past the remembered offset and cut a torn tail."""
+    key = meta_key(path)
+    raw = store.get_meta(key)
+    if not raw:
+        return 0
+    offset = json.loads(raw).get("offset", 0)
+    file = Path(path)
+    if not file.exists() or file.stat().st_size < offset:
+        logger.info("output %s changed since the crawl that wrote it; nothing to recover", file)
+        store.set_meta(key, "")
+        return 0
+    with file.open("r+b") as handle:
+        handle.seek(offset)
+        tail = handle.read()
+        end = tail.rfind(b"\n") + 1
+        recovered = bad = 0
+        for line in tail[:end].splitlines():
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError:
+                bad += 1
+                continue
+            _record(store, data)
+            recovered += 1
+        torn = len(tail) - end
+        if torn:
+            handle.truncate(offset + end)
+            os.fsync(handle.fileno())
+    store.set_meta(key, "")
+    if recovered or torn or bad:
+        logger.warning("recovered %s after an interrupted crawl: %d written but unrecorded articles "
+                       "marked as emitted, %d bytes of a torn last line cut%s", file, recovered, torn,
+                       f", {bad} unreadable lines left as they are" if bad else "")
+    if crawler is not None and crawler.stats is not None:
+        crawler.stats.inc_value("newscrawl/recovered/articles", recovered)
+        crawler.stats.inc_value("newscrawl/recovered/torn_bytes", torn)
+    return recovered
+
+
+def _record(store: Any, data: dict) -> None:
+    url = data.get("url") or ""
+    urls = {data.get("canonical_url") or url, canonical_url(url) or url} - {""}
+    for key in urls:
+        store.record(key, data.get("fingerprint"), data.get("modified"), data.get("revision") or 1)
