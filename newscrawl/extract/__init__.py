@@ -10,14 +10,16 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import clean_names, metadata_authors
 from newscrawl.extract.classify import is_article
 from newscrawl.extract.document import decode_html, parse_html, text_of
-from newscrawl.extract.headline import choose_headline, h1_candidates
+from newscrawl.extract.headline import choose_headline, h1_elements
 from newscrawl.extract.metadata import PageMetadata, jsonld_text, read_metadata
 from newscrawl.extract.noise import collect_noise, strip_boilerplate
 from newscrawl.extract.published import choose_modified, choose_published
@@ -27,6 +29,8 @@ from newscrawl.profiles import CODE_NODES, GENERIC, Profile, detect_profile, get
 from newscrawl.site import site_key
 
 logger = logging.getLogger(__name__)
+# the article's own nodes on any page: a widget selector must never take them as noise
+_ARTICLE_NODES = etree.XPath("//h1 | //*[@itemprop='articleBody']")
 
 
 @dataclass
@@ -56,18 +60,21 @@ def _first_text(elements: list[HtmlElement]) -> str | None:
 
 
 def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> ExtractedPage:
-    meta = read_metadata(tree)
+    meta = read_metadata(tree, url)
     # scripts and styles are read (JSON-LD) or useless from here on; their text is never content
     strip_boilerplate(tree, CODE_NODES)
     profile = profile or detect_profile(tree) or GENERIC
     loader = ArticleLoader()
     loader.add_value("url", url)
-    loader.add_value("canonical_url", meta.canonical or meta.get("og:url") or url)
+    # relative canonicals are common; resolve them against the page's own URL
+    loader.add_value("canonical_url", urljoin(url, meta.canonical or meta.get("og:url") or url))
     loader.add_value("site", site_key(url))
-    loader.add_value("noise", collect_noise(tree, profile))
+    protected = profile.select("body", tree) + _ARTICLE_NODES(tree)
+    loader.add_value("noise", collect_noise(tree, profile, protected))
 
-    printed = [text_of(e) for e in profile.select("headline", tree)] or h1_candidates(tree)
-    loader.add_value("headline", choose_headline([p for p in printed if p][:5], meta))
+    printed = [(text_of(e), e) for e in profile.select("headline", tree)]
+    printed = [(t, e) for t, e in printed if t] or h1_elements(tree)
+    loader.add_value("headline", choose_headline(printed[:6], meta, tree))
     dateline_nodes = profile.select("dateline", tree)
     dateline = _first_text(dateline_nodes)
     loader.add_value("dateline", dateline)
@@ -96,6 +103,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     loader.add_value("image", meta.get("og:image", "twitter:image"))
     loader.add_value("extractor", profile.key)
     article = loader.load_item()
+    article.body = body_mod.without_leading_headline(article.body, article.headline)
     article.fingerprint = fingerprint(article.body, article.headline)
     verdict, signals = is_article(tree, meta, url, bool(containers) and profile is not GENERIC,
                                   len(article.body or ""))

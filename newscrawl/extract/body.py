@@ -58,3 +58,13 @@ def container_document(container: HtmlElement) -> HtmlElement:
     article = root.find(".//article")
     article.append(copy.deepcopy(container))
     return root
+
+
+def without_leading_headline(body: str | None, headline: str | None) -> str | None:
+    """The body without a first paragraph that only repeats the headline (generic pages)."""
+    if not body or not headline:
+        return body
+    first, _, rest = body.partition("\n\n")
+    if rest and " ".join(first.split()).casefold() == " ".join(headline.split()).casefold():
+        return rest
+    return body

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from newscrawl.extract.document import text_of
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
+from newscrawl.extract.noise import text_lines
 
-_SITE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—:·•»]{2,60}$")
-_CHROME_ANCESTORS = {"nav", "header", "footer", "aside"}
+_SEPARATORS = "|-–—·•»/\\~ㅣ"
+_SITE_SUFFIX = re.compile(r"\s+[|\-–—·•»~]\s+[^|\-–—·•»~]{2,60}$")
+_SITE_PREFIX = re.compile(r"^[^|\-–—·•»~]{2,40}\s+[|\-–—·•»~]\s+")
+_CHROME_TAGS = {"nav", "footer", "aside"}
+_CHROME_WORDS = ("logo", "site-title", "site-name", "sitename", "brand", "modal", "popup",
+                 "sidebar", "widget", "footer", "cookie", "menu", "navbar", "newsletter")
+_CHROME_MARKS = re.compile(r"(?<![a-z])(?:" + "|".join(_CHROME_WORDS) + r")(?![a-z])")
+_ARTICLE_TAGS = {"article", "main"}
+MATCH = 0.75  # how alike a printed heading and a metadata title must be to back each other
 
 
 def _norm(text: str) -> str:
@@ -30,6 +39,46 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, na, nb, autojunk=False).ratio()
 
 
+def site_names(meta: PageMetadata, url: str | None = None) -> list[str]:
+    """The site's own names, as the metadata gives them (and the URL's host name)."""
+    names = [meta.get("og:site_name"), meta.get("application-name"), meta.get("apple-mobile-web-app-title")]
+    host = urlsplit(url or meta.url or "").hostname or ""
+    names.extend([host, host.removeprefix("www.")])
+    for node in meta.jsonld_nodes:
+        kinds = node.get("@type")
+        kinds = {kinds} if isinstance(kinds, str) else set(kinds or [])
+        if kinds & {"WebSite", "Organization", "NewsMediaOrganization"}:
+            names.append(jsonld_text(node.get("name")))
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def strip_site_suffix(title: str, names: list[str] | None = None) -> str:
+    """Drop a " - Site" / " | Site" suffix (or a "Site | " prefix) from a <title>-like string."""
+    title = " ".join(title.split())
+    wanted = {_squash(n) for n in names or []} - {""}
+    for sep in _SEPARATORS:
+        head, found, tail = title.rpartition(sep)
+        if found and head.strip() and _is_site(tail, wanted):
+            return head.strip(" " + _SEPARATORS)
+        tail, found, head = title.partition(sep)
+        if found and head.strip() and _is_site(tail, wanted):
+            return head.strip(" " + _SEPARATORS)
+    return title
+
+
+def _squash(text: str) -> str:
+    return "".join(re.findall(r"\w+", text.casefold()))
+
+
+def _is_site(part: str, names: set[str]) -> bool:
+    """Whether a title part names the site ("Gold's Gym" for goldsgym.com, "NDR.de")."""
+    squashed = _squash(part)
+    if not squashed or len(squashed) > 60:
+        return False
+    return any(squashed == n or (len(squashed) >= 4 and squashed in n) or (len(n) >= 4 and n in squashed
+               and len(squashed) - len(n) <= 6) for n in names)
+
+
 def metadata_headlines(meta: PageMetadata) -> list[str]:
     """Headline candidates the page's metadata offers, most trusted first."""
     found = []
@@ -38,7 +87,8 @@ def metadata_headlines(meta: PageMetadata) -> list[str]:
             text = jsonld_text(meta.jsonld_article.get(key))
             if text:
                 found.append(text)
-    for key in ("og:title", "twitter:title", "title", "dc.title", "sailthru.title", "parsely-title"):
+    for key in ("og:title", "twitter:title", "title", "dc.title", "sailthru.title", "parsely-title",
+                "headline"):
         value = meta.get(key)
         if value:
             found.append(value)
@@ -47,44 +97,147 @@ def metadata_headlines(meta: PageMetadata) -> list[str]:
     return found
 
 
-def strip_site_suffix(title: str, site_names: list[str] | None = None) -> str:
-    """Drop a trailing " - Site" / " | Site" from a <title>-like string."""
-    for name in site_names or []:
-        for sep in (" - ", " | ", " – ", " — ", " :: ", " · ", " » "):
-            if name and title.endswith(sep + name):
-                return title[: -len(sep + name)].strip()
-    stripped = _SITE_SUFFIX.sub("", title).strip()
-    return stripped if len(stripped) >= 10 else title
+def references(meta: PageMetadata) -> list[str]:
+    """Metadata titles, each also without the site's name, for comparing with printed text."""
+    names = site_names(meta)
+    refs: list[str] = []
+    for title in metadata_headlines(meta):
+        refs.append(title)
+        stripped = strip_site_suffix(title, names)
+        if stripped != title:
+            refs.append(stripped)
+        generic = _SITE_SUFFIX.sub("", stripped).strip()
+        if generic != stripped and len(generic) >= 10:
+            refs.append(generic)
+    return list(dict.fromkeys(refs))
+
+
+def _chrome_level(element: HtmlElement) -> int:
+    """0: article content; 1: a container whose class or id suggests chrome (logo, menu,
+    modal...); 2: inside nav, footer or aside."""
+    level = 0
+    for node in (element, *element.iterancestors()):
+        if node.tag in _ARTICLE_TAGS:
+            return level
+        if node.tag in _CHROME_TAGS:
+            return 2
+        if node.tag in ("body", "html"):
+            continue  # body classes describe the page, not where the h1 sits
+        marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        if marks.strip() and _CHROME_MARKS.search(marks):
+            level = 1
+    return level
 
 
 def _in_chrome(element: HtmlElement) -> bool:
-    for ancestor in element.iterancestors():
-        if ancestor.tag in _CHROME_ANCESTORS:
-            return True
-        classes = (ancestor.get("class") or "").lower()
-        if any(word in classes for word in ("menu", "logo", "sidebar", "widget", "footer")):
-            return True
-    return False
+    """Whether an h1 sits in navigation chrome (logo, menu, sidebar, footer, modal)."""
+    return _chrome_level(element) > 0
+
+
+def _in_article(element: HtmlElement) -> bool:
+    return any(a.tag in _ARTICLE_TAGS for a in element.iterancestors())
 
 
 def h1_candidates(tree: HtmlElement) -> list[str]:
     """Texts of the page's h1 elements outside navigation chrome, in document order."""
+    return [text for text, _ in h1_elements(tree)]
+
+
+def h1_elements(tree: HtmlElement, level: int = 0) -> list[tuple[str, HtmlElement]]:
+    """(text, element) of the h1 elements at one chrome level (see `_chrome_level`)."""
     found = []
     for h1 in tree.iter("h1"):
         text = text_of(h1)
-        if 3 <= len(text) <= 400 and not _in_chrome(h1):
-            found.append(text)
+        if 3 <= len(text) <= 400 and _chrome_level(h1) == level:
+            found.append((text, h1))
     return found
 
 
-def choose_headline(printed: list[str], meta: PageMetadata) -> str | None:
-    """The printed headline that the metadata backs best; metadata alone when nothing is printed."""
-    references = metadata_headlines(meta)
-    site = meta.get("og:site_name", "application-name")
-    if printed:
-        if not references:
-            return printed[0]
-        return max(printed, key=lambda h: (max(similarity(h, r) for r in references), -printed.index(h)))
-    if references:
-        return strip_site_suffix(references[0], [site] if site else None)
+def _variants(text: str, element: HtmlElement | None) -> list[str]:
+    """A printed heading, and its separate lines when it holds more than one (kicker, dateline)."""
+    found = [text]
+    if element is not None:
+        lines = text_lines(element)
+        if len(lines) > 1:
+            found.extend(lines)
+    return found
+
+
+def _headline_like(text: str) -> bool:
+    """A heading that reads like a headline, not a paragraph of description."""
+    return len(text) <= 200 and len(re.findall(r"[.!?。](?:\s|$)", text)) <= 1
+
+
+def choose_headline(printed: list[str] | list[tuple[str, HtmlElement | None]], meta: PageMetadata,
+                    tree: HtmlElement | None = None) -> str | None:
+    """The printed headline that the metadata backs best; metadata alone when nothing is printed.
+
+    `printed` holds the profile's headline texts or (text, element) pairs of h1 candidates; with
+    `tree`, headings other than h1 may stand in when one of them prints a metadata title exactly.
+    """
+    pairs = [(p, None) if isinstance(p, str) else p for p in printed]
+    refs = references(meta)
+    if pairs and not refs:
+        return pairs[0][0]
+    best = _best_match(pairs, refs)
+    if best is None and tree is not None:
+        # an h1 in a container that only looks like chrome, backed by the metadata
+        best = _best_match(h1_elements(tree, level=1), refs)
+    if best is not None:
+        return best
+    # nothing printed agrees with the metadata: the printed h1 still wins if it reads like one
+    for text, element in pairs:
+        if _headline_like(text) and (element is None or _in_article(element) or len(pairs) == 1):
+            return text
+    if tree is not None and refs:
+        exact = _printed_elsewhere(tree, refs)
+        if exact:
+            return exact
+    if refs:
+        return _clean_metadata_title(meta)
+    return pairs[0][0] if pairs else None
+
+
+def _best_match(pairs: list[tuple[str, HtmlElement | None]], refs: list[str]) -> str | None:
+    """The printed heading (or one of its lines) most like a metadata title, if like enough."""
+    best: tuple[float, int, str] | None = None
+    for index, (text, element) in enumerate(pairs):
+        for variant in _variants(text, element):
+            score = max(similarity(variant, ref) for ref in refs)
+            if best is None or (score, -index) > best[:2]:
+                best = (score, -index, variant)
+    return best[2] if best is not None and best[0] >= MATCH else None
+
+
+def _printed_elsewhere(tree: HtmlElement, refs: list[str]) -> str | None:
+    """A heading in the article (h2, h3, itemprop=headline) printing a metadata title exactly.
+
+    The metadata's spelling is returned: such headings often print kicker and title as separate
+    spans, and the separator between them only in the metadata.
+    """
+    wanted: dict[str, str] = {}
+    for ref in refs:
+        wanted.setdefault(_norm(ref), ref)
+    xpath = "//article//h2 | //main//h2 | //*[@itemprop='headline'] | //article//h3 | //main//h3"
+    for element in tree.xpath(xpath):
+        key = _norm(text_of(element))
+        if len(key) >= 10 and key in wanted and not _in_chrome(element):
+            return wanted[key]
     return None
+
+
+def _clean_metadata_title(meta: PageMetadata) -> str | None:
+    names = site_names(meta)
+    titles = metadata_headlines(meta)
+    # JSON-LD and OpenGraph titles rarely carry the site name; <title> nearly always does
+    for title in titles:
+        if _headline_like(title) and title != meta.title:
+            return strip_site_suffix(title, names)
+    title = titles[0] if titles else None
+    if title is None:
+        return None
+    stripped = strip_site_suffix(title, names)
+    if stripped == title:
+        generic = _SITE_SUFFIX.sub("", title).strip()
+        stripped = generic if len(generic) >= 10 else title
+    return stripped

@@ -27,6 +27,7 @@ class PageMetadata:
     canonical: str | None = None
     lang: str | None = None
     title: str | None = None
+    url: str | None = None
 
     def get(self, *names: str) -> str | None:
         """First non-empty meta value among `names` (property or name, lower-cased)."""
@@ -89,9 +90,9 @@ def _article_score(node: dict[str, Any]) -> int:
     return score
 
 
-def read_metadata(tree: HtmlElement) -> PageMetadata:
+def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     """Collect JSON-LD nodes, meta tags, the canonical link and the language."""
-    meta = PageMetadata()
+    meta = PageMetadata(url=url)
     nodes: list[dict[str, Any]] = []
     for script in tree.iterfind(".//script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":

@@ -6,6 +6,14 @@ from lxml.html import HtmlElement
 
 from newscrawl.profiles.base import Profile
 
+# elements that start a new line of text; everything else is inline and joins its neighbours
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+    "nav", "ol", "p", "section", "table", "td", "th", "tr", "ul", "label", "button", "option",
+})
+MAX_NOISE_CHARS = 5000
+
 
 def _drop(element: HtmlElement) -> None:
     """Remove an element but keep its tail text in the document."""
@@ -22,18 +30,79 @@ def _drop(element: HtmlElement) -> None:
     parent.remove(element)
 
 
-def collect_noise(tree: HtmlElement, profile: Profile) -> list[str]:
-    """Strings inside the profile's widget nodes, each once, then remove those nodes."""
+def text_lines(node: HtmlElement) -> list[str]:
+    """The node's text as printed: one string per block, inline elements joined as written."""
+    lines: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = " ".join("".join(buffer).split())
+        buffer.clear()
+        if text and any(ch.isalnum() for ch in text):
+            lines.append(text)
+
+    def walk(element: HtmlElement) -> None:
+        block = isinstance(element.tag, str) and element.tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if isinstance(element.tag, str) and element.text:
+            buffer.append(element.text)
+        for child in element:
+            walk(child)
+            if child.tail:
+                buffer.append(child.tail)
+        if block:
+            flush()
+
+    walk(node)
+    flush()
+    return lines
+
+
+def _guarded(node: HtmlElement, protected: set[HtmlElement]) -> bool:
+    """Whether removing `node` would take the article (body container, headline) with it."""
+    if node.tag in ("html", "body"):
+        return True
+    if node in protected or any(a in protected for a in node.iterancestors()):
+        return True
+    return any(d in protected for d in node.iterdescendants())
+
+
+def _has_prose(node: HtmlElement) -> bool:
+    """Widgets hold short strings; several long paragraphs mean article text."""
+    long_paragraphs = 0
+    for p in node.iter("p"):
+        if len(p.text_content()) > 150:
+            long_paragraphs += 1
+            if long_paragraphs >= 3:
+                return True
+    return False
+
+
+def collect_noise(tree: HtmlElement, profile: Profile,
+                  protected: list[HtmlElement] | None = None) -> list[str]:
+    """Strings inside the profile's widget nodes, each once, then remove those nodes.
+
+    `protected` are the article's own nodes (body container, headline): a widget selector that
+    matches them, an ancestor or a descendant is ignored, so noise never takes article text.
+    """
+    keep = set(protected or [])
     strings: list[str] = []
     seen: set[str] = set()
-    nodes = profile.select("noise", tree)
+    nodes = [n for n in profile.select("noise", tree) if not _guarded(n, keep)]
+    taken: list[HtmlElement] = []
     for node in nodes:
-        for chunk in node.itertext():
-            text = " ".join(chunk.split())
-            if text and text not in seen and any(ch.isalnum() for ch in text):
+        if any(a in taken for a in node.iterancestors()):
+            continue
+        lines = text_lines(node)
+        if sum(len(line) for line in lines) > MAX_NOISE_CHARS or _has_prose(node):
+            continue  # a whole column or an article, not a widget
+        taken.append(node)
+        for text in lines:
+            if text not in seen:
                 seen.add(text)
                 strings.append(text)
-    _remove_all(nodes)
+    _remove_all(taken)
     return strings
 
 

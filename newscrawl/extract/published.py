@@ -42,7 +42,7 @@ def _agree(a: Candidate, b: Candidate) -> bool:
 
 def _pick(candidates: list[Candidate], now: datetime) -> Candidate | None:
     valid = [c for c in candidates
-             if 1990 <= c.value.year and _instant(c.value) <= now + timedelta(days=1)]
+             if c.value.year >= 1990 and _instant(c.value) <= now + timedelta(days=1)]
     if not valid:
         return None
     # votes: sources that agree with a candidate; ties go to the more trusted source

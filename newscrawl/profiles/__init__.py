@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from newscrawl.profiles.base import Profile
+from newscrawl.profiles.common import WIDGET_NOISE
 from newscrawl.profiles.jannah import JANNAH
 from newscrawl.profiles.jnews import JNEWS
 from newscrawl.profiles.soledad import SOLEDAD
@@ -39,9 +40,9 @@ __all__ = ["PROFILES", "Profile", "detect_profile", "get_profile"]
 # the generic path: no theme markup recognised; trafilatura over the whole page
 GENERIC = Profile(
     name="generic",
-    version=1,
+    version=2,
     detect=(),
-    noise=(),
+    noise=WIDGET_NOISE,
     boilerplate=("script", "style", "noscript", "template", "#respond", ".comment-respond",
                  "#comments", ".comments-area", "#disqus_thread", ".sharedaddy", ".jp-relatedposts"),
 )

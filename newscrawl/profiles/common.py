@@ -10,3 +10,9 @@ SHARE_BARS = (
 )
 RELATED = (".jp-relatedposts", ".yarpp-related", ".crp_related", ".related-posts", ".wp-block-related-posts")
 PAGE_CHROME = ("script", "style", "noscript", "template", "form", "iframe", "svg", "button", "select")
+# widgets whose strings belong to no field: weather, "today" dates, tickers, breaking news
+WIDGET_NOISE = (
+    "[class*=weather]", "[id*=weather]", "[class*=ticker]", "[class*=Ticker]",
+    "[class*=breaking-news]", "[class*=breaking_news]", "[class*=breakingNews]", "[class*=breakingnews]",
+    "[class*=today-date]", "[class*=todays-date]", "[class*=current-date]", "[class*=top-date]",
+)

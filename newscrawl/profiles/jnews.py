@@ -1,18 +1,18 @@
 """JegTheme's JNews WordPress theme."""
 
 from newscrawl.profiles.base import Profile
-from newscrawl.profiles.common import COMMENT_FORMS, PAGE_CHROME, RELATED, SHARE_BARS
+from newscrawl.profiles.common import COMMENT_FORMS, PAGE_CHROME, RELATED, SHARE_BARS, WIDGET_NOISE
 
 JNEWS = Profile(
     name="jnews",
-    version=1,
+    version=2,
     detect=(".jeg_viewport", ".jeg_content", "h1.jeg_post_title"),
     headline=("h1.jeg_post_title",),
     dateline=(".jeg_meta_container .jeg_meta_date", ".entry-header .jeg_meta_date"),
     authors=(".jeg_meta_container .jeg_meta_author a", ".entry-header .jeg_meta_author a"),
     body=(".entry-content .content-inner", ".content-inner"),
     noise=(".jeg_news_ticker", ".jeg_top_date", ".jeg_top_weather", ".jeg_sidefeed",
-           ".jeg_breakingnews"),
+           ".jeg_breakingnews", *WIDGET_NOISE),
     boilerplate=(*PAGE_CHROME, *COMMENT_FORMS, *SHARE_BARS, *RELATED, ".jeg_share_button",
                  ".jeg_share_top_container", ".jeg_share_bottom_container", ".jeg_share_float_container",
                  ".jnews_related_post_container", ".jnews_comment_container",

@@ -1,12 +1,15 @@
 """tagDiv's WordPress themes "Newspaper" and "Newsmag": classic and tdb (cloud) templates."""
 
 from newscrawl.profiles.base import Profile
-from newscrawl.profiles.common import COMMENT_FORMS, PAGE_CHROME, RELATED, SHARE_BARS
+from newscrawl.profiles.common import COMMENT_FORMS, PAGE_CHROME, RELATED, SHARE_BARS, WIDGET_NOISE
 
 _NOISE = (
     ".td-weather-top-widget", ".td_data_time", ".tdb_header_weather", ".tdb_header_date",
     ".td-trending-now-wrapper", ".tdb_header_news_ticker", ".td_module_trending_now",
-    ".td-header-top-menu .td-header-sp-top-widget",
+    ".td-header-top-menu .td-header-sp-top-widget", *WIDGET_NOISE,
+    # sidebar post lists (trending, popular) and the login/register panels
+    ".td-pb-span4 .td_block_wrap", "#login-form", "#login-form-mobile", ".td-login-wrap",
+    ".td-register-section",
 )
 _BOILERPLATE = (
     *PAGE_CHROME, *COMMENT_FORMS, *SHARE_BARS, *RELATED,
@@ -24,7 +27,7 @@ _BOILERPLATE = (
 
 CLASSIC = Profile(
     name="tagdiv-classic",
-    version=1,
+    version=2,
     detect=(".td-post-content",),
     headline=(".td-post-title h1.entry-title", "h1.entry-title", ".td-post-header h1"),
     dateline=(".td-post-title .td-post-date time", ".td-post-title .td-post-date",
@@ -40,7 +43,7 @@ CLASSIC = Profile(
 
 TDB = Profile(
     name="tagdiv-tdb",
-    version=1,
+    version=2,
     detect=(".tdb_single_content",),
     headline=("h1.tdb-title-text", ".tdb_title h1", "h1.entry-title"),
     dateline=(".tdb_single_date time", ".tdb_single_date"),

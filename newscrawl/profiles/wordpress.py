@@ -1,11 +1,11 @@
 """Generic WordPress single posts (entry-content), for themes without a profile of their own."""
 
 from newscrawl.profiles.base import Profile
-from newscrawl.profiles.common import COMMENT_FORMS, PAGE_CHROME, RELATED, SHARE_BARS
+from newscrawl.profiles.common import COMMENT_FORMS, PAGE_CHROME, RELATED, SHARE_BARS, WIDGET_NOISE
 
 WORDPRESS = Profile(
     name="wordpress",
-    version=1,
+    version=2,
     detect=("article.post .entry-content", "article.type-post .entry-content",
             "body.single-post .entry-content"),
     headline=("article h1.entry-title", "h1.entry-title", "article header h1", ".entry-header h1"),
@@ -14,7 +14,7 @@ WORDPRESS = Profile(
     authors=("article .entry-meta .author a", "article .byline .author a", "article .author.vcard a",
              ".entry-meta .author a"),
     body=("article .entry-content", ".entry-content"),
-    noise=(),
+    noise=WIDGET_NOISE,
     boilerplate=(*PAGE_CHROME, *COMMENT_FORMS, *SHARE_BARS, *RELATED, ".post-navigation",
                  ".nav-links", ".author-bio", ".author-info", "#secondary", ".widget-area",
                  ".site-header", ".site-footer", "#masthead", "#colophon", ".entry-footer"),
