@@ -84,8 +84,9 @@ class RecordingSite:
     port: int
     pages: dict[str, bytes]
     delay: float = 0.0  # seconds each response takes
+    hold: threading.Event | None = None  # when given, responses wait until it is set (at most 60 s)
     hits: list[Hit] = field(default_factory=list)
-    active: int = 0
+    active: int = 0  # requests being answered, robots.txt left out
     peak: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -117,10 +118,14 @@ def _handler(site: RecordingSite) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
             start = time.monotonic()
+            # robots.txt is fetched by Scrapy's robots.txt middleware, outside the site's download slot
+            counted = self.path != "/robots.txt"
             with site.lock:
-                site.active += 1
+                site.active += counted
                 site.peak = max(site.peak, site.active)
             try:
+                if site.hold is not None:
+                    site.hold.wait(60)
                 if site.delay:
                     time.sleep(site.delay)
                 body = site.pages.get(self.path.split("?", 1)[0])
@@ -131,11 +136,13 @@ def _handler(site: RecordingSite) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
             finally:
+                # done before the body goes out: a client can only have the whole response (and
+                # send its next request) once this request no longer counts as active
                 with site.lock:
-                    site.active -= 1
+                    site.active -= counted
                     site.hits.append(Hit(site.host, self.path, start, time.monotonic()))
+            self.wfile.write(body)
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002
             pass
@@ -143,17 +150,25 @@ def _handler(site: RecordingSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a killed worker's connections reset: expected here, not worth a traceback
+
+
 @contextmanager
-def serve_sites(specs: list[tuple[str, int, float]], padding: int = 0) -> Iterator[list[RecordingSite]]:
-    """Serve one made-up site per (host, articles, delay) on a free port of that loopback host."""
+def serve_sites(specs: list[tuple[str, int, float]], padding: int = 0,
+                hold: threading.Event | None = None) -> Iterator[list[RecordingSite]]:
+    """Serve one made-up site per (host, articles, delay) on a free port of that loopback host;
+    with `hold`, every response waits until that event is set."""
     servers, sites = [], []
     try:
         for host, articles, delay in specs:
             if not host.startswith("127."):
                 raise ValueError("loopback hosts only")
-            site = RecordingSite(host, 0, site_pages(host, articles, padding), delay)
-            server = ThreadingHTTPServer((host, 0), _handler(site))
-            server.daemon_threads = True
+            site = RecordingSite(host, 0, site_pages(host, articles, padding), delay, hold)
+            server = _QuietServer((host, 0), _handler(site))
             site.port = server.server_address[1]
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append(server)

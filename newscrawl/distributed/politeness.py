@@ -24,7 +24,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from newscrawl.distributed.connection import connect
@@ -52,6 +51,19 @@ redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[1])
 redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[4]))
 redis.call('SET', KEYS[1], now + delay, 'PX', delay + 60000)
 return 0
+"""
+
+# KEYS: next start, active leases; ARGV: token, delay ms
+# the next request also waits `delay` after this one ended: on the server's side two requests
+# are then always `delay` apart, however late a worker sent its request after the grant
+_RELEASE = """
+redis.call('ZREM', KEYS[2], ARGV[1])
+local delay = tonumber(ARGV[2])
+if delay <= 0 then return 0 end
+local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now + delay > nxt then redis.call('SET', KEYS[1], now + delay, 'PX', delay + 60000) end
+return 1
 """
 
 # KEYS: throttle delay; ARGV: latency ms, target concurrency, min ms, max ms, start ms, status
@@ -95,6 +107,7 @@ class SharedPolitenessMiddleware:
         self.counter = 0
         self._acquire = self.server.register_script(_ACQUIRE)
         self._throttle = self.server.register_script(_THROTTLE)
+        self._release_script = self.server.register_script(_RELEASE)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedPolitenessMiddleware:
@@ -125,8 +138,13 @@ class SharedPolitenessMiddleware:
         self.counter += 1
         token = f"{self.worker}:{self.counter}"
         keys = self._keys(slot)
-        args = [token, int(delay * 1000), concurrency, self.lease_ms, int(self.throttle),
+        # a site with its own delay keeps it as is (AutoThrottle's autothrottle_dont_adjust_delay)
+        throttle = self.throttle and not request.meta.get("autothrottle_dont_adjust_delay")
+        args = [token, int(delay * 1000), concurrency, self.lease_ms, int(throttle),
                 int(self.throttle_start * 1000)]
+        # the installed reactor (imported here: importing it at module level would install the default)
+        from twisted.internet import reactor
+
         waited = 0.0
         while True:
             wait_ms = int(self._acquire(keys=keys, args=args))
@@ -136,16 +154,16 @@ class SharedPolitenessMiddleware:
             pause = _POLL if wait_ms < 0 else wait_ms / 1000 + random.uniform(0, 0.005)
             waited += pause
             await maybe_deferred_to_future(deferLater(reactor, pause))
-        request.meta[TOKEN] = (slot, token)
+        request.meta[TOKEN] = (slot, token, delay)
         if waited:
             self.crawler.stats.inc_value("newscrawl/politeness/waited_ms", int(waited * 1000))
 
     def _release(self, request: Request) -> None:
         lease = request.meta.pop(TOKEN, None)
         if lease is not None:
-            slot, token = lease
+            slot, token, delay = lease
             try:
-                self.server.zrem(self._keys(slot)[1], token)
+                self._release_script(keys=self._keys(slot)[:2], args=[token, int(delay * 1000)])
             except Exception as exc:  # the lease expires by itself
                 logger.warning("could not release the politeness lease of %s: %s", request.url, exc)
 

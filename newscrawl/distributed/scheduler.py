@@ -32,6 +32,7 @@ from twisted.internet import task
 from newscrawl.distributed.connection import connect
 from newscrawl.distributed.dupefilter import FingerprintDupeFilter
 from newscrawl.distributed.keys import crawl_keys
+from newscrawl.distributed.lease import LeaseKeeper
 from newscrawl.distributed.queue import LeasedPriorityQueue
 from newscrawl.distributed.seeds import SiteRegistry
 
@@ -84,6 +85,7 @@ class DistributedScheduler(Scheduler):
         self.max_in_progress = max(1, settings.getint("NEWSCRAWL_REDIS_MAX_IN_PROGRESS", 0)
                                    or settings.getint("CONCURRENT_REQUESTS", 16))
         self.idle_since: float | None = None
+        self.waiting = False  # idle, kept open by _spider_idle
         if self.flush_on_start:
             self.flush()
         self.queue.heartbeat()
@@ -92,6 +94,9 @@ class DistributedScheduler(Scheduler):
             self._requeued(requeued)
         self.seeds.share_sites()
         lease = self.queue.lease_ms / 1000
+        self._lease = LeaseKeeper(self.queue.heartbeat, interval=max(0.1, lease / 4),
+                                  stall_limit=max(60.0, 10 * lease))
+        self._lease.start()
         self._beat = task.LoopingCall(self._heartbeat)
         self._beat.start(max(0.2, lease / 4), now=False)
         self._wake_engine = self._hook_request_finished()
@@ -106,6 +111,8 @@ class DistributedScheduler(Scheduler):
         for loop in (getattr(self, "_beat", None), getattr(self, "_poll", None)):
             if loop is not None and loop.running:
                 loop.stop()
+        if getattr(self, "_lease", None) is not None:
+            self._lease.stop()
         given_back = self.queue.leave()
         if given_back:
             logger.info("gave %d unfinished requests back to the shared queue", given_back)
@@ -137,6 +144,7 @@ class DistributedScheduler(Scheduler):
             self.crawler.stats.inc_value("scheduler/dequeued/redis")
             self.seeds.ensure(request)
             self.idle_since = None
+            self.waiting = False
         return request
 
     def has_pending_requests(self) -> bool:
@@ -177,16 +185,19 @@ class DistributedScheduler(Scheduler):
         return getattr(nextcall, "schedule", None)
 
     def _wake(self) -> None:
-        """Requests another worker queued: look now, not at the engine's next 5 s heartbeat."""
+        """Look at the shared queue (and, while idle, at seeds and the idle time) every
+        POLL_INTERVAL, not only at the engine's 5 s heartbeat."""
         try:
-            if self._wake_engine and self.queue.leased < self.max_in_progress and len(self.queue):
+            if self._wake_engine and (self.waiting or (self.queue.leased < self.max_in_progress
+                                                       and len(self.queue))):
                 self._wake_engine()
         except Exception as exc:  # a Redis blip: the engine's heartbeat still polls
             logger.debug("scheduler poll failed: %s", exc)
 
     def _heartbeat(self) -> None:
+        """From the reactor: show the lease keeper we are alive; take over dead workers' requests."""
+        self._lease.tick()
         try:
-            self.queue.heartbeat()
             requeued = self.queue.requeue_expired()
         except Exception as exc:  # the next beat retries; a worker must not die of a Redis blip
             logger.warning("distributed heartbeat failed: %s", exc)
@@ -214,6 +225,8 @@ class DistributedScheduler(Scheduler):
         if busy or self.idle_since is None:
             self.idle_since = now
         if self.max_idle and not busy and now - self.idle_since >= self.max_idle:
-            logger.info("nothing queued, seeded or in flight for %.0fs: closing", now - self.idle_since)
+            logger.info("nothing queued, seeded or in flight for %.1fs: closing", now - self.idle_since)
+            self.waiting = False
             return
+        self.waiting = True
         raise DontCloseSpider

@@ -13,6 +13,7 @@ COMPONENTS = {
     # one worker closing must never delete what the others still use
     "SCHEDULER_PERSIST": True,
 }
+POLITENESS_MIDDLEWARE = "newscrawl.distributed.politeness.SharedPolitenessMiddleware"
 POLITENESS_MIDDLEWARE_ORDER = 950  # the last one before the download: only real downloads take a lease
 
 
@@ -33,10 +34,12 @@ def apply_distributed_settings(settings: BaseSettings) -> None:
         settings.set(name, value, priority="spider")
     if not settings.getbool("NEWSCRAWL_SHARED_POLITENESS", True):
         return
-    from newscrawl.distributed.politeness import SharedPolitenessMiddleware
-
-    settings.setdefault_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", SharedPolitenessMiddleware,
-                                                  POLITENESS_MIDDLEWARE_ORDER)
+    # at spider priority, like the components above: project-priority changes made here are
+    # overwritten when a Crawler object is handed to CrawlerProcess.crawl() (settings.update())
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    middlewares.setdefault(POLITENESS_MIDDLEWARE, POLITENESS_MIDDLEWARE_ORDER)
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares,
+                 priority=max(settings.getpriority("DOWNLOADER_MIDDLEWARES") or 0, priority_of("spider")))
     above_all = priority_of("cmdline") + 1
     moves = (("DOWNLOAD_DELAY", "NEWSCRAWL_SHARED_DOWNLOAD_DELAY", 0.0),
              ("AUTOTHROTTLE_ENABLED", "NEWSCRAWL_SHARED_AUTOTHROTTLE", False))
