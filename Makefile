@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test quality bench lint clean
+.PHONY: venv demo test quality bench bench-distributed lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ quality: venv
 
 bench: venv
 	$(PY) -m benchmarks.run
+
+bench-distributed: venv
+	bash scripts/ensure-services.sh
+	$(PY) -m benchmarks.distributed
 
 lint: venv
 	$(VENV)/bin/ruff check newscrawl tests benchmarks

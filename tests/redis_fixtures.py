@@ -1,4 +1,4 @@
-"""A real redis-server for the distributed tests: started once per session on 127.0.0.1 with a
+"""A real redis-server for the distributed tests (and benchmark): started on 127.0.0.1 with a
 free port and a temporary directory, stopped by its PID at the end."""
 
 from __future__ import annotations
@@ -7,26 +7,28 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import free_port
 
 
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory) -> Iterator[str]:
-    """The base URL (redis://127.0.0.1:PORT) of a private redis-server."""
-    executable = shutil.which("redis-server")
-    if executable is None:
-        pytest.skip("redis-server is not installed: `make test` installs it (apt-get install redis-server)")
+@contextmanager
+def redis_process(folder: Path) -> Iterator[str]:
+    """Run redis-server (no persistence) in `folder`; yields redis://127.0.0.1:PORT."""
     import redis
 
-    folder = tmp_path_factory.mktemp("redis")
+    executable = shutil.which("redis-server")
+    if executable is None:
+        raise FileNotFoundError("redis-server is not installed (apt-get install redis-server)")
     port = free_port()
+    log = folder / "redis.log"
     process = subprocess.Popen(
         [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(folder)],
-        stdout=(folder / "redis.log").open("w"), stderr=subprocess.STDOUT)
+        stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"redis://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 15
@@ -36,7 +38,7 @@ def redis_server(tmp_path_factory) -> Iterator[str]:
                 break
             except redis.ConnectionError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server did not start: {(folder / 'redis.log').read_text()}") from None
+                    raise RuntimeError(f"redis-server did not start: {log.read_text()}") from None
                 time.sleep(0.05)
         yield url
     finally:
@@ -46,6 +48,15 @@ def redis_server(tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> Iterator[str]:
+    """The base URL (redis://127.0.0.1:PORT) of a private redis-server for the session."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed: `make test` installs it (apt-get install redis-server)")
+    with redis_process(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture
