@@ -33,8 +33,14 @@ class StateRecorder:
         if not isinstance(item, Article):
             return
         store = state_for(self.crawler)
+        # the response's validators make the next revisit of this article a conditional request
+        headers = getattr(response, "headers", None) or {}
+        etag = headers.get(b"ETag")
+        last_modified = headers.get(b"Last-Modified")
         for url in {item.canonical_url or item.url, canonical_url(item.url) or item.url}:
-            store.record(url, item.fingerprint, item.modified, item.revision)
+            store.record(url, item.fingerprint, item.modified, item.revision,
+                         etag=etag.decode("latin-1") if etag else None,
+                         last_modified=last_modified.decode("latin-1") if last_modified else None)
         self.crawler.stats.inc_value("newscrawl/articles/emitted")
 
 

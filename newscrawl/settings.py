@@ -78,9 +78,33 @@ EXTENSIONS = {
     "newscrawl.extensions.StatsFile": 510,
 }
 
+# conditional requests (ETag / If-Modified-Since) for feeds, sitemaps and robots.txt: Scrapy's
+# HTTP cache, limited to those and always revalidated (newscrawl/discovery/httpcache.py)
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "newscrawl.discovery.httpcache.RevalidatePolicy"
+HTTPCACHE_STORAGE = "newscrawl.discovery.httpcache.StateDirCacheStorage"
+HTTPCACHE_DIR = ""  # empty: beside NEWSCRAWL_STATE, as <state>.httpcache/
+HTTPCACHE_GZIP = True
+
 # newscrawl's own settings (documented in README.md)
 NEWSCRAWL_STATE = ".newscrawl/state.sqlite"
 NEWSCRAWL_MIN_BODY_CHARS = 200
 NEWSCRAWL_PROFILE = None
 NEWSCRAWL_STATS_FILE = None
+# incremental runs and discovery (README: "Discovery and incremental runs")
+NEWSCRAWL_REVISIT = 0  # seconds: re-check articles emitted this recently (conditional requests)
+NEWSCRAWL_STATE_MAX_AGE = 0  # seconds: forget state entries older than this (0: keep all)
+NEWSCRAWL_MAX_PAGE_NUMBER = 10  # follow pagination (/page/N/, ?page=N) up to this page
+NEWSCRAWL_MAX_CALENDAR_PAGES = 20  # calendar and date-archive pages followed per site
+# `scrapy cron` (README: "Run from cron")
+NEWSCRAWL_CRON_DIR = "output/cron"
+NEWSCRAWL_CRON_MAX_QUIET_RUNS = 24  # unhealthy after this many runs in a row with no new article
+NEWSCRAWL_CRON_PROGRESS_INTERVAL = 60  # seconds between progress lines
 LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"
+
+# distributed mode (README: "Run on several machines"): set REDIS_URL (-s REDIS_URL=redis://host:6379/0)
+REDIS_URL = None
+NEWSCRAWL_REDIS_PREFIX = "newscrawl"  # the state store's keys in Redis
+NEWSCRAWL_REDIS_LEASE = 60  # seconds: a dead worker's unfinished requests go back to the queue after this
+MAX_IDLE_TIME_BEFORE_CLOSE = 60  # seconds a worker waits with nothing to do before it closes (0: never)
+NEWSCRAWL_SHARED_POLITENESS = True  # enforce per-site delay and concurrency across all workers

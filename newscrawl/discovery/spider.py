@@ -61,6 +61,12 @@ class DiscoveryMixin:
                 overrides["delay"] = site.delay
             if site.concurrency is not None:
                 overrides["concurrency"] = site.concurrency
+                delay = site.delay if site.delay is not None else settings.getfloat("DOWNLOAD_DELAY")
+                if not delay:
+                    # Scrapy 2.19 with the asyncio reactor starts every queued request of a slot
+                    # at once when its delay is 0 (the slot counts a transfer only once its task
+                    # runs), so a concurrency limit needs a delay, however small, to hold
+                    overrides["delay"] = 0.001
             if overrides:
                 slots[site.slot] = {**overrides, **slots.get(site.slot, {})}
         if slots and not settings.frozen:
@@ -183,7 +189,8 @@ class DiscoveryMixin:
             return False
         if "cached" in response.flags:
             self.count(site.name, "not_modified_discovery")
-        self.count(site.name, "pages")
+        # robots.txt is always allowed: it says nothing about whether the site's pages are
+        self.count(site.name, "robots" if response.meta.get(ROBOTS) else "pages")
         return True
 
     def parse_robots(self, response: Response) -> Iterator[Request]:

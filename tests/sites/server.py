@@ -153,6 +153,13 @@ class _Handler(BaseHTTPRequestHandler):
         send(200, body, {"Content-Type": kind, **headers})
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a client that went away (a killed crawl) is expected here, not a test failure
+
+
 @contextlib.contextmanager
 def serve_site(root: Path | None, host: str = "127.0.0.1", **options) -> Iterator[SiteServer]:
     """Serve `root` on host (a loopback address), any free port; yields the SiteServer."""
@@ -160,8 +167,7 @@ def serve_site(root: Path | None, host: str = "127.0.0.1", **options) -> Iterato
         raise ValueError("test servers listen on loopback addresses only")
     site = SiteServer(base="", root=root, **options)
     handler = type("Handler", (_Handler,), {"site": site})
-    server = ThreadingHTTPServer((host, 0), handler)
-    server.daemon_threads = True
+    server = _Server((host, 0), handler)
     site.base = f"http://{host}:{server.server_address[1]}/"
     thread = threading.Thread(target=server.serve_forever, name=f"site-{host}", daemon=True)
     thread.start()
