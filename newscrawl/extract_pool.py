@@ -1,0 +1,295 @@
+"""Extraction off the reactor thread: one worker process per core, with a per-page time limit.
+
+Each worker is a process fed over its own pipe by a small "slot" thread in the crawl process.
+The slot thread sends one page (plain str/bytes), waits for the ExtractedPage with
+`poll(timeout)`, and when a page takes longer than NEWSCRAWL_EXTRACT_TIMEOUT it kills that
+worker (SIGKILL: a page stuck in C code or a regex cannot be interrupted any other way),
+starts a fresh one and fails the page with ExtractionTimeout. The other workers keep going.
+ProcessPoolExecutor cannot do this: killing one of its workers breaks the whole pool.
+
+Workers are forked from a forkserver that has already imported the extraction code and run it
+once (newscrawl/extract_warmup.py), so a replacement starts warm in milliseconds and never
+inherits the crawl process's threads or sockets.
+Callers await `ExtractPool.extract(...)` on the asyncio loop (Scrapy's asyncio reactor); at
+most `queue_size` pages wait for a worker, later callers wait on a semaphore without blocking
+the reactor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+from concurrent.futures import CancelledError, Future
+from dataclasses import dataclass
+from datetime import datetime
+from multiprocessing.connection import Connection
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+_STOP = object()
+_READY = "ready"
+STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to start (a loaded machine, a cold disk)
+
+
+class ExtractionTimeout(Exception):
+    """A page took longer than the time limit; its worker was killed and replaced."""
+
+
+class WorkerDied(Exception):
+    """A worker process exited while extracting a page (crash, out of memory)."""
+
+
+@dataclass(frozen=True)
+class ExtractJob:
+    """What a worker needs for one page: plain values only, cheap to pickle."""
+
+    url: str
+    body: bytes
+    encoding: str | None = None
+    profile: str | None = None
+    fetched_at: datetime | None = None
+
+
+def cpu_count() -> int:
+    """Cores this process may run on (respects CPU affinity and container limits)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_job(job: ExtractJob) -> Any:
+    """Extract one page in this process (what a worker does; also the in-process path)."""
+    from newscrawl.extract import extract_page
+
+    return extract_page(job.url, job.body, encoding=job.encoding, profile=job.profile,
+                        fetched_at=job.fetched_at)
+
+
+def _worker_main(conn: Connection) -> None:
+    """A worker's loop: receive a job, send back its ExtractedPage (or the exception)."""
+    # Ctrl-C reaches the whole process group; the crawl process decides when workers stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    conn.send(_READY)  # the time limit starts with the first page, not with the worker's start-up
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            result: Any = run_job(job)
+        except Exception as exc:  # extract_page only raises for an unknown profile name
+            result = exc
+        try:
+            conn.send(result)
+        except Exception as exc:  # an unpicklable result must not kill the worker silently
+            conn.send(RuntimeError(f"could not send the result back: {exc!r}"))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        # imported (and run once) in the forkserver, so every worker starts warm
+        # ("__main__" as in multiprocessing's default: the crawl's main script is imported once there,
+        # not once per worker)
+        ctx.set_forkserver_preload(["__main__", "newscrawl.extract_pool", "newscrawl.extract_warmup"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class _Slot(threading.Thread):
+    """Feeds one worker process, one page at a time; replaces it when it hangs or dies."""
+
+    def __init__(self, pool: ExtractPool, index: int) -> None:
+        super().__init__(name=f"extract-slot-{index}", daemon=True)
+        self.pool = pool
+        self.index = index
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.conn: Connection | None = None
+        self.tasks_done = 0
+
+    def _start_worker(self) -> None:
+        parent, child = self.pool.ctx.Pipe(duplex=True)
+        process = self.pool.ctx.Process(target=_worker_main, args=(child,), daemon=True,
+                                        name=f"newscrawl-extract-{self.index}")
+        process.start()
+        child.close()
+        self.process, self.conn, self.tasks_done = process, parent, 0
+        self.pool.started_workers += 1
+        try:
+            ready = parent.poll(STARTUP_TIMEOUT) and parent.recv() == _READY
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self._stop_worker(kill=True)
+            raise WorkerDied(f"extraction worker did not start within {STARTUP_TIMEOUT:g}s")
+
+    def _stop_worker(self, kill: bool = False, grace: float = 5.0) -> None:
+        process, conn = self.process, self.conn
+        self.process = self.conn = None
+        if process is None:
+            return
+        if not kill and conn is not None:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+            process.join(grace)
+        if process.is_alive():
+            process.kill()
+            process.join(grace)
+        if conn is not None:
+            conn.close()
+        process.close()
+
+    def run(self) -> None:
+        try:
+            # started here, not on the reactor thread: the first start waits for the forkserver;
+            # a failure is retried with the next page, which then gets the error
+            with contextlib.suppress(Exception):
+                self._start_worker()
+            while True:
+                entry = self.pool._jobs.get()
+                if entry is _STOP:
+                    return
+                future, job = entry
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    self._run_one(future, job)
+                except Exception as exc:  # never leave a page without an answer
+                    if not future.done():
+                        future.set_exception(exc if isinstance(exc, WorkerDied) else WorkerDied(repr(exc)))
+        finally:
+            self._stop_worker()
+
+    def _run_one(self, future: Future, job: ExtractJob) -> None:
+        max_tasks = self.pool.max_tasks
+        if self.process is not None and max_tasks and self.tasks_done >= max_tasks:
+            self._stop_worker()  # recycled: whatever a worker accumulated is given back
+        if self.process is None:
+            self._start_worker()
+        assert self.conn is not None and self.process is not None
+        try:
+            self.conn.send(job)
+            if not self.conn.poll(self.pool.timeout):
+                pid = self.process.pid
+                self._stop_worker(kill=True)
+                future.set_exception(ExtractionTimeout(
+                    f"extraction took longer than {self.pool.timeout:g}s; worker {pid} killed and replaced"))
+                return
+            result = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            code = self.process.exitcode if self.process else None
+            self._stop_worker(kill=True)
+            future.set_exception(WorkerDied(f"extraction worker died (exit code {code}): {exc!r}"))
+            return
+        self.tasks_done += 1
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+        else:
+            future.set_result(result)
+
+    @property
+    def pid(self) -> int | None:
+        process = self.process
+        return process.pid if process is not None else None
+
+
+class ExtractPool:
+    """A pool of extraction worker processes with a bounded queue and a per-page time limit."""
+
+    def __init__(self, workers: int | None = None, timeout: float | None = 60.0,
+                 queue_size: int | None = None, max_tasks: int = 0) -> None:
+        self.workers = workers or cpu_count()
+        self.timeout = timeout if timeout and timeout > 0 else None
+        self.queue_size = queue_size or 2 * self.workers
+        self.max_tasks = max_tasks
+        self.ctx = _context()
+        self.started_workers = 0
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._slots: list[_Slot] = []
+        self._semaphore: asyncio.Semaphore | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the slot threads and their workers (else done on first use)."""
+        with self._lock:
+            if self._slots or self._closed:
+                return
+            self._slots = [_Slot(self, i) for i in range(self.workers)]
+            for slot in self._slots:
+                slot.start()
+
+    def submit(self, job: ExtractJob) -> Future:
+        """Queue a page; the future gets its ExtractedPage or ExtractionTimeout/WorkerDied."""
+        if self._closed:
+            raise RuntimeError("the extraction pool is shut down")
+        self.start()
+        future: Future = Future()
+        self._jobs.put((future, job))
+        return future
+
+    async def extract(self, job: ExtractJob) -> Any:
+        """Await one page's ExtractedPage on the running asyncio loop, within the queue bound."""
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.queue_size + self.workers)
+        async with self._semaphore:
+            return await asyncio.wrap_future(self.submit(job))
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live workers (for monitoring and the benchmark)."""
+        return [pid for slot in self._slots if (pid := slot.pid) is not None]
+
+    def shutdown(self, grace: float = 5.0) -> None:
+        """Cancel queued pages, let workers finish their page, stop them; idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        while True:
+            try:
+                entry = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if entry is not _STOP:
+                entry[0].cancel()
+        for _ in self._slots:
+            self._jobs.put(_STOP)
+        for slot in self._slots:
+            slot.join(grace + (self.timeout or 0) + 1)
+            if slot.is_alive():  # still on a page: do not wait for it
+                slot._stop_worker(kill=True)
+
+    def __enter__(self) -> ExtractPool:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+
+def pool_from_settings(settings) -> ExtractPool | None:
+    """The pool the settings ask for, or None when NEWSCRAWL_EXTRACT_WORKERS is 0."""
+    raw = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
+    workers = cpu_count() if raw in (None, "", "auto") else int(raw)
+    if workers <= 0:
+        return None
+    return ExtractPool(workers=workers,
+                       timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 60.0),
+                       queue_size=settings.getint("NEWSCRAWL_EXTRACT_QUEUE", 0) or None,
+                       max_tasks=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS", 0))
+
+
+__all__ = ["CancelledError", "ExtractJob", "ExtractPool", "ExtractionTimeout", "WorkerDied",
+           "cpu_count", "pool_from_settings", "run_job"]

@@ -1,0 +1,88 @@
+"""The extraction worker pool: same pages as in-process, a hung page is killed, the pool goes on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import pytest
+
+from newscrawl.devserver import serve_directory
+from newscrawl.extract_pool import ExtractionTimeout, ExtractJob, ExtractPool, run_job
+from newscrawl.replay import load_page
+from tests.conftest import PAGES
+
+FETCHED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+SAMPLES = ["wpnews-elpais", "wpnews-24ora", "wpnews-fargomom"]
+
+
+def heavy_page() -> bytes:
+    """A 700 KB page of tiny blocks that takes about half a minute to extract (far beyond 3 s)."""
+    block = "<div><p>lorem <b>ipsum</b> dolor <a href='/x'>sit</a> amet.</p></div>"
+    return ("<html><body><h1>Heavy</h1><article>" + block * 10000 + "</article></body></html>").encode()
+
+
+def job_for(name: str) -> ExtractJob:
+    page = load_page(PAGES / name)
+    return ExtractJob(page.url, page.body, "utf-8", None, FETCHED)
+
+
+def test_pool_gives_the_same_pages_as_in_process():
+    jobs = [job_for(name) for name in SAMPLES]
+    with ExtractPool(workers=2, timeout=120) as pool:
+        futures = [pool.submit(job) for job in jobs]
+        pooled = [future.result(timeout=120) for future in futures]
+    assert [page.article.url for page in pooled] == [job.url for job in jobs]
+    assert pooled == [run_job(job) for job in jobs]
+    assert all(page.article.body for page in pooled)
+
+
+def test_timed_out_page_is_dropped_and_the_pool_keeps_working():
+    normal = job_for(SAMPLES[0])
+    with ExtractPool(workers=1, timeout=3.0) as pool:
+        before = pool.submit(normal).result(timeout=120)
+        first_pid = pool.worker_pids()[0]
+        hung = pool.submit(ExtractJob("http://127.0.0.1/heavy", heavy_page(), "utf-8", None, FETCHED))
+        with pytest.raises(ExtractionTimeout, match="killed and replaced"):
+            hung.result(timeout=120)
+        after = pool.submit(normal).result(timeout=120)
+        assert pool.worker_pids() and pool.worker_pids()[0] != first_pid
+        assert pool.started_workers == 2
+    assert after == before == run_job(normal)
+    assert pool.worker_pids() == []  # shut down: no worker left behind
+
+
+def test_crawl_through_the_pool_matches_in_process_and_drops_the_hung_page(tmp_path, crawl):
+    def make_site(name: str, heavy: bool):
+        site = tmp_path / name
+        site.mkdir()
+        links = []
+        for index, sample in enumerate(SAMPLES):
+            (site / f"a{index}.html").write_bytes(load_page(PAGES / sample).body)
+            links.append(f'<a href="/a{index}.html">article {index}</a>')
+        if heavy:
+            (site / "heavy.html").write_bytes(heavy_page())
+            links.append('<a href="/heavy.html">heavy</a>')
+        (site / "index.html").write_text("<html><body><h1>Home</h1>" + "".join(links) + "</body></html>")
+        return site
+
+    # the in-process crawl gets the site without the hung page: nothing could stop it there
+    with serve_directory(make_site("all", heavy=True)) as base:
+        pooled, pooled_stats, proc = crawl("-a", f"url={base}", output="pool.jsonl", state="pool.sqlite",
+                                           extra=["-s", "NEWSCRAWL_EXTRACT_WORKERS=2",
+                                                  "-s", "NEWSCRAWL_EXTRACT_TIMEOUT=3"])
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    with serve_directory(make_site("plain", heavy=False)) as base:
+        local, local_stats, proc = crawl("-a", f"url={base}", output="local.jsonl", state="local.sqlite",
+                                         extra=["-s", "NEWSCRAWL_EXTRACT_WORKERS=0"])
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    assert pooled_stats.get("newscrawl/dropped/extraction_timeout") == 1
+    assert "newscrawl/dropped/extraction_timeout" not in local_stats
+
+    def by_path(items):
+        return {urlsplit(item["url"]).path: {k: v for k, v in item.items()
+                                             if k not in ("fetched_at", "url", "canonical_url", "site")}
+                for item in items}
+
+    assert len(local) == len(SAMPLES)
+    assert by_path(pooled) == by_path(local)
