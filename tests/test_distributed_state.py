@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
 import pytest
+from scrapy import Request
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
 from newscrawl.state import StateError, open_state
 from tests.conftest import free_port, run_scrapy
@@ -14,6 +17,32 @@ from tests.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest 
 
 redis = pytest.importorskip("redis", reason="the redis extra is not installed: pip install -e '.[redis]'")
 from newscrawl.distributed.connection import RedisUnavailable, connect  # noqa: E402 - needs the extra
+from newscrawl.distributed.dupefilter import FingerprintDupeFilter  # noqa: E402
+
+
+class QuerylessFingerprinter:
+    """A REQUEST_FINGERPRINTER_CLASS for the test: URLs differing only in the query are one."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls()
+
+    def fingerprint(self, request: Request) -> bytes:
+        return hashlib.sha1(request.url.split("?", 1)[0].encode()).digest()
+
+
+def test_shared_dupefilter_uses_the_crawlers_request_fingerprinter(redis_url):  # noqa: F811
+    server = redis.Redis.from_url(redis_url)
+    custom = get_crawler(settings_dict={
+        "REQUEST_FINGERPRINTER_CLASS": "tests.test_distributed_state.QuerylessFingerprinter"})
+    worker_a = FingerprintDupeFilter.for_crawler(custom, server, "site")
+    worker_b = FingerprintDupeFilter.for_crawler(custom, server, "site")
+    assert not worker_a.request_seen(Request("http://a.example/x?utm_source=1"))
+    assert worker_b.request_seen(Request("http://a.example/x?utm_source=2"))  # shared, and query ignored
+    assert not worker_b.request_seen(Request("http://a.example/y"))
+    default = FingerprintDupeFilter.for_crawler(get_crawler(), server, "other")
+    assert not default.request_seen(Request("http://a.example/x?utm_source=1"))
+    assert not default.request_seen(Request("http://a.example/x?utm_source=2"))
 
 
 def test_redis_state_store_remembers_prunes_and_exports(redis_url):  # noqa: F811

@@ -53,12 +53,17 @@ redis.call('SET', KEYS[1], now + delay, 'PX', delay + 60000)
 return 0
 """
 
-# KEYS: next start, active leases; ARGV: token, delay ms
-# the next request also waits `delay` after this one ended: on the server's side two requests
-# are then always `delay` apart, however late a worker sent its request after the grant
+# KEYS: next start, active leases, throttle delay; ARGV: token, min delay ms, use throttle (0/1),
+# throttle start ms. The next request also waits the delay after this one ended: on the
+# server's side two requests are then always that far apart, however late a worker sent its
+# request after the grant.
 _RELEASE = """
 redis.call('ZREM', KEYS[2], ARGV[1])
 local delay = tonumber(ARGV[2])
+if ARGV[3] == '1' then
+  local throttled = tonumber(redis.call('GET', KEYS[3]) or ARGV[4])
+  if throttled > delay then delay = throttled end
+end
 if delay <= 0 then return 0 end
 local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -154,16 +159,17 @@ class SharedPolitenessMiddleware:
             pause = _POLL if wait_ms < 0 else wait_ms / 1000 + random.uniform(0, 0.005)
             waited += pause
             await maybe_deferred_to_future(deferLater(reactor, pause))
-        request.meta[TOKEN] = (slot, token, delay)
+        request.meta[TOKEN] = (slot, token, delay, throttle)
         if waited:
             self.crawler.stats.inc_value("newscrawl/politeness/waited_ms", int(waited * 1000))
 
     def _release(self, request: Request) -> None:
         lease = request.meta.pop(TOKEN, None)
         if lease is not None:
-            slot, token, delay = lease
+            slot, token, delay, throttle = lease
             try:
-                self._release_script(keys=self._keys(slot)[:2], args=[token, int(delay * 1000)])
+                self._release_script(keys=self._keys(slot), args=[token, int(delay * 1000), int(throttle),
+                                                                  int(self.throttle_start * 1000)])
             except Exception as exc:  # the lease expires by itself
                 logger.warning("could not release the politeness lease of %s: %s", request.url, exc)
 
