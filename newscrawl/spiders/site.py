@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from newscrawl.extract import extract_page
+from newscrawl.discovery.since import parse_since
+from newscrawl.discovery.spider import DiscoveryMixin
+from newscrawl.extract import ExtractedPage
+from newscrawl.extract_pool import (
+    ExtractionTimeout,
+    ExtractJob,
+    WorkerDied,
+    pool_from_settings,
+    run_job,
+)
 from newscrawl.middlewares import ALWAYS_FETCH
 from newscrawl.profiles import get_profile
+from newscrawl.sites import SiteConfig, load_sites, site_from_url
 
 # pages that never hold articles and only waste requests
 DENY = (
@@ -23,67 +34,140 @@ DENY = (
 )
 
 
-class SiteSpider(Spider):
-    """Crawls one site from a start URL, or extracts exactly one article page."""
+class SiteSpider(DiscoveryMixin, Spider):
+    """Crawls one site from a start URL, the sites of a sites file, or exactly one article page.
+
+    Discovery (robots.txt, sitemaps, feeds, since, per-site politeness): newscrawl/discovery/spider.py.
+    """
 
     name = "site"
 
     def __init__(self, url: str | None = None, article: str | None = None,
-                 profile: str | None = None, **kwargs: Any) -> None:
+                 profile: str | None = None, sites: str | None = None, since: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if not url and not article:
-            raise ValueError("give a start URL (-a url=https://site/) or one page (-a article=URL)")
+        # a distributed worker (REDIS_URL) may start empty: its sites come from `scrapy seed`
+        if not url and not article and not sites and not getattr(self, "distributed", False):
+            raise ValueError("give a start URL (-a url=https://site/), one page (-a article=URL) "
+                             "or a sites file (-a sites=sites.toml)")
         self.start_url = url or article
         self.single_article = bool(article)
-        parts = urlsplit(self.start_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {self.start_url!r}")
+        self.since = parse_since(since) if since else None
         self.profile_name = profile
         if profile:
             get_profile(profile)  # fails early with the list of known profiles
-        host = parts.hostname
-        self.allowed_domains = [host.removeprefix("www.")]
+        self.sites = {site.name: site for site in load_sites(sites)} if sites else {}
+        if self.start_url:
+            parts = urlsplit(self.start_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"not an http(s) URL: {self.start_url!r}")
+            site = site_from_url(self.start_url, profile)
+            self.sites.setdefault(site.name, site)
+        self.allowed_domains = sorted({d for site in self.sites.values() for d in site.domains()})
+        # the sites' own addresses are trusted (protected-network check); start() builds requests
+        self.start_urls = [site.url for site in self.sites.values()]
         # filtered by host name below: LinkExtractor's allow_domains does not match IP addresses with ports
         self.link_extractor = LinkExtractor(deny=DENY, unique=True)
 
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        super().update_settings(settings)
+        if settings.get("REDIS_URL"):  # distributed mode: newscrawl/distributed/
+            from newscrawl.distributed import apply_distributed_settings
+
+            apply_distributed_settings(settings)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> SiteSpider:
+        if crawler.settings.get("REDIS_URL"):
+            kwargs["distributed"] = True
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.configure_sites(crawler)  # per-site download slots and counters
+        # extraction in worker processes, off the reactor thread (NEWSCRAWL_EXTRACT_WORKERS=0: in-process)
+        spider.extract_pool = pool_from_settings(crawler.settings)
+        if spider.extract_pool is not None:
+            crawler.signals.connect(spider.extract_pool.shutdown, signal=signals.spider_closed)
+        return spider
+
     async def start(self) -> AsyncIterator[Request]:
-        callback = self.parse_article if self.single_article else self.parse
-        yield Request(self.start_url, callback=callback, meta={ALWAYS_FETCH: True}, dont_filter=True)
+        if self.single_article:
+            yield Request(self.start_url, callback=self.parse_article, meta={ALWAYS_FETCH: True},
+                          dont_filter=True)
+            return
+        for site in self.sites.values():
+            for request in self.site_start_requests(site):
+                yield request
 
-    def _extract(self, response: Response):
-        profile = self.profile_name or self.settings.get("NEWSCRAWL_PROFILE")
-        fetched = datetime.now(UTC)
-        return extract_page(response.url, response.body, encoding=response.encoding,
-                            profile=profile, fetched_at=fetched)
+    async def _extract(self, response: Response) -> ExtractedPage | None:
+        """The page's extraction, from the worker pool when there is one; None if it was dropped."""
+        profile = (self.profile_name or self.site_of(response).profile
+                   or self.settings.get("NEWSCRAWL_PROFILE"))
+        job = ExtractJob(response.url, response.body, response.encoding, profile, datetime.now(UTC))
+        pool = getattr(self, "extract_pool", None)
+        if pool is None:
+            return run_job(job)
+        try:
+            return await pool.extract(job)
+        except ExtractionTimeout as exc:
+            self.crawler.stats.inc_value("newscrawl/dropped/extraction_timeout")
+            self.logger.warning("dropped %s: %s", response.url, exc)
+        except WorkerDied as exc:
+            self.crawler.stats.inc_value("newscrawl/dropped/extraction_crashed")
+            self.logger.warning("dropped %s: %s", response.url, exc)
+        return None
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Extract exactly one page as an article."""
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newscrawl/dropped/not_html")
             return
-        page = self._extract(response)
+        page = await self._extract(response)
+        if page is None:
+            return
         if page.error:
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_error")
             self.logger.warning("could not extract %s: %s", response.url, page.error)
             return
         yield page.article
 
-    def parse(self, response: Response) -> Iterator[Any]:
-        """Yield the article in this page, if it is one, and follow links within the site."""
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
+        """Follow links within the site, and yield the article in this page, if it is one."""
+        site = self.site_of(response)
+        if not self.page_gate(response, site):  # 304 on a revisit, bot challenge, empty page
+            return
         if not isinstance(response, HtmlResponse):
             self.crawler.stats.inc_value("newscrawl/dropped/not_html")
             return
-        page = self._extract(response)
+        for request in self.discover_feeds(response, site):  # on the home page only
+            yield request
+        # links first: they are downloaded while this page waits for an extraction worker
+        for request in self.follow_links(response, site):
+            yield request
+        page = await self._extract(response)
+        if page is None:
+            return
         if page.error:
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_error")
             self.logger.warning("could not extract %s: %s", response.url, page.error)
         elif page.is_article:
-            yield page.article
+            article = self.finish_article(page.article, response, site)  # hints, since
+            if article is not None:
+                yield article
         else:
             self.crawler.stats.inc_value("newscrawl/pages/not_article")
-        for link in self.link_extractor.extract_links(response):
-            if self.is_on_site(link.url):
-                yield Request(link.url, callback=self.parse)
+
+    def add_site(self, site: SiteConfig) -> None:
+        """Take one more site while crawling (distributed mode: a site seeded through Redis)."""
+        self.sites[site.name] = site
+        self.allowed_domains = sorted(set(self.allowed_domains) | set(site.domains()))
+        for name, value in list(vars(self).items()):  # per-site tables are built once: rebuild them
+            if isinstance(value, dict) and isinstance(getattr(type(self), name, None), cached_property):
+                del self.__dict__[name]
+        downloader = getattr(getattr(self.crawler, "engine", None), "downloader", None)
+        overrides = {k: v for k, v in (("delay", site.delay), ("concurrency", site.concurrency))
+                     if v is not None}
+        if downloader is not None and overrides:
+            downloader.per_slot_settings.setdefault(site.slot, overrides)
 
     def is_on_site(self, url: str) -> bool:
         """Whether a URL's host is one of the allowed domains or a subdomain of one."""
