@@ -157,7 +157,7 @@ def test_state_command_shows_size_exports_and_prunes(tmp_path, capsys):
 
     command.run(["info"], argparse.Namespace())
     info = json.loads(capsys.readouterr().out)
-    assert info["articles"] == 2 and info["bytes"] > 0 and info["revised"] == 1
+    assert info["urls"] == 2 and info["bytes"] > 0 and info["revised"] == 1
     assert info["state"] == str(path)
 
     command.run(["export", str(tmp_path / "export.jsonl")], argparse.Namespace())

@@ -1,6 +1,6 @@
 """`scrapy state info | export [FILE] | prune [AGE]`: look after the seen-before store.
 
-- `info`: where the state is, how many articles it remembers, its size, the oldest and newest
+- `info`: where the state is, how many URLs it remembers, its size, the oldest and newest
   entry, and the size of the feed/sitemap cache beside it;
 - `export [FILE]`: every entry as JSON Lines (to FILE, or standard output);
 - `prune [AGE]`: forget entries emitted longer ago than AGE (30d, 12h, or seconds; default the
@@ -69,7 +69,7 @@ class Command(ScrapyCommand):
         cached, cached_bytes = cache_size(cache_dir(self.settings))
         info = {
             "state": store.describe(),
-            "articles": len(entries),
+            "urls": len(entries),  # an article may be remembered under its canonical and fetched URL
             "bytes": size,
             "oldest": _iso(min(e.emitted_at for e in entries)) if entries else None,
             "newest": _iso(max(e.emitted_at for e in entries)) if entries else None,
@@ -97,4 +97,4 @@ class Command(ScrapyCommand):
         removed = store.prune(age)
         cached = prune_cache(cache_dir(self.settings), age)
         print(json.dumps({"removed": removed, "removed_cached_responses": cached,
-                          "articles": store.count()}))
+                          "urls": store.count()}))
