@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import threading
 import time
@@ -103,7 +104,8 @@ def test_since_skips_old_articles_and_a_killed_runs_part_file_is_published_once(
                              "fingerprint": f"fp-{slug}", "revision": 1}) + "\n"
                  for slug in ("harbour-cranes", "tall-ships")]
         killed.write_text("".join(lines) + '{"url": "' + base + "stories/fish-m", "utf-8")
-        run = run_cron(["-a", f"url={base}", "-a", "since=2d"], state, out)
+        run = run_cron(["-a", f"url={base}", "-a", "since=2d"], state, out,
+                       ["-s", "NEWSCRAWL_CRON_PROGRESS_INTERVAL=0.5"])
         paths = site.paths()
     assert run.code == 0, run.stderr[-3000:]
     # the killed run's file is published with its whole lines; its articles are not emitted again
@@ -126,6 +128,9 @@ def test_since_skips_old_articles_and_a_killed_runs_part_file_is_published_once(
     assert summary["duration_seconds"] > 0 and summary["finish_reason"] == "finished"
     assert summary["sites"]["127.0.0.1"]["emitted"] == len(run.articles)
     assert not list(out.glob("*.part"))
+    # the log file, with progress lines during the run
+    log = (out / "cron.log").read_text("utf-8")
+    assert re.search(r"progress: \d+ pages, \d+ articles, \d+ pages/min, \d+ errors", log)
 
 
 def test_recover_part_cuts_a_torn_tail_and_marks_articles_emitted(tmp_path):
