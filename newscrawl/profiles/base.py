@@ -9,6 +9,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 from parsel.csstranslator import HTMLTranslator
 
+from newscrawl.profiles import prefilter
+
 _TRANSLATOR = HTMLTranslator()
 
 
@@ -50,8 +52,8 @@ class Profile:
 
     def select(self, part: str, tree: HtmlElement) -> list[HtmlElement]:
         """Elements matching this profile's selectors for `part`, in document order."""
-        xpath = self._compiled[part]
-        return list(xpath(tree)) if xpath is not None else []
+        # selectors naming classes/ids the page lacks are skipped unrun (prefilter.py: speed only)
+        return prefilter.select(getattr(self, part), tree)
 
     def matches(self, tree: HtmlElement) -> bool:
         """Whether the page's markup is this profile's."""
