@@ -22,6 +22,7 @@ import logging
 import time
 from typing import Any
 
+from redis.exceptions import RedisError
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
@@ -136,7 +137,12 @@ class DistributedScheduler(Scheduler):
     def next_request(self) -> Request | None:
         if self.queue.leased >= self.max_in_progress:
             return None  # asked again as soon as one of ours finishes
-        request = self.queue.pop()
+        try:
+            request = self.queue.pop()
+        except RedisError as exc:  # asked again at the next poll; Redis may come back
+            self.crawler.stats.inc_value("newscrawl/distributed/redis_errors")
+            logger.warning("could not take a request from Redis: %s", exc)
+            return None
         if self.queue.undecodable:
             self.crawler.stats.inc_value("newscrawl/distributed/undecodable", self.queue.undecodable)
             self.queue.undecodable = 0
