@@ -9,7 +9,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -18,8 +18,11 @@ from lxml.html import HtmlElement
 from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import clean_names, metadata_authors
 from newscrawl.extract.classify import is_article
+from newscrawl.extract.dateline import find_dateline, parse_line, printed_dates
+from newscrawl.extract.dates import parse_visible
 from newscrawl.extract.document import decode_html, parse_html, text_of
-from newscrawl.extract.headline import choose_headline, h1_elements
+from newscrawl.extract.headline import choose_headline, h1_elements, headline_anchor
+from newscrawl.extract.lines import iter_lines
 from newscrawl.extract.metadata import PageMetadata, jsonld_text, read_metadata
 from newscrawl.extract.noise import collect_noise, strip_boilerplate
 from newscrawl.extract.published import choose_modified, choose_published
@@ -51,11 +54,23 @@ def fingerprint(body: str | None, headline: str | None) -> str | None:
     return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
 
 
-def _first_text(elements: list[HtmlElement]) -> str | None:
-    for element in elements:
-        text = text_of(element)
+def _latest_date() -> datetime:
+    """The latest date a page may carry: tomorrow (a page in a zone ahead of UTC), at midnight."""
+    today = datetime.now(UTC).date() + timedelta(days=2)
+    return datetime(today.year, today.month, today.day)
+
+
+def _dateline(tree: HtmlElement, profile: Profile, anchor: HtmlElement | None, latest: datetime,
+              lang: str | None) -> tuple[str, datetime | None] | None:
+    """The printed dateline: the profile's, else the first date printed after the headline."""
+    for node in profile.select("dateline", tree):
+        text = text_of(node)
         if text:
-            return text
+            languages = (lang.split("-")[0].lower(),) if lang else None
+            parsed = parse_line(text, latest) or (parse_visible(text, languages) if languages else None)
+            return text, parsed
+    if anchor is not None:
+        return find_dateline(anchor, latest)
     return None
 
 
@@ -74,10 +89,11 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
 
     printed = [(text_of(e), e) for e in profile.select("headline", tree)]
     printed = [(t, e) for t, e in printed if t] or h1_elements(tree)
-    loader.add_value("headline", choose_headline(printed[:6], meta, tree))
-    dateline_nodes = profile.select("dateline", tree)
-    dateline = _first_text(dateline_nodes)
-    loader.add_value("dateline", dateline)
+    headline = choose_headline(printed[:6], meta, tree)
+    loader.add_value("headline", headline)
+    latest = _latest_date()
+    dateline = _dateline(tree, profile, headline_anchor(printed, headline, tree), latest, meta.lang)
+    loader.add_value("dateline", dateline[0] if dateline else None)
     byline = [text_of(e) for e in profile.select("authors", tree)]
     loader.add_value("authors", clean_names(metadata_authors(meta) or byline))
 
@@ -85,7 +101,11 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     containers = profile.select("body", tree)
     scope = containers[0] if containers else tree
     article_scope = containers[0].getparent() if containers else tree
-    loader.add_value("published", choose_published(meta, article_scope, dateline, url, meta.lang))
+    body_element = tree.find("body")
+    loader.add_value("published", choose_published(
+        meta, article_scope, dateline[1] if dateline else None, url, meta.lang, tree=tree,
+        printed=lambda: printed_dates(iter_lines(body_element if body_element is not None else tree),
+                                      latest)))
     loader.add_value("modified", choose_modified(meta))
     body = None
     if containers:

@@ -35,8 +35,10 @@ def parse_visible(text: str, languages: tuple[str, ...] | None = None) -> dateti
         return None
     import dateparser  # imported lazily: it is slow to import and rarely needed
 
+    # absolute dates only: "6 hours ago" would be read relative to the crawl time
     settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
-                "REQUIRE_PARTS": ["day", "month", "year"]}
+                "REQUIRE_PARTS": ["day", "month", "year"],
+                "PARSERS": ["custom-formats", "absolute-time"]}
     try:
         return dateparser.parse(text, languages=list(languages) if languages else None,
                                 settings=settings)

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from newscrawl.extract.document import text_of
+from newscrawl.extract.lines import text_lines
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
-from newscrawl.extract.noise import text_lines
 
 _SEPARATORS = "|-–—·•»/\\~ㅣ"
 _SITE_SUFFIX = re.compile(r"\s+[|\-–—·•»~]\s+[^|\-–—·•»~]{2,60}$")
@@ -151,6 +151,23 @@ def h1_elements(tree: HtmlElement, level: int = 0) -> list[tuple[str, HtmlElemen
         if 3 <= len(text) <= 400 and _chrome_level(h1) == level:
             found.append((text, h1))
     return found
+
+
+def headline_anchor(printed: list[tuple[str, HtmlElement | None]], headline: str | None,
+                    tree: HtmlElement | None = None) -> HtmlElement | None:
+    """The printed element the chosen headline came from: a printed candidate, else any h1 or
+    h2 of the page that prints it, else the first printed candidate."""
+    elements = [e for _, e in printed if e is not None]
+    key = _norm(headline or "")
+    if key:
+        for text, element in printed:
+            if element is not None and key in _norm(text):
+                return element
+        if tree is not None:
+            for element in tree.iter("h1", "h2"):
+                if key in _norm(text_of(element)):
+                    return element
+    return elements[0] if elements else None
 
 
 def _variants(text: str, element: HtmlElement | None) -> list[str]:

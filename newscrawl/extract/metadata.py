@@ -24,6 +24,8 @@ class PageMetadata:
     jsonld_article: dict[str, Any] | None = None
     jsonld_nodes: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    # every value of a repeated tag (article:author, article:published_time twice, ...)
+    repeated: dict[str, list[str]] = field(default_factory=dict)
     canonical: str | None = None
     lang: str | None = None
     title: str | None = None
@@ -36,6 +38,10 @@ class PageMetadata:
             if value:
                 return value
         return None
+
+    def all(self, name: str) -> list[str]:
+        """Every value of a meta tag that the page repeats (in document order)."""
+        return self.repeated.get(name, [])
 
     @property
     def is_article(self) -> bool:
@@ -107,8 +113,9 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     for tag in tree.iterfind(".//meta"):
         key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
         value = tag.get("content")
-        if key and value and value.strip() and key not in meta.meta:
-            meta.meta[key] = value.strip()
+        if key and value and value.strip():
+            meta.repeated.setdefault(key, []).append(value.strip())
+            meta.meta.setdefault(key, value.strip())
     for link in tree.iterfind(".//link"):
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel and link.get("href") and not meta.canonical:

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from newscrawl.extract.lines import text_lines
 from newscrawl.profiles.base import Profile
 
-# elements that start a new line of text; everything else is inline and joins its neighbours
-_BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
-    "nav", "ol", "p", "section", "table", "td", "th", "tr", "ul", "label", "button", "option",
-})
 MAX_NOISE_CHARS = 5000
 
 
@@ -28,35 +23,6 @@ def _drop(element: HtmlElement) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(element)
-
-
-def text_lines(node: HtmlElement) -> list[str]:
-    """The node's text as printed: one string per block, inline elements joined as written."""
-    lines: list[str] = []
-    buffer: list[str] = []
-
-    def flush() -> None:
-        text = " ".join("".join(buffer).split())
-        buffer.clear()
-        if text and any(ch.isalnum() for ch in text):
-            lines.append(text)
-
-    def walk(element: HtmlElement) -> None:
-        block = isinstance(element.tag, str) and element.tag in _BLOCK_TAGS
-        if block:
-            flush()
-        if isinstance(element.tag, str) and element.text:
-            buffer.append(element.text)
-        for child in element:
-            walk(child)
-            if child.tail:
-                buffer.append(child.tail)
-        if block:
-            flush()
-
-    walk(node)
-    flush()
-    return lines
 
 
 def _guarded(node: HtmlElement, protected: set[HtmlElement]) -> bool:

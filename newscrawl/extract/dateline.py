@@ -1,0 +1,83 @@
+"""The date printed with the article: the first date in the lines that follow the headline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from functools import lru_cache
+
+from lxml.html import HtmlElement
+
+from newscrawl.extract.lines import lines_after, lines_before
+
+MAX_LINES = 25  # a dateline sits in the article header, within a few lines of the headline
+MAX_LINES_ABOVE = 3
+MAX_LINE_CHARS = 120
+# a year, or a numeric day-month-year, somewhere in the line: worth asking the date parser
+_DATE_HINT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
+# a time of day printed beside the date: 15:25, 9:06am, 15h25, 9.30 p.m.
+_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])(?::|h)([0-5]\d)(?![\d:])\s*([ap])?\.?\s*m?\b\.?", re.IGNORECASE)
+_EARLIEST = datetime(1995, 1, 1)
+
+
+@lru_cache(maxsize=4096)
+def parse_line(line: str, latest: datetime) -> datetime | None:
+    """The date (and time of day, when printed) in one printed line, or None.
+
+    The day comes from htmldate's multilingual free-text patterns (month names in many
+    languages, numeric orders); a clock time in the same line is added when there is one.
+    """
+    if len(line) > MAX_LINE_CHARS or not _DATE_HINT.search(line):
+        return None
+    try:
+        from htmldate.extractors import try_date_expr
+    except ImportError:  # htmldate moved its helper: fall back to the visible-date parser
+        from newscrawl.extract.dates import parse_visible
+
+        return parse_visible(line)
+    found = try_date_expr(line, "%Y-%m-%d", False, _EARLIEST, latest)
+    if not found:
+        return None
+    day = datetime.strptime(found, "%Y-%m-%d")
+    clock = _CLOCK.search(line)
+    if clock:
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+        meridiem = (clock.group(3) or "").lower()
+        if meridiem == "p" and hour < 12:
+            hour += 12
+        elif meridiem == "a" and hour == 12:
+            hour = 0
+        day = day.replace(hour=hour, minute=minute)
+    return day
+
+
+def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINES) -> tuple[str, datetime] | None:
+    """The first line among `lines` (at most `max_lines`) that prints a date, and that date."""
+    for index, line in enumerate(lines):
+        if index >= max_lines:
+            break
+        parsed = parse_line(line, latest)
+        if parsed:
+            return line, parsed
+    return None
+
+
+def find_dateline(anchor: HtmlElement, latest: datetime) -> tuple[str, datetime] | None:
+    """The printed dateline of the headline element `anchor`: (line as printed, date).
+
+    The lines after the headline first; then the few lines just above it (a kicker line with
+    the date), never further up where top bars print today's date.
+    """
+    return first_date(lines_after(anchor), latest) or first_date(lines_before(anchor), latest,
+                                                                   max_lines=MAX_LINES_ABOVE)
+
+
+def printed_dates(lines: Iterable[str], latest: datetime) -> list[datetime]:
+    """Every date printed in `lines` (days only), for checking what a page shows."""
+    found = []
+    for line in lines:
+        parsed = parse_line(line, latest)
+        if parsed:
+            found.append(parsed)
+    return found
