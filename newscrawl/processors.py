@@ -12,8 +12,12 @@ from w3lib.url import canonicalize_url, url_query_cleaner
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _BYLINE_PREFIX = re.compile(
-    r"^\s*(?:by|von|por|par|di|door|av|af|przez|od|от|de)\s*[:\-]?\s+", re.IGNORECASE
+    r"^\s*(?:(?:written|posted|text|words|story|article|authored|published|reporting)\s+by|"
+    r"(?:verfasst|geschrieben)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié)\s+par|"
+    r"(?:scritto|pubblicato)\s+da|authors?\s*:|aut(?:or|orin|ores|eur|ore)\s*:|"
+    r"by|von|por|par|di|door|av|af|przez|od|от|de)\s*[:\-]?\s+", re.IGNORECASE
 )
+_GLUED_BY = re.compile(r"^\s*[Bb]y(?=[A-Z])")  # "byRahimu Fadhili": the space lost between spans
 TRACKING_PARAMS = (
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
     "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "ref", "ref_src",
@@ -43,7 +47,7 @@ def clean_body(value: str | None) -> str | None:
 
 def strip_byline(name: str) -> str:
     """Remove a leading "By"/"Von"/"Por" and trailing role words from an author string."""
-    name = _BYLINE_PREFIX.sub("", name).strip(" ,;|-–—:")
+    name = _GLUED_BY.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;|-–—:")
     return name
 
 
@@ -67,8 +71,11 @@ def canonical_url(url: str | None) -> str | None:
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")):
         return None
-    cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
-    return canonicalize_url(cleaned, keep_fragments=False)
+    try:
+        cleaned = url_query_cleaner(url, TRACKING_PARAMS, remove=True, keep_fragments=False)
+        return canonicalize_url(cleaned, keep_fragments=False)
+    except ValueError:  # a broken URL (bad port, bad IPv6 literal) is no URL, not a failed page
+        return None
 
 
 def to_iso8601(value: datetime | str | None, *, now: datetime | None = None) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
@@ -16,7 +17,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.extract import body as body_mod
-from newscrawl.extract.authors import clean_names, metadata_authors
+from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import is_article
 from newscrawl.extract.dateline import find_dateline, parse_line, printed_dates
 from newscrawl.extract.dates import parse_visible
@@ -92,10 +93,11 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     headline = choose_headline(printed[:6], meta, tree)
     loader.add_value("headline", headline)
     latest = _latest_date()
-    dateline = _dateline(tree, profile, headline_anchor(printed, headline, tree), latest, meta.lang)
+    anchor = headline_anchor(printed, headline, tree)
+    dateline = _dateline(tree, profile, anchor, latest, meta.lang)
     loader.add_value("dateline", dateline[0] if dateline else None)
     byline = [text_of(e) for e in profile.select("authors", tree)]
-    loader.add_value("authors", clean_names(metadata_authors(meta) or byline))
+    loader.add_value("authors", choose_authors(meta, tree, anchor, byline))
 
     strip_boilerplate(tree, profile)
     containers = profile.select("body", tree)
@@ -141,13 +143,20 @@ def _tags(meta: PageMetadata) -> list[str]:
 
 
 def extract_page(url: str, html: str | bytes, *, encoding: str | None = None,
-                 profile: str | None = None, fetched_at: datetime | None = None) -> ExtractedPage:
-    """Extract one page; never raises: a broken page gives an empty item and an `error`."""
+                 profile: str | None = None, fetched_at: datetime | None = None,
+                 on_tree: Callable[[HtmlElement], None] | None = None) -> ExtractedPage:
+    """Extract one page; never raises: a broken page gives an empty item and an `error`.
+
+    `on_tree` is called with the parsed tree before extraction changes it, so a caller can
+    read more from the page (the crawl's links) without parsing it a second time.
+    """
     fetched = (fetched_at or datetime.now(UTC)).isoformat(timespec="seconds")
     try:
         tree = parse_html(decode_html(html, encoding))
         if tree is None:
             return ExtractedPage(Article(url=url, fetched_at=fetched), error="empty page")
+        if on_tree is not None:
+            on_tree(tree)
         page = _extract_tree(url, tree, get_profile(profile) if profile else None)
     except ValueError as exc:
         if profile and "unknown profile" in str(exc):

@@ -1,64 +1,284 @@
-"""Author names: persons only, from JSON-LD, meta tags and the printed byline."""
+"""Author names: persons only, from JSON-LD, meta tags and the printed byline.
+
+Persons from the metadata and the byline printed with the article are merged; organisations
+(a newsroom, an agency, the site itself) are kept only when no person is named at all.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newscrawl.extract.lines import lines_after, text_lines
 from newscrawl.extract.metadata import PageMetadata, node_by_id
 from newscrawl.processors import strip_byline, unique
 
-_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\by\b|\bet\b|\be\b|&|\|)\s*", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
+                    r"\bsowie\b|\bwith\b|\bmit\b)\s*", re.IGNORECASE)
+# role words after (or instead of) a name: "Jane Doe, Staff Writer", "신현주 기자"
 _ROLE = re.compile(
-    r"\s*(?:,|\(|\s-\s|\|)?\s*\b(?:staff|staff writer|reporter|correspondent|editor|"
-    r"contributor|senior writer|columnist|photographer|redaktion|redakteur(?:in)?)\b.*$",
+    r"\s*(?:[,(|]|\s-\s)?\s*\b(?:staff|staff writer|senior writer|writer|reporter|correspondent|"
+    r"editor|editors|contributor|columnist|photographer|redaktion|redakteur(?:in)?|korrespondent(?:in)?|"
+    r"journalist(?:in)?|autor(?:in)?|periodista|redactor(?:a)?|rédaction|rédacteur|correspondant|"
+    r"director|manager|head|founder|co-founder|ceo|cto|cfo|coo|president|vice president|vp|"
+    r"consultant|coordinator|specialist|officer|expert|reviewer|strategist|analyst|lead|"
+    r"professor|lecturer|researcher|scientist|engineer|developer|designer|producer|marketer|"
+    r"intern|fellow|chief|senior|associate|assistant|partner|owner)\b.*$",
     re.IGNORECASE,
 )
-_NOT_PERSON = re.compile(
-    r"https?://|@|\bnews\b|\bstaff\b|\bdesk\b|\bteam\b|\bagency\b|\bagencies\b|\bpress\b|"
-    r"\bmedia\b|\bassociated\b|\breuters\b|\bafp\b|\bdpa\b|\bapa\b|\bredaktion\b|\bonline\b|"
-    r"\.com\b|\.org\b|\bnewsroom\b|\bwire\b",
+_CJK_ROLE = re.compile(r"\s*(?:기자|특파원|논설위원|記者|特派員|編集委員|论说员)$")
+_CODE_SUFFIX = re.compile(r"\s*\((?:[^()]{1,12})\)\s*$")  # "Elena Oberholzer (obe)"
+_ORGANISATION = re.compile(
+    r"https?://|www\.|@|\.(?:com|org|net|de|at|ch|uk|fr|es|it|nl|lt|co|io|info|news)\b|"
+    r"\b(?:news|nachrichten|noticias|staff|desk|team|agency|agencies|agentur|press|presse|media|"
+    r"associated|reuters|afp|dpa|apa|epa|ap|sda|ansa|efe|redaktion|rédaction|redacción|online|"
+    r"newsroom|wire|editorial|editors|digital|magazine|magazin|zeitung|times|post|tribune|daily|"
+    r"journal|group|gmbh|inc|ltd|llc|company|blog|admin|administrator|guest|contributors?)\b",
     re.IGNORECASE,
 )
+_DIGITS = re.compile(r"\d")
+# lower-case words a person's name may hold: "Marna van der Merwe", "Jean de La Fontaine"
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos",
+              "das", "ten", "ter", "bin", "ibn", "al", "el", "y", "e", "zu", "af", "mc"}
+# byline words standing alone once the name is stripped off
+_LABELS = {"by", "von", "por", "par", "di", "door", "av", "af", "de", "author", "authors", "autor",
+           "autorin", "auteur", "written by", "posted by", "about the author", "the author"}
+# lines that credit someone other than the author
+_OTHER_CREDIT = re.compile(r"^\s*(?:(?:medically\s+|expert\s+)?reviewed|fact[- ]?checked|edited|"
+                           r"photos?|illustrations?|images?|video|updated|translated)\b.*\bby\b",
+                           re.IGNORECASE)
+# a credit naming a web site ("hessenschau.de, Frankfurt, Germany") names no person in any part
+_WEB_CREDIT = re.compile(r"\s*(?:https?://|www\.|[\w-]+\.[a-z]{2,3}\b(?!\.))")
+MAX_NAME_WORDS = 5
+MAX_PRINTED_NAMES = 6
+CLUSTER_GAP = 30  # elements between two parts of one byline
+
+# printed bylines: author links and elements marked as author or byline by their markup
+_BYLINE_XPATH = etree.XPath(
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
+    " | //a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/autor/')"
+    " or contains(@href, '/autoren/') or contains(@href, '/autores/') or contains(@href, '/auteur/')"
+    " or contains(@href, '/journalist/') or contains(@href, '/writers/') or contains(@href, '/people/')]"
+    " | //*[@itemprop='author']"
+    " | //*[contains(translate(@class, 'AUTHORBYLINE', 'authorbyline'), 'author')"
+    " or contains(translate(@class, 'AUTHORBYLINE', 'authorbyline'), 'byline')]"
+)
+_NOT_BYLINE = re.compile(r"comment|bio|avatar|image|img|photo|box|about|desc|social|follow|"
+                         r"share|related|more|recent|popular|widget|tooltip|label|title-?wrap|"
+                         r"caption|credit|date|time", re.IGNORECASE)
+_CHROME = {"nav", "footer", "aside", "form"}
+
+
+def _clean_person(value: str) -> str:
+    value = strip_byline(value)
+    value = _CODE_SUFFIX.sub("", value)
+    value = _CJK_ROLE.sub("", _ROLE.sub("", value))
+    return strip_byline(value).strip(" .,;:-–—|·•")
+
+
+def split_names(raw: str) -> list[str]:
+    """One byline or author string as candidate names: "By A and B, Staff" -> [A, B]."""
+    text = " ".join(html.unescape(html.unescape(raw)).split())
+    text = strip_byline(text)
+    names = []
+    for part in _SPLIT.split(text):
+        part = _clean_person(part)
+        if 2 <= len(part) <= 60 and any(ch.isalpha() for ch in part):
+            names.append(part)
+    return names
+
+
+def is_person(name: str) -> bool:
+    """A name that reads like a person's: a few words, no digits, no newsroom or web words."""
+    words = name.split()
+    if name.casefold() in _LABELS:
+        return False
+    if not words or len(words) > MAX_NAME_WORDS or _DIGITS.search(name) or _ORGANISATION.search(name):
+        return False
+    if any(not (ch.isalpha() or ch in " .'’-") for ch in name):
+        return False  # "CFP®", "Sendung: hr-INFO"
+    if any(w.islower() and w not in _PARTICLES for w in words):
+        return False  # "Insights from", "Also from this author": a label, not a name
+    if len(words) == 1:
+        # an acronym (NDR, SID) is a newsroom; one lower-case word ("admin", "amp") is debris
+        return not name.isupper() and not (name.islower() and name.isascii())
+    return True
 
 
 def clean_names(raw: list[str]) -> list[str]:
     """Split, strip "By" and roles, drop organisations when a person is named, de-duplicate."""
-    names: list[str] = []
-    for value in raw:
-        value = strip_byline(" ".join(value.split()))
-        for part in _SPLIT.split(value):
-            part = strip_byline(_ROLE.sub("", part)).strip(" .,;:-–—|")
-            if 2 <= len(part) <= 60 and any(ch.isalpha() for ch in part):
-                names.append(part)
-    persons = [n for n in names if not _NOT_PERSON.search(n) and len(n.split()) <= 5]
-    return unique(persons if persons else names[:1])
+    names = [name for value in raw for name in split_names(value)]
+    persons = [n for n in names if is_person(n)]
+    if persons:
+        return unique(persons)
+    # nobody is named: the organisation the page credits, as written
+    return unique([strip_byline(" ".join(html.unescape(v).split())) for v in raw if v.strip()][:1])
 
 
-def _jsonld_names(meta: PageMetadata, value: Any) -> list[str]:
-    values = value if isinstance(value, list) else [value]
-    names = []
-    for item in values:
+def _squash(text: str) -> str:
+    return "".join(re.findall(r"\w+", text.casefold()))
+
+
+def _site_names(meta: PageMetadata) -> list[str]:
+    """The publisher's and the site's names: an author field that holds them names no person."""
+    names = [meta.get("og:site_name") or ""]
+    publisher = meta.jsonld_article.get("publisher") if meta.jsonld_article else None
+    node = node_by_id(meta, publisher) if isinstance(publisher, dict) else None
+    if isinstance(node, dict) and isinstance(node.get("name"), str):
+        names.append(node["name"])
+    return [n for n in names if n]
+
+
+def _name_of(node: dict[str, Any]) -> str | None:
+    name = node.get("name")
+    if isinstance(name, list):
+        name = " ".join(n for n in name if isinstance(n, str))
+    if not isinstance(name, str) or not name.strip():
+        given, family = node.get("givenName"), node.get("familyName")
+        name = " ".join(p for p in (given, family) if isinstance(p, str) and p.strip())
+    return name.strip() or None
+
+
+def _kinds(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type")
+    return {kind} if isinstance(kind, str) else {k for k in kind or [] if isinstance(k, str)}
+
+
+def jsonld_authors(meta: PageMetadata) -> tuple[list[str], list[str]]:
+    """(person names, organisation names) of the JSON-LD article's author."""
+    if not meta.jsonld_article or not meta.jsonld_article.get("author"):
+        return [], []
+    value = meta.jsonld_article["author"]
+    persons: list[str] = []
+    organisations: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
         node = node_by_id(meta, item) if isinstance(item, dict) else item
         if isinstance(node, dict):
-            kind = node.get("@type")
-            kinds = {kind} if isinstance(kind, str) else set(kind or [])
-            name = node.get("name")
-            if isinstance(name, str) and name.strip() and not (kinds & {"Organization", "NewsMediaOrganization"}):
-                names.append(name)
-        elif isinstance(node, str) and node.strip():
-            names.append(node)
-    return names
+            name = _name_of(node)
+            if not name:
+                continue
+            if _kinds(node) & {"Organization", "NewsMediaOrganization", "Corporation", "WebSite"}:
+                organisations.append(name)
+            else:
+                persons.append(name)
+        elif isinstance(node, str) and node.strip() and not node.startswith("http"):
+            persons.append(node)
+    return persons, organisations
+
+
+def meta_authors(meta: PageMetadata) -> list[str]:
+    """Author names from meta tags (every value; links to profiles are skipped)."""
+    found: list[str] = []
+    for key in ("author", "article:author", "dc.creator", "dcterms.creator", "sailthru.author",
+                "parsely-author", "byl"):
+        found.extend(v for v in meta.all(key) if not v.startswith(("http", "www.")))
+    # Yoast's "Written by" twitter card; its other label is a reading time, which has digits
+    if meta.get("twitter:label1") and meta.get("twitter:data1") and \
+            not _DIGITS.search(meta.get("twitter:data1") or ""):
+        found.append(meta.get("twitter:data1") or "")
+    return found
+
+
+def _excluded(element: HtmlElement) -> bool:
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("nav", "form"):
+            return True
+        if node.tag in _CHROME and not any(a.tag == "article" for a in node.iterancestors()):
+            return True  # a page footer or sidebar; an article's own footer holds its byline
+        if node.tag in ("article", "main", "body"):
+            return False
+        marks = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if node is not element and _NOT_BYLINE.search(marks) and "byline" not in marks.lower():
+            return True
+    return False
+
+
+def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 400) -> list[str]:
+    """Names in the byline printed near the headline element `anchor` (author links, elements
+    marked author/byline), in document order."""
+    if anchor is None:
+        return []
+    order = {element: index for index, element in enumerate(tree.iter())}
+    start = order.get(anchor)
+    if start is None:
+        return []
+    near = [e for e in _BYLINE_XPATH(tree) if start - 40 <= order.get(e, -1) <= start + window]
+    matched = set(near)
+    names: list[str] = []
+    last = None  # the byline is one cluster of elements: stop at the first gap after it
+    for element in near:
+        if last is not None and order[element] > last + CLUSTER_GAP:
+            break
+        # the innermost marked element: "By <a rel=author>Jane</a>" gives the link, not the line
+        if any(d in matched for d in element.iterdescendants()) or _excluded(element):
+            continue
+        if element.tag != "a" and _NOT_BYLINE.search(element.get("class") or ""):
+            continue
+        name_node = element.find(".//*[@itemprop='name']")
+        for line in text_lines(name_node if name_node is not None else element)[:3]:
+            if len(line) > 120 or _OTHER_CREDIT.match(line):
+                continue
+            found = [n for n in split_names(line) if is_person(n)]
+            if found:
+                names.extend(found)
+                last = order[element]
+                break  # the lines after a name are its role and bio
+        if len(names) >= MAX_PRINTED_NAMES:
+            break
+    return unique(names)
+
+
+def byline_lines(anchor: HtmlElement | None, max_lines: int = 12) -> list[str]:
+    """Names from a "By ..." line among the lines printed just after the headline (markup that
+    does not mark its byline), or from the line after a lone "By"."""
+    if anchor is None:
+        return []
+    previous = ""
+    for index, line in enumerate(lines_after(anchor)):
+        if index >= max_lines:
+            break
+        if previous.casefold() in _LABELS and previous:
+            names = [n for n in split_names(line) if is_person(n)]
+            if names:
+                return names
+        if len(line) <= 120 and strip_byline(line) != line and not _OTHER_CREDIT.match(line):
+            parts = split_names(line)
+            # "By TPN, in Portugal, Business": the byline credits an organisation, not a person
+            if parts and is_person(parts[0]):
+                return [n for n in parts if is_person(n)]
+        previous = line
+    return []
+
+
+def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | None,
+                   profile_byline: list[str]) -> list[str]:
+    """Persons from the metadata, else from the printed byline; organisations only when nobody
+    is named. The site's own name is never a person."""
+    jsonld_persons, organisations = jsonld_authors(meta)
+    tags = meta_authors(meta)
+    site = {_squash(n) for n in _site_names(meta)}
+    # the JSON-LD article names its authors; a meta author tag is often the company, site-wide
+    for raw in (jsonld_persons, tags):
+        persons = [n for value in raw if not _WEB_CREDIT.match(value) for n in split_names(value)
+                   if is_person(n) and _squash(n) not in site]
+        if persons:
+            return unique(persons)
+    raw = jsonld_persons + tags
+    printed = [n for text in profile_byline for n in split_names(text) if is_person(n)]
+    printed = printed or printed_byline(tree, anchor) or byline_lines(anchor)
+    printed = [n for n in printed if _squash(n) not in site]
+    if printed:
+        return unique(printed)
+    # nobody is named: the organisation the page credits, as written
+    credited = organisations or [strip_byline(" ".join(html.unescape(v).split())) for v in raw[:1]]
+    return unique([c for c in credited if c and len(c) <= 80])
 
 
 def metadata_authors(meta: PageMetadata) -> list[str]:
     """Person names the metadata gives (JSON-LD author, then meta author tags)."""
-    if meta.jsonld_article and meta.jsonld_article.get("author"):
-        names = _jsonld_names(meta, meta.jsonld_article["author"])
-        if names:
-            return names
-    for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author"):
-        value = meta.get(key)
-        if value and not value.startswith("http"):
-            return [value]
-    return []
+    persons, _ = jsonld_authors(meta)
+    return persons or meta_authors(meta)
