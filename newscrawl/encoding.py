@@ -52,11 +52,21 @@ def mostly_utf8(body: bytes) -> bool:
 
 
 def detect(body: bytes) -> str | None:
-    """charset-normalizer's best guess for the start of the body."""
+    """charset-normalizer's best guess for the start of the body.
+
+    On short Western text several single-byte code pages score the same (é is é in cp1250 too,
+    but è is not); among equally good guesses windows-1252 wins, as in browsers.
+    """
     from charset_normalizer import from_bytes
 
-    best = from_bytes(body[:DETECT_BYTES]).best()
-    return normalise(best.encoding) if best else None
+    results = from_bytes(body[:DETECT_BYTES])
+    best = results.best()
+    if best is None:
+        return None
+    tied = {normalise(m.encoding) for m in results
+            if abs(m.chaos - best.chaos) < 0.01 and abs(m.coherence - best.coherence) < 0.01}
+    tied |= {normalise(name) for name in best.could_be_from_charset}
+    return "cp1252" if "cp1252" in tied else normalise(best.encoding)
 
 
 def choose_encoding(body: bytes, declared: str | None = None) -> tuple[str, str]:

@@ -29,6 +29,9 @@ from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet import defer
+
 HANG_SECONDS = 8.0  # longer than any test's DOWNLOAD_TIMEOUT, short enough to end by itself
 
 LOREM = (
@@ -72,6 +75,11 @@ continue</span></div></noscript></div></div>
 <script>(function(){window._cf_chl_opt={cvId: '2',cZone: 'www.example-news.test'};
 var a=document.createElement('script');a.src='/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1';
 document.getElementsByTagName('head')[0].appendChild(a);}());</script></body></html>"""
+
+# libxml2 and trafilatura take time quadratic in the number of attributes of one element:
+# about half a minute of extraction for 500 KB, the kind of page a time limit must stop
+PATHOLOGICAL_PAGE = ("<html><body><h1>Slow</h1><div " + " ".join(f'a{i}="{i}"' for i in range(30000))
+                     + ">text</div></body></html>").encode()
 
 PDF_BODY = (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
             b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\nstream\n"
@@ -178,6 +186,7 @@ class FaultHandler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the default backlog of 5 drops connections when a crawl hurries
     owner: FaultServer
 
     def handle_error(self, request, client_address) -> None:
@@ -188,13 +197,16 @@ class FaultServer:
     """A threaded HTTP server on a loopback address; use as a context manager."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, robots: str = "error",
-                 extra: dict[str, Handler] | None = None, offsite: str | None = None) -> None:
+                 extra: dict[str, Handler] | None = None, offsite: str | None = None,
+                 articles: int = 0, delay: float = 0.0) -> None:
         if not ipaddress.ip_address(host).is_loopback:
             raise ValueError(f"FaultServer serves on loopback addresses only, not {host}")
         self.host = host
         self.robots = robots  # "error" (500), "reset", "allow" or "deny"
         self.offsite = offsite or "http://127.0.0.254:9/"  # where off-site redirects point
         self.extra = extra or {}
+        self.articles = articles  # / and /list link /articles/story-1 ... story-N (no faults)
+        self.delay = delay  # seconds each /articles/ page takes, to make a crawl last
         self.hits: Counter[str] = Counter()
         self.times: dict[str, list[float]] = {}
         self.lock = threading.Lock()
@@ -229,6 +241,8 @@ class FaultServer:
     def route(self, path: str) -> Handler | None:
         if path in self.extra:
             return self.extra[path]
+        if path == "/" and self.articles:
+            return _list  # an article site: its home page lists every story, and no fault
         if path.startswith("/articles/"):
             return _article
         return ROUTES.get(path)
@@ -256,7 +270,16 @@ def _robots(h: FaultHandler) -> None:
 
 
 def _article(h: FaultHandler) -> None:
+    if h.server.owner.delay:
+        time.sleep(h.server.owner.delay)
     h.send_bytes(plain_article(h.path.split("?")[0].rstrip("/").rsplit("/", 1)[-1]))
+
+
+def _list(h: FaultHandler) -> None:
+    links = "".join(f'<li><a href="/articles/story-{i}">Story {i}</a></li>'
+                    for i in range(1, h.server.owner.articles + 1))
+    h.send_bytes(f"<!DOCTYPE html><html><head><title>All stories</title></head><body><h1>All "
+                 f"stories</h1><ul>{links}</ul></body></html>".encode())
 
 
 def _status(code: int, retry_after: str | None = None, fail_times: int | None = None) -> Handler:
@@ -363,6 +386,7 @@ def _charset(kind: str) -> Handler:
 ROUTES: dict[str, Handler] = {
     "/": _home,
     "/robots.txt": _robots,
+    "/list": _list,
     "/status/500": _status(500),
     "/status/503-retry-after": _status(503, retry_after="1", fail_times=1),
     "/status/429-retry-after": _status(429, retry_after="1", fail_times=1),
@@ -391,6 +415,7 @@ ROUTES: dict[str, Handler] = {
     "/empty": lambda h: h.send_bytes(b""),
     "/malformed": lambda h: h.send_bytes(MALFORMED_ARTICLE.encode()),
     "/challenge": lambda h: h.send_bytes(CHALLENGE_PAGE),
+    "/pathological": lambda h: h.send_bytes(PATHOLOGICAL_PAGE),
     "/charset/cp1251-undeclared": _charset("cp1251-undeclared"),
     "/charset/cp1251-labelled-utf8": _charset("cp1251-labelled-utf8"),
     "/charset/shift_jis-meta": _charset("shift_jis-meta"),
@@ -399,7 +424,7 @@ ROUTES: dict[str, Handler] = {
     "/charset/bom-utf16": _charset("bom-utf16"),
 }
 # the home page links every fault (a loop by its first hop only) and three readable articles
-HOME_LINKS = [p for p in ROUTES if p not in ("/", "/robots.txt", "/redirect/loop-b")] + [
+HOME_LINKS = [p for p in ROUTES if p not in ("/", "/robots.txt", "/list", "/redirect/loop-b")] + [
     "/articles/plain-1", "/articles/plain-2", "/articles/plain-3"]
 
 
@@ -413,6 +438,36 @@ def main() -> None:
         print(f"serving the fault site at {server.url()} (Ctrl-C stops)")
         with contextlib.suppress(KeyboardInterrupt):
             server.thread.join()
+
+
+
+def loopback_hosts(value: str | dict) -> dict[str, str]:
+    """Parse "name=127.0.0.x,name2=127.0.0.y" (or a dict); every address must be loopback."""
+    pairs = value.items() if isinstance(value, dict) else (
+        item.split("=", 1) for item in str(value).split(",") if item.strip())
+    hosts = {name.strip().lower(): address.strip() for name, address in pairs}
+    for name, address in hosts.items():
+        if not ipaddress.ip_address(address).is_loopback:
+            raise ValueError(f"test host {name} must resolve to a loopback address, not {address}")
+    return hosts
+
+
+class LoopbackResolver(CachingThreadedResolver):
+    """Scrapy's resolver (DNS_RESOLVER), plus test names (setting NEWSCRAWL_TEST_HOSTS,
+    "name=127.0.0.x,...") that resolve to loopback addresses, like curl --resolve."""
+
+    hosts: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, reactor):
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.hosts = loopback_hosts(crawler.settings.get("NEWSCRAWL_TEST_HOSTS") or "")
+        return resolver
+
+    def getHostByName(self, name: str, timeout=()):  # noqa: N802 - Twisted's interface
+        if name.lower() in self.hosts:
+            return defer.succeed(self.hosts[name.lower()])
+        return super().getHostByName(name, timeout)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ from tests.faultserver import CHARSET_TEXT, SHIFT_JIS_MORE, FaultServer
 
 pytestmark = pytest.mark.timeout(180)
 
-SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_MAXSIZE=1000000",
-            "-s", "DOWNLOAD_WARNSIZE=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
+SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=4", "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_MAXSIZE=1000000",
+            "-s", "DOWNLOAD_WARNSIZE=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+            "-s", "NEWSCRAWL_EXTRACT_TIMEOUT=3"]
 
 
 @dataclass
@@ -98,7 +99,8 @@ def test_robots_txt_that_errors_is_retried_then_ignored(fault_crawl: Crawl) -> N
 def test_a_fault_is_dropped_with_its_reason_and_one_line(fault_crawl: Crawl, path: str, reason: str,
                                                          attempts: int) -> None:
     assert fault_crawl.stats.get(f"newscrawl/dropped/{reason}", 0) >= 1
-    assert fault_crawl.hits.get(path) == attempts  # retried exactly as often as it should be
+    # retried exactly as often as it should be
+    assert fault_crawl.hits.get(path) == attempts, (fault_crawl.hits.get(path), fault_crawl.lines(path))
     assert path not in fault_crawl.by_path()
     lines = fault_crawl.lines(path)
     assert len(lines) == 1, lines
@@ -154,3 +156,48 @@ def test_wrong_and_missing_charsets_decode_right(fault_crawl: Crawl, path: str, 
 def test_a_relabelled_page_is_counted(fault_crawl: Crawl) -> None:
     # the header said utf-8 for cp1251, latin-1 and shift_jis bytes
     assert fault_crawl.stats["newscrawl/charset/fallback"] == 3
+
+
+def test_a_pathological_page_costs_one_item_not_the_crawl(fault_crawl: Crawl) -> None:
+    # its extraction would take about half a minute; the worker is killed after 3 s
+    assert fault_crawl.stats.get("newscrawl/dropped/extraction_timeout") == 1
+    assert "/pathological" not in fault_crawl.by_path()
+    assert len(fault_crawl.lines("/pathological")) == 1
+
+
+# -- the parts, without a crawl ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "declared", "expected"), [
+    ("Café crème".encode("latin-1"), "utf-8", "cp1252"),  # latin-1 labelled utf-8: detected
+    ("Café crème".encode(), "utf-8", "utf-8"),
+    ("<meta charset=shift_jis>東京の図書館".encode("shift_jis"), "utf-8", "cp932"),  # then <meta>
+    (b"\xef\xbb\xbf" + "Café".encode(), "latin-1", "utf-8"),  # the BOM wins
+    # UTF-8 with one corrupt byte stays UTF-8 (one replacement character, not a garbled page)
+    ("Москва, Café, 東京 ".encode() * 20 + b"\xff", "utf-8", "utf-8"),
+])
+def test_charset_choice(body: bytes, declared: str, expected: str) -> None:
+    from newscrawl.encoding import choose_encoding
+
+    assert choose_encoding(body, declared)[0] == expected
+
+
+def test_retry_after_values() -> None:
+    from newscrawl.downloadermiddlewares.retry import retry_after_seconds
+
+    assert retry_after_seconds(b"120") == 120
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 - 30) == 30
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 + 99) == 0
+    assert retry_after_seconds(b"soon") is None
+    assert retry_after_seconds(None) is None
+
+
+@pytest.mark.parametrize(("body", "binary"), [
+    (b"%PDF-1.7\n...", True), (b"\x89PNG\r\n\x1a\n....", True), (bytes(range(256)) * 4, True),
+    ("<html><body>Привет</body></html>".encode("cp1251"), False),
+    (b"\xff\xfe" + "<html>hi</html>".encode("utf-16-le"), False),
+    (b"<html><body>" + b"text " * 100 + b"</body></html>", False),
+])
+def test_binary_detection(body: bytes, binary: bool) -> None:
+    from newscrawl.downloadermiddlewares.responses import looks_binary
+
+    assert looks_binary(body) is binary

@@ -2,14 +2,17 @@
 
 Scrapy prints a traceback when a spider's __init__ or an extension raises (a bad URL, an
 unknown profile, a malformed sites file, a corrupt state file) and exits 0 after a crawl it had
-to stop. This command checks `-s` settings before starting, turns those errors into one
-`ERROR` line, and exits 2 for bad input, 1 for a state or output that cannot be used.
+to stop. This command checks `-s` settings before starting (one line per bad value), turns
+those errors into one `ERROR` line, and exits 2 for bad input, 1 for a state or an output that
+cannot be used (corrupt, locked, disk full).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+import time
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -116,16 +119,22 @@ def finish_reason(crawler: Any) -> str | None:
 class Command(ScrapyCrawlCommand):
     """`scrapy crawl SPIDER`: as Scrapy's, with one-line errors and meaningful exit codes."""
 
+    def process_options(self, args: list[str], opts: Any) -> None:
+        """Scrapy's option handling, then the settings check: before Scrapy configures logging
+        (which a bad LOG_LEVEL would break with a traceback) and before anything is opened."""
+        super().process_options(args, opts)
+        assert self.settings is not None
+        problems = check_settings(self.settings)
+        if problems:
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            for problem in problems:  # logging is not set up yet: the same format, by hand
+                print(f"{stamp} [newscrawl] ERROR: {problem}", file=sys.stderr)
+            raise SystemExit(EXIT_BAD_INPUT)
+
     def run(self, args: list[str], opts: Any) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider: scrapy crawl site -a url=https://site/")
-        assert self.settings is not None and self.crawler_process is not None
-        problems = check_settings(self.settings)
-        if problems:
-            for problem in problems:
-                logger.error("%s", problem)
-            self.exitcode = EXIT_BAD_INPUT
-            return
+        assert self.crawler_process is not None
         try:
             crawler = self._create_crawler(args[0])
         except KeyError as exc:  # unknown spider name

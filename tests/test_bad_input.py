@@ -1,0 +1,115 @@
+"""Bad user input: one clear error line and a non-zero exit, never a wall of traceback.
+Real `scrapy crawl` runs; nothing is crawled (the URLs point at a closed port on 127.0.0.5)."""
+
+from __future__ import annotations
+
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from newscrawl.commands.crawl import check_settings
+from tests.conftest import run_scrapy
+
+pytestmark = pytest.mark.timeout(120)
+
+URL = "http://127.0.0.5:9/"
+
+
+def error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "] ERROR:" in line or "] CRITICAL:" in line]
+
+
+BAD_ARGUMENTS = {
+    "bad url": (["site", "-a", "url=notaurl"], "not an http(s) URL: 'notaurl'"),
+    "no url": (["site"], "give a start URL"),
+    "unknown profile": (["site", "-a", f"url={URL}", "-a", "profile=nosuch"],
+                        "unknown profile 'nosuch'; known profiles:"),
+    "unknown spider": (["nosuchspider"], "Spider not found: nosuchspider"),
+}
+SITES_FILES = {  # TOML syntax, and a bad value: the error names the line
+    "syntax": ('[sites.example\nurl = "https://example.com/"\n', "sites.toml:1"),
+    "value": ('[sites.example]\nurl = "https://example.com/"\n\n[sites.other]\nurl = 42\n', "sites.toml:5"),
+}
+BAD_SETTINGS = ["DOWNLOAD_TIMEOUT=soon", "CONCURRENT_REQUESTS=0", "ROBOTSTXT_OBEY=maybe", "LOG_LEVEL=LOUD",
+                "NEWSCRAWL_PROTECTED_NETWORKS=10.0.0.0/33", "NEWSCRAWL_MIN_BODY_CHARS=-5"]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
+    """Every bad-input crawl of this module, run three at a time (each one only starts Scrapy)."""
+    jobs: dict[str, tuple[list[str], Path]] = {}
+    for name, (args, _) in BAD_ARGUMENTS.items():
+        jobs[name] = (args, tmp_path_factory.mktemp("bad"))
+    for name, (content, _) in SITES_FILES.items():
+        folder = tmp_path_factory.mktemp("sites")
+        (folder / "sites.toml").write_text(content, "utf-8")
+        jobs[f"sites {name}"] = (["site", "-a", f"sites={folder / 'sites.toml'}"], folder)
+    folder = tmp_path_factory.mktemp("settings")
+    jobs["settings"] = (["site", "-a", f"url={URL}", *[x for v in BAD_SETTINGS for x in ("-s", v)]], folder)
+
+    def run(job: tuple[list[str], Path]) -> tuple[subprocess.CompletedProcess, Path]:
+        args, folder = job
+        return run_scrapy(["crawl", *args, "-s", f"NEWSCRAWL_STATE={folder / 'state.sqlite'}"], timeout=90), folder
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        return dict(zip(jobs, pool.map(run, jobs.values()), strict=True))
+
+
+@pytest.mark.parametrize("name", BAD_ARGUMENTS)
+def test_bad_arguments(runs, name: str) -> None:
+    result, _ = runs[name]
+    assert result.returncode == 2
+    errors = error_lines(result.stderr)
+    assert len(errors) == 1 and BAD_ARGUMENTS[name][1] in errors[0], errors
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", SITES_FILES)
+def test_a_malformed_sites_file_names_the_line(runs, name: str) -> None:
+    result, _ = runs[f"sites {name}"]
+    assert result.returncode == 2
+    errors = error_lines(result.stderr)
+    assert len(errors) == 1 and SITES_FILES[name][1] in errors[0], errors
+    assert "Traceback" not in result.stderr
+
+
+def test_invalid_setting_values_are_each_one_line(runs) -> None:
+    result, folder = runs["settings"]
+    assert result.returncode == 2
+    errors = error_lines(result.stderr)
+    assert len(errors) == len(BAD_SETTINGS), errors
+    for value in BAD_SETTINGS:
+        name = value.split("=")[0]
+        assert sum(name + "=" in line or name + ":" in line for line in errors) == 1, name
+    assert "Traceback" not in result.stderr
+    assert not (folder / "state.sqlite").exists()  # stopped before anything was opened
+
+
+def cmdline(**values: str) -> Settings:
+    settings = Settings()
+    settings.setmodule("newscrawl.settings", priority="project")
+    settings.setdict(values, priority="cmdline")
+    return settings
+
+
+@pytest.mark.parametrize(("values", "problem"), [
+    ({"DOWNLOAD_TIMEOUT": "2.5", "RETRY_TIMES": "0", "ROBOTSTXT_OBEY": "False"}, None),
+    ({"DOWNLOAD_TIMEOUT": "abc"}, "DOWNLOAD_TIMEOUT='abc': expected a number"),
+    ({"DOWNLOAD_TIMEOUT": "0"}, "must be at least"),
+    ({"RETRY_TIMES": "-1"}, "RETRY_TIMES='-1': must be at least 0"),
+    ({"AUTOTHROTTLE_ENABLED": "yes please"}, "expected true or false"),
+    ({"RETRY_HTTP_CODES": "500,503"}, None),
+    ({"DOWNLOAD_MAXSIZE": "10MB"}, "DOWNLOAD_MAXSIZE='10MB': expected a number"),
+    ({"NEWSCRAWL_PROTECTED_NETWORKS": ""}, None),  # empty: the check is off
+    ({"NEWSCRAWL_PROTECTED_NETWORKS": "10.0.0.0/8,nonsense"}, "'nonsense' is not a network"),
+    ({"NEWSCRAWL_STATE": "/tmp/anything.sqlite"}, None),
+])
+def test_setting_checks(values: dict, problem: str | None) -> None:
+    problems = check_settings(cmdline(**values))
+    if problem is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and problem in problems[0], problems
