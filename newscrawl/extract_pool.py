@@ -31,6 +31,13 @@ from datetime import datetime
 from multiprocessing.connection import Connection
 from typing import Any
 
+from scrapy.http import HtmlResponse
+from scrapy.link import Link
+from scrapy.linkextractors import LinkExtractor
+from scrapy.selector import Selector
+
+from newscrawl.extract import ExtractedPage
+
 logger = logging.getLogger(__name__)
 
 _STOP = object()
@@ -48,13 +55,38 @@ class WorkerDied(Exception):
 
 @dataclass(frozen=True)
 class ExtractJob:
-    """What a worker needs for one page: plain values only, cheap to pickle."""
+    """What a worker needs for one page: plain values only, cheap to pickle.
+
+    With a `link_extractor`, the worker also extracts the page's links from the same parsed
+    tree, so the crawl process never parses the page.
+    """
 
     url: str
     body: bytes
     encoding: str | None = None
     profile: str | None = None
     fetched_at: datetime | None = None
+    link_extractor: LinkExtractor | None = None
+
+
+@dataclass
+class JobResult:
+    """The page's extraction, and its links (None when they were not asked for or not read)."""
+
+    page: ExtractedPage
+    links: list[Link] | None = None
+
+
+class _TreeResponse(HtmlResponse):
+    """An HtmlResponse whose selector wraps a tree parsed already (no second parse)."""
+
+    def __init__(self, *args: Any, tree: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._tree_selector = Selector(root=tree, type="html")
+
+    @property
+    def selector(self) -> Selector:
+        return self._tree_selector
 
 
 def cpu_count() -> int:
@@ -65,12 +97,24 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_job(job: ExtractJob) -> Any:
+def run_job(job: ExtractJob) -> JobResult:
     """Extract one page in this process (what a worker does; also the in-process path)."""
     from newscrawl.extract import extract_page
 
-    return extract_page(job.url, job.body, encoding=job.encoding, profile=job.profile,
-                        fetched_at=job.fetched_at)
+    links: list[Link] | None = None
+
+    def read_links(tree: Any) -> None:
+        nonlocal links
+        try:
+            response = _TreeResponse(job.url, body=job.body, encoding=job.encoding, tree=tree)
+            links = job.link_extractor.extract_links(response)
+        except Exception as exc:  # the crawl process reads them itself then
+            logger.warning("could not read the links of %s here: %r", job.url, exc)
+
+    page = extract_page(job.url, job.body, encoding=job.encoding, profile=job.profile,
+                        fetched_at=job.fetched_at,
+                        on_tree=read_links if job.link_extractor is not None else None)
+    return JobResult(page, links)
 
 
 def _worker_main(conn: Connection) -> None:
@@ -232,7 +276,7 @@ class ExtractPool:
                 slot.start()
 
     def submit(self, job: ExtractJob) -> Future:
-        """Queue a page; the future gets its ExtractedPage or ExtractionTimeout/WorkerDied."""
+        """Queue a page; the future gets its JobResult or ExtractionTimeout/WorkerDied."""
         if self._closed:
             raise RuntimeError("the extraction pool is shut down")
         self.start()
@@ -240,8 +284,8 @@ class ExtractPool:
         self._jobs.put((future, job))
         return future
 
-    async def extract(self, job: ExtractJob) -> Any:
-        """Await one page's ExtractedPage on the running asyncio loop, within the queue bound."""
+    async def extract(self, job: ExtractJob) -> JobResult:
+        """Await one page's JobResult on the running asyncio loop, within the queue bound."""
         if self._semaphore is None:
             self._semaphore = asyncio.Semaphore(self.queue_size + self.workers)
         async with self._semaphore:
@@ -291,5 +335,5 @@ def pool_from_settings(settings) -> ExtractPool | None:
                        max_tasks=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS", 0))
 
 
-__all__ = ["CancelledError", "ExtractJob", "ExtractPool", "ExtractionTimeout", "WorkerDied",
+__all__ = ["CancelledError", "ExtractJob", "ExtractPool", "ExtractionTimeout", "JobResult", "WorkerDied",
            "cpu_count", "pool_from_settings", "run_job"]

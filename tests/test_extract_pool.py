@@ -6,10 +6,13 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
+from scrapy.http import HtmlResponse
+from scrapy.linkextractors import LinkExtractor
 
 from newscrawl.devserver import serve_directory
 from newscrawl.extract_pool import ExtractionTimeout, ExtractJob, ExtractPool, run_job
 from newscrawl.replay import load_page
+from newscrawl.spiders.site import DENY
 from tests.conftest import PAGES
 
 FETCHED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -32,9 +35,21 @@ def test_pool_gives_the_same_pages_as_in_process():
     with ExtractPool(workers=2, timeout=120) as pool:
         futures = [pool.submit(job) for job in jobs]
         pooled = [future.result(timeout=120) for future in futures]
-    assert [page.article.url for page in pooled] == [job.url for job in jobs]
+    assert [result.page.article.url for result in pooled] == [job.url for job in jobs]
     assert pooled == [run_job(job) for job in jobs]
-    assert all(page.article.body for page in pooled)
+    assert all(result.page.article.body and result.links is None for result in pooled)
+
+
+def test_links_read_from_the_shared_tree_equal_scrapys_own():
+    page = load_page(PAGES / SAMPLES[0])
+    extractor = LinkExtractor(deny=DENY, unique=True)
+    job = ExtractJob(page.url, page.body, "utf-8", None, FETCHED, extractor)
+    with ExtractPool(workers=1, timeout=120) as pool:
+        result = pool.submit(job).result(timeout=120)
+    expected = extractor.extract_links(HtmlResponse(page.url, body=page.body, encoding="utf-8"))
+    assert len(expected) > 20
+    assert result.links == expected
+    assert result.page == run_job(job_for(SAMPLES[0])).page
 
 
 def test_timed_out_page_is_dropped_and_the_pool_keeps_working():

@@ -19,6 +19,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.link import Link
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -286,10 +287,17 @@ class DiscoveryMixin:
         return Request(entry.url, callback=self.parse, errback=self.on_error,
                        meta=self.site_meta(site, **{HINTS: entry.hints()}))
 
-    def follow_links(self, response: Response, site: SiteConfig) -> Iterator[Request]:
-        """Links within the site, minus traps and (with since) URLs dated before the cut-off."""
+    def follow_links(self, response: Response, site: SiteConfig,
+                     links: list[Link] | None = None) -> Iterator[Request]:
+        """Links within the site, minus traps and (with since) URLs dated before the cut-off.
+
+        `links`: the page's links as the site's link extractor read them already (in the
+        extraction worker, from the tree it parsed); None reads them from the response here.
+        """
         cutoff = self.cutoff(site)
-        for link in self._link_extractors[site.name].extract_links(response):
+        if links is None:
+            links = self._link_extractors[site.name].extract_links(response)
+        for link in links:
             if not self.on_site(site, link.url) or link.url in self._start_urls[site.name]:
                 continue  # start pages are fetched once per run already (they bypass the dupefilter)
             reason = self.traps.reason(site.name, link.url)

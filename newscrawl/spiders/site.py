@@ -14,10 +14,10 @@ from scrapy.linkextractors import LinkExtractor
 
 from newscrawl.discovery.since import parse_since
 from newscrawl.discovery.spider import DiscoveryMixin
-from newscrawl.extract import ExtractedPage
 from newscrawl.extract_pool import (
     ExtractionTimeout,
     ExtractJob,
+    JobResult,
     WorkerDied,
     pool_from_settings,
     run_job,
@@ -98,11 +98,12 @@ class SiteSpider(DiscoveryMixin, Spider):
             for request in self.site_start_requests(site):
                 yield request
 
-    async def _extract(self, response: Response) -> ExtractedPage | None:
-        """The page's extraction, from the worker pool when there is one; None if it was dropped."""
+    async def _extract(self, response: Response, links: LinkExtractor | None = None) -> JobResult | None:
+        """The page's extraction (and its links, read from the same parsed tree, when `links` is
+        given), from the worker pool when there is one; None if the page was dropped."""
         profile = (self.profile_name or self.site_of(response).profile
                    or self.settings.get("NEWSCRAWL_PROFILE"))
-        job = ExtractJob(response.url, response.body, response.encoding, profile, datetime.now(UTC))
+        job = ExtractJob(response.url, response.body, response.encoding, profile, datetime.now(UTC), links)
         pool = getattr(self, "extract_pool", None)
         if pool is None:
             return run_job(job)
@@ -121,9 +122,10 @@ class SiteSpider(DiscoveryMixin, Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newscrawl/dropped/not_html")
             return
-        page = await self._extract(response)
-        if page is None:
+        result = await self._extract(response)
+        if result is None:
             return
+        page = result.page
         if page.error:
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_error")
             self.logger.warning("could not extract %s: %s", response.url, page.error)
@@ -140,12 +142,13 @@ class SiteSpider(DiscoveryMixin, Spider):
             return
         for request in self.discover_feeds(response, site):  # on the home page only
             yield request
-        # links first: they are downloaded while this page waits for an extraction worker
-        for request in self.follow_links(response, site):
+        # the worker reads the links from the tree it parses for extraction: this process parses nothing
+        result = await self._extract(response, self._link_extractors[site.name])
+        for request in self.follow_links(response, site, result.links if result else None):
             yield request
-        page = await self._extract(response)
-        if page is None:
+        if result is None:
             return
+        page = result.page
         if page.error:
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_error")
             self.logger.warning("could not extract %s: %s", response.url, page.error)

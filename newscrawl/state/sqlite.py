@@ -57,6 +57,10 @@ class SQLiteStateStore(StateStore):
         row = self.db.execute(f"SELECT {_COLUMNS} FROM seen WHERE url = ?", (url,)).fetchone()
         return SeenEntry(*row) if row else None
 
+    def is_seen(self, url: str) -> bool:
+        # the URL index alone answers this (no second lookup of the row): the crawl asks it per link
+        return self.db.execute("SELECT 1 FROM seen WHERE url = ?", (url,)).fetchone() is not None
+
     def has_fingerprint(self, fingerprint: str) -> bool:
         row = self.db.execute("SELECT 1 FROM seen WHERE fingerprint = ? LIMIT 1", (fingerprint,)).fetchone()
         return row is not None
