@@ -1,6 +1,6 @@
 """Articles per second with 1, 2 and 3 distributed workers on this machine.
 
-    .venv/bin/python -m benchmarks.distributed [--articles 200] [--padding 60]
+    .venv/bin/python -m benchmarks.distributed [--articles 200] [--padding 60] [--repeat 1]
 
 A private redis-server and three made-up news sites on 127.0.0.1, 127.0.0.2 and 127.0.0.3
 (`--articles` each, pages padded with sidebar widgets to a realistic size); politeness off
@@ -63,6 +63,7 @@ def run(redis_url: str, workers: int, articles: int, padding: int, folder: Path,
         settings = {**SETTINGS, **({} if pool else {"NEWSCRAWL_EXTRACT_WORKERS": 0})}
         for i in range(workers):
             out = folder / f"w{workers}-{i}{'-pool' if pool else ''}.jsonl"
+            out.unlink(missing_ok=True)  # from an earlier repetition
             outputs.append(out)
             args = [sys.executable, "-m", "scrapy", "crawl", "site", "-O", str(out), "-s", f"REDIS_URL={redis_url}",
                     "-s", f"NEWSCRAWL_STATE={folder / f'state-{workers}-{i}.sqlite'}"]
@@ -101,28 +102,32 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=200, help="articles per site (3 sites)")
     parser.add_argument("--padding", type=int, default=60, help="sidebar widgets per article page")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run every row this many times, interleaved, and keep the fastest "
+                             "(other load on the machine only ever slows a run down)")
     args = parser.parse_args()
     from tests.distributed_site import site_pages
 
     page_kb = len(site_pages(HOSTS[0], 2, args.padding)["/2024/05/story-0000.html"]) / 1024
     print(f"{args.articles * len(HOSTS)} articles on {len(HOSTS)} loopback hosts, ~{page_kb:.0f} KB per page, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
-    rows = []
+    configs = [(workers, False) for workers in args.workers] + [(1, True)]
+    best: dict[tuple[int, bool], dict] = {}
     with tempfile.TemporaryDirectory(prefix="newscrawl-bench-") as tmp:
         folder = Path(tmp)
         with redis_process(folder) as url:
-            base = None
-            for workers in args.workers:
-                result = run(f"{url}/0", workers, args.articles, args.padding, folder, pool=False)
-                base = base or result["rate"]
-                rows.append((f"{workers}", "in the worker", result, result["rate"] / base))
-            result = run(f"{url}/0", 1, args.articles, args.padding, folder, pool=True)
-            rows.append(("1", f"pool of {os.cpu_count()}", result, result["rate"] / base))
+            for _ in range(max(1, args.repeat)):
+                for workers, pool in configs:
+                    result = run(f"{url}/0", workers, args.articles, args.padding, folder, pool=pool)
+                    if (workers, pool) not in best or result["rate"] > best[(workers, pool)]["rate"]:
+                        best[(workers, pool)] = result
+    base = best[(args.workers[0], False)]["rate"]
     print("| workers | extraction | articles | seconds | articles/s | vs 1 worker |")
     print("|---:|---|---:|---:|---:|---:|")
-    for workers, extraction, result, ratio in rows:
+    for (workers, pool), result in best.items():
+        extraction = f"pool of {os.cpu_count()}" if pool else "in the worker"
         print(f"| {workers} | {extraction} | {result['articles']} | {result['seconds']:.1f} | "
-              f"{result['rate']:.1f} | {ratio:.2f}x |")
+              f"{result['rate']:.1f} | {result['rate'] / base:.2f}x |")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     return 0
 
