@@ -24,10 +24,8 @@ def error_lines(stderr: str) -> list[str]:
 
 BAD_ARGUMENTS = {
     "bad url": (["site", "-a", "url=notaurl"], "not an http(s) URL: 'notaurl'"),
-    "no url": (["site"], "give a start URL"),
     "unknown profile": (["site", "-a", f"url={URL}", "-a", "profile=nosuch"],
                         "unknown profile 'nosuch'; known profiles:"),
-    "unknown spider": (["nosuchspider"], "Spider not found: nosuchspider"),
 }
 SITES_FILES = {  # TOML syntax, and a bad value: the error names the line
     "syntax": ('[sites.example\nurl = "https://example.com/"\n', "sites.toml:1"),

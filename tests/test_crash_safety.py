@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -133,61 +134,73 @@ def test_a_full_disk_stops_the_crawl_and_damages_nothing(tmp_path: Path, small_d
     assert sorted(written + urls(lines_of(rest))) == sorted(stories(20))
 
 
-def test_an_unwritable_output_is_one_error_line_and_exit_1(tmp_path: Path) -> None:
-    state = tmp_path / "state.sqlite"
-    with FaultServer(HOST, robots="allow", articles=3) as site:
-        result = run_scrapy(crawl_args(site, state, "-O", "/dev/full:jsonl"), timeout=120)
-    assert result.returncode == 1
-    errors = [line for line in result.stderr.splitlines() if "] ERROR:" in line]
-    assert len(errors) == 1 and "cannot write to /dev/full" in errors[0], errors
-    assert "Traceback" not in result.stderr
-    with sqlite3.connect(state) as db:
-        assert db.execute("SELECT COUNT(*) FROM seen").fetchone()[0] == 0  # nothing was written
-
-
-def test_a_corrupt_state_says_how_to_recover(tmp_path: Path) -> None:
-    state = tmp_path / "state.sqlite"
-    state.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8192)
-    result = run_scrapy(["crawl", "site", "-a", "url=http://127.0.0.4:9/", "-s", f"NEWSCRAWL_STATE={state}"],
-                        timeout=60)
-    assert result.returncode == 1
-    errors = [line for line in result.stderr.splitlines() if "] ERROR:" in line]
-    assert len(errors) == 1 and f"mv {state} {state}.broken" in errors[0], errors
-    assert "Traceback" not in result.stderr
-
-
-def test_a_damaged_state_is_caught_before_the_crawl(tmp_path: Path) -> None:
-    state = tmp_path / "state.sqlite"
-    with sqlite3.connect(state) as db:
+@pytest.fixture(scope="module")
+def failed_starts(tmp_path_factory) -> dict[str, tuple[subprocess.CompletedProcess, Path]]:
+    """The crawls that must stop with one error line, run side by side (the locked one waits
+    out SQLite's 10 s busy timeout)."""
+    folders = {name: tmp_path_factory.mktemp(name) for name in ("unwritable", "corrupt", "damaged", "locked")}
+    (folders["corrupt"] / "state.sqlite").write_bytes(b"SQLite format 3\x00" + b"\xff" * 8192)
+    damaged = folders["damaged"] / "state.sqlite"
+    with sqlite3.connect(damaged) as db:
         db.execute("CREATE TABLE seen (url TEXT PRIMARY KEY, fingerprint TEXT, modified TEXT, "
                    "revision INTEGER NOT NULL DEFAULT 1, emitted_at REAL NOT NULL)")
         db.executemany("INSERT INTO seen VALUES (?, ?, NULL, 1, 0)",
                        [(f"http://127.0.0.4/{i}", f"{i:040x}") for i in range(3000)])
-    data = bytearray(state.read_bytes())
+    data = bytearray(damaged.read_bytes())
     for page in range(3 * 4096, len(data), 4096):  # damage every b-tree page after the schema
         data[page:page + 16] = b"\xff" * 16
-    state.write_bytes(bytes(data))
-    result = run_scrapy(["crawl", "site", "-a", "url=http://127.0.0.4:9/", "-s", f"NEWSCRAWL_STATE={state}"],
-                        timeout=60)
-    assert result.returncode == 1
-    errors = [line for line in result.stderr.splitlines() if "] ERROR:" in line]
-    assert len(errors) == 1 and "is corrupt" in errors[0] and ".broken" in errors[0], errors
-    assert "Traceback" not in result.stderr
-
-
-def test_a_locked_state_says_who_to_wait_for(tmp_path: Path) -> None:
-    state = tmp_path / "state.sqlite"
-    holder = sqlite3.connect(state, isolation_level=None, timeout=1)
+    damaged.write_bytes(bytes(data))
+    holder = sqlite3.connect(folders["locked"] / "state.sqlite", isolation_level=None, timeout=1)
+    holder.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    holder.execute("BEGIN EXCLUSIVE")  # as a long write by another process would
+    holder.execute("INSERT INTO meta VALUES ('holder', 'test')")
     try:
-        holder.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        holder.execute("BEGIN EXCLUSIVE")  # as a long write by another process would
-        holder.execute("INSERT INTO meta VALUES ('holder', 'test')")
-        result = run_scrapy(["crawl", "site", "-a", "url=http://127.0.0.4:9/",
-                             "-s", f"NEWSCRAWL_STATE={state}"], timeout=90)
+        with FaultServer(HOST, robots="allow", articles=3) as site:
+            def run(name: str) -> tuple[subprocess.CompletedProcess, Path]:
+                state = folders[name] / "state.sqlite"
+                if name == "unwritable":
+                    return run_scrapy(crawl_args(site, state, "-O", "/dev/full:jsonl"), timeout=120), state
+                return run_scrapy(["crawl", "site", "-a", "url=http://127.0.0.4:9/",
+                                   "-s", f"NEWSCRAWL_STATE={state}"], timeout=90), state
+
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                return dict(zip(folders, pool.map(run, folders), strict=True))
     finally:
         holder.rollback()
         holder.close()
-    assert result.returncode == 1
+
+
+def one_error(result: subprocess.CompletedProcess) -> str:
+    """The run's only ERROR line (and no traceback)."""
     errors = [line for line in result.stderr.splitlines() if "] ERROR:" in line]
-    assert len(errors) == 1 and "locked" in errors[0] and "NEWSCRAWL_STATE" in errors[0], errors
+    assert len(errors) == 1, errors
     assert "Traceback" not in result.stderr
+    return errors[0]
+
+
+def test_an_unwritable_output_is_one_error_line_and_exit_1(failed_starts) -> None:
+    result, state = failed_starts["unwritable"]
+    assert result.returncode == 1
+    assert "cannot write to /dev/full" in one_error(result)
+    with sqlite3.connect(state) as db:
+        assert db.execute("SELECT COUNT(*) FROM seen").fetchone()[0] == 0  # nothing was written
+
+
+def test_a_corrupt_state_says_how_to_recover(failed_starts) -> None:
+    result, state = failed_starts["corrupt"]
+    assert result.returncode == 1
+    assert f"mv {state} {state}.broken" in one_error(result)
+
+
+def test_a_damaged_state_is_caught_before_the_crawl(failed_starts) -> None:
+    result, state = failed_starts["damaged"]
+    assert result.returncode == 1
+    line = one_error(result)
+    assert "is corrupt" in line and f"{state}.broken" in line
+
+
+def test_a_locked_state_says_who_to_wait_for(failed_starts) -> None:
+    result, _ = failed_starts["locked"]
+    assert result.returncode == 1
+    line = one_error(result)
+    assert "locked" in line and "NEWSCRAWL_STATE" in line
