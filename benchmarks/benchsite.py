@@ -116,6 +116,25 @@ class BenchSite:
         return 404, "text/plain", b"not found"
 
 
+def usable_pages(pages: list[Page], min_body: int = 200) -> list[str]:
+    """Ids of the pages whose copies are distinct articles: the page and one copy are articles
+    with a headline and a body the validate pipeline keeps, and their fingerprints differ."""
+    from newscrawl.extract import extract_page
+
+    usable = []
+    for page in pages:
+        template = Template(page)
+        if not template.word:
+            continue
+        url = "http://127.0.0.1/news/story-1.html"
+        original = extract_page(page.url, page.html)
+        copy = extract_page(url, template.render(url, tag_for(1)), encoding="utf-8")
+        if all(r.is_article and r.article.headline and len(r.article.body) >= min_body
+               for r in (original, copy)) and original.article.fingerprint != copy.article.fingerprint:
+            usable.append(page.id)
+    return usable
+
+
 def _listing_page(title: str, items: str) -> bytes:
     return (f"<!doctype html><html><head><title>{title}</title></head><body><h1>{title}</h1>"
             f"<ul>{items}</ul></body></html>").encode()

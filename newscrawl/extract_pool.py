@@ -252,7 +252,7 @@ class _Slot(threading.Thread):
 class ExtractPool:
     """A pool of extraction worker processes with a bounded queue and a per-page time limit."""
 
-    def __init__(self, workers: int | None = None, timeout: float | None = 60.0,
+    def __init__(self, workers: int | None = None, timeout: float | None = 30.0,
                  queue_size: int | None = None, max_tasks: int = 0) -> None:
         self.workers = workers or cpu_count()
         self.timeout = timeout if timeout and timeout > 0 else None
@@ -326,11 +326,15 @@ class ExtractPool:
 def pool_from_settings(settings) -> ExtractPool | None:
     """The pool the settings ask for, or None when NEWSCRAWL_EXTRACT_WORKERS is 0."""
     raw = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
-    workers = cpu_count() if raw in (None, "", "auto") else int(raw)
+    try:
+        workers = cpu_count() if raw in (None, "", "auto", "None") else int(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"invalid setting NEWSCRAWL_EXTRACT_WORKERS={raw!r}: expected a whole number "
+                         "(0: extract in the crawl process) or auto (one worker per core)") from None
     if workers <= 0:
         return None
     return ExtractPool(workers=workers,
-                       timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 60.0),
+                       timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 30.0),
                        queue_size=settings.getint("NEWSCRAWL_EXTRACT_QUEUE", 0) or None,
                        max_tasks=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS", 0))
 

@@ -100,6 +100,14 @@ NEWSCRAWL_MAX_CALENDAR_PAGES = 20  # calendar and date-archive pages followed pe
 NEWSCRAWL_CRON_DIR = "output/cron"
 NEWSCRAWL_CRON_MAX_QUIET_RUNS = 24  # unhealthy after this many runs in a row with no new article
 NEWSCRAWL_CRON_PROGRESS_INTERVAL = 60  # seconds between progress lines
+# extraction in worker processes, off the reactor thread (README: "Performance"; newscrawl/extract_pool.py)
+NEWSCRAWL_EXTRACT_WORKERS = None  # None: one per core; 0: extract in the crawl process (no time limit then)
+NEWSCRAWL_EXTRACT_TIMEOUT = 30  # seconds a page may take; then its worker is killed and replaced, page dropped
+NEWSCRAWL_EXTRACT_QUEUE = 0  # pages waiting for a free worker at most (0: twice the workers)
+NEWSCRAWL_EXTRACT_MAX_TASKS = 0  # pages a worker extracts before it is replaced (0: never)
+# waiting requests in Scrapy's JOBDIR disk queues, in a folder of this run (newscrawl/frontier.py);
+# a JOBDIR you set yourself (pause/resume) is used as it is
+NEWSCRAWL_DISK_FRONTIER = True
 LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"
 
 # distributed mode (README: "Run on several machines"): set REDIS_URL (-s REDIS_URL=redis://host:6379/0)

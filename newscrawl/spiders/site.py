@@ -22,6 +22,7 @@ from newscrawl.extract_pool import (
     pool_from_settings,
     run_job,
 )
+from newscrawl.frontier import remove_when_stopped, use_disk_frontier
 from newscrawl.middlewares import ALWAYS_FETCH
 from newscrawl.profiles import get_profile
 from newscrawl.sites import SiteConfig, load_sites, site_from_url
@@ -72,6 +73,7 @@ class SiteSpider(DiscoveryMixin, Spider):
     @classmethod
     def update_settings(cls, settings) -> None:
         super().update_settings(settings)
+        use_disk_frontier(settings)  # waiting requests on disk, not in memory (newscrawl/frontier.py)
         if settings.get("REDIS_URL"):  # distributed mode: newscrawl/distributed/
             from newscrawl.distributed import apply_distributed_settings
 
@@ -84,6 +86,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure_sites(crawler)  # per-site download slots and counters
         # extraction in worker processes, off the reactor thread (NEWSCRAWL_EXTRACT_WORKERS=0: in-process)
+        remove_when_stopped(crawler)
         spider.extract_pool = pool_from_settings(crawler.settings)
         if spider.extract_pool is not None:
             crawler.signals.connect(spider.extract_pool.shutdown, signal=signals.spider_closed)

@@ -1,0 +1,158 @@
+"""`make bench`: extraction cost, crawl throughput, memory and state size, as one table.
+
+    .venv/bin/python -m benchmarks.run [--articles 50000] [--checkpoint 5000] [--rounds 3]
+                                       [--time-limit 5400] [--skip-crawl] [--skip-state]
+
+Everything is measured in this one run on this machine:
+1. ms/page of extract_article (every field), trafilatura.extract(include_comments=False) alone
+   and a bare lxml parse (the floor), best of `--rounds` interleaved passes over the same real
+   pages (../shared/data aeb + fundus, about 280 KB each) after one warm-up pass;
+2. `scrapy bench` (Scrapy's own local benchmark, default settings) for scale;
+3. `scrapy crawl site` against a local server (127.0.0.1) with `--articles` article pages
+   resampled from those real pages (benchmarks/benchsite.py), politeness off, the project's
+   defaults otherwise (extraction pool on); articles/s from the first to the last article,
+   beside the extraction-bound ceiling (cores x 1000 / extract_article's ms per page); peak RSS
+   of the crawl process and of the extraction workers after `--checkpoint` pages and at the end;
+4. the SQLite state store at 1,000,000 entries: file size and lookup times.
+The crawl is bounded by `--time-limit` seconds and stops its own server. Progress goes to
+stderr; the table to stdout, and everything as JSON to output/bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def load() -> str:
+    return "/".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _mb(kib: float) -> str:
+    return f"{kib / 1024:.0f} MB"
+
+
+def _yes(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("yes" if ok else "**NO**")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="newscrawl speed benchmark (one table)")
+    parser.add_argument("--articles", type=int, default=50_000, help="article pages on the bench site")
+    parser.add_argument("--checkpoint", type=int, default=5_000, help="pages at which peak RSS is read first")
+    parser.add_argument("--rounds", type=int, default=3, help="timed passes over the pages (best is kept)")
+    parser.add_argument("--time-limit", type=float, default=5400, help="seconds the crawl may take at most")
+    parser.add_argument("--state-entries", type=int, default=1_000_000)
+    parser.add_argument("--skip-crawl", action="store_true")
+    parser.add_argument("--skip-state", action="store_true")
+    parser.add_argument("--json", type=Path, default=REPO / "output" / "bench.json")
+    args = parser.parse_args(argv)
+
+    from benchmarks import crawl, extraction, state
+    from benchmarks.benchsite import usable_pages
+    from benchmarks.pages import load_pages
+    from newscrawl.extract_pool import cpu_count
+
+    cores = cpu_count()
+    loads = [load()]
+    results: dict = {"cores": cores, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    log(f"{cores} cores, load {loads[0]}; extraction over the real pages ...")
+    pages = load_pages()
+    times = extraction.measure(pages, rounds=args.rounds)
+    results["extraction"] = asdict(times)
+    ceiling = cores * 1000 / times.extract_article_ms
+    log(f"extract_article {times.extract_article_ms:.1f} ms/page, trafilatura {times.trafilatura_ms:.1f}, "
+        f"lxml {times.lxml_ms:.1f}")
+
+    log("scrapy bench ...")
+    results["scrapy_bench_pages_per_s"] = scrapy_pages = crawl.scrapy_bench()
+
+    run = None
+    if not args.skip_crawl:
+        checkpoints = sorted({args.checkpoint, args.articles})
+        log(f"crawl of {args.articles} articles (checkpoints at {checkpoints} pages; "
+            f"at most {args.time_limit:.0f}s), load {load()} ...")
+        usable = usable_pages(pages)
+        log(f"{len(usable)} of {len(pages)} pages give distinct article copies for the site")
+        results["site_pages"] = len(usable)
+        run = crawl.run_crawl(args.articles, usable, checkpoints, args.time_limit,
+                              folder=REPO / "output" / "bench-crawl")
+        results["crawl"] = asdict(run) | {"stats": {k: v for k, v in run.stats.items()
+                                                     if k.startswith(("newscrawl/", "scheduler/", "item_",
+                                                                      "response_", "finish"))}}
+        log(f"crawl: {run.articles} articles, {run.pages} pages, {run.articles_per_s:.2f} articles/s")
+        loads.append(load())
+
+    store = None
+    if not args.skip_state:
+        log(f"state store with {args.state_entries:,} entries ...")
+        store = state.measure(args.state_entries)
+        results["state"] = asdict(store)
+    loads.append(load())
+    results["load"] = loads
+
+    rows = table(times, cores, ceiling, scrapy_pages, run, args, store)
+    text = "\n".join(rows)
+    print(text)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results | {"table": text}, indent=2, default=str))
+    log(f"load average (1/5/15 min) before, after crawl, at end: {' | '.join(loads)}; JSON: {args.json}")
+    return 0
+
+
+def table(times, cores: int, ceiling: float, scrapy_pages: float, run, args, store) -> list[str]:
+    """The one table: measure, value, target, met."""
+    ratio = times.extract_article_ms / times.trafilatura_ms
+    rows = ["| measure | value | target | met |", "|---|---|---|---|",
+            f"| bare lxml parse (the floor), {times.pages} real pages | {times.lxml_ms:.1f} ms/page | | |",
+            f"| trafilatura.extract(include_comments=False) | {times.trafilatura_ms:.1f} ms/page | | |",
+            f"| extract_article (every field) | {times.extract_article_ms:.1f} ms/page = {ratio:.2f}x trafilatura "
+            f"| <= 1.3x | {_yes(ratio <= 1.3)} |",
+            f"| `scrapy bench` (Scrapy's own, default settings) | {scrapy_pages:.0f} pages/s | | |",
+            f"| extraction-bound ceiling ({cores} cores x 1000 / {times.extract_article_ms:.1f} ms) "
+            f"| {ceiling:.2f} articles/s | | |"]
+    if run is not None:
+        share = run.articles_per_s / ceiling
+        rows.append(f"| `scrapy crawl site`, {args.articles:,} article pages on 127.0.0.1, politeness off "
+                    f"| {run.articles_per_s:.2f} articles/s = {share:.2f}x ceiling "
+                    f"({run.articles:,} articles, {run.pages:,} pages) | >= 0.8x | {_yes(share >= 0.8)} |")
+        marks = {r["label"]: r for r in run.checkpoints}
+        first = marks.get(f"{args.checkpoint} pages")
+        last = marks.get(f"{args.articles} pages") or run.checkpoints[-1]
+        if first:
+            rows.append(f"| peak RSS after {first['pages']:,} pages: crawl process / each extraction worker "
+                        f"| {_mb(first['main_peak_kib'])} / {_mb(first['worker_peak_kib'])} | | |")
+        if first and last is not first:
+            main_x = last["main_peak_kib"] / first["main_peak_kib"]
+            worker_x = last["worker_peak_kib"] / max(1, first["worker_peak_kib"])
+            reached = last["pages"] >= args.articles
+            rows.append(f"| peak RSS after {last['pages']:,} pages: crawl process / each extraction worker "
+                        f"| {_mb(last['main_peak_kib'])} ({main_x:.2f}x) / {_mb(last['worker_peak_kib'])} "
+                        f"({worker_x:.2f}x) | <= 1.2x | {_yes(reached and main_x <= 1.2 and worker_x <= 1.2)} |")
+        rows.append(f"| frontier (requests waiting in the scheduler), most at once | "
+                    f"{max(r['frontier_max'] for r in run.checkpoints):,} | | |")
+    if store is not None:
+        worst = max(store.get_hit_ms, store.get_miss_ms, store.seen_hit_ms, store.seen_miss_ms,
+                    store.fingerprint_hit_ms, store.fingerprint_miss_ms)
+        rows.append(f"| SQLite state at {store.entries:,} entries: file size | "
+                    f"{store.size_bytes / 1e6:.0f} MB ({store.size_bytes / store.entries:.0f} B/entry) | | |")
+        rows.append(f"| state lookup (ms): get hit/miss, is_seen hit/miss, fingerprint hit/miss | "
+                    f"{store.get_hit_ms:.3f}/{store.get_miss_ms:.3f}, {store.seen_hit_ms:.3f}/"
+                    f"{store.seen_miss_ms:.3f}, {store.fingerprint_hit_ms:.3f}/{store.fingerprint_miss_ms:.3f} "
+                    f"| < 0.1 | {_yes(worst < 0.1)} |")
+    return rows
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Hold the crawl frontier on disk: Scrapy's JOBDIR disk queues, in a folder of this run only.
+
+A sitemap or an archive page can queue tens of thousands of requests at once; in memory each
+costs a kilobyte or two, so the crawl process would grow with the site. With JOBDIR set,
+Scrapy's scheduler keeps waiting requests in disk queues (same order: LIFO by priority) and
+only the one being scheduled is in memory. A user's own JOBDIR (pause and resume) is kept as
+it is; otherwise each run gets a fresh temporary folder, removed when the engine stops, so no
+run ever resumes another's frontier or dupefilter. Distributed mode (REDIS_URL) keeps its
+queue in Redis and is left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+_FOLDER_SETTING = "NEWSCRAWL_FRONTIER_DIR"
+
+
+def use_disk_frontier(settings) -> None:
+    """Point JOBDIR at a new temporary folder unless the user set one or turned this off."""
+    if (settings.get("JOBDIR") or settings.get("REDIS_URL")
+            or not settings.getbool("NEWSCRAWL_DISK_FRONTIER", True)):
+        return
+    # only named here: Scrapy creates it when the scheduler opens (nothing is left by a crawler never started)
+    folder = str(Path(tempfile.gettempdir(), f"newscrawl-frontier-{os.getpid()}-{uuid.uuid4().hex[:8]}"))
+    settings.set("JOBDIR", folder, priority="spider")
+    settings.set(_FOLDER_SETTING, folder, priority="spider")
+
+
+def remove_when_stopped(crawler: Crawler) -> None:
+    """Delete this run's frontier folder once the engine has stopped (scheduler and state saved)."""
+    folder = crawler.settings.get(_FOLDER_SETTING)
+    if folder:
+        crawler.signals.connect(lambda: shutil.rmtree(folder, ignore_errors=True),
+                                signal=signals.engine_stopped, weak=False)
