@@ -8,6 +8,7 @@ kernel's high-water mark (VmHWM) of the crawl process and of each extraction wor
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -30,6 +31,15 @@ def proc_status(pid: int | str = "self") -> dict[str, int]:
     return values
 
 
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU time a process has used so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Probe:
     """Records, at each checkpoint (pages received), time, items, frontier and peak RSS."""
 
@@ -44,6 +54,7 @@ class Probe:
         self.items = 0
         self.frontier_max = 0
         self.worker_peak_kib: dict[int, int] = {}
+        self.worker_cpu: dict[int, float] = {}
         self.records: list[dict] = []
         self._next_sample = 0.0
         crawler.signals.connect(self.response_received, signal=signals.response_received)
@@ -68,6 +79,7 @@ class Probe:
         for pid in self._workers():
             peak = proc_status(pid).get("VmHWM", 0)
             self.worker_peak_kib[pid] = max(self.worker_peak_kib.get(pid, 0), peak)
+            self.worker_cpu[pid] = max(self.worker_cpu.get(pid, 0.0), cpu_seconds(pid))
 
     def _record(self, label: str) -> None:
         self._sample()
@@ -82,6 +94,7 @@ class Probe:
             "workers": len(self.worker_peak_kib),
             "frontier": len(scheduler) if scheduler is not None else 0,
             "frontier_max": self.frontier_max,
+            "main_cpu_s": cpu_seconds(), "workers_cpu_s": sum(self.worker_cpu.values()),
         })
 
     def item_scraped(self, item, response, spider) -> None:

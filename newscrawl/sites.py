@@ -27,6 +27,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,9 +65,13 @@ class SiteConfig:
 
     def domains(self) -> tuple[str, ...]:
         """Host names whose pages belong to this site (subdomains included)."""
-        hosts = {(urlsplit(u).hostname or "").lower().removeprefix("www.")
-                 for u in (self.url, *self.sections)}
-        return tuple(sorted(h for h in hosts | set(self.hosts) if h))
+        return _domains(self.url, self.sections, self.hosts)  # asked for every link: cached
+
+
+@lru_cache(maxsize=1024)
+def _domains(url: str, sections: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ...]:
+    hosts = {(urlsplit(u).hostname or "").lower().removeprefix("www.") for u in (url, *sections)}
+    return tuple(sorted(h for h in hosts | set(extra) if h))
 
 
 # option name -> (type check, description used in error messages)

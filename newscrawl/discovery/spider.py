@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -41,6 +41,17 @@ PROBE = "newscrawl_probe"  # a guessed path (/sitemap.xml, /feed/): missing is n
 ROBOTS = "newscrawl_robots"  # the site's robots.txt, read for Sitemap: lines
 
 DISCOVERY_PRIORITY = 10  # feeds and sitemaps before link-following, so their dates are used
+
+
+def keep_on_site(url: str, domains: tuple[str, ...]) -> str | None:
+    """The URL if its host is one of `domains` or under one (or cannot be judged yet), else None.
+
+    A LinkExtractor `process_value`: module-level, so extraction workers can unpickle it.
+    """
+    host = (urlsplit(url).hostname or "").lower()
+    if not host.isascii():  # judged after Scrapy's IDNA encoding, by follow_links
+        return url
+    return url if any(host == d or host.endswith("." + d) for d in domains) else None
 
 
 class DiscoveryMixin:
@@ -107,7 +118,10 @@ class DiscoveryMixin:
     def _link_extractors(self) -> dict[str, LinkExtractor]:
         from newscrawl.spiders.site import DENY
 
-        return {name: LinkExtractor(allow=site.allow, deny=DENY + site.deny, unique=True)
+        # offsite links are let go as soon as their URL is resolved: follow_links would drop them,
+        # and the LinkExtractor's further work on each (quoting, text) is most of its cost
+        return {name: LinkExtractor(allow=site.allow, deny=DENY + site.deny, unique=True,
+                                    process_value=partial(keep_on_site, domains=site.domains()))
                 for name, site in self.sites.items()}
 
     @cached_property
