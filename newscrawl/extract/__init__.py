@@ -101,7 +101,6 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
 
     strip_boilerplate(tree, profile)
     containers = profile.select("body", tree)
-    scope = containers[0] if containers else tree
     article_scope = containers[0].getparent() if containers else tree
     body_element = tree.find("body")
     loader.add_value("published", choose_published(
@@ -109,13 +108,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
         printed=lambda: printed_dates(iter_lines(body_element if body_element is not None else tree),
                                       latest)))
     loader.add_value("modified", choose_modified(meta))
-    body = None
-    if containers:
-        strip_boilerplate(scope, profile, "body_boilerplate")
-        body = body_mod.run_trafilatura(body_mod.container_document(scope), url, favor_recall=True)
-    if not body:
-        body = body_mod.run_trafilatura(tree, url)
-    loader.add_value("body", body)
+    loader.add_value("body", body_mod.extract_body(tree, url, meta, profile, containers))
 
     loader.add_value("lang", meta.lang)
     loader.add_value("description", meta.get("og:description", "description", "twitter:description"))

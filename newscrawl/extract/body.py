@@ -8,7 +8,14 @@ import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
+from newscrawl.extract.boilerplate import drop_media, prune_boilerplate
+from newscrawl.extract.metadata import PageMetadata
+from newscrawl.extract.noise import strip_boilerplate
+from newscrawl.profiles.base import Profile
+
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
+MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not article
+MIN_BODY_CHARS = 300  # less than this from a container or a first run: try again more broadly
 
 
 def _text(element) -> str:
@@ -35,21 +42,80 @@ def _render(element) -> list[str]:
             text = _text(child)
             if text:
                 paragraphs.append(text)
+        # text trafilatura left between blocks (after a <ref> it closed) belongs to the body too
+        tail = " ".join((child.tail or "").split())
+        if tail:
+            paragraphs.append(tail)
     return paragraphs
 
 
 def run_trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False) -> str | None:
-    """Body text of a (cleaned) document, paragraphs separated by a blank line."""
+    """Body text of a (cleaned) document, paragraphs separated by a blank line.
+
+    Link-dense paragraphs and lists of links (related headlines, "read more" lines) are
+    dropped: trafilatura marks links in its output, so their share of each block is known.
+    """
     try:
         document = bare_extraction(tree, url=url, include_comments=False, include_tables=True,
-                                   favor_recall=favor_recall, with_metadata=False,
-                                   deduplicate=False)
+                                   include_links=True, favor_recall=favor_recall,
+                                   with_metadata=False, deduplicate=False)
     except Exception:  # trafilatura raises assorted errors on odd trees; the item keeps no body
         return None
     if document is None or document.body is None:
         return None
+    drop_link_blocks(document.body)
     paragraphs = _render(document.body)
     return "\n\n".join(paragraphs) or None
+
+
+def _link_share(element) -> float:
+    total = len(_text(element))
+    links = sum(len(_text(ref)) for ref in element.iter("ref"))
+    return links / total if total else 0.0
+
+
+def drop_link_blocks(body) -> int:
+    """Remove paragraphs, headings and quotes that are mostly link text, and lists whose items
+    are (nearly all) links. Returns how many blocks went."""
+    dropped = 0
+    for child in list(body):
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in ("p", "head", "quote"):
+            linky = _link_share(child) >= MAX_LINK_SHARE
+        elif tag == "list":
+            items = list(child.iter("item"))
+            linky = len(items) >= 2 and \
+                sum(1 for item in items if _link_share(item) >= MAX_LINK_SHARE) >= 0.8 * len(items)
+        else:
+            linky = False
+        if linky:
+            body.remove(child)  # with its tail: the rest of the same link line
+            dropped += 1
+    return dropped
+
+
+def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profile,
+                 containers: list[HtmlElement]) -> str | None:
+    """The article text.
+
+    With a profile's body container: trafilatura (favouring recall) inside it. Otherwise, or
+    when that gives next to nothing: generic boilerplate and media removed by markup, then
+    trafilatura over the whole page, and once more favouring recall if the first run finds
+    next to nothing (pages whose text sits in unusual markup).
+    """
+    if containers:
+        strip_boilerplate(containers[0], profile, "body_boilerplate")
+        body = run_trafilatura(container_document(containers[0]), url, favor_recall=True)
+        if body and len(body) >= MIN_BODY_CHARS:
+            return body
+    prune_boilerplate(tree)
+    drop_media(tree)
+    body = run_trafilatura(tree, url)
+    if not body or len(body) < MIN_BODY_CHARS:
+        retry = run_trafilatura(tree, url, favor_recall=True)
+        if retry and len(retry) > len(body or ""):
+            body = retry
+    return body
 
 
 def container_document(container: HtmlElement) -> HtmlElement:

@@ -1,0 +1,92 @@
+"""Generic boilerplate removal by markup, for pages no profile describes.
+
+Blocks whose class or id names them as share bars, related links, newsletter boxes, comment
+sections and the like are removed before the body is extracted; so are media figures with
+their captions and embedded social posts. A block that holds prose (a long paragraph, or
+several paragraphs) or the headline is never removed, whatever its class says.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+_BOILERPLATE_MARKS = re.compile(
+    r"(?:^|[-_\s])(?:share|sharing|social|related|recommend\w*|promo\w*|newsletter|subscribe|"
+    r"subscription|signup|reprints?|print|copyright|advert\w*|ads?|sponsor\w*|outbrain|taboola|"
+    r"trending|popular|most-?read|more-?stories|read-?more|read-?next|also-?read|breadcrumbs?|"
+    r"comments?|author-?bio|toolbar|tags|tag-?list|topics)(?:$|[-_\s])",
+    re.IGNORECASE,
+)
+_CANDIDATE_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "nav", "footer", "form", "a")
+_KEEP_TAGS = {"html", "body", "article", "main"}
+# a figure that only frames a picture or a video (never a table in a figure), then captions
+_FIGURES = etree.XPath(
+    "//figure[(.//img or .//picture or .//video or .//iframe or .//svg) and not(.//table)"
+    " and string-length(normalize-space(.)) < 400]"
+)
+_CAPTIONS = etree.XPath("//figcaption")
+_EMBEDS = etree.XPath(
+    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
+    " or contains(@class, 'tiktok-embed') or contains(@class, 'embed')]"
+)
+LONG_PARAGRAPH = 200
+PROSE_CHARS = 400
+
+
+def holds_prose(element: HtmlElement) -> bool:
+    """Whether a block holds article prose: one long paragraph or a few shorter ones."""
+    total = 0
+    for paragraph in element.iter("p"):
+        length = len(paragraph.text_content())
+        if length > LONG_PARAGRAPH:
+            return True
+        total += length
+        if total > PROSE_CHARS:
+            return True
+    return False
+
+
+def drop(element: HtmlElement) -> None:
+    """Remove an element, keeping its tail text in the document."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def prune_boilerplate(tree: HtmlElement) -> int:
+    """Remove blocks marked as boilerplate by their class or id; returns how many."""
+    found = []
+    for element in tree.iter(*_CANDIDATE_TAGS):
+        if element.tag in _KEEP_TAGS:
+            continue
+        marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if not marks.strip() or not _BOILERPLATE_MARKS.search(marks):
+            continue
+        if holds_prose(element) or next(element.iter("h1"), None) is not None:
+            continue
+        found.append(element)
+    for element in found:
+        drop(element)
+    return len(found)
+
+
+def drop_media(tree: HtmlElement) -> int:
+    """Remove pictures with their captions, and embedded social posts."""
+    removed = 0
+    for xpath in (_FIGURES, _CAPTIONS, _EMBEDS):
+        for element in xpath(tree):
+            if element.getparent() is not None:
+                element.drop_tree()  # the tail, whitespace included, stays where it was
+                removed += 1
+    return removed
