@@ -267,9 +267,11 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
                    if is_person(n) and _squash(n) not in site]
         if persons:
             return unique(persons)
-    raw = jsonld_persons + tags
+    raw = jsonld_persons + tags + [t for t in profile_byline if t.strip()]
     printed = [n for text in profile_byline for n in split_names(text) if is_person(n)]
-    printed = printed or printed_byline(tree, anchor) or byline_lines(anchor)
+    if not printed and not any(t.strip() for t in profile_byline):
+        # the theme's byline, when there is one, is the byline: no need to look elsewhere
+        printed = printed_byline(tree, anchor) or byline_lines(anchor)
     printed = [n for n in printed if _squash(n) not in site]
     if printed:
         return unique(printed)
