@@ -146,6 +146,10 @@ def test_workers_share_the_frontier_and_the_politeness(redis_url, tmp_path):  # 
 
     # politeness across workers, measured at the servers
     gaps = gapped.gaps()
+    print("shared politeness:", json.dumps({
+        "fetches by worker": [w.stats().get("response_received_count", 0) for w in workers],
+        "gapped: requests": len(gaps) + 1, "min gap s": round(min(gaps), 3),
+        "mean gap s": round(sum(gaps) / len(gaps), 3), "gapped peak": gapped.peak, "capped peak": capped.peak}))
     assert len(gaps) >= 10
     # three workers, yet one request per 0.3 s (unshared, they would often start together)
     assert min(gaps) >= 0.3 * 0.95, gaps
