@@ -19,8 +19,7 @@ from lxml.html import HtmlElement
 from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import is_article
-from newscrawl.extract.dateline import find_dateline, parse_line, printed_dates
-from newscrawl.extract.dates import parse_visible
+from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, printed_dates
 from newscrawl.extract.document import decode_html, parse_html, text_of
 from newscrawl.extract.headline import choose_headline, h1_elements, headline_anchor
 from newscrawl.extract.lines import iter_lines
@@ -61,17 +60,21 @@ def _latest_date() -> datetime:
     return datetime(today.year, today.month, today.day)
 
 
+def _languages(lang: str | None) -> tuple[str, ...] | None:
+    """The page's language as dateparser names it ("de-AT" -> ("de",))."""
+    code = (lang or "").split("-")[0].split("_")[0].strip().lower()
+    return (code,) if code.isalpha() and 2 <= len(code) <= 3 else None
+
+
 def _dateline(tree: HtmlElement, profile: Profile, anchor: HtmlElement | None, latest: datetime,
-              lang: str | None) -> tuple[str, datetime | None] | None:
+              languages: tuple[str, ...] | None) -> Dateline | None:
     """The printed dateline: the profile's, else the first date printed after the headline."""
     for node in profile.select("dateline", tree):
         text = text_of(node)
         if text:
-            languages = (lang.split("-")[0].lower(),) if lang else None
-            parsed = parse_line(text, latest) or (parse_visible(text, languages) if languages else None)
-            return text, parsed
+            return Dateline(text, parse_dateline(text, latest, languages))
     if anchor is not None:
-        return find_dateline(anchor, latest)
+        return find_dateline(anchor, latest, languages)
     return None
 
 
@@ -94,8 +97,9 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     loader.add_value("headline", headline)
     latest = _latest_date()
     anchor = headline_anchor(printed, headline, tree)
-    dateline = _dateline(tree, profile, anchor, latest, meta.lang)
-    loader.add_value("dateline", dateline[0] if dateline else None)
+    languages = _languages(meta.lang)
+    dateline = _dateline(tree, profile, anchor, latest, languages)
+    loader.add_value("dateline", dateline.text if dateline else None)
     byline = [text_of(e) for e in profile.select("authors", tree)]
     loader.add_value("authors", choose_authors(meta, tree, anchor, byline))
 
@@ -104,9 +108,11 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     article_scope = containers[0].getparent() if containers else tree
     body_element = tree.find("body")
     loader.add_value("published", choose_published(
-        meta, article_scope, dateline[1] if dateline else None, url, meta.lang, tree=tree,
-        printed=lambda: printed_dates(iter_lines(body_element if body_element is not None else tree),
-                                      latest)))
+        meta, article_scope, dateline.value if dateline else None, url, meta.lang, tree=tree,
+        # a date printed further down the article may be anything; only the header's may
+        # stand for the date the page presents
+        printed=(lambda: printed_dates(iter_lines(body_element if body_element is not None else tree),
+                                       latest, languages)) if dateline and dateline.near else None))
     loader.add_value("modified", choose_modified(meta))
     loader.add_value("body", body_mod.extract_body(tree, url, meta, profile, containers))
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from lxml.html import HtmlElement
 
@@ -13,7 +14,9 @@ from newscrawl.extract.lines import lines_after, lines_before
 
 MAX_LINES = 25  # a dateline sits in the article header, within a few lines of the headline
 MAX_LINES_ABOVE = 3
+NEAR_LINES = 8  # the article header: headline, kicker, byline, dateline, share bar
 MAX_LINE_CHARS = 120
+MAX_DATELINE_CHARS = 60
 # a year, or a numeric day-month-year, somewhere in the line: worth asking the date parser
 _DATE_HINT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
 # a time of day printed beside the date: 15:25, 9:06am, 15h25, 9.30 p.m.
@@ -52,32 +55,58 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
     return day
 
 
-def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINES) -> tuple[str, datetime] | None:
+def parse_dateline(line: str, latest: datetime, languages: tuple[str, ...] | None = None) -> datetime | None:
+    """`parse_line`, then dateparser in the page's languages for a short line it cannot read
+    ("21 abril, 2022"). Without known languages dateparser is not asked: guessing among all
+    of them is slow and error-prone."""
+    parsed = parse_line(line, latest)
+    if parsed is None and languages and len(line) <= MAX_DATELINE_CHARS and _DATE_HINT.search(line):
+        from newscrawl.extract.dates import parse_visible
+
+        parsed = parse_visible(line, languages)
+        if parsed is not None and not _EARLIEST <= parsed <= latest:
+            parsed = None
+    return parsed
+
+
+class Dateline(NamedTuple):
+    """A printed date line: as printed, its date (None when unreadable), and whether it sits in
+    the article header (within a few lines of the headline) rather than further down."""
+
+    text: str
+    value: datetime | None
+    near: bool = True
+
+
+def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINES,
+               languages: tuple[str, ...] | None = None) -> Dateline | None:
     """The first line among `lines` (at most `max_lines`) that prints a date, and that date."""
     for index, line in enumerate(lines):
         if index >= max_lines:
             break
-        parsed = parse_line(line, latest)
+        parsed = parse_dateline(line, latest, languages)
         if parsed:
-            return line, parsed
+            return Dateline(line, parsed, index < NEAR_LINES)
     return None
 
 
-def find_dateline(anchor: HtmlElement, latest: datetime) -> tuple[str, datetime] | None:
-    """The printed dateline of the headline element `anchor`: (line as printed, date).
+def find_dateline(anchor: HtmlElement, latest: datetime, languages: tuple[str, ...] | None = None,
+                  ) -> Dateline | None:
+    """The printed dateline of the headline element `anchor`.
 
     The lines after the headline first; then the few lines just above it (a kicker line with
     the date), never further up where top bars print today's date.
     """
-    return first_date(lines_after(anchor), latest) or first_date(lines_before(anchor), latest,
-                                                                   max_lines=MAX_LINES_ABOVE)
+    return (first_date(lines_after(anchor), latest, languages=languages)
+            or first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages))
 
 
-def printed_dates(lines: Iterable[str], latest: datetime) -> list[datetime]:
-    """Every date printed in `lines` (days only), for checking what a page shows."""
+def printed_dates(lines: Iterable[str], latest: datetime,
+                  languages: tuple[str, ...] | None = None) -> list[datetime]:
+    """Every date printed in `lines`, read as datelines are, for checking what a page shows."""
     found = []
     for line in lines:
-        parsed = parse_line(line, latest)
+        parsed = parse_dateline(line, latest, languages)
         if parsed:
             found.append(parsed)
     return found

@@ -1,0 +1,79 @@
+"""Author rules: persons only; "By", roles and labels stripped; lists split; organisations dropped."""
+
+from __future__ import annotations
+
+from newscrawl.extract import extract_article
+from newscrawl.extract.authors import clean_names, is_person, split_names
+
+
+def _page(head: str, body: str) -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_by_prefix_and_roles_are_stripped():
+    assert split_names("By Jane Doe, Staff Writer") == ["Jane Doe"]
+    assert split_names("Von Philipp Wehsack") == ["Philipp Wehsack"]
+    assert split_names("Written by Meghan Neville") == ["Meghan Neville"]
+    assert split_names("byRahimu Fadhili") == ["Rahimu Fadhili"]
+    assert split_names("신현주 기자") == ["신현주"]
+    assert split_names("Elena Oberholzer (obe)") == ["Elena Oberholzer"]
+
+
+def test_lists_of_names_are_split():
+    assert clean_names(["A. Smith and B. Jones"]) == ["A. Smith", "B. Jones"]
+    assert clean_names(["Felix Schröder und Jörg Soldwisch, dpa"]) == ["Felix Schröder", "Jörg Soldwisch"]
+    assert clean_names(["Maria &amp; Katerina"]) == ["Maria", "Katerina"]
+
+
+def test_organisations_dropped_when_a_person_is_named():
+    assert clean_names(["Jane Doe", "Associated Press", "NDR"]) == ["Jane Doe"]
+    assert not is_person("Reuters")
+    assert not is_person("hessenschau.de")
+    assert not is_person("Insights from")
+    assert is_person("Marna van der Merwe")
+
+
+def test_organisation_kept_when_nobody_is_named():
+    html = _page('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", '
+                 '"author": {"@type": "Organization", "name": "BBC News"}}</script>',
+                 "<article><h1>Council approves the new bridge</h1><p>Text.</p></article>")
+    assert extract_article("https://x.example/a", html).authors == ["BBC News"]
+
+
+def test_jsonld_persons_beat_a_site_wide_meta_author():
+    html = _page('<meta name="author" content="Condé Nast">'
+                 '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", '
+                 '"author": [{"@type": "Person", "name": "Rachel Riederer"}]}</script>',
+                 "<article><h1>Council approves the new bridge</h1><p>Text.</p></article>")
+    assert extract_article("https://x.example/b", html).authors == ["Rachel Riederer"]
+
+
+def test_jsonld_graph_references_are_resolved():
+    html = _page('<script type="application/ld+json">{"@graph": ['
+                 '{"@type": "NewsArticle", "headline": "H", "author": {"@id": "#p1"}},'
+                 '{"@type": "Person", "@id": "#p1", "givenName": "Birgit", "familyName": "Baumann"}]}'
+                 "</script>", "<article><h1>Council approves the new bridge</h1><p>Text.</p></article>")
+    assert extract_article("https://x.example/c", html).authors == ["Birgit Baumann"]
+
+
+def test_printed_byline_near_the_headline():
+    html = _page("", '<article><h1>Council approves the new bridge</h1><div class="byline">By <a href="/author/sara-brown">'
+                 "Sara Brown</a></div><p>Text.</p></article>"
+                 '<aside><a href="/author/someone-else">Someone Else</a></aside>')
+    assert extract_article("https://x.example/d", html).authors == ["Sara Brown"]
+
+
+def test_reviewer_is_not_an_author():
+    html = _page("", "<article><h1>Council approves the new bridge</h1><p>Reviewed by Margaret James</p><p>By Ann Lee</p>"
+                 "<p>Text.</p></article>")
+    assert extract_article("https://x.example/e", html).authors == ["Ann Lee"]
+
+
+def test_site_name_is_no_person():
+    head = '<meta property="og:site_name" content="Daily Example"><meta name="author" content="Daily Example">'
+    # nobody named: the site is credited as written
+    html = _page(head, "<article><h1>Council approves the new bridge</h1><p>Text.</p></article>")
+    assert extract_article("https://x.example/f", html).authors == ["Daily Example"]
+    # a printed byline names a person: the site name goes
+    html = _page(head, '<article><h1>Council approves the new bridge</h1><p class="byline">By Ann Lee</p><p>Text.</p></article>')
+    assert extract_article("https://x.example/g", html).authors == ["Ann Lee"]

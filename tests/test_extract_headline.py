@@ -1,0 +1,67 @@
+"""Headline rules: the printed h1, chosen and cleaned with the page's metadata as evidence."""
+
+from __future__ import annotations
+
+from newscrawl.extract import extract_article
+from newscrawl.extract.headline import strip_site_suffix
+
+
+def _page(head: str, body: str) -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_printed_h1_beats_metadata_title_with_site_suffix():
+    html = _page('<title>Storm hits coast | Daily Example</title>'
+                 '<meta property="og:title" content="Storm hits coast | Daily Example">',
+                 "<article><h1>Storm hits coast</h1><p>Text.</p></article>")
+    assert extract_article("https://daily.example/a", html).headline == "Storm hits coast"
+
+
+def test_h1_that_metadata_backs_wins_over_other_h1s():
+    html = _page('<meta property="og:title" content="Council approves new bridge">',
+                 "<header><h1>Daily Example</h1></header>"
+                 "<main><h1>Weather</h1><h1>Council approves new bridge</h1></main>")
+    assert extract_article("https://daily.example/b", html).headline == "Council approves new bridge"
+
+
+def test_logo_h1_is_never_the_headline():
+    html = _page("<title>Council approves bridge - Daily Example</title>",
+                 '<div class="site-logo"><h1>Daily Example</h1></div>'
+                 "<article><h2>Council approves bridge</h2><p>Text.</p></article>")
+    assert extract_article("https://daily.example/c", html).headline == "Council approves bridge"
+
+
+def test_kicker_line_is_split_off_when_metadata_names_the_headline():
+    html = _page('<meta property="og:title" content="Nordmann dømt til livstid">',
+                 '<article><h1><div class="kicker">«Evnukkmakeren»</div>'
+                 "<div>Nordmann dømt til livstid</div></h1></article>")
+    assert extract_article("https://db.example/d", html).headline == "Nordmann dømt til livstid"
+
+
+def test_printed_headline_kept_when_metadata_disagrees():
+    html = _page('<meta property="og:title" content="An SEO title nobody sees">',
+                 "<article><h1>The headline as printed</h1><p>Text.</p></article>")
+    assert extract_article("https://x.example/e", html).headline == "The headline as printed"
+
+
+def test_description_in_h1_loses_to_metadata_headline():
+    long_h1 = ("Learn which renovations pay off. Get expert tips on how to calculate the return. "
+               "We will help you learn everything you need to know about your project. " * 2)
+    html = _page('<script type="application/ld+json">{"@type": "Article", '
+                 '"headline": "The 10 best renovation projects"}</script>',
+                 f"<article><h1>{long_h1}</h1></article>")
+    assert extract_article("https://x.example/f", html).headline == "The 10 best renovation projects"
+
+
+def test_metadata_only_page_strips_the_site_name():
+    html = _page('<title>Budget talks stall - Example News</title>'
+                 '<meta property="og:site_name" content="Example News">', "<p>No heading here.</p>")
+    assert extract_article("https://news.example/g", html).headline == "Budget talks stall"
+
+
+def test_strip_site_suffix_by_name_and_by_domain():
+    assert strip_site_suffix("Gym workouts - Gold's Gym", ["goldsgym.com"]) == "Gym workouts"
+    assert strip_site_suffix("Leadfeeder | State of SEO", ["Leadfeeder"]) == "State of SEO"
+    # a dash inside the headline is not a site suffix
+    assert strip_site_suffix("Die Eisheiligen 2024 - und wie das Wetter wird", ["Ruhr Nachrichten"]) \
+        == "Die Eisheiligen 2024 - und wie das Wetter wird"
