@@ -105,8 +105,11 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
     """
     if containers:
         strip_boilerplate(containers[0], profile, "body_boilerplate")
+        drop_media(containers[0])
         body = run_trafilatura(container_document(containers[0]), url, favor_recall=True)
-        if body and len(body) >= MIN_BODY_CHARS:
+        # a theme's own body container that holds text is the article, even a two-line brief:
+        # the whole page around it would add its chrome, not more article
+        if body:
             return body
     prune_boilerplate(tree)
     drop_media(tree)
