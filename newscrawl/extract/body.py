@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import lxml.html
 from lxml.html import HtmlElement
@@ -16,6 +17,8 @@ from newscrawl.profiles.base import Profile
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
 MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not article
 MIN_BODY_CHARS = 300  # less than this from a container or a first run: try again more broadly
+MIN_BRIEF_CHARS = 80  # a container body this short must at least be a sentence
+_SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
 
 
 def _text(element) -> str:
@@ -107,9 +110,10 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
         strip_boilerplate(containers[0], profile, "body_boilerplate")
         drop_media(containers[0])
         body = run_trafilatura(container_document(containers[0]), url, favor_recall=True)
-        # a theme's own body container that holds text is the article, even a two-line brief:
-        # the whole page around it would add its chrome, not more article
-        if body:
+        # a theme's own body container that holds prose is the article, even a two-line brief:
+        # the whole page around it would add its chrome, not more article. A container left
+        # with a label ("Advertiser Disclosure", "Read More") is not the article.
+        if body and (len(body) >= MIN_BODY_CHARS or _reads_like_prose(body)):
             return body
     prune_boilerplate(tree)
     drop_media(tree)
@@ -119,6 +123,11 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
         if retry and len(retry) > len(body or ""):
             body = retry
     return body
+
+
+def _reads_like_prose(text: str) -> bool:
+    """At least a sentence: some length, and a full stop (in any script) somewhere."""
+    return len(text) >= MIN_BRIEF_CHARS and bool(_SENTENCE_END.search(text))
 
 
 def container_document(container: HtmlElement) -> HtmlElement:

@@ -21,6 +21,8 @@ _BOILERPLATE_MARKS = re.compile(
     re.IGNORECASE,
 )
 _CANDIDATE_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "nav", "footer", "form", "a")
+# a link wrapping paragraphs or headings is a teaser card for another page, never article text
+_TEASER_CARDS = etree.XPath("//a[@href][.//p or .//h2 or .//h3 or .//h4 or .//h5]")
 _KEEP_TAGS = {"html", "body", "article", "main"}
 # a figure that only frames a picture or a video (never a table in a figure), then captions
 _FIGURES = etree.XPath(
@@ -33,6 +35,8 @@ _EMBEDS = etree.XPath(
     " or contains(@class, 'tiktok-embed') or contains(@class, 'embed')]"
 )
 LONG_PARAGRAPH = 200
+MAX_CARD_CHARS = 2000
+MAX_CARD_PARAGRAPHS = 2
 PROSE_CHARS = 400
 
 
@@ -76,6 +80,9 @@ def prune_boilerplate(tree: HtmlElement) -> int:
         if holds_prose(element) or next(element.iter("h1"), None) is not None:
             continue
         found.append(element)
+    # (one holding several paragraphs may be an unclosed <a> that swallowed the article: kept)
+    found.extend(card for card in _TEASER_CARDS(tree)
+                 if len(card.findall(".//p")) <= MAX_CARD_PARAGRAPHS and len(card.text_content()) < MAX_CARD_CHARS)
     for element in found:
         drop(element)
     return len(found)
