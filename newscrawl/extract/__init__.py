@@ -114,7 +114,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
         printed=(lambda: printed_dates(iter_lines(body_element if body_element is not None else tree),
                                        latest, languages)) if dateline and dateline.near else None))
     loader.add_value("modified", choose_modified(meta))
-    loader.add_value("body", body_mod.extract_body(tree, url, meta, profile, containers))
+    body = body_mod.extract_body(tree, url, meta, profile, containers)
+    loader.add_value("body", body_mod.complete_from_metadata(body, meta))
 
     loader.add_value("lang", meta.lang)
     loader.add_value("description", meta.get("og:description", "description", "twitter:description"))
@@ -125,6 +126,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     loader.add_value("extractor", profile.key)
     article = loader.load_item()
     article.body = body_mod.without_leading_headline(article.body, article.headline)
+    article.body = body_mod.without_header_lines(article.body, article.headline, article.dateline,
+                                                 article.authors)
     article.fingerprint = fingerprint(article.body, article.headline)
     verdict, signals = is_article(tree, meta, url, bool(containers) and profile is not GENERIC,
                                   len(article.body or ""))

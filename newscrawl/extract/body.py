@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import copy
+import html
 import re
+from collections import Counter
 
 import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
 from newscrawl.extract.boilerplate import drop_media, prune_boilerplate
-from newscrawl.extract.metadata import PageMetadata
+from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.noise import strip_boilerplate
+from newscrawl.processors import strip_byline
 from newscrawl.profiles.base import Profile
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
 MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not article
 MIN_BODY_CHARS = 300  # less than this from a container or a first run: try again more broadly
+MIN_METADATA_BODY = 1000  # a JSON-LD articleBody shorter than this may be a teaser
+MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must hold
+MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
 MIN_BRIEF_CHARS = 80  # a container body this short must at least be a sentence
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
 
@@ -146,3 +152,63 @@ def without_leading_headline(body: str | None, headline: str | None) -> str | No
     if rest and " ".join(first.split()).casefold() == " ".join(headline.split()).casefold():
         return rest
     return body
+
+
+def without_header_lines(body: str | None, headline: str | None, dateline: str | None,
+                         authors: list[str]) -> str | None:
+    """The body without the article header's own lines that the extractor let through: a
+    paragraph repeating the headline, the printed dateline, or the byline ("By A and B")."""
+    if not body:
+        return body
+    drop = set()
+    for line in (headline, dateline):
+        if line:
+            drop.add(_squash(line))
+    names = {_squash(a) for a in authors if a}
+    kept = []
+    for paragraph in body.split("\n\n"):
+        key = _squash(paragraph)
+        if len(paragraph) <= MAX_HEADER_LINE and key and (key in drop or _is_byline(paragraph, names)):
+            continue
+        kept.append(paragraph)
+    return "\n\n".join(kept) or body
+
+
+def _squash(text: str) -> str:
+    return "".join(re.findall(r"\w+", text.casefold()))
+
+
+def _is_byline(paragraph: str, names: set[str]) -> bool:
+    """"By Jane Doe", "Von Jane Doe und John Roe": the byline words and nothing else."""
+    if not names:
+        return False
+    rest = _squash(strip_byline(paragraph))
+    for name in sorted(names, key=len, reverse=True):
+        rest = rest.replace(name, "")
+    return not rest or rest in _JOINERS
+
+
+_JOINERS = {"and", "und", "et", "y", "e", "og", "i", "en"}
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.casefold()))
+
+
+def complete_from_metadata(body: str | None, meta: PageMetadata) -> str | None:
+    """The JSON-LD articleBody instead of an extraction that holds little of it.
+
+    The page's own metadata carries the whole article text on many news sites; when the
+    extracted body covers less than half of that text (pages that split the article into
+    chunks, or build it with scripts), the metadata's text is the better body.
+    """
+    text = jsonld_text(meta.jsonld_article.get("articleBody")) if meta.jsonld_article else None
+    if not text or len(text) < MIN_METADATA_BODY:
+        return body
+    wanted = _words(text)
+    found = _words(body or "")
+    covered = sum((wanted & found).values()) / max(1, sum(wanted.values()))
+    if covered >= MIN_COVERAGE:
+        return body
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n+", html.unescape(text))]
+    return "\n\n".join(p for p in paragraphs if p) or body
