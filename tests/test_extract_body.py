@@ -1,0 +1,69 @@
+"""Body rules: boilerplate pruned by markup, link lists dropped, metadata text as a backstop."""
+
+from __future__ import annotations
+
+import json
+
+from newscrawl.extract import extract_article
+from newscrawl.extract.body import complete_from_metadata, without_header_lines
+from newscrawl.extract.metadata import PageMetadata
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday to approve the long-delayed bridge over the river, "
+    "ending a debate that has divided the two neighbourhoods for more than a decade.",
+    "Construction is expected to begin next spring and to last about two years, according to "
+    "the council's transport committee, which will oversee the tender for the works.",
+    "Residents on both banks said they welcomed the decision, although several shop owners "
+    "worried about the noise and the closed streets during the first months of the works.",
+]
+
+
+def _article(extra: str = "", head: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (f"<html><head>{head}</head><body><main><article><h1>Council approves the new bridge</h1>"
+            f"{body}{extra}</article></main></body></html>")
+
+
+def test_teaser_cards_and_share_bars_are_pruned():
+    extra = ('<div class="share-buttons"><p>Share this on social media</p></div>'
+             '<a href="/other-story"><h3>Another story entirely</h3><p>Its teaser text.</p></a>')
+    body = extract_article("https://x.example/a", _article(extra)).body
+    assert PARAGRAPHS[0] in body and PARAGRAPHS[2] in body
+    assert "Share this" not in body
+    assert "Another story entirely" not in body
+
+
+def test_a_block_holding_prose_is_never_pruned_by_its_class():
+    html = _article().replace("<article>", '<article><div class="social-feature">', 1) \
+        .replace("</article>", "</div></article>", 1)
+    body = extract_article("https://x.example/b", html).body
+    assert all(p in body for p in PARAGRAPHS)
+
+
+def test_link_lists_are_dropped():
+    links = "".join(f'<li><a href="/s{i}">Related headline number {i} here</a></li>' for i in range(5))
+    body = extract_article("https://x.example/c", _article(f"<ul>{links}</ul>")).body
+    assert "Related headline" not in body
+    assert PARAGRAPHS[1] in body
+
+
+def test_header_lines_repeated_in_the_body_are_dropped():
+    body = "By Jane Doe and John Roe\n\nMarch 3, 2021\n\nThe text itself.\n\nMore text."
+    got = without_header_lines(body, "Headline", "March 3, 2021", ["Jane Doe", "John Roe"])
+    assert got == "The text itself.\n\nMore text."
+
+
+def test_metadata_article_body_completes_a_partial_extraction():
+    text = "\n".join(PARAGRAPHS * 3)
+    meta = PageMetadata(jsonld_article={"@type": "NewsArticle", "articleBody": text})
+    assert complete_from_metadata(PARAGRAPHS[0], meta).split("\n\n") == PARAGRAPHS * 3
+    full = "\n\n".join(PARAGRAPHS * 3)
+    assert complete_from_metadata(full, meta) == full
+
+
+def test_jsonld_article_body_used_on_a_page_that_hides_its_text():
+    text = " ".join(PARAGRAPHS * 3)
+    head = '<script type="application/ld+json">' + json.dumps(
+        {"@type": "NewsArticle", "headline": "Council approves the new bridge", "articleBody": text}) + "</script>"
+    html = f"<html><head>{head}</head><body><h1>Council approves the new bridge</h1><div id='app'></div></body></html>"
+    assert extract_article("https://x.example/d", html).body == text
