@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import is_article
-from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, printed_dates
+from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
 from newscrawl.extract.document import decode_html, parse_html, text_of
 from newscrawl.extract.headline import choose_headline, h1_elements, headline_anchor
 from newscrawl.extract.lines import iter_lines
@@ -111,8 +111,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
         meta, article_scope, dateline.value if dateline else None, url, meta.lang, tree=tree,
         # a date printed further down the article may be anything; only the header's may
         # stand for the date the page presents
-        printed=(lambda: printed_dates(iter_lines(body_element if body_element is not None else tree),
-                                       latest, languages)) if dateline and dateline.near else None))
+        printed=(lambda day: prints_day(iter_lines(body_element if body_element is not None else tree),
+                                        day, latest, languages)) if dateline and dateline.near else None))
     loader.add_value("modified", choose_modified(meta))
     body = body_mod.extract_body(tree, url, meta, profile, containers)
     loader.add_value("body", body_mod.complete_from_metadata(body, meta))

@@ -56,6 +56,7 @@ _WEB_CREDIT = re.compile(r"\s*(?:https?://|www\.|[\w-]+\.[a-z]{2,3}\b(?!\.))")
 MAX_NAME_WORDS = 5
 MAX_PRINTED_NAMES = 6
 CLUSTER_GAP = 30  # elements between two parts of one byline
+WINDOW_BEFORE = 40  # elements before the headline where a byline may sit
 
 # printed bylines: author links and elements marked as author or byline by their markup
 _BYLINE_XPATH = etree.XPath(
@@ -202,11 +203,11 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
     marked author/byline), in document order."""
     if anchor is None:
         return []
-    order = {element: index for index, element in enumerate(tree.iter())}
-    start = order.get(anchor)
-    if start is None:
-        return []
-    near = [e for e in _BYLINE_XPATH(tree) if start - 40 <= order.get(e, -1) <= start + window]
+    # the elements around the headline, in document order: a few before it, more after it
+    around = anchor.xpath(f"(preceding::*)[position() <= {WINDOW_BEFORE}] | "
+                          f"(following::*)[position() <= {window}]")
+    order = {element: index for index, element in enumerate(around)}
+    near = [e for e in _BYLINE_XPATH(tree) if e in order]
     matched = set(near)
     names: list[str] = []
     last = None  # the byline is one cluster of elements: stop at the first gap after it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -101,12 +101,18 @@ def find_dateline(anchor: HtmlElement, latest: datetime, languages: tuple[str, .
             or first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages))
 
 
-def printed_dates(lines: Iterable[str], latest: datetime,
-                  languages: tuple[str, ...] | None = None) -> list[datetime]:
-    """Every date printed in `lines`, read as datelines are, for checking what a page shows."""
-    found = []
+def prints_day(lines: Iterable[str], day: date, latest: datetime,
+               languages: tuple[str, ...] | None = None) -> bool:
+    """Whether one of `lines` prints the calendar day `day` (read as datelines are).
+
+    Only lines holding the day's year (four digits, or two after a separator) are parsed.
+    """
+    year = str(day.year)
+    short = re.compile(rf"[./\-\s']{year[2:]}(?!\d)")
     for line in lines:
+        if year not in line and not short.search(line):
+            continue
         parsed = parse_dateline(line, latest, languages)
-        if parsed:
-            found.append(parsed)
-    return found
+        if parsed is not None and parsed.date() == day:
+            return True
+    return False

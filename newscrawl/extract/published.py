@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from lxml.html import HtmlElement
 
@@ -154,11 +154,11 @@ def from_markup(tree: HtmlElement, scope: HtmlElement | None) -> list[Candidate]
 def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: datetime | None,
                      url: str, lang: str | None = None, now: datetime | None = None,
                      tree: HtmlElement | None = None,
-                     printed: Callable[[], list[datetime]] | None = None) -> datetime | None:
+                     printed: Callable[[date], bool] | None = None) -> datetime | None:
     """Publication time: metadata first, cross-checked; dateline next; URL date last.
 
-    `dateline` is the date printed under the headline; `printed` lists every date the page
-    prints (called only when needed). When the metadata's publication day is printed nowhere
+    `dateline` is the date printed under the headline; `printed(day)` tells whether the page
+    prints a calendar day (asked only when needed). When the metadata's publication day is printed nowhere
     and the dateline shows another day, the page presents itself with the dateline's date
     (typically "Updated ..."), and that is the date returned.
     """
@@ -170,7 +170,7 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
     chosen = pick(candidates + ([line] if line else []), now)
     if line and chosen and chosen.is_metadata and valid_candidates([line], now) \
             and not _agree(line, chosen) and printed is not None \
-            and not any(day.date() == chosen.value.date() for day in printed()):
+            and not printed(chosen.value.date()):
         chosen = line
     if chosen is None and tree is not None:
         chosen = pick(_htmldate(tree, url), now)
