@@ -60,6 +60,8 @@ class LineFile(io.FileIO):
         self.jsonlines = jsonlines and self.regular
         self.failed: OSError | None = None
         self.lines = 0
+        # resolved once: the offset is stored under it after every article
+        self.state_key = meta_key(path)
 
     def write(self, data: Any) -> int:
         data = bytes(data)
@@ -165,7 +167,7 @@ class SafeStateRecorder(StateRecorder):
             if hasattr(store, "set_meta"):
                 for handle in files:
                     if handle.jsonlines and not handle.closed:
-                        store.set_meta(meta_key(handle.path), json.dumps({"offset": handle.tell()}))
+                        store.set_meta(handle.state_key, json.dumps({"offset": handle.tell()}))
         except Exception as exc:  # locked, full or gone: stop; the next run recovers the output
             self.failed = True
             logger.error("%s", unusable_state(state_for(self.crawler), exc))

@@ -40,6 +40,9 @@ HOME = "newscrawl_home"  # the site's start page: feeds are discovered here
 PROBE = "newscrawl_probe"  # a guessed path (/sitemap.xml, /feed/): missing is no failure
 ROBOTS = "newscrawl_robots"  # the site's robots.txt, read for Sitemap: lines
 
+# scheme://host followed by a port, path, query, fragment or the end; anything else goes to urlsplit
+_PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?=[:/?#]|$)")
+
 DISCOVERY_PRIORITY = 10  # feeds and sitemaps before link-following, so their dates are used
 
 
@@ -48,7 +51,9 @@ def keep_on_site(url: str, domains: tuple[str, ...]) -> str | None:
 
     A LinkExtractor `process_value`: module-level, so extraction workers can unpickle it.
     """
-    host = (urlsplit(url).hostname or "").lower()
+    match = _PLAIN_HOST.match(url)
+    # most links are plain http(s)://host/...: a regex reads those cheaply (this runs per link)
+    host = match.group(1).lower() if match else (urlsplit(url).hostname or "").lower()
     if not host.isascii():  # judged after Scrapy's IDNA encoding, by follow_links
         return url
     return url if any(host == d or host.endswith("." + d) for d in domains) else None
