@@ -15,7 +15,7 @@ _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|text|words|story|article|authored|published|reporting)\s+by|"
     r"(?:verfasst|geschrieben)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié)\s+par|"
     r"(?:scritto|pubblicato)\s+da|authors?\s*:|aut(?:or|orin|ores|eur|ore)\s*:|"
-    r"by|von|por|par|di|door|av|af|przez|od|от|de)\s*[:\-]?\s+", re.IGNORECASE
+    r"by|von|por|par|di|door|av|af|przez|od|от|de)(?:\s*:\s*|\s*-?\s+)", re.IGNORECASE
 )
 _GLUED_BY = re.compile(r"^\s*[Bb]y(?=[A-Z])")  # "byRahimu Fadhili": the space lost between spans
 TRACKING_PARAMS = (
@@ -49,6 +49,11 @@ def strip_byline(name: str) -> str:
     """Remove a leading "By"/"Von"/"Por" and trailing role words from an author string."""
     name = _GLUED_BY.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;|-–—:")
     return name
+
+
+def has_byline_prefix(text: str) -> bool:
+    """True when `text` opens with "By"/"Von"/"Written by" (trailing punctuation alone is no byline)."""
+    return bool(_BYLINE_PREFIX.match(text) or _GLUED_BY.match(text))
 
 
 def unique(values: list) -> list:

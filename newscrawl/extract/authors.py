@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import islice
 from typing import Any
 
 from lxml import etree
@@ -15,7 +16,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.extract.lines import lines_after, text_lines
 from newscrawl.extract.metadata import PageMetadata, node_by_id
-from newscrawl.processors import strip_byline, unique
+from newscrawl.processors import has_byline_prefix, strip_byline, unique
 
 _SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
                     r"\bsowie\b|\bwith\b|\bmit\b)\s*", re.IGNORECASE)
@@ -30,6 +31,8 @@ _ROLE = re.compile(
     r"intern|fellow|chief|senior|associate|assistant|partner|owner)\b.*$",
     re.IGNORECASE,
 )
+_ROLE_SEPARATOR = re.compile(r"\s*(?:[,(|]|\s-\s)")
+_COLLECTIVE = {"staff", "editors", "contributor", "contributors", "team", "expert", "experts", "desk"}
 _CJK_ROLE = re.compile(r"\s*(?:기자|특파원|논설위원|記者|特派員|編集委員|论说员)$")
 _CODE_SUFFIX = re.compile(r"\s*\((?:[^()]{1,12})\)\s*$")  # "Elena Oberholzer (obe)"
 _ORGANISATION = re.compile(
@@ -53,6 +56,21 @@ _OTHER_CREDIT = re.compile(r"^\s*(?:(?:medically\s+|expert\s+)?reviewed|fact[- ]
                            re.IGNORECASE)
 # a credit naming a web site ("hessenschau.de, Frankfurt, Germany") names no person in any part
 _WEB_CREDIT = re.compile(r"\s*(?:https?://|www\.|[\w-]+\.[a-z]{2,3}\b(?!\.))")
+# a byline line goes on with the date or the comment count: "By Jane Doe - Mar 27, 2024",
+# "By Jane Doe December 2, 2025", "Posted by Jane Doe 59 Comments"
+_MONTH = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+          r"july|august|september|october|november|december")
+_BYLINE_TAIL = re.compile(rf"\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\s+)?\d.*)$", re.IGNORECASE)
+# "Posted on <date> Posted by Jane Doe": a credit inside a longer header line
+_INNER_CREDIT = re.compile(r"\b(?:posted|written|authored|published)\s+by\s*:?\s+(?=\S)", re.IGNORECASE)
+_CREDIT_END = re.compile(r"\s*(?:,|\s(?:on|in|at|for)\b).*$")
+_PARTS = re.compile(r"\s+[·•|]\s+")
+# a short line that is a date: "Jul 18, 2025", "23.07.2025 · 6 min read", "Updated on 23 Oct 2025"
+_DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTH})\b",
+                        re.IGNORECASE)
+# a number is an account id, not a credit
+_IDENTIFIER = re.compile(r"[\d\s]+")
+_DATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
 MAX_NAME_WORDS = 5
 MAX_PRINTED_NAMES = 6
 CLUSTER_GAP = 30  # elements between two parts of one byline
@@ -77,6 +95,11 @@ _CHROME = {"nav", "footer", "aside", "form"}
 def _clean_person(value: str) -> str:
     value = strip_byline(value)
     value = _CODE_SUFFIX.sub("", value)
+    role = _ROLE.search(value)
+    # "Resy Staff", "The Currency editors": a collective word run into the name is part of a
+    # team's name, not a role after a person's
+    if role and role.start() > 0 and role.group(0).split()[0].casefold() in _COLLECTIVE and not _ROLE_SEPARATOR.match(role.group(0)):
+        return value.strip(" .,;:-–—|·•")
     value = _CJK_ROLE.sub("", _ROLE.sub("", value))
     return strip_byline(value).strip(" .,;:-–—|·•")
 
@@ -129,7 +152,8 @@ def _site_names(meta: PageMetadata) -> list[str]:
     names = [meta.get("og:site_name") or ""]
     publisher = meta.jsonld_article.get("publisher") if meta.jsonld_article else None
     node = node_by_id(meta, publisher) if isinstance(publisher, dict) else None
-    if isinstance(node, dict) and isinstance(node.get("name"), str):
+    # a personal blog's publisher is its author: a Person publisher is no site name
+    if isinstance(node, dict) and isinstance(node.get("name"), str) and "Person" not in _kinds(node):
         names.append(node["name"])
     return [n for n in names if n]
 
@@ -233,9 +257,10 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
     return unique(names)
 
 
-def byline_lines(anchor: HtmlElement | None, max_lines: int = 12) -> list[str]:
+def byline_lines(anchor: HtmlElement | None, max_lines: int = 12, credits: list[str] | None = None) -> list[str]:
     """Names from a "By ..." line among the lines printed just after the headline (markup that
-    does not mark its byline), or from the line after a lone "By"."""
+    does not mark its byline), or from the line after a lone "By". A "By" line that credits no
+    person ("By ASU Online") is put in `credits`, as written."""
     if anchor is None:
         return []
     previous = ""
@@ -246,12 +271,48 @@ def byline_lines(anchor: HtmlElement | None, max_lines: int = 12) -> list[str]:
             names = [n for n in split_names(line) if is_person(n)]
             if names:
                 return names
-        if len(line) <= 120 and strip_byline(line) != line and not _OTHER_CREDIT.match(line):
-            parts = split_names(line)
-            # "By TPN, in Portugal, Business": the byline credits an organisation, not a person
-            if parts and is_person(parts[0]):
-                return [n for n in parts if is_person(n)]
+        if len(line) <= 120 and not _OTHER_CREDIT.match(line):
+            inner = _INNER_CREDIT.search(line)
+            # "March 15, 2022 · 3 min read · By Jane Doe": the credit is one part of the line
+            found = [line[inner.end():]] if inner else [p for p in _PARTS.split(line) if has_byline_prefix(p)]
+            for credit in found[:1]:
+                parts = split_names(_BYLINE_TAIL.sub("", strip_byline(credit)))
+                # "By TPN, in Portugal, Business": the byline credits an organisation, not a person
+                if parts and is_person(parts[0]):
+                    return [n for n in parts if is_person(n)]
+                # the credit as written, up to a comma or "on <day>"/"in <section>"
+                text = _CREDIT_END.sub("", _BYLINE_TAIL.sub("", strip_byline(credit)))
+                if parts and credits is not None and not credits and 0 < len(text.split()) <= 4:
+                    credits.append(text)
         previous = line
+    return []
+
+
+def _is_date_line(line: str) -> bool:
+    return len(line) <= 40 and bool(_DATE_LINE.search(line) or _DATE_LABEL.match(line))
+
+
+def _is_role_line(line: str) -> bool:
+    return len(line.split()) <= 6 and _ROLE.search(line) is not None
+
+
+def name_by_date(anchor: HtmlElement | None, max_lines: int = 8) -> list[str]:
+    """A header line that holds nothing but a person's name, printed above the date line (or
+    above the person's role): the byline of a theme that marks neither."""
+    if anchor is None:
+        return []
+    lines = list(islice(lines_after(anchor), max_lines + 1))
+    for index, line in enumerate(lines[:max_lines]):
+        if len(line) > 50 or _DIGITS.search(line):
+            continue
+        names = split_names(line)
+        if len(names) != 1 or names[0] != line or not is_person(line) or len(line.split()) < 2:
+            continue
+        before = lines[index - 1] if index else ""
+        after = lines[index + 1] if index + 1 < len(lines) else ""
+        # the date after the name; a date before it may head the section titles that follow
+        if _is_date_line(after) or _is_role_line(after) or before.rstrip().endswith(("·", "|", "•")):
+            return names
     return []
 
 
@@ -270,15 +331,20 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
             return unique(persons)
     raw = jsonld_persons + tags + [t for t in profile_byline if t.strip()]
     printed = [n for text in profile_byline for n in split_names(text) if is_person(n)]
+    line_credits: list[str] = []
     if not printed and not any(t.strip() for t in profile_byline):
         # the theme's byline, when there is one, is the byline: no need to look elsewhere
-        printed = printed_byline(tree, anchor) or byline_lines(anchor)
+        printed = printed_byline(tree, anchor) or byline_lines(anchor, credits=line_credits)
     printed = [n for n in printed if _squash(n) not in site]
     if printed:
         return unique(printed)
     # nobody is named: the organisation the page credits, as written
-    credited = organisations or [strip_byline(" ".join(html.unescape(v).split())) for v in raw[:1]]
-    return unique([c for c in credited if c and len(c) <= 80])
+    credited = organisations or [strip_byline(" ".join(html.unescape(v).split())) for v in raw[:1]] \
+        or line_credits
+    credited = [c for c in credited if c and len(c) <= 80 and not _IDENTIFIER.fullmatch(c)]
+    if credited:
+        return unique(credited)
+    return [n for n in name_by_date(anchor) if _squash(n) not in site]
 
 
 def metadata_authors(meta: PageMetadata) -> list[str]:

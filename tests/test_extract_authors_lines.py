@@ -1,0 +1,59 @@
+"""Author rules for bylines printed as plain lines near the headline (themes that mark nothing)."""
+
+from __future__ import annotations
+
+from newscrawl.extract import extract_article
+from newscrawl.extract.authors import split_names
+
+
+def _article(header: str, head: str = "") -> str:
+    prose = "<p>" + "The council met on Tuesday to discuss the plans for the bridge. " * 4 + "</p>"
+    return (f"<html><head>{head}</head><body><article><h1>Council approves the new bridge</h1>"
+            f"{header}{prose}</article></body></html>")
+
+
+def _authors(header: str, head: str = "") -> list[str]:
+    return extract_article("https://x.example/a", _article(header, head)).authors
+
+
+def test_colon_after_the_byline_word():
+    assert split_names("Written by:Ann Lee") == ["Ann Lee"]
+
+
+def test_date_after_the_name_in_a_byline_line():
+    assert _authors("<p>By <a href='/p/ann'>Ann Lee</a> December 2, 2025</p>") == ["Ann Lee"]
+    assert _authors("<div><b>By Ann Lee</b> - Mar 27, 2024</div>") == ["Ann Lee"]
+
+
+def test_credit_inside_a_longer_header_line():
+    assert _authors("<p>Posted on December 18, 2025 Posted by Ann Lee 59 Comments</p>") == ["Ann Lee"]
+    assert _authors("<p>March 15, 2022 · 3 min read · By Ann Lee</p>") == ["Ann Lee"]
+
+
+def test_trailing_colon_is_no_byline():
+    assert _authors("<p>Share:</p><p>Below, we review the plans:</p>") == []
+
+
+def test_name_line_above_the_date_line():
+    assert _authors("<div><div>Ann Lee</div><div>Jul 18, 2025</div></div>") == ["Ann Lee"]
+    assert _authors("<div><div>Ann Lee</div><div>Tech Writer</div></div>") == ["Ann Lee"]
+    # a section title after the date is no byline
+    assert _authors("<div>Dec 10</div><h2>Cautionary Tale</h2>") == []
+
+
+def test_team_credit_kept_as_written():
+    assert _authors("<p>By The Currency editors</p>") == ["The Currency editors"]
+    assert _authors("<p>By Resy Staff</p>") == ["Resy Staff"]
+    assert split_names("Jane Doe, Staff Writer") == ["Jane Doe"]
+    assert _authors("<p>By ASU Online, in News, Business</p>") == ["ASU Online"]
+
+
+def test_person_publisher_is_no_site_name():
+    head = ('<script type="application/ld+json">{"@type": "BlogPosting", "headline": "H", '
+            '"author": {"@type": "Person", "name": "Ann Lee"}, '
+            '"publisher": {"@type": "Person", "name": "Ann Lee"}}</script>')
+    assert _authors("", head) == ["Ann Lee"]
+
+
+def test_numeric_id_is_no_credit():
+    assert _authors("", '<meta name="author" content="262588213843476">') == []
