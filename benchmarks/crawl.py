@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.probe import cpu_seconds
+
 REPO = Path(__file__).resolve().parents[1]
 
 # politeness off, bounds raised to the benchmark's size; everything else is the project's default
@@ -37,6 +39,7 @@ class CrawlResult:
     checkpoints: list[dict]
     stats: dict
     finish_reason: str
+    site_cpu_s: float = 0.0  # CPU time the bench site's server used (it shares the machine)
 
 
 def _start_site(articles: int, usable: Path, log: Path) -> tuple[subprocess.Popen, str]:
@@ -91,6 +94,7 @@ def run_crawl(articles: int, usable_ids: list[str], checkpoints: list[int], time
                                    timeout=time_limit + 300, check=False)
         seconds = time.monotonic() - started
     finally:
+        site_cpu = cpu_seconds(site.pid)
         _stop(site)
     if crawl.returncode != 0:
         raise RuntimeError(f"the benchmark crawl failed (exit {crawl.returncode}); see {folder / 'crawl.log'}")
@@ -101,7 +105,8 @@ def run_crawl(articles: int, usable_ids: list[str], checkpoints: list[int], time
     active = end["last_item_after_first"] or 1e-9
     return CrawlResult(articles=items, pages=end["pages"], seconds=seconds,
                        articles_per_s=(items - 1) / active if items > 1 else 0.0,
-                       checkpoints=probe["records"], stats=stats, finish_reason=probe["reason"])
+                       checkpoints=probe["records"], stats=stats, finish_reason=probe["reason"],
+                       site_cpu_s=site_cpu)
 
 
 def scrapy_bench(seconds: int = 20) -> float:
