@@ -109,6 +109,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     body_element = tree.find("body")
     loader.add_value("published", choose_published(
         meta, article_scope, dateline.value if dateline else None, url, meta.lang, tree=tree,
+        dateline_text=dateline.text if dateline else None,
         # a date printed further down the article may be anything; only the header's may
         # stand for the date the page presents
         printed=(lambda day: prints_day(iter_lines(body_element if body_element is not None else tree),

@@ -101,6 +101,29 @@ def find_dateline(anchor: HtmlElement, latest: datetime, languages: tuple[str, .
             or first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages))
 
 
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?!\d)")
+
+
+def other_reading(line: str, value: datetime) -> datetime | None:
+    """The other order of an ambiguous numeric date ("8/1/2025": 8 January or 1 August).
+
+    None when the line prints no numeric day-month pair that could be read both ways, or
+    when `value` is not one of its two readings.
+    """
+    match = _NUMERIC_DATE.search(line)
+    if not match:
+        return None
+    first, second = int(match.group(1)), int(match.group(2))
+    if first == second or not (1 <= first <= 12 and 1 <= second <= 12):
+        return None
+    if (value.month, value.day) not in {(first, second), (second, first)}:
+        return None
+    try:
+        return value.replace(month=value.day, day=value.month)
+    except ValueError:
+        return None
+
+
 def prints_day(lines: Iterable[str], day: date, latest: datetime,
                languages: tuple[str, ...] | None = None) -> bool:
     """Whether one of `lines` prints the calendar day `day` (read as datelines are).

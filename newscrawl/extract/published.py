@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from lxml import etree
 from lxml.html import HtmlElement
 
+from newscrawl.extract.dateline import other_reading
 from newscrawl.extract.dates import date_from_url, parse_iso
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 
@@ -23,12 +25,10 @@ PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished"
                   "originalpublicationdate", "release_date", "dateposted")
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
                  "last-modified", "article.updated", "og:article:modified_time", "lastmod")
-# microdata and <time> elements that mark a publication date by their markup
-_PUBLISHED_MARKUP = (
-    "//*[@itemprop='datePublished'][@datetime or @content]"
-    " | //time[@pubdate or contains(@class, 'publish') or contains(@class, 'entry-date')"
-    " or contains(@class, 'post-date')][@datetime]"
-)
+# microdata publication dates and every machine-readable <time>, in one pass over the tree
+_MARKUP = etree.XPath("//*[@itemprop='datePublished'][@datetime or @content] | //time[@datetime]")
+_PUBLISHED_CLASSES = ("publish", "entry-date", "post-date")
+MAX_PRINTED_TIMES = 30  # <time> elements whose printed text may be the dateline
 SLACK = timedelta(days=1)  # a page dated "today" in a zone ahead of UTC is not in the future
 
 
@@ -101,9 +101,11 @@ def pick(candidates: list[Candidate], now: datetime) -> Candidate | None:
     if not valid:
         return None
 
-    def score(c: Candidate) -> tuple[int, int, float]:
+    def score(c: Candidate) -> tuple[int, int, int, float]:
         votes = sum(1 for o in valid if o is not c and o.source != c.source and _agree(c, o))
-        return (votes, int(c.has_time), -c.rank)
+        # the head's metadata (JSON-LD, meta tags) outranks body markup that no source backs,
+        # even when only the markup has a time of day: body markup may be a listing's
+        return (votes, int(c.rank < 2), int(c.has_time), -c.rank)
 
     # printed dates vote, but metadata speaks first: a printed clock time has no offset
     electable = [c for c in valid if c.is_metadata] or valid
@@ -123,8 +125,10 @@ def _parse_all(values: Iterable[tuple[str | None, str, float]]) -> list[Candidat
     return found
 
 
-def from_metadata(meta: PageMetadata, jsonld_key: str, meta_keys: tuple[str, ...]) -> list[Candidate]:
-    """The metadata's opinions: the JSON-LD article, other JSON-LD nodes, every meta tag."""
+def from_metadata(meta: PageMetadata, jsonld_key: str, meta_keys: tuple[str, ...],
+                  word: str | None = None) -> list[Candidate]:
+    """The metadata's opinions: the JSON-LD article, other JSON-LD nodes, every meta tag (and
+    any other tag whose name holds `word`)."""
     values: list[tuple[str | None, str, float]] = []
     if meta.jsonld_article:
         values.append((jsonld_text(meta.jsonld_article.get(jsonld_key)), "jsonld", 0))
@@ -135,14 +139,29 @@ def from_metadata(meta: PageMetadata, jsonld_key: str, meta_keys: tuple[str, ...
     for rank, key in enumerate(meta_keys, start=1):
         for index, value in enumerate(meta.all(key)[:3]):
             values.append((value, f"{key}#{index}" if index else key, 1 + rank / 100))
+    if word:
+        # a CMS's own name for the tag ("w-published-date", "content_publish_time")
+        values += [(meta.meta[key], key, 1.6) for key in meta.meta
+                   if word in key and "publisher" not in key and key not in meta_keys][:2]
     return _parse_all(values)
 
 
-def from_markup(tree: HtmlElement, scope: HtmlElement | None) -> list[Candidate]:
+def _marks_publication(element: HtmlElement) -> bool:
+    if element.get("itemprop") == "datePublished":
+        return True
+    classes = element.get("class") or ""
+    return element.tag == "time" and (element.get("pubdate") is not None
+                                      or any(name in classes for name in _PUBLISHED_CLASSES))
+
+
+def from_markup(tree: HtmlElement, scope: HtmlElement | None,
+                elements: list[HtmlElement] | None = None) -> list[Candidate]:
     """Microdata and <time> elements: those marked as the publication date, then the first
-    <time> of the article."""
-    values = [(e.get("datetime") or e.get("content"), "markup", 2.0)
-              for e in tree.xpath(_PUBLISHED_MARKUP)[:3]]
+    <time> of the article. `elements` are the tree's markup dates when already found."""
+    if elements is None:
+        elements = _MARKUP(tree)
+    marked = [e for e in elements if _marks_publication(e)][:3]
+    values = [(e.get("datetime") or e.get("content"), "markup", 2.0) for e in marked]
     if scope is not None:
         for element in scope.iter("time"):
             if element.get("datetime"):
@@ -151,33 +170,105 @@ def from_markup(tree: HtmlElement, scope: HtmlElement | None) -> list[Candidate]
     return _parse_all(values)
 
 
+def _printed_time(text: str, elements: list[HtmlElement]) -> datetime | None:
+    """The machine-readable time of the <time> element that prints the dateline `text`: the
+    page's own reading of a date printed ambiguously ("03/01/2017") or without its year."""
+    for element in elements[:MAX_PRINTED_TIMES]:
+        if element.tag != "time":
+            continue
+        shown = " ".join(element.text_content().split())
+        if len(shown) >= 6 and any(ch.isdigit() for ch in shown) and shown in text:
+            return parse_iso(element.get("datetime") or "")
+    return None
+
+
 def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: datetime | None,
                      url: str, lang: str | None = None, now: datetime | None = None,
                      tree: HtmlElement | None = None,
-                     printed: Callable[[date], bool] | None = None) -> datetime | None:
+                     printed: Callable[[date], bool] | None = None,
+                     dateline_text: str | None = None) -> datetime | None:
     """Publication time: metadata first, cross-checked; dateline next; URL date last.
 
-    `dateline` is the date printed under the headline; `printed(day)` tells whether the page
-    prints a calendar day (asked only when needed). When the metadata's publication day is printed nowhere
-    and the dateline shows another day, the page presents itself with the dateline's date
-    (typically "Updated ..."), and that is the date returned.
+    `dateline` is the date printed under the headline (`dateline_text` as printed; a <time>
+    element that prints it gives its machine-readable value); `printed(day)` tells whether the
+    page prints a calendar day (asked only when needed). When the metadata's publication day is
+    printed nowhere and the dateline shows another day, the page presents itself with the
+    dateline's date (typically "Updated ..."), and that is the date returned, unless the two
+    tell the same date (a UTC timestamp's local day, an ambiguous numeric date's other order)
+    or OpenGraph's article:published_time declares an earlier day. Markup that tells the
+    metadata's modification time is no publication date; the modification time is the last
+    resort.
     """
     now = now or datetime.now(UTC)
-    candidates = from_metadata(meta, "datePublished", PUBLISHED_META)
+    candidates = from_metadata(meta, "datePublished", PUBLISHED_META, "publish")
     if tree is not None:
-        candidates += from_markup(tree, scope)
+        elements = _MARKUP(tree)
+        candidates += from_markup(tree, scope, elements)
+        if dateline and dateline_text:
+            dateline = _printed_time(dateline_text, elements) or dateline
+        candidates = _without_modifications(candidates, meta)
     line = Candidate(dateline, "dateline", 3) if dateline else None
     chosen = pick(candidates + ([line] if line else []), now)
     if line and chosen and chosen.is_metadata and valid_candidates([line], now) \
-            and not _agree(line, chosen) and printed is not None \
-            and not printed(chosen.value.date()):
+            and not _same_date(line.value, chosen, dateline_text) and printed is not None \
+            and not (line.value.date() > chosen.value.date() and _declared(chosen, candidates)) \
+            and (_unbacked_time(chosen, candidates) or not printed(chosen.value.date())):
         chosen = line
     if chosen is None and tree is not None:
         chosen = pick(_htmldate(tree, url), now)
     if chosen is None:
         url_date = date_from_url(url)
         chosen = pick([Candidate(url_date, "url", 4)], now) if url_date else None
+    if chosen is None:
+        # a page that dates nothing else: its last modification is the best date it gives
+        chosen = pick(from_metadata(meta, "dateModified", MODIFIED_META), now)
     return chosen.value if chosen else None
+
+
+def _without_modifications(candidates: list[Candidate], meta: PageMetadata) -> list[Candidate]:
+    """The candidates without body markup that tells the metadata's modification time and
+    none of its publication times (a theme's "entry-date published updated" <time>)."""
+    head = [c for c in candidates if c.rank < 2]
+    modified = from_metadata(meta, "dateModified", MODIFIED_META)
+    if not head or not modified:
+        return candidates
+    return [c for c in candidates if c.rank < 2 or not any(_agree(c, m) for m in modified)
+            or any(_agree(c, h) for h in head)]
+
+
+def _declared(chosen: Candidate, candidates: list[Candidate]) -> bool:
+    """Whether the head's dedicated publication tag (OpenGraph article:published_time) tells
+    the chosen day: a deliberate declaration that a later printed date (an update) does not
+    overrule, where a JSON-LD date alone may be a template's. (An earlier printed date still
+    does: the page was first published then, and re-published since.)"""
+    return any(c.source.startswith("article:published_time") and c.value.date() == chosen.value.date()
+               for c in candidates)
+
+
+def _unbacked_time(chosen: Candidate, candidates: list[Candidate]) -> bool:
+    """Whether `chosen` is only the first <time> of the page, which no other source backs: it
+    may be a sidebar's, and the dateline under the headline knows better."""
+    return chosen.source == "time" and not any(
+        c is not chosen and c.source != "time" and _agree(c, chosen) for c in candidates)
+
+
+def _local_day(printed: date, instant: datetime) -> bool:
+    """Whether a UTC timestamp can be the printed day in the site's zone (UTC-12 to UTC+14):
+    "2025-12-02T23:00Z" is printed "3 Dec 2025" in Paris."""
+    if instant.tzinfo is None or instant.utcoffset() != timedelta(0) or instant.time() == time():
+        return False  # a local time, or a bare day written as UTC midnight
+    return (instant - timedelta(hours=12)).date() <= printed <= (instant + timedelta(hours=14)).date()
+
+
+def _same_date(printed: datetime, chosen: Candidate, text: str | None) -> bool:
+    """Whether the printed dateline tells the chosen metadata's date: the same day, the local
+    day of a UTC timestamp, or the other reading of an ambiguous numeric date."""
+    readings = [printed]
+    other = other_reading(text, printed) if text else None
+    if other is not None:
+        readings.append(other)
+    return any(_agree(Candidate(r, "dateline", 3), chosen) or _local_day(r.date(), chosen.value)
+               for r in readings)
 
 
 def _htmldate(tree: HtmlElement, url: str) -> list[Candidate]:
