@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newscrawl.extract import extract_article
-from newscrawl.extract.authors import split_names
+from newscrawl.extract.authors import is_person, split_names, team_credit
 
 
 def _article(header: str, head: str = "") -> str:
@@ -57,3 +57,47 @@ def test_person_publisher_is_no_site_name():
 
 def test_numeric_id_is_no_credit():
     assert _authors("", '<meta name="author" content="262588213843476">') == []
+
+
+def test_words_after_a_role_are_no_names():
+    assert split_names("Jane Doe, Senior Director, Content & Marketing") == ["Jane Doe"]
+    assert split_names("Ann Lee, Certified Pediatric Sleep Consultant") == ["Ann Lee"]
+    assert split_names("A. Smith and B. Jones") == ["A. Smith", "B. Jones"]
+
+
+def test_name_before_a_spaced_dash():
+    assert split_names("Eliz - Product Marketing") == ["Eliz"]
+    assert split_names("Jean-Luc Picard") == ["Jean-Luc Picard"]
+
+
+def test_interface_labels_are_no_names():
+    assert not is_person("Learn More")
+    assert not is_person("Filed Under")
+    assert is_person("Matt Check")
+
+
+def test_role_line_under_a_marked_name_is_no_second_author():
+    html = ('<div class="author-name"><a href="/author/ann-lee">Ann Lee</a></div>'
+            '<div class="author-position">EdTech Content Writer</div>')
+    assert _authors(html) == ["Ann Lee"]
+
+
+def test_author_box_far_from_the_headline():
+    prose = "<p>" + "The council met on Tuesday to discuss the plans for the bridge. " * 4 + "</p>"
+    filler = "".join(f"<p>Paragraph {i} of the story about the bridge and its cost.</p>" for i in range(450))
+    html = (f"<html><body><article><h1>Council approves the new bridge</h1>{prose}{filler}</article>"
+            '<div class="post-author"><p class="authorName">Ann Lee</p></div></body></html>')
+    assert extract_article("https://x.example/box", html).authors == ["Ann Lee"]
+
+
+def test_site_first_word_in_a_meta_tag_is_no_person():
+    head = '<meta property="og:site_name" content="Quillfeed Signal"><meta name="author" content="Quillfeed">'
+    assert _authors('<p class="byline">By Ann Lee</p>', head) == ["Ann Lee"]
+
+
+def test_team_credits_printed_as_lines():
+    assert team_credit("The Upwork Team") and not team_credit("the team behind the bridge")
+    assert _authors("<p>Written by</p><p>The Example Team</p>") == ["The Example Team"]
+    assert _authors("<div>The Example Team</div><div>Published</div><div>Oct 10, 2025</div>") == \
+        ["The Example Team"]
+    assert _authors("<p>Ann Lee | October 15, 2025</p>") == ["Ann Lee"]

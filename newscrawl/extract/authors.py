@@ -40,7 +40,8 @@ _ORGANISATION = re.compile(
     r"\b(?:news|nachrichten|noticias|staff|desk|team|agency|agencies|agentur|press|presse|media|"
     r"associated|reuters|afp|dpa|apa|epa|ap|sda|ansa|efe|redaktion|rédaction|redacción|online|"
     r"newsroom|wire|editorial|editors|digital|magazine|magazin|zeitung|times|post|tribune|daily|"
-    r"journal|group|gmbh|inc|ltd|llc|company|blog|admin|administrator|guest|contributors?)\b",
+    r"journal|group|gmbh|inc|ltd|llc|company|blog|admin|administrator|guest|contributors?|"
+    r"institute|university|college|association|foundation|clinic|society|academy)\b",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d")
@@ -71,6 +72,11 @@ _DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\
 # a number is an account id, not a credit
 _IDENTIFIER = re.compile(r"[\d\s]+")
 _DATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
+_DASHED = re.compile(r"\s[-–—]\s")
+# words of buttons and labels printed near a byline, never part of a person's name
+_INTERFACE = {"share", "learn", "contents", "filed", "related", "resources", "subscribe", "comments",
+              "menu", "login", "newsletter", "updated", "published", "posted", "minutes"}
+_TEAM = {"team", "staff", "editors", "editorial", "desk", "newsroom"}
 MAX_NAME_WORDS = 5
 MAX_PRINTED_NAMES = 6
 CLUSTER_GAP = 30  # elements between two parts of one byline
@@ -95,6 +101,7 @@ _CHROME = {"nav", "footer", "aside", "form"}
 def _clean_person(value: str) -> str:
     value = strip_byline(value)
     value = _CODE_SUFFIX.sub("", value)
+    value = _DASHED.split(value, 1)[0]  # "Eliz - Product Marketing": the name before a spaced dash
     role = _ROLE.search(value)
     # "Resy Staff", "The Currency editors": a collective word run into the name is part of a
     # team's name, not a role after a person's
@@ -109,8 +116,14 @@ def split_names(raw: str) -> list[str]:
     text = " ".join(html.unescape(html.unescape(raw)).split())
     text = strip_byline(text)
     names = []
-    for part in _SPLIT.split(text):
-        part = _clean_person(part)
+    in_role = False  # "Jane Doe, Senior Director, Content & Marketing": the words after a role
+    for index, raw_part in enumerate(_SPLIT.split(text)):
+        part = _clean_person(raw_part)
+        if index and part != strip_byline(raw_part).strip(" .,;:-–—|·•"):
+            in_role = True  # "Certified Sleep Consultant": what is left of a role is no name
+            continue
+        if in_role and len(part.split()) < 2:
+            continue
         if 2 <= len(part) <= 60 and any(ch.isalpha() for ch in part):
             names.append(part)
     return names
@@ -125,6 +138,8 @@ def is_person(name: str) -> bool:
         return False
     if any(not (ch.isalpha() or ch in " .'’-") for ch in name):
         return False  # "CFP®", "Sendung: hr-INFO"
+    if any(w.casefold() in _INTERFACE for w in words):
+        return False  # "Learn More", "Filed Under", "Share": the page's buttons and labels
     if any(w.islower() and w not in _PARTICLES for w in words):
         return False  # "Insights from", "Also from this author": a label, not a name
     if len(words) == 1:
@@ -222,7 +237,26 @@ def _excluded(element: HtmlElement) -> bool:
     return False
 
 
-def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 400) -> list[str]:
+def author_box(marked: list[HtmlElement]) -> list[str]:
+    """The person an author box names, anywhere on the page (the box after the article, far from
+    the headline): an element marked author whose own class also says name, or an author link."""
+    for element in marked:
+        marks = (element.get("class") or "").casefold()
+        if element.tag != "a" and "name" not in marks and element.get("itemprop") != "author":
+            continue
+        if any(a.tag in ("nav", "form") or "comment" in (a.get("class") or "").casefold()
+               for a in element.iterancestors()):
+            continue
+        for line in text_lines(element)[:2]:
+            # a lone word there is a menu entry ("People") as often as a name
+            found = [n for n in split_names(line) if is_person(n) and " " in n]
+            if found and len(line) <= 60:
+                return found[:1]
+    return []
+
+
+def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 400,
+                   marked: list[HtmlElement] | None = None) -> list[str]:
     """Names in the byline printed near the headline element `anchor` (author links, elements
     marked author/byline), in document order."""
     if anchor is None:
@@ -231,7 +265,7 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
     around = anchor.xpath(f"(preceding::*)[position() <= {WINDOW_BEFORE}] | "
                           f"(following::*)[position() <= {window}]")
     order = {element: index for index, element in enumerate(around)}
-    near = [e for e in _BYLINE_XPATH(tree) if e in order]
+    near = [e for e in (_BYLINE_XPATH(tree) if marked is None else marked) if e in order]
     matched = set(near)
     names: list[str] = []
     last = None  # the byline is one cluster of elements: stop at the first gap after it
@@ -247,6 +281,8 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
         for line in text_lines(name_node if name_node is not None else element)[:3]:
             if len(line) > 120 or _OTHER_CREDIT.match(line):
                 continue
+            if names and _ROLE.search(line):
+                continue  # the role printed under the name, not a second author
             found = [n for n in split_names(line) if is_person(n)]
             if found:
                 names.extend(found)
@@ -271,6 +307,8 @@ def byline_lines(anchor: HtmlElement | None, max_lines: int = 12, credits: list[
             names = [n for n in split_names(line) if is_person(n)]
             if names:
                 return names
+            if credits is not None and not credits and team_credit(line):
+                credits.append(line)  # "Written by" / "The Meetingnotes Team"
         if len(line) <= 120 and not _OTHER_CREDIT.match(line):
             inner = _INNER_CREDIT.search(line)
             # "March 15, 2022 · 3 min read · By Jane Doe": the credit is one part of the line
@@ -288,6 +326,14 @@ def byline_lines(anchor: HtmlElement | None, max_lines: int = 12, credits: list[
     return []
 
 
+def team_credit(text: str) -> bool:
+    """A team credited by name: "The Upwork Team", "Podium Staff" (a few capitalised words)."""
+    words = text.split()
+    return (0 < len(words) <= 5 and len(text) <= 50 and not _DIGITS.search(text)
+            and any(w.casefold() in _TEAM for w in words)
+            and all(w[0].isupper() or w in ("the", "of", "and") for w in words))
+
+
 def _is_date_line(line: str) -> bool:
     return len(line) <= 40 and bool(_DATE_LINE.search(line) or _DATE_LABEL.match(line))
 
@@ -303,13 +349,19 @@ def name_by_date(anchor: HtmlElement | None, max_lines: int = 8) -> list[str]:
         return []
     lines = list(islice(lines_after(anchor), max_lines + 1))
     for index, line in enumerate(lines[:max_lines]):
+        after = lines[index + 1] if index + 1 < len(lines) else ""
+        head, *rest = _PARTS.split(line)
+        if rest and _is_date_line(rest[0]):
+            line, after = head, rest[0]  # "Jane Doe | October 15, 2025"
         if len(line) > 50 or _DIGITS.search(line):
             continue
-        names = split_names(line)
-        if len(names) != 1 or names[0] != line or not is_person(line) or len(line.split()) < 2:
-            continue
+        if team_credit(line):
+            names = [line]
+        else:
+            names = split_names(line)
+            if len(names) != 1 or names[0] != line or not is_person(line) or len(line.split()) < 2:
+                continue
         before = lines[index - 1] if index else ""
-        after = lines[index + 1] if index + 1 < len(lines) else ""
         # the date after the name; a date before it may head the section titles that follow
         if _is_date_line(after) or _is_role_line(after) or before.rstrip().endswith(("·", "|", "•")):
             return names
@@ -326,25 +378,39 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     # the JSON-LD article names its authors; a meta author tag is often the company, site-wide
     for raw in (jsonld_persons, tags):
         persons = [n for value in raw if not _WEB_CREDIT.match(value) for n in split_names(value)
-                   if is_person(n) and _squash(n) not in site]
+                   if is_person(n) and not _is_site(n, site, prefix=raw is tags)]
         if persons:
             return unique(persons)
     raw = jsonld_persons + tags + [t for t in profile_byline if t.strip()]
     printed = [n for text in profile_byline for n in split_names(text) if is_person(n)]
     line_credits: list[str] = []
+    marked: list[HtmlElement] = _BYLINE_XPATH(tree)
     if not printed and not any(t.strip() for t in profile_byline):
         # the theme's byline, when there is one, is the byline: no need to look elsewhere
-        printed = printed_byline(tree, anchor) or byline_lines(anchor, credits=line_credits)
-    printed = [n for n in printed if _squash(n) not in site]
+        printed = printed_byline(tree, anchor, marked=marked) or byline_lines(anchor, credits=line_credits)
+    printed = [n for n in printed if not _is_site(n, site)]
     if printed:
         return unique(printed)
     # nobody is named: the organisation the page credits, as written
     credited = organisations or [strip_byline(" ".join(html.unescape(v).split())) for v in raw[:1]] \
         or line_credits
     credited = [c for c in credited if c and len(c) <= 80 and not _IDENTIFIER.fullmatch(c)]
-    if credited:
+    if credited and not all(_is_site(c, site) for c in credited):
         return unique(credited)
-    return [n for n in name_by_date(anchor) if _squash(n) not in site]
+    # a person printed by the date beats the site credited as its own author; an author box
+    # far from the headline names someone only when nothing else is credited
+    persons = [n for n in name_by_date(anchor) if not _is_site(n, site)]
+    if not persons and not credited:
+        persons = [n for n in author_box(marked) if not _is_site(n, site)]
+    return persons or unique(credited)
+
+
+def _is_site(name: str, site: set[str], prefix: bool = False) -> bool:
+    """The site's own name, or (`prefix`: a site-wide meta tag) its first word ("Digjitale" of
+    "Digjitale Signal")."""
+    key = _squash(name)
+    return key in site or (prefix and " " not in name.strip() and len(key) >= 4
+                           and any(s.startswith(key) for s in site))
 
 
 def metadata_authors(meta: PageMetadata) -> list[str]:
