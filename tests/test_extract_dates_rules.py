@@ -109,3 +109,13 @@ def test_json_ld_date_alone_yields_to_a_later_printed_update():
            '"datePublished": "2021-08-12T19:35:44Z"}</script>'
     body = "<article><h1>City council approves the new budget</h1><div class='updated'>Last Updated: 2025-02-22</div><p>Text of the story.</p></article>"
     assert _published(head, body, "Last Updated: 2025-02-22") == "2025-02-22"
+
+
+def test_theme_time_with_the_modified_clock_under_another_offset_is_not_the_publication():
+    # the head writes the modified wall-clock time with +00:00, the theme with the site's offset
+    head = ('<meta property="article:published_time" content="2020-03-10T15:30:00+00:00">'
+            '<meta property="article:modified_time" content="2025-02-12T13:28:34+00:00">')
+    body = ('<article><h1>City council approves the new budget</h1><time class="entry-date published '
+            'updated" datetime="2025-02-12T13:28:34+05:30">12th February 2025</time>'
+            '<p>Text of the story.</p></article>')
+    assert _published(head, body, "12th February 2025") == "2020-03-10T15:30:00+00:00"

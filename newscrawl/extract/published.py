@@ -232,8 +232,15 @@ def _without_modifications(candidates: list[Candidate], meta: PageMetadata) -> l
     modified = from_metadata(meta, "dateModified", MODIFIED_META)
     if not head or not modified:
         return candidates
-    return [c for c in candidates if c.rank < 2 or not any(_agree(c, m) for m in modified)
+    return [c for c in candidates if c.rank < 2 or not any(_tells(c, m) for m in modified)
             or any(_agree(c, h) for h in head)]
+
+
+def _tells(a: Candidate, b: Candidate) -> bool:
+    """The same moment, or the same wall-clock time to the second under another offset (one of
+    them written with the wrong offset, as UTC clock errors are)."""
+    return _agree(a, b) or (a.has_time and b.has_time and a.value.second + b.value.second > 0
+                            and a.value.replace(tzinfo=None) == b.value.replace(tzinfo=None))
 
 
 def _declared(chosen: Candidate, candidates: list[Candidate]) -> bool:
