@@ -14,7 +14,7 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|text|words|story|article|authored|published|reporting)\s+by|"
     r"(?:verfasst|geschrieben)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié)\s+par|"
-    r"(?:scritto|pubblicato)\s+da|authors?\s*:|aut(?:or|orin|ores|eur|ore)\s*:|"
+    r"(?:scritto|pubblicato)\s+da|authors?\s*:|contributors?\s*:|aut(?:or|orin|ores|eur|ore)\s*:|"
     r"by|von|por|par|di|door|av|af|przez|od|от|de)(?:\s*:\s*|\s*-?\s+)", re.IGNORECASE
 )
 _GLUED_BY = re.compile(r"^\s*[Bb]y(?=[A-Z])")  # "byRahimu Fadhili": the space lost between spans

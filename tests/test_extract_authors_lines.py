@@ -101,3 +101,33 @@ def test_team_credits_printed_as_lines():
     assert _authors("<div>The Example Team</div><div>Published</div><div>Oct 10, 2025</div>") == \
         ["The Example Team"]
     assert _authors("<p>Ann Lee | October 15, 2025</p>") == ["Ann Lee"]
+
+
+def test_name_line_with_its_section_or_date_in_parts():
+    assert _authors("<div><div>Ann Lee in seo</div><div>Dec 10</div></div>") == ["Ann Lee"]
+    assert _authors("<p>Dec 26, 2025 • Ann Lee in Project Management</p>") == ["Ann Lee"]
+
+
+def test_by_after_a_numeric_date():
+    assert _authors("<p>03/01/2017 by Ann Lee, Staff Writer</p>") == ["Ann Lee"]
+
+
+def test_contributors_label():
+    assert split_names("Contributors: Ann Lee") == ["Ann Lee"]
+
+
+def test_admin_account_is_no_credit():
+    assert _authors("", '<meta name="author" content="NOC Admin">') == []
+
+
+def test_label_before_a_marked_name_says_whose_credit_it_is():
+    html = ('<div class="byline">By <a href="/author/ann-lee">Ann Lee</a></div>'
+            '<div class="byline-extra">Contributions From: <a href="/author/bo-ray">Bo Ray</a></div>'
+            '<div class="byline-extra"><span>Reviewed by</span> <a href="/author/cy-tam">Cy Tam</a></div>')
+    assert _authors(html) == ["Ann Lee"]
+
+
+def test_single_words_after_a_full_name_in_a_marked_byline():
+    html = ('<div class="author-name"><a href="/author/ann-lee">Ann Lee</a></div>'
+            '<div class="author-dept">Research &amp; Development</div>')
+    assert _authors(html) == ["Ann Lee"]

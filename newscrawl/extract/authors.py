@@ -53,7 +53,8 @@ _LABELS = {"by", "von", "por", "par", "di", "door", "av", "af", "de", "author", 
            "autorin", "auteur", "written by", "posted by", "about the author", "the author"}
 # lines that credit someone other than the author
 _OTHER_CREDIT = re.compile(r"^\s*(?:(?:medically\s+|expert\s+)?reviewed|fact[- ]?checked|edited|"
-                           r"photos?|illustrations?|images?|video|updated|translated)\b.*\bby\b",
+                           r"photos?|illustrations?|images?|video|updated|translated)\b.*\bby\b|"
+                           r"^\s*(?:with\s+|additional\s+)?contributions?\s+(?:from|by)\b",
                            re.IGNORECASE)
 # a credit naming a web site ("hessenschau.de, Frankfurt, Germany") names no person in any part
 _WEB_CREDIT = re.compile(r"\s*(?:https?://|www\.|[\w-]+\.[a-z]{2,3}\b(?!\.))")
@@ -63,8 +64,10 @@ _MONTH = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|februar
           r"july|august|september|october|november|december")
 _BYLINE_TAIL = re.compile(rf"\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\s+)?\d.*)$", re.IGNORECASE)
 # "Posted on <date> Posted by Jane Doe": a credit inside a longer header line
-_INNER_CREDIT = re.compile(r"\b(?:posted|written|authored|published)\s+by\s*:?\s+(?=\S)", re.IGNORECASE)
+_INNER_CREDIT = re.compile(r"\b(?:posted|written|authored|published)\s+by\s*:?\s+(?=\S)|"
+                           r"^[\d/.-]{6,10}\s+by\s+(?=\S)", re.IGNORECASE)
 _CREDIT_END = re.compile(r"\s*(?:,|\s(?:on|in|at|for)\b).*$")
+_FILED_IN = re.compile(r"\s+in\s+\S+(?:\s+\S+){0,2}$")
 _PARTS = re.compile(r"\s+[·•|]\s+")
 # a short line that is a date: "Jul 18, 2025", "23.07.2025 · 6 min read", "Updated on 23 Oct 2025"
 _DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTH})\b",
@@ -76,6 +79,7 @@ _DASHED = re.compile(r"\s[-–—]\s")
 # words of buttons and labels printed near a byline, never part of a person's name
 _INTERFACE = {"share", "learn", "contents", "filed", "related", "resources", "subscribe", "comments",
               "menu", "login", "newsletter", "updated", "published", "posted", "minutes"}
+_ADMIN = re.compile(r"\badmin(?:istrator)?\b", re.IGNORECASE)
 _TEAM = {"team", "staff", "editors", "editorial", "desk", "newsroom"}
 MAX_NAME_WORDS = 5
 MAX_PRINTED_NAMES = 6
@@ -255,6 +259,16 @@ def author_box(marked: list[HtmlElement]) -> list[str]:
     return []
 
 
+def _text_before(element: HtmlElement) -> str:
+    """The words printed just before `element` inside its parent (its label)."""
+    previous = element.getprevious()
+    parent = element.getparent()
+    text = previous.tail if previous is not None else (parent.text if parent is not None else None)
+    if previous is not None and not (text or "").strip():
+        text = previous.text_content()  # "<span>Reviewed by</span> <a>Jane Doe</a>"
+    return " ".join((text or "").split())[-60:] + " "
+
+
 def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 400,
                    marked: list[HtmlElement] | None = None) -> list[str]:
     """Names in the byline printed near the headline element `anchor` (author links, elements
@@ -277,6 +291,8 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
             continue
         if element.tag != "a" and _NOT_BYLINE.search(element.get("class") or ""):
             continue
+        if _OTHER_CREDIT.match(_text_before(element)):
+            continue  # "Reviewed by <a>Jane Doe</a>", "Contributions from: <a>Jane Doe</a>"
         name_node = element.find(".//*[@itemprop='name']")
         for line in text_lines(name_node if name_node is not None else element)[:3]:
             if len(line) > 120 or _OTHER_CREDIT.match(line):
@@ -284,6 +300,8 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
             if names and _ROLE.search(line):
                 continue  # the role printed under the name, not a second author
             found = [n for n in split_names(line) if is_person(n)]
+            if names and any(" " in n for n in names):
+                found = [n for n in found if " " in n]  # "Research", "Development": a role's words
             if found:
                 names.extend(found)
                 last = order[element]
@@ -350,9 +368,11 @@ def name_by_date(anchor: HtmlElement | None, max_lines: int = 8) -> list[str]:
     lines = list(islice(lines_after(anchor), max_lines + 1))
     for index, line in enumerate(lines[:max_lines]):
         after = lines[index + 1] if index + 1 < len(lines) else ""
-        head, *rest = _PARTS.split(line)
-        if rest and _is_date_line(rest[0]):
-            line, after = head, rest[0]  # "Jane Doe | October 15, 2025"
+        parts = _PARTS.split(line)
+        if len(parts) == 2 and _is_date_line(parts[0]) != _is_date_line(parts[1]):
+            # "Jane Doe | October 15, 2025", "Dec 26, 2025 • Jane Doe in Project Management"
+            line, after = (parts[1], parts[0]) if _is_date_line(parts[0]) else parts
+        line = _FILED_IN.sub("", line)  # "Jane Doe in seo": the section the post is filed in
         if len(line) > 50 or _DIGITS.search(line):
             continue
         if team_credit(line):
@@ -394,7 +414,9 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     # nobody is named: the organisation the page credits, as written
     credited = organisations or [strip_byline(" ".join(html.unescape(v).split())) for v in raw[:1]] \
         or line_credits
-    credited = [c for c in credited if c and len(c) <= 80 and not _IDENTIFIER.fullmatch(c)]
+    # "NOC Admin": the account that pressed publish, not a credit
+    credited = [c for c in credited if c and len(c) <= 80 and not _IDENTIFIER.fullmatch(c)
+                and not _ADMIN.search(c)]
     if credited and not all(_is_site(c, site) for c in credited):
         return unique(credited)
     # a person printed by the date beats the site credited as its own author; an author box
