@@ -404,9 +404,11 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     raw = jsonld_persons + tags + [t for t in profile_byline if t.strip()]
     printed = [n for text in profile_byline for n in split_names(text) if is_person(n)]
     line_credits: list[str] = []
-    marked: list[HtmlElement] = _BYLINE_XPATH(tree)
+    marked: list[HtmlElement] | None = None  # the marked elements, found once, only if needed
     if not printed and not any(t.strip() for t in profile_byline):
         # the theme's byline, when there is one, is the byline: no need to look elsewhere
+        if anchor is not None:
+            marked = _BYLINE_XPATH(tree)
         printed = printed_byline(tree, anchor, marked=marked) or byline_lines(anchor, credits=line_credits)
     printed = [n for n in printed if not _is_site(n, site)]
     if printed:
@@ -423,6 +425,7 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     # far from the headline names someone only when nothing else is credited
     persons = [n for n in name_by_date(anchor) if not _is_site(n, site)]
     if not persons and not credited:
+        marked = _BYLINE_XPATH(tree) if marked is None else marked
         persons = [n for n in author_box(marked) if not _is_site(n, site)]
     return persons or unique(credited)
 
