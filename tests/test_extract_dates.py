@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
+
+import pytest
 
 from newscrawl.extract import extract_article
 from newscrawl.extract.dateline import parse_dateline, parse_line
+from newscrawl.extract.dates import parse_iso
 from newscrawl.extract.published import Candidate, pick, utc_clock_errors
 
 LATEST = datetime(2030, 1, 1)
@@ -96,3 +100,19 @@ def test_modified_is_separate():
     item = extract_article("https://x.example/h", html)
     assert item.published == "2020-01-01T08:00:00+00:00"
     assert item.modified == "2021-02-02T09:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Mon, 29 Apr 2024 10:00:00 CEST", "2024-04-29T10:00:00+02:00"),
+        ("Tue, 10 Jun 2003 04:00:00 GMT", "2003-06-10T04:00:00+00:00"),
+        ("2024-04-29 10:00 EDT", "2024-04-29T10:00:00-04:00"),
+        ("Mon, 29 Apr 2024 10:00:00 IST", "2024-04-29T10:00:00"),  # ambiguous zone: no offset
+    ],
+)
+def test_zone_names_in_metadata_give_their_offset_without_a_warning(value: str, expected: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        parsed = parse_iso(value)
+    assert parsed is not None and parsed.isoformat() == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import datetime
 from functools import lru_cache
 
@@ -10,6 +11,15 @@ from dateutil import parser as dateutil_parser
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 _URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/")
+
+
+# zone abbreviations seen in RFC 822-style metadata ("Mon, 29 Apr 2024 10:00:00 CEST"), offsets in
+# seconds; ambiguous ones (IST, CST, BST) are left out, so such a time stays without an offset
+_ZONES = {name: hours * 3600 for name, hours in {
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "MEZ": 1,
+    "MESZ": 2, "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+    "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}.items()}
 
 
 def parse_iso(value: str) -> datetime | None:
@@ -22,7 +32,10 @@ def parse_iso(value: str) -> datetime | None:
     except ValueError:
         pass
     try:
-        return dateutil_parser.parse(value, fuzzy=False)
+        with warnings.catch_warnings():
+            # an unknown zone name gives a time without offset; that is the answer, not a warning
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            return dateutil_parser.parse(value, fuzzy=False, tzinfos=_ZONES)
     except (ValueError, OverflowError, TypeError):
         return None
 
