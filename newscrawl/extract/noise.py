@@ -4,25 +4,11 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from newscrawl.extract.boilerplate import drop
 from newscrawl.extract.lines import text_lines
 from newscrawl.profiles.base import Profile
 
 MAX_NOISE_CHARS = 5000
-
-
-def _drop(element: HtmlElement) -> None:
-    """Remove an element but keep its tail text in the document."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    if tail and tail.strip():
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def _guarded(node: HtmlElement, protected: set[HtmlElement]) -> bool:
@@ -77,7 +63,7 @@ def _remove_all(nodes: list[HtmlElement]) -> int:
     for node in nodes:
         # nested matches were already removed with their ancestor
         if node.getparent() is not None and node.getroottree().getroot() is not None:
-            _drop(node)
+            drop(node)
             removed += 1
     return removed
 
