@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from functools import cached_property, partial
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -26,6 +26,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from newscrawl.discovery.entries import HINTS, SITE, Discovered, site_stat
 from newscrawl.discovery.feeds import USUAL_FEED_PATHS, feed_links, read_feed
 from newscrawl.discovery.httpcache import CONDITIONAL
+from newscrawl.discovery.links import site_link_extractor
 from newscrawl.discovery.since import as_utc, is_older, parse_when
 from newscrawl.discovery.sitemaps import USUAL_SITEMAP_PATHS, read_sitemap, robots_sitemaps
 from newscrawl.discovery.traps import TrapGuard
@@ -40,23 +41,7 @@ HOME = "newscrawl_home"  # the site's start page: feeds are discovered here
 PROBE = "newscrawl_probe"  # a guessed path (/sitemap.xml, /feed/): missing is no failure
 ROBOTS = "newscrawl_robots"  # the site's robots.txt, read for Sitemap: lines
 
-# scheme://host followed by a port, path, query, fragment or the end; anything else goes to urlsplit
-_PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?=[:/?#]|$)")
-
 DISCOVERY_PRIORITY = 10  # feeds and sitemaps before link-following, so their dates are used
-
-
-def keep_on_site(url: str, domains: tuple[str, ...]) -> str | None:
-    """The URL if its host is one of `domains` or under one (or cannot be judged yet), else None.
-
-    A LinkExtractor `process_value`: module-level, so extraction workers can unpickle it.
-    """
-    match = _PLAIN_HOST.match(url)
-    # most links are plain http(s)://host/...: a regex reads those cheaply (this runs per link)
-    host = match.group(1).lower() if match else (urlsplit(url).hostname or "").lower()
-    if not host.isascii():  # judged after Scrapy's IDNA encoding, by follow_links
-        return url
-    return url if any(host == d or host.endswith("." + d) for d in domains) else None
 
 
 class DiscoveryMixin:
@@ -123,10 +108,9 @@ class DiscoveryMixin:
     def _link_extractors(self) -> dict[str, LinkExtractor]:
         from newscrawl.spiders.site import DENY
 
-        # offsite links are let go as soon as their URL is resolved: follow_links would drop them,
-        # and the LinkExtractor's further work on each (quoting, text) is most of its cost
-        return {name: LinkExtractor(allow=site.allow, deny=DENY + site.deny, unique=True,
-                                    process_value=partial(keep_on_site, domains=site.domains()))
+        # offsite links are let go before they are resolved: follow_links would drop them, and
+        # the LinkExtractor's further work on each (joining, quoting, text) is most of its cost
+        return {name: site_link_extractor(site.domains(), allow=site.allow, deny=DENY + site.deny)
                 for name, site in self.sites.items()}
 
     @cached_property
