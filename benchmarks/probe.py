@@ -84,6 +84,7 @@ class Probe:
     def _record(self, label: str) -> None:
         self._sample()
         main = proc_status()
+        stats = self.crawler.stats
         scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
         self.records.append({
             "label": label, "pages": self.pages, "items": self.items,
@@ -95,6 +96,10 @@ class Probe:
             "frontier": len(scheduler) if scheduler is not None else 0,
             "frontier_max": self.frontier_max,
             "main_cpu_s": cpu_seconds(), "workers_cpu_s": sum(self.worker_cpu.values()),
+            # what the workers measured themselves (newscrawl's stats): extract_article and links apart
+            "extracted": stats.get_value("newscrawl/extract/pages", 0),
+            "extract_cpu_ms": stats.get_value("newscrawl/extract/cpu_ms", 0.0),
+            "links_cpu_ms": stats.get_value("newscrawl/extract/links_cpu_ms", 0.0),
         })
 
     def item_scraped(self, item, response, spider) -> None:

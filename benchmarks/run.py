@@ -129,11 +129,13 @@ def table(times, cores: int, ceiling: float, scrapy_pages: float, run, args, sto
                     f"({run.articles:,} articles, {run.pages:,} pages) | >= 0.8x | {_yes(share >= 0.8)} |")
         end = run.checkpoints[-1]
         per = 1000 / max(1, end["items"])
-        rows.append(f"| where the CPU went, per article: extraction workers (extract_article, links, "
-                    f"decoding) / crawl process (Scrapy, pipelines, output, state) / bench server "
-                    f"| {end['workers_cpu_s'] * per:.1f} / {end['main_cpu_s'] * per:.1f} / "
-                    f"{run.site_cpu_s * per:.1f} ms | <= {times.extract_article_ms:.1f} / 0.8 = "
-                    f"{times.extract_article_ms / 0.8:.1f} ms in all | |")
+        in_crawl = end.get("extract_cpu_ms", 0.0) / max(1, end["items"])
+        links = end.get("links_cpu_ms", 0.0) / max(1, end["items"])
+        rows.append(f"| where the CPU went, per article: extraction workers (of which extract_article / "
+                    f"links) / crawl process (Scrapy, pipelines, output, state) / bench server "
+                    f"| {end['workers_cpu_s'] * per:.1f} ({in_crawl:.1f} / {links:.1f}) / "
+                    f"{end['main_cpu_s'] * per:.1f} / {run.site_cpu_s * per:.1f} ms "
+                    f"| <= {times.extract_article_ms:.1f} / 0.8 = {times.extract_article_ms / 0.8:.1f} ms in all | |")
         marks = {r["label"]: r for r in run.checkpoints}
         first = marks.get(f"{args.checkpoint} pages")
         last = marks.get(f"{args.articles} pages") or run.checkpoints[-1]

@@ -25,8 +25,9 @@ import os
 import queue
 import signal
 import threading
+import time
 from concurrent.futures import CancelledError, Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing.connection import Connection
 from typing import Any
@@ -71,10 +72,16 @@ class ExtractJob:
 
 @dataclass
 class JobResult:
-    """The page's extraction, and its links (None when they were not asked for or not read)."""
+    """The page's extraction, and its links (None when they were not asked for or not read).
+
+    `extract_cpu_s` and `links_cpu_s`: CPU seconds the worker spent on each (the crawl's stats
+    add them up, so a user sees what extraction costs and what the rest of the crawl does).
+    """
 
     page: ExtractedPage
     links: list[Link] | None = None
+    extract_cpu_s: float = field(default=0.0, compare=False)
+    links_cpu_s: float = field(default=0.0, compare=False)
 
 
 class _TreeResponse(HtmlResponse):
@@ -102,19 +109,23 @@ def run_job(job: ExtractJob) -> JobResult:
     from newscrawl.extract import extract_page
 
     links: list[Link] | None = None
+    links_cpu_s = 0.0
 
     def read_links(tree: Any) -> None:
-        nonlocal links
+        nonlocal links, links_cpu_s
+        started = time.process_time()
         try:
             response = _TreeResponse(job.url, body=job.body, encoding=job.encoding, tree=tree)
             links = job.link_extractor.extract_links(response)
         except Exception as exc:  # the crawl process reads them itself then
             logger.warning("could not read the links of %s here: %r", job.url, exc)
+        links_cpu_s = time.process_time() - started
 
+    started = time.process_time()
     page = extract_page(job.url, job.body, encoding=job.encoding, profile=job.profile,
                         fetched_at=job.fetched_at,
                         on_tree=read_links if job.link_extractor is not None else None)
-    return JobResult(page, links)
+    return JobResult(page, links, time.process_time() - started - links_cpu_s, links_cpu_s)
 
 
 def _worker_main(conn: Connection) -> None:

@@ -93,6 +93,10 @@ def test_crawl_through_the_pool_matches_in_process_and_drops_the_hung_page(tmp_p
         assert proc.returncode == 0, proc.stderr[-3000:]
     assert pooled_stats.get("newscrawl/dropped/extraction_timeout") == 1
     assert "newscrawl/dropped/extraction_timeout" not in local_stats
+    # the home page and the articles were extracted (the hung page was not); their CPU time is counted
+    assert pooled_stats["newscrawl/extract/pages"] == local_stats["newscrawl/extract/pages"] == len(SAMPLES) + 1
+    for stats in (pooled_stats, local_stats):
+        assert stats["newscrawl/extract/cpu_ms"] > stats["newscrawl/extract/links_cpu_ms"] > 0
 
     def by_path(items):
         return {urlsplit(item["url"]).path: {k: v for k, v in item.items()

@@ -108,16 +108,20 @@ class SiteSpider(DiscoveryMixin, Spider):
                    or self.settings.get("NEWSCRAWL_PROFILE"))
         job = ExtractJob(response.url, response.body, response.encoding, profile, datetime.now(UTC), links)
         pool = getattr(self, "extract_pool", None)
-        if pool is None:
-            return run_job(job)
         try:
-            return await pool.extract(job)
+            result = run_job(job) if pool is None else await pool.extract(job)
         except ExtractionTimeout as exc:
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_timeout")
             self.logger.warning("dropped %s: %s", response.url, exc)
         except WorkerDied as exc:
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_crashed")
             self.logger.warning("dropped %s: %s", response.url, exc)
+        else:
+            stats = self.crawler.stats
+            stats.inc_value("newscrawl/extract/pages")
+            stats.inc_value("newscrawl/extract/cpu_ms", round(result.extract_cpu_s * 1000, 3))
+            stats.inc_value("newscrawl/extract/links_cpu_ms", round(result.links_cpu_s * 1000, 3))
+            return result
         return None
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
