@@ -105,12 +105,13 @@ NEWSCRAWL_EXTRACT_WORKERS = None  # None: one per core; 0: extract in the crawl 
 NEWSCRAWL_EXTRACT_TIMEOUT = 30  # seconds a page may take; then its worker is killed and replaced, page dropped
 NEWSCRAWL_EXTRACT_QUEUE = 0  # pages waiting for a free worker at most (0: twice the workers)
 NEWSCRAWL_EXTRACT_MAX_TASKS = 0  # pages a worker extracts before it is replaced (0: never)
-# a page's output (its links and at most one article) is handled by this many asyncio tasks; Scrapy's
-# 100 cost more to start for every page than the pipelines ever need
-CONCURRENT_ITEMS = 16
+# a page's output (its links and at most one article) is handled by this many asyncio tasks, all
+# started for every page; the pipelines and the scheduler never wait on I/O, so more only cost
+CONCURRENT_ITEMS = 2
 # waiting requests in Scrapy's JOBDIR disk queues, in a folder of this run (newscrawl/frontier.py);
 # a JOBDIR you set yourself (pause/resume) is used as it is
 NEWSCRAWL_DISK_FRONTIER = True
+SCHEDULER_DISK_QUEUE = "newscrawl.frontier.NamedCallbackLifoDiskQueue"  # Scrapy's, callbacks named cheaply
 LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"
 
 # distributed mode (README: "Run on several machines"): set REDIS_URL (-s REDIS_URL=redis://host:6379/0)
