@@ -59,6 +59,7 @@ class ProtectedNetworkMiddleware:
         self.trusted: set[Network] = set()
         self.start_hosts: set[str] = set()
         self.addresses: dict[str, Address | None] = {}
+        self.verdicts: dict[Address, Network | None] = {}
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
@@ -78,15 +79,21 @@ class ProtectedNetworkMiddleware:
 
     def protected_by(self, address: Address) -> Network | None:
         """The protected network holding this address, unless a start URL is in it too."""
-        for network in self.networks:
-            if address.version == network.version and address in network and network not in self.trusted:
-                return network
-        return None
+        # asked twice per page, mostly for the same few addresses: the answer is kept until trust changes
+        if address in self.verdicts:
+            return self.verdicts[address]
+        verdict = next((network for network in self.networks if address.version == network.version
+                        and address in network and network not in self.trusted), None)
+        if len(self.verdicts) >= MAX_CACHED_HOSTS:
+            self.verdicts.clear()
+        self.verdicts[address] = verdict
+        return verdict
 
     def trust(self, address: Address) -> None:
         for network in self.networks:
             if address.version == network.version and address in network:
                 self.trusted.add(network)
+        self.verdicts.clear()
 
     async def resolve(self, host: str) -> Address | None:
         """The host's address: literal, or from the reactor's resolver (Scrapy's DNS cache)."""

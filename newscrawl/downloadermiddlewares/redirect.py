@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 
 from newscrawl.downloadermiddlewares import Dropped, drop, logger
 
@@ -81,11 +81,29 @@ class SafeRedirectMiddleware(_SafeRedirectMixin, RedirectMiddleware):
             raise drop(self.crawler, request, exc.reason, f"to {exc.url}") from None
 
 
+def _may_refresh(response: Response) -> bool:
+    """False when the page certainly has no meta refresh where Scrapy looks for one.
+
+    Scrapy reads the first 4096 characters of the decoded page, and only a literal "refresh"
+    there can be one; those characters are at most 16 KB of the body in an encoding that writes
+    ASCII as ASCII. The check saves decoding every page in the crawl process just for this.
+    """
+    if not isinstance(response, HtmlResponse):
+        return True  # Scrapy's own rules decide
+    try:
+        ascii_compatible = "refresh".encode(response.encoding) == b"refresh"
+    except (LookupError, UnicodeError):
+        return True
+    return not ascii_compatible or b"refresh" in response.body[:16384].lower()
+
+
 class SafeMetaRefreshMiddleware(_SafeRedirectMixin, MetaRefreshMiddleware):
     """<meta http-equiv=refresh>: a refused one keeps the page itself, as if it had none."""
 
     def process_response(self, request: Request, response: Response,
                          spider: Spider | None = None) -> Request | Response:
+        if not _may_refresh(response):
+            return response
         try:
             return super().process_response(request, response)
         except _Refused as exc:
