@@ -34,6 +34,12 @@ _EMBEDS = etree.XPath(
     "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
     " or contains(@class, 'tiktok-embed') or contains(@class, 'embed')]"
 )
+# inline markup a prose list item may hold; an item holding blocks (cards, pictures) is no prose
+_INLINE_TAGS = frozenset({"a", "b", "strong", "i", "em", "u", "span", "br", "sup", "sub", "code", "mark",
+                          "small", "abbr", "cite", "q", "s", "time", "font", "kbd", "var", "del", "ins"})
+_PROSE_NEIGHBOURS = frozenset({"p", "h2", "h3", "h4", "h5", "h6"})
+MAX_LIST_LINK_SHARE = 0.5
+MIN_LIST_CHARS = 40
 LONG_PARAGRAPH = 200
 MAX_CARD_CHARS = 2000
 MAX_CARD_PARAGRAPHS = 2
@@ -71,9 +77,12 @@ def drop(element: HtmlElement) -> None:
 def prune_boilerplate(tree: HtmlElement) -> int:
     """Remove blocks marked as boilerplate by their class or id; returns how many."""
     found = []
+    lists: list[HtmlElement] = []
     for element in tree.iter(*_CANDIDATE_TAGS):
         if element.tag in _KEEP_TAGS:
             continue
+        if element.tag in ("ul", "ol"):
+            lists.append(element)
         marks = f"{element.get('class') or ''} {element.get('id') or ''}"
         if not marks.strip() or not _BOILERPLATE_MARKS.search(marks):
             continue
@@ -85,7 +94,40 @@ def prune_boilerplate(tree: HtmlElement) -> int:
                  if len(card.findall(".//p")) <= MAX_CARD_PARAGRAPHS and len(card.text_content()) < MAX_CARD_CHARS)
     for element in found:
         drop(element)
+    for element in lists:
+        if element.getparent() is not None and is_prose_list(element):
+            as_paragraphs(element)
     return len(found)
+
+
+def is_prose_list(element: HtmlElement) -> bool:
+    """A list that is part of the running text: it sits next to a paragraph or a subheading,
+    its items hold only inline text (no cards, no pictures), and little of it is links."""
+    neighbours = (element.getprevious(), element.getnext())
+    if not any(n is not None and n.tag in _PROSE_NEIGHBOURS for n in neighbours):
+        return False
+    items = 0
+    for item in element:
+        if not isinstance(item.tag, str):
+            continue
+        if item.tag != "li" or any(isinstance(c.tag, str) and c.tag not in _INLINE_TAGS for c in item.iter()
+                                   if c is not item):
+            return False
+        items += 1
+    if not items:
+        return False
+    text = len(" ".join(element.text_content().split()))
+    links = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+    return text >= MIN_LIST_CHARS and links <= MAX_LIST_LINK_SHARE * text
+
+
+def as_paragraphs(element: HtmlElement) -> None:
+    """A prose list as one paragraph per item: trafilatura's fallback for pages without an
+    article container collects paragraphs and leaves lists out, losing the list's text."""
+    element.tag = "div"
+    for item in element:
+        if isinstance(item.tag, str):
+            item.tag = "p"
 
 
 def drop_media(tree: HtmlElement) -> int:
