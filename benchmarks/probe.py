@@ -100,6 +100,7 @@ class Probe:
             "extracted": stats.get_value("newscrawl/extract/pages", 0),
             "extract_cpu_ms": stats.get_value("newscrawl/extract/cpu_ms", 0.0),
             "links_cpu_ms": stats.get_value("newscrawl/extract/links_cpu_ms", 0.0),
+            "worker_wait_ms": stats.get_value("newscrawl/extract/worker_wait_ms", 0.0),
         })
 
     def item_scraped(self, item, response, spider) -> None:

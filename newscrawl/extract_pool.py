@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ import queue
 import signal
 import threading
 import time
+from collections import deque
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 _STOP = object()
 _READY = "ready"
+PAGES_PER_WORKER = 2  # pages handed to a worker at once: the one it extracts and the next
 STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to start (a loaded machine, a cold disk)
 
 
@@ -82,6 +85,7 @@ class JobResult:
     links: list[Link] | None = None
     extract_cpu_s: float = field(default=0.0, compare=False)
     links_cpu_s: float = field(default=0.0, compare=False)
+    waited_s: float = field(default=0.0, compare=False)  # how long the worker waited for this page
 
 
 class _TreeResponse(HtmlResponse):
@@ -128,21 +132,40 @@ def run_job(job: ExtractJob) -> JobResult:
     return JobResult(page, links, time.process_time() - started - links_cpu_s, links_cpu_s)
 
 
-def _worker_main(conn: Connection) -> None:
-    """A worker's loop: receive a job, send back its ExtractedPage (or the exception)."""
-    # Ctrl-C reaches the whole process group; the crawl process decides when workers stop
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
-    conn.send(_READY)  # the time limit starts with the first page, not with the worker's start-up
+def _receive_jobs(conn: Connection, jobs: queue.SimpleQueue) -> None:
+    """A worker's reader thread: takes pages off the pipe as they come (None: stop)."""
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
-            return
+            job = None
+        jobs.put(job)
         if job is None:
             return
+
+
+def _worker_main(conn: Connection) -> None:
+    """A worker's loop: take a job, send back its JobResult (or the exception).
+
+    A reader thread keeps the pipe drained, so the slot can send the next page while this one
+    is extracted and the worker never waits for the crawl process between pages.
+    """
+    # Ctrl-C reaches the whole process group; the crawl process decides when workers stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    conn.send(_READY)  # the time limit starts with the first page, not with the worker's start-up
+    gc.freeze()  # what start-up and the warm-up left is never garbage: no collection scans it again
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_receive_jobs, args=(conn, jobs), name="receive", daemon=True).start()
+    while True:
+        waiting = time.monotonic()
+        job = jobs.get()
+        if job is None:
+            return
+        waited = time.monotonic() - waiting
         try:
             result: Any = run_job(job)
+            result.waited_s = waited
         except Exception as exc:  # extract_page only raises for an unknown profile name
             result = exc
         try:
@@ -164,7 +187,13 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 class _Slot(threading.Thread):
-    """Feeds one worker process, one page at a time; replaces it when it hangs or dies."""
+    """Feeds one worker process; replaces it when it hangs or dies.
+
+    The slot keeps PAGES_PER_WORKER pages with its worker: while the worker extracts one, the
+    next is already there, so the worker never waits for this process (whose thread needs the
+    GIL from the reactor to hand a page over). Each page's time limit runs from when the worker
+    starts on it.
+    """
 
     def __init__(self, pool: ExtractPool, index: int) -> None:
         super().__init__(name=f"extract-slot-{index}", daemon=True)
@@ -173,6 +202,7 @@ class _Slot(threading.Thread):
         self.process: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
         self.tasks_done = 0
+        self.first_started = 0.0  # when the worker started on the oldest page it holds
 
     def _start_worker(self) -> None:
         parent, child = self.pool.ctx.Pipe(duplex=True)
@@ -207,48 +237,94 @@ class _Slot(threading.Thread):
         process.close()
 
     def run(self) -> None:
+        in_flight: deque[tuple[Future, ExtractJob]] = deque()
+        stopping = False
         try:
             # started here, not on the reactor thread: the first start waits for the forkserver;
             # a failure is retried with the next page, which then gets the error
             with contextlib.suppress(Exception):
                 self._start_worker()
             while True:
-                entry = self.pool._jobs.get()
-                if entry is _STOP:
+                while not stopping and len(in_flight) < PAGES_PER_WORKER and not self._recycle_due(in_flight):
+                    entry = self._take(block=not in_flight)
+                    if entry is None:  # nothing waiting now: finish what the worker has
+                        break
+                    if entry is _STOP:
+                        stopping = True
+                        break
+                    self._send(entry, in_flight)
+                if in_flight:
+                    self._finish_first(in_flight)
+                elif stopping:
                     return
-                future, job = entry
-                if not future.set_running_or_notify_cancel():
-                    continue
-                try:
-                    self._run_one(future, job)
-                except Exception as exc:  # never leave a page without an answer
-                    if not future.done():
-                        future.set_exception(exc if isinstance(exc, WorkerDied) else WorkerDied(repr(exc)))
+                elif self._recycle_due(in_flight):
+                    self._stop_worker()  # recycled: whatever a worker accumulated is given back
         finally:
+            for future, _ in in_flight:  # only left on an unexpected error: never leave a page unanswered
+                if not future.done():
+                    future.set_exception(WorkerDied("the extraction slot stopped"))
             self._stop_worker()
 
-    def _run_one(self, future: Future, job: ExtractJob) -> None:
+    def _take(self, block: bool) -> Any:
+        """The next queued entry (a cancelled page is skipped), or None when none waits."""
+        while True:
+            try:
+                entry = self.pool._jobs.get() if block else self.pool._jobs.get_nowait()
+            except queue.Empty:
+                return None
+            if entry is _STOP or entry[0].set_running_or_notify_cancel():
+                return entry
+
+    def _recycle_due(self, in_flight: deque) -> bool:
         max_tasks = self.pool.max_tasks
-        if self.process is not None and max_tasks and self.tasks_done >= max_tasks:
-            self._stop_worker()  # recycled: whatever a worker accumulated is given back
-        if self.process is None:
-            self._start_worker()
-        assert self.conn is not None and self.process is not None
+        return bool(max_tasks) and self.process is not None and self.tasks_done + len(in_flight) >= max_tasks
+
+    def _send(self, entry: tuple[Future, ExtractJob], in_flight: deque) -> None:
+        """Send a page to the worker (started if need be); it joins `in_flight` unless it failed."""
+        future, job = entry
         try:
+            if self.process is None:
+                self._start_worker()
+            assert self.conn is not None
+            if not in_flight:
+                self.first_started = time.monotonic()  # an idle worker starts on it now
             self.conn.send(job)
-            if not self.conn.poll(self.pool.timeout):
-                pid = self.process.pid
-                self._stop_worker(kill=True)
-                future.set_exception(ExtractionTimeout(
-                    f"extraction took longer than {self.pool.timeout:g}s; worker {pid} killed and replaced"))
-                return
-            result = self.conn.recv()
+        except WorkerDied as exc:
+            future.set_exception(exc)
+            return
+        except (EOFError, OSError):
+            pass  # the worker is gone: waiting for this page's answer finds out and says so
+        except Exception as exc:  # e.g. a job that cannot be pickled
+            future.set_exception(WorkerDied(repr(exc)))
+            return
+        in_flight.append(entry)
+
+    def _finish_first(self, in_flight: deque) -> None:
+        """Wait for the oldest page's answer within its time limit; on a kill, resend the rest."""
+        future, _ = in_flight[0]
+        assert self.conn is not None and self.process is not None
+        timeout = self.pool.timeout
+        remaining = None if timeout is None else max(0.0, timeout - (time.monotonic() - self.first_started))
+        failure: Exception | None = None
+        try:
+            if self.conn.poll(remaining):
+                result = self.conn.recv()
+            else:
+                failure = ExtractionTimeout(f"extraction took longer than {timeout:g}s; "
+                                            f"worker {self.process.pid} killed and replaced")
         except (EOFError, OSError) as exc:
-            code = self.process.exitcode if self.process else None
+            failure = WorkerDied(f"extraction worker died (exit code {self.process.exitcode}): {exc!r}")
+        in_flight.popleft()
+        if failure is not None:
             self._stop_worker(kill=True)
-            future.set_exception(WorkerDied(f"extraction worker died (exit code {code}): {exc!r}"))
+            future.set_exception(failure)
+            waiting = list(in_flight)
+            in_flight.clear()
+            for entry in waiting:  # sent to the killed worker but not started: a new worker takes them
+                self._send(entry, in_flight)
             return
         self.tasks_done += 1
+        self.first_started = time.monotonic()  # the worker went on to the next page it holds
         if isinstance(result, BaseException):
             future.set_exception(result)
         else:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -10,7 +13,7 @@ from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
 from newscrawl.devserver import serve_directory
-from newscrawl.extract_pool import ExtractionTimeout, ExtractJob, ExtractPool, run_job
+from newscrawl.extract_pool import ExtractionTimeout, ExtractJob, ExtractPool, WorkerDied, run_job
 from newscrawl.replay import load_page
 from newscrawl.spiders.site import DENY
 from tests.conftest import PAGES
@@ -65,6 +68,38 @@ def test_timed_out_page_is_dropped_and_the_pool_keeps_working():
         assert pool.started_workers == 2
     assert after == before == run_job(normal)
     assert pool.worker_pids() == []  # shut down: no worker left behind
+
+
+def test_pages_queued_behind_a_hung_page_are_extracted_by_the_new_worker():
+    # one worker holds two pages at once: the hung one and the next, which must not be lost
+    normal, other = job_for(SAMPLES[0]), job_for(SAMPLES[1])
+    hung = ExtractJob("http://127.0.0.1/heavy", heavy_page(), "utf-8", None, FETCHED)
+    with ExtractPool(workers=1, timeout=3.0) as pool:
+        futures = [pool.submit(job) for job in (normal, hung, other, normal)]
+        first = futures[0].result(timeout=120)
+        with pytest.raises(ExtractionTimeout):
+            futures[1].result(timeout=120)
+        after = [future.result(timeout=120) for future in futures[2:]]
+        assert pool.started_workers == 2
+    assert [first, *after] == [run_job(normal), run_job(other), run_job(normal)]
+
+
+def test_workers_are_recycled_after_max_tasks_and_a_killed_worker_costs_one_page():
+    normal = job_for(SAMPLES[0])
+    expected = run_job(normal)
+    with ExtractPool(workers=1, timeout=120, max_tasks=2) as pool:
+        results = [future.result(timeout=120) for future in [pool.submit(normal) for _ in range(5)]]
+        assert results == [expected] * 5
+        assert pool.started_workers == 3  # pages 1-2, 3-4, 5
+    with ExtractPool(workers=1, timeout=120) as pool:
+        pool.submit(normal).result(timeout=120)
+        hung = pool.submit(ExtractJob("http://127.0.0.1/heavy", heavy_page(), "utf-8", None, FETCHED))
+        behind = pool.submit(normal)
+        time.sleep(1.0)  # the worker is on the heavy page now
+        os.kill(pool.worker_pids()[0], signal.SIGKILL)
+        with pytest.raises(WorkerDied, match="died"):
+            hung.result(timeout=120)
+        assert behind.result(timeout=120) == expected
 
 
 def test_crawl_through_the_pool_matches_in_process_and_drops_the_hung_page(tmp_path, crawl):

@@ -121,6 +121,7 @@ class SiteSpider(DiscoveryMixin, Spider):
             stats.inc_value("newscrawl/extract/pages")
             stats.inc_value("newscrawl/extract/cpu_ms", round(result.extract_cpu_s * 1000, 3))
             stats.inc_value("newscrawl/extract/links_cpu_ms", round(result.links_cpu_s * 1000, 3))
+            stats.inc_value("newscrawl/extract/worker_wait_ms", round(result.waited_s * 1000, 3))
             return result
         return None
 
