@@ -149,6 +149,11 @@ def table(times, cores: int, ceiling: float, ceiling_ms: float, after_ms: float 
                     f"| {end['workers_cpu_s'] * per:.1f} ({in_crawl:.1f} / {links:.1f}) / "
                     f"{end['main_cpu_s'] * per:.1f} / {run.site_cpu_s * per:.1f} ms "
                     f"| <= {ceiling_ms:.1f} / 0.8 = {ceiling_ms / 0.8:.1f} ms in all | |")
+        total = end["workers_cpu_s"] * per + end["main_cpu_s"] * per + run.site_cpu_s * per
+        wait = end.get("worker_wait_ms", 0.0) / max(1, end["items"])
+        rows.append(f"| share of the crawl's CPU that went to extract_article (the workers' own clock); "
+                    f"workers waiting for pages | {in_crawl:.1f} / {total:.1f} ms = {in_crawl / total:.2f}; "
+                    f"{wait:.1f} ms per article | | |")
         marks = {r["label"]: r for r in run.checkpoints}
         first = marks.get(f"{args.checkpoint} pages")
         last = marks.get(f"{args.articles} pages") or run.checkpoints[-1]
