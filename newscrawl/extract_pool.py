@@ -321,7 +321,10 @@ class _Slot(threading.Thread):
             waiting = list(in_flight)
             in_flight.clear()
             for entry in waiting:  # sent to the killed worker but not started: a new worker takes them
-                self._send(entry, in_flight)
+                if self.pool._closed:  # shutting down: no new worker
+                    entry[0].set_exception(WorkerDied("the extraction pool was shut down"))
+                else:
+                    self._send(entry, in_flight)
             return
         self.tasks_done += 1
         self.first_started = time.monotonic()  # the worker went on to the next page it holds
