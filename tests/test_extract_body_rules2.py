@@ -5,6 +5,7 @@ from __future__ import annotations
 import lxml.html
 
 from newscrawl.extract import extract_article
+from newscrawl.extract.body import without_repeats
 from newscrawl.extract.boilerplate import is_prose_list
 
 PARAGRAPHS = [
@@ -48,3 +49,20 @@ def test_lists_of_links_cards_or_far_from_prose_are_no_prose_lists():
         f"<p>{PARAGRAPHS[1]}</p><ul id='prose'>{prose}</ul><div><ul id='alone'>{prose}</ul></div></div>")
     found = {ul.get("id"): is_prose_list(ul) for ul in page.iter("ul")}
     assert found == {"links": False, "cards": False, "prose": True, "alone": False}
+
+
+def test_a_long_paragraph_printed_twice_is_kept_once():
+    """Pages that print the article twice (mobile and desktop layouts) give it once."""
+    long = [p + " The same holds for teams of any size, in any industry." for p in PARAGRAPHS]
+    copy = "".join(f"<p>{p}</p>" for p in long)
+    html = (f"<html><body><div class='desktop'><h1>Cloud computing</h1>{copy}</div>"
+            f"<div class='mobile'>{copy}</div></body></html>")
+    body = extract_article("https://x.example/twice", html).body
+    for paragraph in long:
+        assert len(paragraph) >= 160 and body.count(paragraph) == 1
+
+
+def test_without_repeats_keeps_short_repeated_lines_and_first_copies():
+    long_one = PARAGRAPHS[0] + " " + PARAGRAPHS[1]
+    paragraphs = ["Read more", long_one, "Read more", PARAGRAPHS[2], long_one.upper()]
+    assert without_repeats(paragraphs) == ["Read more", long_one, "Read more", PARAGRAPHS[2]]

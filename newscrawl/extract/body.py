@@ -24,6 +24,7 @@ MIN_METADATA_BODY = 1000  # a JSON-LD articleBody shorter than this may be a tea
 MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must hold
 MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
 MIN_BRIEF_CHARS = 80  # a container body this short must at least be a sentence
+MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the layout, not the text
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
 
 
@@ -73,8 +74,24 @@ def run_trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False) 
     if document is None or document.body is None:
         return None
     drop_link_blocks(document.body)
-    paragraphs = _render(document.body)
+    paragraphs = without_repeats(_render(document.body))
     return "\n\n".join(paragraphs) or None
+
+
+def without_repeats(paragraphs: list[str]) -> list[str]:
+    """The paragraphs without later copies of a long one: pages that print the article twice
+    (a mobile and a desktop layout, tabs, a sticky copy) give trafilatura both copies, and a
+    writer seldom repeats a whole long paragraph word for word (short pull quotes are kept)."""
+    seen: set[str] = set()
+    kept = []
+    for paragraph in paragraphs:
+        if len(paragraph) >= MIN_REPEAT_CHARS:
+            key = " ".join(re.findall(r"\w+", paragraph.casefold()))
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(paragraph)
+    return kept
 
 
 def _link_share(element) -> float:
