@@ -66,3 +66,11 @@ def test_without_repeats_keeps_short_repeated_lines_and_first_copies():
     long_one = PARAGRAPHS[0] + " " + PARAGRAPHS[1]
     paragraphs = ["Read more", long_one, "Read more", PARAGRAPHS[2], long_one.upper()]
     assert without_repeats(paragraphs) == ["Read more", long_one, "Read more", PARAGRAPHS[2]]
+
+
+def test_a_prose_list_alone_in_its_wrapper_is_judged_by_the_wrapper_neighbours():
+    prose = "".join(f"<li>{i}</li>" for i in ITEMS)
+    page = lxml.html.fromstring(
+        f"<div><p>{PARAGRAPHS[0]}</p><div class='list-wrap'><ul id='wrapped'>{prose}</ul></div>"
+        f"<p>{PARAGRAPHS[1]}</p></div>")
+    assert is_prose_list(page.get_element_by_id("wrapped"))

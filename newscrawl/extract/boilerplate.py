@@ -103,7 +103,11 @@ def prune_boilerplate(tree: HtmlElement) -> int:
 def is_prose_list(element: HtmlElement) -> bool:
     """A list that is part of the running text: it sits next to a paragraph or a subheading,
     its items hold only inline text (no cards, no pictures), and little of it is links."""
-    neighbours = (element.getprevious(), element.getnext())
+    neighbours = [element.getprevious(), element.getnext()]
+    parent = element.getparent()
+    if parent is not None and parent.tag == "div" and not any(n is not None for n in neighbours):
+        # a list alone in its wrapper: the wrapper's neighbours tell
+        neighbours = [parent.getprevious(), parent.getnext()]
     if not any(n is not None and n.tag in _PROSE_NEIGHBOURS for n in neighbours):
         return False
     items = 0
