@@ -60,13 +60,31 @@ def parse_dateline(line: str, latest: datetime, languages: tuple[str, ...] | Non
     ("21 abril, 2022"). Without known languages dateparser is not asked: guessing among all
     of them is slow and error-prone."""
     parsed = parse_line(line, latest)
-    if parsed is None and languages and len(line) <= MAX_DATELINE_CHARS and _DATE_HINT.search(line):
-        from newscrawl.extract.dates import parse_visible
-
-        parsed = parse_visible(line, languages)
-        if parsed is not None and not _EARLIEST <= parsed <= latest:
-            parsed = None
+    if parsed is None and _DATE_HINT.search(line):
+        parsed = _parse_visible(line, latest, languages)
+        tail = _YEAR_TAIL.search(line) if parsed is None and len(line) <= MAX_DATELINE_CHARS else None
+        if tail is not None and tail.start() > 0:
+            # a label glued to the date ("AnalystUpdated Sep 17, 2025", "Updated on Dec. 09,
+            # 2025"): the date read from where it starts
+            fragment = line[tail.start():]
+            parsed = parse_line(fragment, latest) or _parse_visible(fragment, latest, languages)
     return parsed
+
+
+# a written-out date ending in its year, "Sep 17, 2025", "Dec. 09, 2025", "13. Oktober 2025",
+# "5th March 2024" (what follows it, a clock time, is read too)
+_YEAR_TAIL = re.compile(r"(?<!\S)(?:[^\W\d]+\.?,?\s+\d{1,2}(?:st|nd|rd|th)?,?|\d{1,2}(?:st|nd|rd|th)?\.?\s+"
+                        r"[^\W\d]+\.?,?)\s+(?:19|20)\d\d(?!\d)")
+
+
+def _parse_visible(line: str, latest: datetime, languages: tuple[str, ...] | None) -> datetime | None:
+    """dateparser in the page's languages, for a short line; None without known languages."""
+    if not languages or len(line) > MAX_DATELINE_CHARS:
+        return None
+    from newscrawl.extract.dates import parse_visible
+
+    parsed = parse_visible(line, languages)
+    return parsed if parsed is not None and _EARLIEST <= parsed <= latest else None
 
 
 class Dateline(NamedTuple):
@@ -95,10 +113,32 @@ def find_dateline(anchor: HtmlElement, latest: datetime, languages: tuple[str, .
     """The printed dateline of the headline element `anchor`.
 
     The lines after the headline first; then the few lines just above it (a kicker line with
-    the date), never further up where top bars print today's date.
+    the date), never further up where top bars print today's date. A date printed just above
+    the headline also outranks the first one after it when that is not in the article header
+    but down in the text (a date the article talks about).
     """
-    return (first_date(lines_after(anchor), latest, languages=languages)
-            or first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages))
+    after = first_date(lines_after(anchor), latest, languages=languages)
+    if after is not None and after.near:
+        return after
+    return (first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages)
+            or after)
+
+
+# words that label a printed date as the page's update rather than its publication, in the
+# languages news pages are written in most ("Updated", "Aktualisiert", "Mis à jour", "更新")
+_UPDATE_LABEL = re.compile(
+    r"updated|\bupdate\b|modified|revised|\bedited|aktualisiert|geändert|actualizad[oa]|actualización"
+    r"|mis[e]? à jour|modifié|atualizad[oa]|aggiornat[oa]|bijgewerkt|gewijzigd|zaktualizowan|aktualizacja"
+    r"|uppdaterad|opdateret|oppdatert|päivitetty|güncellen|обновлен|оновлен|aktualizováno|frissítve"
+    r"|actualizat|ενημερώθηκε|更新|업데이트",
+    re.IGNORECASE)
+
+
+def labels_update(line: str) -> bool:
+    """Whether the printed line labels its (first) date as an update: an update word before
+    the date's first digit ("Updated on Jul 4, 2024", "By X · Last updated: 6 May 2024")."""
+    digit = re.search(r"\d", line)
+    return bool(_UPDATE_LABEL.search(line[:digit.start()] if digit else line))
 
 
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?!\d)")
@@ -126,7 +166,9 @@ def other_reading(line: str, value: datetime) -> datetime | None:
 
 def prints_day(lines: Iterable[str], day: date, latest: datetime,
                languages: tuple[str, ...] | None = None) -> bool:
-    """Whether one of `lines` prints the calendar day `day` (read as datelines are).
+    """Whether one of `lines` prints the calendar day `day` (read as datelines are) as other
+    than an update: a day printed only as "Updated Aug 21, 2025" is not the one the page
+    says it was published on.
 
     Only lines holding the day's year (four digits, or two after a separator) are parsed.
     """
@@ -136,6 +178,6 @@ def prints_day(lines: Iterable[str], day: date, latest: datetime,
         if year not in line and not short.search(line):
             continue
         parsed = parse_dateline(line, latest, languages)
-        if parsed is not None and parsed.date() == day:
+        if parsed is not None and parsed.date() == day and not labels_update(line):
             return True
     return False

@@ -106,16 +106,22 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         data = _load_json(script.text or "")
         if data is not None:
             _walk(data, nodes)
+    for tag in tree.iterfind(".//meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
+        value = tag.get("content")
+        if key == "script:ld+json" and value:
+            # JSON-LD written into a meta tag by a front-end framework's meta API
+            data = _load_json(value)
+            if data is not None:
+                _walk(data, nodes)
+            continue
+        if key and value and value.strip():
+            meta.repeated.setdefault(key, []).append(value.strip())
+            meta.meta.setdefault(key, value.strip())
     meta.jsonld_nodes = nodes
     articles = [n for n in nodes if _types(n) & ARTICLE_TYPES]
     if articles:
         meta.jsonld_article = max(articles, key=_article_score)
-    for tag in tree.iterfind(".//meta"):
-        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
-        value = tag.get("content")
-        if key and value and value.strip():
-            meta.repeated.setdefault(key, []).append(value.strip())
-            meta.meta.setdefault(key, value.strip())
     for link in tree.iterfind(".//link"):
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel and link.get("href") and not meta.canonical:

@@ -207,6 +207,7 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
         if dateline and dateline_text:
             dateline = _printed_time(dateline_text, elements) or dateline
         candidates = _without_modifications(candidates, meta)
+    candidates = _not_after_modification(candidates, meta)
     line = Candidate(dateline, "dateline", 3) if dateline else None
     chosen = pick(candidates + ([line] if line else []), now)
     if line and chosen and chosen.is_metadata and valid_candidates([line], now) \
@@ -234,6 +235,18 @@ def _without_modifications(candidates: list[Candidate], meta: PageMetadata) -> l
         return candidates
     return [c for c in candidates if c.rank < 2 or not any(_tells(c, m) for m in modified)
             or any(_agree(c, h) for h in head)]
+
+
+def _not_after_modification(candidates: list[Candidate], meta: PageMetadata) -> list[Candidate]:
+    """The candidates without those later than the page's last modification (by more than a
+    day): a publication after the last change is a render or a feed time, not the article's.
+    All are kept when none would remain."""
+    modified = [_instant(c.value) for c in from_metadata(meta, "dateModified", MODIFIED_META, "modified")]
+    if not modified:
+        return candidates
+    last = max(modified) + SLACK
+    kept = [c for c in candidates if _instant(c.value) <= last]
+    return kept or candidates
 
 
 def _tells(a: Candidate, b: Candidate) -> bool:
