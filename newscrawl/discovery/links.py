@@ -22,14 +22,12 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.linkextractors.lxmlhtml import LxmlParserLinkExtractor
 from w3lib.html import strip_html5_whitespace
 
+from newscrawl.site import host_on_domains
+
 # scheme://host followed by a port, path, query, fragment or the end; anything else goes to urlsplit
 _PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?=[:/?#]|$)")
 _PROTOCOL_RELATIVE_HOST = re.compile(r"//([A-Za-z0-9.-]+)(?=[:/?#]|$)")
 _HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-def _on_domains(host: str, domains: tuple[str, ...]) -> bool:
-    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 def keep_on_site(url: str, domains: tuple[str, ...]) -> str | None:
@@ -42,7 +40,7 @@ def keep_on_site(url: str, domains: tuple[str, ...]) -> str | None:
     host = match.group(1).lower() if match else (urlsplit(url).hostname or "").lower()
     if not host.isascii():  # judged after Scrapy's IDNA encoding, by follow_links
         return url
-    return url if _on_domains(host, domains) else None
+    return url if host_on_domains(host, domains) else None
 
 
 class _OnSiteParser(LxmlParserLinkExtractor):
@@ -68,7 +66,7 @@ class _OnSiteParser(LxmlParserLinkExtractor):
         match = _PLAIN_HOST.match(value) or _PROTOCOL_RELATIVE_HOST.match(value)
         if match:
             host = match.group(1).lower()
-            return host.isascii() and not _on_domains(host, self.domains)
+            return host.isascii() and not host_on_domains(host, self.domains)
         if value.startswith("//") or _HAS_SCHEME.match(value):
             return False  # other schemes and unusual hosts: Scrapy's own path decides
         return not self._relative_on_site

@@ -34,6 +34,7 @@ from newscrawl.extract.dates import date_from_url
 from newscrawl.health import is_challenge, is_empty
 from newscrawl.items import Article
 from newscrawl.middlewares import ALWAYS_FETCH, REVISIT
+from newscrawl.site import host_on_domains
 from newscrawl.sites import SiteConfig
 
 # request meta keys (SITE and HINTS are in entries.py)
@@ -137,13 +138,13 @@ class DiscoveryMixin:
             return self.sites[name]
         host = (urlsplit(response_or_request.url).hostname or "").lower()
         for site in self.sites.values():
-            if any(host == d or host.endswith("." + d) for d in site.domains()):
+            if host_on_domains(host, site.domains()):
                 return site
         return next(iter(self.sites.values()))
 
     def on_site(self, site: SiteConfig, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in site.domains())
+        return host_on_domains(host, site.domains())
 
     def allowed(self, site: SiteConfig, url: str) -> bool:
         """The site's allow/deny patterns (and the spider's DENY list) accept this URL."""

@@ -18,13 +18,14 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 
 from newscrawl.downloadermiddlewares import Dropped, drop, logger
+from newscrawl.site import host_on_domains
 
 
 def on_allowed_domains(spider: Spider | None, host: str) -> bool:
     """Whether a host is one of the spider's allowed domains or a subdomain of one."""
     domains = [d.lower() for d in getattr(spider, "allowed_domains", None) or [] if d]
     host = host.lower().rstrip(".")
-    return not domains or any(host == d or host.endswith("." + d) for d in domains)
+    return not domains or host_on_domains(host, domains)
 
 
 def redirect_problem(spider: Spider | None, request: Request, url: str) -> str | None:

@@ -25,6 +25,7 @@ from newscrawl.extract_pool import (
 from newscrawl.frontier import remove_when_stopped, use_disk_frontier
 from newscrawl.middlewares import ALWAYS_FETCH
 from newscrawl.profiles import get_profile
+from newscrawl.site import host_on_domains
 from newscrawl.sites import SiteConfig, load_sites, site_from_url
 
 # pages that never hold articles and only waste requests
@@ -183,7 +184,7 @@ class SiteSpider(DiscoveryMixin, Spider):
     def is_on_site(self, url: str) -> bool:
         """Whether a URL's host is one of the allowed domains or a subdomain of one."""
         host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+        return host_on_domains(host, self.allowed_domains)
 
     def closed(self, reason: str) -> None:
         if reason not in ("finished", "shutdown"):
