@@ -12,6 +12,10 @@ def _page(head: str, body: str) -> str:
     return f"<html><head>{head}</head><body>{body}</body></html>"
 
 
+def _json_ld_published(when: str) -> str:
+    return f'<script type="application/ld+json">{{"@type": "Article", "headline": "H", "datePublished": "{when}"}}</script>'
+
+
 def _published(head: str, body: str, dateline: str | None = None) -> str | None:
     """The published value; `dateline`, when given, must be the dateline found (the rule ran)."""
     item = extract_article("https://news.example/story", _page(head, body))
@@ -31,16 +35,14 @@ def test_other_reading_of_an_ambiguous_numeric_date():
 
 def test_ambiguous_numeric_dateline_agrees_with_metadata_in_the_other_order():
     # "8/1/2025" is 1 August in the metadata's reading: the two agree, the metadata stays
-    head = '<script type="application/ld+json">{"@type": "Article", "headline": "H", ' \
-           '"datePublished": "2025-08-01T15:01:58Z"}</script>'
+    head = _json_ld_published("2025-08-01T15:01:58Z")
     body = "<article><h1>City council approves the new budget</h1><div class='info'>8/1/2025</div><p>Text of the story.</p></article>"
     assert _published(head, body, "8/1/2025") == "2025-08-01T15:01:58+00:00"
 
 
 def test_utc_timestamp_printed_as_the_next_local_day_is_the_same_date():
     # 23:00 UTC is already the 3rd in a zone ahead of UTC: no disagreement, no override
-    head = '<script type="application/ld+json">{"@type": "Article", "headline": "H", ' \
-           '"datePublished": "2025-12-02T23:00:55Z"}</script>'
+    head = _json_ld_published("2025-12-02T23:00:55Z")
     body = "<article><h1>City council approves the new budget</h1><p>Published: 03 Dec 2025</p><p>Text of the story.</p></article>"
     assert _published(head, body, "Published: 03 Dec 2025") == "2025-12-02T23:00:55+00:00"
 
@@ -105,8 +107,7 @@ def test_earlier_printed_date_beats_a_republication_tag():
 
 def test_json_ld_date_alone_yields_to_a_later_printed_update():
     # without a dedicated publication tag the page presents itself with its printed date
-    head = '<script type="application/ld+json">{"@type": "Article", "headline": "H", ' \
-           '"datePublished": "2021-08-12T19:35:44Z"}</script>'
+    head = _json_ld_published("2021-08-12T19:35:44Z")
     body = "<article><h1>City council approves the new budget</h1><div class='updated'>Last Updated: 2025-02-22</div><p>Text of the story.</p></article>"
     assert _published(head, body, "Last Updated: 2025-02-22") == "2025-02-22"
 
