@@ -76,6 +76,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "newscrawl.recovery.SafeStateRecorder": 500,  # newscrawl.extensions.StateRecorder + recovery
     "newscrawl.extensions.StatsFile": 510,
+    "newscrawl.extensions.QuietGarbageCollector": 520,
 }
 
 # conditional requests (ETag / If-Modified-Since) for feeds, sitemaps and robots.txt: Scrapy's
@@ -105,6 +106,8 @@ NEWSCRAWL_EXTRACT_WORKERS = None  # None: one per core; 0: extract in the crawl 
 NEWSCRAWL_EXTRACT_TIMEOUT = 30  # seconds a page may take; then its worker is killed and replaced, page dropped
 NEWSCRAWL_EXTRACT_QUEUE = 0  # pages waiting for a free worker at most (0: twice the workers)
 NEWSCRAWL_EXTRACT_MAX_TASKS = 0  # pages a worker extracts before it is replaced (0: never)
+NEWSCRAWL_GC_FREEZE = True  # gc.freeze() when the engine starts: full collections skip start-up objects
+NEWSCRAWL_GC_THRESHOLD = 10_000  # allocations between young collections in the crawl process (0: Python's 700)
 # a page's output (its links and at most one article) is handled by this many asyncio tasks, all
 # started for every page; the pipelines and the scheduler never wait on I/O, so more only cost
 CONCURRENT_ITEMS = 2
