@@ -25,6 +25,8 @@ MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must h
 MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
 MIN_BRIEF_CHARS = 80  # a container body this short must at least be a sentence
 MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the layout, not the text
+MIN_PROSE_SHARE = 0.5  # a body under this share of the page's visible prose is from the wrong region
+MIN_PROSE_PARAGRAPH = 80  # a <p> this long is prose (shorter ones are labels, teasers, widgets)
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
 
 
@@ -145,7 +147,24 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
         retry = run_trafilatura(tree, url, favor_recall=True)
         if retry and len(retry) > len(body or ""):
             body = retry
+    elif len(body) < MIN_PROSE_SHARE * visible_prose(tree):
+        # most of the page's prose left out: the first run settled on a side region (a lead, one
+        # card); the recall run judges the whole page again. It is taken when it found a body
+        # at all, even a shorter one (it may have swapped a wrong region for the right one).
+        retry = run_trafilatura(tree, url, favor_recall=True)
+        if retry and (len(retry) >= MIN_BODY_CHARS or len(retry) > len(body)):
+            body = retry
     return body
+
+
+def visible_prose(tree: HtmlElement) -> int:
+    """Characters in the page's prose paragraphs (<p> of some length), after pruning."""
+    total = 0
+    for paragraph in tree.iter("p"):
+        length = len(_text(paragraph))
+        if length >= MIN_PROSE_PARAGRAPH:
+            total += length
+    return total
 
 
 def _reads_like_prose(text: str) -> bool:
