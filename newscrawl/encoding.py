@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import NamedTuple
 
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
@@ -29,13 +30,12 @@ def normalise(label: str | None) -> str | None:
         return None
 
 
-def decodes(body: bytes, encoding: str) -> bool:
-    """Whether the bytes decode strictly with this codec."""
+def _strict(body: bytes, encoding: str) -> str | None:
+    """The text if the bytes decode strictly with this codec, else None."""
     try:
-        body.decode(encoding)
+        return body.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        return False
-    return True
+        return None
 
 
 def mostly_utf8(body: bytes) -> bool:
@@ -69,34 +69,56 @@ def detect(body: bytes) -> str | None:
     return "cp1252" if "cp1252" in tied else normalise(best.encoding)
 
 
+def _choose(body: bytes, declared: str | None) -> tuple[str, str, str | None]:
+    """choose_encoding's answer, with the text when choosing it meant decoding it strictly."""
+    bom, _ = read_bom(body)
+    if bom:
+        return normalise(bom) or bom, "bom", None
+    declared = normalise(declared)
+    if declared and (text := _strict(body, declared)) is not None:
+        return declared, "declared", text
+    if declared == "utf-8" and mostly_utf8(body):
+        return declared, "declared", None
+    meta = normalise(html_body_declared_encoding(body))
+    if meta and meta != declared:
+        if (text := _strict(body, meta)) is not None:
+            return meta, "meta", text
+        if meta == "utf-8" and mostly_utf8(body):
+            return meta, "meta", None
+    if not declared and not meta and (text := _strict(body, "utf-8")) is not None:
+        return "utf-8", "utf-8", text
+    detected = detect(body)
+    if detected:
+        return detected, "detected", None
+    return declared or meta or "utf-8", "fallback", None
+
+
 def choose_encoding(body: bytes, declared: str | None = None) -> tuple[str, str]:
     """The codec to decode `body` with, and why: "bom", "declared", "meta", "utf-8",
     "detected" or "fallback". `declared` is the HTTP header's charset (or a caller's guess)."""
-    bom, _ = read_bom(body)
-    if bom:
-        return normalise(bom) or bom, "bom"
-    declared = normalise(declared)
-    if declared and decodes(body, declared):
-        return declared, "declared"
-    if declared == "utf-8" and mostly_utf8(body):
-        return declared, "declared"
-    meta = normalise(html_body_declared_encoding(body))
-    if meta and meta != declared:
-        if decodes(body, meta):
-            return meta, "meta"
-        if meta == "utf-8" and mostly_utf8(body):
-            return meta, "meta"
-    if not declared and not meta and decodes(body, "utf-8"):
-        return "utf-8", "utf-8"
-    detected = detect(body)
-    if detected:
-        return detected, "detected"
-    return declared or meta or "utf-8", "fallback"
+    encoding, how, _ = _choose(body, declared)
+    return encoding, how
+
+
+class Decoded(NamedTuple):
+    """A page's text, the codec it was decoded with, and why that one (as choose_encoding)."""
+
+    text: str
+    encoding: str
+    how: str
+
+
+def decode_page(body: bytes, declared: str | None = None) -> Decoded:
+    """The text of the body, decoded once with the codec choose_encoding picks (undecodable
+    bytes, if any are left, become U+FFFD)."""
+    encoding, how, text = _choose(body, declared)
+    if text is None:  # else it was decoded, strictly, while choosing: not a second time
+        if how == "bom":
+            body = body[len(read_bom(body)[1] or b""):]
+        text = body.decode(encoding, errors="replace")
+    return Decoded(text, encoding, how)
 
 
 def decode(body: bytes, declared: str | None = None) -> str:
     """The text of the body (undecodable bytes, if any are left, become U+FFFD)."""
-    encoding, how = choose_encoding(body, declared)
-    if how == "bom":
-        body = body[len(read_bom(body)[1] or b""):]
-    return body.decode(encoding, errors="replace")
+    return decode_page(body, declared).text
