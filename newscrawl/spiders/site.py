@@ -14,6 +14,7 @@ from scrapy.linkextractors import LinkExtractor
 
 from newscrawl.discovery.since import parse_since
 from newscrawl.discovery.spider import DiscoveryMixin
+from newscrawl.downloadermiddlewares.charset import relabel
 from newscrawl.extract_pool import (
     ExtractionTimeout,
     ExtractJob,
@@ -102,6 +103,20 @@ class SiteSpider(DiscoveryMixin, Spider):
             for request in self.site_start_requests(site):
                 yield request
 
+    def decodes_in_workers(self, request: Request) -> bool:
+        """Whether this request's page goes to the extraction workers, which decode it choosing the
+        charset by CharsetFallbackMiddleware's rules (so the crawl process need not decode it too)."""
+        if getattr(self, "extract_pool", None) is None:
+            return False
+        callback = request.callback or self.parse
+        return callback == self.parse or callback == self.parse_article
+
+    def relabelled(self, response: TextResponse, result: JobResult | None) -> TextResponse:
+        """The response labelled with the charset its extraction worker decoded it with."""
+        if result is None or not result.encoding or not result.encoding_how:
+            return response
+        return relabel(self.crawler, response, result.encoding, result.encoding_how)
+
     async def _extract(self, response: Response, links: LinkExtractor | None = None) -> JobResult | None:
         """The page's extraction (and its links, read from the same parsed tree, when `links` is
         given), from the worker pool when there is one; None if the page was dropped."""
@@ -132,6 +147,7 @@ class SiteSpider(DiscoveryMixin, Spider):
             self.crawler.stats.inc_value("newscrawl/dropped/not_html")
             return
         result = await self._extract(response)
+        self.relabelled(response, result)  # counts and logs a charset fallback
         if result is None:
             return
         page = result.page
@@ -149,10 +165,11 @@ class SiteSpider(DiscoveryMixin, Spider):
         if not isinstance(response, HtmlResponse):
             self.crawler.stats.inc_value("newscrawl/dropped/not_html")
             return
-        for request in self.discover_feeds(response, site):  # on the home page only
-            yield request
         # the worker reads the links from the tree it parses for extraction: this process parses nothing
         result = await self._extract(response, self._link_extractors[site.name])
+        response = self.relabelled(response, result)
+        for request in self.discover_feeds(response, site):  # on the home page only
+            yield request
         for request in self.follow_links(response, site, result.links if result else None):
             yield request
         if result is None:
