@@ -20,6 +20,15 @@ _BOILERPLATE_MARKS = re.compile(
     r"comments?|author-?bio|toolbar|tags|tag-?list|topics)(?:$|[-_\s])",
     re.IGNORECASE,
 )
+# blocks whose class says they hold other pages' teasers, comments or the author's bio:
+# their paragraphs are prose, but never this article's (the class alone, not the id:
+# ids are often slugs of the article's own headings)
+_FOREIGN_PROSE_MARKS = re.compile(
+    r"(?:^|[-_\s])(?:related|recommend\w*|comments?|author-?bio|author-?box|about-?(?:the-?)?author|"
+    r"author-?info|author-?card|saboxplugin\w*|read-?next|more-?stories|most-?read|also-?read|copyright|"
+    r"outbrain|taboola|trending|popular)(?:$|[-_\s])",
+    re.IGNORECASE,
+)
 _CANDIDATE_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "nav", "footer", "form", "a")
 # a link wrapping paragraphs or headings is a teaser card for another page, never article text
 _TEASER_CARDS = etree.XPath("//a[@href][.//p or .//h2 or .//h3 or .//h4 or .//h5]")
@@ -84,9 +93,11 @@ def prune_boilerplate(tree: HtmlElement) -> int:
         if element.tag in ("ul", "ol"):
             lists.append(element)
         marks = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if not marks.strip() or not _BOILERPLATE_MARKS.search(marks):
+        if not marks.strip() or not _BOILERPLATE_MARKS.search(marks) and not _FOREIGN_PROSE_MARKS.search(marks):
             continue
-        if holds_prose(element) or next(element.iter("h1"), None) is not None:
+        if next(element.iter("h1"), None) is not None:
+            continue
+        if holds_prose(element) and not _FOREIGN_PROSE_MARKS.search(element.get("class") or ""):
             continue
         found.append(element)
     # (one holding several paragraphs may be an unclosed <a> that swallowed the article: kept)

@@ -1,0 +1,53 @@
+"""Body rules, fourth set: precision, blocks that are not the article kept out of the body."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from newscrawl.extract import extract_article
+from newscrawl.extract.boilerplate import prune_boilerplate
+
+PARAGRAPHS = [
+    "Cloud computing refers to delivering computing services, storage and databases over the "
+    "internet rather than through hardware that a company runs in its own building.",
+    "Users reach these resources remotely, which reduces the need for expensive machines and "
+    "gives a business the freedom to grow or shrink what it uses from one month to the next.",
+    "Choosing a provider therefore depends on the workloads a team runs and on the rules its "
+    "industry sets for where data may be stored and who may read it.",
+    "A careful team starts with one workload, measures what it costs for a quarter, and only "
+    "then moves the systems its customers depend on every day.",
+]
+FOREIGN = [
+    "Jane Roe has written about technology and small business for fifteen years, first for a "
+    "regional daily and then for trade magazines; she lives in Leeds with two cats and far too "
+    "many old laptops, and she teaches a weekly evening class on spreadsheets for beginners.",
+    "When she is not writing, Jane volunteers at a repair cafe where neighbours bring broken "
+    "radios, lamps and toasters, and she is still proud of the first kettle she brought back.",
+]
+
+
+def _page(after: str) -> str:
+    """A page no profile knows (no article container): the generic pruning by markup runs."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return ("<html><body><div class='wrap'><div class='post'><h1>What cloud computing means for a small "
+            f"business</h1>{paragraphs}{after}</div></div></body></html>")
+
+
+def test_an_author_box_holding_prose_is_left_out():
+    box = "".join(f"<p>{p}</p>" for p in FOREIGN)
+    body = extract_article("https://x.example/cloud", _page(f"<div class='saboxplugin-wrap'><div class='saboxplugin-desc'>{box}</div></div>")).body
+    assert all(p in body for p in PARAGRAPHS)
+    assert "repair cafe" not in body and "Leeds" not in body
+
+
+def test_blocks_of_teasers_or_comments_go_even_with_prose_but_an_id_slug_is_no_mark():
+    prose = "".join(f"<p>{p}</p>" for p in FOREIGN)
+    tree = lxml.html.fromstring(
+        f"<div><h1>Cloud</h1><p>{PARAGRAPHS[0]}</p>"
+        f"<section id='teasers' class='trending-stories'><div><h3>Another story</h3>{prose}</div></section>"
+        f"<div id='thread' class='comments-area'>{prose}</div>"
+        # an id is often the slug of the article's own heading ("why-trending-costs-matter")
+        f"<div id='why-trending-costs-matter'><h2>Why trending costs matter</h2>{prose}</div>"
+        f"<div id='ad-note' class='ad-note'>{prose}</div></div>")
+    prune_boilerplate(tree)
+    assert {d.get("id") for d in tree.iter() if d.get("id")} == {"why-trending-costs-matter", "ad-note"}
