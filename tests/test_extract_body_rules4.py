@@ -51,3 +51,15 @@ def test_blocks_of_teasers_or_comments_go_even_with_prose_but_an_id_slug_is_no_m
         f"<div id='ad-note' class='ad-note'>{prose}</div></div>")
     prune_boilerplate(tree)
     assert {d.get("id") for d in tree.iter() if d.get("id")} == {"why-trending-costs-matter", "ad-note"}
+
+
+def test_an_overlay_block_goes_even_with_prose_but_a_link_that_opens_one_stays():
+    prose = "".join(f"<p>{p}</p>" for p in FOREIGN)
+    link = "<a class='external-popup' href='/go'>TurboTax</a>"
+    tree = lxml.html.fromstring(
+        f"<div><h1>Cloud</h1><p>{link} is one of the programs. {PARAGRAPHS[0]}</p>"
+        f"<div id='contact' class='elementor-popup-modal'><div>{prose}</div></div>"
+        f"<section id='consent' class='cookie modal'>{prose}</section></div>")
+    prune_boilerplate(tree)
+    assert {d.get("id") for d in tree.iter() if d.get("id")} == set()
+    assert "TurboTax is one of the programs" in " ".join(tree.text_content().split())

@@ -29,6 +29,10 @@ _FOREIGN_PROSE_MARKS = re.compile(
     r"outbrain|taboola|trending|popular)(?:$|[-_\s])",
     re.IGNORECASE,
 )
+# overlays (modal dialogs, pop-ups: consent, sign-up and contact forms) are never the article,
+# but only a block is one: a link or a span classed "popup" opens one from the running text
+_OVERLAY_MARKS = re.compile(r"(?:^|[-_\s])(?:modal|popup|pop-up)(?:$|[-_\s])", re.IGNORECASE)
+_OVERLAY_TAGS = frozenset({"div", "section", "aside", "form"})
 _CANDIDATE_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "nav", "footer", "form", "a")
 # a link wrapping paragraphs or headings is a teaser card for another page, never article text
 _TEASER_CARDS = etree.XPath("//a[@href][.//p or .//h2 or .//h3 or .//h4 or .//h5]")
@@ -93,11 +97,14 @@ def prune_boilerplate(tree: HtmlElement) -> int:
         if element.tag in ("ul", "ol"):
             lists.append(element)
         marks = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if not marks.strip() or not _BOILERPLATE_MARKS.search(marks) and not _FOREIGN_PROSE_MARKS.search(marks):
+        if not marks.strip():
+            continue
+        overlay = element.tag in _OVERLAY_TAGS and _OVERLAY_MARKS.search(element.get("class") or "")
+        if not overlay and not _BOILERPLATE_MARKS.search(marks) and not _FOREIGN_PROSE_MARKS.search(marks):
             continue
         if next(element.iter("h1"), None) is not None:
             continue
-        if holds_prose(element) and not _FOREIGN_PROSE_MARKS.search(element.get("class") or ""):
+        if holds_prose(element) and not overlay and not _FOREIGN_PROSE_MARKS.search(element.get("class") or ""):
             continue
         found.append(element)
     # (one holding several paragraphs may be an unclosed <a> that swallowed the article: kept)
