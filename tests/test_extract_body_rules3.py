@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 
 from newscrawl.extract import extract_article
-from newscrawl.extract.body import visible_prose
+from newscrawl.extract.body import unmask_prose, visible_prose
 
 INTRO = [
     "Gum disease is the most common cause of tooth loss among adults, and it affects nearly half of "
@@ -47,3 +47,46 @@ def test_visible_prose_counts_paragraphs_of_some_length_only():
     tree = lxml.html.fromstring(
         f"<div><p>{INTRO[0]}</p><p>Share this page</p><p>{TOPICS[0][1]}</p><div>{INTRO[1]}</div></div>")
     assert visible_prose(tree) == len(INTRO[0]) + len(TOPICS[0][1])
+
+
+TIPS = [
+    "Tipping in a full service restaurant usually starts at twenty percent of the bill before tax, and "
+    "more for a large party or a long evening at the table.",
+    "At a counter where you order and pick up the food yourself, a smaller tip is common, and many people "
+    "round up the total to the next dollar instead.",
+    "Delivery drivers should get a few dollars on top of any fee the app charges, since that fee rarely "
+    "reaches the driver who brought the food to your door.",
+]
+EMBEDDED = [
+    "When splitting the bill among friends, divide the tip evenly as well, so that nobody pays more than "
+    "their share of the service everyone received.",
+    "Tip on the total before tax: the tax goes to the state, not to the staff, and the service you received "
+    "is the same whatever the local rate is.",
+    "Some restaurants add a service charge for groups of six or more, so read the bill before you add a tip, "
+    "or you may end up paying for the service twice.",
+]
+
+
+def test_prose_in_a_block_whose_class_says_embed_is_kept():
+    """trafilatura discards any block whose class contains "embed"; prose in one stays."""
+    html = ("<html><body><div class='blog'><h1>A guide to tipping</h1><div class='rich-text'>"
+            + "".join(f"<p>{p}</p>" for p in TIPS)
+            + "<div class='w-embed'>" + "".join(f"<p>{p}</p>" for p in EMBEDDED) + "</div>"
+            + "<p>Whatever you decide, a short thank you to the staff goes a long way at any restaurant, "
+              "large or small.</p></div></div></body></html>")
+    body = extract_article("https://x.example/tipping", html).body
+    assert all(p in body for p in TIPS + EMBEDDED)
+
+
+def test_unmasking_spares_chrome_and_takes_the_components_sharing_a_prose_blocks_class():
+    paragraphs = "".join(f"<p>{p}</p>" for p in EMBEDDED)
+    tree = lxml.html.fromstring(
+        "<div><div class='pb-widget-container' id='text'>" + paragraphs + "</div>"
+        "<div class='pb-widget-container' id='heading'><h2>Group dining</h2></div>"
+        "<div class='other-widget' id='label'><span>Label</span></div>"
+        "<section class='widget widget_text' id='side'>" + paragraphs + "</section></div>")
+
+    assert unmask_prose(tree) == 2
+    classes = {e.get("id"): e.get("class") for e in tree.iter() if e.get("id")}
+    assert classes == {"text": "pb-WIDGET-container", "heading": "pb-WIDGET-container",
+                       "label": "other-widget", "side": "widget widget_text"}

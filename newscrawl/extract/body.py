@@ -10,8 +10,9 @@ from collections import Counter
 import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
-from newscrawl.extract.boilerplate import drop_media, prune_boilerplate
+from newscrawl.extract.boilerplate import drop_media, holds_prose, prune_boilerplate
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.noise import strip_boilerplate
 from newscrawl.processors import strip_byline
@@ -28,6 +29,18 @@ MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the l
 MIN_PROSE_SHARE = 0.5  # a body under this share of the page's visible prose is from the wrong region
 MIN_PROSE_PARAGRAPH = 80  # a <p> this long is prose (shorter ones are labels, teasers, widgets)
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+# trafilatura drops any block whose class merely contains "embed", "widget", "meta", "rating",
+# "bar"... (its first discard rule, case-sensitive), prose and all: in a block that holds prose and
+# names no chrome, those incidental words are written in capitals so that rule passes it by
+_TRAFILATURA_DISCARD = OVERALL_DISCARD_XPATH[0]
+_INCIDENTAL_MARKS = re.compile(
+    r"widget|embed|meta|bar|options|rating|attachment|viewport|timestamp|-icon")
+_CHROME_MARKS = re.compile(
+    r"nav|menu|footer|sidebar|author|byline|cookie|consent|modal|newsletter|related|stories|popular|"
+    r"comment|share|shar\b|social|subscri|banner|breadcrumb|promo|advert|sponsor|outbrain|taboola|"
+    r"(?:^|[-_\s])ads?(?:$|[-_\s])|(?:^|\s)widget(?:$|\s)|widget[-_]area|textwidget",
+    re.IGNORECASE,
+)
 
 
 def _text(element) -> str:
@@ -142,6 +155,7 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
             return body
     prune_boilerplate(tree)
     drop_media(tree)
+    unmask_prose(tree)
     body = run_trafilatura(tree, url)
     if not body or len(body) < MIN_BODY_CHARS:
         retry = run_trafilatura(tree, url, favor_recall=True)
@@ -155,6 +169,31 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
         if retry and (len(retry) >= MIN_BODY_CHARS or len(retry) > len(body)):
             body = retry
     return body
+
+
+def unmask_prose(tree: HtmlElement) -> int:
+    """Blocks that trafilatura would discard for an incidental word in their class or id
+    ("w-embed", "product-widget", "bard") although they hold prose and name no chrome get that
+    word in capitals (the rest of the class, which trafilatura may look for, is kept); so do the
+    blocks sharing such a class (a page builder's headings and lists beside its text blocks).
+    Returns how many. Our own boilerplate pruning has already removed what is chrome."""
+    # carousels ("slide") and expandable fact boxes ("expand") are asides: left to trafilatura
+    candidates = [e for e in _TRAFILATURA_DISCARD(tree) if _INCIDENTAL_MARKS.search(
+        f"{e.get('class') or ''} {e.get('id') or ''}") and not _CHROME_MARKS.search(
+        f"{e.get('class') or ''} {e.get('id') or ''} {e.get('role') or ''}")]
+    prose = {e for e in candidates if holds_prose(e)}
+    components = {token for e in prose for token in (e.get("class") or "").split()
+                  if _INCIDENTAL_MARKS.search(token)}
+    unmasked = 0
+    for element in candidates:
+        if not any(t in components for t in (element.get("class") or "").split()) and element not in prose:
+            continue
+        for name in ("class", "id"):
+            value = element.get(name)
+            if value:
+                element.set(name, _INCIDENTAL_MARKS.sub(lambda m: m.group().upper(), value))
+        unmasked += 1
+    return unmasked
 
 
 def visible_prose(tree: HtmlElement) -> int:
