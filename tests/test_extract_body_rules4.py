@@ -63,3 +63,17 @@ def test_an_overlay_block_goes_even_with_prose_but_a_link_that_opens_one_stays()
     prune_boilerplate(tree)
     assert {d.get("id") for d in tree.iter() if d.get("id")} == set()
     assert "TurboTax is one of the programs" in " ".join(tree.text_content().split())
+
+
+def test_a_table_of_contents_and_other_short_aids_go_but_a_long_block_so_classed_stays():
+    tree = lxml.html.fromstring(
+        f"<div><h1>Cloud</h1><div id='toc' class='ez-toc-container'><p class='title'>Table of Contents</p>"
+        f"<ul><li>What it is</li><li>Benefits</li></ul></div><p>{PARAGRAPHS[0]}</p>"
+        f"<div id='donate' class='donation-box'><h3>Enjoyed this piece?</h3><p>Support us.</p></div>"
+        f"<div id='recent' class='recent-posts-wrapper'><h3>Read This Next</h3></div>"
+        f"<div id='toc_faq'><h2>FAQ</h2></div>"
+        # a wrapper of the article whose class happens to name its table of contents
+        f"<div id='kept' class='grid-toc-content'><div>{FOREIGN[0]}</div><div>{FOREIGN[1]}</div>"
+        f"<div>{PARAGRAPHS[1]}</div></div></div>")
+    prune_boilerplate(tree)
+    assert {d.get("id") for d in tree.iter() if d.get("id")} == {"toc_faq", "kept"}

@@ -29,6 +29,14 @@ _FOREIGN_PROSE_MARKS = re.compile(
     r"outbrain|taboola|trending|popular)(?:$|[-_\s])",
     re.IGNORECASE,
 )
+# a page's own aids beside the text, short by nature: a table of contents, "recent posts" and
+# "you may also like" lists, donation boxes (by class only: ids are often heading slugs, "toc_faq")
+_ASIDE_MARKS = re.compile(
+    r"(?:^|[-_\s])(?:toc|table-?of-?contents?|table-?contents?|donat\w*|"
+    r"recent-?(?:posts?|articles?|news|stories|entries|blogs?)|latest-?(?:posts?|articles?|news|stories|blogs?)|"
+    r"more-?from\w*|you-?may-?also\w*|also-?like)(?:$|[-_\s])",
+    re.IGNORECASE,
+)
 # overlays (modal dialogs, pop-ups: consent, sign-up and contact forms) are never the article,
 # but only a block is one: a link or a span classed "popup" opens one from the running text
 _OVERLAY_MARKS = re.compile(r"(?:^|[-_\s])(?:modal|popup|pop-up)(?:$|[-_\s])", re.IGNORECASE)
@@ -57,6 +65,7 @@ LONG_PARAGRAPH = 200
 MAX_CARD_CHARS = 2000
 MAX_CARD_PARAGRAPHS = 2
 PROSE_CHARS = 400
+MAX_ASIDE_CHARS = 600
 
 
 def holds_prose(element: HtmlElement) -> bool:
@@ -70,6 +79,11 @@ def holds_prose(element: HtmlElement) -> bool:
         if total > PROSE_CHARS:
             return True
     return False
+
+
+def is_short(element: HtmlElement) -> bool:
+    """Whether a block holds little text: an aid beside the article, never a wrapper of it."""
+    return len(element.text_content()) <= MAX_ASIDE_CHARS
 
 
 def drop(element: HtmlElement) -> None:
@@ -100,7 +114,8 @@ def prune_boilerplate(tree: HtmlElement) -> int:
         if not marks.strip():
             continue
         overlay = element.tag in _OVERLAY_TAGS and _OVERLAY_MARKS.search(element.get("class") or "")
-        if not overlay and not _BOILERPLATE_MARKS.search(marks) and not _FOREIGN_PROSE_MARKS.search(marks):
+        if not overlay and not _BOILERPLATE_MARKS.search(marks) and not _FOREIGN_PROSE_MARKS.search(marks) \
+                and not (_ASIDE_MARKS.search(element.get("class") or "") and is_short(element)):
             continue
         if next(element.iter("h1"), None) is not None:
             continue
