@@ -90,3 +90,33 @@ def test_unmasking_spares_chrome_and_takes_the_components_sharing_a_prose_blocks
     classes = {e.get("id"): e.get("class") for e in tree.iter() if e.get("id")}
     assert classes == {"text": "pb-WIDGET-container", "heading": "pb-WIDGET-container",
                        "label": "other-widget", "side": "widget widget_text"}
+
+
+STEPS = [
+    "Gather twelve months of electric bills before you ask for quotes, so that installers size the "
+    "system from what your home really uses rather than from a guess.",
+    "Check the roof: its shade, its angle towards the sun and its age decide how much power the panels "
+    "will make, and an old roof is best replaced before they go up.",
+    "Compare at least three quotes, and look at the warranty and the price per watt rather than the "
+    "total alone, since systems of different sizes are hard to compare otherwise.",
+]
+
+
+MODAL = ("Sign up to get our best guides by email every week, with the savings our readers found and "
+         "the offers of our partners, and leave whenever you like.")
+
+
+def test_prose_in_collapsed_accordion_panels_is_kept():
+    """A guide whose steps sit in accordion panels hidden until a click keeps the steps."""
+    panels = "".join(
+        f"<div class='accordion-item'><button aria-controls='p{i}'>Step {i + 1}</button>"
+        f"<div id='p{i}' role='region' style='display:none;'><p>{text}</p><p>{text} (Step {i + 1}.)</p>"
+        f"<p>{text} (Again.)</p></div></div>"
+        for i, text in enumerate(STEPS[:2]))
+    visible = TIPS + EMBEDDED + INTRO + [text for _, text in TOPICS]
+    html = ("<html><body><main><h1>How to install solar panels</h1>" + "".join(f"<p>{p}</p>" for p in visible)
+            + f"<div class='accordion-list'>{panels}</div>"
+            "<div class='modal' style='display:none'><p>" + MODAL + "</p></div></main></body></html>")
+    body = extract_article("https://x.example/solar", html).body
+    assert all(text in body for text in STEPS[:2] + visible)
+    assert MODAL not in body

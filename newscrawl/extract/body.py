@@ -28,6 +28,11 @@ MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the l
 MIN_PROSE_SHARE = 0.5  # a body under this share of the page's visible prose is from the wrong region
 MIN_PROSE_PARAGRAPH = 80  # a <p> this long is prose (shorter ones are labels, teasers, widgets)
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+# collapsed accordion and tab panels: the article's own text, hidden until a click (trafilatura
+# drops hidden blocks, which is right for modals and menus but not for these)
+_PANEL_ROLES = frozenset({"region", "tabpanel"})
+_PANEL_MARKS = re.compile(r"accordion|collaps|tab-?pane|tabs?-?(?:content|panel)", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # trafilatura drops any block whose class merely contains "embed", "widget", "meta", "rating",
 # "bar"... (its first discard rule, case-sensitive), prose and all: in a block that holds prose and
 # names no chrome, those incidental words are written in capitals so that rule passes it by
@@ -156,6 +161,7 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
     prune_boilerplate(tree)
     drop_media(tree)
     unmask_prose(tree)
+    reveal_panels(tree)
     body = run_trafilatura(tree, url)
     if not body or len(body) < MIN_BODY_CHARS:
         retry = run_trafilatura(tree, url, favor_recall=True)
@@ -190,6 +196,25 @@ def unmask_prose(tree: HtmlElement) -> int:
         element.set("class", _INCIDENTAL_MARKS.sub(lambda m: m.group().upper(), element.get("class")))
         unmasked += 1
     return unmasked
+
+
+def reveal_panels(tree: HtmlElement) -> int:
+    """Show the collapsed panels of accordions and tabs that hold prose (an FAQ's answers, a
+    guide's steps): role=region/tabpanel, or a panel class on the block or its parent, hidden
+    by style or aria-hidden. Returns how many."""
+    revealed = 0
+    for element in tree.xpath("//*[@aria-hidden='true' or contains(@style, 'none') or contains(@style, 'hidden')]"):
+        parent = element.getparent()
+        parent_class = (parent.get("class") or "") if parent is not None else ""
+        panel = element.get("role") in _PANEL_ROLES or _PANEL_MARKS.search(
+            f"{element.get('class') or ''} {parent_class}")
+        hidden = element.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(element.get("style") or "")
+        if not panel or not hidden or not holds_prose(element):
+            continue
+        element.attrib.pop("aria-hidden", None)
+        element.set("style", _HIDDEN_STYLE.sub("", element.get("style") or ""))
+        revealed += 1
+    return revealed
 
 
 def visible_prose(tree: HtmlElement) -> int:
