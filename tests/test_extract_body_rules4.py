@@ -77,3 +77,12 @@ def test_a_table_of_contents_and_other_short_aids_go_but_a_long_block_so_classed
         f"<div>{PARAGRAPHS[1]}</div></div></div>")
     prune_boilerplate(tree)
     assert {d.get("id") for d in tree.iter() if d.get("id")} == {"toc_faq", "kept"}
+
+
+def test_a_short_disclaimer_goes():
+    tree = lxml.html.fromstring(
+        f"<div><h1>Cloud</h1><p>{PARAGRAPHS[0]}</p>"
+        "<div id='note' class='post-disclaimer'><strong>Disclaimer:</strong> Not advice.</div>"
+        f"<div id='kept'><p>{PARAGRAPHS[1]}</p></div></div>")
+    prune_boilerplate(tree)
+    assert {d.get("id") for d in tree.iter() if d.get("id")} == {"kept"}

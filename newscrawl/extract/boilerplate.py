@@ -37,6 +37,8 @@ _ASIDE_MARKS = re.compile(
     r"more-?from\w*|you-?may-?also\w*|also-?like)(?:$|[-_\s])",
     re.IGNORECASE,
 )
+# a short notice beside the text: an advertiser disclosure, a legal or medical disclaimer
+_NOTICE_MARKS = re.compile(r"(?:^|[-_\s])(?:disclaimer|disclosure)(?:$|[-_\s])", re.IGNORECASE)
 # overlays (modal dialogs, pop-ups: consent, sign-up and contact forms) are never the article,
 # but only a block is one: a link or a span classed "popup" opens one from the running text
 _OVERLAY_MARKS = re.compile(r"(?:^|[-_\s])(?:modal|popup|pop-up)(?:$|[-_\s])", re.IGNORECASE)
@@ -115,7 +117,8 @@ def prune_boilerplate(tree: HtmlElement) -> int:
             continue
         overlay = element.tag in _OVERLAY_TAGS and _OVERLAY_MARKS.search(element.get("class") or "")
         if not overlay and not _BOILERPLATE_MARKS.search(marks) and not _FOREIGN_PROSE_MARKS.search(marks) \
-                and not (_ASIDE_MARKS.search(element.get("class") or "") and is_short(element)):
+                and not ((_ASIDE_MARKS.search(element.get("class") or "")
+                          or _NOTICE_MARKS.search(element.get("class") or "")) and is_short(element)):
             continue
         if next(element.iter("h1"), None) is not None:
             continue
