@@ -25,9 +25,27 @@ def decode_html(html: str | bytes, declared: str | None = None) -> str:
     return _NOT_XML.sub("", text.replace("\x0b", " ").replace("\x0c", " "))
 
 
+# browsers ignore </body> and </html> and put what follows them in the body; libxml2 drops it
+_DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_NOTHING = re.compile(r"(?:\s|<!--.*?-->)*", re.DOTALL)
+
+
+def without_early_end_tags(text: str) -> str:
+    """The page without the </body> and </html> tags that markup follows (a template that closes
+    the document after its header and prints the article after that), so that, as in a browser,
+    the article is in the tree."""
+    match = _DOCUMENT_END.search(text)
+    if match is None:
+        return text
+    rest = _DOCUMENT_END.sub("", text[match.start():])
+    if _NOTHING.fullmatch(rest):  # the usual end: blank lines or a comment after </html>
+        return text
+    return text[:match.start()] + rest
+
+
 def parse_html(text: str) -> HtmlElement | None:
     """Parse HTML text into a tree; None for pages with no markup at all."""
-    text = text[:MAX_HTML_BYTES]
+    text = without_early_end_tags(text[:MAX_HTML_BYTES])
     # lxml refuses str input that carries an XML encoding declaration
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     text = text.replace("\x00", "")
