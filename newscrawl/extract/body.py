@@ -25,6 +25,7 @@ MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must h
 MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
 MIN_BRIEF_CHARS = 80  # a container body this short must at least be a sentence
 MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the layout, not the text
+REPEAT_RUN = 8  # so is a run of this many paragraphs (as long together) printed again in the same order
 MIN_PROSE_SHARE = 0.5  # a body under this share of the page's visible prose is from the wrong region
 MIN_PROSE_PARAGRAPH = 80  # a <p> this long is prose (shorter ones are labels, teasers, widgets)
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
@@ -99,19 +100,37 @@ def run_trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False) 
 
 
 def without_repeats(paragraphs: list[str]) -> list[str]:
-    """The paragraphs without later copies of a long one: pages that print the article twice
-    (a mobile and a desktop layout, tabs, a sticky copy) give trafilatura both copies, and a
-    writer seldom repeats a whole long paragraph word for word (short pull quotes are kept)."""
+    """The paragraphs without later copies of a long one, or of a run of short ones: pages that
+    print the article twice (a mobile and a desktop layout, tabs, a sticky copy) give trafilatura
+    both copies, and a writer seldom repeats a whole long paragraph, or several paragraphs in a
+    row, word for word (a short pull quote is kept)."""
+    keys = [" ".join(re.findall(r"\w+", p.casefold())) for p in paragraphs]
+    copied = _copied_runs(keys, paragraphs)
     seen: set[str] = set()
     kept = []
-    for paragraph in paragraphs:
+    for index, (paragraph, key) in enumerate(zip(paragraphs, keys, strict=True)):
+        if index in copied:
+            continue
         if len(paragraph) >= MIN_REPEAT_CHARS:
-            key = " ".join(re.findall(r"\w+", paragraph.casefold()))
             if key in seen:
                 continue
             seen.add(key)
         kept.append(paragraph)
     return kept
+
+
+def _copied_runs(keys: list[str], paragraphs: list[str]) -> set[int]:
+    """Indexes of the paragraphs in runs of REPEAT_RUN that repeat an earlier run word for word."""
+    first: dict[tuple[str, ...], int] = {}
+    copied: set[int] = set()
+    for start in range(len(keys) - REPEAT_RUN + 1):
+        run = tuple(keys[start:start + REPEAT_RUN])
+        if not all(run) or sum(len(p) for p in paragraphs[start:start + REPEAT_RUN]) < MIN_REPEAT_CHARS:
+            continue
+        earlier = first.setdefault(run, start)
+        if earlier + REPEAT_RUN <= start:  # a copy, not the same run overlapping itself
+            copied.update(range(start, start + REPEAT_RUN))
+    return copied
 
 
 def _link_share(element) -> float:
