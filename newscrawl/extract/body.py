@@ -104,14 +104,14 @@ def without_repeats(paragraphs: list[str]) -> list[str]:
     print the article twice (a mobile and a desktop layout, tabs, a sticky copy) give trafilatura
     both copies, and a writer seldom repeats a whole long paragraph, or several paragraphs in a
     row, word for word (a short pull quote is kept)."""
-    keys = [" ".join(re.findall(r"\w+", p.casefold())) for p in paragraphs]
-    copied = _copied_runs(keys, paragraphs)
+    copied = _copied_runs(paragraphs)
     seen: set[str] = set()
     kept = []
-    for index, (paragraph, key) in enumerate(zip(paragraphs, keys, strict=True)):
+    for index, paragraph in enumerate(paragraphs):
         if index in copied:
             continue
         if len(paragraph) >= MIN_REPEAT_CHARS:
+            key = " ".join(re.findall(r"\w+", paragraph.casefold()))
             if key in seen:
                 continue
             seen.add(key)
@@ -119,13 +119,14 @@ def without_repeats(paragraphs: list[str]) -> list[str]:
     return kept
 
 
-def _copied_runs(keys: list[str], paragraphs: list[str]) -> set[int]:
-    """Indexes of the paragraphs in runs of REPEAT_RUN that repeat an earlier run word for word."""
+def _copied_runs(paragraphs: list[str]) -> set[int]:
+    """Indexes of the paragraphs in runs of REPEAT_RUN that repeat an earlier run exactly (a
+    layout's copy prints the same text, so no normalising)."""
     first: dict[tuple[str, ...], int] = {}
     copied: set[int] = set()
-    for start in range(len(keys) - REPEAT_RUN + 1):
-        run = tuple(keys[start:start + REPEAT_RUN])
-        if not all(run) or sum(len(p) for p in paragraphs[start:start + REPEAT_RUN]) < MIN_REPEAT_CHARS:
+    for start in range(len(paragraphs) - REPEAT_RUN + 1):
+        run = tuple(paragraphs[start:start + REPEAT_RUN])
+        if sum(len(p) for p in run) < MIN_REPEAT_CHARS:
             continue
         earlier = first.setdefault(run, start)
         if earlier + REPEAT_RUN <= start:  # a copy, not the same run overlapping itself

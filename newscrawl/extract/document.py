@@ -28,19 +28,22 @@ def decode_html(html: str | bytes, declared: str | None = None) -> str:
 # browsers ignore </body> and </html> and put what follows them in the body; libxml2 drops it
 _DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
 _NOTHING = re.compile(r"(?:\s|<!--.*?-->)*", re.DOTALL)
+_END_TAGS = ("</body", "</html", "</BODY", "</HTML", "</Body", "</Html")
 
 
 def without_early_end_tags(text: str) -> str:
     """The page without the </body> and </html> tags that markup follows (a template that closes
     the document after its header and prints the article after that), so that, as in a browser,
     the article is in the tree."""
-    match = _DOCUMENT_END.search(text)
-    if match is None:
+    # str.find, not a case-insensitive regex over the whole page: the end is usually at the end
+    found = [i for i in (text.find(tag) for tag in _END_TAGS) if i >= 0]
+    if not found:
         return text
-    rest = _DOCUMENT_END.sub("", text[match.start():])
+    start = min(found)
+    rest = _DOCUMENT_END.sub("", text[start:])
     if _NOTHING.fullmatch(rest):  # the usual end: blank lines or a comment after </html>
         return text
-    return text[:match.start()] + rest
+    return text[:start] + rest
 
 
 def parse_html(text: str) -> HtmlElement | None:
