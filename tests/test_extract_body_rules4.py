@@ -6,14 +6,10 @@ import lxml.html
 
 from newscrawl.extract import extract_article
 from newscrawl.extract.boilerplate import prune_boilerplate
+from tests.test_extract_body_rules2 import PARAGRAPHS as ARTICLE_START
 
 PARAGRAPHS = [
-    "Cloud computing refers to delivering computing services, storage and databases over the "
-    "internet rather than through hardware that a company runs in its own building.",
-    "Users reach these resources remotely, which reduces the need for expensive machines and "
-    "gives a business the freedom to grow or shrink what it uses from one month to the next.",
-    "Choosing a provider therefore depends on the workloads a team runs and on the rules its "
-    "industry sets for where data may be stored and who may read it.",
+    *ARTICLE_START,  # the second set's article, one paragraph longer
     "A careful team starts with one workload, measures what it costs for a quarter, and only "
     "then moves the systems its customers depend on every day.",
 ]
