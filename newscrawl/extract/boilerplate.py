@@ -124,17 +124,18 @@ def prune_boilerplate(tree: HtmlElement) -> int:
             continue
         if element.tag in ("ul", "ol"):
             lists.append(element)
-        marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+        cls = element.get("class") or ""
+        marks = f"{cls} {element.get('id') or ''}"
         if marks == " " or not _ANY_MARK.search(marks.lower()):
             continue
-        overlay = element.tag in _OVERLAY_TAGS and _OVERLAY_MARKS.search(element.get("class") or "")
-        if not overlay and not _BOILERPLATE_MARKS.search(marks) and not _FOREIGN_PROSE_MARKS.search(marks) \
-                and not ((_ASIDE_MARKS.search(element.get("class") or "")
-                          or _NOTICE_MARKS.search(element.get("class") or "")) and is_short(element)):
+        overlay = element.tag in _OVERLAY_TAGS and _OVERLAY_MARKS.search(cls)
+        foreign = _FOREIGN_PROSE_MARKS.search(cls)  # its prose is other pages': dropped all the same
+        aside = (_ASIDE_MARKS.search(cls) or _NOTICE_MARKS.search(cls)) and is_short(element)
+        if not (overlay or aside or _BOILERPLATE_MARKS.search(marks) or _FOREIGN_PROSE_MARKS.search(marks)):
             continue
         if next(element.iter("h1"), None) is not None:
             continue
-        if holds_prose(element) and not overlay and not _FOREIGN_PROSE_MARKS.search(element.get("class") or ""):
+        if holds_prose(element) and not overlay and not foreign:
             continue
         found.append(element)
     # (one holding several paragraphs may be an unclosed <a> that swallowed the article: kept)
