@@ -3,8 +3,10 @@ keep the garbage collector off the objects that live as long as the crawl."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
+import logging
 from pathlib import Path
 
 from scrapy import Spider, signals
@@ -14,6 +16,7 @@ from newscrawl.items import Article
 from newscrawl.processors import canonical_url
 from newscrawl.state.crawler import state_for
 
+logger = logging.getLogger("newscrawl.output")
 
 class StateRecorder:
     """Marks an article as emitted once the feed exporter has written it.
@@ -66,10 +69,17 @@ class StatsFile:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(self.path.suffix + ".tmp")
-        tmp.write_text(json.dumps(stats, indent=2, default=str, sort_keys=True) + "\n", "utf-8")
-        tmp.replace(self.path)
+        try:  # checked writable before the crawl (output_guard), so this fails only if that changed
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(stats, indent=2, default=str, sort_keys=True) + "\n", "utf-8")
+            tmp.replace(self.path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            logger.error("cannot write the stats file %s: %s; the articles are written and "
+                         "recorded, only the stats are lost", self.path, exc.strerror or exc)
+            self.crawler.stats.set_value("newscrawl/output/error", f"{self.path}: {exc.strerror or exc}")
 
 
 class QuietGarbageCollector:

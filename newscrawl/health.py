@@ -71,6 +71,10 @@ def judge_site(name: str, counts: dict[str, int], quiet_runs: int, max_quiet_run
         problems.append(f"most requests failed ({failed} of {failed + pages})")
     if not found and not problems:
         problems.append("no article page could be discovered or parsed")
+    for key, percent in sorted(counts.items()):
+        if key.startswith("coverage_fell/"):  # newscrawl/ops/coverage.py
+            problems.append(f"{key.removeprefix('coverage_fell/')} found in only {percent}% of "
+                            "articles, far below its recent runs: a layout change may have broken extraction")
     if max_quiet_runs and quiet_runs >= max_quiet_runs:
         problems.append(f"no new article for {quiet_runs} runs in a row")
     return SiteHealth(name, dict(counts), quiet_runs, problems)

@@ -62,7 +62,8 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 # whole-line writes, full-disk handling and crash recovery (newscrawl/recovery.py)
-FEED_STORAGES = {"file": "newscrawl.recovery.RecoverableFeedStorage", "": "newscrawl.recovery.RecoverableFeedStorage"}
+FEED_STORAGES = {"file": "newscrawl.recovery.RecoverableFeedStorage", "": "newscrawl.recovery.RecoverableFeedStorage",
+                 "stdout": "newscrawl.recovery.StdoutFeedStorage"}
 LOG_LEVEL = "INFO"
 
 SPIDER_MIDDLEWARES = {
@@ -77,7 +78,10 @@ EXTENSIONS = {
     "newscrawl.recovery.SafeStateRecorder": 500,  # newscrawl.extensions.StateRecorder + recovery
     "newscrawl.extensions.StatsFile": 510,
     "newscrawl.extensions.QuietGarbageCollector": 520,
+    "newscrawl.ops.coverage.CoverageHistory": 530,  # field coverage per site and run, kept in the state
+    "newscrawl.ops.summary.NoArticlesWarning": 540,  # `no articles written: ...` with the reasons
 }
+NEWSCRAWL_SUMMARY = True  # print a few summary lines on stderr when `scrapy crawl` ends
 
 # conditional requests (ETag / If-Modified-Since) for feeds, sitemaps and robots.txt: Scrapy's
 # HTTP cache, limited to those and always revalidated (newscrawl/discovery/httpcache.py)
@@ -88,7 +92,8 @@ HTTPCACHE_DIR = ""  # empty: beside NEWSCRAWL_STATE, as <state>.httpcache/
 HTTPCACHE_GZIP = True
 
 # newscrawl's own settings (documented in README.md)
-NEWSCRAWL_STATE = ".newscrawl/state.sqlite"
+NEWSCRAWL_STATE = ".newscrawl/state.sqlite"  # empty or "none": no state, nothing remembered between runs
+NEWSCRAWL_OVERWRITE_OUTPUT = False  # let -O empty a file whose articles the state records as written
 NEWSCRAWL_MIN_BODY_CHARS = 200
 NEWSCRAWL_PROFILE = None
 NEWSCRAWL_STATS_FILE = None

@@ -20,6 +20,7 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 from twisted.internet.defer import Deferred
 
+from newscrawl.output_guard import OutputError
 from newscrawl.state import StateError
 
 logger = logging.getLogger("newscrawl")
@@ -94,7 +95,7 @@ def check_settings(settings: BaseSettings) -> list[str]:
 
 def user_error(exc: BaseException) -> int | None:
     """The exit code for an error the user can fix from its message alone, or None for a bug."""
-    if isinstance(exc, StateError):
+    if isinstance(exc, StateError | OutputError):
         return EXIT_FAILED
     if isinstance(exc, ValueError | UsageError | FileNotFoundError | KeyError):
         return EXIT_BAD_INPUT
@@ -114,6 +115,22 @@ def finish_reason(crawler: Any) -> str | None:
     except RuntimeError:  # Scrapy 2.19: no stats before the crawl started
         return None
     return stats.get_value("finish_reason") if stats is not None else None
+
+
+def output_failed(crawler: Any) -> bool:
+    """Whether a file the crawl writes (an output, the stats file) could not be written."""
+    try:
+        stats = crawler.stats
+    except RuntimeError:
+        return False
+    return stats is not None and stats.get_value("newscrawl/output/error") is not None
+
+
+def log_reaches_stderr(settings: BaseSettings, level: int) -> bool:
+    """Whether a log record of this level is printed on stderr with these settings."""
+    if not settings.getbool("LOG_ENABLED", True) or settings.get("LOG_FILE"):
+        return False
+    return logging.getLevelName(str(settings.get("LOG_LEVEL", "DEBUG")).upper()) <= level
 
 
 class Command(ScrapyCrawlCommand):
@@ -144,8 +161,28 @@ class Command(ScrapyCrawlCommand):
         self._watch(self.crawler_process.crawl(crawler, **opts.spargs))
         self.crawler_process.start()
         reason = finish_reason(crawler)
-        if self.exitcode == 0 and (self.crawler_process.bootstrap_failed or reason in FAILED_REASONS):
+        if self.exitcode == 0 and (self.crawler_process.bootstrap_failed or reason in FAILED_REASONS
+                                   or output_failed(crawler)):
             self.exitcode = EXIT_FAILED
+        if reason is not None:
+            self.report_end(crawler, opts)
+
+    def report_end(self, crawler: Any, opts: Any) -> None:
+        """The run's summary on stderr; `-a article=` that wrote nothing exits 1."""
+        from newscrawl.ops.summary import no_articles_line, summary_lines, written
+
+        assert self.settings is not None
+        stats = crawler.stats.get_stats()
+        if not written(stats):
+            if not log_reaches_stderr(self.settings, logging.WARNING):  # logged, but not seen
+                print(f"WARNING: {no_articles_line(stats)}", file=sys.stderr)
+            if opts.spargs.get("article") and self.exitcode == 0:
+                self.exitcode = EXIT_FAILED
+        if self.settings.getbool("NEWSCRAWL_SUMMARY", True) and self.settings.getbool("LOG_ENABLED", True):
+            outputs = ["standard output" if str(uri).startswith("stdout:") else str(uri)
+                       for uri in self.settings.getdict("FEEDS")]
+            print("\n".join(f"summary: {line}" for line in summary_lines(stats, outputs)),
+                  file=sys.stderr)
 
     def _watch(self, outcome: Deferred | asyncio.Future | Any) -> None:
         """Report a crawl that could not start as one line instead of a traceback."""

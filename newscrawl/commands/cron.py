@@ -32,14 +32,25 @@ from scrapy.exceptions import NotConfigured, UsageError
 from scrapy.utils.asyncio import create_looping_call
 
 from newscrawl.health import judge_site
+from newscrawl.ops.coverage import coverage_sites, site_coverage
+from newscrawl.ops.summary import no_article_reasons
+from newscrawl.output_guard import unwritable_reason
 from newscrawl.processors import canonical_url
 from newscrawl.sites import SitesFileError, load_sites
-from newscrawl.state import StateError, open_state
+from newscrawl.state import StateError, open_state, stateless
 
 logger = logging.getLogger(__name__)
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
 PART = ".part"
+
+
+def fail_start(line: str, code: int) -> None:
+    """Stop before the run starts: one line on stderr (cron mails it), and the exit code."""
+    print(f"scrapy cron: {line}", file=sys.stderr)
+    raise SystemExit(code)
 
 
 # -- the lock ---------------------------------------------------------------------------------
@@ -155,6 +166,9 @@ def summarize(stats: dict[str, Any], sites: list[str], quiet: dict[str, int],
         "dropped": _by_prefix(stats, "newscrawl/dropped/"),
         "errors": errors,
         "finish_reason": stats.get("finish_reason"),
+        # pages that did not become articles, by reason (the crawl's `no articles written:` counts)
+        "not_written": no_article_reasons(stats),
+        "coverage": {site: site_coverage(stats, site) for site in coverage_sites(stats)},
         "sites": {name: {"healthy": v.healthy, "problems": v.problems, "quiet_runs": v.quiet_runs,
                          **v.counts} for name, v in verdicts.items()},
     }
@@ -226,7 +240,17 @@ class Command(BaseRunSpiderCommand):
         super().process_options(args, opts)
         settings = self.settings
         self.output_dir = Path(opts.output_dir or settings.get("NEWSCRAWL_CRON_DIR") or "output/cron")
-        self.output_dir.mkdir(parents=True, exist_ok=True)
+        if stateless(settings):
+            fail_start("a cron run needs a state (it remembers what earlier runs wrote): set "
+                       "NEWSCRAWL_STATE to a file, or use `scrapy crawl` for a crawl without state",
+                       EXIT_BAD_INPUT)
+        # every file a run writes, checked before it starts: the folder (part, articles, summary,
+        # status) and the log
+        probe = self.output_dir / "cron-status.json"
+        for path in (probe, Path(opts.logfile or self.output_dir / "cron.log")):
+            reason = unwritable_reason(path)
+            if reason:
+                fail_start(f"cannot write to {path}: {reason}", EXIT_FAILED)
         if not opts.logfile:
             settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
             settings.set("LOG_FILE_APPEND", True, priority="cmdline")
@@ -256,6 +280,11 @@ class Command(BaseRunSpiderCommand):
                 return
         state_path = Path(self.settings.get("NEWSCRAWL_STATE") or ".newscrawl/state.sqlite")
         lock_path = state_path.with_name(state_path.name + ".lock")
+        reason = unwritable_reason(lock_path)
+        if reason:
+            print(f"scrapy cron: cannot write the lock {lock_path}: {reason}", file=sys.stderr)
+            self.exitcode = EXIT_FAILED
+            return
         lock = acquire_lock(lock_path)
         if lock is None:
             print(f"scrapy cron: an earlier run (pid {lock_holder(lock_path)}) still holds "
@@ -283,7 +312,12 @@ class Command(BaseRunSpiderCommand):
         if self.part.exists():
             self.part.replace(self.final)
             published = self.final.name
-        quiet = self._update_quiet_runs(sites, stats)
+        try:
+            quiet = self._update_quiet_runs(sites, stats)
+        except OSError as exc:
+            print(f"scrapy cron: cannot write {self.output_dir / 'cron-status.json'}: "
+                  f"{exc.strerror or exc}; quiet runs are not counted", file=sys.stderr)
+            quiet = {}
         summary = {
             "run": self.final.name.removesuffix(".jsonl"),
             "started": self.started.isoformat(timespec="seconds"),
@@ -296,9 +330,17 @@ class Command(BaseRunSpiderCommand):
         if self.crawler_process.bootstrap_failed or not sites:
             summary["healthy"] = False
             summary["problems"].insert(0, "the crawl could not start; see the log")
+        if stats.get("newscrawl/output/error"):
+            summary["healthy"] = False
+            summary["problems"].insert(0, f"cannot write to {stats['newscrawl/output/error']}")
         summary["exit_code"] = 0 if summary["healthy"] else 1
         summary_path = self.final.with_name(self.final.name.removesuffix(".jsonl") + ".summary.json")
-        _write_json(summary_path, summary)
+        try:
+            _write_json(summary_path, summary)
+        except OSError as exc:
+            print(f"scrapy cron: cannot write the summary {summary_path}: {exc.strerror or exc}; "
+                  f"the articles are in {published or 'no file'}", file=sys.stderr)
+            return EXIT_FAILED
         if not summary["healthy"]:
             # cron mails what a job prints: print only when something needs a person
             for problem in summary["problems"]:

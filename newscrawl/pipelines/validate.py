@@ -7,10 +7,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newscrawl.items import Article
+from newscrawl.ops.coverage import count_coverage
 
 
 class ValidatePipeline:
-    """An article needs a URL, a headline and a body of at least NEWSCRAWL_MIN_BODY_CHARS."""
+    """An article needs a URL, a headline and a body of at least NEWSCRAWL_MIN_BODY_CHARS.
+
+    Every article page's record is counted in its site's field coverage here, kept or not."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
@@ -23,6 +26,7 @@ class ValidatePipeline:
     def process_item(self, item: Article, spider: Spider | None = None) -> Article:
         if not isinstance(item, Article):
             return item
+        count_coverage(self.stats, item, self.min_body)
         reason = None
         if not item.url:
             reason = "no_url"

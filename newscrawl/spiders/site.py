@@ -28,6 +28,7 @@ from newscrawl.middlewares import ALWAYS_FETCH
 from newscrawl.profiles import get_profile
 from newscrawl.site import host_on_domains
 from newscrawl.sites import SiteConfig, load_sites, site_from_url
+from newscrawl.state import stateless
 
 # pages that never hold articles and only waste requests
 DENY = (
@@ -76,6 +77,8 @@ class SiteSpider(DiscoveryMixin, Spider):
     def update_settings(cls, settings) -> None:
         super().update_settings(settings)
         use_disk_frontier(settings)  # waiting requests on disk, not in memory (newscrawl/frontier.py)
+        if stateless(settings):  # no state: nothing of this run is kept, feeds' validators neither
+            settings.set("HTTPCACHE_ENABLED", False, priority="spider")
         if settings.get("REDIS_URL"):  # distributed mode: newscrawl/distributed/
             from newscrawl.distributed import apply_distributed_settings
 
@@ -96,8 +99,8 @@ class SiteSpider(DiscoveryMixin, Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         if self.single_article:
-            yield Request(self.start_url, callback=self.parse_article, meta={ALWAYS_FETCH: True},
-                          dont_filter=True)
+            yield Request(self.start_url, callback=self.parse_article, errback=self.on_error,
+                          meta={ALWAYS_FETCH: True}, dont_filter=True)
             return
         for site in self.sites.values():
             for request in self.site_start_requests(site):

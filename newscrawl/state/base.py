@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import Any
+
+# runs remembered per site (the coverage check compares a run with the median of the last 5)
+RUNS_KEPT = 20
 
 
 class StateError(RuntimeError):
@@ -62,6 +67,27 @@ class StateStore(ABC):
     @abstractmethod
     def export(self) -> list[SeenEntry]:
         """Every entry, for inspection and backups."""
+
+    @abstractmethod
+    def get_meta(self, key: str) -> str | None:
+        """A small named value kept beside the entries (output offsets, run history)."""
+
+    @abstractmethod
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a small named value."""
+
+    def add_run(self, site: str, run: dict[str, Any]) -> None:
+        """Remember one run's figures for a site (the newest RUNS_KEPT are kept)."""
+        runs = [*self.runs(site), run][-RUNS_KEPT:]
+        self.set_meta(f"runs:{site}", json.dumps(runs, sort_keys=True))
+
+    def runs(self, site: str) -> list[dict[str, Any]]:
+        """The figures of the site's earlier runs, oldest first ([] for a state without any)."""
+        try:
+            runs = json.loads(self.get_meta(f"runs:{site}") or "[]")
+        except ValueError:
+            return []
+        return [run for run in runs if isinstance(run, dict)] if isinstance(runs, list) else []
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release connections and files."""

@@ -11,12 +11,13 @@ _ATTR = "_newscrawl_state"
 
 
 def state_for(crawler: Crawler) -> StateStore:
-    """The crawler's state store, opened on first use and closed when the spider closes."""
+    """The crawler's state store, opened on first use and closed when the engine stops (after
+    every spider_closed handler, some of which record the run in it)."""
     store = getattr(crawler, _ATTR, None)
     if store is None:
         store = open_state(crawler.settings)
         setattr(crawler, _ATTR, store)
-        crawler.signals.connect(lambda spider: _close(crawler), signal=signals.spider_closed, weak=False)
+        crawler.signals.connect(lambda: _close(crawler), signal=signals.engine_stopped, weak=False)
     return store
 
 

@@ -30,8 +30,13 @@ class SQLiteStateStore(StateStore):
 
     def __init__(self, path: str | Path, timeout: float = 10.0) -> None:
         self.path = Path(path)
+        from newscrawl.output_guard import unwritable_reason
+
+        reason = unwritable_reason(self.path)
+        if reason:
+            raise StateError(f"state file {self.path} cannot be used: {reason}; fix the path "
+                             "(NEWSCRAWL_STATE) or crawl without state (-s NEWSCRAWL_STATE=)")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
                                       check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,139 @@
+"""What a finished crawl says: a few lines on stderr, and why nothing was written when nothing was.
+
+`summary_lines` reads the crawl's stats (the same numbers `scrapy cron` keeps in its summary
+JSON); `no_article_reasons` counts the pages that did not become records by reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from newscrawl.ops.coverage import FIELDS, coverage_sites, site_coverage
+
+logger = logging.getLogger("newscrawl")
+
+NO_ARTICLES = "no articles written"
+# why pages did not become records: a label and the stats counted under it (prefixes end in "/")
+REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("seen in earlier runs", ("newscrawl/skipped/seen_before", "newscrawl/dropped/seen_in_earlier_run",
+                              "newscrawl/dropped/unchanged", "newscrawl/revisit/not_modified")),
+    ("duplicates in this run", ("newscrawl/dropped/duplicate_url", "newscrawl/dropped/duplicate_content")),
+    ("not articles", ("newscrawl/pages/not_article",)),
+    ("too short", ("newscrawl/dropped/short_body",)),
+    ("no headline", ("newscrawl/dropped/no_headline",)),
+    ("older than since", ("newscrawl/skipped/older_than_since", "newscrawl/dropped/older_than_since")),
+    ("forbidden by robots.txt", ("robotstxt/forbidden",)),
+    ("bot challenges", ("newscrawl/dropped/challenge_page",)),
+    ("empty pages", ("newscrawl/dropped/empty_page",)),
+    ("not HTML", ("newscrawl/dropped/not_html",)),
+    ("extraction failed", ("newscrawl/dropped/extraction_",)),
+    ("HTTP errors", ("newscrawl/dropped/http_",)),
+    ("network errors", tuple(f"newscrawl/dropped/{reason}" for reason in (
+        "timeout", "too_large", "truncated", "connection_refused", "dns_error", "tls_error",
+        "connection_error", "download_error"))),
+    ("not saved: no output given", ("newscrawl/output/not_saved",)),
+    ("not written: the output failed", ("newscrawl/output/not_written",)),
+)
+
+
+def _matches(key: str, pattern: str) -> bool:
+    return key.startswith(pattern) if pattern.endswith(("/", "_")) else key == pattern
+
+
+def no_article_reasons(stats: dict[str, Any]) -> dict[str, int]:
+    """Pages and records that did not become written articles, by reason (non-zero only).
+
+    Each stat is counted under the first reason that names it; newscrawl/dropped/ stats no
+    reason names are listed under their own name."""
+    counts: dict[str, int] = {}
+    claimed: set[str] = set()
+    for label, patterns in REASONS:
+        keys = [k for k in stats if k not in claimed and any(_matches(k, p) for p in patterns)]
+        claimed.update(keys)
+        total = sum(int(stats[k] or 0) for k in keys)
+        if total:
+            counts[label] = total
+    for key in sorted(stats):
+        if key.startswith("newscrawl/dropped/") and key not in claimed and stats[key]:
+            counts[key.removeprefix("newscrawl/dropped/").replace("_", " ")] = int(stats[key])
+    return counts
+
+
+def written(stats: dict[str, Any]) -> int:
+    """Articles written to the output and recorded."""
+    return int(stats.get("newscrawl/articles/emitted", 0) or 0)
+
+
+def no_articles_line(stats: dict[str, Any]) -> str:
+    """`no articles written: 3 seen in earlier runs, 1 too short` (or why nothing was fetched)."""
+    reasons = no_article_reasons(stats)
+    if reasons:
+        return f"{NO_ARTICLES}: " + ", ".join(f"{count} {label}" for label, count in reasons.items())
+    pages = stats.get("response_received_count", 0)
+    return f"{NO_ARTICLES}: {pages} pages fetched and none held an article"
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{round(share * 100)}%"
+
+
+def _coverage(stats: dict[str, Any], site: str) -> str:
+    run = site_coverage(stats, site)
+    shares = ", ".join(f"{field} {_percent(run['shares'][field])}" for field in FIELDS)
+    return f"{run['articles']} article pages; {shares}"
+
+
+def _counts(counts: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "none"
+
+
+def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix) and v}
+
+
+def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> list[str]:
+    """A few lines for a person: written, fetched, dropped by reason, duplicates, errors, time,
+    field coverage, and one line per site when there are several."""
+    where = f" to {', '.join(outputs)}" if outputs else ""
+    elapsed = float(stats.get("elapsed_time_seconds") or 0)
+    reasons = no_article_reasons(stats)
+    duplicates = reasons.get("seen in earlier runs", 0) + reasons.get("duplicates in this run", 0)
+    errors = _by_prefix(stats, "newscrawl/errors/")
+    errors.update({f"log_{k.lower()}": v for k, v in _by_prefix(stats, "log_count/").items()
+                   if k in ("ERROR", "CRITICAL")})
+    lines = [
+        f"{written(stats)} articles written{where}; {stats.get('response_received_count', 0)} pages "
+        f"fetched in {elapsed:.1f} s ({stats.get('finish_reason') or 'not started'})",
+        f"not articles: {reasons.get('not articles', 0)}; duplicates skipped: {duplicates}; "
+        f"dropped: {_counts(_by_prefix(stats, 'newscrawl/dropped/'))}",
+        f"errors: {_counts(errors)}",
+    ]
+    sites = coverage_sites(stats)
+    if len(sites) == 1:
+        lines.append(f"coverage: {_coverage(stats, sites[0])}")
+    for site in sites if len(sites) > 1 else ():
+        emitted = stats.get(f"newscrawl/site/{site}/emitted", 0)
+        lines.append(f"site {site}: {emitted} written; coverage: {_coverage(stats, site)}")
+    return lines
+
+
+class NoArticlesWarning:
+    """Logs one WARNING, `no articles written: ...` with the counts by reason, after a crawl
+    that wrote no article."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NoArticlesWarning:
+        return cls(crawler)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        if not written(stats):
+            logger.warning("%s", no_articles_line(stats))

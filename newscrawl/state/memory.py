@@ -1,0 +1,56 @@
+"""No state at all (NEWSCRAWL_STATE empty or "none"): a run remembers only its own articles.
+
+Duplicates within the run are still dropped; nothing is kept for the next run, nothing is
+written to disk, and every run emits every article it finds.
+"""
+
+from __future__ import annotations
+
+import time
+
+from newscrawl.state.base import SeenEntry, StateStore
+
+
+class MemoryStateStore(StateStore):
+    """The seen store of one run, in memory, forgotten when the run ends."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, SeenEntry] = {}
+        self.fingerprints: set[str] = set()
+        self.meta: dict[str, str] = {}
+
+    def get(self, url: str) -> SeenEntry | None:
+        return self.entries.get(url)
+
+    def has_fingerprint(self, fingerprint: str) -> bool:
+        return fingerprint in self.fingerprints
+
+    def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
+               *, etag: str | None = None, last_modified: str | None = None) -> None:
+        self.entries[url] = SeenEntry(url, fingerprint, modified, revision, time.time(), etag,
+                                      last_modified)
+        if fingerprint:
+            self.fingerprints.add(fingerprint)
+
+    def prune(self, older_than_seconds: float) -> int:
+        cutoff = time.time() - older_than_seconds
+        old = [url for url, entry in self.entries.items() if entry.emitted_at < cutoff]
+        for url in old:
+            del self.entries[url]
+        self.fingerprints = {e.fingerprint for e in self.entries.values() if e.fingerprint}
+        return len(old)
+
+    def count(self) -> int:
+        return len(self.entries)
+
+    def export(self) -> list[SeenEntry]:
+        return sorted(self.entries.values(), key=lambda entry: entry.emitted_at)
+
+    def get_meta(self, key: str) -> str | None:
+        return self.meta.get(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.meta[key] = value
+
+    def describe(self) -> str:
+        return "no state (NEWSCRAWL_STATE is empty)"
