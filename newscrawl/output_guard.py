@@ -87,6 +87,32 @@ def unwritable_reason(path: Path) -> str | None:
     return None
 
 
+def unwritable_folder_reason(folder: Path) -> str | None:
+    """Why files cannot be created in `folder` (made when missing), or None when they can."""
+    if folder.exists() and not folder.is_dir():
+        return "it is a file, not a folder"
+    return unwritable_reason(folder / f".newscrawl-write-check-{os.getpid()}")
+
+
+def path_problems(settings: BaseSettings) -> list[str]:
+    """One line per file or folder outside FEEDS that the crawl writes and cannot: the log file,
+    Scrapy's JOBDIR and the HTTP cache (checked before logging is set up)."""
+    from newscrawl.discovery.httpcache import cache_dir
+    from newscrawl.state import stateless
+
+    problems = []
+    log_file = settings.get("LOG_FILE") if settings.getbool("LOG_ENABLED", True) else None
+    if log_file and (reason := unwritable_reason(Path(log_file))):
+        problems.append(f"cannot write the log file {log_file}: {reason}")
+    folders = {"JOBDIR": settings.get("JOBDIR")}
+    if settings.getbool("HTTPCACHE_ENABLED") and not stateless(settings):
+        folders["the HTTP cache (HTTPCACHE_DIR)"] = str(cache_dir(settings))
+    for what, folder in folders.items():
+        if folder and (reason := unwritable_folder_reason(Path(folder))):
+            problems.append(f"cannot write {what} {folder}: {reason}")
+    return problems
+
+
 def check_writable(path: Path, what: str = "") -> None:
     """Raise OutputError with one line when `path` cannot be written."""
     reason = unwritable_reason(path)

@@ -81,7 +81,7 @@ def test_make_demo_writes_the_seed_item_exactly(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "newscrawl.demo", "--output", str(tmp_path)], cwd=REPO,
                           capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "articles written:" in proc.stdout
+    assert "summary: 11 articles written to" in proc.stderr and "wrote" in proc.stdout
     expected = json.loads((PAGES / "worldpress-seed" / "expected.json").read_text("utf-8"))
     items = {item["url"]: item for item in read_jsonl(tmp_path / "demo.jsonl")}
     seed = items[expected["url"]]

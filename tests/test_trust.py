@@ -272,3 +272,15 @@ def test_a_state_written_before_run_history_keeps_working(tmp_path: Path) -> Non
     store = SQLiteStateStore(state)
     assert [run["articles"] for run in store.runs(HOST)] == [2]
     store.close()
+
+
+@pytest.mark.parametrize("option", ["--logfile", "HTTPCACHE_DIR", "JOBDIR"])
+def test_every_other_path_the_crawl_writes_is_checked_before_it_starts(tmp_path: Path, option: str) -> None:
+    (tmp_path / "a-file").write_text("x")
+    bad = tmp_path / "a-file" / "inside"
+    args = [option, str(bad)] if option.startswith("--") else ["-s", f"{option}={bad}"]
+    result = crawl("url=http://127.0.0.7:9/", "-O", str(tmp_path / "out.jsonl"), *args,
+                   state=tmp_path / "state.sqlite")
+    assert result.returncode == 1
+    line = one_error(result)
+    assert f"{bad}: {tmp_path / 'a-file'} is a file, not a folder" in line, line

@@ -147,6 +147,19 @@ class Command(ScrapyCrawlCommand):
             for problem in problems:  # logging is not set up yet: the same format, by hand
                 print(f"{stamp} [newscrawl] ERROR: {problem}", file=sys.stderr)
             raise SystemExit(EXIT_BAD_INPUT)
+        self.check_paths()
+
+    def check_paths(self) -> None:
+        """The log file, JOBDIR and HTTP cache can be written (exit 1 with one line if not)."""
+        from newscrawl.output_guard import path_problems
+
+        assert self.settings is not None
+        problems = path_problems(self.settings)
+        if problems:
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            for problem in problems:
+                print(f"{stamp} [newscrawl] ERROR: {problem}", file=sys.stderr)
+            raise SystemExit(EXIT_FAILED)
 
     def run(self, args: list[str], opts: Any) -> None:
         if len(args) != 1:

@@ -34,7 +34,7 @@ from scrapy.utils.asyncio import create_looping_call
 from newscrawl.health import judge_site
 from newscrawl.ops.coverage import coverage_sites, site_coverage
 from newscrawl.ops.summary import no_article_reasons
-from newscrawl.output_guard import unwritable_reason
+from newscrawl.output_guard import path_problems, unwritable_reason
 from newscrawl.processors import canonical_url
 from newscrawl.sites import SitesFileError, load_sites
 from newscrawl.state import StateError, open_state, stateless
@@ -254,6 +254,8 @@ class Command(BaseRunSpiderCommand):
         if not opts.logfile:
             settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
             settings.set("LOG_FILE_APPEND", True, priority="cmdline")
+        for problem in path_problems(settings):  # JOBDIR, the HTTP cache
+            fail_start(problem, EXIT_FAILED)
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions.setdefault("newscrawl.commands.cron.ProgressLine", 520)
         settings.set("EXTENSIONS", extensions, priority="cmdline")
