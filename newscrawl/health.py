@@ -21,11 +21,11 @@ _SMALL_PAGE = 64 * 1024
 # Several of these markers are also on every real page of a protected site (Imperva injects its
 # /_Incapsula_Resource script, Turnstile guards comment forms), so a marker only counts on a page
 # with little to read: interstitials print one or two short paragraphs (Cloudflare's and Sucuri's
-# block pages, the longest, about 650 characters), while the smallest real article pages of the
-# shared data sets print 1,800 characters and more, navigation included.
+# block pages, the longest, about 650 characters; fixtures/challenges/), while the real article
+# pages under 64 KB of the shared data sets print 1,500 characters and more, navigation included.
 CONTENT_CHARS = 1000
 _HTML = (b"<html", b"<head", b"<body")
-# blocks whose text is never read: scripts, styles, templates, comments (closed by these)
+# blocks whose text is never shown: scripts, styles, templates (up to their end tag), comments
 _HIDDEN = re.compile(rb"<(?:(script|style|template)\b|!--)")
 _TAG = re.compile(rb"<[^<>]*>")  # [^<>]: each byte is scanned from one '<' at most (linear)
 
