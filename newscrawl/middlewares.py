@@ -1,5 +1,6 @@
 """The "seen before" spider middleware: never refetch an article an earlier run emitted,
-except to revisit a recent one with a conditional request (NEWSCRAWL_REVISIT)."""
+except to revisit a recent one with a conditional request (NEWSCRAWL_REVISIT), nor one this run
+emitted already."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ class SeenBeforeMiddleware:
     """Filters requests for URLs the state lists as emitted articles; lets recent ones through
     again, once per run, with If-None-Match / If-Modified-Since, so an unchanged article costs a 304.
 
+    `skipped/seen_before` counts only articles an earlier run emitted (before this run started);
+    a link to one this run emitted already is `skipped/emitted_this_run`, never fetched again.
+
     Async only: requests stream through as the callback yields them.
     """
 
@@ -37,6 +41,9 @@ class SeenBeforeMiddleware:
         self.stats = crawler.stats
         self.revisit = max(0.0, crawler.settings.getfloat("NEWSCRAWL_REVISIT", 0))
         self.max_age = max(0.0, crawler.settings.getfloat("NEWSCRAWL_STATE_MAX_AGE", 0))
+        # entries recorded from here on are this run's: the state records an article after its
+        # line is written, and a killed run's lines are recovered earlier, by an extension
+        self.run_started = time.time()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @classmethod
@@ -70,6 +77,9 @@ class SeenBeforeMiddleware:
         seen = state_for(self.crawler).get(key) if key else None
         if seen is None:
             return entry
+        if seen.emitted_at >= self.run_started:  # emitted by this run: a link back to it
+            self._count(entry, "skipped/emitted_this_run")
+            return None
         if self.revisit and time.time() - seen.emitted_at < self.revisit:
             return _conditional(entry, seen)  # counted when its response arrives (page_gate)
         self._count(entry, "skipped/seen_before")

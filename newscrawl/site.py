@@ -1,15 +1,15 @@
-"""A site's key (its registered domain, from the bundled public suffix list: no download), and
-whether a host belongs to a site's domains."""
+"""A site's key, and whether a host belongs to a site's domains.
+
+The key names a site in records (`site`), stats (`newscrawl/site/<key>/...`) and the state: the
+sites file's name when there is one (sites.py), else `site_key` of the start URL. `-a url=`,
+`scrapy seed URL`, a Redis seed and `extract_article(url, html)` all use `site_key`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlsplit
-
-import tldextract
-
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def host_on_domains(host: str, domains: Iterable[str]) -> bool:
@@ -19,11 +19,19 @@ def host_on_domains(host: str, domains: Iterable[str]) -> bool:
 
 @lru_cache(maxsize=4096)
 def site_key(url: str) -> str | None:
-    """"worldpress.example" for https://www.worldpress.example/a; the IP for an address."""
-    host = urlsplit(url).hostname
+    """The URL's host in lower case, without a leading "www." and without the port.
+
+    "worldpress.example" for https://www.worldpress.example:8443/a; "news.bbc.co.uk" for
+    https://news.bbc.co.uk/ (a subdomain is a site of its own: by registered domain, every site
+    under mo.gov or blogspot.com would share one key); "127.0.0.2" for http://127.0.0.2:8080/. The port
+    is left out as it is when deciding which pages belong to a site (`host_on_domains`); sites
+    that differ only by port need a sites file, which names them. None without a host.
+    """
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:  # a malformed port or IPv6 literal
+        return None
+    host = (host or "").rstrip(".")
     if not host:
         return None
-    parts = _EXTRACT(host)
-    if parts.domain and parts.suffix:
-        return f"{parts.domain}.{parts.suffix}"
-    return host.removeprefix("www.")
+    return host[4:] if host.startswith("www.") and len(host) > 4 else host

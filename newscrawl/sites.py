@@ -81,7 +81,7 @@ _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 def site_from_url(url: str, profile: str | None = None, since: datetime | None = None) -> SiteConfig:
-    """The one site of `scrapy crawl site -a url=...`."""
+    """The one site of `scrapy crawl site -a url=...` (or a seed URL), named by its `site_key`."""
     _check_url(url, "url")
     return SiteConfig(name=site_key(url) or url, url=url, profile=profile, since=since)
 
