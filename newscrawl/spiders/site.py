@@ -158,6 +158,7 @@ class SiteSpider(DiscoveryMixin, Spider):
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_error")
             self.logger.warning("could not extract %s: %s", response.url, page.error)
             return
+        page.article.site = self.site_of(response).name  # the same key as a crawl of the site
         yield page.article
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:
