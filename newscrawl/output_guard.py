@@ -96,7 +96,7 @@ def unwritable_folder_reason(folder: Path) -> str | None:
 
 def path_problems(settings: BaseSettings) -> list[str]:
     """One line per file or folder outside FEEDS that the crawl writes and cannot: the log file,
-    Scrapy's JOBDIR and the HTTP cache (checked before logging is set up)."""
+    the state file, Scrapy's JOBDIR and the HTTP cache (checked before logging is set up)."""
     from newscrawl.discovery.httpcache import cache_dir
     from newscrawl.state import stateless
 
@@ -104,6 +104,12 @@ def path_problems(settings: BaseSettings) -> list[str]:
     log_file = settings.get("LOG_FILE") if settings.getbool("LOG_ENABLED", True) else None
     if log_file and (reason := unwritable_reason(Path(log_file))):
         problems.append(f"cannot write the log file {log_file}: {reason}")
+    state = settings.get("NEWSCRAWL_STATE")
+    if state and not stateless(settings) and not settings.get("REDIS_URL"):
+        if reason := unwritable_reason(Path(state)):
+            problems.append(f"state file {state} cannot be used: {reason}; fix the path "
+                            "(NEWSCRAWL_STATE) or crawl without state (-s NEWSCRAWL_STATE=)")
+            return problems  # the HTTP cache lives beside it: one line says it all
     folders = {"JOBDIR": settings.get("JOBDIR")}
     if settings.getbool("HTTPCACHE_ENABLED") and not stateless(settings):
         folders["the HTTP cache (HTTPCACHE_DIR)"] = str(cache_dir(settings))
