@@ -91,7 +91,7 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "argument typo since": (["site", "-a", f"url={URL}", "-a", "sience=2d"],
                             f"unknown spider argument -a sience=: did you mean -a since=? {KNOWN_ARGUMENTS}"),
     "argument unknown": (["site", "-a", f"url={URL}", "-a", "depth=3"],
-                         f"unknown spider argument -a depth=: {KNOWN_ARGUMENTS}"),
+                         f"unknown spider argument -a depth= {KNOWN_ARGUMENTS}"),
     "argument without value": (["site", "-a", "url"], "Invalid -a value, use -a NAME=VALUE"),
     "empty url": (["site", "-a", "url="],
                   "-a url= is empty: give start URLs, separated by spaces, or leave the argument out"),

@@ -94,8 +94,8 @@ def _check_names(values: Mapping[str, object]) -> None:
     for name in values:
         if name not in ARGUMENTS:
             match = difflib.get_close_matches(name.lower(), list(ARGUMENTS), n=1, cutoff=0.6)
-            hint = f"did you mean -a {match[0]}=? " if match else ""
-            raise ValueError(f"unknown spider argument -a {name}=: {hint}(the site spider takes "
+            hint = f": did you mean -a {match[0]}=?" if match else ""
+            raise ValueError(f"unknown spider argument -a {name}={hint} (the site spider takes "
                              f"{', '.join(sorted(ARGUMENTS))})")
 
 
