@@ -40,6 +40,10 @@ class SitesFileError(ValueError):
     """The sites file cannot be used; the message names the file and line."""
 
 
+class UrlListError(ValueError):
+    """A file of URLs cannot be used; the message names the file and line."""
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """One site to crawl and how."""
@@ -84,6 +88,32 @@ def site_from_url(url: str, profile: str | None = None, since: datetime | None =
     """The one site of `scrapy crawl site -a url=...` (or a seed URL), named by its `site_key`."""
     _check_url(url, "url")
     return SiteConfig(name=site_key(url) or url, url=url, profile=profile, since=since)
+
+
+def load_url_list(path: str | Path) -> list[str]:
+    """The URLs of a URL file (`-a urls=FILE`): one http(s) URL per line; blank lines and
+    comments (from a `#` at the start of a line or after a space) are ignored. Raises
+    UrlListError naming the file, and the line, on any problem."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UrlListError(f"{path}: cannot read the URL file ({reason})") from None
+    urls = []
+    for number, line in enumerate(text.splitlines(), 1):
+        words = re.sub(r"(^|\s)#.*", "", line).split()  # a URL's own #fragment follows no space
+        if len(words) > 1:
+            raise UrlListError(f"{path}:{number}: one URL per line, not {len(words)}: {line.strip()!r}")
+        if words:
+            try:
+                _check_url(words[0], "url")
+            except ValueError:  # _OptionError, or a malformed IPv6 address
+                raise UrlListError(f"{path}:{number}: not an http(s) URL: {words[0]!r}") from None
+            urls.append(words[0])
+    if not urls:
+        raise UrlListError(f"{path}: no URL in the file (give one http(s) URL per line; blank lines "
+                           "and # comments are ignored)")
+    return urls
 
 
 def load_sites(path: str | Path) -> list[SiteConfig]:

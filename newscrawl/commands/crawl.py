@@ -2,17 +2,17 @@
 
 Scrapy prints a traceback when a spider's __init__ or an extension raises (a bad URL, an
 unknown profile, a malformed sites file, a corrupt state file) and exits 0 after a crawl it had
-to stop. This command checks `-s` settings before starting (one line per bad value), turns
-those errors into one `ERROR` line, and exits 2 for bad input, 1 for a state or an output that
-cannot be used (corrupt, locked, disk full).
+to stop. This command checks its input before anything starts: the `-s` settings (one line per
+bad value or misspelt name), the spider's name and its `-a` arguments (unknown names,
+conflicting kinds, bad URLs and files). It turns errors into one `ERROR` line, shown on stderr
+whatever the log settings (newscrawl/fatal.py), and exits 2 for bad input, 1 for a state or an
+output that cannot be used (corrupt, locked, disk full).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sys
-import time
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -20,7 +20,9 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 from twisted.internet.defer import Deferred
 
+from newscrawl.fatal import report_fatal
 from newscrawl.output_guard import OutputError
+from newscrawl.setting_checks import check_named_setting, check_setting_name
 from newscrawl.state import StateError
 
 logger = logging.getLogger("newscrawl")
@@ -84,13 +86,54 @@ def check_setting(settings: BaseSettings, name: str) -> str | None:
     return None
 
 
-def check_settings(settings: BaseSettings) -> list[str]:
-    """Problems with the settings given on the command line (-s NAME=VALUE)."""
+def _cmdline_names(settings: BaseSettings) -> list[str]:
+    """The settings given on the command line (-s NAME=VALUE, and the options that set one)."""
     from scrapy.settings import SETTINGS_PRIORITIES
 
     cmdline = SETTINGS_PRIORITIES["cmdline"]
-    names = sorted(name for name in settings if settings.getpriority(name) == cmdline)
-    return [problem for name in names if (problem := check_setting(settings, name))]
+    return sorted(name for name in settings if settings.getpriority(name) == cmdline)
+
+
+def check_settings(settings: BaseSettings) -> list[str]:
+    """Problems with the settings given on the command line (-s NAME=VALUE): a misspelt name
+    (newscrawl/setting_checks.py), a value of the wrong type, a name or path that cannot work."""
+    problems = []
+    for name in _cmdline_names(settings):
+        unknown = check_setting_name(settings, name)
+        if unknown is not None:
+            if unknown[1]:
+                problems.append(unknown[0])
+            continue
+        if problem := check_setting(settings, name) or check_named_setting(settings, name):
+            problems.append(problem)
+    return problems
+
+
+def setting_warnings(settings: BaseSettings) -> list[str]:
+    """Command-line setting names that nothing installed reads (and that are no known name's typo)."""
+    found = (check_setting_name(settings, name) for name in _cmdline_names(settings))
+    return [message for message, fatal in filter(None, found) if not fatal]
+
+
+def check_command_line(args: list[str], spargs: dict[str, str], settings: BaseSettings) -> str | None:
+    """Why the spider name or its -a arguments cannot work, or None: checked before anything starts."""
+    from scrapy.spiderloader import get_spider_loader
+
+    if len(args) != 1:
+        return "give exactly one spider: scrapy crawl site -a url=https://site/"
+    loader = get_spider_loader(settings)
+    try:
+        spidercls = loader.load(args[0])
+    except KeyError:
+        return (f"unknown spider {args[0]!r}: this project has {', '.join(sorted(loader.list()))} "
+                "(scrapy crawl site -a url=https://site/)")
+    check = getattr(spidercls, "check_arguments", None)
+    if check is not None:
+        try:
+            check(spargs, settings)
+        except ValueError as exc:
+            return error_line(exc)
+    return None
 
 
 def user_error(exc: BaseException) -> int | None:
@@ -137,38 +180,47 @@ class Command(ScrapyCrawlCommand):
     """`scrapy crawl SPIDER`: as Scrapy's, with one-line errors and meaningful exit codes."""
 
     def process_options(self, args: list[str], opts: Any) -> None:
-        """Scrapy's option handling, then the settings check: before Scrapy configures logging
-        (which a bad LOG_LEVEL would break with a traceback) and before anything is opened."""
-        super().process_options(args, opts)
+        """Scrapy's option handling, then the checks of the settings, the spider and its
+        arguments: before Scrapy configures logging (which a bad LOG_LEVEL would break with a
+        traceback) and before anything is opened."""
         assert self.settings is not None
+        try:
+            super().process_options(args, opts)
+        except UsageError as exc:  # -s or -a without '=', ...: one line instead of the usage text
+            self._refuse([error_line(exc)])
         problems = check_settings(self.settings)
+        if not problems and (problem := check_command_line(args, opts.spargs, self.settings)):
+            problems = [problem]
         if problems:
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-            for problem in problems:  # logging is not set up yet: the same format, by hand
-                print(f"{stamp} [newscrawl] ERROR: {problem}", file=sys.stderr)
-            raise SystemExit(EXIT_BAD_INPUT)
+            self._refuse(problems)
+        self.setting_warnings = setting_warnings(self.settings)
         self.check_paths()
 
+    def _refuse(self, problems: list[str], code: int = EXIT_BAD_INPUT) -> None:
+        """Report each problem as one fatal line and exit with the bad-input code."""
+        for problem in problems:
+            report_fatal(problem, self.settings)
+        raise SystemExit(code)
+
     def check_paths(self) -> None:
-        """The log file, JOBDIR and HTTP cache can be written (exit 1 with one line if not)."""
+        """The log file, the state, JOBDIR and the HTTP cache can be written (exit 1 if not)."""
         from newscrawl.output_guard import path_problems
 
         assert self.settings is not None
         problems = path_problems(self.settings)
         if problems:
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-            for problem in problems:
-                print(f"{stamp} [newscrawl] ERROR: {problem}", file=sys.stderr)
-            raise SystemExit(EXIT_FAILED)
+            self._refuse(problems, EXIT_FAILED)
 
     def run(self, args: list[str], opts: Any) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider: scrapy crawl site -a url=https://site/")
         assert self.crawler_process is not None
+        for warning in getattr(self, "setting_warnings", []):
+            logger.warning("%s", warning)
         try:
             crawler = self._create_crawler(args[0])
         except KeyError as exc:  # unknown spider name
-            logger.error("%s", error_line(exc))
+            report_fatal(error_line(exc), self.settings)
             self.exitcode = EXIT_BAD_INPUT
             return
         self._watch(self.crawler_process.crawl(crawler, **opts.spargs))
@@ -189,7 +241,8 @@ class Command(ScrapyCrawlCommand):
         if not written(stats):
             if not log_reaches_stderr(self.settings, logging.WARNING):  # logged, but not seen
                 print(f"WARNING: {no_articles_line(stats)}", file=sys.stderr)
-            if opts.spargs.get("article") and self.exitcode == 0:
+            single_pages = opts.spargs.get("article") or opts.spargs.get("articles")
+            if single_pages and self.exitcode == 0:
                 self.exitcode = EXIT_FAILED
         if self.settings.getbool("NEWSCRAWL_SUMMARY", True) and self.settings.getbool("LOG_ENABLED", True):
             outputs = ["standard output" if str(uri).startswith("stdout:") else str(uri)
@@ -214,5 +267,5 @@ class Command(ScrapyCrawlCommand):
             logger.error("the crawl failed: %r", exc, exc_info=exc)
             self.exitcode = EXIT_FAILED
             return
-        logger.error("%s", error_line(exc))
+        report_fatal(error_line(exc), self.settings)
         self.exitcode = code

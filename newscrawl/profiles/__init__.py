@@ -15,7 +15,18 @@ from newscrawl.profiles.wordpress import WORDPRESS
 
 # most specific first: generic WordPress markup also appears inside the themes above
 PROFILES: tuple[Profile, ...] = (TAGDIV_TDB, TAGDIV_CLASSIC, JANNAH, JNEWS, SOLEDAD, WORDPRESS)
-BY_NAME: dict[str, Profile] = {p.name: p for p in PROFILES}
+# the generic path: no theme markup recognised; trafilatura over the whole page. Never detected;
+# `-a profile=generic` (or NEWSCRAWL_PROFILE) forces it, so no theme profile is tried
+GENERIC = Profile(
+    name="generic",
+    version=2,
+    detect=(),
+    noise=WIDGET_NOISE,
+    boilerplate=("script", "style", "noscript", "template", "#respond", ".comment-respond",
+                 "#comments", ".comments-area", "#disqus_thread", ".sharedaddy", ".jp-relatedposts"),
+)
+# every profile a user can name: the detected ones and the generic path
+BY_NAME: dict[str, Profile] = {p.name: p for p in (*PROFILES, GENERIC)}
 
 
 def detect_profile(tree: HtmlElement) -> Profile | None:
@@ -35,18 +46,7 @@ def get_profile(name: str) -> Profile:
         raise ValueError(f"unknown profile {name!r}; known profiles: {known}") from None
 
 
-__all__ = ["PROFILES", "Profile", "detect_profile", "get_profile"]
-
-# the generic path: no theme markup recognised; trafilatura over the whole page
-GENERIC = Profile(
-    name="generic",
-    version=2,
-    detect=(),
-    noise=WIDGET_NOISE,
-    boilerplate=("script", "style", "noscript", "template", "#respond", ".comment-respond",
-                 "#comments", ".comments-area", "#disqus_thread", ".sharedaddy", ".jp-relatedposts"),
-)
-__all__.append("GENERIC")
+__all__ = ["BY_NAME", "GENERIC", "PROFILES", "Profile", "detect_profile", "get_profile"]
 
 # removed from every page once its metadata is read
 CODE_NODES = Profile(name="code", version=1, detect=(),

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.settings import BaseSettings
 
-from newscrawl.discovery.since import parse_since
 from newscrawl.discovery.spider import DiscoveryMixin
 from newscrawl.downloadermiddlewares.charset import relabel
 from newscrawl.extract_pool import (
@@ -25,9 +25,9 @@ from newscrawl.extract_pool import (
 )
 from newscrawl.frontier import remove_when_stopped, use_disk_frontier
 from newscrawl.middlewares import ALWAYS_FETCH
-from newscrawl.profiles import get_profile
 from newscrawl.site import host_on_domains
-from newscrawl.sites import SiteConfig, load_sites, site_from_url
+from newscrawl.sites import SiteConfig
+from newscrawl.spiders.arguments import parse_arguments
 from newscrawl.state import stateless
 
 # pages that never hold articles and only waste requests
@@ -39,39 +39,37 @@ DENY = (
 
 
 class SiteSpider(DiscoveryMixin, Spider):
-    """Crawls one site from a start URL, the sites of a sites file, or exactly one article page.
+    """Crawls sites from their start URLs or a sites file, or extracts exactly the pages given.
 
     Discovery (robots.txt, sitemaps, feeds, since, per-site politeness): newscrawl/discovery/spider.py.
     """
 
     name = "site"
 
-    def __init__(self, url: str | None = None, article: str | None = None,
-                 profile: str | None = None, sites: str | None = None, since: str | None = None,
-                 **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, distributed: bool = False, **arguments: Any) -> None:
+        """`arguments`: the -a values, checked by newscrawl/spiders/arguments.py (unknown names,
+        conflicting kinds, bad URLs and files are refused with one line)."""
+        super().__init__()
+        self.distributed = distributed
         # a distributed worker (REDIS_URL) may start empty: its sites come from `scrapy seed`
-        if not url and not article and not sites and not getattr(self, "distributed", False):
-            raise ValueError("give a start URL (-a url=https://site/), one page (-a article=URL) "
-                             "or a sites file (-a sites=sites.toml)")
-        self.start_url = url or article
-        self.single_article = bool(article)
-        self.since = parse_since(since) if since else None
-        self.profile_name = profile
-        if profile:
-            get_profile(profile)  # fails early with the list of known profiles
-        self.sites = {site.name: site for site in load_sites(sites)} if sites else {}
-        if self.start_url:
-            parts = urlsplit(self.start_url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"not an http(s) URL: {self.start_url!r}")
-            site = site_from_url(self.start_url, profile)
-            self.sites.setdefault(site.name, site)
+        checked = parse_arguments(arguments, distributed=distributed)
+        self.article_urls = checked.articles  # set: extract exactly these pages, follow nothing
+        self.single_article = bool(checked.articles)
+        self.since = checked.since
+        self.profile_name = checked.profile
+        self.sites = {site.name: site for site in checked.sites}
         self.allowed_domains = sorted({d for site in self.sites.values() for d in site.domains()})
-        # the sites' own addresses are trusted (protected-network check); start() builds requests
-        self.start_urls = [site.url for site in self.sites.values()]
+        # every start page is trusted (protected-network check); start() builds the requests
+        self.start_urls = [url for site in self.sites.values() for url in (site.url, *site.sections)]
+        self.start_url = self.start_urls[0] if self.start_urls else None
         # filtered by host name below: LinkExtractor's allow_domains does not match IP addresses with ports
         self.link_extractor = LinkExtractor(deny=DENY, unique=True)
+
+    @classmethod
+    def check_arguments(cls, arguments: dict[str, str], settings: BaseSettings) -> None:
+        """Raise ValueError (one line) for -a values this spider refuses; called by `scrapy crawl`
+        before anything starts."""
+        parse_arguments(arguments, distributed=bool(settings.get("REDIS_URL")))
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -86,8 +84,7 @@ class SiteSpider(DiscoveryMixin, Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> SiteSpider:
-        if crawler.settings.get("REDIS_URL"):
-            kwargs["distributed"] = True
+        kwargs["distributed"] = bool(crawler.settings.get("REDIS_URL"))  # never from -a
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure_sites(crawler)  # per-site download slots and counters
         # extraction in worker processes, off the reactor thread (NEWSCRAWL_EXTRACT_WORKERS=0: in-process)
@@ -99,8 +96,9 @@ class SiteSpider(DiscoveryMixin, Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         if self.single_article:
-            yield Request(self.start_url, callback=self.parse_article, errback=self.on_error,
-                          meta={ALWAYS_FETCH: True}, dont_filter=True)
+            for url in self.article_urls:
+                yield Request(url, callback=self.parse_article, errback=self.on_error,
+                              meta={ALWAYS_FETCH: True}, dont_filter=True)
             return
         for site in self.sites.values():
             for request in self.site_start_requests(site):
