@@ -105,11 +105,11 @@ def path_problems(settings: BaseSettings) -> list[str]:
     if log_file and (reason := unwritable_reason(Path(log_file))):
         problems.append(f"cannot write the log file {log_file}: {reason}")
     state = settings.get("NEWSCRAWL_STATE")
-    if state and not stateless(settings) and not settings.get("REDIS_URL"):
-        if reason := unwritable_reason(Path(state)):
-            problems.append(f"state file {state} cannot be used: {reason}; fix the path "
-                            "(NEWSCRAWL_STATE) or crawl without state (-s NEWSCRAWL_STATE=)")
-            return problems  # the HTTP cache lives beside it: one line says it all
+    local_state = state and not stateless(settings) and not settings.get("REDIS_URL")
+    if local_state and (reason := unwritable_reason(Path(state))):
+        problems.append(f"state file {state} cannot be used: {reason}; fix the path "
+                        "(NEWSCRAWL_STATE) or crawl without state (-s NEWSCRAWL_STATE=)")
+        return problems  # the HTTP cache lives beside it: one line says it all
     folders = {"JOBDIR": settings.get("JOBDIR")}
     if settings.getbool("HTTPCACHE_ENABLED") and not stateless(settings):
         folders["the HTTP cache (HTTPCACHE_DIR)"] = str(cache_dir(settings))
