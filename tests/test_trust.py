@@ -284,3 +284,19 @@ def test_every_other_path_the_crawl_writes_is_checked_before_it_starts(tmp_path:
     assert result.returncode == 1
     line = one_error(result)
     assert f"{bad}: {tmp_path / 'a-file'} is a file, not a folder" in line, line
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["-a", "url=http://127.0.0.7:9/", "-a", "profile=bogus"], "scrapy cron: unknown profile 'bogus'"),
+    (["-a", "url=http://127.0.0.7:9/", "-a", "sience=2d"], "scrapy cron: unknown spider argument -a sience="),
+    (["-a", "article=http://127.0.0.7:9/a"], "scrapy cron: -a article= extracts single pages once"),
+    ([], "scrapy cron: give -a url=START_URL, -a urls=FILE or -a sites=sites.toml"),
+    (["-a", "url=http://127.0.0.7:9/", "-s", "NEWSCRAWL_STATE="], "scrapy cron: a cron run needs a state"),
+])
+def test_cron_refuses_bad_arguments_with_one_line(tmp_path: Path, args: list[str], line: str) -> None:
+    cron_dir = tmp_path / "cron"
+    result = run_scrapy(["cron", "--output-dir", str(cron_dir), "--nolog",  # the last -s wins
+                         "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}", *args], timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(line) and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (tmp_path / "state.sqlite").exists() and not cron_dir.exists()

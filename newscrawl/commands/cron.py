@@ -30,13 +30,14 @@ from scrapy.commands import BaseRunSpiderCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured, UsageError
 from scrapy.utils.asyncio import create_looping_call
+from twisted.internet.defer import Deferred
 
+from newscrawl.commands.crawl import error_line
 from newscrawl.health import judge_site
 from newscrawl.ops.coverage import coverage_sites, site_coverage
 from newscrawl.ops.summary import no_article_reasons
 from newscrawl.output_guard import path_problems, unwritable_reason
 from newscrawl.processors import canonical_url
-from newscrawl.sites import SitesFileError, load_sites
 from newscrawl.state import StateError, open_state, stateless
 
 logger = logging.getLogger(__name__)
@@ -237,7 +238,11 @@ class Command(BaseRunSpiderCommand):
                                  "(default: the NEWSCRAWL_CRON_DIR setting, output/cron)")
 
     def process_options(self, args: list[str], opts) -> None:
-        super().process_options(args, opts)
+        try:
+            super().process_options(args, opts)
+        except UsageError as exc:
+            fail_start(str(exc), EXIT_BAD_INPUT)
+        self.check_command_line(args, opts)
         settings = self.settings
         self.output_dir = Path(opts.output_dir or settings.get("NEWSCRAWL_CRON_DIR") or "output/cron")
         if stateless(settings):
@@ -267,19 +272,27 @@ class Command(BaseRunSpiderCommand):
         feeds[str(self.part)] = {"format": "jsonlines", "overwrite": True, "encoding": "utf-8"}
         settings.set("FEEDS", feeds, priority="cmdline")
 
+    def check_command_line(self, args: list[str], opts) -> None:
+        """The settings, the spider and its arguments, checked as `scrapy crawl` checks them
+        (one line, exit 2), before the lock or any file is touched."""
+        from newscrawl.commands.crawl import check_command_line, check_settings
+
+        if len(args) > 1:
+            fail_start("scrapy cron runs one spider", EXIT_BAD_INPUT)
+        problems = check_settings(self.settings)
+        if problems:
+            fail_start(problems[0], EXIT_BAD_INPUT)
+        if opts.spargs.get("article") or opts.spargs.get("articles"):
+            fail_start("-a article= extracts single pages once: use `scrapy crawl site -a article=URL "
+                       "-o FILE`; a cron run crawls sites (-a url=, -a urls=, -a sites=)", EXIT_BAD_INPUT)
+        if not any(opts.spargs.get(name) for name in ("url", "urls", "sites")):
+            fail_start("give -a url=START_URL, -a urls=FILE or -a sites=sites.toml", EXIT_BAD_INPUT)
+        problem = check_command_line(args or ["site"], opts.spargs, self.settings)
+        if problem:
+            fail_start(problem, EXIT_BAD_INPUT)
+
     def run(self, args: list[str], opts) -> None:
         spider = args[0] if args else "site"
-        if len(args) > 1:
-            raise UsageError("scrapy cron runs one spider")
-        if not opts.spargs.get("url") and not opts.spargs.get("sites"):
-            raise UsageError("give -a url=START_URL or -a sites=sites.toml")
-        if opts.spargs.get("sites"):
-            try:
-                load_sites(opts.spargs["sites"])
-            except SitesFileError as exc:
-                print(f"scrapy cron: {exc}", file=sys.stderr)
-                self.exitcode = 2
-                return
         state_path = Path(self.settings.get("NEWSCRAWL_STATE") or ".newscrawl/state.sqlite")
         lock_path = state_path.with_name(state_path.name + ".lock")
         reason = unwritable_reason(lock_path)
@@ -305,10 +318,18 @@ class Command(BaseRunSpiderCommand):
             print(f"scrapy cron: {exc}", file=sys.stderr)
             return 1
         crawler = self._create_crawler(spider)
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        started = self.crawler_process.crawl(crawler, **opts.spargs)
+        failures: list[str] = []
+        if isinstance(started, Deferred):  # a state or an output that cannot be used: one line
+            started.addErrback(lambda failure: failures.append(error_line(failure.value)))
         self.crawler_process.start()
+        for line in failures:
+            print(f"scrapy cron: {line}", file=sys.stderr)
         finished = datetime.now(UTC)
-        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+        try:
+            stats = dict(crawler.stats.get_stats())
+        except (RuntimeError, AttributeError):  # the crawl never started
+            stats = {}
         sites = list(getattr(crawler.spider, "sites", {}) or {})
         published = None
         if self.part.exists():
