@@ -26,7 +26,7 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the failure middleware logs the one line per dropped page
 
-# faults and safety (README: "Reliability"): newscrawl/downloadermiddlewares/
+# faults and safety (docs/reliability.md): newscrawl/downloadermiddlewares/
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.downloadermiddlewares.failures.FailureMiddleware": 20,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
