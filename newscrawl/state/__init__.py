@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from newscrawl.state.base import SeenEntry, StateError, StateStore
+from newscrawl.state.sqlite import StateNotFound
 
 
-def open_state(settings) -> StateStore:
-    """The store the settings ask for: Redis when REDIS_URL is set, else the SQLite file."""
+def open_state(settings, *, create: bool = True, readonly: bool = False) -> StateStore:
+    """The store the settings ask for: Redis when REDIS_URL is set, else the SQLite file.
+
+    A crawl opens it with the defaults (the SQLite file and its folder are created when missing).
+    Commands that only look at the state pass `readonly=True` (an existing file, opened read-only)
+    and those that change an existing state `create=False`: both raise StateNotFound, naming the
+    path, instead of creating an empty state at a mistyped path. Redis has no such case.
+    """
     redis_url = settings.get("REDIS_URL")
     if redis_url:
         from newscrawl.state.redis import RedisStateStore
@@ -14,7 +23,13 @@ def open_state(settings) -> StateStore:
         return RedisStateStore.from_url(redis_url, prefix=settings.get("NEWSCRAWL_REDIS_PREFIX", "newscrawl"))
     from newscrawl.state.sqlite import SQLiteStateStore
 
-    return SQLiteStateStore(settings.get("NEWSCRAWL_STATE", ".newscrawl/state.sqlite"))
+    path = Path(settings.get("NEWSCRAWL_STATE") or ".newscrawl/state.sqlite")
+    if readonly or not create:
+        existing = SQLiteStateStore(path, readonly=True)  # is there, and is a state: else one line
+        if readonly:
+            return existing
+        existing.close()
+    return SQLiteStateStore(path)
 
 
-__all__ = ["SeenEntry", "StateError", "StateStore", "open_state"]
+__all__ = ["SeenEntry", "StateError", "StateNotFound", "StateStore", "open_state"]
