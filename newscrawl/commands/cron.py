@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import argparse
 import fcntl
 import json
 import logging
@@ -31,6 +32,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured, UsageError
 from scrapy.utils.asyncio import create_looping_call
 
+from newscrawl.commands._cli import EXIT_USAGE, fail, setup_parser
 from newscrawl.health import judge_site
 from newscrawl.processors import canonical_url
 from newscrawl.sites import SitesFileError, load_sites
@@ -213,16 +215,24 @@ class Command(BaseRunSpiderCommand):
         return "[options] -a url=URL | -a sites=FILE [-a since=2d]"
 
     def short_desc(self) -> str:
-        return ("Run the site spider unattended: lock, one output file per run, summary JSON, "
-                "exit 0 (healthy), 1 (not), 75 (an earlier run still holds the lock)")
+        return ("Run the site spider unattended (a lock, one output file per run, a summary JSON) "
+                "and exit 0 when healthy, 1 when not, 75 while an earlier run holds the lock")
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
+        setup_parser(parser, "cron")
         parser.add_argument("--output-dir", metavar="DIR", default=None,
-                            help="where the run's articles, summary and log go "
-                                 "(default: the NEWSCRAWL_CRON_DIR setting, output/cron)")
+                            help="the folder for the run's articles, summary and log "
+                                 "(default NEWSCRAWL_CRON_DIR, output/cron)")
+        # cron names its own per-run files: -o/-O are refused (process_options), not offered
+        for flags, dest in ((("-o", "--output"), "output"), (("-O", "--overwrite-output"), "overwrite_output")):
+            parser.add_argument(*flags, dest=dest, metavar="FILE", action="append", help=argparse.SUPPRESS)
 
     def process_options(self, args: list[str], opts) -> None:
+        if opts.output or opts.overwrite_output:
+            flag = "-o" if opts.output else "-O"
+            fail("cron", f"{flag} is not for scrapy cron: it writes each run's articles to its own "
+                 "file in --output-dir DIR (use scrapy crawl for one output file)", EXIT_USAGE)
         super().process_options(args, opts)
         settings = self.settings
         self.output_dir = Path(opts.output_dir or settings.get("NEWSCRAWL_CRON_DIR") or "output/cron")
