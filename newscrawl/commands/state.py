@@ -13,6 +13,7 @@ import dataclasses
 import json
 import os
 import re
+import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,6 +83,10 @@ class Command(ScrapyCommand):
                 self._export(store, rest[0] if rest else "-")
             else:
                 self._prune(store, age)
+        except _store_errors() as exc:
+            hint = ("; another process holds it (a crawl still running?): run again when it is done"
+                    if "locked" in str(exc) else "")
+            fail("state", f"the state {store.describe()} cannot be used ({exc}){hint}", EXIT_FAILED)
         finally:
             store.close()
 
@@ -154,6 +159,16 @@ class Command(ScrapyCommand):
         cached = prune_cache(cache_dir(self.settings), age)
         print(json.dumps({"removed": removed, "removed_cached_responses": cached,
                           "urls": store.count()}))
+
+
+def _store_errors() -> tuple[type[BaseException], ...]:
+    """What a state backend raises when it cannot do what it was asked (locked, gone away)."""
+    errors: list[type[BaseException]] = [sqlite3.Error]
+    try:
+        import redis
+    except ImportError:
+        return tuple(errors)
+    return (*errors, redis.RedisError)
 
 
 def _same_file(path: Path, store: StateStore) -> bool:
