@@ -11,8 +11,10 @@ Exit codes (README, "Tools around the crawl"):
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import NoReturn
 
 from scrapy.commands import ScrapyHelpFormatter
@@ -82,6 +84,26 @@ def default(settings: BaseSettings, name: str, value: object) -> None:
     (a command's `default_settings` rank below the project's settings.py)."""
     if not given(settings, name):
         settings.set(name, value, priority="cmdline")
+
+
+def check_logging(settings: BaseSettings, command: str) -> None:
+    """-L/LOG_LEVEL and --logfile/LOG_FILE that Scrapy's logging set-up would turn into a traceback
+    (before the command runs) are one line, exit 2 (1 for a log file that cannot be opened)."""
+    level = settings.get("LOG_LEVEL")
+    if not isinstance(level, int) and str(level) not in logging.getLevelNamesMapping():
+        fail(command, f"unknown log level {level!r}: use -L with one of CRITICAL, ERROR, WARNING, "
+             "INFO, DEBUG", EXIT_USAGE)
+    filename = settings.get("LOG_FILE")
+    if not filename:
+        return
+    path = Path(filename)
+    if path.is_dir() or not path.parent.is_dir():
+        what = "is a folder" if path.is_dir() else f"has no folder {path.parent}"
+        fail(command, f"log file {filename} {what}: give --logfile a file in an existing folder", EXIT_USAGE)
+    try:
+        path.open("a").close()  # Scrapy opens it next, once logging is set up
+    except OSError as exc:
+        fail(command, f"cannot write the log file {filename}: {exc.strerror or exc}")
 
 
 def quiet_logs(settings: BaseSettings, level: str = "WARNING") -> None:

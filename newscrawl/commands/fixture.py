@@ -17,7 +17,14 @@ from scrapy import Request, Spider
 from scrapy.commands import ScrapyCommand
 from twisted.python.failure import Failure
 
-from newscrawl.commands._cli import EXIT_USAGE, fail, quiet_logs, setup_parser, why_not_fetched
+from newscrawl.commands._cli import (
+    EXIT_USAGE,
+    check_logging,
+    fail,
+    quiet_logs,
+    setup_parser,
+    why_not_fetched,
+)
 from newscrawl.downloadermiddlewares.responses import ANY_BODY, looks_binary
 from newscrawl.extract import extract_page
 from newscrawl.health import is_challenge, is_empty
@@ -49,6 +56,7 @@ class Command(ScrapyCommand):
     def process_options(self, args: list[str], opts) -> None:
         super().process_options(args, opts)
         quiet_logs(self.settings, "ERROR")  # the project's settings.py logs at INFO
+        check_logging(self.settings, "fixture")
 
     def run(self, args: list[str], opts) -> None:
         if not args:

@@ -31,6 +31,7 @@ from twisted.python.failure import Failure
 from newscrawl.commands._cli import (
     EXIT_FAILED,
     EXIT_USAGE,
+    check_logging,
     default,
     fail,
     quiet_logs,
@@ -66,6 +67,7 @@ class Command(ScrapyParseCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         quiet_logs(self.settings, "ERROR")  # the reason for no item comes in one line
+        check_logging(self.settings, "parse")
         # Scrapy's own parse callback returns a Deferred, which Scrapy itself then warns about
         warnings.filterwarnings("ignore", message=r".* returned a Deferred", category=ScrapyDeprecationWarning)
         for name, value in _DEFAULTS.items():
@@ -168,11 +170,23 @@ class Command(ScrapyParseCommand):
             fail("parse", f"the {self.spidercls.name} spider could not start: {text}",
                  EXIT_USAGE if bad_input else EXIT_FAILED)
         if not self.first_response:
-            why = why_not_fetched(self.fetch_error) if self.fetch_error else "no response"
+            if self.fetch_error is not None:
+                why = why_not_fetched(self.fetch_error)
+            elif self._stats().get("offsite/filtered"):  # refused without a call to the errback
+                why = "it is not on the site given with -a url= or -a sites= (leave them out to parse any page)"
+            else:
+                why = "no response"
             fail("parse", f"could not fetch {url}: {why}")
 
+    def _stats(self) -> dict[str, Any]:
+        try:
+            stats = self.pcrawler.stats
+        except RuntimeError:  # Scrapy 2.19: no stats before the crawl started
+            return {}
+        return stats.get_stats() if stats is not None else {}
+
     def _no_article_reasons(self) -> str:
-        stats = self.pcrawler.stats.get_stats() if self.pcrawler.stats else {}
+        stats = self._stats()
         counts = {key.rsplit("/", 1)[-1]: value for key, value in sorted(stats.items())
                   if key.startswith(_NO_ARTICLE) and isinstance(value, int)}
         if list(counts) == ["not_article"] and counts["not_article"] == 1:
