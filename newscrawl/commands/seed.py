@@ -98,6 +98,8 @@ def _spider_args(pairs: list[str]) -> dict[str, str]:
         if not sep or name not in ("sites",):
             raise UsageError(f"unknown -a {pair!r}: use -a sites=FILE (start URLs are plain arguments: "
                              "scrapy seed URL...)", print_help=False)
+        if not value.strip():
+            raise UsageError(f"-a {name}= needs a file: -a {name}=sites.toml", print_help=False)
         options[name] = value
     return options
 
