@@ -171,6 +171,22 @@ def test_state_bad_arguments_change_nothing(project, tmp_path, args, line):
     assert count(path) == 2
 
 
+def test_state_prune_while_a_crawl_holds_the_state(project, tmp_path):
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=2)
+    holder = SQLiteStateStore(path)  # a crawl in the middle of writing
+    holder.db.execute("BEGIN IMMEDIATE")
+    try:
+        proc = scrapy(project, "state", "prune", "0d", "-s", f"NEWSCRAWL_STATE={path}")
+    finally:
+        holder.db.execute("ROLLBACK")
+        holder.close()
+    assert proc.returncode == 1
+    assert one_line(proc) == (f"scrapy state: the state {path} cannot be used (database is locked); another "
+                              "process holds it (a crawl still running?): run again when it is done")
+    assert count(path) == 2
+
+
 def test_state_export_to_a_path_that_cannot_be_written(project, tmp_path):
     path = tmp_path / "state.sqlite"
     make_state(path, urls=2)
@@ -335,6 +351,27 @@ def test_parse_bad_arguments(project, args, line):
     assert proc.stdout == ""
 
 
+@pytest.mark.parametrize(("args", "line"), [
+    (["-L", "LOUD"], "unknown log level 'LOUD': use -L with one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
+    (["--logfile", "/nonexistent/parse.log"],
+     "log file /nonexistent/parse.log has no folder /nonexistent: give --logfile a file in an existing folder"),
+])
+@pytest.mark.parametrize("command", ["parse", "fixture"])
+def test_log_settings_that_scrapy_would_fail_on(project, command, args, line):
+    proc = scrapy(project, command, "http://127.0.0.5:9/article", *args)
+    assert proc.returncode == 2
+    assert one_line(proc) == f"scrapy {command}: {line}"
+    assert left_behind(project) == set()
+
+
+def test_parse_a_page_off_the_given_site(project, site):
+    url = site.url("/articles/plain-1")
+    proc = scrapy(project, "parse", url, "-a", "url=http://news.example/")
+    assert proc.returncode == 1
+    assert one_line(proc) == (f"scrapy parse: could not fetch {url}: it is not on the site given with "
+                              "-a url= or -a sites= (leave them out to parse any page)")
+
+
 def test_parse_needs_one_http_url(project):
     proc = scrapy(project, "parse", "www.example.com/story")
     assert (proc.returncode, one_line(proc)) == (
@@ -360,6 +397,7 @@ def test_seed_mistakes(project, redis_url):  # noqa: F811
          "scrapy seed URL...)"),
         (["--status", "http://a.example/", "-s", redis_setting],
          "--status only shows the shared crawl: give it without URLs or -a sites=FILE"),
+        (["-a", "sites=", "-s", redis_setting], "-a sites= needs a file: -a sites=sites.toml"),
     ]
     for args, line in cases:
         proc = scrapy(project, "seed", *args)
