@@ -341,6 +341,8 @@ def test_parse_says_why_no_article_came_out(project, site, path, args, line):
     (["--spider", "news"], "unknown spider 'news': use one of site"),
     (["-d", "0"], "--depth must be 1 or more, not 0"),
     (["-r"], "the site spider has no CrawlSpider rules for -r/--rules: use -c parse or -c parse_article"),
+    (["--cbkwargs", '{"page": 2}'], "the site spider's parse takes no --cbkwargs page"),
+    (["-m", "[1]"], """-m/--meta takes a JSON object, like '{"name": "value"}'"""),
     (["-a", "profile=nosuch"], "the site spider could not start: unknown profile 'nosuch'; known "
                                "profiles: jannah, jnews, soledad, tagdiv-classic, tagdiv-tdb, wordpress"),
 ])

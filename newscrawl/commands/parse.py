@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import inspect
 import re
 import warnings
 from typing import Any
@@ -66,6 +67,9 @@ class Command(ScrapyParseCommand):
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
+        for flag, value in (("-m/--meta", opts.meta), ("--cbkwargs", opts.cbkwargs)):
+            if value is not None and not isinstance(value, dict):
+                fail("parse", f"{flag} takes a JSON object, like '{{\"name\": \"value\"}}'", EXIT_USAGE)
         quiet_logs(self.settings, "ERROR")  # the reason for no item comes in one line
         check_logging(self.settings, "parse")
         # Scrapy's own parse callback returns a Deferred, which Scrapy itself then warns about
@@ -105,6 +109,13 @@ class Command(ScrapyParseCommand):
         if opts.callback and not callable(getattr(spidercls, opts.callback, None)):
             fail("parse", f"the {opts.spider} spider has no callback {opts.callback!r}: use -c parse or "
                  "-c parse_article", EXIT_USAGE)
+        if opts.cbkwargs:
+            method = getattr(spidercls, opts.callback or "parse", None)
+            try:
+                inspect.signature(method).bind(None, None, **opts.cbkwargs)  # (self, response, ...)
+            except (TypeError, ValueError):
+                fail("parse", f"the {opts.spider} spider's {opts.callback or 'parse'} takes no "
+                     f"--cbkwargs {', '.join(opts.cbkwargs)}", EXIT_USAGE)
         if opts.rules and not getattr(spidercls, "rules", None):
             fail("parse", f"the {opts.spider} spider has no CrawlSpider rules for -r/--rules: use -c parse "
                  "or -c parse_article", EXIT_USAGE)
