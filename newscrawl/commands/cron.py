@@ -215,8 +215,11 @@ class Command(BaseRunSpiderCommand):
         return "[options] -a url=URL | -a sites=FILE [-a since=2d]"
 
     def short_desc(self) -> str:
-        return ("Run the site spider unattended (a lock, one output file per run, a summary JSON) "
-                "and exit 0 when healthy, 1 when not, 75 while an earlier run holds the lock")
+        return "Run the site spider unattended (a lock, one output file and a summary per run)"
+
+    def long_desc(self) -> str:
+        return (f"{self.short_desc()}. Exit 0 when every site was healthy, 1 when not, 2 for bad "
+                f"arguments, {EXIT_LOCKED} while an earlier run holds the lock.")
 
     def add_options(self, parser) -> None:
         super().add_options(parser)

@@ -44,6 +44,11 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Save a page (fetched or from a file) as a fixture with its current item for review"
 
+    def long_desc(self) -> str:
+        return (f"{self.short_desc()}. Exit 0 when saved, 1 when the page cannot be fetched, has "
+                "nothing to test against (empty, binary, a bot challenge, no text) or cannot be "
+                "written, 2 for bad arguments or a NAME that exists (--force replaces it).")
+
     def add_options(self, parser) -> None:
         super().add_options(parser)
         setup_parser(parser, "fixture")

@@ -55,6 +55,11 @@ class Command(ScrapyParseCommand):
     def short_desc(self) -> str:
         return "Parse a URL with the site spider and print the article it extracts"
 
+    def long_desc(self) -> str:
+        return (f"{self.short_desc()}, without reading or writing the crawl state. Exit 0 when an "
+                "item came out, 1 when the page cannot be fetched or holds no article (one line "
+                "says why), 2 for bad arguments.")
+
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         setup_parser(parser, "parse")

@@ -40,6 +40,10 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Score extraction against the data sets' ground truth (aeb, fundus, wcxb, wpnews)"
 
+    def long_desc(self) -> str:
+        return (f"{self.short_desc()}. Exit 0 when scored, 1 when a file cannot be read or written, "
+                "2 for bad arguments (checked before any set runs).")
+
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         setup_parser(parser, "quality")

@@ -29,6 +29,10 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Push start URLs or a sites file to the Redis queue of distributed workers"
 
+    def long_desc(self) -> str:
+        return (f"{self.short_desc()}. Exit 0 when seeded, 1 when Redis cannot be reached, 2 for "
+                "bad arguments.")
+
     def add_options(self, parser) -> None:
         super().add_options(parser)
         setup_parser(parser, "seed")
