@@ -44,9 +44,9 @@ class HelpFormatter(ScrapyHelpFormatter):
     so a help text wrapped just after "(default:" became a heading ("Log Level (Default" over a
     line of "="). Here only the titles of the parser's argument groups are headings."""
 
-    def __init__(self, prog: str, titles: Callable[[], set[str]] = set) -> None:
+    def __init__(self, prog: str, titles: Callable[[], set[str]] | None = None) -> None:
         super().__init__(prog)
-        self.titles = titles
+        self.titles = titles or (lambda: {"positional arguments", "options", "Global Options"})
 
     def format_part_strings(self, part_strings: list[str]) -> list[str]:
         if part_strings and part_strings[0].startswith("usage: "):

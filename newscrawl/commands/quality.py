@@ -76,6 +76,8 @@ class Command(ScrapyCommand):
             run(args, extractors, limit=opts.limit, worst=opts.worst, json_path=opts.json_path)
         except OSError as exc:
             fail("quality", f"{exc.filename or 'a data set file'}: {exc.strerror or exc}", EXIT_FAILED)
+        except ValueError as exc:  # a page or ground-truth file of a set that cannot be parsed
+            fail("quality", f"a data set file cannot be read: {exc}", EXIT_FAILED)
 
 
 def _check_set(directory: str) -> None:
@@ -85,8 +87,9 @@ def _check_set(directory: str) -> None:
         fail("quality", f"{what}: {directory} (give a data set folder, e.g. ../shared/data/wcxb)", EXIT_USAGE)
     try:
         detect_kind(path)
-    except (OSError, ValueError) as exc:
-        fail("quality", str(exc), EXIT_USAGE)
+    except (OSError, ValueError) as exc:  # not a set, or a ground-truth file that is not JSON
+        text = str(exc)
+        fail("quality", text if text.startswith(directory) else f"{directory}: {text}", EXIT_USAGE)
 
 
 def _check_output(json_path: str) -> None:
