@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,17 +46,44 @@ def load_page(folder: str | Path) -> SavedPage:
                      expected=expected, path=folder)
 
 
-def save_page(folder: str | Path, page: SavedPage, item: dict[str, Any]) -> Path:
-    """Write a fixture folder; the current item goes to expected.json for review."""
+def save_page(folder: str | Path, page: SavedPage, item: dict[str, Any], *, replace: bool = False) -> Path:
+    """Write a fixture folder; the current item goes to expected.json for review.
+
+    The files are written to a new folder beside it and renamed into place, so a fixture is
+    never half-written and no file of an older fixture stays (a stale page.html would be read
+    instead of the new page.html.gz). An existing folder is replaced only with `replace`
+    (FileExistsError otherwise)."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "page.html.gz").write_bytes(gzip.compress(page.body, mtime=0))
-    meta = {"url": page.url, "status": page.status, "headers": page.headers, "source": page.source}
-    (folder / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    (folder / "expected.json").write_text(json.dumps(item, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's folder is private; a fixture is not
+        (tmp / "page.html.gz").write_bytes(gzip.compress(page.body, mtime=0))
+        meta = {"url": page.url, "status": page.status, "headers": page.headers, "source": page.source}
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        (tmp / "expected.json").write_text(json.dumps(item, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        if folder.exists() or folder.is_symlink():
+            if not replace:
+                raise FileExistsError(errno.EEXIST, "a fixture of that name exists", str(folder))
+            old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+            folder.rename(old)
+            tmp.rename(folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return folder
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def fixture_folders(root: str | Path) -> list[Path]:
-    """Every fixture folder under `root` (those with a meta.json)."""
-    return sorted(p.parent for p in Path(root).glob("*/meta.json"))
+    """Every fixture folder under `root` (those with a meta.json; hidden folders are a save in
+    progress or one a kill interrupted)."""
+    return sorted(p.parent for p in Path(root).glob("*/meta.json") if not p.parent.name.startswith("."))

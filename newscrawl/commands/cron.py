@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import argparse
 import fcntl
 import json
 import logging
@@ -32,6 +33,7 @@ from scrapy.exceptions import NotConfigured, UsageError
 from scrapy.utils.asyncio import create_looping_call
 from twisted.internet.defer import Deferred
 
+from newscrawl.commands._cli import EXIT_USAGE, check_logging, fail, setup_parser
 from newscrawl.commands.crawl import error_line
 from newscrawl.health import judge_site
 from newscrawl.ops.coverage import coverage_sites, site_coverage
@@ -46,12 +48,6 @@ EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 PART = ".part"
-
-
-def fail_start(line: str, code: int) -> None:
-    """Stop before the run starts: one line on stderr (cron mails it), and the exit code."""
-    print(f"scrapy cron: {line}", file=sys.stderr)
-    raise SystemExit(code)
 
 
 # -- the lock ---------------------------------------------------------------------------------
@@ -228,25 +224,37 @@ class Command(BaseRunSpiderCommand):
         return "[options] -a url=URL | -a sites=FILE [-a since=2d]"
 
     def short_desc(self) -> str:
-        return ("Run the site spider unattended: lock, one output file per run, summary JSON, "
-                "exit 0 (healthy), 1 (not), 75 (an earlier run still holds the lock)")
+        return "Run the site spider unattended (a lock, one output file and a summary per run)"
+
+    def long_desc(self) -> str:
+        return (f"{self.short_desc()}. Exit 0 when every site was healthy, 1 when not, 2 for bad "
+                f"arguments, {EXIT_LOCKED} while an earlier run holds the lock.")
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
+        setup_parser(parser, "cron")
         parser.add_argument("--output-dir", metavar="DIR", default=None,
-                            help="where the run's articles, summary and log go "
-                                 "(default: the NEWSCRAWL_CRON_DIR setting, output/cron)")
+                            help="the folder for the run's articles, summary and log "
+                                 "(default NEWSCRAWL_CRON_DIR, output/cron)")
+        # cron names its own per-run files: -o/-O are refused (process_options), not offered
+        for flags, dest in ((("-o", "--output"), "output"), (("-O", "--overwrite-output"), "overwrite_output")):
+            parser.add_argument(*flags, dest=dest, metavar="FILE", action="append", help=argparse.SUPPRESS)
 
     def process_options(self, args: list[str], opts) -> None:
+        if opts.output or opts.overwrite_output:
+            flag = "-o" if opts.output else "-O"
+            fail("cron", f"{flag} is not for scrapy cron: it writes each run's articles to its own "
+                 "file in --output-dir DIR (use scrapy crawl for one output file)", EXIT_USAGE)
         try:
             super().process_options(args, opts)
         except UsageError as exc:
-            fail_start(str(exc), EXIT_BAD_INPUT)
+            fail("cron", str(exc), EXIT_USAGE)
+        check_logging(self.settings, "cron")
         self.check_command_line(args, opts)
         settings = self.settings
         self.output_dir = Path(opts.output_dir or settings.get("NEWSCRAWL_CRON_DIR") or "output/cron")
         if stateless(settings):
-            fail_start("a cron run needs a state (it remembers what earlier runs wrote): set "
+            fail("cron", "a cron run needs a state (it remembers what earlier runs wrote): set "
                        "NEWSCRAWL_STATE to a file, or use `scrapy crawl` for a crawl without state",
                        EXIT_BAD_INPUT)
         # every file a run writes, checked before it starts: the folder (part, articles, summary,
@@ -255,12 +263,12 @@ class Command(BaseRunSpiderCommand):
         for path in (probe, Path(opts.logfile or self.output_dir / "cron.log")):
             reason = unwritable_reason(path)
             if reason:
-                fail_start(f"cannot write to {path}: {reason}", EXIT_FAILED)
+                fail("cron", f"cannot write to {path}: {reason}", EXIT_FAILED)
         if not opts.logfile:
             settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
             settings.set("LOG_FILE_APPEND", True, priority="cmdline")
         for problem in path_problems(settings):  # JOBDIR, the HTTP cache
-            fail_start(problem, EXIT_FAILED)
+            fail("cron", problem, EXIT_FAILED)
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions.setdefault("newscrawl.commands.cron.ProgressLine", 520)
         settings.set("EXTENSIONS", extensions, priority="cmdline")
@@ -278,18 +286,18 @@ class Command(BaseRunSpiderCommand):
         from newscrawl.commands.crawl import check_command_line, check_settings
 
         if len(args) > 1:
-            fail_start("scrapy cron runs one spider", EXIT_BAD_INPUT)
+            fail("cron", "give one spider at most (scrapy cron [site] -a url=...)", EXIT_BAD_INPUT)
         problems = check_settings(self.settings)
         if problems:
-            fail_start(problems[0], EXIT_BAD_INPUT)
+            fail("cron", problems[0], EXIT_BAD_INPUT)
         if opts.spargs.get("article") or opts.spargs.get("articles"):
-            fail_start("-a article= extracts single pages once: use `scrapy crawl site -a article=URL "
+            fail("cron", "-a article= extracts single pages once: use `scrapy crawl site -a article=URL "
                        "-o FILE`; a cron run crawls sites (-a url=, -a urls=, -a sites=)", EXIT_BAD_INPUT)
         if not any(opts.spargs.get(name) for name in ("url", "urls", "sites")):
-            fail_start("give -a url=START_URL, -a urls=FILE or -a sites=sites.toml", EXIT_BAD_INPUT)
+            fail("cron", "give -a url=START_URL, -a urls=FILE or -a sites=sites.toml", EXIT_BAD_INPUT)
         problem = check_command_line(args or ["site"], opts.spargs, self.settings)
         if problem:
-            fail_start(problem, EXIT_BAD_INPUT)
+            fail("cron", problem, EXIT_BAD_INPUT)
 
     def run(self, args: list[str], opts) -> None:
         spider = args[0] if args else "site"

@@ -1,24 +1,42 @@
-"""`scrapy fixture URL_OR_FILE NAME`: save a page as a replay fixture with its current item."""
+"""`scrapy fixture URL_OR_FILE [NAME]`: save a page as a replay fixture with its current item.
+
+Quiet: it prints its own result line and real errors only. It refuses, with one line and
+nothing saved: a NAME that is taken (unless --force), a page that cannot be fetched (HTTP
+error, connection, robots.txt), and a page with no text to test against (empty, binary, a
+bot challenge, or no headline and no body). Exit codes: newscrawl/commands/_cli.py.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy import Request, Spider
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
+from twisted.python.failure import Failure
 
-from newscrawl.extract import extract_article
+from newscrawl.commands._cli import (
+    EXIT_USAGE,
+    check_logging,
+    fail,
+    quiet_logs,
+    setup_parser,
+    why_not_fetched,
+)
+from newscrawl.downloadermiddlewares.responses import ANY_BODY, looks_binary
+from newscrawl.extract import extract_page
+from newscrawl.health import is_challenge, is_empty
 from newscrawl.replay import SavedPage, save_page
 
 VOLATILE = ("fetched_at",)
+_URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 
 
 class Command(ScrapyCommand):
     requires_project = True
-    default_settings = {"LOG_LEVEL": "WARNING"}
+    default_settings = {"LOG_LEVEL": "ERROR"}
 
     def syntax(self) -> str:
         return "[options] URL_OR_FILE [NAME]"
@@ -26,41 +44,123 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Save a page (fetched or from a file) as a fixture with its current item for review"
 
+    def long_desc(self) -> str:
+        return (f"{self.short_desc()}. Exit 0 when saved, 1 when the page cannot be fetched, has "
+                "nothing to test against (empty, binary, a bot challenge, no text) or cannot be "
+                "written, 2 for bad arguments or a NAME that exists (--force replaces it).")
+
     def add_options(self, parser) -> None:
         super().add_options(parser)
-        parser.add_argument("--url", help="the page's URL, when saving a local file")
-        parser.add_argument("--dir", default="fixtures/pages", help="where fixtures live")
+        setup_parser(parser, "fixture")
+        parser.add_argument("--url", help="the page's address, when saving a local file")
+        parser.add_argument("--dir", default="fixtures/pages",
+                            help="the folder fixtures live in (default fixtures/pages)")
+        parser.add_argument("--force", action="store_true",
+                            help="replace a fixture of the same NAME")
+
+    def process_options(self, args: list[str], opts) -> None:
+        super().process_options(args, opts)
+        quiet_logs(self.settings, "ERROR")  # the project's settings.py logs at INFO
+        check_logging(self.settings, "fixture")
 
     def run(self, args: list[str], opts) -> None:
         if not args:
-            raise UsageError("give a URL or a saved HTML file")
+            fail("fixture", "give a URL or a saved HTML file: scrapy fixture URL_OR_FILE [NAME]", EXIT_USAGE)
+        if len(args) > 2:
+            fail("fixture", f"unexpected argument {args[2]!r}: scrapy fixture URL_OR_FILE [NAME]", EXIT_USAGE)
         source = args[0]
-        if re.match(r"https?://", source):
-            page = self._fetch(source)
-        else:
-            path = Path(source)
-            if not path.exists():
-                raise UsageError(f"no such file: {source}")
-            if not opts.url:
-                raise UsageError("a local file needs --url, the address it was saved from")
-            page = SavedPage(url=opts.url, body=path.read_bytes(),
-                             headers={"Content-Type": "text/html; charset=utf-8"}, source=str(path))
-        name = args[1] if len(args) > 1 else _name_for(page.url)
-        item = ItemAdapter(extract_article(page.url, page.body)).asdict()
-        for key in VOLATILE:
-            item.pop(key, None)
-        folder = save_page(Path(opts.dir) / name, page, item)
+        name = args[1] if len(args) > 1 else None
+        if name is not None:
+            self._check_name(name, opts)
+        self._check_dir(Path(opts.dir))
+        page = self._fetch(source, opts) if _URL.match(source) else self._read(source, opts)
+        item = self._item(source, page)
+        name = name or _name_for(page.url)
+        folder = self._check_name(name, opts)
+        try:
+            save_page(folder, page, item, replace=folder.exists())
+        except OSError as exc:
+            fail("fixture", f"cannot write {folder}: {exc.strerror or exc}; nothing saved")
         print(f"saved {folder}; review {folder / 'expected.json'} before committing it")
 
-    def _fetch(self, url: str) -> SavedPage:
-        """Fetch through Scrapy itself (robots.txt, user agent, redirects, decompression)."""
+    # -- arguments ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_dir(folder: Path) -> None:
+        if folder.exists() and not folder.is_dir():
+            fail("fixture", f"--dir {folder} is a file, not a folder: give the folder fixtures go in")
+
+    @staticmethod
+    def _check_name(name: str, opts) -> Path:
+        """The fixture's folder; a NAME that is a path, or a fixture that exists, is refused."""
+        if not name or name in (".", "..") or "/" in name or "\\" in name or name.startswith("."):
+            fail("fixture", f"NAME must be a plain folder name (like example-story), not {name!r}", EXIT_USAGE)
+        folder = Path(opts.dir) / name
+        if folder.is_dir() and any(folder.iterdir()) and not opts.force:
+            fail("fixture", f"fixture {folder} exists: give another NAME, or --force to replace it", EXIT_USAGE)
+        if folder.exists() and not folder.is_dir():
+            fail("fixture", f"{folder} is a file, not a fixture folder: give another NAME", EXIT_USAGE)
+        return folder
+
+    @staticmethod
+    def _read(source: str, opts) -> SavedPage:
+        path = Path(source)
+        if not path.exists():
+            hint = " (a URL starts with http:// or https://)" if "/" in source and "." in source.split("/")[0] else ""
+            fail("fixture", f"no such file: {source}{hint}", EXIT_USAGE)
+        if path.is_dir():
+            fail("fixture", f"{source} is a folder: give a saved HTML file or a URL", EXIT_USAGE)
+        if not opts.url:
+            fail("fixture", f"a local file needs --url, the address it was saved from: "
+                 f"scrapy fixture {source} --url https://...", EXIT_USAGE)
+        if not _URL.match(opts.url):
+            fail("fixture", f"--url must be an http(s) address, not {opts.url!r}", EXIT_USAGE)
+        try:
+            body = path.read_bytes()
+        except OSError as exc:
+            fail("fixture", f"cannot read {source}: {exc.strerror or exc}")
+        return SavedPage(url=opts.url, body=body, headers={"Content-Type": "text/html; charset=utf-8"},
+                         source=str(path))
+
+    # -- the page ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _item(source: str, page: SavedPage) -> dict[str, Any]:
+        """The page's current item; a page with nothing to test against is refused."""
+        if is_empty(page.body):
+            fail("fixture", f"{source} is an empty page: nothing saved")
+        if looks_binary(page.body, page.headers.get("Content-Type", "").encode("latin-1")):
+            kind = "a PDF" if page.body.startswith(b"%PDF-") else "binary data"
+            fail("fixture", f"{source} is {kind}, not an HTML page: nothing saved")
+        if is_challenge(page.status, page.headers, page.body):
+            fail("fixture", f"{source} is a bot-challenge page, not the article: nothing saved "
+                 "(save the page from a browser and give the file with --url)")
+        extracted = extract_page(page.url, page.body)
+        item = ItemAdapter(extracted.article).asdict()
+        if extracted.error or not (item.get("headline") or item.get("body")):
+            why = extracted.error or "no headline and no body"
+            fail("fixture", f"{source} holds no article text to test against ({why}): nothing saved")
+        for key in VOLATILE:
+            item.pop(key, None)
+        return item
+
+    def _fetch(self, url: str, opts) -> SavedPage:
+        """Fetch through Scrapy itself (robots.txt, user agent, redirects, decompression), with
+        no state (nothing read or recorded) and no HTTP cache."""
+        if opts.url:
+            fail("fixture", "--url is for a local file; a fetched page keeps its own address", EXIT_USAGE)
         saved: list[SavedPage] = []
+        errors: list[BaseException] = []
 
         class FetchOne(Spider):
             name = "fixture-fetch"
+            start_urls = [url]  # trusted by the protected-network check, as a crawl's start URL
+            custom_settings = {"NEWSCRAWL_STATE": "", "HTTPCACHE_ENABLED": False}
 
             async def start(self):
-                yield Request(url, callback=self.keep, dont_filter=True)
+                # a binary body comes through, to be refused like a binary local file
+                yield Request(url, callback=self.keep, errback=self.failed, dont_filter=True,
+                              meta={ANY_BODY: True})
 
             def keep(self, response):
                 headers = {k.decode(): b", ".join(v).decode("latin-1")
@@ -69,13 +169,18 @@ class Command(ScrapyCommand):
                 saved.append(SavedPage(url=response.url, body=response.body, status=response.status,
                                        headers=headers, source=f"fetched {url}"))
 
+            def failed(self, failure: Failure) -> None:
+                errors.append(failure.value)
+
         self.crawler_process.crawl(FetchOne)
         self.crawler_process.start()
         if not saved:
-            raise UsageError(f"could not fetch {url}: see the log above")
+            why = why_not_fetched(errors[0]) if errors else "no response (see the log)"
+            fail("fixture", f"could not fetch {url}: {why}; nothing saved")
         return saved[0]
 
 
 def _name_for(url: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", url.lower().split("//", 1)[-1]).strip("-")
     return slug[:80]
+

@@ -8,13 +8,14 @@ Registers the sites in Redis (REDIS_URL) and queues one seed per site; idle work
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
-from newscrawl.sites import SitesFileError, load_sites, site_from_url
+from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, setup_parser
+from newscrawl.sites import SiteConfig, SitesFileError, load_sites, site_from_url
 
 
 class Command(ScrapyCommand):
@@ -28,8 +29,13 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Push start URLs or a sites file to the Redis queue of distributed workers"
 
+    def long_desc(self) -> str:
+        return (f"{self.short_desc()}. Exit 0 when seeded, 1 when Redis cannot be reached, 2 for "
+                "bad arguments.")
+
     def add_options(self, parser) -> None:
         super().add_options(parser)
+        setup_parser(parser, "seed")
         parser.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",
                             help="sites=FILE: seed every site of a sites file")
         parser.add_argument("--spider", default="site", help="the workers' spider (default: site)")
@@ -40,6 +46,10 @@ class Command(ScrapyCommand):
             raise UsageError("set REDIS_URL, e.g. scrapy seed -s REDIS_URL=redis://host:6379/0 URL",
                              print_help=False)
         options = _spider_args(opts.spargs)
+        self._check_spider(opts.spider)
+        if opts.status and (args or options):
+            raise UsageError("--status only shows the shared crawl: give it without URLs or -a sites=FILE",
+                             print_help=False)
         if opts.status:
             self._connected(lambda server, keys: print(json.dumps(_status(server, keys), indent=2)),
                             opts.spider)
@@ -52,6 +62,7 @@ class Command(ScrapyCommand):
                 sites += load_sites(options["sites"])
         except (SitesFileError, ValueError) as exc:
             raise UsageError(str(exc), print_help=False) from None
+        sites = _unique(sites)
         from newscrawl.distributed.seeds import push_seeds
 
         def seed(server: Any, keys: Any) -> None:
@@ -61,22 +72,26 @@ class Command(ScrapyCommand):
 
         self._connected(seed, opts.spider)
 
+    def _check_spider(self, name: str) -> None:
+        """A spider name no worker runs would queue seeds nobody reads."""
+        names = get_spider_loader(self.settings).list()
+        if name not in names:
+            fail("seed", f"unknown spider {name!r} for --spider: the workers run one of "
+                 f"{', '.join(sorted(names))}", EXIT_USAGE)
+
     def _connected(self, action: Any, spider: str) -> None:
         """Run action(server, keys), turning an unreachable Redis into one line and exit 1."""
         try:
             from newscrawl.distributed.connection import RedisUnavailable, connect
             from newscrawl.distributed.keys import crawl_keys
         except ImportError as exc:
-            print(f"scrapy seed: distributed mode needs the redis extra (pip install 'newscrawl[redis]'): {exc}",
-                  file=sys.stderr)
-            self.exitcode = 1
-            return
+            fail("seed", f"distributed mode needs the redis extra (pip install 'newscrawl[redis]'): {exc}")
         try:
             server = connect(self.settings)
         except RedisUnavailable as exc:
-            print(f"scrapy seed: {exc}", file=sys.stderr)
-            self.exitcode = 1
-            return
+            fail("seed", str(exc), EXIT_FAILED)
+        except ValueError as exc:  # redis-py's answer to a URL it cannot parse
+            fail("seed", f"REDIS_URL is not a Redis URL ({exc}): use redis://[:PASSWORD@]HOST:6379/0", EXIT_USAGE)
         action(server, crawl_keys(self.settings, spider))
 
 
@@ -85,9 +100,20 @@ def _spider_args(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or name not in ("sites",):
-            raise UsageError(f"unknown -a {pair!r}: use -a sites=FILE", print_help=False)
+            raise UsageError(f"unknown -a {pair!r}: use -a sites=FILE (start URLs are plain arguments: "
+                             "scrapy seed URL...)", print_help=False)
+        if not value.strip():
+            raise UsageError(f"-a {name}= needs a file: -a {name}=sites.toml", print_help=False)
         options[name] = value
     return options
+
+
+def _unique(sites: list[SiteConfig]) -> list[SiteConfig]:
+    """One seed per site name (the first one given), however often it is named."""
+    seen: dict[str, SiteConfig] = {}
+    for site in sites:
+        seen.setdefault(site.name, site)
+    return list(seen.values())
 
 
 def _status(server: Any, keys: Any) -> dict[str, Any]:

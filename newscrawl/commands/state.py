@@ -11,26 +11,35 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
+import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, setup_parser
 from newscrawl.discovery.httpcache import cache_dir, cache_size, prune_cache
-from newscrawl.state import StateError, open_state
+from newscrawl.state import StateError, StateNotFound, StateStore, open_state
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_USE = "give info, export [FILE] or prune AGE (e.g. scrapy state prune 90d)"
+_SYNTAX = {"info": "scrapy state info", "export": "scrapy state export [FILE]",
+           "prune": "scrapy state prune [AGE]"}
+
+
+class AgeError(ValueError):
+    """Not an age."""
 
 
 def parse_age(value: str) -> float:
-    """"30d", "12h", "90m", "3600" (seconds) -> seconds."""
+    """"30d", "12h", "90m", "3600" (seconds), "0d" (everything) -> seconds."""
     match = _AGE.match(value)
     if not match:
-        raise UsageError(f"not an age: {value!r} (use e.g. 30d, 12h, 90m or seconds)", print_help=False)
+        raise AgeError(f"not an age: {value!r} (use e.g. 90d, 12h, 30m, seconds, or 0d for all)")
     return float(match.group(1)) * _SECONDS[match.group(2).lower()]
 
 
@@ -49,21 +58,65 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Show the size of the seen-before state, export it, or prune old entries"
 
+    def long_desc(self) -> str:
+        return (f"{self.short_desc()}. info and export never create or change a state; prune "
+                "forgets entries emitted longer ago than AGE (90d, 12h, 30m, seconds; 0d forgets "
+                "all; default NEWSCRAWL_STATE_MAX_AGE). Exit 2 for a bad argument or a state that "
+                "does not exist, 1 when the state or FILE cannot be used.")
+
+    def add_options(self, parser) -> None:
+        super().add_options(parser)
+        setup_parser(parser, "state")
+
     def run(self, args: list[str], opts) -> None:
-        if not args or args[0] not in ("info", "export", "prune"):
-            raise UsageError("give info, export [FILE] or prune [AGE]")
+        if not args or args[0] not in _SYNTAX:
+            fail("state", f"{_USE}, not {args[0]!r}" if args else _USE, EXIT_USAGE)
+        action, rest = args[0], args[1:]
+        if len(rest) > _SYNTAX[action].count("["):
+            fail("state", f"unexpected argument {rest[-1]!r}: use {_SYNTAX[action]}", EXIT_USAGE)
+        age = self._age(rest) if action == "prune" else None
+        store = self._open(readonly=action != "prune")
         try:
-            store = open_state(self.settings)
-        except StateError as exc:
-            print(f"scrapy state: {exc}", file=sys.stderr)
-            self.exitcode = 1
-            return
-        try:
-            getattr(self, f"_{args[0]}")(store, args[1:])
+            if action == "info":
+                self._info(store)
+            elif action == "export":
+                self._export(store, rest[0] if rest else "-")
+            else:
+                self._prune(store, age)
+        except _store_errors() as exc:
+            hint = ("; another process holds it (a crawl still running?): run again when it is done"
+                    if "locked" in str(exc) else "")
+            fail("state", f"the state {store.describe()} cannot be used ({exc}){hint}", EXIT_FAILED)
         finally:
             store.close()
 
-    def _info(self, store, args: list[str]) -> None:
+    def _age(self, args: list[str]) -> float:
+        """The age to prune: the argument, else NEWSCRAWL_STATE_MAX_AGE (0 there means unset)."""
+        if args:
+            try:
+                return parse_age(args[0])
+            except AgeError as exc:
+                fail("state", str(exc), EXIT_USAGE)
+        try:
+            age = self.settings.getfloat("NEWSCRAWL_STATE_MAX_AGE", 0)
+        except ValueError:
+            fail("state", "invalid setting NEWSCRAWL_STATE_MAX_AGE="
+                 f"{self.settings.get('NEWSCRAWL_STATE_MAX_AGE')!r}: expected seconds", EXIT_USAGE)
+        if age <= 0:
+            fail("state", "give an age (scrapy state prune 90d; 0d forgets everything) or set "
+                 "NEWSCRAWL_STATE_MAX_AGE", EXIT_USAGE)
+        return age
+
+    def _open(self, readonly: bool) -> StateStore:
+        """The existing state: never one created by this command."""
+        try:
+            return open_state(self.settings, create=False, readonly=readonly)
+        except StateNotFound as exc:
+            fail("state", str(exc), EXIT_USAGE)
+        except StateError as exc:
+            fail("state", str(exc), EXIT_FAILED)
+
+    def _info(self, store: StateStore) -> None:
         entries = store.export()
         size = store.size_bytes()
         cached, cached_bytes = cache_size(cache_dir(self.settings))
@@ -78,23 +131,62 @@ class Command(ScrapyCommand):
         }
         print(json.dumps(info, indent=2))
 
-    def _export(self, store, args: list[str]) -> None:
+    def _export(self, store: StateStore, target: str) -> None:
         lines = []
         for entry in store.export():
             row = dataclasses.asdict(entry)
             row["emitted_at"] = _iso(entry.emitted_at)
             lines.append(json.dumps(row, ensure_ascii=False) + "\n")
-        if args and args[0] != "-":
-            Path(args[0]).write_text("".join(lines), "utf-8")
-        else:
-            sys.stdout.writelines(lines)
+        if target == "-":
+            try:
+                sys.stdout.writelines(lines)
+                sys.stdout.flush()
+            except BrokenPipeError:  # `| head`: the reader has what it wanted
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
+        path = Path(target)
+        if _same_file(path, store):
+            fail("state", f"{target} is the state itself: give another FILE to export to", EXIT_USAGE)
+        try:
+            _write_atomically(path, "".join(lines))
+        except OSError as exc:
+            fail("state", f"cannot write {target}: {exc.strerror or exc}; nothing was exported "
+                 "(give a FILE in a writable folder, or - for standard output)", EXIT_FAILED)
 
-    def _prune(self, store, args: list[str]) -> None:
-        age = parse_age(args[0]) if args else self.settings.getfloat("NEWSCRAWL_STATE_MAX_AGE", 0)
-        if age <= 0:
-            raise UsageError("give an age (scrapy state prune 90d) or set NEWSCRAWL_STATE_MAX_AGE",
-                             print_help=False)
+    def _prune(self, store: StateStore, age: float | None) -> None:
+        assert age is not None
         removed = store.prune(age)
         cached = prune_cache(cache_dir(self.settings), age)
         print(json.dumps({"removed": removed, "removed_cached_responses": cached,
                           "urls": store.count()}))
+
+
+def _store_errors() -> tuple[type[BaseException], ...]:
+    """What a state backend raises when it cannot do what it was asked (locked, gone away)."""
+    errors: list[type[BaseException]] = [sqlite3.Error]
+    try:
+        import redis
+    except ImportError:
+        return tuple(errors)
+    return (*errors, redis.RedisError)
+
+
+def _same_file(path: Path, store: StateStore) -> bool:
+    """Whether `path` is the SQLite state file or one of its companions (-wal, -shm)."""
+    state = getattr(store, "path", None)
+    if state is None:
+        return False
+    target = path.resolve()
+    state = Path(state).resolve()
+    return target in (state, state.with_name(f"{state.name}-wal"), state.with_name(f"{state.name}-shm"))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside `path`, then rename: a failed export never leaves a half-written FILE."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

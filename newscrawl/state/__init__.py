@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from newscrawl.state.base import SeenEntry, StateError, StateStore
+from newscrawl.state.sqlite import StateNotFound
 
 DEFAULT_STATE = ".newscrawl/state.sqlite"
 NO_STATE = ("", "none")  # NEWSCRAWL_STATE values that mean: remember nothing between runs
@@ -14,10 +17,18 @@ def stateless(settings) -> bool:
     return value is not None and not settings.get("REDIS_URL") and str(value).strip().lower() in NO_STATE
 
 
-def open_state(settings) -> StateStore:
-    """The store the settings ask for: Redis when REDIS_URL is set, nothing kept when
-    NEWSCRAWL_STATE is empty or "none", else the SQLite file."""
+def open_state(settings, *, create: bool = True, readonly: bool = False) -> StateStore:
+    """The store the settings ask for: Redis when REDIS_URL is set, else the SQLite file.
+
+    A crawl opens it with the defaults (the SQLite file and its folder are created when missing).
+    Commands that only look at the state pass `readonly=True` (an existing file, opened read-only)
+    and those that change an existing state `create=False`: both raise StateNotFound, naming the
+    path, instead of creating an empty state at a mistyped path. Redis has no such case.
+    """
     if stateless(settings):
+        if readonly or not create:
+            raise StateNotFound("no state: NEWSCRAWL_STATE is empty, which means a crawl without "
+                                "state; give the state file (-s NEWSCRAWL_STATE=PATH)")
         from newscrawl.state.memory import MemoryStateStore
 
         return MemoryStateStore()
@@ -28,7 +39,13 @@ def open_state(settings) -> StateStore:
         return RedisStateStore.from_url(redis_url, prefix=settings.get("NEWSCRAWL_REDIS_PREFIX", "newscrawl"))
     from newscrawl.state.sqlite import SQLiteStateStore
 
-    return SQLiteStateStore(settings.get("NEWSCRAWL_STATE") or DEFAULT_STATE)
+    path = Path(settings.get("NEWSCRAWL_STATE") or DEFAULT_STATE)
+    if readonly or not create:
+        existing = SQLiteStateStore(path, readonly=True)  # is there, and is a state: else one line
+        if readonly:
+            return existing
+        existing.close()
+    return SQLiteStateStore(path)
 
 
-__all__ = ["SeenEntry", "StateError", "StateStore", "open_state", "stateless"]
+__all__ = ["SeenEntry", "StateError", "StateNotFound", "StateStore", "open_state", "stateless"]

@@ -25,11 +25,22 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 _COLUMNS = "url, fingerprint, modified, revision, emitted_at, etag, last_modified"
 
 
-class SQLiteStateStore(StateStore):
-    """State in a SQLite file at `path` (created with its folder when missing)."""
+class StateNotFound(StateError):
+    """A command that only reads (or prunes) was pointed at a state file that does not exist."""
 
-    def __init__(self, path: str | Path, timeout: float = 10.0) -> None:
+
+class SQLiteStateStore(StateStore):
+    """State in a SQLite file at `path` (created with its folder when missing).
+
+    `readonly=True` opens an existing file for reading only: nothing is created, migrated or
+    written (StateNotFound when the file does not exist). A crawl uses the default."""
+
+    def __init__(self, path: str | Path, timeout: float = 10.0, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self._select = _COLUMNS
+        if readonly:
+            self.db = self._open_readonly(timeout)
+            return
         from newscrawl.output_guard import unwritable_reason
 
         reason = unwritable_reason(self.path)
@@ -51,6 +62,40 @@ class SQLiteStateStore(StateStore):
                 "crawl is using it: wait for it or give this one another NEWSCRAWL_STATE."
             ) from exc
 
+    def _open_readonly(self, timeout: float) -> sqlite3.Connection:
+        """A read-only connection to an existing state file (older layouts read as they are)."""
+        if not self.path.exists():
+            raise StateNotFound(f"no state at {self.path} (nothing was created): check the path "
+                                "(-s NEWSCRAWL_STATE=PATH); a crawl creates the state")
+        if self.path.is_dir():
+            raise StateError(f"{self.path} is a folder, not a state file: give the file "
+                             "(-s NEWSCRAWL_STATE=PATH/state.sqlite)")
+        try:
+            db = self._connect_existing(timeout)
+            columns = [row[1] for row in db.execute("PRAGMA table_info(seen)")]
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"{self.path} cannot be read as a newscrawl state ({exc})") from exc
+        if not columns:
+            db.close()
+            raise StateError(f"{self.path} is not a newscrawl state (it has no table of seen URLs)")
+        # a state written by an older version lacks the newer columns: they read as empty
+        self._select = ", ".join(name if name in columns else f"NULL AS {name}"
+                                 for name in _COLUMNS.split(", "))
+        return db
+
+    def _connect_existing(self, timeout: float) -> sqlite3.Connection:
+        """Connect without creating the file. Read-write but query-only when allowed, so that
+        closing the last connection removes the -wal/-shm files a read-only one would leave."""
+        uri = self.path.resolve().as_uri()
+        try:
+            db = sqlite3.connect(f"{uri}?mode=rw", uri=True, timeout=timeout, isolation_level=None,
+                                 check_same_thread=False)
+        except sqlite3.OperationalError:  # a file (or folder) this user may not write
+            return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None,
+                                   check_same_thread=False)
+        db.execute("PRAGMA query_only = ON")
+        return db
+
     def _migrate(self) -> None:
         """Add the columns newer versions need to a state file written by an older one."""
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(seen)")}
@@ -59,7 +104,7 @@ class SQLiteStateStore(StateStore):
                 self.db.execute(f"ALTER TABLE seen ADD COLUMN {name} TEXT")
 
     def get(self, url: str) -> SeenEntry | None:
-        row = self.db.execute(f"SELECT {_COLUMNS} FROM seen WHERE url = ?", (url,)).fetchone()
+        row = self.db.execute(f"SELECT {self._select} FROM seen WHERE url = ?", (url,)).fetchone()
         return SeenEntry(*row) if row else None
 
     def is_seen(self, url: str) -> bool:
@@ -88,7 +133,7 @@ class SQLiteStateStore(StateStore):
         return self.db.execute("SELECT COUNT(*) FROM seen").fetchone()[0]
 
     def export(self) -> list[SeenEntry]:
-        rows = self.db.execute(f"SELECT {_COLUMNS} FROM seen ORDER BY emitted_at")
+        rows = self.db.execute(f"SELECT {self._select} FROM seen ORDER BY emitted_at")
         return [SeenEntry(*row) for row in rows]
 
     def size_bytes(self) -> int | None:

@@ -1,0 +1,125 @@
+"""What the newscrawl tool commands share: one-line errors with documented exit codes, a help
+layout that stays readable at any terminal width, quiet logs, and why a fetch failed.
+
+Exit codes (README, "Tools around the crawl"):
+- 2 (EXIT_USAGE): the command line asks for something that cannot be: an unknown subcommand or
+  option value, a file or state that does not exist, a fixture name that is taken;
+- 1 (EXIT_FAILED): the command was right but what it works on failed: a file that cannot be
+  written, a state that cannot be used, a page that cannot be fetched or holds no article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+from scrapy.commands import ScrapyHelpFormatter
+from scrapy.exceptions import IgnoreRequest
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from newscrawl.downloadermiddlewares import Dropped
+from newscrawl.downloadermiddlewares.failures import failure_reason, short
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def fail(command: str, message: str, code: int = EXIT_FAILED) -> NoReturn:
+    """End the command with `scrapy COMMAND: MESSAGE` on stderr (one line) and this exit code.
+
+    Call it outside the reactor only (Scrapy catches SystemExit raised in a callback)."""
+    print(f"scrapy {command}: {' '.join(message.split())}", file=sys.stderr, flush=True)
+    raise SystemExit(code)
+
+
+class HelpFormatter(ScrapyHelpFormatter):
+    """Scrapy's help layout, where only a section title is a heading.
+
+    Scrapy's formatter title-cases and underlines every part of the help that ends with a colon,
+    so a help text wrapped just after "(default:" became a heading ("Log Level (Default" over a
+    line of "="). Here only the titles of the parser's argument groups are headings."""
+
+    def __init__(self, prog: str, titles: Callable[[], set[str]] | None = None) -> None:
+        super().__init__(prog)
+        self.titles = titles or (lambda: {"positional arguments", "options", "Global Options"})
+
+    def format_part_strings(self, part_strings: list[str]) -> list[str]:
+        if part_strings and part_strings[0].startswith("usage: "):
+            part_strings[0] = "Usage\n=====\n  " + part_strings[0].removeprefix("usage: ")
+        titles = self.titles()
+        parts: list[str] = []
+        for part in part_strings:
+            title = part.removesuffix(":\n")
+            if part.endswith(":\n") and title.strip() in titles:
+                title = title.title()
+                underline = "-" if "Global Options" in title else "="
+                parts += [title, f"\n{underline * len(title)}\n"]
+            else:
+                parts.append(part)
+        return parts
+
+
+def setup_parser(parser: argparse.ArgumentParser, command: str) -> None:
+    """Readable --help, and argument errors (argparse's and UsageError's) as one line, exit 2."""
+
+    def titles() -> set[str]:  # read when the help is printed: every group is added by then
+        return {group.title for group in parser._action_groups if group.title}
+
+    parser.formatter_class = lambda prog: HelpFormatter(prog, titles)  # type: ignore[assignment]
+    parser.error = lambda message: fail(command, message, EXIT_USAGE)  # type: ignore[method-assign]
+
+
+def given(settings: BaseSettings, name: str) -> bool:
+    """Whether the user set this setting on the command line (-s NAME=..., -L, --nolog)."""
+    return settings.getpriority(name) >= SETTINGS_PRIORITIES["cmdline"]
+
+
+def default(settings: BaseSettings, name: str, value: object) -> None:
+    """Set a command's own default that beats the project's settings but not the command line
+    (a command's `default_settings` rank below the project's settings.py)."""
+    if not given(settings, name):
+        settings.set(name, value, priority="cmdline")
+
+
+def check_logging(settings: BaseSettings, command: str) -> None:
+    """-L/LOG_LEVEL and --logfile/LOG_FILE that Scrapy's logging set-up would turn into a traceback
+    (before the command runs) are one line, exit 2 (1 for a log file that cannot be opened)."""
+    level = settings.get("LOG_LEVEL")
+    if not isinstance(level, int) and str(level) not in logging.getLevelNamesMapping():
+        fail(command, f"unknown log level {level!r}: use -L with one of CRITICAL, ERROR, WARNING, "
+             "INFO, DEBUG", EXIT_USAGE)
+    filename = settings.get("LOG_FILE")
+    if not filename:
+        return
+    path = Path(filename)
+    if path.is_dir() or not path.parent.is_dir():
+        what = "is a folder" if path.is_dir() else f"has no folder {path.parent}"
+        fail(command, f"log file {filename} {what}: give --logfile a file in an existing folder", EXIT_USAGE)
+    try:
+        path.open("a").close()  # Scrapy opens it next, once logging is set up
+    except OSError as exc:
+        fail(command, f"cannot write the log file {filename}: {exc.strerror or exc}")
+
+
+def quiet_logs(settings: BaseSettings, level: str = "WARNING") -> None:
+    """Log only at `level` and above unless the user chose a level (-L, --loglevel, -s LOG_LEVEL)."""
+    default(settings, "LOG_LEVEL", level)
+
+
+def why_not_fetched(exc: BaseException) -> str:
+    """A failed fetch (an errback's failure.value) in a few words."""
+    if isinstance(exc, HttpError):
+        return f"HTTP {exc.response.status}"
+    if isinstance(exc, Dropped):
+        return str(exc)
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc) or "request refused"
+        if "robots.txt" in text:
+            return "forbidden by robots.txt (-s ROBOTSTXT_OBEY=False fetches it anyway)"
+        return text
+    return f"{failure_reason(exc)} ({short(exc)})"
