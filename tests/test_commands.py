@@ -344,7 +344,7 @@ def test_parse_says_why_no_article_came_out(project, site, path, args, line):
     (["--cbkwargs", '{"page": 2}'], "the site spider's parse takes no --cbkwargs page"),
     (["-m", "[1]"], """-m/--meta takes a JSON object, like '{"name": "value"}'"""),
     (["-a", "profile=nosuch"], "the site spider could not start: unknown profile 'nosuch'; known "
-                               "profiles: jannah, jnews, soledad, tagdiv-classic, tagdiv-tdb, wordpress"),
+                               "profiles: generic, jannah, jnews, soledad, tagdiv-classic, tagdiv-tdb, wordpress"),
 ])
 def test_parse_bad_arguments(project, args, line):
     proc = scrapy(project, "parse", "http://127.0.0.5:9/article", *args, "--nocolour")
