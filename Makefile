@@ -16,14 +16,14 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: venv
-	$(PY) -m newscrawl.demo
+	$(PY) -m tools.demo
 
 test: venv
 	bash scripts/ensure-services.sh
 	$(PY) -m pytest
 
 quality: venv
-	$(VENV)/bin/scrapy quality ../shared/data/aeb ../shared/data/fundus ../shared/data/wcxb ../shared/data/wpnews
+	$(PY) -m benchmarks.quality ../shared/data/aeb ../shared/data/fundus ../shared/data/wcxb ../shared/data/wpnews
 
 bench: venv
 	$(PY) -m benchmarks.run

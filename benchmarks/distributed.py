@@ -25,8 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.distributed_site import serve_sites  # noqa: E402
-from tests.redis_fixtures import redis_process  # noqa: E402
+from tests.support.distributed_site import serve_sites  # noqa: E402
+from tests.support.redis_fixtures import redis_process  # noqa: E402
 
 HOSTS = ("127.0.0.1", "127.0.0.2", "127.0.0.3")
 SETTINGS = {
@@ -50,9 +50,9 @@ def run(redis_url: str, workers: int, articles: int, padding: int, folder: Path,
     import redis
     from scrapy.settings import Settings
 
+    from newscrawl.config.sites import site_from_url
     from newscrawl.distributed.keys import crawl_keys
     from newscrawl.distributed.seeds import push_seeds
-    from newscrawl.sites import site_from_url
 
     server = redis.Redis.from_url(redis_url)
     server.flushdb()
@@ -106,7 +106,7 @@ def main() -> int:
                         help="run every row this many times, interleaved, and keep the fastest "
                              "(other load on the machine only ever slows a run down)")
     args = parser.parse_args()
-    from tests.distributed_site import site_pages
+    from tests.support.distributed_site import site_pages
 
     page_kb = len(site_pages(HOSTS[0], 2, args.padding)["/2024/05/story-0000.html"]) / 1024
     print(f"{args.articles * len(HOSTS)} articles on {len(HOSTS)} loopback hosts, ~{page_kb:.0f} KB per page, "

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks import crawl, extraction, state
     from benchmarks.benchsite import usable_pages
     from benchmarks.pages import load_pages
-    from newscrawl.extract_pool import cpu_count
+    from newscrawl.crawl.pool import cpu_count
 
     cores = cpu_count()
     loads = [load()]

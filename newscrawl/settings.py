@@ -1,8 +1,8 @@
 """Scrapy settings for newscrawl: polite, bounded and safe defaults for unattended runs."""
 
 BOT_NAME = "newscrawl"
-SPIDER_MODULES = ["newscrawl.spiders"]
-NEWSPIDER_MODULE = "newscrawl.spiders"
+SPIDER_MODULES = ["newscrawl.crawl.spider"]
+NEWSPIDER_MODULE = "newscrawl.crawl"
 COMMANDS_MODULE = "newscrawl.commands"
 
 USER_AGENT = "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl; news article crawler)"
@@ -26,20 +26,20 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the failure middleware logs the one line per dropped page
 
-# faults and safety (docs/reliability.md): newscrawl/downloadermiddlewares/
+# faults and safety (docs/reliability.md): newscrawl/crawl/middlewares/
 DOWNLOADER_MIDDLEWARES = {
-    "newscrawl.downloadermiddlewares.failures.FailureMiddleware": 20,
+    "newscrawl.crawl.middlewares.failures.FailureMiddleware": 20,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "newscrawl.downloadermiddlewares.retry.RetryAfterMiddleware": 550,
-    "newscrawl.downloadermiddlewares.charset.CharsetFallbackMiddleware": 565,
-    "newscrawl.downloadermiddlewares.responses.BinaryBodyMiddleware": 570,
+    "newscrawl.crawl.middlewares.retry.RetryAfterMiddleware": 550,
+    "newscrawl.crawl.middlewares.charset.CharsetFallbackMiddleware": 565,
+    "newscrawl.crawl.middlewares.responses.BinaryBodyMiddleware": 570,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "newscrawl.downloadermiddlewares.responses.SafeHttpCompressionMiddleware": 590,
+    "newscrawl.crawl.middlewares.responses.SafeHttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "newscrawl.downloadermiddlewares.redirect.SafeMetaRefreshMiddleware": 580,
+    "newscrawl.crawl.middlewares.redirect.SafeMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "newscrawl.downloadermiddlewares.redirect.SafeRedirectMiddleware": 600,
-    "newscrawl.downloadermiddlewares.network.ProtectedNetworkMiddleware": 860,
+    "newscrawl.crawl.middlewares.redirect.SafeRedirectMiddleware": 600,
+    "newscrawl.crawl.middlewares.network.ProtectedNetworkMiddleware": 860,
 }
 NEWSCRAWL_RETRY_AFTER_MAX = 60  # seconds: a longer Retry-After drops the page instead of waiting
 # never fetched through a redirect or a link, unless a start URL is in the same network
@@ -61,33 +61,34 @@ REMOTE_CONTROL_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
-# whole-line writes, full-disk handling and crash recovery (newscrawl/recovery.py)
-FEED_STORAGES = {"file": "newscrawl.recovery.RecoverableFeedStorage", "": "newscrawl.recovery.RecoverableFeedStorage",
-                 "stdout": "newscrawl.recovery.StdoutFeedStorage"}
+# whole-line writes, full-disk handling and crash recovery (newscrawl/output/)
+FEED_STORAGES = {"file": "newscrawl.output.storage.RecoverableFeedStorage",
+                 "": "newscrawl.output.storage.RecoverableFeedStorage",
+                 "stdout": "newscrawl.output.storage.StdoutFeedStorage"}
 LOG_LEVEL = "INFO"
 
 SPIDER_MIDDLEWARES = {
-    "newscrawl.middlewares.SeenBeforeMiddleware": 800,
+    "newscrawl.crawl.middlewares.seen.SeenBeforeMiddleware": 800,
 }
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.clean.CleanPipeline": 300,
-    "newscrawl.pipelines.validate.ValidatePipeline": 400,
-    "newscrawl.pipelines.dedupe.DedupePipeline": 500,
+    "newscrawl.crawl.pipelines.clean.CleanPipeline": 300,
+    "newscrawl.crawl.pipelines.validate.ValidatePipeline": 400,
+    "newscrawl.crawl.pipelines.dedupe.DedupePipeline": 500,
 }
 EXTENSIONS = {
-    "newscrawl.recovery.SafeStateRecorder": 500,  # newscrawl.extensions.StateRecorder + recovery
-    "newscrawl.extensions.StatsFile": 510,
-    "newscrawl.extensions.QuietGarbageCollector": 520,
+    "newscrawl.output.recorder.StateRecorder": 500,  # checks outputs and state, records what is written
+    "newscrawl.output.stats.StatsFile": 510,
+    "newscrawl.crawl.collector.QuietGarbageCollector": 520,
     "newscrawl.ops.coverage.CoverageHistory": 530,  # field coverage per site and run, kept in the state
     "newscrawl.ops.summary.NoArticlesWarning": 540,  # `no articles written: ...` with the reasons
 }
 NEWSCRAWL_SUMMARY = True  # print a few summary lines on stderr when `scrapy crawl` ends
 
 # conditional requests (ETag / If-Modified-Since) for feeds, sitemaps and robots.txt: Scrapy's
-# HTTP cache, limited to those and always revalidated (newscrawl/discovery/httpcache.py)
+# HTTP cache, limited to those and always revalidated (newscrawl/crawl/httpcache.py)
 HTTPCACHE_ENABLED = True
-HTTPCACHE_POLICY = "newscrawl.discovery.httpcache.RevalidatePolicy"
-HTTPCACHE_STORAGE = "newscrawl.discovery.httpcache.StateDirCacheStorage"
+HTTPCACHE_POLICY = "newscrawl.crawl.httpcache.RevalidatePolicy"
+HTTPCACHE_STORAGE = "newscrawl.crawl.httpcache.StateDirCacheStorage"
 HTTPCACHE_DIR = ""  # empty: beside NEWSCRAWL_STATE, as <state>.httpcache/
 HTTPCACHE_GZIP = True
 
@@ -106,7 +107,7 @@ NEWSCRAWL_MAX_CALENDAR_PAGES = 20  # calendar and date-archive pages followed pe
 NEWSCRAWL_CRON_DIR = "output/cron"
 NEWSCRAWL_CRON_MAX_QUIET_RUNS = 24  # unhealthy after this many runs in a row with no new article
 NEWSCRAWL_CRON_PROGRESS_INTERVAL = 60  # seconds between progress lines
-# extraction in worker processes, off the reactor thread (README: "Performance"; newscrawl/extract_pool.py)
+# extraction in worker processes, off the reactor thread (README: "Performance"; newscrawl/crawl/pool.py)
 NEWSCRAWL_EXTRACT_WORKERS = None  # None: one per core; 0: extract in the crawl process (no time limit then)
 NEWSCRAWL_EXTRACT_TIMEOUT = 30  # seconds a page may take; then its worker is killed and replaced, page dropped
 NEWSCRAWL_EXTRACT_QUEUE = 0  # pages waiting for a free worker at most (0: twice the workers)
@@ -116,11 +117,11 @@ NEWSCRAWL_GC_THRESHOLD = 10_000  # allocations between young collections in the 
 # a page's output (its links and at most one article) is handled by this many asyncio tasks, all
 # started for every page; the pipelines and the scheduler never wait on I/O, so more only cost
 CONCURRENT_ITEMS = 2
-# waiting requests in Scrapy's JOBDIR disk queues, in a folder of this run (newscrawl/frontier.py);
+# waiting requests in Scrapy's JOBDIR disk queues, in a folder of this run (newscrawl/crawl/frontier.py);
 # a JOBDIR you set yourself (pause/resume) is used as it is
 NEWSCRAWL_DISK_FRONTIER = True
-SCHEDULER_DISK_QUEUE = "newscrawl.frontier.NamedCallbackLifoDiskQueue"  # Scrapy's, callbacks named cheaply
-LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"
+SCHEDULER_DISK_QUEUE = "newscrawl.crawl.frontier.NamedCallbackLifoDiskQueue"  # Scrapy's, callbacks named cheaply
+LOG_FORMATTER = "newscrawl.crawl.logformatter.NewscrawlLogFormatter"
 
 # distributed mode (README: "Run on several machines"): set REDIS_URL (-s REDIS_URL=redis://host:6379/0)
 REDIS_URL = None

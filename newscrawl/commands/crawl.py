@@ -21,9 +21,9 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 from twisted.internet.defer import Deferred
 
-from newscrawl.fatal import report_fatal
-from newscrawl.output_guard import OutputError
-from newscrawl.setting_checks import check_named_setting, check_setting_name
+from newscrawl.commands._cli import report_fatal
+from newscrawl.config.settings_check import check_named_setting, check_setting_name
+from newscrawl.output.guard import OutputError
 from newscrawl.state import StateError
 
 logger = logging.getLogger("newscrawl")
@@ -78,7 +78,7 @@ def check_setting(settings: BaseSettings, name: str) -> str | None:
     if name == "LOG_LEVEL" and str(value).upper() not in LOG_LEVELS:
         return f"invalid setting LOG_LEVEL={value!r}: use one of {', '.join(sorted(LOG_LEVELS))}"
     if name == "NEWSCRAWL_PROTECTED_NETWORKS":
-        from newscrawl.downloadermiddlewares.network import parse_networks
+        from newscrawl.crawl.middlewares.network import parse_networks
 
         try:
             parse_networks(settings.getlist(name))
@@ -97,7 +97,7 @@ def _cmdline_names(settings: BaseSettings) -> list[str]:
 
 def check_settings(settings: BaseSettings) -> list[str]:
     """Problems with the settings given on the command line (-s NAME=VALUE): a misspelt name
-    (newscrawl/setting_checks.py), a value of the wrong type, a name or path that cannot work."""
+    (newscrawl/config/settings_check.py), a value of the wrong type, a name or path that cannot work."""
     problems = []
     for name in _cmdline_names(settings):
         unknown = check_setting_name(settings, name)
@@ -205,7 +205,7 @@ class Command(ScrapyCrawlCommand):
 
     def check_paths(self) -> None:
         """The log file, the state, JOBDIR and the HTTP cache can be written (exit 1 if not)."""
-        from newscrawl.output_guard import path_problems
+        from newscrawl.output.guard import path_problems
 
         assert self.settings is not None
         problems = path_problems(self.settings)

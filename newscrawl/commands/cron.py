@@ -8,7 +8,7 @@
   its articles marked as emitted in the state, then published);
 - writes `articles-<UTC time>.summary.json` beside it: counts, drops by reason, errors by type,
   duration, per site, health verdict;
-- exits 0 when every site was healthy and 1 when not (see newscrawl/health.py);
+- exits 0 when every site was healthy and 1 when not (see newscrawl/ops/health.py);
 - logs to `<dir>/cron.log` (or --logfile) and logs a progress line every
   NEWSCRAWL_CRON_PROGRESS_INTERVAL seconds (also printed when stderr is a terminal).
 """
@@ -16,30 +16,28 @@
 from __future__ import annotations
 
 import argparse
-import fcntl
-import json
 import logging
-import os
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from scrapy import Spider, signals
 from scrapy.commands import BaseRunSpiderCommand
-from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured, UsageError
-from scrapy.utils.asyncio import create_looping_call
+from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
 from newscrawl.commands._cli import EXIT_USAGE, check_logging, fail, setup_parser
 from newscrawl.commands.crawl import error_line
-from newscrawl.health import judge_site
-from newscrawl.ops.coverage import coverage_sites, site_coverage
-from newscrawl.ops.summary import no_article_reasons
-from newscrawl.output_guard import path_problems, unwritable_reason
-from newscrawl.processors import canonical_url
+from newscrawl.ops.cron import (
+    acquire_lock,
+    free_name,
+    lock_holder,
+    summarize,
+    update_quiet_runs,
+    write_json,
+)
+from newscrawl.output.guard import path_problems, unwritable_reason
+from newscrawl.output.recovery import recover_part
 from newscrawl.state import StateError, open_state, stateless
 
 logger = logging.getLogger(__name__)
@@ -48,171 +46,6 @@ EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 PART = ".part"
-
-
-# -- the lock ---------------------------------------------------------------------------------
-
-def acquire_lock(path: Path) -> IO[str] | None:
-    """An exclusive flock on `path` (held while the returned file stays open), or None if taken."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+", encoding="utf-8")
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"{os.getpid()}\n")
-    handle.flush()
-    return handle
-
-
-def lock_holder(path: Path) -> str:
-    try:
-        return path.read_text("utf-8").strip() or "?"
-    except OSError:
-        return "?"
-
-
-# -- output files -----------------------------------------------------------------------------
-
-def recover_part(part: Path, store: Any) -> dict[str, Any]:
-    """Publish a part file left by a killed run: keep complete lines, cut a torn tail, and mark
-    its articles as emitted (the killed run may have written a line but not recorded it)."""
-    data = part.read_bytes()
-    end = data.rfind(b"\n") + 1
-    kept: list[bytes] = []
-    bad = 0
-    for line in data[:end].splitlines(keepends=True):
-        try:
-            item = json.loads(line)
-        except ValueError:
-            bad += 1
-            continue
-        if not isinstance(item, dict):
-            bad += 1
-            continue
-        kept.append(line)
-        _mark_emitted(store, item)
-    part.write_bytes(b"".join(kept))
-    final = _free_name(part.with_name(part.name.removesuffix(PART)))
-    part.replace(final)
-    info = {"file": final.name, "articles": len(kept), "torn_tail_bytes": len(data) - end,
-            "bad_lines": bad}
-    _write_json(final.with_name(final.name.removesuffix(".jsonl") + ".summary.json"),
-                {"recovered_from_killed_run": True, **info})
-    return info
-
-
-def _mark_emitted(store: Any, item: dict[str, Any]) -> None:
-    revision = item.get("revision") or 1
-    urls = {item.get("canonical_url") or item.get("url"), canonical_url(item.get("url"))}
-    for url in filter(None, urls):
-        entry = store.get(url)
-        if entry is None or entry.revision < revision:
-            store.record(url, item.get("fingerprint"), item.get("modified"), revision)
-
-
-def _free_name(path: Path) -> Path:
-    """`path`, or `path` with -2, -3, ... when a file of that name exists."""
-    candidate, number = path, 1
-    while candidate.exists():
-        number += 1
-        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
-    return candidate
-
-
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", "utf-8")
-    tmp.replace(path)
-
-
-# -- the summary ------------------------------------------------------------------------------
-
-def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, int]:
-    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
-
-
-def site_counts(stats: dict[str, Any], name: str) -> dict[str, int]:
-    return _by_prefix(stats, f"newscrawl/site/{name}/")
-
-
-def summarize(stats: dict[str, Any], sites: list[str], quiet: dict[str, int],
-              max_quiet_runs: int) -> dict[str, Any]:
-    """Counts, drops, errors and the health verdict of a finished run."""
-    verdicts = {name: judge_site(name, site_counts(stats, name), quiet.get(name, 0), max_quiet_runs)
-                for name in sites}
-    errors = _by_prefix(stats, "newscrawl/errors/")
-    for key, value in _by_prefix(stats, "spider_exceptions/").items():
-        errors[f"spider_exception/{key}"] = value
-    skipped = _by_prefix(stats, "newscrawl/skipped/")
-    problems = [f"{name}: {p}" for name, v in verdicts.items() for p in v.problems]
-    return {
-        "healthy": not problems,
-        "problems": problems,
-        "articles": stats.get("newscrawl/articles/emitted", 0),
-        "revisions": stats.get("newscrawl/articles/revised", 0),
-        "pages": stats.get("response_received_count", 0),
-        "requests": stats.get("downloader/request_count", 0),
-        "not_modified": {"feeds_and_sitemaps": stats.get("httpcache/revalidate", 0),
-                         "articles": stats.get("newscrawl/revisit/not_modified", 0)},
-        "revisited": stats.get("newscrawl/revisit/revisited", 0),
-        "skipped": skipped,
-        "dropped": _by_prefix(stats, "newscrawl/dropped/"),
-        "errors": errors,
-        "finish_reason": stats.get("finish_reason"),
-        # pages that did not become articles, by reason (the crawl's `no articles written:` counts)
-        "not_written": no_article_reasons(stats),
-        "coverage": {site: site_coverage(stats, site) for site in coverage_sites(stats)},
-        "sites": {name: {"healthy": v.healthy, "problems": v.problems, "quiet_runs": v.quiet_runs,
-                         **v.counts} for name, v in verdicts.items()},
-    }
-
-
-# -- the progress line ------------------------------------------------------------------------
-
-class ProgressLine:
-    """Logs `progress: N pages, N articles, N pages/min, N errors` every few seconds."""
-
-    def __init__(self, crawler: Crawler, interval: float) -> None:
-        self.crawler = crawler
-        self.interval = interval
-        self.started = time.monotonic()
-        self.task = None
-        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ProgressLine:
-        interval = crawler.settings.getfloat("NEWSCRAWL_CRON_PROGRESS_INTERVAL", 60)
-        if interval <= 0:
-            raise NotConfigured
-        return cls(crawler, interval)
-
-    def spider_opened(self, spider: Spider) -> None:
-        self.started = time.monotonic()
-        self.task = create_looping_call(self.report)
-        self.task.start(self.interval, now=False)
-
-    def line(self) -> str:
-        stats = self.crawler.stats.get_stats()
-        pages = stats.get("response_received_count", 0)
-        minutes = max(time.monotonic() - self.started, 1e-6) / 60
-        errors = sum(_by_prefix(stats, "newscrawl/errors/").values())
-        return (f"progress: {pages} pages, {stats.get('newscrawl/articles/emitted', 0)} articles, "
-                f"{pages / minutes:.0f} pages/min, {errors} errors")
-
-    def report(self) -> None:
-        line = self.line()
-        logger.info(line)
-        if sys.stderr.isatty():
-            print(line, file=sys.stderr, flush=True)
-
-    def spider_closed(self, spider: Spider) -> None:
-        if self.task is not None and self.task.running:
-            self.task.stop()
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -270,11 +103,11 @@ class Command(BaseRunSpiderCommand):
         for problem in path_problems(settings):  # JOBDIR, the HTTP cache
             fail("cron", problem, EXIT_FAILED)
         extensions = dict(settings.getdict("EXTENSIONS"))
-        extensions.setdefault("newscrawl.commands.cron.ProgressLine", 520)
+        extensions.setdefault("newscrawl.ops.cron.ProgressLine", 520)
         settings.set("EXTENSIONS", extensions, priority="cmdline")
         self.started = datetime.now(UTC)
         stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
-        self.final = _free_name(self.output_dir / f"articles-{stamp}.jsonl")
+        self.final = free_name(self.output_dir / f"articles-{stamp}.jsonl")
         self.part = self.final.with_name(self.final.name + PART)
         feeds = dict(settings.getdict("FEEDS"))
         feeds[str(self.part)] = {"format": "jsonlines", "overwrite": True, "encoding": "utf-8"}
@@ -344,7 +177,7 @@ class Command(BaseRunSpiderCommand):
             self.part.replace(self.final)
             published = self.final.name
         try:
-            quiet = self._update_quiet_runs(sites, stats)
+            quiet = update_quiet_runs(self.output_dir / "cron-status.json", sites, stats)
         except OSError as exc:
             print(f"scrapy cron: cannot write {self.output_dir / 'cron-status.json'}: "
                   f"{exc.strerror or exc}; quiet runs are not counted", file=sys.stderr)
@@ -367,7 +200,7 @@ class Command(BaseRunSpiderCommand):
         summary["exit_code"] = 0 if summary["healthy"] else 1
         summary_path = self.final.with_name(self.final.name.removesuffix(".jsonl") + ".summary.json")
         try:
-            _write_json(summary_path, summary)
+            write_json(summary_path, summary)
         except OSError as exc:
             print(f"scrapy cron: cannot write the summary {summary_path}: {exc.strerror or exc}; "
                   f"the articles are in {published or 'no file'}", file=sys.stderr)
@@ -379,26 +212,21 @@ class Command(BaseRunSpiderCommand):
             print(f"scrapy cron: summary in {summary_path}", file=sys.stderr)
         return summary["exit_code"]
 
+    def _publish(self, part: Path, store: Any) -> dict[str, Any]:
+        """A killed run's part file, recovered and published with its own summary."""
+        final = free_name(part.with_name(part.name.removesuffix(PART)))
+        info = recover_part(part, final, store)
+        write_json(final.with_name(final.name.removesuffix(".jsonl") + ".summary.json"),
+                   {"recovered_from_killed_run": True, **info})
+        return info
+
     def _recover(self) -> list[dict[str, Any]]:
         parts = sorted(p for p in self.output_dir.glob(f"articles-*.jsonl{PART}") if p != self.part)
         if not parts:
             return []
         store = open_state(self.settings)
         try:
-            return [recover_part(part, store) for part in parts]
+            return [self._publish(part, store) for part in parts]
         finally:
             store.close()
 
-    def _update_quiet_runs(self, sites: list[str], stats: dict[str, Any]) -> dict[str, int]:
-        """Runs in a row without a new article, per site (kept in <dir>/cron-status.json)."""
-        path = self.output_dir / "cron-status.json"
-        try:
-            status = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
-            status = {}
-        quiet = status.get("quiet_runs", {}) if isinstance(status, dict) else {}
-        for name in sites:
-            emitted = stats.get(f"newscrawl/site/{name}/emitted", 0)
-            quiet[name] = 0 if emitted else int(quiet.get(name, 0)) + 1
-        _write_json(path, {"quiet_runs": quiet, "last_run": datetime.now(UTC).isoformat(timespec="seconds")})
-        return quiet

@@ -25,10 +25,11 @@ from newscrawl.commands._cli import (
     setup_parser,
     why_not_fetched,
 )
-from newscrawl.downloadermiddlewares.responses import ANY_BODY, looks_binary
+from newscrawl.crawl.meta import ANY_BODY
+from newscrawl.crawl.middlewares.responses import looks_binary
 from newscrawl.extract import extract_page
-from newscrawl.health import is_challenge, is_empty
-from newscrawl.replay import SavedPage, save_page
+from newscrawl.ops.health import is_challenge, is_empty
+from newscrawl.output.replay import SavedPage, save_page
 
 VOLATILE = ("fetched_at",)
 _URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)

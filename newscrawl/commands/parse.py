@@ -39,7 +39,7 @@ from newscrawl.commands._cli import (
     setup_parser,
     why_not_fetched,
 )
-from newscrawl.spiders.site import SiteSpider
+from newscrawl.crawl.spider import SiteSpider
 
 _HTTP_URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 # what the page was; the spider counts each page it does not turn into an article

@@ -15,7 +15,7 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
 from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, setup_parser
-from newscrawl.sites import SiteConfig, SitesFileError, load_sites, site_from_url
+from newscrawl.config.sites import SiteConfig, SitesFileError, load_sites, site_from_url
 
 
 class Command(ScrapyCommand):

@@ -21,7 +21,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 
 from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, setup_parser
-from newscrawl.discovery.httpcache import cache_dir, cache_size, prune_cache
+from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
 from newscrawl.state import StateError, StateNotFound, StateStore, open_state
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-# request meta key that carries a Discovered entry's hints to the page's callback
-HINTS = "newscrawl_hints"
-
 
 @dataclass(frozen=True)
 class Discovered:
@@ -36,11 +33,3 @@ class Discovered:
             values["title"] = self.title
         return values
 
-
-# request meta key: the name of the site (in the spider's site list) a request belongs to
-SITE = "newscrawl_site"
-
-
-def site_stat(site: str, key: str) -> str:
-    """The stats key of a per-site counter: newscrawl/site/<name>/<key>."""
-    return f"newscrawl/site/{site}/{key}"

@@ -22,7 +22,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.linkextractors.lxmlhtml import LxmlParserLinkExtractor
 from w3lib.html import strip_html5_whitespace
 
-from newscrawl.site import host_on_domains
+from newscrawl.config.domains import host_on_domains
 
 # scheme://host followed by a port, path, query, fragment or the end; anything else goes to urlsplit
 _PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?=[:/?#]|$)")

@@ -26,12 +26,13 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
+from newscrawl.crawl.meta import POLITENESS_TOKEN
 from newscrawl.distributed.connection import connect
 from newscrawl.distributed.keys import crawl_keys, new_worker_id
 
 logger = logging.getLogger(__name__)
 
-TOKEN = "newscrawl_politeness_lease"
+TOKEN = POLITENESS_TOKEN
 _POLL = 0.05  # seconds between tries while a slot is at its concurrency
 
 # KEYS: next start, active leases, throttle delay

@@ -21,13 +21,12 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 
+from newscrawl.config.sites import SiteConfig, SitesFileError, parse_sites, site_from_url
+from newscrawl.crawl.meta import ALWAYS_FETCH, SITE
 from newscrawl.distributed.keys import CrawlKeys
-from newscrawl.sites import SiteConfig, SitesFileError, parse_sites, site_from_url
 
 logger = logging.getLogger(__name__)
 
-SITE = "newscrawl_site"  # request meta: the site's name (newscrawl.discovery.entries.SITE)
-ALWAYS_FETCH = "newscrawl_always_fetch"  # newscrawl.middlewares.ALWAYS_FETCH
 
 
 class SeedError(ValueError):

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newscrawl.config.domains import site_key
 from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import is_article
@@ -23,13 +24,12 @@ from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, 
 from newscrawl.extract.document import decode_html, parse_html, text_of
 from newscrawl.extract.headline import choose_headline, h1_elements, headline_anchor
 from newscrawl.extract.lines import iter_lines
+from newscrawl.extract.loaders import ArticleLoader
 from newscrawl.extract.metadata import PageMetadata, jsonld_text, read_metadata
 from newscrawl.extract.noise import collect_noise, strip_boilerplate
+from newscrawl.extract.profiles import CODE_NODES, GENERIC, Profile, detect_profile, get_profile
 from newscrawl.extract.published import choose_modified, choose_published
 from newscrawl.items import Article
-from newscrawl.loaders import ArticleLoader
-from newscrawl.profiles import CODE_NODES, GENERIC, Profile, detect_profile, get_profile
-from newscrawl.site import site_key
 
 logger = logging.getLogger(__name__)
 # the article's own nodes on any page: a widget selector must never take them as noise

@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.extract.lines import lines_after, text_lines
 from newscrawl.extract.metadata import PageMetadata, node_by_id
-from newscrawl.processors import has_byline_prefix, strip_byline, unique
+from newscrawl.extract.processors import has_byline_prefix, strip_byline, unique
 
 _SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
                     r"\bsowie\b|\bwith\b|\bmit\b)\s*", re.IGNORECASE)

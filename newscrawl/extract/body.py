@@ -14,8 +14,8 @@ from trafilatura import bare_extraction
 from newscrawl.extract.boilerplate import drop_media, holds_prose, prune_boilerplate
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.noise import strip_boilerplate
-from newscrawl.processors import strip_byline
-from newscrawl.profiles.base import Profile
+from newscrawl.extract.processors import strip_byline
+from newscrawl.extract.profiles.base import Profile
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
 MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not article

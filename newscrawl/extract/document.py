@@ -8,7 +8,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newscrawl.encoding import decode
+from newscrawl.extract.encoding import decode
 
 MAX_HTML_BYTES = 5_000_000
 
@@ -19,7 +19,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def decode_html(html: str | bytes, declared: str | None = None) -> str:
     """Decode bytes: BOM, the declared charset if it decodes strictly (UTF-8 with a few corrupt
-    bytes still counts), then <meta charset>, then detection (newscrawl.encoding). Characters
+    bytes still counts), then <meta charset>, then detection (newscrawl.extract.encoding). Characters
     that lxml refuses are dropped (vertical tab and form feed become spaces)."""
     text = html if isinstance(html, str) else decode(html, declared)
     return _NOT_XML.sub("", text.replace("\x0b", " ").replace("\x0c", " "))

@@ -6,7 +6,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.extract.boilerplate import drop
 from newscrawl.extract.lines import text_lines
-from newscrawl.profiles.base import Profile
+from newscrawl.extract.profiles.base import Profile
 
 MAX_NOISE_CHARS = 5000
 

@@ -18,7 +18,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newscrawl.discovery.entries import site_stat
+from newscrawl.crawl.meta import site_stat
 from newscrawl.items import Article
 from newscrawl.state.crawler import state_for
 

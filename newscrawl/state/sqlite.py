@@ -41,12 +41,12 @@ class SQLiteStateStore(StateStore):
         if readonly:
             self.db = self._open_readonly(timeout)
             return
-        from newscrawl.output_guard import unwritable_reason
-
-        reason = unwritable_reason(self.path)
-        if reason:
-            raise StateError(f"state file {self.path} cannot be used: {reason}; fix the path "
-                             "(NEWSCRAWL_STATE) or crawl without state (-s NEWSCRAWL_STATE=)")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # the commands check the path first and say more (output/guard.py)
+            raise StateError(f"state file {self.path} cannot be used: its folder cannot be made "
+                             f"({exc.strerror or exc}); fix the path (NEWSCRAWL_STATE) or crawl "
+                             "without state (-s NEWSCRAWL_STATE=)") from None
         try:
             self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
                                       check_same_thread=False)

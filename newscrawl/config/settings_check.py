@@ -1,0 +1,242 @@
+"""Checks of `-s NAME=VALUE` for settings that take a name or a path, and of setting names.
+
+Used by `scrapy crawl` (newscrawl/commands/crawl.py) before anything starts. A value that names
+something (a profile, a class, a Redis URL) must name something that exists; a path must be of
+the right kind (a file setting must not name a folder, nor a folder setting a file). A misspelt
+name would be ignored by Scrapy without a word: a `NEWSCRAWL_` name no code reads is refused,
+and so is any name one letter or so away from a known setting; any other name nothing installed
+reads gives a warning.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.util
+import re
+import warnings
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from scrapy.exceptions import ScrapyDeprecationWarning
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+
+PREFIX = "NEWSCRAWL_"
+# settings naming a file or a folder (relative paths are relative to the working directory)
+FILE_SETTINGS = ("NEWSCRAWL_STATE", "NEWSCRAWL_STATS_FILE", "LOG_FILE")
+FOLDER_SETTINGS = ("NEWSCRAWL_CRON_DIR", "HTTPCACHE_DIR", "JOBDIR")
+# set by newscrawl itself for each run, never by a user (the frontier folder is deleted after the run)
+INTERNAL = {"NEWSCRAWL_FRONTIER_DIR": "it is set by newscrawl for each run and deleted after it: "
+                                      "to keep the frontier in a folder of your own, set JOBDIR instead"}
+# dict settings of components: keys are import paths (values: order) ...
+COMPONENT_KEYS = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES",
+                  "SPIDER_CONTRACTS", "ADDONS")
+# ... or values are import paths (keys: a URI scheme or a format)
+COMPONENT_VALUES = ("DOWNLOAD_HANDLERS", "FEED_STORAGES", "FEED_EXPORTERS")
+# string settings whose default is an import path but which also take plain names
+NOT_PATHS = {"REFERRER_POLICY"}
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
+_QUOTED_NAME = re.compile(r"""["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
+
+
+# -- names ------------------------------------------------------------------------------------
+
+def check_setting_name(settings: BaseSettings, name: str) -> tuple[str, bool] | None:
+    """(message, fatal) for a command-line setting no code reads, or None when the name is known.
+
+    Known: Scrapy's defaults, the project's settings, and any quoted name in the code of Scrapy,
+    newscrawl and the installed Scrapy extensions (a name only code reads, such as
+    NEWSCRAWL_STATE_CHECK, has no default)."""
+    if _defined_below_cmdline(settings, name) or name in _names_in_components(settings):
+        return None
+    if name.startswith(PREFIX):
+        if name in _names_in_newscrawl():
+            return None
+        known = sorted(n.removeprefix(PREFIX) for n in _names_in_newscrawl() if n.startswith(PREFIX))
+        match = _closest(name.removeprefix(PREFIX), known, 0.7)  # the shared prefix says nothing
+        match = PREFIX + match if match else None
+        hint = f"did you mean {match}?" if match else "no newscrawl setting has this name"
+        return f"unknown setting {name}: {hint} (newscrawl's settings are listed in README.md, Settings)", True
+    if name in _names_in_installed_code():
+        return None
+    known = sorted(n for n in settings if _defined_below_cmdline(settings, n))
+    match = _closest(name, known, 0.85)
+    if match:
+        return (f"unknown setting {name}: did you mean {match}? (neither Scrapy, newscrawl nor an "
+                f"installed Scrapy extension reads {name})"), True
+    return (f"setting {name} is read by neither Scrapy, newscrawl nor an installed Scrapy extension: "
+            f"it does nothing unless your own code reads it"), False
+
+
+def _defined_below_cmdline(settings: BaseSettings, name: str) -> bool:
+    """Whether the name has a value before the command line: Scrapy's default, the project's, or
+    the command's own default."""
+    if name in _defaults_and_project():
+        return True
+    return name in settings and settings.getpriority(name) != SETTINGS_PRIORITIES["cmdline"]
+
+
+@lru_cache(maxsize=1)
+def _defaults_and_project() -> frozenset[str]:
+    from scrapy.settings import default_settings
+
+    from newscrawl import settings as project
+
+    return frozenset(n for module in (default_settings, project) for n in vars(module) if n.isupper())
+
+
+def _closest(name: str, candidates: list[str], cutoff: float) -> str | None:
+    """The known name the given one most likely misspells (case ignored), or None."""
+    upper = {c.upper(): c for c in candidates}
+    matches = difflib.get_close_matches(name.upper(), list(upper), n=1, cutoff=cutoff)
+    return upper[matches[0]] if matches else None
+
+
+@lru_cache(maxsize=1)
+def _names_in_newscrawl() -> frozenset[str]:
+    import newscrawl
+
+    return frozenset(_names_in_files(Path(newscrawl.__file__).parent.rglob("*.py")))
+
+
+@lru_cache(maxsize=1)
+def _names_in_installed_code() -> frozenset[str]:
+    """Quoted upper-case names in Scrapy, newscrawl and every installed distribution that needs
+    Scrapy (its extensions and add-ons read their settings by name)."""
+    import scrapy
+
+    files = list(Path(scrapy.__file__).parent.rglob("*.py"))
+    for dist in metadata.distributions():
+        requires = " ".join(dist.requires or []).lower()
+        name = (dist.metadata["Name"] or "").lower()
+        # newscrawl's own files are read above: its distribution may list the tests too (an
+        # egg-info in a checkout), whose made-up names must not count as known
+        if name in ("scrapy", "newscrawl"):
+            continue
+        if re.search(r"\bscrapy\b", requires) or name.startswith("scrapy"):
+            files += [Path(str(dist.locate_file(f))) for f in dist.files or [] if f.suffix == ".py"]
+    return frozenset(_names_in_files(files)) | _names_in_newscrawl()
+
+
+def _names_in_components(settings: BaseSettings) -> frozenset[str]:
+    """Quoted names in the modules of the components this crawl is configured with (EXTENSIONS,
+    DNS_RESOLVER, ...): an extension of the project's own, outside the newscrawl package, reads
+    its settings there."""
+    paths = (path for name in settings for path in _component_paths(settings, name))
+    return _names_in_modules(frozenset(path.rsplit(".", 1)[0] for path in paths))
+
+
+@lru_cache(maxsize=4)
+def _names_in_modules(modules: frozenset[str]) -> frozenset[str]:
+    files = []
+    for module in modules:
+        if module.split(".", 1)[0] in ("scrapy", "newscrawl", "twisted"):
+            continue  # scanned as a whole elsewhere, or reads no Scrapy setting
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            continue  # a path that cannot be loaded is reported by check_named_setting
+        if spec is not None and spec.origin and spec.origin.endswith(".py"):
+            files.append(Path(spec.origin))
+    return frozenset(_names_in_files(files))
+
+
+def _names_in_files(files) -> set[str]:
+    names: set[str] = set()
+    for path in files:
+        try:
+            names.update(_QUOTED_NAME.findall(path.read_text("utf-8", errors="replace")))
+        except OSError:
+            continue
+    return names
+
+
+# -- values that name something ------------------------------------------------------------
+
+def check_named_setting(settings: BaseSettings, name: str) -> str | None:
+    """Why a command-line value that names a profile, a path, a class or a server cannot work."""
+    value = settings.get(name)
+    if name in INTERNAL:
+        return f"invalid setting {name}={value!r}: {INTERNAL[name]}"
+    if name == "NEWSCRAWL_PROFILE" and value:
+        from newscrawl.extract.profiles import get_profile
+
+        try:
+            get_profile(str(value))
+        except ValueError as exc:
+            return f"invalid setting {name}={value!r}: {exc}"
+    if name == "REDIS_URL" and value and str(value).split("://", 1)[0].lower() not in REDIS_SCHEMES:
+        return f"invalid setting {name}={value!r}: give a Redis URL such as redis://HOST:6379/0 (or rediss://, unix://)"
+    if name == "NEWSCRAWL_REDIS_PREFIX" and not str(value or "").strip():
+        return f"invalid setting {name}={value!r}: give a prefix for the Redis keys, such as newscrawl"
+    if name in FILE_SETTINGS or name in FOLDER_SETTINGS:
+        return _check_path(name, value)
+    return _check_import_paths(settings, name)
+
+
+def _check_path(name: str, value: object) -> str | None:
+    """A file setting must not name a folder, nor a folder setting a file (nothing is created)."""
+    if not value:
+        return None
+    path = Path(str(value)).expanduser()
+    if name in FILE_SETTINGS and path.is_dir():
+        return (f"invalid setting {name}={value!r}: that is a folder; give a file path, such as "
+                f"{path / _example(name)}")
+    if name in FOLDER_SETTINGS and path.exists() and not path.is_dir():
+        return f"invalid setting {name}={value!r}: that is a file, not a folder; give a folder path"
+    return None
+
+
+def _example(name: str) -> str:
+    return {"NEWSCRAWL_STATE": "state.sqlite", "NEWSCRAWL_STATS_FILE": "stats.json"}.get(name, "crawl.log")
+
+
+def _check_import_paths(settings: BaseSettings, name: str) -> str | None:
+    """Settings that name a class (HTTPCACHE_STORAGE, SCHEDULER, ...) or hold classes by path."""
+    for path in _component_paths(settings, name):
+        if problem := _load_problem(path):
+            if name in COMPONENT_KEYS or name in COMPONENT_VALUES:
+                return f"invalid setting {name}: cannot load {path!r} ({problem})"
+            return f"invalid setting {name}={path!r}: cannot load it ({problem})"
+    return None
+
+
+def _component_paths(settings: BaseSettings, name: str) -> list[str]:
+    """The import paths a setting names: a class setting's value (its default is an import
+    path), or the classes of a dict of components (not those switched off with None)."""
+    base = name.removesuffix("_BASE")
+    if base in COMPONENT_KEYS or base in COMPONENT_VALUES:
+        try:
+            components = settings.getdict(name)
+        except (TypeError, ValueError):
+            return []  # not a dict: check_setting reports that
+        paths = [key if base in COMPONENT_KEYS else value for key, value in components.items()
+                 if value is not None]
+        return [path for path in paths if isinstance(path, str)]
+    if name in NOT_PATHS or not isinstance(reference := _reference(name), str) or not _DOTTED.fullmatch(reference):
+        return []
+    with warnings.catch_warnings():  # reading a deprecated name (DNS_RESOLVER) warns: Scrapy says so itself
+        warnings.simplefilter("ignore", ScrapyDeprecationWarning)
+        value = settings.get(name)
+    return [value] if isinstance(value, str) and value else []
+
+
+def _reference(name: str) -> object:
+    """The value before the command line: the project's, else Scrapy's default."""
+    from scrapy.settings import default_settings
+
+    from newscrawl import settings as project
+
+    return getattr(project, name, getattr(default_settings, name, None))
+
+
+def _load_problem(path: str) -> str | None:
+    """Why an import path cannot be loaded, or None."""
+    from scrapy.utils.misc import load_object
+
+    try:
+        load_object(path)
+    except (ImportError, NameError, ValueError, AttributeError) as exc:
+        return " ".join(str(exc).split())
+    return None

@@ -1,0 +1,270 @@
+"""The sites file: many sites in one TOML file, each with its own options.
+
+```toml
+[defaults]                 # optional: applies to every site below
+delay = 1.0
+
+[sites.worldpress]
+url = "https://worldpress.example/"
+sections = ["https://worldpress.example/world/"]
+feeds = ["https://worldpress.example/feed/"]
+sitemaps = ["https://worldpress.example/news-sitemap.xml"]
+allow = ['/20\\d\\d/']
+deny = ['/video/']
+profile = "tagdiv"
+delay = 2.0
+concurrency = 1
+since = "2d"
+discover = true
+```
+
+A malformed file raises SitesFileError with one line that names the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from newscrawl.config.domains import site_key
+from newscrawl.discovery.since import parse_since
+
+
+class SitesFileError(ValueError):
+    """The sites file cannot be used; the message names the file and line."""
+
+
+class UrlListError(ValueError):
+    """A file of URLs cannot be used; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """One site to crawl and how."""
+
+    name: str
+    url: str
+    sections: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    profile: str | None = None
+    delay: float | None = None
+    concurrency: int | None = None
+    since: datetime | None = None
+    discover: bool = True
+    hosts: tuple[str, ...] = field(default=())
+
+    @property
+    def slot(self) -> str:
+        """The Scrapy download slot (politeness bucket) of this site."""
+        return f"site:{self.name}"
+
+    def domains(self) -> tuple[str, ...]:
+        """Host names whose pages belong to this site (subdomains included)."""
+        return _domains(self.url, self.sections, self.hosts)  # asked for every link: cached
+
+
+@lru_cache(maxsize=1024)
+def _domains(url: str, sections: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ...]:
+    hosts = {(urlsplit(u).hostname or "").lower().removeprefix("www.") for u in (url, *sections)}
+    return tuple(sorted(h for h in hosts | set(extra) if h))
+
+
+# option name -> (type check, description used in error messages)
+_LISTS = ("sections", "feeds", "sitemaps", "allow", "deny", "hosts")
+_OPTIONS = {"url", "profile", "delay", "concurrency", "since", "discover", *_LISTS}
+_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def site_from_url(url: str, profile: str | None = None, since: datetime | None = None) -> SiteConfig:
+    """The one site of `scrapy crawl site -a url=...` (or a seed URL), named by its `site_key`."""
+    _check_url(url, "url")
+    return SiteConfig(name=site_key(url) or url, url=url, profile=profile, since=since)
+
+
+def load_url_list(path: str | Path) -> list[str]:
+    """The URLs of a URL file (`-a urls=FILE`): one http(s) URL per line; blank lines and
+    comments (from a `#` at the start of a line or after a space) are ignored. Raises
+    UrlListError naming the file, and the line, on any problem."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UrlListError(f"{path}: cannot read the URL file ({reason})") from None
+    urls = []
+    for number, line in enumerate(text.splitlines(), 1):
+        words = re.sub(r"(^|\s)#.*", "", line).split()  # a URL's own #fragment follows no space
+        if len(words) > 1:
+            raise UrlListError(f"{path}:{number}: one URL per line, not {len(words)}: {line.strip()!r}")
+        if words:
+            try:
+                _check_url(words[0], "url")
+            except ValueError:  # _OptionError, or a malformed IPv6 address
+                raise UrlListError(f"{path}:{number}: not an http(s) URL: {words[0]!r}") from None
+            urls.append(words[0])
+    if not urls:
+        raise UrlListError(f"{path}: no URL in the file (give one http(s) URL per line; blank lines "
+                           "and # comments are ignored)")
+    return urls
+
+
+def load_sites(path: str | Path) -> list[SiteConfig]:
+    """Read and check a sites file; raises SitesFileError naming the line on any problem."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SitesFileError(f"{path}: cannot read the sites file ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise SitesFileError(f"{path}:{line or '?'}: not valid TOML: {message}") from None
+    return parse_sites(data, text, str(path))
+
+
+def parse_sites(data: dict[str, Any], text: str = "", origin: str = "sites file") -> list[SiteConfig]:
+    """Check parsed TOML and build the site list."""
+
+    def fail(message: str, table: str | None = None, key: str | None = None) -> SitesFileError:
+        return SitesFileError(f"{origin}:{_line_of(text, table, key) or '?'}: {message}")
+
+    unknown = set(data) - {"defaults", "sites"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise fail(f"unknown top-level key {key!r}: use [defaults] and [sites.NAME] tables", None, key)
+    defaults = data.get("defaults", {})
+    sites = data.get("sites")
+    if not isinstance(defaults, dict):
+        raise fail("[defaults] must be a table", None, "defaults")
+    if not isinstance(sites, dict) or not sites:
+        raise fail("no sites: add at least one [sites.NAME] table with a url")
+    result = []
+    for name, options in sites.items():
+        table = f"sites.{name}"
+        if not isinstance(options, dict):
+            raise fail(f"sites.{name} must be a table", "sites", name)
+        if not _NAME.match(name):
+            raise fail(f"site name {name!r} may use letters, digits, '.', '_' and '-' only", table)
+        merged = {**defaults, **options}
+        for key in merged:
+            if key not in _OPTIONS:
+                where = table if key in options else "defaults"
+                raise fail(f"unknown option {key!r} in [{where}] (known: {', '.join(sorted(_OPTIONS))})",
+                           where, key)
+        if "url" not in merged:
+            raise fail(f"[{table}] needs a url", table)
+        try:
+            result.append(_site(name, merged))
+        except ValueError as exc:
+            key = getattr(exc, "key", None)
+            where = table if key is None or key in options else "defaults"
+            raise fail(f"[{where}] {exc}", where, key) from None
+    return result
+
+
+class _OptionError(ValueError):
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+
+
+def _site(name: str, options: dict[str, Any]) -> SiteConfig:
+    url = options["url"]
+    if not isinstance(url, str):
+        raise _OptionError("url", "must be a string")
+    _check_url(url, "url")
+    lists = {}
+    for key in _LISTS:
+        value = options.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise _OptionError(key, "must be a list of strings")
+        lists[key] = tuple(value)
+    for key in ("sections", "feeds", "sitemaps"):
+        for value in lists[key]:
+            _check_url(value, key)
+    for key in ("allow", "deny"):
+        for pattern in lists[key]:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise _OptionError(key, f"bad regular expression {pattern!r}: {exc}") from None
+    profile = options.get("profile")
+    if profile is not None:
+        if not isinstance(profile, str):
+            raise _OptionError("profile", "must be a string")
+        from newscrawl.extract.profiles import get_profile
+
+        try:
+            get_profile(profile)
+        except ValueError as exc:
+            raise _OptionError("profile", str(exc)) from None
+    delay = options.get("delay")
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0):
+        raise _OptionError("delay", "must be a number of seconds, 0 or more")
+    concurrency = options.get("concurrency")
+    if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int)
+                                    or concurrency < 1):
+        raise _OptionError("concurrency", "must be a whole number, 1 or more")
+    since = options.get("since")
+    if since is not None:
+        try:
+            since = parse_since(since if isinstance(since, str) else since.isoformat())
+        except (ValueError, AttributeError) as exc:
+            raise _OptionError("since", str(exc)) from None
+    discover = options.get("discover", True)
+    if not isinstance(discover, bool):
+        raise _OptionError("discover", "must be true or false")
+    return SiteConfig(name=name, url=url, profile=profile, since=since, discover=discover,
+                      delay=float(delay) if delay is not None else None, concurrency=concurrency,
+                      **lists)
+
+
+def _check_url(url: str, key: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _OptionError(key, f"not an http(s) URL: {url!r}")
+
+
+def _line_from_message(message: str) -> int | None:
+    match = re.search(r"at line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _line_of(text: str, table: str | None, key: str | None) -> int | None:
+    """The line of `key` inside `[table]` (or of the table header, or of a top-level key)."""
+    if not text:
+        return None
+    lines = text.splitlines()
+    header = re.compile(r"^\s*\[\s*" + re.escape(table or "") + r"\s*\]") if table else None
+    start = 0
+    if header:
+        for number, line in enumerate(lines):
+            if header.match(line):
+                start = number
+                break
+        else:
+            return None
+        if key is None:
+            return start + 1
+    key_line = re.compile(r"^\s*[\"']?" + re.escape(key or "") + r"[\"']?\s*=") if key else None
+    for number in range(start + (1 if header else 0), len(lines)):
+        line = lines[number]
+        if header and re.match(r"^\s*\[", line):
+            break
+        if key_line and key_line.match(line):
+            return number + 1
+        if not header and key and re.match(r"^\s*\[\s*" + re.escape(key) + r"\b", line):
+            return number + 1
+    return start + 1 if header else None

@@ -1,0 +1,130 @@
+"""The site spider's arguments (`-a NAME=VALUE`), checked before anything starts.
+
+What to crawl, one kind per crawl:
+- `url=URL [URL ...]` and/or `urls=FILE`: sites, each from its start URL (URLs separated by
+  whitespace: a URL never holds a raw space; a file has one URL per line). Each start URL is a
+  site, keyed by `site_from_url`; a further URL of the same site is one more start page of it.
+- `article=URL [URL ...]` and/or `articles=FILE`: exactly these pages, each as one article.
+- `sites=FILE`: a sites file (newscrawl/config/sites.py).
+Options: `profile=NAME` (force a profile), `since=AGE|DATE` (skip older articles).
+
+Scrapy sets an unknown `-a` value as a spider attribute without a word, so a typo (`-a ulr=`,
+`-a sience=2d`) would be ignored: an unknown name is refused, with the closest known one.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from newscrawl.config.sites import SiteConfig, load_sites, load_url_list, site_from_url
+from newscrawl.discovery.since import parse_since
+from newscrawl.extract.profiles import get_profile
+
+# every argument and what it takes (the error message for an unknown name lists them)
+ARGUMENTS = {
+    "url": "start URLs, separated by spaces",
+    "urls": "a file of start URLs, one per line",
+    "article": "article URLs, separated by spaces",
+    "articles": "a file of article URLs, one per line",
+    "sites": "a sites file (TOML)",
+    "profile": "a profile name",
+    "since": "an age (2d) or a date",
+}
+# what to crawl: arguments of different kinds cannot be combined
+KIND = {"url": "start URLs", "urls": "start URLs", "article": "single pages", "articles": "single pages",
+        "sites": "a sites file"}
+NOTHING_TO_CRAWL = ("give a start URL (-a url=https://site/), one page (-a article=URL), a file of "
+                    "URLs (-a urls=FILE) or a sites file (-a sites=sites.toml)")
+
+
+@dataclass(frozen=True)
+class SpiderArguments:
+    """The checked arguments: the sites to crawl and, for single pages, the pages."""
+
+    sites: list[SiteConfig] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)  # set: crawl exactly these pages
+    profile: str | None = None
+    since: datetime | None = None
+
+
+def parse_arguments(values: Mapping[str, object], distributed: bool = False) -> SpiderArguments:
+    """Check the spider arguments; raises ValueError with one line saying what to change.
+
+    `distributed`: a worker of a distributed crawl (REDIS_URL) may start with nothing to crawl."""
+    _check_names(values)
+    given = {name: str(value) for name, value in values.items()}
+    for name, value in given.items():
+        if not value.strip():
+            raise ValueError(f"-a {name}= is empty: give {ARGUMENTS[name]}, or leave the argument out")
+    _check_kinds(given)
+    profile = given.get("profile")
+    if profile is not None:
+        get_profile(profile)  # fails with the list of known profiles
+    since = parse_since(given["since"]) if "since" in given else None
+    if "sites" in given:
+        return SpiderArguments(sites=load_sites(given["sites"]), profile=profile, since=since)
+    if "article" in given or "articles" in given:
+        pages = _urls(given, "article", "articles")
+        return SpiderArguments(sites=sites_from_urls(pages, profile), articles=pages, profile=profile,
+                               since=since)
+    if "url" in given or "urls" in given:
+        return SpiderArguments(sites=sites_from_urls(_urls(given, "url", "urls"), profile), profile=profile,
+                               since=since)
+    if not distributed:
+        raise ValueError(NOTHING_TO_CRAWL)
+    return SpiderArguments(profile=profile, since=since)
+
+
+def sites_from_urls(urls: Iterable[str], profile: str | None = None) -> list[SiteConfig]:
+    """One site per site key (`site_from_url`), in the order given; a further URL of a site
+    already listed is one more start page of it (a section: fetched every run, like the home)."""
+    sites: dict[str, SiteConfig] = {}
+    for url in dict.fromkeys(urls):  # the same URL twice is one start page
+        site = site_from_url(url, profile)
+        known = sites.get(site.name)
+        sites[site.name] = site if known is None else replace(known, sections=(*known.sections, url))
+    return list(sites.values())
+
+
+def _check_names(values: Mapping[str, object]) -> None:
+    for name in values:
+        if name not in ARGUMENTS:
+            match = difflib.get_close_matches(name.lower(), list(ARGUMENTS), n=1, cutoff=0.6)
+            hint = f": did you mean -a {match[0]}=?" if match else ""
+            raise ValueError(f"unknown spider argument -a {name}={hint} (the site spider takes "
+                             f"{', '.join(sorted(ARGUMENTS))})")
+
+
+def _check_kinds(given: Mapping[str, str]) -> None:
+    """Start URLs, single pages and a sites file are three different crawls: one at a time."""
+    first = None
+    for name in given:
+        if name not in KIND:
+            continue
+        if first is not None and KIND[name] != KIND[first]:
+            raise ValueError(f"-a {first}= and -a {name}= cannot be combined: give {KIND[first]} "
+                             f"or {KIND[name]}, one kind per crawl")
+        first = first or name
+
+
+def _urls(given: Mapping[str, str], inline: str, listed: str) -> list[str]:
+    """The URLs of `-a url=` (separated by whitespace), then those of the file `-a urls=`."""
+    urls = given.get(inline, "").split()
+    for url in urls:
+        if not _is_http_url(url):
+            raise ValueError(f"not an http(s) URL: {url!r} (-a {inline}= takes {ARGUMENTS[inline]})")
+    if listed in given:
+        urls += load_url_list(given[listed])
+    return urls
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # a malformed IPv6 address
+        return False

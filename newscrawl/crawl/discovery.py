@@ -1,0 +1,404 @@
+"""Discovery for the site spider: robots.txt, sitemaps, news sitemaps, feeds, links, since.
+
+A mixin of SiteSpider, kept here so site.py stays small: it builds the discovery requests of
+each site, parses robots.txt, sitemaps and feeds into article requests (skipping articles older
+than `since` before fetching when a date is given), follows links within a site without falling
+into pagination or calendar traps, counts everything per site and turns failures into counters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.link import Link
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from newscrawl.config.domains import host_on_domains
+from newscrawl.config.sites import SiteConfig
+from newscrawl.crawl.meta import (
+    ALWAYS_FETCH,
+    CONDITIONAL,
+    HINTS,
+    HOME,
+    PROBE,
+    REVISIT,
+    ROBOTS,
+    SITE,
+    site_stat,
+)
+from newscrawl.discovery.entries import Discovered
+from newscrawl.discovery.feeds import USUAL_FEED_PATHS, feed_links, read_feed
+from newscrawl.discovery.links import site_link_extractor
+from newscrawl.discovery.since import as_utc, is_older, parse_when
+from newscrawl.discovery.sitemaps import USUAL_SITEMAP_PATHS, read_sitemap, robots_sitemaps
+from newscrawl.discovery.traps import TrapGuard
+from newscrawl.extract.dates import date_from_url
+from newscrawl.items import Article
+from newscrawl.ops.health import is_challenge, is_empty
+
+# pages that never hold articles and only waste requests
+DENY = (
+    r"/wp-admin/", r"/wp-login\.php", r"/wp-json/", r"/xmlrpc\.php", r"/feed/?$", r"/comments/feed",
+    r"[?&]replytocom=", r"[?&]share=", r"/cart/?", r"/checkout/?", r"/my-account/?", r"/login",
+    r"/register", r"/cdn-cgi/", r"\?amp$", r"/print/?$", r"[?&]s=", r"/search[/?]",
+)
+
+DISCOVERY_PRIORITY = 10  # feeds and sitemaps before link-following, so their dates are used
+
+
+class DiscoveryMixin:
+    """Discovery callbacks and request builders; needs `sites`, `since`, `crawler`, `parse`."""
+
+    sites: dict[str, SiteConfig]
+    since: datetime | None
+    crawler: Crawler
+
+    # -- set-up ---------------------------------------------------------------------------
+
+    def configure_sites(self, crawler: Crawler) -> None:
+        """Per-site politeness (Scrapy download slots) and per-site counters of emitted items."""
+        settings = crawler.settings
+        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
+        for site in self.sites.values():
+            overrides = {}
+            if site.delay is not None:
+                overrides["delay"] = site.delay
+            if site.concurrency is not None:
+                overrides["concurrency"] = site.concurrency
+                delay = site.delay if site.delay is not None else settings.getfloat("DOWNLOAD_DELAY")
+                if not delay:
+                    # Scrapy 2.19 with the asyncio reactor starts every queued request of a slot
+                    # at once when its delay is 0 (the slot counts a transfer only once its task
+                    # runs), so a concurrency limit needs a delay, however small, to hold
+                    overrides["delay"] = 0.001
+            if overrides:
+                slots[site.slot] = {**overrides, **slots.get(site.slot, {})}
+        if slots and not settings.frozen:
+            priority = max(settings.getpriority("DOWNLOAD_SLOTS") or 0, 30)
+            settings.set("DOWNLOAD_SLOTS", slots, priority=priority)
+        crawler.signals.connect(self._count_emitted, signal=signals.item_scraped)
+
+    def _count_emitted(self, item: Any, response: Response, spider: Any) -> None:
+        if isinstance(item, Article) and item.site:
+            self.count(item.site, "emitted")
+            if item.revision > 1:
+                self.crawler.stats.inc_value("newscrawl/articles/revised")
+                self.count(item.site, "revised")
+
+    @cached_property
+    def traps(self) -> TrapGuard:
+        settings = self.crawler.settings
+        return TrapGuard(settings.getint("NEWSCRAWL_MAX_PAGE_NUMBER", 10),
+                         settings.getint("NEWSCRAWL_MAX_CALENDAR_PAGES", 20))
+
+    @cached_property
+    def _cutoffs(self) -> dict[str, datetime | None]:
+        """Per site: skip articles published before this (since, or the state's prune horizon)."""
+        max_age = self.crawler.settings.getfloat("NEWSCRAWL_STATE_MAX_AGE", 0)
+        # an article older than the prune horizon may have been forgotten: never emit it again
+        horizon = datetime.now(UTC) - timedelta(seconds=max_age) if max_age > 0 else None
+        cutoffs = {}
+        for name, site in self.sites.items():
+            dates = [d for d in (site.since or self.since, horizon) if d is not None]
+            cutoffs[name] = max(dates) if dates else None
+        return cutoffs
+
+    def cutoff(self, site: SiteConfig) -> datetime | None:
+        return self._cutoffs.get(site.name)
+
+    @cached_property
+    def _link_extractors(self) -> dict[str, LinkExtractor]:
+        # offsite links are let go before they are resolved: follow_links would drop them, and
+        # the LinkExtractor's further work on each (joining, quoting, text) is most of its cost
+        return {name: site_link_extractor(site.domains(), allow=site.allow, deny=DENY + site.deny)
+                for name, site in self.sites.items()}
+
+    @cached_property
+    def _start_urls(self) -> dict[str, set[str]]:
+        return {name: {site.url, *site.sections} for name, site in self.sites.items()}
+
+    @cached_property
+    def _url_filters(self) -> dict[str, tuple[list[re.Pattern], list[re.Pattern]]]:
+        return {name: ([re.compile(p) for p in site.allow], [re.compile(p) for p in DENY + site.deny])
+                for name, site in self.sites.items()}
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def count(self, site: str, key: str, value: int = 1) -> None:
+        """Add to a per-site counter."""
+        self.crawler.stats.inc_value(site_stat(site, key), value)
+
+    def site_of(self, response_or_request: Response | Request) -> SiteConfig:
+        """The site a request or response belongs to."""
+        name = response_or_request.meta.get(SITE)
+        if name in self.sites:
+            return self.sites[name]
+        host = (urlsplit(response_or_request.url).hostname or "").lower()
+        for site in self.sites.values():
+            if host_on_domains(host, site.domains()):
+                return site
+        return next(iter(self.sites.values()))
+
+    def on_site(self, site: SiteConfig, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return host_on_domains(host, site.domains())
+
+    def allowed(self, site: SiteConfig, url: str) -> bool:
+        """The site's allow/deny patterns (and the spider's DENY list) accept this URL."""
+        allow, deny = self._url_filters[site.name]
+        if any(p.search(url) for p in deny):
+            return False
+        return not allow or any(p.search(url) for p in allow)
+
+    def site_meta(self, site: SiteConfig, **extra: Any) -> dict[str, Any]:
+        meta: dict[str, Any] = {SITE: site.name, "download_slot": site.slot}
+        if site.delay is not None:
+            meta["autothrottle_dont_adjust_delay"] = True  # the site's delay is a floor
+        meta.update(extra)
+        return meta
+
+    # -- start ----------------------------------------------------------------------------
+
+    def site_start_requests(self, site: SiteConfig) -> Iterator[Request]:
+        """Home, sections, and (unless discover = false) robots.txt, feeds and sitemaps."""
+        yield Request(site.url, callback=self.parse, errback=self.on_error, dont_filter=True,
+                      meta=self.site_meta(site, **{ALWAYS_FETCH: True, HOME: True}))
+        for url in site.sections:
+            yield Request(url, callback=self.parse, errback=self.on_error, dont_filter=True,
+                          meta=self.site_meta(site, **{ALWAYS_FETCH: True}))
+        for url in site.feeds:
+            yield self._discovery_request(site, url, self.parse_feed, offsite=True)
+        for url in site.sitemaps:
+            yield self._discovery_request(site, url, self.parse_sitemap, offsite=True)
+        if site.discover:
+            yield self._discovery_request(site, urljoin(site.url, "/robots.txt"), self.parse_robots,
+                                          **{ROBOTS: True})
+
+    def _discovery_request(self, site: SiteConfig, url: str, callback: Any, probe: bool = False,
+                           offsite: bool = False, **meta: Any) -> Request:
+        extra = {ALWAYS_FETCH: True, CONDITIONAL: True, PROBE: probe, **meta}
+        if offsite:
+            extra["allow_offsite"] = True  # listed by the site's owner (robots.txt, sites file)
+        return Request(url, callback=callback, errback=self.on_error, priority=DISCOVERY_PRIORITY,
+                       meta=self.site_meta(site, **extra))
+
+    # -- discovery callbacks --------------------------------------------------------------
+
+    def _readable(self, response: Response, site: SiteConfig) -> bool:
+        """Count a discovery response; False when it is a challenge or empty."""
+        if is_challenge(response.status, response.headers, response.body):
+            self.count(site.name, "challenge")
+            return False
+        if "cached" in response.flags:
+            self.count(site.name, "not_modified_discovery")
+        # robots.txt is always allowed: it says nothing about whether the site's pages are
+        self.count(site.name, "robots" if response.meta.get(ROBOTS) else "pages")
+        return True
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        """Follow robots.txt's Sitemap: lines, or try the usual sitemap paths."""
+        site = self.site_of(response)
+        if not self._readable(response, site):
+            return
+        urls = robots_sitemaps(response.body, response.url)
+        self.count(site.name, "robots_sitemaps", len(urls))
+        if urls:
+            for url in urls:
+                yield self._discovery_request(site, url, self.parse_sitemap, offsite=True)
+        else:
+            yield from self._probe_sitemaps(site)
+
+    def _probe_sitemaps(self, site: SiteConfig) -> Iterator[Request]:
+        for path in USUAL_SITEMAP_PATHS:
+            yield self._discovery_request(site, urljoin(site.url, path), self.parse_sitemap, probe=True)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """A sitemap index gives more sitemaps; a sitemap (or news sitemap) gives articles."""
+        site = self.site_of(response)
+        if not self._readable(response, site):
+            return
+        max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        try:
+            document = read_sitemap(response.body, max_size=max_size)
+        except ValueError as exc:
+            self._discovery_error(site, "bad_sitemap", response.url, exc)
+            return
+        if not document.kind:
+            if not response.meta.get(PROBE):
+                self._discovery_error(site, "not_a_sitemap", response.url, "no <urlset> or <sitemapindex>")
+            return
+        self.count(site.name, "sitemaps")
+        cutoff = self.cutoff(site)
+        for entry in document.entries:
+            if document.kind == "sitemapindex":
+                if is_older(entry.modified, cutoff):
+                    self.count(site.name, "skipped_old_sitemaps")
+                    continue
+                yield self._discovery_request(site, entry.url, self.parse_sitemap,
+                                              offsite=bool(response.meta.get("allow_offsite")))
+            elif (request := self.article_request(site, entry)) is not None:
+                yield request
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """An RSS or Atom feed gives articles."""
+        site = self.site_of(response)
+        if not self._readable(response, site):
+            return
+        entries = read_feed(response.body, response.url)
+        if entries is None:
+            if not response.meta.get(PROBE):
+                self._discovery_error(site, "not_a_feed", response.url, "no RSS or Atom document")
+            return
+        self.count(site.name, "feeds")
+        for entry in entries:
+            if (request := self.article_request(site, entry)) is not None:
+                yield request
+
+    def _discovery_error(self, site: SiteConfig, reason: str, url: str, detail: Any) -> None:
+        self.crawler.stats.inc_value(f"newscrawl/discovery/{reason}")
+        self.count(site.name, reason)
+        self.logger.warning("%s: %s (%s)", reason.replace("_", " "), url, detail)
+
+    def discover_feeds(self, response: Response, site: SiteConfig) -> Iterator[Request]:
+        """On a site's home page: the feeds it links, or the usual feed paths."""
+        if not site.discover or not response.meta.get(HOME):
+            return
+        linked = [u for u in feed_links(response.selector, response.url) if self.on_site(site, u)]
+        self.count(site.name, "feeds_linked", len(linked))
+        for url in linked:
+            yield self._discovery_request(site, url, self.parse_feed)
+        if not linked:
+            for path in USUAL_FEED_PATHS:
+                yield self._discovery_request(site, urljoin(site.url, path), self.parse_feed, probe=True)
+
+    # -- article requests and link-following ----------------------------------------------
+
+    def article_request(self, site: SiteConfig, entry: Discovered) -> Request | None:
+        """A request for a page a feed or sitemap listed, or None when it is skipped."""
+        if not self.on_site(site, entry.url):
+            self.count(site.name, "skipped_offsite")
+            return None
+        if not self.allowed(site, entry.url):
+            self.count(site.name, "skipped_denied")
+            return None
+        if is_older(entry.published or entry.modified, self.cutoff(site)):
+            self.crawler.stats.inc_value("newscrawl/skipped/older_than_since")
+            self.count(site.name, "skipped_old")
+            return None
+        return Request(entry.url, callback=self.parse, errback=self.on_error,
+                       meta=self.site_meta(site, **{HINTS: entry.hints()}))
+
+    def follow_links(self, response: Response, site: SiteConfig,
+                     links: list[Link] | None = None) -> Iterator[Request]:
+        """Links within the site, minus traps and (with since) URLs dated before the cut-off.
+
+        `links`: the page's links as the site's link extractor read them already (in the
+        extraction worker, from the tree it parsed); None reads them from the response here.
+        """
+        cutoff = self.cutoff(site)
+        if links is None:
+            links = self._link_extractors[site.name].extract_links(response)
+        for link in links:
+            if not self.on_site(site, link.url) or link.url in self._start_urls[site.name]:
+                continue  # start pages are fetched once per run already (they bypass the dupefilter)
+            reason = self.traps.reason(site.name, link.url)
+            if reason:
+                self.crawler.stats.inc_value(f"newscrawl/skipped/trap_{reason}")
+                continue
+            dated = date_from_url(link.url)
+            # a URL's date is a day in an unknown time zone: older only when a day past it is
+            if cutoff and dated and as_utc(dated) + timedelta(days=1) < cutoff:
+                self.crawler.stats.inc_value("newscrawl/skipped/older_than_since")
+                self.count(site.name, "skipped_old")
+                continue
+            yield Request(link.url, callback=self.parse, errback=self.on_error, meta=self.site_meta(site))
+
+    # -- pages ----------------------------------------------------------------------------
+
+    def page_gate(self, response: Response, site: SiteConfig) -> bool:
+        """Count a page; False when there is nothing to extract (304, challenge, empty)."""
+        if response.meta.get(REVISIT):
+            self.crawler.stats.inc_value("newscrawl/revisit/revisited")
+            self.count(site.name, "revisited")
+        if response.status == 304:
+            self.crawler.stats.inc_value("newscrawl/revisit/not_modified")
+            self.count(site.name, "not_modified")
+            return False
+        kind = None
+        if is_challenge(response.status, response.headers, response.body):
+            kind = "challenge"
+        elif is_empty(response.body):
+            kind = "empty"
+        if kind:
+            self.crawler.stats.inc_value(f"newscrawl/dropped/{kind}_page")
+            self.count(site.name, kind)
+            if response.meta.get(HOME):
+                self.count(site.name, "home_blocked")
+            self.logger.warning("%s page instead of content: %s", kind, response.url)
+            return False
+        self.count(site.name, "pages")
+        return True
+
+    def finish_article(self, article: Article, response: Response, site: SiteConfig) -> Article | None:
+        """Fill gaps from the feed's or sitemap's hints; None when older than the cut-off."""
+        self.count(site.name, "articles")
+        hints = response.meta.get(HINTS) or {}
+        if not article.published and hints.get("published"):
+            article.published = hints["published"]
+            self.crawler.stats.inc_value("newscrawl/hints/published")
+        if not article.headline and hints.get("title"):
+            article.headline = hints["title"]
+            self.crawler.stats.inc_value("newscrawl/hints/headline")
+        article.site = site.name
+        if is_older(parse_when(article.published), self.cutoff(site)):
+            self.crawler.stats.inc_value("newscrawl/dropped/older_than_since")
+            self.count(site.name, "skipped_old")
+            return None
+        return article
+
+    # -- failures -------------------------------------------------------------------------
+
+    def on_error(self, failure: Any) -> Iterator[Request]:
+        """Count a failed request by site and type; a missing robots.txt means: try the usual paths."""
+        request: Request = failure.request
+        site = self.site_of(request)
+        probe = request.meta.get(PROBE)
+        if failure.check(HttpError):
+            response = failure.value.response
+            if is_challenge(response.status, response.headers, response.body):
+                self.crawler.stats.inc_value("newscrawl/dropped/challenge_page")
+                self.count(site.name, "challenge")
+                if request.meta.get(HOME):
+                    self.count(site.name, "home_blocked")
+                self.logger.warning("bot challenge instead of content (HTTP %s): %s",
+                                    response.status, request.url)
+                return
+            kind = f"http_{response.status}"
+        elif failure.check(IgnoreRequest):
+            if "robots.txt" in str(failure.value):
+                self.count(site.name, "forbidden")
+            else:
+                self.count(site.name, "ignored")
+            return
+        else:
+            kind = failure.type.__name__ if failure.type else "error"
+        if request.meta.get(ROBOTS):
+            yield from self._probe_sitemaps(site)  # no robots.txt: no Sitemap: lines either
+            return
+        if probe:
+            self.count(site.name, "probe_missing")
+            return
+        self.crawler.stats.inc_value(f"newscrawl/errors/{kind}")
+        self.count(site.name, "failed")
+        self.logger.info("request failed (%s): %s", kind, request.url)
+

@@ -1,0 +1,456 @@
+"""Extraction off the reactor thread: one worker process per core, with a per-page time limit.
+
+Each worker is a process fed over its own pipe by a small "slot" thread in the crawl process.
+The slot thread sends one page (plain str/bytes), waits for the ExtractedPage with
+`poll(timeout)`, and when a page takes longer than NEWSCRAWL_EXTRACT_TIMEOUT it kills that
+worker (SIGKILL: a page stuck in C code or a regex cannot be interrupted any other way),
+starts a fresh one and fails the page with ExtractionTimeout. The other workers keep going.
+ProcessPoolExecutor cannot do this: killing one of its workers breaks the whole pool.
+
+Workers are forked from a forkserver that has already imported the extraction code and run it
+once (newscrawl/crawl/warmup.py), so a replacement starts warm in milliseconds and never
+inherits the crawl process's threads or sockets.
+Callers await `ExtractPool.extract(...)` on the asyncio loop (Scrapy's asyncio reactor); at
+most `queue_size` pages wait for a worker, later callers wait on a semaphore without blocking
+the reactor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from collections import deque
+from concurrent.futures import CancelledError, Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing.connection import Connection
+from typing import Any
+
+from scrapy.http import HtmlResponse
+from scrapy.link import Link
+from scrapy.linkextractors import LinkExtractor
+from scrapy.selector import Selector
+
+from newscrawl.extract import ExtractedPage
+
+logger = logging.getLogger(__name__)
+
+_STOP = object()
+_READY = "ready"
+PAGES_PER_WORKER = 2  # pages handed to a worker at once: the one it extracts and the next
+STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to start (a loaded machine, a cold disk)
+
+
+class ExtractionTimeout(Exception):
+    """A page took longer than the time limit; its worker was killed and replaced."""
+
+
+class WorkerDied(Exception):
+    """A worker process exited while extracting a page (crash, out of memory)."""
+
+
+@dataclass(frozen=True)
+class ExtractJob:
+    """What a worker needs for one page: plain values only, cheap to pickle.
+
+    With a `link_extractor`, the worker also extracts the page's links from the same parsed
+    tree, so the crawl process never parses the page.
+    """
+
+    url: str
+    body: bytes
+    encoding: str | None = None
+    profile: str | None = None
+    fetched_at: datetime | None = None
+    link_extractor: LinkExtractor | None = None
+
+
+@dataclass
+class JobResult:
+    """The page's extraction, and its links (None when they were not asked for or not read).
+
+    `extract_cpu_s` and `links_cpu_s`: CPU seconds the worker spent on each (the crawl's stats
+    add them up, so a user sees what extraction costs and what the rest of the crawl does).
+    """
+
+    page: ExtractedPage
+    links: list[Link] | None = None
+    # the charset the page was decoded with, and why (newscrawl.extract.encoding.choose_encoding's answer)
+    encoding: str | None = None
+    encoding_how: str | None = None
+    extract_cpu_s: float = field(default=0.0, compare=False)
+    links_cpu_s: float = field(default=0.0, compare=False)
+    waited_s: float = field(default=0.0, compare=False)  # how long the worker waited for this page
+
+
+class _TreeResponse(HtmlResponse):
+    """An HtmlResponse whose selector wraps a tree parsed already and whose text is the page
+    decoded already (no second parse, no second decode)."""
+
+    def __init__(self, *args: Any, tree: Any, text: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._tree_selector = Selector(root=tree, type="html")
+        self._decoded_text = text
+
+    @property
+    def selector(self) -> Selector:
+        return self._tree_selector
+
+    @property
+    def text(self) -> str:
+        return self._decoded_text if self._decoded_text is not None else super().text
+
+
+def cpu_count() -> int:
+    """Cores this process may run on (respects CPU affinity and container limits)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_job(job: ExtractJob) -> JobResult:
+    """Extract one page in this process (what a worker does; also the in-process path)."""
+    from newscrawl.extract import extract_page
+    from newscrawl.extract.encoding import decode_page
+
+    links: list[Link] | None = None
+    links_cpu_s = 0.0
+    started = time.process_time()
+    try:  # decoded here, once, so the links are read from the same text as the article
+        decoded = decode_page(job.body, job.encoding)
+    except Exception as exc:  # extract_page decodes (and reports) it then
+        logger.warning("could not decode %s here: %r", job.url, exc)
+        decoded = None
+
+    def read_links(tree: Any) -> None:
+        nonlocal links, links_cpu_s
+        links_started = time.process_time()
+        try:
+            response = _TreeResponse(job.url, body=job.body, tree=tree,
+                                     encoding=decoded.encoding if decoded else job.encoding,
+                                     text=decoded.text if decoded else None)
+            links = job.link_extractor.extract_links(response)
+        except Exception as exc:  # the crawl process reads them itself then
+            logger.warning("could not read the links of %s here: %r", job.url, exc)
+        links_cpu_s = time.process_time() - links_started
+
+    page = extract_page(job.url, decoded.text if decoded else job.body, encoding=job.encoding,
+                        profile=job.profile, fetched_at=job.fetched_at,
+                        on_tree=read_links if job.link_extractor is not None else None)
+    return JobResult(page, links, decoded.encoding if decoded else None, decoded.how if decoded else None,
+                     time.process_time() - started - links_cpu_s, links_cpu_s)
+
+
+def _receive_jobs(conn: Connection, jobs: queue.SimpleQueue) -> None:
+    """A worker's reader thread: takes pages off the pipe as they come (None: stop)."""
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            job = None
+        jobs.put(job)
+        if job is None:
+            return
+
+
+def _worker_main(conn: Connection, gc_threshold: int = 0) -> None:
+    """A worker's loop: take a job, send back its JobResult (or the exception).
+
+    A reader thread keeps the pipe drained, so the slot can send the next page while this one
+    is extracted and the worker never waits for the crawl process between pages. `gc_threshold`
+    (NEWSCRAWL_GC_THRESHOLD): allocations between young collections, 0 for Python's default.
+    """
+    # Ctrl-C reaches the whole process group; the crawl process decides when workers stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    conn.send(_READY)  # the time limit starts with the first page, not with the worker's start-up
+    gc.freeze()  # what start-up and the warm-up left is never garbage: no collection scans it again
+    if gc_threshold > 0:  # ~0.2 ms of a page's ~55 went to collecting after every 700 allocations
+        gc.set_threshold(gc_threshold, *gc.get_threshold()[1:])
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_receive_jobs, args=(conn, jobs), name="receive", daemon=True).start()
+    while True:
+        waiting = time.monotonic()
+        job = jobs.get()
+        if job is None:
+            return
+        waited = time.monotonic() - waiting
+        try:
+            result: Any = run_job(job)
+            result.waited_s = waited
+        except Exception as exc:  # extract_page only raises for an unknown profile name
+            result = exc
+        try:
+            conn.send(result)
+        except Exception as exc:  # an unpicklable result must not kill the worker silently
+            conn.send(RuntimeError(f"could not send the result back: {exc!r}"))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        # imported (and run once) in the forkserver, so every worker starts warm
+        # ("__main__" as in multiprocessing's default: the crawl's main script is imported once there,
+        # not once per worker)
+        ctx.set_forkserver_preload(["__main__", "newscrawl.crawl.pool", "newscrawl.crawl.warmup"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class _Slot(threading.Thread):
+    """Feeds one worker process; replaces it when it hangs or dies.
+
+    The slot keeps PAGES_PER_WORKER pages with its worker: while the worker extracts one, the
+    next is already there, so the worker never waits for this process (whose thread needs the
+    GIL from the reactor to hand a page over). Each page's time limit runs from when the worker
+    starts on it.
+    """
+
+    def __init__(self, pool: ExtractPool, index: int) -> None:
+        super().__init__(name=f"extract-slot-{index}", daemon=True)
+        self.pool = pool
+        self.index = index
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.conn: Connection | None = None
+        self.tasks_done = 0
+        self.first_started = 0.0  # when the worker started on the oldest page it holds
+
+    def _start_worker(self) -> None:
+        parent, child = self.pool.ctx.Pipe(duplex=True)
+        process = self.pool.ctx.Process(target=_worker_main, args=(child, self.pool.gc_threshold), daemon=True,
+                                        name=f"newscrawl-extract-{self.index}")
+        process.start()
+        child.close()
+        self.process, self.conn, self.tasks_done = process, parent, 0
+        self.pool.started_workers += 1
+        try:
+            ready = parent.poll(STARTUP_TIMEOUT) and parent.recv() == _READY
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self._stop_worker(kill=True)
+            raise WorkerDied(f"extraction worker did not start within {STARTUP_TIMEOUT:g}s")
+
+    def _stop_worker(self, kill: bool = False, grace: float = 5.0) -> None:
+        process, conn = self.process, self.conn
+        self.process = self.conn = None
+        if process is None:
+            return
+        if not kill and conn is not None:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+            process.join(grace)
+        if process.is_alive():
+            process.kill()
+            process.join(grace)
+        if conn is not None:
+            conn.close()
+        process.close()
+
+    def run(self) -> None:
+        in_flight: deque[tuple[Future, ExtractJob]] = deque()
+        stopping = False
+        try:
+            # started here, not on the reactor thread: the first start waits for the forkserver;
+            # a failure is retried with the next page, which then gets the error
+            with contextlib.suppress(Exception):
+                self._start_worker()
+            while True:
+                while not stopping and len(in_flight) < PAGES_PER_WORKER and not self._recycle_due(in_flight):
+                    entry = self._take(block=not in_flight)
+                    if entry is None:  # nothing waiting now: finish what the worker has
+                        break
+                    if entry is _STOP:
+                        stopping = True
+                        break
+                    self._send(entry, in_flight)
+                if in_flight:
+                    self._finish_first(in_flight)
+                elif stopping:
+                    return
+                elif self._recycle_due(in_flight):
+                    self._stop_worker()  # recycled: whatever a worker accumulated is given back
+        finally:
+            for future, _ in in_flight:  # only left on an unexpected error: never leave a page unanswered
+                if not future.done():
+                    future.set_exception(WorkerDied("the extraction slot stopped"))
+            self._stop_worker()
+
+    def _take(self, block: bool) -> Any:
+        """The next queued entry (a cancelled page is skipped), or None when none waits."""
+        while True:
+            try:
+                entry = self.pool._jobs.get() if block else self.pool._jobs.get_nowait()
+            except queue.Empty:
+                return None
+            if entry is _STOP or entry[0].set_running_or_notify_cancel():
+                return entry
+
+    def _recycle_due(self, in_flight: deque) -> bool:
+        max_tasks = self.pool.max_tasks
+        return bool(max_tasks) and self.process is not None and self.tasks_done + len(in_flight) >= max_tasks
+
+    def _send(self, entry: tuple[Future, ExtractJob], in_flight: deque) -> None:
+        """Send a page to the worker (started if need be); it joins `in_flight` unless it failed."""
+        future, job = entry
+        try:
+            if self.process is None:
+                self._start_worker()
+            assert self.conn is not None
+            if not in_flight:
+                self.first_started = time.monotonic()  # an idle worker starts on it now
+            self.conn.send(job)
+        except WorkerDied as exc:
+            future.set_exception(exc)
+            return
+        except (EOFError, OSError):
+            pass  # the worker is gone: waiting for this page's answer finds out and says so
+        except Exception as exc:  # e.g. a job that cannot be pickled
+            future.set_exception(WorkerDied(repr(exc)))
+            return
+        in_flight.append(entry)
+
+    def _finish_first(self, in_flight: deque) -> None:
+        """Wait for the oldest page's answer within its time limit; on a kill, resend the rest."""
+        future, _ = in_flight[0]
+        assert self.conn is not None and self.process is not None
+        timeout = self.pool.timeout
+        remaining = None if timeout is None else max(0.0, timeout - (time.monotonic() - self.first_started))
+        failure: Exception | None = None
+        try:
+            if self.conn.poll(remaining):
+                result = self.conn.recv()
+            else:
+                failure = ExtractionTimeout(f"extraction took longer than {timeout:g}s; "
+                                            f"worker {self.process.pid} killed and replaced")
+        except (EOFError, OSError) as exc:
+            failure = WorkerDied(f"extraction worker died (exit code {self.process.exitcode}): {exc!r}")
+        in_flight.popleft()
+        if failure is not None:
+            self._stop_worker(kill=True)
+            future.set_exception(failure)
+            waiting = list(in_flight)
+            in_flight.clear()
+            for entry in waiting:  # sent to the killed worker but not started: a new worker takes them
+                if self.pool._closed:  # shutting down: no new worker
+                    entry[0].set_exception(WorkerDied("the extraction pool was shut down"))
+                else:
+                    self._send(entry, in_flight)
+            return
+        self.tasks_done += 1
+        self.first_started = time.monotonic()  # the worker went on to the next page it holds
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+        else:
+            future.set_result(result)
+
+    @property
+    def pid(self) -> int | None:
+        process = self.process
+        return process.pid if process is not None else None
+
+
+class ExtractPool:
+    """A pool of extraction worker processes with a bounded queue and a per-page time limit."""
+
+    def __init__(self, workers: int | None = None, timeout: float | None = 30.0,
+                 queue_size: int | None = None, max_tasks: int = 0, gc_threshold: int = 0) -> None:
+        self.workers = workers or cpu_count()
+        self.timeout = timeout if timeout and timeout > 0 else None
+        self.queue_size = queue_size or 2 * self.workers
+        self.max_tasks = max_tasks
+        self.gc_threshold = gc_threshold
+        self.ctx = _context()
+        self.started_workers = 0
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._slots: list[_Slot] = []
+        self._semaphore: asyncio.Semaphore | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the slot threads and their workers (else done on first use)."""
+        with self._lock:
+            if self._slots or self._closed:
+                return
+            self._slots = [_Slot(self, i) for i in range(self.workers)]
+            for slot in self._slots:
+                slot.start()
+
+    def submit(self, job: ExtractJob) -> Future:
+        """Queue a page; the future gets its JobResult or ExtractionTimeout/WorkerDied."""
+        if self._closed:
+            raise RuntimeError("the extraction pool is shut down")
+        self.start()
+        future: Future = Future()
+        self._jobs.put((future, job))
+        return future
+
+    async def extract(self, job: ExtractJob) -> JobResult:
+        """Await one page's JobResult on the running asyncio loop, within the queue bound."""
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.queue_size + self.workers)
+        async with self._semaphore:
+            return await asyncio.wrap_future(self.submit(job))
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live workers (for monitoring and the benchmark)."""
+        return [pid for slot in self._slots if (pid := slot.pid) is not None]
+
+    def shutdown(self, grace: float = 5.0) -> None:
+        """Cancel queued pages, let workers finish their page, stop them; idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        while True:
+            try:
+                entry = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if entry is not _STOP:
+                entry[0].cancel()
+        for _ in self._slots:
+            self._jobs.put(_STOP)
+        for slot in self._slots:
+            slot.join(grace + (self.timeout or 0) + 1)
+            if slot.is_alive():  # still on a page: do not wait for it
+                slot._stop_worker(kill=True)
+
+    def __enter__(self) -> ExtractPool:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+
+def pool_from_settings(settings) -> ExtractPool | None:
+    """The pool the settings ask for, or None when NEWSCRAWL_EXTRACT_WORKERS is 0."""
+    raw = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
+    try:
+        workers = cpu_count() if raw in (None, "", "auto", "None") else int(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"invalid setting NEWSCRAWL_EXTRACT_WORKERS={raw!r}: expected a whole number "
+                         "(0: extract in the crawl process) or auto (one worker per core)") from None
+    if workers <= 0:
+        return None
+    return ExtractPool(workers=workers,
+                       timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 30.0),
+                       queue_size=settings.getint("NEWSCRAWL_EXTRACT_QUEUE", 0) or None,
+                       max_tasks=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS", 0),
+                       gc_threshold=max(0, settings.getint("NEWSCRAWL_GC_THRESHOLD", 0)))
+
+
+__all__ = ["CancelledError", "ExtractJob", "ExtractPool", "ExtractionTimeout", "JobResult", "WorkerDied",
+           "cpu_count", "pool_from_settings", "run_job"]

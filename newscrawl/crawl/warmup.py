@@ -1,0 +1,23 @@
+"""Imported only by the extraction forkserver (newscrawl/crawl/pool.py): load the extraction
+code and run it once on a small page, so every worker forked from there starts warm (lazy
+imports such as dateparser done, caches filled) and its first real page meets the time limit."""
+
+from __future__ import annotations
+
+from newscrawl.extract import extract_page
+
+SAMPLE = b"""<!doctype html><html lang="en"><head><title>Warm-up - Site</title>
+<meta property="og:title" content="Warm-up"><meta property="article:published_time" content="2024-05-03T14:05:00+02:00">
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Warm-up", "author": {"name": "A. Writer"}}</script>
+</head><body><header><nav><a href="/">Home</a></nav></header><article><h1>Warm-up</h1>
+<p class="dateline">3 May 2024</p><p>By A. Writer</p>
+<p>One paragraph of a short article, long enough to be taken for text by the extractor here.</p>
+<p>Another paragraph of the same short article, so that the body has more than one block.</p>
+</article><footer>Footer</footer></body></html>"""
+
+try:
+    import dateparser  # noqa: F401 - the extractor imports it lazily; pay for it once here
+
+    extract_page("http://127.0.0.1/warm-up/2024/05/03/sample/", SAMPLE, encoding="utf-8")
+except Exception:  # a warm-up must never stop the forkserver; workers then warm up themselves
+    pass

@@ -1,0 +1,168 @@
+"""What an unattended `scrapy cron` run needs besides the crawl: the lock, file names that never
+collide, the run's summary and health verdict, quiet-run counting, and the progress line."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
+
+from newscrawl.ops.coverage import coverage_sites, site_coverage
+from newscrawl.ops.health import judge_site
+from newscrawl.ops.summary import no_article_reasons
+
+logger = logging.getLogger("newscrawl.commands.cron")
+
+
+# -- the lock ---------------------------------------------------------------------------------
+
+def acquire_lock(path: Path) -> IO[str] | None:
+    """An exclusive flock on `path` (held while the returned file stays open), or None if taken."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
+def lock_holder(path: Path) -> str:
+    try:
+        return path.read_text("utf-8").strip() or "?"
+    except OSError:
+        return "?"
+
+
+# -- files ------------------------------------------------------------------------------------
+
+def free_name(path: Path) -> Path:
+    """`path`, or `path` with -2, -3, ... when a file of that name exists."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON whole: a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", "utf-8")
+    tmp.replace(path)
+
+
+def update_quiet_runs(path: Path, sites: list[str], stats: dict[str, Any]) -> dict[str, int]:
+    """Runs in a row without a new article, per site (kept in <dir>/cron-status.json)."""
+    try:
+        status = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        status = {}
+    quiet = status.get("quiet_runs", {}) if isinstance(status, dict) else {}
+    for name in sites:
+        emitted = stats.get(f"newscrawl/site/{name}/emitted", 0)
+        quiet[name] = 0 if emitted else int(quiet.get(name, 0)) + 1
+    write_json(path, {"quiet_runs": quiet, "last_run": datetime.now(UTC).isoformat(timespec="seconds")})
+    return quiet
+
+
+# -- the summary ------------------------------------------------------------------------------
+
+def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+def site_counts(stats: dict[str, Any], name: str) -> dict[str, int]:
+    return _by_prefix(stats, f"newscrawl/site/{name}/")
+
+
+def summarize(stats: dict[str, Any], sites: list[str], quiet: dict[str, int],
+              max_quiet_runs: int) -> dict[str, Any]:
+    """Counts, drops, errors and the health verdict of a finished run."""
+    verdicts = {name: judge_site(name, site_counts(stats, name), quiet.get(name, 0), max_quiet_runs)
+                for name in sites}
+    errors = _by_prefix(stats, "newscrawl/errors/")
+    for key, value in _by_prefix(stats, "spider_exceptions/").items():
+        errors[f"spider_exception/{key}"] = value
+    skipped = _by_prefix(stats, "newscrawl/skipped/")
+    problems = [f"{name}: {p}" for name, v in verdicts.items() for p in v.problems]
+    return {
+        "healthy": not problems,
+        "problems": problems,
+        "articles": stats.get("newscrawl/articles/emitted", 0),
+        "revisions": stats.get("newscrawl/articles/revised", 0),
+        "pages": stats.get("response_received_count", 0),
+        "requests": stats.get("downloader/request_count", 0),
+        "not_modified": {"feeds_and_sitemaps": stats.get("httpcache/revalidate", 0),
+                         "articles": stats.get("newscrawl/revisit/not_modified", 0)},
+        "revisited": stats.get("newscrawl/revisit/revisited", 0),
+        "skipped": skipped,
+        "dropped": _by_prefix(stats, "newscrawl/dropped/"),
+        "errors": errors,
+        "finish_reason": stats.get("finish_reason"),
+        # pages that did not become articles, by reason (the crawl's `no articles written:` counts)
+        "not_written": no_article_reasons(stats),
+        "coverage": {site: site_coverage(stats, site) for site in coverage_sites(stats)},
+        "sites": {name: {"healthy": v.healthy, "problems": v.problems, "quiet_runs": v.quiet_runs,
+                         **v.counts} for name, v in verdicts.items()},
+    }
+
+
+# -- the progress line ------------------------------------------------------------------------
+
+class ProgressLine:
+    """Logs `progress: N pages, N articles, N pages/min, N errors` every few seconds."""
+
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.started = time.monotonic()
+        self.task = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProgressLine:
+        interval = crawler.settings.getfloat("NEWSCRAWL_CRON_PROGRESS_INTERVAL", 60)
+        if interval <= 0:
+            raise NotConfigured
+        return cls(crawler, interval)
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.started = time.monotonic()
+        self.task = create_looping_call(self.report)
+        self.task.start(self.interval, now=False)
+
+    def line(self) -> str:
+        stats = self.crawler.stats.get_stats()
+        pages = stats.get("response_received_count", 0)
+        minutes = max(time.monotonic() - self.started, 1e-6) / 60
+        errors = sum(_by_prefix(stats, "newscrawl/errors/").values())
+        return (f"progress: {pages} pages, {stats.get('newscrawl/articles/emitted', 0)} articles, "
+                f"{pages / minutes:.0f} pages/min, {errors} errors")
+
+    def report(self) -> None:
+        line = self.line()
+        logger.info(line)
+        if sys.stderr.isatty():
+            print(line, file=sys.stderr, flush=True)
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()

@@ -1,0 +1,106 @@
+"""Recording in the state what was written: an article only once its line is in every output."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
+
+from newscrawl.extract.processors import canonical_url
+from newscrawl.items import Article
+from newscrawl.output.guard import check_outputs, refuse_overwrite
+from newscrawl.output.recovery import check_integrity, recover_outputs, unusable_state
+from newscrawl.output.storage import line_files, stop_for_output
+from newscrawl.state import StateError
+from newscrawl.state.crawler import state_for
+
+logger = logging.getLogger("newscrawl.output")
+
+STATE_ERROR = "state_error"  # the close reason when the state cannot be written (exits 1)
+
+
+class StateRecorder:
+    """Records an article in the state once its line is in every output.
+
+    FeedExporter is connected to `item_scraped` before this extension, so when this runs the
+    line is already written (or its write failed, and nothing is recorded); a crash before this
+    point re-emits the article on the next run instead of losing it. After recording, the offset
+    of each JSON Lines output is remembered, for the next start's recovery. Before the crawl it
+    checks the outputs, opens the state, reconciles a killed crawl's output and refuses an `-O`
+    that would lose recorded articles.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        self.failed = False
+        self.items = 0
+        targets = check_outputs(crawler.settings)  # before anything else is opened or fetched
+        self.outputs = len(targets)
+        if not targets:
+            logger.warning("no output given (-o FILE or -O FILE): articles are extracted but not "
+                           "saved, and the state does not record them")
+        store = state_for(crawler)  # opened now: a corrupt or locked state fails before the crawl
+        try:
+            if crawler.settings.getbool("NEWSCRAWL_STATE_CHECK", True):
+                check_integrity(store)
+            recover_outputs(store, crawler)
+        except StateError:
+            raise
+        except Exception as exc:
+            raise StateError(unusable_state(store, exc)) from exc
+        refuse_overwrite(targets, store, crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StateRecorder:
+        return cls(crawler)
+
+    def _written(self) -> bool:
+        """Whether the article just scraped is in every output (each writes one line per article)."""
+        files = line_files(self.crawler)
+        if any(f.failed is not None for f in files):
+            return False
+        return sum(f.lines for f in files) >= self.items * self.outputs
+
+    def item_scraped(self, item: Article, response, spider: Spider) -> None:
+        if not isinstance(item, Article) or self.failed:
+            return
+        self.items += 1
+        if not self.outputs:
+            self.crawler.stats.inc_value("newscrawl/output/not_saved")
+            return
+        if not self._written():
+            self.crawler.stats.inc_value("newscrawl/output/not_written")
+            if self.crawler.stats.get_value("newscrawl/output/error") is None:
+                stop_for_output(self.crawler, "the output", "the feed exporter did not write the "
+                                f"article {item.url}", "it was not recorded as written")
+            return
+        try:
+            self.record(item, response)
+            store = state_for(self.crawler)
+            if hasattr(store, "set_meta"):
+                for handle in line_files(self.crawler):
+                    if handle.jsonlines and not handle.closed:
+                        store.set_meta(handle.state_key, json.dumps({"offset": handle.tell()}))
+        except Exception as exc:  # locked, full or gone: stop; the next run recovers the output
+            self.failed = True
+            logger.error("%s", unusable_state(state_for(self.crawler), exc))
+            self.crawler.stats.set_value("newscrawl/state/error", str(exc))
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=STATE_ERROR))
+
+    def record(self, item: Article, response: Any) -> None:
+        """Remember the article (under its canonical and fetched URL) as emitted."""
+        store = state_for(self.crawler)
+        # the response's validators make the next revisit of this article a conditional request
+        headers = getattr(response, "headers", None) or {}
+        etag = headers.get(b"ETag")
+        last_modified = headers.get(b"Last-Modified")
+        for url in {item.canonical_url or item.url, canonical_url(item.url) or item.url}:
+            store.record(url, item.fingerprint, item.modified, item.revision,
+                         etag=etag.decode("latin-1") if etag else None,
+                         last_modified=last_modified.decode("latin-1") if last_modified else None)
+        self.crawler.stats.inc_value("newscrawl/articles/emitted")

@@ -1,0 +1,189 @@
+"""Where articles are written: whole lines, unbuffered, and a failure that stops the crawl.
+
+`RecoverableFeedStorage` (files) and `StdoutFeedStorage` (`-o -`) are Scrapy feed storages
+(FEED_STORAGES) that write each exported line with whole, unbuffered writes through a
+`LineFile`. If a write fails (disk full, broken pipe), the half-written line is cut off again,
+nothing more is written, one error line is logged and the crawl closes with `output_error`
+(exit 1). An output that cannot even be opened is reported the same way (`FailedOutput`). The
+state recorder (recorder.py) reads `line_files` to record an article only once it is written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import stat
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.extensions.feedexport import FileFeedStorage
+from scrapy.utils.defer import deferred_from_coro
+
+from newscrawl.output.recovery import meta_key, remember_output
+from newscrawl.state.crawler import state_for
+
+logger = logging.getLogger("newscrawl.output")
+
+JSONLINES = {"jsonlines", "jsonl", "jl"}
+_FILES = "_newscrawl_line_files"
+OUTPUT_ERROR = "output_error"  # the close reason after a failed write (the crawl exits 1)
+
+
+class LineFile(io.FileIO):
+    """An unbuffered output whose writes are whole: never a torn line, even on ENOSPC.
+
+    `target` is a path, or a file descriptor this object owns (a duplicate of stdout's)."""
+
+    def __init__(self, target: str | int, mode: str, crawler: Crawler | None, jsonlines: bool,
+                 name: str | None = None) -> None:
+        super().__init__(target, mode.replace("b", ""))
+        self.path = name or str(target)
+        self.crawler = crawler
+        # a pipe or a device (-O /dev/stdout) is written the same way, but has no offsets to track
+        self.regular = stat.S_ISREG(os.fstat(self.fileno()).st_mode)
+        self.jsonlines = jsonlines and self.regular
+        self.failed: OSError | None = None
+        self.lines = 0
+        # resolved once: the offset is stored under it after every article
+        self.state_key = meta_key(self.path) if self.regular else ""
+
+    def write(self, data: Any) -> int:
+        data = bytes(data)
+        if self.failed is not None:
+            return len(data)  # output stopped; the crawl is closing and nothing more is recorded
+        start = self.tell() if self.regular else None
+        try:
+            view = memoryview(data)
+            while view:
+                written = super().write(view)
+                if not written:
+                    raise OSError(0, "the file accepted no bytes")
+                view = view[written:]
+        except OSError as exc:
+            self._fail(start, exc)
+            return len(data)
+        self.lines += 1
+        return len(data)
+
+    def _fail(self, start: int | None, exc: OSError) -> None:
+        """Cut off the part of the line that made it, log once, and close the crawl."""
+        self.failed = exc
+        if start is not None:
+            try:
+                self.truncate(start)
+                self.seek(start)
+            except OSError:
+                pass  # truncating frees space, so it works on a full disk; if not, the next run cuts it
+        again = (f"append to it (-o {self.path})" if self.regular
+                 else "write to a file (-o FILE)")
+        stop_for_output(self.crawler, self.path, exc,
+                        f"the {self.lines} articles written before are intact and recorded; the "
+                        f"others are not. Fix the cause and run again with the same state and "
+                        f"{again}: the articles not written are fetched again")
+
+
+def stop_for_output(crawler: Crawler | None, path: str, exc: OSError | str, consequence: str) -> None:
+    """Log one line about an output that failed, and close the crawl with `output_error`."""
+    reason = exc if isinstance(exc, str) else (exc.strerror or str(exc))
+    logger.error("cannot write to %s: %s; %s", path, reason, consequence)
+    if crawler is None or crawler.stats is None:
+        return
+    crawler.stats.set_value("newscrawl/output/error", f"{path}: {reason}")
+    if crawler.engine is not None and crawler.engine.running:
+        closing = deferred_from_coro(crawler.engine.close_spider_async(reason=OUTPUT_ERROR))
+        closing.addErrback(lambda failure: None)  # already closing: the reason is set once
+
+
+class FailedOutput(io.RawIOBase):
+    """What the feed exporter writes to when its output could not be opened: nothing is kept,
+    and the state recorder sees `failed` and records nothing."""
+
+    def __init__(self, path: str, exc: OSError) -> None:
+        super().__init__()
+        self.path = path
+        self.failed: OSError | None = exc
+        self.lines = 0
+        self.jsonlines = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        return len(bytes(data))
+
+
+class RecoverableFeedStorage(FileFeedStorage):
+    """Scrapy's file feed storage, writing through a `LineFile` (unbuffered, whole lines: Scrapy's
+    own writes through an 8 KiB buffer, so a killed crawl left half a line and lost the rest of
+    the buffer), known to the crawler's state recorder."""
+
+    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None,
+                 crawler: Crawler | None = None) -> None:
+        super().__init__(uri, feed_options=feed_options)
+        self.crawler = crawler
+        self.jsonlines = (feed_options or {}).get("format") in JSONLINES
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, uri: str, *,
+                     feed_options: dict[str, Any] | None = None) -> RecoverableFeedStorage:
+        return cls(uri, feed_options=feed_options, crawler=crawler)
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        path = Path(self.path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle: LineFile | FailedOutput = LineFile(str(path), self.write_mode, self.crawler,
+                                                       self.jsonlines)
+        except OSError as exc:  # checked before the crawl, so something changed since
+            handle = FailedOutput(str(path), exc)
+            stop_for_output(self.crawler, str(path), exc, "no article was recorded as written; "
+                            "fix the cause and run the same command again")
+        _track(self.crawler, handle)
+        if isinstance(handle, LineFile) and handle.regular:
+            handle.seek(0, os.SEEK_END)  # appending: recovery starts after what is already there
+        if self.crawler is not None and isinstance(handle, LineFile):
+            store = state_for(self.crawler)
+            if self.jsonlines and hasattr(store, "set_meta"):
+                # listed before the first line is written: a kill right after it is recovered too
+                remember_output(store, handle.path)
+                store.set_meta(meta_key(handle.path), json.dumps({"offset": handle.tell()}))
+        return handle
+
+
+class StdoutFeedStorage:
+    """`-o -` / `-O -`: the same whole-line writes to standard output, known to the recorder."""
+
+    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None,
+                 crawler: Crawler | None = None) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, uri: str, *,
+                     feed_options: dict[str, Any] | None = None) -> StdoutFeedStorage:
+        return cls(uri, feed_options=feed_options, crawler=crawler)
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        handle = LineFile(os.dup(1), "wb", self.crawler, jsonlines=False, name="standard output")
+        _track(self.crawler, handle)
+        return handle
+
+    def store(self, file: IO[bytes]) -> None:
+        file.close()
+
+
+def _track(crawler: Crawler | None, handle: LineFile | FailedOutput) -> None:
+    if crawler is None:
+        return
+    files = getattr(crawler, _FILES, None)
+    if files is None:
+        files = []
+        setattr(crawler, _FILES, files)
+    files.append(handle)
+
+
+def line_files(crawler: Crawler) -> list[LineFile | FailedOutput]:
+    return getattr(crawler, _FILES, None) or []

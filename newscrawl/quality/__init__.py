@@ -1,6 +1,0 @@
-"""Quality benchmark: load the ground-truth data sets, score extractors, print tables."""
-
-from newscrawl.quality.datasets import Page, detect_kind, load
-from newscrawl.quality.report import EXTRACTORS, evaluate, run
-
-__all__ = ["EXTRACTORS", "Page", "detect_kind", "evaluate", "load", "run"]

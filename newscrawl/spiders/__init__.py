@@ -1,1 +1,0 @@
-"""The one generic spider lives in site.py."""

@@ -1,0 +1,413 @@
+"""The tool commands (scrapy parse, state, fixture, seed, and cron's arguments and help)
+on everyday mistakes: each case runs the real command in a subprocess, from a project folder of
+its own, against a real server on 127.0.0.1, and checks the exit code, the one line on stderr,
+and the files and state afterwards. Exit codes: 2 for a bad command line, 1 for a failure."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from newscrawl.state.sqlite import SQLiteStateStore
+from tests.conftest import REPO, run_scrapy
+from tests.support.faultserver import LOREM, FaultServer, article_page
+from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
+
+pytestmark = pytest.mark.timeout(180)
+
+SHORT_ARTICLE = article_page("A short note", ["Only a few words here."]).encode()
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The fault site (article pages, 404, empty, binary, PDF, challenge) plus a short article."""
+    extra = {"/short": lambda h: h.send_bytes(SHORT_ARTICLE)}
+    with FaultServer("127.0.0.1", robots="allow", extra=extra) as server:
+        yield server
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A folder to run commands in: the project's scrapy.cfg and nothing else, so anything a
+    command creates (a state, a cache) shows."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    shutil.copy(REPO / "scrapy.cfg", folder / "scrapy.cfg")
+    return folder
+
+
+def scrapy(project: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return run_scrapy(list(args), cwd=project, timeout=timeout, env={"COLUMNS": "100"})
+
+
+def one_line(proc: subprocess.CompletedProcess) -> str:
+    """The one line a failed command printed on stderr (and nothing else there)."""
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def left_behind(project: Path) -> set[str]:
+    """What a command created in its project folder."""
+    return {p.name for p in project.iterdir()} - {"scrapy.cfg"}
+
+
+def make_state(path: Path, urls: int = 3) -> None:
+    store = SQLiteStateStore(path)
+    for number in range(urls):
+        store.record(f"https://a.example/{number}", f"f{number}", None, 1)
+    store.close()
+
+
+def count(path: Path) -> int:
+    store = SQLiteStateStore(path, readonly=True)
+    try:
+        return store.count()
+    finally:
+        store.close()
+
+
+# -- help ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["cron", "state", "seed", "fixture", "parse"])
+def test_help_underlines_only_the_section_titles(project, command):
+    """Scrapy's formatter made a heading of any help line that a terminal's width wrapped just
+    after "default:"; at 40 and 100 columns only Usage, Options and Global Options are."""
+    for columns in ("40", "100"):
+        proc = run_scrapy([command, "--help"], cwd=project, env={"COLUMNS": columns})
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stdout.splitlines()
+        headings = [lines[i - 1] for i, line in enumerate(lines)
+                    if i and line and set(line) in ({"="}, {"-"})]
+        assert headings == ["Usage", "Options", "Global Options"], (columns, proc.stdout)
+
+
+# -- scrapy cron: its arguments -----------------------------------------------------------------
+
+@pytest.mark.parametrize("flag", ["-o", "-O"])
+def test_cron_refuses_an_output_file(project, flag):
+    out = project / "articles.jsonl"
+    proc = scrapy(project, "cron", "-a", "url=http://127.0.0.5:9/", flag, str(out),
+                  "--output-dir", str(project / "cron"))
+    assert proc.returncode == 2
+    assert one_line(proc) == (f"scrapy cron: {flag} is not for scrapy cron: it writes each run's "
+                              "articles to its own file in --output-dir DIR (use scrapy crawl for "
+                              "one output file)")
+    assert left_behind(project) == set()  # no output file, no output folder, no state, no lock
+
+
+# -- scrapy state -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["info"], ["export"], ["prune", "0d"]])
+def test_state_commands_never_create_a_state(project, tmp_path, args):
+    typo = tmp_path / "typo" / "state.sqlite"
+    proc = scrapy(project, "state", *args, "-s", f"NEWSCRAWL_STATE={typo}")
+    assert proc.returncode == 2
+    assert one_line(proc) == (f"scrapy state: no state at {typo} (nothing was created): check the "
+                              "path (-s NEWSCRAWL_STATE=PATH); a crawl creates the state")
+    assert not typo.parent.exists() and left_behind(project) == set()
+    assert proc.stdout == ""
+
+
+def test_state_info_reads_without_changing_anything(project, tmp_path):
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=3)
+    before = path.read_bytes()
+    proc = scrapy(project, "state", "info", "-s", f"NEWSCRAWL_STATE={path}")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["urls"] == 3
+    assert proc.stderr == ""
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "project") == ["state.sqlite"]
+
+
+def test_state_info_on_a_folder_or_a_file_that_is_no_state(project, tmp_path):
+    proc = scrapy(project, "state", "info", "-s", f"NEWSCRAWL_STATE={tmp_path}")
+    assert proc.returncode == 1
+    assert one_line(proc) == (f"scrapy state: {tmp_path} is a folder, not a state file: give the "
+                              "file (-s NEWSCRAWL_STATE=PATH/state.sqlite)")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database, but a file the user cares about\n" * 100)
+    before = notes.read_bytes()
+    proc = scrapy(project, "state", "prune", "30d", "-s", f"NEWSCRAWL_STATE={notes}")
+    assert proc.returncode == 1
+    assert one_line(proc) == (f"scrapy state: {notes} cannot be read as a newscrawl state "
+                              "(file is not a database)")
+    assert notes.read_bytes() == before
+
+
+def test_state_prune_0d_forgets_everything(project, tmp_path):
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=4)
+    proc = scrapy(project, "state", "prune", "0d", "-s", f"NEWSCRAWL_STATE={path}")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"removed": 4, "removed_cached_responses": 0, "urls": 0}
+    assert count(path) == 0
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["prune", "-1d"], "scrapy state: not an age: '-1d' (use e.g. 90d, 12h, 30m, seconds, or 0d for all)"),
+    (["prune", "soon"], "scrapy state: not an age: 'soon' (use e.g. 90d, 12h, 30m, seconds, or 0d for all)"),
+    (["prune"], "scrapy state: give an age (scrapy state prune 90d; 0d forgets everything) or set "
+                "NEWSCRAWL_STATE_MAX_AGE"),
+    (["prune", "-s", "NEWSCRAWL_STATE_MAX_AGE=month"],
+     "scrapy state: invalid setting NEWSCRAWL_STATE_MAX_AGE='month': expected seconds"),
+    (["prune", "30d", "60d"], "scrapy state: unexpected argument '60d': use scrapy state prune [AGE]"),
+    (["info", "now"], "scrapy state: unexpected argument 'now': use scrapy state info"),
+    (["show"], "scrapy state: give info, export [FILE] or prune AGE (e.g. scrapy state prune 90d), not 'show'"),
+    ([], "scrapy state: give info, export [FILE] or prune AGE (e.g. scrapy state prune 90d)"),
+])
+def test_state_bad_arguments_change_nothing(project, tmp_path, args, line):
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=2)
+    proc = scrapy(project, "state", *args, "-s", f"NEWSCRAWL_STATE={path}")
+    assert proc.returncode == 2
+    assert one_line(proc) == line
+    assert count(path) == 2
+
+
+def test_state_prune_while_a_crawl_holds_the_state(project, tmp_path):
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=2)
+    holder = SQLiteStateStore(path)  # a crawl in the middle of writing
+    holder.db.execute("BEGIN IMMEDIATE")
+    try:
+        proc = scrapy(project, "state", "prune", "0d", "-s", f"NEWSCRAWL_STATE={path}")
+    finally:
+        holder.db.execute("ROLLBACK")
+        holder.close()
+    assert proc.returncode == 1
+    assert one_line(proc) == (f"scrapy state: the state {path} cannot be used (database is locked); another "
+                              "process holds it (a crawl still running?): run again when it is done")
+    assert count(path) == 2
+
+
+def test_state_export_to_a_path_that_cannot_be_written(project, tmp_path):
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=2)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for target, error in ((blocker / "export.jsonl", "Not a directory"),
+                          (Path("/proc/newscrawl-export.jsonl"), "No such file or directory")):
+        proc = scrapy(project, "state", "export", str(target), "-s", f"NEWSCRAWL_STATE={path}")
+        assert proc.returncode == 1
+        assert one_line(proc) == (f"scrapy state: cannot write {target}: {error}; nothing was "
+                                  "exported (give a FILE in a writable folder, or - for standard output)")
+    assert blocker.read_text() == "x"
+    # the state itself is not a place to export to: it would be replaced by its own export
+    before = path.read_bytes()
+    proc = scrapy(project, "state", "export", str(path), "-s", f"NEWSCRAWL_STATE={path}")
+    assert proc.returncode == 2
+    assert one_line(proc) == f"scrapy state: {path} is the state itself: give another FILE to export to"
+    assert path.read_bytes() == before and count(path) == 2
+
+
+def test_state_export_writes_every_entry(project, tmp_path):
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=3)
+    target = tmp_path / "export.jsonl"
+    target.write_text("an older export\n")
+    proc = scrapy(project, "state", "export", str(target), "-s", f"NEWSCRAWL_STATE={path}")
+    assert proc.returncode == 0 and proc.stderr == ""
+    rows = [json.loads(line) for line in target.read_text().splitlines()]
+    assert sorted(row["url"] for row in rows) == [f"https://a.example/{n}" for n in range(3)]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+# -- scrapy fixture -----------------------------------------------------------------------------
+
+def test_fixture_is_quiet_and_refuses_to_overwrite(project, site, tmp_path):
+    pages = tmp_path / "pages"
+    url = site.url("/articles/plain-1")
+    proc = scrapy(project, "fixture", url, "story", "--dir", str(pages))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # no start-up log
+    folder = pages / "story"
+    assert proc.stdout == f"saved {folder}; review {folder / 'expected.json'} before committing it\n"
+    expected = json.loads((folder / "expected.json").read_text())
+    assert expected["headline"] == "Harbour report plain-1" and expected["body"].startswith("Report plain-1.")
+    assert left_behind(project) == set()  # no state, no HTTP cache
+
+    # reviewed by hand, then the same command again: refused, the review kept
+    (folder / "expected.json").write_text('{"headline": "reviewed"}\n')
+    proc = scrapy(project, "fixture", url, "story", "--dir", str(pages))
+    assert proc.returncode == 2
+    assert one_line(proc) == f"scrapy fixture: fixture {folder} exists: give another NAME, or --force to replace it"
+    assert json.loads((folder / "expected.json").read_text()) == {"headline": "reviewed"}
+
+    # --force replaces the whole folder (an old uncompressed page.html would shadow the new page)
+    (folder / "page.html").write_text("<html>an older page</html>")
+    proc = scrapy(project, "fixture", site.url("/articles/plain-2"), "story", "--dir", str(pages), "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["expected.json", "meta.json", "page.html.gz"]
+    assert b"Report plain-2." in gzip.decompress((folder / "page.html.gz").read_bytes())
+    assert [p.name for p in pages.iterdir()] == ["story"]
+
+
+@pytest.mark.parametrize(("path", "line"), [
+    ("/empty", "{url} is an empty page: nothing saved"),
+    ("/binary", "{url} is binary data, not an HTML page: nothing saved"),
+    ("/pdf", "{url} is a PDF, not an HTML page: nothing saved"),
+    ("/challenge", "{url} is a bot-challenge page, not the article: nothing saved (save the page from "
+                   "a browser and give the file with --url)"),
+    ("/status/404", "could not fetch {url}: HTTP 404; nothing saved"),
+])
+def test_fixture_refuses_a_page_with_nothing_to_test(project, site, tmp_path, path, line):
+    pages = tmp_path / "pages"
+    url = site.url(path)
+    proc = scrapy(project, "fixture", url, "page", "--dir", str(pages))
+    assert proc.returncode == 1
+    assert one_line(proc) == "scrapy fixture: " + line.format(url=url)
+    assert not pages.exists() or list(pages.iterdir()) == []
+    assert left_behind(project) == set()
+
+
+def test_fixture_from_a_file(project, tmp_path):
+    pages = tmp_path / "pages"
+    saved = tmp_path / "saved.html"
+    saved.write_text(article_page("Saved from a browser", [LOREM, LOREM]))
+    missing = tmp_path / "missing.html"
+    cases = [
+        (["fixture", str(missing), "x", "--url", "https://a.example/x"], 2, f"no such file: {missing}"),
+        (["fixture", "www.example.com/story", "x"], 2,
+         "no such file: www.example.com/story (a URL starts with http:// or https://)"),
+        (["fixture", str(saved), "x"], 2, f"a local file needs --url, the address it was saved from: "
+                                          f"scrapy fixture {saved} --url https://..."),
+        (["fixture", str(saved), "x", "--url", "a.example/x"], 2,
+         "--url must be an http(s) address, not 'a.example/x'"),
+        (["fixture", str(saved), "../x", "--url", "https://a.example/x"], 2,
+         "NAME must be a plain folder name (like example-story), not '../x'"),
+        (["fixture", str(saved), "x", "--url", "https://a.example/x", "--dir", str(saved)], 1,
+         f"--dir {saved} is a file, not a folder: give the folder fixtures go in"),
+        (["fixture", str(saved), "x", "--dir"], 2, "argument --dir: expected one argument"),
+    ]
+    for args, code, line in cases:
+        proc = scrapy(project, *args, "--dir", str(pages)) if "--dir" not in args else scrapy(project, *args)
+        assert (proc.returncode, one_line(proc)) == (code, f"scrapy fixture: {line}"), args
+    assert not pages.exists()
+    proc = scrapy(project, "fixture", str(saved), "saved", "--url", "https://a.example/x", "--dir", str(pages))
+    assert proc.returncode == 0 and proc.stderr == ""
+    meta = json.loads((pages / "saved" / "meta.json").read_text())
+    assert meta["url"] == "https://a.example/x" and meta["source"] == str(saved)
+
+
+# -- scrapy parse -------------------------------------------------------------------------------
+
+def test_parse_prints_the_article(project, site):
+    url = site.url("/articles/plain-1")
+    proc = scrapy(project, "parse", "--spider", "site", url, "--nocolour")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert "'headline': 'Harbour report plain-1'" in proc.stdout
+    assert left_behind(project) == set()  # no state read or written, no HTTP cache
+    # the callback that extracts any page, and no --spider (the site spider is the default)
+    proc = scrapy(project, "parse", url, "-c", "parse_article", "--nocolour")
+    assert proc.returncode == 0, proc.stderr
+    assert "'headline': 'Harbour report plain-1'" in proc.stdout
+
+
+def test_parse_follows_links_with_depth(project):
+    with FaultServer("127.0.0.1", robots="allow", articles=3) as stories:  # a home page listing 3
+        proc = scrapy(project, "parse", stories.url("/"), "-d", "2", "--nocolour",
+                      "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
+    assert proc.returncode == 0, proc.stderr
+    assert ">>> STATUS DEPTH LEVEL 2 <<<" in proc.stdout
+    for number in (1, 2, 3):
+        assert f"'headline': 'Harbour report story-{number}'" in proc.stdout
+    assert proc.stderr == ""
+
+
+@pytest.mark.parametrize(("path", "args", "line"), [
+    ("/", [], "no article in {url}: not an article page (-c parse_article extracts it anyway)"),
+    ("/status/404", [], "could not fetch {url}: HTTP 404"),
+    ("/empty", [], "no article in {url}: dropped as empty_page"),
+    ("/pdf", [], "could not fetch {url}: binary_body: PDF bytes labelled text/html"),
+    ("/short", ["--pipelines"], "no article in {url}: dropped as short_body"),
+])
+def test_parse_says_why_no_article_came_out(project, site, path, args, line):
+    url = site.url(path)
+    proc = scrapy(project, "parse", url, *args, "--nocolour")
+    assert proc.returncode == 1
+    assert one_line(proc) == "scrapy parse: " + line.format(url=url)
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["-c", "parse_item"], "the site spider has no callback 'parse_item': use -c parse or -c parse_article"),
+    (["--spider", "news"], "unknown spider 'news': use one of site"),
+    (["-d", "0"], "--depth must be 1 or more, not 0"),
+    (["-r"], "the site spider has no CrawlSpider rules for -r/--rules: use -c parse or -c parse_article"),
+    (["--cbkwargs", '{"page": 2}'], "the site spider's parse takes no --cbkwargs page"),
+    (["-m", "[1]"], """-m/--meta takes a JSON object, like '{"name": "value"}'"""),
+    (["-a", "profile=nosuch"], "the site spider could not start: unknown profile 'nosuch'; known "
+                               "profiles: generic, jannah, jnews, soledad, tagdiv-classic, tagdiv-tdb, wordpress"),
+])
+def test_parse_bad_arguments(project, args, line):
+    proc = scrapy(project, "parse", "http://127.0.0.5:9/article", *args, "--nocolour")
+    assert proc.returncode == 2
+    assert one_line(proc) == f"scrapy parse: {line}"
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["-L", "LOUD"], "unknown log level 'LOUD': use -L with one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
+    (["--logfile", "/nonexistent/parse.log"],
+     "log file /nonexistent/parse.log has no folder /nonexistent: give --logfile a file in an existing folder"),
+])
+@pytest.mark.parametrize("command", ["parse", "fixture"])
+def test_log_settings_that_scrapy_would_fail_on(project, command, args, line):
+    proc = scrapy(project, command, "http://127.0.0.5:9/article", *args)
+    assert proc.returncode == 2
+    assert one_line(proc) == f"scrapy {command}: {line}"
+    assert left_behind(project) == set()
+
+
+def test_parse_a_page_off_the_given_site(project, site):
+    url = site.url("/articles/plain-1")
+    proc = scrapy(project, "parse", url, "-a", "url=http://news.example/")
+    assert proc.returncode == 1
+    assert one_line(proc) == (f"scrapy parse: could not fetch {url}: it is not on the site given with "
+                              "-a url= or -a sites= (leave them out to parse any page)")
+
+
+def test_parse_needs_one_http_url(project):
+    proc = scrapy(project, "parse", "www.example.com/story")
+    assert (proc.returncode, one_line(proc)) == (
+        2, "scrapy parse: give one http(s) URL: scrapy parse URL, not 'www.example.com/story'")
+
+
+# -- scrapy seed --------------------------------------------------------------------------------
+
+def test_seed_mistakes(project, redis_url):  # noqa: F811
+    import redis
+
+    server = redis.Redis.from_url(redis_url)
+    redis_setting = f"REDIS_URL={redis_url}"
+    cases = [
+        (["http://a.example/"], "set REDIS_URL, e.g. scrapy seed -s REDIS_URL=redis://host:6379/0 URL"),
+        (["--spider", "sitee", "http://a.example/", "-s", redis_setting],
+         "unknown spider 'sitee' for --spider: the workers run one of site"),
+        (["http://a.example/", "-s", "REDIS_URL=localhost:6379"],
+         "REDIS_URL is not a Redis URL (Redis URL must specify one of the following schemes (redis://, "
+         "rediss://, unix://)): use redis://[:PASSWORD@]HOST:6379/0"),
+        (["-a", "url=http://a.example/", "-s", redis_setting],
+         "unknown -a 'url=http://a.example/': use -a sites=FILE (start URLs are plain arguments: "
+         "scrapy seed URL...)"),
+        (["--status", "http://a.example/", "-s", redis_setting],
+         "--status only shows the shared crawl: give it without URLs or -a sites=FILE"),
+        (["-a", "sites=", "-s", redis_setting], "-a sites= needs a file: -a sites=sites.toml"),
+    ]
+    for args, line in cases:
+        proc = scrapy(project, "seed", *args)
+        assert (proc.returncode, one_line(proc)) == (2, f"scrapy seed: {line}"), args
+    assert server.keys("*") == []  # nothing was queued
+    proc = scrapy(project, "seed", "http://a.example/", "http://a.example/", "-s", redis_setting)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "seeded 1 site into site:start_urls: a.example\n"
+    assert server.llen("site:start_urls") == 1
+
+

@@ -1,0 +1,76 @@
+"""clean -> validate -> dedupe, each on its own, with the stats they keep."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from newscrawl.crawl.pipelines.clean import CleanPipeline, clean_body
+from newscrawl.crawl.pipelines.dedupe import DedupePipeline
+from newscrawl.crawl.pipelines.validate import ValidatePipeline
+from newscrawl.crawl.spider import SiteSpider
+from newscrawl.items import Article
+from newscrawl.state.crawler import state_for
+
+PARAGRAPH = "A real paragraph of the article that says something about the news of the day. " * 3
+
+
+def _crawler(tmp_path, **settings):
+    crawler = get_crawler(SiteSpider, {"NEWSCRAWL_STATE": str(tmp_path / "state.sqlite"), **settings})
+    return crawler
+
+
+def test_clean_strips_comment_form_and_trailing_related_block():
+    body = "\n\n".join([PARAGRAPH, "Second real paragraph.", "Related news", "Some other story",
+                        "Another story", "LEAVE A REPLY", "Please enter your comment!",
+                        "Please enter your name here"])
+    cleaned, reasons = clean_body(body)
+    assert cleaned == PARAGRAPH + "\n\nSecond real paragraph."
+    assert reasons.count("comment_form") == 3 and "trailing_block" in reasons
+
+
+def test_clean_never_cuts_a_real_paragraph_after_a_heading():
+    body = "\n\n".join([PARAGRAPH, "Read more", PARAGRAPH + " It continues at length, well past any teaser."])
+    cleaned, reasons = clean_body(body)
+    assert cleaned == body and reasons == []
+
+
+def test_clean_pipeline_counts_stripped_blocks(tmp_path):
+    crawler = _crawler(tmp_path)
+    item = Article(url="https://a.example/1", headline="H", body=PARAGRAPH + "\n\nShare\n\nLEAVE A REPLY")
+    CleanPipeline.from_crawler(crawler).process_item(item)
+    assert item.body == PARAGRAPH
+    assert crawler.stats.get_value("newscrawl/cleaned/share_label") == 1
+    assert crawler.stats.get_value("newscrawl/cleaned/comment_form") == 1
+
+
+@pytest.mark.parametrize(("item", "reason"), [
+    (Article(url="https://a.example/1", headline=None, body=PARAGRAPH), "no_headline"),
+    (Article(url="https://a.example/1", headline="H", body="Too short."), "short_body"),
+])
+def test_validate_drops_with_reason(tmp_path, item, reason):
+    crawler = _crawler(tmp_path)
+    with pytest.raises(DropItem, match=reason):
+        ValidatePipeline.from_crawler(crawler).process_item(item)
+    assert crawler.stats.get_value(f"newscrawl/dropped/{reason}") == 1
+
+
+def test_dedupe_by_url_and_fingerprint_in_run_and_across_runs(tmp_path):
+    crawler = _crawler(tmp_path)
+    pipeline = DedupePipeline.from_crawler(crawler)
+    first = Article(url="https://a.example/x?utm_source=t", canonical_url="https://a.example/x",
+                    headline="H", body=PARAGRAPH, fingerprint="f1")
+    assert pipeline.process_item(first) is first
+    with pytest.raises(DropItem, match="duplicate_url"):
+        pipeline.process_item(Article(url="https://a.example/x", canonical_url="https://a.example/x",
+                                      headline="H", body=PARAGRAPH, fingerprint="f2"))
+    with pytest.raises(DropItem, match="duplicate_content"):
+        pipeline.process_item(Article(url="https://a.example/y", canonical_url="https://a.example/y",
+                                      headline="H", body=PARAGRAPH, fingerprint="f1"))
+    # the state is written after the feed line (StateRecorder); simulate that, then a new run
+    state_for(crawler).record("https://a.example/x", "f1", None, 1)
+    second_run = DedupePipeline.from_crawler(_crawler(tmp_path))
+    with pytest.raises(DropItem):
+        second_run.process_item(Article(url="https://a.example/x", canonical_url="https://a.example/x",
+                                        headline="H", body=PARAGRAPH, fingerprint="f1"))

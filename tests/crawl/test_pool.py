@@ -1,0 +1,142 @@
+"""The extraction worker pool: same pages as in-process, a hung page is killed, the pool goes on."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import pytest
+from scrapy.http import HtmlResponse
+from scrapy.linkextractors import LinkExtractor
+
+from newscrawl.crawl.pool import ExtractionTimeout, ExtractJob, ExtractPool, WorkerDied, run_job
+from newscrawl.crawl.spider import DENY
+from newscrawl.output.replay import load_page
+from tests.conftest import PAGES
+from tools.devserver import serve_directory
+
+FETCHED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+SAMPLES = ["wpnews-elpais", "wpnews-24ora", "wpnews-fargomom"]
+
+
+def heavy_page() -> bytes:
+    """A 700 KB page of tiny blocks that takes about half a minute to extract (far beyond 3 s)."""
+    block = "<div><p>lorem <b>ipsum</b> dolor <a href='/x'>sit</a> amet.</p></div>"
+    return ("<html><body><h1>Heavy</h1><article>" + block * 10000 + "</article></body></html>").encode()
+
+
+def job_for(name: str) -> ExtractJob:
+    page = load_page(PAGES / name)
+    return ExtractJob(page.url, page.body, "utf-8", None, FETCHED)
+
+
+def test_pool_gives_the_same_pages_as_in_process():
+    jobs = [job_for(name) for name in SAMPLES]
+    with ExtractPool(workers=2, timeout=120) as pool:
+        futures = [pool.submit(job) for job in jobs]
+        pooled = [future.result(timeout=120) for future in futures]
+    assert [result.page.article.url for result in pooled] == [job.url for job in jobs]
+    assert pooled == [run_job(job) for job in jobs]
+    assert all(result.page.article.body and result.links is None for result in pooled)
+
+
+def test_links_read_from_the_shared_tree_equal_scrapys_own():
+    page = load_page(PAGES / SAMPLES[0])
+    extractor = LinkExtractor(deny=DENY, unique=True)
+    job = ExtractJob(page.url, page.body, "utf-8", None, FETCHED, extractor)
+    with ExtractPool(workers=1, timeout=120) as pool:
+        result = pool.submit(job).result(timeout=120)
+    expected = extractor.extract_links(HtmlResponse(page.url, body=page.body, encoding="utf-8"))
+    assert len(expected) > 20
+    assert result.links == expected
+    assert result.page == run_job(job_for(SAMPLES[0])).page
+
+
+def test_timed_out_page_is_dropped_and_the_pool_keeps_working():
+    normal = job_for(SAMPLES[0])
+    with ExtractPool(workers=1, timeout=3.0) as pool:
+        before = pool.submit(normal).result(timeout=120)
+        first_pid = pool.worker_pids()[0]
+        hung = pool.submit(ExtractJob("http://127.0.0.1/heavy", heavy_page(), "utf-8", None, FETCHED))
+        with pytest.raises(ExtractionTimeout, match="killed and replaced"):
+            hung.result(timeout=120)
+        after = pool.submit(normal).result(timeout=120)
+        assert pool.worker_pids() and pool.worker_pids()[0] != first_pid
+        assert pool.started_workers == 2
+    assert after == before == run_job(normal)
+    assert pool.worker_pids() == []  # shut down: no worker left behind
+
+
+def test_pages_queued_behind_a_hung_page_are_extracted_by_the_new_worker():
+    # one worker holds two pages at once: the hung one and the next, which must not be lost
+    normal, other = job_for(SAMPLES[0]), job_for(SAMPLES[1])
+    hung = ExtractJob("http://127.0.0.1/heavy", heavy_page(), "utf-8", None, FETCHED)
+    with ExtractPool(workers=1, timeout=3.0) as pool:
+        futures = [pool.submit(job) for job in (normal, hung, other, normal)]
+        first = futures[0].result(timeout=120)
+        with pytest.raises(ExtractionTimeout):
+            futures[1].result(timeout=120)
+        after = [future.result(timeout=120) for future in futures[2:]]
+        assert pool.started_workers == 2
+    assert [first, *after] == [run_job(normal), run_job(other), run_job(normal)]
+
+
+def test_workers_are_recycled_after_max_tasks_and_a_killed_worker_costs_one_page():
+    normal = job_for(SAMPLES[0])
+    expected = run_job(normal)
+    with ExtractPool(workers=1, timeout=120, max_tasks=2) as pool:
+        results = [future.result(timeout=120) for future in [pool.submit(normal) for _ in range(5)]]
+        assert results == [expected] * 5
+        assert pool.started_workers == 3  # pages 1-2, 3-4, 5
+    with ExtractPool(workers=1, timeout=120) as pool:
+        pool.submit(normal).result(timeout=120)
+        hung = pool.submit(ExtractJob("http://127.0.0.1/heavy", heavy_page(), "utf-8", None, FETCHED))
+        behind = pool.submit(normal)
+        time.sleep(1.0)  # the worker is on the heavy page now
+        os.kill(pool.worker_pids()[0], signal.SIGKILL)
+        with pytest.raises(WorkerDied, match="died"):
+            hung.result(timeout=120)
+        assert behind.result(timeout=120) == expected
+
+
+def test_crawl_through_the_pool_matches_in_process_and_drops_the_hung_page(tmp_path, crawl):
+    def make_site(name: str, heavy: bool):
+        site = tmp_path / name
+        site.mkdir()
+        links = []
+        for index, sample in enumerate(SAMPLES):
+            (site / f"a{index}.html").write_bytes(load_page(PAGES / sample).body)
+            links.append(f'<a href="/a{index}.html">article {index}</a>')
+        if heavy:
+            (site / "heavy.html").write_bytes(heavy_page())
+            links.append('<a href="/heavy.html">heavy</a>')
+        (site / "index.html").write_text("<html><body><h1>Home</h1>" + "".join(links) + "</body></html>")
+        return site
+
+    # the in-process crawl gets the site without the hung page: nothing could stop it there
+    with serve_directory(make_site("all", heavy=True)) as base:
+        pooled, pooled_stats, proc = crawl("-a", f"url={base}", output="pool.jsonl", state="pool.sqlite",
+                                           extra=["-s", "NEWSCRAWL_EXTRACT_WORKERS=2",
+                                                  "-s", "NEWSCRAWL_EXTRACT_TIMEOUT=3"])
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    with serve_directory(make_site("plain", heavy=False)) as base:
+        local, local_stats, proc = crawl("-a", f"url={base}", output="local.jsonl", state="local.sqlite",
+                                         extra=["-s", "NEWSCRAWL_EXTRACT_WORKERS=0"])
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    assert pooled_stats.get("newscrawl/dropped/extraction_timeout") == 1
+    assert "newscrawl/dropped/extraction_timeout" not in local_stats
+    # the home page and the articles were extracted (the hung page was not); their CPU time is counted
+    assert pooled_stats["newscrawl/extract/pages"] == local_stats["newscrawl/extract/pages"] == len(SAMPLES) + 1
+    for stats in (pooled_stats, local_stats):
+        assert stats["newscrawl/extract/cpu_ms"] > stats["newscrawl/extract/links_cpu_ms"] > 0
+
+    def by_path(items):
+        return {urlsplit(item["url"]).path: {k: v for k, v in item.items()
+                                             if k not in ("fetched_at", "url", "canonical_url", "site")}
+                for item in items}
+
+    assert len(local) == len(SAMPLES)
+    assert by_path(pooled) == by_path(local)

@@ -1,0 +1,103 @@
+"""The Redis state store and `scrapy seed`, against a real redis-server."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+
+import pytest
+from scrapy import Request
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+from newscrawl.state import StateError, open_state
+from tests.conftest import free_port, run_scrapy
+from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
+
+redis = pytest.importorskip("redis", reason="the redis extra is not installed: pip install -e '.[redis]'")
+from newscrawl.distributed.connection import RedisUnavailable, connect  # noqa: E402 - needs the extra
+from newscrawl.distributed.dupefilter import FingerprintDupeFilter  # noqa: E402
+
+
+class QuerylessFingerprinter:
+    """A REQUEST_FINGERPRINTER_CLASS for the test: URLs differing only in the query are one."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls()
+
+    def fingerprint(self, request: Request) -> bytes:
+        return hashlib.sha1(request.url.split("?", 1)[0].encode()).digest()
+
+
+def test_shared_dupefilter_uses_the_crawlers_request_fingerprinter(redis_url):  # noqa: F811
+    server = redis.Redis.from_url(redis_url)
+    custom = get_crawler(settings_dict={
+        "REQUEST_FINGERPRINTER_CLASS": "tests.distributed.test_state_and_seeds.QuerylessFingerprinter"})
+    worker_a = FingerprintDupeFilter.for_crawler(custom, server, "site")
+    worker_b = FingerprintDupeFilter.for_crawler(custom, server, "site")
+    assert not worker_a.request_seen(Request("http://a.example/x?utm_source=1"))
+    assert worker_b.request_seen(Request("http://a.example/x?utm_source=2"))  # shared, and query ignored
+    assert not worker_b.request_seen(Request("http://a.example/y"))
+    default = FingerprintDupeFilter.for_crawler(get_crawler(), server, "other")
+    assert not default.request_seen(Request("http://a.example/x?utm_source=1"))
+    assert not default.request_seen(Request("http://a.example/x?utm_source=2"))
+
+
+def test_redis_state_store_remembers_prunes_and_exports(redis_url):  # noqa: F811
+    store = open_state({"REDIS_URL": redis_url, "NEWSCRAWL_REDIS_PREFIX": "t"})
+    other = open_state({"REDIS_URL": redis_url, "NEWSCRAWL_REDIS_PREFIX": "t"})  # another worker
+    assert store.get("https://a.example/1") is None and store.count() == 0
+    store.record("https://a.example/1", "fp1", "2024-05-01T08:00:00+00:00", 1, etag='"x"')
+    store.record("https://a.example/2", "fp2", None, 1, last_modified="Wed, 01 May 2024 08:00:00 GMT")
+    entry = other.get("https://a.example/1")
+    assert (entry.fingerprint, entry.modified, entry.revision, entry.etag) == (
+        "fp1", "2024-05-01T08:00:00+00:00", 1, '"x"')
+    assert other.is_seen("https://a.example/2") and other.has_fingerprint("fp2")
+    # a new revision replaces the entry and its fingerprint
+    other.record("https://a.example/1", "fp1b", "2024-05-02T08:00:00+00:00", 2)
+    assert store.get("https://a.example/1").revision == 2
+    assert store.has_fingerprint("fp1b") and not store.has_fingerprint("fp1")
+    assert store.count() == 2 and [e.url for e in store.export()] == ["https://a.example/2", "https://a.example/1"]
+    store.set_meta("output", "run1.jsonl:42")
+    assert other.get_meta("output") == "run1.jsonl:42"
+    assert store.size_bytes() > 0 and "***" not in store.describe()
+    time.sleep(0.05)
+    store.record("https://a.example/3", "fp3", None, 1)
+    assert store.prune(0.03) == 2  # the two older entries, with their fingerprints
+    assert store.count() == 1 and not store.has_fingerprint("fp2") and store.has_fingerprint("fp3")
+    store.close()
+    other.close()
+
+
+def test_unreachable_redis_is_one_clear_state_error():
+    url = f"redis://:secret@127.0.0.1:{free_port()}/0"
+    with pytest.raises(StateError) as error:
+        open_state({"REDIS_URL": url})
+    assert "cannot be used" in str(error.value) and "secret" not in str(error.value)
+
+
+def test_unreachable_redis_is_one_clear_error_for_workers_and_seed():
+    url = f"redis://user:secret@127.0.0.1:{free_port()}/0"
+    with pytest.raises(RedisUnavailable) as error:
+        connect(Settings({"REDIS_URL": url}))
+    assert str(error.value).startswith(f"cannot reach Redis at redis://user:***@127.0.0.1:{url.rsplit(':', 1)[1]}")
+
+
+def test_seed_command(redis_url, tmp_path):  # noqa: F811
+    bad = run_scrapy(["seed", "ftp://example.com/", "-s", f"REDIS_URL={redis_url}"], timeout=60)
+    assert bad.returncode != 0 and "not an http(s) URL" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[sites.harbour]\nurl = "http://127.0.0.2:8001/"\ndelay = 2.0\n', "utf-8")
+    good = run_scrapy(["seed", "http://127.0.0.3:8002/", "-a", f"sites={sites}", "-s", f"REDIS_URL={redis_url}"],
+                      timeout=60)
+    assert good.returncode == 0, good.stderr
+    server = redis.Redis.from_url(redis_url)
+    seeds = [json.loads(raw) for raw in server.lrange("site:start_urls", 0, -1)]
+    assert seeds == [{"site": "127.0.0.3"}, {"site": "harbour"}]
+    assert json.loads(server.hget("site:sites", "harbour")) == {"url": "http://127.0.0.2:8001/", "delay": 2.0}
+    status = run_scrapy(["seed", "--status", "-s", f"REDIS_URL={redis_url}"], timeout=60)
+    assert json.loads(status.stdout)["seeds"] == 2

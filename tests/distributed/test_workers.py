@@ -1,0 +1,203 @@
+"""Distributed mode end to end: several `scrapy crawl site -s REDIS_URL=...` worker processes,
+a real redis-server, made-up news sites on 127.0.0.1, 127.0.0.2 and 127.0.0.3.
+
+- one crawl checks that the workers share the frontier (each URL fetched once, each article
+  emitted once, the work spread over the workers) and per-site politeness across workers
+  (the gaps between requests and the peak of concurrent requests, measured at the servers);
+- the kill test `kill -9`s a worker mid-crawl: the others take its requests over after the
+  lease and the union of all outputs holds every article exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from newscrawl.config.sites import site_from_url
+from tests.conftest import REPO, read_jsonl, run_scrapy
+from tests.support.distributed_site import serve_sites
+from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
+
+redis = pytest.importorskip("redis", reason="the redis extra is not installed: pip install -e '.[redis]'")
+from newscrawl.distributed.keys import crawl_keys  # noqa: E402 - needs the redis extra
+from newscrawl.distributed.seeds import push_seeds  # noqa: E402
+
+LEASE = 3  # seconds: a killed worker's requests are requeued after this
+WORKER_SETTINGS = {
+    "NEWSCRAWL_REDIS_LEASE": LEASE,
+    "MAX_IDLE_TIME_BEFORE_CLOSE": 1,
+    "NEWSCRAWL_EXTRACT_WORKERS": 0,  # one process per worker: the workers are the parallelism here
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "LOG_LEVEL": "INFO",
+}
+
+
+class Worker:
+    """One `scrapy crawl site` worker process with its own output, stats and log files."""
+
+    def __init__(self, folder: Path, url: str, **settings: object) -> None:
+        folder.mkdir(parents=True)
+        self.folder = folder
+        self.output = folder / "out.jsonl"
+        self.stats_file = folder / "stats.json"
+        args = ["crawl", "site", "-O", str(self.output), "-s", f"REDIS_URL={url}",
+                "-s", f"NEWSCRAWL_STATE={folder / 'state.sqlite'}", "-s", f"NEWSCRAWL_STATS_FILE={self.stats_file}"]
+        for name, value in {**WORKER_SETTINGS, **settings}.items():
+            args += ["-s", f"{name}={value}"]
+        self.log = (folder / "log.txt").open("w")
+        self.process = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=REPO,
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait(self, timeout: float) -> int:
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            raise AssertionError(f"worker {self.process.pid} did not finish: {self.tail()}") from None
+        finally:
+            self.log.close()
+
+    def kill(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.log.close()
+
+    def items(self) -> list[dict]:
+        return read_jsonl(self.output)
+
+    def stats(self) -> dict:
+        return json.loads(self.stats_file.read_text("utf-8")) if self.stats_file.exists() else {}
+
+    def tail(self) -> str:
+        path = self.folder / "log.txt"
+        return path.read_text("utf-8", "replace")[-3000:] if path.exists() else ""
+
+
+def seed(url: str, *args: str) -> subprocess.CompletedProcess:
+    return run_scrapy(["seed", *args, "-s", f"REDIS_URL={url}"], timeout=60)
+
+
+def wait_for_workers(url: str, count: int, workers: list[Worker], timeout: float = 90) -> None:
+    """Until `count` workers hold a lease in Redis (they started and opened the shared queue)."""
+    server = redis.Redis.from_url(url)
+    deadline = time.monotonic() + timeout
+    while server.zcard("site:requests:workers") < count:
+        for worker in workers:
+            assert worker.process.poll() is None, f"a worker exited early: {worker.tail()}"
+        assert time.monotonic() < deadline, "the workers did not start"
+        time.sleep(0.1)
+
+
+def run_all(workers: list[Worker], timeout: float = 120) -> None:
+    for worker in workers:
+        code = worker.wait(timeout)
+        assert code == 0, f"worker exited with {code}: {worker.tail()}"
+
+
+def test_workers_share_the_frontier_and_the_politeness(redis_url, tmp_path):  # noqa: F811
+    hold = threading.Event()  # nothing is answered until every worker is up, so all share the work
+    with serve_sites([("127.0.0.1", 30, 0.02), ("127.0.0.2", 10, 0.0), ("127.0.0.3", 10, 0.25)],
+                     hold=hold) as (fast, gapped, capped):
+        sites_file = tmp_path / "sites.toml"
+        sites_file.write_text(
+            f'[sites.fast]\nurl = "{fast.url}"\nconcurrency = 8\n\n'
+            # at most one request every 0.3 s, whatever the number of workers
+            f'[sites.gapped]\nurl = "{gapped.url}"\ndelay = 0.3\nconcurrency = 1\ndiscover = false\n\n'
+            # at most 2 requests at a time; each takes 0.25 s to answer
+            f'[sites.capped]\nurl = "{capped.url}"\nconcurrency = 2\ndiscover = false\n', "utf-8")
+        seeded = seed(redis_url, "-a", f"sites={sites_file}")
+        assert seeded.returncode == 0, seeded.stderr
+        assert "seeded 3 sites" in seeded.stdout
+        workers = [Worker(tmp_path / f"w{i}", redis_url, NEWSCRAWL_REDIS_MAX_IN_PROGRESS=4) for i in range(3)]
+        try:
+            wait_for_workers(redis_url, 3, workers)
+        finally:
+            hold.set()
+        run_all(workers)
+
+    # each URL fetched once across the workers (robots.txt: once per worker, by Scrapy itself)
+    for site in (fast, gapped, capped):
+        counts = site.counts()
+        assert set(site.pages) - {"/robots.txt"} <= set(counts), f"{site.host}: pages never fetched"
+        assert {p: n for p, n in counts.items() if n > 1 and p != "/robots.txt"} == {}, site.host
+        assert counts.get("/robots.txt", 0) <= len(workers) + 1
+
+    # each article emitted once, by whichever worker fetched it
+    items = [item for worker in workers for item in worker.items()]
+    urls = [item["url"] for item in items]
+    expected = fast.article_urls() | gapped.article_urls() | capped.article_urls()
+    assert sorted(urls) == sorted(expected)
+    busy = [w for w in workers if w.stats().get("response_received_count", 0) > 0]
+    assert len(busy) >= 2, "the work was not shared"
+    stats = [w.stats() for w in workers]
+    assert sum(s.get("newscrawl/distributed/acked", 0) for s in stats) >= len(expected)
+    assert all(s.get("finish_reason") == "finished" for s in stats)
+
+    # politeness across workers, measured at the servers
+    gaps = gapped.gaps()
+    print("shared politeness:", json.dumps({
+        "fetches by worker": [w.stats().get("response_received_count", 0) for w in workers],
+        "gapped: requests": len(gaps) + 1, "min gap s": round(min(gaps), 3),
+        "mean gap s": round(sum(gaps) / len(gaps), 3), "gapped peak": gapped.peak, "capped peak": capped.peak}))
+    assert len(gaps) >= 10
+    # three workers, yet one request per 0.3 s (unshared, they would often start together)
+    assert min(gaps) >= 0.3 * 0.95, gaps
+    assert capped.peak <= 2, capped.peak  # three workers, yet at most 2 at a time
+    assert gapped.peak == 1
+
+
+def test_a_killed_worker_loses_nothing(redis_url, tmp_path):  # noqa: F811
+    with serve_sites([("127.0.0.1", 40, 0.1), ("127.0.0.2", 40, 0.1)]) as sites:
+        server = redis.Redis.from_url(redis_url)
+        # what `scrapy seed URL...` does (test_distributed_state.py runs the command itself)
+        push_seeds(server, crawl_keys(Settings(), "site"), [site_from_url(site.url) for site in sites])
+        workers = [Worker(tmp_path / f"w{i}", redis_url, NEWSCRAWL_REDIS_MAX_IN_PROGRESS=6,
+                          CONCURRENT_REQUESTS_PER_DOMAIN=6) for i in range(3)]
+        articles = set().union(*(site.article_urls() for site in sites))
+
+        # kill the worker holding the most requests once a quarter of the articles were fetched
+        deadline = time.monotonic() + 90
+        victim, in_flight = None, 0
+        while victim is None:
+            assert time.monotonic() < deadline, "the crawl never got going"
+            fetched = sum(1 for s in sites for h in list(s.hits) if h.path.startswith("/2024/"))
+            if fetched >= len(articles) // 4:
+                held = {w: server.zcard(_processing_key(server, w.process.pid)) for w in workers}
+                candidate = max(held, key=held.get)
+                if held[candidate] > 0:
+                    candidate.kill()
+                    victim, in_flight = candidate, held[candidate]
+            time.sleep(0.05)
+        survivors = [w for w in workers if w is not victim]
+        run_all(survivors)
+
+    items = [item for worker in workers for item in worker.items()]
+    urls = [item["url"] for item in items]
+    requeued = sum(w.stats().get("newscrawl/distributed/requeued", 0) for w in survivors)
+    counts = {"articles": len(articles), "emitted": len(urls), "distinct": len(set(urls)),
+              "by the killed worker": len(victim.items()), "in flight at the kill": in_flight,
+              "requeued by the others": requeued,
+              "by each survivor": [len(w.items()) for w in survivors]}
+    print("kill test:", json.dumps(counts))
+    (tmp_path / "kill-counts.json").write_text(json.dumps(counts))
+    assert sorted(urls) == sorted(articles), counts  # every article, exactly once
+    assert requeued >= in_flight > 0, counts
+
+
+def _processing_key(server, pid: int) -> str:
+    for worker in server.zrange("site:requests:workers", 0, -1):
+        name = worker.decode()
+        if name.split(":")[-2] == str(pid):
+            return f"site:requests:processing:{name}"
+    return "site:requests:processing:none"

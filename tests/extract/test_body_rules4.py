@@ -1,0 +1,84 @@
+"""Body rules, fourth set: precision, blocks that are not the article kept out of the body."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from newscrawl.extract import extract_article
+from newscrawl.extract.boilerplate import prune_boilerplate
+from tests.extract.test_body_rules2 import PARAGRAPHS as ARTICLE_START
+
+PARAGRAPHS = [
+    *ARTICLE_START,  # the second set's article, one paragraph longer
+    "A careful team starts with one workload, measures what it costs for a quarter, and only "
+    "then moves the systems its customers depend on every day.",
+]
+FOREIGN = [
+    "Jane Roe has written about technology and small business for fifteen years, first for a "
+    "regional daily and then for trade magazines; she lives in Leeds with two cats and far too "
+    "many old laptops, and she teaches a weekly evening class on spreadsheets for beginners.",
+    "When she is not writing, Jane volunteers at a repair cafe where neighbours bring broken "
+    "radios, lamps and toasters, and she is still proud of the first kettle she brought back.",
+]
+
+
+def _page(after: str) -> str:
+    """A page no profile knows (no article container): the generic pruning by markup runs."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return ("<html><body><div class='wrap'><div class='post'><h1>What cloud computing means for a small "
+            f"business</h1>{paragraphs}{after}</div></div></body></html>")
+
+
+def test_an_author_box_holding_prose_is_left_out():
+    box = "".join(f"<p>{p}</p>" for p in FOREIGN)
+    body = extract_article("https://x.example/cloud", _page(f"<div class='saboxplugin-wrap'><div class='saboxplugin-desc'>{box}</div></div>")).body
+    assert all(p in body for p in PARAGRAPHS)
+    assert "repair cafe" not in body and "Leeds" not in body
+
+
+def test_blocks_of_teasers_or_comments_go_even_with_prose_but_an_id_slug_is_no_mark():
+    prose = "".join(f"<p>{p}</p>" for p in FOREIGN)
+    tree = lxml.html.fromstring(
+        f"<div><h1>Cloud</h1><p>{PARAGRAPHS[0]}</p>"
+        f"<section id='teasers' class='trending-stories'><div><h3>Another story</h3>{prose}</div></section>"
+        f"<div id='thread' class='comments-area'>{prose}</div>"
+        # an id is often the slug of the article's own heading ("why-trending-costs-matter")
+        f"<div id='why-trending-costs-matter'><h2>Why trending costs matter</h2>{prose}</div>"
+        f"<div id='ad-note' class='ad-note'>{prose}</div></div>")
+    prune_boilerplate(tree)
+    assert {d.get("id") for d in tree.iter() if d.get("id")} == {"why-trending-costs-matter", "ad-note"}
+
+
+def test_an_overlay_block_goes_even_with_prose_but_a_link_that_opens_one_stays():
+    prose = "".join(f"<p>{p}</p>" for p in FOREIGN)
+    link = "<a class='external-popup' href='/go'>TurboTax</a>"
+    tree = lxml.html.fromstring(
+        f"<div><h1>Cloud</h1><p>{link} is one of the programs. {PARAGRAPHS[0]}</p>"
+        f"<div id='contact' class='elementor-popup-modal'><div>{prose}</div></div>"
+        f"<section id='consent' class='cookie modal'>{prose}</section></div>")
+    prune_boilerplate(tree)
+    assert {d.get("id") for d in tree.iter() if d.get("id")} == set()
+    assert "TurboTax is one of the programs" in " ".join(tree.text_content().split())
+
+
+def test_a_table_of_contents_and_other_short_aids_go_but_a_long_block_so_classed_stays():
+    tree = lxml.html.fromstring(
+        f"<div><h1>Cloud</h1><div id='toc' class='ez-toc-container'><p class='title'>Table of Contents</p>"
+        f"<ul><li>What it is</li><li>Benefits</li></ul></div><p>{PARAGRAPHS[0]}</p>"
+        f"<div id='donate' class='donation-box'><h3>Enjoyed this piece?</h3><p>Support us.</p></div>"
+        f"<div id='recent' class='recent-posts-wrapper'><h3>Read This Next</h3></div>"
+        f"<div id='toc_faq'><h2>FAQ</h2></div>"
+        # a wrapper of the article whose class happens to name its table of contents
+        f"<div id='kept' class='grid-toc-content'><div>{FOREIGN[0]}</div><div>{FOREIGN[1]}</div>"
+        f"<div>{PARAGRAPHS[1]}</div></div></div>")
+    prune_boilerplate(tree)
+    assert {d.get("id") for d in tree.iter() if d.get("id")} == {"toc_faq", "kept"}
+
+
+def test_a_short_disclaimer_goes():
+    tree = lxml.html.fromstring(
+        f"<div><h1>Cloud</h1><p>{PARAGRAPHS[0]}</p>"
+        "<div id='note' class='post-disclaimer'><strong>Disclaimer:</strong> Not advice.</div>"
+        f"<div id='kept'><p>{PARAGRAPHS[1]}</p></div></div>")
+    prune_boilerplate(tree)
+    assert {d.get("id") for d in tree.iter() if d.get("id")} == {"kept"}

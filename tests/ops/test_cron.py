@@ -1,0 +1,196 @@
+"""`scrapy cron` for unattended runs: health exit codes, the lock (exit 75), a killed run's part
+file recovered, since, the summary JSON; and `scrapy state` (info, export, prune)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
+
+from newscrawl.commands.state import Command as StateCommand
+from newscrawl.crawl.middlewares.seen import SeenBeforeMiddleware
+from newscrawl.crawl.spider import SiteSpider
+from newscrawl.output.recovery import recover_part
+from newscrawl.state.crawler import state_for
+from newscrawl.state.sqlite import SQLiteStateStore
+from tests.conftest import free_port, read_jsonl
+from tests.support.sites.build import build_site, expected_urls
+from tests.support.sites.harness import cron_result, finish, run_cron, scrapy_command, start
+from tests.support.sites.server import serve_site
+
+
+def _start_cron(args: list[str], state: Path, out: Path, extra: list[str] | None = None):
+    return start(scrapy_command("cron", [*args, "--output-dir", str(out)], state, extra))
+
+
+def test_unhealthy_runs_exit_1_under_cron_and_0_under_plain_crawl(tmp_path):
+    forbidding = tmp_path / "forbidding"
+    forbidding.mkdir()
+    (forbidding / "robots.txt").write_text("User-agent: *\nDisallow: /\n", "utf-8")
+    (forbidding / "index.html").write_text("<html><body><h1>Private</h1></body></html>", "utf-8")
+    down = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
+    with serve_site(None, host="127.0.0.2", challenge=True) as challenged, serve_site(forbidding) as robots:
+        runs = {
+            "challenge": _start_cron(["-a", f"url={challenged.base}"], tmp_path / "a.sqlite", tmp_path / "a"),
+            "crawl": start(scrapy_command("crawl", ["site", "-a", f"url={challenged.base}",
+                                                    "-O", str(tmp_path / "crawl.jsonl")], tmp_path / "b.sqlite")),
+            "robots": _start_cron(["-a", f"url={robots.base}"], tmp_path / "c.sqlite", tmp_path / "c"),
+            "down": _start_cron(["-a", f"url={down}"], tmp_path / "d.sqlite", tmp_path / "d",
+                                ["-s", "RETRY_TIMES=0"]),
+        }
+        codes = {name: finish(proc) for name, proc in runs.items()}
+    assert codes["crawl"][0] == 0, codes["crawl"][1][-2000:]  # plain `scrapy crawl` always exits 0
+    assert read_jsonl(tmp_path / "crawl.jsonl") == []
+    expected = {"challenge": "bot-challenge or empty pages where content was expected",
+                "robots": "robots.txt forbids every page", "down": "most requests failed"}
+    folders = {"challenge": tmp_path / "a", "robots": tmp_path / "c", "down": tmp_path / "d"}
+    for name, problem in expected.items():
+        code, err = codes[name]
+        run = cron_result(code, err, folders[name], set())
+        assert code == 1, (name, err[-2000:])
+        assert run.summary["exit_code"] == 1 and not run.summary["healthy"]
+        assert any(problem in p for p in run.summary["problems"]), (name, run.summary["problems"])
+        assert f"unhealthy: {next(iter(run.summary['sites']))}: {problem}" in err  # cron mails this
+        assert run.articles == []
+        assert (folders[name] / "cron.log").exists()
+    challenge = cron_result(*codes["challenge"], tmp_path / "a", set()).summary
+    assert challenge["sites"]["127.0.0.2"]["home_blocked"] == 1
+    assert challenge["dropped"]["challenge_page"] >= 1
+    assert cron_result(*codes["down"], tmp_path / "d", set()).summary["errors"]
+
+
+def test_a_second_cron_exits_75_while_one_runs_and_a_killed_run_leaves_no_stale_lock(tmp_path):
+    state, out = tmp_path / "state.sqlite", tmp_path / "out"
+    with serve_site(None, gate=threading.Event()) as site:
+        first = _start_cron(["-a", f"url={site.base}"], state, out)
+        deadline = time.monotonic() + 90
+        while not site.active and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)  # until the first run has a request in flight (it holds the lock)
+        assert site.active, "the first run never reached the server"
+        second = run_cron(["-a", f"url={site.base}"], state, out)
+        assert second.code == 75
+        assert "still holds" in second.stderr and str(state) + ".lock" in second.stderr
+        assert second.summary == {}  # it wrote nothing
+        # kill -9 the first run: the kernel releases its flock, so the next run starts
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+        parts = list(out.glob("*.jsonl.part"))  # the killed run's output, if it opened one yet
+        site.gate.set()
+        third = run_cron(["-a", f"url={site.base}"], state, out)
+    assert third.code == 1  # it ran: a site where every page is missing is unhealthy
+    assert "still holds" not in third.stderr
+    assert [r["file"] for r in third.summary["recovered"]] == [p.name.removesuffix(".part") for p in parts]
+    assert not list(out.glob("*.part"))
+
+
+def test_since_skips_old_articles_and_a_killed_runs_part_file_is_published_once(tmp_path):
+    state, out = tmp_path / "state.sqlite", tmp_path / "out"
+    out.mkdir()
+    with serve_site(tmp_path / "site") as site:
+        base = site.base
+        build_site(tmp_path / "site", base, stage=1)
+        # what a run killed mid-write leaves: two whole lines and a torn third one
+        killed = out / "articles-20240101T000000Z.jsonl.part"
+        lines = [json.dumps({"url": f"{base}stories/{slug}.html", "canonical_url": f"{base}stories/{slug}.html",
+                             "fingerprint": f"fp-{slug}", "revision": 1}) + "\n"
+                 for slug in ("harbour-cranes", "tall-ships")]
+        killed.write_text("".join(lines) + '{"url": "' + base + "stories/fish-m", "utf-8")
+        run = run_cron(["-a", f"url={base}", "-a", "since=2d"], state, out,
+                       ["-s", "NEWSCRAWL_CRON_PROGRESS_INTERVAL=0.5"])
+        paths = site.paths()
+    assert run.code == 0, run.stderr[-3000:]
+    # the killed run's file is published with its whole lines; its articles are not emitted again
+    recovered = out / "articles-20240101T000000Z.jsonl"
+    assert recovered.read_text("utf-8") == "".join(lines)
+    assert run.summary["recovered"][0]["articles"] == 2 and run.summary["recovered"][0]["torn_tail_bytes"] > 0
+    assert json.loads((out / "articles-20240101T000000Z.summary.json").read_text("utf-8"))["articles"] == 2
+    emitted = {a["url"] for a in run.articles}
+    assert emitted == expected_urls(base, stage=1, since_days=2) - {
+        f"{base}stories/harbour-cranes.html", f"{base}stories/tall-ships.html"}
+    # since=2d: skipped before fetching where a sitemap or the URL gave the date, after otherwise
+    assert "/stories/old-regatta.html" not in paths and "/sitemap-2015.xml" not in paths
+    assert "/stories/old-ferry-timetable.html" in paths
+    assert run.summary["dropped"]["older_than_since"] == 1
+    assert run.summary["skipped"]["older_than_since"] >= 2
+    # the summary: counts, drops, errors, duration, per site
+    summary = run.summary
+    assert summary["healthy"] and summary["exit_code"] == 0 and summary["problems"] == []
+    assert summary["articles"] == len(run.articles) and summary["articles_file"].endswith(".jsonl")
+    assert summary["duration_seconds"] > 0 and summary["finish_reason"] == "finished"
+    assert summary["sites"]["127.0.0.1"]["emitted"] == len(run.articles)
+    assert not list(out.glob("*.part"))
+    # the log file, with progress lines during the run
+    log = (out / "cron.log").read_text("utf-8")
+    assert re.search(r"progress: \d+ pages, \d+ articles, \d+ pages/min, \d+ errors", log)
+
+
+def test_recover_part_cuts_a_torn_tail_and_marks_articles_emitted(tmp_path):
+    store = SQLiteStateStore(tmp_path / "state.sqlite")
+    part = tmp_path / "articles-x.jsonl.part"
+    torn = b'{"url": "https://a.exa'
+    part.write_bytes(b'{"url": "https://a.example/1", "fingerprint": "f1", "revision": 2}\n'
+                     b"not json\n"
+                     b'{"url": "https://a.example/2"}\n' + torn)
+    info = recover_part(part, tmp_path / "articles-x.jsonl", store)
+    assert info == {"file": "articles-x.jsonl", "articles": 2, "torn_tail_bytes": len(torn), "bad_lines": 1}
+    assert (tmp_path / "articles-x.jsonl").read_bytes().count(b"\n") == 2
+    assert store.get("https://a.example/1").revision == 2
+    assert store.get("https://a.example/2") is not None
+    store.close()
+
+
+def test_state_command_shows_size_exports_and_prunes(tmp_path, capsys):
+    path = tmp_path / "state.sqlite"
+    store = SQLiteStateStore(path)
+    store.record("https://a.example/new", "f1", None, 1, etag='"abc"', last_modified="Tue, 30 Apr 2024 09:00:00 GMT")
+    store.record("https://a.example/old", "f2", "2020-01-01T00:00:00+00:00", 3)
+    store.db.execute("UPDATE seen SET emitted_at = ? WHERE url = ?", (time.time() - 40 * 86400, "https://a.example/old"))
+    store.close()
+    settings = get_project_settings()
+    settings.set("NEWSCRAWL_STATE", str(path))
+    command = StateCommand()
+    command.settings = settings
+
+    command.run(["info"], argparse.Namespace())
+    info = json.loads(capsys.readouterr().out)
+    assert info["urls"] == 2 and info["bytes"] > 0 and info["revised"] == 1
+    assert info["state"] == str(path)
+
+    command.run(["export", str(tmp_path / "export.jsonl")], argparse.Namespace())
+    rows = {r["url"]: r for r in read_jsonl(tmp_path / "export.jsonl")}
+    assert rows["https://a.example/new"]["etag"] == '"abc"'
+    assert rows["https://a.example/old"]["revision"] == 3
+    assert rows["https://a.example/new"]["emitted_at"].startswith(str(datetime.now(UTC).year))
+
+    command.run(["prune", "30d"], argparse.Namespace())
+    assert json.loads(capsys.readouterr().out)["removed"] == 1
+    reopened = SQLiteStateStore(path)
+    assert reopened.is_seen("https://a.example/new") and not reopened.is_seen("https://a.example/old")
+    reopened.close()
+
+
+def test_state_max_age_prunes_at_start_and_never_reemits_what_it_forgot(tmp_path):
+    """Entries older than NEWSCRAWL_STATE_MAX_AGE are forgotten; articles that old are skipped,
+    so a forgotten article is not emitted again."""
+    crawler = get_crawler(SiteSpider, {"NEWSCRAWL_STATE": str(tmp_path / "s.sqlite"),
+                                       "NEWSCRAWL_STATE_MAX_AGE": 30 * 86400})
+    spider = SiteSpider.from_crawler(crawler, url="https://a.example/")
+    crawler.spider = spider
+    store = state_for(crawler)
+    store.record("https://a.example/old", "f", None, 1)
+    store.db.execute("UPDATE seen SET emitted_at = ?", (time.time() - 31 * 86400,))
+    SeenBeforeMiddleware.from_crawler(crawler).spider_opened(spider)
+    assert not store.is_seen("https://a.example/old")
+    assert crawler.stats.get_value("newscrawl/state/pruned") == 1
+    site = spider.sites["a.example"]
+    cutoff = spider.cutoff(site)
+    assert cutoff is not None and (datetime.now(UTC) - cutoff).days == 30

@@ -1,0 +1,302 @@
+"""Never lose a record, never fail silently: unwritable outputs, `-O` twice, crawls without
+state, runs that write nothing, the summary of every run and the field-coverage alarm.
+
+Real `scrapy crawl` and `scrapy cron` runs against article sites on 127.0.0.7, real files, a
+real read-only filesystem (a tmpfs mounted read-only, or a folder without write permission
+when the tests do not run as root), and /proc, where nothing can be created."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from newscrawl.state.sqlite import SQLiteStateStore
+from tests.conftest import REPO, read_jsonl, run_scrapy
+from tests.support.faultserver import FaultServer, article_page
+
+pytestmark = pytest.mark.timeout(240)
+
+HOST = "127.0.0.7"
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0"]
+
+
+def crawl(site: FaultServer | str, *args: str, state: Path | str | None = None, cwd: Path = REPO,
+          ) -> subprocess.CompletedProcess:
+    """`scrapy crawl site -a url=...` (or the arguments given) with a state file."""
+    target = ["-a", f"url={site.url('/')}"] if isinstance(site, FaultServer) else ["-a", site]
+    state_args = [] if state is None else ["-s", f"NEWSCRAWL_STATE={state}"]
+    env = {"SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+    return run_scrapy(["crawl", "site", *target, *args, *state_args, *FAST], cwd=cwd, env=env,
+                      timeout=150)
+
+
+def lines(stderr: str, level: str) -> list[str]:
+    return [line for line in stderr.splitlines() if f"] {level}:" in line]
+
+
+def one_error(result: subprocess.CompletedProcess) -> str:
+    """The run's only ERROR line; never a traceback."""
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    errors = lines(result.stderr, "ERROR")
+    assert len(errors) == 1, result.stderr[-3000:]
+    return errors[0]
+
+
+def recorded(state: Path) -> int:
+    if not state.exists():
+        return 0
+    with sqlite3.connect(state) as db:
+        return db.execute("SELECT COUNT(*) FROM seen").fetchone()[0]
+
+
+def stories(items: list[dict]) -> list[str]:
+    return sorted(item["url"].rsplit("/", 1)[-1] for item in items)
+
+
+def all_stories(n: int) -> list[str]:
+    return sorted(f"story-{i}" for i in range(1, n + 1))
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path):
+    """A folder nothing can be written in: a read-only tmpfs as root, else a mode 555 folder."""
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    if os.geteuid() == 0:
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)],
+                                 capture_output=True, text=True, check=False)
+        if mounted.returncode != 0:
+            pytest.skip(f"root, and cannot mount a read-only tmpfs here: {mounted.stderr.strip()}")
+        try:
+            yield folder
+        finally:
+            subprocess.run(["umount", str(folder)], capture_output=True, check=False)
+    else:
+        folder.chmod(0o555)
+        try:
+            yield folder
+        finally:
+            folder.chmod(0o755)
+
+
+def unwritable_paths(tmp_path: Path, read_only: Path) -> dict[str, tuple[Path, str]]:
+    """Outputs that cannot be written, and the reason the one line must give."""
+    regular = tmp_path / "a-file"
+    regular.write_text("not a folder\n")
+    return {
+        "parent is a file": (regular / "out.jsonl", f"{regular} is a file, not a folder"),
+        "read-only folder": (read_only / "out.jsonl",
+                             "Read-only file system" if os.geteuid() == 0 else "Permission denied"),
+        "/proc": (Path("/proc/newscrawl-test/out.jsonl"), "cannot write to /proc/newscrawl-test/out.jsonl"),
+    }
+
+
+def test_an_unwritable_output_stops_at_once_records_nothing_and_a_rerun_gets_everything(
+        tmp_path: Path, read_only_dir: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    with FaultServer(HOST, robots="allow", articles=6) as site:
+        for name, (path, reason) in unwritable_paths(tmp_path, read_only_dir).items():
+            result = crawl(site, "-O", str(path), state=state)
+            assert result.returncode == 1, (name, result.stderr[-2000:])
+            line = one_error(result)
+            assert f"cannot write to {path}" in line and reason in line, (name, line)
+            assert recorded(state) == 0, name
+        fetched = sum(site.hits.values())
+        assert fetched == 0  # stopped before the first request, robots.txt included
+        good = tmp_path / "good.jsonl"
+        rerun = crawl(site, "-O", str(good), state=state)
+        assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert stories(read_jsonl(good)) == all_stories(6)
+
+
+def test_an_unwritable_stats_file_stops_before_the_crawl(tmp_path: Path) -> None:
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.jsonl"
+    (tmp_path / "a-file").write_text("x")
+    bad = tmp_path / "a-file" / "stats.json"
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        result = crawl(site, "-O", str(out), "-s", f"NEWSCRAWL_STATS_FILE={bad}", state=state)
+        assert sum(site.hits.values()) == 0
+    assert result.returncode == 1
+    assert f"cannot write the stats file to {bad}" in one_error(result)
+    assert recorded(state) == 0 and not out.exists()
+
+
+def test_an_unwritable_state_path_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    state = tmp_path / "a-file" / "state.sqlite"
+    result = crawl("url=http://127.0.0.7:9/", "-O", str(tmp_path / "out.jsonl"), state=state)
+    assert result.returncode == 1
+    line = one_error(result)
+    assert f"state file {state} cannot be used" in line and "NEWSCRAWL_STATE=" in line
+
+
+def test_the_same_dash_O_twice_is_refused_and_names_the_safe_commands(tmp_path: Path) -> None:
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.jsonl"
+    with FaultServer(HOST, robots="allow", articles=4) as site:
+        first = crawl(site, "-O", str(out), state=state)
+        assert first.returncode == 0, first.stderr[-2000:]
+        before = out.read_bytes()
+        again = crawl(site, "-O", str(out), state=state)
+        assert again.returncode == 2
+        line = one_error(again)
+        for safe in (f"-o {out}", "new file", "-s NEWSCRAWL_STATE=", "NEWSCRAWL_OVERWRITE_OUTPUT=True"):
+            assert safe in line, line
+        assert out.read_bytes() == before  # not emptied
+        appended = crawl(site, "-o", str(out), state=state)  # the safe command it names
+        assert appended.returncode == 0 and out.read_bytes() == before
+        forced = crawl(site, "-O", str(out), "-s", "NEWSCRAWL_OVERWRITE_OUTPUT=True", state=state)
+        assert forced.returncode == 0, forced.stderr[-2000:]
+    assert out.read_bytes() == b""  # what the user asked for: nothing new, the file emptied
+
+
+def test_dash_O_onto_a_file_the_state_does_not_know_is_allowed(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"url": "http://elsewhere.example/a"}\n')
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        result = crawl(site, "-O", str(out), state=tmp_path / "state.sqlite")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert stories(read_jsonl(out)) == all_stories(2)
+
+
+def test_a_crawl_without_state_keeps_nothing_and_emits_everything_every_time(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    with FaultServer(HOST, robots="allow", articles=3) as site:
+        for _ in range(2):  # the same -O command twice: no state, so nothing is refused or lost
+            result = crawl(site, "-O", "out.jsonl", state="", cwd=work)
+            assert result.returncode == 0, result.stderr[-2000:]
+            assert stories(read_jsonl(work / "out.jsonl")) == all_stories(3)
+    assert sorted(p.name for p in work.iterdir()) == ["out.jsonl"]  # no state, no cache beside it
+
+
+def empty_runs(site: FaultServer, tmp_path: Path) -> dict[str, subprocess.CompletedProcess]:
+    state = tmp_path / "state.sqlite"
+    seen = crawl(site, "-o", str(tmp_path / "first.jsonl"), state=state)
+    assert seen.returncode == 0, seen.stderr[-2000:]
+    article = f"article={site.url('/articles/story-1')}"
+    return {
+        "seen": crawl(article, "-o", str(tmp_path / "seen.jsonl"), state=state),
+        "short": crawl(f"article={site.url('/short')}", "-o", str(tmp_path / "short.jsonl"), state=state),
+        "404": crawl(f"article={site.url('/missing')}", "-o", str(tmp_path / "404.jsonl"), state=state),
+        "nolog": crawl(article, "-o", str(tmp_path / "nolog.jsonl"), "--nolog", state=state),
+    }
+
+
+def test_a_crawl_that_writes_nothing_says_why(tmp_path: Path) -> None:
+    short = article_page("A brief", ["Two sentences only. That is all."]).encode()
+    with FaultServer(HOST, robots="allow", articles=2,
+                     extra={"/short": lambda h: h.send_bytes(short)}) as site:
+        runs = empty_runs(site, tmp_path)
+    expected = {"seen": "1 seen in earlier runs", "short": "1 too short", "404": "1 HTTP errors"}
+    for name, reason in expected.items():
+        result = runs[name]
+        assert result.returncode == 1, (name, result.stderr[-2000:])  # -a article= wrote nothing
+        warnings = [line for line in lines(result.stderr, "WARNING") if "no articles written:" in line]
+        assert len(warnings) == 1 and reason in warnings[0], (name, warnings)
+        assert "Traceback" not in result.stderr
+    nolog = runs["nolog"]
+    assert nolog.returncode == 1
+    assert nolog.stderr.strip() == "WARNING: no articles written: 1 seen in earlier runs"
+
+
+def test_robots_forbidding_everything_and_a_site_without_articles_warn(tmp_path: Path) -> None:
+    empty_home = b"<html><head><title>Soon</title></head><body><h1>Coming soon</h1></body></html>"
+    with FaultServer(HOST, robots="deny", articles=3) as forbidding, \
+            FaultServer(HOST, robots="allow", extra={"/": lambda h: h.send_bytes(empty_home)}) as bare:
+        denied = crawl(forbidding, "-O", str(tmp_path / "a.jsonl"), state=tmp_path / "a.sqlite")
+        nothing = crawl(bare, "-O", str(tmp_path / "b.jsonl"), state=tmp_path / "b.sqlite")
+    for result, reason in ((denied, "forbidden by robots.txt"), (nothing, "1 not articles")):
+        assert result.returncode == 0  # a crawl of a site: nothing new is an answer, said out loud
+        warnings = [line for line in lines(result.stderr, "WARNING") if "no articles written:" in line]
+        assert len(warnings) == 1 and reason in warnings[0], result.stderr[-2000:]
+
+
+def test_every_crawl_ends_with_a_summary(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    with FaultServer(HOST, robots="allow", articles=3) as site:
+        result = crawl(site, "-O", str(out), "-L", "WARNING", state=tmp_path / "state.sqlite")
+    assert result.returncode == 0
+    summary = [line.removeprefix("summary: ") for line in result.stderr.splitlines()
+               if line.startswith("summary: ")]
+    assert summary[0].startswith(f"3 articles written to {out}; ")
+    assert "pages fetched in" in summary[0] and "(finished)" in summary[0]
+    assert any(line.startswith("not articles: 1; duplicates skipped: 0; dropped: none") for line in summary)
+    assert "coverage: 3 article pages; headline 100%, published 100%, authors 100%, body 100%" in summary
+
+
+def undated_site(articles: int) -> dict:
+    """Routes for /articles/story-N pages that have no publication date at all."""
+    def page(slug: str) -> bytes:
+        return article_page(f"Harbour report {slug}", [f"Report {slug}. " + "The council met. " * 30],
+                            published="").encode()
+    return {f"/articles/story-{i}": (lambda h, s=f"story-{i}": h.send_bytes(page(s)))
+            for i in range(1, articles + 1)}
+
+
+def test_a_field_that_stops_being_found_is_a_warning_and_makes_cron_unhealthy(tmp_path: Path) -> None:
+    state, cron_dir = tmp_path / "state.sqlite", tmp_path / "cron"
+    store = SQLiteStateStore(state)
+    shares = {"headline": 1.0, "published": 1.0, "authors": 1.0, "body": 1.0}
+    for day in range(1, 6):  # five earlier runs of this site, every field found
+        store.add_run(HOST, {"finished": f"2026-11-0{day}T10:00:00+00:00", "articles": 25, "shares": shares})
+    store.close()
+    with FaultServer(HOST, robots="allow", articles=25, extra=undated_site(25)) as site:
+        result = run_scrapy(["cron", "-a", f"url={site.url('/')}", "--output-dir", str(cron_dir),
+                             "-s", f"NEWSCRAWL_STATE={state}", *FAST], timeout=150)
+    assert result.returncode == 1  # unhealthy
+    assert f"unhealthy: {HOST}: published found in only 0% of articles" in result.stderr
+    log = (cron_dir / "cron.log").read_text("utf-8")
+    assert f"coverage fell for site {HOST}: published in 0% of 25 articles" in log
+    summary = json.loads(next(cron_dir.glob("*.summary.json")).read_text("utf-8"))
+    assert summary["coverage"][HOST]["shares"]["published"] == 0.0
+    assert summary["sites"][HOST]["healthy"] is False
+    history = SQLiteStateStore(state)
+    assert [run["shares"]["published"] for run in history.runs(HOST)] == [1.0] * 5 + [0.0]
+    history.close()
+
+
+def test_a_state_written_before_run_history_keeps_working(tmp_path: Path) -> None:
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.jsonl"
+    with sqlite3.connect(state) as db:  # the oldest layout: no validators, no meta table
+        db.execute("CREATE TABLE seen (url TEXT PRIMARY KEY, fingerprint TEXT, modified TEXT, "
+                   "revision INTEGER NOT NULL DEFAULT 1, emitted_at REAL NOT NULL)")
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        result = crawl(site, "-O", str(out), state=state)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert stories(read_jsonl(out)) == all_stories(2)
+    store = SQLiteStateStore(state)
+    assert [run["articles"] for run in store.runs(HOST)] == [2]
+    store.close()
+
+
+@pytest.mark.parametrize("option", ["--logfile", "HTTPCACHE_DIR", "JOBDIR"])
+def test_every_other_path_the_crawl_writes_is_checked_before_it_starts(tmp_path: Path, option: str) -> None:
+    (tmp_path / "a-file").write_text("x")
+    bad = tmp_path / "a-file" / "inside"
+    args = [option, str(bad)] if option.startswith("--") else ["-s", f"{option}={bad}"]
+    result = crawl("url=http://127.0.0.7:9/", "-O", str(tmp_path / "out.jsonl"), *args,
+                   state=tmp_path / "state.sqlite")
+    assert result.returncode == 1
+    line = one_error(result)
+    assert f"{bad}: {tmp_path / 'a-file'} is a file, not a folder" in line, line
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["-a", "url=http://127.0.0.7:9/", "-a", "profile=bogus"], "scrapy cron: unknown profile 'bogus'"),
+    (["-a", "url=http://127.0.0.7:9/", "-a", "sience=2d"], "scrapy cron: unknown spider argument -a sience="),
+    (["-a", "article=http://127.0.0.7:9/a"], "scrapy cron: -a article= extracts single pages once"),
+    ([], "scrapy cron: give -a url=START_URL, -a urls=FILE or -a sites=sites.toml"),
+    (["-a", "url=http://127.0.0.7:9/", "-s", "NEWSCRAWL_STATE="], "scrapy cron: a cron run needs a state"),
+])
+def test_cron_refuses_bad_arguments_with_one_line(tmp_path: Path, args: list[str], line: str) -> None:
+    cron_dir = tmp_path / "cron"
+    result = run_scrapy(["cron", "--output-dir", str(cron_dir), "--nolog",  # the last -s wins
+                         "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}", *args], timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(line) and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (tmp_path / "state.sqlite").exists() and not cron_dir.exists()

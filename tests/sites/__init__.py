@@ -1,1 +1,0 @@
-"""Test sites served by tests/sites/server.py on loopback addresses."""

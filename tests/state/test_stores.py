@@ -1,0 +1,77 @@
+"""The state interface on its real backends: SQLite files (old layouts included), no state at all,
+and the per-site run history the coverage check reads. (Redis: tests/distributed/.)"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from newscrawl.state import StateNotFound, open_state, stateless
+from newscrawl.state.base import RUNS_KEPT
+from newscrawl.state.memory import MemoryStateStore
+from newscrawl.state.sqlite import SQLiteStateStore
+
+
+def settings(**values: object) -> Settings:
+    return Settings({"NEWSCRAWL_STATE": ".newscrawl/state.sqlite", **values})
+
+
+@pytest.mark.parametrize("value", ["", "none", "NONE", " none "])
+def test_an_empty_state_setting_means_no_state(value: str) -> None:
+    config = settings(NEWSCRAWL_STATE=value)
+    assert stateless(config)
+    store = open_state(config)
+    assert isinstance(store, MemoryStateStore)
+    store.record("https://a.example/1", "f1", None, 1)
+    assert store.get("https://a.example/1").fingerprint == "f1" and store.has_fingerprint("f1")
+    with pytest.raises(StateNotFound, match="NEWSCRAWL_STATE is empty"):
+        open_state(config, readonly=True)  # nothing to look at: one line, not an empty answer
+
+
+def test_redis_is_the_state_whatever_newscrawl_state_says() -> None:
+    assert not stateless(settings(NEWSCRAWL_STATE="", REDIS_URL="redis://127.0.0.1:6379/0"))
+
+
+def test_a_path_that_does_not_exist_is_not_created_by_a_reader(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.sqlite"
+    with pytest.raises(StateNotFound):
+        open_state(settings(NEWSCRAWL_STATE=str(missing)), readonly=True)
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("store_kind", ["sqlite", "memory"])
+def test_run_history_keeps_the_newest_runs_per_site(tmp_path: Path, store_kind: str) -> None:
+    store = SQLiteStateStore(tmp_path / "s.sqlite") if store_kind == "sqlite" else MemoryStateStore()
+    for number in range(RUNS_KEPT + 3):
+        store.add_run("a.example", {"articles": number})
+    store.add_run("b.example", {"articles": 99})
+    assert [run["articles"] for run in store.runs("a.example")] == list(range(3, RUNS_KEPT + 3))
+    assert store.runs("b.example") == [{"articles": 99}]
+    assert store.runs("c.example") == []
+    store.close()
+
+
+def test_a_state_of_the_oldest_layout_gains_what_it_lacks_and_keeps_its_entries(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:  # no validators, no meta table
+        db.execute("CREATE TABLE seen (url TEXT PRIMARY KEY, fingerprint TEXT, modified TEXT, "
+                   "revision INTEGER NOT NULL DEFAULT 1, emitted_at REAL NOT NULL)")
+        db.execute("INSERT INTO seen VALUES ('https://a.example/1', 'f1', NULL, 2, 1700000000)")
+    store = SQLiteStateStore(path)
+    entry = store.get("https://a.example/1")
+    assert (entry.revision, entry.etag) == (2, None)
+    store.add_run("a.example", {"articles": 1})
+    assert store.runs("a.example") == [{"articles": 1}]
+    store.close()
+
+
+def test_damaged_run_history_reads_as_none(tmp_path: Path) -> None:
+    store = SQLiteStateStore(tmp_path / "s.sqlite")
+    store.set_meta("runs:a.example", "{not json")
+    assert store.runs("a.example") == []
+    store.set_meta("runs:a.example", '{"articles": 1}')  # an object, not a list
+    assert store.runs("a.example") == []
+    store.close()

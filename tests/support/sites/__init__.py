@@ -1,0 +1,1 @@
+"""Test sites served by tests/support/sites/server.py on loopback addresses."""
