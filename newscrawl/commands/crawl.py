@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import sys
+from pathlib import Path
 from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -30,6 +32,7 @@ logger = logging.getLogger("newscrawl")
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or a TERM signal before it finished (128 + SIGINT)
 # close reasons of a crawl that stopped because it could not go on
 FAILED_REASONS = {"output_error", "state_error"}
 # settings whose value must be a number at least this big
@@ -40,7 +43,14 @@ MINIMUMS = {
     "CLOSESPIDER_ERRORCOUNT": 0, "CLOSESPIDER_ITEMCOUNT": 0, "AUTOTHROTTLE_START_DELAY": 0,
     "AUTOTHROTTLE_MAX_DELAY": 0, "AUTOTHROTTLE_TARGET_CONCURRENCY": 0.001,
     "NEWSCRAWL_MIN_BODY_CHARS": 0, "NEWSCRAWL_RETRY_AFTER_MAX": 0, "NEWSCRAWL_GC_THRESHOLD": 0,
+    "NEWSCRAWL_EXTRACT_WORKERS": 0, "NEWSCRAWL_EXTRACT_TIMEOUT": 0.001, "NEWSCRAWL_EXTRACT_QUEUE": 0,
+    "NEWSCRAWL_EXTRACT_MAX_TASKS": 0, "NEWSCRAWL_REVISIT": 0, "NEWSCRAWL_STATE_MAX_AGE": 0,
+    "NEWSCRAWL_MAX_PAGE_NUMBER": 0, "NEWSCRAWL_MAX_CALENDAR_PAGES": 0,
+    "NEWSCRAWL_CRON_MAX_QUIET_RUNS": 0, "NEWSCRAWL_CRON_PROGRESS_INTERVAL": 0,
+    "NEWSCRAWL_REDIS_LEASE": 0.001, "MAX_IDLE_TIME_BEFORE_CLOSE": 0,
 }
+# what -o/-O write when the name says no format (`-o -`, `-o articles`): newscrawl's own format
+DEFAULT_FORMAT = "jsonlines"
 LOG_LEVELS = {"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"}
 
 
@@ -170,6 +180,41 @@ def output_failed(crawler: Any) -> bool:
     return stats is not None and stats.get_value("newscrawl/output/error") is not None
 
 
+def with_format(uri: str, formats: set[str]) -> str:
+    """An -o/-O value with `:jsonlines` added when neither a `:FORMAT` suffix nor the file's
+    extension names a format (`-o -`, `-o articles`)."""
+    named = uri.rsplit(":", 1)[1] if ":" in uri else ""
+    if named in formats or Path(uri).suffix.lstrip(".") in formats:
+        return uri
+    return f"{uri}:{DEFAULT_FORMAT}"
+
+
+def when_failed(outcome: Deferred | asyncio.Future | Any, callback: Any) -> None:
+    """Call `callback(exception)` when a crawl's start (`CrawlerProcess.crawl`) fails: a Deferred
+    or, with the asyncio reactor, a Future (whose exception is then retrieved, not logged)."""
+    if isinstance(outcome, Deferred):
+        outcome.addErrback(lambda failure: callback(failure.value))
+    elif isinstance(outcome, asyncio.Future):
+        outcome.add_done_callback(
+            lambda task: None if task.cancelled() or task.exception() is None
+            else callback(task.exception()))
+
+
+def started(crawler: Any) -> bool:
+    """Whether the crawl got as far as starting its engine."""
+    try:
+        return crawler.stats is not None and crawler.stats.get_value("start_time") is not None
+    except RuntimeError:  # Scrapy 2.19: no stats before the crawl started
+        return False
+
+
+def remove_frontier(crawler: Any) -> None:
+    """Delete the run's own frontier folder (newscrawl/crawl/frontier.py), if it is still there."""
+    folder = crawler.settings.get("NEWSCRAWL_FRONTIER_DIR") if crawler.settings else None
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def log_reaches_stderr(settings: BaseSettings, level: int) -> bool:
     """Whether a log record of this level is printed on stderr with these settings."""
     if not settings.getbool("LOG_ENABLED", True) or settings.get("LOG_FILE"):
@@ -185,6 +230,9 @@ class Command(ScrapyCrawlCommand):
         arguments: before Scrapy configures logging (which a bad LOG_LEVEL would break with a
         traceback) and before anything is opened."""
         assert self.settings is not None
+        formats = set(self.settings.getwithbase("FEED_EXPORTERS"))
+        opts.output = [with_format(uri, formats) for uri in opts.output or []] or None
+        opts.overwrite_output = [with_format(uri, formats) for uri in opts.overwrite_output or []] or None
         try:
             super().process_options(args, opts)
         except UsageError as exc:  # -s or -a without '=', ...: one line instead of the usage text
@@ -196,6 +244,20 @@ class Command(ScrapyCrawlCommand):
             self._refuse(problems)
         self.setting_warnings = setting_warnings(self.settings)
         self.check_paths()
+        self.check_outputs(opts.spargs)
+
+    def check_outputs(self, spargs: dict[str, str]) -> None:
+        """No output is another file of the crawl or breaks the file it appends to (exit 2), and
+        every output can be written (exit 1)."""
+        from newscrawl.output.guard import OutputClash, check_clashes, feed_targets
+
+        assert self.settings is not None
+        try:
+            check_clashes(feed_targets(self.settings), self.settings, spargs)
+        except OutputClash as exc:
+            self._refuse([error_line(exc)])
+        except OutputError as exc:
+            self._refuse([error_line(exc)], EXIT_FAILED)
 
     def _refuse(self, problems: list[str], code: int = EXIT_BAD_INPUT) -> None:
         """Report each problem as one fatal line and exit with the bad-input code."""
@@ -205,7 +267,7 @@ class Command(ScrapyCrawlCommand):
 
     def check_paths(self) -> None:
         """The log file, the state, JOBDIR and the HTTP cache can be written (exit 1 if not)."""
-        from newscrawl.output.guard import path_problems
+        from newscrawl.output.paths import path_problems
 
         assert self.settings is not None
         problems = path_problems(self.settings)
@@ -226,19 +288,30 @@ class Command(ScrapyCrawlCommand):
             return
         self._watch(self.crawler_process.crawl(crawler, **opts.spargs))
         self.crawler_process.start()
+        remove_frontier(crawler)  # an unclean shutdown (Ctrl-C twice) skips the engine's clean-up
         reason = finish_reason(crawler)
         if self.exitcode == 0 and (self.crawler_process.bootstrap_failed or reason in FAILED_REASONS
                                    or output_failed(crawler)):
             self.exitcode = EXIT_FAILED
-        if reason is not None:
-            self.report_end(crawler, opts)
+        if reason is not None or started(crawler):
+            self.report_end(crawler, opts, reason)
 
-    def report_end(self, crawler: Any, opts: Any) -> None:
-        """The run's summary on stderr; `-a article=` that wrote nothing exits 1."""
-        from newscrawl.ops.summary import no_articles_line, summary_lines, written
+    def report_end(self, crawler: Any, opts: Any, reason: str | None) -> None:
+        """The run's summary on stderr; a failure the log did not show, as one line; exit 1 for
+        `-a article=` that wrote nothing, 130 for a crawl stopped before it finished."""
+        from newscrawl.ops.summary import no_articles_line, plural, summary_lines, written
 
         assert self.settings is not None
         stats = crawler.stats.get_stats()
+        if reason in (None, "shutdown") and self.exitcode == 0:
+            self.exitcode = EXIT_INTERRUPTED
+            report_fatal(f"the crawl was stopped before it finished: {plural(written(stats), 'article')} "
+                         "written and recorded; run the same command again, appending (-o FILE) "
+                         "where it wrote with -O, to go on", self.settings, logging.WARNING)
+        failure = stats.get("newscrawl/output/error") or stats.get("newscrawl/state/error")
+        if failure and not log_reaches_stderr(self.settings, logging.ERROR):  # logged, but not seen
+            print(f"ERROR: the crawl stopped: cannot write {failure}; the articles written before "
+                  "are recorded, the others come in the next run", file=sys.stderr)
         if not written(stats):
             if not log_reaches_stderr(self.settings, logging.WARNING):  # logged, but not seen
                 print(f"WARNING: {no_articles_line(stats)}", file=sys.stderr)
@@ -248,17 +321,15 @@ class Command(ScrapyCrawlCommand):
         if self.settings.getbool("NEWSCRAWL_SUMMARY", True) and self.settings.getbool("LOG_ENABLED", True):
             outputs = ["standard output" if str(uri).startswith("stdout:") else str(uri)
                        for uri in self.settings.getdict("FEEDS")]
-            print("\n".join(f"summary: {line}" for line in summary_lines(stats, outputs)),
-                  file=sys.stderr)
+            lines = summary_lines(stats, outputs)
+            print("\n".join(f"summary: {line}" for line in lines), file=sys.stderr)
+            if self.settings.get("LOG_FILE"):  # the log file has the summary too
+                for line in lines:
+                    logger.info("summary: %s", line)
 
     def _watch(self, outcome: Deferred | asyncio.Future | Any) -> None:
         """Report a crawl that could not start as one line instead of a traceback."""
-        if isinstance(outcome, Deferred):
-            outcome.addErrback(lambda failure: self._failed(failure.value))
-        elif isinstance(outcome, asyncio.Future):
-            outcome.add_done_callback(
-                lambda task: None if task.cancelled() or task.exception() is None
-                else self._failed(task.exception()))
+        when_failed(outcome, self._failed)
 
     def _failed(self, exc: BaseException | None) -> None:
         if exc is None:

@@ -24,10 +24,9 @@ from typing import Any
 
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
-from twisted.internet.defer import Deferred
 
 from newscrawl.commands._cli import EXIT_USAGE, check_logging, fail, setup_parser
-from newscrawl.commands.crawl import error_line
+from newscrawl.commands.crawl import error_line, when_failed
 from newscrawl.ops.cron import (
     acquire_lock,
     free_name,
@@ -36,8 +35,8 @@ from newscrawl.ops.cron import (
     update_quiet_runs,
     write_json,
 )
-from newscrawl.output.guard import path_problems, unwritable_reason
-from newscrawl.output.recovery import recover_part
+from newscrawl.output.paths import path_problems, unwritable_reason
+from newscrawl.output.recovery import check_state, recover_part
 from newscrawl.state import StateError, open_state, stateless
 
 logger = logging.getLogger(__name__)
@@ -154,18 +153,21 @@ class Command(BaseRunSpiderCommand):
 
     def _run_locked(self, spider: str, opts) -> int:
         try:
+            check_state(self.settings)
             recovered = self._recover()
-        except StateError as exc:
-            print(f"scrapy cron: {exc}", file=sys.stderr)
-            return 1
+        except StateError as exc:  # before the run: no summary, not a quiet run, one line
+            print(f"scrapy cron: {error_line(exc)}", file=sys.stderr)
+            return EXIT_FAILED
         crawler = self._create_crawler(spider)
-        started = self.crawler_process.crawl(crawler, **opts.spargs)
         failures: list[str] = []
-        if isinstance(started, Deferred):  # a state or an output that cannot be used: one line
-            started.addErrback(lambda failure: failures.append(error_line(failure.value)))
+        when_failed(self.crawler_process.crawl(crawler, **opts.spargs),
+                    lambda exc: failures.append(error_line(exc)))
         self.crawler_process.start()
-        for line in failures:
-            print(f"scrapy cron: {line}", file=sys.stderr)
+        if failures:  # the crawl could not start (an output or the state): the reason, once
+            for line in failures:
+                print(f"scrapy cron: {line}", file=sys.stderr)
+            self.part.unlink(missing_ok=True)
+            return EXIT_FAILED
         finished = datetime.now(UTC)
         try:
             stats = dict(crawler.stats.get_stats())

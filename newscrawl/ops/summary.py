@@ -35,7 +35,7 @@ REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("network errors", tuple(f"newscrawl/dropped/{reason}" for reason in (
         "timeout", "too_large", "truncated", "connection_refused", "dns_error", "tls_error",
         "connection_error", "download_error"))),
-    ("not saved: no output given", ("newscrawl/output/not_saved",)),
+    ("not saved: no output keeps them", ("newscrawl/output/not_saved",)),
     ("not written: the output failed", ("newscrawl/output/not_written",)),
 )
 
@@ -60,6 +60,11 @@ def no_article_reasons(stats: dict[str, Any]) -> dict[str, int]:
     for key in sorted(stats):
         if key.startswith("newscrawl/dropped/") and key not in claimed and stats[key]:
             counts[key.removeprefix("newscrawl/dropped/").replace("_", " ")] = int(stats[key])
+    if "HTTP errors" in counts:  # which ones: a 404 and a 503 ask for different things
+        codes = sorted(k.removeprefix("newscrawl/dropped/http_") for k in stats
+                       if k.startswith("newscrawl/dropped/http_") and stats[k])
+        counts = {(f"HTTP errors ({', '.join(codes)})" if k == "HTTP errors" else k): v
+                  for k, v in counts.items()}
     return counts
 
 
@@ -75,6 +80,11 @@ def no_articles_line(stats: dict[str, Any]) -> str:
         return f"{NO_ARTICLES}: " + ", ".join(f"{count} {label}" for label, count in reasons.items())
     pages = stats.get("response_received_count", 0)
     return f"{NO_ARTICLES}: {pages} pages fetched and none held an article"
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 article`, `2 articles`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _percent(share: float | None) -> str:
@@ -106,8 +116,9 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
     errors.update({f"log_{k.lower()}": v for k, v in _by_prefix(stats, "log_count/").items()
                    if k in ("ERROR", "CRITICAL")})
     lines = [
-        f"{written(stats)} articles written{where}; {stats.get('response_received_count', 0)} pages "
-        f"fetched in {elapsed:.1f} s ({stats.get('finish_reason') or 'not started'})",
+        f"{plural(written(stats), 'article')} written{where}; "
+        f"{plural(stats.get('response_received_count', 0), 'page')} fetched in {elapsed:.1f} s "
+        f"({stats.get('finish_reason') or 'stopped'})",
         f"not articles: {reasons.get('not articles', 0)}; duplicates skipped: {duplicates}; "
         f"dropped: {_counts(_by_prefix(stats, 'newscrawl/dropped/'))}",
         f"errors: {_counts(errors)}",

@@ -1,5 +1,6 @@
-"""Before a crawl fetches anything: every file it will write can be written, and `-O` never
-erases articles the state records as written.
+"""Before a crawl fetches anything: every output can be written, no file the crawl writes is
+another of its files or one of its inputs, `-o` never breaks a file it appends to, and `-O`
+never erases articles the state records as written.
 
 An article is recorded in the state only once its line is in an output, so an output that
 cannot be written must stop the crawl before the first request (exit 1), and an output that is
@@ -9,7 +10,6 @@ about to be emptied must not hold articles the state promises are written somewh
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,11 +20,15 @@ from urllib.parse import urlsplit
 from scrapy.settings import BaseSettings
 
 from newscrawl.extract.processors import canonical_url
+from newscrawl.output.formats import LINE_FORMATS, WHOLE_FORMATS, article_urls
+from newscrawl.output.paths import unwritable_reason
 
 # feed URI schemes newscrawl writes itself (whole lines, recorded after the write)
 LOCAL_SCHEMES = {"", "file", "stdout"}
-# lines of an existing output read to see whether the state records its articles
-LINES_CHECKED = 1000
+# records of an existing output read to see whether the state records its articles
+RECORDS_CHECKED = 1000
+# spider arguments that name a file the crawl reads
+INPUT_ARGUMENTS = ("urls", "articles", "sites")
 
 
 class OutputError(RuntimeError):
@@ -35,6 +39,10 @@ class OverwriteRefused(ValueError):
     """`-O FILE` would erase articles the state records as written (exit 2)."""
 
 
+class OutputClash(ValueError):
+    """Two files of the crawl are one, or an output would break the file it appends to (exit 2)."""
+
+
 @dataclass(frozen=True)
 class FeedTarget:
     """One output of the crawl (an entry of FEEDS)."""
@@ -42,6 +50,12 @@ class FeedTarget:
     uri: str
     path: Path | None  # None: standard output
     overwrite: bool
+    format: str = "jsonlines"
+
+    @property
+    def keeps(self) -> bool:
+        """Whether what is written there is kept (not /dev/null)."""
+        return self.path is None or not _same(self.path, Path(os.devnull))
 
 
 def _uri_path(uri: str) -> Path | None:
@@ -63,67 +77,74 @@ def _uri_path(uri: str) -> Path | None:
 
 def feed_targets(settings: BaseSettings) -> list[FeedTarget]:
     """The crawl's outputs, from FEEDS (what -o and -O set)."""
-    return [FeedTarget(str(uri), _uri_path(str(uri)), bool((options or {}).get("overwrite")))
-            for uri, options in settings.getdict("FEEDS").items()]
+    targets = []
+    for uri, options in settings.getdict("FEEDS").items():
+        options = options or {}
+        targets.append(FeedTarget(str(uri), _uri_path(str(uri)), bool(options.get("overwrite")),
+                                  str(options.get("format") or "jsonlines")))
+    return targets
 
 
-def unwritable_reason(path: Path) -> str | None:
-    """Why `path` cannot be opened for writing, or None when it can (then it exists)."""
-    ancestor = path.parent
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if ancestor.exists() and not ancestor.is_dir():
-        return f"{ancestor} is a file, not a folder"
-    if path.is_dir():
-        return "it is a folder"
-    existed = path.exists()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666))
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    if not existed:
-        path.unlink(missing_ok=True)  # Scrapy creates it with the first article
-    return None
+def _same(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (the same spelling, or two spellings of one file)."""
+    if a.resolve() == b.resolve():
+        return True
+    with contextlib.suppress(OSError):
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    return False
 
 
-def unwritable_folder_reason(folder: Path) -> str | None:
-    """Why files cannot be created in `folder` (made when missing), or None when they can."""
-    if folder.exists() and not folder.is_dir():
-        return "it is a file, not a folder"
-    return unwritable_reason(folder / f".newscrawl-write-check-{os.getpid()}")
-
-
-def path_problems(settings: BaseSettings) -> list[str]:
-    """One line per file or folder outside FEEDS that the crawl writes and cannot: the log file,
-    the state file, Scrapy's JOBDIR and the HTTP cache (checked before logging is set up)."""
-    from newscrawl.crawl.httpcache import cache_dir
+def _files_of(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[str, Path]]:
+    """(what it is, path) of every file the crawl writes or reads, outputs excluded."""
     from newscrawl.state import stateless
 
-    problems = []
-    log_file = settings.get("LOG_FILE") if settings.getbool("LOG_ENABLED", True) else None
-    if log_file and (reason := unwritable_reason(Path(log_file))):
-        problems.append(f"cannot write the log file {log_file}: {reason}")
+    files = []
     state = settings.get("NEWSCRAWL_STATE")
-    local_state = state and not stateless(settings) and not settings.get("REDIS_URL")
-    if local_state and (reason := unwritable_reason(Path(state))):
-        problems.append(f"state file {state} cannot be used: {reason}; fix the path "
-                        "(NEWSCRAWL_STATE) or crawl without state (-s NEWSCRAWL_STATE=)")
-        return problems  # the HTTP cache lives beside it: one line says it all
-    folders = {"JOBDIR": settings.get("JOBDIR")}
-    if settings.getbool("HTTPCACHE_ENABLED") and not stateless(settings):
-        folders["the HTTP cache (HTTPCACHE_DIR)"] = str(cache_dir(settings))
-    for what, folder in folders.items():
-        if folder and (reason := unwritable_folder_reason(Path(folder))):
-            problems.append(f"cannot write {what} {folder}: {reason}")
-    return problems
+    if state and not stateless(settings) and not settings.get("REDIS_URL"):
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            files.append(("the state file (NEWSCRAWL_STATE)", Path(f"{state}{suffix}")))
+    if settings.get("NEWSCRAWL_STATS_FILE"):
+        files.append(("the stats file (NEWSCRAWL_STATS_FILE)", Path(settings["NEWSCRAWL_STATS_FILE"])))
+    if settings.get("LOG_FILE") and settings.getbool("LOG_ENABLED", True):
+        files.append(("the log file", Path(settings["LOG_FILE"])))
+    for name in INPUT_ARGUMENTS:
+        if spargs.get(name):
+            files.append((f"the -a {name}= file", Path(spargs[name])))
+    return files
 
 
-def check_writable(path: Path, what: str = "") -> None:
-    """Raise OutputError with one line when `path` cannot be written."""
-    reason = unwritable_reason(path)
-    if reason:
-        raise OutputError(f"cannot write {what + ' ' if what else ''}to {path}: {reason}")
+def _flag(target: FeedTarget) -> str:
+    return f"{'-O' if target.overwrite else '-o'} {target.uri}"
+
+
+def check_clashes(targets: list[FeedTarget], settings: BaseSettings, spargs: dict[str, str]) -> None:
+    """OutputClash when an output is another output, the state, the stats or log file, or a
+    file the crawl reads; or when `-o` would append to a file its format cannot extend."""
+    local = [t for t in targets if t.path is not None and t.keeps]
+    if sum(1 for t in targets if t.path is None) > 1:
+        raise OutputClash("standard output is given twice (-o -): every article would be written "
+                          "twice; give it once")
+    for number, target in enumerate(local):
+        for other in local[number + 1:]:
+            if _same(target.path, other.path):
+                raise OutputClash(f"{_flag(target)} and {_flag(other)} are one file: every article "
+                                  "would be written to it twice; give it once")
+        for what, path in _files_of(settings, spargs):
+            if _same(target.path, path):
+                raise OutputClash(f"{_flag(target)} is also {what}: writing articles there would "
+                                  "destroy it; give the output a path of its own")
+        refuse_append(target)
+
+
+def refuse_append(target: FeedTarget) -> None:
+    """OutputClash when `-o` appends to a non-empty file of a format that is one document."""
+    path = target.path
+    if target.overwrite or path is None or target.format not in WHOLE_FORMATS:
+        return
+    if path.is_file() and path.stat().st_size:
+        raise OutputClash(f"cannot append to {path}: a {target.format.upper()} file is one document, "
+                          "and what a second run appends makes it invalid. Write JSON Lines (a "
+                          ".jsonl file), which appends line by line, or write to a new file")
 
 
 def check_outputs(settings: BaseSettings) -> list[FeedTarget]:
@@ -138,25 +159,20 @@ def check_outputs(settings: BaseSettings) -> list[FeedTarget]:
     return targets
 
 
-def recorded_articles(path: Path, store: Any, limit: int = LINES_CHECKED) -> int:
-    """How many of the first `limit` articles in a JSON Lines file the state records."""
+def check_writable(path: Path, what: str = "") -> None:
+    """Raise OutputError with one line when `path` cannot be written."""
+    reason = unwritable_reason(path)
+    if reason:
+        raise OutputError(f"cannot write {what + ' ' if what else ''}to {path}: {reason}")
+
+
+def recorded_articles(target: FeedTarget, store: Any, limit: int = RECORDS_CHECKED) -> int:
+    """How many of the first `limit` records of an output file the state records."""
+    assert target.path is not None
     found = 0
-    try:
-        with path.open("rb") as handle:
-            for number, line in enumerate(handle):
-                if number >= limit:
-                    break
-                try:
-                    data = json.loads(line)
-                except ValueError:
-                    continue
-                if not isinstance(data, dict):
-                    continue
-                urls = {data.get("canonical_url"), data.get("url"), canonical_url(data.get("url") or "")}
-                if any(url and store.get(url) is not None for url in urls):
-                    found += 1
-    except OSError:
-        return 0
+    for url in article_urls(target.path, target.format, limit):
+        if store.get(url) is not None or store.get(canonical_url(url) or url) is not None:
+            found += 1
     return found
 
 
@@ -166,11 +182,15 @@ def refuse_overwrite(targets: list[FeedTarget], store: Any, settings: BaseSettin
         return
     for target in targets:
         path = target.path
-        if not target.overwrite or path is None or not path.is_file() or not path.stat().st_size:
+        if not target.overwrite or path is None or not target.keeps:
             continue
-        if recorded_articles(path, store):
+        if not path.is_file() or not path.stat().st_size:
+            continue
+        if recorded_articles(target, store):
+            append = (f"Append with -o {path}, " if target.format in LINE_FORMATS
+                      else "Write to JSON Lines (.jsonl) to append, ")
             raise OverwriteRefused(
                 f"refusing to overwrite {path}: the state ({store.describe()}) records its articles "
                 f"as written, so this crawl would not write them again and they would be lost. "
-                f"Append with -o {path}, write to a new file, crawl without state "
-                f"(-s NEWSCRAWL_STATE=), or set -s NEWSCRAWL_OVERWRITE_OUTPUT=True to overwrite")
+                f"{append}write to a new file, crawl without state (-s NEWSCRAWL_STATE=), or set "
+                f"-s NEWSCRAWL_OVERWRITE_OUTPUT=True to overwrite")

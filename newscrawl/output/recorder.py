@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Any
 
 from scrapy import Spider, signals
@@ -40,10 +41,14 @@ class StateRecorder:
         self.failed = False
         self.items = 0
         targets = check_outputs(crawler.settings)  # before anything else is opened or fetched
-        self.outputs = len(targets)
+        self.outputs = len(targets)  # every output writes each article (one line, or more)
+        self.keeping = sum(1 for target in targets if target.keeps)
         if not targets:
             logger.warning("no output given (-o FILE or -O FILE): articles are extracted but not "
                            "saved, and the state does not record them")
+        elif not self.keeping:
+            logger.warning("%s keeps nothing: articles are extracted but not saved, and the state "
+                           "does not record them", os.devnull)
         store = state_for(crawler)  # opened now: a corrupt or locked state fails before the crawl
         try:
             if crawler.settings.getbool("NEWSCRAWL_STATE_CHECK", True):
@@ -70,7 +75,7 @@ class StateRecorder:
         if not isinstance(item, Article) or self.failed:
             return
         self.items += 1
-        if not self.outputs:
+        if not self.keeping:
             self.crawler.stats.inc_value("newscrawl/output/not_saved")
             return
         if not self._written():

@@ -49,6 +49,18 @@ def unusable_state(store: Any, exc: BaseException) -> str:
             "so far is reconciled with the state on start")
 
 
+def check_state(settings: Any) -> None:
+    """StateError with one line when the configured state cannot be opened or is damaged."""
+    from newscrawl.state import open_state
+
+    store = open_state(settings)
+    try:
+        if settings.getbool("NEWSCRAWL_STATE_CHECK", True):
+            check_integrity(store)
+    finally:
+        store.close()
+
+
 def check_integrity(store: Any) -> None:
     """A quick integrity check of a SQLite state (about 1.7 s per million entries)."""
     db = getattr(store, "db", None)
@@ -125,7 +137,12 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int:
     offset = json.loads(raw).get("offset", 0)
     file = Path(path)
     if not file.is_file() or file.stat().st_size < offset:
-        logger.info("output %s changed since the crawl that wrote it; nothing to recover", file)
+        # cut or removed by hand: the articles that were in it are still recorded as written
+        size = file.stat().st_size if file.is_file() else None
+        logger.warning("output %s is %s since the crawl that wrote it (%d bytes then): the articles "
+                       "no longer in it are still recorded as written; to fetch them again, crawl "
+                       "into a new file without state (-s NEWSCRAWL_STATE=)", file,
+                       "gone" if size is None else f"shorter ({size} bytes)", offset)
         store.set_meta(key, "")
         return 0
     with file.open("r+b") as handle:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -300,3 +303,105 @@ def test_cron_refuses_bad_arguments_with_one_line(tmp_path: Path, args: list[str
     assert result.returncode == 2
     assert result.stderr.strip().startswith(line) and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (tmp_path / "state.sqlite").exists() and not cron_dir.exists()
+
+
+def test_an_output_that_is_another_file_of_the_crawl_is_refused(tmp_path: Path) -> None:
+    state, stats_file, log, urls = (tmp_path / n for n in ("state.sqlite", "stats.json", "crawl.log", "urls.txt"))
+    urls.write_text("http://127.0.0.7:9/\n")
+    out = tmp_path / "out.jsonl"
+    cases = {
+        "the state file (NEWSCRAWL_STATE)": (["-O", str(state)], state),
+        "the stats file (NEWSCRAWL_STATS_FILE)": (["-O", str(stats_file), "-s", f"NEWSCRAWL_STATS_FILE={stats_file}"], state),
+        "the log file": (["-O", str(log), "--logfile", str(log)], state),
+        "the -a urls= file": (["-O", str(urls)], state),
+        "one file": (["-o", str(out), "-o", f"{tmp_path}/./out.jsonl"], state),
+    }
+    for what, (args, state_path) in cases.items():
+        target = "url=http://127.0.0.7:9/" if what != "the -a urls= file" else f"urls={urls}"
+        result = crawl(target, *args, state=state_path)
+        assert result.returncode == 2, (what, result.stderr[-2000:])
+        line = one_error(result)
+        assert what in line and ("give the output a path of its own" in line or "give it once" in line), line
+    assert urls.read_text() == "http://127.0.0.7:9/\n" and not out.exists() and not state.exists()
+
+
+def test_csv_and_xml_outputs_are_never_emptied_nor_broken_by_a_second_run(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        for name in ("out.csv", "out.xml", "out.json"):
+            out = tmp_path / name
+            first = crawl(site, "-O", str(out), state=state if name == "out.csv" else tmp_path / f"{name}.sqlite")
+            assert first.returncode == 0, first.stderr[-2000:]
+            before = out.read_bytes()
+            fmt_state = state if name == "out.csv" else tmp_path / f"{name}.sqlite"
+            again = crawl(site, "-O", str(out), state=fmt_state)
+            assert again.returncode == 2 and "refusing to overwrite" in one_error(again), name
+            appended = crawl(site, "-o", str(out), state=fmt_state)
+            assert appended.returncode == 2, name
+            assert f"cannot append to {out}" in one_error(appended) and "JSON Lines" in one_error(appended)
+            assert out.read_bytes() == before, name
+
+
+def test_dev_null_keeps_nothing_so_nothing_is_recorded(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        discarded = crawl(site, "-O", "/dev/null:jsonl", state=state)
+        assert discarded.returncode == 0
+        assert any("/dev/null keeps nothing" in line for line in lines(discarded.stderr, "WARNING"))
+        assert recorded(state) == 0
+        kept = crawl(site, "-O", str(tmp_path / "out.jsonl"), state=state)  # nothing was lost
+    assert kept.returncode == 0 and stories(read_jsonl(tmp_path / "out.jsonl")) == all_stories(2)
+
+
+def test_standard_output_without_a_format_is_json_lines_and_a_closed_pipe_is_one_line(tmp_path: Path) -> None:
+    with FaultServer(HOST, robots="allow", articles=3, delay=0.05) as site:
+        whole = crawl(site, "-o", "-", "--nolog", state="")
+        assert whole.returncode == 0, whole.stderr[-2000:]
+        assert stories([json.loads(line) for line in whole.stdout.splitlines()]) == all_stories(3)
+        env = {"SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+        command = [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url('/')}",
+                   "-o", "-", "--nolog", "-s", "NEWSCRAWL_STATE=", *FAST]
+        proc = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()  # one article, then the reader goes away: `| head -1`
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 1
+    assert err.strip().splitlines() == [
+        "ERROR: the crawl stopped: cannot write standard output: Broken pipe; the articles written "
+        "before are recorded, the others come in the next run"]
+
+
+def test_a_crawl_stopped_by_ctrl_c_says_so_and_the_rerun_brings_the_rest(tmp_path: Path) -> None:
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.jsonl"
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+    with FaultServer(HOST, robots="allow", articles=30) as site:
+        proc = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url('/')}",
+                                 "-O", str(out), "-s", f"NEWSCRAWL_STATE={state}", *FAST,
+                                 "-s", "DOWNLOAD_DELAY=0.3", "-L", "WARNING"],  # paced: some left to do
+                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None and not (out.exists() and out.read_bytes().count(b"\n") >= 2):
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 130, err[-2000:]
+        assert "the crawl was stopped before it finished" in err and "(shutdown)" in err
+        first = stories(read_jsonl(out))
+        assert 2 <= len(first) < 30
+        rest = tmp_path / "rest.jsonl"
+        again = crawl(site, "-O", str(rest), state=state)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert sorted(first + stories(read_jsonl(rest))) == all_stories(30)
+
+
+def test_cron_on_a_state_that_is_not_a_database_is_one_line_and_no_run(tmp_path: Path) -> None:
+    state, cron_dir = tmp_path / "state.sqlite", tmp_path / "cron"
+    state.write_bytes(b"not a database " * 100)
+    result = run_scrapy(["cron", "-a", "url=http://127.0.0.7:9/", "--output-dir", str(cron_dir),
+                         "-s", f"NEWSCRAWL_STATE={state}", *FAST], timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # one line
+    assert result.stderr.startswith(f"scrapy cron: state file {state} cannot be used (file is not a database)")
+    assert not list(cron_dir.glob("articles-*")) and not (cron_dir / "cron-status.json").exists()

@@ -1,0 +1,76 @@
+"""What an existing output file holds, in each format Scrapy writes: the URLs of its articles.
+
+Read before a crawl overwrites a file (`-O`), to see whether the state records its articles as
+written; and the formats a file can be appended to (`-o`) without breaking it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+LINE_FORMATS = {"jsonlines", "jsonl", "jl"}  # one record per line: appending keeps the file whole
+# a file of these formats is one document (JSON array, XML tree, CSV with a header): appending a
+# second run's document makes it invalid, or repeats the header in the middle
+WHOLE_FORMATS = {"json", "xml", "csv"}
+URL_FIELDS = ("canonical_url", "url")
+WHOLE_JSON_MAX = 64 * 1024 * 1024  # an indented JSON file is parsed whole only up to this size
+
+
+def _urls(record: Any) -> Iterator[str]:
+    if isinstance(record, dict):
+        yield from (str(record[f]) for f in URL_FIELDS if record.get(f))
+
+
+def _json_lines(path: Path) -> Iterator[dict]:
+    """Records of a JSON Lines file, or of a JSON array written one record per line (Scrapy's
+    default); an indented JSON file is parsed whole when it is small enough."""
+    parsed = 0
+    with path.open("rb") as handle:
+        for line in handle:
+            text = line.strip().lstrip(b"[").rstrip(b"]").rstrip(b",").strip()
+            if not text:
+                continue
+            with contextlib.suppress(ValueError):
+                yield json.loads(text)
+                parsed += 1
+    if not parsed and path.stat().st_size <= WHOLE_JSON_MAX:
+        with contextlib.suppress(ValueError, OSError):
+            data = json.loads(path.read_bytes())
+            yield from data if isinstance(data, list) else [data]
+
+
+def _csv(path: Path) -> Iterator[dict]:
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _xml(path: Path) -> Iterator[dict]:
+    with contextlib.suppress(etree.XMLSyntaxError):
+        for _, element in etree.iterparse(str(path), tag=URL_FIELDS, recover=True, huge_tree=True):
+            yield {element.tag: element.text or ""}
+            element.clear()
+
+
+READERS = {"json": _json_lines, "csv": _csv, "xml": _xml, **dict.fromkeys(LINE_FORMATS, _json_lines)}
+
+
+def article_urls(path: Path, fmt: str, limit: int) -> Iterator[str]:
+    """The URLs of the first `limit` records of an output file of this format (none for a format
+    that cannot be read back, such as marshal or pickle)."""
+    reader = READERS.get(fmt)
+    if reader is None:
+        return
+    try:
+        for number, record in enumerate(reader(path)):
+            if number >= limit:
+                return
+            yield from _urls(record)
+    except (OSError, UnicodeError, csv.Error):
+        return

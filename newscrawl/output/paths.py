@@ -1,0 +1,86 @@
+"""Can the crawl write there? One reason per path, checked before anything is fetched, leaving
+nothing behind (a folder made to test it is removed again)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from scrapy.settings import BaseSettings
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders from `folder` up that do not exist yet (deepest first)."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first; one that is no longer empty stays
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def unwritable_reason(path: Path, keep_folders: bool = False) -> str | None:
+    """Why `path` cannot be opened for writing, or None when it can. A file or folder the check
+    created is removed again, unless `keep_folders` (the log file's: logging does not make it)."""
+    missing = _missing_folders(path.parent)
+    ancestor = missing[-1].parent if missing else path.parent
+    if ancestor.exists() and not ancestor.is_dir():
+        return f"{ancestor} is a file, not a folder"
+    if path.is_dir():
+        return "it is a folder"
+    existed = path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    finally:
+        if not existed and path.is_file():
+            path.unlink(missing_ok=True)  # the crawl creates it when it writes
+        if not keep_folders:
+            _remove(missing)
+    return None
+
+
+def unwritable_folder_reason(folder: Path) -> str | None:
+    """Why files cannot be created in `folder`, or None when they can (nothing is left behind)."""
+    if folder.exists() and not folder.is_dir():
+        return "it is a file, not a folder"
+    missing = _missing_folders(folder)
+    try:
+        return unwritable_reason(folder / f".newscrawl-write-check-{os.getpid()}", keep_folders=True)
+    finally:
+        _remove(missing)
+
+
+def path_problems(settings: BaseSettings, command: str = "crawl") -> list[str]:
+    """One line per file or folder outside FEEDS that the crawl writes and cannot: the log file,
+    the state file, Scrapy's JOBDIR and the HTTP cache (checked before logging is set up)."""
+    from newscrawl.crawl.httpcache import cache_dir
+    from newscrawl.state import stateless
+
+    problems = []
+    log_file = settings.get("LOG_FILE") if settings.getbool("LOG_ENABLED", True) else None
+    if log_file and (reason := unwritable_reason(Path(log_file), keep_folders=True)):
+        problems.append(f"cannot write the log file {log_file}: {reason}")
+    state = settings.get("NEWSCRAWL_STATE")
+    local_state = state and not stateless(settings) and not settings.get("REDIS_URL")
+    if local_state and (reason := unwritable_reason(Path(state))):
+        hint = "" if command == "cron" else " or crawl without state (-s NEWSCRAWL_STATE=)"
+        problems.append(f"state file {state} cannot be used: {reason}; fix the path "
+                        f"(NEWSCRAWL_STATE){hint}")
+        return problems  # the HTTP cache lives beside it: one line says it all
+    folders = {"JOBDIR": settings.get("JOBDIR")}
+    if settings.getbool("HTTPCACHE_ENABLED") and not stateless(settings):
+        folders["the HTTP cache (HTTPCACHE_DIR)"] = str(cache_dir(settings))
+    for what, folder in folders.items():
+        if folder and (reason := unwritable_folder_reason(Path(folder))):
+            problems.append(f"cannot write {what} {folder}: {reason}")
+    return problems
