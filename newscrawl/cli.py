@@ -30,7 +30,7 @@ SUMMARIES = {"crawl": "Crawl news sites into JSON Lines records (-a url=URL, -a 
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run `newscrawl COMMAND [options] [args]` (the console script's entry point)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    # before anything reads the settings; children (a cron run's processes) inherit it too
+    # before anything reads the settings (the environment, so that child processes have it too)
     os.environ["SCRAPY_SETTINGS_MODULE"] = SETTINGS_MODULE
     first = argv[0] if argv else "--help"
     if first in ("-h", "--help"):

@@ -175,6 +175,9 @@ class Command(ScrapyCommand):
         class FetchPages(Spider):
             name = "extract-fetch"
             start_urls = list(to_fetch)  # trusted by the protected-network check, as a crawl's start URLs
+            # the crawl's extensions (state and outputs, stats file, coverage, "no articles
+            # written") have nothing to do with a one-off fetch; Scrapy's own (AutoThrottle) stay
+            custom_settings = {"EXTENSIONS": {}}
 
             async def start(self):
                 for url in to_fetch:
