@@ -1,0 +1,151 @@
+"""The `newscrawl` console command: the project's commands from any directory once installed.
+
+Outside a checkout there is no scrapy.cfg to tell Scrapy where the project's settings are, so
+`scrapy crawl` is "not available" there. `newscrawl COMMAND ...` runs Scrapy's own command line
+(scrapy.cmdline.execute) with SCRAPY_SETTINGS_MODULE=newscrawl.settings set in the environment,
+which also beats a scrapy.cfg or a SCRAPY_SETTINGS_MODULE of the caller's. The commands are
+newscrawl/commands/*, unchanged: same settings, arguments and exit codes as `scrapy COMMAND` in
+the checkout. Nothing changes directory, so relative paths (outputs, the state, sites and URL
+files) are the caller's. `newscrawl crawl` runs the site spider when no spider is named.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import os
+import sys
+from importlib import metadata
+from typing import NoReturn
+
+PROG = "newscrawl"
+SETTINGS_MODULE = "newscrawl.settings"
+COMMANDS = ("crawl", "cron", "extract", "fixture", "parse", "seed", "state")
+SPIDER = "site"  # the spider `newscrawl crawl` runs when none is named
+EXIT_USAGE = 2
+# `newscrawl crawl` differs from `scrapy crawl` (the spider is optional), so it says so here
+SUMMARIES = {"crawl": "Crawl news sites into JSON Lines records (-a url=URL, -a sites=FILE, -a article=URL)"}
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run `newscrawl COMMAND [options] [args]` (the console script's entry point)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # before anything reads the settings (the environment, so that child processes have it too)
+    os.environ["SCRAPY_SETTINGS_MODULE"] = SETTINGS_MODULE
+    first = argv[0] if argv else "--help"
+    if first in ("-h", "--help"):
+        print(help_text())
+        raise SystemExit(0)
+    if first in ("-V", "--version"):
+        print(version_line())
+        raise SystemExit(0)
+    if first not in COMMANDS:
+        usage_error(unknown_command(first))
+    args = argv[1:]
+    if first == "crawl" and not names_a_spider(args):
+        args = [SPIDER, *args]
+    run_scrapy(first, args)
+
+
+def run_scrapy(command: str, args: list[str]) -> NoReturn:
+    """Scrapy's command line for one of the project's commands; exits with the command's code."""
+    from scrapy import cmdline
+
+    class Parser(cmdline.ScrapyArgumentParser):
+        """Scrapy's parser, with the command the user typed (`newscrawl crawl`) in the usage line."""
+
+        def __init__(self, *args, usage: str | None = None, **kwargs) -> None:
+            if usage and usage.startswith("scrapy "):
+                usage = PROG + usage.removeprefix("scrapy")
+                if command == "crawl":  # here the spider's name may be left out
+                    usage = usage.replace("<spider>", f"[<spider>, default {SPIDER}]")
+            super().__init__(*args, usage=usage, **kwargs)
+
+    # execute() builds its parser from this module-level name, and has no other way to set it
+    cmdline.ScrapyArgumentParser = Parser  # type: ignore[misc]
+    cmdline.execute([PROG, command, *args])
+    raise SystemExit(0)  # execute() always exits; this keeps the type checker right
+
+
+class _ProbeError(Exception):
+    """An argument error while looking for a spider's name."""
+
+
+def names_a_spider(args: list[str]) -> bool:
+    """Whether `crawl`'s arguments name a spider (a positional argument), read with the crawl
+    command's own options, so that `-a url=X` is an option's value and not a spider's name."""
+    from scrapy.cmdline import ScrapyArgumentParser
+    from scrapy.settings import Settings
+
+    class Probe(ScrapyArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise _ProbeError(message)
+
+    command = _command("crawl")
+    command.settings = Settings()
+    parser = Probe(add_help=False, conflict_handler="resolve")
+    command.add_options(parser)
+    try:
+        _, extras = parser.parse_known_args(args)
+    except _ProbeError:  # the real run reports what is wrong, in its own words
+        return True
+    return any(not arg.startswith("-") or arg == "-" for arg in extras)
+
+
+def _command(name: str):
+    """A project command's object (newscrawl/commands/NAME.py)."""
+    return importlib.import_module(f"newscrawl.commands.{name}").Command()
+
+
+def help_text() -> str:
+    """`newscrawl --help`: the commands, one line each."""
+    width = max(map(len, COMMANDS))
+    lines = [f"  {name:<{width}}  {SUMMARIES.get(name) or _command(name).short_desc()}"
+             for name in COMMANDS]
+    return "\n".join([
+        f"usage: {PROG} COMMAND [options] [args]",
+        "",
+        "News sites to clean, deduplicated article records in JSON Lines.",
+        "",
+        "commands:",
+        *lines,
+        "",
+        f"`{PROG} COMMAND --help` shows a command's options. Relative paths are read from the",
+        "current directory, and the crawl state is kept in .newscrawl/state.sqlite there",
+        "(-s NEWSCRAWL_STATE=PATH to keep it elsewhere).",
+        "",
+        "options:",
+        "  -h, --help     show this help and exit",
+        "  -V, --version  show the version of newscrawl and Scrapy and exit",
+    ])
+
+
+def version_line() -> str:
+    """`newscrawl --version`: this package's version, and Scrapy's and Python's."""
+    import scrapy
+
+    try:
+        version = metadata.version("newscrawl")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        from newscrawl import __version__ as version
+    python = ".".join(map(str, sys.version_info[:3]))
+    return f"{PROG} {version} (Scrapy {scrapy.__version__}, Python {python})"
+
+
+def unknown_command(given: str) -> str:
+    """The one line for a command (or an option before any command) that is not one of ours."""
+    if given.startswith("-"):
+        return f"unknown option {given!r}: give the command first, as in {PROG} crawl -a url=URL ({PROG} --help lists them)"
+    close = difflib.get_close_matches(given, COMMANDS, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown command {given!r}: {hint}use one of {', '.join(COMMANDS)} ({PROG} --help)"
+
+
+def usage_error(message: str) -> NoReturn:
+    """`newscrawl: MESSAGE` on stderr, exit 2."""
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(EXIT_USAGE)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,315 @@
+"""`scrapy extract FILE_OR_URL... [--url URL]...` (`newscrawl extract`): each page's Article as one
+JSON line on standard output, and nothing else there, as trafilatura's command line does for
+one-off jobs.
+
+- a saved page (HTML, or gzip-compressed HTML such as page.html.gz) needs the address it was
+  saved from: one --url per file, in the order of the files; `-` reads a page from standard input;
+- a URL is fetched once (no retry) through Scrapy with the project's settings: its user agent,
+  robots.txt obeyed, its delays and download limits; with no crawl state and no HTTP cache;
+- the record is `newscrawl.extract.extract_article(url, page)`, written as the crawl's JSON
+  Lines output writes it (the project's jsonlines exporter and FEED_EXPORT_* settings);
+- records come out in the order of the arguments; a page that cannot be read, fetched or
+  extracted is one line on stderr, and the other pages still come.
+
+Exit 0 when every page gave a record, 1 when one did not, 2 for bad arguments (_cli.py).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import re
+import sys
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import CloseSpider
+from scrapy.exporters import BaseItemExporter
+from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
+from scrapy.utils.conf import feed_complete_default_values_from_settings
+from scrapy.utils.misc import load_object
+from twisted.python.failure import Failure
+
+from newscrawl.commands._cli import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    check_logging,
+    default,
+    fail,
+    quiet_logs,
+    setup_parser,
+    why_not_fetched,
+)
+from newscrawl.commands.crawl import check_settings
+from newscrawl.crawl.middlewares.responses import looks_binary
+from newscrawl.extract import extract_page
+from newscrawl.ops.health import is_challenge, is_empty
+
+_URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
+STDIN = "-"
+EXIT_READER_GONE = 141  # as a program that SIGPIPE ended: the reader of its output went away
+# a one-off look at pages: nothing of a crawl's state, cache, worker pool or disk queue, and one
+# request per page (a failed fetch is reported; run the command again to retry)
+_DEFAULTS = {"NEWSCRAWL_STATE": "", "HTTPCACHE_ENABLED": False, "NEWSCRAWL_EXTRACT_WORKERS": 0,
+             "NEWSCRAWL_DISK_FRONTIER": False, "RETRY_ENABLED": False}
+
+
+class PageError(Exception):
+    """A page that gave no record, and why (one line)."""
+
+
+@dataclass
+class Source:
+    """One FILE_OR_URL argument: a page to fetch, or a saved page (a file, or - for stdin) with
+    the address it came from."""
+
+    arg: str
+    url: str
+    fetch: bool
+
+
+@dataclass
+class OrderedOutput:
+    """Records and error lines, written in the order of the arguments as soon as every page
+    before them is done (a fetched page may arrive after a file that comes later)."""
+
+    exporter: BaseItemExporter
+    stream: Any
+    done: dict[int, Any] = field(default_factory=dict)
+    written: int = 0
+    failed: int = 0
+    closed: bool = False  # the reader of standard output went away (`| head -1`)
+
+    def put(self, index: int, outcome: Any) -> None:
+        """The record (an Article) or the PageError of argument `index`."""
+        if self.closed:
+            return
+        self.done[index] = outcome
+        while self.written in self.done:
+            self._write(self.done.pop(self.written))
+            self.written += 1
+
+    def _write(self, outcome: Any) -> None:
+        if isinstance(outcome, PageError):
+            self.failed += 1
+            print(f"scrapy extract: {' '.join(str(outcome).split())}", file=sys.stderr, flush=True)
+            return
+        try:
+            self.exporter.export_item(outcome)
+            self.stream.flush()
+        except BrokenPipeError:
+            self.closed = True
+            # what is still buffered goes nowhere, instead of failing again when Python exits
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    default_settings = {"LOG_LEVEL": "ERROR"}
+
+    def syntax(self) -> str:
+        return "[options] FILE_OR_URL... [--url URL]..."
+
+    def short_desc(self) -> str:
+        return "Print the article of each page (a saved file or a URL) as one JSON line"
+
+    def long_desc(self) -> str:
+        return (f"{self.short_desc()}, and nothing else on standard output. A saved page (HTML or "
+                ".html.gz, or - for standard input) needs --url, the address it was saved from "
+                "(one per file, in order); a URL is fetched once with the project's user agent, "
+                "robots.txt obeyed. Exit 0 when every page gave a record, 1 when one did not (one "
+                "line on stderr for each), 2 for bad arguments.")
+
+    def add_options(self, parser) -> None:
+        super().add_options(parser)
+        setup_parser(parser, "extract")
+        parser.add_argument("--url", action="append", default=[], metavar="URL",
+                            help="the address a saved FILE (or -) came from; one per file, in "
+                                 "the order of the files")
+
+    def process_options(self, args: list[str], opts) -> None:
+        super().process_options(args, opts)
+        quiet_logs(self.settings, "ERROR")  # the project's settings.py logs at INFO
+        check_logging(self.settings, "extract")
+        for problem in check_settings(self.settings):  # -s as `scrapy crawl` checks it
+            fail("extract", problem, EXIT_USAGE)
+        for name, value in _DEFAULTS.items():
+            default(self.settings, name, value)
+
+    def run(self, args: list[str], opts) -> None:
+        assert self.settings is not None
+        sources = sources_of(args, opts.url)
+        output = OrderedOutput(jsonlines_exporter(sys.stdout.buffer, self.settings), sys.stdout.buffer)
+        limit = self.settings.getint("DOWNLOAD_MAXSIZE")
+        for index, source in enumerate(sources):
+            if not source.fetch and not output.closed:
+                output.put(index, _outcome(lambda s=source: read_saved(s, limit)))
+        to_fetch: dict[str, list[int]] = {}
+        for index, source in enumerate(sources):
+            if source.fetch:
+                to_fetch.setdefault(source.url, []).append(index)
+        if to_fetch and not output.closed:
+            self._fetch(to_fetch, output)
+        self.exitcode = EXIT_READER_GONE if output.closed else EXIT_FAILED if output.failed else 0
+
+    def _fetch(self, to_fetch: dict[str, list[int]], output: OrderedOutput) -> None:
+        """Fetch each URL once through Scrapy and put its record (or why not) at its places."""
+        assert self.crawler_process is not None
+        answered: set[str] = set()
+
+        def settle(url: str, outcome: Any) -> None:
+            answered.add(url)
+            for index in to_fetch[url]:
+                output.put(index, outcome)
+
+        def go_on() -> None:
+            if output.closed:  # nobody reads the records any more: fetch no more pages
+                raise CloseSpider("standard output closed")
+
+        class FetchPages(Spider):
+            name = "extract-fetch"
+            start_urls = list(to_fetch)  # trusted by the protected-network check, as a crawl's start URLs
+            # the crawl's extensions (state and outputs, stats file, coverage, "no articles
+            # written") have nothing to do with a one-off fetch; Scrapy's own (AutoThrottle) stay
+            custom_settings = {"EXTENSIONS": {}}
+
+            async def start(self):
+                for url in to_fetch:
+                    yield Request(url, callback=self.keep, errback=self.failed, dont_filter=True,
+                                  cb_kwargs={"asked": url})
+
+            def keep(self, response: Response, asked: str) -> None:
+                go_on()  # a page the downloader had queued before the spider was closed
+                settle(asked, _outcome(lambda: fetched_record(asked, response)))
+                go_on()
+
+            def failed(self, failure: Failure) -> None:
+                asked = failure.request.cb_kwargs["asked"]  # type: ignore[attr-defined]
+                settle(asked, PageError(f"could not fetch {asked}: {why_not_fetched(failure.value)}"))
+                go_on()
+
+        self.crawler_process.crawl(FetchPages)
+        self.crawler_process.start()
+        for url in to_fetch:
+            if url not in answered:  # the crawl did not start, or closed before the page came
+                settle(url, PageError(f"could not fetch {url}: no response (-L INFO shows the log)"))
+
+
+def sources_of(args: list[str], urls: list[str]) -> list[Source]:
+    """The pages the arguments name, each saved page paired with its --url (exit 2 if they
+    cannot be)."""
+    if not args:
+        fail("extract", "give a saved page or a URL: scrapy extract FILE --url URL, or scrapy "
+             "extract URL", EXIT_USAGE)
+    options = [arg for arg in args if arg.startswith("-") and arg != STDIN]
+    if options:  # Scrapy hands unknown options over as arguments
+        fail("extract", f"unknown option {options[0]!r} (scrapy extract --help lists them)", EXIT_USAGE)
+    if args.count(STDIN) > 1:
+        fail("extract", "standard input (-) can be read once: give - once", EXIT_USAGE)
+    for url in urls:
+        if not _URL.match(url):
+            fail("extract", f"--url must be an http(s) address, not {url!r}", EXIT_USAGE)
+    saved = [arg for arg in args if not _URL.match(arg)]
+    if urls and not saved:
+        fail("extract", "--url is for a saved file; a fetched page keeps its own address", EXIT_USAGE)
+    if len(urls) != len(saved):
+        fail("extract", f"give one --url per saved file, in the order of the files ({_count(saved, 'file')}, "
+             f"{_count(urls, '--url')}): scrapy extract FILE --url https://...", EXIT_USAGE)
+    addresses = iter(urls)
+    return [Source(arg, arg, True) if _URL.match(arg) else Source(arg, next(addresses), False)
+            for arg in args]
+
+
+def _count(items: list[str], what: str) -> str:
+    return f"{len(items)} {what}{'' if len(items) == 1 else 's'}"
+
+
+def jsonlines_exporter(stream: Any, settings: BaseSettings) -> BaseItemExporter:
+    """The exporter a crawl's `-O out.jsonl` writes with, with the same feed options."""
+    options = feed_complete_default_values_from_settings({}, settings)
+    exporter = load_object(settings.getwithbase("FEED_EXPORTERS")["jsonlines"])(
+        stream, fields_to_export=options["fields"], encoding=options["encoding"],
+        indent=options["indent"], **options["item_export_kwargs"])
+    exporter.start_exporting()
+    return exporter
+
+
+def _outcome(make: Any) -> Any:
+    """The record `make()` returns, or the PageError it raised."""
+    try:
+        return make()
+    except PageError as exc:
+        return exc
+
+
+def read_saved(source: Source, limit: int) -> Any:
+    """The record of a saved page (a file, gzip-compressed or not, or standard input)."""
+    name = "standard input" if source.arg == STDIN else source.arg
+    try:
+        if source.arg == STDIN:
+            body = sys.stdin.buffer.read(limit + 1 if limit else -1)
+        else:
+            path = Path(source.arg)
+            if path.is_dir():
+                raise PageError(f"{name} is a folder: give a saved HTML file or a URL")
+            with path.open("rb") as file:
+                body = file.read(limit + 1 if limit else -1)
+    except FileNotFoundError:
+        looks_like_a_url = "/" in source.arg and "." in source.arg.split("/")[0]
+        hint = " (a URL starts with http:// or https://)" if looks_like_a_url else ""
+        raise PageError(f"no such file: {name}{hint}") from None
+    except OSError as exc:
+        raise PageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    if body.startswith(b"\x1f\x8b"):
+        body = _gunzip(body, name, limit)
+    _check_size(body, name, limit)
+    return record(name, source.url, body)
+
+
+def _gunzip(body: bytes, name: str, limit: int) -> bytes:
+    """A gzip-compressed page, decompressed up to `limit` bytes (a bomb is refused, not inflated)."""
+    try:
+        return gzip.GzipFile(fileobj=io.BytesIO(body)).read(limit + 1 if limit else -1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise PageError(f"{name} is not a readable gzip file ({exc}): give the page or an intact .gz") from None
+
+
+def _check_size(body: bytes, name: str, limit: int) -> None:
+    if limit and len(body) > limit:
+        raise PageError(f"{name} is larger than DOWNLOAD_MAXSIZE ({limit} bytes), the most a crawl "
+                        "reads of a page: -s DOWNLOAD_MAXSIZE=BYTES reads more")
+
+
+def fetched_record(url: str, response: Response) -> Any:
+    """The record of a fetched page (at the address it was fetched from, after redirects)."""
+    content_type = response.headers.get(b"Content-Type") or b""
+    if not isinstance(response, TextResponse) and not is_empty(response.body):
+        raise PageError(f"{url} is not an HTML page ({content_type.decode('latin-1') or 'no Content-Type'})")
+    encoding = response.encoding if isinstance(response, TextResponse) else None
+    return record(url, response.url, response.body, response.status, dict(response.headers),
+                  content_type, encoding)
+
+
+def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | None = None,
+           content_type: bytes = b"", encoding: str | None = None) -> Any:
+    """extract_article's record of the page, or the PageError that says why there is none."""
+    if is_empty(body):
+        raise PageError(f"{name} is an empty page")
+    if looks_binary(body, content_type):
+        kind = "a PDF" if body.startswith(b"%PDF-") else "binary data"
+        raise PageError(f"{name} is {kind}, not an HTML page")
+    if is_challenge(status, headers, body):
+        raise PageError(f"{name} is a bot-challenge page, not the article (save the page from a "
+                        "browser and give the file with --url)")
+    page = extract_page(url, body, encoding=encoding)
+    if page.error:
+        raise PageError(f"could not extract {name}: {page.error}")
+    if not (page.article.headline or page.article.body):
+        raise PageError(f"{name} holds no article text (no headline and no body)")
+    return page.article

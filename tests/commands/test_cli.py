@@ -1,0 +1,366 @@
+"""The `newscrawl` console command as a user gets it: a wheel built from this checkout (once per
+session), installed into a folder of its own, run by its console script from a folder with no
+scrapy.cfg, with PYTHONPATH pointing at the installed copy and not at the checkout. Each case
+checks the exit code, what is on stdout and stderr, and the files left in the caller's folder."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from itemadapter import ItemAdapter
+from scrapy.utils.conf import closest_scrapy_cfg
+
+from newscrawl.cli import COMMANDS
+from newscrawl.extract import extract_article
+from tests.conftest import FAST, PAGES, REPO, read_jsonl
+from tests.support.faultserver import FaultServer, plain_article
+
+pytestmark = pytest.mark.timeout(300)
+
+HOST = "127.0.0.14"
+# what a source tree holds but the wheel must not
+NOT_SHIPPED = ("tests/", "tools/", "benchmarks/", "fixtures/", "scripts/", "docs/")
+SCHEMA = json.loads((REPO / "newscrawl" / "schema" / "article.schema.json").read_text("utf-8"))
+
+
+@dataclass
+class Installed:
+    wheel: Path
+    target: Path  # what `pip install --target` made of the wheel
+    script: Path  # its `newscrawl` console script
+
+
+def builds_wheels_offline() -> bool:
+    """Whether this environment's setuptools builds wheels itself (from 70.1 on, or with the
+    wheel package), so no isolated build environment has to be fetched."""
+    try:
+        version = metadata.version("setuptools")
+    except metadata.PackageNotFoundError:
+        return False
+    major, minor = (int(part) for part in (version.split(".") + ["0"])[:2])
+    return (major, minor) >= (70, 1) or importlib.util.find_spec("wheel") is not None
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """The wheel of this checkout, built from a copy (a build in the checkout would leave build/
+    behind, and files deleted since the last build in the wheel), installed with its script."""
+    root = tmp_path_factory.mktemp("install")
+    source = root / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".newscrawl", "output", ".scrapy"))
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    # offline with the venv's own setuptools when it can build a wheel; else as `pip install .`
+    # does, in an isolated build environment (which needs the package index)
+    isolation = ["--no-build-isolation"] if builds_wheels_offline() else []
+    build = subprocess.run([*pip, "wheel", "--no-deps", *isolation, "-w", str(root / "dist"), str(source)],
+                           capture_output=True, text=True, timeout=240, check=False)
+    assert build.returncode == 0, build.stderr[-3000:]
+    wheel = next((root / "dist").glob("newscrawl-*.whl"))
+    target = root / "site"
+    install = subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
+                             capture_output=True, text=True, timeout=240, check=False)
+    assert install.returncode == 0, install.stderr[-3000:]
+    return Installed(wheel, target, target / "bin" / "newscrawl")
+
+
+@pytest.fixture
+def caller(tmp_path: Path) -> Path:
+    """The folder a user runs `newscrawl` in: empty, and no scrapy.cfg in it or above it."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    assert closest_scrapy_cfg(folder) == "", "a scrapy.cfg above the temp folder would hide what this tests"
+    return folder
+
+
+def newscrawl(installed: Installed, cwd: Path, *args: str, stdin: bytes | None = None,
+              env: dict[str, str] | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
+    """Run the installed console script; only the installed copy is importable as newscrawl."""
+    full_env = {key: value for key, value in os.environ.items()
+                if key not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE", "SCRAPY_PROJECT")}
+    full_env.update({"PYTHONPATH": str(installed.target), "COLUMNS": "100", **(env or {})})
+    proc = subprocess.run([str(installed.script), *args], cwd=cwd, input=stdin, capture_output=True,
+                          timeout=timeout, env=full_env, check=False)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8"),
+                                       proc.stderr.decode("utf-8"))
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def one_line(proc: subprocess.CompletedProcess) -> str:
+    """The one line a failed command printed on stderr (and nothing else there)."""
+    found = lines(proc.stderr)
+    assert len(found) == 1, proc.stderr
+    return found[0]
+
+
+def as_printed(record: object) -> dict:
+    """A record as a JSON line carries it, without the time it was extracted."""
+    data = json.loads(json.dumps(ItemAdapter(record).asdict(), ensure_ascii=False))
+    data.pop("fetched_at")
+    return data
+
+
+# -- the wheel -----------------------------------------------------------------------------------
+
+def test_the_wheel_ships_the_package_its_schema_and_the_command_only(installed: Installed) -> None:
+    names = zipfile.ZipFile(installed.wheel).namelist()
+    assert not [name for name in names if name.startswith(NOT_SHIPPED)]
+    assert all(name.startswith(("newscrawl/", "newscrawl-")) for name in names), names
+    schemas = {p.name for p in (REPO / "newscrawl" / "schema").glob("*.json")}
+    assert schemas and {n.rsplit("/", 1)[1] for n in names if n.startswith("newscrawl/schema/")} >= schemas
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    text = zipfile.ZipFile(installed.wheel).read(entry_points).decode()
+    assert "[console_scripts]" in text and "newscrawl = newscrawl.cli:main" in text
+    assert installed.script.is_file()
+
+
+def test_the_command_runs_the_installed_copy_not_the_checkout(installed: Installed, caller: Path) -> None:
+    proc = subprocess.run([sys.executable, "-c", "import newscrawl; print(newscrawl.__file__)"], cwd=caller,
+                          capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(installed.target)})
+    assert Path(proc.stdout.strip()).is_relative_to(installed.target)
+
+
+# -- the help, the version, an unknown command -----------------------------------------------------
+
+def test_help_lists_every_command_with_one_line(installed: Installed, caller: Path) -> None:
+    proc = newscrawl(installed, caller, "--help")
+    assert proc.returncode == 0 and proc.stderr == ""
+    listed = {line.split()[0]: line for line in proc.stdout.splitlines() if line.startswith("  ") and
+              line.split()[0] in COMMANDS}
+    assert sorted(listed) == sorted(COMMANDS)
+    assert all(len(line.split()) > 3 for line in listed.values())  # a description, not just a name
+    assert ".newscrawl/state.sqlite" in proc.stdout  # where the state goes
+
+
+@pytest.mark.parametrize("command", ["crawl", "extract", "state"])
+def test_a_commands_help_names_the_newscrawl_command(installed: Installed, caller: Path, command: str) -> None:
+    proc = newscrawl(installed, caller, command, "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert f"newscrawl {command} " in proc.stdout
+    assert list(caller.iterdir()) == []
+
+
+def test_version(installed: Installed, caller: Path) -> None:
+    proc = newscrawl(installed, caller, "--version")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("newscrawl 0.") and "Scrapy 2." in proc.stdout
+
+
+def test_an_unknown_command_is_one_line_and_exit_2(installed: Installed, caller: Path) -> None:
+    proc = newscrawl(installed, caller, "bogus")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert one_line(proc) == ("newscrawl: unknown command 'bogus': use one of crawl, cron, extract, "
+                              "fixture, parse, seed, state (newscrawl --help)")
+    typo = newscrawl(installed, caller, "crawll")  # the line docs/cli.md shows
+    assert typo.returncode == 2
+    assert one_line(typo) == ("newscrawl: unknown command 'crawll': did you mean 'crawl'? use one of "
+                              "crawl, cron, extract, fixture, parse, seed, state (newscrawl --help)")
+
+
+def test_an_option_before_the_command_is_one_line_and_exit_2(installed: Installed, caller: Path) -> None:
+    proc = newscrawl(installed, caller, "-s", "LOG_LEVEL=INFO", "crawl")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "give the command first" in one_line(proc)
+
+
+# -- crawl and state in the caller's folder --------------------------------------------------------
+
+@dataclass
+class Crawled:
+    folder: Path  # where the user ran `newscrawl crawl`
+    proc: subprocess.CompletedProcess
+    stories: list[str]  # the site's article URLs
+
+
+@pytest.fixture(scope="module")
+def crawled(installed: Installed, tmp_path_factory: pytest.TempPathFactory) -> Crawled:
+    """`newscrawl crawl -a url=... -O out.jsonl` of a three-article site, with the default state."""
+    folder = tmp_path_factory.mktemp("crawl") / "work"
+    folder.mkdir()
+    assert closest_scrapy_cfg(folder) == ""
+    with FaultServer(HOST, robots="allow", articles=3) as site:
+        proc = newscrawl(installed, folder, "crawl", "-a", f"url={site.url('/')}", "-O", "out.jsonl", *FAST)
+    return Crawled(folder, proc, [site.url(f"/articles/story-{i}") for i in (1, 2, 3)])
+
+
+def test_crawl_writes_its_output_and_default_state_in_the_callers_folder(installed: Installed,
+                                                                         crawled: Crawled) -> None:
+    assert crawled.proc.returncode == 0, crawled.proc.stderr
+    records = read_jsonl(crawled.folder / "out.jsonl")
+    assert sorted(r["url"] for r in records) == crawled.stories
+    assert all(set(r) == set(SCHEMA["properties"]) for r in records)
+    assert (crawled.folder / ".newscrawl" / "state.sqlite").is_file()
+    assert not (installed.target / ".newscrawl").exists()
+
+    info = newscrawl(installed, crawled.folder, "state", "info")
+    assert info.returncode == 0, info.stderr
+    state = json.loads(info.stdout)
+    assert state["state"] == ".newscrawl/state.sqlite" and state["urls"] == 3
+
+
+@pytest.mark.xfail(strict=True, reason="newscrawl/crawl/httpcache.py: StateDirCacheStorage passes "
+                   "HTTPCACHE_DIR='' to Scrapy's data_path(), which needs a scrapy.cfg, so outside a "
+                   "checkout Scrapy disables the HTTP cache (conditional feed requests)")
+def test_the_crawl_runs_every_part_it_runs_in_a_checkout(crawled: Crawled) -> None:
+    assert crawled.proc.returncode == 0, crawled.proc.stderr
+    disabled = [line for line in crawled.proc.stderr.splitlines() if "WARNING: Disabled " in line]
+    assert disabled == []
+    assert "'httpcache/miss'" in crawled.proc.stderr  # the stats of the cache (robots.txt and the feeds)
+
+
+def test_crawl_site_with_the_spider_named_and_relative_paths(installed: Installed, caller: Path) -> None:
+    (caller / "lists").mkdir()
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        (caller / "lists" / "urls.txt").write_text(site.url("/articles/story-2") + "\n", "utf-8")
+        proc = newscrawl(installed, caller, "crawl", "site", "-a", "urls=lists/urls.txt",
+                         "-o", "out/articles.jsonl", "-s", "NEWSCRAWL_STATE=keep/state.sqlite", *FAST)
+    assert proc.returncode == 0, proc.stderr
+    # the URL file was read from the caller's folder: the crawl started at its URL
+    assert site.url("/articles/story-2") in {r["url"] for r in read_jsonl(caller / "out" / "articles.jsonl")}
+    assert (caller / "keep" / "state.sqlite").is_file() and not (caller / ".newscrawl").exists()
+
+
+def test_a_bad_crawl_argument_is_the_crawl_commands_line_and_exit_code(installed: Installed,
+                                                                       caller: Path) -> None:
+    proc = newscrawl(installed, caller, "crawl", "-a", "url=not a url")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "ERROR" in one_line(proc)
+    assert list(caller.iterdir()) == []
+
+
+def test_a_callers_own_scrapy_project_does_not_take_over(installed: Installed, caller: Path) -> None:
+    """A scrapy.cfg and SCRAPY_SETTINGS_MODULE naming another project: newscrawl's settings still."""
+    (caller / "scrapy.cfg").write_text("[settings]\ndefault = decoy.settings\n", "utf-8")
+    (caller / "decoy").mkdir()
+    (caller / "decoy" / "__init__.py").write_text("", "utf-8")
+    (caller / "decoy" / "settings.py").write_text(
+        'BOT_NAME = "decoy"\nCOMMANDS_MODULE = "decoy.commands"\nNEWSCRAWL_STATE = "decoy.sqlite"\n', "utf-8")
+    proc = newscrawl(installed, caller, "state", "info", env={"SCRAPY_SETTINGS_MODULE": "decoy.settings"})
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "no state at .newscrawl/state.sqlite" in one_line(proc)
+
+
+# -- extract -----------------------------------------------------------------------------------------
+
+def saved_fixture(gzipped: bool) -> tuple[Path, str]:
+    """A saved page of fixtures/pages (page.html.gz or page.html) and the address it came from."""
+    name = "page.html.gz" if gzipped else "page.html"
+    folder = next(f for f in sorted(PAGES.iterdir()) if (f / name).is_file())
+    return folder / name, json.loads((folder / "meta.json").read_text("utf-8"))["url"]
+
+
+@pytest.mark.parametrize("gzipped", [True, False], ids=["html.gz", "html"])
+def test_extract_a_saved_page_prints_extract_articles_record_and_nothing_else(
+        installed: Installed, caller: Path, gzipped: bool) -> None:
+    page, url = saved_fixture(gzipped)
+    proc = newscrawl(installed, caller, "extract", str(page), "--url", url)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    assert len(proc.stdout.splitlines()) == 1
+    printed = json.loads(proc.stdout)
+    body = page.read_bytes()
+    expected = extract_article(url, gzip.decompress(body) if gzipped else body)
+    assert printed.pop("fetched_at") and printed == as_printed(expected)
+    assert printed["headline"] and list(caller.iterdir()) == []
+
+
+def test_extract_reads_standard_input(installed: Installed, caller: Path) -> None:
+    page, url = saved_fixture(gzipped=True)
+    html = gzip.decompress(page.read_bytes())
+    proc = newscrawl(installed, caller, "extract", "-", "--url", url, stdin=html)
+    assert proc.returncode == 0, proc.stderr
+    printed = json.loads(proc.stdout)
+    printed.pop("fetched_at")
+    assert printed == as_printed(extract_article(url, html))
+
+
+def test_extract_a_bad_file_is_one_line_exit_1_and_the_good_page_still_comes(installed: Installed,
+                                                                             caller: Path) -> None:
+    page, url = saved_fixture(gzipped=True)
+    (caller / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    proc = newscrawl(installed, caller, "extract", "image.html", str(page),
+                     "--url", "https://example.com/image", "--url", url)
+    assert proc.returncode == 1
+    assert [json.loads(line)["url"] for line in proc.stdout.splitlines()] == [url]
+    assert "image.html is binary data, not an HTML page" in one_line(proc)
+
+    missing = newscrawl(installed, caller, "extract", "missing.html", "--url", url)
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert "no such file: missing.html" in one_line(missing)
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    ([], "give a saved page or a URL"),
+    (["page.html"], "give one --url per saved file"),
+    (["page.html", "--url", "ftp://example.com/a"], "--url must be an http(s) address"),
+    (["--nonsense", "page.html"], "unknown option '--nonsense'"),
+])
+def test_extract_bad_arguments_are_one_line_and_exit_2(installed: Installed, caller: Path,
+                                                       args: list[str], says: str) -> None:
+    (caller / "page.html").write_text("<html><body><h1>A page</h1></body></html>", "utf-8")
+    proc = newscrawl(installed, caller, "extract", *args)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert says in one_line(proc)
+
+
+def test_extract_fetches_a_url_once_with_the_user_agent_and_robots_txt(installed: Installed,
+                                                                       caller: Path) -> None:
+    agents: list[str] = []
+
+    def story(handler) -> None:
+        agents.append(handler.headers.get("User-Agent", ""))
+        handler.send_bytes(plain_article("fetched-story"))
+
+    with FaultServer(HOST, robots="allow", extra={"/story": story}) as site:
+        proc = newscrawl(installed, caller, "extract", site.url("/story"), site.url("/status/404"))
+        hits = dict(site.hits)
+        html = urllib.request.urlopen(site.url("/story"), timeout=30).read()  # for the expected record
+    assert proc.returncode == 1
+    printed = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(printed) == 1 and printed[0].pop("fetched_at")
+    assert printed[0] == as_printed(extract_article(site.url("/story"), html, encoding="utf-8"))
+    assert f"could not fetch {site.url('/status/404')}: HTTP 404" in one_line(proc)
+    assert hits["/story"] == 1 and hits["/robots.txt"] == 1
+    assert agents[0].startswith("newscrawl/")
+    assert list(caller.iterdir()) == []  # no state, no cache
+
+
+def test_extract_obeys_robots_txt(installed: Installed, caller: Path) -> None:
+    with FaultServer(HOST, robots="deny") as site:
+        proc = newscrawl(installed, caller, "extract", site.url("/articles/kept-out"))
+        hits = dict(site.hits)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "forbidden by robots.txt" in one_line(proc)
+    assert "/articles/kept-out" not in hits
+
+
+def test_extract_stops_when_its_reader_goes_away(installed: Installed, caller: Path) -> None:
+    """`newscrawl extract ... | head -1`: no traceback, and the exit code of a program SIGPIPE ended."""
+    page, url = saved_fixture(gzipped=True)
+    copies = 200  # far more records than a pipe holds, so a write after the close must fail
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE")}
+    env["PYTHONPATH"] = str(installed.target)
+    with subprocess.Popen([str(installed.script), "extract", *[str(page)] * copies,
+                           *[arg for _ in range(copies) for arg in ("--url", url)]],
+                          cwd=caller, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert json.loads(proc.stdout.readline())["url"] == url
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        assert proc.wait(timeout=240) == 141
+    assert stderr == ""
