@@ -44,8 +44,11 @@ class StateDirCacheStorage(FilesystemCacheStorage):
     """Scrapy's filesystem cache storage, kept beside the state file (see cache_dir)."""
 
     def __init__(self, settings: BaseSettings) -> None:
-        super().__init__(settings)
-        self.cachedir = str(cache_dir(settings))
+        # Scrapy resolves an empty HTTPCACHE_DIR through the project's data dir, which needs a
+        # scrapy.cfg (an installed newscrawl has none): it gets the folder itself instead
+        own = BaseSettings(settings.copy_to_dict())
+        own.set("HTTPCACHE_DIR", str(cache_dir(settings).absolute()))
+        super().__init__(own)
 
 
 def prune_cache(directory: Path, older_than_seconds: float) -> int:

@@ -214,9 +214,6 @@ def test_crawl_writes_its_output_and_default_state_in_the_callers_folder(install
     assert state["state"] == ".newscrawl/state.sqlite" and state["urls"] == 3
 
 
-@pytest.mark.xfail(strict=True, reason="newscrawl/crawl/httpcache.py: StateDirCacheStorage passes "
-                   "HTTPCACHE_DIR='' to Scrapy's data_path(), which needs a scrapy.cfg, so outside a "
-                   "checkout Scrapy disables the HTTP cache (conditional feed requests)")
 def test_the_crawl_runs_every_part_it_runs_in_a_checkout(crawled: Crawled) -> None:
     assert crawled.proc.returncode == 0, crawled.proc.stderr
     disabled = [line for line in crawled.proc.stderr.splitlines() if "WARNING: Disabled " in line]
