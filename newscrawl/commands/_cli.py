@@ -88,22 +88,39 @@ def default(settings: BaseSettings, name: str, value: object) -> None:
 
 def check_logging(settings: BaseSettings, command: str) -> None:
     """-L/LOG_LEVEL and --logfile/LOG_FILE that Scrapy's logging set-up would turn into a traceback
-    (before the command runs) are one line, exit 2 (1 for a log file that cannot be opened)."""
+    (before the command runs) are one line, exit 2 (1 for a log file that cannot be written).
+
+    A missing folder of the log file is created, as `scrapy crawl` does (newscrawl/output/guard.py)."""
+    from newscrawl.output.guard import unwritable_reason
+
     level = settings.get("LOG_LEVEL")
     if not isinstance(level, int) and str(level) not in logging.getLevelNamesMapping():
         fail(command, f"unknown log level {level!r}: use -L with one of CRITICAL, ERROR, WARNING, "
              "INFO, DEBUG", EXIT_USAGE)
     filename = settings.get("LOG_FILE")
-    if not filename:
+    if not filename or not settings.getbool("LOG_ENABLED", True):
         return
-    path = Path(filename)
-    if path.is_dir() or not path.parent.is_dir():
-        what = "is a folder" if path.is_dir() else f"has no folder {path.parent}"
-        fail(command, f"log file {filename} {what}: give --logfile a file in an existing folder", EXIT_USAGE)
-    try:
-        path.open("a").close()  # Scrapy opens it next, once logging is set up
-    except OSError as exc:
-        fail(command, f"cannot write the log file {filename}: {exc.strerror or exc}")
+    if Path(filename).is_dir():
+        fail(command, f"log file {filename} is a folder: give --logfile a file", EXIT_USAGE)
+    reason = unwritable_reason(Path(filename))  # Scrapy opens it next, once logging is set up
+    if reason:
+        fail(command, f"cannot write the log file {filename}: {reason}")
+
+
+def argument_problem(command: str, args: list[str], usage: str, most: int = 1) -> str | None:
+    """Why the words after `scrapy COMMAND` cannot be its arguments, or None.
+
+    Scrapy hands an option no parser knows (`--bogus`) on as a word, which then read as a spider's
+    name ("unknown spider '--bogus'"); and a word past the last argument is not a second spider.
+    `usage`: how the command is called, said after "too many arguments" (`scrapy crawl site -a
+    url=https://site/`); `most`: how many words it takes."""
+    for word in args:
+        if word.startswith("-") and word != "-":
+            return f"unknown option {word.split('=', 1)[0]}: scrapy {command} --help lists the options"
+    if len(args) > most:
+        after = f" after {' '.join(args[:most])!r}" if most else ""
+        return f"too many arguments: {' '.join(args[most:])!r}{after} (use {usage})"
+    return None
 
 
 def quiet_logs(settings: BaseSettings, level: str = "WARNING") -> None:

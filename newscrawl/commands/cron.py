@@ -26,7 +26,7 @@ from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
-from newscrawl.commands._cli import EXIT_USAGE, check_logging, fail, setup_parser
+from newscrawl.commands._cli import EXIT_USAGE, argument_problem, check_logging, fail, setup_parser
 from newscrawl.commands.crawl import error_line
 from newscrawl.ops.cron import (
     acquire_lock,
@@ -46,6 +46,7 @@ EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 PART = ".part"
+USAGE = "scrapy cron [site] -a url=START_URL"
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -69,6 +70,9 @@ class Command(BaseRunSpiderCommand):
         parser.add_argument("--output-dir", metavar="DIR", default=None,
                             help="the folder for the run's articles, summary and log "
                                  "(default NEWSCRAWL_CRON_DIR, output/cron)")
+        for action in parser._actions:  # Scrapy's help says stderr; cron logs to a file of its own
+            if "--logfile" in action.option_strings:
+                action.help = "the log file (default cron.log in --output-dir)"
         # cron names its own per-run files: -o/-O are refused (process_options), not offered
         for flags, dest in ((("-o", "--output"), "output"), (("-O", "--overwrite-output"), "overwrite_output")):
             parser.add_argument(*flags, dest=dest, metavar="FILE", action="append", help=argparse.SUPPRESS)
@@ -82,10 +86,13 @@ class Command(BaseRunSpiderCommand):
             super().process_options(args, opts)
         except UsageError as exc:
             fail("cron", str(exc), EXIT_USAGE)
-        check_logging(self.settings, "cron")
         self.check_command_line(args, opts)
         settings = self.settings
         self.output_dir = Path(opts.output_dir or settings.get("NEWSCRAWL_CRON_DIR") or "output/cron")
+        if not opts.logfile:
+            settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
+            settings.set("LOG_FILE_APPEND", True, priority="cmdline")
+        check_logging(settings, "cron")  # after the command line: a refused run leaves no folder
         if stateless(settings):
             fail("cron", "a cron run needs a state (it remembers what earlier runs wrote): set "
                        "NEWSCRAWL_STATE to a file, or use `scrapy crawl` for a crawl without state",
@@ -93,13 +100,9 @@ class Command(BaseRunSpiderCommand):
         # every file a run writes, checked before it starts: the folder (part, articles, summary,
         # status) and the log
         probe = self.output_dir / "cron-status.json"
-        for path in (probe, Path(opts.logfile or self.output_dir / "cron.log")):
-            reason = unwritable_reason(path)
-            if reason:
-                fail("cron", f"cannot write to {path}: {reason}", EXIT_FAILED)
-        if not opts.logfile:
-            settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
-            settings.set("LOG_FILE_APPEND", True, priority="cmdline")
+        reason = unwritable_reason(probe)
+        if reason:
+            fail("cron", f"cannot write to {probe}: {reason}", EXIT_FAILED)
         for problem in path_problems(settings):  # JOBDIR, the HTTP cache
             fail("cron", problem, EXIT_FAILED)
         extensions = dict(settings.getdict("EXTENSIONS"))
@@ -116,19 +119,25 @@ class Command(BaseRunSpiderCommand):
     def check_command_line(self, args: list[str], opts) -> None:
         """The settings, the spider and its arguments, checked as `scrapy crawl` checks them
         (one line, exit 2), before the lock or any file is touched."""
-        from newscrawl.commands.crawl import check_command_line, check_settings
+        from scrapy.spiderloader import get_spider_loader
 
-        if len(args) > 1:
-            fail("cron", "give one spider at most (scrapy cron [site] -a url=...)", EXIT_BAD_INPUT)
-        problems = check_settings(self.settings)
-        if problems:
-            fail("cron", problems[0], EXIT_BAD_INPUT)
-        if opts.spargs.get("article") or opts.spargs.get("articles"):
-            fail("cron", "-a article= extracts single pages once: use `scrapy crawl site -a article=URL "
-                       "-o FILE`; a cron run crawls sites (-a url=, -a urls=, -a sites=)", EXIT_BAD_INPUT)
-        if not any(opts.spargs.get(name) for name in ("url", "urls", "sites")):
-            fail("cron", "give -a url=START_URL, -a urls=FILE or -a sites=sites.toml", EXIT_BAD_INPUT)
-        problem = check_command_line(args or ["site"], opts.spargs, self.settings)
+        from newscrawl.commands.crawl import check_command_line, check_settings
+        from newscrawl.crawl.arguments import NOTHING_TO_CRAWL
+
+        problem = argument_problem("cron", args, USAGE)
+        spiders = sorted(get_spider_loader(self.settings).list())
+        if problem is None and args and args[0] not in spiders:
+            problem = f"unexpected argument {args[0]!r}: use {USAGE} (this project's spiders: {', '.join(spiders)})"
+        if problem is None and (problems := check_settings(self.settings)):
+            problem = problems[0]
+        if problem is None and (opts.spargs.get("article") or opts.spargs.get("articles")):
+            problem = ("-a article= extracts single pages once: use `scrapy crawl site -a article=URL -o FILE`; "
+                       "a cron run crawls sites (-a url=, -a urls=, -a sites=)")
+        if problem is None:  # the -a names and values first: a misspelt -a url= is "did you mean"
+            problem = check_command_line(args or ["site"], opts.spargs, self.settings)
+        if (problem is None or problem == NOTHING_TO_CRAWL) and not any(
+                opts.spargs.get(name) for name in ("url", "urls", "sites")):
+            problem = "give -a url=START_URL, -a urls=FILE or -a sites=sites.toml"
         if problem:
             fail("cron", problem, EXIT_BAD_INPUT)
 

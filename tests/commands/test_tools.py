@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.state.sqlite import SQLiteStateStore
-from tests.conftest import REPO, run_scrapy
+from tests.conftest import REPO, read_jsonl, run_scrapy
 from tests.support.faultserver import LOREM, FaultServer, article_page
 from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
 
@@ -99,6 +99,56 @@ def test_cron_refuses_an_output_file(project, flag):
                               "articles to its own file in --output-dir DIR (use scrapy crawl for "
                               "one output file)")
     assert left_behind(project) == set()  # no output file, no output folder, no state, no lock
+
+
+KNOWN_ARGUMENTS = "(the site spider takes article, articles, profile, since, sites, url, urls)"
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    # the -a names are checked before cron asks for a URL: a misspelt url= is "did you mean"
+    (["-a", "ulr=http://127.0.0.5:9/"], f"unknown spider argument -a ulr=: did you mean -a url=? {KNOWN_ARGUMENTS}"),
+    (["-a", "since=2d"], "give -a url=START_URL, -a urls=FILE or -a sites=sites.toml"),
+    # Scrapy hands an option it does not know on as a word: it is no spider
+    (["-a", "url=http://127.0.0.5:9/", "--bogus"], "unknown option --bogus: scrapy cron --help lists the options"),
+    (["-a", "url=http://127.0.0.5:9/", "--bogus=3"], "unknown option --bogus: scrapy cron --help lists the options"),
+    (["site", "extra", "-a", "url=http://127.0.0.5:9/"],
+     "too many arguments: 'extra' after 'site' (use scrapy cron [site] -a url=START_URL)"),
+    (["extra", "-a", "url=http://127.0.0.5:9/"],
+     "unexpected argument 'extra': use scrapy cron [site] -a url=START_URL (this project's spiders: site)"),
+    (["-a", "url=http://127.0.0.5:9/", "-O"], "argument -O/--overwrite-output: expected one argument"),
+])
+def test_cron_argument_mistakes(project, tmp_path, args, line):
+    """One line naming the mistake; the log file's new folder, the state and the output folder
+    are not created for a refused run."""
+    log = tmp_path / "new-logs" / "cron.log"
+    proc = scrapy(project, "cron", *args, "--output-dir", str(project / "cron"), "--logfile", str(log),
+                  "-s", f"NEWSCRAWL_STATE={project / 'state.sqlite'}")
+    assert (proc.returncode, one_line(proc)) == (2, f"scrapy cron: {line}")
+    assert left_behind(project) == set() and not log.parent.exists()
+
+
+def test_cron_creates_the_folder_of_its_log_file(project, tmp_path):
+    """As scrapy crawl does (it said "has no folder", exit 2); a file in the way is exit 1."""
+    log = tmp_path / "logs" / "nightly" / "cron.log"
+    common = ["--output-dir", str(project / "cron"), "-s", f"NEWSCRAWL_STATE={project / 'state.sqlite'}",
+              "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    with FaultServer("127.0.0.1", robots="allow", articles=2) as stories:
+        proc = scrapy(project, "cron", "-a", f"url={stories.url('/')}", "--logfile", str(log), *common)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert "Spider closed (finished)" in log.read_text("utf-8")
+    assert len(read_jsonl(next((project / "cron").glob("articles-*.jsonl")))) == 2
+    (tmp_path / "a-file").write_text("x")
+    blocked = tmp_path / "a-file" / "cron.log"
+    proc = scrapy(project, "cron", "-a", "url=http://127.0.0.5:9/", "--logfile", str(blocked), *common)
+    assert (proc.returncode, one_line(proc)) == (
+        1, f"scrapy cron: cannot write the log file {blocked}: {tmp_path / 'a-file'} is a file, not a folder")
+
+
+def test_cron_help_names_its_own_log_file(project):
+    proc = scrapy(project, "cron", "--help")
+    assert proc.returncode == 0
+    assert "--logfile FILE        the log file (default cron.log in --output-dir)" in proc.stdout
+    assert "stderr will be used" not in proc.stdout
 
 
 # -- scrapy state -------------------------------------------------------------------------------
@@ -353,17 +403,34 @@ def test_parse_bad_arguments(project, args, line):
     assert proc.stdout == ""
 
 
-@pytest.mark.parametrize(("args", "line"), [
-    (["-L", "LOUD"], "unknown log level 'LOUD': use -L with one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
-    (["--logfile", "/nonexistent/parse.log"],
-     "log file /nonexistent/parse.log has no folder /nonexistent: give --logfile a file in an existing folder"),
+@pytest.mark.parametrize(("args", "code", "line"), [
+    (["-L", "LOUD"], 2, "unknown log level 'LOUD': use -L with one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
+    (["--logfile", "/dev/null/parse.log"], 1,
+     "cannot write the log file /dev/null/parse.log: /dev/null is a file, not a folder"),
+    (["--logfile", "/tmp"], 2, "log file /tmp is a folder: give --logfile a file"),
 ])
 @pytest.mark.parametrize("command", ["parse", "fixture"])
-def test_log_settings_that_scrapy_would_fail_on(project, command, args, line):
+def test_log_settings_that_scrapy_would_fail_on(project, command, args, code, line):
     proc = scrapy(project, command, "http://127.0.0.5:9/article", *args)
-    assert proc.returncode == 2
+    assert proc.returncode == code
     assert one_line(proc) == f"scrapy {command}: {line}"
     assert left_behind(project) == set()
+
+
+@pytest.mark.parametrize("flag", ["-o", "-O", "--output", "--overwrite-output"])
+def test_parse_refuses_an_output_file(project, site, flag):
+    """Scrapy's parse opened the file (with -O: emptied it) and exited 0; parse prints, the
+    crawl writes."""
+    out = project / "articles.jsonl"
+    out.write_text('{"url": "https://a.example/kept"}\n')
+    url = site.url("/articles/refused")
+    proc = scrapy(project, "parse", url, flag, str(out))
+    short = {"--output": "-o", "--overwrite-output": "-O"}.get(flag, flag)
+    assert (proc.returncode, one_line(proc)) == (
+        2, f"scrapy parse: {short} is not for scrapy parse, which prints the page's item and writes no "
+           f"file: use scrapy crawl site -a article={url} {short} {out}")
+    assert out.read_text() == '{"url": "https://a.example/kept"}\n' and proc.stdout == ""
+    assert left_behind(project) == {"articles.jsonl"} and site.hits["/articles/refused"] == 0
 
 
 def test_parse_a_page_off_the_given_site(project, site):
