@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newscrawl.state.base import SeenEntry, StateError, StateStore
-from newscrawl.state.sqlite import StateNotFound
+from newscrawl.state.sqlite import StateNotFound, StateWrongKind
 
 DEFAULT_STATE = ".newscrawl/state.sqlite"
 NO_STATE = ("", "none")  # NEWSCRAWL_STATE values that mean: remember nothing between runs
@@ -48,4 +48,4 @@ def open_state(settings, *, create: bool = True, readonly: bool = False) -> Stat
     return SQLiteStateStore(path)
 
 
-__all__ = ["SeenEntry", "StateError", "StateNotFound", "StateStore", "open_state", "stateless"]
+__all__ = ["SeenEntry", "StateError", "StateNotFound", "StateStore", "StateWrongKind", "open_state", "stateless"]

@@ -177,10 +177,15 @@ def test_state_info_reads_without_changing_anything(project, tmp_path):
 
 
 def test_state_info_on_a_folder_or_a_file_that_is_no_state(project, tmp_path):
-    proc = scrapy(project, "state", "info", "-s", f"NEWSCRAWL_STATE={tmp_path}")
-    assert proc.returncode == 1
-    assert one_line(proc) == (f"scrapy state: {tmp_path} is a folder, not a state file: give the "
-                              "file (-s NEWSCRAWL_STATE=PATH/state.sqlite)")
+    # a folder is a path of the wrong kind: bad input (2), as scrapy crawl says of it
+    for action in (["info"], ["export"], ["prune", "0d"]):
+        proc = scrapy(project, "state", *action, "-s", f"NEWSCRAWL_STATE={tmp_path}")
+        assert (proc.returncode, one_line(proc)) == (
+            2, f"scrapy state: {tmp_path} is a folder, not a state file: give the file "
+               "(-s NEWSCRAWL_STATE=PATH/state.sqlite)"), action
+        assert proc.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+    # a file that is no database may be a state gone bad: it cannot be used (1)
     notes = tmp_path / "notes.txt"
     notes.write_text("not a database, but a file the user cares about\n" * 100)
     before = notes.read_bytes()
