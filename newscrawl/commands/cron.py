@@ -6,7 +6,7 @@
   `articles-<UTC time>.jsonl` when the crawl is over, so the file appears only when complete;
   a part file left by a killed run is recovered first (complete lines kept, a torn tail cut,
   its articles marked as emitted in the state, then published);
-- writes `articles-<UTC time>.summary.json` beside it: counts, drops by reason, errors by type,
+- writes `articles-<UTC time>.summary.json` beside it: counts, drops and errors by reason,
   duration, per site, health verdict;
 - exits 0 when every site was healthy and 1 when not (see newscrawl/ops/health.py);
 - logs to `<dir>/cron.log` (or --logfile) and logs a progress line every
