@@ -329,6 +329,8 @@ def test_fixture_from_a_file(project, tmp_path):
     missing = tmp_path / "missing.html"
     cases = [
         (["fixture", str(missing), "x", "--url", "https://a.example/x"], 2, f"no such file: {missing}"),
+        (["fixture", "ftp://x/y", "x"], 2, "ftp://x/y is neither an http(s) URL nor a file: give an http:// "
+                                           "or https:// address, or a saved HTML file with --url"),
         (["fixture", "www.example.com/story", "x"], 2,
          "no such file: www.example.com/story (a URL starts with http:// or https://)"),
         (["fixture", str(saved), "x"], 2, f"a local file needs --url, the address it was saved from: "
@@ -349,6 +351,22 @@ def test_fixture_from_a_file(project, tmp_path):
     assert proc.returncode == 0 and proc.stderr == ""
     meta = json.loads((pages / "saved" / "meta.json").read_text())
     assert meta["url"] == "https://a.example/x" and meta["source"] == str(saved)
+
+
+def test_fixture_of_a_page_that_is_no_article_says_so(project, site, tmp_path):
+    """Saved all the same (a listing can be a fixture), but the reviewer is told: a crawl would
+    emit no item for it."""
+    pages = tmp_path / "pages"
+    url = site.url("/list")
+    proc = scrapy(project, "fixture", url, "listing", "--dir", str(pages))
+    folder = pages / "listing"
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines() == [
+        f"saved {folder}; review {folder / 'expected.json'} before committing it",
+        f"note: by newscrawl's judgement {url} is not an article page (no sign of one: no JSON-LD "
+        "article, og:type article, single <article> or dated URL): a crawl emits no item for it"]
+    assert sorted(p.name for p in folder.iterdir()) == ["expected.json", "meta.json", "page.html.gz"]
+    assert json.loads((folder / "expected.json").read_text())["headline"] == "All stories"
 
 
 # -- scrapy parse -------------------------------------------------------------------------------
