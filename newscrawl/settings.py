@@ -93,7 +93,7 @@ HTTPCACHE_DIR = ""  # empty: beside NEWSCRAWL_STATE, as <state>.httpcache/
 HTTPCACHE_GZIP = True
 
 # newscrawl's own settings (documented in README.md)
-NEWSCRAWL_STATE = ".newscrawl/state.sqlite"  # empty or "none": no state, nothing remembered between runs
+NEWSCRAWL_STATE = ".newscrawl/state.sqlite"  # empty, none, false, off, no, 0: no state
 NEWSCRAWL_OVERWRITE_OUTPUT = False  # let -O empty a file whose articles the state records as written
 NEWSCRAWL_MIN_BODY_CHARS = 200
 NEWSCRAWL_PROFILE = None

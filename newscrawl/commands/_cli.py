@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,13 +29,23 @@ from newscrawl.crawl.middlewares.failures import failure_reason, short
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# the program the user typed: the `newscrawl` console command sets it, so that every line and
+# hint names the command the user can run (`newscrawl state ...`, not `scrapy state ...`)
+PROG_ENV = "NEWSCRAWL_PROG"
+_COMMANDS = re.compile(r"\bscrapy (?=(?:crawl|cron|state|seed|fixture|parse|extract)\b)")
+
+
+def as_typed(text: str) -> str:
+    """`text` with `scrapy COMMAND` spelt as the user's program (`newscrawl COMMAND`)."""
+    program = os.environ.get(PROG_ENV, "scrapy")
+    return text if program == "scrapy" else _COMMANDS.sub(f"{program} ", text)
 
 
 def fail(command: str, message: str, code: int = EXIT_FAILED) -> NoReturn:
     """End the command with `scrapy COMMAND: MESSAGE` on stderr (one line) and this exit code.
 
     Call it outside the reactor only (Scrapy catches SystemExit raised in a callback)."""
-    print(f"scrapy {command}: {' '.join(message.split())}", file=sys.stderr, flush=True)
+    print(as_typed(f"scrapy {command}: {' '.join(message.split())}"), file=sys.stderr, flush=True)
     raise SystemExit(code)
 
 
@@ -88,22 +100,39 @@ def default(settings: BaseSettings, name: str, value: object) -> None:
 
 def check_logging(settings: BaseSettings, command: str) -> None:
     """-L/LOG_LEVEL and --logfile/LOG_FILE that Scrapy's logging set-up would turn into a traceback
-    (before the command runs) are one line, exit 2 (1 for a log file that cannot be opened)."""
+    (before the command runs) are one line, exit 2 (1 for a log file that cannot be written).
+
+    A missing folder of the log file is created, as `scrapy crawl` does (newscrawl/output/guard.py)."""
+    from newscrawl.output.guard import unwritable_reason
+
     level = settings.get("LOG_LEVEL")
     if not isinstance(level, int) and str(level) not in logging.getLevelNamesMapping():
         fail(command, f"unknown log level {level!r}: use -L with one of CRITICAL, ERROR, WARNING, "
              "INFO, DEBUG", EXIT_USAGE)
     filename = settings.get("LOG_FILE")
-    if not filename:
+    if not filename or not settings.getbool("LOG_ENABLED", True):
         return
-    path = Path(filename)
-    if path.is_dir() or not path.parent.is_dir():
-        what = "is a folder" if path.is_dir() else f"has no folder {path.parent}"
-        fail(command, f"log file {filename} {what}: give --logfile a file in an existing folder", EXIT_USAGE)
-    try:
-        path.open("a").close()  # Scrapy opens it next, once logging is set up
-    except OSError as exc:
-        fail(command, f"cannot write the log file {filename}: {exc.strerror or exc}")
+    if Path(filename).is_dir():
+        fail(command, f"log file {filename} is a folder: give --logfile a file", EXIT_USAGE)
+    reason = unwritable_reason(Path(filename))  # Scrapy opens it next, once logging is set up
+    if reason:
+        fail(command, f"cannot write the log file {filename}: {reason}")
+
+
+def argument_problem(command: str, args: list[str], usage: str, most: int = 1) -> str | None:
+    """Why the words after `scrapy COMMAND` cannot be its arguments, or None.
+
+    Scrapy hands an option no parser knows (`--bogus`) on as a word, which then read as a spider's
+    name ("unknown spider '--bogus'"); and a word past the last argument is not a second spider.
+    `usage`: how the command is called, said after "too many arguments" (`scrapy crawl site -a
+    url=https://site/`); `most`: how many words it takes."""
+    for word in args:
+        if word.startswith("-") and word != "-":
+            return f"unknown option {word.split('=', 1)[0]}: scrapy {command} --help lists the options"
+    if len(args) > most:
+        after = f" after {' '.join(args[:most])!r}" if most else ""
+        return f"too many arguments: {' '.join(args[most:])!r}{after} (use {usage})"
+    return None
 
 
 def quiet_logs(settings: BaseSettings, level: str = "WARNING") -> None:
@@ -141,7 +170,7 @@ LOGGER = "newscrawl"
 def report_fatal(message: str, settings: BaseSettings | None = None, level: int = logging.ERROR) -> None:
     """Report one fatal line: on stderr always, and in the log file when there is one."""
     settings = settings if settings is not None else Settings()
-    line = " ".join(str(message).split())  # one line, whatever the message held
+    line = as_typed(" ".join(str(message).split()))  # one line, whatever the message held
     record = logging.getLogger(LOGGER).makeRecord(LOGGER, level, __file__, 0, line, (), None)
     handlers = [h for h in logging.getLogger().handlers if not isinstance(h, logging.NullHandler)]
     if handlers:  # Scrapy's logging is set up: every handler gets the line, whatever its level

@@ -23,7 +23,7 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 from twisted.internet.defer import Deferred
 
-from newscrawl.commands._cli import report_fatal
+from newscrawl.commands._cli import argument_problem, report_fatal
 from newscrawl.config.settings_check import check_named_setting, check_setting_name
 from newscrawl.output.guard import OutputError
 from newscrawl.state import StateError
@@ -130,6 +130,8 @@ def check_command_line(args: list[str], spargs: dict[str, str], settings: BaseSe
     """Why the spider name or its -a arguments cannot work, or None: checked before anything starts."""
     from scrapy.spiderloader import get_spider_loader
 
+    if problem := argument_problem("crawl", args, "scrapy crawl site -a url=https://site/"):
+        return problem
     if len(args) != 1:
         return "give exactly one spider: scrapy crawl site -a url=https://site/"
     loader = get_spider_loader(settings)
@@ -224,6 +226,14 @@ def log_reaches_stderr(settings: BaseSettings, level: int) -> bool:
 
 class Command(ScrapyCrawlCommand):
     """`scrapy crawl SPIDER`: as Scrapy's, with one-line errors and meaningful exit codes."""
+
+    def short_desc(self) -> str:
+        return "Crawl sites (or single pages) into JSON Lines articles: scrapy crawl site -a url=URL -o FILE"
+
+    def add_options(self, parser: Any) -> None:
+        super().add_options(parser)
+        # an option without its value (-O at the end): one line, exit 2, not Scrapy's usage text
+        parser.error = lambda message: self._refuse([message])
 
     def process_options(self, args: list[str], opts: Any) -> None:
         """Scrapy's option handling, then the checks of the settings, the spider and its

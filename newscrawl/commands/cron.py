@@ -6,7 +6,7 @@
   `articles-<UTC time>.jsonl` when the crawl is over, so the file appears only when complete;
   a part file left by a killed run is recovered first (complete lines kept, a torn tail cut,
   its articles marked as emitted in the state, then published);
-- writes `articles-<UTC time>.summary.json` beside it: counts, drops by reason, errors by type,
+- writes `articles-<UTC time>.summary.json` beside it: counts, drops and errors by reason,
   duration, per site, health verdict;
 - exits 0 when every site was healthy and 1 when not (see newscrawl/ops/health.py);
 - logs to `<dir>/cron.log` (or --logfile) and logs a progress line every
@@ -25,7 +25,14 @@ from typing import Any
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
-from newscrawl.commands._cli import EXIT_USAGE, check_logging, fail, setup_parser
+from newscrawl.commands._cli import (
+    EXIT_USAGE,
+    argument_problem,
+    as_typed,
+    check_logging,
+    fail,
+    setup_parser,
+)
 from newscrawl.commands.crawl import error_line, when_failed
 from newscrawl.ops.cron import (
     acquire_lock,
@@ -41,10 +48,16 @@ from newscrawl.state import StateError, open_state, stateless
 
 logger = logging.getLogger(__name__)
 
+
+def say(line: str) -> None:
+    """One line on stderr (cron mails what a job prints)."""
+    print(as_typed(line), file=sys.stderr)
+
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 PART = ".part"
+USAGE = "scrapy cron [site] -a url=START_URL"
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -68,6 +81,9 @@ class Command(BaseRunSpiderCommand):
         parser.add_argument("--output-dir", metavar="DIR", default=None,
                             help="the folder for the run's articles, summary and log "
                                  "(default NEWSCRAWL_CRON_DIR, output/cron)")
+        for action in parser._actions:  # Scrapy's help says stderr; cron logs to a file of its own
+            if "--logfile" in action.option_strings:
+                action.help = "the log file (default cron.log in --output-dir)"
         # cron names its own per-run files: -o/-O are refused (process_options), not offered
         for flags, dest in ((("-o", "--output"), "output"), (("-O", "--overwrite-output"), "overwrite_output")):
             parser.add_argument(*flags, dest=dest, metavar="FILE", action="append", help=argparse.SUPPRESS)
@@ -81,10 +97,13 @@ class Command(BaseRunSpiderCommand):
             super().process_options(args, opts)
         except UsageError as exc:
             fail("cron", str(exc), EXIT_USAGE)
-        check_logging(self.settings, "cron")
         self.check_command_line(args, opts)
         settings = self.settings
         self.output_dir = Path(opts.output_dir or settings.get("NEWSCRAWL_CRON_DIR") or "output/cron")
+        if not opts.logfile:
+            settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
+            settings.set("LOG_FILE_APPEND", True, priority="cmdline")
+        check_logging(settings, "cron")  # after the command line: a refused run leaves no folder
         if stateless(settings):
             fail("cron", "a cron run needs a state (it remembers what earlier runs wrote): set "
                        "NEWSCRAWL_STATE to a file, or use `scrapy crawl` for a crawl without state",
@@ -92,14 +111,10 @@ class Command(BaseRunSpiderCommand):
         # every file a run writes, checked before it starts: the folder (part, articles, summary,
         # status) and the log
         probe = self.output_dir / "cron-status.json"
-        for path in (probe, Path(opts.logfile or self.output_dir / "cron.log")):
-            reason = unwritable_reason(path)
-            if reason:
-                fail("cron", f"cannot write to {path}: {reason}", EXIT_FAILED)
-        if not opts.logfile:
-            settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
-            settings.set("LOG_FILE_APPEND", True, priority="cmdline")
-        for problem in path_problems(settings):  # JOBDIR, the HTTP cache
+        reason = unwritable_reason(probe)
+        if reason:
+            fail("cron", f"cannot write to {probe}: {reason}", EXIT_FAILED)
+        for problem in path_problems(settings, "cron"):  # the state, JOBDIR, the HTTP cache
             fail("cron", problem, EXIT_FAILED)
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions.setdefault("newscrawl.ops.cron.ProgressLine", 520)
@@ -115,19 +130,25 @@ class Command(BaseRunSpiderCommand):
     def check_command_line(self, args: list[str], opts) -> None:
         """The settings, the spider and its arguments, checked as `scrapy crawl` checks them
         (one line, exit 2), before the lock or any file is touched."""
-        from newscrawl.commands.crawl import check_command_line, check_settings
+        from scrapy.spiderloader import get_spider_loader
 
-        if len(args) > 1:
-            fail("cron", "give one spider at most (scrapy cron [site] -a url=...)", EXIT_BAD_INPUT)
-        problems = check_settings(self.settings)
-        if problems:
-            fail("cron", problems[0], EXIT_BAD_INPUT)
-        if opts.spargs.get("article") or opts.spargs.get("articles"):
-            fail("cron", "-a article= extracts single pages once: use `scrapy crawl site -a article=URL "
-                       "-o FILE`; a cron run crawls sites (-a url=, -a urls=, -a sites=)", EXIT_BAD_INPUT)
-        if not any(opts.spargs.get(name) for name in ("url", "urls", "sites")):
-            fail("cron", "give -a url=START_URL, -a urls=FILE or -a sites=sites.toml", EXIT_BAD_INPUT)
-        problem = check_command_line(args or ["site"], opts.spargs, self.settings)
+        from newscrawl.commands.crawl import check_command_line, check_settings
+        from newscrawl.crawl.arguments import NOTHING_TO_CRAWL
+
+        problem = argument_problem("cron", args, USAGE)
+        spiders = sorted(get_spider_loader(self.settings).list())
+        if problem is None and args and args[0] not in spiders:
+            problem = f"unexpected argument {args[0]!r}: use {USAGE} (this project's spiders: {', '.join(spiders)})"
+        if problem is None and (problems := check_settings(self.settings)):
+            problem = problems[0]
+        if problem is None and (opts.spargs.get("article") or opts.spargs.get("articles")):
+            problem = ("-a article= extracts single pages once: use `scrapy crawl site -a article=URL -o FILE`; "
+                       "a cron run crawls sites (-a url=, -a urls=, -a sites=)")
+        if problem is None:  # the -a names and values first: a misspelt -a url= is "did you mean"
+            problem = check_command_line(args or ["site"], opts.spargs, self.settings)
+        if (problem is None or problem == NOTHING_TO_CRAWL) and not any(
+                opts.spargs.get(name) for name in ("url", "urls", "sites")):
+            problem = "give -a url=START_URL, -a urls=FILE or -a sites=sites.toml"
         if problem:
             fail("cron", problem, EXIT_BAD_INPUT)
 
@@ -137,13 +158,13 @@ class Command(BaseRunSpiderCommand):
         lock_path = state_path.with_name(state_path.name + ".lock")
         reason = unwritable_reason(lock_path)
         if reason:
-            print(f"scrapy cron: cannot write the lock {lock_path}: {reason}", file=sys.stderr)
+            say(f"scrapy cron: cannot write the lock {lock_path}: {reason}")
             self.exitcode = EXIT_FAILED
             return
         lock = acquire_lock(lock_path)
         if lock is None:
-            print(f"scrapy cron: an earlier run (pid {lock_holder(lock_path)}) still holds "
-                  f"{lock_path}; not starting (exit {EXIT_LOCKED})", file=sys.stderr)
+            say(f"scrapy cron: an earlier run (pid {lock_holder(lock_path)}) still holds "
+                  f"{lock_path}; not starting (exit {EXIT_LOCKED})")
             self.exitcode = EXIT_LOCKED
             return
         try:
@@ -156,7 +177,7 @@ class Command(BaseRunSpiderCommand):
             check_state(self.settings)
             recovered = self._recover()
         except StateError as exc:  # before the run: no summary, not a quiet run, one line
-            print(f"scrapy cron: {error_line(exc)}", file=sys.stderr)
+            say(f"scrapy cron: {error_line(exc)}")
             return EXIT_FAILED
         crawler = self._create_crawler(spider)
         failures: list[str] = []
@@ -165,7 +186,7 @@ class Command(BaseRunSpiderCommand):
         self.crawler_process.start()
         if failures:  # the crawl could not start (an output or the state): the reason, once
             for line in failures:
-                print(f"scrapy cron: {line}", file=sys.stderr)
+                say(f"scrapy cron: {line}")
             self.part.unlink(missing_ok=True)
             return EXIT_FAILED
         finished = datetime.now(UTC)
@@ -181,8 +202,8 @@ class Command(BaseRunSpiderCommand):
         try:
             quiet = update_quiet_runs(self.output_dir / "cron-status.json", sites, stats)
         except OSError as exc:
-            print(f"scrapy cron: cannot write {self.output_dir / 'cron-status.json'}: "
-                  f"{exc.strerror or exc}; quiet runs are not counted", file=sys.stderr)
+            say(f"scrapy cron: cannot write {self.output_dir / 'cron-status.json'}: "
+                  f"{exc.strerror or exc}; quiet runs are not counted")
             quiet = {}
         summary = {
             "run": self.final.name.removesuffix(".jsonl"),
@@ -204,14 +225,14 @@ class Command(BaseRunSpiderCommand):
         try:
             write_json(summary_path, summary)
         except OSError as exc:
-            print(f"scrapy cron: cannot write the summary {summary_path}: {exc.strerror or exc}; "
-                  f"the articles are in {published or 'no file'}", file=sys.stderr)
+            say(f"scrapy cron: cannot write the summary {summary_path}: {exc.strerror or exc}; "
+                  f"the articles are in {published or 'no file'}")
             return EXIT_FAILED
         if not summary["healthy"]:
             # cron mails what a job prints: print only when something needs a person
             for problem in summary["problems"]:
-                print(f"scrapy cron: unhealthy: {problem}", file=sys.stderr)
-            print(f"scrapy cron: summary in {summary_path}", file=sys.stderr)
+                say(f"scrapy cron: unhealthy: {problem}")
+            say(f"scrapy cron: summary in {summary_path}")
         return summary["exit_code"]
 
     def _publish(self, part: Path, store: Any) -> dict[str, Any]:

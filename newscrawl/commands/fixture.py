@@ -27,12 +27,13 @@ from newscrawl.commands._cli import (
 )
 from newscrawl.crawl.meta import ANY_BODY
 from newscrawl.crawl.middlewares.responses import looks_binary
-from newscrawl.extract import extract_page
+from newscrawl.extract import ExtractedPage, extract_page
 from newscrawl.ops.health import is_challenge, is_empty
 from newscrawl.output.replay import SavedPage, save_page
 
 VOLATILE = ("fetched_at",)
 _URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)  # ftp://, file://, a mistyped htp://
 
 
 class Command(ScrapyCommand):
@@ -75,7 +76,7 @@ class Command(ScrapyCommand):
             self._check_name(name, opts)
         self._check_dir(Path(opts.dir))
         page = self._fetch(source, opts) if _URL.match(source) else self._read(source, opts)
-        item = self._item(source, page)
+        item, extracted = self._item(source, page)
         name = name or _name_for(page.url)
         folder = self._check_name(name, opts)
         try:
@@ -83,6 +84,9 @@ class Command(ScrapyCommand):
         except OSError as exc:
             fail("fixture", f"cannot write {folder}: {exc.strerror or exc}; nothing saved")
         print(f"saved {folder}; review {folder / 'expected.json'} before committing it")
+        if not extracted.is_article:  # saved all the same: a listing page can be a fixture too
+            print(f"note: by newscrawl's judgement {page.url} is not an article page "
+                  f"({not_article_reason(extracted.signals)}): a crawl emits no item for it")
 
     # -- arguments ---------------------------------------------------------------------------
 
@@ -106,6 +110,9 @@ class Command(ScrapyCommand):
     @staticmethod
     def _read(source: str, opts) -> SavedPage:
         path = Path(source)
+        if not path.exists() and _SCHEME.match(source):
+            fail("fixture", f"{source} is neither an http(s) URL nor a file: give an http:// or https:// "
+                 "address, or a saved HTML file with --url", EXIT_USAGE)
         if not path.exists():
             hint = " (a URL starts with http:// or https://)" if "/" in source and "." in source.split("/")[0] else ""
             fail("fixture", f"no such file: {source}{hint}", EXIT_USAGE)
@@ -126,8 +133,9 @@ class Command(ScrapyCommand):
     # -- the page ----------------------------------------------------------------------------
 
     @staticmethod
-    def _item(source: str, page: SavedPage) -> dict[str, Any]:
-        """The page's current item; a page with nothing to test against is refused."""
+    def _item(source: str, page: SavedPage) -> tuple[dict[str, Any], ExtractedPage]:
+        """The page's current item, and the extraction it comes from (whether newscrawl takes
+        the page for an article); a page with nothing to test against is refused."""
         if is_empty(page.body):
             fail("fixture", f"{source} is an empty page: nothing saved")
         if looks_binary(page.body, page.headers.get("Content-Type", "").encode("latin-1")):
@@ -143,7 +151,7 @@ class Command(ScrapyCommand):
             fail("fixture", f"{source} holds no article text to test against ({why}): nothing saved")
         for key in VOLATILE:
             item.pop(key, None)
-        return item
+        return item, extracted
 
     def _fetch(self, url: str, opts) -> SavedPage:
         """Fetch through Scrapy itself (robots.txt, user agent, redirects, decompression), with
@@ -179,6 +187,17 @@ class Command(ScrapyCommand):
             why = why_not_fetched(errors[0]) if errors else "no response (see the log)"
             fail("fixture", f"could not fetch {url}: {why}; nothing saved")
         return saved[0]
+
+
+def not_article_reason(signals: list[str]) -> str:
+    """Why extract_page's classifier (newscrawl/extract/classify.py) did not take a page for an
+    article, from its signals (a leading "-": a sign of a listing page)."""
+    listing = [signal[1:] for signal in signals if signal.startswith("-")]
+    if listing:
+        return "it looks like a listing: " + ", ".join(listing)
+    if signals:
+        return "it has no article text"
+    return "no sign of one: no JSON-LD article, og:type article, single <article> or dated URL"
 
 
 def _name_for(url: str) -> str:

@@ -49,6 +49,16 @@ _DEFAULTS = {"NEWSCRAWL_STATE": "", "HTTPCACHE_ENABLED": False,
              "NEWSCRAWL_EXTRACT_WORKERS": 0, "NEWSCRAWL_DISK_FRONTIER": False}
 
 
+def refuse_output(args: list[str], opts: argparse.Namespace) -> None:
+    """-o/-O: parse prints what it extracts and writes no file (Scrapy's parse would open, and
+    with -O empty, the file before anything is known); one line naming the command that writes."""
+    url = args[0] if len(args) == 1 and _HTTP_URL.match(args[0]) else "URL"
+    for flag, value in (("-O", opts.overwrite_output), ("-o", opts.output)):
+        if value:
+            fail("parse", f"{flag} is not for scrapy parse, which prints the page's item and writes "
+                 f"no file: use scrapy crawl site -a article={url} {flag} {value[0]}", EXIT_USAGE)
+
+
 class Command(ScrapyParseCommand):
     """Scrapy's parse command, made to work with the site spider and to end with one line."""
 
@@ -63,6 +73,9 @@ class Command(ScrapyParseCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         setup_parser(parser, "parse")
+        # parse prints and writes no file: -o/-O are refused (refuse_output), not offered
+        for flags, dest in ((("-o", "--output"), "output"), (("-O", "--overwrite-output"), "overwrite_output")):
+            parser.add_argument(*flags, dest=dest, metavar="FILE", action="append", help=argparse.SUPPRESS)
         parser.add_argument("--spider", dest="spider", default="site",
                             help="the spider to parse with (default site)")
         parser.add_argument("-c", "--callback", dest="callback",
@@ -71,6 +84,7 @@ class Command(ScrapyParseCommand):
                                  "article whatever it looks like)")
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        refuse_output(args, opts)
         super().process_options(args, opts)
         for flag, value in (("-m/--meta", opts.meta), ("--cbkwargs", opts.cbkwargs)):
             if value is not None and not isinstance(value, dict):
@@ -139,14 +153,11 @@ class Command(ScrapyParseCommand):
     def scraped_data(self, args: tuple[Any, ...]) -> Any:
         """Scrapy's scraped_data; with --pipelines, each item goes through the pipelines before it
         is shown, and an item a pipeline drops is not shown (its reason is counted in the stats;
-        Scrapy's own parse shows the item as it was, logs a traceback for the drop, and with -o
-        runs the pipelines twice, so that the deduplication drops every item)."""
+        Scrapy's own parse shows the item as it was and logs a traceback for the drop)."""
         items, requests, opts, *rest = args
         if not opts.pipelines:
             return super().scraped_data(args)
         plain = argparse.Namespace(**{**vars(opts), "pipelines": False})
-        if opts.output:  # with -o the items go through the pipelines on their way to the file
-            return super().scraped_data((items, requests, plain, *rest))
         itemproc = self.pcrawler.engine.scraper.itemproc
 
         async def through_pipelines() -> list[Any]:

@@ -22,7 +22,7 @@ from scrapy.commands import ScrapyCommand
 
 from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, setup_parser
 from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
-from newscrawl.state import StateError, StateNotFound, StateStore, open_state
+from newscrawl.state import StateError, StateNotFound, StateStore, StateWrongKind, open_state
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -62,7 +62,7 @@ class Command(ScrapyCommand):
         return (f"{self.short_desc()}. info and export never create or change a state; prune "
                 "forgets entries emitted longer ago than AGE (90d, 12h, 30m, seconds; 0d forgets "
                 "all; default NEWSCRAWL_STATE_MAX_AGE). Exit 2 for a bad argument or a state that "
-                "does not exist, 1 when the state or FILE cannot be used.")
+                "does not exist (or is a folder), 1 when the state or FILE cannot be used.")
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
@@ -111,7 +111,7 @@ class Command(ScrapyCommand):
         """The existing state: never one created by this command."""
         try:
             return open_state(self.settings, create=False, readonly=readonly)
-        except StateNotFound as exc:
+        except (StateNotFound, StateWrongKind) as exc:  # a mistyped path: bad input, as for a crawl
             fail("state", str(exc), EXIT_USAGE)
         except StateError as exc:
             fail("state", str(exc), EXIT_FAILED)

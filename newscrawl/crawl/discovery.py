@@ -36,6 +36,7 @@ from newscrawl.crawl.meta import (
     SITE,
     site_stat,
 )
+from newscrawl.crawl.middlewares.failures import reason_of
 from newscrawl.discovery.entries import Discovered
 from newscrawl.discovery.feeds import USUAL_FEED_PATHS, feed_links, read_feed
 from newscrawl.discovery.links import site_link_extractor
@@ -292,8 +293,7 @@ class DiscoveryMixin:
             self.count(site.name, "skipped_denied")
             return None
         if is_older(entry.published or entry.modified, self.cutoff(site)):
-            self.crawler.stats.inc_value("newscrawl/skipped/older_than_since")
-            self.count(site.name, "skipped_old")
+            self.count_old(site, entry.url, "newscrawl/skipped/older_than_since")
             return None
         return Request(entry.url, callback=self.parse, errback=self.on_error,
                        meta=self.site_meta(site, **{HINTS: entry.hints()}))
@@ -318,8 +318,7 @@ class DiscoveryMixin:
             dated = date_from_url(link.url)
             # a URL's date is a day in an unknown time zone: older only when a day past it is
             if cutoff and dated and as_utc(dated) + timedelta(days=1) < cutoff:
-                self.crawler.stats.inc_value("newscrawl/skipped/older_than_since")
-                self.count(site.name, "skipped_old")
+                self.count_old(site, link.url, "newscrawl/skipped/older_than_since")
                 continue
             yield Request(link.url, callback=self.parse, errback=self.on_error, meta=self.site_meta(site))
 
@@ -361,15 +360,30 @@ class DiscoveryMixin:
             self.crawler.stats.inc_value("newscrawl/hints/headline")
         article.site = site.name
         if is_older(parse_when(article.published), self.cutoff(site)):
-            self.crawler.stats.inc_value("newscrawl/dropped/older_than_since")
-            self.count(site.name, "skipped_old")
+            self.count_old(site, response.url, "newscrawl/dropped/older_than_since")
             return None
         return article
+
+    def count_old(self, site: SiteConfig, url: str, stat: str) -> None:
+        """Count a URL older than since (`stat` and the site's skipped_old) once per run: a
+        listing links each article several times and every page links the same archive, so
+        counting links said "59 older than since" of a site with 14 article pages."""
+        marker = hash(url)  # hashes, as the seen-before middleware keeps: 1M URLs ~ 60 MB
+        if marker in self._counted_old:
+            return
+        self._counted_old.add(marker)
+        self.crawler.stats.inc_value(stat)
+        self.count(site.name, "skipped_old")
+
+    @cached_property
+    def _counted_old(self) -> set[int]:
+        return set()
 
     # -- failures -------------------------------------------------------------------------
 
     def on_error(self, failure: Any) -> Iterator[Request]:
-        """Count a failed request by site and type; a missing robots.txt means: try the usual paths."""
+        """Count a failed request by site and reason (`newscrawl/errors/<reason>`, the reason the
+        failure middleware drops it under); a missing robots.txt means: try the usual paths."""
         request: Request = failure.request
         site = self.site_of(request)
         probe = request.meta.get(PROBE)
@@ -383,7 +397,7 @@ class DiscoveryMixin:
                 self.logger.warning("bot challenge instead of content (HTTP %s): %s",
                                     response.status, request.url)
                 return
-            kind = f"http_{response.status}"
+            kind = reason_of(failure.value)  # the failure middleware's name: dropped/ and errors/ agree
         elif failure.check(IgnoreRequest):
             if "robots.txt" in str(failure.value):
                 self.count(site.name, "forbidden")
@@ -391,7 +405,7 @@ class DiscoveryMixin:
                 self.count(site.name, "ignored")
             return
         else:
-            kind = failure.type.__name__ if failure.type else "error"
+            kind = reason_of(failure.value)
         if request.meta.get(ROBOTS):
             yield from self._probe_sitemaps(site)  # no robots.txt: no Sitemap: lines either
             return

@@ -10,6 +10,10 @@ ProcessPoolExecutor cannot do this: killing one of its workers breaks the whole 
 Workers are forked from a forkserver that has already imported the extraction code and run it
 once (newscrawl/crawl/warmup.py), so a replacement starts warm in milliseconds and never
 inherits the crawl process's threads or sockets.
+Workers log as the crawl does: a worker keeps its log records (newscrawl's at the crawl's
+LOG_LEVEL, other libraries' from ERROR up: trafilatura warns about every page it discards) and
+sends them back with the page's result; the slot thread logs them in the crawl process, so they
+go where the crawl's log goes (stderr, --logfile, nowhere with --nolog) in the crawl's format.
 Callers await `ExtractPool.extract(...)` on the asyncio loop (Scrapy's asyncio reactor); at
 most `queue_size` pages wait for a worker, later callers wait on a semaphore without blocking
 the reactor.
@@ -32,7 +36,7 @@ from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, NamedTuple
 
 from scrapy.http import HtmlResponse
 from scrapy.link import Link
@@ -45,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 _STOP = object()
 _READY = "ready"
+OWN_LOGGER = "newscrawl"  # a worker sends this project's records at the crawl's LOG_LEVEL ...
+THIRD_PARTY_LEVEL = logging.ERROR  # ... and other libraries' from this level up only
 PAGES_PER_WORKER = 2  # pages handed to a worker at once: the one it extracts and the next
 STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to start (a loaded machine, a cold disk)
 
@@ -89,6 +95,15 @@ class JobResult:
     extract_cpu_s: float = field(default=0.0, compare=False)
     links_cpu_s: float = field(default=0.0, compare=False)
     waited_s: float = field(default=0.0, compare=False)  # how long the worker waited for this page
+
+
+class LogLine(NamedTuple):
+    """A worker's log record as plain values (a LogRecord's arguments may not pickle)."""
+
+    name: str
+    levelno: int
+    message: str
+    created: float
 
 
 class _TreeResponse(HtmlResponse):
@@ -162,16 +177,76 @@ def _receive_jobs(conn: Connection, jobs: queue.SimpleQueue) -> None:
             return
 
 
-def _worker_main(conn: Connection, gc_threshold: int = 0) -> None:
-    """A worker's loop: take a job, send back its JobResult (or the exception).
+class _KeepRecords(logging.Handler):
+    """A worker's only log handler: keeps each record as plain values, to send to the crawl."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(logging.NOTSET)
+        self.own_level = level
+        self.records: list[LogLine] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # a library that sets its own logger's level would pass the root's ERROR: checked here too
+        own = record.name == OWN_LOGGER or record.name.startswith(OWN_LOGGER + ".")
+        return record.levelno >= (self.own_level if own else THIRD_PARTY_LEVEL)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+            if record.exc_info:
+                message += "\n" + logging.Formatter().formatException(record.exc_info)
+        except Exception:  # a record that cannot be formatted must not cost the page
+            message = f"{record.msg!r} (unformattable log arguments)"
+        self.records.append(LogLine(record.name, record.levelno, message, record.created))
+
+    def take(self) -> list[LogLine]:
+        records, self.records = self.records, []
+        return records
+
+
+def _configure_worker_logging(log_level: int | None) -> _KeepRecords | None:
+    """The worker's logging: records kept for the crawl (None: --nolog, nothing kept).
+
+    A NullHandler otherwise: with no handler at all, logging's last resort prints warnings on
+    the worker's stderr, which is the crawl's (and cron mails what a job prints)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.setLevel(THIRD_PARTY_LEVEL)
+    if log_level is None:
+        root.addHandler(logging.NullHandler())
+        logging.getLogger(OWN_LOGGER).setLevel(logging.CRITICAL + 1)
+        return None
+    logging.getLogger(OWN_LOGGER).setLevel(log_level)
+    keep = _KeepRecords(log_level)
+    root.addHandler(keep)
+    return keep
+
+
+def replay(records: list[LogLine]) -> None:
+    """Log a worker's records in this (the crawl) process, through the crawl's log handlers."""
+    for line in records:
+        target = logging.getLogger(line.name)
+        if target.isEnabledFor(line.levelno):
+            record = logging.makeLogRecord({
+                "name": line.name, "levelno": line.levelno, "levelname": logging.getLevelName(line.levelno),
+                "msg": line.message, "args": None, "created": line.created,
+                "msecs": (line.created % 1) * 1000})
+            target.handle(record)
+
+
+def _worker_main(conn: Connection, gc_threshold: int = 0, log_level: int | None = None) -> None:
+    """A worker's loop: take a job, send back its JobResult (or the exception) and the log
+    records it made.
 
     A reader thread keeps the pipe drained, so the slot can send the next page while this one
     is extracted and the worker never waits for the crawl process between pages. `gc_threshold`
     (NEWSCRAWL_GC_THRESHOLD): allocations between young collections, 0 for Python's default.
+    `log_level`: the crawl's LOG_LEVEL, None when the crawl logs nothing (--nolog).
     """
     # Ctrl-C reaches the whole process group; the crawl process decides when workers stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    keep = _configure_worker_logging(log_level)
     conn.send(_READY)  # the time limit starts with the first page, not with the worker's start-up
     gc.freeze()  # what start-up and the warm-up left is never garbage: no collection scans it again
     if gc_threshold > 0:  # ~0.2 ms of a page's ~55 went to collecting after every 700 allocations
@@ -189,10 +264,11 @@ def _worker_main(conn: Connection, gc_threshold: int = 0) -> None:
             result.waited_s = waited
         except Exception as exc:  # extract_page only raises for an unknown profile name
             result = exc
+        records = keep.take() if keep is not None else []
         try:
-            conn.send(result)
+            conn.send((result, records))
         except Exception as exc:  # an unpicklable result must not kill the worker silently
-            conn.send(RuntimeError(f"could not send the result back: {exc!r}"))
+            conn.send((RuntimeError(f"could not send the result back: {exc!r}"), records))
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -227,7 +303,8 @@ class _Slot(threading.Thread):
 
     def _start_worker(self) -> None:
         parent, child = self.pool.ctx.Pipe(duplex=True)
-        process = self.pool.ctx.Process(target=_worker_main, args=(child, self.pool.gc_threshold), daemon=True,
+        process = self.pool.ctx.Process(target=_worker_main, daemon=True,
+                                        args=(child, self.pool.gc_threshold, self.pool.log_level),
                                         name=f"newscrawl-extract-{self.index}")
         process.start()
         child.close()
@@ -329,7 +406,8 @@ class _Slot(threading.Thread):
         failure: Exception | None = None
         try:
             if self.conn.poll(remaining):
-                result = self.conn.recv()
+                result, records = self.conn.recv()
+                replay(records)
             else:
                 failure = ExtractionTimeout(f"extraction took longer than {timeout:g}s; "
                                             f"worker {self.process.pid} killed and replaced")
@@ -364,12 +442,16 @@ class ExtractPool:
     """A pool of extraction worker processes with a bounded queue and a per-page time limit."""
 
     def __init__(self, workers: int | None = None, timeout: float | None = 30.0,
-                 queue_size: int | None = None, max_tasks: int = 0, gc_threshold: int = 0) -> None:
+                 queue_size: int | None = None, max_tasks: int = 0, gc_threshold: int = 0,
+                 log_level: int | None = logging.WARNING) -> None:
+        """`log_level`: the level from which the workers' own (newscrawl) records are logged in
+        this process, None to log nothing of them (other libraries': ERROR and up)."""
         self.workers = workers or cpu_count()
         self.timeout = timeout if timeout and timeout > 0 else None
         self.queue_size = queue_size or 2 * self.workers
         self.max_tasks = max_tasks
         self.gc_threshold = gc_threshold
+        self.log_level = log_level
         self.ctx = _context()
         self.started_workers = 0
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
@@ -449,8 +531,18 @@ def pool_from_settings(settings) -> ExtractPool | None:
                        timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 30.0),
                        queue_size=settings.getint("NEWSCRAWL_EXTRACT_QUEUE", 0) or None,
                        max_tasks=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS", 0),
-                       gc_threshold=max(0, settings.getint("NEWSCRAWL_GC_THRESHOLD", 0)))
+                       gc_threshold=max(0, settings.getint("NEWSCRAWL_GC_THRESHOLD", 0)),
+                       log_level=crawl_log_level(settings))
 
 
-__all__ = ["CancelledError", "ExtractJob", "ExtractPool", "ExtractionTimeout", "JobResult", "WorkerDied",
-           "cpu_count", "pool_from_settings", "run_job"]
+def crawl_log_level(settings) -> int | None:
+    """The crawl's LOG_LEVEL as a number, None when the crawl logs nothing (--nolog)."""
+    if not settings.getbool("LOG_ENABLED", True):
+        return None
+    level = settings.get("LOG_LEVEL", "DEBUG")
+    number = level if isinstance(level, int) else logging.getLevelName(str(level).upper())
+    return number if isinstance(number, int) else logging.DEBUG
+
+
+__all__ = ["CancelledError", "ExtractJob", "ExtractPool", "ExtractionTimeout", "JobResult", "LogLine",
+           "WorkerDied", "cpu_count", "crawl_log_level", "pool_from_settings", "replay", "run_job"]

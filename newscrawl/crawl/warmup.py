@@ -4,7 +4,13 @@ imports such as dateparser done, caches filled) and its first real page meets th
 
 from __future__ import annotations
 
+import logging
+
 from newscrawl.extract import extract_page
+
+# the forkserver has no log of its own: without a handler, logging's last resort would print a
+# warning of the warm-up on the crawl's stderr (each worker sets up its own logging, pool.py)
+logging.getLogger().addHandler(logging.NullHandler())
 
 SAMPLE = b"""<!doctype html><html lang="en"><head><title>Warm-up - Site</title>
 <meta property="og:title" content="Warm-up"><meta property="article:published_time" content="2024-05-03T14:05:00+02:00">

@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from newscrawl.state.base import SeenEntry, StateError, StateStore
-from newscrawl.state.sqlite import StateNotFound
+from newscrawl.state.sqlite import StateNotFound, StateWrongKind
 
 DEFAULT_STATE = ".newscrawl/state.sqlite"
-NO_STATE = ("", "none")  # NEWSCRAWL_STATE values that mean: remember nothing between runs
+# NEWSCRAWL_STATE values that mean: remember nothing between runs (the usual "off" words too: a
+# state file named "false" beside the project, with its "false.httpcache/", is never what was meant)
+NO_STATE = ("", "none", "false", "off", "no", "0")
 
 
 def stateless(settings) -> bool:
-    """Whether the settings ask for a crawl with no state (NEWSCRAWL_STATE empty or "none")."""
+    """Whether the settings ask for a crawl with no state (NEWSCRAWL_STATE empty, "none", "false",
+    "off", "no" or "0", in any case)."""
     value = settings.get("NEWSCRAWL_STATE")
     return value is not None and not settings.get("REDIS_URL") and str(value).strip().lower() in NO_STATE
 
@@ -27,7 +30,9 @@ def open_state(settings, *, create: bool = True, readonly: bool = False) -> Stat
     """
     if stateless(settings):
         if readonly or not create:
-            raise StateNotFound("no state: NEWSCRAWL_STATE is empty, which means a crawl without "
+            value = str(settings.get("NEWSCRAWL_STATE")).strip()
+            said = f"is {value!r}" if value else "is empty"
+            raise StateNotFound(f"no state: NEWSCRAWL_STATE {said}, which means a crawl without "
                                 "state; give the state file (-s NEWSCRAWL_STATE=PATH)")
         from newscrawl.state.memory import MemoryStateStore
 
@@ -48,4 +53,4 @@ def open_state(settings, *, create: bool = True, readonly: bool = False) -> Stat
     return SQLiteStateStore(path)
 
 
-__all__ = ["SeenEntry", "StateError", "StateNotFound", "StateStore", "open_state", "stateless"]
+__all__ = ["SeenEntry", "StateError", "StateNotFound", "StateStore", "StateWrongKind", "open_state", "stateless"]

@@ -1,4 +1,5 @@
-"""No state at all (NEWSCRAWL_STATE empty or "none"): a run remembers only its own articles.
+"""No state at all (NEWSCRAWL_STATE empty, "none", "false", "off", "no" or "0"): a run remembers
+only its own articles.
 
 Duplicates within the run are still dropped; nothing is kept for the next run, nothing is
 written to disk, and every run emits every article it finds.

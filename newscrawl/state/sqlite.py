@@ -29,6 +29,11 @@ class StateNotFound(StateError):
     """A command that only reads (or prunes) was pointed at a state file that does not exist."""
 
 
+class StateWrongKind(StateError):
+    """NEWSCRAWL_STATE names a path of the wrong kind (a folder): bad input, as `scrapy crawl`
+    says of it (exit 2), not a state that cannot be used (exit 1)."""
+
+
 class SQLiteStateStore(StateStore):
     """State in a SQLite file at `path` (created with its folder when missing).
 
@@ -68,7 +73,7 @@ class SQLiteStateStore(StateStore):
             raise StateNotFound(f"no state at {self.path} (nothing was created): check the path "
                                 "(-s NEWSCRAWL_STATE=PATH); a crawl creates the state")
         if self.path.is_dir():
-            raise StateError(f"{self.path} is a folder, not a state file: give the file "
+            raise StateWrongKind(f"{self.path} is a folder, not a state file: give the file "
                              "(-s NEWSCRAWL_STATE=PATH/state.sqlite)")
         try:
             db = self._connect_existing(timeout)

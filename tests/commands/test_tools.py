@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.state.sqlite import SQLiteStateStore
-from tests.conftest import REPO, run_scrapy
+from tests.conftest import REPO, read_jsonl, run_scrapy
 from tests.support.faultserver import LOREM, FaultServer, article_page
 from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
 
@@ -101,6 +101,56 @@ def test_cron_refuses_an_output_file(project, flag):
     assert left_behind(project) == set()  # no output file, no output folder, no state, no lock
 
 
+KNOWN_ARGUMENTS = "(the site spider takes article, articles, profile, since, sites, url, urls)"
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    # the -a names are checked before cron asks for a URL: a misspelt url= is "did you mean"
+    (["-a", "ulr=http://127.0.0.5:9/"], f"unknown spider argument -a ulr=: did you mean -a url=? {KNOWN_ARGUMENTS}"),
+    (["-a", "since=2d"], "give -a url=START_URL, -a urls=FILE or -a sites=sites.toml"),
+    # Scrapy hands an option it does not know on as a word: it is no spider
+    (["-a", "url=http://127.0.0.5:9/", "--bogus"], "unknown option --bogus: scrapy cron --help lists the options"),
+    (["-a", "url=http://127.0.0.5:9/", "--bogus=3"], "unknown option --bogus: scrapy cron --help lists the options"),
+    (["site", "extra", "-a", "url=http://127.0.0.5:9/"],
+     "too many arguments: 'extra' after 'site' (use scrapy cron [site] -a url=START_URL)"),
+    (["extra", "-a", "url=http://127.0.0.5:9/"],
+     "unexpected argument 'extra': use scrapy cron [site] -a url=START_URL (this project's spiders: site)"),
+    (["-a", "url=http://127.0.0.5:9/", "-O"], "argument -O/--overwrite-output: expected one argument"),
+])
+def test_cron_argument_mistakes(project, tmp_path, args, line):
+    """One line naming the mistake; the log file's new folder, the state and the output folder
+    are not created for a refused run."""
+    log = tmp_path / "new-logs" / "cron.log"
+    proc = scrapy(project, "cron", *args, "--output-dir", str(project / "cron"), "--logfile", str(log),
+                  "-s", f"NEWSCRAWL_STATE={project / 'state.sqlite'}")
+    assert (proc.returncode, one_line(proc)) == (2, f"scrapy cron: {line}")
+    assert left_behind(project) == set() and not log.parent.exists()
+
+
+def test_cron_creates_the_folder_of_its_log_file(project, tmp_path):
+    """As scrapy crawl does (it said "has no folder", exit 2); a file in the way is exit 1."""
+    log = tmp_path / "logs" / "nightly" / "cron.log"
+    common = ["--output-dir", str(project / "cron"), "-s", f"NEWSCRAWL_STATE={project / 'state.sqlite'}",
+              "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    with FaultServer("127.0.0.1", robots="allow", articles=2) as stories:
+        proc = scrapy(project, "cron", "-a", f"url={stories.url('/')}", "--logfile", str(log), *common)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert "Spider closed (finished)" in log.read_text("utf-8")
+    assert len(read_jsonl(next((project / "cron").glob("articles-*.jsonl")))) == 2
+    (tmp_path / "a-file").write_text("x")
+    blocked = tmp_path / "a-file" / "cron.log"
+    proc = scrapy(project, "cron", "-a", "url=http://127.0.0.5:9/", "--logfile", str(blocked), *common)
+    assert (proc.returncode, one_line(proc)) == (
+        1, f"scrapy cron: cannot write the log file {blocked}: {tmp_path / 'a-file'} is a file, not a folder")
+
+
+def test_cron_help_names_its_own_log_file(project):
+    proc = scrapy(project, "cron", "--help")
+    assert proc.returncode == 0
+    assert "--logfile FILE        the log file (default cron.log in --output-dir)" in proc.stdout
+    assert "stderr will be used" not in proc.stdout
+
+
 # -- scrapy state -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["info"], ["export"], ["prune", "0d"]])
@@ -127,10 +177,15 @@ def test_state_info_reads_without_changing_anything(project, tmp_path):
 
 
 def test_state_info_on_a_folder_or_a_file_that_is_no_state(project, tmp_path):
-    proc = scrapy(project, "state", "info", "-s", f"NEWSCRAWL_STATE={tmp_path}")
-    assert proc.returncode == 1
-    assert one_line(proc) == (f"scrapy state: {tmp_path} is a folder, not a state file: give the "
-                              "file (-s NEWSCRAWL_STATE=PATH/state.sqlite)")
+    # a folder is a path of the wrong kind: bad input (2), as scrapy crawl says of it
+    for action in (["info"], ["export"], ["prune", "0d"]):
+        proc = scrapy(project, "state", *action, "-s", f"NEWSCRAWL_STATE={tmp_path}")
+        assert (proc.returncode, one_line(proc)) == (
+            2, f"scrapy state: {tmp_path} is a folder, not a state file: give the file "
+               "(-s NEWSCRAWL_STATE=PATH/state.sqlite)"), action
+        assert proc.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+    # a file that is no database may be a state gone bad: it cannot be used (1)
     notes = tmp_path / "notes.txt"
     notes.write_text("not a database, but a file the user cares about\n" * 100)
     before = notes.read_bytes()
@@ -274,6 +329,8 @@ def test_fixture_from_a_file(project, tmp_path):
     missing = tmp_path / "missing.html"
     cases = [
         (["fixture", str(missing), "x", "--url", "https://a.example/x"], 2, f"no such file: {missing}"),
+        (["fixture", "ftp://x/y", "x"], 2, "ftp://x/y is neither an http(s) URL nor a file: give an http:// "
+                                           "or https:// address, or a saved HTML file with --url"),
         (["fixture", "www.example.com/story", "x"], 2,
          "no such file: www.example.com/story (a URL starts with http:// or https://)"),
         (["fixture", str(saved), "x"], 2, f"a local file needs --url, the address it was saved from: "
@@ -294,6 +351,22 @@ def test_fixture_from_a_file(project, tmp_path):
     assert proc.returncode == 0 and proc.stderr == ""
     meta = json.loads((pages / "saved" / "meta.json").read_text())
     assert meta["url"] == "https://a.example/x" and meta["source"] == str(saved)
+
+
+def test_fixture_of_a_page_that_is_no_article_says_so(project, site, tmp_path):
+    """Saved all the same (a listing can be a fixture), but the reviewer is told: a crawl would
+    emit no item for it."""
+    pages = tmp_path / "pages"
+    url = site.url("/list")
+    proc = scrapy(project, "fixture", url, "listing", "--dir", str(pages))
+    folder = pages / "listing"
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines() == [
+        f"saved {folder}; review {folder / 'expected.json'} before committing it",
+        f"note: by newscrawl's judgement {url} is not an article page (no sign of one: no JSON-LD "
+        "article, og:type article, single <article> or dated URL): a crawl emits no item for it"]
+    assert sorted(p.name for p in folder.iterdir()) == ["expected.json", "meta.json", "page.html.gz"]
+    assert json.loads((folder / "expected.json").read_text())["headline"] == "All stories"
 
 
 # -- scrapy parse -------------------------------------------------------------------------------
@@ -353,17 +426,34 @@ def test_parse_bad_arguments(project, args, line):
     assert proc.stdout == ""
 
 
-@pytest.mark.parametrize(("args", "line"), [
-    (["-L", "LOUD"], "unknown log level 'LOUD': use -L with one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
-    (["--logfile", "/nonexistent/parse.log"],
-     "log file /nonexistent/parse.log has no folder /nonexistent: give --logfile a file in an existing folder"),
+@pytest.mark.parametrize(("args", "code", "line"), [
+    (["-L", "LOUD"], 2, "unknown log level 'LOUD': use -L with one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
+    (["--logfile", "/dev/null/parse.log"], 1,
+     "cannot write the log file /dev/null/parse.log: /dev/null is a file, not a folder"),
+    (["--logfile", "/tmp"], 2, "log file /tmp is a folder: give --logfile a file"),
 ])
 @pytest.mark.parametrize("command", ["parse", "fixture"])
-def test_log_settings_that_scrapy_would_fail_on(project, command, args, line):
+def test_log_settings_that_scrapy_would_fail_on(project, command, args, code, line):
     proc = scrapy(project, command, "http://127.0.0.5:9/article", *args)
-    assert proc.returncode == 2
+    assert proc.returncode == code
     assert one_line(proc) == f"scrapy {command}: {line}"
     assert left_behind(project) == set()
+
+
+@pytest.mark.parametrize("flag", ["-o", "-O", "--output", "--overwrite-output"])
+def test_parse_refuses_an_output_file(project, site, flag):
+    """Scrapy's parse opened the file (with -O: emptied it) and exited 0; parse prints, the
+    crawl writes."""
+    out = project / "articles.jsonl"
+    out.write_text('{"url": "https://a.example/kept"}\n')
+    url = site.url("/articles/refused")
+    proc = scrapy(project, "parse", url, flag, str(out))
+    short = {"--output": "-o", "--overwrite-output": "-O"}.get(flag, flag)
+    assert (proc.returncode, one_line(proc)) == (
+        2, f"scrapy parse: {short} is not for scrapy parse, which prints the page's item and writes no "
+           f"file: use scrapy crawl site -a article={url} {short} {out}")
+    assert out.read_text() == '{"url": "https://a.example/kept"}\n' and proc.stdout == ""
+    assert left_behind(project) == {"articles.jsonl"} and site.hits["/articles/refused"] == 0
 
 
 def test_parse_a_page_off_the_given_site(project, site):

@@ -17,10 +17,11 @@ from newscrawl.discovery.since import parse_since, parse_when
 from newscrawl.discovery.sitemaps import read_sitemap, robots_sitemaps
 from newscrawl.discovery.traps import TrapGuard, is_calendar, page_number
 from newscrawl.ops.health import is_challenge, judge_site
-from tests.conftest import read_jsonl
+from tests.conftest import free_port, read_jsonl
 from tests.support.sites.build import build_site, expected_urls
 from tests.support.sites.harness import finish, scrapy_command, start
 from tests.support.sites.server import CHALLENGE_PAGE, serve_site
+from tools.devserver import serve_directory
 
 BAY = Path(__file__).parents[1] / "support" / "sites" / "bay"
 BASE = "http://127.0.0.1:8000/"
@@ -259,3 +260,27 @@ def test_sites_file_crawls_each_site_with_its_own_options_and_stats(tmp_path):
     assert bad_code == 2
     assert f"{bad}:3: [sites.bay] " in bad_err or f"{bad}:3: unknown option 'concurency'" in bad_err
     assert "Traceback" not in bad_err
+
+
+# -- the counts of a real crawl: each URL once, failures under the failure middleware's names ---
+
+def test_old_urls_are_counted_once_and_errors_use_the_dropped_reasons(tmp_path, crawl):
+    """A listing links each old article several times and every page links the same ones: the
+    crawl counted each link ("59 older than since" of a site with 14 article pages). A refused
+    connection was `errors/DownloadConnectionRefusedError` beside `dropped/connection_refused`."""
+    old = [f"/2015/03/0{day}/old-story-{day}/" for day in (1, 2, 3)]
+    refused = f"http://127.0.0.1:{free_port()}/news/gone"  # on the site (same host): nothing listens
+    links = "".join(f'<a href="{path}">story</a> <a href="{path}">read more</a>' for path in old)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(f'<html><body>{links}<a href="/section.html">section</a></body></html>')
+    (site / "section.html").write_text(f'<html><body>{links}<a href="{refused}">gone</a></body></html>')
+    with serve_directory(site) as base:
+        _, stats, proc = crawl("-a", f"url={base}", "-a", "since=2d", extra=["-s", "RETRY_TIMES=0"])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert stats["newscrawl/skipped/older_than_since"] == len(old)  # 2 pages link each: 3 URLs
+    assert stats["newscrawl/site/127.0.0.1/skipped_old"] == len(old)
+    errors = {key.removeprefix("newscrawl/errors/"): value for key, value in stats.items()
+              if key.startswith("newscrawl/errors/")}
+    assert errors == {"connection_refused": 1}
+    assert stats["newscrawl/dropped/connection_refused"] == 1

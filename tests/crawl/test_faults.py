@@ -201,3 +201,17 @@ def test_binary_detection(body: bytes, binary: bool) -> None:
     from newscrawl.crawl.middlewares.responses import looks_binary
 
     assert looks_binary(body) is binary
+
+
+def test_errors_are_counted_under_the_reasons_they_are_dropped_for(fault_crawl: Crawl) -> None:
+    """The summary's errors line named exception classes (DownloadTimeoutError) beside the dropped
+    line's reasons (timeout): the spider's errback now counts the failure middleware's reason."""
+    def by_reason(prefix: str) -> dict[str, int]:
+        return {key.removeprefix(prefix): value for key, value in fault_crawl.stats.items() if key.startswith(prefix)}
+
+    errors, dropped = by_reason("newscrawl/errors/"), by_reason("newscrawl/dropped/")
+    assert {"http_500", "http_404", "retry_after_too_long", "timeout", "connection_error", "truncated",
+            "too_large"} <= set(errors), errors
+    assert all(re.fullmatch(r"[a-z0-9_]+", reason) for reason in errors), errors
+    for reason, count in errors.items():  # dropped also counts what no errback counts (the spider's robots.txt)
+        assert dropped.get(reason, 0) >= count, (reason, errors, dropped)

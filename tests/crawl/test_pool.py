@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import signal
+import subprocess
 import time
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -15,7 +18,7 @@ from scrapy.linkextractors import LinkExtractor
 from newscrawl.crawl.pool import ExtractionTimeout, ExtractJob, ExtractPool, WorkerDied, run_job
 from newscrawl.crawl.spider import DENY
 from newscrawl.output.replay import load_page
-from tests.conftest import PAGES
+from tests.conftest import PAGES, REPO, run_scrapy
 from tools.devserver import serve_directory
 
 FETCHED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -140,3 +143,76 @@ def test_crawl_through_the_pool_matches_in_process_and_drops_the_hung_page(tmp_p
 
     assert len(local) == len(SAMPLES)
     assert by_path(pooled) == by_path(local)
+
+
+# -- the workers' log -------------------------------------------------------------------------
+
+LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d")  # a log line, in any timestamp format
+EMPTY_PAGE = b"<html><body></body></html>"  # trafilatura warns "discarding data" about it
+
+
+def test_workers_send_their_own_records_to_the_crawls_log_and_drop_other_libraries_warnings(caplog):
+    """newscrawl's records come back to the crawl process at its level; trafilatura's warnings
+    do not; with log_level None (--nolog) nothing comes back."""
+    page = load_page(PAGES / SAMPLES[0])
+    # process_value=int fails on every link: the worker logs "could not read the links" (newscrawl)
+    bad_links = ExtractJob(page.url, page.body, "utf-8", None, FETCHED, LinkExtractor(process_value=int))
+    empty = ExtractJob("http://127.0.0.1/empty/", EMPTY_PAGE, "utf-8", None, FETCHED)
+    caplog.set_level(logging.DEBUG)
+    with ExtractPool(workers=1, timeout=120, log_level=logging.WARNING) as pool:
+        for job in (bad_links, empty):
+            pool.submit(job).result(timeout=120)
+    logged = [(record.name, record.levelname, record.getMessage()) for record in caplog.records]
+    assert [entry[:2] for entry in logged] == [("newscrawl.crawl.pool", "WARNING")], logged
+    assert f"could not read the links of {page.url} here" in logged[0][2]
+    caplog.clear()
+    with ExtractPool(workers=1, timeout=120, log_level=None) as pool:
+        for job in (bad_links, empty):
+            pool.submit(job).result(timeout=120)
+    assert caplog.records == []
+
+
+def crawl_empty_page(tmp_path, *log_options: str, command: str = "crawl") -> subprocess.CompletedProcess:
+    """A crawl with a worker of a site whose only article link is an empty page."""
+    site = tmp_path / "site"
+    (site / "2024/05/03/empty").mkdir(parents=True)
+    (site / "2024/05/03/empty/index.html").write_bytes(EMPTY_PAGE)
+    (site / "index.html").write_text('<html><body><a href="/2024/05/03/empty/">news</a></body></html>')
+    with serve_directory(site) as base:
+        args = ["site", "-a", f"url={base}", "-s", "NEWSCRAWL_EXTRACT_WORKERS=1", "-s", "DOWNLOAD_DELAY=0",
+                "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}", *log_options]
+        if command == "crawl":
+            args += ["-O", str(tmp_path / "out.jsonl")]
+        else:
+            args += ["--output-dir", str(tmp_path / "cron")]
+        proc = run_scrapy([command, *args], cwd=REPO)
+    assert proc.stderr.count("discarding data") == 0, proc.stderr[-3000:]
+    return proc
+
+
+@pytest.mark.parametrize("logging_option", ["--nolog", "--logfile"])
+def test_worker_log_follows_the_crawls_log_settings(tmp_path, logging_option):
+    """trafilatura's "discarding data" warnings in a worker were printed on stderr (in their own
+    timestamp format) whatever --nolog or --logfile said."""
+    log = tmp_path / "logs" / "crawl.log"
+    options = ["--nolog"] if logging_option == "--nolog" else ["--logfile", str(log)]
+    log.parent.mkdir()
+    proc = crawl_empty_page(tmp_path, *options)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    # no log record on stderr at all (the crawl's own end-of-run lines have no timestamp)
+    assert not [line for line in proc.stderr.splitlines() if LOG_RECORD.match(line)], proc.stderr[-3000:]
+    assert "no articles written" in proc.stderr
+    assert (tmp_path / "out.jsonl").read_text() == ""
+    if logging_option == "--logfile":
+        text = log.read_text("utf-8")
+        assert "Spider closed (finished)" in text and "trafilatura" not in text
+    else:
+        assert not log.exists()
+
+
+def test_cron_stderr_has_no_worker_warnings(tmp_path):
+    """cron mails what a job prints: a worker's warnings must not reach its stderr."""
+    proc = crawl_empty_page(tmp_path, command="cron")
+    assert "trafilatura" not in proc.stderr
+    log = (tmp_path / "cron" / "cron.log").read_text("utf-8")
+    assert "trafilatura" not in log and "Spider closed (finished)" in log

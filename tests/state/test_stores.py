@@ -3,6 +3,7 @@ and the per-site run history the coverage check reads. (Redis: tests/distributed
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -13,13 +14,15 @@ from newscrawl.state import StateNotFound, open_state, stateless
 from newscrawl.state.base import RUNS_KEPT
 from newscrawl.state.memory import MemoryStateStore
 from newscrawl.state.sqlite import SQLiteStateStore
+from tests.conftest import REPO, read_jsonl, run_scrapy
+from tests.support.faultserver import FaultServer
 
 
 def settings(**values: object) -> Settings:
     return Settings({"NEWSCRAWL_STATE": ".newscrawl/state.sqlite", **values})
 
 
-@pytest.mark.parametrize("value", ["", "none", "NONE", " none "])
+@pytest.mark.parametrize("value", ["", "none", "NONE", " none ", "false", "False", "off", " OFF ", "no", "0"])
 def test_an_empty_state_setting_means_no_state(value: str) -> None:
     config = settings(NEWSCRAWL_STATE=value)
     assert stateless(config)
@@ -27,8 +30,30 @@ def test_an_empty_state_setting_means_no_state(value: str) -> None:
     assert isinstance(store, MemoryStateStore)
     store.record("https://a.example/1", "f1", None, 1)
     assert store.get("https://a.example/1").fingerprint == "f1" and store.has_fingerprint("f1")
-    with pytest.raises(StateNotFound, match="NEWSCRAWL_STATE is empty"):
+    said = f"is {value.strip()!r}" if value.strip() else "is empty"
+    with pytest.raises(StateNotFound, match=f"NEWSCRAWL_STATE {said}, which means a crawl without state"):
         open_state(config, readonly=True)  # nothing to look at: one line, not an empty answer
+
+
+@pytest.mark.parametrize("value", ["false", "off", "no"])
+def test_off_words_crawl_without_state_and_create_no_file(tmp_path: Path, value: str) -> None:
+    """-s NEWSCRAWL_STATE=false created a state file named "false" (and "false.httpcache/")."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(REPO / "scrapy.cfg", project / "scrapy.cfg")
+    out = tmp_path / "out.jsonl"
+    with FaultServer("127.0.0.1", robots="allow", articles=2) as site:
+        for _ in range(2):  # without state, the second run emits the same articles again
+            proc = run_scrapy(["crawl", "site", "-a", f"url={site.url('/')}", "-O", str(out), "--nolog",
+                               "-s", f"NEWSCRAWL_STATE={value}", "-s", "DOWNLOAD_DELAY=0"], cwd=project)
+            assert proc.returncode == 0, proc.stderr[-2000:]
+            assert len(read_jsonl(out)) == 2
+    assert sorted(p.name for p in project.iterdir()) == ["scrapy.cfg"]
+    proc = run_scrapy(["state", "info", "-s", f"NEWSCRAWL_STATE={value}"], cwd=project)
+    assert (proc.returncode, proc.stderr.strip()) == (
+        2, f"scrapy state: no state: NEWSCRAWL_STATE is {value!r}, which means a crawl without state; "
+           "give the state file (-s NEWSCRAWL_STATE=PATH)")
+    assert sorted(p.name for p in project.iterdir()) == ["scrapy.cfg"]
 
 
 def test_redis_is_the_state_whatever_newscrawl_state_says() -> None:

@@ -55,6 +55,23 @@ def failure_reason(exc: BaseException) -> str:
     return "download_error"
 
 
+class DroppedHttpError(HttpError):
+    """Scrapy's HttpError for a response this middleware dropped, with the reason it counted
+    (`http_404`, `retry_after_too_long`), so an errback counts it under the same name."""
+
+    def __init__(self, response: Response, reason: str) -> None:
+        super().__init__(response, f"{reason}: HTTP {response.status}")
+        self.reason = reason
+
+
+def reason_of(exc: BaseException) -> str:
+    """The reason a failed request is counted under: `newscrawl/dropped/<reason>` here, and
+    `newscrawl/errors/<reason>` in the spider's errback, so the two always agree."""
+    if isinstance(exc, HttpError):
+        return getattr(exc, "reason", None) or f"http_{exc.response.status}"
+    return failure_reason(exc)
+
+
 class _ReportedHere(logging.Filter):
     """Drops Scrapy's own lines about failures this middleware reports in its one line."""
 
@@ -134,7 +151,7 @@ class FailureMiddleware:
         self._drop(request, reason)
         self._log(request, "dropped %s: %s (HTTP %s after %s attempt%s%s)", reason, request.url,
                   response.status, attempts, "" if attempts == 1 else "s", f"; {detail}" if detail else "")
-        raise HttpError(response, f"{reason}: HTTP {response.status}")
+        raise DroppedHttpError(response, reason)
 
     def process_exception(self, request: Request, exception: Exception,
                           spider: Spider | None = None) -> None:
