@@ -43,6 +43,7 @@ CONFIGURATION = DOCS / "configuration.md"
 COMMANDS = sorted(p.stem for p in (REPO / "newscrawl" / "commands").glob("*.py") if not p.name.startswith("_"))
 DEV_TOOLS = ["tools.demo", "tools.docs", "benchmarks.quality", "benchmarks.run", "benchmarks.distributed"]
 BENCHMARK_PAGES = ["quality.md", "performance.md", "distributed.md"]
+MAKE_TARGETS = re.search(r"^\.PHONY:(.*)$", (REPO / "Makefile").read_text("utf-8"), re.MULTILINE).group(1).split()
 
 
 # -- reading Markdown ---------------------------------------------------------------------------
@@ -309,9 +310,8 @@ def test_every_option_of_a_development_tool_is_documented(module: str) -> None:
 
 
 def test_every_make_target_is_documented() -> None:
-    phony = re.search(r"^\.PHONY:(.*)$", text(REPO / "Makefile"), re.MULTILINE).group(1).split()
     rows = rows_of(section(text(CONFIGURATION), "Make targets"), "target")
-    assert sorted(spans(row[0])[0].removeprefix("make ") for row in rows) == sorted(phony)
+    assert sorted(spans(row[0])[0].removeprefix("make ") for row in rows) == sorted(MAKE_TARGETS)
 
 
 # -- links, paths, modules and commands named in the docs ---------------------------------------
@@ -365,13 +365,17 @@ def test_every_path_module_and_command_named_exists(page: Path, scrapy_commands:
         if re.fullmatch(r"(?:newscrawl|tests|tools|benchmarks|fixtures|scripts|docs)/[\w./-]*(?:/|\.\w+)", span) \
                 or re.fullmatch(r"\w[\w/-]*(?:/|\.py)", span):
             assert exists_in_repo(span), f"{page.name}: no {span}"
-        for module in re.findall(r"python -m ([\w.]+)", span):
-            assert importlib.util.find_spec(module), f"{page.name}: no module {module}"
         if re.fullmatch(r"newscrawl(\.\w+)+", span):
             assert importable(span), f"{page.name}: no {span}"
-        command = re.match(r"scrapy (\w+)", span)
-        if command:
-            assert command.group(1) in scrapy_commands, f"{page.name}: no command scrapy {command.group(1)}"
+    # commands, in code spans and in code blocks alike
+    blocks = re.findall(r"^```\w*\n(.*?)^```", text(page), re.DOTALL | re.MULTILINE)
+    for line in [*spans(text(page)), *"\n".join(blocks).splitlines()]:
+        for module in re.findall(r"python -m ([\w.]+)", line):
+            assert importlib.util.find_spec(module), f"{page.name}: no module {module}"
+        for command in re.findall(r"(?:^|[\s/])scrapy (\w+)", line):
+            assert command in scrapy_commands, f"{page.name}: no command scrapy {command}"
+        for target in re.findall(r"(?:^|\s)make ([\w-]+)", line):
+            assert target in MAKE_TARGETS, f"{page.name}: no target make {target}"
 
 
 def package_imports() -> dict[str, set[str]]:
