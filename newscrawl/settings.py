@@ -92,22 +92,22 @@ HTTPCACHE_STORAGE = "newscrawl.crawl.httpcache.StateDirCacheStorage"
 HTTPCACHE_DIR = ""  # empty: beside NEWSCRAWL_STATE, as <state>.httpcache/
 HTTPCACHE_GZIP = True
 
-# newscrawl's own settings (documented in README.md)
+# newscrawl's own settings (every one documented in docs/configuration.md)
 NEWSCRAWL_STATE = ".newscrawl/state.sqlite"  # empty, none, false, off, no, 0: no state
 NEWSCRAWL_OVERWRITE_OUTPUT = False  # let -O empty a file whose articles the state records as written
 NEWSCRAWL_MIN_BODY_CHARS = 200
 NEWSCRAWL_PROFILE = None
 NEWSCRAWL_STATS_FILE = None
-# incremental runs and discovery (README: "Discovery and incremental runs")
+# incremental runs and discovery (docs/discovery-and-cron.md)
 NEWSCRAWL_REVISIT = 0  # seconds: re-check articles emitted this recently (conditional requests)
 NEWSCRAWL_STATE_MAX_AGE = 0  # seconds: forget state entries older than this (0: keep all)
 NEWSCRAWL_MAX_PAGE_NUMBER = 10  # follow pagination (/page/N/, ?page=N) up to this page
 NEWSCRAWL_MAX_CALENDAR_PAGES = 20  # calendar and date-archive pages followed per site
-# `scrapy cron` (README: "Run from cron")
+# `scrapy cron` (docs/discovery-and-cron.md)
 NEWSCRAWL_CRON_DIR = "output/cron"
 NEWSCRAWL_CRON_MAX_QUIET_RUNS = 24  # unhealthy after this many runs in a row with no new article
 NEWSCRAWL_CRON_PROGRESS_INTERVAL = 60  # seconds between progress lines
-# extraction in worker processes, off the reactor thread (README: "Performance"; newscrawl/crawl/pool.py)
+# extraction in worker processes, off the reactor thread (docs/performance.md; newscrawl/crawl/pool.py)
 NEWSCRAWL_EXTRACT_WORKERS = None  # None: one per core; 0: extract in the crawl process (no time limit then)
 NEWSCRAWL_EXTRACT_TIMEOUT = 30  # seconds a page may take; then its worker is killed and replaced, page dropped
 NEWSCRAWL_EXTRACT_QUEUE = 0  # pages waiting for a free worker at most (0: twice the workers)
@@ -123,7 +123,7 @@ NEWSCRAWL_DISK_FRONTIER = True
 SCHEDULER_DISK_QUEUE = "newscrawl.crawl.frontier.NamedCallbackLifoDiskQueue"  # Scrapy's, callbacks named cheaply
 LOG_FORMATTER = "newscrawl.crawl.logformatter.NewscrawlLogFormatter"
 
-# distributed mode (README: "Run on several machines"): set REDIS_URL (-s REDIS_URL=redis://host:6379/0)
+# distributed mode (docs/distributed.md): set REDIS_URL (-s REDIS_URL=redis://host:6379/0)
 REDIS_URL = None
 NEWSCRAWL_REDIS_PREFIX = "newscrawl"  # the state store's keys in Redis
 NEWSCRAWL_REDIS_LEASE = 60  # seconds: a dead worker's unfinished requests go back to the queue after this

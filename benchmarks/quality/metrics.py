@@ -1,4 +1,4 @@
-"""The data sets' metrics, computed exactly as /work/shared/data/README.md defines them.
+"""The data sets' metrics, computed exactly as the data sets' README (../shared/data/README.md) defines them.
 
 Pure functions over plain values, so every rule can be tested on hand-made inputs.
 """

@@ -1,7 +1,7 @@
 """What the newscrawl tool commands share: one-line errors with documented exit codes, a help
 layout that stays readable at any terminal width, quiet logs, and why a fetch failed.
 
-Exit codes (README, "Tools around the crawl"):
+Exit codes (docs/reliability.md, "The tool commands"):
 - 2 (EXIT_USAGE): the command line asks for something that cannot be: an unknown subcommand or
   option value, a file or state that does not exist, a fixture name that is taken;
 - 1 (EXIT_FAILED): the command was right but what it works on failed: a file that cannot be

@@ -57,7 +57,7 @@ def check_setting_name(settings: BaseSettings, name: str) -> tuple[str, bool] | 
         match = _closest(name.removeprefix(PREFIX), known, 0.7)  # the shared prefix says nothing
         match = PREFIX + match if match else None
         hint = f"did you mean {match}?" if match else "no newscrawl setting has this name"
-        return f"unknown setting {name}: {hint} (newscrawl's settings are listed in README.md, Settings)", True
+        return f"unknown setting {name}: {hint} (newscrawl's settings are listed in docs/configuration.md)", True
     if name in _names_in_installed_code():
         return None
     known = sorted(n for n in settings if _defined_below_cmdline(settings, n))

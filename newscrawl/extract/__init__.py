@@ -1,6 +1,6 @@
 """Extraction as a library: `extract_article(url, html)` needs no Scrapy engine.
 
-The spider, the tests, `scrapy quality` and `scrapy fixture` all call this code.
+The spider, the tests, `python -m benchmarks.quality` and `scrapy fixture` all call this code.
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ class SiteHealth:
 
 def judge_site(name: str, counts: dict[str, int], quiet_runs: int, max_quiet_runs: int,
                failure_ratio: float = 0.5) -> SiteHealth:
-    """Apply the health rules to one site's counters (see README, "Run from cron")."""
+    """Apply the health rules to one site's counters (docs/discovery-and-cron.md)."""
     get = counts.get
     pages = get("pages", 0)  # HTML/XML responses that reached a callback
     failed = get("failed", 0)  # requests that failed (probes of usual paths excluded)

@@ -64,10 +64,10 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     # misspelt setting names
     "newscrawl setting typo": (["site", "-a", f"url={URL}", "-s", "NEWSCRAWL_STAT=x"],
                                "unknown setting NEWSCRAWL_STAT: did you mean NEWSCRAWL_STATE? (newscrawl's "
-                               "settings are listed in README.md, Settings)"),
+                               "settings are listed in docs/configuration.md)"),
     "newscrawl setting unknown": (["site", "-a", f"url={URL}", "-s", "NEWSCRAWL_COLOUR=blue"],
                                   "unknown setting NEWSCRAWL_COLOUR: no newscrawl setting has this name "
-                                  "(newscrawl's settings are listed in README.md, Settings)"),
+                                  "(newscrawl's settings are listed in docs/configuration.md)"),
     "scrapy setting typo": (["site", "-a", f"url={URL}", "-s", "DOWNLOAD_DELEY=1"],
                             "unknown setting DOWNLOAD_DELEY: did you mean DOWNLOAD_DELAY? (neither Scrapy, "
                             "newscrawl nor an installed Scrapy extension reads DOWNLOAD_DELEY)"),
