@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     argv = list(sys.argv[1:] if argv is None else argv)
     # before anything reads the settings (the environment, so that child processes have it too)
     os.environ["SCRAPY_SETTINGS_MODULE"] = SETTINGS_MODULE
-    os.environ["NEWSCRAWL_PROG"] = "newscrawl"  # commands/_cli.py PROG_ENV: lines name `newscrawl COMMAND`
+    os.environ["NEWSCRAWL_PROG"] = "newscrawl"  # commands/_cli.py as_typed: lines name `newscrawl COMMAND`
     first = argv[0] if argv else "--help"
     if first in ("-h", "--help"):
         print(help_text())

@@ -31,13 +31,12 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 # the program the user typed: the `newscrawl` console command sets it, so that every line and
 # hint names the command the user can run (`newscrawl state ...`, not `scrapy state ...`)
-PROG_ENV = "NEWSCRAWL_PROG"
 _COMMANDS = re.compile(r"\bscrapy (?=(?:crawl|cron|state|seed|fixture|parse|extract)\b)")
 
 
 def as_typed(text: str) -> str:
     """`text` with `scrapy COMMAND` spelt as the user's program (`newscrawl COMMAND`)."""
-    program = os.environ.get(PROG_ENV, "scrapy")
+    program = os.environ.get("NEWSCRAWL_PROG", "scrapy")  # an environment variable, not a setting
     return text if program == "scrapy" else _COMMANDS.sub(f"{program} ", text)
 
 
