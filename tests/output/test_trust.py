@@ -354,13 +354,16 @@ def test_dev_null_keeps_nothing_so_nothing_is_recorded(tmp_path: Path) -> None:
 
 
 def test_standard_output_without_a_format_is_json_lines_and_a_closed_pipe_is_one_line(tmp_path: Path) -> None:
-    with FaultServer(HOST, robots="allow", articles=3, delay=0.05) as site:
+    with FaultServer(HOST, robots="allow", articles=3) as site:
         whole = crawl(site, "-o", "-", "--nolog", state="")
         assert whole.returncode == 0, whole.stderr[-2000:]
         assert stories([json.loads(line) for line in whole.stdout.splitlines()]) == all_stories(3)
+    # articles that trickle in (one at a time, 0.2 s each): more are written after the reader left
+    with FaultServer(HOST, robots="allow", articles=20, delay=0.2) as site:
         env = {"SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
         command = [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url('/')}",
-                   "-o", "-", "--nolog", "-s", "NEWSCRAWL_STATE=", *FAST]
+                   "-o", "-", "--nolog", "-s", "NEWSCRAWL_STATE=", *FAST,
+                   "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "DOWNLOAD_DELAY=0.01"]
         proc = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env},
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert proc.stdout is not None and proc.stderr is not None
