@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.schema import parse_articles
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
 FIXTURES = REPO / "fixtures"
@@ -33,11 +35,15 @@ def run_scrapy(args: list[str], cwd: Path = REPO, timeout: float = 180, env: dic
                           text=True, timeout=timeout, env=full_env, check=False)
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    """Every line of a JSON Lines file, parsed (a torn line fails the test)."""
+def read_jsonl(path: Path, *, articles: bool = True) -> list[dict]:
+    """Every line of a JSON Lines file, parsed (a torn line fails the test); lines of a crawl's
+    output are checked against the article JSON Schema (`articles=False` for other files)."""
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    text = path.read_text("utf-8")
+    if articles:
+        return parse_articles(text, str(path))
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]

@@ -162,13 +162,15 @@ class SiteSpider(DiscoveryMixin, Spider):
             return
         # the worker reads the links from the tree it parses for extraction: this process parses nothing
         result = await self._extract(response, self._link_extractors[site.name])
+        if result is None:
+            # dropped (over the time limit, or its worker died): reading its links or feeds here
+            # would parse the page again in this process, with no time limit
+            return
         response = self.relabelled(response, result)
         for request in self.discover_feeds(response, site):  # on the home page only
             yield request
-        for request in self.follow_links(response, site, result.links if result else None):
+        for request in self.follow_links(response, site, result.links):
             yield request
-        if result is None:
-            return
         page = result.page
         if page.error:
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_error")

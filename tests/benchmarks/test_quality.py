@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 
@@ -11,9 +10,9 @@ from benchmarks.quality import metrics as m
 from benchmarks.quality.datasets import detect_kind, load
 from benchmarks.quality.report import format_table, run
 from newscrawl.items import Article
+from tests.conftest import DATA
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"no data sets at {DATA}")
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"no data sets at {DATA} (the metrics are tested without them)")
 
 
 # --- headline -------------------------------------------------------------------------------

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.extract.profiles import BY_NAME
+from newscrawl.extract.document import parse_html
+from newscrawl.extract.profiles import BY_NAME, detect_profile
 from newscrawl.output.replay import load_page
 from tests.conftest import PAGES, REPO, read_jsonl, run_scrapy
-from tests.support.faultserver import FaultServer
+from tests.support.faultserver import FaultServer, plain_article
 from tests.support.sites.server import serve_site
 
 pytestmark = pytest.mark.timeout(300)
@@ -315,3 +316,22 @@ def test_a_fatal_error_after_start_up_reaches_stderr_too(tmp_path: Path, flags: 
         assert lines[0] in log.read_text("utf-8").splitlines()
     else:
         assert not log.exists()
+
+
+def test_a_theme_profile_forced_on_a_whole_crawl_reaches_the_extraction_workers(tmp_path: Path) -> None:
+    """`-a profile=jannah` on a crawl of a site whose pages carry no theme markup: every record
+    was extracted with Jannah's rules, in an extraction worker process, and says so."""
+    jannah = BY_NAME["jannah"]
+    assert detect_profile(parse_html(plain_article("story-1").decode())) is None  # else: generic
+    out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    with FaultServer("127.0.0.6", robots="allow", articles=2) as site:
+        result = run_scrapy(["crawl", "site", "-a", f"url={site.url('/')}", "-a", "profile=jannah",
+                             "-O", str(out), "-s", f"NEWSCRAWL_STATE={tmp_path / 's.sqlite'}",
+                             "-s", f"NEWSCRAWL_STATS_FILE={stats}", "-s", "DOWNLOAD_DELAY=0",
+                             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_EXTRACT_WORKERS=1"],
+                            timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    items = read_jsonl(out)
+    assert sorted(item["headline"] for item in items) == ["Harbour report story-1", "Harbour report story-2"]
+    assert [item["extractor"] for item in items] == [f"jannah/v{jannah.version}"] * 2
+    assert json.loads(stats.read_text("utf-8"))["newscrawl/extract/pages"] == 3  # the home page and the two articles

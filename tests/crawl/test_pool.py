@@ -9,26 +9,32 @@ import signal
 import subprocess
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 
-from newscrawl.crawl.pool import ExtractionTimeout, ExtractJob, ExtractPool, WorkerDied, run_job
+from newscrawl.crawl.pool import ExtractionTimeout, ExtractJob, ExtractPool, WorkerDied
 from newscrawl.crawl.spider import DENY
 from newscrawl.output.replay import load_page
 from tests.conftest import PAGES, REPO, run_scrapy
+from tests.support.faultserver import PATHOLOGICAL_PAGE
+from tests.support.fixture_checks import problems
 from tools.devserver import serve_directory
 
 FETCHED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 SAMPLES = ["wpnews-elpais", "wpnews-24ora", "wpnews-fargomom"]
+QUICK = ["wpnews-24ora", "wpnews-fargomom"]  # about 70 ms each to extract
+# the time limit where a page must be stopped: about 70 times what a QUICK page takes, and a
+# small part of what the hung page takes (minutes: tests/support/faultserver.py)
+SHORT_LIMIT = 5.0
+LONG_LIMIT = 120.0  # for pages that must be extracted, whatever the load on the machine
 
 
-def heavy_page() -> bytes:
-    """A 700 KB page of tiny blocks that takes about half a minute to extract (far beyond 3 s)."""
-    block = "<div><p>lorem <b>ipsum</b> dolor <a href='/x'>sit</a> amet.</p></div>"
-    return ("<html><body><h1>Heavy</h1><article>" + block * 10000 + "</article></body></html>").encode()
+def hung_job() -> ExtractJob:
+    return ExtractJob("http://127.0.0.1/heavy", PATHOLOGICAL_PAGE, "utf-8", None, FETCHED)
 
 
 def job_for(name: str) -> ExtractJob:
@@ -36,73 +42,95 @@ def job_for(name: str) -> ExtractJob:
     return ExtractJob(page.url, page.body, "utf-8", None, FETCHED)
 
 
-def test_pool_gives_the_same_pages_as_in_process():
+def wrong(result, name: str) -> list[str]:
+    """How an extracted page differs from its fixture's expected.json (golden values whose
+    source in the page is checked by tests/extract/test_golden_sources.py)."""
+    expected = load_page(PAGES / name).expected
+    found = problems(result.page.article, expected)
+    if result.page.article.authors != expected["authors"]:
+        found.append(f"authors {result.page.article.authors!r} != {expected['authors']!r}")
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (Linux: utime + stime in /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_pool_extracts_the_pages_right():
     jobs = [job_for(name) for name in SAMPLES]
-    with ExtractPool(workers=2, timeout=120) as pool:
+    with ExtractPool(workers=2, timeout=LONG_LIMIT) as pool:
         futures = [pool.submit(job) for job in jobs]
         pooled = [future.result(timeout=120) for future in futures]
     assert [result.page.article.url for result in pooled] == [job.url for job in jobs]
-    assert pooled == [run_job(job) for job in jobs]
-    assert all(result.page.article.body and result.links is None for result in pooled)
+    assert {name: wrong(result, name) for name, result in zip(SAMPLES, pooled, strict=True)} == {
+        name: [] for name in SAMPLES}
+    assert all(result.links is None for result in pooled)
 
 
 def test_links_read_from_the_shared_tree_equal_scrapys_own():
     page = load_page(PAGES / SAMPLES[0])
     extractor = LinkExtractor(deny=DENY, unique=True)
     job = ExtractJob(page.url, page.body, "utf-8", None, FETCHED, extractor)
-    with ExtractPool(workers=1, timeout=120) as pool:
+    with ExtractPool(workers=1, timeout=LONG_LIMIT) as pool:
         result = pool.submit(job).result(timeout=120)
     expected = extractor.extract_links(HtmlResponse(page.url, body=page.body, encoding="utf-8"))
     assert len(expected) > 20
-    assert result.links == expected
-    assert result.page == run_job(job_for(SAMPLES[0])).page
+    assert result.links == expected  # Scrapy's own link extractor, on its own parse of the page
+    assert wrong(result, SAMPLES[0]) == []
 
 
 def test_timed_out_page_is_dropped_and_the_pool_keeps_working():
-    normal = job_for(SAMPLES[0])
-    with ExtractPool(workers=1, timeout=3.0) as pool:
+    normal = job_for(QUICK[0])
+    with ExtractPool(workers=1, timeout=SHORT_LIMIT) as pool:
         before = pool.submit(normal).result(timeout=120)
         first_pid = pool.worker_pids()[0]
-        hung = pool.submit(ExtractJob("http://127.0.0.1/heavy", heavy_page(), "utf-8", None, FETCHED))
+        hung = pool.submit(hung_job())
         with pytest.raises(ExtractionTimeout, match="killed and replaced"):
             hung.result(timeout=120)
         after = pool.submit(normal).result(timeout=120)
         assert pool.worker_pids() and pool.worker_pids()[0] != first_pid
         assert pool.started_workers == 2
-    assert after == before == run_job(normal)
+    assert wrong(before, QUICK[0]) == [] and after == before
     assert pool.worker_pids() == []  # shut down: no worker left behind
 
 
 def test_pages_queued_behind_a_hung_page_are_extracted_by_the_new_worker():
     # one worker holds two pages at once: the hung one and the next, which must not be lost
-    normal, other = job_for(SAMPLES[0]), job_for(SAMPLES[1])
-    hung = ExtractJob("http://127.0.0.1/heavy", heavy_page(), "utf-8", None, FETCHED)
-    with ExtractPool(workers=1, timeout=3.0) as pool:
-        futures = [pool.submit(job) for job in (normal, hung, other, normal)]
+    normal, other = job_for(QUICK[0]), job_for(QUICK[1])
+    with ExtractPool(workers=1, timeout=SHORT_LIMIT) as pool:
+        futures = [pool.submit(job) for job in (normal, hung_job(), other, normal)]
         first = futures[0].result(timeout=120)
         with pytest.raises(ExtractionTimeout):
             futures[1].result(timeout=120)
         after = [future.result(timeout=120) for future in futures[2:]]
         assert pool.started_workers == 2
-    assert [first, *after] == [run_job(normal), run_job(other), run_job(normal)]
+    assert [wrong(result, name) for result, name in zip([first, *after], [QUICK[0], QUICK[1], QUICK[0]],
+                                                        strict=True)] == [[], [], []]
+    assert after[1] == first
 
 
 def test_workers_are_recycled_after_max_tasks_and_a_killed_worker_costs_one_page():
     normal = job_for(SAMPLES[0])
-    expected = run_job(normal)
-    with ExtractPool(workers=1, timeout=120, max_tasks=2) as pool:
+    with ExtractPool(workers=1, timeout=LONG_LIMIT, max_tasks=2) as pool:
         results = [future.result(timeout=120) for future in [pool.submit(normal) for _ in range(5)]]
-        assert results == [expected] * 5
+        assert wrong(results[0], SAMPLES[0]) == [] and results == [results[0]] * 5
         assert pool.started_workers == 3  # pages 1-2, 3-4, 5
-    with ExtractPool(workers=1, timeout=120) as pool:
+    with ExtractPool(workers=1, timeout=LONG_LIMIT) as pool:
         pool.submit(normal).result(timeout=120)
-        hung = pool.submit(ExtractJob("http://127.0.0.1/heavy", heavy_page(), "utf-8", None, FETCHED))
+        worker = pool.worker_pids()[0]
+        spent = cpu_seconds(worker)
+        hung = pool.submit(hung_job())
         behind = pool.submit(normal)
-        time.sleep(1.0)  # the worker is on the heavy page now
-        os.kill(pool.worker_pids()[0], signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while cpu_seconds(worker) < spent + 1.0:  # a second of CPU: it is on the hung page now
+            assert time.monotonic() < deadline, "the worker never started on the hung page"
+            time.sleep(0.05)
+        os.kill(worker, signal.SIGKILL)
         with pytest.raises(WorkerDied, match="died"):
             hung.result(timeout=120)
-        assert behind.result(timeout=120) == expected
+        assert behind.result(timeout=120) == results[0]
 
 
 def test_crawl_through_the_pool_matches_in_process_and_drops_the_hung_page(tmp_path, crawl):
@@ -113,8 +141,10 @@ def test_crawl_through_the_pool_matches_in_process_and_drops_the_hung_page(tmp_p
         for index, sample in enumerate(SAMPLES):
             (site / f"a{index}.html").write_bytes(load_page(PAGES / sample).body)
             links.append(f'<a href="/a{index}.html">article {index}</a>')
-        if heavy:
-            (site / "heavy.html").write_bytes(heavy_page())
+        if heavy:  # its link is never followed: reading it would parse the page in the crawl process
+            behind = b'<a href="/behind.html">only the hung page links this</a></body>'
+            (site / "heavy.html").write_bytes(PATHOLOGICAL_PAGE.replace(b"</body>", behind))
+            (site / "behind.html").write_bytes(load_page(PAGES / "wpnews-nh24").body)  # an article of its own
             links.append('<a href="/heavy.html">heavy</a>')
         (site / "index.html").write_text("<html><body><h1>Home</h1>" + "".join(links) + "</body></html>")
         return site
@@ -122,8 +152,9 @@ def test_crawl_through_the_pool_matches_in_process_and_drops_the_hung_page(tmp_p
     # the in-process crawl gets the site without the hung page: nothing could stop it there
     with serve_directory(make_site("all", heavy=True)) as base:
         pooled, pooled_stats, proc = crawl("-a", f"url={base}", output="pool.jsonl", state="pool.sqlite",
+                                           # 10 s: 35 times what the slowest sample takes
                                            extra=["-s", "NEWSCRAWL_EXTRACT_WORKERS=2",
-                                                  "-s", "NEWSCRAWL_EXTRACT_TIMEOUT=3"])
+                                                  "-s", "NEWSCRAWL_EXTRACT_TIMEOUT=10"])
         assert proc.returncode == 0, proc.stderr[-3000:]
     with serve_directory(make_site("plain", heavy=False)) as base:
         local, local_stats, proc = crawl("-a", f"url={base}", output="local.jsonl", state="local.sqlite",
@@ -142,6 +173,10 @@ def test_crawl_through_the_pool_matches_in_process_and_drops_the_hung_page(tmp_p
                 for item in items}
 
     assert len(local) == len(SAMPLES)
+    assert not any(item["url"].endswith("/behind.html") for item in pooled)
+    for item in pooled:  # each article right, as its fixture says
+        name = SAMPLES[int(urlsplit(item["url"]).path.removeprefix("/a").removesuffix(".html"))]
+        assert problems(item, load_page(PAGES / name).expected) == [], name
     assert by_path(pooled) == by_path(local)
 
 

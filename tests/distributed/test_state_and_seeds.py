@@ -63,9 +63,15 @@ def test_redis_state_store_remembers_prunes_and_exports(redis_url):  # noqa: F81
     store.set_meta("output", "run1.jsonl:42")
     assert other.get_meta("output") == "run1.jsonl:42"
     assert store.size_bytes() > 0 and "***" not in store.describe()
-    time.sleep(0.05)
+    before = time.time()
     store.record("https://a.example/3", "fp3", None, 1)
-    assert store.prune(0.03) == 2  # the two older entries, with their fingerprints
+    server = redis.Redis.from_url(redis_url)
+    assert before <= server.zscore("t:emitted", "https://a.example/3") <= time.time()  # stamped now
+    # the two others were emitted two hours ago (moved back in the documented `emitted` sorted
+    # set): a one-hour window prunes them, with their fingerprints, however slow this machine is
+    two_hours_ago = time.time() - 7200
+    server.zadd("t:emitted", dict.fromkeys(["https://a.example/1", "https://a.example/2"], two_hours_ago), xx=True)
+    assert store.prune(3600) == 2
     assert store.count() == 1 and not store.has_fingerprint("fp2") and store.has_fingerprint("fp3")
     store.close()
     other.close()

@@ -151,8 +151,11 @@ def test_workers_share_the_frontier_and_the_politeness(redis_url, tmp_path):  # 
         "gapped: requests": len(gaps) + 1, "min gap s": round(min(gaps), 3),
         "mean gap s": round(sum(gaps) / len(gaps), 3), "gapped peak": gapped.peak, "capped peak": capped.peak}))
     assert len(gaps) >= 10
-    # three workers, yet one request per 0.3 s (unshared, they would often start together)
-    assert min(gaps) >= 0.3 * 0.95, gaps
+    # three workers, yet one request per 0.3 s (unshared, they would often start together). A
+    # lower bound only, and load cannot break it: the next lease is granted the delay after the
+    # previous response arrived (Redis's clock, in whole milliseconds), so at the server each
+    # request starts at least the delay after the one before; 15 ms covers the rounding
+    assert min(gaps) >= 0.3 - 0.015, gaps
     assert capped.peak <= 2, capped.peak  # three workers, yet at most 2 at a time
     assert gapped.peak == 1
 

@@ -1,4 +1,4 @@
-"""newscrawl.extract.encoding: the charset chosen and the text decoded agree, in every branch."""
+"""newscrawl.extract.encoding: in every branch, the text decoded is the text that was encoded."""
 
 from __future__ import annotations
 
@@ -9,26 +9,36 @@ import pytest
 from newscrawl.extract.encoding import choose_encoding, decode
 
 CAFE = "<html><head>{meta}</head><body>" + "<p>Café crème, naïve façade – «déjà vu»</p>" * 40 + "</body></html>"
+PLAIN = CAFE.format(meta="")
+LABELLED = CAFE.format(meta='<meta charset="windows-1252">')
+# French prose (no guillemets): what detection must read right in Windows-1252 bytes
+FRENCH = ("<html><head><title>Café crème à la française</title></head><body><p>À Paris, les cafés "
+          "préparent la crème du matin depuis des générations. Les serveurs expliquent que la qualité "
+          "du lait, la température et le geste comptent autant que le café lui-même.</p></body></html>")
 
-CASES = [  # (body, declared header charset, expected "how")
-    (CAFE.format(meta="").encode("utf-8"), "utf-8", "declared"),
-    (CAFE.format(meta="").encode("cp1252"), "utf-8", "detected"),  # latin text labelled UTF-8
-    (CAFE.format(meta='<meta charset="windows-1252">').encode("cp1252"), None, "meta"),
-    (CAFE.format(meta='<meta charset="windows-1252">').encode("cp1252"), "utf-8", "meta"),
-    (CAFE.format(meta="").encode("utf-8"), None, "utf-8"),
-    (codecs.BOM_UTF8 + CAFE.format(meta="").encode("utf-8"), "iso-8859-1", "bom"),
-    (CAFE.format(meta="").encode("utf-8").replace(b"\xc3\xa9", b"\xe9", 1), "utf-8", "declared"),  # one bad byte
+CASES = [  # (body, declared header charset, expected "how", the text that was encoded)
+    (PLAIN.encode("utf-8"), "utf-8", "declared", PLAIN),
+    (FRENCH.encode("cp1252"), "utf-8", "detected", FRENCH),  # latin text labelled UTF-8
+    (LABELLED.encode("cp1252"), None, "meta", LABELLED),
+    (LABELLED.encode("cp1252"), "utf-8", "meta", LABELLED),
+    (PLAIN.encode("utf-8"), None, "utf-8", PLAIN),
+    (codecs.BOM_UTF8 + PLAIN.encode("utf-8"), "iso-8859-1", "bom", PLAIN),
+    # one bad byte in UTF-8: that character alone is lost
+    (PLAIN.encode("utf-8").replace(b"\xc3\xa9", b"\xe9", 1), "utf-8", "declared", PLAIN.replace("é", "\ufffd", 1)),
 ]
 
 
-@pytest.mark.parametrize(("body", "declared", "how"), CASES)
-def test_decode_gives_the_text_of_the_chosen_charset(body: bytes, declared: str | None, how: str) -> None:
-    encoding, chosen_how = choose_encoding(body, declared)
-    assert chosen_how == how
-    bom = codecs.BOM_UTF8 if body.startswith(codecs.BOM_UTF8) else b""
-    assert decode(body, declared) == body[len(bom):].decode(encoding, errors="replace")
-    if how != "detected":  # detection may guess a sibling code page on this short text
-        assert decode(body, declared).count("crème") >= 39
+@pytest.mark.parametrize(("body", "declared", "how", "text"), CASES)
+def test_decode_gives_the_text_that_was_encoded(body: bytes, declared: str | None, how: str, text: str) -> None:
+    assert choose_encoding(body, declared)[1] == how
+    assert decode(body, declared) == text
+
+
+@pytest.mark.xfail(strict=True, reason="charset-normalizer ranks cp1257 first for this French text "
+                   "(its guillemets and dash), and detect() keeps cp1252 only on a tie: the page reads "
+                   "'Cafč crčme'; strict, so a fix shows as XPASS")
+def test_french_with_guillemets_labelled_utf8_is_detected_right() -> None:
+    assert decode(PLAIN.encode("cp1252"), "utf-8") == PLAIN
 
 
 # -- in a crawl: the same charset and the same count, whether workers or the crawl process decode --

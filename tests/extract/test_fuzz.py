@@ -1,6 +1,7 @@
 """Property tests: `extract_article` never raises, whatever the bytes, and no input makes the
 extraction fail inside (an error swallowed by extract_page would be a bug too). Inputs: random
-bytes and text, HTML-ish token soup, and real pages from ../shared/data, mutated.
+bytes and text, HTML-ish token soup, and real pages from fixtures/ (fixtures/fuzz/SOURCE.md),
+mutated; with the data sets beside the checkout (../shared/data), a sample of them too.
 
 Deterministic in `make test`; NEWSCRAWL_FUZZ_EXAMPLES=500 explores more, at random."""
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from newscrawl.extract import extract_article, extract_page
 from newscrawl.extract.document import MAX_HTML_BYTES
 from newscrawl.items import Article
-from tests.conftest import DATA
+from tests.conftest import DATA, FIXTURES, PAGES
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -27,11 +28,24 @@ FUZZ = settings(max_examples=EXAMPLES or 25, derandomize=not EXAMPLES, deadline=
 URL = "https://news.example/2024/05/01/story/"
 
 
+def _read(path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
 @lru_cache(maxsize=1)
 def real_pages() -> list[bytes]:
-    """Every 50th real page of the data sets (18 pages, many layouts and languages)."""
+    """The real pages kept in the repository: fixtures/fuzz/ and every saved page in
+    fixtures/pages/ (many layouts, four languages, articles and other page types)."""
+    paths = sorted((FIXTURES / "fuzz").glob("*.html.gz")) + sorted(PAGES.glob("*/page.html*"))
+    assert len(paths) >= 20, f"the real pages for the property tests are missing: {paths}"
+    return [_read(path) for path in paths]
+
+
+def data_set_pages() -> list:
+    """Every 50th page of the data sets beside the checkout (about 30), when they are there."""
     paths = sorted(DATA.glob("*/*/page.html.gz")) + sorted(DATA.glob("aeb/html/*.html.gz"))
-    return [gzip.decompress(path.read_bytes()) for path in paths[::50]]
+    return paths[::50]
 
 
 def check(html: str | bytes, url: str = URL) -> None:
@@ -130,6 +144,12 @@ def test_real_pages_in_other_charsets_and_wrong_labels(page: bytes, charset: str
 def test_unmutated_real_pages_extract_without_error() -> None:
     for page in real_pages():
         check(page)
+
+
+@pytest.mark.skipif(not data_set_pages(), reason=f"no data sets at {DATA} (the pages in fixtures/ are tested)")
+def test_unmutated_data_set_pages_extract_without_error() -> None:
+    for path in data_set_pages():
+        check(_read(path))
 
 
 @pytest.mark.parametrize("html", [

@@ -167,7 +167,7 @@ def test_state_command_shows_size_exports_and_prunes(tmp_path, capsys):
     assert info["state"] == str(path)
 
     command.run(["export", str(tmp_path / "export.jsonl")], argparse.Namespace())
-    rows = {r["url"]: r for r in read_jsonl(tmp_path / "export.jsonl")}
+    rows = {r["url"]: r for r in read_jsonl(tmp_path / "export.jsonl", articles=False)}
     assert rows["https://a.example/new"]["etag"] == '"abc"'
     assert rows["https://a.example/old"]["revision"] == 3
     assert rows["https://a.example/new"]["emitted_at"].startswith(str(datetime.now(UTC).year))

@@ -21,6 +21,7 @@ import pytest
 from newscrawl.state.sqlite import SQLiteStateStore
 from tests.conftest import REPO, read_jsonl, run_scrapy
 from tests.support.faultserver import FaultServer, article_page
+from tests.support.schema import parse_articles
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -357,7 +358,7 @@ def test_standard_output_without_a_format_is_json_lines_and_a_closed_pipe_is_one
     with FaultServer(HOST, robots="allow", articles=3) as site:
         whole = crawl(site, "-o", "-", "--nolog", state="")
         assert whole.returncode == 0, whole.stderr[-2000:]
-        assert stories([json.loads(line) for line in whole.stdout.splitlines()]) == all_stories(3)
+        assert stories(parse_articles(whole.stdout, "standard output")) == all_stories(3)
     # articles that trickle in (one at a time, 0.2 s each): more are written after the reader left
     with FaultServer(HOST, robots="allow", articles=20, delay=0.2) as site:
         env = {"SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}

@@ -1,0 +1,69 @@
+"""`scrapy state info`, `export` and `prune`, run as a user runs them, on the state a real crawl
+wrote: what they print matches what the crawl emitted, and a pruned state lets the next crawl
+emit the same articles again."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FAST, read_jsonl, run_scrapy
+from tests.support.faultserver import FaultServer
+
+pytestmark = pytest.mark.timeout(300)
+
+HOST = "127.0.0.8"
+
+
+def crawl(site: FaultServer, state: Path, out: Path) -> list[dict]:
+    proc = run_scrapy(["crawl", "site", "-a", f"url={site.url('/')}", "-O", str(out),
+                       "-s", f"NEWSCRAWL_STATE={state}", *FAST], timeout=180)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return read_jsonl(out)
+
+
+def state(*args: str, path: Path) -> subprocess.CompletedProcess:
+    proc = run_scrapy(["state", *args, "-s", f"NEWSCRAWL_STATE={path}"], timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    return proc
+
+
+def test_state_commands_on_the_state_a_crawl_wrote(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    started = datetime.now(UTC).replace(microsecond=0)
+    with FaultServer(HOST, robots="allow", articles=3) as site:
+        items = crawl(site, path, tmp_path / "first.jsonl")
+        assert len(items) == 3
+        finished = datetime.now(UTC)
+
+        info = json.loads(state("info", path=path).stdout)
+        assert info["state"] == str(path)
+        assert info["urls"] >= 3 and info["revised"] == 0 and info["bytes"] > 0
+        for key in ("oldest", "newest"):
+            assert started <= datetime.fromisoformat(info[key]) <= finished, info
+
+        export = tmp_path / "export.jsonl"
+        state("export", str(export), path=path)
+        rows = read_jsonl(export, articles=False)
+        assert len(rows) == info["urls"]
+        by_url = {row["url"]: row for row in rows}
+        for item in items:  # every article is remembered by its URL, with its fingerprint
+            assert by_url[item["url"]]["fingerprint"] == item["fingerprint"]
+            assert by_url[item["url"]]["revision"] == item["revision"] == 1
+        # to standard output, the same lines
+        assert [json.loads(line) for line in state("export", path=path).stdout.splitlines()] == rows
+
+        # nothing is older than a day; then everything is forgotten, and the next crawl emits
+        # the same articles again
+        assert json.loads(state("prune", "1d", path=path).stdout)["removed"] == 0
+        assert crawl(site, path, tmp_path / "again.jsonl") == []  # seen before
+        pruned = json.loads(state("prune", "0d", path=path).stdout)
+        assert pruned["removed"] == info["urls"] and pruned["urls"] == 0
+        assert json.loads(state("info", path=path).stdout)["urls"] == 0
+        after = crawl(site, path, tmp_path / "after-prune.jsonl")
+    assert sorted(item["url"] for item in after) == sorted(item["url"] for item in items)
