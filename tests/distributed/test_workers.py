@@ -194,7 +194,14 @@ def test_a_killed_worker_loses_nothing(redis_url, tmp_path):  # noqa: F811
               "by each survivor": [len(w.items()) for w in survivors]}
     print("kill test:", json.dumps(counts))
     (tmp_path / "kill-counts.json").write_text(json.dumps(counts))
-    assert sorted(urls) == sorted(articles), counts  # every article, exactly once
+    assert set(urls) == articles, counts  # every article: nothing the killed worker held is lost
+    # once each, but for what the kill can split: the killed worker wrote an article's line and
+    # died before recording it in Redis, so another worker took the request over and wrote it
+    # again (one article at most: the worker records each line right after writing it)
+    twice = [url for url in set(urls) if urls.count(url) > 1]
+    victims = {item["url"] for item in victim.items()}
+    assert len(twice) <= 1 and set(twice) <= victims, counts
+    assert all(urls.count(url) <= 2 for url in twice), counts
     assert requeued >= in_flight > 0, counts
 
 
