@@ -36,4 +36,4 @@ lint: venv
 	$(VENV)/bin/ruff check newscrawl tests benchmarks
 
 clean:
-	rm -rf $(VENV) output .newscrawl
+	rm -rf $(VENV) output .newscrawl build *.egg-info

@@ -27,6 +27,9 @@ EXIT_USAGE = 2
 SUMMARIES = {"crawl": "Crawl news sites into JSON Lines records (-a url=URL, -a sites=FILE, -a article=URL)"}
 
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a program whose reader went away
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run `newscrawl COMMAND [options] [args]` (the console script's entry point)."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -64,8 +67,19 @@ def run_scrapy(command: str, args: list[str]) -> NoReturn:
 
     # execute() builds its parser from this module-level name, and has no other way to set it
     cmdline.ScrapyArgumentParser = Parser  # type: ignore[misc]
-    cmdline.execute([PROG, command, *args])
+    try:
+        cmdline.execute([PROG, command, *args])
+    except BrokenPipeError:  # `newscrawl state export | head`: the reader has what it wanted
+        quiet_stdout()
+        raise SystemExit(EXIT_BROKEN_PIPE) from None
     raise SystemExit(0)  # execute() always exits; this keeps the type checker right
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's final flush does not fail a second time."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 class _ProbeError(Exception):

@@ -228,7 +228,7 @@ class Command(ScrapyCrawlCommand):
     """`scrapy crawl SPIDER`: as Scrapy's, with one-line errors and meaningful exit codes."""
 
     def short_desc(self) -> str:
-        return "Crawl sites (or single pages) into JSON Lines articles: scrapy crawl site -a url=URL -o FILE"
+        return "Crawl sites (or single pages) into JSON Lines articles: crawl site -a url=URL -o FILE"
 
     def add_options(self, parser: Any) -> None:
         super().add_options(parser)

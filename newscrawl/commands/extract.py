@@ -39,6 +39,7 @@ from twisted.python.failure import Failure
 from newscrawl.commands._cli import (
     EXIT_FAILED,
     EXIT_USAGE,
+    as_typed,
     check_logging,
     default,
     fail,
@@ -47,9 +48,9 @@ from newscrawl.commands._cli import (
     why_not_fetched,
 )
 from newscrawl.commands.crawl import check_settings
+from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.middlewares.responses import looks_binary
 from newscrawl.extract import extract_page
-from newscrawl.ops.health import is_challenge, is_empty
 
 _URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 STDIN = "-"
@@ -98,7 +99,7 @@ class OrderedOutput:
     def _write(self, outcome: Any) -> None:
         if isinstance(outcome, PageError):
             self.failed += 1
-            print(f"scrapy extract: {' '.join(str(outcome).split())}", file=sys.stderr, flush=True)
+            print(as_typed(f"scrapy extract: {' '.join(str(outcome).split())}"), file=sys.stderr, flush=True)
             return
         try:
             self.exporter.export_item(outcome)

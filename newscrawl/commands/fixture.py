@@ -25,10 +25,10 @@ from newscrawl.commands._cli import (
     setup_parser,
     why_not_fetched,
 )
+from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.meta import ANY_BODY
 from newscrawl.crawl.middlewares.responses import looks_binary
 from newscrawl.extract import ExtractedPage, extract_page
-from newscrawl.ops.health import is_challenge, is_empty
 from newscrawl.output.replay import SavedPage, save_page
 
 VOLATILE = ("fetched_at",)

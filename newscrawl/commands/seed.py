@@ -17,6 +17,8 @@ from scrapy.spiderloader import get_spider_loader
 from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, setup_parser
 from newscrawl.config.sites import SiteConfig, SitesFileError, load_sites, site_from_url
 
+REDIS_EXTRA = "pip install 'newscrawl[redis]' (in a checkout: pip install '.[redis]')"
+
 
 class Command(ScrapyCommand):
     requires_project = True
@@ -63,7 +65,10 @@ class Command(ScrapyCommand):
         except (SitesFileError, ValueError) as exc:
             raise UsageError(str(exc), print_help=False) from None
         sites = _unique(sites)
-        from newscrawl.distributed.seeds import push_seeds
+        try:
+            from newscrawl.distributed.seeds import push_seeds
+        except ImportError as exc:
+            fail("seed", f"distributed mode needs the redis extra ({exc}): {REDIS_EXTRA}")
 
         def seed(server: Any, keys: Any) -> None:
             count = push_seeds(server, keys, sites)
@@ -85,7 +90,7 @@ class Command(ScrapyCommand):
             from newscrawl.distributed.connection import RedisUnavailable, connect
             from newscrawl.distributed.keys import crawl_keys
         except ImportError as exc:
-            fail("seed", f"distributed mode needs the redis extra (pip install 'newscrawl[redis]'): {exc}")
+            fail("seed", f"distributed mode needs the redis extra ({exc}): {REDIS_EXTRA}")
         try:
             server = connect(self.settings)
         except RedisUnavailable as exc:

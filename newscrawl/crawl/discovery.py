@@ -25,6 +25,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl.config.domains import host_on_domains
 from newscrawl.config.sites import SiteConfig
+from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.meta import (
     ALWAYS_FETCH,
     CONDITIONAL,
@@ -45,7 +46,6 @@ from newscrawl.discovery.sitemaps import USUAL_SITEMAP_PATHS, read_sitemap, robo
 from newscrawl.discovery.traps import TrapGuard
 from newscrawl.extract.dates import date_from_url
 from newscrawl.items import Article
-from newscrawl.ops.health import is_challenge, is_empty
 
 # pages that never hold articles and only waste requests
 DENY = (

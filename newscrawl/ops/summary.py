@@ -111,7 +111,6 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
     where = f" to {', '.join(outputs)}" if outputs else ""
     elapsed = float(stats.get("elapsed_time_seconds") or 0)
     reasons = no_article_reasons(stats)
-    duplicates = reasons.get("seen in earlier runs", 0) + reasons.get("duplicates in this run", 0)
     errors = _by_prefix(stats, "newscrawl/errors/")
     errors.update({f"log_{k.lower()}": v for k, v in _by_prefix(stats, "log_count/").items()
                    if k in ("ERROR", "CRITICAL")})
@@ -119,8 +118,9 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
         f"{plural(written(stats), 'article')} written{where}; "
         f"{plural(stats.get('response_received_count', 0), 'page')} fetched in {elapsed:.1f} s "
         f"({stats.get('finish_reason') or 'stopped'})",
-        f"not articles: {reasons.get('not articles', 0)}; duplicates skipped: {duplicates}; "
-        f"dropped: {_counts(_by_prefix(stats, 'newscrawl/dropped/'))}",
+        f"not articles: {reasons.get('not articles', 0)}; seen in earlier runs: "
+        f"{reasons.get('seen in earlier runs', 0)}; duplicates in this run: "
+        f"{reasons.get('duplicates in this run', 0)}; dropped: {_counts(_by_prefix(stats, 'newscrawl/dropped/'))}",
         f"errors: {_counts(errors)}",
     ]
     sites = coverage_sites(stats)

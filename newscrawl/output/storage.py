@@ -80,10 +80,11 @@ class LineFile(io.FileIO):
                 pass  # truncating frees space, so it works on a full disk; if not, the next run cuts it
         again = (f"append to it (-o {self.path})" if self.regular
                  else "write to a file (-o FILE)")
+        written = f"{self.lines} article{'' if self.lines == 1 else 's'}"
         stop_for_output(self.crawler, self.path, exc,
-                        f"the {self.lines} articles written before are intact and recorded; the "
-                        f"others are not. Fix the cause and run again with the same state and "
-                        f"{again}: the articles not written are fetched again")
+                        f"the {written} written before are intact and recorded; the others are "
+                        f"not. Fix the cause and run the same command again and {again}: with the "
+                        "same state, the articles not written are fetched again")
 
 
 def stop_for_output(crawler: Crawler | None, path: str, exc: OSError | str, consequence: str) -> None:

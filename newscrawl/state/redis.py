@@ -73,8 +73,8 @@ class RedisStateStore(StateStore):
         try:
             import redis
         except ImportError:
-            raise StateError("REDIS_URL is set but the redis package is missing: "
-                             "pip install 'newscrawl[redis]'") from None
+            raise StateError("REDIS_URL is set but the redis package is missing: pip install "
+                             "'newscrawl[redis]' (in a checkout: pip install '.[redis]')") from None
         from newscrawl.distributed.connection import safe_url
 
         try:

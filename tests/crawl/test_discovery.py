@@ -12,11 +12,12 @@ import pytest
 from parsel import Selector
 
 from newscrawl.config.sites import SitesFileError, load_sites
+from newscrawl.crawl.challenges import is_challenge
 from newscrawl.discovery.feeds import feed_links, read_feed
 from newscrawl.discovery.since import parse_since, parse_when
 from newscrawl.discovery.sitemaps import read_sitemap, robots_sitemaps
 from newscrawl.discovery.traps import TrapGuard, is_calendar, page_number
-from newscrawl.ops.health import is_challenge, judge_site
+from newscrawl.ops.health import judge_site
 from tests.conftest import free_port, read_jsonl
 from tests.support.sites.build import build_site, expected_urls
 from tests.support.sites.harness import finish, scrapy_command, start

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.ops.health import CONTENT_CHARS, is_challenge, readable_chars
+from newscrawl.crawl.challenges import CONTENT_CHARS, is_challenge, readable_chars
 from newscrawl.output.replay import load_page
 from tests.conftest import FIXTURES, PAGES, read_jsonl
 from tests.support.faultserver import CHALLENGE_PAGE as FAULT_CHALLENGE

@@ -229,7 +229,8 @@ def test_every_crawl_ends_with_a_summary(tmp_path: Path) -> None:
                if line.startswith("summary: ")]
     assert summary[0].startswith(f"3 articles written to {out}; ")
     assert "pages fetched in" in summary[0] and "(finished)" in summary[0]
-    assert any(line.startswith("not articles: 1; duplicates skipped: 0; dropped: none") for line in summary)
+    assert any(line.startswith("not articles: 1; seen in earlier runs: 0; duplicates in this run: 0; "
+                               "dropped: none") for line in summary)
     assert "coverage: 3 article pages; headline 100%, published 100%, authors 100%, body 100%" in summary
 
 
