@@ -5,6 +5,7 @@ arguments (checked before any set runs)."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -44,6 +45,12 @@ def parser() -> argparse.ArgumentParser:
     options.add_argument("--limit", type=_count(1), default=None, metavar="N", help="only the first N pages per set")
     options.add_argument("--json", dest="json_path", metavar="PATH", help="write all scores as JSON to PATH")
     options.add_argument("--only", choices=sorted(EXTRACTORS), help="run one extractor (e.g. skip trafilatura)")
+    options.add_argument("--half", choices=("tune", "check", "both", "all"), default="both",
+                         help="which half of each set (split.json): tune, check, both (each "
+                              "scored apart; the default) or all pages together")
+    options.add_argument("--baseline", metavar="FILE", help="compare with the scores in FILE "
+                         "(benchmarks/quality/baseline.json)")
+    options.add_argument("--save-baseline", metavar="FILE", help="write this run's scores to FILE")
     return options
 
 
@@ -54,8 +61,19 @@ def main(argv: list[str] | None = None) -> int:
     if opts.json_path:
         _check_output(opts.json_path)
     extractors = {opts.only: EXTRACTORS[opts.only]} if opts.only else dict(EXTRACTORS)
+    halves = {"tune": ("tune",), "check": ("check",), "both": ("tune", "check"), "all": (None,)}[opts.half]
+    if opts.worst and opts.half == "check":
+        fail("--worst opens pages one by one: the tune half only (the check half is scored in "
+             "aggregate)", EXIT_USAGE)
+    baseline = None
+    if opts.baseline:
+        try:
+            baseline = json.loads(Path(opts.baseline).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            fail(f"--baseline {opts.baseline}: {exc}", EXIT_USAGE)
     try:
-        run(opts.sets, extractors, limit=opts.limit, worst=opts.worst, json_path=opts.json_path)
+        run(opts.sets, extractors, limit=opts.limit, worst=opts.worst, json_path=opts.json_path,
+            halves=halves, baseline=baseline, save_baseline=opts.save_baseline)
     except OSError as exc:
         fail(f"{exc.filename or 'a data set file'}: {exc.strerror or exc}", EXIT_FAILED)
     except ValueError as exc:  # a page or ground-truth file of a set that cannot be parsed

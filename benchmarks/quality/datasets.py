@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 
 from benchmarks.quality.metrics import has_time_of_day
 
-KINDS = ("aeb", "fundus", "wcxb", "wpnews")
+KINDS = ("aeb", "fundus", "wcxb", "wpnews", "pagetypes")
 
 
 @dataclass
@@ -54,14 +54,19 @@ def detect_kind(directory: Path) -> str:
             return "wcxb"
         if "publisher" in keys:
             return "fundus"
-    raise ValueError(f"{directory}: not an aeb, fundus, wcxb or wpnews data set")
+        if "page_type" in keys:
+            return "pagetypes"
+    raise ValueError(f"{directory}: not an aeb, fundus, wcxb, wpnews or pagetypes data set")
 
 
-def load(directory: Path | str, limit: int | None = None) -> Iterator[Page]:
-    """Yield the pages of a data set directory in id order, the first ``limit`` only if set."""
+def load(directory: Path | str, limit: int | None = None,
+         keep: Callable[[Page], bool] | None = None) -> Iterator[Page]:
+    """Yield the pages of a data set directory in id order (those `keep` accepts), the first
+    ``limit`` only if set."""
     directory = Path(directory)
     loader = _LOADERS[detect_kind(directory)]
-    return islice(loader(directory), limit)
+    pages = loader(directory)
+    return islice(pages if keep is None else filter(keep, pages), limit)
 
 
 def _load_aeb(directory: Path) -> Iterator[Page]:
@@ -91,6 +96,7 @@ def _load_fundus(directory: Path) -> Iterator[Page]:
             "authors": exp.get("authors"),
             "body": exp.get("body"),
             "language": exp.get("language"),
+            "publisher": exp.get("publisher"),
         }
         yield Page(exp.get("id", sub.name), exp["url"], read_html(sub / "page.html.gz"), truth)
 
@@ -105,6 +111,7 @@ def _load_wcxb(directory: Path) -> Iterator[Page]:
             "body": exp.get("body"),
             "with": exp.get("with") or [],
             "without": exp.get("without") or [],
+            "domain": exp.get("domain"),
         }
         yield Page(exp.get("id", sub.name), exp["url"], read_html(sub / "page.html.gz"), truth)
 
@@ -125,9 +132,17 @@ def _load_wpnews(directory: Path) -> Iterator[Page]:
         yield Page(sub.name, exp["url"], read_html(sub / "page.html.gz"), truth)
 
 
+def _load_pagetypes(directory: Path) -> Iterator[Page]:
+    """Pages that are not articles (WCXB's other page types): only their type is known."""
+    for sub, exp in _page_dirs(directory):
+        truth = {"page_type": exp.get("page_type"), "domain": exp.get("domain")}
+        yield Page(exp.get("id", sub.name), exp["url"], read_html(sub / "page.html.gz"), truth)
+
+
 _LOADERS = {
     "aeb": _load_aeb,
     "fundus": _load_fundus,
     "wcxb": _load_wcxb,
     "wpnews": _load_wpnews,
+    "pagetypes": _load_pagetypes,
 }

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from benchmarks.quality import datasets
+from benchmarks.quality import datasets, split
 from benchmarks.quality import metrics as m
 from newscrawl.items import Article
 
@@ -25,11 +25,13 @@ Extract = Callable[[str, str], Any]
 
 @dataclass
 class Output:
-    """One extractor's output for one page."""
+    """One extractor's output for one page (`emitted`: whether a crawl would write it as an
+    article; None for an extractor that does not decide that)."""
 
     item: Any
     ms: float
     error: str | None = None
+    emitted: bool | None = None
 
 
 @dataclass
@@ -68,12 +70,13 @@ Scored = tuple[list[Metric], list[PageScore]]
 
 @dataclass
 class SetResult:
-    """The scores of all extractors on one data set."""
+    """The scores of all extractors on one data set (or one half of it)."""
 
     name: str
     kind: str
     path: str
     pages: int
+    half: str | None = None
     metrics: dict[str, list[Metric]] = field(default_factory=dict)
     page_scores: dict[str, list[PageScore]] = field(default_factory=dict)
 
@@ -81,11 +84,16 @@ class SetResult:
 # --- extractors -----------------------------------------------------------------------------
 
 
-def newscrawl_extract(url: str, html: str) -> Any:
-    """newscrawl's own extractor, imported late so the metrics work without it."""
-    from newscrawl.extract import extract_article
+# what the crawl writes: an article page whose body passes validation (NEWSCRAWL_MIN_BODY_CHARS)
+MIN_BODY_CHARS = 200
 
-    return extract_article(url, html)
+
+def newscrawl_extract(url: str, html: str) -> Any:
+    """newscrawl's own extractor (the page and whether it is an article), imported late so the
+    metrics work without it."""
+    from newscrawl.extract import extract_page
+
+    return extract_page(url, html)
 
 
 # trafilatura's own date defaults, but with the time of day kept (its default format is a
@@ -121,9 +129,20 @@ def trafilatura_extract(url: str, html: str) -> Article:
     )
 
 
+def trafilatura_precision(url: str, html: str) -> Article:
+    """trafilatura with favor_precision (its other mode; the better one on some sets)."""
+    from trafilatura import bare_extraction
+
+    doc = bare_extraction(html, url=url, include_comments=False, favor_precision=True,
+                          with_metadata=False)
+    return Article(url=url, body=(doc.text or "") if doc is not None else "",
+                   extractor="trafilatura-precision")
+
+
 EXTRACTORS: dict[str, Extract] = {
     "newscrawl": newscrawl_extract,
     "trafilatura": trafilatura_extract,
+    "trafilatura-precision": trafilatura_precision,
 }
 
 
@@ -137,7 +156,11 @@ def run_one(extract: Extract, url: str, html: str) -> Output:
         except Exception as exc:  # a failing page must not stop the benchmark
             item, error = Article(url=url), f"{type(exc).__name__}: {exc}"
         elapsed = time.perf_counter() - start
-    return Output(item, elapsed * 1000, error)
+    emitted = None
+    if hasattr(item, "is_article"):  # extract_page: the page, and whether it is an article
+        item, emitted = item.article, bool(item.is_article)
+        emitted = emitted and len(getattr(item, "body", None) or "") >= MIN_BODY_CHARS
+    return Output(item, elapsed * 1000, error, emitted)
 
 
 def _get(item: Any, name: str, default: Any = None) -> Any:
@@ -309,7 +332,26 @@ _SCORERS = {
     "fundus": (_score_headline, _score_published, _score_authors, _score_body_bow),
     "wcxb": (_score_headline, _score_published, _score_authors, _score_body_bow, _score_snippets),
     "wpnews": (_score_headline, _score_published, _score_wpnews),
+    "pagetypes": (),
 }
+
+
+def _score_emitted(kind: str, truths: list[Truth], outputs: list[Output]) -> Scored:
+    """Article or not, as the crawl would decide: the share of article pages (wcxb) it emits,
+    or of other pages (pagetypes) it wrongly emits, overall and per page type."""
+    if kind not in ("wcxb", "pagetypes") or any(o.emitted is None for o in outputs):
+        return [], []
+    scores = [PageScore("emitted", t.id, t.url, float(o.emitted), kind == "wcxb", o.emitted)
+              for t, o in zip(truths, outputs, strict=True)]
+    if kind == "wcxb":
+        return [_rate("articles found (emitted)", [s.score == 1 for s in scores])], scores
+    rows = [_rate("non-articles emitted (lower is better)", [s.score == 1 for s in scores])]
+    types = sorted({t.truth.get("page_type") or "?" for t in truths})
+    for page_type in types:
+        hits = [s.score == 1 for s, t in zip(scores, truths, strict=True)
+                if (t.truth.get("page_type") or "?") == page_type]
+        rows.append(_rate(f"  {page_type} emitted", hits))
+    return rows, scores
 
 
 def score_set(kind: str, truths: list[Truth], outputs: list[Output]) -> Scored:
@@ -321,6 +363,9 @@ def score_set(kind: str, truths: list[Truth], outputs: list[Output]) -> Scored:
         r, p = scorer(truths, items)
         rows += r
         pages += p
+    r, p = _score_emitted(kind, truths, outputs)
+    rows += r
+    pages += p
     n = len(outputs)
     rows.append(Metric("ms/page (mean)", m.mean(o.ms for o in outputs), n, "ms"))
     rows.append(Metric("errors", float(sum(1 for o in outputs if o.error)), n, "count"))
@@ -331,18 +376,25 @@ def score_set(kind: str, truths: list[Truth], outputs: list[Output]) -> Scored:
 
 
 def evaluate(
-    directory: Path | str, extractors: dict[str, Extract], limit: int | None = None
+    directory: Path | str, extractors: dict[str, Extract], limit: int | None = None,
+    half: str | None = None,
 ) -> SetResult:
-    """Run every extractor over one data set directory and score it."""
+    """Run every extractor over one data set directory (or one half of it) and score it."""
     directory = Path(directory)
     kind = datasets.detect_kind(directory)
+    halves = split.load_split() if half else {}
+
+    def keep(page: datasets.Page) -> bool:
+        return split.in_half(halves, directory.name, kind, half, page.id, page.url, page.truth)
+
     truths: list[Truth] = []
     outputs: dict[str, list[Output]] = {name: [] for name in extractors}
-    for page in datasets.load(directory, limit):
+    for page in datasets.load(directory, limit, keep):
         for name, extract in extractors.items():
             outputs[name].append(run_one(extract, page.url, page.html))
         truths.append(Truth(page.id, page.url, page.truth))
-    result = SetResult(directory.name, kind, str(directory), len(truths))
+    shown_half = half if kind != split.WHOLE else None
+    result = SetResult(directory.name, kind, str(directory), len(truths), shown_half)
     for name, outs in outputs.items():
         result.metrics[name], result.page_scores[name] = score_set(kind, truths, outs)
     return result
@@ -372,14 +424,20 @@ def _fmt(metric: Metric) -> str:
 def format_table(result: SetResult) -> str:
     """One plain-text table: a row per metric, a column per extractor."""
     names = list(result.metrics)
-    first = result.metrics[names[0]] if names else []
+    by_label = {name: {row.label: row for row in rows} for name, rows in result.metrics.items()}
+    labels: dict[str, Metric] = {}
+    for rows in result.metrics.values():  # every extractor's rows, the first one's order first
+        for row in rows:
+            labels.setdefault(row.label, row)
     header = ["metric", "n", *names]
     body = [
-        [row.label, str(row.n), *(_fmt(result.metrics[name][i]) for name in names)]
-        for i, row in enumerate(first)
+        [label, str(row.n), *(_fmt(by_label[name][label]) if label in by_label[name] else "-"
+                              for name in names)]
+        for label, row in labels.items()
     ]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    lines = [f"{result.name} ({result.kind}, {result.pages} pages)"]
+    half = f", {result.half} half" if result.half else ""
+    lines = [f"{result.name} ({result.kind}{half}, {result.pages} pages)"]
     for r in [header, *body]:
         cells = [r[0].ljust(widths[0])] + [
             c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)
@@ -425,10 +483,11 @@ def to_json(results: Iterable[SetResult]) -> dict[str, Any]:
     """All scores (aggregate and per page) as plain JSON data."""
     out: dict[str, Any] = {}
     for r in results:
-        out[r.name] = {
+        out[f"{r.name}/{r.half}" if r.half else r.name] = {
             "kind": r.kind,
             "path": r.path,
             "pages": r.pages,
+            "half": r.half,
             "metrics": {
                 name: {x.label: {"value": x.value, "n": x.n} for x in rows}
                 for name, rows in r.metrics.items()
@@ -441,6 +500,35 @@ def to_json(results: Iterable[SetResult]) -> dict[str, Any]:
     return out
 
 
+def baseline_rows(results: Iterable[SetResult]) -> dict[str, dict[str, float]]:
+    """Every aggregate score as `set/half -> "extractor: metric" -> value` (ms excluded)."""
+    rows: dict[str, dict[str, float]] = {}
+    for r in results:
+        key = f"{r.name}/{r.half}" if r.half else r.name
+        rows[key] = {f"{name}: {x.label.strip()}": round(x.value, 6) for name, metrics in r.metrics.items()
+                     for x in metrics if x.fmt != "ms"}
+    return rows
+
+
+LOWER_IS_BETTER = ("lower is better", "errors")
+
+
+def compare(results: Iterable[SetResult], baseline: dict[str, dict[str, float]], extractor: str) -> str:
+    """Lines with each of an extractor's scores beside the baseline's, worse ones marked."""
+    lines = []
+    for key, now in baseline_rows(results).items():
+        then = baseline.get(key, {})
+        for name, value in now.items():
+            if not name.startswith(f"{extractor}: ") or name not in then:
+                continue
+            delta = value - then[name]
+            worse = delta > 1e-9 if any(w in name for w in LOWER_IS_BETTER) else delta < -1e-9
+            mark = "  WORSE" if worse else ""
+            lines.append(f"{key:<18} {name.removeprefix(extractor + ': '):<42} "
+                         f"{then[name]:>9.4f} -> {value:>9.4f} ({delta:+.4f}){mark}")
+    return "\n".join(lines)
+
+
 def run(
     directories: Sequence[Path | str],
     extractors: dict[str, Extract] | None = None,
@@ -449,10 +537,14 @@ def run(
     worst: int = 0,
     json_path: Path | str | None = None,
     out: TextIO | None = None,
+    halves: Sequence[str | None] = (None,),
+    baseline: dict[str, dict[str, float]] | None = None,
+    save_baseline: Path | str | None = None,
 ) -> list[SetResult]:
-    """Evaluate, print a table per data set, optionally write JSON.
+    """Evaluate, print a table per data set and half, optionally write JSON.
 
-    ``worst`` lists the lowest-scoring pages per field of the first extractor given.
+    ``worst`` lists the lowest-scoring pages per field of the first extractor given, on the
+    tune half only (the check half is scored in aggregate, never opened page by page).
     """
     out = out or sys.stdout
     extractors = extractors or EXTRACTORS
@@ -460,15 +552,24 @@ def run(
         warm_up(extractors, directories[0])
     results = []
     for directory in directories:
-        result = evaluate(directory, extractors, limit)
-        results.append(result)
-        print(format_table(result), end="\n\n", file=out, flush=True)
-        if worst:
-            text = format_worst(result, next(iter(extractors)), worst)
-            if text:
-                print(text, end="\n\n", file=out, flush=True)
+        for half in halves:
+            if half == "check" and datasets.detect_kind(Path(directory)) == split.WHOLE:
+                continue  # a set kept whole is shown once
+            result = evaluate(directory, extractors, limit, half)
+            results.append(result)
+            print(format_table(result), end="\n\n", file=out, flush=True)
+            if worst and result.half != "check":
+                text = format_worst(result, next(iter(extractors)), worst)
+                if text:
+                    print(text, end="\n\n", file=out, flush=True)
+    if baseline is not None:
+        print("against the baseline:\n" + compare(results, baseline, next(iter(extractors))),
+              file=out, flush=True)
     if json_path:
         Path(json_path).write_text(
             json.dumps(to_json(results), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+    if save_baseline:
+        Path(save_baseline).write_text(json.dumps(baseline_rows(results), indent=1, sort_keys=True)
+                                       + "\n", encoding="utf-8")
     return results
