@@ -4,7 +4,8 @@ Program output the docs show (the demo's summary, the sample record, a cron summ
 by `python -m tools.docs` from real runs and compared here; everything else the docs name is
 compared with the code: every setting and its default, every spider argument, sites-file
 option, command option and make target, the profiles, the record's fields, the packages'
-imports, every link, path, module and command.
+imports, every module of the package, every link, path, module and command, and that commands
+are shown as the installed `newscrawl` command runs them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl import cli
 from newscrawl import settings as project_settings
 from newscrawl.config.sites import SiteConfig
 from newscrawl.crawl.arguments import ARGUMENTS
@@ -35,14 +37,15 @@ DOCS = REPO / "docs"
 SCHEMA = json.loads((REPO / "newscrawl" / "schema" / "article.schema.json").read_text("utf-8"))
 SAMPLE = PAGES / "worldpress-seed"
 ALL_PAGES = [README, *sorted(DOCS.glob("*.md"))]
-# docs/reliability.md is the lead's page: its links are checked, but not yet the names in it
-# (it still names tests and commands from before the reorganisation: tests/test_trust.py,
-# scrapy quality); drop it from this set once they are updated
-OWN_PAGES = ALL_PAGES
 CONFIGURATION = DOCS / "configuration.md"
 COMMANDS = sorted(p.stem for p in (REPO / "newscrawl" / "commands").glob("*.py") if not p.name.startswith("_"))
 DEV_TOOLS = ["tools.demo", "tools.docs", "benchmarks.quality", "benchmarks.run", "benchmarks.distributed"]
 BENCHMARK_PAGES = ["quality.md", "performance.md", "distributed.md"]
+# the installed command, as its console script runs it (pyproject.toml: newscrawl = newscrawl.cli:main)
+NEWSCRAWL = [sys.executable, "-c", "from newscrawl.cli import main; main()"]
+# the docs show `newscrawl COMMAND`; these spans, in the sentences that say so, name the checkout's
+# `scrapy COMMAND` (README.md, docs/cli.md)
+CHECKOUT_FORM = {"scrapy state: ...", "scrapy crawl", "scrapy crawl site -a url=..."}
 MAKE_TARGETS = re.search(r"^\.PHONY:(.*)$", (REPO / "Makefile").read_text("utf-8"), re.MULTILINE).group(1).split()
 
 
@@ -294,9 +297,9 @@ def test_every_sites_file_option_is_documented() -> None:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_option_of_a_command_is_documented(command: str) -> None:
-    own, common = help_options([sys.executable, "-m", "scrapy", command, "--help"])
+    own, common = help_options([*NEWSCRAWL, command, "--help"])
     page = text(CONFIGURATION)
-    rows = [row for header, table in tables(section(page, f"`scrapy {command}`")) for row in table]
+    rows = [row for header, table in tables(section(page, f"`newscrawl {command}`")) for row in table]
     assert option_names([row[0] for row in rows]) == own
     every = [row[0] for row in rows_of(section(page, "Options of every command"), "option")]
     assert common | {"-h", "--help"} == option_names(every)
@@ -324,8 +327,6 @@ def test_every_link_resolves(page: Path) -> None:
             continue  # a web address: not fetched by the tests
         file, _, anchor = target.partition("#")
         path = (page.parent / file).resolve() if file else page
-        if path == DOCS / "cli.md" and not (REPO / "newscrawl" / "cli.py").exists():
-            continue  # the page comes with the `newscrawl` command (issue 14), not here yet
         assert path.is_file(), f"{page.name}: {target} does not exist"
         if anchor:
             assert anchor in anchors(path), f"{page.name}: {target}: no such heading"
@@ -360,7 +361,18 @@ def exists_in_repo(span: str) -> bool:
     return any(str(path).endswith(f"/{wanted}") for path in (REPO / "newscrawl").rglob(Path(wanted).name))
 
 
-@pytest.mark.parametrize("page", OWN_PAGES, ids=lambda p: p.name)
+def code_lines(markdown: str) -> list[str]:
+    """The code spans and the lines of the code blocks: where commands are shown."""
+    blocks = re.findall(r"^```\w*\n(.*?)^```", markdown, re.DOTALL | re.MULTILINE)
+    return [*spans(markdown), *"\n".join(blocks).splitlines()]
+
+
+def test_newscrawl_lists_the_commands_the_package_has() -> None:
+    # the `newscrawl X` check below reads cli.COMMANDS: it must be the package's commands
+    assert sorted(cli.COMMANDS) == COMMANDS
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=lambda p: p.name)
 def test_every_path_module_and_command_named_exists(page: Path, scrapy_commands: set[str]) -> None:
     for span in spans(text(page)):
         if re.fullmatch(r"(?:newscrawl|tests|tools|benchmarks|fixtures|scripts|docs)/[\w./-]*(?:/|\.\w+)", span) \
@@ -369,14 +381,35 @@ def test_every_path_module_and_command_named_exists(page: Path, scrapy_commands:
         if re.fullmatch(r"newscrawl(\.\w+)+", span):
             assert importable(span), f"{page.name}: no {span}"
     # commands, in code spans and in code blocks alike
-    blocks = re.findall(r"^```\w*\n(.*?)^```", text(page), re.DOTALL | re.MULTILINE)
-    for line in [*spans(text(page)), *"\n".join(blocks).splitlines()]:
+    for line in code_lines(text(page)):
         for module in re.findall(r"python -m ([\w.]+)", line):
             assert importlib.util.find_spec(module), f"{page.name}: no module {module}"
-        for command in re.findall(r"(?:^|[\s/])scrapy (\w+)", line):
+        for command in re.findall(r"(?:^|[\s/])scrapy ([a-z]\w*)", line):
             assert command in scrapy_commands, f"{page.name}: no command scrapy {command}"
+        # (not `ruff check newscrawl tests`, where newscrawl is the package's folder)
+        for command in re.findall(r"(?<!check)(?:^|[\s/])newscrawl ([a-z]\w*)", line):
+            assert command in cli.COMMANDS, f"{page.name}: no command newscrawl {command}"
         for target in re.findall(r"(?:^|\s)make ([\w-]+)", line):
             assert target in MAKE_TARGETS, f"{page.name}: no target make {target}"
+
+
+@pytest.mark.parametrize("page", ALL_PAGES, ids=lambda p: p.name)
+def test_commands_are_shown_as_the_installed_command_runs_them(page: Path) -> None:
+    # outside a checkout `scrapy crawl` is "only available in a project": the docs show
+    # `newscrawl crawl`, and quote its lines as it prints them (`newscrawl state: ...`)
+    project = "|".join(cli.COMMANDS)
+    for line in code_lines(text(page)):
+        if line not in CHECKOUT_FORM:
+            assert not re.search(rf"(?:^|[\s/])scrapy (?:{project})\b", line), f"{page.name}: {line}"
+
+
+def test_there_is_one_crontab_line_and_it_runs_the_installed_command() -> None:
+    blocks = [block for page in ALL_PAGES
+              for block in re.findall(r"^```cron\n(.*?)^```", text(page), re.DOTALL | re.MULTILINE)]
+    assert len(blocks) >= 2 and len(set(blocks)) == 1, blocks
+    command = re.fullmatch(r"(?:\S+ ){5}(\S+) cron .*\n", blocks[0]).group(1)
+    assert command.startswith("/") and command.endswith("/.venv/bin/newscrawl"), command
+    assert " cd " not in blocks[0]  # every path in it is absolute: it runs from any folder
 
 
 def package_imports() -> dict[str, set[str]]:
@@ -413,6 +446,23 @@ def test_the_architecture_table_has_every_package_and_its_imports() -> None:
     assert len(named) > 20
     for path in named:
         assert (REPO / path).exists() or (REPO / "newscrawl" / path).exists(), path
+
+
+def test_every_module_is_in_the_architecture_page() -> None:
+    package = REPO / "newscrawl"
+    modules = set()
+    for path in package.rglob("*.py"):
+        relative = path.relative_to(package)
+        if path.name == "__init__.py" and relative.parent.parts:
+            modules.add(f"{relative.parent.as_posix()}/")  # a package is named by its folder
+        else:
+            modules.add(relative.as_posix())
+    rows = rows_of(section(text(DOCS / "architecture.md"), "Every module"), "module")
+    documented = [spans(row[0])[0] for row in rows]
+    assert len(documented) == len(set(documented)), "a module is listed twice"
+    assert sorted(set(documented) - modules) == [], "listed, but not in newscrawl/"
+    assert sorted(modules - set(documented)) == [], "in newscrawl/, but not in docs/architecture.md"
+    assert all(row[1] for row in rows)
 
 
 def test_benchmark_figures_carry_their_date_and_command() -> None:

@@ -6,7 +6,7 @@ Every block of program output in README.md and docs/*.md sits in a marked region
     ...
     <!-- end of generated NAME -->
 
-`python -m tools.docs` runs what produces each block (the demo crawl, a `scrapy cron` run on the
+`python -m tools.docs` runs what produces each block (the demo crawl, a `newscrawl cron` run on the
 demo site) and rewrites the regions. `python -m tools.docs --check` only compares, leaving out
 what differs from run to run (UTC times, durations, run names), and exits 1 with one line per
 stale block, so a test (tests/test_docs.py) keeps the docs current. Exit 2: a file or a region
@@ -29,6 +29,8 @@ from tools.demo import DEMO_URL, SITE
 from tools.devserver import serve_as_https_site
 
 ROOT = Path(__file__).resolve().parents[1]
+# the installed `newscrawl` command, as its console script runs it (the docs show this form)
+NEWSCRAWL = [sys.executable, "-c", "from newscrawl.cli import main; main()"]
 # the article the README shows as its sample record (the demo site serves the same page)
 SAMPLE_FIXTURE = ROOT / "fixtures" / "pages" / "worldpress-seed"
 REGION = re.compile(
@@ -63,7 +65,10 @@ def _run(command: list[str], what: str, env: dict[str, str] | None = None) -> su
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600,
                             env={**os.environ, **(env or {})}, check=False)
     if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        lines = result.stderr.strip().splitlines()
+        # the run's own error line says why; a last line such as "see the log above" does not
+        errors = [line for line in lines if re.search(r"\b(?:ERROR|CRITICAL)\b", line)]
+        last = (errors or lines or ["no output"])[-1]
         raise DocsError(f"{what} failed (exit {result.returncode}): {last}")
     return result
 
@@ -88,17 +93,17 @@ class Runs:
         return self._demo
 
     def cron(self) -> dict:
-        """The summary file of a first `scrapy cron` run on the demo site."""
+        """The summary file of a first `newscrawl cron` run on the demo site."""
         if self._cron is None:
             out = self.folder / "cron"
             with serve_as_https_site(SITE, DEMO_URL) as proxy:
-                _run([sys.executable, "-m", "scrapy", "cron", "-a", f"url={DEMO_URL}",
+                _run([*NEWSCRAWL, "cron", "-a", f"url={DEMO_URL}",
                       "--output-dir", str(out), "-s", f"NEWSCRAWL_STATE={out}/state.sqlite",
                       "-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_START_DELAY=0.05"],
-                     "the scrapy cron run", env={"https_proxy": proxy, "http_proxy": proxy, "no_proxy": ""})
+                     "the newscrawl cron run", env={"https_proxy": proxy, "http_proxy": proxy, "no_proxy": ""})
             summaries = sorted(out.glob("articles-*.summary.json"))
             if len(summaries) != 1:
-                raise DocsError(f"the scrapy cron run left {len(summaries)} summary files in {out}, not 1")
+                raise DocsError(f"the newscrawl cron run left {len(summaries)} summary files in {out}, not 1")
             self._cron = json.loads(summaries[0].read_text("utf-8"))
         return self._cron
 
