@@ -23,7 +23,8 @@ test: venv
 	$(PY) -m pytest
 
 quality: venv
-	$(PY) -m benchmarks.quality ../shared/data/aeb ../shared/data/fundus ../shared/data/wcxb ../shared/data/wpnews
+	$(PY) -m benchmarks.quality ../shared/data/aeb ../shared/data/fundus ../shared/data/wcxb ../shared/data/wpnews \
+		../shared/data/pagetypes --baseline benchmarks/quality/baseline.json $(QUALITY_ARGS)
 
 bench: venv
 	$(PY) -m benchmarks.run

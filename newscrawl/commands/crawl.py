@@ -5,7 +5,7 @@ unknown profile, a malformed sites file, a corrupt state file) and exits 0 after
 to stop. This command checks its input before anything starts: the `-s` settings (one line per
 bad value or misspelt name), the spider's name and its `-a` arguments (unknown names,
 conflicting kinds, bad URLs and files). It turns errors into one `ERROR` line, shown on stderr
-whatever the log settings (newscrawl/fatal.py), and exits 2 for bad input, 1 for a state or an
+whatever the log settings (newscrawl/commands/_cli.py), and exits 2 for bad input, 1 for a state or an
 output that cannot be used (corrupt, locked, disk full).
 """
 

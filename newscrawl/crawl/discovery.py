@@ -1,6 +1,6 @@
 """Discovery for the site spider: robots.txt, sitemaps, news sitemaps, feeds, links, since.
 
-A mixin of SiteSpider, kept here so site.py stays small: it builds the discovery requests of
+A mixin of SiteSpider, kept here so spider.py stays small: it builds the discovery requests of
 each site, parses robots.txt, sitemaps and feeds into article requests (skipping articles older
 than `since` before fetching when a date is given), follows links within a site without falling
 into pagination or calendar traps, counts everything per site and turns failures into counters.

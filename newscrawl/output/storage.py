@@ -80,11 +80,11 @@ class LineFile(io.FileIO):
                 pass  # truncating frees space, so it works on a full disk; if not, the next run cuts it
         again = (f"append to it (-o {self.path})" if self.regular
                  else "write to a file (-o FILE)")
-        written = f"{self.lines} article{'' if self.lines == 1 else 's'}"
+        written = f"{self.lines} article{' written before is' if self.lines == 1 else 's written before are'}"
         stop_for_output(self.crawler, self.path, exc,
-                        f"the {written} written before are intact and recorded; the others are "
-                        f"not. Fix the cause and run the same command again and {again}: with the "
-                        "same state, the articles not written are fetched again")
+                        f"the {written} intact; the others are not. Fix the cause and run the "
+                        f"same command again and {again}: with a state, it fetches the articles "
+                        "that were not written")
 
 
 def stop_for_output(crawler: Crawler | None, path: str, exc: OSError | str, consequence: str) -> None:

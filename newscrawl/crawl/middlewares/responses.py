@@ -1,7 +1,7 @@
 """Drop bodies no page is made of: binary files (PDF, images, archives, executables) that a
 server labels text/html, and compressed bodies that inflate past DOWNLOAD_MAXSIZE (gzip bombs).
 
-Bot-challenge and empty pages are counted and dropped by the spider itself (newscrawl/ops/health.py
+Bot-challenge and empty pages are counted and dropped by the spider itself (newscrawl/crawl/challenges.py
 and the spider's page gate), where they also count towards each site's health.
 """
 
