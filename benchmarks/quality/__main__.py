@@ -39,7 +39,7 @@ def _count(minimum: int):
 def parser() -> argparse.ArgumentParser:
     options = argparse.ArgumentParser(prog="python -m benchmarks.quality", description=__doc__)
     options.error = lambda message: fail(message, EXIT_USAGE)  # type: ignore[method-assign]
-    options.add_argument("sets", nargs="+", metavar="DIR", help="data set folders (aeb, fundus, wcxb, wpnews)")
+    options.add_argument("sets", nargs="+", metavar="DIR", help="data set folders (aeb, fundus, wcxb, wpnews, pagetypes)")
     options.add_argument("--worst", type=_count(0), default=0, metavar="N",
                          help="print the N worst pages per field of the first extractor (newscrawl unless --only)")
     options.add_argument("--limit", type=_count(1), default=None, metavar="N", help="only the first N pages per set")
@@ -69,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     if opts.baseline:
         try:
             baseline = json.loads(Path(opts.baseline).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            fail(f"--baseline {opts.baseline}: {exc}", EXIT_USAGE)
+        except OSError as exc:
+            fail(f"--baseline {opts.baseline}: {exc.strerror or exc}", EXIT_USAGE)
+        except ValueError as exc:
+            fail(f"--baseline {opts.baseline}: not a scores file ({exc})", EXIT_USAGE)
     try:
         run(opts.sets, extractors, limit=opts.limit, worst=opts.worst, json_path=opts.json_path,
             halves=halves, baseline=baseline, save_baseline=opts.save_baseline)
