@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the `warc` field
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Article:
     tags: list[str] = field(default_factory=list)
     image: str | None = None
     fetched_at: str | None = None
+    warc: dict[str, object] | None = None  # the WARC record of the page: {file, offset, record_id}
     fingerprint: str | None = None
     extractor: str | None = None
     revision: int = 1

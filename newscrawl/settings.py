@@ -29,6 +29,8 @@ RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the failure middleware logs the one line pe
 # faults and safety (docs/reliability.md): newscrawl/crawl/middlewares/
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.crawl.middlewares.failures.FailureMiddleware": 20,
+    # -a warc=: responses from WARC records, before robots.txt, download slots and the cache
+    "newscrawl.crawl.middlewares.replay.WarcReplayMiddleware": 30,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.crawl.middlewares.retry.RetryAfterMiddleware": 550,
     "newscrawl.crawl.middlewares.charset.CharsetFallbackMiddleware": 565,
@@ -40,6 +42,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newscrawl.crawl.middlewares.redirect.SafeRedirectMiddleware": 600,
     "newscrawl.crawl.middlewares.network.ProtectedNetworkMiddleware": 860,
+    # NEWSCRAWL_ARCHIVE: next to the downloader, so it sees the body before decompression
+    "newscrawl.crawl.middlewares.archive.ArchiveMiddleware": 950,
 }
 NEWSCRAWL_RETRY_AFTER_MAX = 60  # seconds: a longer Retry-After drops the page instead of waiting
 # never fetched through a redirect or a link, unless a start URL is in the same network
@@ -103,6 +107,10 @@ NEWSCRAWL_REVISIT = 0  # seconds: re-check articles emitted this recently (condi
 NEWSCRAWL_STATE_MAX_AGE = 0  # seconds: forget state entries older than this (0: keep all)
 NEWSCRAWL_MAX_PAGE_NUMBER = 10  # follow pagination (/page/N/, ?page=N) up to this page
 NEWSCRAWL_MAX_CALENDAR_PAGES = 20  # calendar and date-archive pages followed per site
+# WARC archives of what a crawl fetches (docs/replay-and-archives.md; newscrawl/archive/)
+NEWSCRAWL_ARCHIVE = None  # a folder: every response and its request go into WARC files there
+NEWSCRAWL_ARCHIVE_MAX_BYTES = 1024 ** 3  # a file is closed and the next one opened past this size
+NEWSCRAWL_ARCHIVE_PREFIX = "newscrawl"  # file names: PREFIX-TIMESTAMP-SERIAL.warc.gz
 # `scrapy cron` (docs/discovery-and-cron.md)
 NEWSCRAWL_CRON_DIR = "output/cron"
 NEWSCRAWL_CRON_MAX_QUIET_RUNS = 24  # unhealthy after this many runs in a row with no new article

@@ -24,7 +24,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 PREFIX = "NEWSCRAWL_"
 # settings naming a file or a folder (relative paths are relative to the working directory)
 FILE_SETTINGS = ("NEWSCRAWL_STATE", "NEWSCRAWL_STATS_FILE", "LOG_FILE")
-FOLDER_SETTINGS = ("NEWSCRAWL_CRON_DIR", "HTTPCACHE_DIR", "JOBDIR")
+FOLDER_SETTINGS = ("NEWSCRAWL_CRON_DIR", "HTTPCACHE_DIR", "JOBDIR", "NEWSCRAWL_ARCHIVE")
 # set by newscrawl itself for each run, never by a user (the frontier folder is deleted after the run)
 INTERNAL = {"NEWSCRAWL_FRONTIER_DIR": "it is set by newscrawl for each run and deleted after it: "
                                       "to keep the frontier in a folder of your own, set JOBDIR instead"}

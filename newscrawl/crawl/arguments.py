@@ -6,6 +6,8 @@ What to crawl, one kind per crawl:
   site, keyed by `site_from_url`; a further URL of the same site is one more start page of it.
 - `article=URL [URL ...]` and/or `articles=FILE`: exactly these pages, each as one article.
 - `sites=FILE`: a sites file (newscrawl/config/sites.py).
+- `warc=PATH`: replay archived responses (a WARC file, a folder of them, or a glob): no
+  network; with `sites=FILE`, only the pages of those sites.
 Options: `profile=NAME` (force a profile), `since=AGE|DATE` (skip older articles).
 
 Scrapy sets an unknown `-a` value as a spider attribute without a word, so a typo (`-a ulr=`,
@@ -33,6 +35,7 @@ ARGUMENTS = {
     "sites": "a sites file (TOML)",
     "profile": "a profile name",
     "since": "an age (2d) or a date",
+    "warc": "a WARC file, a folder of them or a glob",
 }
 # what to crawl: arguments of different kinds cannot be combined
 KIND = {"url": "start URLs", "urls": "start URLs", "article": "single pages", "articles": "single pages",
@@ -49,6 +52,7 @@ class SpiderArguments:
     articles: list[str] = field(default_factory=list)  # set: crawl exactly these pages
     profile: str | None = None
     since: datetime | None = None
+    warc: list[str] = field(default_factory=list)  # set: replay these WARC files, fetch nothing
 
 
 def parse_arguments(values: Mapping[str, object], distributed: bool = False) -> SpiderArguments:
@@ -65,6 +69,8 @@ def parse_arguments(values: Mapping[str, object], distributed: bool = False) -> 
     if profile is not None:
         get_profile(profile)  # fails with the list of known profiles
     since = parse_since(given["since"]) if "since" in given else None
+    if "warc" in given:
+        return _replay(given, profile, since)
     if "sites" in given:
         return SpiderArguments(sites=load_sites(given["sites"]), profile=profile, since=since)
     if "article" in given or "articles" in given:
@@ -77,6 +83,20 @@ def parse_arguments(values: Mapping[str, object], distributed: bool = False) -> 
     if not distributed:
         raise ValueError(NOTHING_TO_CRAWL)
     return SpiderArguments(profile=profile, since=since)
+
+
+def _replay(given: Mapping[str, str], profile: str | None, since: datetime | None) -> SpiderArguments:
+    """A replay of WARC files: its pages come from the archive, so no start URL or page goes
+    with it; a sites file keeps only its sites' pages."""
+    for name in ("url", "urls", "article", "articles"):
+        if name in given:
+            raise ValueError(f"-a warc= and -a {name}= cannot be combined: a replay takes its pages "
+                             "from the archive; to keep only some sites' pages, give -a sites=FILE")
+    from newscrawl.archive.reader import warc_files
+
+    files = warc_files(given["warc"])
+    sites = load_sites(given["sites"]) if "sites" in given else []
+    return SpiderArguments(sites=sites, profile=profile, since=since, warc=files)
 
 
 def sites_from_urls(urls: Iterable[str], profile: str | None = None) -> list[SiteConfig]:

@@ -103,19 +103,23 @@ class DiscoveryMixin:
                          settings.getint("NEWSCRAWL_MAX_CALENDAR_PAGES", 20))
 
     @cached_property
-    def _cutoffs(self) -> dict[str, datetime | None]:
-        """Per site: skip articles published before this (since, or the state's prune horizon)."""
+    def _horizon(self) -> datetime | None:
+        """The state's prune horizon: an article older than this may have been forgotten, so
+        it is never emitted again."""
         max_age = self.crawler.settings.getfloat("NEWSCRAWL_STATE_MAX_AGE", 0)
-        # an article older than the prune horizon may have been forgotten: never emit it again
-        horizon = datetime.now(UTC) - timedelta(seconds=max_age) if max_age > 0 else None
-        cutoffs = {}
-        for name, site in self.sites.items():
-            dates = [d for d in (site.since or self.since, horizon) if d is not None]
-            cutoffs[name] = max(dates) if dates else None
-        return cutoffs
+        return datetime.now(UTC) - timedelta(seconds=max_age) if max_age > 0 else None
+
+    @cached_property
+    def _cutoffs(self) -> dict[str, datetime | None]:
+        return {}
 
     def cutoff(self, site: SiteConfig) -> datetime | None:
-        return self._cutoffs.get(site.name)
+        """Skip articles of this site published before this (since, or the prune horizon);
+        computed per site on first use (a replay adds sites as it meets them)."""
+        if site.name not in self._cutoffs:
+            dates = [d for d in (site.since or self.since, self._horizon) if d is not None]
+            self._cutoffs[site.name] = max(dates) if dates else None
+        return self._cutoffs[site.name]
 
     @cached_property
     def _link_extractors(self) -> dict[str, LinkExtractor]:

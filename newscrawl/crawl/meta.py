@@ -21,3 +21,8 @@ POLITENESS_TOKEN = "newscrawl_politeness_lease"  # distributed: the lease this r
 def site_stat(site: str, key: str) -> str:
     """The stats key of a per-site counter: newscrawl/site/<name>/<key>."""
     return f"newscrawl/site/{site}/{key}"
+
+
+# -- WARC archives and replay (newscrawl/archive/) -------------------------------------------------
+WARC_RECORD = "newscrawl_warc"  # {file, offset, record_id} of the response's record: the item's `warc`
+WARC_SOURCE = "newscrawl_warc_source"  # replay: (path, offset, record_id, WARC-Date) of the record to answer with

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
@@ -13,12 +13,13 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import BaseSettings
 
+from newscrawl.archive.reader import ArchivedResponse, DamagedArchive, responses
 from newscrawl.config.domains import host_on_domains
-from newscrawl.config.sites import SiteConfig
+from newscrawl.config.sites import SiteConfig, site_from_url
 from newscrawl.crawl.arguments import parse_arguments
 from newscrawl.crawl.discovery import DENY, DiscoveryMixin
 from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier
-from newscrawl.crawl.meta import ALWAYS_FETCH
+from newscrawl.crawl.meta import ALWAYS_FETCH, SITE, WARC_RECORD, WARC_SOURCE
 from newscrawl.crawl.middlewares.charset import relabel
 from newscrawl.crawl.pool import (
     ExtractionTimeout,
@@ -29,6 +30,35 @@ from newscrawl.crawl.pool import (
     run_job,
 )
 from newscrawl.state import stateless
+
+
+def replay_settings(settings: BaseSettings) -> None:
+    """A replay reads local files: the live crawl's bounds on pages and time do not apply (a
+    CC-NEWS file holds tens of thousands of pages), and nothing goes into the HTTP cache. A
+    value given on the command line still wins."""
+    for name, value in (("CLOSESPIDER_PAGECOUNT", 0), ("CLOSESPIDER_TIMEOUT", 0),
+                        ("HTTPCACHE_ENABLED", False), ("AUTOTHROTTLE_ENABLED", False)):
+        if settings.getpriority(name) is not None and settings.getpriority(name) < 40:
+            settings.set(name, value, priority="spider")
+
+
+def fetched_at(source: Any) -> datetime:
+    """When the page was fetched: now, or in a replay the WARC-Date of its record."""
+    if source and source[3]:
+        try:
+            return datetime.fromisoformat(source[3].replace("Z", "+00:00")).astimezone(UTC)
+        except ValueError:
+            pass
+    return datetime.now(UTC)
+
+
+def warc_field(meta: dict[str, Any]) -> dict[str, Any] | None:
+    """The article's `warc` field: the record its page was archived in (NEWSCRAWL_ARCHIVE), or
+    in a replay the record it was read from."""
+    source = meta.get(WARC_SOURCE)
+    if source:
+        return {"file": source[0], "offset": source[1], "record_id": source[2]}
+    return meta.get(WARC_RECORD)
 
 
 class SiteSpider(DiscoveryMixin, Spider):
@@ -51,6 +81,9 @@ class SiteSpider(DiscoveryMixin, Spider):
         self.since = checked.since
         self.profile_name = checked.profile
         self.sites = {site.name: site for site in checked.sites}
+        self.warc_files = checked.warc  # set: replay these WARC files, fetch nothing
+        self.replaying = bool(checked.warc)
+        self.replay_filtered = self.replaying and bool(checked.sites)  # a sites file: its sites only
         self.allowed_domains = sorted({d for site in self.sites.values() for d in site.domains()})
         # every start page is trusted (protected-network check); start() builds the requests
         self.start_urls = [url for site in self.sites.values() for url in (site.url, *site.sections)]
@@ -80,6 +113,8 @@ class SiteSpider(DiscoveryMixin, Spider):
         kwargs["distributed"] = bool(crawler.settings.get("REDIS_URL"))  # never from -a
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure_sites(crawler)  # per-site download slots and counters
+        if spider.replaying:
+            replay_settings(crawler.settings)
         # extraction in worker processes, off the reactor thread (NEWSCRAWL_EXTRACT_WORKERS=0: in-process)
         remove_when_stopped(crawler)
         spider.extract_pool = pool_from_settings(crawler.settings)
@@ -88,6 +123,10 @@ class SiteSpider(DiscoveryMixin, Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
+        if self.replaying:
+            for request in self.replay_requests():
+                yield request
+            return
         if self.single_article:
             for url in self.article_urls:
                 yield Request(url, callback=self.parse_article, errback=self.on_error,
@@ -116,7 +155,8 @@ class SiteSpider(DiscoveryMixin, Spider):
         given), from the worker pool when there is one; None if the page was dropped."""
         profile = (self.profile_name or self.site_of(response).profile
                    or self.settings.get("NEWSCRAWL_PROFILE"))
-        job = ExtractJob(response.url, response.body, response.encoding, profile, datetime.now(UTC), links)
+        fetched = fetched_at(response.meta.get(WARC_SOURCE))
+        job = ExtractJob(response.url, response.body, response.encoding, profile, fetched, links)
         pool = getattr(self, "extract_pool", None)
         try:
             result = run_job(job) if pool is None else await pool.extract(job)
@@ -150,6 +190,7 @@ class SiteSpider(DiscoveryMixin, Spider):
             self.logger.warning("could not extract %s: %s", response.url, page.error)
             return
         page.article.site = self.site_of(response).name  # the same key as a crawl of the site
+        page.article.warc = warc_field(response.meta)
         yield page.article
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:
@@ -160,17 +201,20 @@ class SiteSpider(DiscoveryMixin, Spider):
         if not isinstance(response, HtmlResponse):
             self.crawler.stats.inc_value("newscrawl/dropped/not_html")
             return
-        # the worker reads the links from the tree it parses for extraction: this process parses nothing
-        result = await self._extract(response, self._link_extractors[site.name])
+        # the worker reads the links from the tree it parses for extraction: this process parses
+        # nothing; a replay follows no link (its pages all come from the archive)
+        links = None if self.replaying else self._link_extractors[site.name]
+        result = await self._extract(response, links)
         if result is None:
             # dropped (over the time limit, or its worker died): reading its links or feeds here
             # would parse the page again in this process, with no time limit
             return
         response = self.relabelled(response, result)
-        for request in self.discover_feeds(response, site):  # on the home page only
-            yield request
-        for request in self.follow_links(response, site, result.links):
-            yield request
+        if not self.replaying:
+            for request in self.discover_feeds(response, site):  # on the home page only
+                yield request
+            for request in self.follow_links(response, site, result.links):
+                yield request
         page = result.page
         if page.error:
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_error")
@@ -178,9 +222,64 @@ class SiteSpider(DiscoveryMixin, Spider):
         elif page.is_article:
             article = self.finish_article(page.article, response, site)  # hints, since
             if article is not None:
+                article.warc = warc_field(response.meta)
                 yield article
         else:
             self.crawler.stats.inc_value("newscrawl/pages/not_article")
+
+    def replay_requests(self) -> Iterator[Request]:
+        """One request per archived HTML response (2xx) of every WARC file, in order, each
+        answered from its record by the replay middleware. A damaged file is one line, then the
+        next file."""
+        stats = self.crawler.stats
+        for path in self.warc_files:
+            try:
+                for found in responses(path):
+                    stats.inc_value("newscrawl/replay/records")
+                    request = self.replay_request(found)
+                    if request is not None:
+                        yield request
+            except DamagedArchive as exc:
+                stats.inc_value("newscrawl/errors/damaged_warc")
+                self.logger.error("damaged WARC file %s at offset %d: %s; replay goes on with the "
+                                  "next file", path, exc.offset, exc.reason)
+            except OSError as exc:
+                stats.inc_value("newscrawl/errors/damaged_warc")
+                self.logger.error("cannot read WARC file %s: %s; replay goes on with the next file",
+                                  path, exc.strerror or exc)
+
+    def replay_request(self, found: ArchivedResponse) -> Request | None:
+        """The request that replays one response record, or None when it is skipped (counted)."""
+        stats = self.crawler.stats
+        if not 200 <= found.status < 300:
+            stats.inc_value("newscrawl/replay/skipped_status")  # redirects, errors: as live, no article
+            return None
+        if not found.is_html or not found.url.startswith(("http://", "https://")):
+            stats.inc_value("newscrawl/replay/skipped_not_html")  # robots.txt, feeds, sitemaps, images
+            return None
+        site = self.replay_site(found.url)
+        if site is None:
+            stats.inc_value("newscrawl/replay/skipped_other_sites")
+            return None
+        source = (found.file, found.offset, found.record_id, found.date)
+        return Request(found.url, callback=self.parse, errback=self.on_error, dont_filter=True,
+                       meta={SITE: site.name, WARC_SOURCE: source})
+
+    def replay_site(self, url: str) -> SiteConfig | None:
+        """The site an archived page belongs to: one of the sites file's, or (without a sites
+        file) the site of its URL, added on first sight."""
+        host = (urlsplit(url).hostname or "").lower()
+        for site in self.sites.values():
+            if host_on_domains(host, site.domains()):
+                return site
+        if self.replay_filtered:
+            return None
+        try:
+            site = site_from_url(url, self.profile_name)
+        except ValueError:
+            return None
+        self.sites.setdefault(site.name, site)
+        return self.sites[site.name]
 
     def add_site(self, site: SiteConfig) -> None:
         """Take one more site while crawling (distributed mode: a site seeded through Redis)."""

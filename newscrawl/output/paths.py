@@ -77,7 +77,8 @@ def path_problems(settings: BaseSettings, command: str = "crawl") -> list[str]:
         problems.append(f"state file {state} cannot be used: {reason}; fix the path "
                         f"(NEWSCRAWL_STATE){hint}")
         return problems  # the HTTP cache lives beside it: one line says it all
-    folders = {"JOBDIR": settings.get("JOBDIR")}
+    folders = {"JOBDIR": settings.get("JOBDIR"),
+               "the archive folder (NEWSCRAWL_ARCHIVE)": settings.get("NEWSCRAWL_ARCHIVE")}
     if settings.getbool("HTTPCACHE_ENABLED") and not stateless(settings):
         folders["the HTTP cache (HTTPCACHE_DIR)"] = str(cache_dir(settings))
     for what, folder in folders.items():

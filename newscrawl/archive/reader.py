@@ -1,0 +1,221 @@
+"""Reading WARC files record by record, in bounded memory, with the offset of each record.
+
+warcio parses a record, but it reads a truncated file without a word (a torn last record is
+simply not there), so the walk over records is ours: gzip members one by one for `.warc.gz`
+(each record its own member, as every crawler writes them), WARC header blocks and their
+Content-Length for `.warc`. A record that does not end, or bytes that are no WARC record, raise
+`DamagedArchive` with the offset where it starts, so a caller can say where and go on with the
+next file.
+"""
+
+from __future__ import annotations
+
+import glob
+import io
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+
+CHUNK = 1 << 16
+MAX_RECORD = 256 << 20  # bytes of one decompressed record kept in memory at most
+SUFFIXES = (".warc", ".warc.gz")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class DamagedArchive(Exception):
+    """A WARC file that cannot be read on from `offset` (truncated, or not WARC there)."""
+
+    def __init__(self, offset: int, reason: str) -> None:
+        super().__init__(f"offset {offset}: {reason}")
+        self.offset = offset
+        self.reason = reason
+
+
+def is_gzip(path: str | Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
+def iter_raw_records(handle: BinaryIO, gzipped: bool, start: int = 0,
+                     limit: int = MAX_RECORD) -> Iterator[tuple[int, int, bytes | None]]:
+    """(offset, length on disk, the record's bytes decompressed) for each record from `start`;
+    the bytes are None for a record larger than `limit` (skipped, not kept in memory)."""
+    handle.seek(start)
+    walk = _gzip_members if gzipped else _plain_records
+    yield from walk(handle, start, limit)
+
+
+def _gzip_members(handle: BinaryIO, offset: int, limit: int) -> Iterator[tuple[int, int, bytes | None]]:
+    pending = b""
+    while True:
+        if not pending:
+            pending = handle.read(CHUNK)
+            if not pending:
+                return
+        if not pending.startswith(b"\x1f\x8b"):
+            if not pending.strip(b"\r\n\0"):  # padding at the end of a file
+                pending = b""
+                continue
+            raise DamagedArchive(offset, "not a gzip member (a .warc.gz holds one gzipped record after another)")
+        inflater = zlib.decompressobj(wbits=31)
+        parts: list[bytes] | None = []
+        size = 0
+        consumed = 0
+        while True:
+            try:
+                out = inflater.decompress(pending)
+            except zlib.error as exc:
+                raise DamagedArchive(offset, f"broken gzip data ({exc})") from None
+            if parts is not None:
+                size += len(out)
+                if size > limit:
+                    parts = None  # too large to keep: decompressed to find its end, then skipped
+                else:
+                    parts.append(out)
+            if inflater.eof:
+                consumed += len(pending) - len(inflater.unused_data)
+                pending = inflater.unused_data
+                break
+            consumed += len(pending)
+            pending = handle.read(CHUNK)
+            if not pending:
+                raise DamagedArchive(offset, "the file ends inside this record (truncated)")
+        yield offset, consumed, (b"".join(parts) if parts is not None else None)
+        offset += consumed
+
+
+def _plain_records(handle: BinaryIO, offset: int, limit: int) -> Iterator[tuple[int, int, bytes | None]]:
+    while True:
+        first = handle.readline()
+        while first in (b"\r\n", b"\n"):  # the blank lines between records
+            offset += len(first)
+            first = handle.readline()
+        if not first:
+            return
+        if not first.startswith(b"WARC/"):
+            raise DamagedArchive(offset, "no WARC record starts here")
+        head = [first]
+        length = None
+        while True:
+            line = handle.readline(CHUNK)
+            if not line:
+                raise DamagedArchive(offset, "the file ends inside this record's header (truncated)")
+            head.append(line)
+            if line in (b"\r\n", b"\n"):
+                break
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                try:
+                    length = int(value.strip())
+                except ValueError:
+                    raise DamagedArchive(offset, "a bad Content-Length") from None
+        if length is None:
+            raise DamagedArchive(offset, "a record without Content-Length")
+        header = b"".join(head)
+        if length > limit:
+            handle.seek(length, os.SEEK_CUR)
+            block = None
+            complete = handle.tell() <= os.fstat(handle.fileno()).st_size
+        else:
+            block = handle.read(length)
+            complete = len(block) == length
+        if not complete:
+            raise DamagedArchive(offset, "the file ends inside this record (truncated)")
+        yield offset, len(header) + length, (header + block if block is not None else None)
+        offset += len(header) + length
+
+
+def parse_record(raw: bytes) -> ArcWarcRecord:
+    """The warcio record of one record's bytes (headers parsed, content to be read)."""
+    iterator = ArchiveIterator(io.BytesIO(raw), ensure_http_headers=False)
+    return next(iter(iterator))
+
+
+def target_uri(record: ArcWarcRecord) -> str:
+    """WARC-Target-URI, without the angle brackets some writers put around it."""
+    uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip()
+    return uri[1:-1] if uri.startswith("<") and uri.endswith(">") else uri
+
+
+@dataclass(frozen=True)
+class ArchivedResponse:
+    """Where a response record is and what its headers say: enough to replay it later."""
+
+    file: str
+    offset: int
+    record_id: str
+    url: str
+    date: str
+    status: int
+    content_type: str
+
+    @property
+    def is_html(self) -> bool:
+        kind = self.content_type.split(";")[0].strip().lower()
+        return not kind or kind in HTML_TYPES
+
+
+def response_of(path: str, offset: int, record: ArcWarcRecord) -> ArchivedResponse | None:
+    """The response record's place and headers, or None for another kind of record."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    try:
+        status = int(record.http_headers.get_statuscode() or 0)
+    except ValueError:
+        status = 0
+    return ArchivedResponse(
+        file=path, offset=offset, record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+        url=target_uri(record), date=record.rec_headers.get_header("WARC-Date") or "",
+        status=status, content_type=record.http_headers.get_header("Content-Type") or "")
+
+
+def responses(path: str) -> Iterator[ArchivedResponse]:
+    """Every response record of one WARC file, in order; DamagedArchive where it cannot go on."""
+    gzipped = is_gzip(path)
+    with open(path, "rb") as handle:
+        for offset, _, raw in iter_raw_records(handle, gzipped):
+            if raw is None:
+                continue
+            try:
+                record = parse_record(raw)
+            except Exception as exc:  # warcio's parse errors have no common base
+                raise DamagedArchive(offset, f"not a WARC record ({type(exc).__name__}: {exc})") from None
+            found = response_of(path, offset, record)
+            if found is not None:
+                yield found
+
+
+def read_record(path: str, offset: int) -> tuple[ArcWarcRecord, bytes]:
+    """The record at `offset` of a file and its raw bytes (decompressed)."""
+    with open(path, "rb") as handle:
+        for _, _, raw in iter_raw_records(handle, is_gzip(path), start=offset):
+            if raw is None:
+                raise DamagedArchive(offset, f"a record larger than {MAX_RECORD} bytes")
+            return parse_record(raw), raw
+    raise DamagedArchive(offset, "no record at this offset")
+
+
+def warc_files(spec: str) -> list[str]:
+    """The WARC files a path names: a file, a folder (its .warc and .warc.gz files, sorted) or
+    a glob. ValueError (one line) when it names none."""
+    path = Path(spec)
+    if path.is_dir():
+        found = sorted(str(p) for p in path.iterdir() if p.is_file() and p.name.endswith(SUFFIXES))
+        if not found:
+            raise ValueError(f"-a warc={spec}: the folder holds no .warc or .warc.gz file")
+        return found
+    if path.is_file():
+        return [spec]
+    if glob.has_magic(spec):
+        found = sorted(p for p in glob.glob(spec) if Path(p).is_file())
+        if not found:
+            raise ValueError(f"-a warc={spec}: the pattern matches no file")
+        return found
+    raise ValueError(f"-a warc={spec}: no such file or folder; give a .warc or .warc.gz file, a "
+                     "folder of them, or a glob (quoted)")
