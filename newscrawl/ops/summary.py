@@ -17,6 +17,7 @@ from newscrawl.ops.coverage import FIELDS, coverage_sites, site_coverage
 logger = logging.getLogger("newscrawl")
 
 NO_ARTICLES = "no articles written"
+MAX_SITE_LINES = 20  # sites listed one per line in the summary; the rest are counted
 # why pages did not become records: a label and the stats counted under it (prefixes end in "/")
 REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("seen in earlier runs", ("newscrawl/skipped/seen_before", "newscrawl/dropped/seen_in_earlier_run",
@@ -77,7 +78,12 @@ def no_articles_line(stats: dict[str, Any]) -> str:
     """`no articles written: 3 seen in earlier runs, 1 too short` (or why nothing was fetched)."""
     reasons = no_article_reasons(stats)
     if reasons:
-        return f"{NO_ARTICLES}: " + ", ".join(f"{count} {label}" for label, count in reasons.items())
+        line = f"{NO_ARTICLES}: " + ", ".join(f"{count} {label}" for label, count in reasons.items())
+        if stats.get("newscrawl/replay/records") and reasons.get("seen in earlier runs"):
+            line += (" (a replay with the live crawl's state finds every article seen before: "
+                     "replay into a new state, -s NEWSCRAWL_STATE=replay.sqlite, or none, "
+                     "-s NEWSCRAWL_STATE=off)")
+        return line
     pages = stats.get("response_received_count", 0)
     return f"{NO_ARTICLES}: {pages} pages fetched and none held an article"
 
@@ -126,9 +132,12 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
     sites = coverage_sites(stats)
     if len(sites) == 1:
         lines.append(f"coverage: {_coverage(stats, sites[0])}")
-    for site in sites if len(sites) > 1 else ():
+    listed = sites[:MAX_SITE_LINES] if len(sites) > 1 else []
+    for site in listed:
         emitted = stats.get(f"newscrawl/site/{site}/emitted", 0)
         lines.append(f"site {site}: {emitted} written; coverage: {_coverage(stats, site)}")
+    if len(sites) > len(listed) > 0:  # a CC-NEWS replay meets thousands of sites
+        lines.append(f"... and {len(sites) - len(listed)} more sites (per-site counts in the stats)")
     return lines
 
 
