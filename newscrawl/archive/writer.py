@@ -221,7 +221,9 @@ def complete_length(path: Path) -> int:
     end = 0
     with open(path, "rb") as handle:
         try:
-            for offset, length, _ in iter_raw_records(handle, gzipped=True, limit=0):
+            for offset, length, raw in iter_raw_records(handle, gzipped=True):
+                if raw is not None and not raw.startswith(b"WARC/"):
+                    return offset  # a whole gzip member, but no record of ours: damage too
                 end = offset + length
         except DamagedArchive as exc:
             return exc.offset

@@ -8,6 +8,7 @@ import contextlib
 import gzip
 import mimetypes
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 class WireHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     root: Path
+    delay: float = 0.0
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's name
         pass
@@ -31,6 +33,8 @@ class WireHandler(BaseHTTPRequestHandler):
         return target if target.is_file() else None
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if self.delay:
+            time.sleep(self.delay)
         target = self._file()
         if target is None:
             body = b"not found"
@@ -58,11 +62,11 @@ class WireHandler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_wire_site(root: Path, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve `root` gzipped and chunked; yields the base URL (http://host:port/)."""
+def serve_wire_site(root: Path, host: str = "127.0.0.1", delay: float = 0.0) -> Iterator[str]:
+    """Serve `root` gzipped and chunked, each answer `delay` seconds late; yields the base URL."""
     if not host.startswith("127."):
         raise ValueError("test servers listen on loopback only")
-    handler = type("Handler", (WireHandler,), {"root": Path(root)})
+    handler = type("Handler", (WireHandler,), {"root": Path(root), "delay": delay})
     server = ThreadingHTTPServer((host, 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
