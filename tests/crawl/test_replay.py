@@ -1,0 +1,174 @@
+"""`scrapy crawl site -a warc=PATH`: CC-NEWS-style files (many sites, WARC/1.0, target URIs in
+angle brackets, crawler headers, other record kinds), sites-file and since filters, damaged
+files (one line, the offset, the next file goes on), and arguments that cannot go together."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from benchmarks.ccnews import (
+    fixture_pages,
+    http_response,
+    response_headers,
+    warc_record,
+    warcinfo,
+)
+from newscrawl.extract import extract_article
+from tests.conftest import read_jsonl, run_scrapy
+
+PAGES = {page.id: page for page in fixture_pages()}
+CHOSEN = ["worldpress-seed", "wpnews-nassauguardian", "wpnews-thenamibian", "wpnews-elpais"]
+
+
+def url_of(n: int) -> str:
+    return f"https://www.paper{n % 3}.example/2024/05/0{n + 1}/story-{n}/"
+
+
+def page_body(n: int) -> bytes:
+    return PAGES[CHOSEN[n]].html.encode("utf-8")
+
+
+def chunked(data: bytes) -> bytes:
+    return b"".join(b"%x\r\n%s\r\n" % (len(data[i:i + 1000]), data[i:i + 1000])
+                    for i in range(0, len(data), 1000)) + b"0\r\n\r\n"
+
+
+def build_ccnews(path: Path) -> list[tuple[int, str]]:
+    """A CC-NEWS-style file: four articles on three sites (the second stored gzip+chunked as
+    on the wire, the third with its URI in angle brackets), a 404, an image, a request and a
+    metadata record. Returns (offset, WARC-Date) of each article's record."""
+    head, info = warcinfo(path.name)
+    parts = [head]
+    offsets = []
+    for n in range(len(CHOSEN)):
+        body = page_body(n)
+        when = f"2024-05-0{n + 1}T0{n}:30:00Z"
+        if n == 1:
+            block = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Encoding: gzip\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n" + chunked(gzip.compress(body)))
+        else:
+            block = http_response(body)
+        offsets.append((sum(map(len, parts)), when))
+        parts.append(warc_record(response_headers(url_of(n), when, body, info, angle_brackets=n == 2), block))
+    for status, kind, url in (("404 Not Found", "text/html", "https://www.paper0.example/gone/"),
+                              ("200 OK", "image/jpeg", "https://www.paper1.example/photo.jpg")):
+        parts.append(warc_record(response_headers(url, "2024-05-01T00:00:00Z", b"x", info),
+                                 http_response(b"<html>gone</html>" if kind == "text/html" else b"\xff\xd8\xff",
+                                               status=status, content_type=kind)))
+    parts.append(warc_record([("WARC-Type", "request"), ("WARC-Target-URI", url_of(0)),
+                              ("WARC-Date", "2024-05-01T00:00:00Z"), ("WARC-Record-ID", "<urn:uuid:1>"),
+                              ("Content-Type", "application/http; msgtype=request")],
+                             b"GET /2024/05/01/story-0/ HTTP/1.1\r\nHost: www.paper0.example\r\n\r\n"))
+    parts.append(warc_record([("WARC-Type", "metadata"), ("WARC-Target-URI", url_of(0)),
+                              ("WARC-Date", "2024-05-01T00:00:00Z"), ("WARC-Record-ID", "<urn:uuid:2>"),
+                              ("Content-Type", "application/warc-fields")], b"fetchTimeMs: 120\r\n"))
+    path.write_bytes(b"".join(parts))
+    return offsets
+
+
+def replay(tmp: Path, source: str, *extra: str, name: str = "out"):
+    proc = run_scrapy(["crawl", "site", "-a", f"warc={source}", "-O", str(tmp / f"{name}.jsonl"),
+                       "-s", "NEWSCRAWL_STATE=off", "-s", f"NEWSCRAWL_STATS_FILE={tmp / f'{name}.stats.json'}",
+                       *extra])
+    stats_file = tmp / f"{name}.stats.json"
+    stats = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else {}
+    return proc, read_jsonl(tmp / f"{name}.jsonl"), stats
+
+
+def test_a_cc_news_style_file_replays_every_site_with_the_record_date(tmp_path):
+    offsets = build_ccnews(tmp_path / "CC-NEWS-20240501000000-00001.warc.gz")
+    proc, articles, stats = replay(tmp_path, str(tmp_path / "CC-NEWS-20240501000000-00001.warc.gz"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    by_url = {a["url"]: a for a in articles}
+    assert set(by_url) == {url_of(n) for n in range(len(CHOSEN))}
+    for n, (offset, when) in enumerate(offsets):
+        article = by_url[url_of(n)]
+        expected = extract_article(url_of(n), page_body(n))
+        assert article["headline"] == expected.headline and article["body"] == expected.body
+        assert article["site"] == f"paper{n % 3}.example"
+        assert article["fetched_at"] == when.replace("Z", "+00:00")
+        assert article["warc"]["offset"] == offset and article["warc"]["file"].endswith("00001.warc.gz")
+    assert stats["newscrawl/replay/skipped_status"] == 1
+    assert stats["newscrawl/replay/skipped_not_html"] == 1
+    assert stats["newscrawl/replay/records"] == 6
+    assert not [k for k in stats if k.startswith("newscrawl/errors/")]
+
+
+def test_a_sites_file_keeps_its_sites_and_since_drops_older_articles(tmp_path):
+    build_ccnews(tmp_path / "cc.warc.gz")
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[sites.zero]\nurl = "https://www.paper0.example/"\n\n'
+                     '[sites.two]\nurl = "https://www.paper2.example/"\n', "utf-8")
+    proc, articles, stats = replay(tmp_path, str(tmp_path / "cc.warc.gz"), "-a", f"sites={sites}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sorted(a["url"] for a in articles) == sorted(url_of(n) for n in (0, 2, 3))
+    assert {a["site"] for a in articles} == {"zero", "two"}
+    assert stats["newscrawl/replay/skipped_other_sites"] >= 1
+
+    published = {a["url"]: a["published"] for a in articles}
+    cut = sorted(published.values())[1][:10]  # a date that keeps some and drops others
+    proc, recent, stats = replay(tmp_path, str(tmp_path / "cc.warc.gz"), "-a", f"since={cut}", name="since")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert recent and all(a["published"][:10] >= cut for a in recent)
+    assert stats.get("newscrawl/dropped/older_than_since", 0) >= 1
+
+
+def test_a_damaged_file_is_one_line_with_its_offset_and_the_next_file_goes_on(tmp_path):
+    folder = tmp_path / "warcs"
+    folder.mkdir()
+    offsets = build_ccnews(folder / "a.warc.gz")
+    data = (folder / "a.warc.gz").read_bytes()
+    torn_at = offsets[2][0]
+    (folder / "a.warc.gz").write_bytes(data[:torn_at + 400])  # the third article torn
+    (folder / "b.warc").write_bytes(b"this is not a WARC file\r\n")
+    build_ccnews(folder / "c.warc.gz")
+    proc, articles, stats = replay(tmp_path, str(folder))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    errors = [line for line in proc.stderr.splitlines() if "] ERROR: " in line]
+    assert len(errors) == 2, errors
+    assert f"damaged WARC file {folder / 'a.warc.gz'} at offset {torn_at}: " in errors[0]
+    assert "truncated" in errors[0] and "goes on with the next file" in errors[0]
+    assert f"damaged WARC file {folder / 'b.warc'} at offset 0: " in errors[1]
+    assert "Traceback" not in proc.stderr
+    files = {a["warc"]["file"].rsplit("/", 1)[1] for a in articles}
+    assert files == {"a.warc.gz", "c.warc.gz"}  # a's first two articles, then all of c
+    assert stats["newscrawl/errors/damaged_warc"] == 2
+    assert "damaged_warc=2" in proc.stderr
+
+
+def test_a_glob_names_the_files(tmp_path):
+    build_ccnews(tmp_path / "one.warc.gz")
+    build_ccnews(tmp_path / "two.warc.gz")
+    (tmp_path / "other.txt").write_text("x")
+    proc, articles, stats = replay(tmp_path, str(tmp_path / "*.warc.gz"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert stats["newscrawl/replay/records"] == 12
+    assert len(articles) == len(CHOSEN)  # the second file's copies are duplicates
+    assert stats["newscrawl/dropped/duplicate_url"] == len(CHOSEN)
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["-a", "warc={tmp}/X.warc.gz", "-a", "url=https://example.com/"],
+     "-a warc= and -a url= cannot be combined: a replay takes its pages from the archive; to keep "
+     "only some sites' pages, give -a sites=FILE"),
+    (["-a", "warc={tmp}/X.warc.gz", "-a", "article=https://example.com/a"],
+     "-a warc= and -a article= cannot be combined"),
+    (["-a", "warc={tmp}/missing.warc.gz"], "-a warc={tmp}/missing.warc.gz: no such file or folder; give a "
+     ".warc or .warc.gz file, a folder of them, or a glob (quoted)"),
+    (["-a", "warc={tmp}/*.warc"], "-a warc={tmp}/*.warc: the pattern matches no file"),
+    (["-a", "warc={tmp}/empty"], "-a warc={tmp}/empty: the folder holds no .warc or .warc.gz file"),
+])
+def test_arguments_a_replay_refuses_are_one_line_and_exit_2(tmp_path, args, line):
+    (tmp_path / "X.warc.gz").write_bytes(b"")
+    (tmp_path / "empty").mkdir()
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    proc = run_scrapy(["crawl", "site", *args, "-O", str(tmp_path / "out.jsonl")])
+    assert proc.returncode == 2, proc.stderr
+    lines = [x for x in proc.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and line.replace("{tmp}", str(tmp_path)) in lines[0], lines
+    assert re.search(r"\bERROR\b", lines[0])
