@@ -15,7 +15,9 @@ Everything is measured in this one run on this machine:
    right after the crawl because a machine's speed drifts over half an hour: the mean of both);
    where the CPU went (the workers time extract_article and link reading themselves); peak RSS
    of the crawl process and of the extraction workers after `--checkpoint` pages and at the end;
-4. the SQLite state store at 1,000,000 entries: file size and lookup times.
+4. the SQLite state store at 1,000,000 entries: file size and lookup times;
+5. replay of a CC-NEWS-style WARC of `--ccnews-records` records built from fixtures/pages
+   (benchmarks/ccnews.py): articles/s beside the extraction-bound ceiling on those pages.
 The crawl is bounded by `--time-limit` seconds and stops its own server. Progress goes to
 stderr; the table to stdout, and everything as JSON to output/bench.json.
 """
@@ -58,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-entries", type=int, default=1_000_000)
     parser.add_argument("--skip-crawl", action="store_true")
     parser.add_argument("--skip-state", action="store_true")
+    parser.add_argument("--ccnews-records", type=int, default=3000, help="records in the CC-NEWS-style WARC")
+    parser.add_argument("--skip-ccnews", action="store_true")
     parser.add_argument("--json", type=Path, default=REPO / "output" / "bench.json")
     args = parser.parse_args(argv)
 
@@ -109,10 +113,21 @@ def main(argv: list[str] | None = None) -> int:
         log(f"state store with {args.state_entries:,} entries ...")
         store = state.measure(args.state_entries)
         results["state"] = asdict(store)
+    ccnews_row = None
+    if not args.skip_ccnews:
+        from benchmarks import ccnews
+
+        log(f"CC-NEWS-style replay of {args.ccnews_records} records, load {load()} ...")
+        results["ccnews"] = replayed = ccnews.run(args.ccnews_records, 50, args.rounds,
+                                                  REPO / "output" / "bench-ccnews")
+        ccnews_row = replayed["row"]
+        log(f"replay: {replayed['replay']['articles_per_s']:.2f} articles/s = {replayed['share']:.2f}x ceiling")
     loads.append(load())
     results["load"] = loads
 
     rows = table(times, cores, ceiling, ceiling_ms, after_ms, scrapy_pages, run, args, store)
+    if ccnews_row:
+        rows.append(ccnews_row)
     text = "\n".join(rows)
     print(text)
     args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -182,7 +182,7 @@ def test_sample_record_is_the_fixture_article_in_the_schema_layout() -> None:
     record = sample_record()
     assert list(record) == list(SCHEMA["properties"]) == [f.name for f in dataclasses.fields(Article)]
     assert set(SCHEMA["required"]) <= set(record)
-    types = {"string": str, "integer": int, "array": list, "null": type(None)}
+    types = {"string": str, "integer": int, "array": list, "object": dict, "null": type(None)}
     for name, value in record.items():
         rule = SCHEMA["properties"][name]
         allowed = rule["type"] if isinstance(rule["type"], list) else [rule["type"]]

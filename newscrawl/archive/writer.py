@@ -25,7 +25,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newscrawl import __version__
+import newscrawl
 from newscrawl.archive.reader import DamagedArchive, iter_raw_records
 
 logger = logging.getLogger("newscrawl.archive")
@@ -117,7 +117,7 @@ class ArchiveWriter:
         self.files.append(name)
         buffer = io.BytesIO()
         writer = WARCWriter(buffer, gzip=True, warc_version="1.1")
-        info = {"software": f"newscrawl/{__version__}", "format": "WARC File Format 1.1",
+        info = {"software": f"newscrawl/{newscrawl.__version__}", "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"}
         if self.operator:
             info["operator"] = self.operator

@@ -22,7 +22,7 @@ def test_schema_lists_exactly_the_item_fields():
 
 def test_every_field_has_a_default():
     item = ItemAdapter(Article()).asdict()
-    assert item["authors"] == [] and item["revision"] == 1 and item["schema_version"] == 1
+    assert item["authors"] == [] and item["revision"] == 1 and item["schema_version"] == 2
 
 
 def test_clean_text_decodes_entities_and_collapses_whitespace():

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import read_jsonl
 
 GOOD = {"url": "https://a.example/1", "headline": "A headline", "body": "Text.", "authors": [],
-        "noise": [], "tags": [], "revision": 1, "schema_version": 1}
+        "noise": [], "tags": [], "revision": 1, "schema_version": 2}
 
 
 def write(path: Path, *records: dict) -> Path:
@@ -27,7 +27,10 @@ def test_a_valid_line_is_read(tmp_path: Path) -> None:
     ({"headline": ""}, "headline: '' should be non-empty"),
     ({"revision": 0}, "revision: 0 is less than the minimum of 1"),
     ({"authors": "Ann Lee"}, "authors: 'Ann Lee' is not of type 'array'"),
-    ({"schema_version": 2}, "schema_version: 1 was expected"),
+    ({"schema_version": 1}, "schema_version: 2 was expected"),
+    ({"warc": {"file": "a.warc.gz", "offset": -1, "record_id": "<urn:uuid:1>"}},
+     "warc/offset: -1 is less than the minimum of 0"),
+    ({"warc": {"file": "a.warc.gz", "offset": 0}}, "warc: 'record_id' is a required property"),
     ({"score": 0.5}, "Additional properties are not allowed ('score' was unexpected)"),
 ])
 def test_a_line_the_schema_refuses_fails_with_the_line_and_the_reason(tmp_path: Path, change: dict,
