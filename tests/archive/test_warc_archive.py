@@ -9,6 +9,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -275,3 +276,36 @@ def test_an_unwritable_archive_folder_stops_the_crawl_before_any_request(tmp_pat
     assert len(lines) == 1, lines
     assert "the archive folder (NEWSCRAWL_ARCHIVE)" in lines[0] and "is a file, not a folder" in lines[0]
     assert not (tmp_path / "blocked.jsonl").exists()
+
+
+def test_newscrawl_cron_archives_the_same_way(tmp_path):
+    from tests.support.sites.harness import run_cron
+
+    archive = tmp_path / "arch"
+    with serve_wire_site(DEMO) as base:
+        run = run_cron(["-a", f"url={base}"], tmp_path / "cron.sqlite", tmp_path / "out",
+                       extra=["-s", f"NEWSCRAWL_ARCHIVE={archive}"])
+    assert run.code == 0, run.stderr[-3000:]
+    (path,) = archive.iterdir()
+    assert NAME.match(path.name)
+    ids = {r.rec_headers.get_header("WARC-Record-ID") for _, r, _ in records(path) if r.rec_type == "response"}
+    assert len(run.articles) >= 10 and all(a["warc"]["record_id"] in ids for a in run.articles)
+
+
+def test_a_distributed_worker_writes_its_own_file_series(tmp_path):
+    pytest.importorskip("redis", reason="the redis extra is not installed")
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed: `make test` installs it")
+    from tests.support.redis_fixtures import redis_process
+
+    archive = tmp_path / "arch"
+    with redis_process(tmp_path) as url, serve_wire_site(DEMO) as base:
+        proc = run_scrapy(crawl_args(base, tmp_path, "worker", "-s", f"REDIS_URL={url}",
+                                     "-s", f"NEWSCRAWL_ARCHIVE={archive}", "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1",
+                                     "-s", "NEWSCRAWL_EXTRACT_WORKERS=0"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (path,) = archive.iterdir()
+    host = re.escape(__import__("socket").gethostname())
+    assert re.fullmatch(rf"newscrawl-{host}-\d+-\d{{17}}-00000\.warc\.gz", path.name), path.name
+    articles = read_jsonl(tmp_path / "worker.jsonl")
+    assert articles and {a["warc"]["file"] for a in articles} == {path.name}
