@@ -20,6 +20,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -115,14 +116,20 @@ class ReplayRun:
     articles_per_s: float
     peak_rss_mb: float
     file_mb: float
+    extract_cpu_ms: float = 0.0  # extract_article's CPU time inside the workers, per page
+    worker_wait_ms: float = 0.0  # how long the workers waited for pages, per page
+    load: str = ""
 
 
 def replay(path: Path, folder: Path, time_limit: float = 1800) -> ReplayRun:
     """`scrapy crawl site -a warc=PATH` without state; articles/s from the first to the last."""
     out = folder / "replay.jsonl"
     out.unlink(missing_ok=True)
+    stats_file = folder / "replay.stats.json"
     command = [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"warc={path}", "-O", str(out),
-               "-s", "NEWSCRAWL_STATE=off", "-s", "LOG_LEVEL=WARNING", "-s", "NEWSCRAWL_SUMMARY=False"]
+               "-s", "NEWSCRAWL_STATE=off", "-s", "LOG_LEVEL=WARNING", "-s", "NEWSCRAWL_SUMMARY=False",
+               "-s", f"NEWSCRAWL_STATS_FILE={stats_file}"]
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     first: tuple[float, int] | None = None
     last: tuple[float, int] = (time.monotonic(), 0)
@@ -145,9 +152,14 @@ def replay(path: Path, folder: Path, time_limit: float = 1800) -> ReplayRun:
         raise RuntimeError(f"the replay wrote no article: {stderr[-2000:]}")
     seconds = max(1e-6, last[0] - first[0])
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    stats = json.loads(stats_file.read_text("utf-8"))
+    pages = max(1, stats.get("newscrawl/extract/pages", 0))
+    load += " -> " + "/".join(f"{x:.1f}" for x in os.getloadavg())
     return ReplayRun(records=0, articles=lines, seconds=seconds,
                      articles_per_s=(last[1] - first[1]) / seconds, peak_rss_mb=peak,
-                     file_mb=path.stat().st_size / 1e6)
+                     file_mb=path.stat().st_size / 1e6,
+                     extract_cpu_ms=stats.get("newscrawl/extract/cpu_ms", 0.0) / pages,
+                     worker_wait_ms=stats.get("newscrawl/extract/worker_wait_ms", 0.0) / pages, load=load)
 
 
 def _lines(path: Path) -> int:
@@ -181,12 +193,21 @@ def run(records: int, sites: int, rounds: int, folder: Path) -> dict:
     ceiling = cores * 1000 / page_ms
     share = result.articles_per_s / ceiling
     row = (f"| CC-NEWS-style replay (`-a warc=`), {records:,} records of {sites} sites from "
-           f"fixtures/pages ({result.file_mb:.0f} MB), no state | {result.articles_per_s:.2f} articles/s = "
-           f"{share:.2f}x the ceiling ({cores} x 1000 / {page_ms:.1f} ms = {ceiling:.2f}/s); "
-           f"{result.articles:,} articles; peak RSS {result.peak_rss_mb:.0f} MB | >= 0.8x | "
-           f"{'yes' if share >= 0.8 else '**NO**'} |")
+           f"fixtures/pages ({result.file_mb:.0f} MB), no state, load {result.load} | "
+           f"{result.articles_per_s:.2f} articles/s = {share:.2f}x the ceiling ({cores} x 1000 / "
+           f"{page_ms:.1f} ms = {ceiling:.2f}/s); {result.articles:,} articles; peak RSS of the crawl "
+           f"process {result.peak_rss_mb:.0f} MB | >= 0.8x | {'yes' if share >= 0.8 else '**NO**'} |")
+    rows = [row]
+    if result.extract_cpu_ms:
+        # the machine's speed while the replay ran: the workers' own clock of extract_article
+        in_ceiling = cores * 1000 / result.extract_cpu_ms
+        in_share = result.articles_per_s / in_ceiling
+        rows.append(f"| the same replay beside the ceiling from extract_article's CPU time inside the "
+                    f"workers ({cores} x 1000 / {result.extract_cpu_ms:.1f} ms = {in_ceiling:.2f}/s); "
+                    f"workers waiting for pages | {in_share:.2f}x ceiling; {result.worker_wait_ms:.1f} ms "
+                    f"per page | >= 0.8x | {'yes' if in_share >= 0.8 else '**NO**'} |")
     return {"replay": asdict(result), "extract_ms_before": before, "extract_ms_after": after,
-            "ceiling_articles_per_s": ceiling, "share": share, "row": row}
+            "ceiling_articles_per_s": ceiling, "share": share, "row": "\n".join(rows)}
 
 
 def main(argv: list[str] | None = None) -> int:
