@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from functools import cached_property
@@ -59,6 +60,10 @@ def warc_field(meta: dict[str, Any]) -> dict[str, Any] | None:
     if source:
         return {"file": source[0], "offset": source[1], "record_id": source[2]}
     return meta.get(WARC_RECORD)
+
+
+REPLAY_WAIT = 0.01  # seconds between looks at whether the engine takes more pages
+REPLAY_MAX_WAITS = 60_000  # ten minutes at most, then the next record is given anyway
 
 
 class SiteSpider(DiscoveryMixin, Spider):
@@ -125,6 +130,10 @@ class SiteSpider(DiscoveryMixin, Spider):
     async def start(self) -> AsyncIterator[Request]:
         if self.replaying:
             for request in self.replay_requests():
+                # read the archive as fast as pages are extracted, not ahead of them: Scrapy
+                # reads start() without a pause while it backs out, which would queue a whole
+                # CC-NEWS file and keep the reactor (and so the workers' results) waiting
+                await self._not_backing_out()
                 yield request
             return
         if self.single_article:
@@ -226,6 +235,13 @@ class SiteSpider(DiscoveryMixin, Spider):
                 yield article
         else:
             self.crawler.stats.inc_value("newscrawl/pages/not_article")
+
+    async def _not_backing_out(self) -> None:
+        engine = getattr(self.crawler, "engine", None)
+        for _ in range(REPLAY_MAX_WAITS):  # bounded: a stuck engine does not hang the replay
+            if engine is None or not engine.needs_backout():
+                return
+            await asyncio.sleep(REPLAY_WAIT)
 
     def replay_requests(self) -> Iterator[Request]:
         """One request per archived HTML response (2xx) of every WARC file, in order, each
