@@ -101,7 +101,7 @@ def test_cron_refuses_an_output_file(project, flag):
     assert left_behind(project) == set()  # no output file, no output folder, no state, no lock
 
 
-KNOWN_ARGUMENTS = "(the site spider takes article, articles, profile, since, sites, url, urls)"
+KNOWN_ARGUMENTS = "(the site spider takes article, articles, profile, since, sites, url, urls, warc)"
 
 
 @pytest.mark.parametrize(("args", "line"), [

@@ -25,7 +25,7 @@ URL = "http://127.0.0.5:9/"
 BAY = Path(__file__).parents[1] / "support" / "sites" / "bay"
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0"]
 PROFILES = "generic, jannah, jnews, soledad, tagdiv-classic, tagdiv-tdb, wordpress"
-KNOWN_ARGUMENTS = "(the site spider takes article, articles, profile, since, sites, url, urls)"
+KNOWN_ARGUMENTS = "(the site spider takes article, articles, profile, since, sites, url, urls, warc)"
 
 # name -> (arguments after `scrapy crawl`, the exact line after "ERROR: "); {dir} is the run's
 # own folder, which holds a sub-folder `folder`, a file `file.txt`, the URL files below, and
