@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.recordloader import ArcWarcRecord
+from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 
 CHUNK = 1 << 16
 MAX_RECORD = 256 << 20  # bytes of one decompressed record kept in memory at most
@@ -131,10 +130,14 @@ def _plain_records(handle: BinaryIO, offset: int, limit: int) -> Iterator[tuple[
         offset += len(header) + length
 
 
+_LOADER = ArcWarcRecordLoader()
+
+
 def parse_record(raw: bytes) -> ArcWarcRecord:
-    """The warcio record of one record's bytes (headers parsed, content to be read)."""
-    iterator = ArchiveIterator(io.BytesIO(raw), ensure_http_headers=False)
-    return next(iter(iterator))
+    """The warcio record of one record's bytes (headers parsed, content to be read). Parsed by
+    warcio's record loader, not its ArchiveIterator, whose reference cycles keep each record's
+    bytes until the garbage collector runs."""
+    return _LOADER.parse_record_stream(io.BytesIO(raw), known_format="warc")
 
 
 def target_uri(record: ArcWarcRecord) -> str:

@@ -1,0 +1,59 @@
+"""The WARC reader on real files: gzip per record and plain `.warc`, the offset of a record that
+does not end, and memory that does not grow with the file."""
+
+from __future__ import annotations
+
+import gzip
+import tracemalloc
+
+import pytest
+
+from benchmarks.ccnews import build_warc, fixture_pages
+from newscrawl.archive.reader import DamagedArchive, read_record, responses
+
+
+@pytest.fixture(scope="module")
+def cc_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("reader") / "cc.warc.gz"
+    build_warc(path, 600, sites=7, pages=fixture_pages())
+    return path
+
+
+def test_every_response_is_found_with_the_offset_it_is_read_back_from(cc_file):
+    found = list(responses(str(cc_file)))
+    assert len(found) == 600 and len({r.url for r in found}) == 600
+    assert all(r.url.startswith("https://www.site") for r in found)  # angle brackets taken off
+    record, _ = read_record(str(cc_file), found[123].offset)
+    assert record.rec_headers.get_header("WARC-Record-ID") == found[123].record_id
+    assert b"<html" in record.content_stream().read(2000).lower()
+
+
+def test_a_plain_warc_reads_the_same_and_a_truncated_one_names_the_offset(cc_file, tmp_path):
+    plain = tmp_path / "cc.warc"
+    plain.write_bytes(gzip.decompress(cc_file.read_bytes()))  # the members, one after another
+    gzipped = list(responses(str(cc_file)))
+    found = list(responses(str(plain)))
+    assert [r.record_id for r in found] == [r.record_id for r in gzipped]
+    record, _ = read_record(str(plain), found[5].offset)
+    assert record.rec_headers.get_header("WARC-Target-URI").strip("<>") == found[5].url
+    plain.write_bytes(plain.read_bytes()[:found[7].offset + 900])
+    with pytest.raises(DamagedArchive) as damaged:
+        list(responses(str(plain)))
+    assert damaged.value.offset == found[7].offset and "truncated" in damaged.value.reason
+
+
+def test_reading_a_file_holds_one_record_at_a_time(cc_file):
+    size = cc_file.stat().st_size
+    assert size > 20_000_000
+    tracemalloc.start()
+    try:
+        count = 0
+        for found in responses(str(cc_file)):
+            record, _ = read_record(found.file, found.offset)
+            record.content_stream().read()
+            count += 1
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 600
+    assert peak < 5_000_000, f"{peak} bytes at once for a {size}-byte file"
