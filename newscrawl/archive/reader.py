@@ -14,6 +14,7 @@ import glob
 import io
 import os
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 
 CHUNK = 1 << 16
 MAX_RECORD = 256 << 20  # bytes of one decompressed record kept in memory at most
+RECENT_BYTES = 32 << 20  # bytes of records just read, kept for a replay's request that follows
 SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -178,8 +180,37 @@ def response_of(path: str, offset: int, record: ArcWarcRecord) -> ArchivedRespon
         status=status, content_type=record.http_headers.get_header("Content-Type") or "")
 
 
-def responses(path: str) -> Iterator[ArchivedResponse]:
-    """Every response record of one WARC file, in order; DamagedArchive where it cannot go on."""
+class RecentRecords:
+    """The bytes of the responses `responses` read last, so that reading one again right after
+    (a replay's next request) needs no second decompression; bounded in bytes."""
+
+    def __init__(self, limit: int = RECENT_BYTES) -> None:
+        self.limit = limit
+        self.size = 0
+        self.items: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+
+    def put(self, key: tuple[str, int], raw: bytes) -> None:
+        if len(raw) > self.limit:
+            return
+        self.items[key] = raw
+        self.size += len(raw)
+        while self.size > self.limit:
+            _, old = self.items.popitem(last=False)
+            self.size -= len(old)
+
+    def take(self, key: tuple[str, int]) -> bytes | None:
+        raw = self.items.pop(key, None)
+        if raw is not None:
+            self.size -= len(raw)
+        return raw
+
+
+RECENT = RecentRecords()
+
+
+def responses(path: str, recent: RecentRecords | None = None) -> Iterator[ArchivedResponse]:
+    """Every response record of one WARC file, in order; DamagedArchive where it cannot go on.
+    With `recent`, each response's bytes are kept there for a `read_record` soon after."""
     gzipped = is_gzip(path)
     with open(path, "rb") as handle:
         for offset, _, raw in iter_raw_records(handle, gzipped):
@@ -191,11 +222,16 @@ def responses(path: str) -> Iterator[ArchivedResponse]:
                 raise DamagedArchive(offset, f"not a WARC record ({type(exc).__name__}: {exc})") from None
             found = response_of(path, offset, record)
             if found is not None:
+                if recent is not None:
+                    recent.put((path, offset), raw)
                 yield found
 
 
-def read_record(path: str, offset: int) -> tuple[ArcWarcRecord, bytes]:
+def read_record(path: str, offset: int, recent: RecentRecords | None = None) -> tuple[ArcWarcRecord, bytes]:
     """The record at `offset` of a file and its raw bytes (decompressed)."""
+    raw = recent.take((path, offset)) if recent is not None else None
+    if raw is not None:
+        return parse_record(raw), raw
     with open(path, "rb") as handle:
         for _, _, raw in iter_raw_records(handle, is_gzip(path), start=offset):
             if raw is None:

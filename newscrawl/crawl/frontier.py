@@ -36,6 +36,16 @@ def use_disk_frontier(settings) -> None:
     settings.set(_FOLDER_SETTING, folder, priority="spider")
 
 
+def use_memory_frontier(settings) -> None:
+    """Keep waiting requests in memory after all, when the folder is this run's own: a replay
+    reads its archive only as fast as pages are taken, so a request hardly waits, and a disk
+    queue would create and remove its folder for every request."""
+    folder = settings.get(_FOLDER_SETTING)
+    if folder and settings.get("JOBDIR") == folder:
+        settings.set("JOBDIR", None, priority="spider")
+        settings.set(_FOLDER_SETTING, None, priority="spider")
+
+
 def remove_when_stopped(crawler: Crawler) -> None:
     """Delete this run's frontier folder once the engine has stopped (scheduler and state saved)."""
     folder = crawler.settings.get(_FOLDER_SETTING)

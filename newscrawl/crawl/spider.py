@@ -14,12 +14,12 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import BaseSettings
 
-from newscrawl.archive.reader import ArchivedResponse, DamagedArchive, responses
+from newscrawl.archive.reader import RECENT, ArchivedResponse, DamagedArchive, responses
 from newscrawl.config.domains import host_on_domains
 from newscrawl.config.sites import SiteConfig, site_from_url
 from newscrawl.crawl.arguments import parse_arguments
 from newscrawl.crawl.discovery import DENY, DiscoveryMixin
-from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier
+from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier, use_memory_frontier
 from newscrawl.crawl.meta import ALWAYS_FETCH, SITE, WARC_RECORD, WARC_SOURCE
 from newscrawl.crawl.middlewares.charset import relabel
 from newscrawl.crawl.pool import (
@@ -35,12 +35,13 @@ from newscrawl.state import stateless
 
 def replay_settings(settings: BaseSettings) -> None:
     """A replay reads local files: the live crawl's bounds on pages and time do not apply (a
-    CC-NEWS file holds tens of thousands of pages), and nothing goes into the HTTP cache. A
-    value given on the command line still wins."""
+    CC-NEWS file holds tens of thousands of pages), nothing goes into the HTTP cache, and the
+    few requests waiting at a time stay in memory. A value given on the command line still wins."""
     for name, value in (("CLOSESPIDER_PAGECOUNT", 0), ("CLOSESPIDER_TIMEOUT", 0),
                         ("HTTPCACHE_ENABLED", False), ("AUTOTHROTTLE_ENABLED", False)):
         if settings.getpriority(name) is not None and settings.getpriority(name) < 40:
             settings.set(name, value, priority="spider")
+    use_memory_frontier(settings)
 
 
 def fetched_at(source: Any) -> datetime:
@@ -250,7 +251,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         stats = self.crawler.stats
         for path in self.warc_files:
             try:
-                for found in responses(path):
+                for found in responses(path, RECENT):
                     stats.inc_value("newscrawl/replay/records")
                     request = self.replay_request(found)
                     if request is not None:

@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
-from newscrawl.archive.reader import DamagedArchive, read_record
+from newscrawl.archive.reader import RECENT, DamagedArchive, read_record
 from newscrawl.crawl.meta import WARC_SOURCE
 from newscrawl.crawl.middlewares import drop
 
@@ -46,7 +46,7 @@ class WarcReplayMiddleware:
             return None
         path, offset = source[0], source[1]
         try:
-            record, _ = read_record(path, offset)
+            record, _ = read_record(path, offset, RECENT)
             body = record.content_stream().read(self.max_size + 1 if self.max_size else -1)
         except DamagedArchive as exc:
             raise drop(self.crawler, request, "damaged_record", f"{path} {exc}") from exc
