@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from newscrawl.archive.reader import RECENT, ArchivedResponse, DamagedArchive, responses
 from newscrawl.config.domains import host_on_domains
@@ -39,7 +39,7 @@ def replay_settings(settings: BaseSettings) -> None:
     few requests waiting at a time stay in memory. A value given on the command line still wins."""
     for name, value in (("CLOSESPIDER_PAGECOUNT", 0), ("CLOSESPIDER_TIMEOUT", 0),
                         ("HTTPCACHE_ENABLED", False), ("AUTOTHROTTLE_ENABLED", False)):
-        if settings.getpriority(name) is not None and settings.getpriority(name) < 40:
+        if (settings.getpriority(name) or 0) < SETTINGS_PRIORITIES["cmdline"]:
             settings.set(name, value, priority="spider")
     use_memory_frontier(settings)
 
