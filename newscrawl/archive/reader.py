@@ -55,10 +55,13 @@ def iter_raw_records(handle: BinaryIO, gzipped: bool, start: int = 0,
 def _gzip_members(handle: BinaryIO, offset: int, limit: int) -> Iterator[tuple[int, int, bytes | None]]:
     pending = b""
     while True:
-        if not pending:
-            pending = handle.read(CHUNK)
-            if not pending:
-                return
+        if len(pending) < 2:  # a member may end one byte before a chunk does
+            more = handle.read(CHUNK)
+            pending += more
+            if not more and not pending.strip(b"\r\n\0"):
+                return  # the end, or padding at the end
+            if not more and len(pending) < 2:
+                raise DamagedArchive(offset, "the file ends inside this record (truncated)")
         if not pending.startswith(b"\x1f\x8b"):
             if not pending.strip(b"\r\n\0"):  # padding at the end of a file
                 pending = b""

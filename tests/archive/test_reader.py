@@ -57,3 +57,18 @@ def test_reading_a_file_holds_one_record_at_a_time(cc_file):
         tracemalloc.stop()
     assert count == 600
     assert peak < 5_000_000, f"{peak} bytes at once for a {size}-byte file"
+
+
+@pytest.mark.parametrize("before_boundary", [0, 1, 2])
+def test_a_record_ending_at_or_just_before_a_read_boundary_is_followed_by_the_next(tmp_path, before_boundary):
+    import io
+
+    from newscrawl.archive.reader import CHUNK, iter_raw_records
+
+    # stored (level 0) gzip of random bytes: 18 bytes of header and trailer, 5 per block
+    first = gzip.compress(b"WARC/1.1\r\n" + bytes(CHUNK - 33 - before_boundary), compresslevel=0)
+    assert len(first) == CHUNK - before_boundary
+    second = gzip.compress(b"WARC/1.1\r\nsecond")
+    found = list(iter_raw_records(io.BytesIO(first + second + b"\r\n"), gzipped=True))
+    assert [(offset, length) for offset, length, _ in found] == [(0, len(first)), (len(first), len(second))]
+    assert found[1][2] == b"WARC/1.1\r\nsecond"
