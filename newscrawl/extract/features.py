@@ -69,29 +69,26 @@ _CART_TEXT = re.compile(
     r"ajouter au panier|a[ñn]adir al carrito|aggiungi al carrello|in winkel(?:wagen|mand)|"
     r"l[äa]gg i varukorg|dodaj do koszyka|adicionar ao carrinho|カートに入れる|加入购物车",
     re.IGNORECASE)
-_CART_ATTR = re.compile(r"add[-_]?to[-_]?(?:cart|bag|basket)|addtocart|/cart\b|checkout|basket",
-                        re.IGNORECASE)
 _QUANTITY = re.compile(r"qty|quantity", re.IGNORECASE)
-# a price as printed: a currency sign or code beside an amount
-# (an amount starts only where no digit precedes it, so a long run of digits is read once)
-_PRICE = re.compile(r"(?:[$€£¥₹]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|Rs\.?|kr)\s?)\s?\d[\d.,]*"
-                    r"|(?<![\d.,])\d[\d.,]*\s?(?:[€£$]|\b(?:EUR|USD|GBP|CHF|kr|zł|Kč)\b)")
+# currency signs: a page that prints many prices sells something (str.count: no regex pass)
+_CURRENCY = "$€£¥₹"
 _SHARE_HREF = re.compile(r"facebook\.com/(?:sharer|share\.php|dialog/share)|twitter\.com/(?:intent|share)"
                          r"|x\.com/intent|linkedin\.com/(?:sharearticle|shareArticle|share)|"
                          r"pinterest\.\w+/pin/create|reddit\.com/submit|wa\.me/\?|whatsapp://send|"
                          r"api\.whatsapp\.com/send|t\.me/share|mailto:\?", re.IGNORECASE)
 _USER_HREF = re.compile(r"/(?:u|user|users|member|members|profile|profiles|people)/", re.IGNORECASE)
 _PAGER_HREF = re.compile(r"[?&](?:page|p|paged)=\d|/page/\d", re.IGNORECASE)
-# class and id words
-_COMMENT_CLASS = re.compile(r"comment|reply|replies", re.IGNORECASE)
-_POST_CLASS = re.compile(r"\b(?:post|message|topic-post|forum-post|thread-post|answer)s?\b",
-                         re.IGNORECASE)
-_AUTHOR_CLASS = re.compile(r"author|byline", re.IGNORECASE)
-_PRICE_CLASS = re.compile(r"price", re.IGNORECASE)
-_NAV_CLASS = re.compile(r"sidebar|side-nav|sidenav|toc\b|table-of-contents|menu|navigation",
+# class and id words, one group per kind of block (a class string is scanned once)
+_CLASS_WORDS = re.compile(
+    r"(?P<comment>comment|repl(?:y|ies))"
+    r"|(?P<post>\b(?:post|message|answer)s?\b)"
+    r"|(?P<author>author|byline)"
+    r"|(?P<price>price)"
+    r"|(?P<cart>add[-_]?to[-_]?(?:cart|bag|basket)|addtocart|/cart\b|checkout|basket)"
+    # buttons and button-like links: calls to action (a service page asks, an article tells)
+    r"|(?P<cta>\b(?:btn|button|cta))", re.IGNORECASE)
+_CART_ATTR = re.compile(r"add[-_]?to[-_]?(?:cart|bag|basket)|addtocart|/cart\b|checkout|basket",
                         re.IGNORECASE)
-# buttons and button-like links: calls to action (a service page asks, an article tells)
-_CTA_CLASS = re.compile(r"\b(?:btn|button|cta)", re.IGNORECASE)
 MIN_LINK_LINE = 20  # a link text this long is a title, not a word like "Home" or "More"
 _SENTENCE_END = tuple('.!?…:"”’»)。！？')
 
@@ -134,6 +131,8 @@ FEATURES: dict[str, str] = {
     "linked_heading_share": "share of h2-h4 headings that are links (teasers)",
     "long_paragraphs": "log of the number of paragraphs of 150+ characters",
     "prose_share": "share of the text in paragraphs of 80+ characters",
+    "flow_share": "share of the text in the paragraphs of one parent (an article is one flow of prose)",
+    "flow_paragraphs": "log of the paragraphs (80+ characters) of that parent",
     "prose_after_h1": "log of paragraph text (80+ characters each) after the first h1",
     "h1_in_article": "the first h1 is inside an article or main element",
     "article_elements": "number of article elements (capped at 10)",
@@ -149,7 +148,7 @@ FEATURES: dict[str, str] = {
     "author_nodes": "log of elements classed as author or byline, or rel=author links",
     "share_links": "the page has share links (share endpoints of social networks)",
     "pager": "the page links to numbered pages of itself",
-    "price_text": "log of prices printed on the page",
+    "price_text": "log of currency signs printed on the page",
     "price_nodes": "log of elements classed or marked as a price",
     "cart": "the page offers to add something to a cart",
     "quantity_input": "the page has a quantity field",
@@ -159,7 +158,6 @@ FEATURES: dict[str, str] = {
     "cta_links": "log of links and buttons classed as buttons or calls to action",
     "code_blocks": "log of pre and code elements",
     "code_share": "share of the text in pre and code elements",
-    "nav_link_share": "share of links inside nav, aside or sidebar/menu blocks",
     "list_share": "share of the text in list items",
     "table_cells": "log of table cells",
     "images": "log of images",
@@ -191,6 +189,20 @@ def _share(part: float, whole: float) -> float:
 
 def _chars(element: HtmlElement) -> int:
     return len("".join(element.text_content().split()))
+
+
+def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
+    """Every element's text length (no whitespace), all in one pass from the leaves up, so that
+    measuring many nested blocks costs no more than reading the page's text once."""
+    lengths: dict[HtmlElement, int] = {}
+    for element in reversed(list(root.iter())):
+        text = element.text if isinstance(element.tag, str) else None
+        n = len("".join(text.split())) if text else 0
+        for child in element:
+            tail = child.tail
+            n += lengths.get(child, 0) + (len("".join(tail.split())) if tail else 0)
+        lengths[element] = n
+    return lengths
 
 
 # --- metadata and URL -----------------------------------------------------------------------
@@ -258,9 +270,27 @@ _PARAGRAPHS = etree.XPath("//p")
 _PROSE_AFTER = etree.XPath("following::p[position() <= 40]")
 _LIST_ITEMS = etree.XPath("//li[not(ancestor::li)]")
 _CODE = etree.XPath("//pre | //code[not(ancestor::pre)]")
-_NAV_LINKS = etree.XPath("//nav//a | //aside//a")
 _FIELDS = etree.XPath("//input[not(@type='hidden')] | //select")
-_CLASSED = etree.XPath("//body//*[@class or @id]")
+_CLASS_VALUES = etree.XPath("//body//@class", smart_strings=False)  # ids are unique: not read
+_BUTTON_CLASSES = etree.XPath("//body//a/@class | //body//button/@class", smart_strings=False)
+_NAMES = etree.XPath("//body//@name", smart_strings=False)
+_PRICE_PROPS = etree.XPath("count(//body//*[@itemprop='price'])")
+
+
+
+def _prose_flow(nodes: list[HtmlElement], chars: list[int]) -> tuple[int, int]:
+    """The parent holding the most paragraph text (80+ characters each): its characters and
+    paragraphs. A story runs as one flow of paragraphs; a service page spreads short copy over
+    many sections."""
+    by_parent: dict[HtmlElement, list[int]] = {}
+    for node, n in zip(nodes, chars, strict=True):
+        parent = node.getparent()
+        if n >= 80 and parent is not None:
+            entry = by_parent.setdefault(parent, [0, 0])
+            entry[0] += n
+            entry[1] += 1
+    best = max(by_parent.values(), default=[0, 0])
+    return best[0], best[1]
 
 
 def _heading_linked(heading: HtmlElement) -> bool:
@@ -280,7 +310,7 @@ def _teaser(element: HtmlElement) -> bool:
     return (element.tag == "a" or element.find(".//a") is not None) and _TEASER_PARTS(element)
 
 
-def _repeats(tree: HtmlElement) -> tuple[int, int, int, int]:
+def _repeats(tree: HtmlElement, lengths: dict[HtmlElement, int]) -> tuple[int, int, int, int]:
     """The largest runs of like sibling blocks: (teasers, dated, long-text), and the characters
     of text inside the largest teaser run (a listing's prose is in its teasers)."""
     teasers = dated = long_text = teaser_chars = 0
@@ -295,7 +325,7 @@ def _repeats(tree: HtmlElement) -> tuple[int, int, int, int]:
             if len(items) < 3:
                 continue
             n = len(items)
-            chars = [_chars(e) for e in items]
+            chars = [lengths.get(e, 0) for e in items]
             if sum(1 for e in items if _teaser(e)) * 2 > n:
                 teasers = max(teasers, n)
                 teaser_chars = max(teaser_chars, sum(chars))
@@ -306,37 +336,43 @@ def _repeats(tree: HtmlElement) -> tuple[int, int, int, int]:
     return teasers, dated, long_text, teaser_chars
 
 
-_CLASS_KINDS = ("comment", "post", "author", "price", "cart", "nav", "cta")
+_CLASS_KINDS = tuple(_CLASS_WORDS.groupindex)  # comment, post, author, price, cart, cta
 
 
-def _class_kinds(words: str) -> tuple[bool, ...]:
-    """Which kinds of block a class-and-id string names (in _CLASS_KINDS order)."""
-    return (bool(_COMMENT_CLASS.search(words)), bool(_POST_CLASS.search(words)),
-            bool(_AUTHOR_CLASS.search(words)), bool(_PRICE_CLASS.search(words)),
-            bool(_CART_ATTR.search(words)), bool(_NAV_CLASS.search(words)),
-            bool(_CTA_CLASS.search(words)))
+def _class_mask(words: str) -> int:
+    """The kinds of block a class or id string names, as bits (1 << group index - 1)."""
+    mask = 0
+    for match in _CLASS_WORDS.finditer(words):
+        mask |= 1 << (match.lastindex - 1)
+    return mask
+
+
+def _masks(values: list[str], seen: dict[str, int]) -> list[int]:
+    """The kind bits of each class or id string; each distinct string is scanned once."""
+    out = []
+    for words in values:
+        mask = seen.get(words)
+        if mask is None:
+            mask = seen[words] = _class_mask(words)
+        out.append(mask)
+    return out
 
 
 def _class_counts(tree: HtmlElement) -> dict[str, int]:
-    """Elements per kind of class word; each distinct class string is read once."""
-    counts = dict.fromkeys(_CLASS_KINDS, 0)
-    nav_links: set[HtmlElement] = set(_NAV_LINKS(tree))
-    seen: dict[str, tuple[bool, ...]] = {}
-    for element in _CLASSED(tree):
-        words = f"{element.get('class') or ''} {element.get('id') or ''}"
-        kinds = seen.get(words)
-        if kinds is None:
-            kinds = seen[words] = _class_kinds(words)
-        comment, post, author, price, cart, nav, cta = kinds
-        counts["comment"] += comment
-        counts["post"] += post
-        counts["author"] += author
-        counts["price"] += price or element.get("itemprop") == "price"
-        counts["cart"] += cart or bool(_CART_ATTR.search(element.get("name") or ""))
-        counts["cta"] += cta and element.tag in ("a", "button")
-        if nav and element.tag not in ("a", "li", "span"):
-            nav_links.update(element.iter("a"))
-    counts["nav"] = len(nav_links)
+    """Class strings per kind of block word, read as attribute strings (no element is
+    visited in Python)."""
+    seen: dict[str, int] = {}
+    totals = [0] * len(_CLASS_KINDS)
+    for mask in _masks(_CLASS_VALUES(tree), seen):
+        if mask:
+            for index in range(len(_CLASS_KINDS)):
+                totals[index] += (mask >> index) & 1
+    counts = dict(zip(_CLASS_KINDS, totals, strict=True))
+    cta_bit = 1 << _CLASS_KINDS.index("cta")
+    counts["cta"] = sum(1 for mask in _masks(_BUTTON_CLASSES(tree), seen) if mask & cta_bit)
+    counts["price"] += int(_PRICE_PROPS(tree))
+    # a form field named for the cart (add-to-cart buttons often carry no class at all)
+    counts["cart"] += sum(1 for name in _NAMES(tree) if _CART_ATTR.search(name))
     return counts
 
 
@@ -345,27 +381,37 @@ def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[s
     texts of its longer links (to tell a body made of link titles)."""
     body = tree.find("body")
     root = body if body is not None else tree
-    text = " ".join(root.text_content().split())
-    total = max(len(text.replace(" ", "")), 1)
+    text = root.text_content()
+    lengths = text_lengths(root)
+
+    def size(element: HtmlElement) -> int:
+        found = lengths.get(element)
+        return found if found is not None else _chars(element)
+
+    total = max(size(root), 1)
     anchors = _ANCHORS(tree)
-    link_texts = [" ".join(a.text_content().split()) for a in anchors]
-    link_chars = sum(len(t.replace(" ", "")) for t in link_texts)
+    anchor_sizes = [size(a) for a in anchors]
+    link_chars = sum(anchor_sizes)
+    link_texts = [" ".join(a.text_content().split())
+                  for a, n in zip(anchors, anchor_sizes, strict=True) if n >= MIN_LINK_LINE - 5]
     hrefs = [a.get("href") or "" for a in anchors]
     headings = _SUBHEADINGS(tree)
     linked_headings = [h for h in headings if h.tag in ("h2", "h3", "h4")]
-    paragraphs = [_chars(p) for p in _PARAGRAPHS(tree)]
+    paragraph_nodes = _PARAGRAPHS(tree)
+    paragraphs = [size(p) for p in paragraph_nodes]
+    flow_chars, flow_count = _prose_flow(paragraph_nodes, paragraphs)
     h1s = _H1(tree)
     prose_after = 0
     h1_in_article = 0.0
     if h1s:
-        prose_after = sum(n for n in (_chars(p) for p in _PROSE_AFTER(h1s[0])) if n >= 80)
+        prose_after = sum(n for n in (size(p) for p in _PROSE_AFTER(h1s[0])) if n >= 80)
         h1_in_article = float(any(a.tag in ("article", "main") for a in h1s[0].iterancestors()))
     code = _CODE(tree)
     classes = _class_counts(tree)
-    teasers, dated, long_text, teaser_chars = _repeats(root)
+    teasers, dated, long_text, teaser_chars = _repeats(root, lengths)
+    # buttons only: a link that adds to a cart is classed so (counted with the class words)
     cart_text = any(_CART_TEXT.search(" ".join(e.text_content().split()) or e.get("value") or "")
-                    for e in tree.iter("button", "input", "a") if e.tag != "a" or len(e) < 4)
-    nav_links = classes["nav"]
+                    for e in tree.iter("button", "input"))
     values = {
         "text_chars": _log(total),
         "link_share": _share(link_chars, total),
@@ -376,6 +422,8 @@ def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[s
                                        len(linked_headings)),
         "long_paragraphs": _log(sum(1 for n in paragraphs if n >= 150)),
         "prose_share": _share(sum(n for n in paragraphs if n >= 80), total),
+        "flow_share": _share(flow_chars, total),
+        "flow_paragraphs": _log(flow_count),
         "prose_after_h1": _log(prose_after),
         "h1_in_article": h1_in_article,
         "article_elements": float(min(len(tree.findall(".//article")), 10)),
@@ -392,7 +440,7 @@ def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[s
         "share_links": float(any(_SHARE_HREF.search(h) for h in hrefs)),
         "pager": float(sum(1 for h in hrefs if _PAGER_HREF.search(h)) >= 2
                        or tree.find(".//a[@rel='next']") is not None),
-        "price_text": _log(len(_PRICE.findall(text))),
+        "price_text": _log(sum(text.count(sign) for sign in _CURRENCY)),
         "price_nodes": _log(classes["price"]),
         "cart": float(cart_text or classes["cart"] > 0),
         "quantity_input": float(any(_QUANTITY.search(f.get("name") or "") for f in _FIELDS(tree))),
@@ -401,9 +449,8 @@ def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[s
         "buttons": _log(len(tree.findall(".//button"))),
         "cta_links": _log(classes["cta"]),
         "code_blocks": _log(len(code)),
-        "code_share": _share(sum(_chars(c) for c in code), total),
-        "nav_link_share": _share(nav_links, len(anchors)),
-        "list_share": _share(sum(_chars(li) for li in _LIST_ITEMS(tree)), total),
+        "code_share": _share(sum(size(c) for c in code), total),
+        "list_share": _share(sum(size(li) for li in _LIST_ITEMS(tree)), total),
         "table_cells": _log(len(tree.findall(".//td"))),
         "images": _log(len(tree.findall(".//img"))),
         "_text_chars": float(total),  # for body_share; not a model feature
