@@ -22,6 +22,7 @@ from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import is_article
 from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
 from newscrawl.extract.document import decode_html, parse_html, text_of
+from newscrawl.extract.features import page_features, record_features
 from newscrawl.extract.headline import choose_headline, h1_elements, headline_anchor
 from newscrawl.extract.lines import iter_lines
 from newscrawl.extract.loaders import ArticleLoader
@@ -44,6 +45,8 @@ class ExtractedPage:
     is_article: bool = False
     signals: list[str] = field(default_factory=list)
     error: str | None = None
+    # the named page features the decision read (newscrawl.extract.features), for debugging
+    features: dict[str, float] = field(default_factory=dict)
 
 
 def fingerprint(body: str | None, headline: str | None) -> str | None:
@@ -82,6 +85,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     meta = read_metadata(tree, url)
     # scripts and styles are read (JSON-LD) or useless from here on; their text is never content
     strip_boilerplate(tree, CODE_NODES)
+    # read before any pruning: teasers, comments and shop markup are what tell pages apart
+    features, link_texts = page_features(tree, meta, url)
     profile = profile or detect_profile(tree) or GENERIC
     loader = ArticleLoader()
     loader.add_value("url", url)
@@ -130,9 +135,10 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     article.body = body_mod.without_header_lines(article.body, article.headline, article.dateline,
                                                  article.authors)
     article.fingerprint = fingerprint(article.body, article.headline)
-    verdict, signals = is_article(tree, meta, url, bool(containers) and profile is not GENERIC,
-                                  len(article.body or ""))
-    return ExtractedPage(article, verdict, signals)
+    features = record_features(article, features, bool(containers) and profile is not GENERIC,
+                               link_texts)
+    verdict, signals = is_article(features)
+    return ExtractedPage(article, verdict, signals, features=features)
 
 
 def _tags(meta: PageMetadata) -> list[str]:

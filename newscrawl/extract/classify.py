@@ -1,58 +1,56 @@
-"""Tell article pages from listing, section, tag and author pages."""
+"""Tell one article from every other kind of page (listings, products, services, forums, docs).
+
+The decision weighs the named features of `newscrawl.extract.features` with a small model
+trained on labelled pages (benchmarks/quality/train_classifier.py) and shipped as package data
+(article_model.json): a logistic regression, evaluated here in pure Python. Its reasons are the
+features that pushed the score most, so every verdict can be explained.
+"""
 
 from __future__ import annotations
 
-import re
+import json
+import math
+from functools import cache
+from importlib import resources
+from typing import Any
 
-from lxml.html import HtmlElement
-
-from newscrawl.extract.metadata import PageMetadata, _types
-
-_DATED_URL = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])/|/(?:19|20)\d{2}-\d{2}-\d{2}|\d{6,}\.html?$")
-_LISTING_URL = re.compile(r"/(?:tag|tags|category|categories|author|authors|topic|topics|section|"
-                          r"search|page|archive|archives)/|[?&](?:page|s|q)=", re.IGNORECASE)
-_LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", "webpage"}
-MIN_ARTICLE_CHARS = 400
+MODEL_FILE = "article_model.json"
+# features named in the reasons: the strongest pushes either way
+REASONS = 4
 
 
-def article_signals(tree: HtmlElement, meta: PageMetadata, url: str, has_profile_body: bool,
-                    body_chars: int) -> list[str]:
-    """The reasons to believe this page is one article (empty: it is not)."""
-    signals = []
-    if meta.jsonld_article is not None:
-        signals.append("jsonld")
-    if (meta.get("og:type") or "").lower() == "article":
-        signals.append("og:type")
-    if has_profile_body:
-        signals.append("profile")
-    articles = tree.findall(".//article")
-    if len(articles) == 1 and body_chars >= 2 * MIN_ARTICLE_CHARS:
-        signals.append("article-element")
-    if _DATED_URL.search(url) and body_chars >= MIN_ARTICLE_CHARS:
-        signals.append("dated-url")
-    return signals
+@cache
+def load_model() -> dict[str, Any]:
+    """The shipped model (read once per process)."""
+    text = resources.files("newscrawl.extract").joinpath(MODEL_FILE).read_text("utf-8")
+    return json.loads(text)
 
 
-def listing_signals(tree: HtmlElement, meta: PageMetadata, url: str) -> list[str]:
-    """The reasons to believe this page lists other pages."""
-    signals = []
-    if _LISTING_URL.search(url):
-        signals.append("listing-url")
-    page_types = set()
-    for node in meta.jsonld_nodes:
-        page_types |= _types(node)
-    if page_types & _LISTING_TYPES - {"webpage"} and meta.jsonld_article is None:
-        signals.append("jsonld-listing")
-    if len(tree.findall(".//article")) >= 3 and meta.jsonld_article is None:
-        signals.append("many-articles")
-    return signals
+def contributions(features: dict[str, float], model: dict[str, Any] | None = None) -> dict[str, float]:
+    """Each feature's push on the log-odds that the page is an article (standardized x weight)."""
+    model = model or load_model()
+    pushes = {}
+    for name, weight, mean, scale in zip(model["features"], model["weights"], model["mean"],
+                                         model["scale"], strict=True):
+        value = min(max(features.get(name, 0.0), model["low"][name]), model["high"][name])
+        pushes[name] = weight * (value - mean) / scale
+    return pushes
 
 
-def is_article(tree: HtmlElement, meta: PageMetadata, url: str, has_profile_body: bool,
-               body_chars: int) -> tuple[bool, list[str]]:
-    """Decide and explain: article signals must outweigh listing signals."""
-    positive = article_signals(tree, meta, url, has_profile_body, body_chars)
-    negative = listing_signals(tree, meta, url)
-    strong = {"jsonld", "og:type"} & set(positive)
-    verdict = bool(positive) and (bool(strong) or not negative) and body_chars > 0
-    return verdict, positive + [f"-{n}" for n in negative]
+def article_score(features: dict[str, float], model: dict[str, Any] | None = None) -> float:
+    """The probability, as the model sees it, that the page is one article."""
+    model = model or load_model()
+    logit = model["bias"] + sum(contributions(features, model).values())
+    return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
+
+
+def is_article(features: dict[str, float]) -> tuple[bool, list[str]]:
+    """Decide and explain: the score against the model's threshold, and the features that
+    pushed it most (`+name` towards an article, `-name` away from one)."""
+    model = load_model()
+    pushes = contributions(features, model)
+    score = article_score(features, model)
+    verdict = score >= model["threshold"] and features.get("body_chars", 0.0) > 0
+    strongest = sorted(pushes.items(), key=lambda item: -abs(item[1]))[:REASONS]
+    reasons = [f"{'+' if push > 0 else '-'}{name}" for name, push in strongest if push]
+    return verdict, [f"score={score:.2f}", *reasons]

@@ -1,0 +1,493 @@
+"""Named page-level features for telling one article from every other kind of page.
+
+Each feature is a number with a name and a principle that holds on pages in general (see
+FEATURES). `page_features` reads the tree as fetched (scripts and styles already removed, so
+before any boilerplate is pruned) with the page's metadata and URL; `body_features` reads the
+body text that extraction kept. `newscrawl.extract.classify` weighs them.
+
+The vocabularies below are the one place for what they name: metadata types, URL words,
+shopping words and share endpoints.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newscrawl.extract.metadata import ARTICLE_TYPES, PageMetadata, _types
+from newscrawl.items import Article
+
+# --- vocabularies ---------------------------------------------------------------------------
+
+# schema.org types a page uses for what it sells, lists, discusses or offers (lower-cased)
+PRODUCT_TYPES = frozenset({"product", "offer", "aggregateoffer", "productgroup", "productmodel",
+                           "individualproduct", "car", "vehicle"})
+LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage",
+                           "offercatalog", "mediagallery", "imagegallery"})
+FORUM_TYPES = frozenset({"discussionforumposting", "qapage", "question", "answer"})
+SERVICE_TYPES = frozenset({"service", "faqpage", "course", "event", "softwareapplication",
+                           "webapplication", "localbusiness", "professionalservice",
+                           "educationalorganization", "medicalbusiness", "store", "aboutpage",
+                           "contactpage", "jobposting"})
+# the same kinds in microdata itemtype URLs
+_MICRODATA = {
+    "md_article": re.compile(r"schema\.org/(?:\w*Article|BlogPosting|Report)\b", re.IGNORECASE),
+    "md_product": re.compile(r"schema\.org/(?:Product|Offer|AggregateOffer)\b", re.IGNORECASE),
+    "md_post": re.compile(r"schema\.org/(?:Comment|Answer|Question|DiscussionForumPosting|UserComments)\b",
+                          re.IGNORECASE),
+}
+
+# URL path words; each is matched as a whole path segment
+_URL_WORDS = {
+    "url_listing_word": {"tag", "tags", "category", "categories", "topic", "topics", "section",
+                         "search", "page", "archive", "archives", "author", "authors", "collections",
+                         "collection", "browse", "catalog", "catalogue", "shop", "store", "c"},
+    "url_product_word": {"product", "products", "p", "dp", "item", "items", "buy", "sku"},
+    "url_forum_word": {"forum", "forums", "thread", "threads", "t", "topic", "community", "discussion",
+                       "discussions", "questions", "q", "board", "boards", "viewtopic.php",
+                       "showthread.php", "answers"},
+    "url_docs_word": {"docs", "doc", "documentation", "api", "reference", "ref", "manual", "guide",
+                      "guides", "tutorial", "wiki", "learn", "handbook", "book", "kb", "help"},
+    "url_article_word": {"news", "article", "articles", "story", "stories", "blog", "blogs", "post",
+                         "posts", "opinion", "column", "columns", "press", "a"},
+}
+_SECTION_WORDS = frozenset().union(*(_URL_WORDS[k] for k in ("url_listing_word", "url_article_word",
+                                                             "url_forum_word", "url_docs_word")))
+_URL_DATE = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/|$)|(?:19|20)\d{2}-[01]\d-[0-3]\d"
+                       r"|/(?:19|20)\d{2}[01]\d[0-3]\d/")
+_URL_NUMBER_END = re.compile(r"(?<!\d)\d{3,}(?:\.\w{2,5})?/?$")
+_URL_LISTING_QUERY = re.compile(r"(?:^|&)(?:page|p|s|q|query|sort|filter|category|tag)=", re.I)
+_WORD_SPLIT = re.compile(r"[-_+.%\s]+")
+# "add to cart" in the languages of the data sets' shops, and the markup words around it
+_CART_TEXT = re.compile(
+    r"add(?:ed)? to (?:cart|bag|basket|trolley)|buy now|in den (?:warenkorb|einkaufswagen)|"
+    r"ajouter au panier|a[ñn]adir al carrito|aggiungi al carrello|in winkel(?:wagen|mand)|"
+    r"l[äa]gg i varukorg|dodaj do koszyka|adicionar ao carrinho|カートに入れる|加入购物车",
+    re.IGNORECASE)
+_QUANTITY = re.compile(r"qty|quantity", re.IGNORECASE)
+# currency signs: a page that prints many prices sells something (str.count: no regex pass)
+_CURRENCY = "$€£¥₹"
+_SHARE_HREF = re.compile(r"facebook\.com/(?:sharer|share\.php|dialog/share)|twitter\.com/(?:intent|share)"
+                         r"|x\.com/intent|linkedin\.com/(?:sharearticle|shareArticle|share)|"
+                         r"pinterest\.\w+/pin/create|reddit\.com/submit|wa\.me/\?|whatsapp://send|"
+                         r"api\.whatsapp\.com/send|t\.me/share|mailto:\?", re.IGNORECASE)
+_USER_HREF = re.compile(r"/(?:u|user|users|member|members|profile|profiles|people)/", re.IGNORECASE)
+_PAGER_HREF = re.compile(r"[?&](?:page|p|paged)=\d|/page/\d", re.IGNORECASE)
+# class and id words, one group per kind of block (a class string is scanned once)
+_CLASS_WORDS = re.compile(
+    r"(?P<comment>comment|repl(?:y|ies))"
+    r"|(?P<post>\b(?:post|message|answer)s?\b)"
+    r"|(?P<author>author|byline)"
+    r"|(?P<price>price)"
+    r"|(?P<cart>add[-_]?to[-_]?(?:cart|bag|basket)|addtocart|/cart\b|checkout|basket)"
+    # buttons and button-like links: calls to action (a service page asks, an article tells)
+    r"|(?P<cta>\b(?:btn|button|cta))", re.IGNORECASE)
+_CART_ATTR = re.compile(r"add[-_]?to[-_]?(?:cart|bag|basket)|addtocart|/cart\b|checkout|basket",
+                        re.IGNORECASE)
+MIN_LINK_LINE = 20  # a link text this long is a title, not a word like "Home" or "More"
+_SENTENCE_END = tuple('.!?…:"”’»)。！？')
+
+# --- the feature list -----------------------------------------------------------------------
+
+FEATURES: dict[str, str] = {
+    # metadata
+    "ld_article": "JSON-LD declares an Article type",
+    "og_article": "og:type says article",
+    "og_other": "og:type says something other than article (website, product, profile)",
+    "ld_product": "JSON-LD or og:type describes a product or an offer",
+    "ld_listing": "JSON-LD describes a collection, an item list, search results or a profile",
+    "ld_forum": "JSON-LD describes a forum posting or a question",
+    "ld_service": "JSON-LD describes a service, course, FAQ, business, event or app",
+    "ld_any": "the page has JSON-LD at all",
+    "meta_published": "the metadata gives a publication date",
+    "meta_author": "the metadata names an author",
+    "md_article": "microdata marks an article",
+    "md_product": "microdata marks a product or offer",
+    "md_post": "microdata marks comments, answers or forum posts",
+    # URL shape
+    "url_date": "the path carries a date",
+    "url_root": "the path is the site's root",
+    "url_depth": "number of path segments",
+    "url_slug_words": "words in the longest path segment (articles have long slugs)",
+    "url_number_end": "the path ends with a number (an id)",
+    "url_query": "the URL asks for a page, search, sort or filter",
+    "url_listing_word": "a path segment names a listing (tag, category, shop, ...)",
+    "url_product_word": "a path segment names a product",
+    "url_forum_word": "a path segment names a forum or thread",
+    "url_docs_word": "a path segment names documentation",
+    "url_article_word": "a path segment names news, a story or a post",
+    "url_section_end": "the path ends with a section's name (news, blog, forum, docs, tag, ...)",
+    # page structure
+    "text_chars": "log of the page's visible text length",
+    "link_share": "share of the text inside links",
+    "links_per_kchar": "links per 1,000 characters of text",
+    "h1_count": "number of h1 headings (capped at 3)",
+    "headings_per_kchar": "h2-h6 headings per 1,000 characters of text",
+    "linked_heading_share": "share of h2-h4 headings that are links (teasers)",
+    "long_paragraphs": "log of the number of paragraphs of 150+ characters",
+    "prose_share": "share of the text in paragraphs of 80+ characters",
+    "flow_share": "share of the text in the paragraphs of one parent (an article is one flow of prose)",
+    "flow_paragraphs": "log of the paragraphs (80+ characters) of that parent",
+    "prose_after_h1": "log of paragraph text (80+ characters each) after the first h1",
+    "h1_in_article": "the first h1 is inside an article or main element",
+    "article_elements": "number of article elements (capped at 10)",
+    "time_elements": "log of the number of time elements",
+    "teaser_repeats": "log of the largest run of sibling blocks each with a link and a heading or image",
+    "teaser_text_share": "share of the page's text inside its largest run of teasers",
+    "dated_repeats": "log of the largest run of sibling blocks each with a date",
+    "long_repeats": "log of the largest run of sibling blocks each with 200+ characters of text",
+    "comment_nodes": "log of elements classed as comments or replies",
+    "post_nodes": "log of elements classed as posts, messages or answers",
+    "user_links": "log of links to user or member profiles",
+    "phone_links": "log of links that dial a phone number (a business asks to be called)",
+    "author_nodes": "log of elements classed as author or byline, or rel=author links",
+    "share_links": "the page has share links (share endpoints of social networks)",
+    "pager": "the page links to numbered pages of itself",
+    "price_text": "log of currency signs printed on the page",
+    "price_nodes": "log of elements classed or marked as a price",
+    "cart": "the page offers to add something to a cart",
+    "quantity_input": "the page has a quantity field",
+    "form_fields": "log of visible form fields (inputs, selects)",
+    "textareas": "the page has a text area (comment or contact form)",
+    "buttons": "log of buttons",
+    "cta_links": "log of links and buttons classed as buttons or calls to action",
+    "code_blocks": "log of pre and code elements",
+    "code_share": "share of the text in pre and code elements",
+    "list_share": "share of the text in list items",
+    "table_cells": "log of table cells",
+    "images": "log of images",
+    # body as extracted
+    "body_chars": "log of the extracted body length",
+    "body_share": "share of the page's text that the body holds",
+    "body_prose_share": "share of the body in lines of 100+ characters",
+    "body_short_lines": "share of body lines under 40 characters",
+    "body_sentence_lines": "share of body lines that end like a sentence",
+    "body_link_lines": "share of the body in lines that are the text of a link on the page",
+    "body_mean_line": "log of the mean length of a body line (a paragraph)",
+    "body_digit_share": "share of digits in the body",
+    "profile_body": "a theme profile found the article body container",
+    # the record extraction made of the page
+    "rec_published": "extraction found a publication date",
+    "rec_dateline": "extraction found a printed date line under the headline",
+    "rec_authors": "extraction found authors",
+    "headline_words": "words in the headline (capped at 20)",
+}
+
+
+def _log(value: float) -> float:
+    return math.log1p(max(value, 0.0))
+
+
+def _share(part: float, whole: float) -> float:
+    return min(part / whole, 1.0) if whole > 0 else 0.0
+
+
+def _chars(element: HtmlElement) -> int:
+    return len("".join(element.text_content().split()))
+
+
+def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
+    """Every element's text length (no whitespace), all in one pass from the leaves up, so that
+    measuring many nested blocks costs no more than reading the page's text once."""
+    lengths: dict[HtmlElement, int] = {}
+    for element in reversed(list(root.iter())):
+        text = element.text if isinstance(element.tag, str) else None
+        n = len("".join(text.split())) if text else 0
+        for child in element:
+            tail = child.tail
+            n += lengths.get(child, 0) + (len("".join(tail.split())) if tail else 0)
+        lengths[element] = n
+    return lengths
+
+
+# --- metadata and URL -----------------------------------------------------------------------
+
+
+def metadata_features(meta: PageMetadata, tree: HtmlElement) -> dict[str, float]:
+    """What the page declares about itself."""
+    types: set[str] = set()
+    for node in meta.jsonld_nodes:
+        types |= _types(node)
+    og_type = (meta.get("og:type") or "").lower()
+    published = bool(meta.get("article:published_time", "datepublished", "date", "dc.date",
+                               "pubdate", "publishdate"))
+    published = published or any(node.get("datePublished") for node in meta.jsonld_nodes
+                                  if _types(node) & ARTICLE_TYPES)
+    author = bool(meta.get("author", "article:author", "dc.creator", "parsely-author"))
+    author = author or bool(meta.jsonld_article and meta.jsonld_article.get("author"))
+    itemtypes = " ".join(tree.xpath("//@itemtype"))
+    features = {
+        "ld_article": float(meta.jsonld_article is not None),
+        "og_article": float(og_type in ("article", "news", "newsarticle")),
+        "og_other": float(bool(og_type) and og_type not in ("article", "news", "newsarticle")),
+        "ld_product": float(bool(types & PRODUCT_TYPES) or og_type.startswith("product")
+                            or bool(meta.get("product:price:amount", "og:price:amount"))),
+        "ld_listing": float(bool(types & LISTING_TYPES)),
+        "ld_forum": float(bool(types & FORUM_TYPES)),
+        "ld_service": float(bool(types & SERVICE_TYPES)),
+        "ld_any": float(bool(meta.jsonld_nodes)),
+        "meta_published": float(published),
+        "meta_author": float(author),
+    }
+    for name, pattern in _MICRODATA.items():
+        features[name] = float(bool(pattern.search(itemtypes)))
+    return features
+
+
+def url_features(url: str) -> dict[str, float]:
+    """The shape of the page's address."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    segments = [s for s in path.lower().split("/") if s]
+    words = [len([w for w in _WORD_SPLIT.split(s) if w.isalpha()]) for s in segments]
+    features = {
+        "url_date": float(bool(_URL_DATE.search(path))),
+        "url_root": float(not segments or segments in (["index.html"], ["index.php"])),
+        "url_depth": float(min(len(segments), 8)),
+        "url_slug_words": float(min(max(words, default=0), 20)),
+        "url_number_end": float(bool(_URL_NUMBER_END.search(path))),
+        "url_query": float(bool(_URL_LISTING_QUERY.search(parts.query))),
+    }
+    for name, vocabulary in _URL_WORDS.items():
+        features[name] = float(any(s in vocabulary for s in segments))
+    # a path that ends with a section's name is that section's index page (/news, /blog/)
+    last = segments[-1].rsplit(".", 1)[0] if segments else ""
+    features["url_section_end"] = float(last in _SECTION_WORDS)
+    return features
+
+
+# --- structure ------------------------------------------------------------------------------
+
+_ANCHORS = etree.XPath("//a")
+_H1 = etree.XPath("//h1")
+_SUBHEADINGS = etree.XPath("//h2 | //h3 | //h4 | //h5 | //h6")
+_PARAGRAPHS = etree.XPath("//p")
+_PROSE_AFTER = etree.XPath("following::p[position() <= 40]")
+_LIST_ITEMS = etree.XPath("//li[not(ancestor::li)]")
+_CODE = etree.XPath("//pre | //code[not(ancestor::pre)]")
+_FIELDS = etree.XPath("//input[not(@type='hidden')] | //select")
+_CLASS_VALUES = etree.XPath("//body//@class", smart_strings=False)  # ids are unique: not read
+_BUTTON_CLASSES = etree.XPath("//body//a/@class | //body//button/@class", smart_strings=False)
+_NAMES = etree.XPath("//body//@name", smart_strings=False)
+_PRICE_PROPS = etree.XPath("count(//body//*[@itemprop='price'])")
+
+
+
+def _prose_flow(nodes: list[HtmlElement], chars: list[int]) -> tuple[int, int]:
+    """The parent holding the most paragraph text (80+ characters each): its characters and
+    paragraphs. A story runs as one flow of paragraphs; a service page spreads short copy over
+    many sections."""
+    by_parent: dict[HtmlElement, list[int]] = {}
+    for node, n in zip(nodes, chars, strict=True):
+        parent = node.getparent()
+        if n >= 80 and parent is not None:
+            entry = by_parent.setdefault(parent, [0, 0])
+            entry[0] += n
+            entry[1] += 1
+    best = max(by_parent.values(), default=[0, 0])
+    return best[0], best[1]
+
+
+def _heading_linked(heading: HtmlElement) -> bool:
+    return heading.find(".//a") is not None or any(a.tag == "a" for a in heading.iterancestors())
+
+
+def _has_time(element: HtmlElement) -> bool:
+    return element.tag == "time" or element.find(".//time") is not None
+
+
+_TEASER_PARTS = etree.XPath("boolean(descendant::img | descendant::h2 | descendant::h3 | "
+                            "descendant::h4 | descendant::h5)")
+
+
+def _teaser(element: HtmlElement) -> bool:
+    """A block that links somewhere under a heading or a picture (a teaser of another page)."""
+    return (element.tag == "a" or element.find(".//a") is not None) and _TEASER_PARTS(element)
+
+
+def _repeats(tree: HtmlElement, lengths: dict[HtmlElement, int]) -> tuple[int, int, int, int]:
+    """The largest runs of like sibling blocks: (teasers, dated, long-text), and the characters
+    of text inside the largest teaser run (a listing's prose is in its teasers)."""
+    teasers = dated = long_text = teaser_chars = 0
+    for parent in tree.iter():
+        if len(parent) < 3:
+            continue
+        groups: dict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
+        for child in parent:
+            if isinstance(child.tag, str):
+                groups[(child.tag, child.get("class") or "")].append(child)
+        for items in groups.values():
+            if len(items) < 3:
+                continue
+            n = len(items)
+            chars = [lengths.get(e, 0) for e in items]
+            if sum(1 for e in items if _teaser(e)) * 2 > n:
+                teasers = max(teasers, n)
+                teaser_chars = max(teaser_chars, sum(chars))
+            if sum(1 for e in items if _has_time(e)) * 2 > n:
+                dated = max(dated, n)
+            if parent.tag != "body" and sum(1 for c in chars if c >= 200) * 2 > n:
+                long_text = max(long_text, n)
+    return teasers, dated, long_text, teaser_chars
+
+
+_CLASS_KINDS = tuple(_CLASS_WORDS.groupindex)  # comment, post, author, price, cart, cta
+
+
+def _class_mask(words: str) -> int:
+    """The kinds of block a class or id string names, as bits (1 << group index - 1)."""
+    mask = 0
+    for match in _CLASS_WORDS.finditer(words):
+        mask |= 1 << (match.lastindex - 1)
+    return mask
+
+
+def _masks(values: list[str], seen: dict[str, int]) -> list[int]:
+    """The kind bits of each class or id string; each distinct string is scanned once."""
+    out = []
+    for words in values:
+        mask = seen.get(words)
+        if mask is None:
+            mask = seen[words] = _class_mask(words)
+        out.append(mask)
+    return out
+
+
+def _class_counts(tree: HtmlElement) -> dict[str, int]:
+    """Class strings per kind of block word, read as attribute strings (no element is
+    visited in Python)."""
+    seen: dict[str, int] = {}
+    totals = [0] * len(_CLASS_KINDS)
+    for mask in _masks(_CLASS_VALUES(tree), seen):
+        if mask:
+            for index in range(len(_CLASS_KINDS)):
+                totals[index] += (mask >> index) & 1
+    counts = dict(zip(_CLASS_KINDS, totals, strict=True))
+    cta_bit = 1 << _CLASS_KINDS.index("cta")
+    counts["cta"] = sum(1 for mask in _masks(_BUTTON_CLASSES(tree), seen) if mask & cta_bit)
+    counts["price"] += int(_PRICE_PROPS(tree))
+    # a form field named for the cart (add-to-cart buttons often carry no class at all)
+    counts["cart"] += sum(1 for name in _NAMES(tree) if _CART_ATTR.search(name))
+    return counts
+
+
+def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[str]]:
+    """How the page is built: links, headings, prose, repeated blocks, forms, code; and the
+    texts of its longer links (to tell a body made of link titles)."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    text = root.text_content()
+    lengths = text_lengths(root)
+
+    def size(element: HtmlElement) -> int:
+        found = lengths.get(element)
+        return found if found is not None else _chars(element)
+
+    total = max(size(root), 1)
+    anchors = _ANCHORS(tree)
+    anchor_sizes = [size(a) for a in anchors]
+    link_chars = sum(anchor_sizes)
+    link_texts = [" ".join(a.text_content().split())
+                  for a, n in zip(anchors, anchor_sizes, strict=True) if n >= MIN_LINK_LINE - 5]
+    hrefs = [a.get("href") or "" for a in anchors]
+    headings = _SUBHEADINGS(tree)
+    linked_headings = [h for h in headings if h.tag in ("h2", "h3", "h4")]
+    paragraph_nodes = _PARAGRAPHS(tree)
+    paragraphs = [size(p) for p in paragraph_nodes]
+    flow_chars, flow_count = _prose_flow(paragraph_nodes, paragraphs)
+    h1s = _H1(tree)
+    prose_after = 0
+    h1_in_article = 0.0
+    if h1s:
+        prose_after = sum(n for n in (size(p) for p in _PROSE_AFTER(h1s[0])) if n >= 80)
+        h1_in_article = float(any(a.tag in ("article", "main") for a in h1s[0].iterancestors()))
+    code = _CODE(tree)
+    classes = _class_counts(tree)
+    teasers, dated, long_text, teaser_chars = _repeats(root, lengths)
+    # buttons only: a link that adds to a cart is classed so (counted with the class words)
+    cart_text = any(_CART_TEXT.search(" ".join(e.text_content().split()) or e.get("value") or "")
+                    for e in tree.iter("button", "input"))
+    values = {
+        "text_chars": _log(total),
+        "link_share": _share(link_chars, total),
+        "links_per_kchar": min(len(anchors) * 1000 / total, 100.0),
+        "h1_count": float(min(len(h1s), 3)),
+        "headings_per_kchar": min(len(headings) * 1000 / total, 50.0),
+        "linked_heading_share": _share(sum(1 for h in linked_headings if _heading_linked(h)),
+                                       len(linked_headings)),
+        "long_paragraphs": _log(sum(1 for n in paragraphs if n >= 150)),
+        "prose_share": _share(sum(n for n in paragraphs if n >= 80), total),
+        "flow_share": _share(flow_chars, total),
+        "flow_paragraphs": _log(flow_count),
+        "prose_after_h1": _log(prose_after),
+        "h1_in_article": h1_in_article,
+        "article_elements": float(min(len(tree.findall(".//article")), 10)),
+        "time_elements": _log(len(tree.findall(".//time"))),
+        "teaser_repeats": _log(teasers),
+        "teaser_text_share": _share(teaser_chars, total),
+        "dated_repeats": _log(dated),
+        "long_repeats": _log(long_text),
+        "comment_nodes": _log(classes["comment"]),
+        "post_nodes": _log(classes["post"]),
+        "user_links": _log(sum(1 for h in hrefs if _USER_HREF.search(h))),
+        "phone_links": _log(sum(1 for h in hrefs if h[:4].lower() == "tel:")),
+        "author_nodes": _log(classes["author"] + len(tree.xpath("//a[@rel='author']"))),
+        "share_links": float(any(_SHARE_HREF.search(h) for h in hrefs)),
+        "pager": float(sum(1 for h in hrefs if _PAGER_HREF.search(h)) >= 2
+                       or tree.find(".//a[@rel='next']") is not None),
+        "price_text": _log(sum(text.count(sign) for sign in _CURRENCY)),
+        "price_nodes": _log(classes["price"]),
+        "cart": float(cart_text or classes["cart"] > 0),
+        "quantity_input": float(any(_QUANTITY.search(f.get("name") or "") for f in _FIELDS(tree))),
+        "form_fields": _log(len(_FIELDS(tree))),
+        "textareas": float(tree.find(".//textarea") is not None),
+        "buttons": _log(len(tree.findall(".//button"))),
+        "cta_links": _log(classes["cta"]),
+        "code_blocks": _log(len(code)),
+        "code_share": _share(sum(size(c) for c in code), total),
+        "list_share": _share(sum(size(li) for li in _LIST_ITEMS(tree)), total),
+        "table_cells": _log(len(tree.findall(".//td"))),
+        "images": _log(len(tree.findall(".//img"))),
+        "_text_chars": float(total),  # for body_share; not a model feature
+    }
+    return values, frozenset(t for t in link_texts if len(t) >= MIN_LINK_LINE)
+
+
+def page_features(tree: HtmlElement, meta: PageMetadata,
+                  url: str) -> tuple[dict[str, float], frozenset[str]]:
+    """Every feature that the tree, metadata and URL give (read before any pruning), and the
+    texts of the page's longer links."""
+    structure, link_texts = structure_features(tree)
+    return {**metadata_features(meta, tree), **url_features(url), **structure}, link_texts
+
+
+def record_features(record: Article, page: dict[str, float], profile_body: bool,
+                    link_texts: frozenset[str] = frozenset()) -> dict[str, float]:
+    """The page's features completed with those of the record extraction made of it."""
+    body = record.body or ""
+    lines = [" ".join(line.split()) for line in body.splitlines() if line.strip()]
+    chars = sum(len(line) for line in lines)
+    compact = len("".join(body.split()))
+    linked = sum(len(x) for x in lines if len(x) >= MIN_LINK_LINE and x in link_texts)
+    return {
+        **{k: v for k, v in page.items() if not k.startswith("_")},
+        "body_chars": _log(compact),
+        "body_share": _share(compact, page.get("_text_chars", 0.0)),
+        "body_prose_share": _share(sum(len(x) for x in lines if len(x) >= 100), chars),
+        "body_short_lines": _share(sum(1 for x in lines if len(x) < 40), len(lines)),
+        "body_sentence_lines": _share(sum(1 for x in lines if x.rstrip().endswith(_SENTENCE_END)),
+                                      len(lines)),
+        "body_link_lines": _share(linked, chars),
+        "body_mean_line": _log(chars / len(lines)) if lines else 0.0,
+        "body_digit_share": _share(sum(ch.isdigit() for ch in body), max(chars, 1)),
+        "profile_body": float(profile_body),
+        "rec_published": float(bool(record.published)),
+        "rec_dateline": float(bool(record.dateline)),
+        "rec_authors": float(bool(record.authors)),
+        "headline_words": float(min(len((record.headline or "").split()), 20)),
+    }

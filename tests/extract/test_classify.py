@@ -1,0 +1,124 @@
+"""Article or not: the shipped model, its named features, and the decision on typical pages
+(one story, a listing of teasers, a shop's product page, a service page), explained."""
+
+from __future__ import annotations
+
+import json
+import time
+from importlib import resources
+
+import pytest
+
+from newscrawl.extract import extract_page
+from newscrawl.extract.classify import MODEL_FILE, article_score, is_article, load_model
+from newscrawl.extract.document import parse_html
+from newscrawl.extract.features import FEATURES, page_features
+from newscrawl.extract.metadata import read_metadata
+
+PROSE = ("The harbour board met on Tuesday to decide the future of the old pier, which has stood "
+         "since the town was founded and now needs repairs that the council cannot pay alone. ")
+
+
+def story(paragraphs: int = 8) -> str:
+    body = "".join(f"<p>{PROSE} Paragraph {i} adds its own detail to the report.</p>"
+                   for i in range(paragraphs))
+    return ("<html lang=en><head><title>Harbour board decides the pier's future - Bay News</title>"
+            '<meta property="og:type" content="article"></head><body>'
+            '<nav><a href="/">Home</a> <a href="/news/">News</a></nav>'
+            "<article><h1>Harbour board decides the future of the old pier</h1>"
+            '<p class="byline">By Ann Lee, <time datetime="2024-05-03">May 3, 2024</time></p>'
+            f"<div class=entry-content>{body}</div></article></body></html>")
+
+
+def listing(items: int = 12) -> str:
+    teasers = "".join(
+        f'<div class="card"><a href="/news/2024/05/{i:02d}/story-{i}/"><img src="/i{i}.jpg">'
+        f"<h3>Story number {i} of the week in the bay</h3></a><p>{PROSE[:120]}</p>"
+        f"<time>May {i + 1}, 2024</time></div>" for i in range(items))
+    return ("<html><head><title>News - Bay News</title></head><body><h1>News</h1>"
+            f'<section class="grid">{teasers}</section>'
+            '<a href="/news/page/2/">2</a> <a href="/news/page/3/">3</a></body></html>')
+
+
+def product() -> str:
+    data = json.dumps({"@context": "https://schema.org", "@type": "Product", "name": "Deck chair",
+                       "offers": {"@type": "Offer", "price": "49.00", "priceCurrency": "EUR"}})
+    return ("<html><head><title>Deck chair</title>"
+            f'<script type="application/ld+json">{data}</script></head><body>'
+            '<h1>Deck chair</h1><span class="price">€49.00</span><span class="price-old">€59.00</span>'
+            f"<p>{PROSE}</p><p>{PROSE}</p>"
+            '<form><input name="quantity" value="1"><button class="btn add-to-cart">Add to cart'
+            "</button></form></body></html>")
+
+
+def test_model_ships_as_package_data_and_names_every_feature():
+    model = json.loads(resources.files("newscrawl.extract").joinpath(MODEL_FILE).read_text("utf-8"))
+    assert model["features"] == list(FEATURES)
+    assert len(model["weights"]) == len(model["mean"]) == len(model["scale"]) == len(FEATURES)
+    assert all(scale > 0 for scale in model["scale"])
+    assert 0 < model["threshold"] < 1
+    assert model == load_model()
+
+
+def test_page_features_are_the_named_ones_and_numbers():
+    tree = parse_html(story())
+    values, _ = page_features(tree, read_metadata(tree), "https://bay.example/news/2024/05/03/pier/")
+    named = {k for k in values if not k.startswith("_")}
+    assert named <= set(FEATURES)
+    assert all(isinstance(v, float) for v in values.values())
+    assert values["url_date"] == 1.0 and values["og_article"] == 1.0
+
+
+def test_a_story_is_an_article_and_says_why():
+    page = extract_page("https://bay.example/news/2024/05/03/harbour-board-pier/", story())
+    assert page.is_article
+    assert page.signals[0].startswith("score=")
+    assert float(page.signals[0].removeprefix("score=")) >= load_model()["threshold"]
+    # the reasons are named features, each with its direction
+    assert all(s[0] in "+-" and s[1:] in FEATURES for s in page.signals[1:])
+    assert set(page.features) == set(FEATURES)
+
+
+@pytest.mark.parametrize(("url", "html"), [
+    ("https://bay.example/news/", listing()),
+    ("https://shop.example/products/deck-chair", product()),
+], ids=["listing", "product"])
+def test_listings_and_products_are_not_articles(url, html):
+    page = extract_page(url, html)
+    assert not page.is_article, page.signals
+    assert float(page.signals[0].removeprefix("score=")) < load_model()["threshold"]
+
+
+def test_a_page_without_body_is_never_an_article():
+    verdict, reasons = is_article({**dict.fromkeys(FEATURES, 0.0), "ld_article": 1.0,
+                                   "og_article": 1.0})
+    assert not verdict
+    assert reasons[0].startswith("score=")
+
+
+def test_score_is_a_probability_whatever_the_values():
+    for value in (-1e9, 0.0, 1e9):
+        assert 0.0 <= article_score(dict.fromkeys(FEATURES, value)) <= 1.0
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("name", ["digits", "classes", "nesting", "siblings", "currency"])
+def test_features_stay_linear_on_adversarial_pages(name):
+    """Page-sized inputs built to make a backtracking regex or a quadratic walk blow up; each is
+    read in well under the time a quadratic pass would need (generous bound: a slow machine)."""
+    big = 400_000
+    html = {
+        "digits": "<html><body><p>" + "1" * big + "x</p><p>" + "9," * (big // 2) + "</p></body></html>",
+        "classes": "<html><body>" + "".join(f'<div class="c{i} comment-post author-price">x</div>'
+                                            for i in range(big // 40)) + "</body></html>",
+        "nesting": "<html><body>" + "<div><a href='/u/x'>" * 2000 + "t" + "</a></div>" * 2000
+                   + "</body></html>",
+        "siblings": "<html><body><ul>" + "<li><a href='/p'><h3>t</h3></a><time>1</time></li>" * (big // 50)
+                    + "</ul></body></html>",
+        "currency": "<html><body><p>" + "$1 €2 " * (big // 6) + "</p></body></html>",
+    }[name]
+    started = time.process_time()
+    page = extract_page("https://example.org/" + "1" * 5000, html)
+    assert page.error is None
+    assert set(page.features) == set(FEATURES)
+    assert time.process_time() - started < 60
