@@ -16,8 +16,18 @@ from lxml.html import HtmlElement
 
 from newscrawl.extract.lines import lines_after, text_lines
 from newscrawl.extract.metadata import PageMetadata, node_by_id
-from newscrawl.extract.processors import has_byline_prefix, strip_byline, unique
+from newscrawl.extract.processors import unique
+from newscrawl.extract.rules import enabled
 
+# the words that open a byline: "By", "Von", "Written by", "Autor:"
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|text|words|story|article|authored|published|reporting)\s+by|"
+    r"(?:verfasst|geschrieben)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié)\s+par|"
+    r"(?:scritto|pubblicato)\s+da|authors?\s*:|contributors?\s*:|aut(?:or|orin|ores|eur|ore)\s*:|"
+    r"by|von|por|par|di|door|av|af|przez|od|от|de)(?:\s*:\s*|\s*-?\s+)", re.IGNORECASE
+)
+# a byline word run into a capitalised name: the space between two elements lost
+_GLUED_BY = re.compile(r"^\s*[Bb]y(?=[A-Z])")
 _SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
                     r"\bsowie\b|\bwith\b|\bmit\b)\s*", re.IGNORECASE)
 # role words after (or instead of) a name: "Jane Doe, Staff Writer", "신현주 기자"
@@ -34,7 +44,6 @@ _ROLE = re.compile(
 _ROLE_SEPARATOR = re.compile(r"\s*(?:[,(|]|\s-\s)")
 _COLLECTIVE = {"staff", "editors", "contributor", "contributors", "team", "expert", "experts", "desk"}
 _CJK_ROLE = re.compile(r"\s*(?:기자|특파원|논설위원|記者|特派員|編集委員|论说员)$")
-_CODE_SUFFIX = re.compile(r"\s*\((?:[^()]{1,12})\)\s*$")  # "Elena Oberholzer (obe)"
 _ORGANISATION = re.compile(
     r"https?://|www\.|@|\.(?:com|org|net|de|at|ch|uk|fr|es|it|nl|lt|co|io|info|news)\b|"
     r"\b(?:news|nachrichten|noticias|staff|desk|team|agency|agencies|agentur|press|presse|media|"
@@ -44,6 +53,7 @@ _ORGANISATION = re.compile(
     r"institute|university|college|association|foundation|clinic|society|academy)\b",
     re.IGNORECASE,
 )
+_CODE_SUFFIX = re.compile(r"\s*\((?:[^()]{1,12})\)\s*$")  # a desk's initials in brackets
 _DIGITS = re.compile(r"\d")
 # lower-case words a person's name may hold: "Marna van der Merwe", "Jean de La Fontaine"
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos",
@@ -74,12 +84,12 @@ _DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\
                         re.IGNORECASE)
 # a number is an account id, not a credit
 _IDENTIFIER = re.compile(r"[\d\s]+")
+_ADMIN = re.compile(r"\badmin(?:istrator)?\b", re.IGNORECASE)
 _DATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
 _DASHED = re.compile(r"\s[-–—]\s")
 # words of buttons and labels printed near a byline, never part of a person's name
 _INTERFACE = {"share", "learn", "contents", "filed", "related", "resources", "subscribe", "comments",
               "menu", "login", "newsletter", "updated", "published", "posted", "minutes"}
-_ADMIN = re.compile(r"\badmin(?:istrator)?\b", re.IGNORECASE)
 _TEAM = {"team", "staff", "editors", "editorial", "desk", "newsroom"}
 MAX_NAME_WORDS = 5
 MAX_PRINTED_NAMES = 6
@@ -102,14 +112,31 @@ _NOT_BYLINE = re.compile(r"comment|bio|avatar|image|img|photo|box|about|desc|soc
 _CHROME = {"nav", "footer", "aside", "form"}
 
 
+def strip_byline(name: str) -> str:
+    """Remove a leading "By"/"Von"/"Por" from an author string."""
+    name = _BYLINE_PREFIX.sub("", name)
+    if enabled("authors-glued-by"):
+        name = _GLUED_BY.sub("", name)
+    return name.strip(" ,;|-–—:")
+
+
+def has_byline_prefix(text: str) -> bool:
+    """True when `text` opens with "By"/"Von"/"Written by" (trailing punctuation alone is no byline)."""
+    return bool(_BYLINE_PREFIX.match(text) or (enabled("authors-glued-by") and _GLUED_BY.match(text)))
+
+
 def _clean_person(value: str) -> str:
     value = strip_byline(value)
-    value = _CODE_SUFFIX.sub("", value)
-    value = _DASHED.split(value, 1)[0]  # "Eliz - Product Marketing": the name before a spaced dash
+    if enabled("authors-code-suffix"):
+        value = _CODE_SUFFIX.sub("", value)
+    if enabled("authors-dashed-name"):
+        value = _DASHED.split(value, 1)[0]  # "Eliz - Product Marketing": the name before a spaced dash
+    if not enabled("authors-roles"):
+        return value.strip(" .,;:-–—|·•")
     role = _ROLE.search(value)
     # "Resy Staff", "The Currency editors": a collective word run into the name is part of a
     # team's name, not a role after a person's
-    if role and role.start() > 0 and role.group(0).split()[0].casefold() in _COLLECTIVE and not _ROLE_SEPARATOR.match(role.group(0)):
+    if role and role.start() > 0 and enabled("authors-team-name") and role.group(0).split()[0].casefold() in _COLLECTIVE and not _ROLE_SEPARATOR.match(role.group(0)):
         return value.strip(" .,;:-–—|·•")
     value = _CJK_ROLE.sub("", _ROLE.sub("", value))
     return strip_byline(value).strip(" .,;:-–—|·•")
@@ -123,7 +150,7 @@ def split_names(raw: str) -> list[str]:
     in_role = False  # "Jane Doe, Senior Director, Content & Marketing": the words after a role
     for index, raw_part in enumerate(_SPLIT.split(text)):
         part = _clean_person(raw_part)
-        if index and part != strip_byline(raw_part).strip(" .,;:-–—|·•"):
+        if index and part != strip_byline(raw_part).strip(" .,;:-–—|·•") and enabled("authors-after-role"):
             in_role = True  # "Certified Sleep Consultant": what is left of a role is no name
             continue
         if in_role and len(part.split()) < 2:
@@ -142,13 +169,13 @@ def is_person(name: str) -> bool:
         return False
     if any(not (ch.isalpha() or ch in " .'’-") for ch in name):
         return False  # "CFP®", "Sendung: hr-INFO"
-    if any(w.casefold() in _INTERFACE for w in words):
+    if enabled("authors-interface-words") and any(w.casefold() in _INTERFACE for w in words):
         return False  # "Learn More", "Filed Under", "Share": the page's buttons and labels
-    if any(w.islower() and w not in _PARTICLES for w in words):
+    if enabled("authors-lower-case") and any(w.islower() and w not in _PARTICLES for w in words):
         return False  # "Insights from", "Also from this author": a label, not a name
     if len(words) == 1:
         # an acronym (NDR, SID) is a newsroom; one lower-case word ("admin", "amp") is debris
-        return not name.isupper() and not (name.islower() and name.isascii())
+        return not (name.isupper() and enabled("authors-acronym")) and not (name.islower() and name.isascii())
     return True
 
 
@@ -291,16 +318,16 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
             continue
         if element.tag != "a" and _NOT_BYLINE.search(element.get("class") or ""):
             continue
-        if _OTHER_CREDIT.match(_text_before(element)):
+        if enabled("authors-other-credits") and _OTHER_CREDIT.match(_text_before(element)):
             continue  # "Reviewed by <a>Jane Doe</a>", "Contributions from: <a>Jane Doe</a>"
         name_node = element.find(".//*[@itemprop='name']")
         for line in text_lines(name_node if name_node is not None else element)[:3]:
-            if len(line) > 120 or _OTHER_CREDIT.match(line):
+            if len(line) > 120 or (enabled("authors-other-credits") and _OTHER_CREDIT.match(line)):
                 continue
-            if names and _ROLE.search(line):
+            if names and enabled("authors-role-line") and _ROLE.search(line):
                 continue  # the role printed under the name, not a second author
             found = [n for n in split_names(line) if is_person(n)]
-            if names and any(" " in n for n in names):
+            if names and enabled("authors-full-names") and any(" " in n for n in names):
                 found = [n for n in found if " " in n]  # "Research", "Development": a role's words
             if found:
                 names.extend(found)
@@ -325,10 +352,10 @@ def byline_lines(anchor: HtmlElement | None, max_lines: int = 12, credits: list[
             names = [n for n in split_names(line) if is_person(n)]
             if names:
                 return names
-            if credits is not None and not credits and team_credit(line):
+            if credits is not None and not credits and enabled("authors-team-credit") and team_credit(line):
                 credits.append(line)  # "Written by" / "The Meetingnotes Team"
-        if len(line) <= 120 and not _OTHER_CREDIT.match(line):
-            inner = _INNER_CREDIT.search(line)
+        if len(line) <= 120 and not (enabled("authors-other-credits") and _OTHER_CREDIT.match(line)):
+            inner = _INNER_CREDIT.search(line) if enabled("authors-credit-in-line") else None
             # "March 15, 2022 · 3 min read · By Jane Doe": the credit is one part of the line
             found = [line[inner.end():]] if inner else [p for p in _PARTS.split(line) if has_byline_prefix(p)]
             for credit in found[:1]:
@@ -375,7 +402,7 @@ def name_by_date(anchor: HtmlElement | None, max_lines: int = 8) -> list[str]:
         line = _FILED_IN.sub("", line)  # "Jane Doe in seo": the section the post is filed in
         if len(line) > 50 or _DIGITS.search(line):
             continue
-        if team_credit(line):
+        if enabled("authors-team-credit") and team_credit(line):
             names = [line]
         else:
             names = split_names(line)
@@ -396,9 +423,11 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     tags = meta_authors(meta)
     site = {_squash(n) for n in _site_names(meta)}
     # the JSON-LD article names its authors; a meta author tag is often the company, site-wide
-    for raw in (jsonld_persons, tags):
-        persons = [n for value in raw if not _WEB_CREDIT.match(value) for n in split_names(value)
-                   if is_person(n) and not _is_site(n, site, prefix=raw is tags)]
+    sources = [raw for raw, rule in ((jsonld_persons, "authors-jsonld"), (tags, "authors-meta-tags"))
+               if enabled(rule)]
+    for raw in sources:
+        persons = [n for value in raw if not (enabled("authors-web-credit") and _WEB_CREDIT.match(value))
+                   for n in split_names(value) if is_person(n) and not _is_site(n, site, prefix=raw is tags)]
         if persons:
             return unique(persons)
     raw = jsonld_persons + tags + [t for t in profile_byline if t.strip()]
@@ -407,35 +436,41 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     marked: list[HtmlElement] | None = None  # the marked elements, found once, only if needed
     if not printed and not any(t.strip() for t in profile_byline):
         # the theme's byline, when there is one, is the byline: no need to look elsewhere
-        if anchor is not None:
+        if anchor is not None and enabled("authors-marked-byline"):
             marked = _BYLINE_XPATH(tree)
-        printed = printed_byline(tree, anchor, marked=marked) or byline_lines(anchor, credits=line_credits)
+            printed = printed_byline(tree, anchor, marked=marked)
+        if not printed and enabled("authors-by-lines"):
+            printed = byline_lines(anchor, credits=line_credits)
     printed = [n for n in printed if not _is_site(n, site)]
     if printed:
         return unique(printed)
     # nobody is named: the organisation the page credits, as written
     credited = organisations or [strip_byline(" ".join(html.unescape(v).split())) for v in raw[:1]] \
         or line_credits
-    # "NOC Admin": the account that pressed publish, not a credit
-    credited = [c for c in credited if c and len(c) <= 80 and not _IDENTIFIER.fullmatch(c)
-                and not _ADMIN.search(c)]
+    if not enabled("authors-organisation"):
+        credited = []
+    credited = [c for c in credited if c and len(c) <= 80
+                and not (enabled("authors-no-account") and _IDENTIFIER.fullmatch(c))
+                and not (enabled("authors-admin-account") and _ADMIN.search(c))]
     if credited and not all(_is_site(c, site) for c in credited):
         return unique(credited)
     # a person printed by the date beats the site credited as its own author; an author box
     # far from the headline names someone only when nothing else is credited
-    persons = [n for n in name_by_date(anchor) if not _is_site(n, site)]
-    if not persons and not credited:
+    persons = [n for n in name_by_date(anchor) if not _is_site(n, site)] if enabled("authors-name-by-date") else []
+    if not persons and not credited and enabled("authors-author-box"):
         marked = _BYLINE_XPATH(tree) if marked is None else marked
         persons = [n for n in author_box(marked) if not _is_site(n, site)]
     return persons or unique(credited)
 
 
 def _is_site(name: str, site: set[str], prefix: bool = False) -> bool:
-    """The site's own name, or (`prefix`: a site-wide meta tag) its first word ("Digjitale" of
-    "Digjitale Signal")."""
+    """The site's own name (rule authors-not-site), or (`prefix`: a site-wide meta tag) its first
+    word (rule authors-site-first-word)."""
+    if not enabled("authors-not-site"):
+        return False
     key = _squash(name)
     return key in site or (prefix and " " not in name.strip() and len(key) >= 4
-                           and any(s.startswith(key) for s in site))
+                           and enabled("authors-site-first-word") and any(s.startswith(key) for s in site))
 
 
 def metadata_authors(meta: PageMetadata) -> list[str]:

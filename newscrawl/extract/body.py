@@ -11,11 +11,13 @@ import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from newscrawl.extract.boilerplate import drop_media, holds_prose, prune_boilerplate
+from newscrawl.extract.authors import strip_byline
+from newscrawl.extract.boilerplate import drop_media, prune_boilerplate
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.noise import strip_boilerplate
-from newscrawl.extract.processors import strip_byline
 from newscrawl.extract.profiles.base import Profile
+from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import NAMES_CHROME, holds_prose, prose_chars, reads_like_prose
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
 MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not article
@@ -23,12 +25,9 @@ MIN_BODY_CHARS = 300  # less than this from a container or a first run: try agai
 MIN_METADATA_BODY = 1000  # a JSON-LD articleBody shorter than this may be a teaser
 MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must hold
 MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
-MIN_BRIEF_CHARS = 80  # a container body this short must at least be a sentence
 MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the layout, not the text
 REPEAT_RUN = 8  # so is a run of this many paragraphs (as long together) printed again in the same order
 MIN_PROSE_SHARE = 0.5  # a body under this share of the page's visible prose is from the wrong region
-MIN_PROSE_PARAGRAPH = 80  # a <p> this long is prose (shorter ones are labels, teasers, widgets)
-_SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
 # collapsed accordion and tab panels: the article's own text, hidden until a click (trafilatura
 # drops hidden blocks, which is right for modals and menus but not for these)
 _PANEL_ROLES = frozenset({"region", "tabpanel"})
@@ -41,12 +40,6 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _DISCARDED_TAGS = ("div", "p", "section", "span", "ul", "ol", "li")
 _INCIDENTAL_MARKS = re.compile(
     r"widget|embed|meta|bar|options|rating|attachment|viewport|timestamp|-icon")
-_CHROME_MARKS = re.compile(
-    r"nav|menu|footer|sidebar|author|byline|cookie|consent|modal|newsletter|related|stories|popular|"
-    r"comment|share|shar\b|social|subscri|banner|breadcrumb|promo|advert|sponsor|outbrain|taboola|"
-    r"(?:^|[-_\s])ads?(?:$|[-_\s])|(?:^|\s)widget(?:$|\s)|widget[-_]area|textwidget",
-    re.IGNORECASE,
-)
 
 
 def _text(element) -> str:
@@ -104,13 +97,13 @@ def without_repeats(paragraphs: list[str]) -> list[str]:
     print the article twice (a mobile and a desktop layout, tabs, a sticky copy) give trafilatura
     both copies, and a writer seldom repeats a whole long paragraph, or several paragraphs in a
     row, word for word (a short pull quote is kept)."""
-    copied = _copied_runs(paragraphs)
+    copied = _copied_runs(paragraphs) if enabled("repeated-runs") else set()
     seen: set[str] = set()
     kept = []
     for index, paragraph in enumerate(paragraphs):
         if index in copied:
             continue
-        if len(paragraph) >= MIN_REPEAT_CHARS:
+        if len(paragraph) >= MIN_REPEAT_CHARS and enabled("repeated-paragraphs"):
             key = " ".join(re.findall(r"\w+", paragraph.casefold()))
             if key in seen:
                 continue
@@ -144,6 +137,8 @@ def drop_link_blocks(body) -> int:
     """Remove paragraphs, headings and quotes that are mostly link text, and lists whose items
     are (nearly all) links. Returns how many blocks went."""
     dropped = 0
+    if not enabled("link-blocks"):
+        return dropped
     for child in list(body):
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in ("p", "head", "quote"):
@@ -169,25 +164,28 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
     trafilatura over the whole page, and once more favouring recall if the first run finds
     next to nothing (pages whose text sits in unusual markup).
     """
-    if containers:
+    if containers and enabled("theme-body-container"):
         strip_boilerplate(containers[0], profile, "body_boilerplate")
         drop_media(containers[0])
         body = run_trafilatura(container_document(containers[0]), url, favor_recall=True)
         # a theme's own body container that holds prose is the article, even a two-line brief:
         # the whole page around it would add its chrome, not more article. A container left
         # with a label ("Advertiser Disclosure", "Read More") is not the article.
-        if body and (len(body) >= MIN_BODY_CHARS or _reads_like_prose(body)):
+        if body and (len(body) >= MIN_BODY_CHARS or reads_like_prose(body)):
             return body
     prune_boilerplate(tree)
     drop_media(tree)
-    unmask_prose(tree)
-    reveal_panels(tree)
+    if enabled("unmask-prose"):
+        unmask_prose(tree)
+    if enabled("reveal-panels"):
+        reveal_panels(tree)
     body = run_trafilatura(tree, url)
-    if not body or len(body) < MIN_BODY_CHARS:
+    if (not body or len(body) < MIN_BODY_CHARS) and enabled("recall-retry"):
         retry = run_trafilatura(tree, url, favor_recall=True)
         if retry and len(retry) > len(body or ""):
             body = retry
-    elif len(body) < MIN_PROSE_SHARE * visible_prose(tree):
+    elif body and len(body) >= MIN_BODY_CHARS and enabled("prose-share-retry") \
+            and len(body) < MIN_PROSE_SHARE * prose_chars(tree):
         # most of the page's prose left out: the first run settled on a side region (a lead, one
         # card); the recall run judges the whole page again. It is taken when it found a body
         # at all, even a shorter one (it may have swapped a wrong region for the right one).
@@ -205,7 +203,7 @@ def unmask_prose(tree: HtmlElement) -> int:
     Returns how many. Our own boilerplate pruning has already removed what is chrome."""
     # carousels ("slide") and expandable fact boxes ("expand") are asides: left to trafilatura
     candidates = [e for e in tree.iter(_DISCARDED_TAGS) if _INCIDENTAL_MARKS.search(e.get("class") or "")
-                  and not _CHROME_MARKS.search(f"{e.get('class')} {e.get('id') or ''} {e.get('role') or ''}")]
+                  and not NAMES_CHROME.search(f"{e.get('class')} {e.get('id') or ''} {e.get('role') or ''}".lower())]
     prose = {e for e in candidates if holds_prose(e)}
     components = {token for e in prose for token in (e.get("class") or "").split()
                   if _INCIDENTAL_MARKS.search(token)}
@@ -237,21 +235,6 @@ def reveal_panels(tree: HtmlElement) -> int:
     return revealed
 
 
-def visible_prose(tree: HtmlElement) -> int:
-    """Characters in the page's prose paragraphs (<p> of some length), after pruning."""
-    total = 0
-    for paragraph in tree.iter("p"):
-        length = len(_text(paragraph))
-        if length >= MIN_PROSE_PARAGRAPH:
-            total += length
-    return total
-
-
-def _reads_like_prose(text: str) -> bool:
-    """At least a sentence: some length, and a full stop (in any script) somewhere."""
-    return len(text) >= MIN_BRIEF_CHARS and bool(_SENTENCE_END.search(text))
-
-
 def container_document(container: HtmlElement) -> HtmlElement:
     """A minimal document holding only the body container, for trafilatura."""
     root = lxml.html.document_fromstring("<html><body><article></article></body></html>")
@@ -262,7 +245,7 @@ def container_document(container: HtmlElement) -> HtmlElement:
 
 def without_leading_headline(body: str | None, headline: str | None) -> str | None:
     """The body without a first paragraph that only repeats the headline (generic pages)."""
-    if not body or not headline:
+    if not body or not headline or not enabled("header-lines"):
         return body
     first, _, rest = body.partition("\n\n")
     if rest and " ".join(first.split()).casefold() == " ".join(headline.split()).casefold():
@@ -274,7 +257,7 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
                          authors: list[str]) -> str | None:
     """The body without the article header's own lines that the extractor let through: a
     paragraph repeating the headline, the printed dateline, or the byline ("By A and B")."""
-    if not body:
+    if not body or not enabled("header-lines"):
         return body
     drop = set()
     for line in (headline, dateline):
@@ -318,6 +301,8 @@ def complete_from_metadata(body: str | None, meta: PageMetadata) -> str | None:
     extracted body covers less than half of that text (pages that split the article into
     chunks, or build it with scripts), the metadata's text is the better body.
     """
+    if not enabled("metadata-body"):
+        return body
     text = jsonld_text(meta.jsonld_article.get("articleBody")) if meta.jsonld_article else None
     if not text or len(text) < MIN_METADATA_BODY:
         return body

@@ -11,14 +11,12 @@ from lxml.html import HtmlElement
 from newscrawl.extract.document import text_of
 from newscrawl.extract.lines import text_lines
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
+from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import NOT_ARTICLE_MARK
 
 _SEPARATORS = "|-–—·•»/\\~ㅣ"
 _SITE_SUFFIX = re.compile(r"\s+[|\-–—·•»~]\s+[^|\-–—·•»~]{2,60}$")
-_SITE_PREFIX = re.compile(r"^[^|\-–—·•»~]{2,40}\s+[|\-–—·•»~]\s+")
 _CHROME_TAGS = {"nav", "footer", "aside"}
-_CHROME_WORDS = ("logo", "site-title", "site-name", "sitename", "brand", "modal", "popup",
-                 "sidebar", "widget", "footer", "cookie", "menu", "navbar", "newsletter")
-_CHROME_MARKS = re.compile(r"(?<![a-z])(?:" + "|".join(_CHROME_WORDS) + r")(?![a-z])")
 _ARTICLE_TAGS = {"article", "main"}
 MATCH = 0.75  # how alike a printed heading and a metadata title must be to back each other
 
@@ -103,10 +101,10 @@ def references(meta: PageMetadata) -> list[str]:
     refs: list[str] = []
     for title in metadata_headlines(meta):
         refs.append(title)
-        stripped = strip_site_suffix(title, names)
+        stripped = strip_site_suffix(title, names) if enabled("headline-site-name") else title
         if stripped != title:
             refs.append(stripped)
-        generic = _SITE_SUFFIX.sub("", stripped).strip()
+        generic = _SITE_SUFFIX.sub("", stripped).strip() if enabled("headline-any-suffix") else stripped
         if generic != stripped and len(generic) >= 10:
             refs.append(generic)
     return list(dict.fromkeys(refs))
@@ -115,6 +113,8 @@ def references(meta: PageMetadata) -> list[str]:
 def _chrome_level(element: HtmlElement) -> int:
     """0: article content; 1: a container whose class or id suggests chrome (logo, menu,
     modal...); 2: inside nav, footer or aside."""
+    if not enabled("headline-not-chrome"):
+        return 0
     level = 0
     for node in (element, *element.iterancestors()):
         if node.tag in _ARTICLE_TAGS:
@@ -124,7 +124,7 @@ def _chrome_level(element: HtmlElement) -> int:
         if node.tag in ("body", "html"):
             continue  # body classes describe the page, not where the h1 sits
         marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-        if marks.strip() and _CHROME_MARKS.search(marks):
+        if marks.strip() and NOT_ARTICLE_MARK.search(marks):
             level = 1
     return level
 
@@ -173,7 +173,7 @@ def headline_anchor(printed: list[tuple[str, HtmlElement | None]], headline: str
 def _variants(text: str, element: HtmlElement | None) -> list[str]:
     """A printed heading, and its separate lines when it holds more than one (kicker, dateline)."""
     found = [text]
-    if element is not None:
+    if element is not None and enabled("headline-lines"):
         lines = text_lines(element)
         if len(lines) > 1:
             found.extend(lines)
@@ -196,17 +196,18 @@ def choose_headline(printed: list[str] | list[tuple[str, HtmlElement | None]], m
     refs = references(meta)
     if pairs and not refs:
         return pairs[0][0]
-    best = _best_match(pairs, refs)
-    if best is None and tree is not None:
+    backed = enabled("headline-metadata-backed")
+    best = _best_match(pairs, refs) if backed else None
+    if best is None and tree is not None and backed:
         # an h1 in a container that only looks like chrome, backed by the metadata
         best = _best_match(h1_elements(tree, level=1), refs)
     if best is not None:
         return best
     # nothing printed agrees with the metadata: the printed h1 still wins if it reads like one
-    for text, element in pairs:
+    for text, element in pairs if enabled("headline-printed-first") else ():
         if _headline_like(text) and (element is None or _in_article(element) or len(pairs) == 1):
             return text
-    if tree is not None and refs:
+    if tree is not None and refs and enabled("headline-other-heading"):
         exact = _printed_elsewhere(tree, refs)
         if exact:
             return exact
@@ -247,14 +248,14 @@ def _clean_metadata_title(meta: PageMetadata) -> str | None:
     names = site_names(meta)
     titles = metadata_headlines(meta)
     # JSON-LD and OpenGraph titles rarely carry the site name; <title> nearly always does
-    for title in titles:
+    for title in titles if enabled("headline-og-over-title") else ():
         if _headline_like(title) and title != meta.title:
-            return strip_site_suffix(title, names)
+            return strip_site_suffix(title, names) if enabled("headline-site-name") else title
     title = titles[0] if titles else None
     if title is None:
         return None
-    stripped = strip_site_suffix(title, names)
-    if stripped == title:
+    stripped = strip_site_suffix(title, names) if enabled("headline-site-name") else title
+    if stripped == title and enabled("headline-any-suffix"):
         generic = _SITE_SUFFIX.sub("", title).strip()
         stripped = generic if len(generic) >= 10 else title
     return stripped
