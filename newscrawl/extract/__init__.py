@@ -22,6 +22,7 @@ from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import is_article
 from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
 from newscrawl.extract.document import decode_html, parse_html, text_of
+from newscrawl.extract.endings import clean_endings
 from newscrawl.extract.headline import choose_headline, h1_elements, headline_anchor
 from newscrawl.extract.lines import iter_lines
 from newscrawl.extract.loaders import ArticleLoader
@@ -29,6 +30,7 @@ from newscrawl.extract.metadata import PageMetadata, jsonld_text, read_metadata
 from newscrawl.extract.noise import collect_noise, strip_boilerplate
 from newscrawl.extract.profiles import CODE_NODES, GENERIC, Profile, detect_profile, get_profile
 from newscrawl.extract.published import choose_modified, choose_published
+from newscrawl.extract.rules import enabled
 from newscrawl.items import Article
 
 logger = logging.getLogger(__name__)
@@ -82,7 +84,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     meta = read_metadata(tree, url)
     # scripts and styles are read (JSON-LD) or useless from here on; their text is never content
     strip_boilerplate(tree, CODE_NODES)
-    profile = profile or detect_profile(tree) or GENERIC
+    profile = profile or (detect_profile(tree) if enabled("theme-profiles") else None) or GENERIC
     loader = ArticleLoader()
     loader.add_value("url", url)
     # relative canonicals are common; resolve them against the page's own URL
@@ -129,6 +131,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     article.body = body_mod.without_leading_headline(article.body, article.headline)
     article.body = body_mod.without_header_lines(article.body, article.headline, article.dateline,
                                                  article.authors)
+    article.body = clean_endings(article.body)
     article.fingerprint = fingerprint(article.body, article.headline)
     verdict, signals = is_article(tree, meta, url, bool(containers) and profile is not GENERIC,
                                   len(article.body or ""))
