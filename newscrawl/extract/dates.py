@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 
@@ -48,15 +51,23 @@ def parse_visible(text: str, languages: tuple[str, ...] | None = None) -> dateti
         return None
     import dateparser  # imported lazily: it is slow to import and rarely needed
 
+    # never all locales: dateparser then tries each of ~200 in turn, seconds on some lines
+    languages = languages or FALLBACK_LANGUAGES
+
     # absolute dates only: "6 hours ago" would be read relative to the crawl time
     settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
                 "REQUIRE_PARTS": ["day", "month", "year"],
                 "PARSERS": ["custom-formats", "absolute-time"]}
     try:
-        return dateparser.parse(text, languages=list(languages) if languages else None,
-                                settings=settings)
+        return dateparser.parse(text, languages=list(languages), settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input
         return None
+
+
+def page_languages(lang: str | None) -> tuple[str, ...] | None:
+    """The page's language as dateparser names it ("de-AT" -> ("de",)), None when unknown."""
+    code = (lang or "").split("-")[0].split("_")[0].strip().lower()
+    return (code,) if code.isalpha() and 2 <= len(code) <= 3 else None
 
 
 def parse_date(value: str) -> datetime | None:
@@ -73,3 +84,64 @@ def date_from_url(url: str) -> datetime | None:
         return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
+
+
+# --- htmldate's text search, bounded --------------------------------------------------------
+# htmldate's extensive search hands free text to dateparser with every locale (~200 of them,
+# each compiling its own patterns): seconds on some pages. Inside `bounded_htmldate` that parser
+# reads the page's own languages only; without them it is not asked (htmldate's own patterns
+# still are).
+FALLBACK_LANGUAGES = ("en",)
+_PAGE_LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("page_languages", default=None)
+_INSIDE: ContextVar[bool] = ContextVar("bounded_htmldate", default=False)
+# htmldate's own settings for its external parser (htmldate.extractors.get_external_parser)
+_HTMLDATE_SETTINGS = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"],
+                      "PREFER_DATES_FROM": "past", "PREFER_LOCALE_DATE_ORDER": True,
+                      "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
+
+
+@lru_cache(maxsize=32)
+def _language_parser(languages: tuple[str, ...]):
+    from dateparser import DateDataParser
+
+    return DateDataParser(languages=list(languages), settings=_HTMLDATE_SETTINGS)
+
+
+def _page_language_date(string: str) -> datetime | None:
+    """dateparser in the page's languages only (None without them)."""
+    languages = _PAGE_LANGUAGES.get()
+    if not languages:
+        return None
+    try:
+        return _language_parser(languages).get_date_data(string)["date_obj"]
+    except (ValueError, OverflowError, TypeError, KeyError):  # an unknown language code, odd text
+        return None
+
+
+def _install() -> None:
+    """Route htmldate's external parser through `_page_language_date` inside `bounded_htmldate`
+    (elsewhere htmldate behaves as shipped). Installed once; a context variable tells the calls
+    apart, so threads and other users of htmldate are not affected."""
+    import htmldate.extractors as extractors
+
+    if getattr(extractors._external_date, "bounded", False):
+        return
+    shipped = extractors._external_date
+
+    def external_date(string: str) -> datetime | None:
+        return _page_language_date(string) if _INSIDE.get() else shipped(string)
+
+    external_date.bounded = True  # type: ignore[attr-defined]
+    extractors._external_date = external_date
+
+
+@contextmanager
+def bounded_htmldate(languages: tuple[str, ...] | None) -> Iterator[None]:
+    """htmldate calls inside read free text with dateparser in `languages` only."""
+    _install()
+    inside, page = _INSIDE.set(True), _PAGE_LANGUAGES.set(languages)
+    try:
+        yield
+    finally:
+        _INSIDE.reset(inside)
+        _PAGE_LANGUAGES.reset(page)

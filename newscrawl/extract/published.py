@@ -15,7 +15,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.extract.dateline import other_reading
-from newscrawl.extract.dates import date_from_url, parse_iso
+from newscrawl.extract.dates import bounded_htmldate, date_from_url, page_languages, parse_iso
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate",
@@ -216,7 +216,7 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
             and (_unbacked_time(chosen, candidates) or not printed(chosen.value.date())):
         chosen = line
     if chosen is None and tree is not None:
-        chosen = pick(_htmldate(tree, url), now)
+        chosen = pick(_htmldate(tree, url, lang), now)
     if chosen is None:
         url_date = date_from_url(url)
         chosen = pick([Candidate(url_date, "url", 4)], now) if url_date else None
@@ -291,13 +291,15 @@ def _same_date(printed: datetime, chosen: Candidate, text: str | None) -> bool:
                for r in readings)
 
 
-def _htmldate(tree: HtmlElement, url: str) -> list[Candidate]:
-    """htmldate's search of the page, for pages whose markup dates nothing."""
+def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Candidate]:
+    """htmldate's search of the page, for pages whose markup dates nothing (its free-text
+    search reads dates in the page's language only: all of dateparser's cost seconds)."""
     from htmldate import find_date
 
     try:
-        found = find_date(tree, extensive_search=True, original_date=True, url=url,
-                          outputformat="%Y-%m-%dT%H:%M:%S%z")
+        with bounded_htmldate(page_languages(lang)):
+            found = find_date(tree, extensive_search=True, original_date=True, url=url,
+                              outputformat="%Y-%m-%dT%H:%M:%S%z")
     except Exception:  # htmldate raises assorted errors on odd trees
         return []
     parsed = parse_iso(found) if found else None
