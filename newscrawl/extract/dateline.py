@@ -11,6 +11,8 @@ from typing import NamedTuple
 from lxml.html import HtmlElement
 
 from newscrawl.extract.lines import lines_after, lines_before
+from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import EARLIEST
 
 MAX_LINES = 25  # a dateline sits in the article header, within a few lines of the headline
 MAX_LINES_ABOVE = 3
@@ -21,7 +23,6 @@ MAX_DATELINE_CHARS = 60
 _DATE_HINT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
 # a time of day printed beside the date: 15:25, 9:06am, 15h25, 9.30 p.m.
 _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])(?::|h)([0-5]\d)(?![\d:])\s*([ap])?\.?\s*m?\b\.?", re.IGNORECASE)
-_EARLIEST = datetime(1995, 1, 1)
 
 
 @lru_cache(maxsize=4096)
@@ -39,7 +40,7 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
         from newscrawl.extract.dates import parse_visible
 
         return parse_visible(line)
-    found = try_date_expr(line, "%Y-%m-%d", False, _EARLIEST, latest)
+    found = try_date_expr(line, "%Y-%m-%d", False, EARLIEST, latest)
     if not found:
         return None
     day = datetime.strptime(found, "%Y-%m-%d")
@@ -60,9 +61,14 @@ def parse_dateline(line: str, latest: datetime, languages: tuple[str, ...] | Non
     ("21 abril, 2022"). Without known languages dateparser is not asked: guessing among all
     of them is slow and error-prone."""
     parsed = parse_line(line, latest)
+    if parsed is not None and not enabled("dateline-clock"):
+        parsed = parsed.replace(hour=0, minute=0)
+    if not enabled("dateline-page-language"):
+        languages = None
     if parsed is None and _DATE_HINT.search(line):
         parsed = _parse_visible(line, latest, languages)
-        tail = _YEAR_TAIL.search(line) if parsed is None and len(line) <= MAX_DATELINE_CHARS else None
+        tail = _YEAR_TAIL.search(line) if parsed is None and len(line) <= MAX_DATELINE_CHARS \
+            and enabled("dateline-date-tail") else None
         if tail is not None and tail.start() > 0:
             # a label glued to the date ("AnalystUpdated Sep 17, 2025", "Updated on Dec. 09,
             # 2025"): the date read from where it starts
@@ -84,7 +90,7 @@ def _parse_visible(line: str, latest: datetime, languages: tuple[str, ...] | Non
     from newscrawl.extract.dates import parse_visible
 
     parsed = parse_visible(line, languages)
-    return parsed if parsed is not None and _EARLIEST <= parsed <= latest else None
+    return parsed if parsed is not None and EARLIEST <= parsed <= latest else None
 
 
 class Dateline(NamedTuple):
@@ -117,8 +123,9 @@ def find_dateline(anchor: HtmlElement, latest: datetime, languages: tuple[str, .
     the headline also outranks the first one after it when that is not in the article header
     but down in the text (a date the article talks about).
     """
-    after = first_date(lines_after(anchor), latest, languages=languages)
-    if after is not None and after.near:
+    after = first_date(lines_after(anchor), latest, languages=languages) \
+        if enabled("dateline-below-headline") else None
+    if after is not None and after.near or not enabled("dateline-above-headline"):
         return after
     return (first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages)
             or after)
@@ -178,6 +185,7 @@ def prints_day(lines: Iterable[str], day: date, latest: datetime,
         if year not in line and not short.search(line):
             continue
         parsed = parse_dateline(line, latest, languages)
-        if parsed is not None and parsed.date() == day and not labels_update(line):
+        if parsed is not None and parsed.date() == day and not (enabled("dates-update-label")
+                                                                and labels_update(line)):
             return True
     return False

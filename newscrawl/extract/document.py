@@ -9,6 +9,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.extract.encoding import decode
+from newscrawl.extract.rules import enabled
 
 MAX_HTML_BYTES = 5_000_000
 
@@ -65,7 +66,9 @@ def _is_nothing(text: str) -> bool:
 
 def parse_html(text: str) -> HtmlElement | None:
     """Parse HTML text into a tree; None for pages with no markup at all."""
-    text = without_early_end_tags(text[:MAX_HTML_BYTES])
+    text = text[:MAX_HTML_BYTES]
+    if enabled("content-after-end-tags"):
+        text = without_early_end_tags(text)
     # lxml refuses str input that carries an XML encoding declaration
     text = _XML_DECLARATION.sub("", text, count=1)
     text = text.replace("\x00", "")

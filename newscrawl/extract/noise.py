@@ -7,6 +7,7 @@ from lxml.html import HtmlElement
 from newscrawl.extract.boilerplate import drop
 from newscrawl.extract.lines import text_lines
 from newscrawl.extract.profiles.base import Profile
+from newscrawl.extract.rules import enabled
 
 MAX_NOISE_CHARS = 5000
 
@@ -38,6 +39,8 @@ def collect_noise(tree: HtmlElement, profile: Profile,
     `protected` are the article's own nodes (body container, headline): a widget selector that
     matches them, an ancestor or a descendant is ignored, so noise never takes article text.
     """
+    if not enabled("widget-noise"):
+        return []
     keep = set(protected or [])
     strings: list[str] = []
     seen: set[str] = set()

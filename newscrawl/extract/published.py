@@ -17,6 +17,8 @@ from lxml.html import HtmlElement
 from newscrawl.extract.dateline import other_reading
 from newscrawl.extract.dates import bounded_htmldate, date_from_url, page_languages, parse_iso
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
+from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import SLACK, plausible
 
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate",
                   "publishdate", "publish-date", "publish_date", "published", "dc.date.issued",
@@ -29,7 +31,6 @@ MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc
 _MARKUP = etree.XPath("//*[@itemprop='datePublished'][@datetime or @content] | //time[@datetime]")
 _PUBLISHED_CLASSES = ("publish", "entry-date", "post-date")
 MAX_PRINTED_TIMES = 30  # <time> elements whose printed text may be the dateline
-SLACK = timedelta(days=1)  # a page dated "today" in a zone ahead of UTC is not in the future
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,8 @@ def utc_clock_errors(candidates: list[Candidate]) -> set[Candidate]:
 
 
 def valid_candidates(candidates: Iterable[Candidate], now: datetime) -> list[Candidate]:
-    """Candidates that are neither before 1990 nor in the future."""
-    return [c for c in candidates if c.value.year >= 1990 and _instant(c.value) <= now + SLACK]
+    """Candidates that are neither before the web nor in the future."""
+    return [c for c in candidates if plausible(c.value, now)]
 
 
 def _more_precise(c: Candidate, best: Candidate) -> bool:
@@ -96,21 +97,22 @@ def _more_precise(c: Candidate, best: Candidate) -> bool:
 def pick(candidates: list[Candidate], now: datetime) -> Candidate | None:
     """The candidate most sources agree with (ties: the most trusted), at its most precise."""
     valid = valid_candidates(candidates, now)
-    wrong = utc_clock_errors(valid)
+    wrong = utc_clock_errors(valid) if enabled("dates-utc-clock-error") else set()
     valid = [c for c in valid if c not in wrong]
     if not valid:
         return None
 
     def score(c: Candidate) -> tuple[int, int, int, float]:
-        votes = sum(1 for o in valid if o is not c and o.source != c.source and _agree(c, o))
+        votes = sum(1 for o in valid if o is not c and o.source != c.source and _agree(c, o)) \
+            if enabled("dates-vote") else 0
         # the head's metadata (JSON-LD, meta tags) outranks body markup that no source backs,
         # even when only the markup has a time of day: body markup may be a listing's
-        return (votes, int(c.rank < 2), int(c.has_time), -c.rank)
+        return (votes, int(c.rank < 2 and enabled("dates-head-over-markup")), int(c.has_time), -c.rank)
 
     # printed dates vote, but metadata speaks first: a printed clock time has no offset
     electable = [c for c in valid if c.is_metadata] or valid
     best = max(electable, key=score)
-    for c in sorted(valid, key=lambda c: c.rank):
+    for c in sorted(valid, key=lambda c: c.rank) if enabled("dates-precise") else ():
         if c is not best and _agree(c, best) and _more_precise(c, best):
             best = c
     return best
@@ -132,14 +134,14 @@ def from_metadata(meta: PageMetadata, jsonld_key: str, meta_keys: tuple[str, ...
     values: list[tuple[str | None, str, float]] = []
     if meta.jsonld_article:
         values.append((jsonld_text(meta.jsonld_article.get(jsonld_key)), "jsonld", 0))
-    for node in meta.jsonld_nodes:
+    for node in meta.jsonld_nodes if enabled("dates-other-jsonld") else ():
         if node is not meta.jsonld_article and node.get(jsonld_key):
             values.append((jsonld_text(node.get(jsonld_key)), "jsonld-other", 1.5))
             break
     for rank, key in enumerate(meta_keys, start=1):
         for index, value in enumerate(meta.all(key)[:3]):
             values.append((value, f"{key}#{index}" if index else key, 1 + rank / 100))
-    if word:
+    if word and enabled("dates-cms-tags"):
         # a CMS's own name for the tag ("w-published-date", "content_publish_time")
         values += [(meta.meta[key], key, 1.6) for key in meta.meta
                    if word in key and "publisher" not in key and key not in meta_keys][:2]
@@ -160,9 +162,9 @@ def from_markup(tree: HtmlElement, scope: HtmlElement | None,
     <time> of the article. `elements` are the tree's markup dates when already found."""
     if elements is None:
         elements = _MARKUP(tree)
-    marked = [e for e in elements if _marks_publication(e)][:3]
+    marked = [e for e in elements if _marks_publication(e)][:3] if enabled("dates-markup") else []
     values = [(e.get("datetime") or e.get("content"), "markup", 2.0) for e in marked]
-    if scope is not None:
+    if scope is not None and enabled("dates-first-time"):
         for element in scope.iter("time"):
             if element.get("datetime"):
                 values.append((element.get("datetime"), "time", 2.5))
@@ -204,23 +206,29 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
     if tree is not None:
         elements = _MARKUP(tree)
         candidates += from_markup(tree, scope, elements)
-        if dateline and dateline_text:
+        if dateline and dateline_text and enabled("dates-time-element"):
             dateline = _printed_time(dateline_text, elements) or dateline
-        candidates = _without_modifications(candidates, meta)
-    candidates = _not_after_modification(candidates, meta)
+        if enabled("dates-markup-not-modified"):
+            candidates = _without_modifications(candidates, meta)
+    if enabled("dates-not-after-modified"):
+        candidates = _not_after_modification(candidates, meta)
     line = Candidate(dateline, "dateline", 3) if dateline else None
     chosen = pick(candidates + ([line] if line else []), now)
     if line and chosen and chosen.is_metadata and valid_candidates([line], now) \
-            and not _same_date(line.value, chosen, dateline_text) and printed is not None \
-            and not (line.value.date() > chosen.value.date() and _declared(chosen, candidates)) \
-            and (_unbacked_time(chosen, candidates) or not printed(chosen.value.date())):
+            and enabled("dates-printed-over-unprinted") \
+            and not (enabled("dates-same-date") and _same_date(line.value, chosen, dateline_text)) \
+            and printed is not None \
+            and not (line.value.date() > chosen.value.date() and enabled("dates-declared-og")
+                     and _declared(chosen, candidates)) \
+            and ((enabled("dates-unbacked-time") and _unbacked_time(chosen, candidates))
+                 or not printed(chosen.value.date())):
         chosen = line
-    if chosen is None and tree is not None:
+    if chosen is None and tree is not None and enabled("dates-htmldate"):
         chosen = pick(_htmldate(tree, url, lang), now)
-    if chosen is None:
+    if chosen is None and enabled("dates-url"):
         url_date = date_from_url(url)
         chosen = pick([Candidate(url_date, "url", 4)], now) if url_date else None
-    if chosen is None:
+    if chosen is None and enabled("dates-modified-last"):
         # a page that dates nothing else: its last modification is the best date it gives
         chosen = pick(from_metadata(meta, "dateModified", MODIFIED_META), now)
     return chosen.value if chosen else None
@@ -306,7 +314,7 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
     if parsed is None:
         return []
     if parsed.tzinfo is None and (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0):
-        if (parsed.month, parsed.day) == (1, 1):
+        if (parsed.month, parsed.day) == (1, 1) and enabled("dates-no-new-year"):
             return []  # a bare year (a copyright line) guessed as 1 January
         parsed = datetime(parsed.year, parsed.month, parsed.day)
     return [Candidate(parsed, "htmldate", 3.5)]
