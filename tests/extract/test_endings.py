@@ -26,3 +26,25 @@ def test_share_labels_go_anywhere_and_each_rule_can_be_switched_off():
     assert clean_endings(body) == PARAGRAPH + "\n\n" + PARAGRAPH
     with disabled("interface-lines"):
         assert clean_endings(body) == body
+
+
+def test_the_last_line_is_never_a_label_a_bare_date_or_a_call_to_action():
+    for closing in ["Related Posts:", "Share this:", "Feb 2, 2023", "Last reviewed January 2023",
+                    "Sign up for our newsletter!", "Join Today", "Download Now"]:
+        assert clean_endings(PARAGRAPH + "\n\n" + closing) == PARAGRAPH, closing
+    # several of them, in any order, go together
+    assert clean_endings("\n\n".join([PARAGRAPH, "Subscribe to our newsletter", "May 3, 2024"])) == PARAGRAPH
+
+
+def test_closing_lines_of_the_article_itself_stay():
+    for closing in ["We will book the hotel tomorrow, he said.", "Follow the money, the auditors say.",
+                    "The vote is set for 12 May 2025, two weeks after the hearings close in the capital.",
+                    "Mark D."]:
+        body = PARAGRAPH + "\n\n" + closing
+        assert clean_endings(body) == body, closing
+    assert clean_endings("Sign up for our newsletter") == "Sign up for our newsletter"  # never empty
+
+
+def test_a_layout_note_is_interface():
+    body = "\n\n".join([PARAGRAPH, "Story continues below advertisement", PARAGRAPH])
+    assert clean_endings(body) == PARAGRAPH + "\n\n" + PARAGRAPH
