@@ -84,7 +84,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     meta = read_metadata(tree, url)
     # scripts and styles are read (JSON-LD) or useless from here on; their text is never content
     strip_boilerplate(tree, CODE_NODES)
-    profile = profile or (detect_profile(tree) if enabled("theme-profiles") else None) or GENERIC
+    detected = detect_profile(tree) if profile is None else None
+    profile = profile or (detected if detected and enabled("theme-profiles") else None) or GENERIC
     loader = ArticleLoader()
     loader.add_value("url", url)
     # relative canonicals are common; resolve them against the page's own URL

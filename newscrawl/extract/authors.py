@@ -115,28 +115,29 @@ _CHROME = {"nav", "footer", "aside", "form"}
 def strip_byline(name: str) -> str:
     """Remove a leading "By"/"Von"/"Por" from an author string."""
     name = _BYLINE_PREFIX.sub("", name)
-    if enabled("authors-glued-by"):
+    if _GLUED_BY.match(name) and enabled("authors-glued-by"):
         name = _GLUED_BY.sub("", name)
     return name.strip(" ,;|-–—:")
 
 
 def has_byline_prefix(text: str) -> bool:
     """True when `text` opens with "By"/"Von"/"Written by" (trailing punctuation alone is no byline)."""
-    return bool(_BYLINE_PREFIX.match(text) or (enabled("authors-glued-by") and _GLUED_BY.match(text)))
+    return bool(_BYLINE_PREFIX.match(text) or (_GLUED_BY.match(text) and enabled("authors-glued-by")))
 
 
 def _clean_person(value: str) -> str:
     value = strip_byline(value)
-    if enabled("authors-code-suffix"):
+    if _CODE_SUFFIX.search(value) and enabled("authors-code-suffix"):
         value = _CODE_SUFFIX.sub("", value)
-    if enabled("authors-dashed-name"):
+    if _DASHED.search(value) and enabled("authors-dashed-name"):
         value = _DASHED.split(value, 1)[0]  # "Eliz - Product Marketing": the name before a spaced dash
-    if not enabled("authors-roles"):
-        return value.strip(" .,;:-–—|·•")
     role = _ROLE.search(value)
+    if (role or _CJK_ROLE.search(value)) and not enabled("authors-roles"):
+        return value.strip(" .,;:-–—|·•")
     # "Resy Staff", "The Currency editors": a collective word run into the name is part of a
     # team's name, not a role after a person's
-    if role and role.start() > 0 and enabled("authors-team-name") and role.group(0).split()[0].casefold() in _COLLECTIVE and not _ROLE_SEPARATOR.match(role.group(0)):
+    if role and role.start() > 0 and role.group(0).split()[0].casefold() in _COLLECTIVE and not _ROLE_SEPARATOR.match(role.group(0)) \
+            and enabled("authors-team-name"):
         return value.strip(" .,;:-–—|·•")
     value = _CJK_ROLE.sub("", _ROLE.sub("", value))
     return strip_byline(value).strip(" .,;:-–—|·•")
@@ -169,9 +170,9 @@ def is_person(name: str) -> bool:
         return False
     if any(not (ch.isalpha() or ch in " .'’-") for ch in name):
         return False  # "CFP®", "Sendung: hr-INFO"
-    if enabled("authors-interface-words") and any(w.casefold() in _INTERFACE for w in words):
+    if any(w.casefold() in _INTERFACE for w in words) and enabled("authors-interface-words"):
         return False  # "Learn More", "Filed Under", "Share": the page's buttons and labels
-    if enabled("authors-lower-case") and any(w.islower() and w not in _PARTICLES for w in words):
+    if any(w.islower() and w not in _PARTICLES for w in words) and enabled("authors-lower-case"):
         return False  # "Insights from", "Also from this author": a label, not a name
     if len(words) == 1:
         # an acronym (NDR, SID) is a newsroom; one lower-case word ("admin", "amp") is debris
@@ -318,16 +319,17 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
             continue
         if element.tag != "a" and _NOT_BYLINE.search(element.get("class") or ""):
             continue
-        if enabled("authors-other-credits") and _OTHER_CREDIT.match(_text_before(element)):
+        if _OTHER_CREDIT.match(_text_before(element)) and enabled("authors-other-credits"):
             continue  # "Reviewed by <a>Jane Doe</a>", "Contributions from: <a>Jane Doe</a>"
         name_node = element.find(".//*[@itemprop='name']")
         for line in text_lines(name_node if name_node is not None else element)[:3]:
-            if len(line) > 120 or (enabled("authors-other-credits") and _OTHER_CREDIT.match(line)):
+            if len(line) > 120 or (_OTHER_CREDIT.match(line) and enabled("authors-other-credits")):
                 continue
-            if names and enabled("authors-role-line") and _ROLE.search(line):
+            if names and _ROLE.search(line) and enabled("authors-role-line"):
                 continue  # the role printed under the name, not a second author
             found = [n for n in split_names(line) if is_person(n)]
-            if names and enabled("authors-full-names") and any(" " in n for n in names):
+            if names and any(" " in n for n in names) and any(" " not in n for n in found) \
+                    and enabled("authors-full-names"):
                 found = [n for n in found if " " in n]  # "Research", "Development": a role's words
             if found:
                 names.extend(found)
@@ -352,10 +354,12 @@ def byline_lines(anchor: HtmlElement | None, max_lines: int = 12, credits: list[
             names = [n for n in split_names(line) if is_person(n)]
             if names:
                 return names
-            if credits is not None and not credits and enabled("authors-team-credit") and team_credit(line):
+            if credits is not None and not credits and team_credit(line) and enabled("authors-team-credit"):
                 credits.append(line)  # "Written by" / "The Meetingnotes Team"
-        if len(line) <= 120 and not (enabled("authors-other-credits") and _OTHER_CREDIT.match(line)):
-            inner = _INNER_CREDIT.search(line) if enabled("authors-credit-in-line") else None
+        if len(line) <= 120 and not (_OTHER_CREDIT.match(line) and enabled("authors-other-credits")):
+            inner = _INNER_CREDIT.search(line)
+            if inner and not enabled("authors-credit-in-line"):
+                inner = None
             # "March 15, 2022 · 3 min read · By Jane Doe": the credit is one part of the line
             found = [line[inner.end():]] if inner else [p for p in _PARTS.split(line) if has_byline_prefix(p)]
             for credit in found[:1]:
@@ -402,7 +406,7 @@ def name_by_date(anchor: HtmlElement | None, max_lines: int = 8) -> list[str]:
         line = _FILED_IN.sub("", line)  # "Jane Doe in seo": the section the post is filed in
         if len(line) > 50 or _DIGITS.search(line):
             continue
-        if enabled("authors-team-credit") and team_credit(line):
+        if team_credit(line) and enabled("authors-team-credit"):
             names = [line]
         else:
             names = split_names(line)
@@ -423,12 +427,10 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     tags = meta_authors(meta)
     site = {_squash(n) for n in _site_names(meta)}
     # the JSON-LD article names its authors; a meta author tag is often the company, site-wide
-    sources = [raw for raw, rule in ((jsonld_persons, "authors-jsonld"), (tags, "authors-meta-tags"))
-               if enabled(rule)]
-    for raw in sources:
-        persons = [n for value in raw if not (enabled("authors-web-credit") and _WEB_CREDIT.match(value))
+    for raw, rule in ((jsonld_persons, "authors-jsonld"), (tags, "authors-meta-tags")):
+        persons = [n for value in raw if not (_WEB_CREDIT.match(value) and enabled("authors-web-credit"))
                    for n in split_names(value) if is_person(n) and not _is_site(n, site, prefix=raw is tags)]
-        if persons:
+        if persons and enabled(rule):
             return unique(persons)
     raw = jsonld_persons + tags + [t for t in profile_byline if t.strip()]
     printed = [n for text in profile_byline for n in split_names(text) if is_person(n)]
@@ -436,41 +438,49 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     marked: list[HtmlElement] | None = None  # the marked elements, found once, only if needed
     if not printed and not any(t.strip() for t in profile_byline):
         # the theme's byline, when there is one, is the byline: no need to look elsewhere
-        if anchor is not None and enabled("authors-marked-byline"):
+        if anchor is not None:
             marked = _BYLINE_XPATH(tree)
             printed = printed_byline(tree, anchor, marked=marked)
-        if not printed and enabled("authors-by-lines"):
+            if printed and not enabled("authors-marked-byline"):
+                printed = []
+        if not printed:
             printed = byline_lines(anchor, credits=line_credits)
+            if (printed or line_credits) and not enabled("authors-by-lines"):
+                printed, line_credits = [], []
     printed = [n for n in printed if not _is_site(n, site)]
     if printed:
         return unique(printed)
     # nobody is named: the organisation the page credits, as written
     credited = organisations or [strip_byline(" ".join(html.unescape(v).split())) for v in raw[:1]] \
         or line_credits
-    if not enabled("authors-organisation"):
+    if credited and not enabled("authors-organisation"):
         credited = []
     credited = [c for c in credited if c and len(c) <= 80
-                and not (enabled("authors-no-account") and _IDENTIFIER.fullmatch(c))
-                and not (enabled("authors-admin-account") and _ADMIN.search(c))]
+                and not (_IDENTIFIER.fullmatch(c) and enabled("authors-no-account"))
+                and not (_ADMIN.search(c) and enabled("authors-admin-account"))]
     if credited and not all(_is_site(c, site) for c in credited):
         return unique(credited)
     # a person printed by the date beats the site credited as its own author; an author box
     # far from the headline names someone only when nothing else is credited
-    persons = [n for n in name_by_date(anchor) if not _is_site(n, site)] if enabled("authors-name-by-date") else []
-    if not persons and not credited and enabled("authors-author-box"):
+    persons = [n for n in name_by_date(anchor) if not _is_site(n, site)]
+    if persons and not enabled("authors-name-by-date"):
+        persons = []
+    if not persons and not credited:
         marked = _BYLINE_XPATH(tree) if marked is None else marked
         persons = [n for n in author_box(marked) if not _is_site(n, site)]
+        if persons and not enabled("authors-author-box"):
+            persons = []
     return persons or unique(credited)
 
 
 def _is_site(name: str, site: set[str], prefix: bool = False) -> bool:
     """The site's own name (rule authors-not-site), or (`prefix`: a site-wide meta tag) its first
     word (rule authors-site-first-word)."""
-    if not enabled("authors-not-site"):
-        return False
     key = _squash(name)
-    return key in site or (prefix and " " not in name.strip() and len(key) >= 4
-                           and enabled("authors-site-first-word") and any(s.startswith(key) for s in site))
+    if key in site:
+        return enabled("authors-not-site")
+    return (prefix and " " not in name.strip() and len(key) >= 4 and any(s.startswith(key) for s in site)
+            and enabled("authors-not-site") and enabled("authors-site-first-word"))
 
 
 def metadata_authors(meta: PageMetadata) -> list[str]:

@@ -97,15 +97,17 @@ def without_repeats(paragraphs: list[str]) -> list[str]:
     print the article twice (a mobile and a desktop layout, tabs, a sticky copy) give trafilatura
     both copies, and a writer seldom repeats a whole long paragraph, or several paragraphs in a
     row, word for word (a short pull quote is kept)."""
-    copied = _copied_runs(paragraphs) if enabled("repeated-runs") else set()
+    copied = _copied_runs(paragraphs)
+    if copied and not enabled("repeated-runs"):
+        copied = set()
     seen: set[str] = set()
     kept = []
     for index, paragraph in enumerate(paragraphs):
         if index in copied:
             continue
-        if len(paragraph) >= MIN_REPEAT_CHARS and enabled("repeated-paragraphs"):
+        if len(paragraph) >= MIN_REPEAT_CHARS:
             key = " ".join(re.findall(r"\w+", paragraph.casefold()))
-            if key in seen:
+            if key in seen and enabled("repeated-paragraphs"):
                 continue
             seen.add(key)
         kept.append(paragraph)
@@ -137,8 +139,6 @@ def drop_link_blocks(body) -> int:
     """Remove paragraphs, headings and quotes that are mostly link text, and lists whose items
     are (nearly all) links. Returns how many blocks went."""
     dropped = 0
-    if not enabled("link-blocks"):
-        return dropped
     for child in list(body):
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in ("p", "head", "quote"):
@@ -149,7 +149,7 @@ def drop_link_blocks(body) -> int:
                 sum(1 for item in items if _link_share(item) >= MAX_LINK_SHARE) >= 0.8 * len(items)
         else:
             linky = False
-        if linky:
+        if linky and enabled("link-blocks"):
             body.remove(child)  # with its tail: the rest of the same link line
             dropped += 1
     return dropped
@@ -175,17 +175,15 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
             return body
     prune_boilerplate(tree)
     drop_media(tree)
-    if enabled("unmask-prose"):
-        unmask_prose(tree)
-    if enabled("reveal-panels"):
-        reveal_panels(tree)
+    unmask_prose(tree)
+    reveal_panels(tree)
     body = run_trafilatura(tree, url)
     if (not body or len(body) < MIN_BODY_CHARS) and enabled("recall-retry"):
         retry = run_trafilatura(tree, url, favor_recall=True)
         if retry and len(retry) > len(body or ""):
             body = retry
-    elif body and len(body) >= MIN_BODY_CHARS and enabled("prose-share-retry") \
-            and len(body) < MIN_PROSE_SHARE * prose_chars(tree):
+    elif body and len(body) >= MIN_BODY_CHARS and len(body) < MIN_PROSE_SHARE * prose_chars(tree) \
+            and enabled("prose-share-retry"):
         # most of the page's prose left out: the first run settled on a side region (a lead, one
         # card); the recall run judges the whole page again. It is taken when it found a body
         # at all, even a shorter one (it may have swapped a wrong region for the right one).
@@ -208,6 +206,8 @@ def unmask_prose(tree: HtmlElement) -> int:
     components = {token for e in prose for token in (e.get("class") or "").split()
                   if _INCIDENTAL_MARKS.search(token)}
     unmasked = 0
+    if not prose or not enabled("unmask-prose"):
+        return unmasked
     for element in candidates:
         if not any(t in components for t in (element.get("class") or "").split()) and element not in prose:
             continue
@@ -227,7 +227,7 @@ def reveal_panels(tree: HtmlElement) -> int:
         panel = element.get("role") in _PANEL_ROLES or _PANEL_MARKS.search(
             f"{element.get('class') or ''} {parent_class}")
         hidden = element.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(element.get("style") or "")
-        if not panel or not hidden or not holds_prose(element):
+        if not panel or not hidden or not holds_prose(element) or not enabled("reveal-panels"):
             continue
         element.attrib.pop("aria-hidden", None)
         element.set("style", _HIDDEN_STYLE.sub("", element.get("style") or ""))
@@ -245,10 +245,11 @@ def container_document(container: HtmlElement) -> HtmlElement:
 
 def without_leading_headline(body: str | None, headline: str | None) -> str | None:
     """The body without a first paragraph that only repeats the headline (generic pages)."""
-    if not body or not headline or not enabled("header-lines"):
+    if not body or not headline:
         return body
     first, _, rest = body.partition("\n\n")
-    if rest and " ".join(first.split()).casefold() == " ".join(headline.split()).casefold():
+    if rest and " ".join(first.split()).casefold() == " ".join(headline.split()).casefold() \
+            and enabled("header-lines"):
         return rest
     return body
 
@@ -257,7 +258,7 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
                          authors: list[str]) -> str | None:
     """The body without the article header's own lines that the extractor let through: a
     paragraph repeating the headline, the printed dateline, or the byline ("By A and B")."""
-    if not body or not enabled("header-lines"):
+    if not body:
         return body
     drop = set()
     for line in (headline, dateline):
@@ -267,7 +268,8 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
     kept = []
     for paragraph in body.split("\n\n"):
         key = _squash(paragraph)
-        if len(paragraph) <= MAX_HEADER_LINE and key and (key in drop or _is_byline(paragraph, names)):
+        if len(paragraph) <= MAX_HEADER_LINE and key and (key in drop or _is_byline(paragraph, names)) \
+                and enabled("header-lines"):
             continue
         kept.append(paragraph)
     return "\n\n".join(kept) or body
@@ -301,15 +303,13 @@ def complete_from_metadata(body: str | None, meta: PageMetadata) -> str | None:
     extracted body covers less than half of that text (pages that split the article into
     chunks, or build it with scripts), the metadata's text is the better body.
     """
-    if not enabled("metadata-body"):
-        return body
     text = jsonld_text(meta.jsonld_article.get("articleBody")) if meta.jsonld_article else None
     if not text or len(text) < MIN_METADATA_BODY:
         return body
     wanted = _words(text)
     found = _words(body or "")
     covered = sum((wanted & found).values()) / max(1, sum(wanted.values()))
-    if covered >= MIN_COVERAGE:
+    if covered >= MIN_COVERAGE or not enabled("metadata-body"):
         return body
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n+", html.unescape(text))]
     return "\n\n".join(p for p in paragraphs if p) or body

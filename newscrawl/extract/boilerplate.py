@@ -70,15 +70,16 @@ def drop(element: HtmlElement) -> None:
 def prune_boilerplate(tree: HtmlElement) -> int:
     """Remove blocks marked as boilerplate by their class or id; returns how many."""
     found = [element for element in tree.iter(*_CANDIDATE_TAGS) if _is_boilerplate(element)]
-    lists = [element for element in tree.iter("ul", "ol")] if enabled("prose-lists") else []
-    if enabled("teaser-cards"):
-        # (one holding several paragraphs may be an unclosed <a> that swallowed the article: kept)
-        found.extend(card for card in _TEASER_CARDS(tree) if len(card.findall(".//p")) <= MAX_CARD_PARAGRAPHS
-                     and len(card.text_content()) < MAX_CARD_CHARS)
+    lists = list(tree.iter("ul", "ol"))
+    # (one holding several paragraphs may be an unclosed <a> that swallowed the article: kept)
+    cards = [card for card in _TEASER_CARDS(tree) if len(card.findall(".//p")) <= MAX_CARD_PARAGRAPHS
+             and len(card.text_content()) < MAX_CARD_CHARS]
+    if cards and enabled("teaser-cards"):
+        found.extend(cards)
     for element in found:
         drop(element)
     for element in lists:
-        if element.getparent() is not None and is_prose_list(element):
+        if element.getparent() is not None and is_prose_list(element) and enabled("prose-lists"):
             as_paragraphs(element)
     return len(found)
 
@@ -94,10 +95,11 @@ def _is_boilerplate(element: HtmlElement) -> bool:
     marks = f"{cls} {(element.get('id') or '').lower()}"
     if marks == " " or not ANY_BLOCK_MARK.search(marks):
         return False
-    overlay = enabled("overlay-classes") and element.tag in _OVERLAY_TAGS and bool(OVERLAY.search(cls))
-    foreign = enabled("foreign-prose-classes") and bool(FOREIGN_PROSE.search(marks))
-    aside = enabled("short-aside-classes") and bool(ASIDE.search(cls)) and is_short(element)
-    chrome = enabled("chrome-classes") and bool(CHROME.search(marks))
+    # (each rule is asked only where it would apply: the ablation reruns only those pages)
+    overlay = element.tag in _OVERLAY_TAGS and bool(OVERLAY.search(cls)) and enabled("overlay-classes")
+    foreign = bool(FOREIGN_PROSE.search(marks)) and enabled("foreign-prose-classes")
+    aside = bool(ASIDE.search(cls)) and is_short(element) and enabled("short-aside-classes")
+    chrome = bool(CHROME.search(marks)) and enabled("chrome-classes")
     if not (overlay or foreign or aside or chrome):
         return False
     if next(element.iter("h1"), None) is not None:
@@ -144,11 +146,9 @@ def as_paragraphs(element: HtmlElement) -> None:
 def drop_media(tree: HtmlElement) -> int:
     """Remove pictures with their captions, and embedded social posts (rule media-figures)."""
     removed = 0
-    if not enabled("media-figures"):
-        return removed
     for xpath in (_FIGURES, _CAPTIONS, _EMBEDS):
         for element in xpath(tree):
-            if element.getparent() is not None:
+            if element.getparent() is not None and enabled("media-figures"):
                 element.drop_tree()  # the tail, whitespace included, stays where it was
                 removed += 1
     return removed

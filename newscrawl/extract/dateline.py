@@ -61,15 +61,15 @@ def parse_dateline(line: str, latest: datetime, languages: tuple[str, ...] | Non
     ("21 abril, 2022"). Without known languages dateparser is not asked: guessing among all
     of them is slow and error-prone."""
     parsed = parse_line(line, latest)
-    if parsed is not None and not enabled("dateline-clock"):
+    if parsed is not None and (parsed.hour, parsed.minute) != (0, 0) and not enabled("dateline-clock"):
         parsed = parsed.replace(hour=0, minute=0)
-    if not enabled("dateline-page-language"):
+    if languages and parsed is None and _DATE_HINT.search(line) and len(line) <= MAX_DATELINE_CHARS \
+            and not enabled("dateline-page-language"):
         languages = None
     if parsed is None and _DATE_HINT.search(line):
         parsed = _parse_visible(line, latest, languages)
-        tail = _YEAR_TAIL.search(line) if parsed is None and len(line) <= MAX_DATELINE_CHARS \
-            and enabled("dateline-date-tail") else None
-        if tail is not None and tail.start() > 0:
+        tail = _YEAR_TAIL.search(line) if parsed is None and len(line) <= MAX_DATELINE_CHARS else None
+        if tail is not None and tail.start() > 0 and enabled("dateline-date-tail"):
             # a label glued to the date ("AnalystUpdated Sep 17, 2025", "Updated on Dec. 09,
             # 2025"): the date read from where it starts
             fragment = line[tail.start():]
@@ -123,12 +123,13 @@ def find_dateline(anchor: HtmlElement, latest: datetime, languages: tuple[str, .
     the headline also outranks the first one after it when that is not in the article header
     but down in the text (a date the article talks about).
     """
-    after = first_date(lines_after(anchor), latest, languages=languages) \
-        if enabled("dateline-below-headline") else None
-    if after is not None and after.near or not enabled("dateline-above-headline"):
+    after = first_date(lines_after(anchor), latest, languages=languages)
+    if after is not None and not enabled("dateline-below-headline"):
+        after = None
+    if after is not None and after.near:
         return after
-    return (first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages)
-            or after)
+    above = first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages)
+    return above if above is not None and enabled("dateline-above-headline") else after
 
 
 # words that label a printed date as the page's update rather than its publication, in the
@@ -185,7 +186,7 @@ def prints_day(lines: Iterable[str], day: date, latest: datetime,
         if year not in line and not short.search(line):
             continue
         parsed = parse_dateline(line, latest, languages)
-        if parsed is not None and parsed.date() == day and not (enabled("dates-update-label")
-                                                                and labels_update(line)):
+        if parsed is not None and parsed.date() == day and not (labels_update(line)
+                                                                and enabled("dates-update-label")):
             return True
     return False

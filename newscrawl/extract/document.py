@@ -67,8 +67,9 @@ def _is_nothing(text: str) -> bool:
 def parse_html(text: str) -> HtmlElement | None:
     """Parse HTML text into a tree; None for pages with no markup at all."""
     text = text[:MAX_HTML_BYTES]
-    if enabled("content-after-end-tags"):
-        text = without_early_end_tags(text)
+    whole = without_early_end_tags(text)
+    if whole is not text and enabled("content-after-end-tags"):
+        text = whole
     # lxml refuses str input that carries an XML encoding declaration
     text = _XML_DECLARATION.sub("", text, count=1)
     text = text.replace("\x00", "")

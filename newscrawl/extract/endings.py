@@ -64,10 +64,8 @@ def clean_endings(body: str | None) -> str | None:
     if not body:
         return body
     paragraphs = body.split("\n\n")
-    if enabled("interface-lines"):
-        paragraphs = [p for p in paragraphs if not _is_interface(p.strip())]
-    if enabled("trailing-teasers"):
-        paragraphs = _without_trailing_teasers(paragraphs)
+    paragraphs = [p for p in paragraphs if not (_is_interface(p.strip()) and enabled("interface-lines"))]
+    paragraphs = _without_trailing_teasers(paragraphs)
     while len(paragraphs) > 1 and _is_closing_chrome(paragraphs[-1].strip()):
         paragraphs.pop()
     return "\n\n".join(paragraphs) or None
@@ -77,10 +75,9 @@ def _is_closing_chrome(text: str) -> bool:
     """Whether the body's last line is the page's, not the article's: a label with nothing
     after it, a bare date, or a call to action."""
     return bool(
-        (enabled("trailing-label") and len(text) <= MAX_LABEL_CHARS and TRAILING_LABEL.search(text))
-        or (enabled("trailing-date-line") and len(text) <= MAX_DATE_LINE and DATE_ONLY.match(text))
-        or (enabled("trailing-call-to-action") and len(text) <= MAX_CALL_CHARS
-            and CALL_TO_ACTION.match(text)))
+        (len(text) <= MAX_LABEL_CHARS and TRAILING_LABEL.search(text) and enabled("trailing-label"))
+        or (len(text) <= MAX_DATE_LINE and DATE_ONLY.match(text) and enabled("trailing-date-line"))
+        or (len(text) <= MAX_CALL_CHARS and CALL_TO_ACTION.match(text) and enabled("trailing-call-to-action")))
 
 
 def _is_interface(text: str) -> bool:
@@ -91,6 +88,6 @@ def _without_trailing_teasers(paragraphs: list[str]) -> list[str]:
     """Cut at a heading such as "Related news" that only teaser-short lines follow."""
     for index, paragraph in enumerate(paragraphs):
         if TRAILING_HEADINGS.match(paragraph.strip()) and \
-                all(len(p) <= MAX_TEASER_CHARS for p in paragraphs[index + 1:]):
+                all(len(p) <= MAX_TEASER_CHARS for p in paragraphs[index + 1:]) and enabled("trailing-teasers"):
             return paragraphs[:index]
     return paragraphs

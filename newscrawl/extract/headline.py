@@ -101,32 +101,36 @@ def references(meta: PageMetadata) -> list[str]:
     refs: list[str] = []
     for title in metadata_headlines(meta):
         refs.append(title)
-        stripped = strip_site_suffix(title, names) if enabled("headline-site-name") else title
+        stripped = _without_site_name(title, names)
         if stripped != title:
             refs.append(stripped)
-        generic = _SITE_SUFFIX.sub("", stripped).strip() if enabled("headline-any-suffix") else stripped
-        if generic != stripped and len(generic) >= 10:
+        generic = _SITE_SUFFIX.sub("", stripped).strip()
+        if generic != stripped and len(generic) >= 10 and enabled("headline-any-suffix"):
             refs.append(generic)
     return list(dict.fromkeys(refs))
+
+
+def _without_site_name(title: str, names: list[str]) -> str:
+    """The title without the part that names the site (rule headline-site-name)."""
+    stripped = strip_site_suffix(title, names)
+    return stripped if stripped != title and enabled("headline-site-name") else title
 
 
 def _chrome_level(element: HtmlElement) -> int:
     """0: article content; 1: a container whose class or id suggests chrome (logo, menu,
     modal...); 2: inside nav, footer or aside."""
-    if not enabled("headline-not-chrome"):
-        return 0
     level = 0
     for node in (element, *element.iterancestors()):
         if node.tag in _ARTICLE_TAGS:
-            return level
+            return level if not level or enabled("headline-not-chrome") else 0
         if node.tag in _CHROME_TAGS:
-            return 2
+            return 2 if enabled("headline-not-chrome") else 0
         if node.tag in ("body", "html"):
             continue  # body classes describe the page, not where the h1 sits
         marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
         if marks.strip() and NOT_ARTICLE_MARK.search(marks):
             level = 1
-    return level
+    return level if not level or enabled("headline-not-chrome") else 0
 
 
 def _in_chrome(element: HtmlElement) -> bool:
@@ -173,9 +177,9 @@ def headline_anchor(printed: list[tuple[str, HtmlElement | None]], headline: str
 def _variants(text: str, element: HtmlElement | None) -> list[str]:
     """A printed heading, and its separate lines when it holds more than one (kicker, dateline)."""
     found = [text]
-    if element is not None and enabled("headline-lines"):
+    if element is not None:
         lines = text_lines(element)
-        if len(lines) > 1:
+        if len(lines) > 1 and enabled("headline-lines"):
             found.extend(lines)
     return found
 
@@ -196,20 +200,20 @@ def choose_headline(printed: list[str] | list[tuple[str, HtmlElement | None]], m
     refs = references(meta)
     if pairs and not refs:
         return pairs[0][0]
-    backed = enabled("headline-metadata-backed")
-    best = _best_match(pairs, refs) if backed else None
-    if best is None and tree is not None and backed:
+    best = _best_match(pairs, refs)
+    if best is None and tree is not None:
         # an h1 in a container that only looks like chrome, backed by the metadata
         best = _best_match(h1_elements(tree, level=1), refs)
-    if best is not None:
+    if best is not None and enabled("headline-metadata-backed"):
         return best
     # nothing printed agrees with the metadata: the printed h1 still wins if it reads like one
-    for text, element in pairs if enabled("headline-printed-first") else ():
-        if _headline_like(text) and (element is None or _in_article(element) or len(pairs) == 1):
+    for text, element in pairs:
+        if _headline_like(text) and (element is None or _in_article(element) or len(pairs) == 1) \
+                and enabled("headline-printed-first"):
             return text
-    if tree is not None and refs and enabled("headline-other-heading"):
+    if tree is not None and refs:
         exact = _printed_elsewhere(tree, refs)
-        if exact:
+        if exact and enabled("headline-other-heading"):
             return exact
     if refs:
         return _clean_metadata_title(meta)
@@ -248,14 +252,14 @@ def _clean_metadata_title(meta: PageMetadata) -> str | None:
     names = site_names(meta)
     titles = metadata_headlines(meta)
     # JSON-LD and OpenGraph titles rarely carry the site name; <title> nearly always does
-    for title in titles if enabled("headline-og-over-title") else ():
-        if _headline_like(title) and title != meta.title:
-            return strip_site_suffix(title, names) if enabled("headline-site-name") else title
+    for title in titles:
+        if _headline_like(title) and title != meta.title and enabled("headline-og-over-title"):
+            return _without_site_name(title, names)
     title = titles[0] if titles else None
     if title is None:
         return None
-    stripped = strip_site_suffix(title, names) if enabled("headline-site-name") else title
-    if stripped == title and enabled("headline-any-suffix"):
+    stripped = _without_site_name(title, names)
+    if stripped == title:
         generic = _SITE_SUFFIX.sub("", title).strip()
-        stripped = generic if len(generic) >= 10 else title
+        stripped = generic if len(generic) >= 10 and generic != title and enabled("headline-any-suffix") else title
     return stripped

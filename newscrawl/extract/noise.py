@@ -39,12 +39,12 @@ def collect_noise(tree: HtmlElement, profile: Profile,
     `protected` are the article's own nodes (body container, headline): a widget selector that
     matches them, an ancestor or a descendant is ignored, so noise never takes article text.
     """
-    if not enabled("widget-noise"):
-        return []
     keep = set(protected or [])
     strings: list[str] = []
     seen: set[str] = set()
     nodes = [n for n in profile.select("noise", tree) if not _guarded(n, keep)]
+    if nodes and not enabled("widget-noise"):
+        return []
     taken: list[HtmlElement] = []
     for node in nodes:
         if any(a in taken for a in node.iterancestors()):

@@ -97,23 +97,27 @@ def _more_precise(c: Candidate, best: Candidate) -> bool:
 def pick(candidates: list[Candidate], now: datetime) -> Candidate | None:
     """The candidate most sources agree with (ties: the most trusted), at its most precise."""
     valid = valid_candidates(candidates, now)
-    wrong = utc_clock_errors(valid) if enabled("dates-utc-clock-error") else set()
+    wrong = utc_clock_errors(valid)
+    if wrong and not enabled("dates-utc-clock-error"):
+        wrong = set()
     valid = [c for c in valid if c not in wrong]
     if not valid:
         return None
 
     def score(c: Candidate) -> tuple[int, int, int, float]:
-        votes = sum(1 for o in valid if o is not c and o.source != c.source and _agree(c, o)) \
-            if enabled("dates-vote") else 0
+        votes = sum(1 for o in valid if o is not c and o.source != c.source and _agree(c, o))
+        if votes and not enabled("dates-vote"):
+            votes = 0
         # the head's metadata (JSON-LD, meta tags) outranks body markup that no source backs,
         # even when only the markup has a time of day: body markup may be a listing's
-        return (votes, int(c.rank < 2 and enabled("dates-head-over-markup")), int(c.has_time), -c.rank)
+        return (votes, int(c.rank < 2 and mixed and enabled("dates-head-over-markup")), int(c.has_time), -c.rank)
 
     # printed dates vote, but metadata speaks first: a printed clock time has no offset
     electable = [c for c in valid if c.is_metadata] or valid
+    mixed = any(c.rank < 2 for c in electable) and any(c.rank >= 2 for c in electable)
     best = max(electable, key=score)
-    for c in sorted(valid, key=lambda c: c.rank) if enabled("dates-precise") else ():
-        if c is not best and _agree(c, best) and _more_precise(c, best):
+    for c in sorted(valid, key=lambda c: c.rank):
+        if c is not best and _agree(c, best) and _more_precise(c, best) and enabled("dates-precise"):
             best = c
     return best
 
@@ -134,17 +138,19 @@ def from_metadata(meta: PageMetadata, jsonld_key: str, meta_keys: tuple[str, ...
     values: list[tuple[str | None, str, float]] = []
     if meta.jsonld_article:
         values.append((jsonld_text(meta.jsonld_article.get(jsonld_key)), "jsonld", 0))
-    for node in meta.jsonld_nodes if enabled("dates-other-jsonld") else ():
-        if node is not meta.jsonld_article and node.get(jsonld_key):
+    for node in meta.jsonld_nodes:
+        if node is not meta.jsonld_article and node.get(jsonld_key) and enabled("dates-other-jsonld"):
             values.append((jsonld_text(node.get(jsonld_key)), "jsonld-other", 1.5))
             break
     for rank, key in enumerate(meta_keys, start=1):
         for index, value in enumerate(meta.all(key)[:3]):
             values.append((value, f"{key}#{index}" if index else key, 1 + rank / 100))
-    if word and enabled("dates-cms-tags"):
+    if word:
         # a CMS's own name for the tag ("w-published-date", "content_publish_time")
-        values += [(meta.meta[key], key, 1.6) for key in meta.meta
-                   if word in key and "publisher" not in key and key not in meta_keys][:2]
+        cms = [(meta.meta[key], key, 1.6) for key in meta.meta
+               if word in key and "publisher" not in key and key not in meta_keys][:2]
+        if cms and enabled("dates-cms-tags"):
+            values += cms
     return _parse_all(values)
 
 
@@ -162,11 +168,13 @@ def from_markup(tree: HtmlElement, scope: HtmlElement | None,
     <time> of the article. `elements` are the tree's markup dates when already found."""
     if elements is None:
         elements = _MARKUP(tree)
-    marked = [e for e in elements if _marks_publication(e)][:3] if enabled("dates-markup") else []
+    marked = [e for e in elements if _marks_publication(e)][:3]
+    if marked and not enabled("dates-markup"):
+        marked = []
     values = [(e.get("datetime") or e.get("content"), "markup", 2.0) for e in marked]
-    if scope is not None and enabled("dates-first-time"):
+    if scope is not None:
         for element in scope.iter("time"):
-            if element.get("datetime"):
+            if element.get("datetime") and enabled("dates-first-time"):
                 values.append((element.get("datetime"), "time", 2.5))
                 break
     return _parse_all(values)
@@ -206,31 +214,38 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
     if tree is not None:
         elements = _MARKUP(tree)
         candidates += from_markup(tree, scope, elements)
-        if dateline and dateline_text and enabled("dates-time-element"):
-            dateline = _printed_time(dateline_text, elements) or dateline
-        if enabled("dates-markup-not-modified"):
-            candidates = _without_modifications(candidates, meta)
-    if enabled("dates-not-after-modified"):
-        candidates = _not_after_modification(candidates, meta)
+        printed_time = _printed_time(dateline_text, elements) if dateline and dateline_text else None
+        if printed_time and enabled("dates-time-element"):
+            dateline = printed_time
+        kept = _without_modifications(candidates, meta)
+        if len(kept) != len(candidates) and enabled("dates-markup-not-modified"):
+            candidates = kept
+    kept = _not_after_modification(candidates, meta)
+    if len(kept) != len(candidates) and enabled("dates-not-after-modified"):
+        candidates = kept
     line = Candidate(dateline, "dateline", 3) if dateline else None
     chosen = pick(candidates + ([line] if line else []), now)
     if line and chosen and chosen.is_metadata and valid_candidates([line], now) \
-            and enabled("dates-printed-over-unprinted") \
-            and not (enabled("dates-same-date") and _same_date(line.value, chosen, dateline_text)) \
+            and not (_same_date(line.value, chosen, dateline_text) and enabled("dates-same-date")) \
             and printed is not None \
-            and not (line.value.date() > chosen.value.date() and enabled("dates-declared-og")
-                     and _declared(chosen, candidates)) \
-            and ((enabled("dates-unbacked-time") and _unbacked_time(chosen, candidates))
-                 or not printed(chosen.value.date())):
+            and not (line.value.date() > chosen.value.date() and _declared(chosen, candidates)
+                     and enabled("dates-declared-og")) \
+            and ((_unbacked_time(chosen, candidates) and enabled("dates-unbacked-time"))
+                 or not printed(chosen.value.date())) \
+            and enabled("dates-printed-over-unprinted"):
         chosen = line
     if chosen is None and tree is not None and enabled("dates-htmldate"):
         chosen = pick(_htmldate(tree, url, lang), now)
-    if chosen is None and enabled("dates-url"):
+    if chosen is None:
         url_date = date_from_url(url)
         chosen = pick([Candidate(url_date, "url", 4)], now) if url_date else None
-    if chosen is None and enabled("dates-modified-last"):
+        if chosen is not None and not enabled("dates-url"):
+            chosen = None
+    if chosen is None:
         # a page that dates nothing else: its last modification is the best date it gives
         chosen = pick(from_metadata(meta, "dateModified", MODIFIED_META), now)
+        if chosen is not None and not enabled("dates-modified-last"):
+            chosen = None
     return chosen.value if chosen else None
 
 
