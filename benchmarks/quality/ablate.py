@@ -4,7 +4,7 @@ newscrawl runs over the check half of every set (wpnews whole) once with every r
 once per rule with that rule switched off (`newscrawl.extract.rules`). A page where the rule was
 never consulted gives the same record without it, so only the pages that asked for the rule run
 again. One table: a row per rule, a column per check half's key score, each the change from all
-rules on. A rule is kept when switching it off lowers some score and raises none.
+rules on. A rule is kept when switching it off makes some score worse and none better.
 """
 
 from __future__ import annotations
@@ -131,10 +131,13 @@ def _better(column: str) -> bool:
 
 
 def _verdict(deltas: dict[str, float]) -> str:
-    """keep: switching the rule off lowers some score and raises none; drop otherwise."""
-    worse = [c for c, d in deltas.items() if (d < -EPSILON) == _better(c) and abs(d) > EPSILON]
-    better = [c for c, d in deltas.items() if (d > EPSILON) == _better(c) and abs(d) > EPSILON]
-    return "keep" if worse and not better else "drop"
+    """keep: switching the rule off makes some score worse and none better; mixed: some worse,
+    some better (to be narrowed, or weighed against the baseline); drop: none worse."""
+    worse = [c for c, d in deltas.items() if abs(d) > EPSILON and (d < 0) == _better(c)]
+    better = [c for c, d in deltas.items() if abs(d) > EPSILON and (d > 0) == _better(c)]
+    if worse:
+        return "mixed" if better else "keep"
+    return "drop"
 
 
 WIDTH = 30
