@@ -118,7 +118,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
         printed=(lambda day: prints_day(iter_lines(body_element if body_element is not None else tree),
                                         day, latest, languages)) if dateline and dateline.near else None))
     loader.add_value("modified", choose_modified(meta))
-    body = body_mod.extract_body(tree, url, meta, profile, containers)
+    body = body_mod.extract_body(tree, url)
     loader.add_value("body", body_mod.complete_from_metadata(body, meta))
 
     loader.add_value("lang", meta.lang)
