@@ -22,7 +22,6 @@ MIN_METADATA_BODY = 1000  # a JSON-LD articleBody shorter than this may be a tea
 MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must hold
 MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
 MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the layout, not the text
-REPEAT_RUN = 8  # so is a run of this many paragraphs (as long together) printed again in the same order
 MIN_PROSE_SHARE = 0.5  # a body under this share of the page's visible prose is from the wrong region
 # collapsed accordion and tab panels: the article's own text, hidden until a click (trafilatura
 # drops hidden blocks, which is right for modals and menus but not for these)
@@ -89,18 +88,12 @@ def run_trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False) 
 
 
 def without_repeats(paragraphs: list[str]) -> list[str]:
-    """The paragraphs without later copies of a long one, or of a run of short ones: pages that
-    print the article twice (a mobile and a desktop layout, tabs, a sticky copy) give trafilatura
-    both copies, and a writer seldom repeats a whole long paragraph, or several paragraphs in a
-    row, word for word (a short pull quote is kept)."""
-    copied = _copied_runs(paragraphs)
-    if copied and not enabled("repeated-runs"):
-        copied = set()
+    """The paragraphs without later copies of a long one: pages that print the article twice (a
+    mobile and a desktop layout, tabs, a sticky copy) give trafilatura both copies, and a writer
+    seldom repeats a whole long paragraph word for word (a short pull quote is kept)."""
     seen: set[str] = set()
     kept = []
-    for index, paragraph in enumerate(paragraphs):
-        if index in copied:
-            continue
+    for paragraph in paragraphs:
         if len(paragraph) >= MIN_REPEAT_CHARS:
             key = " ".join(re.findall(r"\w+", paragraph.casefold()))
             if key in seen and enabled("repeated-paragraphs"):
@@ -108,21 +101,6 @@ def without_repeats(paragraphs: list[str]) -> list[str]:
             seen.add(key)
         kept.append(paragraph)
     return kept
-
-
-def _copied_runs(paragraphs: list[str]) -> set[int]:
-    """Indexes of the paragraphs in runs of REPEAT_RUN that repeat an earlier run exactly (a
-    layout's copy prints the same text, so no normalising)."""
-    first: dict[tuple[str, ...], int] = {}
-    copied: set[int] = set()
-    for start in range(len(paragraphs) - REPEAT_RUN + 1):
-        run = tuple(paragraphs[start:start + REPEAT_RUN])
-        if sum(len(p) for p in run) < MIN_REPEAT_CHARS:
-            continue
-        earlier = first.setdefault(run, start)
-        if earlier + REPEAT_RUN <= start:  # a copy, not the same run overlapping itself
-            copied.update(range(start, start + REPEAT_RUN))
-    return copied
 
 
 def _link_share(element) -> float:

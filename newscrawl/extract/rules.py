@@ -47,8 +47,6 @@ RULES: tuple[Rule, ...] = (
                           "text, hidden until a click"),
         ("link-blocks", "a paragraph or list made mostly of links is navigation"),
         ("repeated-paragraphs", "a long paragraph printed a second time is a copy of the layout"),
-        ("repeated-runs", "a run of paragraphs printed again in the same order is a copy of the "
-                          "layout"),
         ("recall-retry", "when the first pass finds next to nothing, judge the page again "
                          "favouring recall"),
         ("prose-share-retry", "a body holding under half of the page's prose came from a side "
