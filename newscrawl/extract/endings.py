@@ -1,6 +1,6 @@
 """The rendered body's own lines that are no article text: a comment form's and a share bar's
 labels anywhere, and what pages print after the article's last paragraph (a "Related news" block,
-a call to action, a bare date).
+a bare date).
 
 This is the last step of extraction: the crawl writes what it returns, unchanged.
 """
@@ -37,11 +37,8 @@ TRAILING_HEADINGS = re.compile(
 )
 # a trailing block is cut only if every line after its heading is short, like a list of headlines
 MAX_TEASER_CHARS = 160
-# the article's last line is never a label: a short line ending in a colon introduces what follows
-# ("Related Posts:", "Share this:", "Read more:"), and nothing of the article follows it
-MAX_LABEL_CHARS = 60
-TRAILING_LABEL = re.compile(r"[:：]\s*$")
-# nor a bare date (a page's own "last reviewed" stamp printed under the text)
+# the article's last line is never a bare date (a page's own "last reviewed" stamp printed under
+# the text)
 MAX_DATE_LINE = 40
 _MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
            r"july|august|september|october|november|december")
@@ -50,13 +47,6 @@ DATE_ONLY = re.compile(
     rf"(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
     rf"\d{{1,2}}\.?\s+(?:{_MONTHS})\.?,?\s+(?:19|20)\d\d|(?:{_MONTHS})\.?\s+(?:19|20)\d\d|"
     rf"\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})\.?$", re.IGNORECASE)
-# nor a call to action: a short closing line that opens by asking the reader to sign up,
-# subscribe, follow, download or get in touch is the site's, printed under every article
-MAX_CALL_CHARS = 120
-CALL_TO_ACTION = re.compile(
-    r"^\W*(?:sign\s?up|subscribe|join|register|download|follow\s+us|book\s+(?:a|an|your)|"
-    r"contact\s+us|get\s+started|learn\s+more|find\s+out\s+more|read\s+more|click\s+here|"
-    r"try\b.*\bfree|request\s+a)\b", re.IGNORECASE)
 
 
 def clean_endings(body: str | None) -> str | None:
@@ -66,18 +56,14 @@ def clean_endings(body: str | None) -> str | None:
     paragraphs = body.split("\n\n")
     paragraphs = [p for p in paragraphs if not (_is_interface(p.strip()) and enabled("interface-lines"))]
     paragraphs = _without_trailing_teasers(paragraphs)
-    while len(paragraphs) > 1 and _is_closing_chrome(paragraphs[-1].strip()):
+    while len(paragraphs) > 1 and _is_date_line(paragraphs[-1].strip()):
         paragraphs.pop()
     return "\n\n".join(paragraphs) or None
 
 
-def _is_closing_chrome(text: str) -> bool:
-    """Whether the body's last line is the page's, not the article's: a label with nothing
-    after it, a bare date, or a call to action."""
-    return bool(
-        (len(text) <= MAX_LABEL_CHARS and TRAILING_LABEL.search(text) and enabled("trailing-label"))
-        or (len(text) <= MAX_DATE_LINE and DATE_ONLY.match(text) and enabled("trailing-date-line"))
-        or (len(text) <= MAX_CALL_CHARS and CALL_TO_ACTION.match(text) and enabled("trailing-call-to-action")))
+def _is_date_line(text: str) -> bool:
+    """Whether the body's last line is a bare date, the page's stamp (rule trailing-date-line)."""
+    return len(text) <= MAX_DATE_LINE and bool(DATE_ONLY.match(text)) and enabled("trailing-date-line")
 
 
 def _is_interface(text: str) -> bool:

@@ -59,12 +59,8 @@ RULES: tuple[Rule, ...] = (
                             "interface, not text"),
         ("trailing-teasers", "a heading such as \"Related news\" followed only by teaser-short "
                              "lines ends the body"),
-        ("trailing-label", "the article's last line is never a short label ending in a colon: "
-                           "what it introduces is not there"),
         ("trailing-date-line", "the article's last line is never a bare date: a stamp printed "
                                "under the text"),
-        ("trailing-call-to-action", "a short closing line asking the reader to sign up, follow or "
-                                    "download is the site's, not the article's"),
     ),
     *_rules(
         "headline",
