@@ -133,11 +133,6 @@ def _chrome_level(element: HtmlElement) -> int:
     return level if not level or enabled("headline-not-chrome") else 0
 
 
-def _in_chrome(element: HtmlElement) -> bool:
-    """Whether an h1 sits in navigation chrome (logo, menu, sidebar, footer, modal)."""
-    return _chrome_level(element) > 0
-
-
 def _in_article(element: HtmlElement) -> bool:
     return any(a.tag in _ARTICLE_TAGS for a in element.iterancestors())
 
@@ -194,7 +189,7 @@ def choose_headline(printed: list[str] | list[tuple[str, HtmlElement | None]], m
     """The printed headline that the metadata backs best; metadata alone when nothing is printed.
 
     `printed` holds the profile's headline texts or (text, element) pairs of h1 candidates; with
-    `tree`, headings other than h1 may stand in when one of them prints a metadata title exactly.
+    `tree`, an h1 in a container that only looks like chrome may stand in when the metadata backs it.
     """
     pairs = [(p, None) if isinstance(p, str) else p for p in printed]
     refs = references(meta)
@@ -211,10 +206,6 @@ def choose_headline(printed: list[str] | list[tuple[str, HtmlElement | None]], m
         if _headline_like(text) and (element is None or _in_article(element) or len(pairs) == 1) \
                 and enabled("headline-printed-first"):
             return text
-    if tree is not None and refs:
-        exact = _printed_elsewhere(tree, refs)
-        if exact and enabled("headline-other-heading"):
-            return exact
     if refs:
         return _clean_metadata_title(meta)
     return pairs[0][0] if pairs else None
@@ -229,23 +220,6 @@ def _best_match(pairs: list[tuple[str, HtmlElement | None]], refs: list[str]) ->
             if best is None or (score, -index) > best[:2]:
                 best = (score, -index, variant)
     return best[2] if best is not None and best[0] >= MATCH else None
-
-
-def _printed_elsewhere(tree: HtmlElement, refs: list[str]) -> str | None:
-    """A heading in the article (h2, h3, itemprop=headline) printing a metadata title exactly.
-
-    The metadata's spelling is returned: such headings often print kicker and title as separate
-    spans, and the separator between them only in the metadata.
-    """
-    wanted: dict[str, str] = {}
-    for ref in refs:
-        wanted.setdefault(_norm(ref), ref)
-    xpath = "//article//h2 | //main//h2 | //*[@itemprop='headline'] | //article//h3 | //main//h3"
-    for element in tree.xpath(xpath):
-        key = _norm(text_of(element))
-        if len(key) >= 10 and key in wanted and not _in_chrome(element):
-            return wanted[key]
-    return None
 
 
 def _clean_metadata_title(meta: PageMetadata) -> str | None:

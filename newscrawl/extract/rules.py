@@ -72,8 +72,6 @@ RULES: tuple[Rule, ...] = (
                                 "headline unless the metadata backs it"),
         ("headline-printed-first", "with no printed heading backed by the metadata, a printed h1 "
                                    "that reads like a headline still wins"),
-        ("headline-other-heading", "an article heading other than h1 that prints the metadata's "
-                                   "title exactly is the headline"),
         ("headline-site-name", "a title part that names the site is not the headline"),
         ("headline-any-suffix", "a metadata title's last part after a separator is the site's "
                                 "name when the title is long enough without it"),
