@@ -53,3 +53,33 @@ def test_the_demo_sites_about_page_has_no_date_and_its_articles_keep_theirs() ->
     path = REPO / "fixtures" / "demo" / "2023" / "03" / "09" / "ferry-operator-adds-third-vessel" / "index.html"
     story = extract_article("https://demo.example/2023/03/09/ferry-operator-adds-third-vessel/", path.read_text("utf-8"))
     assert story.published == "2023-03-09T11:10:00-05:00"
+
+
+def _dateline(meta: str) -> str | None:
+    body = f"<article><h1>Plan agreed</h1><div class='meta'>{meta}</div>{TEXT}</article>"
+    return extract_article("https://example.com/plan", _page("", body)).dateline
+
+
+def test_the_dateline_is_the_element_that_prints_the_date_not_the_byline_beside_it() -> None:
+    meta = "<address><span>By <a href='/a/'>Korin Miller</a></span><time>Published: Jan 29, 2025</time></address>"
+    assert _dateline(meta) == "Published: Jan 29, 2025"
+
+
+def test_the_dateline_leaves_out_reading_and_relative_times_after_a_separator() -> None:
+    assert _dateline("<p>Jan 29, 2025 • Last updated 1 hour ago • 4 minute read</p>") == "Jan 29, 2025"
+    assert _dateline("<p>by <a href='/a/'>Amanda</a> · Dec 20, 2025 at 3:00 am · <a href='#c'>One comment</a></p>") \
+        == "Dec 20, 2025 at 3:00 am"
+
+
+def test_a_dateline_whose_time_sits_in_another_item_keeps_both() -> None:
+    assert _dateline("<p>19 November 2019 • 1:16pm</p>") == "19 November 2019 • 1:16pm"
+    assert _dateline("<p><span>Jan 29,</span> <span>2025</span></p>") == "Jan 29, 2025"
+
+
+def test_each_noise_string_is_one_printed_item() -> None:
+    from newscrawl.extract.document import parse_html
+    from newscrawl.extract.noise import printed_items
+
+    tree = parse_html("<div class='social'><div><span class='n'>69</span><span>Followers</span>"
+                      "<span><a href='#'>Follow</a></span></div><div><span>Welcome!</span>Log in</div></div>")
+    assert printed_items(tree.find(".//div[@class='social']")) == ["69 Followers", "Follow", "Welcome! Log in"]
