@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -24,7 +24,7 @@ from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, 
 from newscrawl.extract.document import decode_html, parse_html, text_of
 from newscrawl.extract.endings import clean_endings
 from newscrawl.extract.headline import choose_headline, h1_elements, headline_anchor
-from newscrawl.extract.lines import iter_lines
+from newscrawl.extract.lines import iter_lines, lines_after, lines_before
 from newscrawl.extract.loaders import ArticleLoader
 from newscrawl.extract.metadata import PageMetadata, jsonld_text, read_metadata
 from newscrawl.extract.noise import collect_noise, strip_boilerplate
@@ -116,7 +116,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
         # a date printed further down the article may be anything; only the header's may
         # stand for the date the page presents
         printed=(lambda day: prints_day(iter_lines(body_element if body_element is not None else tree),
-                                        day, latest, languages)) if dateline and dateline.near else None))
+                                        day, latest, languages)) if dateline and dateline.near else None,
+        above_headline_only=_above_headline_only(anchor, latest, languages)))
     loader.add_value("modified", choose_modified(meta))
     body = body_mod.extract_body(tree, url)
     loader.add_value("body", body_mod.complete_from_metadata(body, meta))
@@ -137,6 +138,15 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     verdict, signals = is_article(tree, meta, url, bool(containers) and profile is not GENERIC,
                                   len(article.body or ""))
     return ExtractedPage(article, verdict, signals)
+
+
+def _above_headline_only(anchor: HtmlElement | None, latest: datetime, languages: tuple[str, ...] | None,
+                         ) -> Callable[[date], bool] | None:
+    """Whether a day is printed above the headline and not below it (the page header's date)."""
+    if anchor is None:
+        return None
+    return lambda day: (prints_day(lines_before(anchor), day, latest, languages)
+                        and not prints_day(lines_after(anchor), day, latest, languages))
 
 
 def _tags(meta: PageMetadata) -> list[str]:

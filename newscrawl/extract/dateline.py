@@ -126,10 +126,60 @@ def find_dateline(anchor: HtmlElement, latest: datetime, languages: tuple[str, .
     after = first_date(lines_after(anchor), latest, languages=languages)
     if after is not None and not enabled("dateline-below-headline"):
         after = None
-    if after is not None and after.near:
-        return after
-    above = first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages)
-    return above if above is not None and enabled("dateline-above-headline") else after
+    if after is None or not after.near:
+        above = first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages)
+        if above is not None and enabled("dateline-above-headline"):
+            after = above
+    return narrowed(after, anchor.getroottree().getroot(), latest, languages) if after else None
+
+
+MAX_NARROWING = 4  # element levels above a text that may still be the date's own element
+
+
+def narrowed(dateline: Dateline, root: HtmlElement, latest: datetime,
+             languages: tuple[str, ...] | None = None) -> Dateline:
+    """The dateline as the smallest element that prints the same date and time: a printed line
+    joins inline elements, and a byline, a reading time or a relative time glued to the date
+    ("By Jane DoePublished: Jan 29, 2025", "Jan 29, 2025 • Updated 1 hour ago • 4 min read")
+    sits in elements of its own. A date split over several elements keeps the whole line."""
+    line = dateline.text
+    best = line
+    for element in root.iter():
+        text = element.text if isinstance(element.tag, str) else None
+        if not text or not _DIGIT.search(text) or " ".join(text.split()) not in line:
+            continue
+        for level, node in enumerate((element, *element.iterancestors())):
+            shown = " ".join(node.text_content().split())
+            if level > MAX_NARROWING or len(shown) >= len(best) or shown not in line:
+                break
+            if parse_dateline(shown, latest, languages) == dateline.value:
+                best = shown
+                break
+    best = _date_items(best, dateline.value, latest, languages)
+    return dateline if best == line else dateline._replace(text=best)
+
+
+_DIGIT = re.compile(r"\d")
+# a printed separator between the items of a meta line: a bullet, a middle dot, a bar, a dash
+# between spaces ("Jan 29, 2025 · 4 min read", "By Jane Doe | Jan 29, 2025", "Essay - Published: ...")
+_SEPARATOR = re.compile(r"\s*[·•●|]\s*|\s+[-–—]\s+")
+
+
+def _date_items(text: str, value: datetime | None, latest: datetime, languages: tuple[str, ...] | None) -> str:
+    """The shortest run of the line's separated items that prints the same date and time."""
+    items = [item for item in _SEPARATOR.split(text) if item]
+    if len(items) < 2 or value is None:
+        return text
+    runs = sorted(((i, j) for i in range(len(items)) for j in range(i + 1, len(items) + 1) if j - i < len(items)),
+                  key=lambda run: sum(len(item) for item in items[run[0]:run[1]]))
+    for start, end in runs:
+        # the items as printed, separators and all, from the first to the last of the run
+        first = text.index(items[start])
+        last = text.index(items[end - 1], first) + len(items[end - 1])
+        shown = text[first:last]
+        if parse_dateline(shown, latest, languages) == value:
+            return shown
+    return text
 
 
 # words that label a printed date as the page's update rather than its publication, in the

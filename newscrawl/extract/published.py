@@ -86,12 +86,21 @@ def valid_candidates(candidates: Iterable[Candidate], now: datetime) -> list[Can
 
 
 def _more_precise(c: Candidate, best: Candidate) -> bool:
-    """Whether `c` tells the same moment as `best` with more: a time of day or a local offset."""
+    """Whether `c` tells the same moment as `best` with more: a time of day, a local offset
+    (a time without one is a wall clock: `c` with an offset and the same clock to the minute
+    tells that moment exactly), or seconds."""
     if c.has_time and not best.has_time:
         return c.value.date() == best.value.date()
+    if c.has_time and c.value.tzinfo and best.has_time and not best.value.tzinfo:
+        return _clock(c.value) == _clock(best.value)
     return (c.has_time and best.has_time and bool(c.value.tzinfo) and bool(best.value.tzinfo)
             and _instant(c.value) == _instant(best.value)
             and c.value.utcoffset() != timedelta(0) and best.value.utcoffset() == timedelta(0))
+
+
+def _clock(value: datetime) -> tuple:
+    """The wall-clock time to the minute, without offset."""
+    return (value.year, value.month, value.day, value.hour, value.minute)
 
 
 def pick(candidates: list[Candidate], now: datetime) -> Candidate | None:
@@ -196,7 +205,8 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
                      url: str, lang: str | None = None, now: datetime | None = None,
                      tree: HtmlElement | None = None,
                      printed: Callable[[date], bool] | None = None,
-                     dateline_text: str | None = None) -> datetime | None:
+                     dateline_text: str | None = None,
+                     above_headline_only: Callable[[date], bool] | None = None) -> datetime | None:
     """Publication time: metadata first, cross-checked; dateline next; URL date last.
 
     `dateline` is the date printed under the headline (`dateline_text` as printed; a <time>
@@ -207,7 +217,9 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
     tell the same date (a UTC timestamp's local day, an ambiguous numeric date's other order)
     or OpenGraph's article:published_time declares an earlier day. Markup that tells the
     metadata's modification time is no publication date; the modification time is the last
-    resort.
+    resort. A day htmldate finds in the text is dropped when `above_headline_only(day)`: printed
+    above the headline and not below it, it is the page header's (a top bar's "today"), and a
+    page that dates nothing else has no article date.
     """
     now = now or datetime.now(UTC)
     candidates = from_metadata(meta, "datePublished", PUBLISHED_META, "publish")
@@ -235,7 +247,10 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
             and enabled("dates-printed-over-unprinted"):
         chosen = line
     if chosen is None and tree is not None and enabled("dates-htmldate"):
-        chosen = pick(_htmldate(tree, url, lang), now)
+        found = _htmldate(tree, url, lang)
+        if above_headline_only is not None:
+            found = [c for c in found if not above_headline_only(c.value.date())]
+        chosen = pick(found, now)
     if chosen is None:
         url_date = date_from_url(url)
         chosen = pick([Candidate(url_date, "url", 4)], now) if url_date else None
@@ -246,7 +261,12 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
         chosen = pick(from_metadata(meta, "dateModified", MODIFIED_META), now)
         if chosen is not None and not enabled("dates-modified-last"):
             chosen = None
-    return chosen.value if chosen else None
+    return _to_second(chosen.value) if chosen else None
+
+
+def _to_second(value: datetime) -> datetime:
+    """The time to the second: fractions of a second are a CMS's clock, not the page's date."""
+    return value.replace(microsecond=0)
 
 
 def _without_modifications(candidates: list[Candidate], meta: PageMetadata) -> list[Candidate]:
@@ -338,4 +358,4 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
 def choose_modified(meta: PageMetadata, now: datetime | None = None) -> datetime | None:
     """Last-modified time from the metadata only."""
     chosen = pick(from_metadata(meta, "dateModified", MODIFIED_META), now or datetime.now(UTC))
-    return chosen.value if chosen else None
+    return _to_second(chosen.value) if chosen else None
