@@ -57,40 +57,13 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
 
 
 def parse_dateline(line: str, latest: datetime, languages: tuple[str, ...] | None = None) -> datetime | None:
-    """`parse_line`, then dateparser in the page's languages for a short line it cannot read
-    ("21 abril, 2022"). Without known languages dateparser is not asked: guessing among all
-    of them is slow and error-prone."""
+    """`parse_line` (htmldate's multilingual patterns). `languages` is kept for the callers: the
+    dateparser fallback in the page's languages was pruned (rule dateline-page-language changed
+    no check half), and so was reading a date glued to a label from where it starts."""
     parsed = parse_line(line, latest)
     if parsed is not None and (parsed.hour, parsed.minute) != (0, 0) and not enabled("dateline-clock"):
         parsed = parsed.replace(hour=0, minute=0)
-    if languages and parsed is None and _DATE_HINT.search(line) and len(line) <= MAX_DATELINE_CHARS \
-            and not enabled("dateline-page-language"):
-        languages = None
-    if parsed is None and _DATE_HINT.search(line):
-        parsed = _parse_visible(line, latest, languages)
-        tail = _YEAR_TAIL.search(line) if parsed is None and len(line) <= MAX_DATELINE_CHARS else None
-        if tail is not None and tail.start() > 0 and enabled("dateline-date-tail"):
-            # a label glued to the date ("AnalystUpdated Sep 17, 2025", "Updated on Dec. 09,
-            # 2025"): the date read from where it starts
-            fragment = line[tail.start():]
-            parsed = parse_line(fragment, latest) or _parse_visible(fragment, latest, languages)
     return parsed
-
-
-# a written-out date ending in its year, "Sep 17, 2025", "Dec. 09, 2025", "13. Oktober 2025",
-# "5th March 2024" (what follows it, a clock time, is read too)
-_YEAR_TAIL = re.compile(r"(?<!\S)(?:[^\W\d]+\.?,?\s+\d{1,2}(?:st|nd|rd|th)?,?|\d{1,2}(?:st|nd|rd|th)?\.?\s+"
-                        r"[^\W\d]+\.?,?)\s+(?:19|20)\d\d(?!\d)")
-
-
-def _parse_visible(line: str, latest: datetime, languages: tuple[str, ...] | None) -> datetime | None:
-    """dateparser in the page's languages, for a short line; None without known languages."""
-    if not languages or len(line) > MAX_DATELINE_CHARS:
-        return None
-    from newscrawl.extract.dates import parse_visible
-
-    parsed = parse_visible(line, languages)
-    return parsed if parsed is not None and EARLIEST <= parsed <= latest else None
 
 
 class Dateline(NamedTuple):

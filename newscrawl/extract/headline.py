@@ -225,10 +225,6 @@ def _best_match(pairs: list[tuple[str, HtmlElement | None]], refs: list[str]) ->
 def _clean_metadata_title(meta: PageMetadata) -> str | None:
     names = site_names(meta)
     titles = metadata_headlines(meta)
-    # JSON-LD and OpenGraph titles rarely carry the site name; <title> nearly always does
-    for title in titles:
-        if _headline_like(title) and title != meta.title and enabled("headline-og-over-title"):
-            return _without_site_name(title, names)
     title = titles[0] if titles else None
     if title is None:
         return None

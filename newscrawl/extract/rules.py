@@ -75,8 +75,6 @@ RULES: tuple[Rule, ...] = (
         ("headline-site-name", "a title part that names the site is not the headline"),
         ("headline-any-suffix", "a metadata title's last part after a separator is the site's "
                                 "name when the title is long enough without it"),
-        ("headline-og-over-title", "JSON-LD and OpenGraph titles rarely carry the site's name; "
-                                   "<title> nearly always does"),
     ),
     *_rules(
         "dates",
@@ -85,9 +83,6 @@ RULES: tuple[Rule, ...] = (
         ("dateline-above-headline", "a date printed just above the headline beats the first one "
                                     "far below it"),
         ("dateline-clock", "a clock time printed beside the date is the time of day"),
-        ("dateline-page-language", "a printed date is read in the page's own language"),
-        ("dateline-date-tail", "in a short line, a written-out date ending in its year is read "
-                               "from where it starts"),
         ("dates-vote", "the time most sources agree on wins; ties go to the most trusted"),
         ("dates-head-over-markup", "the head's metadata outranks body markup that no source "
                                    "backs"),
