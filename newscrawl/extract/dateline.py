@@ -155,23 +155,6 @@ def _date_items(text: str, value: datetime | None, latest: datetime, languages: 
     return text
 
 
-# words that label a printed date as the page's update rather than its publication, in the
-# languages news pages are written in most ("Updated", "Aktualisiert", "Mis à jour", "更新")
-_UPDATE_LABEL = re.compile(
-    r"updated|\bupdate\b|modified|revised|\bedited|aktualisiert|geändert|actualizad[oa]|actualización"
-    r"|mis[e]? à jour|modifié|atualizad[oa]|aggiornat[oa]|bijgewerkt|gewijzigd|zaktualizowan|aktualizacja"
-    r"|uppdaterad|opdateret|oppdatert|päivitetty|güncellen|обновлен|оновлен|aktualizováno|frissítve"
-    r"|actualizat|ενημερώθηκε|更新|업데이트",
-    re.IGNORECASE)
-
-
-def labels_update(line: str) -> bool:
-    """Whether the printed line labels its (first) date as an update: an update word before
-    the date's first digit ("Updated on Jul 4, 2024", "By X · Last updated: 6 May 2024")."""
-    digit = re.search(r"\d", line)
-    return bool(_UPDATE_LABEL.search(line[:digit.start()] if digit else line))
-
-
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?!\d)")
 
 
@@ -197,9 +180,7 @@ def other_reading(line: str, value: datetime) -> datetime | None:
 
 def prints_day(lines: Iterable[str], day: date, latest: datetime,
                languages: tuple[str, ...] | None = None) -> bool:
-    """Whether one of `lines` prints the calendar day `day` (read as datelines are) as other
-    than an update: a day printed only as "Updated Aug 21, 2025" is not the one the page
-    says it was published on.
+    """Whether one of `lines` prints the calendar day `day` (read as datelines are).
 
     Only lines holding the day's year (four digits, or two after a separator) are parsed.
     """
@@ -209,7 +190,6 @@ def prints_day(lines: Iterable[str], day: date, latest: datetime,
         if year not in line and not short.search(line):
             continue
         parsed = parse_dateline(line, latest, languages)
-        if parsed is not None and parsed.date() == day and not (labels_update(line)
-                                                                and enabled("dates-update-label")):
+        if parsed is not None and parsed.date() == day:
             return True
     return False

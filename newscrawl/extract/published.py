@@ -2,7 +2,7 @@
 
 Order of trust: the article's metadata (JSON-LD, meta tags, microdata, <time>), cross-checked
 between its sources; the dateline printed under the headline; htmldate's search of the text;
-the URL. Never a date in the future, never before 1990.
+the last modification. Never a date in the future, never before the web (vocabulary.EARLIEST).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.extract.dateline import other_reading
-from newscrawl.extract.dates import bounded_htmldate, date_from_url, page_languages, parse_iso
+from newscrawl.extract.dates import bounded_htmldate, page_languages, parse_iso
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import SLACK, plausible
@@ -147,10 +147,6 @@ def from_metadata(meta: PageMetadata, jsonld_key: str, meta_keys: tuple[str, ...
     values: list[tuple[str | None, str, float]] = []
     if meta.jsonld_article:
         values.append((jsonld_text(meta.jsonld_article.get(jsonld_key)), "jsonld", 0))
-    for node in meta.jsonld_nodes:
-        if node is not meta.jsonld_article and node.get(jsonld_key) and enabled("dates-other-jsonld"):
-            values.append((jsonld_text(node.get(jsonld_key)), "jsonld-other", 1.5))
-            break
     for rank, key in enumerate(meta_keys, start=1):
         for index, value in enumerate(meta.all(key)[:3]):
             values.append((value, f"{key}#{index}" if index else key, 1 + rank / 100))
@@ -207,7 +203,7 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
                      printed: Callable[[date], bool] | None = None,
                      dateline_text: str | None = None,
                      above_headline_only: Callable[[date], bool] | None = None) -> datetime | None:
-    """Publication time: metadata first, cross-checked; dateline next; URL date last.
+    """Publication time: metadata first, cross-checked; dateline next; htmldate's search last.
 
     `dateline` is the date printed under the headline (`dateline_text` as printed; a <time>
     element that prints it gives its machine-readable value); `printed(day)` tells whether the
@@ -251,11 +247,6 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
         if above_headline_only is not None:
             found = [c for c in found if not above_headline_only(c.value.date())]
         chosen = pick(found, now)
-    if chosen is None:
-        url_date = date_from_url(url)
-        chosen = pick([Candidate(url_date, "url", 4)], now) if url_date else None
-        if chosen is not None and not enabled("dates-url"):
-            chosen = None
     if chosen is None:
         # a page that dates nothing else: its last modification is the best date it gives
         chosen = pick(from_metadata(meta, "dateModified", MODIFIED_META), now)

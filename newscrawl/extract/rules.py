@@ -93,7 +93,6 @@ RULES: tuple[Rule, ...] = (
         ("dates-markup", "microdata and <time> elements marked as the publication date"),
         ("dates-first-time", "the first <time> in the article"),
         ("dates-cms-tags", "a meta tag whose name says publish is a publication date"),
-        ("dates-other-jsonld", "a date on another JSON-LD node of the page"),
         ("dates-markup-not-modified", "body markup that tells the metadata's modification time is "
                                       "no publication date"),
         ("dates-not-after-modified", "a publication later than the last modification is a render "
@@ -109,11 +108,9 @@ RULES: tuple[Rule, ...] = (
                                 "the header's dateline knows better"),
         ("dates-same-date", "a printed date tells the metadata's date when it is its local day or "
                             "the other order of an ambiguous numeric date"),
-        ("dates-update-label", "a date labelled as an update is not the publication date"),
         ("dates-htmldate", "htmldate's search of the text, for pages whose markup dates "
                            "nothing"),
         ("dates-no-new-year", "a bare year guessed as 1 January is no date"),
-        ("dates-url", "a date in the URL's path"),
         ("dates-modified-last", "a page that dates nothing else is dated by its last "
                                 "modification"),
     ),
