@@ -26,8 +26,6 @@ _BYLINE_PREFIX = re.compile(
     r"(?:scritto|pubblicato)\s+da|authors?\s*:|contributors?\s*:|aut(?:or|orin|ores|eur|ore)\s*:|"
     r"by|von|por|par|di|door|av|af|przez|od|от|de)(?:\s*:\s*|\s*-?\s+)", re.IGNORECASE
 )
-# a byline word run into a capitalised name: the space between two elements lost
-_GLUED_BY = re.compile(r"^\s*[Bb]y(?=[A-Z])")
 _SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
                     r"\bsowie\b|\bwith\b|\bmit\b)\s*", re.IGNORECASE)
 # role words after (or instead of) a name: "Jane Doe, Staff Writer", "신현주 기자"
@@ -53,7 +51,6 @@ _ORGANISATION = re.compile(
     r"institute|university|college|association|foundation|clinic|society|academy)\b",
     re.IGNORECASE,
 )
-_CODE_SUFFIX = re.compile(r"\s*\((?:[^()]{1,12})\)\s*$")  # a desk's initials in brackets
 _DIGITS = re.compile(r"\d")
 # lower-case words a person's name may hold: "Marna van der Merwe", "Jean de La Fontaine"
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos",
@@ -82,11 +79,7 @@ _PARTS = re.compile(r"\s+[·•|]\s+")
 # a short line that is a date: "Jul 18, 2025", "23.07.2025 · 6 min read", "Updated on 23 Oct 2025"
 _DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTH})\b",
                         re.IGNORECASE)
-# a number is an account id, not a credit
-_IDENTIFIER = re.compile(r"[\d\s]+")
-_ADMIN = re.compile(r"\badmin(?:istrator)?\b", re.IGNORECASE)
 _DATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
-_DASHED = re.compile(r"\s[-–—]\s")
 # words of buttons and labels printed near a byline, never part of a person's name
 _INTERFACE = {"share", "learn", "contents", "filed", "related", "resources", "subscribe", "comments",
               "menu", "login", "newsletter", "updated", "published", "posted", "minutes"}
@@ -114,23 +107,16 @@ _CHROME = {"nav", "footer", "aside", "form"}
 
 def strip_byline(name: str) -> str:
     """Remove a leading "By"/"Von"/"Por" from an author string."""
-    name = _BYLINE_PREFIX.sub("", name)
-    if _GLUED_BY.match(name) and enabled("authors-glued-by"):
-        name = _GLUED_BY.sub("", name)
-    return name.strip(" ,;|-–—:")
+    return _BYLINE_PREFIX.sub("", name).strip(" ,;|-–—:")
 
 
 def has_byline_prefix(text: str) -> bool:
     """True when `text` opens with "By"/"Von"/"Written by" (trailing punctuation alone is no byline)."""
-    return bool(_BYLINE_PREFIX.match(text) or (_GLUED_BY.match(text) and enabled("authors-glued-by")))
+    return bool(_BYLINE_PREFIX.match(text))
 
 
 def _clean_person(value: str) -> str:
     value = strip_byline(value)
-    if _CODE_SUFFIX.search(value) and enabled("authors-code-suffix"):
-        value = _CODE_SUFFIX.sub("", value)
-    if _DASHED.search(value) and enabled("authors-dashed-name"):
-        value = _DASHED.split(value, 1)[0]  # "Eliz - Product Marketing": the name before a spaced dash
     role = _ROLE.search(value)
     if (role or _CJK_ROLE.search(value)) and not enabled("authors-roles"):
         return value.strip(" .,;:-–—|·•")
@@ -325,8 +311,6 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
         for line in text_lines(name_node if name_node is not None else element)[:3]:
             if len(line) > 120 or (_OTHER_CREDIT.match(line) and enabled("authors-other-credits")):
                 continue
-            if names and _ROLE.search(line) and enabled("authors-role-line"):
-                continue  # the role printed under the name, not a second author
             found = [n for n in split_names(line) if is_person(n)]
             if names and any(" " in n for n in names) and any(" " not in n for n in found) \
                     and enabled("authors-full-names"):
@@ -455,9 +439,7 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
         or line_credits
     if credited and not enabled("authors-organisation"):
         credited = []
-    credited = [c for c in credited if c and len(c) <= 80
-                and not (_IDENTIFIER.fullmatch(c) and enabled("authors-no-account"))
-                and not (_ADMIN.search(c) and enabled("authors-admin-account"))]
+    credited = [c for c in credited if c and len(c) <= 80]
     if credited and not all(_is_site(c, site) for c in credited):
         return unique(credited)
     # a person printed by the date beats the site credited as its own author; an author box

@@ -128,7 +128,6 @@ RULES: tuple[Rule, ...] = (
         ("authors-credit-in-line", "\"Posted by X\" inside a longer header line is a credit"),
         ("authors-team-credit", "a team credited by name, when no person is"),
         ("authors-organisation", "the organisation the page credits, when no person is named"),
-        ("authors-no-account", "a bare number is an account's id, not a credit"),
         ("authors-name-by-date", "a header line holding only a person's name beside the date is "
                                  "the byline"),
         ("authors-author-box", "an author box far from the headline names the author when nothing "
@@ -137,16 +136,11 @@ RULES: tuple[Rule, ...] = (
         ("authors-after-role", "the words after a role are its continuation, not more names"),
         ("authors-team-name", "a collective word run into a name (\"Resy Staff\") is a team's "
                               "name"),
-        ("authors-dashed-name", "the name is what comes before a spaced dash"),
-        ("authors-code-suffix", "a short code in brackets after a name is a desk's initials"),
-        ("authors-glued-by", "a byline word run into a capitalised name is the byline word"),
-        ("authors-admin-account", "an account named admin pressed publish; it credits nobody"),
         ("authors-site-first-word", "a site-wide meta author tag holding the first word of the "
                                     "site's name names the site"),
         ("authors-interface-words", "button and label words are never part of a person's name"),
         ("authors-lower-case", "a name's words are capitalised, except particles (van, de)"),
         ("authors-acronym", "a one-word acronym is a newsroom, not a person"),
-        ("authors-role-line", "a role printed under a marked name is no second author"),
         ("authors-full-names", "after a full name, single words in the byline are a role's"),
     ),
     *_rules(
