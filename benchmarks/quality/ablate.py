@@ -23,7 +23,8 @@ from benchmarks.quality.report import MIN_BODY_CHARS, Output, Truth, score_set
 KEYS: dict[str, tuple[tuple[str, str, bool], ...]] = {
     "aeb": (("body", "body 4-gram F1", True),),
     "fundus": (("head", "headline exact", True), ("day", "published day", True),
-               ("auth", "authors F1", True), ("body", "body bag-of-words F1", True)),
+               ("min", "published minute", True), ("auth", "authors F1", True),
+               ("body", "body bag-of-words F1", True)),
     "wcxb": (("head", "headline exact", True), ("day", "published day", True),
              ("auth", "authors F1", True), ("body", "body bag-of-words F1", True),
              ("found", "articles found (emitted)", True)),
