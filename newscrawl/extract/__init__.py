@@ -119,7 +119,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
                                         day, latest, languages)) if dateline and dateline.near else None,
         above_headline_only=_above_headline_only(anchor, latest, languages)))
     loader.add_value("modified", choose_modified(meta))
-    body = body_mod.extract_body(tree, url)
+    body = body_mod.extract_body(tree, url, meta, profile, containers)
     loader.add_value("body", body_mod.complete_from_metadata(body, meta))
 
     loader.add_value("lang", meta.lang)

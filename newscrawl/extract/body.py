@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections import Counter
 
+import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
 from newscrawl.extract.authors import strip_byline
 from newscrawl.extract.boilerplate import drop_media, prune_boilerplate
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
+from newscrawl.extract.noise import strip_boilerplate
+from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import NAMES_CHROME, holds_prose, prose_chars
+from newscrawl.extract.vocabulary import NAMES_CHROME, holds_prose, prose_chars, reads_like_prose
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
 MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not article
@@ -133,11 +137,24 @@ def drop_link_blocks(body) -> int:
     return dropped
 
 
-def extract_body(tree: HtmlElement, url: str) -> str | None:
-    """The article text: generic boilerplate and media removed by markup, then trafilatura over
-    the whole page, and once more favouring recall if the first run finds next to nothing
-    (pages whose text sits in unusual markup) or settled on a side region.
+def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profile,
+                 containers: list[HtmlElement]) -> str | None:
+    """The article text.
+
+    With a profile's body container: trafilatura (favouring recall) inside it. Otherwise, or
+    when that gives next to nothing: generic boilerplate and media removed by markup, then
+    trafilatura over the whole page, and once more favouring recall if the first run finds
+    next to nothing (pages whose text sits in unusual markup).
     """
+    if containers and enabled("theme-body-container"):
+        strip_boilerplate(containers[0], profile, "body_boilerplate")
+        drop_media(containers[0])
+        body = run_trafilatura(container_document(containers[0]), url, favor_recall=True)
+        # a theme's own body container that holds prose is the article, even a two-line brief:
+        # the whole page around it would add its chrome, not more article. A container left
+        # with a label ("Advertiser Disclosure", "Read More") is not the article.
+        if body and (len(body) >= MIN_BODY_CHARS or reads_like_prose(body)):
+            return body
     prune_boilerplate(tree)
     drop_media(tree)
     unmask_prose(tree)
@@ -198,6 +215,14 @@ def reveal_panels(tree: HtmlElement) -> int:
         element.set("style", _HIDDEN_STYLE.sub("", element.get("style") or ""))
         revealed += 1
     return revealed
+
+
+def container_document(container: HtmlElement) -> HtmlElement:
+    """A minimal document holding only the body container, for trafilatura."""
+    root = lxml.html.document_fromstring("<html><body><article></article></body></html>")
+    article = root.find(".//article")
+    article.append(copy.deepcopy(container))
+    return root
 
 
 def without_leading_headline(body: str | None, headline: str | None) -> str | None:

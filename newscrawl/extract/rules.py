@@ -30,6 +30,8 @@ def _rules(concern: str, *pairs: tuple[str, str]) -> tuple[Rule, ...]:
 RULES: tuple[Rule, ...] = (
     *_rules(
         "body",
+        ("theme-body-container", "a theme's own body container holds the article: extract inside "
+                                 "it, not from the whole page"),
         ("media-figures", "pictures with their captions and embedded social posts are not the "
                           "article's text"),
         ("chrome-classes", "a block its class names as chrome (share bar, newsletter box, "
