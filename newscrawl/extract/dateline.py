@@ -94,6 +94,7 @@ class Dateline(NamedTuple):
     text: str
     value: datetime | None
     near: bool = True
+    line: str | None = None  # the whole printed line, when `text` is the date's part of it
 
 
 def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINES,
@@ -146,7 +147,7 @@ def narrowed(dateline: Dateline, root: HtmlElement, latest: datetime,
                 best = shown
                 break
     best = _date_items(best, dateline.value, latest, languages)
-    return dateline if best == line else dateline._replace(text=best)
+    return dateline if best == line else dateline._replace(text=best, line=line)
 
 
 _DIGIT = re.compile(r"\d")

@@ -49,19 +49,24 @@ def parse_visible(text: str, languages: tuple[str, ...] | None = None) -> dateti
     text = text.strip()
     if not text or len(text) > 80 or not re.search(r"\d", text):
         return None
-    import dateparser  # imported lazily: it is slow to import and rarely needed
-
     # never all locales: dateparser then tries each of ~200 in turn, seconds on some lines
-    languages = languages or FALLBACK_LANGUAGES
-
-    # absolute dates only: "6 hours ago" would be read relative to the crawl time
-    settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
-                "REQUIRE_PARTS": ["day", "month", "year"],
-                "PARSERS": ["custom-formats", "absolute-time"]}
     try:
-        return dateparser.parse(text, languages=list(languages), settings=settings)
-    except Exception:  # dateparser raises assorted errors on odd input
+        return _visible_parser(languages or FALLBACK_LANGUAGES).get_date_data(text)["date_obj"]
+    except Exception:  # dateparser raises assorted errors on odd input, and on unknown languages
         return None
+
+
+# absolute dates only: "6 hours ago" would be read relative to the crawl time
+_VISIBLE_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
+                     "REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["custom-formats", "absolute-time"]}
+
+
+@lru_cache(maxsize=32)
+def _visible_parser(languages: tuple[str, ...]):
+    """One dateparser per language set, built once (dateparser.parse builds one per call)."""
+    from dateparser import DateDataParser  # imported lazily: it is slow to import and rarely needed
+
+    return DateDataParser(languages=list(languages), settings=_VISIBLE_SETTINGS)
 
 
 def page_languages(lang: str | None) -> tuple[str, ...] | None:
