@@ -153,7 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="pages per set (default: all)")
     args = parser.parse_args(argv)
     print(f"first extract_article call in a fresh process (imports included): {first_page_ms(args.data):.0f} ms CPU")
-    print("\n".join(cost_rows(measure_sets(args.data, limit=args.limit))))
+    costs = []
+    for name in SETS:  # one set at a time, printed as it is done
+        costs += measure_sets(args.data, (name,), limit=args.limit)
+        print("\n".join(cost_rows(costs)[2:-1][-1:]), flush=True)
+    print("\n".join(cost_rows(costs)))
     return 0
 
 

@@ -131,7 +131,9 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     loader.add_value("extractor", profile.key)
     article = loader.load_item()
     article.body = body_mod.without_leading_headline(article.body, article.headline)
-    article.body = body_mod.without_header_lines(article.body, article.headline, article.dateline,
+    # the whole printed line the dateline came from: the body may repeat it as one paragraph
+    printed_line = (dateline.line or dateline.text) if dateline else None
+    article.body = body_mod.without_header_lines(article.body, article.headline, printed_line,
                                                  article.authors)
     article.body = clean_endings(article.body)
     article.fingerprint = fingerprint(article.body, article.headline)

@@ -73,6 +73,7 @@ class Dateline(NamedTuple):
     text: str
     value: datetime | None
     near: bool = True
+    line: str | None = None  # the whole printed line, when `text` is the date's part of it
 
 
 def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINES,
@@ -129,18 +130,19 @@ def narrowed(dateline: Dateline, root: HtmlElement, latest: datetime,
                 best = shown
                 break
     best = _date_items(best, dateline.value, latest, languages)
-    return dateline if best == line else dateline._replace(text=best)
+    return dateline if best == line else dateline._replace(text=best, line=line)
 
 
 _DIGIT = re.compile(r"\d")
 # a printed separator between the items of a meta line: a bullet, a middle dot, a bar, a dash
 # between spaces ("Jan 29, 2025 · 4 min read", "By Jane Doe | Jan 29, 2025", "Essay - Published: ...")
-_SEPARATOR = re.compile(r"\s*[·•●|]\s*|\s+[-–—]\s+")
+# (no quantified spaces around it: linear on any text; the items are stripped instead)
+_SEPARATOR = re.compile(r"[·•●|]|(?<=\s)[-–—](?=\s)")
 
 
 def _date_items(text: str, value: datetime | None, latest: datetime, languages: tuple[str, ...] | None) -> str:
     """The shortest run of the line's separated items that prints the same date and time."""
-    items = [item for item in _SEPARATOR.split(text) if item]
+    items = [item.strip() for item in _SEPARATOR.split(text) if item.strip()]
     if len(items) < 2 or value is None:
         return text
     runs = sorted(((i, j) for i in range(len(items)) for j in range(i + 1, len(items) + 1) if j - i < len(items)),

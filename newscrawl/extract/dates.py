@@ -49,19 +49,24 @@ def parse_visible(text: str, languages: tuple[str, ...] | None = None) -> dateti
     text = text.strip()
     if not text or len(text) > 80 or not re.search(r"\d", text):
         return None
-    import dateparser  # imported lazily: it is slow to import and rarely needed
-
     # never all locales: dateparser then tries each of ~200 in turn, seconds on some lines
-    languages = languages or FALLBACK_LANGUAGES
-
-    # absolute dates only: "6 hours ago" would be read relative to the crawl time
-    settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
-                "REQUIRE_PARTS": ["day", "month", "year"],
-                "PARSERS": ["custom-formats", "absolute-time"]}
     try:
-        return dateparser.parse(text, languages=list(languages), settings=settings)
-    except Exception:  # dateparser raises assorted errors on odd input
+        return _visible_parser(languages or FALLBACK_LANGUAGES).get_date_data(text)["date_obj"]
+    except Exception:  # dateparser raises assorted errors on odd input, and on unknown languages
         return None
+
+
+# absolute dates only: "6 hours ago" would be read relative to the crawl time
+_VISIBLE_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
+                     "REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["custom-formats", "absolute-time"]}
+
+
+@lru_cache(maxsize=32)
+def _visible_parser(languages: tuple[str, ...]):
+    """One dateparser per language set, built once (dateparser.parse builds one per call)."""
+    from dateparser import DateDataParser  # imported lazily: it is slow to import and rarely needed
+
+    return DateDataParser(languages=list(languages), settings=_VISIBLE_SETTINGS)
 
 
 def page_languages(lang: str | None) -> tuple[str, ...] | None:
@@ -118,21 +123,39 @@ def _page_language_date(string: str) -> datetime | None:
         return None
 
 
+# htmldate's last resort runs its patterns over the serialized page (seconds on a 2 MB page): it
+# reads the start of the page (head and article header) and its end (the copyright line)
+SEARCH_HEAD_CHARS = 200_000
+SEARCH_TAIL_CHARS = 20_000
+
+
+def _search_text(htmlstring: str) -> str:
+    if len(htmlstring) <= SEARCH_HEAD_CHARS + SEARCH_TAIL_CHARS:
+        return htmlstring
+    return f"{htmlstring[:SEARCH_HEAD_CHARS]} {htmlstring[-SEARCH_TAIL_CHARS:]}"
+
+
 def _install() -> None:
-    """Route htmldate's external parser through `_page_language_date` inside `bounded_htmldate`
-    (elsewhere htmldate behaves as shipped). Installed once; a context variable tells the calls
-    apart, so threads and other users of htmldate are not affected."""
+    """Route htmldate's external parser through `_page_language_date`, and its page search
+    through `_search_text`, inside `bounded_htmldate` (elsewhere htmldate behaves as shipped).
+    Installed once; a context variable tells the calls apart, so threads and other users of
+    htmldate are not affected."""
+    import htmldate.core as core
     import htmldate.extractors as extractors
 
     if getattr(extractors._external_date, "bounded", False):
         return
-    shipped = extractors._external_date
+    shipped_date, shipped_search = extractors._external_date, core.search_page
 
     def external_date(string: str) -> datetime | None:
-        return _page_language_date(string) if _INSIDE.get() else shipped(string)
+        return _page_language_date(string) if _INSIDE.get() else shipped_date(string)
 
-    external_date.bounded = True  # type: ignore[attr-defined]
+    def search_page(htmlstring: str, options):
+        return shipped_search(_search_text(htmlstring) if _INSIDE.get() else htmlstring, options)
+
+    external_date.bounded = search_page.bounded = True  # type: ignore[attr-defined]
     extractors._external_date = external_date
+    core.search_page = search_page
 
 
 @contextmanager

@@ -10,11 +10,27 @@ import htmldate.extractors
 from newscrawl.extract.dates import bounded_htmldate, page_languages, parse_visible
 
 
-def test_htmldate_still_has_the_external_parser_hook_we_bound() -> None:
-    # fails if htmldate renames or drops the hook: then its search would run unbounded again
+def test_htmldate_still_has_the_hooks_we_bound() -> None:
+    # fails if htmldate renames or drops them: then its search would run unbounded again
+    import inspect
+
+    import htmldate.core
+
     assert callable(htmldate.extractors._external_date)
+    assert "search_page(htmlstring" in inspect.getsource(htmldate.core.find_date)
     with bounded_htmldate(("es",)):
         assert getattr(htmldate.extractors._external_date, "bounded", False)
+        assert getattr(htmldate.core.search_page, "bounded", False)
+
+
+def test_the_page_search_reads_the_start_and_the_end_of_a_long_page() -> None:
+    from newscrawl.extract.dates import SEARCH_HEAD_CHARS, _search_text
+
+    short = "x" * 1000
+    assert _search_text(short) == short
+    long = "<head>2024-05-01</head>" + "y" * 3 * SEARCH_HEAD_CHARS + "<footer>© 2025</footer>"
+    text = _search_text(long)
+    assert len(text) < len(long) / 2 and text.startswith("<head>2024-05-01") and text.endswith("© 2025</footer>")
 
 
 def test_inside_the_bound_dateparser_reads_the_page_language_only() -> None:
