@@ -6,6 +6,7 @@ import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import lxml.html
 import trafilatura
@@ -55,3 +56,110 @@ def measure_extract_article(pages: list[Page], rounds: int = 3) -> float:
 
     _pass(function, pages)
     return min(_pass(function, pages) for _ in range(rounds))
+
+
+# --- per page, every set: CPU time of extract_article beside trafilatura.extract -------------
+
+SETS = ("aeb", "fundus", "wcxb", "pagetypes", "wpnews")
+
+
+@dataclass
+class SetCost:
+    """CPU milliseconds per page of one data set, extract_article beside trafilatura.extract."""
+
+    name: str
+    pages: int
+    ours_ms: list[float]
+    trafilatura_ms: list[float]
+    slowest: str  # the slowest page's id, or "(check half)": check-half pages are never named
+
+    def percentile(self, which: str, q: float) -> float:
+        values = sorted(self.ours_ms if which == "ours" else self.trafilatura_ms)
+        return values[min(len(values) - 1, int(q * len(values)))] if values else 0.0
+
+
+def _cpu_ms(function: Callable[[], object]) -> float:
+    start = time.process_time()
+    function()
+    return (time.process_time() - start) * 1000
+
+
+def _nameable(set_name: str, page_id: str, split: dict) -> bool:
+    """Tune-half and whole-set pages may be named; check-half pages are scored in aggregate only."""
+    halves = split.get(set_name)
+    return halves is None or page_id not in halves.get("check", set())
+
+
+def measure_sets(data: Path, sets: tuple[str, ...] = SETS, limit: int | None = None) -> list[SetCost]:
+    """One pass over every page of each set, trafilatura.extract and extract_article interleaved
+    page by page in this process (CPU time; the first page carries both sides' warm-up)."""
+    from benchmarks.quality import datasets
+    from benchmarks.quality.split import load_split
+
+    split = load_split()
+    results = []
+    for name in sets:
+        folder = data / name
+        if not folder.is_dir():
+            continue
+        ours, theirs, worst, worst_id = [], [], -1.0, ""
+        for page in datasets.load(folder, limit):
+            theirs.append(_cpu_ms(lambda p=page: trafilatura.extract(p.html, url=p.url, include_comments=False)))
+            ours.append(_cpu_ms(lambda p=page: extract_article(p.url, p.html)))
+            if ours[-1] > worst:
+                worst, worst_id = ours[-1], page.id
+        slowest = worst_id if _nameable(name, worst_id, split) else "(check half)"
+        results.append(SetCost(name, len(ours), ours, theirs, slowest))
+    return results
+
+
+def cost_rows(costs: list[SetCost]) -> list[str]:
+    """The per-set table: p50/p99/max ms of both, the ratio of totals, the slowest page."""
+    rows = ["| set | pages | extract_article p50 / p99 / max ms | trafilatura.extract p50 / p99 / max ms "
+            "| CPU ratio | slowest page |", "|---|---:|---|---|---:|---|"]
+    for cost in costs:
+        ratio = sum(cost.ours_ms) / max(1e-9, sum(cost.trafilatura_ms))
+        rows.append(f"| {cost.name} | {cost.pages} | "
+                    f"{cost.percentile('ours', .5):.0f} / {cost.percentile('ours', .99):.0f} / {max(cost.ours_ms):.0f} | "
+                    f"{cost.percentile('t', .5):.0f} / {cost.percentile('t', .99):.0f} / "
+                    f"{max(cost.trafilatura_ms):.0f} | {ratio:.2f}x | {cost.slowest} |")
+    ours = sum(sum(c.ours_ms) for c in costs)
+    theirs = sum(sum(c.trafilatura_ms) for c in costs)
+    slowest = max((max(c.ours_ms) for c in costs if c.ours_ms), default=0.0)
+    rows.append(f"| all | {sum(c.pages for c in costs)} | max {slowest:.0f} | | "
+                f"{ours / max(1e-9, theirs):.2f}x | |")
+    return rows
+
+
+def first_page_ms(data: Path) -> float:
+    """CPU ms of the first extract_article call in a fresh process (imports, dateparser's and
+    htmldate's first use included): the worst case a crawl's first page meets."""
+    import subprocess
+    import sys
+    code = ("import time, sys; t = time.process_time(); "
+            "from benchmarks.quality import datasets; from newscrawl.extract import extract_article; "
+            f"page = next(iter(datasets.load({str(data / 'aeb')!r}, 1))); "
+            "extract_article(page.url, page.html); print((time.process_time() - t) * 1000)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=300)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m benchmarks.extraction [DATA_DIR] [--limit N]`: the per-set cost table."""
+    import argparse
+    parser = argparse.ArgumentParser(description="CPU per page of extract_article beside trafilatura.extract")
+    parser.add_argument("data", nargs="?", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--limit", type=int, default=None, help="pages per set (default: all)")
+    args = parser.parse_args(argv)
+    print(f"first extract_article call in a fresh process (imports included): {first_page_ms(args.data):.0f} ms CPU")
+    costs = []
+    for name in SETS:  # one set at a time, printed as it is done
+        costs += measure_sets(args.data, (name,), limit=args.limit)
+        print("\n".join(cost_rows(costs)[2:-1][-1:]), flush=True)
+    print("\n".join(cost_rows(costs)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the checkout; NEWSCRAWL_BENCH_DATA names another place (a git worktree's)
+DATA = Path(os.environ.get("NEWSCRAWL_BENCH_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 
 
 @dataclass(frozen=True)

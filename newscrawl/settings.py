@@ -75,7 +75,6 @@ SPIDER_MIDDLEWARES = {
     "newscrawl.crawl.middlewares.seen.SeenBeforeMiddleware": 800,
 }
 ITEM_PIPELINES = {
-    "newscrawl.crawl.pipelines.clean.CleanPipeline": 300,
     "newscrawl.crawl.pipelines.validate.ValidatePipeline": 400,
     "newscrawl.crawl.pipelines.dedupe.DedupePipeline": 500,
 }

@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from benchmarks.quality.ablate import ablate
 from benchmarks.quality.datasets import detect_kind
 from benchmarks.quality.report import EXTRACTORS, run
 
@@ -51,6 +52,11 @@ def parser() -> argparse.ArgumentParser:
     options.add_argument("--baseline", metavar="FILE", help="compare with the scores in FILE "
                          "(benchmarks/quality/baseline.json)")
     options.add_argument("--save-baseline", metavar="FILE", help="write this run's scores to FILE")
+    options.add_argument("--ablate", action="store_true",
+                         help="switch each named extraction rule off in turn (newscrawl, check "
+                              "halves) and print its effect on every check half's key scores")
+    options.add_argument("--workers", type=_count(1), default=2, metavar="N",
+                         help="processes for --ablate (default 2)")
     return options
 
 
@@ -65,6 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     if opts.worst and opts.half == "check":
         fail("--worst opens pages one by one: the tune half only (the check half is scored in "
              "aggregate)", EXIT_USAGE)
+    if opts.ablate:
+        try:
+            ablate(opts.sets, sys.stdout, workers=opts.workers, limit=opts.limit)
+        except OSError as exc:
+            fail(f"{exc.filename or 'a data set file'}: {exc.strerror or exc}", EXIT_FAILED)
+        return 0
     baseline = None
     if opts.baseline:
         try:

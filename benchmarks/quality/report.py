@@ -522,7 +522,8 @@ def compare(results: Iterable[SetResult], baseline: dict[str, dict[str, float]],
             if not name.startswith(f"{extractor}: ") or name not in then:
                 continue
             delta = value - then[name]
-            worse = delta > 1e-9 if any(w in name for w in LOWER_IS_BETTER) else delta < -1e-9
+            lower_better = any(w in name for w in LOWER_IS_BETTER) or name.endswith(" emitted")  # per page type
+            worse = delta > 1e-9 if lower_better else delta < -1e-9
             mark = "  WORSE" if worse else ""
             lines.append(f"{key:<18} {name.removeprefix(extractor + ': '):<42} "
                          f"{then[name]:>9.4f} -> {value:>9.4f} ({delta:+.4f}){mark}")

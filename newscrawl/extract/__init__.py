@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -23,13 +23,15 @@ from newscrawl.extract.classify import is_article
 from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
 from newscrawl.extract.document import decode_html, parse_html, text_of
 from newscrawl.extract.features import page_features, record_features
+from newscrawl.extract.endings import clean_endings
 from newscrawl.extract.headline import choose_headline, h1_elements, headline_anchor
-from newscrawl.extract.lines import iter_lines
+from newscrawl.extract.lines import iter_lines, lines_after, lines_before
 from newscrawl.extract.loaders import ArticleLoader
 from newscrawl.extract.metadata import PageMetadata, jsonld_text, read_metadata
 from newscrawl.extract.noise import collect_noise, strip_boilerplate
 from newscrawl.extract.profiles import CODE_NODES, GENERIC, Profile, detect_profile, get_profile
 from newscrawl.extract.published import choose_modified, choose_published
+from newscrawl.extract.rules import enabled
 from newscrawl.items import Article
 
 logger = logging.getLogger(__name__)
@@ -87,7 +89,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     strip_boilerplate(tree, CODE_NODES)
     # read before any pruning: teasers, comments and shop markup are what tell pages apart
     features, link_texts = page_features(tree, meta, url)
-    profile = profile or detect_profile(tree) or GENERIC
+    detected = detect_profile(tree) if profile is None else None
+    profile = profile or (detected if detected and enabled("theme-profiles") else None) or GENERIC
     loader = ArticleLoader()
     loader.add_value("url", url)
     # relative canonicals are common; resolve them against the page's own URL
@@ -118,7 +121,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
         # a date printed further down the article may be anything; only the header's may
         # stand for the date the page presents
         printed=(lambda day: prints_day(iter_lines(body_element if body_element is not None else tree),
-                                        day, latest, languages)) if dateline and dateline.near else None))
+                                        day, latest, languages)) if dateline and dateline.near else None,
+        above_headline_only=_above_headline_only(anchor, latest, languages)))
     loader.add_value("modified", choose_modified(meta))
     body = body_mod.extract_body(tree, url, meta, profile, containers)
     loader.add_value("body", body_mod.complete_from_metadata(body, meta))
@@ -132,13 +136,25 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     loader.add_value("extractor", profile.key)
     article = loader.load_item()
     article.body = body_mod.without_leading_headline(article.body, article.headline)
-    article.body = body_mod.without_header_lines(article.body, article.headline, article.dateline,
+    # the whole printed line the dateline came from: the body may repeat it as one paragraph
+    printed_line = (dateline.line or dateline.text) if dateline else None
+    article.body = body_mod.without_header_lines(article.body, article.headline, printed_line,
                                                  article.authors)
+    article.body = clean_endings(article.body)
     article.fingerprint = fingerprint(article.body, article.headline)
     features = record_features(article, features, bool(containers) and profile is not GENERIC,
                                link_texts)
     verdict, signals = is_article(features)
     return ExtractedPage(article, verdict, signals, features=features)
+
+
+def _above_headline_only(anchor: HtmlElement | None, latest: datetime, languages: tuple[str, ...] | None,
+                         ) -> Callable[[date], bool] | None:
+    """Whether a day is printed above the headline and not below it (the page header's date)."""
+    if anchor is None:
+        return None
+    return lambda day: (prints_day(lines_before(anchor), day, latest, languages)
+                        and not prints_day(lines_after(anchor), day, latest, languages))
 
 
 def _tags(meta: PageMetadata) -> list[str]:

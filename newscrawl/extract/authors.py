@@ -16,8 +16,16 @@ from lxml.html import HtmlElement
 
 from newscrawl.extract.lines import lines_after, text_lines
 from newscrawl.extract.metadata import PageMetadata, node_by_id
-from newscrawl.extract.processors import has_byline_prefix, strip_byline, unique
+from newscrawl.extract.processors import unique
+from newscrawl.extract.rules import enabled
 
+# the words that open a byline: "By", "Von", "Written by", "Autor:"
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|text|words|story|article|authored|published|reporting)\s+by|"
+    r"(?:verfasst|geschrieben)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié)\s+par|"
+    r"(?:scritto|pubblicato)\s+da|authors?\s*:|contributors?\s*:|aut(?:or|orin|ores|eur|ore)\s*:|"
+    r"by|von|por|par|di|door|av|af|przez|od|от|de)(?:\s*:\s*|\s*-?\s+)", re.IGNORECASE
+)
 _SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
                     r"\bsowie\b|\bwith\b|\bmit\b)\s*", re.IGNORECASE)
 # role words after (or instead of) a name: "Jane Doe, Staff Writer", "신현주 기자"
@@ -34,7 +42,6 @@ _ROLE = re.compile(
 _ROLE_SEPARATOR = re.compile(r"\s*(?:[,(|]|\s-\s)")
 _COLLECTIVE = {"staff", "editors", "contributor", "contributors", "team", "expert", "experts", "desk"}
 _CJK_ROLE = re.compile(r"\s*(?:기자|특파원|논설위원|記者|特派員|編集委員|论说员)$")
-_CODE_SUFFIX = re.compile(r"\s*\((?:[^()]{1,12})\)\s*$")  # "Elena Oberholzer (obe)"
 _ORGANISATION = re.compile(
     r"https?://|www\.|@|\.(?:com|org|net|de|at|ch|uk|fr|es|it|nl|lt|co|io|info|news)\b|"
     r"\b(?:news|nachrichten|noticias|staff|desk|team|agency|agencies|agentur|press|presse|media|"
@@ -72,14 +79,10 @@ _PARTS = re.compile(r"\s+[·•|]\s+")
 # a short line that is a date: "Jul 18, 2025", "23.07.2025 · 6 min read", "Updated on 23 Oct 2025"
 _DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTH})\b",
                         re.IGNORECASE)
-# a number is an account id, not a credit
-_IDENTIFIER = re.compile(r"[\d\s]+")
 _DATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
-_DASHED = re.compile(r"\s[-–—]\s")
 # words of buttons and labels printed near a byline, never part of a person's name
 _INTERFACE = {"share", "learn", "contents", "filed", "related", "resources", "subscribe", "comments",
               "menu", "login", "newsletter", "updated", "published", "posted", "minutes"}
-_ADMIN = re.compile(r"\badmin(?:istrator)?\b", re.IGNORECASE)
 _TEAM = {"team", "staff", "editors", "editorial", "desk", "newsroom"}
 MAX_NAME_WORDS = 5
 MAX_PRINTED_NAMES = 6
@@ -102,14 +105,25 @@ _NOT_BYLINE = re.compile(r"comment|bio|avatar|image|img|photo|box|about|desc|soc
 _CHROME = {"nav", "footer", "aside", "form"}
 
 
+def strip_byline(name: str) -> str:
+    """Remove a leading "By"/"Von"/"Por" from an author string."""
+    return _BYLINE_PREFIX.sub("", name).strip(" ,;|-–—:")
+
+
+def has_byline_prefix(text: str) -> bool:
+    """True when `text` opens with "By"/"Von"/"Written by" (trailing punctuation alone is no byline)."""
+    return bool(_BYLINE_PREFIX.match(text))
+
+
 def _clean_person(value: str) -> str:
     value = strip_byline(value)
-    value = _CODE_SUFFIX.sub("", value)
-    value = _DASHED.split(value, 1)[0]  # "Eliz - Product Marketing": the name before a spaced dash
     role = _ROLE.search(value)
+    if (role or _CJK_ROLE.search(value)) and not enabled("authors-roles"):
+        return value.strip(" .,;:-–—|·•")
     # "Resy Staff", "The Currency editors": a collective word run into the name is part of a
     # team's name, not a role after a person's
-    if role and role.start() > 0 and role.group(0).split()[0].casefold() in _COLLECTIVE and not _ROLE_SEPARATOR.match(role.group(0)):
+    if role and role.start() > 0 and role.group(0).split()[0].casefold() in _COLLECTIVE and not _ROLE_SEPARATOR.match(role.group(0)) \
+            and enabled("authors-team-name"):
         return value.strip(" .,;:-–—|·•")
     value = _CJK_ROLE.sub("", _ROLE.sub("", value))
     return strip_byline(value).strip(" .,;:-–—|·•")
@@ -123,7 +137,7 @@ def split_names(raw: str) -> list[str]:
     in_role = False  # "Jane Doe, Senior Director, Content & Marketing": the words after a role
     for index, raw_part in enumerate(_SPLIT.split(text)):
         part = _clean_person(raw_part)
-        if index and part != strip_byline(raw_part).strip(" .,;:-–—|·•"):
+        if index and part != strip_byline(raw_part).strip(" .,;:-–—|·•") and enabled("authors-after-role"):
             in_role = True  # "Certified Sleep Consultant": what is left of a role is no name
             continue
         if in_role and len(part.split()) < 2:
@@ -142,13 +156,13 @@ def is_person(name: str) -> bool:
         return False
     if any(not (ch.isalpha() or ch in " .'’-") for ch in name):
         return False  # "CFP®", "Sendung: hr-INFO"
-    if any(w.casefold() in _INTERFACE for w in words):
+    if any(w.casefold() in _INTERFACE for w in words) and enabled("authors-interface-words"):
         return False  # "Learn More", "Filed Under", "Share": the page's buttons and labels
-    if any(w.islower() and w not in _PARTICLES for w in words):
+    if any(w.islower() and w not in _PARTICLES for w in words) and enabled("authors-lower-case"):
         return False  # "Insights from", "Also from this author": a label, not a name
     if len(words) == 1:
         # an acronym (NDR, SID) is a newsroom; one lower-case word ("admin", "amp") is debris
-        return not name.isupper() and not (name.islower() and name.isascii())
+        return not (name.isupper() and enabled("authors-acronym")) and not (name.islower() and name.isascii())
     return True
 
 
@@ -291,16 +305,15 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
             continue
         if element.tag != "a" and _NOT_BYLINE.search(element.get("class") or ""):
             continue
-        if _OTHER_CREDIT.match(_text_before(element)):
+        if _OTHER_CREDIT.match(_text_before(element)) and enabled("authors-other-credits"):
             continue  # "Reviewed by <a>Jane Doe</a>", "Contributions from: <a>Jane Doe</a>"
         name_node = element.find(".//*[@itemprop='name']")
         for line in text_lines(name_node if name_node is not None else element)[:3]:
-            if len(line) > 120 or _OTHER_CREDIT.match(line):
+            if len(line) > 120 or (_OTHER_CREDIT.match(line) and enabled("authors-other-credits")):
                 continue
-            if names and _ROLE.search(line):
-                continue  # the role printed under the name, not a second author
             found = [n for n in split_names(line) if is_person(n)]
-            if names and any(" " in n for n in names):
+            if names and any(" " in n for n in names) and any(" " not in n for n in found) \
+                    and enabled("authors-full-names"):
                 found = [n for n in found if " " in n]  # "Research", "Development": a role's words
             if found:
                 names.extend(found)
@@ -325,10 +338,12 @@ def byline_lines(anchor: HtmlElement | None, max_lines: int = 12, credits: list[
             names = [n for n in split_names(line) if is_person(n)]
             if names:
                 return names
-            if credits is not None and not credits and team_credit(line):
+            if credits is not None and not credits and team_credit(line) and enabled("authors-team-credit"):
                 credits.append(line)  # "Written by" / "The Meetingnotes Team"
-        if len(line) <= 120 and not _OTHER_CREDIT.match(line):
+        if len(line) <= 120 and not (_OTHER_CREDIT.match(line) and enabled("authors-other-credits")):
             inner = _INNER_CREDIT.search(line)
+            if inner and not enabled("authors-credit-in-line"):
+                inner = None
             # "March 15, 2022 · 3 min read · By Jane Doe": the credit is one part of the line
             found = [line[inner.end():]] if inner else [p for p in _PARTS.split(line) if has_byline_prefix(p)]
             for credit in found[:1]:
@@ -375,7 +390,7 @@ def name_by_date(anchor: HtmlElement | None, max_lines: int = 8) -> list[str]:
         line = _FILED_IN.sub("", line)  # "Jane Doe in seo": the section the post is filed in
         if len(line) > 50 or _DIGITS.search(line):
             continue
-        if team_credit(line):
+        if team_credit(line) and enabled("authors-team-credit"):
             names = [line]
         else:
             names = split_names(line)
@@ -396,10 +411,10 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     tags = meta_authors(meta)
     site = {_squash(n) for n in _site_names(meta)}
     # the JSON-LD article names its authors; a meta author tag is often the company, site-wide
-    for raw in (jsonld_persons, tags):
-        persons = [n for value in raw if not _WEB_CREDIT.match(value) for n in split_names(value)
-                   if is_person(n) and not _is_site(n, site, prefix=raw is tags)]
-        if persons:
+    for raw, rule in ((jsonld_persons, "authors-jsonld"), (tags, "authors-meta-tags")):
+        persons = [n for value in raw if not (_WEB_CREDIT.match(value) and enabled("authors-web-credit"))
+                   for n in split_names(value) if is_person(n) and not _is_site(n, site, prefix=raw is tags)]
+        if persons and enabled(rule):
             return unique(persons)
     raw = jsonld_persons + tags + [t for t in profile_byline if t.strip()]
     printed = [n for text in profile_byline for n in split_names(text) if is_person(n)]
@@ -409,33 +424,45 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
         # the theme's byline, when there is one, is the byline: no need to look elsewhere
         if anchor is not None:
             marked = _BYLINE_XPATH(tree)
-        printed = printed_byline(tree, anchor, marked=marked) or byline_lines(anchor, credits=line_credits)
+            printed = printed_byline(tree, anchor, marked=marked)
+            if printed and not enabled("authors-marked-byline"):
+                printed = []
+        if not printed:
+            printed = byline_lines(anchor, credits=line_credits)
+            if (printed or line_credits) and not enabled("authors-by-lines"):
+                printed, line_credits = [], []
     printed = [n for n in printed if not _is_site(n, site)]
     if printed:
         return unique(printed)
     # nobody is named: the organisation the page credits, as written
     credited = organisations or [strip_byline(" ".join(html.unescape(v).split())) for v in raw[:1]] \
         or line_credits
-    # "NOC Admin": the account that pressed publish, not a credit
-    credited = [c for c in credited if c and len(c) <= 80 and not _IDENTIFIER.fullmatch(c)
-                and not _ADMIN.search(c)]
+    if credited and not enabled("authors-organisation"):
+        credited = []
+    credited = [c for c in credited if c and len(c) <= 80]
     if credited and not all(_is_site(c, site) for c in credited):
         return unique(credited)
     # a person printed by the date beats the site credited as its own author; an author box
     # far from the headline names someone only when nothing else is credited
     persons = [n for n in name_by_date(anchor) if not _is_site(n, site)]
+    if persons and not enabled("authors-name-by-date"):
+        persons = []
     if not persons and not credited:
         marked = _BYLINE_XPATH(tree) if marked is None else marked
         persons = [n for n in author_box(marked) if not _is_site(n, site)]
+        if persons and not enabled("authors-author-box"):
+            persons = []
     return persons or unique(credited)
 
 
 def _is_site(name: str, site: set[str], prefix: bool = False) -> bool:
-    """The site's own name, or (`prefix`: a site-wide meta tag) its first word ("Digjitale" of
-    "Digjitale Signal")."""
+    """The site's own name (rule authors-not-site), or (`prefix`: a site-wide meta tag) its first
+    word (rule authors-site-first-word)."""
     key = _squash(name)
-    return key in site or (prefix and " " not in name.strip() and len(key) >= 4
-                           and any(s.startswith(key) for s in site))
+    if key in site:
+        return enabled("authors-not-site")
+    return (prefix and " " not in name.strip() and len(key) >= 4 and any(s.startswith(key) for s in site)
+            and enabled("authors-not-site") and enabled("authors-site-first-word"))
 
 
 def metadata_authors(meta: PageMetadata) -> list[str]:

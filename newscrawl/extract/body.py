@@ -11,11 +11,13 @@ import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from newscrawl.extract.boilerplate import drop_media, holds_prose, prune_boilerplate
+from newscrawl.extract.authors import strip_byline
+from newscrawl.extract.boilerplate import drop_media, prune_boilerplate
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.noise import strip_boilerplate
-from newscrawl.extract.processors import strip_byline
 from newscrawl.extract.profiles.base import Profile
+from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import NAMES_CHROME, holds_prose, prose_chars, reads_like_prose
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
 MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not article
@@ -23,12 +25,11 @@ MIN_BODY_CHARS = 300  # less than this from a container or a first run: try agai
 MIN_METADATA_BODY = 1000  # a JSON-LD articleBody shorter than this may be a teaser
 MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must hold
 MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
-MIN_BRIEF_CHARS = 80  # a container body this short must at least be a sentence
 MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the layout, not the text
-REPEAT_RUN = 8  # so is a run of this many paragraphs (as long together) printed again in the same order
 MIN_PROSE_SHARE = 0.5  # a body under this share of the page's visible prose is from the wrong region
-MIN_PROSE_PARAGRAPH = 80  # a <p> this long is prose (shorter ones are labels, teasers, widgets)
-_SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+# fast mode everywhere lost 1.6 points of wcxb body F1; fast first (the full run when in doubt) lost
+# 0.15 points of wcxb check-half snippets: off
+FAST_FIRST = False
 # collapsed accordion and tab panels: the article's own text, hidden until a click (trafilatura
 # drops hidden blocks, which is right for modals and menus but not for these)
 _PANEL_ROLES = frozenset({"region", "tabpanel"})
@@ -41,12 +42,6 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _DISCARDED_TAGS = ("div", "p", "section", "span", "ul", "ol", "li")
 _INCIDENTAL_MARKS = re.compile(
     r"widget|embed|meta|bar|options|rating|attachment|viewport|timestamp|-icon")
-_CHROME_MARKS = re.compile(
-    r"nav|menu|footer|sidebar|author|byline|cookie|consent|modal|newsletter|related|stories|popular|"
-    r"comment|share|shar\b|social|subscri|banner|breadcrumb|promo|advert|sponsor|outbrain|taboola|"
-    r"(?:^|[-_\s])ads?(?:$|[-_\s])|(?:^|\s)widget(?:$|\s)|widget[-_]area|textwidget",
-    re.IGNORECASE,
-)
 
 
 def _text(element) -> str:
@@ -80,58 +75,62 @@ def _render(element) -> list[str]:
     return paragraphs
 
 
-def run_trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False) -> str | None:
+def run_trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False,
+                    fast: bool = False) -> str | None:
     """Body text of a (cleaned) document, paragraphs separated by a blank line.
 
     Link-dense paragraphs and lists of links (related headlines, "read more" lines) are
     dropped: trafilatura marks links in its output, so their share of each block is known.
+    `fast` skips trafilatura's readability/justext comparison (a third of its time).
     """
+    return _trafilatura(tree, url, favor_recall=favor_recall, fast=fast)[0]
+
+
+def _trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False,
+                 fast: bool = False) -> tuple[str | None, bool]:
+    """`run_trafilatura`'s body, and whether trafilatura's result is sound: paragraph text,
+    not mostly tables (what its readability comparison would otherwise replace)."""
     try:
         document = bare_extraction(tree, url=url, include_comments=False, include_tables=True,
-                                   include_links=True, favor_recall=favor_recall,
+                                   include_links=True, favor_recall=favor_recall, fast=fast,
                                    with_metadata=False, deduplicate=False)
     except Exception:  # trafilatura raises assorted errors on odd trees; the item keeps no body
-        return None
+        return None, False
     if document is None or document.body is None:
-        return None
-    drop_link_blocks(document.body)
-    paragraphs = without_repeats(_render(document.body))
-    return "\n\n".join(paragraphs) or None
+        return None, False
+    body = document.body
+    sound = bool(body.xpath(".//p//text()")) and len(body.findall(".//table")) <= len(body.findall(".//p"))
+    drop_link_blocks(body)
+    paragraphs = without_repeats(_render(body))
+    return "\n\n".join(paragraphs) or None, sound
+
+
+def _first_run(tree: HtmlElement, url: str) -> str | None:
+    """trafilatura's first run over the pruned page: fast (no readability/justext comparison)
+    when that finds a sound body holding most of the page's prose, the full run otherwise (the
+    comparison's second opinions are for short, partial or structurally odd results)."""
+    if not FAST_FIRST:
+        return run_trafilatura(tree, url)
+    body, sound = _trafilatura(tree, url, fast=True)
+    if body and sound and len(body) >= MIN_BODY_CHARS and len(body) >= MIN_PROSE_SHARE * prose_chars(tree):
+        return body
+    return run_trafilatura(tree, url)
 
 
 def without_repeats(paragraphs: list[str]) -> list[str]:
-    """The paragraphs without later copies of a long one, or of a run of short ones: pages that
-    print the article twice (a mobile and a desktop layout, tabs, a sticky copy) give trafilatura
-    both copies, and a writer seldom repeats a whole long paragraph, or several paragraphs in a
-    row, word for word (a short pull quote is kept)."""
-    copied = _copied_runs(paragraphs)
+    """The paragraphs without later copies of a long one: pages that print the article twice (a
+    mobile and a desktop layout, tabs, a sticky copy) give trafilatura both copies, and a writer
+    seldom repeats a whole long paragraph word for word (a short pull quote is kept)."""
     seen: set[str] = set()
     kept = []
-    for index, paragraph in enumerate(paragraphs):
-        if index in copied:
-            continue
+    for paragraph in paragraphs:
         if len(paragraph) >= MIN_REPEAT_CHARS:
             key = " ".join(re.findall(r"\w+", paragraph.casefold()))
-            if key in seen:
+            if key in seen and enabled("repeated-paragraphs"):
                 continue
             seen.add(key)
         kept.append(paragraph)
     return kept
-
-
-def _copied_runs(paragraphs: list[str]) -> set[int]:
-    """Indexes of the paragraphs in runs of REPEAT_RUN that repeat an earlier run exactly (a
-    layout's copy prints the same text, so no normalising)."""
-    first: dict[tuple[str, ...], int] = {}
-    copied: set[int] = set()
-    for start in range(len(paragraphs) - REPEAT_RUN + 1):
-        run = tuple(paragraphs[start:start + REPEAT_RUN])
-        if sum(len(p) for p in run) < MIN_REPEAT_CHARS:
-            continue
-        earlier = first.setdefault(run, start)
-        if earlier + REPEAT_RUN <= start:  # a copy, not the same run overlapping itself
-            copied.update(range(start, start + REPEAT_RUN))
-    return copied
 
 
 def _link_share(element) -> float:
@@ -154,7 +153,7 @@ def drop_link_blocks(body) -> int:
                 sum(1 for item in items if _link_share(item) >= MAX_LINK_SHARE) >= 0.8 * len(items)
         else:
             linky = False
-        if linky:
+        if linky and enabled("link-blocks"):
             body.remove(child)  # with its tail: the rest of the same link line
             dropped += 1
     return dropped
@@ -169,25 +168,26 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
     trafilatura over the whole page, and once more favouring recall if the first run finds
     next to nothing (pages whose text sits in unusual markup).
     """
-    if containers:
+    if containers and enabled("theme-body-container"):
         strip_boilerplate(containers[0], profile, "body_boilerplate")
         drop_media(containers[0])
         body = run_trafilatura(container_document(containers[0]), url, favor_recall=True)
         # a theme's own body container that holds prose is the article, even a two-line brief:
         # the whole page around it would add its chrome, not more article. A container left
         # with a label ("Advertiser Disclosure", "Read More") is not the article.
-        if body and (len(body) >= MIN_BODY_CHARS or _reads_like_prose(body)):
+        if body and (len(body) >= MIN_BODY_CHARS or reads_like_prose(body)):
             return body
     prune_boilerplate(tree)
     drop_media(tree)
     unmask_prose(tree)
     reveal_panels(tree)
-    body = run_trafilatura(tree, url)
-    if not body or len(body) < MIN_BODY_CHARS:
+    body = _first_run(tree, url)
+    if (not body or len(body) < MIN_BODY_CHARS) and enabled("recall-retry"):
         retry = run_trafilatura(tree, url, favor_recall=True)
         if retry and len(retry) > len(body or ""):
             body = retry
-    elif len(body) < MIN_PROSE_SHARE * visible_prose(tree):
+    elif body and len(body) >= MIN_BODY_CHARS and len(body) < MIN_PROSE_SHARE * prose_chars(tree) \
+            and enabled("prose-share-retry"):
         # most of the page's prose left out: the first run settled on a side region (a lead, one
         # card); the recall run judges the whole page again. It is taken when it found a body
         # at all, even a shorter one (it may have swapped a wrong region for the right one).
@@ -205,11 +205,13 @@ def unmask_prose(tree: HtmlElement) -> int:
     Returns how many. Our own boilerplate pruning has already removed what is chrome."""
     # carousels ("slide") and expandable fact boxes ("expand") are asides: left to trafilatura
     candidates = [e for e in tree.iter(_DISCARDED_TAGS) if _INCIDENTAL_MARKS.search(e.get("class") or "")
-                  and not _CHROME_MARKS.search(f"{e.get('class')} {e.get('id') or ''} {e.get('role') or ''}")]
+                  and not NAMES_CHROME.search(f"{e.get('class')} {e.get('id') or ''} {e.get('role') or ''}".lower())]
     prose = {e for e in candidates if holds_prose(e)}
     components = {token for e in prose for token in (e.get("class") or "").split()
                   if _INCIDENTAL_MARKS.search(token)}
     unmasked = 0
+    if not prose or not enabled("unmask-prose"):
+        return unmasked
     for element in candidates:
         if not any(t in components for t in (element.get("class") or "").split()) and element not in prose:
             continue
@@ -229,27 +231,12 @@ def reveal_panels(tree: HtmlElement) -> int:
         panel = element.get("role") in _PANEL_ROLES or _PANEL_MARKS.search(
             f"{element.get('class') or ''} {parent_class}")
         hidden = element.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(element.get("style") or "")
-        if not panel or not hidden or not holds_prose(element):
+        if not panel or not hidden or not holds_prose(element) or not enabled("reveal-panels"):
             continue
         element.attrib.pop("aria-hidden", None)
         element.set("style", _HIDDEN_STYLE.sub("", element.get("style") or ""))
         revealed += 1
     return revealed
-
-
-def visible_prose(tree: HtmlElement) -> int:
-    """Characters in the page's prose paragraphs (<p> of some length), after pruning."""
-    total = 0
-    for paragraph in tree.iter("p"):
-        length = len(_text(paragraph))
-        if length >= MIN_PROSE_PARAGRAPH:
-            total += length
-    return total
-
-
-def _reads_like_prose(text: str) -> bool:
-    """At least a sentence: some length, and a full stop (in any script) somewhere."""
-    return len(text) >= MIN_BRIEF_CHARS and bool(_SENTENCE_END.search(text))
 
 
 def container_document(container: HtmlElement) -> HtmlElement:
@@ -265,7 +252,8 @@ def without_leading_headline(body: str | None, headline: str | None) -> str | No
     if not body or not headline:
         return body
     first, _, rest = body.partition("\n\n")
-    if rest and " ".join(first.split()).casefold() == " ".join(headline.split()).casefold():
+    if rest and " ".join(first.split()).casefold() == " ".join(headline.split()).casefold() \
+            and enabled("header-lines"):
         return rest
     return body
 
@@ -284,7 +272,8 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
     kept = []
     for paragraph in body.split("\n\n"):
         key = _squash(paragraph)
-        if len(paragraph) <= MAX_HEADER_LINE and key and (key in drop or _is_byline(paragraph, names)):
+        if len(paragraph) <= MAX_HEADER_LINE and key and (key in drop or _is_byline(paragraph, names)) \
+                and enabled("header-lines"):
             continue
         kept.append(paragraph)
     return "\n\n".join(kept) or body
@@ -324,7 +313,7 @@ def complete_from_metadata(body: str | None, meta: PageMetadata) -> str | None:
     wanted = _words(text)
     found = _words(body or "")
     covered = sum((wanted & found).values()) / max(1, sum(wanted.values()))
-    if covered >= MIN_COVERAGE:
+    if covered >= MIN_COVERAGE or not enabled("metadata-body"):
         return body
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n+", html.unescape(text))]
     return "\n\n".join(p for p in paragraphs if p) or body

@@ -8,52 +8,19 @@ several paragraphs) or the headline is never removed, whatever its class says.
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 from lxml.html import HtmlElement
 
-
-def _marks(words: str) -> str:
-    """A regex for these words as whole parts of a class or id ("post-related", "share_bar")."""
-    return rf"(?:^|[-_\s])(?:{words})(?:$|[-_\s])"
-
-
-_BOILERPLATE_WORDS = (
-    r"share|sharing|social|related|recommend\w*|promo\w*|newsletter|subscribe|"
-    r"subscription|signup|reprints?|print|copyright|advert\w*|ads?|sponsor\w*|outbrain|taboola|"
-    r"trending|popular|most-?read|more-?stories|read-?more|read-?next|also-?read|breadcrumbs?|"
-    r"comments?|author-?bio|toolbar|tags|tag-?list|topics"
+from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import (
+    ANY_BLOCK_MARK,
+    ASIDE,
+    CHROME,
+    FOREIGN_PROSE,
+    OVERLAY,
+    holds_prose,
 )
-# blocks whose class says they hold other pages' teasers, comments or the author's bio:
-# their paragraphs are prose, but never this article's (the class alone, not the id:
-# ids are often slugs of the article's own headings)
-_FOREIGN_PROSE_WORDS = (
-    r"related|recommend\w*|comments?|author-?bio|author-?box|about-?(?:the-?)?author|"
-    r"author-?info|author-?card|saboxplugin\w*|read-?next|more-?stories|most-?read|also-?read|copyright|"
-    r"outbrain|taboola|trending|popular"
-)
-# a page's own aids beside the text, short by nature: a table of contents, "recent posts" and
-# "you may also like" lists, donation boxes (by class only: ids are often heading slugs, "toc_faq")
-_ASIDE_WORDS = (
-    r"toc|table-?of-?contents?|table-?contents?|donat\w*|"
-    r"recent-?(?:posts?|articles?|news|stories|entries|blogs?)|latest-?(?:posts?|articles?|news|stories|blogs?)|"
-    r"more-?from\w*|you-?may-?also\w*|also-?like"
-)
-# a short notice beside the text: an advertiser disclosure, a legal or medical disclaimer
-_NOTICE_WORDS = r"disclaimer|disclosure"
-# overlays (modal dialogs, pop-ups: consent, sign-up and contact forms) are never the article,
-# but only a block is one: a link or a span classed "popup" opens one from the running text
-_OVERLAY_WORDS = r"modal|popup|pop-up"
-_BOILERPLATE_MARKS = re.compile(_marks(_BOILERPLATE_WORDS), re.IGNORECASE)
-_FOREIGN_PROSE_MARKS = re.compile(_marks(_FOREIGN_PROSE_WORDS), re.IGNORECASE)
-_ASIDE_MARKS = re.compile(_marks(_ASIDE_WORDS), re.IGNORECASE)
-_NOTICE_MARKS = re.compile(_marks(_NOTICE_WORDS), re.IGNORECASE)
-_OVERLAY_MARKS = re.compile(_marks(_OVERLAY_WORDS), re.IGNORECASE)
-# any of them: one search rules out the many classes that name none (this runs per element; on
-# lower-cased text, as a case-sensitive search is three times faster than an IGNORECASE one)
-_ANY_MARK = re.compile(_marks("|".join((_BOILERPLATE_WORDS, _FOREIGN_PROSE_WORDS, _ASIDE_WORDS, _NOTICE_WORDS,
-                                        _OVERLAY_WORDS))))
+
 _OVERLAY_TAGS = frozenset({"div", "section", "aside", "form"})
 _CANDIDATE_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "nav", "footer", "form", "a")
 # a link wrapping paragraphs or headings is a teaser card for another page, never article text
@@ -73,26 +40,11 @@ _EMBEDS = etree.XPath(
 _INLINE_TAGS = frozenset({"a", "b", "strong", "i", "em", "u", "span", "br", "sup", "sub", "code", "mark",
                           "small", "abbr", "cite", "q", "s", "time", "font", "kbd", "var", "del", "ins"})
 _PROSE_NEIGHBOURS = frozenset({"p", "h2", "h3", "h4", "h5", "h6"})
-MAX_LIST_LINK_SHARE = 0.5
-MIN_LIST_CHARS = 40
-LONG_PARAGRAPH = 200
-MAX_CARD_CHARS = 2000
+MAX_LIST_LINK_SHARE = 0.5  # a prose list is mostly words, not links
+MIN_LIST_CHARS = 40  # and says something
+MAX_CARD_CHARS = 2000  # a teaser card is short: a link holding more swallowed the article
 MAX_CARD_PARAGRAPHS = 2
-PROSE_CHARS = 400
-MAX_ASIDE_CHARS = 600
-
-
-def holds_prose(element: HtmlElement) -> bool:
-    """Whether a block holds article prose: one long paragraph or a few shorter ones."""
-    total = 0
-    for paragraph in element.iter("p"):
-        length = len(paragraph.text_content())
-        if length > LONG_PARAGRAPH:
-            return True
-        total += length
-        if total > PROSE_CHARS:
-            return True
-    return False
+MAX_ASIDE_CHARS = 600  # an aid beside the text is short; a longer block so classed wraps the text
 
 
 def is_short(element: HtmlElement) -> bool:
@@ -117,36 +69,44 @@ def drop(element: HtmlElement) -> None:
 
 def prune_boilerplate(tree: HtmlElement) -> int:
     """Remove blocks marked as boilerplate by their class or id; returns how many."""
-    found = []
-    lists: list[HtmlElement] = []
-    for element in tree.iter(*_CANDIDATE_TAGS):
-        if element.tag in _KEEP_TAGS:
-            continue
-        if element.tag in ("ul", "ol"):
-            lists.append(element)
-        cls = element.get("class") or ""
-        marks = f"{cls} {element.get('id') or ''}"
-        if marks == " " or not _ANY_MARK.search(marks.lower()):
-            continue
-        overlay = element.tag in _OVERLAY_TAGS and _OVERLAY_MARKS.search(cls)
-        foreign = _FOREIGN_PROSE_MARKS.search(cls)  # its prose is other pages': dropped all the same
-        aside = (_ASIDE_MARKS.search(cls) or _NOTICE_MARKS.search(cls)) and is_short(element)
-        if not (overlay or aside or _BOILERPLATE_MARKS.search(marks) or _FOREIGN_PROSE_MARKS.search(marks)):
-            continue
-        if next(element.iter("h1"), None) is not None:
-            continue
-        if holds_prose(element) and not overlay and not foreign:
-            continue
-        found.append(element)
+    found = [element for element in tree.iter(*_CANDIDATE_TAGS) if _is_boilerplate(element)]
+    lists = list(tree.iter("ul", "ol"))
     # (one holding several paragraphs may be an unclosed <a> that swallowed the article: kept)
-    found.extend(card for card in _TEASER_CARDS(tree)
-                 if len(card.findall(".//p")) <= MAX_CARD_PARAGRAPHS and len(card.text_content()) < MAX_CARD_CHARS)
+    cards = [card for card in _TEASER_CARDS(tree) if len(card.findall(".//p")) <= MAX_CARD_PARAGRAPHS
+             and len(card.text_content()) < MAX_CARD_CHARS]
+    if cards and enabled("teaser-cards"):
+        found.extend(cards)
     for element in found:
         drop(element)
     for element in lists:
-        if element.getparent() is not None and is_prose_list(element):
+        if element.getparent() is not None and is_prose_list(element) and enabled("prose-lists"):
             as_paragraphs(element)
     return len(found)
+
+
+def _is_boilerplate(element: HtmlElement) -> bool:
+    """Whether a block's class or id names it as boilerplate that goes (the rules *-classes).
+
+    Foreign prose, asides and overlays are told by the class alone: ids are often slugs of the
+    article's own headings ("toc_faq", "related-research")."""
+    if element.tag in _KEEP_TAGS:
+        return False
+    cls = (element.get("class") or "").lower()
+    marks = f"{cls} {(element.get('id') or '').lower()}"
+    if marks == " " or not ANY_BLOCK_MARK.search(marks):
+        return False
+    # (each rule is asked only where it would apply: the ablation reruns only those pages)
+    overlay = element.tag in _OVERLAY_TAGS and bool(OVERLAY.search(cls)) and enabled("overlay-classes")
+    foreign = bool(FOREIGN_PROSE.search(marks)) and enabled("foreign-prose-classes")
+    aside = bool(ASIDE.search(cls)) and is_short(element) and enabled("short-aside-classes")
+    chrome = bool(CHROME.search(marks)) and enabled("chrome-classes")
+    if not (overlay or foreign or aside or chrome):
+        return False
+    if next(element.iter("h1"), None) is not None:
+        return False
+    # a block that holds prose is the article in a badly named block, unless its class says the
+    # prose is other pages' or an overlay's
+    return overlay or (foreign and bool(FOREIGN_PROSE.search(cls))) or not holds_prose(element)
 
 
 def is_prose_list(element: HtmlElement) -> bool:
@@ -184,11 +144,11 @@ def as_paragraphs(element: HtmlElement) -> None:
 
 
 def drop_media(tree: HtmlElement) -> int:
-    """Remove pictures with their captions, and embedded social posts."""
+    """Remove pictures with their captions, and embedded social posts (rule media-figures)."""
     removed = 0
     for xpath in (_FIGURES, _CAPTIONS, _EMBEDS):
         for element in xpath(tree):
-            if element.getparent() is not None:
+            if element.getparent() is not None and enabled("media-figures"):
                 element.drop_tree()  # the tail, whitespace included, stays where it was
                 removed += 1
     return removed

@@ -11,6 +11,8 @@ from typing import NamedTuple
 from lxml.html import HtmlElement
 
 from newscrawl.extract.lines import lines_after, lines_before
+from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import EARLIEST
 
 MAX_LINES = 25  # a dateline sits in the article header, within a few lines of the headline
 MAX_LINES_ABOVE = 3
@@ -21,7 +23,6 @@ MAX_DATELINE_CHARS = 60
 _DATE_HINT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
 # a time of day printed beside the date: 15:25, 9:06am, 15h25, 9.30 p.m.
 _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])(?::|h)([0-5]\d)(?![\d:])\s*([ap])?\.?\s*m?\b\.?", re.IGNORECASE)
-_EARLIEST = datetime(1995, 1, 1)
 
 
 @lru_cache(maxsize=4096)
@@ -39,7 +40,7 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
         from newscrawl.extract.dates import parse_visible
 
         return parse_visible(line)
-    found = try_date_expr(line, "%Y-%m-%d", False, _EARLIEST, latest)
+    found = try_date_expr(line, "%Y-%m-%d", False, EARLIEST, latest)
     if not found:
         return None
     day = datetime.strptime(found, "%Y-%m-%d")
@@ -56,35 +57,13 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
 
 
 def parse_dateline(line: str, latest: datetime, languages: tuple[str, ...] | None = None) -> datetime | None:
-    """`parse_line`, then dateparser in the page's languages for a short line it cannot read
-    ("21 abril, 2022"). Without known languages dateparser is not asked: guessing among all
-    of them is slow and error-prone."""
+    """`parse_line` (htmldate's multilingual patterns). `languages` is kept for the callers: the
+    dateparser fallback in the page's languages was pruned (rule dateline-page-language changed
+    no check half), and so was reading a date glued to a label from where it starts."""
     parsed = parse_line(line, latest)
-    if parsed is None and _DATE_HINT.search(line):
-        parsed = _parse_visible(line, latest, languages)
-        tail = _YEAR_TAIL.search(line) if parsed is None and len(line) <= MAX_DATELINE_CHARS else None
-        if tail is not None and tail.start() > 0:
-            # a label glued to the date ("AnalystUpdated Sep 17, 2025", "Updated on Dec. 09,
-            # 2025"): the date read from where it starts
-            fragment = line[tail.start():]
-            parsed = parse_line(fragment, latest) or _parse_visible(fragment, latest, languages)
+    if parsed is not None and (parsed.hour, parsed.minute) != (0, 0) and not enabled("dateline-clock"):
+        parsed = parsed.replace(hour=0, minute=0)
     return parsed
-
-
-# a written-out date ending in its year, "Sep 17, 2025", "Dec. 09, 2025", "13. Oktober 2025",
-# "5th March 2024" (what follows it, a clock time, is read too)
-_YEAR_TAIL = re.compile(r"(?<!\S)(?:[^\W\d]+\.?,?\s+\d{1,2}(?:st|nd|rd|th)?,?|\d{1,2}(?:st|nd|rd|th)?\.?\s+"
-                        r"[^\W\d]+\.?,?)\s+(?:19|20)\d\d(?!\d)")
-
-
-def _parse_visible(line: str, latest: datetime, languages: tuple[str, ...] | None) -> datetime | None:
-    """dateparser in the page's languages, for a short line; None without known languages."""
-    if not languages or len(line) > MAX_DATELINE_CHARS:
-        return None
-    from newscrawl.extract.dates import parse_visible
-
-    parsed = parse_visible(line, languages)
-    return parsed if parsed is not None and _EARLIEST <= parsed <= latest else None
 
 
 class Dateline(NamedTuple):
@@ -94,6 +73,7 @@ class Dateline(NamedTuple):
     text: str
     value: datetime | None
     near: bool = True
+    line: str | None = None  # the whole printed line, when `text` is the date's part of it
 
 
 def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINES,
@@ -118,27 +98,63 @@ def find_dateline(anchor: HtmlElement, latest: datetime, languages: tuple[str, .
     but down in the text (a date the article talks about).
     """
     after = first_date(lines_after(anchor), latest, languages=languages)
-    if after is not None and after.near:
-        return after
-    return (first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages)
-            or after)
+    if after is not None and not enabled("dateline-below-headline"):
+        after = None
+    if after is None or not after.near:
+        above = first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages)
+        if above is not None and enabled("dateline-above-headline"):
+            after = above
+    return narrowed(after, anchor.getroottree().getroot(), latest, languages) if after else None
 
 
-# words that label a printed date as the page's update rather than its publication, in the
-# languages news pages are written in most ("Updated", "Aktualisiert", "Mis à jour", "更新")
-_UPDATE_LABEL = re.compile(
-    r"updated|\bupdate\b|modified|revised|\bedited|aktualisiert|geändert|actualizad[oa]|actualización"
-    r"|mis[e]? à jour|modifié|atualizad[oa]|aggiornat[oa]|bijgewerkt|gewijzigd|zaktualizowan|aktualizacja"
-    r"|uppdaterad|opdateret|oppdatert|päivitetty|güncellen|обновлен|оновлен|aktualizováno|frissítve"
-    r"|actualizat|ενημερώθηκε|更新|업데이트",
-    re.IGNORECASE)
+MAX_NARROWING = 4  # element levels above a text that may still be the date's own element
 
 
-def labels_update(line: str) -> bool:
-    """Whether the printed line labels its (first) date as an update: an update word before
-    the date's first digit ("Updated on Jul 4, 2024", "By X · Last updated: 6 May 2024")."""
-    digit = re.search(r"\d", line)
-    return bool(_UPDATE_LABEL.search(line[:digit.start()] if digit else line))
+def narrowed(dateline: Dateline, root: HtmlElement, latest: datetime,
+             languages: tuple[str, ...] | None = None) -> Dateline:
+    """The dateline as the smallest element that prints the same date and time: a printed line
+    joins inline elements, and a byline, a reading time or a relative time glued to the date
+    ("By Jane DoePublished: Jan 29, 2025", "Jan 29, 2025 • Updated 1 hour ago • 4 min read")
+    sits in elements of its own. A date split over several elements keeps the whole line."""
+    line = dateline.text
+    best = line
+    for element in root.iter():
+        text = element.text if isinstance(element.tag, str) else None
+        if not text or not _DIGIT.search(text) or " ".join(text.split()) not in line:
+            continue
+        for level, node in enumerate((element, *element.iterancestors())):
+            shown = " ".join(node.text_content().split())
+            if level > MAX_NARROWING or len(shown) >= len(best) or shown not in line:
+                break
+            if parse_dateline(shown, latest, languages) == dateline.value:
+                best = shown
+                break
+    best = _date_items(best, dateline.value, latest, languages)
+    return dateline if best == line else dateline._replace(text=best, line=line)
+
+
+_DIGIT = re.compile(r"\d")
+# a printed separator between the items of a meta line: a bullet, a middle dot, a bar, a dash
+# between spaces ("Jan 29, 2025 · 4 min read", "By Jane Doe | Jan 29, 2025", "Essay - Published: ...")
+# (no quantified spaces around it: linear on any text; the items are stripped instead)
+_SEPARATOR = re.compile(r"[·•●|]|(?<=\s)[-–—](?=\s)")
+
+
+def _date_items(text: str, value: datetime | None, latest: datetime, languages: tuple[str, ...] | None) -> str:
+    """The shortest run of the line's separated items that prints the same date and time."""
+    items = [item.strip() for item in _SEPARATOR.split(text) if item.strip()]
+    if len(items) < 2 or value is None:
+        return text
+    runs = sorted(((i, j) for i in range(len(items)) for j in range(i + 1, len(items) + 1) if j - i < len(items)),
+                  key=lambda run: sum(len(item) for item in items[run[0]:run[1]]))
+    for start, end in runs:
+        # the items as printed, separators and all, from the first to the last of the run
+        first = text.index(items[start])
+        last = text.index(items[end - 1], first) + len(items[end - 1])
+        shown = text[first:last]
+        if parse_dateline(shown, latest, languages) == value:
+            return shown
+    return text
 
 
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?!\d)")
@@ -166,9 +182,7 @@ def other_reading(line: str, value: datetime) -> datetime | None:
 
 def prints_day(lines: Iterable[str], day: date, latest: datetime,
                languages: tuple[str, ...] | None = None) -> bool:
-    """Whether one of `lines` prints the calendar day `day` (read as datelines are) as other
-    than an update: a day printed only as "Updated Aug 21, 2025" is not the one the page
-    says it was published on.
+    """Whether one of `lines` prints the calendar day `day` (read as datelines are).
 
     Only lines holding the day's year (four digits, or two after a separator) are parsed.
     """
@@ -178,6 +192,6 @@ def prints_day(lines: Iterable[str], day: date, latest: datetime,
         if year not in line and not short.search(line):
             continue
         parsed = parse_dateline(line, latest, languages)
-        if parsed is not None and parsed.date() == day and not labels_update(line):
+        if parsed is not None and parsed.date() == day:
             return True
     return False

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 
@@ -46,17 +49,30 @@ def parse_visible(text: str, languages: tuple[str, ...] | None = None) -> dateti
     text = text.strip()
     if not text or len(text) > 80 or not re.search(r"\d", text):
         return None
-    import dateparser  # imported lazily: it is slow to import and rarely needed
-
-    # absolute dates only: "6 hours ago" would be read relative to the crawl time
-    settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
-                "REQUIRE_PARTS": ["day", "month", "year"],
-                "PARSERS": ["custom-formats", "absolute-time"]}
+    # never all locales: dateparser then tries each of ~200 in turn, seconds on some lines
     try:
-        return dateparser.parse(text, languages=list(languages) if languages else None,
-                                settings=settings)
-    except Exception:  # dateparser raises assorted errors on odd input
+        return _visible_parser(languages or FALLBACK_LANGUAGES).get_date_data(text)["date_obj"]
+    except Exception:  # dateparser raises assorted errors on odd input, and on unknown languages
         return None
+
+
+# absolute dates only: "6 hours ago" would be read relative to the crawl time
+_VISIBLE_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
+                     "REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["custom-formats", "absolute-time"]}
+
+
+@lru_cache(maxsize=32)
+def _visible_parser(languages: tuple[str, ...]):
+    """One dateparser per language set, built once (dateparser.parse builds one per call)."""
+    from dateparser import DateDataParser  # imported lazily: it is slow to import and rarely needed
+
+    return DateDataParser(languages=list(languages), settings=_VISIBLE_SETTINGS)
+
+
+def page_languages(lang: str | None) -> tuple[str, ...] | None:
+    """The page's language as dateparser names it ("de-AT" -> ("de",)), None when unknown."""
+    code = (lang or "").split("-")[0].split("_")[0].strip().lower()
+    return (code,) if code.isalpha() and 2 <= len(code) <= 3 else None
 
 
 def parse_date(value: str) -> datetime | None:
@@ -73,3 +89,82 @@ def date_from_url(url: str) -> datetime | None:
         return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
+
+
+# --- htmldate's text search, bounded --------------------------------------------------------
+# htmldate's extensive search hands free text to dateparser with every locale (~200 of them,
+# each compiling its own patterns): seconds on some pages. Inside `bounded_htmldate` that parser
+# reads the page's own languages only; without them it is not asked (htmldate's own patterns
+# still are).
+FALLBACK_LANGUAGES = ("en",)
+_PAGE_LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("page_languages", default=None)
+_INSIDE: ContextVar[bool] = ContextVar("bounded_htmldate", default=False)
+# htmldate's own settings for its external parser (htmldate.extractors.get_external_parser)
+_HTMLDATE_SETTINGS = {"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"],
+                      "PREFER_DATES_FROM": "past", "PREFER_LOCALE_DATE_ORDER": True,
+                      "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True}
+
+
+@lru_cache(maxsize=32)
+def _language_parser(languages: tuple[str, ...]):
+    from dateparser import DateDataParser
+
+    return DateDataParser(languages=list(languages), settings=_HTMLDATE_SETTINGS)
+
+
+def _page_language_date(string: str) -> datetime | None:
+    """dateparser in the page's languages only (None without them)."""
+    languages = _PAGE_LANGUAGES.get()
+    if not languages:
+        return None
+    try:
+        return _language_parser(languages).get_date_data(string)["date_obj"]
+    except (ValueError, OverflowError, TypeError, KeyError):  # an unknown language code, odd text
+        return None
+
+
+# htmldate's last resort runs its patterns over the serialized page (seconds on a 2 MB page): it
+# reads the start of the page (head and article header) and its end (the copyright line)
+SEARCH_HEAD_CHARS = 200_000
+SEARCH_TAIL_CHARS = 20_000
+
+
+def _search_text(htmlstring: str) -> str:
+    if len(htmlstring) <= SEARCH_HEAD_CHARS + SEARCH_TAIL_CHARS:
+        return htmlstring
+    return f"{htmlstring[:SEARCH_HEAD_CHARS]} {htmlstring[-SEARCH_TAIL_CHARS:]}"
+
+
+def _install() -> None:
+    """Route htmldate's external parser through `_page_language_date`, and its page search
+    through `_search_text`, inside `bounded_htmldate` (elsewhere htmldate behaves as shipped).
+    Installed once; a context variable tells the calls apart, so threads and other users of
+    htmldate are not affected."""
+    import htmldate.core as core
+    import htmldate.extractors as extractors
+
+    if getattr(extractors._external_date, "bounded", False):
+        return
+    shipped_date, shipped_search = extractors._external_date, core.search_page
+
+    def external_date(string: str) -> datetime | None:
+        return _page_language_date(string) if _INSIDE.get() else shipped_date(string)
+
+    def search_page(htmlstring: str, options):
+        return shipped_search(_search_text(htmlstring) if _INSIDE.get() else htmlstring, options)
+
+    external_date.bounded = search_page.bounded = True  # type: ignore[attr-defined]
+    extractors._external_date = external_date
+    core.search_page = search_page
+
+
+@contextmanager
+def bounded_htmldate(languages: tuple[str, ...] | None) -> Iterator[None]:
+    """htmldate calls inside read free text with dateparser in `languages` only."""
+    _install()
+    inside, page = _INSIDE.set(True), _PAGE_LANGUAGES.set(languages)
+    try:
+        yield
+    finally:
+        _INSIDE.reset(inside)
+        _PAGE_LANGUAGES.reset(page)

@@ -9,6 +9,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.extract.encoding import decode
+from newscrawl.extract.rules import enabled
 
 MAX_HTML_BYTES = 5_000_000
 
@@ -27,7 +28,7 @@ def decode_html(html: str | bytes, declared: str | None = None) -> str:
 
 # browsers ignore </body> and </html> and put what follows them in the body; libxml2 drops it
 _DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
-_NOTHING = re.compile(r"(?:\s|<!--.*?-->)*", re.DOTALL)
+_SPACE = re.compile(r"\s*")
 _END_TAGS = ("</body", "</html", "</BODY", "</HTML", "</Body", "</Html")
 
 
@@ -41,16 +42,36 @@ def without_early_end_tags(text: str) -> str:
         return text
     start = min(found)
     rest = _DOCUMENT_END.sub("", text[start:])
-    if _NOTHING.fullmatch(rest):  # the usual end: blank lines or a comment after </html>
+    if _is_nothing(rest):  # the usual end: blank lines or a comment after </html>
         return text
     return text[:start] + rest
 
 
+def _is_nothing(text: str) -> bool:
+    """Whether `text` is only white space and comments (an unclosed comment runs to the end, as
+    in a browser). A scan, not a regex: comments, each free to end at any later "-->", make a
+    backtracking regex exponential on a long tail."""
+    position = 0
+    while True:
+        position = _SPACE.match(text, position).end()
+        if position == len(text):
+            return True
+        if not text.startswith("<!--", position):
+            return False
+        close = text.find("-->", position + 4)
+        if close < 0:
+            return True
+        position = close + 3
+
+
 def parse_html(text: str) -> HtmlElement | None:
     """Parse HTML text into a tree; None for pages with no markup at all."""
-    text = without_early_end_tags(text[:MAX_HTML_BYTES])
+    text = text[:MAX_HTML_BYTES]
+    whole = without_early_end_tags(text)
+    if whole is not text and enabled("content-after-end-tags"):
+        text = whole
     # lxml refuses str input that carries an XML encoding declaration
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    text = _XML_DECLARATION.sub("", text, count=1)
     text = text.replace("\x00", "")
     if not text.strip():
         return None
@@ -61,6 +82,7 @@ def parse_html(text: str) -> HtmlElement | None:
     return tree
 
 
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False,
                                collect_ids=False, huge_tree=False)
 

@@ -11,14 +11,12 @@ from lxml.html import HtmlElement
 from newscrawl.extract.document import text_of
 from newscrawl.extract.lines import text_lines
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
+from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import NOT_ARTICLE_MARK
 
 _SEPARATORS = "|-–—·•»/\\~ㅣ"
 _SITE_SUFFIX = re.compile(r"\s+[|\-–—·•»~]\s+[^|\-–—·•»~]{2,60}$")
-_SITE_PREFIX = re.compile(r"^[^|\-–—·•»~]{2,40}\s+[|\-–—·•»~]\s+")
 _CHROME_TAGS = {"nav", "footer", "aside"}
-_CHROME_WORDS = ("logo", "site-title", "site-name", "sitename", "brand", "modal", "popup",
-                 "sidebar", "widget", "footer", "cookie", "menu", "navbar", "newsletter")
-_CHROME_MARKS = re.compile(r"(?<![a-z])(?:" + "|".join(_CHROME_WORDS) + r")(?![a-z])")
 _ARTICLE_TAGS = {"article", "main"}
 MATCH = 0.75  # how alike a printed heading and a metadata title must be to back each other
 
@@ -103,13 +101,19 @@ def references(meta: PageMetadata) -> list[str]:
     refs: list[str] = []
     for title in metadata_headlines(meta):
         refs.append(title)
-        stripped = strip_site_suffix(title, names)
+        stripped = _without_site_name(title, names)
         if stripped != title:
             refs.append(stripped)
         generic = _SITE_SUFFIX.sub("", stripped).strip()
-        if generic != stripped and len(generic) >= 10:
+        if generic != stripped and len(generic) >= 10 and enabled("headline-any-suffix"):
             refs.append(generic)
     return list(dict.fromkeys(refs))
+
+
+def _without_site_name(title: str, names: list[str]) -> str:
+    """The title without the part that names the site (rule headline-site-name)."""
+    stripped = strip_site_suffix(title, names)
+    return stripped if stripped != title and enabled("headline-site-name") else title
 
 
 def _chrome_level(element: HtmlElement) -> int:
@@ -118,20 +122,15 @@ def _chrome_level(element: HtmlElement) -> int:
     level = 0
     for node in (element, *element.iterancestors()):
         if node.tag in _ARTICLE_TAGS:
-            return level
+            return level if not level or enabled("headline-not-chrome") else 0
         if node.tag in _CHROME_TAGS:
-            return 2
+            return 2 if enabled("headline-not-chrome") else 0
         if node.tag in ("body", "html"):
             continue  # body classes describe the page, not where the h1 sits
         marks = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-        if marks.strip() and _CHROME_MARKS.search(marks):
+        if marks.strip() and NOT_ARTICLE_MARK.search(marks):
             level = 1
-    return level
-
-
-def _in_chrome(element: HtmlElement) -> bool:
-    """Whether an h1 sits in navigation chrome (logo, menu, sidebar, footer, modal)."""
-    return _chrome_level(element) > 0
+    return level if not level or enabled("headline-not-chrome") else 0
 
 
 def _in_article(element: HtmlElement) -> bool:
@@ -175,7 +174,7 @@ def _variants(text: str, element: HtmlElement | None) -> list[str]:
     found = [text]
     if element is not None:
         lines = text_lines(element)
-        if len(lines) > 1:
+        if len(lines) > 1 and enabled("headline-lines"):
             found.extend(lines)
     return found
 
@@ -190,7 +189,7 @@ def choose_headline(printed: list[str] | list[tuple[str, HtmlElement | None]], m
     """The printed headline that the metadata backs best; metadata alone when nothing is printed.
 
     `printed` holds the profile's headline texts or (text, element) pairs of h1 candidates; with
-    `tree`, headings other than h1 may stand in when one of them prints a metadata title exactly.
+    `tree`, an h1 in a container that only looks like chrome may stand in when the metadata backs it.
     """
     pairs = [(p, None) if isinstance(p, str) else p for p in printed]
     refs = references(meta)
@@ -200,16 +199,13 @@ def choose_headline(printed: list[str] | list[tuple[str, HtmlElement | None]], m
     if best is None and tree is not None:
         # an h1 in a container that only looks like chrome, backed by the metadata
         best = _best_match(h1_elements(tree, level=1), refs)
-    if best is not None:
+    if best is not None and enabled("headline-metadata-backed"):
         return best
     # nothing printed agrees with the metadata: the printed h1 still wins if it reads like one
     for text, element in pairs:
-        if _headline_like(text) and (element is None or _in_article(element) or len(pairs) == 1):
+        if _headline_like(text) and (element is None or _in_article(element) or len(pairs) == 1) \
+                and enabled("headline-printed-first"):
             return text
-    if tree is not None and refs:
-        exact = _printed_elsewhere(tree, refs)
-        if exact:
-            return exact
     if refs:
         return _clean_metadata_title(meta)
     return pairs[0][0] if pairs else None
@@ -226,35 +222,14 @@ def _best_match(pairs: list[tuple[str, HtmlElement | None]], refs: list[str]) ->
     return best[2] if best is not None and best[0] >= MATCH else None
 
 
-def _printed_elsewhere(tree: HtmlElement, refs: list[str]) -> str | None:
-    """A heading in the article (h2, h3, itemprop=headline) printing a metadata title exactly.
-
-    The metadata's spelling is returned: such headings often print kicker and title as separate
-    spans, and the separator between them only in the metadata.
-    """
-    wanted: dict[str, str] = {}
-    for ref in refs:
-        wanted.setdefault(_norm(ref), ref)
-    xpath = "//article//h2 | //main//h2 | //*[@itemprop='headline'] | //article//h3 | //main//h3"
-    for element in tree.xpath(xpath):
-        key = _norm(text_of(element))
-        if len(key) >= 10 and key in wanted and not _in_chrome(element):
-            return wanted[key]
-    return None
-
-
 def _clean_metadata_title(meta: PageMetadata) -> str | None:
     names = site_names(meta)
     titles = metadata_headlines(meta)
-    # JSON-LD and OpenGraph titles rarely carry the site name; <title> nearly always does
-    for title in titles:
-        if _headline_like(title) and title != meta.title:
-            return strip_site_suffix(title, names)
     title = titles[0] if titles else None
     if title is None:
         return None
-    stripped = strip_site_suffix(title, names)
+    stripped = _without_site_name(title, names)
     if stripped == title:
         generic = _SITE_SUFFIX.sub("", title).strip()
-        stripped = generic if len(generic) >= 10 else title
+        stripped = generic if len(generic) >= 10 and generic != title and enabled("headline-any-suffix") else title
     return stripped

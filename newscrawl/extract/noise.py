@@ -5,10 +5,52 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from newscrawl.extract.boilerplate import drop
-from newscrawl.extract.lines import text_lines
+from newscrawl.extract.lines import BLOCK_TAGS
 from newscrawl.extract.profiles.base import Profile
+from newscrawl.extract.rules import enabled
 
 MAX_NOISE_CHARS = 5000
+# an action (a link, a button) is a printed item of its own, even inline: "69 Followers" | "Follow"
+_ITEM_TAGS = BLOCK_TAGS | {"a", "button", "select", "input"}
+_SKIP = frozenset({"script", "style", "noscript", "template"})
+
+
+def printed_items(node: HtmlElement) -> list[str]:
+    """The widget's strings, one per printed item: a block or an action (link, button) is an
+    item; inline elements whose texts meet with no space between them are separate words
+    ("<span>69</span><span>Followers</span>" prints "69 Followers", not "69Followers")."""
+    items: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = " ".join("".join(buffer).split())
+        buffer.clear()
+        if text and any(ch.isalnum() for ch in text):
+            items.append(text)
+
+    def walk(element: HtmlElement) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _SKIP:
+            return
+        item = tag in _ITEM_TAGS
+        if item:
+            flush()
+        elif tag:
+            buffer.append(" ")  # an element boundary: the next text is another word
+        if tag and element.text:
+            buffer.append(element.text)
+        for child in element:
+            walk(child)
+            if child.tail:
+                buffer.append(child.tail)
+        if item:
+            flush()
+        elif tag:
+            buffer.append(" ")
+
+    walk(node)
+    flush()
+    return items
 
 
 def _guarded(node: HtmlElement, protected: set[HtmlElement]) -> bool:
@@ -42,11 +84,13 @@ def collect_noise(tree: HtmlElement, profile: Profile,
     strings: list[str] = []
     seen: set[str] = set()
     nodes = [n for n in profile.select("noise", tree) if not _guarded(n, keep)]
+    if nodes and not enabled("widget-noise"):
+        return []
     taken: list[HtmlElement] = []
     for node in nodes:
         if any(a in taken for a in node.iterancestors()):
             continue
-        lines = text_lines(node)
+        lines = printed_items(node)
         if sum(len(line) for line in lines) > MAX_NOISE_CHARS or _has_prose(node):
             continue  # a whole column or an article, not a widget
         taken.append(node)

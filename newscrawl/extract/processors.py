@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from w3lib.html import replace_entities
 from w3lib.url import canonicalize_url, url_query_cleaner
 
+from newscrawl.extract.vocabulary import plausible
+
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
-_BYLINE_PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|text|words|story|article|authored|published|reporting)\s+by|"
-    r"(?:verfasst|geschrieben)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié)\s+par|"
-    r"(?:scritto|pubblicato)\s+da|authors?\s*:|contributors?\s*:|aut(?:or|orin|ores|eur|ore)\s*:|"
-    r"by|von|por|par|di|door|av|af|przez|od|от|de)(?:\s*:\s*|\s*-?\s+)", re.IGNORECASE
-)
-_GLUED_BY = re.compile(r"^\s*[Bb]y(?=[A-Z])")  # "byRahimu Fadhili": the space lost between spans
 TRACKING_PARAMS = (
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
     "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "ref", "ref_src",
@@ -43,17 +38,6 @@ def clean_body(value: str | None) -> str | None:
     paragraphs = [_WS.sub(" ", p).strip() for p in re.split(r"\n\s*\n|\n", text)]
     paragraphs = [p for p in paragraphs if p]
     return "\n\n".join(paragraphs) or None
-
-
-def strip_byline(name: str) -> str:
-    """Remove a leading "By"/"Von"/"Por" and trailing role words from an author string."""
-    name = _GLUED_BY.sub("", _BYLINE_PREFIX.sub("", name)).strip(" ,;|-–—:")
-    return name
-
-
-def has_byline_prefix(text: str) -> bool:
-    """True when `text` opens with "By"/"Von"/"Written by" (trailing punctuation alone is no byline)."""
-    return bool(_BYLINE_PREFIX.match(text) or _GLUED_BY.match(text))
 
 
 def unique(values: list) -> list:
@@ -94,12 +78,7 @@ def to_iso8601(value: datetime | str | None, *, now: datetime | None = None) -> 
         if parsed is None:
             return None
         value = parsed
-    now = now or datetime.now(UTC)
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    # a day of slack: a page dated "today" in a timezone ahead of UTC is not in the future
-    if aware > now + timedelta(days=1):
-        return None
-    if value.year < 1990:
+    if not plausible(value, now):
         return None
     if value.tzinfo is None and value.hour == value.minute == value.second == 0:
         return value.date().isoformat()

@@ -2,7 +2,7 @@
 
 Order of trust: the article's metadata (JSON-LD, meta tags, microdata, <time>), cross-checked
 between its sources; the dateline printed under the headline; htmldate's search of the text;
-the URL. Never a date in the future, never before 1990.
+the last modification. Never a date in the future, never before the web (vocabulary.EARLIEST).
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.extract.dateline import other_reading
-from newscrawl.extract.dates import date_from_url, parse_iso
+from newscrawl.extract.dates import bounded_htmldate, page_languages, parse_iso
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
+from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import SLACK, plausible
 
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate",
                   "publishdate", "publish-date", "publish_date", "published", "dc.date.issued",
@@ -29,7 +31,6 @@ MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc
 _MARKUP = etree.XPath("//*[@itemprop='datePublished'][@datetime or @content] | //time[@datetime]")
 _PUBLISHED_CLASSES = ("publish", "entry-date", "post-date")
 MAX_PRINTED_TIMES = 30  # <time> elements whose printed text may be the dateline
-SLACK = timedelta(days=1)  # a page dated "today" in a zone ahead of UTC is not in the future
 
 
 @dataclass(frozen=True)
@@ -80,38 +81,52 @@ def utc_clock_errors(candidates: list[Candidate]) -> set[Candidate]:
 
 
 def valid_candidates(candidates: Iterable[Candidate], now: datetime) -> list[Candidate]:
-    """Candidates that are neither before 1990 nor in the future."""
-    return [c for c in candidates if c.value.year >= 1990 and _instant(c.value) <= now + SLACK]
+    """Candidates that are neither before the web nor in the future."""
+    return [c for c in candidates if plausible(c.value, now)]
 
 
 def _more_precise(c: Candidate, best: Candidate) -> bool:
-    """Whether `c` tells the same moment as `best` with more: a time of day or a local offset."""
+    """Whether `c` tells the same moment as `best` with more: a time of day, a local offset
+    (a time without one is a wall clock: `c` with an offset and the same clock to the minute
+    tells that moment exactly), or seconds."""
     if c.has_time and not best.has_time:
         return c.value.date() == best.value.date()
+    if c.has_time and c.value.tzinfo and best.has_time and not best.value.tzinfo:
+        return _clock(c.value) == _clock(best.value)
     return (c.has_time and best.has_time and bool(c.value.tzinfo) and bool(best.value.tzinfo)
             and _instant(c.value) == _instant(best.value)
             and c.value.utcoffset() != timedelta(0) and best.value.utcoffset() == timedelta(0))
+
+
+def _clock(value: datetime) -> tuple:
+    """The wall-clock time to the minute, without offset."""
+    return (value.year, value.month, value.day, value.hour, value.minute)
 
 
 def pick(candidates: list[Candidate], now: datetime) -> Candidate | None:
     """The candidate most sources agree with (ties: the most trusted), at its most precise."""
     valid = valid_candidates(candidates, now)
     wrong = utc_clock_errors(valid)
+    if wrong and not enabled("dates-utc-clock-error"):
+        wrong = set()
     valid = [c for c in valid if c not in wrong]
     if not valid:
         return None
 
     def score(c: Candidate) -> tuple[int, int, int, float]:
         votes = sum(1 for o in valid if o is not c and o.source != c.source and _agree(c, o))
+        if votes and not enabled("dates-vote"):
+            votes = 0
         # the head's metadata (JSON-LD, meta tags) outranks body markup that no source backs,
         # even when only the markup has a time of day: body markup may be a listing's
-        return (votes, int(c.rank < 2), int(c.has_time), -c.rank)
+        return (votes, int(c.rank < 2 and mixed and enabled("dates-head-over-markup")), int(c.has_time), -c.rank)
 
     # printed dates vote, but metadata speaks first: a printed clock time has no offset
     electable = [c for c in valid if c.is_metadata] or valid
+    mixed = any(c.rank < 2 for c in electable) and any(c.rank >= 2 for c in electable)
     best = max(electable, key=score)
     for c in sorted(valid, key=lambda c: c.rank):
-        if c is not best and _agree(c, best) and _more_precise(c, best):
+        if c is not best and _agree(c, best) and _more_precise(c, best) and enabled("dates-precise"):
             best = c
     return best
 
@@ -132,17 +147,15 @@ def from_metadata(meta: PageMetadata, jsonld_key: str, meta_keys: tuple[str, ...
     values: list[tuple[str | None, str, float]] = []
     if meta.jsonld_article:
         values.append((jsonld_text(meta.jsonld_article.get(jsonld_key)), "jsonld", 0))
-    for node in meta.jsonld_nodes:
-        if node is not meta.jsonld_article and node.get(jsonld_key):
-            values.append((jsonld_text(node.get(jsonld_key)), "jsonld-other", 1.5))
-            break
     for rank, key in enumerate(meta_keys, start=1):
         for index, value in enumerate(meta.all(key)[:3]):
             values.append((value, f"{key}#{index}" if index else key, 1 + rank / 100))
     if word:
         # a CMS's own name for the tag ("w-published-date", "content_publish_time")
-        values += [(meta.meta[key], key, 1.6) for key in meta.meta
-                   if word in key and "publisher" not in key and key not in meta_keys][:2]
+        cms = [(meta.meta[key], key, 1.6) for key in meta.meta
+               if word in key and "publisher" not in key and key not in meta_keys][:2]
+        if cms and enabled("dates-cms-tags"):
+            values += cms
     return _parse_all(values)
 
 
@@ -161,10 +174,12 @@ def from_markup(tree: HtmlElement, scope: HtmlElement | None,
     if elements is None:
         elements = _MARKUP(tree)
     marked = [e for e in elements if _marks_publication(e)][:3]
+    if marked and not enabled("dates-markup"):
+        marked = []
     values = [(e.get("datetime") or e.get("content"), "markup", 2.0) for e in marked]
     if scope is not None:
         for element in scope.iter("time"):
-            if element.get("datetime"):
+            if element.get("datetime") and enabled("dates-first-time"):
                 values.append((element.get("datetime"), "time", 2.5))
                 break
     return _parse_all(values)
@@ -186,8 +201,9 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
                      url: str, lang: str | None = None, now: datetime | None = None,
                      tree: HtmlElement | None = None,
                      printed: Callable[[date], bool] | None = None,
-                     dateline_text: str | None = None) -> datetime | None:
-    """Publication time: metadata first, cross-checked; dateline next; URL date last.
+                     dateline_text: str | None = None,
+                     above_headline_only: Callable[[date], bool] | None = None) -> datetime | None:
+    """Publication time: metadata first, cross-checked; dateline next; htmldate's search last.
 
     `dateline` is the date printed under the headline (`dateline_text` as printed; a <time>
     element that prints it gives its machine-readable value); `printed(day)` tells whether the
@@ -197,33 +213,51 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
     tell the same date (a UTC timestamp's local day, an ambiguous numeric date's other order)
     or OpenGraph's article:published_time declares an earlier day. Markup that tells the
     metadata's modification time is no publication date; the modification time is the last
-    resort.
+    resort. A day htmldate finds in the text is dropped when `above_headline_only(day)`: printed
+    above the headline and not below it, it is the page header's (a top bar's "today"), and a
+    page that dates nothing else has no article date.
     """
     now = now or datetime.now(UTC)
     candidates = from_metadata(meta, "datePublished", PUBLISHED_META, "publish")
     if tree is not None:
         elements = _MARKUP(tree)
         candidates += from_markup(tree, scope, elements)
-        if dateline and dateline_text:
-            dateline = _printed_time(dateline_text, elements) or dateline
-        candidates = _without_modifications(candidates, meta)
-    candidates = _not_after_modification(candidates, meta)
+        printed_time = _printed_time(dateline_text, elements) if dateline and dateline_text else None
+        if printed_time and enabled("dates-time-element"):
+            dateline = printed_time
+        kept = _without_modifications(candidates, meta)
+        if len(kept) != len(candidates) and enabled("dates-markup-not-modified"):
+            candidates = kept
+    kept = _not_after_modification(candidates, meta)
+    if len(kept) != len(candidates) and enabled("dates-not-after-modified"):
+        candidates = kept
     line = Candidate(dateline, "dateline", 3) if dateline else None
     chosen = pick(candidates + ([line] if line else []), now)
     if line and chosen and chosen.is_metadata and valid_candidates([line], now) \
-            and not _same_date(line.value, chosen, dateline_text) and printed is not None \
-            and not (line.value.date() > chosen.value.date() and _declared(chosen, candidates)) \
-            and (_unbacked_time(chosen, candidates) or not printed(chosen.value.date())):
+            and not (_same_date(line.value, chosen, dateline_text) and enabled("dates-same-date")) \
+            and printed is not None \
+            and not (line.value.date() > chosen.value.date() and _declared(chosen, candidates)
+                     and enabled("dates-declared-og")) \
+            and ((_unbacked_time(chosen, candidates) and enabled("dates-unbacked-time"))
+                 or not printed(chosen.value.date())) \
+            and enabled("dates-printed-over-unprinted"):
         chosen = line
-    if chosen is None and tree is not None:
-        chosen = pick(_htmldate(tree, url), now)
-    if chosen is None:
-        url_date = date_from_url(url)
-        chosen = pick([Candidate(url_date, "url", 4)], now) if url_date else None
+    if chosen is None and tree is not None and enabled("dates-htmldate"):
+        found = _htmldate(tree, url, lang)
+        if above_headline_only is not None:
+            found = [c for c in found if not above_headline_only(c.value.date())]
+        chosen = pick(found, now)
     if chosen is None:
         # a page that dates nothing else: its last modification is the best date it gives
         chosen = pick(from_metadata(meta, "dateModified", MODIFIED_META), now)
-    return chosen.value if chosen else None
+        if chosen is not None and not enabled("dates-modified-last"):
+            chosen = None
+    return _to_second(chosen.value) if chosen else None
+
+
+def _to_second(value: datetime) -> datetime:
+    """The time to the second: fractions of a second are a CMS's clock, not the page's date."""
+    return value.replace(microsecond=0)
 
 
 def _without_modifications(candidates: list[Candidate], meta: PageMetadata) -> list[Candidate]:
@@ -291,20 +325,22 @@ def _same_date(printed: datetime, chosen: Candidate, text: str | None) -> bool:
                for r in readings)
 
 
-def _htmldate(tree: HtmlElement, url: str) -> list[Candidate]:
-    """htmldate's search of the page, for pages whose markup dates nothing."""
+def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Candidate]:
+    """htmldate's search of the page, for pages whose markup dates nothing (its free-text
+    search reads dates in the page's language only: all of dateparser's cost seconds)."""
     from htmldate import find_date
 
     try:
-        found = find_date(tree, extensive_search=True, original_date=True, url=url,
-                          outputformat="%Y-%m-%dT%H:%M:%S%z")
+        with bounded_htmldate(page_languages(lang)):
+            found = find_date(tree, extensive_search=True, original_date=True, url=url,
+                              outputformat="%Y-%m-%dT%H:%M:%S%z")
     except Exception:  # htmldate raises assorted errors on odd trees
         return []
     parsed = parse_iso(found) if found else None
     if parsed is None:
         return []
     if parsed.tzinfo is None and (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0):
-        if (parsed.month, parsed.day) == (1, 1):
+        if (parsed.month, parsed.day) == (1, 1) and enabled("dates-no-new-year"):
             return []  # a bare year (a copyright line) guessed as 1 January
         parsed = datetime(parsed.year, parsed.month, parsed.day)
     return [Candidate(parsed, "htmldate", 3.5)]
@@ -313,4 +349,4 @@ def _htmldate(tree: HtmlElement, url: str) -> list[Candidate]:
 def choose_modified(meta: PageMetadata, now: datetime | None = None) -> datetime | None:
     """Last-modified time from the metadata only."""
     chosen = pick(from_metadata(meta, "dateModified", MODIFIED_META), now or datetime.now(UTC))
-    return chosen.value if chosen else None
+    return _to_second(chosen.value) if chosen else None

@@ -234,3 +234,20 @@ def test_report_over_three_wpnews_pages() -> None:
     assert "-- worst headline (wpnews, dummy)" in out.getvalue()
     broken = {x.label: x.value for x in result.metrics["broken"]}
     assert broken["errors"] == 3 and broken["headline exact"] == 0
+
+
+@needs_data
+def test_ablation_prints_a_row_per_rule_with_its_effect_on_every_key_score() -> None:
+    from benchmarks.quality.ablate import ablate
+    from newscrawl.extract.rules import RULES
+
+    out = io.StringIO()
+    rows = ablate([DATA / "wpnews"], out, workers=1, limit=2)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["rule", "pages", "wpnews:start", "wpnews:end", "wpnews:leaks",
+                                "wpnews:noise", "verdict"]
+    assert lines[1].startswith("all rules on")
+    assert [line.split()[0] for line in lines[2:]] == [rule.name for rule in RULES]
+    assert all(verdict in ("keep", "mixed", "drop") for _, _, verdict in rows)
+    # the pages of this set that a rule is never asked about are not run again
+    assert any(line.split()[1] == "0" for line in lines[2:])

@@ -1,4 +1,4 @@
-"""clean -> validate -> dedupe, each on its own, with the stats they keep."""
+"""validate -> dedupe, each on its own, with the stats they keep."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from newscrawl.crawl.pipelines.clean import CleanPipeline, clean_body
 from newscrawl.crawl.pipelines.dedupe import DedupePipeline
 from newscrawl.crawl.pipelines.validate import ValidatePipeline
 from newscrawl.crawl.spider import SiteSpider
@@ -19,30 +18,6 @@ PARAGRAPH = "A real paragraph of the article that says something about the news 
 def _crawler(tmp_path, **settings):
     crawler = get_crawler(SiteSpider, {"NEWSCRAWL_STATE": str(tmp_path / "state.sqlite"), **settings})
     return crawler
-
-
-def test_clean_strips_comment_form_and_trailing_related_block():
-    body = "\n\n".join([PARAGRAPH, "Second real paragraph.", "Related news", "Some other story",
-                        "Another story", "LEAVE A REPLY", "Please enter your comment!",
-                        "Please enter your name here"])
-    cleaned, reasons = clean_body(body)
-    assert cleaned == PARAGRAPH + "\n\nSecond real paragraph."
-    assert reasons.count("comment_form") == 3 and "trailing_block" in reasons
-
-
-def test_clean_never_cuts_a_real_paragraph_after_a_heading():
-    body = "\n\n".join([PARAGRAPH, "Read more", PARAGRAPH + " It continues at length, well past any teaser."])
-    cleaned, reasons = clean_body(body)
-    assert cleaned == body and reasons == []
-
-
-def test_clean_pipeline_counts_stripped_blocks(tmp_path):
-    crawler = _crawler(tmp_path)
-    item = Article(url="https://a.example/1", headline="H", body=PARAGRAPH + "\n\nShare\n\nLEAVE A REPLY")
-    CleanPipeline.from_crawler(crawler).process_item(item)
-    assert item.body == PARAGRAPH
-    assert crawler.stats.get_value("newscrawl/cleaned/share_label") == 1
-    assert crawler.stats.get_value("newscrawl/cleaned/comment_form") == 1
 
 
 @pytest.mark.parametrize(("item", "reason"), [

@@ -55,18 +55,13 @@ def test_person_publisher_is_no_site_name():
     assert _authors("", head) == ["Ann Lee"]
 
 
-def test_numeric_id_is_no_credit():
-    assert _authors("", '<meta name="author" content="262588213843476">') == []
-
-
 def test_words_after_a_role_are_no_names():
     assert split_names("Jane Doe, Senior Director, Content & Marketing") == ["Jane Doe"]
     assert split_names("Ann Lee, Certified Pediatric Sleep Consultant") == ["Ann Lee"]
     assert split_names("A. Smith and B. Jones") == ["A. Smith", "B. Jones"]
 
 
-def test_name_before_a_spaced_dash():
-    assert split_names("Eliz - Product Marketing") == ["Eliz"]
+def test_a_hyphenated_name_is_one_name():
     assert split_names("Jean-Luc Picard") == ["Jean-Luc Picard"]
 
 
@@ -74,12 +69,6 @@ def test_interface_labels_are_no_names():
     assert not is_person("Learn More")
     assert not is_person("Filed Under")
     assert is_person("Matt Check")
-
-
-def test_role_line_under_a_marked_name_is_no_second_author():
-    html = ('<div class="author-name"><a href="/author/ann-lee">Ann Lee</a></div>'
-            '<div class="author-position">EdTech Content Writer</div>')
-    assert _authors(html) == ["Ann Lee"]
 
 
 def test_author_box_far_from_the_headline():
@@ -114,10 +103,6 @@ def test_by_after_a_numeric_date():
 
 def test_contributors_label():
     assert split_names("Contributors: Ann Lee") == ["Ann Lee"]
-
-
-def test_admin_account_is_no_credit():
-    assert _authors("", '<meta name="author" content="NOC Admin">') == []
 
 
 def test_label_before_a_marked_name_says_whose_credit_it_is():

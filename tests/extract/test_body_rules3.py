@@ -5,7 +5,8 @@ from __future__ import annotations
 import lxml.html
 
 from newscrawl.extract import extract_article
-from newscrawl.extract.body import unmask_prose, visible_prose
+from newscrawl.extract.body import unmask_prose
+from newscrawl.extract.vocabulary import prose_chars as visible_prose
 
 INTRO = [
     "Gum disease is the most common cause of tooth loss among adults, and it affects nearly half of "

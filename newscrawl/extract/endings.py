@@ -1,0 +1,79 @@
+"""The rendered body's own lines that are no article text: a comment form's and a share bar's
+labels anywhere, and what pages print after the article's last paragraph (a "Related news" block,
+a bare date).
+
+This is the last step of extraction: the crawl writes what it returns, unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newscrawl.extract.rules import enabled
+
+# whole lines that are a comment form's or a share bar's labels, in the languages we meet most
+FORM_LINES = re.compile(
+    r"^(?:leave a (?:reply|comment)|please enter your (?:comment|name here)!?|"
+    r"you have entered an incorrect email address!?|save my name, email, and website in this browser.*|"
+    r"post comment|cancel reply|por favor ingrese su comentario!?|por favor ingrese su nombre aqu[ií]|"
+    r"deja una respuesta|hinterlasse einen kommentar|kommentar hinterlassen|"
+    r"laisser un commentaire|lascia un commento|reply|comments?)$",
+    re.IGNORECASE,
+)
+SHARE_LINES = re.compile(
+    r"^(?:share(?: this)?(?: article| story| post)?:?|(?:share on )?(?:facebook|twitter|x|whatsapp|"
+    r"pinterest|linkedin|telegram|email|e-mail|print|reddit|copy link|tweet)|teilen|compartir)$",
+    re.IGNORECASE,
+)
+# a note about the page's layout ("Story continues below advertisement"): interface, not text
+LAYOUT_LINES = re.compile(r"^(?:the\s+)?(?:story|article|text|report)\s+continues\s+(?:below|after)\b.{0,40}$",
+                          re.IGNORECASE)
+TRAILING_HEADINGS = re.compile(
+    r"^(?:latest news|related news|related posts?|related articles?|more news|read more|"
+    r"you may also like|you might also like|more from .{1,40}|recommended|popular posts?|"
+    r"most read|trending|noticias relacionadas|más noticias|weitere artikel|das könnte sie auch interessieren|"
+    r"lire aussi|à lire aussi|leggi anche)$",
+    re.IGNORECASE,
+)
+# a trailing block is cut only if every line after its heading is short, like a list of headlines
+MAX_TEASER_CHARS = 160
+# the article's last line is never a bare date (a page's own "last reviewed" stamp printed under
+# the text)
+MAX_DATE_LINE = 40
+_MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+           r"july|august|september|october|november|december")
+DATE_ONLY = re.compile(
+    rf"^(?:[A-Za-z]+(?:\s+[A-Za-z]+){{0,2}}:?\s+)?"  # a label: "Updated", "Last reviewed"
+    rf"(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
+    rf"\d{{1,2}}\.?\s+(?:{_MONTHS})\.?,?\s+(?:19|20)\d\d|(?:{_MONTHS})\.?\s+(?:19|20)\d\d|"
+    rf"\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})\.?$", re.IGNORECASE)
+
+
+def clean_endings(body: str | None) -> str | None:
+    """The body without interface lines and without the blocks pages print after the article."""
+    if not body:
+        return body
+    paragraphs = body.split("\n\n")
+    paragraphs = [p for p in paragraphs if not (_is_interface(p.strip()) and enabled("interface-lines"))]
+    paragraphs = _without_trailing_teasers(paragraphs)
+    while len(paragraphs) > 1 and _is_date_line(paragraphs[-1].strip()):
+        paragraphs.pop()
+    return "\n\n".join(paragraphs) or None
+
+
+def _is_date_line(text: str) -> bool:
+    """Whether the body's last line is a bare date, the page's stamp (rule trailing-date-line)."""
+    return len(text) <= MAX_DATE_LINE and bool(DATE_ONLY.match(text)) and enabled("trailing-date-line")
+
+
+def _is_interface(text: str) -> bool:
+    return bool(FORM_LINES.match(text) or SHARE_LINES.match(text) or LAYOUT_LINES.match(text))
+
+
+def _without_trailing_teasers(paragraphs: list[str]) -> list[str]:
+    """Cut at a heading such as "Related news" that only teaser-short lines follow."""
+    for index, paragraph in enumerate(paragraphs):
+        if TRAILING_HEADINGS.match(paragraph.strip()) and \
+                all(len(p) <= MAX_TEASER_CHARS for p in paragraphs[index + 1:]) and enabled("trailing-teasers"):
+            return paragraphs[:index]
+    return paragraphs

@@ -1,0 +1,216 @@
+"""Extraction's heuristics as named rules: each a decision a reader can point at, with the
+principle that justifies it on pages in general.
+
+Code asks `enabled("name")` (a frozenset lookup) before it applies a rule; every rule is on
+unless switched off, which only the quality benchmark does (`python -m benchmarks.quality
+--ablate` measures what each rule is worth by running without it). The rules' words and
+bounds are in `newscrawl.extract.vocabulary`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named heuristic: what it decides about (`concern`) and why (`principle`)."""
+
+    name: str
+    concern: str
+    principle: str
+
+
+def _rules(concern: str, *pairs: tuple[str, str]) -> tuple[Rule, ...]:
+    return tuple(Rule(name, concern, principle) for name, principle in pairs)
+
+
+RULES: tuple[Rule, ...] = (
+    *_rules(
+        "body",
+        ("theme-body-container", "a theme's own body container holds the article: extract inside "
+                                 "it, not from the whole page"),
+        ("media-figures", "pictures with their captions and embedded social posts are not the "
+                          "article's text"),
+        ("chrome-classes", "a block its class names as chrome (share bar, newsletter box, "
+                           "navigation) goes unless it holds prose"),
+        ("foreign-prose-classes", "a block its class names as other pages' teasers, comments or an "
+                                  "author's bio goes even when it holds prose"),
+        ("short-aside-classes", "a short block its class names as an aid beside the text (table of "
+                                "contents, recent posts, disclaimer) goes"),
+        ("overlay-classes", "a block classed as a modal or pop-up is never the article"),
+        ("teaser-cards", "a link that wraps paragraphs or headings is a teaser for another page"),
+        ("prose-lists", "a list of inline text beside paragraphs is part of the running text"),
+        ("unmask-prose", "a block that holds prose and names no chrome keeps its text, whatever "
+                         "incidental word trafilatura finds in its class"),
+        ("reveal-panels", "collapsed accordion and tab panels that hold prose are the article's "
+                          "text, hidden until a click"),
+        ("link-blocks", "a paragraph or list made mostly of links is navigation"),
+        ("repeated-paragraphs", "a long paragraph printed a second time is a copy of the layout"),
+        ("recall-retry", "when the first pass finds next to nothing, judge the page again "
+                         "favouring recall"),
+        ("prose-share-retry", "a body holding under half of the page's prose came from a side "
+                              "region: judge the page again favouring recall"),
+        ("header-lines", "the header's own lines (headline, dateline, byline) repeated in the body "
+                         "are not body text"),
+        ("metadata-body", "the page's JSON-LD articleBody replaces an extraction that holds under "
+                          "half of it"),
+        ("interface-lines", "a paragraph that is only a comment form's or share bar's label is "
+                            "interface, not text"),
+        ("trailing-teasers", "a heading such as \"Related news\" followed only by teaser-short "
+                             "lines ends the body"),
+        ("trailing-date-line", "the article's last line is never a bare date: a stamp printed "
+                               "under the text"),
+    ),
+    *_rules(
+        "headline",
+        ("headline-metadata-backed", "the printed heading most like the metadata's title is the "
+                                     "headline"),
+        ("headline-lines", "a heading printed on several lines (kicker, title) may hold the "
+                           "headline as one of them"),
+        ("headline-not-chrome", "an h1 in navigation, a footer, a logo or a modal is not the "
+                                "headline unless the metadata backs it"),
+        ("headline-printed-first", "with no printed heading backed by the metadata, a printed h1 "
+                                   "that reads like a headline still wins"),
+        ("headline-site-name", "a title part that names the site is not the headline"),
+        ("headline-any-suffix", "a metadata title's last part after a separator is the site's "
+                                "name when the title is long enough without it"),
+    ),
+    *_rules(
+        "dates",
+        ("dateline-below-headline", "the article's date is printed in the lines just after its "
+                                    "headline"),
+        ("dateline-above-headline", "a date printed just above the headline beats the first one "
+                                    "far below it"),
+        ("dateline-clock", "a clock time printed beside the date is the time of day"),
+        ("dates-vote", "the time most sources agree on wins; ties go to the most trusted"),
+        ("dates-head-over-markup", "the head's metadata outranks body markup that no source "
+                                   "backs"),
+        ("dates-precise", "of two sources telling the same moment, the one with a time of day or a "
+                          "local offset"),
+        ("dates-utc-clock-error", "a source printing the UTC clock time with a local offset that "
+                                  "another source contradicts is wrong"),
+        ("dates-markup", "microdata and <time> elements marked as the publication date"),
+        ("dates-first-time", "the first <time> in the article"),
+        ("dates-cms-tags", "a meta tag whose name says publish is a publication date"),
+        ("dates-markup-not-modified", "body markup that tells the metadata's modification time is "
+                                      "no publication date"),
+        ("dates-not-after-modified", "a publication later than the last modification is a render "
+                                     "or a feed time"),
+        ("dates-time-element", "a <time> that prints the dateline gives its machine-readable "
+                               "value"),
+        ("dates-printed-over-unprinted", "when the metadata's day is printed nowhere and the "
+                                         "header prints another, the page presents the printed "
+                                         "one"),
+        ("dates-declared-og", "OpenGraph's article:published_time is a deliberate declaration "
+                              "that a later printed update does not overrule"),
+        ("dates-unbacked-time", "a first <time> that no other source backs may be a sidebar's: "
+                                "the header's dateline knows better"),
+        ("dates-same-date", "a printed date tells the metadata's date when it is its local day or "
+                            "the other order of an ambiguous numeric date"),
+        ("dates-htmldate", "htmldate's search of the text, for pages whose markup dates "
+                           "nothing"),
+        ("dates-no-new-year", "a bare year guessed as 1 January is no date"),
+        ("dates-modified-last", "a page that dates nothing else is dated by its last "
+                                "modification"),
+    ),
+    *_rules(
+        "authors",
+        ("authors-jsonld", "the JSON-LD article names its authors"),
+        ("authors-meta-tags", "meta author tags name the authors when JSON-LD does not"),
+        ("authors-web-credit", "a credit naming a web site names no person"),
+        ("authors-not-site", "the site's own name is never a person"),
+        ("authors-marked-byline", "elements marked author or byline near the headline are the "
+                                  "byline"),
+        ("authors-other-credits", "\"Reviewed by\", \"Photos by\": credits for other work than "
+                                  "the writing"),
+        ("authors-by-lines", "a line after the headline that opens with \"By\" is the byline"),
+        ("authors-credit-in-line", "\"Posted by X\" inside a longer header line is a credit"),
+        ("authors-team-credit", "a team credited by name, when no person is"),
+        ("authors-organisation", "the organisation the page credits, when no person is named"),
+        ("authors-name-by-date", "a header line holding only a person's name beside the date is "
+                                 "the byline"),
+        ("authors-author-box", "an author box far from the headline names the author when nothing "
+                               "else does"),
+        ("authors-roles", "role words after a name (\"Staff Writer\") are not part of it"),
+        ("authors-after-role", "the words after a role are its continuation, not more names"),
+        ("authors-team-name", "a collective word run into a name (\"Resy Staff\") is a team's "
+                              "name"),
+        ("authors-site-first-word", "a site-wide meta author tag holding the first word of the "
+                                    "site's name names the site"),
+        ("authors-interface-words", "button and label words are never part of a person's name"),
+        ("authors-lower-case", "a name's words are capitalised, except particles (van, de)"),
+        ("authors-acronym", "a one-word acronym is a newsroom, not a person"),
+        ("authors-full-names", "after a full name, single words in the byline are a role's"),
+    ),
+    *_rules(
+        "noise",
+        ("widget-noise", "widgets (weather, today's date, tickers) hold strings of no field"),
+    ),
+    *_rules(
+        "profiles",
+        ("theme-profiles", "a WordPress theme's own markup tells where its headline, date, byline "
+                           "and body are"),
+    ),
+    *_rules(
+        "document",
+        ("content-after-end-tags", "as in a browser, markup after </body> or </html> is part of "
+                                   "the body"),
+    ),
+)
+
+BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
+_off: frozenset[str] = frozenset()
+# the rules consulted since `forget_asked`: a page that never asked for a rule gives the same
+# record without it, so the ablation runs again only the pages that did
+_asked: set[str] = set()
+
+
+def enabled(name: str) -> bool:
+    """Whether the rule `name` applies (every rule does, unless switched off)."""
+    _asked.add(name)
+    return name not in _off
+
+
+def forget_asked() -> None:
+    """Start recording the rules consulted afresh."""
+    _asked.clear()
+
+
+def asked() -> frozenset[str]:
+    """The rules consulted since `forget_asked`."""
+    return frozenset(_asked)
+
+
+def check(names: Iterable[str]) -> frozenset[str]:
+    """`names` as a set, or a ValueError naming the unknown ones."""
+    wanted = frozenset(names)
+    unknown = sorted(wanted - BY_NAME.keys())
+    if unknown:
+        raise ValueError(f"unknown rule(s): {', '.join(unknown)} (see newscrawl/extract/rules.py)")
+    return wanted
+
+
+def switch_off(names: Iterable[str]) -> None:
+    """Run without the rules `names` from now on (an empty list switches every rule on)."""
+    global _off
+    _off = check(names)
+
+
+@contextmanager
+def disabled(*names: str) -> Iterator[None]:
+    """Run the block without the rules `names`."""
+    global _off
+    before = _off
+    _off = before | check(names)
+    try:
+        yield
+    finally:
+        _off = before
+
+
+def switched_off() -> frozenset[str]:
+    """The rules switched off now."""
+    return _off

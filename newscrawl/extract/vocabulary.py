@@ -1,0 +1,130 @@
+"""What extraction's rules share, defined once: what holds prose, which class words name the
+page's chrome, which dates are plausible.
+
+Words and bounds that one concern alone uses sit at the top of that concern's module
+(bylines in authors.py, date labels in dateline.py); the rules themselves are in rules.py.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from lxml.html import HtmlElement
+
+# --- prose -----------------------------------------------------------------------------------
+
+PROSE_LINE = 80  # a paragraph this long is a sentence of prose; shorter ones are labels, teasers
+LONG_PARAGRAPH = 200  # one paragraph this long is article prose
+PROSE_CHARS = 400  # so are a few shorter paragraphs that are this long together
+SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")  # a full stop in any script
+
+
+def holds_prose(element: HtmlElement) -> bool:
+    """Whether a block holds article prose: one long paragraph or a few shorter ones."""
+    total = 0
+    for paragraph in element.iter("p"):
+        length = len(paragraph.text_content())
+        if length > LONG_PARAGRAPH:
+            return True
+        total += length
+        if total > PROSE_CHARS:
+            return True
+    return False
+
+
+def reads_like_prose(text: str) -> bool:
+    """Whether a text is at least a sentence: some length, and a full stop somewhere."""
+    return len(text) >= PROSE_LINE and bool(SENTENCE_END.search(text))
+
+
+def prose_chars(tree: HtmlElement) -> int:
+    """Characters in the prose paragraphs (<p> of a sentence's length) under `tree`."""
+    total = 0
+    for paragraph in tree.iter("p"):
+        length = len(" ".join(paragraph.text_content().split()))
+        if length >= PROSE_LINE:
+            total += length
+    return total
+
+
+# --- class and id words ----------------------------------------------------------------------
+# Words matched as whole parts of a class or id ("post-related", "share_bar"), on lower-cased
+# text: a case-sensitive search is three times faster than an IGNORECASE one, and this runs per
+# element.
+
+# the page's chrome: what every page of the site repeats around the article's text
+CHROME_WORDS = (
+    r"share|sharing|social|newsletter|subscribe|subscription|signup|promo\w*|advert\w*|ads?|"
+    r"sponsor\w*|reprints?|print|read-?more|breadcrumbs?|toolbar|tags|tag-?list|topics"
+)
+# other pages' teasers, readers' comments, the author's bio, the legal small print: prose, but
+# never this article's
+FOREIGN_PROSE_WORDS = (
+    r"related|recommend\w*|comments?|author-?bio|author-?box|about-?(?:the-?)?author|"
+    r"author-?info|author-?card|saboxplugin\w*|read-?next|more-?stories|most-?read|also-?read|"
+    r"copyright|outbrain|taboola|trending|popular"
+)
+# the page's own aids beside the text, short by nature: a table of contents, "recent posts" and
+# "you may also like" lists, donation boxes, an advertiser disclosure, a disclaimer
+ASIDE_WORDS = (
+    r"toc|table-?of-?contents?|table-?contents?|donat\w*|"
+    r"recent-?(?:posts?|articles?|news|stories|entries|blogs?)|"
+    r"latest-?(?:posts?|articles?|news|stories|blogs?)|"
+    r"more-?from\w*|you-?may-?also\w*|also-?like|disclaimer|disclosure"
+)
+# the site's frame around every page: navigation, menus, sidebars, widgets, footers, notices
+FRAME_WORDS = r"nav|navbar|navigation|menu|sidebar|widget|footer|cookie|newsletter"
+# overlays: modal dialogs and pop-ups (consent, sign-up and contact forms)
+OVERLAY_WORDS = r"modal|popup|pop-up"
+# the site's identity printed on every page: its logo and name
+SITE_IDENTITY_WORDS = r"logo|site-?title|site-?name|sitename|brand"
+
+
+def class_words(*groups: str) -> re.Pattern[str]:
+    """A pattern finding any word of `groups` as a whole part of a lower-cased class or id."""
+    return re.compile(rf"(?:^|[-_\s])(?:{'|'.join(groups)})(?:$|[-_\s])")
+
+
+CHROME = class_words(CHROME_WORDS)
+FOREIGN_PROSE = class_words(FOREIGN_PROSE_WORDS)
+ASIDE = class_words(ASIDE_WORDS)
+OVERLAY = class_words(OVERLAY_WORDS)
+# any block our own pruning judges by its class
+ANY_BLOCK_MARK = class_words(CHROME_WORDS, FOREIGN_PROSE_WORDS, ASIDE_WORDS, OVERLAY_WORDS)
+# where a headline is not: the site's frame, overlays, the site's name
+NOT_ARTICLE_MARK = class_words(FRAME_WORDS, OVERLAY_WORDS, SITE_IDENTITY_WORDS)
+# the cautious reading, for a rule that would keep a block trafilatura drops (unmask-prose): a
+# class or id that so much as contains a stem of the words above (or names the byline) names
+# chrome
+NAMES_CHROME = re.compile(
+    r"nav|menu|footer|sidebar|author|byline|cookie|consent|modal|newsletter|related|stories|popular|"
+    r"comment|share|shar\b|social|subscri|banner|breadcrumb|promo|advert|sponsor|outbrain|taboola|"
+    r"(?:^|[-_\s])ads?(?:$|[-_\s])|(?:^|\s)widget(?:$|\s)|widget[-_]area|textwidget"
+)
+
+
+def marks(element: HtmlElement) -> str:
+    """An element's class and id, lower-cased, for the patterns above."""
+    return f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+EARLIEST = datetime(1990, 1, 1)  # before the web: a date this early is a misreading
+SLACK = timedelta(days=1)  # a page dated "today" in a zone ahead of UTC is not in the future
+
+
+def latest(now: datetime | None = None) -> datetime:
+    """The latest plausible date of a page (naive, UTC): now, with a day of slack."""
+    now = now or datetime.now(UTC)
+    aware = now if now.tzinfo else now.replace(tzinfo=UTC)
+    return (aware.astimezone(UTC) + SLACK).replace(tzinfo=None)
+
+
+def plausible(value: datetime, now: datetime | None = None) -> bool:
+    """Whether a page may carry the date `value`: neither before the web nor in the future."""
+    now = now or datetime.now(UTC)
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    return value.replace(tzinfo=None) >= EARLIEST and aware <= now + SLACK

@@ -1,0 +1,85 @@
+"""The record's shape (issue 15, item 5): `published` keeps the page's seconds and offset, a page
+that dates no article gets no date, `dateline` is the date line alone, each `noise` string one
+printed item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newscrawl.extract import extract_article
+
+REPO = Path(__file__).resolve().parents[2]
+TEXT = "<p>" + "The board met on Wednesday and agreed the plan after a long debate. " * 8 + "</p>"
+
+
+def _page(head: str, body: str) -> str:
+    return f"<html lang='en'><head><title>Plan agreed</title>{head}</head><body>{body}</body></html>"
+
+
+def test_published_keeps_the_seconds_and_offset_of_the_source_that_gives_them() -> None:
+    # JSON-LD has the local time with its offset; one meta tag writes the same wall clock as UTC,
+    # another without any offset: the wall clocks agree, and only JSON-LD tells the moment
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Plan agreed", '
+            '"datePublished": "2025-01-29T18:10:07.780602-0500"}</script>'
+            '<meta property="article:published_time" content="2025-01-29T18:10:00Z">'
+            '<meta name="sailthru.date" content="2025-01-29 18:10">')
+    article = extract_article("https://example.com/plan", _page(head, f"<article><h1>Plan agreed</h1>{TEXT}</article>"))
+    assert article.published == "2025-01-29T18:10:07-05:00"
+
+
+def test_a_time_without_offset_stays_as_the_page_gives_it() -> None:
+    head = '<meta property="article:published_time" content="2025-01-29T18:10:07">'
+    article = extract_article("https://example.com/plan", _page(head, f"<article><h1>Plan agreed</h1>{TEXT}</article>"))
+    assert article.published == "2025-01-29T18:10:07"
+
+
+def test_a_top_bar_date_above_the_headline_is_no_publication_date() -> None:
+    # (a date one or two lines above the headline is a kicker's: the top bar sits above the menu)
+    body = ("<div class='top-bar'><div>Friday, April 26, 2024</div></div><nav><ul><li>Home</li><li>World</li>"
+            f"<li>Business</li><li>Sport</li></ul></nav><h1>About us</h1>{TEXT}")
+    assert extract_article("https://example.com/about/", _page("", body)).published is None
+
+
+def test_a_date_printed_below_the_headline_is_still_found() -> None:
+    body = ("<div class='top-bar'><div>Friday, April 26, 2024</div></div>"
+            f"<h1>Plan agreed</h1>{TEXT}<p>Filed on March 3, 2024 by the desk.</p>")
+    article = extract_article("https://example.com/plan", _page("", body))
+    assert (article.published or "").startswith("2024-03-03")
+
+
+def test_the_demo_sites_about_page_has_no_date_and_its_articles_keep_theirs() -> None:
+    about = (REPO / "fixtures" / "demo" / "about" / "index.html").read_text("utf-8")
+    assert extract_article("https://demo.example/about/", about).published is None
+    path = REPO / "fixtures" / "demo" / "2023" / "03" / "09" / "ferry-operator-adds-third-vessel" / "index.html"
+    story = extract_article("https://demo.example/2023/03/09/ferry-operator-adds-third-vessel/", path.read_text("utf-8"))
+    assert story.published == "2023-03-09T11:10:00-05:00"
+
+
+def _dateline(meta: str) -> str | None:
+    body = f"<article><h1>Plan agreed</h1><div class='meta'>{meta}</div>{TEXT}</article>"
+    return extract_article("https://example.com/plan", _page("", body)).dateline
+
+
+def test_the_dateline_is_the_element_that_prints_the_date_not_the_byline_beside_it() -> None:
+    meta = "<address><span>By <a href='/a/'>Korin Miller</a></span><time>Published: Jan 29, 2025</time></address>"
+    assert _dateline(meta) == "Published: Jan 29, 2025"
+
+
+def test_the_dateline_leaves_out_reading_and_relative_times_after_a_separator() -> None:
+    assert _dateline("<p>Jan 29, 2025 • Last updated 1 hour ago • 4 minute read</p>") == "Jan 29, 2025"
+    assert _dateline("<p>by <a href='/a/'>Amanda</a> · Dec 20, 2025 at 3:00 am · <a href='#c'>One comment</a></p>") \
+        == "Dec 20, 2025 at 3:00 am"
+
+
+def test_a_dateline_whose_time_sits_in_another_item_keeps_both() -> None:
+    assert _dateline("<p>19 November 2019 • 1:16pm</p>") == "19 November 2019 • 1:16pm"
+    assert _dateline("<p><span>Jan 29,</span> <span>2025</span></p>") == "Jan 29, 2025"
+
+
+def test_each_noise_string_is_one_printed_item() -> None:
+    from newscrawl.extract.document import parse_html
+    from newscrawl.extract.noise import printed_items
+
+    tree = parse_html("<div class='social'><div><span class='n'>69</span><span>Followers</span>"
+                      "<span><a href='#'>Follow</a></span></div><div><span>Welcome!</span>Log in</div></div>")
+    assert printed_items(tree.find(".//div[@class='social']")) == ["69 Followers", "Follow", "Welcome! Log in"]

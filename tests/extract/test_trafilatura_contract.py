@@ -1,0 +1,57 @@
+"""What extraction relies on in trafilatura (pinned below its next minor in pyproject.toml).
+
+trafilatura discards a block whose class merely contains one of its words ("widget", "meta",
+"embed"...), prose and all. `unmask_prose` (rule unmask-prose), our own pre-pass on blocks we
+judged to hold prose, writes such a word in capitals, which that discard rule passes by. If a
+new trafilatura keeps these blocks anyway, or drops them despite the pre-pass, this test says so:
+the pre-pass is then to be dropped or redone.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import lxml.html
+import pytest
+
+from newscrawl.extract.body import run_trafilatura, unmask_prose
+
+LEAD = [
+    "Work on the approach roads is to begin first, the council said, and the river will stay open "
+    "to boats during the whole of the building work on the span.",
+    "The cost of the project is to be shared between the city and the region, with a grant from "
+    "the national fund for transport covering a third of the total.",
+]
+BLOCK = [
+    "The council voted on Tuesday to rebuild the old bridge over the river, a project that has been "
+    "delayed for more than a decade by disputes over money.",
+    "Engineers say the new span will carry twice as much traffic and will stand up to the floods "
+    "that closed the old one three times in the past five years.",
+    "Residents who spoke at the meeting welcomed the decision but asked the council to keep the "
+    "footpath open while the work goes on next spring.",
+]
+
+
+def _page(block_class: str) -> lxml.html.HtmlElement:
+    paragraphs = "".join(f"<p>{p}</p>" for p in LEAD)
+    block = "".join(f"<p>{p}</p>" for p in BLOCK)
+    return lxml.html.document_fromstring(
+        f"<html><body><article><h1>Bridge to be rebuilt</h1>{paragraphs}"
+        f"<div class='{block_class}'>{block}</div></article></body></html>")
+
+
+@pytest.mark.parametrize("block_class", ["rich-widget", "meta"])
+def test_trafilatura_drops_a_prose_block_for_a_class_word_and_the_pre_pass_keeps_it(block_class):
+    tree = _page(block_class)
+    without = run_trafilatura(copy.deepcopy(tree), "https://news.example/bridge") or ""
+    assert LEAD[0] in without  # trafilatura read the page...
+    assert BLOCK[1] not in without  # ...and dropped the block for its class word alone
+    assert unmask_prose(tree) == 1
+    with_pre_pass = run_trafilatura(tree, "https://news.example/bridge") or ""
+    assert all(p in with_pre_pass for p in LEAD + BLOCK)
+
+
+def test_the_pre_pass_leaves_a_block_that_names_chrome():
+    tree = _page("share-widget")
+    assert unmask_prose(tree) == 0
+    assert tree.find(".//div").get("class") == "share-widget"

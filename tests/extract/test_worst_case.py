@@ -1,0 +1,109 @@
+"""Worst-case inputs: every regex that runs over page-sized text is linear, and odd pages end
+quickly (issue 15: one real page took 42.9 s in a backtracking end-of-document check).
+
+Each case runs in a child process with a generous timeout: a backtracking regex would not come
+back for hours, a linear one takes well under a second, so the bound never decides a fair run.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BOUND_S = 60  # generous: the point is "finishes", not how fast
+SIZE = 200_000
+
+# module-level regexes of the extraction modules that read page text, lines or metadata values
+MODULES = ("newscrawl.extract.document", "newscrawl.extract.dates", "newscrawl.extract.dateline",
+           "newscrawl.extract.published", "newscrawl.extract.noise", "newscrawl.extract.processors",
+           "newscrawl.extract.encoding", "newscrawl.extract.metadata", "newscrawl.extract.lines")
+
+# long runs of what the patterns match, and of what almost matches
+ADVERSARIAL = ("' ' * n", "'\\n \\n' * (n // 3)", "'1' * n", "'12:3' * (n // 4)", "'1/' * (n // 2)",
+               "'20' * (n // 2)", "', ' * (n // 2)", "'<!--' * (n // 4)", "'<!-- a -->' * (n // 10)",
+               "'a' * n", "'Jan 1, ' * (n // 7)", "'</body ' * (n // 7)", "'\\u00a0' * n", "'-' * n",
+               "'By ' * (n // 3)", "'a.' * (n // 2)")
+
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=REPO, capture_output=True,
+                          text=True, timeout=BOUND_S)
+
+
+def test_every_module_regex_is_linear_on_long_runs() -> None:
+    done = _run(f"""
+        import importlib, re
+        n = {SIZE}
+        inputs = [{", ".join(ADVERSARIAL)}]
+        checked = 0
+        for name in {MODULES!r}:
+            module = importlib.import_module(name)
+            for value in vars(module).values():
+                if not isinstance(value, re.Pattern):
+                    continue
+                for text in inputs:
+                    subject = text.encode('utf-8', 'replace') if isinstance(value.pattern, bytes) else text
+                    for _ in value.finditer(subject):
+                        pass
+                    value.sub(subject[:0], subject)
+                checked += 1
+        print(checked)
+    """)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) >= 15  # the patterns were found and run
+
+
+@pytest.mark.parametrize("tail", [  # Python expressions, built in the child
+    "'<!-- a -->\\n' * 5000 + '<p>late text</p>'",  # many comments, then markup: was exponential
+    "'<!-- never closed ' + 'x' * 200_000",
+    "'\\n' * 200_000 + '<p>after a long blank run</p>'",
+    "'</body>' * 5000 + '<p>end tags over and over</p>'",
+    "'<!-- a -->' * 5000",
+])
+def test_the_end_of_document_check_is_linear(tail: str) -> None:
+    done = _run(f"""
+        from newscrawl.extract.document import parse_html, without_early_end_tags
+        page = "<html><body><p>text</p></body></html>" + {tail}
+        rest = without_early_end_tags(page)
+        tree = parse_html(page)
+        print(len(rest), tree is not None)
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "True"
+
+
+def test_what_follows_many_comments_after_the_end_stays_in_the_tree() -> None:
+    from newscrawl.extract.document import parse_html
+
+    tree = parse_html("<html><body><p>top</p></body></html>" + "<!-- c -->\n" * 2000 + "<p>late text</p>")
+    assert tree is not None and "late text" in tree.text_content()
+
+
+def test_a_blank_or_commented_tail_leaves_the_page_as_it_is() -> None:
+    from newscrawl.extract.document import without_early_end_tags
+
+    for tail in ("\n<!-- a -->\n<!-- b -->\n", "<!-- unclosed to the end", "   \n"):
+        page = "<html><body><p>text</p></body></html>" + tail
+        assert without_early_end_tags(page) == page
+
+
+def test_a_two_megabyte_page_is_extracted() -> None:
+    done = _run("""
+        from newscrawl.extract import extract_article
+        paragraphs = "".join(f"<p>Session {i}: " + "the council met again to vote on the budget. " * 24
+                             + "</p>" for i in range(1900))
+        nested = "<div>" * 300 + "x" + "</div>" * 300
+        page = ("<html><head><title>Budget</title></head><body><article><h1>Budget</h1>"
+                + paragraphs + nested + "</article></body></html>" + "<!-- c -->" * 3000)
+        assert len(page) > 2_000_000
+        article = extract_article("https://example.com/2024/05/01/budget", page)
+        print(article.headline, len(article.body or ""))
+    """)
+    assert done.returncode == 0, done.stderr
+    headline, length = done.stdout.split()[-2:]
+    assert headline == "Budget" and int(length) > 10_000
