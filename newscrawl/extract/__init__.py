@@ -22,8 +22,8 @@ from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import is_article
 from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
 from newscrawl.extract.document import decode_html, parse_html, text_of
-from newscrawl.extract.features import page_features, record_features
 from newscrawl.extract.endings import clean_endings
+from newscrawl.extract.features import page_features, record_features
 from newscrawl.extract.headline import choose_headline, h1_elements, headline_anchor
 from newscrawl.extract.lines import iter_lines, lines_after, lines_before
 from newscrawl.extract.loaders import ArticleLoader
