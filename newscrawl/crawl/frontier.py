@@ -11,6 +11,7 @@ queue in Redis and is left alone.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -34,6 +35,9 @@ def use_disk_frontier(settings) -> None:
     folder = str(Path(tempfile.gettempdir(), f"newscrawl-frontier-{os.getpid()}-{uuid.uuid4().hex[:8]}"))
     settings.set("JOBDIR", folder, priority="spider")
     settings.set(_FOLDER_SETTING, folder, priority="spider")
+    # a crawler built but never started (a command that only checks, a test) never sends
+    # engine_stopped, yet Scrapy may have made the folder: the process removes it on its way out
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
 def use_memory_frontier(settings) -> None:
