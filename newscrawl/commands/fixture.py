@@ -191,13 +191,17 @@ class Command(ScrapyCommand):
 
 def not_article_reason(signals: list[str]) -> str:
     """Why extract_page's classifier (newscrawl/extract/classify.py) did not take a page for an
-    article, from its signals (a leading "-": a sign of a listing page)."""
-    listing = [signal[1:] for signal in signals if signal.startswith("-")]
-    if listing:
-        return "it looks like a listing: " + ", ".join(listing)
-    if signals:
-        return "it has no article text"
-    return "no sign of one: no JSON-LD article, og:type article, single <article> or dated URL"
+    article, from its signals: the score, then the features that pushed it most ("-": away from
+    an article, "+": towards one)."""
+    score = next((s.split("=", 1)[1] for s in signals if s.startswith("score=")), None)
+    against = [s[1:] for s in signals if s.startswith("-")]
+    towards = [s[1:] for s in signals if s.startswith("+")]
+    parts = [f"article score {score}" if score else "no article text"]
+    if against:
+        parts.append("against: " + ", ".join(against))
+    if towards:
+        parts.append("for: " + ", ".join(towards))
+    return "; ".join(parts)
 
 
 def _name_for(url: str) -> str:

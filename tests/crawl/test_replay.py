@@ -136,7 +136,10 @@ def test_a_damaged_file_is_one_line_with_its_offset_and_the_next_file_goes_on(tm
     assert f"damaged WARC file {folder / 'b.warc'} at offset 0: " in errors[1]
     assert "Traceback" not in proc.stderr
     files = {a["warc"]["file"].rsplit("/", 1)[1] for a in articles}
-    assert files == {"a.warc.gz", "c.warc.gz"}  # a's first two articles, then all of c
+    # every article once: a's records before the tear and all of c's were replayed (the workers
+    # may finish c's copy of an article before a's, so which file a record names may vary)
+    assert len(articles) == len(CHOSEN) and files <= {"a.warc.gz", "c.warc.gz"}, files
+    assert stats["newscrawl/replay/records"] > 6  # more than c's six alone
     assert stats["newscrawl/errors/damaged_warc"] == 2
     assert "damaged_warc=2" in proc.stderr
 
