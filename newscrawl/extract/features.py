@@ -86,7 +86,7 @@ _CLASS_WORDS = re.compile(
     r"|(?P<price>price)"
     r"|(?P<cart>add[-_]?to[-_]?(?:cart|bag|basket)|addtocart|/cart\b|checkout|basket)"
     # buttons and button-like links: calls to action (a service page asks, an article tells)
-    r"|(?P<cta>\b(?:btn|button|cta))", re.IGNORECASE)
+    r"|(?P<cta>\b(?:btn|button|cta))")  # searched in lower-cased strings
 _CART_ATTR = re.compile(r"add[-_]?to[-_]?(?:cart|bag|basket)|addtocart|/cart\b|checkout|basket",
                         re.IGNORECASE)
 MIN_LINK_LINE = 20  # a link text this long is a title, not a word like "Home" or "More"
@@ -297,22 +297,29 @@ def _heading_linked(heading: HtmlElement) -> bool:
     return heading.find(".//a") is not None or any(a.tag == "a" for a in heading.iterancestors())
 
 
-def _has_time(element: HtmlElement) -> bool:
-    return element.tag == "time" or element.find(".//time") is not None
-
-
-_TEASER_PARTS = etree.XPath("boolean(descendant::img | descendant::h2 | descendant::h3 | "
-                            "descendant::h4 | descendant::h5)")
-
-
-def _teaser(element: HtmlElement) -> bool:
-    """A block that links somewhere under a heading or a picture (a teaser of another page)."""
-    return (element.tag == "a" or element.find(".//a") is not None) and _TEASER_PARTS(element)
+def _holders(tree: HtmlElement, tags: tuple[str, ...], *, itself: bool) -> set[HtmlElement]:
+    """The elements that hold one of `tags` below them (and, with `itself`, those elements
+    too): one walk up from each, stopping where an earlier walk passed (linear in the page)."""
+    held: set[HtmlElement] = set()
+    for node in tree.iter(tags):
+        if itself:
+            held.add(node)
+        for ancestor in node.iterancestors():
+            if ancestor in held:
+                break
+            held.add(ancestor)
+    return held
 
 
 def _repeats(tree: HtmlElement, lengths: dict[HtmlElement, int]) -> tuple[int, int, int, int]:
     """The largest runs of like sibling blocks: (teasers, dated, long-text), and the characters
-    of text inside the largest teaser run (a listing's prose is in its teasers)."""
+    of text inside the largest teaser run (a listing's prose is in its teasers).
+
+    A teaser links somewhere under a heading or a picture (a teaser of another page); a dated
+    block is or holds a time element."""
+    linking = _holders(tree, ("a",), itself=True)
+    illustrated = _holders(tree, ("img", "h2", "h3", "h4", "h5"), itself=False)
+    timed = _holders(tree, ("time",), itself=True)
     teasers = dated = long_text = teaser_chars = 0
     for parent in tree.iter():
         if len(parent) < 3:
@@ -326,10 +333,10 @@ def _repeats(tree: HtmlElement, lengths: dict[HtmlElement, int]) -> tuple[int, i
                 continue
             n = len(items)
             chars = [lengths.get(e, 0) for e in items]
-            if sum(1 for e in items if _teaser(e)) * 2 > n:
+            if sum(1 for e in items if e in linking and e in illustrated) * 2 > n:
                 teasers = max(teasers, n)
                 teaser_chars = max(teaser_chars, sum(chars))
-            if sum(1 for e in items if _has_time(e)) * 2 > n:
+            if sum(1 for e in items if e in timed) * 2 > n:
                 dated = max(dated, n)
             if parent.tag != "body" and sum(1 for c in chars if c >= 200) * 2 > n:
                 long_text = max(long_text, n)
@@ -342,7 +349,7 @@ _CLASS_KINDS = tuple(_CLASS_WORDS.groupindex)  # comment, post, author, price, c
 def _class_mask(words: str) -> int:
     """The kinds of block a class or id string names, as bits (1 << group index - 1)."""
     mask = 0
-    for match in _CLASS_WORDS.finditer(words):
+    for match in _CLASS_WORDS.finditer(words.lower()):
         mask |= 1 << (match.lastindex - 1)
     return mask
 
@@ -484,7 +491,7 @@ def record_features(record: Article, page: dict[str, float], profile_body: bool,
                                       len(lines)),
         "body_link_lines": _share(linked, chars),
         "body_mean_line": _log(chars / len(lines)) if lines else 0.0,
-        "body_digit_share": _share(sum(ch.isdigit() for ch in body), max(chars, 1)),
+        "body_digit_share": _share(sum(map(str.isdigit, body)), max(chars, 1)),
         "profile_body": float(profile_body),
         "rec_published": float(bool(record.published)),
         "rec_dateline": float(bool(record.dateline)),
