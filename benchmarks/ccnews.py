@@ -136,9 +136,10 @@ def replay(path: Path, folder: Path, time_limit: float = 1800) -> ReplayRun:
     first: tuple[float, int] | None = None
     last: tuple[float, int] = (time.monotonic(), 0)
     deadline = time.monotonic() + time_limit
+    counter = _LineCounter(out)
     while proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
-        lines = _lines(out)
+        lines = counter.count()
         now = time.monotonic()
         if lines and first is None:
             first = (now, lines)
@@ -165,6 +166,25 @@ def replay(path: Path, folder: Path, time_limit: float = 1800) -> ReplayRun:
                      extract_cpu_ms=stats.get("newscrawl/extract/cpu_ms", 0.0) / pages,
                      worker_wait_ms=stats.get("newscrawl/extract/worker_wait_ms", 0.0) / pages,
                      main_cpu_ms=main_cpu * 1000 / pages, load=load)
+
+
+class _LineCounter:
+    """Lines written so far to a growing file, reading only what was added since the last
+    call (re-reading the whole output every 0.2 s would take CPU from the replay it measures)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.offset, self.lines = path, 0, 0
+
+    def count(self) -> int:
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(self.offset)
+                added = handle.read()
+        except FileNotFoundError:
+            return self.lines
+        self.offset += len(added)
+        self.lines += added.count(b"\n")
+        return self.lines
 
 
 def _lines(path: Path) -> int:
