@@ -65,21 +65,15 @@ def _latest_date() -> datetime:
     return datetime(today.year, today.month, today.day)
 
 
-def _languages(lang: str | None) -> tuple[str, ...] | None:
-    """The page's language as dateparser names it ("de-AT" -> ("de",))."""
-    code = (lang or "").split("-")[0].split("_")[0].strip().lower()
-    return (code,) if code.isalpha() and 2 <= len(code) <= 3 else None
-
-
-def _dateline(tree: HtmlElement, profile: Profile, anchor: HtmlElement | None, latest: datetime,
-              languages: tuple[str, ...] | None) -> Dateline | None:
+def _dateline(tree: HtmlElement, profile: Profile, anchor: HtmlElement | None,
+              latest: datetime) -> Dateline | None:
     """The printed dateline: the profile's, else the first date printed after the headline."""
     for node in profile.select("dateline", tree):
         text = text_of(node)
         if text:
-            return Dateline(text, parse_dateline(text, latest, languages))
+            return Dateline(text, parse_dateline(text, latest))
     if anchor is not None:
-        return find_dateline(anchor, latest, languages)
+        return find_dateline(anchor, latest)
     return None
 
 
@@ -105,8 +99,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     loader.add_value("headline", headline)
     latest = _latest_date()
     anchor = headline_anchor(printed, headline, tree)
-    languages = _languages(meta.lang)
-    dateline = _dateline(tree, profile, anchor, latest, languages)
+    dateline = _dateline(tree, profile, anchor, latest)
     loader.add_value("dateline", dateline.text if dateline else None)
     byline = [text_of(e) for e in profile.select("authors", tree)]
     loader.add_value("authors", choose_authors(meta, tree, anchor, byline))
@@ -121,8 +114,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
         # a date printed further down the article may be anything; only the header's may
         # stand for the date the page presents
         printed=(lambda day: prints_day(iter_lines(body_element if body_element is not None else tree),
-                                        day, latest, languages)) if dateline and dateline.near else None,
-        above_headline_only=_above_headline_only(anchor, latest, languages)))
+                                        day, latest)) if dateline and dateline.near else None,
+        above_headline_only=_above_headline_only(anchor, latest)))
     loader.add_value("modified", choose_modified(meta))
     body = body_mod.extract_body(tree, url, meta, profile, containers)
     loader.add_value("body", body_mod.complete_from_metadata(body, meta))
@@ -148,13 +141,12 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     return ExtractedPage(article, verdict, signals, features=features)
 
 
-def _above_headline_only(anchor: HtmlElement | None, latest: datetime, languages: tuple[str, ...] | None,
-                         ) -> Callable[[date], bool] | None:
+def _above_headline_only(anchor: HtmlElement | None, latest: datetime) -> Callable[[date], bool] | None:
     """Whether a day is printed above the headline and not below it (the page header's date)."""
     if anchor is None:
         return None
-    return lambda day: (prints_day(lines_before(anchor), day, latest, languages)
-                        and not prints_day(lines_after(anchor), day, latest, languages))
+    return lambda day: (prints_day(lines_before(anchor), day, latest)
+                        and not prints_day(lines_after(anchor), day, latest))
 
 
 def _tags(meta: PageMetadata) -> list[str]:

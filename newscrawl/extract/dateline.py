@@ -56,10 +56,9 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
     return day
 
 
-def parse_dateline(line: str, latest: datetime, languages: tuple[str, ...] | None = None) -> datetime | None:
-    """`parse_line` (htmldate's multilingual patterns). `languages` is kept for the callers: the
-    dateparser fallback in the page's languages was pruned (rule dateline-page-language changed
-    no check half), and so was reading a date glued to a label from where it starts."""
+def parse_dateline(line: str, latest: datetime) -> datetime | None:
+    """`parse_line` (htmldate's multilingual patterns), the time of day kept when rule
+    dateline-clock is on."""
     parsed = parse_line(line, latest)
     if parsed is not None and (parsed.hour, parsed.minute) != (0, 0) and not enabled("dateline-clock"):
         parsed = parsed.replace(hour=0, minute=0)
@@ -76,20 +75,18 @@ class Dateline(NamedTuple):
     line: str | None = None  # the whole printed line, when `text` is the date's part of it
 
 
-def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINES,
-               languages: tuple[str, ...] | None = None) -> Dateline | None:
+def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINES) -> Dateline | None:
     """The first line among `lines` (at most `max_lines`) that prints a date, and that date."""
     for index, line in enumerate(lines):
         if index >= max_lines:
             break
-        parsed = parse_dateline(line, latest, languages)
+        parsed = parse_dateline(line, latest)
         if parsed:
             return Dateline(line, parsed, index < NEAR_LINES)
     return None
 
 
-def find_dateline(anchor: HtmlElement, latest: datetime, languages: tuple[str, ...] | None = None,
-                  ) -> Dateline | None:
+def find_dateline(anchor: HtmlElement, latest: datetime) -> Dateline | None:
     """The printed dateline of the headline element `anchor`.
 
     The lines after the headline first; then the few lines just above it (a kicker line with
@@ -97,21 +94,20 @@ def find_dateline(anchor: HtmlElement, latest: datetime, languages: tuple[str, .
     the headline also outranks the first one after it when that is not in the article header
     but down in the text (a date the article talks about).
     """
-    after = first_date(lines_after(anchor), latest, languages=languages)
+    after = first_date(lines_after(anchor), latest)
     if after is not None and not enabled("dateline-below-headline"):
         after = None
     if after is None or not after.near:
-        above = first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE, languages=languages)
+        above = first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE)
         if above is not None and enabled("dateline-above-headline"):
             after = above
-    return narrowed(after, anchor.getroottree().getroot(), latest, languages) if after else None
+    return narrowed(after, anchor.getroottree().getroot(), latest) if after else None
 
 
 MAX_NARROWING = 4  # element levels above a text that may still be the date's own element
 
 
-def narrowed(dateline: Dateline, root: HtmlElement, latest: datetime,
-             languages: tuple[str, ...] | None = None) -> Dateline:
+def narrowed(dateline: Dateline, root: HtmlElement, latest: datetime) -> Dateline:
     """The dateline as the smallest element that prints the same date and time: a printed line
     joins inline elements, and a byline, a reading time or a relative time glued to the date
     ("By Jane DoePublished: Jan 29, 2025", "Jan 29, 2025 • Updated 1 hour ago • 4 min read")
@@ -126,10 +122,10 @@ def narrowed(dateline: Dateline, root: HtmlElement, latest: datetime,
             shown = " ".join(node.text_content().split())
             if level > MAX_NARROWING or len(shown) >= len(best) or shown not in line:
                 break
-            if parse_dateline(shown, latest, languages) == dateline.value:
+            if parse_dateline(shown, latest) == dateline.value:
                 best = shown
                 break
-    best = _date_items(best, dateline.value, latest, languages)
+    best = _date_items(best, dateline.value, latest)
     return dateline if best == line else dateline._replace(text=best, line=line)
 
 
@@ -140,7 +136,7 @@ _DIGIT = re.compile(r"\d")
 _SEPARATOR = re.compile(r"[·•●|]|(?<=\s)[-–—](?=\s)")
 
 
-def _date_items(text: str, value: datetime | None, latest: datetime, languages: tuple[str, ...] | None) -> str:
+def _date_items(text: str, value: datetime | None, latest: datetime) -> str:
     """The shortest run of the line's separated items that prints the same date and time."""
     items = [item.strip() for item in _SEPARATOR.split(text) if item.strip()]
     if len(items) < 2 or value is None:
@@ -152,7 +148,7 @@ def _date_items(text: str, value: datetime | None, latest: datetime, languages: 
         first = text.index(items[start])
         last = text.index(items[end - 1], first) + len(items[end - 1])
         shown = text[first:last]
-        if parse_dateline(shown, latest, languages) == value:
+        if parse_dateline(shown, latest) == value:
             return shown
     return text
 
@@ -180,8 +176,7 @@ def other_reading(line: str, value: datetime) -> datetime | None:
         return None
 
 
-def prints_day(lines: Iterable[str], day: date, latest: datetime,
-               languages: tuple[str, ...] | None = None) -> bool:
+def prints_day(lines: Iterable[str], day: date, latest: datetime) -> bool:
     """Whether one of `lines` prints the calendar day `day` (read as datelines are).
 
     Only lines holding the day's year (four digits, or two after a separator) are parsed.
@@ -191,7 +186,7 @@ def prints_day(lines: Iterable[str], day: date, latest: datetime,
     for line in lines:
         if year not in line and not short.search(line):
             continue
-        parsed = parse_dateline(line, latest, languages)
+        parsed = parse_dateline(line, latest)
         if parsed is not None and parsed.date() == day:
             return True
     return False
