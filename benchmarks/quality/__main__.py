@@ -55,6 +55,8 @@ def parser() -> argparse.ArgumentParser:
     options.add_argument("--ablate", action="store_true",
                          help="switch each named extraction rule off in turn (newscrawl, check "
                               "halves) and print its effect on every check half's key scores")
+    options.add_argument("--rules", metavar="NAME,...",
+                         help="with --ablate: switch off only these rules (default: every rule)")
     options.add_argument("--workers", type=_count(1), default=2, metavar="N",
                          help="processes for --ablate (default 2)")
     return options
@@ -73,7 +75,10 @@ def main(argv: list[str] | None = None) -> int:
              "aggregate)", EXIT_USAGE)
     if opts.ablate:
         try:
-            ablate(opts.sets, sys.stdout, workers=opts.workers, limit=opts.limit)
+            ablate(opts.sets, sys.stdout, workers=opts.workers, limit=opts.limit,
+                   only=[r for r in (opts.rules or "").split(",") if r])
+        except ValueError as exc:
+            fail(str(exc), EXIT_USAGE)
         except OSError as exc:
             fail(f"{exc.filename or 'a data set file'}: {exc.strerror or exc}", EXIT_FAILED)
         return 0

@@ -85,9 +85,12 @@ def _scores(half: Half, outputs: list[Output]) -> dict[str, float]:
 
 
 def ablate(directories: Sequence[Path | str], out: TextIO, *, workers: int = 2,
-           limit: int | None = None) -> list[tuple[str, dict[str, float], str]]:
-    """Run the ablation and print its table; returns (rule, deltas by column, verdict) rows."""
-    from newscrawl.extract.rules import RULES
+           limit: int | None = None, only: Sequence[str] = ()) -> list[tuple[str, dict[str, float], str]]:
+    """Run the ablation and print its table; returns (rule, deltas by column, verdict) rows.
+    `only`: the names of the rules to switch off (default: every rule)."""
+    from newscrawl.extract.rules import RULES, check
+
+    wanted = check(only) if only else None
 
     _HALVES[:] = load_halves(directories, limit)
     tasks = [(h, i, None) for h, half in enumerate(_HALVES) for i in range(len(half.urls))]
@@ -103,6 +106,8 @@ def ablate(directories: Sequence[Path | str], out: TextIO, *, workers: int = 2,
         print(_row("all rules on", [reference.get(c) for c in columns], absolute=True), file=out, flush=True)
         results = []
         for rule in RULES:
+            if wanted is not None and rule.name not in wanted:
+                continue
             again = [(h, i, rule.name) for (h, i), names in asked.items() if rule.name in names]
             outputs = dict(base)
             for h, i, output, _ in pool.imap_unordered(_extract, again, chunksize=2):
