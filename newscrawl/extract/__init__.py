@@ -133,7 +133,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     printed_line = (dateline.line or dateline.text) if dateline else None
     article.body = body_mod.without_header_lines(article.body, article.headline, printed_line,
                                                  article.authors)
-    article.body = clean_endings(article.body)
+    article.body = clean_endings(article.body, article.authors)
     article.fingerprint = fingerprint(article.body, article.headline)
     features = record_features(article, features, bool(containers) and profile is not GENERIC,
                                link_texts)

@@ -40,6 +40,8 @@ MAX_TEASER_CHARS = 160
 # the article's last line is never a bare date (a page's own "last reviewed" stamp printed under
 # the text)
 MAX_DATE_LINE = 40
+# an author's bio under the article is a short paragraph
+MAX_BIO_CHARS = 800
 _MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
            r"july|august|september|october|november|december")
 DATE_ONLY = re.compile(
@@ -49,13 +51,16 @@ DATE_ONLY = re.compile(
     rf"\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})\.?$", re.IGNORECASE)
 
 
-def clean_endings(body: str | None) -> str | None:
-    """The body without interface lines and without the blocks pages print after the article."""
+def clean_endings(body: str | None, authors: list[str] | None = None) -> str | None:
+    """The body without interface lines and without the blocks pages print after the article
+    (teasers, a bare date, the author's bio)."""
     if not body:
         return body
     paragraphs = body.split("\n\n")
     paragraphs = [p for p in paragraphs if not (_is_interface(p.strip()) and enabled("interface-lines"))]
     paragraphs = _without_trailing_teasers(paragraphs)
+    while len(paragraphs) > 1 and _is_author_bio(paragraphs[-1].strip(), authors or []):
+        paragraphs.pop()
     while len(paragraphs) > 1 and _is_date_line(paragraphs[-1].strip()):
         paragraphs.pop()
     return "\n\n".join(paragraphs) or None
@@ -64,6 +69,17 @@ def clean_endings(body: str | None) -> str | None:
 def _is_date_line(text: str) -> bool:
     """Whether the body's last line is a bare date, the page's stamp (rule trailing-date-line)."""
     return len(text) <= MAX_DATE_LINE and bool(DATE_ONLY.match(text)) and enabled("trailing-date-line")
+
+
+def _is_author_bio(text: str, authors: list[str]) -> bool:
+    """Whether a closing paragraph is the author's bio: it opens with the full name of one of
+    the article's authors (a story seldom ends by naming its own writer) (rule trailing-author-bio)."""
+    if len(text) > MAX_BIO_CHARS:
+        return False
+    for name in authors:
+        if " " in name.strip() and text.startswith(name.strip()) and not text[len(name.strip()):][:1].isalnum():
+            return enabled("trailing-author-bio")
+    return False
 
 
 def _is_interface(text: str) -> bool:

@@ -63,6 +63,8 @@ RULES: tuple[Rule, ...] = (
                              "lines ends the body"),
         ("trailing-date-line", "the article's last line is never a bare date: a stamp printed "
                                "under the text"),
+        ("trailing-author-bio", "a closing paragraph that opens with the full name of one of the "
+                                "article's authors is the author's bio, not the story"),
     ),
     *_rules(
         "headline",

@@ -45,3 +45,15 @@ def test_closing_lines_of_the_article_itself_stay():
 def test_a_layout_note_is_interface():
     body = "\n\n".join([PARAGRAPH, "Story continues below advertisement", PARAGRAPH])
     assert clean_endings(body) == PARAGRAPH + "\n\n" + PARAGRAPH
+
+
+def test_a_closing_bio_of_the_author_is_cut_and_other_closings_are_kept():
+    bio = "Rosa Lind is a freelance writer in Oslo who covers housing and transport."
+    body = "\n\n".join([PARAGRAPH, "Second real paragraph.", bio])
+    assert clean_endings(body, ["Rosa Lind"]) == PARAGRAPH + "\n\nSecond real paragraph."
+    # not an author of this article, a first name alone, or a name inside a longer word: kept
+    assert clean_endings(body, ["Ann Lee"]) == body
+    assert clean_endings(body, ["Rosa"]) == body
+    assert clean_endings(body.replace("Rosa Lind is", "Rosa Lindgren is"), ["Rosa Lind"]).endswith("housing and transport.")
+    # the article's own text never goes: a body that is only the bio stays
+    assert clean_endings(bio, ["Rosa Lind"]) == bio
