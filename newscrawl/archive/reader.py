@@ -4,8 +4,9 @@ warcio parses a record, but it reads a truncated file without a word (a torn las
 simply not there), so the walk over records is ours: gzip members one by one for `.warc.gz`
 (each record its own member, as every crawler writes them), WARC header blocks and their
 Content-Length for `.warc`. A record that does not end, or bytes that are no WARC record, raise
-`DamagedArchive` with the offset where it starts, so a caller can say where and go on with the
-next file.
+`DamagedArchive` with the offset where it starts; a caller that passes `on_damage` hears of it
+instead and, in a `.warc.gz`, reading goes on at the next intact record (each record is its own
+gzip member, so one damaged record costs only itself).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import io
 import os
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -30,12 +31,22 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class DamagedArchive(Exception):
-    """A WARC file that cannot be read on from `offset` (truncated, or not WARC there)."""
+    """A WARC file that cannot be read on from `offset` (truncated, or not WARC there).
+    `resumed_at`: where reading went on (the next intact record), None when it could not."""
 
     def __init__(self, offset: int, reason: str) -> None:
         super().__init__(f"offset {offset}: {reason}")
         self.offset = offset
         self.reason = reason
+        self.resumed_at: int | None = None
+
+
+MAX_REASON = 80  # characters of a parser's complaint quoted in the one line (it may quote the file)
+
+
+def _short(text: str) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= MAX_REASON else line[:MAX_REASON - 1] + "…"
 
 
 def is_gzip(path: str | Path) -> bool:
@@ -211,23 +222,80 @@ class RecentRecords:
 RECENT = RecentRecords()
 
 
-def responses(path: str, recent: RecentRecords | None = None) -> Iterator[ArchivedResponse]:
-    """Every response record of one WARC file, in order; DamagedArchive where it cannot go on.
-    With `recent`, each response's bytes are kept there for a `read_record` soon after."""
+def responses(path: str, recent: RecentRecords | None = None,
+              on_damage: Callable[[DamagedArchive], None] | None = None) -> Iterator[ArchivedResponse]:
+    """Every response record of one WARC file, in order. Where the file is damaged: without
+    `on_damage`, DamagedArchive; with it, `on_damage` is told (with `resumed_at`) and reading
+    goes on at the next intact record of a `.warc.gz` (a `.warc` has no record marks to find:
+    its rest is skipped). With `recent`, each response's bytes are kept there for a
+    `read_record` soon after."""
     gzipped = is_gzip(path)
+    start = 0
     with open(path, "rb") as handle:
-        for offset, _, raw in iter_raw_records(handle, gzipped):
-            if raw is None:
-                continue
+        while True:
             try:
-                record = parse_record(raw)
-            except Exception as exc:  # warcio's parse errors have no common base
-                raise DamagedArchive(offset, f"not a WARC record ({type(exc).__name__}: {exc})") from None
-            found = response_of(path, offset, record)
-            if found is not None:
-                if recent is not None:
-                    recent.put((path, offset), raw)
-                yield found
+                yield from _responses_from(handle, path, gzipped, start, recent)
+                return
+            except DamagedArchive as damage:
+                if on_damage is None:
+                    raise
+                damage.resumed_at = next_member(handle, damage.offset + 1) if gzipped else None
+                on_damage(damage)
+                if damage.resumed_at is None:
+                    return
+                start = damage.resumed_at
+
+
+def _responses_from(handle: BinaryIO, path: str, gzipped: bool, start: int,
+                    recent: RecentRecords | None) -> Iterator[ArchivedResponse]:
+    for offset, _, raw in iter_raw_records(handle, gzipped, start):
+        if raw is None:
+            continue
+        try:
+            record = parse_record(raw)
+        except Exception as exc:  # warcio's parse errors have no common base
+            raise DamagedArchive(offset, f"not a WARC record ({type(exc).__name__}: {_short(exc)})") from None
+        found = response_of(path, offset, record)
+        if found is not None:
+            if recent is not None:
+                recent.put((path, offset), raw)
+            yield found
+
+
+_MEMBER_MARK = b"\x1f\x8b\x08"  # a gzip member's first bytes (magic, deflate)
+
+
+def next_member(handle: BinaryIO, start: int) -> int | None:
+    """The offset of the first gzip member at or after `start` that holds a WARC record (the
+    mark may also occur by chance inside compressed data: a candidate counts only when it
+    inflates to a WARC record's first line); None at the end of the file. One pass over the
+    rest of the file, in chunks."""
+    position = start
+    handle.seek(position)
+    carry = b""
+    while True:
+        chunk = handle.read(CHUNK)
+        if not chunk:
+            return None
+        data = carry + chunk
+        base = position - len(carry)
+        found = data.find(_MEMBER_MARK)
+        while found != -1:
+            if _opens_record(handle, base + found):
+                return base + found
+            found = data.find(_MEMBER_MARK, found + 1)
+        position += len(chunk)
+        carry = data[-(len(_MEMBER_MARK) - 1):]
+        handle.seek(position)
+
+
+def _opens_record(handle: BinaryIO, offset: int) -> bool:
+    handle.seek(offset)
+    try:
+        head = zlib.decompressobj(wbits=31).decompress(handle.read(4096), 64)
+    except zlib.error:
+        return False
+    return head.startswith(b"WARC/")
 
 
 def read_record(path: str, offset: int, recent: RecentRecords | None = None) -> tuple[ArcWarcRecord, bytes]:

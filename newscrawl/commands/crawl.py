@@ -308,7 +308,8 @@ class Command(ScrapyCrawlCommand):
 
     def report_end(self, crawler: Any, opts: Any, reason: str | None) -> None:
         """The run's summary on stderr; a failure the log did not show, as one line; exit 1 for
-        `-a article=` that wrote nothing, 130 for a crawl stopped before it finished."""
+        `-a article=` that wrote nothing and for a replay with a damaged WARC file, 130 for a
+        crawl stopped before it finished."""
         from newscrawl.ops.summary import no_articles_line, plural, summary_lines, written
 
         assert self.settings is not None
@@ -322,6 +323,8 @@ class Command(ScrapyCrawlCommand):
         if failure and not log_reaches_stderr(self.settings, logging.ERROR):  # logged, but not seen
             print(f"ERROR: the crawl stopped: cannot write {failure}; the articles written before "
                   "are recorded, the others come in the next run", file=sys.stderr)
+        if stats.get("newscrawl/errors/damaged_warc") and self.exitcode == 0:
+            self.exitcode = EXIT_FAILED  # a replay that could not read all of its input: not a clean run
         if not written(stats):
             if not log_reaches_stderr(self.settings, logging.WARNING):  # logged, but not seen
                 print(f"WARNING: {no_articles_line(stats)}", file=sys.stderr)

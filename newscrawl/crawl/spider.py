@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from functools import cached_property
@@ -246,24 +247,34 @@ class SiteSpider(DiscoveryMixin, Spider):
 
     def replay_requests(self) -> Iterator[Request]:
         """One request per archived HTML response (2xx) of every WARC file, in order, each
-        answered from its record by the replay middleware. A damaged file is one line, then the
-        next file."""
+        answered from its record by the replay middleware. A damaged record is one line (the
+        file, the offset, where reading went on) and costs only itself where the file allows."""
         stats = self.crawler.stats
         for path in self.warc_files:
             try:
-                for found in responses(path, RECENT):
+                if os.path.getsize(path) == 0:
+                    self.warc_damaged(f"WARC file {path} is empty: nothing to replay in it")
+                    continue
+                for found in responses(path, RECENT, lambda damage, path=path: self.report_damage(path, damage)):
                     stats.inc_value("newscrawl/replay/records")
                     request = self.replay_request(found)
                     if request is not None:
                         yield request
-            except DamagedArchive as exc:
-                stats.inc_value("newscrawl/errors/damaged_warc")
-                self.logger.error("damaged WARC file %s at offset %d: %s; replay goes on with the "
-                                  "next file", path, exc.offset, exc.reason)
             except OSError as exc:
-                stats.inc_value("newscrawl/errors/damaged_warc")
-                self.logger.error("cannot read WARC file %s: %s; replay goes on with the next file",
-                                  path, exc.strerror or exc)
+                self.warc_damaged(f"cannot read WARC file {path}: {exc.strerror or exc}")
+
+    def report_damage(self, path: str, damage: DamagedArchive) -> None:
+        """One line for a damaged part of a WARC file: where, why, and where reading went on."""
+        if damage.offset == 0 and damage.resumed_at is None:  # not one record in it
+            self.warc_damaged(f"cannot replay {path}: not a WARC file ({damage.reason})")
+            return
+        then = (f"replay goes on at offset {damage.resumed_at}" if damage.resumed_at is not None
+                else "the rest of this file is skipped")
+        self.warc_damaged(f"damaged WARC file {path} at offset {damage.offset}: {damage.reason}; {then}")
+
+    def warc_damaged(self, line: str) -> None:
+        self.crawler.stats.inc_value("newscrawl/errors/damaged_warc")
+        self.logger.error("%s", line)
 
     def replay_request(self, found: ArchivedResponse) -> Request | None:
         """The request that replays one response record, or None when it is skipped (counted)."""

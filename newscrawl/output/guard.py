@@ -110,7 +110,18 @@ def _files_of(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[str,
     for name in INPUT_ARGUMENTS:
         if spargs.get(name):
             files.append((f"the -a {name}= file", Path(spargs[name])))
+    files.extend(("a WARC file this replay reads (-a warc=)", Path(path)) for path in _warc_inputs(spargs))
     return files
+
+
+def _warc_inputs(spargs: dict[str, str]) -> list[str]:
+    """The files `-a warc=` names (none when it names none: the argument check says so)."""
+    from newscrawl.archive.reader import warc_files
+
+    try:
+        return warc_files(spargs["warc"]) if spargs.get("warc") else []
+    except ValueError:
+        return []
 
 
 def _flag(target: FeedTarget) -> str:

@@ -9,7 +9,7 @@ import tracemalloc
 import pytest
 
 from benchmarks.ccnews import build_warc, fixture_pages
-from newscrawl.archive.reader import DamagedArchive, read_record, responses
+from newscrawl.archive.reader import DamagedArchive, next_member, read_record, responses
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +72,20 @@ def test_a_record_ending_at_or_just_before_a_read_boundary_is_followed_by_the_ne
     found = list(iter_raw_records(io.BytesIO(first + second + b"\r\n"), gzipped=True))
     assert [(offset, length) for offset, length, _ in found] == [(0, len(first)), (len(first), len(second))]
     assert found[1][2] == b"WARC/1.1\r\nsecond"
+
+
+def test_the_next_intact_record_is_found_past_damage(cc_file, tmp_path):
+    found = list(responses(str(cc_file)))
+    data = bytearray(cc_file.read_bytes())
+    damaged_at, next_at = found[3].offset, found[4].offset
+    data[damaged_at + 40:damaged_at + 48] = b"\x00" * 8
+    # a gzip member that holds no WARC record is not taken for the next record
+    stray = gzip.compress(b"not a record")
+    path = tmp_path / "damaged.warc.gz"
+    path.write_bytes(bytes(data[:next_at]) + stray + bytes(data[next_at:]))
+    told: list[DamagedArchive] = []
+    after = list(responses(str(path), on_damage=told.append))
+    assert [(d.offset, d.resumed_at) for d in told] == [(damaged_at, next_at + len(stray))]
+    assert [r.record_id for r in after] == [r.record_id for r in found if r.offset != damaged_at]
+    with open(path, "rb") as handle:
+        assert next_member(handle, len(data) + len(stray)) is None  # past the last record

@@ -127,21 +127,40 @@ def test_a_damaged_file_is_one_line_with_its_offset_and_the_next_file_goes_on(tm
     (folder / "a.warc.gz").write_bytes(data[:torn_at + 400])  # the third article torn
     (folder / "b.warc").write_bytes(b"this is not a WARC file\r\n")
     build_ccnews(folder / "c.warc.gz")
+    (folder / "d.warc.gz").write_bytes(b"")
     proc, articles, stats = replay(tmp_path, str(folder))
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    # what could be read is written; the run says its input was damaged (exit 1, not a clean 0)
+    assert proc.returncode == 1, proc.stderr[-3000:]
     errors = [line for line in proc.stderr.splitlines() if "] ERROR: " in line]
-    assert len(errors) == 2, errors
+    assert len(errors) == 3, errors
     assert f"damaged WARC file {folder / 'a.warc.gz'} at offset {torn_at}: " in errors[0]
-    assert "truncated" in errors[0] and "goes on with the next file" in errors[0]
-    assert f"damaged WARC file {folder / 'b.warc'} at offset 0: " in errors[1]
+    assert "truncated" in errors[0] and "the rest of this file is skipped" in errors[0]
+    assert f"cannot replay {folder / 'b.warc'}: not a WARC file" in errors[1]
+    assert f"WARC file {folder / 'd.warc.gz'} is empty" in errors[2]
     assert "Traceback" not in proc.stderr
     files = {a["warc"]["file"].rsplit("/", 1)[1] for a in articles}
     # every article once: a's records before the tear and all of c's were replayed (the workers
     # may finish c's copy of an article before a's, so which file a record names may vary)
     assert len(articles) == len(CHOSEN) and files <= {"a.warc.gz", "c.warc.gz"}, files
     assert stats["newscrawl/replay/records"] > 6  # more than c's six alone
-    assert stats["newscrawl/errors/damaged_warc"] == 2
-    assert "damaged_warc=2" in proc.stderr
+    assert stats["newscrawl/errors/damaged_warc"] == 3
+    assert "damaged_warc=3" in proc.stderr
+
+
+def test_a_damaged_record_costs_only_itself(tmp_path):
+    """Each record of a .warc.gz is its own gzip member: past a damaged one, reading goes on at
+    the next intact record, and the line says where."""
+    offsets = build_ccnews(tmp_path / "cc.warc.gz")
+    data = bytearray((tmp_path / "cc.warc.gz").read_bytes())
+    start, end = offsets[2][0], offsets[3][0]  # the third article's record, one gzip member
+    data[start + (end - start) // 2:start + (end - start) // 2 + 8] = b"\x00" * 8
+    (tmp_path / "cc.warc.gz").write_bytes(bytes(data))
+    proc, articles, stats = replay(tmp_path, str(tmp_path / "cc.warc.gz"))
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    errors = [line for line in proc.stderr.splitlines() if "] ERROR: " in line]
+    assert len(errors) == 1, errors
+    assert f"at offset {start}: broken gzip data" in errors[0] and f"replay goes on at offset {end}" in errors[0]
+    assert sorted(a["url"] for a in articles) == sorted(url_of(n) for n in range(len(CHOSEN)) if n != 2)
 
 
 def test_a_glob_names_the_files(tmp_path):
