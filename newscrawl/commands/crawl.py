@@ -87,6 +87,9 @@ def check_setting(settings: BaseSettings, name: str) -> str | None:
         return f"invalid setting {name}={value!r}: expected {kind}"
     if name == "LOG_LEVEL" and str(value).upper() not in LOG_LEVELS:
         return f"invalid setting LOG_LEVEL={value!r}: use one of {', '.join(sorted(LOG_LEVELS))}"
+    if name == "NEWSCRAWL_ARCHIVE_PREFIX" and (not str(value).strip() or any(c in str(value) for c in "/\\")):
+        return (f"invalid setting NEWSCRAWL_ARCHIVE_PREFIX={value!r}: the start of the archive's file "
+                "names, without a folder (give the folder as NEWSCRAWL_ARCHIVE)")
     if name == "NEWSCRAWL_PROTECTED_NETWORKS":
         from newscrawl.crawl.middlewares.network import parse_networks
 
@@ -124,6 +127,18 @@ def setting_warnings(settings: BaseSettings) -> list[str]:
     """Command-line setting names that nothing installed reads (and that are no known name's typo)."""
     found = (check_setting_name(settings, name) for name in _cmdline_names(settings))
     return [message for message, fatal in filter(None, found) if not fatal]
+
+
+def repeated_argument(spargs: list[str]) -> str | None:
+    """Why an -a argument given twice cannot work (the last one would silently win), or None."""
+    from newscrawl.crawl.arguments import ARGUMENTS
+
+    names = [arg.split("=", 1)[0].strip() for arg in spargs if "=" in arg]
+    for name in dict.fromkeys(names):
+        if names.count(name) > 1:
+            what = ARGUMENTS.get(name, "one value")
+            return f"-a {name}= is given {names.count(name)} times, and only the last would count: give it once, with {what}"
+    return None
 
 
 def check_command_line(args: list[str], spargs: dict[str, str], settings: BaseSettings) -> str | None:
@@ -230,6 +245,14 @@ class Command(ScrapyCrawlCommand):
     def short_desc(self) -> str:
         return "Crawl sites (or single pages) into JSON Lines articles: crawl site -a url=URL -o FILE"
 
+    def long_desc(self) -> str:
+        return ("Crawl sites (or single pages) into JSON Lines articles. What to crawl, one -a each: "
+                "-a url=URL (start URLs), -a urls=FILE, -a article=URL (single pages), -a articles=FILE, "
+                "-a sites=sites.toml, or -a warc=PATH (replay WARC files: a file, a folder or a quoted "
+                "glob; no network). Also -a since=2d, -a profile=NAME. Keep every response as WARC: "
+                "-s NEWSCRAWL_ARCHIVE=DIR. Settings and arguments: docs/configuration.md; archives and "
+                "replay: docs/replay-and-archives.md.")
+
     def add_options(self, parser: Any) -> None:
         super().add_options(parser)
         # an option without its value (-O at the end): one line, exit 2, not Scrapy's usage text
@@ -243,16 +266,24 @@ class Command(ScrapyCrawlCommand):
         formats = set(self.settings.getwithbase("FEED_EXPORTERS"))
         opts.output = [with_format(uri, formats) for uri in opts.output or []] or None
         opts.overwrite_output = [with_format(uri, formats) for uri in opts.overwrite_output or []] or None
+        repeated = repeated_argument(opts.spargs or [])
         try:
             super().process_options(args, opts)
         except UsageError as exc:  # -s or -a without '=', ...: one line instead of the usage text
             self._refuse([error_line(exc)])
         problems = check_settings(self.settings)
+        if repeated and not problems:
+            problems = [repeated]
         if not problems and (problem := check_command_line(args, opts.spargs, self.settings)):
             problems = [problem]
         if problems:
             self._refuse(problems)
         self.setting_warnings = setting_warnings(self.settings)
+        if opts.spargs.get("warc") and self.settings.get("NEWSCRAWL_ARCHIVE"):
+            # a replay fetches nothing: its pages are in the WARC files it reads already
+            self.settings.set("NEWSCRAWL_ARCHIVE", None, priority="cmdline")
+            self.setting_warnings.append("NEWSCRAWL_ARCHIVE is not used in a replay (-a warc=): the "
+                                         "replayed pages are archived already, in the files it reads")
         self.check_paths()
         self.check_outputs(opts.spargs)
 

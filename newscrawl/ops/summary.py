@@ -80,10 +80,12 @@ def no_articles_line(stats: dict[str, Any]) -> str:
     if reasons:
         line = f"{NO_ARTICLES}: " + ", ".join(f"{count} {label}" for label, count in reasons.items())
         if stats.get("newscrawl/replay/records") and reasons.get("seen in earlier runs"):
-            line += (" (a replay with the live crawl's state finds every article seen before: "
-                     "replay into a new state, -s NEWSCRAWL_STATE=replay.sqlite, or none, "
-                     "-s NEWSCRAWL_STATE=off)")
+            line += (" (a replay into a state that has seen these articles, the live crawl's or an "
+                     "earlier replay's, writes none of them again: replay into a new state, "
+                     "-s NEWSCRAWL_STATE=replay.sqlite, or none, -s NEWSCRAWL_STATE=off)")
         return line
+    if stats.get("newscrawl/errors/damaged_warc") and not stats.get("newscrawl/replay/records"):
+        return f"{NO_ARTICLES}: no record of the WARC input could be read (see the errors above)"
     pages = stats.get("response_received_count", 0)
     return f"{NO_ARTICLES}: {pages} pages fetched and none held an article"
 

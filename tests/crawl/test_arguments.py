@@ -101,6 +101,16 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "bad since": (["site", "-a", f"url={URL}", "-a", "since=yesterday"],
                   "since='yesterday': give a duration such as 2d, 12h, 30m, 1w or an ISO date such as "
                   "2024-05-01 or 2024-05-01T06:00:00+02:00"),
+    "argument twice": (["site", "-a", f"url={URL}", "-a", f"url={URL}b"],
+                       "-a url= is given 2 times, and only the last would count: give it once, with "
+                       "start URLs, separated by spaces"),
+    "archive prefix with a folder": (["site", "-a", f"url={URL}", "-s", "NEWSCRAWL_ARCHIVE={dir}/folder",
+                                      "-s", "NEWSCRAWL_ARCHIVE_PREFIX=a/b"],
+                                     "invalid setting NEWSCRAWL_ARCHIVE_PREFIX='a/b': the start of the "
+                                     "archive's file names, without a folder (give the folder as NEWSCRAWL_ARCHIVE)"),
+    "output is the replayed WARC": (["site", "-a", "warc={dir}/file.txt", "-O", "{dir}/file.txt"],
+                                    "-O {dir}/file.txt is also a WARC file this replay reads (-a warc=): "
+                                    "writing articles there would destroy it; give the output a path of its own"),
     # several URLs: every one is checked
     "bad second url": (["site", "-a", f"url={URL} www.example.com"],
                        "not an http(s) URL: 'www.example.com' (-a url= takes start URLs, separated by spaces)"),
