@@ -155,8 +155,10 @@ def test_a_damaged_record_costs_only_itself(tmp_path):
     start, end = offsets[2][0], offsets[3][0]  # the third article's record, one gzip member
     data[start + (end - start) // 2:start + (end - start) // 2 + 8] = b"\x00" * 8
     (tmp_path / "cc.warc.gz").write_bytes(bytes(data))
-    proc, articles, stats = replay(tmp_path, str(tmp_path / "cc.warc.gz"))
+    # an archive folder asked for by habit: a replay fetches nothing, so it is one warning, unused
+    proc, articles, stats = replay(tmp_path, str(tmp_path / "cc.warc.gz"), "-s", f"NEWSCRAWL_ARCHIVE={tmp_path / 'arch'}")
     assert proc.returncode == 1, proc.stderr[-3000:]
+    assert "NEWSCRAWL_ARCHIVE is not used in a replay" in proc.stderr and not (tmp_path / "arch").exists()
     errors = [line for line in proc.stderr.splitlines() if "] ERROR: " in line]
     assert len(errors) == 1, errors
     assert f"at offset {start}: broken gzip data" in errors[0] and f"replay goes on at offset {end}" in errors[0]
