@@ -87,7 +87,8 @@ def no_articles_line(stats: dict[str, Any]) -> str:
     if stats.get("newscrawl/errors/damaged_warc") and not stats.get("newscrawl/replay/records"):
         return f"{NO_ARTICLES}: no record of the WARC input could be read (see the errors above)"
     pages = stats.get("response_received_count", 0)
-    return f"{NO_ARTICLES}: {pages} pages fetched and none held an article"
+    how = "read from WARC files" if "newscrawl/replay/records" in stats else "fetched"
+    return f"{NO_ARTICLES}: {pages} pages {how} and none held an article"
 
 
 def plural(count: int, noun: str) -> str:
@@ -124,7 +125,8 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
                    if k in ("ERROR", "CRITICAL")})
     lines = [
         f"{plural(written(stats), 'article')} written{where}; "
-        f"{plural(stats.get('response_received_count', 0), 'page')} fetched in {elapsed:.1f} s "
+        f"{plural(stats.get('response_received_count', 0), 'page')} "
+        f"{'read from WARC files' if 'newscrawl/replay/records' in stats else 'fetched'} in {elapsed:.1f} s "
         f"({stats.get('finish_reason') or 'stopped'})",
         f"not articles: {reasons.get('not articles', 0)}; seen in earlier runs: "
         f"{reasons.get('seen in earlier runs', 0)}; duplicates in this run: "
