@@ -89,6 +89,30 @@ def test_listings_and_products_are_not_articles(url, html):
     assert float(page.signals[0].removeprefix("score=")) < load_model()["threshold"]
 
 
+def service() -> str:
+    pitch = ("At Oak & Co we renovate kitchens and bathrooms across the bay, and our team of "
+             "builders stays with every project from the first drawing to the last tile. ")
+    body = "".join(f"<h2>Why choose Oak & Co</h2><p>{pitch}We answer within a day.</p>"
+                   for _ in range(4))
+    return ("<html lang=en><head><title>Kitchen renovation | Oak & Co</title>"
+            '<meta property="og:site_name" content="Oak &amp; Co"></head><body>'
+            f"<h1>Kitchen renovation</h1>{body}</body></html>")
+
+
+def test_a_business_describing_itself_speaks_as_we_and_names_itself():
+    own = extract_page("https://oak.example/kitchen-renovation/", service()).features
+    told = extract_page("https://bay.example/news/2024/05/03/harbour-board-pier/", story()).features
+    assert own["body_we"] >= 5.0 and own["self_mentions"] >= 1.5  # 4 paragraphs, 4 headings
+    assert told["body_we"] == 0.0 and told["self_mentions"] == 0.0
+
+
+def test_we_is_not_the_country():
+    html = story().replace("The harbour board", "The US board").replace("the council", "US rules")
+    page = extract_page("https://bay.example/news/2024/05/03/harbour-board-pier/", html)
+    assert "The US board" in page.article.body
+    assert page.features["body_we"] == 0.0
+
+
 def test_a_page_without_body_is_never_an_article():
     verdict, reasons = is_article({**dict.fromkeys(FEATURES, 0.0), "ld_article": 1.0,
                                    "og_article": 1.0})
