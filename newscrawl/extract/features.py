@@ -187,6 +187,8 @@ FEATURES: dict[str, str] = {
     "rec_dateline": "extraction found a printed date line under the headline",
     "rec_authors": "extraction found authors",
     "headline_words": "words in the headline (capped at 20)",
+    "headline_repeats": "log of the times the body repeats the headline: a headline is a sentence "
+                        "its story does not repeat; a page named for a service or product is",
     # what the page talks about
     "self_mentions": "log of the times the paragraphs and subheadings name the site or the page "
                      "itself (og:site_name, the title's two ends): a page about a business, "
@@ -515,6 +517,14 @@ def _we_rate(body: str) -> float:
     return min(we * 100 / len(words), 10.0)
 
 
+def _repeats_of(headline: str, body: str) -> float:
+    """How often the body repeats the headline (case aside), as log."""
+    name = " ".join(headline.split()).lower()
+    if not 3 <= len(name) <= 60:
+        return 0.0
+    return _log(" ".join(body.split()).lower().count(name))
+
+
 def record_features(record: Article, page: dict[str, float], profile_body: bool,
                     link_texts: frozenset[str] = frozenset()) -> dict[str, float]:
     """The page's features completed with those of the record extraction made of it."""
@@ -540,4 +550,5 @@ def record_features(record: Article, page: dict[str, float], profile_body: bool,
         "rec_dateline": float(bool(record.dateline)),
         "rec_authors": float(bool(record.authors)),
         "headline_words": float(min(len((record.headline or "").split()), 20)),
+        "headline_repeats": _repeats_of(record.headline or "", body),
     }
