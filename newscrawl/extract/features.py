@@ -89,6 +89,15 @@ _CLASS_WORDS = re.compile(
     r"|(?P<cta>\b(?:btn|button|cta))")  # searched in lower-cased strings
 _CART_ATTR = re.compile(r"add[-_]?to[-_]?(?:cart|bag|basket)|addtocart|/cart\b|checkout|basket",
                         re.IGNORECASE)
+# "we" and "our" in the languages of the data sets: a business or an institution describing
+# itself speaks as "we"; a report speaks of others. Lower case or capitalised only ("US" is a
+# country).
+_WE_WORDS = frozenset({"we", "our", "ours", "us", "wir", "uns", "unser", "unsere", "unseren",
+                       "unserem", "unserer", "unseres", "nous", "notre", "nos", "nosotros",
+                       "nosotras", "nuestro", "nuestra", "nuestros", "nuestras", "noi", "nostro",
+                       "nostra", "nostri", "nostre", "wij", "onze", "ons", "vår", "vårt",
+                       "våra", "nós", "nosso", "nossa", "nossos", "nossas", "nasz", "nasza"})
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:·•»]\s+")
 MIN_LINK_LINE = 20  # a link text this long is a title, not a word like "Home" or "More"
 _SENTENCE_END = tuple('.!?…:"”’»)。！？')
 
@@ -170,12 +179,20 @@ FEATURES: dict[str, str] = {
     "body_link_lines": "share of the body in lines that are the text of a link on the page",
     "body_mean_line": "log of the mean length of a body line (a paragraph)",
     "body_digit_share": "share of digits in the body",
+    "body_we": "uses of \"we\" and \"our\" per 100 body words (a business or institution "
+               "describing itself speaks as we; a report speaks of others)",
     "profile_body": "a theme profile found the article body container",
     # the record extraction made of the page
     "rec_published": "extraction found a publication date",
     "rec_dateline": "extraction found a printed date line under the headline",
     "rec_authors": "extraction found authors",
     "headline_words": "words in the headline (capped at 20)",
+    "headline_repeats": "log of the times the body repeats the headline: a headline is a sentence "
+                        "its story does not repeat; a page named for a service or product is",
+    # what the page talks about
+    "self_mentions": "log of the times the paragraphs and subheadings name the site or the page "
+                     "itself (og:site_name, the title's two ends): a page about a business, "
+                     "product or service names it again and again; a report names others",
 }
 
 
@@ -465,12 +482,54 @@ def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[s
     return values, frozenset(t for t in link_texts if len(t) >= MIN_LINK_LINE)
 
 
+def site_names(meta: PageMetadata) -> list[str]:
+    """The names the site and the page go by, lower-cased: og:site_name or application-name,
+    and both ends of a title cut by a separator ("Page | Site", "Site - Page")."""
+    names = [meta.get("og:site_name", "application-name") or ""]
+    parts = _TITLE_SEPARATOR.split(" ".join((meta.title or "").split()))
+    if len(parts) > 1:  # "Page | Site" or "Site | Page": both ends are names
+        names += [parts[0], parts[-1]]
+    return [n.strip().lower() for n in names if 3 <= len(n.strip()) <= 40]
+
+
+_SELF_TEXT = etree.XPath("//p | //h2 | //h3 | //h4 | //h5 | //h6")
+
+
+def self_mentions(tree: HtmlElement, meta: PageMetadata) -> float:
+    """How often the page's paragraphs and subheadings name the site or the page itself (the
+    most named of its names; a headline is a sentence that its story does not repeat)."""
+    names = site_names(meta)
+    if not names:
+        return 0.0
+    prose = " ".join(e.text_content() for e in _SELF_TEXT(tree)).lower()
+    return _log(max(prose.count(name) for name in names))
+
+
 def page_features(tree: HtmlElement, meta: PageMetadata,
                   url: str) -> tuple[dict[str, float], frozenset[str]]:
     """Every feature that the tree, metadata and URL give (read before any pruning), and the
     texts of the page's longer links."""
     structure, link_texts = structure_features(tree)
-    return {**metadata_features(meta, tree), **url_features(url), **structure}, link_texts
+    return {**metadata_features(meta, tree), **url_features(url), **structure,
+            "self_mentions": self_mentions(tree, meta)}, link_texts
+
+
+def _we_rate(body: str) -> float:
+    """Uses of "we" and "our" per 100 words of the body (capped at 10)."""
+    words = [w.strip(".,;:!?()\"'“”‘’«»") for w in body.split()]
+    if not words:
+        return 0.0
+    we = sum(1 for w in words if w in _WE_WORDS or (w[:1].isupper() and not w.isupper()
+                                                      and w.lower() in _WE_WORDS))
+    return min(we * 100 / len(words), 10.0)
+
+
+def _repeats_of(headline: str, body: str) -> float:
+    """How often the body repeats the headline (case aside), as log."""
+    name = " ".join(headline.split()).lower()
+    if not 3 <= len(name) <= 60:
+        return 0.0
+    return _log(" ".join(body.split()).lower().count(name))
 
 
 def record_features(record: Article, page: dict[str, float], profile_body: bool,
@@ -492,9 +551,11 @@ def record_features(record: Article, page: dict[str, float], profile_body: bool,
         "body_link_lines": _share(linked, chars),
         "body_mean_line": _log(chars / len(lines)) if lines else 0.0,
         "body_digit_share": _share(sum(map(str.isdigit, body)), max(chars, 1)),
+        "body_we": _we_rate(body),
         "profile_body": float(profile_body),
         "rec_published": float(bool(record.published)),
         "rec_dateline": float(bool(record.dateline)),
         "rec_authors": float(bool(record.authors)),
         "headline_words": float(min(len((record.headline or "").split()), 20)),
+        "headline_repeats": _repeats_of(record.headline or "", body),
     }

@@ -51,6 +51,16 @@ def product() -> str:
             "</button></form></body></html>")
 
 
+def service() -> str:
+    pitch = ("At Oak & Co we renovate kitchens and bathrooms across the bay, and our team of "
+             "builders stays with every project from the first drawing to the last tile. ")
+    body = "".join(f"<h2>Why choose Oak & Co</h2><p>{pitch}Ask us about kitchen renovation "
+                   f"plan {i}.</p>" for i in range(4))
+    return ("<html lang=en><head><title>Kitchen renovation | Oak & Co</title>"
+            '<meta property="og:site_name" content="Oak &amp; Co"></head><body>'
+            f"<h1>Kitchen renovation</h1>{body}</body></html>")
+
+
 def test_model_ships_as_package_data_and_names_every_feature():
     model = json.loads(resources.files("newscrawl.extract").joinpath(MODEL_FILE).read_text("utf-8"))
     assert model["features"] == list(FEATURES)
@@ -82,11 +92,27 @@ def test_a_story_is_an_article_and_says_why():
 @pytest.mark.parametrize(("url", "html"), [
     ("https://bay.example/news/", listing()),
     ("https://shop.example/products/deck-chair", product()),
-], ids=["listing", "product"])
+    ("https://oak.example/kitchen-renovation/", service()),
+], ids=["listing", "product", "service"])
 def test_listings_and_products_are_not_articles(url, html):
     page = extract_page(url, html)
     assert not page.is_article, page.signals
     assert float(page.signals[0].removeprefix("score=")) < load_model()["threshold"]
+
+
+def test_a_business_describing_itself_speaks_as_we_and_names_itself():
+    own = extract_page("https://oak.example/kitchen-renovation/", service()).features
+    told = extract_page("https://bay.example/news/2024/05/03/harbour-board-pier/", story()).features
+    assert own["body_we"] >= 5.0 and own["self_mentions"] >= 1.5  # 4 paragraphs, 4 headings
+    assert own["headline_repeats"] >= 1.5  # its name, "Kitchen renovation", in every paragraph
+    assert told["body_we"] == told["self_mentions"] == told["headline_repeats"] == 0.0
+
+
+def test_we_is_not_the_country():
+    html = story().replace("The harbour board", "The US board").replace("the council", "US rules")
+    page = extract_page("https://bay.example/news/2024/05/03/harbour-board-pier/", html)
+    assert "The US board" in page.article.body
+    assert page.features["body_we"] == 0.0
 
 
 def test_a_page_without_body_is_never_an_article():
