@@ -318,7 +318,10 @@ def warc_files(spec: str) -> list[str]:
     if path.is_dir():
         found = sorted(str(p) for p in path.iterdir() if p.is_file() and p.name.endswith(SUFFIXES))
         if not found:
-            raise ValueError(f"-a warc={spec}: the folder holds no .warc or .warc.gz file")
+            still_open = sorted(p.name for p in path.iterdir() if p.name.endswith(".open"))
+            hint = (f" ({len(still_open)} .open file(s) of a crawl still writing or killed: name one to "
+                    f"replay it, -a warc={path / still_open[0]})") if still_open else ""
+            raise ValueError(f"-a warc={spec}: the folder holds no .warc or .warc.gz file{hint}")
         return found
     if path.is_file():
         return [spec]

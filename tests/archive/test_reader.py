@@ -9,7 +9,7 @@ import tracemalloc
 import pytest
 
 from benchmarks.ccnews import build_warc, fixture_pages
-from newscrawl.archive.reader import DamagedArchive, next_member, read_record, responses
+from newscrawl.archive.reader import DamagedArchive, next_member, read_record, responses, warc_files
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +89,11 @@ def test_the_next_intact_record_is_found_past_damage(cc_file, tmp_path):
     assert [r.record_id for r in after] == [r.record_id for r in found if r.offset != damaged_at]
     with open(path, "rb") as handle:
         assert next_member(handle, len(data) + len(stray)) is None  # past the last record
+
+
+def test_a_folder_with_only_a_killed_crawls_open_file_says_how_to_replay_it(tmp_path):
+    (tmp_path / "newscrawl-20240501120000123-00000.warc.gz.open").write_bytes(b"")
+    with pytest.raises(ValueError) as refused:
+        warc_files(str(tmp_path))
+    assert "holds no .warc or .warc.gz file (1 .open file(s)" in str(refused.value)
+    assert f"-a warc={tmp_path}/newscrawl-20240501120000123-00000.warc.gz.open" in str(refused.value)
