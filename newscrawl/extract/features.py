@@ -482,9 +482,12 @@ def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[s
     return values, frozenset(t for t in link_texts if len(t) >= MIN_LINK_LINE)
 
 
-def site_names(meta: PageMetadata) -> list[str]:
+def self_names(meta: PageMetadata) -> list[str]:
     """The names the site and the page go by, lower-cased: og:site_name or application-name,
-    and both ends of a title cut by a separator ("Page | Site", "Site - Page")."""
+    and both ends of a title cut by a separator ("Page | Site", "Site - Page"). Not
+    headline.site_names: that one finds the site's name to cut it from a title (host names and
+    JSON-LD organisations included); this one counts how often the page names itself, and a
+    page about one service or product names it in its title, not in its site's metadata."""
     names = [meta.get("og:site_name", "application-name") or ""]
     parts = _TITLE_SEPARATOR.split(" ".join((meta.title or "").split()))
     if len(parts) > 1:  # "Page | Site" or "Site | Page": both ends are names
@@ -498,7 +501,7 @@ _SELF_TEXT = etree.XPath("//p | //h2 | //h3 | //h4 | //h5 | //h6")
 def self_mentions(tree: HtmlElement, meta: PageMetadata) -> float:
     """How often the page's paragraphs and subheadings name the site or the page itself (the
     most named of its names; a headline is a sentence that its story does not repeat)."""
-    names = site_names(meta)
+    names = self_names(meta)
     if not names:
         return 0.0
     prose = " ".join(e.text_content() for e in _SELF_TEXT(tree)).lower()
