@@ -5,6 +5,7 @@ The spider, the tests, `python -m benchmarks.quality` and `scrapy fixture` all c
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import re
@@ -19,7 +20,7 @@ from lxml.html import HtmlElement
 from newscrawl.config.domains import site_key
 from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import choose_authors
-from newscrawl.extract.classify import is_article
+from newscrawl.extract.classify import article_score, is_article
 from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
 from newscrawl.extract.document import decode_html, parse_html, text_of
 from newscrawl.extract.endings import clean_endings
@@ -29,8 +30,9 @@ from newscrawl.extract.lines import iter_lines, lines_after, lines_before
 from newscrawl.extract.loaders import ArticleLoader
 from newscrawl.extract.metadata import PageMetadata, jsonld_text, read_metadata
 from newscrawl.extract.noise import collect_noise, strip_boilerplate
+from newscrawl.extract.processors import to_iso8601
 from newscrawl.extract.profiles import CODE_NODES, GENERIC, Profile, detect_profile, get_profile
-from newscrawl.extract.published import choose_modified, choose_published
+from newscrawl.extract.published import choose_modified, choose_published, published_from_text
 from newscrawl.extract.rules import enabled
 from newscrawl.items import Article
 
@@ -108,14 +110,18 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     containers = profile.select("body", tree)
     article_scope = containers[0].getparent() if containers else tree
     body_element = tree.find("body")
-    loader.add_value("published", choose_published(
+    defer_search = enabled("dates-only-articles")
+    published = choose_published(
         meta, article_scope, dateline.value if dateline else None, url, meta.lang, tree=tree,
         dateline_text=dateline.text if dateline else None,
         # a date printed further down the article may be anything; only the header's may
         # stand for the date the page presents
         printed=(lambda day: prints_day(iter_lines(body_element if body_element is not None else tree),
                                         day, latest)) if dateline and dateline.near else None,
-        above_headline_only=_above_headline_only(anchor, latest)))
+        above_headline_only=_above_headline_only(anchor, latest), search_text=not defer_search)
+    loader.add_value("published", published)
+    # the page as it is now, for the text search decided below (the body's pruning changes it)
+    text_search = _TextSearch(tree, anchor) if defer_search and published is None else None
     loader.add_value("modified", choose_modified(meta))
     body = body_mod.extract_body(tree, url, meta, profile, containers)
     loader.add_value("body", body_mod.complete_from_metadata(body, meta))
@@ -135,10 +141,41 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
                                                  article.authors)
     article.body = clean_endings(article.body, article.authors)
     article.fingerprint = fingerprint(article.body, article.headline)
-    features = record_features(article, features, bool(containers) and profile is not GENERIC,
+    page = record_features(article, features, bool(containers) and profile is not GENERIC,
+                           link_texts)
+    if text_search is not None:
+        # htmldate's search of the text costs a sixth of all extraction, mostly on pages that are
+        # no article, where what it finds is a copyright year or today's date: it is skipped for
+        # a page that even a date would leave almost surely no article
+        searched = text_search.tree \
+            if article_score({**page, "rec_published": 1.0}) >= MIN_DATE_SEARCH_SCORE else None
+        found = published_from_text(meta, searched, url, meta.lang,
+                                    above_headline_only=_above_headline_only(text_search.anchor, latest))
+        article.published = to_iso8601(found)
+        page = record_features(article, features, bool(containers) and profile is not GENERIC,
                                link_texts)
-    verdict, signals = is_article(features)
-    return ExtractedPage(article, verdict, signals, features=features)
+    verdict, signals = is_article(page)
+    return ExtractedPage(article, verdict, signals, features=page)
+
+
+# the article score (with a date) under which a page is taken for no article without searching
+# its text for a date: on the tune halves no page under 0.1 had its date found by the search
+MIN_DATE_SEARCH_SCORE = 0.1
+
+
+class _TextSearch:
+    """A copy of the page (and its headline) kept for a date search decided after the body."""
+
+    def __init__(self, tree: HtmlElement, anchor: HtmlElement | None) -> None:
+        self.tree = copy.deepcopy(tree)
+        self.anchor = None
+        if anchor is not None:
+            # the copy has the same elements in the same order (a path would not do: lxml's
+            # paths of odd tag names do not parse back)
+            for original, copied in zip(tree.iter(), self.tree.iter(), strict=True):
+                if original is anchor:
+                    self.anchor = copied
+                    break
 
 
 def _above_headline_only(anchor: HtmlElement | None, latest: datetime) -> Callable[[date], bool] | None:

@@ -202,7 +202,8 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
                      tree: HtmlElement | None = None,
                      printed: Callable[[date], bool] | None = None,
                      dateline_text: str | None = None,
-                     above_headline_only: Callable[[date], bool] | None = None) -> datetime | None:
+                     above_headline_only: Callable[[date], bool] | None = None,
+                     search_text: bool = True) -> datetime | None:
     """Publication time: metadata first, cross-checked; dateline next; htmldate's search last.
 
     `dateline` is the date printed under the headline (`dateline_text` as printed; a <time>
@@ -215,7 +216,9 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
     metadata's modification time is no publication date; the modification time is the last
     resort. A day htmldate finds in the text is dropped when `above_headline_only(day)`: printed
     above the headline and not below it, it is the page header's (a top bar's "today"), and a
-    page that dates nothing else has no article date.
+    page that dates nothing else has no article date. Without `search_text`, a page that its
+    metadata, markup and dateline do not date gets None: the caller decides whether the text
+    search (`published_from_text`) is worth running.
     """
     now = now or datetime.now(UTC)
     candidates = from_metadata(meta, "datePublished", PUBLISHED_META, "publish")
@@ -242,7 +245,23 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
                  or not printed(chosen.value.date())) \
             and enabled("dates-printed-over-unprinted"):
         chosen = line
-    if chosen is None and tree is not None and enabled("dates-htmldate"):
+    if chosen is None and not search_text:
+        return None
+    if chosen is None and tree is not None:
+        return published_from_text(meta, tree, url, lang, now, above_headline_only)
+    if chosen is None:
+        return published_from_text(meta, None, url, lang, now)
+    return _to_second(chosen.value)
+
+
+def published_from_text(meta: PageMetadata, tree: HtmlElement | None, url: str,
+                        lang: str | None = None, now: datetime | None = None,
+                        above_headline_only: Callable[[date], bool] | None = None) -> datetime | None:
+    """The date of a page whose metadata, markup and dateline date nothing: htmldate's search of
+    the page (without `tree`: no search), else its last modification."""
+    now = now or datetime.now(UTC)
+    chosen = None
+    if tree is not None and enabled("dates-htmldate"):
         found = _htmldate(tree, url, lang)
         if above_headline_only is not None:
             found = [c for c in found if not above_headline_only(c.value.date())]
