@@ -27,9 +27,6 @@ MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must h
 MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
 MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the layout, not the text
 MIN_PROSE_SHARE = 0.5  # a body under this share of the page's visible prose is from the wrong region
-# fast mode everywhere lost 1.6 points of wcxb body F1; fast first (the full run when in doubt) lost
-# 0.15 points of wcxb check-half snippets: off
-FAST_FIRST = False
 # collapsed accordion and tab panels: the article's own text, hidden until a click (trafilatura
 # drops hidden blocks, which is right for modals and menus but not for these)
 _PANEL_ROLES = frozenset({"region", "tabpanel"})
@@ -75,46 +72,26 @@ def _render(element) -> list[str]:
     return paragraphs
 
 
-def run_trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False,
-                    fast: bool = False) -> str | None:
+def run_trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False) -> str | None:
     """Body text of a (cleaned) document, paragraphs separated by a blank line.
 
     Link-dense paragraphs and lists of links (related headlines, "read more" lines) are
     dropped: trafilatura marks links in its output, so their share of each block is known.
-    `fast` skips trafilatura's readability/justext comparison (a third of its time).
+    (Its `fast` mode, which skips the readability/justext comparison, lost 1.6 points of wcxb
+    body F1 on every page and 0.15 on the check half as a first try: not used.)
     """
-    return _trafilatura(tree, url, favor_recall=favor_recall, fast=fast)[0]
-
-
-def _trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False,
-                 fast: bool = False) -> tuple[str | None, bool]:
-    """`run_trafilatura`'s body, and whether trafilatura's result is sound: paragraph text,
-    not mostly tables (what its readability comparison would otherwise replace)."""
     try:
         document = bare_extraction(tree, url=url, include_comments=False, include_tables=True,
-                                   include_links=True, favor_recall=favor_recall, fast=fast,
+                                   include_links=True, favor_recall=favor_recall,
                                    with_metadata=False, deduplicate=False)
     except Exception:  # trafilatura raises assorted errors on odd trees; the item keeps no body
-        return None, False
+        return None
     if document is None or document.body is None:
-        return None, False
+        return None
     body = document.body
-    sound = bool(body.xpath(".//p//text()")) and len(body.findall(".//table")) <= len(body.findall(".//p"))
     drop_link_blocks(body)
     paragraphs = without_repeats(_render(body))
-    return "\n\n".join(paragraphs) or None, sound
-
-
-def _first_run(tree: HtmlElement, url: str) -> str | None:
-    """trafilatura's first run over the pruned page: fast (no readability/justext comparison)
-    when that finds a sound body holding most of the page's prose, the full run otherwise (the
-    comparison's second opinions are for short, partial or structurally odd results)."""
-    if not FAST_FIRST:
-        return run_trafilatura(tree, url)
-    body, sound = _trafilatura(tree, url, fast=True)
-    if body and sound and len(body) >= MIN_BODY_CHARS and len(body) >= MIN_PROSE_SHARE * prose_chars(tree):
-        return body
-    return run_trafilatura(tree, url)
+    return "\n\n".join(paragraphs) or None
 
 
 def without_repeats(paragraphs: list[str]) -> list[str]:
@@ -181,7 +158,7 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
     drop_media(tree)
     unmask_prose(tree)
     reveal_panels(tree)
-    body = _first_run(tree, url)
+    body = run_trafilatura(tree, url)
     if (not body or len(body) < MIN_BODY_CHARS) and enabled("recall-retry"):
         retry = run_trafilatura(tree, url, favor_recall=True)
         if retry and len(retry) > len(body or ""):
