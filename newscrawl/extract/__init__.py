@@ -141,8 +141,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
                                                  article.authors)
     article.body = clean_endings(article.body, article.authors)
     article.fingerprint = fingerprint(article.body, article.headline)
-    page = record_features(article, features, bool(containers) and profile is not GENERIC,
-                           link_texts)
+    profile_body = bool(containers) and profile is not GENERIC
+    page = record_features(article, features, profile_body, link_texts)
     if text_search is not None:
         # htmldate's search of the text costs a sixth of all extraction, mostly on pages that are
         # no article, where what it finds is a copyright year or today's date: it is skipped for
@@ -152,8 +152,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
         found = published_from_text(meta, searched, url, meta.lang,
                                     above_headline_only=_above_headline_only(text_search.anchor, latest))
         article.published = to_iso8601(found)
-        page = record_features(article, features, bool(containers) and profile is not GENERIC,
-                               link_texts)
+        page = record_features(article, features, profile_body, link_texts)
     verdict, signals = is_article(page)
     return ExtractedPage(article, verdict, signals, features=page)
 

@@ -245,13 +245,9 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
                  or not printed(chosen.value.date())) \
             and enabled("dates-printed-over-unprinted"):
         chosen = line
-    if chosen is None and not search_text:
-        return None
-    if chosen is None and tree is not None:
-        return published_from_text(meta, tree, url, lang, now, above_headline_only)
-    if chosen is None:
-        return published_from_text(meta, None, url, lang, now)
-    return _to_second(chosen.value)
+    if chosen is not None:
+        return _to_second(chosen.value)
+    return published_from_text(meta, tree, url, lang, now, above_headline_only) if search_text else None
 
 
 def published_from_text(meta: PageMetadata, tree: HtmlElement | None, url: str,
