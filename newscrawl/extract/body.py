@@ -72,17 +72,18 @@ def _render(element) -> list[str]:
     return paragraphs
 
 
-def run_trafilatura(tree: HtmlElement, url: str, *, favor_recall: bool = False) -> str | None:
+def run_trafilatura(tree: HtmlElement, *, favor_recall: bool = False, fast: bool = False) -> str | None:
     """Body text of a (cleaned) document, paragraphs separated by a blank line.
 
     Link-dense paragraphs and lists of links (related headlines, "read more" lines) are
     dropped: trafilatura marks links in its output, so their share of each block is known.
-    (Its `fast` mode, which skips the readability/justext comparison, lost 1.6 points of wcxb
-    body F1 on every page and 0.15 on the check half as a first try: not used.)
+    `fast` skips trafilatura's readability/justext second opinion (on every page it lost 1.6
+    points of wcxb body F1: it is for pages whose body cannot change their verdict).
     """
     try:
-        document = bare_extraction(tree, url=url, include_comments=False, include_tables=True,
-                                   include_links=True, favor_recall=favor_recall,
+        # no URL: trafilatura would resolve every link's target, and only the link text is read
+        document = bare_extraction(tree, include_comments=False, include_tables=True,
+                                   include_links=True, favor_recall=favor_recall, fast=fast,
                                    with_metadata=False, deduplicate=False)
     except Exception:  # trafilatura raises assorted errors on odd trees; the item keeps no body
         return None
@@ -136,19 +137,20 @@ def drop_link_blocks(body) -> int:
     return dropped
 
 
-def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profile,
-                 containers: list[HtmlElement]) -> str | None:
+def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlElement], *,
+                 thorough: bool = True) -> str | None:
     """The article text.
 
     With a profile's body container: trafilatura (favouring recall) inside it. Otherwise, or
     when that gives next to nothing: generic boilerplate and media removed by markup, then
     trafilatura over the whole page, and once more favouring recall if the first run finds
-    next to nothing (pages whose text sits in unusual markup).
+    next to nothing (pages whose text sits in unusual markup). Not `thorough` (a page that no
+    body could make an article): one fast trafilatura run, no second opinion, no retry.
     """
     if containers and enabled("theme-body-container"):
         strip_boilerplate(containers[0], profile, "body_boilerplate")
         drop_media(containers[0])
-        body = run_trafilatura(container_document(containers[0]), url, favor_recall=True)
+        body = run_trafilatura(container_document(containers[0]), favor_recall=True)
         # a theme's own body container that holds prose is the article, even a two-line brief:
         # the whole page around it would add its chrome, not more article. A container left
         # with a label ("Advertiser Disclosure", "Read More") is not the article.
@@ -158,9 +160,11 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
     drop_media(tree)
     unmask_prose(tree)
     reveal_panels(tree)
-    body = run_trafilatura(tree, url)
+    if not thorough:
+        return run_trafilatura(tree, fast=True)
+    body = run_trafilatura(tree)
     if (not body or len(body) < MIN_BODY_CHARS) and enabled("recall-retry"):
-        retry = run_trafilatura(tree, url, favor_recall=True)
+        retry = run_trafilatura(tree, favor_recall=True)
         if retry and len(retry) > len(body or ""):
             body = retry
     elif body and len(body) >= MIN_BODY_CHARS and len(body) < MIN_PROSE_SHARE * prose_chars(tree) \
@@ -168,7 +172,7 @@ def extract_body(tree: HtmlElement, url: str, meta: PageMetadata, profile: Profi
         # most of the page's prose left out: the first run settled on a side region (a lead, one
         # card); the recall run judges the whole page again. It is taken when it found a body
         # at all, even a shorter one (it may have swapped a wrong region for the right one).
-        retry = run_trafilatura(tree, url, favor_recall=True)
+        retry = run_trafilatura(tree, favor_recall=True)
         if retry and (len(retry) >= MIN_BODY_CHARS or len(retry) > len(body)):
             body = retry
     return body

@@ -44,6 +44,17 @@ def article_score(features: dict[str, float], model: dict[str, Any] | None = Non
     return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
 
 
+def best_score(features: dict[str, float], unknown: frozenset[str]) -> float:
+    """The highest score the page can reach whatever values the `unknown` features take: each
+    at the end of its range that pushes towards an article (the model is linear in them)."""
+    model = load_model()
+    best = dict(features)
+    for name, weight in zip(model["features"], model["weights"], strict=True):
+        if name in unknown:
+            best[name] = model["high"][name] if weight > 0 else model["low"][name]
+    return article_score(best, model)
+
+
 def is_article(features: dict[str, float]) -> tuple[bool, list[str]]:
     """Decide and explain: the score against the model's threshold, and the features that
     pushed it most (`+name` towards an article, `-name` away from one)."""

@@ -535,6 +535,12 @@ def _repeats_of(headline: str, body: str) -> float:
     return _log(" ".join(body.split()).lower().count(name))
 
 
+# the record features read from the body text, unknown until the body is extracted
+BODY_FEATURES = frozenset({"body_chars", "body_share", "body_prose_share", "body_short_lines",
+                           "body_sentence_lines", "body_link_lines", "body_mean_line",
+                           "body_digit_share", "body_we", "headline_repeats"})
+
+
 def record_features(record: Article, page: dict[str, float], profile_body: bool,
                     link_texts: frozenset[str] = frozenset()) -> dict[str, float]:
     """The page's features completed with those of the record extraction made of it."""

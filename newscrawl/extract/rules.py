@@ -53,6 +53,8 @@ RULES: tuple[Rule, ...] = (
                          "favouring recall"),
         ("prose-share-retry", "a body holding under half of the page's prose came from a side "
                               "region: judge the page again favouring recall"),
+        ("thorough-body-only-articles", "a page that no body could make an article gets one fast "
+                                        "pass for its body, not a second opinion and retries"),
         ("header-lines", "the header's own lines (headline, dateline, byline) repeated in the body "
                          "are not body text"),
         ("metadata-body", "the page's JSON-LD articleBody replaces an extraction that holds under "

@@ -1,0 +1,57 @@
+"""Rule thorough-body-only-articles: a page that no body could make an article gets one fast
+trafilatura pass for its body; the verdict on every page is the one the thorough body gives."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from newscrawl.extract import MIN_THOROUGH_BODY_SCORE, extract_page, may_be_article
+from newscrawl.extract.classify import article_score, best_score, load_model
+from newscrawl.extract.features import BODY_FEATURES
+from newscrawl.extract.rules import disabled
+from tests.extract.test_classify import listing, product, story
+
+PAGES = [("https://bay.example/news/pier/", story()), ("https://bay.example/news/", listing()),
+         ("https://shop.example/p/kettle", product())]
+
+
+@pytest.mark.parametrize(("url", "html"), PAGES)
+def test_the_best_score_bounds_every_body_the_page_could_have(url, html):
+    features = extract_page(url, html).features
+    model = load_model()
+    bound = best_score(features, BODY_FEATURES)
+    assert bound >= article_score(features)
+    # any body: each body feature anywhere in its range, corners included
+    names = sorted(BODY_FEATURES)
+    for corner in itertools.islice(itertools.product((0, 1), repeat=len(names)), 256):
+        trial = dict(features)
+        for name, end in zip(names, corner, strict=True):
+            trial[name] = model["high"][name] if end else model["low"][name]
+        assert article_score(trial) <= bound + 1e-12
+
+
+def test_a_story_gets_the_thorough_body_and_a_listing_the_fast_one():
+    story_page = extract_page(*PAGES[0])
+    assert story_page.is_article and best_score(story_page.features, BODY_FEATURES) >= MIN_THOROUGH_BODY_SCORE
+    listing_page = extract_page(*PAGES[1])
+    assert not listing_page.is_article
+    assert best_score(listing_page.features, BODY_FEATURES | {"rec_published"}) < MIN_THOROUGH_BODY_SCORE
+
+
+@pytest.mark.parametrize(("url", "html"), PAGES)
+def test_the_verdict_is_the_one_the_thorough_body_gives(url, html):
+    fast = extract_page(url, html)
+    with disabled("thorough-body-only-articles"):
+        thorough = extract_page(url, html)
+    assert fast.is_article == thorough.is_article
+    assert fast.article.headline == thorough.article.headline
+    assert fast.article.published == thorough.article.published
+
+
+def test_the_decision_and_the_rule_switched_off():
+    page = extract_page(*PAGES[1])
+    assert not may_be_article(page.article, page.features, False, frozenset(), searching=True)
+    with disabled("thorough-body-only-articles"):
+        assert may_be_article(page.article, page.features, False, frozenset(), searching=True)
