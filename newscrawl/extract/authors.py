@@ -90,15 +90,34 @@ CLUSTER_GAP = 30  # elements between two parts of one byline
 WINDOW_BEFORE = 40  # elements before the headline where a byline may sit
 
 # printed bylines: author links and elements marked as author or byline by their markup
-_BYLINE_XPATH = etree.XPath(
-    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
-    " | //a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/autor/')"
+# elements marked as a byline: author links, itemprop=author, and (read as attribute strings, in
+# Python: XPath's translate() on every class of the page cost more than the rest of the search)
+# classes that say author or byline
+_BYLINE_MARKUP = etree.XPath(
+    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')"
+    " or contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/autor/')"
     " or contains(@href, '/autoren/') or contains(@href, '/autores/') or contains(@href, '/auteur/')"
     " or contains(@href, '/journalist/') or contains(@href, '/writers/') or contains(@href, '/people/')]"
     " | //*[@itemprop='author']"
-    " | //*[contains(translate(@class, 'AUTHORBYLINE', 'authorbyline'), 'author')"
-    " or contains(translate(@class, 'AUTHORBYLINE', 'authorbyline'), 'byline')]"
 )
+_CLASS_STRINGS = etree.XPath("//@class")
+_BYLINE_CLASS = re.compile(r"author|byline", re.IGNORECASE)
+
+
+def _document_position(element: HtmlElement) -> list[int]:
+    position = []
+    parent = element.getparent()
+    while parent is not None:
+        position.append(parent.index(element))
+        element, parent = parent, parent.getparent()
+    return position[::-1]
+
+
+def byline_marked(tree: HtmlElement) -> list[HtmlElement]:
+    """The elements the markup marks as (part of) a byline, in document order."""
+    found = set(_BYLINE_MARKUP(tree))
+    found.update(value.getparent() for value in _CLASS_STRINGS(tree) if _BYLINE_CLASS.search(value))
+    return sorted(found, key=_document_position)
 _NOT_BYLINE = re.compile(r"comment|bio|avatar|image|img|photo|box|about|desc|social|follow|"
                          r"share|related|more|recent|popular|widget|tooltip|label|title-?wrap|"
                          r"caption|credit|date|time", re.IGNORECASE)
@@ -293,7 +312,7 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
     around = anchor.xpath(f"(preceding::*)[position() <= {WINDOW_BEFORE}] | "
                           f"(following::*)[position() <= {window}]")
     order = {element: index for index, element in enumerate(around)}
-    near = [e for e in (_BYLINE_XPATH(tree) if marked is None else marked) if e in order]
+    near = [e for e in (byline_marked(tree) if marked is None else marked) if e in order]
     matched = set(near)
     names: list[str] = []
     last = None  # the byline is one cluster of elements: stop at the first gap after it
@@ -423,7 +442,7 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     if not printed and not any(t.strip() for t in profile_byline):
         # the theme's byline, when there is one, is the byline: no need to look elsewhere
         if anchor is not None:
-            marked = _BYLINE_XPATH(tree)
+            marked = byline_marked(tree)
             printed = printed_byline(tree, anchor, marked=marked)
             if printed and not enabled("authors-marked-byline"):
                 printed = []
@@ -448,7 +467,7 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     if persons and not enabled("authors-name-by-date"):
         persons = []
     if not persons and not credited:
-        marked = _BYLINE_XPATH(tree) if marked is None else marked
+        marked = byline_marked(tree) if marked is None else marked
         persons = [n for n in author_box(marked) if not _is_site(n, site)]
         if persons and not enabled("authors-author-box"):
             persons = []
