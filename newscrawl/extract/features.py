@@ -97,9 +97,6 @@ _WE_WORDS = frozenset({"we", "our", "ours", "us", "wir", "uns", "unser", "unsere
                        "nosotras", "nuestro", "nuestra", "nuestros", "nuestras", "noi", "nostro",
                        "nostra", "nostri", "nostre", "wij", "onze", "ons", "vår", "vårt",
                        "våra", "nós", "nosso", "nossa", "nossos", "nossas", "nasz", "nasza"})
-# one of them as a whole word, punctuation around it aside (found by one scan of the body)
-_WE_WORD = re.compile(r"(?<!\S)[.,;:!?()\"'“”‘’«»]*(" + "|".join(sorted(_WE_WORDS, key=len, reverse=True))
-                      + r")[.,;:!?()\"'“”‘’«»]*(?!\S)", re.IGNORECASE)
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:·•»]\s+")
 MIN_LINK_LINE = 20  # a link text this long is a title, not a word like "Home" or "More"
 _SENTENCE_END = tuple('.!?…:"”’»)。！？')
@@ -522,11 +519,12 @@ def page_features(tree: HtmlElement, meta: PageMetadata,
 
 def _we_rate(body: str) -> float:
     """Uses of "we" and "our" per 100 words of the body (capped at 10)."""
-    words = len(body.split())
+    words = [w.strip(".,;:!?()\"'“”‘’«»") for w in body.split()]
     if not words:
         return 0.0
-    we = sum(1 for w in _WE_WORD.findall(body) if w in _WE_WORDS or (w[:1].isupper() and not w.isupper()))
-    return min(we * 100 / words, 10.0)
+    we = sum(1 for w in words if w in _WE_WORDS or (w[:1].isupper() and not w.isupper()
+                                                      and w.lower() in _WE_WORDS))
+    return min(we * 100 / len(words), 10.0)
 
 
 def _repeats_of(headline: str, body: str) -> float:
