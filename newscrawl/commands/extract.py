@@ -9,7 +9,8 @@ one-off jobs.
 - the record is `newscrawl.extract.extract_article(url, page)`, written as the crawl's JSON
   Lines output writes it (the project's jsonlines exporter and FEED_EXPORT_* settings);
 - records come out in the order of the arguments; a page that cannot be read, fetched or
-  extracted is one line on stderr, and the other pages still come.
+  extracted is one line on stderr, and the other pages still come; a page the classifier takes
+  for no article (a listing, a product) still gives its record, with one line on stderr.
 
 Exit 0 when every page gave a record, 1 when one did not, 2 for bad arguments (_cli.py).
 """
@@ -313,4 +314,8 @@ def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | 
         raise PageError(f"could not extract {name}: {page.error}")
     if not (page.article.headline or page.article.body):
         raise PageError(f"{name} holds no article text (no headline and no body)")
+    if not page.is_article:
+        # the record is printed (a one-off look at any page), but never silently: a crawl drops it
+        print(as_typed(f"scrapy extract: {name} does not read as an article ({', '.join(page.signals)}): "
+                       "its record is printed, a crawl would not write it"), file=sys.stderr, flush=True)
     return page.article

@@ -25,6 +25,7 @@ from scrapy.utils.conf import closest_scrapy_cfg
 from newscrawl.cli import COMMANDS
 from newscrawl.extract import extract_article
 from tests.conftest import FAST, PAGES, REPO, read_jsonl
+from tests.extract.test_classify import listing
 from tests.support.faultserver import FaultServer, plain_article
 
 pytestmark = pytest.mark.timeout(300)
@@ -300,6 +301,17 @@ def test_extract_a_bad_file_is_one_line_exit_1_and_the_good_page_still_comes(ins
     missing = newscrawl(installed, caller, "extract", "missing.html", "--url", url)
     assert missing.returncode == 1 and missing.stdout == ""
     assert "no such file: missing.html" in one_line(missing)
+
+
+def test_extract_a_page_that_is_no_article_says_so_in_one_line(installed: Installed,
+                                                                 caller: Path) -> None:
+    (caller / "listing.html").write_text(listing(), "utf-8")
+    proc = newscrawl(installed, caller, "extract", "listing.html", "--url", "https://bay.example/news/")
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["url"] == "https://bay.example/news/"
+    line = one_line(proc)
+    assert "listing.html does not read as an article (score=" in line
+    assert "a crawl would not write it" in line
 
 
 @pytest.mark.parametrize(("args", "says"), [
