@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from newscrawl.config.domains import site_key
 from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import choose_authors
-from newscrawl.extract.classify import article_score, best_score, is_article
+from newscrawl.extract.classify import best_score, is_article
 from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
 from newscrawl.extract.document import decode_html, parse_html, text_of
 from newscrawl.extract.endings import clean_endings
@@ -150,7 +150,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
         # no article, where what it finds is a copyright year or today's date: it is skipped for
         # a page that even a date would leave almost surely no article
         searched = text_search.tree \
-            if article_score({**page, "rec_published": 1.0}) >= MIN_DATE_SEARCH_SCORE else None
+            if best_score(page, frozenset({"rec_published"})) >= MIN_DATE_SEARCH_SCORE else None
         found = published_from_text(meta, searched, url, meta.lang,
                                     above_headline_only=_above_headline_only(text_search.anchor, latest))
         article.published = to_iso8601(found)

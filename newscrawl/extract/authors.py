@@ -89,10 +89,8 @@ MAX_PRINTED_NAMES = 6
 CLUSTER_GAP = 30  # elements between two parts of one byline
 WINDOW_BEFORE = 40  # elements before the headline where a byline may sit
 
-# printed bylines: author links and elements marked as author or byline by their markup
-# elements marked as a byline: author links, itemprop=author, and (read as attribute strings, in
-# Python: XPath's translate() on every class of the page cost more than the rest of the search)
-# classes that say author or byline
+# printed bylines: author links, itemprop=author, and classes that say author or byline (read as
+# attribute strings in Python: XPath's translate() on every class cost more than the rest)
 _BYLINE_MARKUP = etree.XPath(
     "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')"
     " or contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/autor/')"
@@ -105,6 +103,7 @@ _BYLINE_CLASS = re.compile(r"author|byline", re.IGNORECASE)
 
 
 def _document_position(element: HtmlElement) -> list[int]:
+    """The element's child index at every level from the root: sorts elements as the page has them."""
     position = []
     parent = element.getparent()
     while parent is not None:
@@ -118,6 +117,8 @@ def byline_marked(tree: HtmlElement) -> list[HtmlElement]:
     found = set(_BYLINE_MARKUP(tree))
     found.update(value.getparent() for value in _CLASS_STRINGS(tree) if _BYLINE_CLASS.search(value))
     return sorted(found, key=_document_position)
+
+
 _NOT_BYLINE = re.compile(r"comment|bio|avatar|image|img|photo|box|about|desc|social|follow|"
                          r"share|related|more|recent|popular|widget|tooltip|label|title-?wrap|"
                          r"caption|credit|date|time", re.IGNORECASE)
