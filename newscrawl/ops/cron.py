@@ -127,7 +127,8 @@ def summarize(stats: dict[str, Any], sites: list[str], quiet: dict[str, int],
 # -- the progress line ------------------------------------------------------------------------
 
 class ProgressLine:
-    """Logs `progress: N pages, N articles, N pages/min, N errors` every few seconds."""
+    """Logs `progress: N pages, N articles, N pages/min, N errors` every few seconds, and once more
+    as the crawl closes."""
 
     def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
@@ -166,3 +167,5 @@ class ProgressLine:
     def spider_closed(self, spider: Spider) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
+        # the last count, so that a run shorter than one interval still logs its progress
+        self.report()
