@@ -47,6 +47,7 @@ RULES: tuple[Rule, ...] = (
                          "incidental word trafilatura finds in its class"),
         ("reveal-panels", "collapsed accordion and tab panels that hold prose are the article's "
                           "text, hidden until a click"),
+        ("subheadings", "a subheading that introduces a paragraph is part of the running text"),
         ("link-blocks", "a paragraph or list made mostly of links is navigation"),
         ("repeated-paragraphs", "a long paragraph printed a second time is a copy of the layout"),
         ("recall-retry", "when the first pass finds next to nothing, judge the page again "
