@@ -27,6 +27,10 @@ MIN_METADATA_BODY = 1000  # a JSON-LD articleBody shorter than this may be a tea
 MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must hold
 MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
 MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the layout, not the text
+# a header's reading time ("5 min read", "Reading time: 3 minutes"): interface, not text
+READING_TIME = re.compile(
+    r"(?:\d{1,3} ?(?:min|mins|minutes?)\.? (?:read|reading)|(?:reading|read) time:? ?\d{1,3} ?"
+    r"(?:min|mins|minutes?)\.?)$", re.IGNORECASE)
 _SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _BODY_LINES = ("head", "item", "cell", "quote", "hi", "ref")  # besides <p>: a heading may be inline
 _STRING = etree.XPath("string()")  # an element's text, all of it (joined in C)
@@ -353,6 +357,9 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
         key = _squash(paragraph)
         if len(paragraph) <= MAX_HEADER_LINE and key and (key in drop or _is_byline(paragraph, names)) \
                 and enabled("header-lines"):
+            continue
+        if len(paragraph) <= MAX_HEADER_LINE and READING_TIME.match(paragraph.strip()) \
+                and enabled("reading-time-lines"):
             continue
         kept.append(paragraph)
     return "\n\n".join(kept) or body

@@ -58,6 +58,8 @@ RULES: tuple[Rule, ...] = (
                                         "pass for its body, not a second opinion and retries"),
         ("header-lines", "the header's own lines (headline, dateline, byline) repeated in the body "
                          "are not body text"),
+        ("reading-time-lines", "a line that only tells how long the article takes to read is the "
+                               "page's interface"),
         ("metadata-body", "the page's JSON-LD articleBody replaces an extraction that holds under "
                           "half of it"),
         ("interface-lines", "a paragraph that is only a comment form's or share bar's label is "

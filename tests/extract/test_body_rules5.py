@@ -1,4 +1,5 @@
-"""Body rules, fifth set: subheadings kept with their paragraphs (rule subheadings)."""
+"""Body rules, fifth set: subheadings kept with their paragraphs, reading-time lines left out
+(rules subheadings, reading-time-lines)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,15 @@ def test_a_teaser_title_a_heading_already_there_and_the_last_paragraph_get_none(
         f"<h2>Take the next step</h2><p>{PARAGRAPHS[2]}</p></div></body></html>")
     body = _xml_body("<head>Kept already</head>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:3]))
     assert restore_subheadings(tree, body) == 0
+
+
+def test_a_reading_time_line_is_no_body_text():
+    page = ("<html><body><article><h1>What cloud computing means for a small business</h1>"
+            "<p>6 min read</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>")
+    body = extract_article("https://x.example/cloud", page).body
+    assert body.split("\n\n")[0] == PARAGRAPHS[0]
+    with rules.disabled("reading-time-lines"):
+        assert extract_article("https://x.example/cloud", page).body.startswith("6 min read")
 
 
 def test_trafilatura_alone_still_drops_the_subheadings():
