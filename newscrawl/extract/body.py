@@ -27,6 +27,21 @@ MIN_METADATA_BODY = 1000  # a JSON-LD articleBody shorter than this may be a tea
 MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must hold
 MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
 MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the layout, not the text
+# a header's reading time ("5 min read", "Reading time: 3 minutes"): interface, not text
+READING_TIME = re.compile(
+    r"(?:\d{1,3} ?(?:min|mins|minutes?)\.? (?:read|reading)|(?:reading|read) time:? ?\d{1,3} ?"
+    r"(?:min|mins|minutes?)\.?)$", re.IGNORECASE)
+_SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_BODY_LINES = ("head", "item", "cell", "quote", "hi", "ref")  # besides <p>: a heading may be inline
+_STRING = etree.XPath("string()")  # an element's text, all of it (joined in C)
+
+
+def _spaced(element) -> str:
+    """An element's text with its spaces (any Unicode space) collapsed."""
+    return " ".join(_STRING(element).split())
+
+
+_MAX_HEADING_STEPS = 4  # a heading's paragraph is near: past a subheading or out of a wrapper
 MIN_PROSE_SHARE = 0.5  # a body under this share of the page's visible prose is from the wrong region
 # collapsed accordion and tab panels: the article's own text, hidden until a click (trafilatura
 # drops hidden blocks, which is right for modals and menus but not for these)
@@ -96,9 +111,95 @@ def run_trafilatura(tree: HtmlElement, *, favor_recall: bool = False, fast: bool
     if document is None or document.body is None:
         return None
     body = document.body
+    restore_subheadings(tree, body)
     drop_link_blocks(body)
     paragraphs = without_repeats(_render(body))
     return "\n\n".join(paragraphs) or None
+
+
+def restore_subheadings(tree: HtmlElement, body) -> int:
+    """Put back the subheadings trafilatura left out before paragraphs it kept (its fallback for
+    pages without an article container collects paragraphs only): a heading printed right
+    before a paragraph of the body introduces it, unless it is mostly a link to another page (a
+    teaser's title). Not before the body's last paragraph: a box after the article (a sign-up
+    pitch, "Take the next step") is a heading and one line. Returns how many."""
+    kept: dict[str, object] = {}
+    for paragraph in body.iter("p"):
+        kept.setdefault(_spaced(paragraph), paragraph)
+    if len(kept) < 2:
+        return 0
+    last = paragraph
+    printed = set(kept).union(_spaced(e) for e in body.iter(_BODY_LINES))
+    restored = 0
+    for heading in tree.iter(_SUBHEADINGS):
+        text = _spaced(heading)
+        if not text or text in printed:
+            continue
+        following = _next_paragraph(heading)
+        paragraph = kept.get(following) if following else None
+        if paragraph is None or paragraph is last or paragraph.getparent() is None \
+                or _away_link_share(heading) >= MAX_LINK_SHARE or not enabled("subheadings"):
+            continue
+        element = body.makeelement("head", {})
+        element.text = text
+        paragraph.addprevious(element)
+        printed.add(text)
+        restored += 1
+    return restored
+
+
+def _next_paragraph(heading: HtmlElement) -> str | None:
+    """The text of the paragraph printed right after a heading: its next sibling, past further
+    headings (a subheading under a heading) and empty spacers, or the first thing inside a
+    wrapper that starts with it; for a heading alone in its wrapper, what follows the wrapper."""
+    element: HtmlElement | None = heading
+    for _ in range(_MAX_HEADING_STEPS):
+        following = element.getnext()
+        if following is None:
+            parent = element.getparent()
+            if parent is None or parent.tag in ("body", "html"):
+                return None
+            element = parent
+            continue
+        if not isinstance(following.tag, str) or following.tag in _SUBHEADINGS:
+            element = following
+            continue
+        if following.tag != "p":
+            inner = following.find(".//p")
+            if inner is None:
+                return None
+            text = _spaced(inner)
+            # the wrapper must print the paragraph first, not after other text
+            return text if text and _starts_with(following, text) else None
+        text = _spaced(following)
+        if text:
+            return text
+        element = following  # an empty spacer paragraph
+    return None
+
+
+def _starts_with(element: HtmlElement, text: str) -> bool:
+    """Whether an element's text starts with `text`, spaces aside (read only as far as needed:
+    the element may be the article's whole wrapper)."""
+    wanted = "".join(text.split())
+    read: list[str] = []
+    length = 0
+    for chunk in element.itertext():
+        squeezed = "".join(chunk.split())
+        read.append(squeezed)
+        length += len(squeezed)
+        if length >= len(wanted):
+            break
+    return "".join(read).startswith(wanted)
+
+
+def _away_link_share(element: HtmlElement) -> float:
+    """The share of a block's text that links to another page (a link to an anchor of the same
+    page, a heading's own permalink, does not count)."""
+    total = len(element.text_content().strip())
+    away = sum(len(a.text_content().strip()) for a in element.iter("a")
+               if not (a.get("href") or "").startswith("#"))
+    return away / total if total else 0.0
 
 
 def without_repeats(paragraphs: list[str]) -> list[str]:
@@ -261,6 +362,9 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
         key = _squash(paragraph)
         if len(paragraph) <= MAX_HEADER_LINE and key and (key in drop or _is_byline(paragraph, names)) \
                 and enabled("header-lines"):
+            continue
+        if len(paragraph) <= MAX_HEADER_LINE and READING_TIME.match(paragraph.strip()) \
+                and enabled("reading-time-lines"):
             continue
         kept.append(paragraph)
     return "\n\n".join(kept) or body

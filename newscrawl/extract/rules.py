@@ -47,6 +47,7 @@ RULES: tuple[Rule, ...] = (
                          "incidental word trafilatura finds in its class"),
         ("reveal-panels", "collapsed accordion and tab panels that hold prose are the article's "
                           "text, hidden until a click"),
+        ("subheadings", "a subheading that introduces a paragraph is part of the running text"),
         ("link-blocks", "a paragraph or list made mostly of links is navigation"),
         ("repeated-paragraphs", "a long paragraph printed a second time is a copy of the layout"),
         ("recall-retry", "when the first pass finds next to nothing, judge the page again "
@@ -57,6 +58,8 @@ RULES: tuple[Rule, ...] = (
                                         "pass for its body, not a second opinion and retries"),
         ("header-lines", "the header's own lines (headline, dateline, byline) repeated in the body "
                          "are not body text"),
+        ("reading-time-lines", "a line that only tells how long the article takes to read is the "
+                               "page's interface"),
         ("metadata-body", "the page's JSON-LD articleBody replaces an extraction that holds under "
                           "half of it"),
         ("interface-lines", "a paragraph that is only a comment form's or share bar's label is "

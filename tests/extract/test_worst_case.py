@@ -21,7 +21,8 @@ SIZE = 200_000
 # module-level regexes of the extraction modules that read page text, lines or metadata values
 MODULES = ("newscrawl.extract.document", "newscrawl.extract.dates", "newscrawl.extract.dateline",
            "newscrawl.extract.published", "newscrawl.extract.noise", "newscrawl.extract.processors",
-           "newscrawl.extract.encoding", "newscrawl.extract.metadata", "newscrawl.extract.lines")
+           "newscrawl.extract.encoding", "newscrawl.extract.metadata", "newscrawl.extract.lines",
+           "newscrawl.extract.body")
 
 # long runs of what the patterns match, and of what almost matches
 ADVERSARIAL = ("' ' * n", "'\\n \\n' * (n // 3)", "'1' * n", "'12:3' * (n // 4)", "'1/' * (n // 2)",

@@ -1,0 +1,78 @@
+"""Body rules, fifth set: subheadings kept with their paragraphs, reading-time lines left out
+(rules subheadings, reading-time-lines)."""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml import etree
+
+from newscrawl.extract import extract_article, rules
+from newscrawl.extract.body import restore_subheadings, run_trafilatura
+from tests.extract.test_body_rules4 import PARAGRAPHS
+
+SECTIONS = ("Why the first workload matters", "What a quarter of measurements shows")
+
+
+def _sectioned_page(wrapper: str = "div class='richtext'") -> str:
+    """An article whose container trafilatura does not know (its fallback collects paragraphs
+    only), a subheading before each paragraph after the first."""
+    parts = [f"<p>{PARAGRAPHS[0]}</p>"]
+    for heading, paragraph in zip(SECTIONS, PARAGRAPHS[1:], strict=False):
+        parts.append(f"<h3><strong>{heading}</strong></h3><p>{paragraph}</p>")
+    parts.append(f"<p>{PARAGRAPHS[-1]}</p>")  # the closing paragraph, under the last section
+    tag = wrapper.split()[0]
+    return (f"<html><body><div class='grid'><h1>What cloud computing means for a small business</h1>"
+            f"<{wrapper}>{''.join(parts)}</{tag}></div></body></html>")
+
+
+def _xml_body(blocks: str) -> etree._Element:
+    """A body as trafilatura gives it (XML: <p>, <head>, <list>)."""
+    return etree.fromstring(f"<body>{blocks}</body>")
+
+
+def test_subheadings_trafilatura_leaves_out_come_back_before_their_paragraphs():
+    body = extract_article("https://x.example/cloud", _sectioned_page()).body
+    paragraphs = body.split("\n\n")
+    for heading, paragraph in zip(SECTIONS, PARAGRAPHS[1:], strict=False):
+        assert paragraphs.index(heading) + 1 == paragraphs.index(paragraph)
+    with rules.disabled("subheadings"):
+        without = extract_article("https://x.example/cloud", _sectioned_page()).body
+    assert not any(heading in without for heading in SECTIONS)
+
+
+def test_a_heading_alone_in_its_wrapper_or_above_a_subheading_finds_its_paragraph():
+    tree = lxml.html.fromstring(
+        f"<html><body><div><p>{PARAGRAPHS[0]}</p>"
+        f"<div class='title'><h2>Where it began</h2></div><p>{PARAGRAPHS[1]}</p>"
+        f"<h2>Strengths</h2><h3>One bill a month</h3><p>{PARAGRAPHS[2]}</p>"
+        f"<p>{PARAGRAPHS[3]}</p></div></body></html>")
+    body = _xml_body("".join(f"<p>{p}</p>" for p in PARAGRAPHS[:4]))
+    assert restore_subheadings(tree, body) == 3
+    assert [e.text for e in body if e.tag == "head"] == ["Where it began", "Strengths", "One bill a month"]
+
+
+def test_a_teaser_title_a_heading_already_there_and_the_last_paragraph_get_none():
+    tree = lxml.html.fromstring(
+        f"<html><body><div><h2>Kept already</h2><p>{PARAGRAPHS[0]}</p>"
+        f"<h3><a href='/other-story'>Another story</a></h3><p>{PARAGRAPHS[1]}</p>"
+        f"<h2>Take the next step</h2><p>{PARAGRAPHS[2]}</p></div></body></html>")
+    body = _xml_body("<head>Kept already</head>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:3]))
+    assert restore_subheadings(tree, body) == 0
+
+
+def test_a_reading_time_line_is_no_body_text():
+    page = ("<html><body><article><h1>What cloud computing means for a small business</h1>"
+            "<p>6 min read</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>")
+    body = extract_article("https://x.example/cloud", page).body
+    assert body.split("\n\n")[0] == PARAGRAPHS[0]
+    with rules.disabled("reading-time-lines"):
+        assert extract_article("https://x.example/cloud", page).body.startswith("6 min read")
+
+
+def test_trafilatura_alone_still_drops_the_subheadings():
+    """The reason for rule subheadings: if trafilatura's fallback ever keeps headings itself, the
+    rule has nothing to do (and this test says so)."""
+    tree = lxml.html.document_fromstring(_sectioned_page())
+    with rules.disabled("subheadings"):
+        body = run_trafilatura(tree) or ""
+    assert PARAGRAPHS[1] in body and SECTIONS[0] not in body
