@@ -19,6 +19,11 @@ MAX_LINES_ABOVE = 3
 NEAR_LINES = 8  # the article header: headline, kicker, byline, dateline, share bar
 MAX_LINE_CHARS = 120
 MAX_DATELINE_CHARS = 60
+HTMLDATE_READS = 52  # htmldate's date parser reads this many characters of a text (MAX_SEGMENT_LEN)
+# the stretch of a longer line read around a year: a weekday, day and month before it, a
+# numeric day and month or a clock after it
+_BEFORE_YEAR = 30
+_AFTER_YEAR = 16
 # a year, or a numeric day-month-year, somewhere in the line: worth asking the date parser
 _DATE_HINT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
 # a time of day printed beside the date: 15:25, 9:06am, 15h25, 9.30 p.m.
@@ -41,6 +46,14 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
 
         return parse_visible(line)
     found = try_date_expr(line, "%Y-%m-%d", False, EARLIEST, latest)
+    if not found and len(line) > HTMLDATE_READS:
+        # htmldate reads only a text's first characters: a meta line's date further on
+        # ("By A and B | Saturday 2 November 2024") is read from the stretch around its year
+        for hint in _DATE_HINT.finditer(line):
+            stretch = line[max(0, hint.start() - _BEFORE_YEAR):hint.end() + _AFTER_YEAR]
+            found = try_date_expr(stretch, "%Y-%m-%d", False, EARLIEST, latest)
+            if found:
+                break
     if not found:
         return None
     day = datetime.strptime(found, "%Y-%m-%d")
