@@ -33,14 +33,6 @@ READING_TIME = re.compile(
     r"(?:min|mins|minutes?)\.?)$", re.IGNORECASE)
 _SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _BODY_LINES = ("head", "item", "cell", "quote", "hi", "ref")  # besides <p>: a heading may be inline
-_STRING = etree.XPath("string()")  # an element's text, all of it (joined in C)
-
-
-def _spaced(element) -> str:
-    """An element's text with its spaces (any Unicode space) collapsed."""
-    return " ".join(_STRING(element).split())
-
-
 _MAX_HEADING_STEPS = 4  # a heading's paragraph is near: past a subheading or out of a wrapper
 MIN_PROSE_SHARE = 0.5  # a body under this share of the page's visible prose is from the wrong region
 # collapsed accordion and tab panels: the article's own text, hidden until a click (trafilatura
@@ -125,14 +117,14 @@ def restore_subheadings(tree: HtmlElement, body) -> int:
     pitch, "Take the next step") is a heading and one line. Returns how many."""
     kept: dict[str, object] = {}
     for paragraph in body.iter("p"):
-        kept.setdefault(_spaced(paragraph), paragraph)
+        kept.setdefault(_text(paragraph), paragraph)
     if len(kept) < 2:
         return 0
     last = paragraph
-    printed = set(kept).union(_spaced(e) for e in body.iter(_BODY_LINES))
+    printed = set(kept).union(_text(e) for e in body.iter(_BODY_LINES))
     restored = 0
     for heading in tree.iter(_SUBHEADINGS):
-        text = _spaced(heading)
+        text = _text(heading)
         if not text or text in printed:
             continue
         following = _next_paragraph(heading)
@@ -168,10 +160,10 @@ def _next_paragraph(heading: HtmlElement) -> str | None:
             inner = following.find(".//p")
             if inner is None:
                 return None
-            text = _spaced(inner)
+            text = _text(inner)
             # the wrapper must print the paragraph first, not after other text
             return text if text and _starts_with(following, text) else None
-        text = _spaced(following)
+        text = _text(following)
         if text:
             return text
         element = following  # an empty spacer paragraph
