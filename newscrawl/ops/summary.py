@@ -103,7 +103,7 @@ def _percent(share: float | None) -> str:
 def _coverage(stats: dict[str, Any], site: str) -> str:
     run = site_coverage(stats, site)
     shares = ", ".join(f"{field} {_percent(run['shares'][field])}" for field in FIELDS)
-    return f"{run['articles']} article pages; {shares}"
+    return f"{plural(run['articles'], 'article page')}; {shares}"
 
 
 def _counts(counts: dict[str, Any]) -> str:
