@@ -6,9 +6,10 @@ Who reports: a request with an errback gets the failure as it was (an error resp
 own HttpError, a download error as its original exception) and its errback reports it; this
 middleware then only counts it. A request without an errback gets one WARNING line here, and a
 download error becomes `Dropped` (an IgnoreRequest, which Scrapy does not log again). Guessed
-URLs (meta `newscrawl_probe`) that fail are not counted: missing is an answer there. A
-robots.txt that cannot be fetched is logged once and the site is crawled as if it allowed
-everything, as Scrapy does.
+URLs (meta `newscrawl_probe`) and the robots.txt read for Sitemap: lines (meta
+`newscrawl_robots`) that fail are not counted: missing is an answer there, and neither is a page
+of the site. A robots.txt that cannot be fetched is logged once and the site is crawled as if
+it allowed everything, as Scrapy does.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as twisted_errors
 
-from newscrawl.crawl.meta import FAILURE_REASON, PROBE
+from newscrawl.crawl.meta import FAILURE_REASON, PROBE, ROBOTS
 from newscrawl.crawl.middlewares import Dropped, logger
 
 
@@ -134,7 +135,8 @@ class FailureMiddleware:
         logger.log(level, msg, *args, extra={"spider": self.crawler.spider})
 
     def _drop(self, request: Request, reason: str) -> None:
-        if not request.meta.get(PROBE):
+        # a guessed path or the robots.txt read for sitemaps is no page: missing loses nothing
+        if not request.meta.get(PROBE) and not request.meta.get(ROBOTS):
             self._count(f"newscrawl/dropped/{reason}")
 
     def process_response(self, request: Request, response: Response,
