@@ -21,7 +21,7 @@ from newscrawl.config.sites import SiteConfig, site_from_url
 from newscrawl.crawl.arguments import parse_arguments
 from newscrawl.crawl.discovery import DENY, DiscoveryMixin
 from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier, use_memory_frontier
-from newscrawl.crawl.meta import ALWAYS_FETCH, SITE, WARC_RECORD, WARC_SOURCE
+from newscrawl.crawl.meta import ALWAYS_FETCH, FORCED, SITE, WARC_RECORD, WARC_SOURCE
 from newscrawl.crawl.middlewares.charset import relabel
 from newscrawl.crawl.pool import (
     ExtractionTimeout,
@@ -31,6 +31,7 @@ from newscrawl.crawl.pool import (
     pool_from_settings,
     run_job,
 )
+from newscrawl.items import Article
 from newscrawl.state import stateless
 
 
@@ -64,6 +65,20 @@ def warc_field(meta: dict[str, Any]) -> dict[str, Any] | None:
     return meta.get(WARC_RECORD)
 
 
+def article_score(signals: list[str]) -> str:
+    """The classifier's score as the extraction reports it (its first signal, `score=0.21`)."""
+    for signal in signals:
+        if signal.startswith("score="):
+            return signal.removeprefix("score=")
+    return "unknown"
+
+
+def named_by(arguments: dict[str, Any]) -> str:
+    """How the user named the single pages: `-a article=`, `-a articles=` or both."""
+    given = [name for name in ("article", "articles") if name in arguments]
+    return " or ".join(f"-a {name}=" for name in given)
+
+
 REPLAY_WAIT = 0.01  # seconds between looks at whether the engine takes more pages
 REPLAY_MAX_WAITS = 60_000  # ten minutes at most, then the next record is given anyway
 
@@ -85,6 +100,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         checked = parse_arguments(arguments, distributed=distributed)
         self.article_urls = checked.articles  # set: extract exactly these pages, follow nothing
         self.single_article = bool(checked.articles)
+        self.articles_named_by = named_by(arguments)  # for the notice on a page written though no article
         self.since = checked.since
         self.profile_name = checked.profile
         self.sites = {site.name: site for site in checked.sites}
@@ -127,6 +143,8 @@ class SiteSpider(DiscoveryMixin, Spider):
         spider.extract_pool = pool_from_settings(crawler.settings)
         if spider.extract_pool is not None:
             crawler.signals.connect(spider.extract_pool.shutdown, signal=signals.spider_closed)
+        if spider.single_article:
+            crawler.signals.connect(spider.written_though_not_article, signal=signals.item_scraped)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -202,7 +220,20 @@ class SiteSpider(DiscoveryMixin, Spider):
             return
         page.article.site = self.site_of(response).name  # the same key as a crawl of the site
         page.article.warc = warc_field(response.meta)
+        if not page.is_article:  # written all the same (the user named it); said once it is written
+            response.meta[FORCED] = article_score(page.signals)
         yield page.article
+
+    def written_though_not_article(self, item: Any, response: Response | None, spider: Spider) -> None:
+        """One WARNING and `newscrawl/articles/forced` for a page given with -a article= that was
+        written (it passed the pipelines) though the classifier does not read it as an article."""
+        request = getattr(response, "request", None)
+        score = request.meta.get(FORCED) if request is not None and isinstance(item, Article) else None
+        if score is None:
+            return
+        self.crawler.stats.inc_value("newscrawl/articles/forced")
+        self.logger.warning("%s: written because %s names it, though it does not read as an article "
+                            "(article score %s)", item.url, self.articles_named_by, score)
 
     async def parse(self, response: Response) -> AsyncIterator[Any]:
         """Follow links within the site, and yield the article in this page, if it is one."""

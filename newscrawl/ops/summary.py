@@ -96,6 +96,15 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def forced_line(count: int) -> str:
+    """`forced: 1 page that does not read as an article written because -a article= ...`."""
+    if count == 1:
+        return ("forced: 1 page that does not read as an article written because -a article= or "
+                "articles= names it (see its warning above)")
+    return (f"forced: {count} pages that do not read as articles written because -a article= or "
+            "articles= names them (see their warnings above)")
+
+
 def _percent(share: float | None) -> str:
     return "-" if share is None else f"{round(share * 100)}%"
 
@@ -116,7 +125,8 @@ def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> list[str]:
     """A few lines for a person: written, fetched, dropped by reason, duplicates, errors, time,
-    field coverage, and one line per site when there are several."""
+    field coverage, and one line per site when there are several; one more when pages named with
+    -a article= were written though they do not read as articles."""
     where = f" to {', '.join(outputs)}" if outputs else ""
     elapsed = float(stats.get("elapsed_time_seconds") or 0)
     reasons = no_article_reasons(stats)
@@ -133,6 +143,9 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
         f"{reasons.get('duplicates in this run', 0)}; dropped: {_counts(_by_prefix(stats, 'newscrawl/dropped/'))}",
         f"errors: {_counts(errors)}",
     ]
+    forced = int(stats.get("newscrawl/articles/forced", 0) or 0)
+    if forced:  # -a article= pages written though they do not read as articles: each warned above
+        lines.insert(1, forced_line(forced))
     sites = coverage_sites(stats)
     if len(sites) == 1:
         lines.append(f"coverage: {_coverage(stats, sites[0])}")
