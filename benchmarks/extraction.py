@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import lxml.html
 import trafilatura
 
 from benchmarks.pages import Page
-from newscrawl.extract import extract_article
+from newscrawl.extract import extract_article, extract_page
 
 
 @dataclass
@@ -96,13 +96,16 @@ SETS = ("aeb", "fundus", "wcxb", "pagetypes", "wpnews")
 
 @dataclass
 class SetCost:
-    """CPU milliseconds per page of one data set, extract_article beside trafilatura.extract."""
+    """CPU milliseconds per page of one data set, extract_article beside trafilatura.extract,
+    and the crawl's own call (`extract_page` with no body for a page no body could make an
+    article: the crawl never writes one)."""
 
     name: str
     pages: int
     ours_ms: list[float]
     trafilatura_ms: list[float]
     slowest: str  # the slowest page's id, or "(check half)": check-half pages are never named
+    crawl_ms: list[float] = field(default_factory=list)
 
     def percentile(self, which: str, q: float) -> float:
         values = sorted(self.ours_ms if which == "ours" else self.trafilatura_ms)
@@ -122,8 +125,9 @@ def _nameable(set_name: str, page_id: str, split: dict) -> bool:
 
 
 def measure_sets(data: Path, sets: tuple[str, ...] = SETS, limit: int | None = None) -> list[SetCost]:
-    """One pass over every page of each set, trafilatura.extract and extract_article interleaved
-    page by page in this process (CPU time; the first page carries both sides' warm-up)."""
+    """One pass over every page of each set, trafilatura.extract, extract_article and the crawl's
+    extract_page interleaved page by page in this process (CPU time; the first page carries the
+    warm-up)."""
     from benchmarks.quality import datasets
     from benchmarks.quality.split import load_split
 
@@ -133,32 +137,36 @@ def measure_sets(data: Path, sets: tuple[str, ...] = SETS, limit: int | None = N
         folder = data / name
         if not folder.is_dir():
             continue
-        ours, theirs, worst, worst_id = [], [], -1.0, ""
+        ours, theirs, crawl, worst, worst_id = [], [], [], -1.0, ""
         for page in datasets.load(folder, limit):
             theirs.append(_cpu_ms(lambda p=page: trafilatura.extract(p.html, url=p.url, include_comments=False)))
             ours.append(_cpu_ms(lambda p=page: extract_article(p.url, p.html)))
+            crawl.append(_cpu_ms(lambda p=page: extract_page(p.url, p.html, non_article_body="none")))
             if ours[-1] > worst:
                 worst, worst_id = ours[-1], page.id
         slowest = worst_id if _nameable(name, worst_id, split) else "(check half)"
-        results.append(SetCost(name, len(ours), ours, theirs, slowest))
+        results.append(SetCost(name, len(ours), ours, theirs, slowest, crawl))
     return results
 
 
 def cost_rows(costs: list[SetCost]) -> list[str]:
     """The per-set table: p50/p99/max ms of both, the ratio of totals, the slowest page."""
     rows = ["| set | pages | extract_article p50 / p99 / max ms | trafilatura.extract p50 / p99 / max ms "
-            "| CPU ratio | slowest page |", "|---|---:|---|---|---:|---|"]
+            "| CPU ratio | crawl's extract_page ratio | slowest page |", "|---|---:|---|---|---:|---:|---|"]
     for cost in costs:
         ratio = sum(cost.ours_ms) / max(1e-9, sum(cost.trafilatura_ms))
+        crawl_ratio = sum(cost.crawl_ms) / max(1e-9, sum(cost.trafilatura_ms))
         rows.append(f"| {cost.name} | {cost.pages} | "
                     f"{cost.percentile('ours', .5):.0f} / {cost.percentile('ours', .99):.0f} / {max(cost.ours_ms):.0f} | "
                     f"{cost.percentile('t', .5):.0f} / {cost.percentile('t', .99):.0f} / "
-                    f"{max(cost.trafilatura_ms):.0f} | {ratio:.2f}x | {cost.slowest} |")
+                    f"{max(cost.trafilatura_ms):.0f} | {ratio:.2f}x | {crawl_ratio:.2f}x | {cost.slowest} |")
     ours = sum(sum(c.ours_ms) for c in costs)
     theirs = sum(sum(c.trafilatura_ms) for c in costs)
+    crawl = sum(sum(c.crawl_ms) for c in costs)
     slowest = max((max(c.ours_ms) for c in costs if c.ours_ms), default=0.0)
+    crawl_slowest = max((max(c.crawl_ms) for c in costs if c.crawl_ms), default=0.0)
     rows.append(f"| all | {sum(c.pages for c in costs)} | max {slowest:.0f} | | "
-                f"{ours / max(1e-9, theirs):.2f}x | |")
+                f"{ours / max(1e-9, theirs):.2f}x | {crawl / max(1e-9, theirs):.2f}x (max {crawl_slowest:.0f}) | |")
     return rows
 
 

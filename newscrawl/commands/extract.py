@@ -300,7 +300,8 @@ def fetched_record(url: str, response: Response) -> Any:
 
 def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | None = None,
            content_type: bytes = b"", encoding: str | None = None) -> Any:
-    """extract_article's record of the page, or the PageError that says why there is none."""
+    """The page's record as a crawl writes it for a page named with -a article= (its full body
+    whatever it reads as), or the PageError that says why there is none."""
     if is_empty(body):
         raise PageError(f"{name} is an empty page")
     if looks_binary(body, content_type):
@@ -309,7 +310,7 @@ def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | 
     if is_challenge(status, headers, body):
         raise PageError(f"{name} is a bot-challenge page, not the article (save the page from a "
                         "browser and give the file with --url)")
-    page = extract_page(url, body, encoding=encoding)
+    page = extract_page(url, body, encoding=encoding, non_article_body="full")
     if page.error:
         raise PageError(f"could not extract {name}: {page.error}")
     if not (page.article.headline or page.article.body):

@@ -77,6 +77,9 @@ class ExtractJob:
     profile: str | None = None
     fetched_at: datetime | None = None
     link_extractor: LinkExtractor | None = None
+    # the crawl writes articles only: a page no body could make one gets none ("none"); a page
+    # the user named as an article gets its full body ("full"); see extract_page
+    non_article_body: str = "quick"
 
 
 @dataclass
@@ -160,7 +163,8 @@ def run_job(job: ExtractJob) -> JobResult:
 
     page = extract_page(job.url, decoded.text if decoded else job.body, encoding=job.encoding,
                         profile=job.profile, fetched_at=job.fetched_at,
-                        on_tree=read_links if job.link_extractor is not None else None)
+                        on_tree=read_links if job.link_extractor is not None else None,
+                        non_article_body=job.non_article_body)
     return JobResult(page, links, decoded.encoding if decoded else None, decoded.how if decoded else None,
                      time.process_time() - started - links_cpu_s, links_cpu_s)
 

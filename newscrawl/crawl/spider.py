@@ -179,13 +179,17 @@ class SiteSpider(DiscoveryMixin, Spider):
             return response
         return relabel(self.crawler, response, result.encoding, result.encoding_how)
 
-    async def _extract(self, response: Response, links: LinkExtractor | None = None) -> JobResult | None:
+    async def _extract(self, response: Response, links: LinkExtractor | None = None, *,
+                       named: bool = False) -> JobResult | None:
         """The page's extraction (and its links, read from the same parsed tree, when `links` is
-        given), from the worker pool when there is one; None if the page was dropped."""
+        given), from the worker pool when there is one; None if the page was dropped. A page the
+        user `named` as an article gets its full body whatever it reads as; otherwise a page no
+        body could make an article gets none (it is never written)."""
         profile = (self.profile_name or self.site_of(response).profile
                    or self.settings.get("NEWSCRAWL_PROFILE"))
         fetched = fetched_at(response.meta.get(WARC_SOURCE))
-        job = ExtractJob(response.url, response.body, response.encoding, profile, fetched, links)
+        job = ExtractJob(response.url, response.body, response.encoding, profile, fetched, links,
+                         non_article_body="full" if named else "none")
         pool = getattr(self, "extract_pool", None)
         try:
             result = run_job(job) if pool is None else await pool.extract(job)
@@ -209,7 +213,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newscrawl/dropped/not_html")
             return
-        result = await self._extract(response)
+        result = await self._extract(response, named=True)
         self.relabelled(response, result)  # counts and logs a charset fallback
         if result is None:
             return

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal, get_args
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -79,7 +80,16 @@ def _dateline(tree: HtmlElement, profile: Profile, anchor: HtmlElement | None,
     return None
 
 
-def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> ExtractedPage:
+# what body a page gets that no body could make an article (its verdict is the same with any):
+# "quick" one fast trafilatura pass (the default, for a caller that may keep any page); "full"
+# the thorough body, for a caller that takes the page for an article whatever it reads as (a
+# page named with -a article=); "none" for a caller that keeps articles only (the crawl)
+NonArticleBody = Literal["quick", "full", "none"]
+NON_ARTICLE_BODIES: tuple[str, ...] = get_args(NonArticleBody)
+
+
+def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None,
+                  non_article_body: NonArticleBody = "quick") -> ExtractedPage:
     meta = read_metadata(tree, url)
     # scripts and styles are read (JSON-LD) or useless from here on; their text is never content
     strip_boilerplate(tree, CODE_NODES)
@@ -124,9 +134,10 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None) -> Extra
     text_search = _TextSearch(tree, anchor) if defer_search and published is None else None
     loader.add_value("modified", choose_modified(meta))
     profile_body = bool(containers) and profile is not GENERIC
-    body = body_mod.extract_body(tree, profile, containers,
-                                 thorough=may_be_article(loader.load_item(), features, profile_body,
-                                                          link_texts, searching=text_search is not None))
+    thorough = non_article_body == "full" or may_be_article(
+        loader.load_item(), features, profile_body, link_texts, searching=text_search is not None)
+    body = None if not thorough and non_article_body == "none" \
+        else body_mod.extract_body(tree, profile, containers, thorough=thorough)
     loader.add_value("body", body_mod.complete_from_metadata(body, meta))
 
     loader.add_value("lang", meta.lang)
@@ -217,12 +228,18 @@ def _tags(meta: PageMetadata) -> list[str]:
 
 def extract_page(url: str, html: str | bytes, *, encoding: str | None = None,
                  profile: str | None = None, fetched_at: datetime | None = None,
-                 on_tree: Callable[[HtmlElement], None] | None = None) -> ExtractedPage:
+                 on_tree: Callable[[HtmlElement], None] | None = None,
+                 non_article_body: NonArticleBody = "quick") -> ExtractedPage:
     """Extract one page; never raises: a broken page gives an empty item and an `error`.
 
     `on_tree` is called with the parsed tree before extraction changes it, so a caller can
     read more from the page (the crawl's links) without parsing it a second time.
+    `non_article_body`: what body a page gets that no body could make an article ("quick",
+    "full" or "none"; see NonArticleBody). The verdict is the same with each.
     """
+    if non_article_body not in NON_ARTICLE_BODIES:
+        raise ValueError(f"non_article_body must be one of {', '.join(NON_ARTICLE_BODIES)}, "
+                         f"not {non_article_body!r}")
     fetched = (fetched_at or datetime.now(UTC)).isoformat(timespec="seconds")
     try:
         tree = parse_html(decode_html(html, encoding))
@@ -230,7 +247,7 @@ def extract_page(url: str, html: str | bytes, *, encoding: str | None = None,
             return ExtractedPage(Article(url=url, fetched_at=fetched), error="empty page")
         if on_tree is not None:
             on_tree(tree)
-        page = _extract_tree(url, tree, get_profile(profile) if profile else None)
+        page = _extract_tree(url, tree, get_profile(profile) if profile else None, non_article_body)
     except ValueError as exc:
         if profile and "unknown profile" in str(exc):
             raise
@@ -248,4 +265,4 @@ def extract_article(url: str, html: str | bytes, **options) -> Article:
     return extract_page(url, html, **options).article
 
 
-__all__ = ["ExtractedPage", "extract_article", "extract_page", "fingerprint"]
+__all__ = ["ExtractedPage", "NonArticleBody", "extract_article", "extract_page", "fingerprint"]

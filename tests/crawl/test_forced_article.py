@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl.extract import extract_page
 from tests.support.faultserver import LOREM, plain_article
 from tests.support.sites.server import serve_site
 
@@ -71,6 +72,10 @@ def test_a_named_page_that_is_no_article_is_written_with_one_warning(crawl, tmp_
     assert [line.split("] ", 1)[-1] for line in proc.stderr.splitlines() if stool in line] == [
         f"INFO: dropped short_body: {stool}"]
     assert stats["newscrawl/articles/forced"] == 2 and stats["newscrawl/dropped/short_body"] == 1
+    # a named page gets its full body whatever it reads as, the one `scrapy extract` prints
+    html = (tmp_path / "site" / "shop" / "deck-chair.html").read_bytes()
+    full = extract_page(chair, html, non_article_body="full").article.body
+    assert next(item for item in items if item["url"] == chair)["body"] == full
     assert ("forced: 2 pages that do not read as articles written because -a article= or articles= "
             "names them (see their warnings above)") in summary(proc.stderr)
 

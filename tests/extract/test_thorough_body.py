@@ -4,6 +4,7 @@ trafilatura pass for its body; the verdict on every page is the one the thorough
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 
@@ -55,3 +56,30 @@ def test_the_decision_and_the_rule_switched_off():
     assert not may_be_article(page.article, page.features, False, frozenset(), searching=True)
     with disabled("thorough-body-only-articles"):
         assert may_be_article(page.article, page.features, False, frozenset(), searching=True)
+
+
+def test_what_body_a_page_no_body_could_make_an_article_gets():
+    url, html = PAGES[1]  # the listing
+    quick = extract_page(url, html)
+    none = extract_page(url, html, non_article_body="none")
+    full = extract_page(url, html, non_article_body="full")
+    with disabled("thorough-body-only-articles"):
+        thorough = extract_page(url, html)
+    # the crawl, which writes articles only, spends nothing on it; a caller that names it as an
+    # article gets the thorough body; the verdict and the header fields are the same with each
+    assert not none.article.body and quick.article.body and full.article.body == thorough.article.body
+    assert len({quick.is_article, none.is_article, full.is_article}) == 1 and not quick.is_article
+    assert none.article.headline == full.article.headline == quick.article.headline
+
+
+@pytest.mark.parametrize("effort", ["none", "full"])
+def test_an_article_gets_the_same_record_whatever_a_non_article_would_get(effort):
+    url, html = PAGES[0]  # the story
+    when = datetime(2024, 5, 1, tzinfo=UTC)  # fetched_at is the clock's otherwise
+    assert extract_page(url, html, non_article_body=effort, fetched_at=when).article \
+        == extract_page(url, html, fetched_at=when).article
+
+
+def test_an_unknown_effort_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="non_article_body must be one of quick, full, none, not 'fast'"):
+        extract_page(*PAGES[1], non_article_body="fast")
