@@ -380,11 +380,13 @@ def byline_lines(anchor: HtmlElement | None, max_lines: int = 12, credits: list[
 
 
 def team_credit(text: str) -> bool:
-    """A team credited by name: "The Upwork Team", "Podium Staff" (a few capitalised words)."""
-    words = text.split()
+    """A team credited by name: "The Upwork Team", "Podium Staff" (a few capitalised words, one
+    of them a name: "Staff" or "Staff Reporter" alone credits nobody)."""
+    words = strip_byline(text).split()
     return (0 < len(words) <= 5 and len(text) <= 50 and not _DIGITS.search(text)
             and any(w.casefold() in _TEAM for w in words)
-            and all(w[0].isupper() or w in ("the", "of", "and") for w in words))
+            and all(w[0].isupper() or w in ("the", "of", "and") for w in words)
+            and any(w.casefold() not in _TEAM | {"the", "of", "and"} and not _ROLE.fullmatch(w) for w in words))
 
 
 def _is_date_line(line: str) -> bool:
@@ -411,7 +413,7 @@ def name_by_date(anchor: HtmlElement | None, max_lines: int = 8) -> list[str]:
         if len(line) > 50 or _DIGITS.search(line):
             continue
         if team_credit(line) and enabled("authors-team-credit"):
-            names = [line]
+            names = [strip_byline(line)]  # "By Podium Staff": the team is credited, "By" is not its name
         else:
             names = split_names(line)
             if len(names) != 1 or names[0] != line or not is_person(line) or len(line.split()) < 2:

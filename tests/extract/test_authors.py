@@ -75,3 +75,18 @@ def test_site_name_is_no_person():
     # a printed byline names a person: the site name goes
     html = _page(head, '<article><h1>Council approves the new bridge</h1><p class="byline">By Ann Lee</p><p>Text.</p></article>')
     assert extract_article("https://x.example/g", html).authors == ["Ann Lee"]
+
+
+def test_a_team_credited_by_the_date_is_named_without_by_and_a_bare_role_credits_nobody():
+    """Found by a stranger: "May 1, 2024 · By Staff" gave the author "By Staff"."""
+    text = "".join(f"<p>The council agreed the harbour plan by seven votes to two, paragraph {i}.</p>"
+                   for i in range(6))
+
+    def authors(meta: str) -> list[str]:
+        html = _page("", f"<h1>Harbour plan agreed</h1><p class='meta'>{meta}</p>{text}")
+        return extract_article("https://x.example/news/2024/05/01/harbour", html).authors
+
+    assert authors("May 1, 2024 · By Podium Staff") == ["Podium Staff"]
+    assert authors("May 1, 2024 · By Staff") == []
+    assert authors("May 1, 2024 · By Staff Reporter") == []
+    assert authors("By Jane Doe · May 1, 2024") == ["Jane Doe"]
