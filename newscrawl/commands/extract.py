@@ -318,5 +318,5 @@ def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | 
     if not page.is_article:
         # the record is printed (a one-off look at any page), but never silently: a crawl drops it
         print(as_typed(f"scrapy extract: {name} does not read as an article ({', '.join(page.signals)}): "
-                       "its record is printed, a crawl would not write it"), file=sys.stderr, flush=True)
+                       "its record is printed; a crawl writes it only if -a article= names it"), file=sys.stderr, flush=True)
     return page.article

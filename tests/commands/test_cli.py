@@ -311,7 +311,7 @@ def test_extract_a_page_that_is_no_article_says_so_in_one_line(installed: Instal
     assert json.loads(proc.stdout)["url"] == "https://bay.example/news/"
     line = one_line(proc)
     assert "listing.html does not read as an article (score=" in line
-    assert "a crawl would not write it" in line
+    assert "a crawl writes it only if -a article= names it" in line
 
 
 @pytest.mark.parametrize(("args", "says"), [
