@@ -1,7 +1,7 @@
 """A page the user named (`-a article=`, `-a articles=`) that is not written is named in one
 WARNING line with why, so that a cron job logging at WARNING sees which page it lost; pages found
 by following links keep their INFO lines (a crawl drops many, and that is normal). Real `scrapy
-crawl` runs against a real site on 127.0.0.31."""
+crawl` runs against real sites on 127.0.0.31 and 127.0.0.32."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tests.support.faultserver import LOREM, FaultServer, article_page
 pytestmark = pytest.mark.timeout(300)
 
 HOST = "127.0.0.31"
+DENYING = "127.0.0.32"  # a site whose robots.txt forbids everything
 QUIET = ["-s", "LOG_LEVEL=WARNING", "-s", "RETRY_TIMES=0"]  # what cron users set; no retries: quicker
 SHORT = article_page("A brief", ["Two sentences only. That is all."]).encode()
 UNTITLED = ("<html><body><article>" + "".join(f"<p>{LOREM} {i}</p>" for i in range(3))
@@ -24,6 +25,7 @@ ROUTES = {
     "/untitled": lambda h: h.send_bytes(UNTITLED),
     "/moved": lambda h: h.redirect("/short-elsewhere"),
     "/short-elsewhere": lambda h: h.send_bytes(SHORT),
+    "/chart.png": lambda h: h.send_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64), content_type="image/png"),
     "/links": lambda h: h.send_bytes(  # a site whose home links the same broken pages
         b'<html><head><title>Fault Times</title></head><body><h1>Fault Times</h1><a href="/status/404">a</a>'
         b'<a href="/reset">b</a><a href="/articles/story-1">c</a><a href="/articles/story-1?utm_source=x">d</a>'
@@ -48,9 +50,10 @@ def not_written(stderr: str) -> dict[str, str]:
 
 
 def test_every_named_page_not_written_is_one_warning_with_why(crawl):
-    with FaultServer(HOST, robots="allow", extra=ROUTES) as site:
+    with FaultServer(HOST, robots="allow", extra=ROUTES) as site, FaultServer(DENYING, robots="deny") as denying:
         good, duplicate = site.url("/articles/story-1"), site.url("/articles/story-1?utm_source=feed")
-        failing = [site.url(path) for path in ("/status/404", "/reset", "/short", "/untitled", "/moved", "/pdf")]
+        failing = [site.url(path) for path in ("/status/404", "/reset", "/short", "/untitled", "/moved", "/pdf",
+                                               "/chart.png")] + [denying.url("/articles/story-3")]
         items, stats, proc = crawl("-a", f"article={good} {duplicate} {' '.join(failing)}", extra=QUIET)
     assert proc.returncode == 0, proc.stderr[-3000:]
     # the same story under two URLs: whichever came first is written, the other is its duplicate
@@ -66,12 +69,14 @@ def test_every_named_page_not_written_is_one_warning_with_why(crawl):
         site.url("/untitled"): "no headline found on the page",
         site.url("/moved"): f"redirected to {moved}: {too_short.format(length)}",
         site.url("/pdf"): "binary body: PDF bytes labelled text/html",
+        site.url("/chart.png"): "not HTML: image/png",
+        denying.url("/articles/story-3"): "forbidden by robots.txt; -s ROBOTSTXT_OBEY=False fetches it anyway",
         ({good, duplicate} - {written}).pop(): f"a duplicate of {written} (the same canonical URL), earlier in "
                                                "this run",
     }, proc.stderr[-3000:]
     # nothing else at WARNING or above names a page; the counts are still there
     others = [m for m in logged(proc.stderr, "WARNING") if not m.startswith("not written: ")]
-    assert not any(site.base in message for message in others), others
+    assert not any(site.base in message or denying.base in message for message in others), others
     assert stats["newscrawl/dropped/http_404"] == 1 and stats["newscrawl/dropped/short_body"] == 2
     assert stats["newscrawl/dropped/duplicate_url"] == 1 and stats["newscrawl/dropped/no_headline"] == 1
 
