@@ -92,10 +92,11 @@ def site_from_url(url: str, profile: str | None = None, since: datetime | None =
 
 def load_url_list(path: str | Path) -> list[str]:
     """The URLs of a URL file (`-a urls=FILE`): one http(s) URL per line; blank lines and
-    comments (from a `#` at the start of a line or after a space) are ignored. Raises
-    UrlListError naming the file, and the line, on any problem."""
+    comments (from a `#` at the start of a line or after a space) are ignored; a UTF-8 BOM (how
+    Windows Notepad saves UTF-8) is skipped. Raises UrlListError naming the file, and the line,
+    on any problem."""
     try:
-        text = Path(path).read_text("utf-8")
+        text = Path(path).read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UrlListError(f"{path}: cannot read the URL file ({reason})") from None
@@ -117,10 +118,11 @@ def load_url_list(path: str | Path) -> list[str]:
 
 
 def load_sites(path: str | Path) -> list[SiteConfig]:
-    """Read and check a sites file; raises SitesFileError naming the line on any problem."""
+    """Read and check a sites file (a UTF-8 BOM is skipped); raises SitesFileError naming the
+    line on any problem."""
     path = Path(path)
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise SitesFileError(f"{path}: cannot read the sites file ({exc})") from None
     try:

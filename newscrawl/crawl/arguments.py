@@ -17,9 +17,11 @@ Scrapy sets an unknown `-a` value as a spider attribute without a word, so a typ
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from newscrawl.config.sites import SiteConfig, load_sites, load_url_list, site_from_url
@@ -132,14 +134,42 @@ def _check_kinds(given: Mapping[str, str]) -> None:
 
 
 def _urls(given: Mapping[str, str], inline: str, listed: str) -> list[str]:
-    """The URLs of `-a url=` (separated by whitespace), then those of the file `-a urls=`."""
+    """The URLs of `-a url=` (separated by whitespace), then those of the file `-a urls=`; a URL
+    given twice is crawled once."""
+    _check_not_joined(given.get(inline, ""), inline)
     urls = given.get(inline, "").split()
     for url in urls:
         if not _is_http_url(url):
             raise ValueError(f"not an http(s) URL: {url!r} (-a {inline}= takes {ARGUMENTS[inline]})")
     if listed in given:
+        _check_not_urls(given[listed], inline, listed)
         urls += load_url_list(given[listed])
-    return urls
+    return list(dict.fromkeys(urls))
+
+
+# a comma or a semicolon before a URL: a list written as in a spreadsheet. (A URL may hold
+# `/http://` or `=http://` in its path or query, as web.archive.org's do: no other joint is refused.)
+_JOINT = re.compile(r"\s*([,;])\s*(?=https?://)", re.IGNORECASE)
+
+
+def _check_not_joined(value: str, inline: str) -> None:
+    """`-a article="http://a/x,http://a/y"` would fetch one URL with a comma in it (a 404)."""
+    joint = _JOINT.search(value)
+    if joint:
+        separator = "commas" if joint.group(1) == "," else "semicolons"
+        urls = " ".join(_JOINT.sub(" ", value).split())
+        raise ValueError(f"-a {inline}= takes URLs separated by spaces, not by {separator}: give "
+                         f"-a {inline}=\"{urls}\"")
+
+
+def _check_not_urls(value: str, inline: str, listed: str) -> None:
+    """`-a articles=URL`: a URL where a file of URLs is expected (and no such file)."""
+    words = value.split()
+    if words and all(_is_http_url(word) for word in words) and not Path(value).exists():
+        given = f"\"{' '.join(words)}\"" if len(words) > 1 else words[0]
+        what = "a URL" if len(words) == 1 else "URLs"
+        raise ValueError(f"-a {listed}= takes {ARGUMENTS[listed]}, not {what}: to give URLs on the "
+                         f"command line, use -a {inline}={given}")
 
 
 def _is_http_url(url: str) -> bool:

@@ -37,7 +37,9 @@ from newscrawl.crawl.meta import (
     SITE,
     site_stat,
 )
-from newscrawl.crawl.middlewares.failures import reason_of
+from newscrawl.crawl.middlewares import Dropped
+from newscrawl.crawl.middlewares.failures import reason_of, why_failed
+from newscrawl.crawl.named import named, not_written
 from newscrawl.discovery.entries import Discovered
 from newscrawl.discovery.feeds import USUAL_FEED_PATHS, feed_links, read_feed
 from newscrawl.discovery.links import site_link_extractor
@@ -387,7 +389,8 @@ class DiscoveryMixin:
 
     def on_error(self, failure: Any) -> Iterator[Request]:
         """Count a failed request by site and reason (`newscrawl/errors/<reason>`, the reason the
-        failure middleware drops it under); a missing robots.txt means: try the usual paths."""
+        failure middleware drops it under); a missing robots.txt means: try the usual paths. A
+        page the user named gets one WARNING line (newscrawl/crawl/named.py), others an INFO line."""
         request: Request = failure.request
         site = self.site_of(request)
         probe = request.meta.get(PROBE)
@@ -398,15 +401,22 @@ class DiscoveryMixin:
                 self.count(site.name, "challenge")
                 if request.meta.get(HOME):
                     self.count(site.name, "home_blocked")
-                self.logger.warning("bot challenge instead of content (HTTP %s): %s",
-                                    response.status, request.url)
+                if named(request):
+                    self.logger.warning("%s", not_written(request, f"a bot challenge instead of content, "
+                                                                   f"HTTP {response.status}"))
+                else:
+                    self.logger.warning("bot challenge instead of content (HTTP %s): %s",
+                                        response.status, request.url)
                 return
             kind = reason_of(failure.value)  # the failure middleware's name: dropped/ and errors/ agree
         elif failure.check(IgnoreRequest):
-            if "robots.txt" in str(failure.value):
-                self.count(site.name, "forbidden")
-            else:
-                self.count(site.name, "ignored")
+            forbidden = "robots.txt" in str(failure.value)
+            self.count(site.name, "forbidden" if forbidden else "ignored")
+            # a Dropped request has had its WARNING line where it was dropped
+            if named(request) and not isinstance(failure.value, Dropped):
+                why = ("forbidden by robots.txt; -s ROBOTSTXT_OBEY=False fetches it anyway" if forbidden
+                       else str(failure.value) or "the request was refused")
+                self.logger.warning("%s", not_written(request, why))
             return
         else:
             kind = reason_of(failure.value)
@@ -418,5 +428,8 @@ class DiscoveryMixin:
             return
         self.crawler.stats.inc_value(f"newscrawl/errors/{kind}")
         self.count(site.name, "failed")
-        self.logger.info("request failed (%s): %s", kind, request.url)
+        if named(request):
+            self.logger.warning("%s", not_written(request, why_failed(failure.value, request)))
+        else:  # a crawl meets many broken links: normal, counted, not worth a warning each
+            self.logger.info("request failed (%s): %s", kind, request.url)
 

@@ -1,4 +1,5 @@
-"""Log lines for dropped items: one short line with the reason, never the whole article."""
+"""Log lines for dropped items: one short line with the reason, never the whole article; for a
+page the user named, one WARNING line saying why it is not written (newscrawl/crawl/named.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,18 @@ from typing import Any
 
 from scrapy.logformatter import LogFormatter
 
+from newscrawl.crawl.named import named, not_written
+
 
 class NewscrawlLogFormatter(LogFormatter):
-    """Dropped items are logged at INFO as "dropped <reason>: <url>"."""
+    """Dropped items are logged at INFO as "dropped <reason>: <url>"; a page the user named, at
+    WARNING as "not written: <url> (<why>)"."""
 
     def dropped(self, item: Any, exception: BaseException, response: Any, spider: Any = None) -> dict:
+        request = getattr(response, "request", None)
+        if named(request):
+            why = getattr(exception, "why", None) or str(exception)
+            return {"level": logging.WARNING, "msg": "%(line)s", "args": {"line": not_written(request, why)}}
         return {"level": logging.INFO, "msg": "dropped %(reason)s",
                 "args": {"reason": str(exception)}}
 

@@ -21,8 +21,9 @@ from newscrawl.config.sites import SiteConfig, site_from_url
 from newscrawl.crawl.arguments import parse_arguments
 from newscrawl.crawl.discovery import DENY, DiscoveryMixin
 from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier, use_memory_frontier
-from newscrawl.crawl.meta import ALWAYS_FETCH, FORCED, SITE, WARC_RECORD, WARC_SOURCE
+from newscrawl.crawl.meta import ALWAYS_FETCH, FORCED, NAMED, SITE, WARC_RECORD, WARC_SOURCE
 from newscrawl.crawl.middlewares.charset import relabel
+from newscrawl.crawl.named import not_written
 from newscrawl.crawl.pool import (
     ExtractionTimeout,
     ExtractJob,
@@ -158,8 +159,9 @@ class SiteSpider(DiscoveryMixin, Spider):
             return
         if self.single_article:
             for url in self.article_urls:
+                # NAMED: a page the user named that is not written gets a WARNING line saying why
                 yield Request(url, callback=self.parse_article, errback=self.on_error,
-                              meta={ALWAYS_FETCH: True}, dont_filter=True)
+                              meta={ALWAYS_FETCH: True, NAMED: url}, dont_filter=True)
             return
         for site in self.sites.values():
             for request in self.site_start_requests(site):
@@ -193,12 +195,13 @@ class SiteSpider(DiscoveryMixin, Spider):
         pool = getattr(self, "extract_pool", None)
         try:
             result = run_job(job) if pool is None else await pool.extract(job)
-        except ExtractionTimeout as exc:
-            self.crawler.stats.inc_value("newscrawl/dropped/extraction_timeout")
-            self.logger.warning("dropped %s: %s", response.url, exc)
-        except WorkerDied as exc:
-            self.crawler.stats.inc_value("newscrawl/dropped/extraction_crashed")
-            self.logger.warning("dropped %s: %s", response.url, exc)
+        except (ExtractionTimeout, WorkerDied) as exc:
+            reason = "timeout" if isinstance(exc, ExtractionTimeout) else "crashed"
+            self.crawler.stats.inc_value(f"newscrawl/dropped/extraction_{reason}")
+            if named:
+                self.logger.warning("%s", not_written(response.request, str(exc)))
+            else:
+                self.logger.warning("dropped %s: %s", response.url, exc)
         else:
             stats = self.crawler.stats
             stats.inc_value("newscrawl/extract/pages")
@@ -212,6 +215,8 @@ class SiteSpider(DiscoveryMixin, Spider):
         """Extract exactly one page as an article."""
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newscrawl/dropped/not_html")
+            kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip()
+            self.logger.warning("%s", not_written(response.request, f"not HTML: {kind or 'no Content-Type'}"))
             return
         result = await self._extract(response, named=True)
         self.relabelled(response, result)  # counts and logs a charset fallback
@@ -220,7 +225,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         page = result.page
         if page.error:
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_error")
-            self.logger.warning("could not extract %s: %s", response.url, page.error)
+            self.logger.warning("%s", not_written(response.request, f"could not extract it: {page.error}"))
             return
         page.article.site = self.site_of(response).name  # the same key as a crawl of the site
         page.article.warc = warc_field(response.meta)

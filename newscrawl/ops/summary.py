@@ -40,6 +40,12 @@ REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("not written: the output failed", ("newscrawl/output/not_written",)),
 )
 
+# a label as it reads after a count of 1 (`1 HTTP error (404)`); the others read right for any
+# count (`1 too short`). no_article_reasons keys by the label as above: cron's JSON keeps it
+ONE = {"duplicates in this run": "duplicate in this run", "not articles": "not an article",
+       "bot challenges": "bot challenge", "empty pages": "empty page", "HTTP errors": "HTTP error",
+       "network errors": "network error", "not saved: no output keeps them": "not saved: no output keeps it"}
+
 
 def _matches(key: str, pattern: str) -> bool:
     return key.startswith(pattern) if pattern.endswith(("/", "_")) else key == pattern
@@ -74,11 +80,20 @@ def written(stats: dict[str, Any]) -> int:
     return int(stats.get("newscrawl/articles/emitted", 0) or 0)
 
 
+def counted(count: int, label: str) -> str:
+    """`2 HTTP errors (404, 503)`, `1 HTTP error (404)`: a reason's label after its count."""
+    if count == 1:
+        for many, one in ONE.items():
+            if label == many or label.startswith(f"{many} ("):
+                return f"1 {one}{label.removeprefix(many)}"
+    return f"{count} {label}"
+
+
 def no_articles_line(stats: dict[str, Any]) -> str:
     """`no articles written: 3 seen in earlier runs, 1 too short` (or why nothing was fetched)."""
     reasons = no_article_reasons(stats)
     if reasons:
-        line = f"{NO_ARTICLES}: " + ", ".join(f"{count} {label}" for label, count in reasons.items())
+        line = f"{NO_ARTICLES}: " + ", ".join(counted(count, label) for label, count in reasons.items())
         if stats.get("newscrawl/replay/records") and reasons.get("seen in earlier runs"):
             line += (" (a replay into a state that has seen these articles, the live crawl's or an "
                      "earlier replay's, writes none of them again: replay into a new state, "
@@ -88,7 +103,7 @@ def no_articles_line(stats: dict[str, Any]) -> str:
         return f"{NO_ARTICLES}: no record of the WARC input could be read (see the errors above)"
     pages = stats.get("response_received_count", 0)
     how = "read from WARC files" if "newscrawl/replay/records" in stats else "fetched"
-    return f"{NO_ARTICLES}: {pages} pages {how} and none held an article"
+    return f"{NO_ARTICLES}: {plural(pages, 'page')} {how} and none held an article"
 
 
 def plural(count: int, noun: str) -> str:

@@ -116,6 +116,19 @@ REFUSED: dict[str, tuple[list[str], str]] = {
                        "not an http(s) URL: 'www.example.com' (-a url= takes start URLs, separated by spaces)"),
     "bad article url": (["site", "-a", f"article={URL}a ftp://127.0.0.5/b"],
                         "not an http(s) URL: 'ftp://127.0.0.5/b' (-a article= takes article URLs, separated by spaces)"),
+    # a URL where a file of URLs is expected; URLs joined by commas or semicolons
+    "articles given a url": (["site", "-a", f"articles={URL}a"],
+                             "-a articles= takes a file of article URLs, one per line, not a URL: to give URLs "
+                             f"on the command line, use -a article={URL}a"),
+    "urls given urls": (["site", "-a", f"urls={URL} {URL}b"],
+                        "-a urls= takes a file of start URLs, one per line, not URLs: to give URLs on the "
+                        f'command line, use -a url="{URL} {URL}b"'),
+    "articles joined by a comma": (["site", "-a", f"article={URL}a,{URL}b"],
+                                   "-a article= takes URLs separated by spaces, not by commas: give "
+                                   f'-a article="{URL}a {URL}b"'),
+    "urls joined by a semicolon": (["site", "-a", f"url={URL}; {URL}b"],
+                                   "-a url= takes URLs separated by spaces, not by semicolons: give "
+                                   f'-a url="{URL} {URL}b"'),
     # URL files
     "url file missing": (["site", "-a", "urls={dir}/missing.txt"],
                          "{dir}/missing.txt: cannot read the URL file (No such file or directory)"),
@@ -293,6 +306,34 @@ def test_several_articles_extract_exactly_those_pages(tmp_path: Path) -> None:
     assert sorted(item["url"] for item in items) == sorted(pages)
     assert a_paths == {"/robots.txt", "/articles/story-2", "/articles/story-3"}  # no home, no links followed
     assert b_paths == {"/robots.txt", "/stories/ferry-pier.html"}
+
+
+@pytest.mark.parametrize("argument", ["articles", "urls", "sites"])
+def test_files_saved_with_a_byte_order_mark_are_read(tmp_path: Path, argument: str) -> None:
+    """Windows Notepad saves UTF-8 with a BOM: the first URL (or the first TOML line) is read all
+    the same, not refused as `'\\ufeffhttp://...' is not an http(s) URL`."""
+    with FaultServer("127.0.0.6", robots="allow", articles=2) as site:
+        if argument == "articles":
+            text, expected = f"{site.url('/articles/story-2')}\n", {site.url("/articles/story-2")}
+        else:
+            home = site.url("/")
+            text = f"{home}\n" if argument == "urls" else f'[sites.a]\nurl = "{home}"\n'
+            expected = {site.url(f"/articles/story-{i}") for i in (1, 2)}
+        listed = tmp_path / "list.txt"
+        listed.write_bytes(b"\xef\xbb\xbf" + text.encode())
+        result, items, _ = _crawl(tmp_path, "-a", f"{argument}={listed}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert {item["url"] for item in items} == expected
+
+
+def test_a_url_that_holds_a_url_is_one_page(tmp_path: Path) -> None:
+    """Only a comma or semicolon before `http(s)://` is refused as a list: an archive's URL holds
+    the archived page's URL after a slash, and is one page."""
+    with FaultServer("127.0.0.6", robots="allow") as site:
+        page = site.url("/articles/web/2024/https://news.example/story-7")
+        result, items, _ = _crawl(tmp_path, "-a", f"article={page}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [item["url"] for item in items] == [page]
 
 
 @pytest.mark.parametrize("how", [["-a", "profile=generic"], ["-s", "NEWSCRAWL_PROFILE=generic"]])

@@ -65,12 +65,13 @@ def test_a_named_page_that_is_no_article_is_written_with_one_warning(crawl, tmp_
     # written, because the user named them: the two product pages and the story
     assert sorted(item["url"] for item in items) == sorted([chair, bench, story])
     # one line each for the two that do not read as articles, none for the story; the stool,
-    # too short, is dropped (its own line) and not written, so no notice for it
+    # too short, is not written: its own WARNING line says why, and no notice of forcing it
     found = warnings(proc.stderr)
     assert sorted(m["url"] for m in found) == sorted([chair, bench]), proc.stderr[-3000:]
     assert all(m["named"] == "-a article=" and float(m["score"]) < 0.44 for m in found)
-    assert [line.split("] ", 1)[-1] for line in proc.stderr.splitlines() if stool in line] == [
-        f"INFO: dropped short_body: {stool}"]
+    [stool_line] = [line.split("] ", 1)[-1] for line in proc.stderr.splitlines() if stool in line]
+    assert re.fullmatch(rf"WARNING: not written: {re.escape(stool)} \(too short: \d+ characters, under "
+                        r"NEWSCRAWL_MIN_BODY_CHARS=200\)", stool_line), stool_line
     assert stats["newscrawl/articles/forced"] == 2 and stats["newscrawl/dropped/short_body"] == 1
     # a named page gets its full body whatever it reads as, the one `scrapy extract` prints
     html = (tmp_path / "site" / "shop" / "deck-chair.html").read_bytes()

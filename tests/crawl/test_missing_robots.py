@@ -57,7 +57,7 @@ def test_a_missing_robots_txt_is_no_reason_why_nothing_was_written(crawl, tmp_pa
     assert "/robots.txt" in site.paths(404)
     assert proc.returncode == 0 and items == [], proc.stderr[-2000:]
     warnings = [line for line in proc.stderr.splitlines() if "no articles written" in line]
-    assert len(warnings) == 1 and warnings[0].endswith("WARNING: no articles written: 1 not articles"), warnings
+    assert len(warnings) == 1 and warnings[0].endswith("WARNING: no articles written: 1 not an article"), warnings
 
 
 def test_a_real_page_missing_is_still_dropped_and_an_error(crawl, tmp_path):

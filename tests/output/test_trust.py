@@ -196,7 +196,7 @@ def test_a_crawl_that_writes_nothing_says_why(tmp_path: Path) -> None:
     with FaultServer(HOST, robots="allow", articles=2,
                      extra={"/short": lambda h: h.send_bytes(short)}) as site:
         runs = empty_runs(site, tmp_path)
-    expected = {"seen": "1 seen in earlier runs", "short": "1 too short", "404": "1 HTTP errors"}
+    expected = {"seen": "1 seen in earlier runs", "short": "1 too short", "404": "1 HTTP error (404)"}
     for name, reason in expected.items():
         result = runs[name]
         assert result.returncode == 1, (name, result.stderr[-2000:])  # -a article= wrote nothing
@@ -214,7 +214,7 @@ def test_robots_forbidding_everything_and_a_site_without_articles_warn(tmp_path:
             FaultServer(HOST, robots="allow", extra={"/": lambda h: h.send_bytes(empty_home)}) as bare:
         denied = crawl(forbidding, "-O", str(tmp_path / "a.jsonl"), state=tmp_path / "a.sqlite")
         nothing = crawl(bare, "-O", str(tmp_path / "b.jsonl"), state=tmp_path / "b.sqlite")
-    for result, reason in ((denied, "forbidden by robots.txt"), (nothing, "1 not articles")):
+    for result, reason in ((denied, "forbidden by robots.txt"), (nothing, "1 not an article")):
         assert result.returncode == 0  # a crawl of a site: nothing new is an answer, said out loud
         warnings = [line for line in lines(result.stderr, "WARNING") if "no articles written:" in line]
         assert len(warnings) == 1 and reason in warnings[0], result.stderr[-2000:]

@@ -15,6 +15,8 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
+from newscrawl.crawl.named import named, not_written
+
 logger = logging.getLogger("newscrawl.faults")
 
 
@@ -30,9 +32,14 @@ class Dropped(IgnoreRequest):
 
 def drop(crawler: Crawler, request: Request, reason: str, detail: str = "",
          level: int = logging.WARNING, original: BaseException | None = None) -> Dropped:
-    """Count `newscrawl/dropped/<reason>`, log one line, and return the exception to raise."""
+    """Count `newscrawl/dropped/<reason>`, log one line, and return the exception to raise; the
+    line for a page the user named is a WARNING `not written: URL (why)`."""
     assert crawler.stats is not None
     crawler.stats.inc_value(f"newscrawl/dropped/{reason}")
-    logger.log(level, "dropped %s: %s%s", reason, request.url, f" ({detail})" if detail else "",
-               extra={"spider": crawler.spider})
+    if named(request):
+        why = reason.replace("_", " ") + (f": {detail}" if detail else "")
+        logger.warning("%s", not_written(request, why), extra={"spider": crawler.spider})
+    else:
+        logger.log(level, "dropped %s: %s%s", reason, request.url, f" ({detail})" if detail else "",
+                   extra={"spider": crawler.spider})
     return Dropped(reason, detail, original)

@@ -60,9 +60,10 @@ class DroppedHttpError(HttpError):
     """Scrapy's HttpError for a response this middleware dropped, with the reason it counted
     (`http_404`, `retry_after_too_long`), so an errback counts it under the same name."""
 
-    def __init__(self, response: Response, reason: str) -> None:
+    def __init__(self, response: Response, reason: str, detail: str = "") -> None:
         super().__init__(response, f"{reason}: HTTP {response.status}")
         self.reason = reason
+        self.detail = detail  # what more there is to say (`Retry-After 86400 s is over ...`)
 
 
 def reason_of(exc: BaseException) -> str:
@@ -89,9 +90,33 @@ _FILTERED_LOGGERS = ("scrapy.core.downloader.handlers.http11",
                      "scrapy.downloadermiddlewares.httpcompression")
 
 
+def plain(exc: BaseException) -> BaseException:
+    """The exception that says what happened: Twisted's ResponseFailed (wrapped by Scrapy's
+    DownloadFailedError) holds its reasons as Failures, whose text is their repr."""
+    reasons = getattr(exc, "reasons", None) or getattr(exc.__cause__, "reasons", None)
+    if reasons:
+        return getattr(reasons[0], "value", None) or exc
+    return exc
+
+
 def short(exc: BaseException, limit: int = 160) -> str:
+    exc = plain(exc)
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def why_failed(exc: BaseException, request: Request) -> str:
+    """A failed request's reason for a person: `HTTP 404`, `HTTP 500 after 3 attempts`,
+    `connection refused after 3 attempts: ...` (the line for a page the user named)."""
+    attempts = request.meta.get("retry_times", 0) + 1
+    after = f" after {attempts} attempts" if attempts > 1 else ""
+    if isinstance(exc, HttpError):
+        detail = getattr(exc, "detail", "")
+        return f"HTTP {exc.response.status}{after}{f'; {detail}' if detail else ''}"
+    reason = failure_reason(exc)
+    detail = {"too_large": "over DOWNLOAD_MAXSIZE",  # Twisted's own words say less than these
+              "truncated": "the connection closed before the whole body came"}.get(reason) or short(exc)
+    return f"{reason.replace('_', ' ')}{after}: {detail}"
 
 
 class FailureMiddleware:
@@ -153,7 +178,7 @@ class FailureMiddleware:
         self._drop(request, reason)
         self._log(request, "dropped %s: %s (HTTP %s after %s attempt%s%s)", reason, request.url,
                   response.status, attempts, "" if attempts == 1 else "s", f"; {detail}" if detail else "")
-        raise DroppedHttpError(response, reason)
+        raise DroppedHttpError(response, reason, detail)
 
     def process_exception(self, request: Request, exception: Exception,
                           spider: Spider | None = None) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
+from newscrawl.crawl.named import DroppedItem
 from newscrawl.extract.processors import canonical_url
 from newscrawl.items import Article
 from newscrawl.state.base import SeenEntry
@@ -27,17 +27,19 @@ class DedupePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.urls: set[str] = set()
-        self.fingerprints: set[str] = set()
+        # what this run let through, by canonical URL and by fingerprint: the URL of that article
+        # (the line for a page the user named says which article it duplicates)
+        self.urls: dict[str, str] = {}
+        self.fingerprints: dict[str, str] = {}
         self.revisit = crawler.settings.getfloat("NEWSCRAWL_REVISIT", 0) > 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
         return cls(crawler)
 
-    def _drop(self, reason: str, item: Article) -> None:
+    def _drop(self, reason: str, item: Article, why: str) -> None:
         self.stats.inc_value(f"newscrawl/dropped/{reason}")
-        raise DropItem(f"{reason}: {item.url}")
+        raise DroppedItem(reason, item.url, why)
 
     def process_item(self, item: Article, spider: Spider | None = None) -> Article:
         if not isinstance(item, Article):
@@ -45,19 +47,25 @@ class DedupePipeline:
         key = item.canonical_url or item.url
         fetched_key = canonical_url(item.url) or item.url
         store = state_for(self.crawler)
-        if key in self.urls or fetched_key in self.urls:
-            self._drop("duplicate_url", item)
+        other = self.urls.get(key) or self.urls.get(fetched_key)
+        if other is not None:
+            self._drop("duplicate_url", item, f"a duplicate of {other} (the same canonical URL), earlier in "
+                       "this run")
         if item.fingerprint and item.fingerprint in self.fingerprints:
-            self._drop("duplicate_content", item)
+            self._drop("duplicate_content", item, f"a duplicate of {self.fingerprints[item.fingerprint]} "
+                       "(the same text), earlier in this run")
         previous = store.get(key) or (store.get(fetched_key) if fetched_key != key else None)
         if previous is not None:
             if not changed(previous, item):
-                self._drop("unchanged" if self.revisit else "seen_in_earlier_run", item)
+                if self.revisit:
+                    self._drop("unchanged", item, "unchanged since an earlier run wrote it")
+                self._drop("seen_in_earlier_run", item, "written in an earlier run, as the state records; "
+                           "-s NEWSCRAWL_STATE=off writes it again")
             # the same article with new content: emitted again as its next revision
             item.revision = previous.revision + 1
         elif item.fingerprint and store.has_fingerprint(item.fingerprint):
-            self._drop("duplicate_content", item)
-        self.urls.update({key, fetched_key})
+            self._drop("duplicate_content", item, "the same text as an article written in an earlier run")
+        self.urls.update({key: item.url, fetched_key: item.url})
         if item.fingerprint:
-            self.fingerprints.add(item.fingerprint)
+            self.fingerprints[item.fingerprint] = item.url
         return item

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
+from newscrawl.crawl.named import DroppedItem
 from newscrawl.items import Article
 from newscrawl.ops.coverage import count_coverage
 
@@ -27,14 +27,20 @@ class ValidatePipeline:
         if not isinstance(item, Article):
             return item
         count_coverage(self.stats, item, self.min_body)
-        reason = None
-        if not item.url:
-            reason = "no_url"
-        elif not item.headline:
-            reason = "no_headline"
-        elif len(item.body or "") < self.min_body:
-            reason = "short_body"
+        reason, why = self._problem(item)
         if reason:
             self.stats.inc_value(f"newscrawl/dropped/{reason}")
-            raise DropItem(f"{reason}: {item.url}")
+            raise DroppedItem(reason, item.url, why)
         return item
+
+    def _problem(self, item: Article) -> tuple[str, str]:
+        """Why the record is no usable article: (reason, the same for a person), or ("", "")."""
+        if not item.url:
+            return "no_url", "no URL"
+        if not item.headline:
+            return "no_headline", "no headline found on the page"
+        length = len(item.body or "")
+        if length < self.min_body:
+            return "short_body", (f"too short: {length} characters, under "
+                                  f"NEWSCRAWL_MIN_BODY_CHARS={self.min_body}")
+        return "", ""

@@ -1,0 +1,110 @@
+"""A page the user named (`-a article=`, `-a articles=`) that is not written is named in one
+WARNING line with why, so that a cron job logging at WARNING sees which page it lost; pages found
+by following links keep their INFO lines (a crawl drops many, and that is normal). Real `scrapy
+crawl` runs against real sites on 127.0.0.31 and 127.0.0.32."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newscrawl.extract import extract_page
+from tests.support.faultserver import LOREM, FaultServer, article_page
+
+pytestmark = pytest.mark.timeout(300)
+
+HOST = "127.0.0.31"
+DENYING = "127.0.0.32"  # a site whose robots.txt forbids everything
+QUIET = ["-s", "LOG_LEVEL=WARNING", "-s", "RETRY_TIMES=0"]  # what cron users set; no retries: quicker
+SHORT = article_page("A brief", ["Two sentences only. That is all."]).encode()
+UNTITLED = ("<html><body><article>" + "".join(f"<p>{LOREM} {i}</p>" for i in range(3))
+            + "</article></body></html>").encode()
+ROUTES = {
+    "/short": lambda h: h.send_bytes(SHORT),
+    "/untitled": lambda h: h.send_bytes(UNTITLED),
+    "/moved": lambda h: h.redirect("/short-elsewhere"),
+    "/short-elsewhere": lambda h: h.send_bytes(SHORT),
+    "/chart.png": lambda h: h.send_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64), content_type="image/png"),
+    "/links": lambda h: h.send_bytes(  # a site whose home links the same broken pages
+        b'<html><head><title>Fault Times</title></head><body><h1>Fault Times</h1><a href="/status/404">a</a>'
+        b'<a href="/reset">b</a><a href="/articles/story-1">c</a><a href="/articles/story-1?utm_source=x">d</a>'
+        b'</body></html>'),
+}
+
+
+def logged(stderr: str, level: str) -> list[str]:
+    """The messages of the log lines at `level` (after `[logger] LEVEL: `)."""
+    return [line.split(f"] {level}: ", 1)[1] for line in stderr.splitlines() if f"] {level}: " in line]
+
+
+def not_written(stderr: str) -> dict[str, str]:
+    """URL -> why, from the `not written: URL (why)` WARNING lines; a URL twice fails the test."""
+    found: dict[str, str] = {}
+    for message in logged(stderr, "WARNING"):
+        match = re.fullmatch(r"not written: (\S+) \((.*)\)", message)
+        if match:
+            assert match[1] not in found, f"{match[1]} named twice:\n{stderr[-3000:]}"
+            found[match[1]] = match[2]
+    return found
+
+
+def test_every_named_page_not_written_is_one_warning_with_why(crawl):
+    with FaultServer(HOST, robots="allow", extra=ROUTES) as site, FaultServer(DENYING, robots="deny") as denying:
+        good, duplicate = site.url("/articles/story-1"), site.url("/articles/story-1?utm_source=feed")
+        failing = [site.url(path) for path in ("/status/404", "/reset", "/short", "/untitled", "/moved", "/pdf",
+                                               "/chart.png")] + [denying.url("/articles/story-3")]
+        items, stats, proc = crawl("-a", f"article={good} {duplicate} {' '.join(failing)}", extra=QUIET)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    # the same story under two URLs: whichever came first is written, the other is its duplicate
+    [written] = [item["url"] for item in items]
+    assert written in (good, duplicate)
+    short, moved = site.url("/short"), site.url("/short-elsewhere")
+    too_short = "too short: {} characters, under NEWSCRAWL_MIN_BODY_CHARS=200"
+    length = len(extract_page(short, SHORT, non_article_body="full").article.body)  # what the crawl saw
+    assert not_written(proc.stderr) == {
+        site.url("/status/404"): "HTTP 404",
+        site.url("/reset"): "connection error: Connection to the other side was lost in a non-clean fashion.",
+        short: too_short.format(length),
+        site.url("/untitled"): "no headline found on the page",
+        site.url("/moved"): f"redirected to {moved}: {too_short.format(length)}",
+        site.url("/pdf"): "binary body: PDF bytes labelled text/html",
+        site.url("/chart.png"): "not HTML: image/png",
+        denying.url("/articles/story-3"): "forbidden by robots.txt; -s ROBOTSTXT_OBEY=False fetches it anyway",
+        ({good, duplicate} - {written}).pop(): f"a duplicate of {written} (the same canonical URL), earlier in "
+                                               "this run",
+    }, proc.stderr[-3000:]
+    # nothing else at WARNING or above names a page; the counts are still there
+    others = [m for m in logged(proc.stderr, "WARNING") if not m.startswith("not written: ")]
+    assert not any(site.base in message or denying.base in message for message in others), others
+    assert stats["newscrawl/dropped/http_404"] == 1 and stats["newscrawl/dropped/short_body"] == 2
+    assert stats["newscrawl/dropped/duplicate_url"] == 1 and stats["newscrawl/dropped/no_headline"] == 1
+
+
+def test_a_named_page_seen_in_an_earlier_run_says_so(crawl, tmp_path):
+    with FaultServer(HOST, robots="allow") as site:
+        page = site.url("/articles/story-2")
+        listed = tmp_path / "pages.txt"
+        listed.write_text(f"{page}\n", "utf-8")
+        first, _, first_proc = crawl("-a", f"article={page}", extra=QUIET, output="first.jsonl")
+        again, _, proc = crawl("-a", f"articles={listed}", extra=QUIET, output="again.jsonl")
+    assert first_proc.returncode == 0 and [item["url"] for item in first] == [page]
+    assert not_written(first_proc.stderr) == {}
+    assert proc.returncode == 1 and again == []  # -a articles= that wrote nothing
+    assert not_written(proc.stderr) == {
+        page: "written in an earlier run, as the state records; -s NEWSCRAWL_STATE=off writes it again"}
+
+
+def test_pages_found_by_following_links_keep_their_info_lines(crawl):
+    with FaultServer(HOST, robots="allow", extra={**ROUTES, "/": ROUTES["/links"]}) as site:
+        items, stats, proc = crawl("-a", f"url={site.url('/')}", extra=["-s", "RETRY_TIMES=0"])  # INFO
+    assert proc.returncode == 0 and len(items) == 1, proc.stderr[-3000:]
+    [written] = [item["url"] for item in items]
+    [duplicate] = {site.url("/articles/story-1"), site.url("/articles/story-1?utm_source=x")} - {written}
+    assert not_written(proc.stderr) == {}
+    info = logged(proc.stderr, "INFO")
+    for line in (f"request failed (http_404): {site.url('/status/404')}",
+                 f"request failed (connection_error): {site.url('/reset')}",
+                 f"dropped duplicate_url: {duplicate}"):
+        assert line in info, proc.stderr[-3000:]
+    assert not any(site.url("/status/404") in m or duplicate in m for m in logged(proc.stderr, "WARNING"))
