@@ -59,6 +59,15 @@ DENY = (
 DISCOVERY_PRIORITY = 10  # feeds and sitemaps before link-following, so their dates are used
 
 
+def blocked_kind(response: Response) -> str | None:
+    """"challenge" for a bot-challenge page, "empty" for an empty one, None for a page to extract."""
+    if is_challenge(response.status, response.headers, response.body):
+        return "challenge"
+    if is_empty(response.body):
+        return "empty"
+    return None
+
+
 class DiscoveryMixin:
     """Discovery callbacks and request builders; needs `sites`, `since`, `crawler`, `parse`."""
 
@@ -339,11 +348,7 @@ class DiscoveryMixin:
             self.crawler.stats.inc_value("newscrawl/revisit/not_modified")
             self.count(site.name, "not_modified")
             return False
-        kind = None
-        if is_challenge(response.status, response.headers, response.body):
-            kind = "challenge"
-        elif is_empty(response.body):
-            kind = "empty"
+        kind = blocked_kind(response)
         if kind:
             self.crawler.stats.inc_value(f"newscrawl/dropped/{kind}_page")
             self.count(site.name, kind)

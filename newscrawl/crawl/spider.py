@@ -19,7 +19,7 @@ from newscrawl.archive.reader import RECENT, ArchivedResponse, DamagedArchive, r
 from newscrawl.config.domains import host_on_domains
 from newscrawl.config.sites import SiteConfig, site_from_url
 from newscrawl.crawl.arguments import parse_arguments
-from newscrawl.crawl.discovery import DENY, DiscoveryMixin
+from newscrawl.crawl.discovery import DENY, DiscoveryMixin, blocked_kind
 from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier, use_memory_frontier
 from newscrawl.crawl.meta import ALWAYS_FETCH, FORCED, NAMED, SITE, WARC_RECORD, WARC_SOURCE
 from newscrawl.crawl.middlewares.charset import relabel
@@ -217,6 +217,13 @@ class SiteSpider(DiscoveryMixin, Spider):
             self.crawler.stats.inc_value("newscrawl/dropped/not_html")
             kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip()
             self.logger.warning("%s", not_written(response.request, f"not HTML: {kind or 'no Content-Type'}"))
+            return
+        blocked = blocked_kind(response)
+        if blocked:  # as a crawl's page: a challenge or an empty page is no article to extract
+            self.crawler.stats.inc_value(f"newscrawl/dropped/{blocked}_page")
+            why = ("a bot-challenge page, not the article: save the page from a browser and give the "
+                   "file to newscrawl extract --url" if blocked == "challenge" else "an empty page")
+            self.logger.warning("%s", not_written(response.request, why))
             return
         result = await self._extract(response, named=True)
         self.relabelled(response, result)  # counts and logs a charset fallback

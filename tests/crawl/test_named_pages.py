@@ -53,7 +53,7 @@ def test_every_named_page_not_written_is_one_warning_with_why(crawl):
     with FaultServer(HOST, robots="allow", extra=ROUTES) as site, FaultServer(DENYING, robots="deny") as denying:
         good, duplicate = site.url("/articles/story-1"), site.url("/articles/story-1?utm_source=feed")
         failing = [site.url(path) for path in ("/status/404", "/reset", "/short", "/untitled", "/moved", "/pdf",
-                                               "/chart.png")] + [denying.url("/articles/story-3")]
+                                               "/chart.png", "/challenge")] + [denying.url("/articles/story-3")]
         items, stats, proc = crawl("-a", f"article={good} {duplicate} {' '.join(failing)}", extra=QUIET)
     assert proc.returncode == 0, proc.stderr[-3000:]
     # the same story under two URLs: whichever came first is written, the other is its duplicate
@@ -70,6 +70,8 @@ def test_every_named_page_not_written_is_one_warning_with_why(crawl):
         site.url("/moved"): f"redirected to {moved}: {too_short.format(length)}",
         site.url("/pdf"): "binary body: PDF bytes labelled text/html",
         site.url("/chart.png"): "not HTML: image/png",
+        site.url("/challenge"): "a bot-challenge page, not the article: save the page from a browser and "
+                                "give the file to newscrawl extract --url",
         denying.url("/articles/story-3"): "forbidden by robots.txt; -s ROBOTSTXT_OBEY=False fetches it anyway",
         ({good, duplicate} - {written}).pop(): f"a duplicate of {written} (the same canonical URL), earlier in "
                                                "this run",
@@ -79,6 +81,7 @@ def test_every_named_page_not_written_is_one_warning_with_why(crawl):
     assert not any(site.base in message or denying.base in message for message in others), others
     assert stats["newscrawl/dropped/http_404"] == 1 and stats["newscrawl/dropped/short_body"] == 2
     assert stats["newscrawl/dropped/duplicate_url"] == 1 and stats["newscrawl/dropped/no_headline"] == 1
+    assert stats["newscrawl/dropped/challenge_page"] == 1
 
 
 def test_a_named_page_seen_in_an_earlier_run_says_so(crawl, tmp_path):
