@@ -90,6 +90,11 @@ def site_from_url(url: str, profile: str | None = None, since: datetime | None =
     return SiteConfig(name=site_key(url) or url, url=url, profile=profile, since=since)
 
 
+# a comma or a semicolon before a URL: a list written as in a spreadsheet. (A URL may hold
+# `/http://` or `=http://` in its path or query, as web.archive.org's do: no other joint is refused.)
+URL_JOINT = re.compile(r"\s*([,;])\s*(?=https?://)", re.IGNORECASE)
+
+
 def load_url_list(path: str | Path) -> list[str]:
     """The URLs of a URL file (`-a urls=FILE`): one http(s) URL per line; blank lines and
     comments (from a `#` at the start of a line or after a space) are ignored; a UTF-8 BOM (how
@@ -105,6 +110,9 @@ def load_url_list(path: str | Path) -> list[str]:
         words = re.sub(r"(^|\s)#.*", "", line).split()  # a URL's own #fragment follows no space
         if len(words) > 1:
             raise UrlListError(f"{path}:{number}: one URL per line, not {len(words)}: {line.strip()!r}")
+        if words and URL_JOINT.search(words[0]):  # "http://a/x,http://a/y": one URL would 404
+            raise UrlListError(f"{path}:{number}: one URL per line, not several joined by commas or "
+                               f"semicolons: {words[0]!r}")
         if words:
             try:
                 _check_url(words[0], "url")

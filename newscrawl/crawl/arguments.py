@@ -17,14 +17,13 @@ Scrapy sets an unknown `-a` value as a spider attribute without a word, so a typ
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newscrawl.config.sites import SiteConfig, load_sites, load_url_list, site_from_url
+from newscrawl.config.sites import URL_JOINT, SiteConfig, load_sites, load_url_list, site_from_url
 from newscrawl.discovery.since import parse_since
 from newscrawl.extract.profiles import get_profile
 
@@ -147,17 +146,12 @@ def _urls(given: Mapping[str, str], inline: str, listed: str) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-# a comma or a semicolon before a URL: a list written as in a spreadsheet. (A URL may hold
-# `/http://` or `=http://` in its path or query, as web.archive.org's do: no other joint is refused.)
-_JOINT = re.compile(r"\s*([,;])\s*(?=https?://)", re.IGNORECASE)
-
-
 def _check_not_joined(value: str, inline: str) -> None:
     """`-a article="http://a/x,http://a/y"` would fetch one URL with a comma in it (a 404)."""
-    joint = _JOINT.search(value)
+    joint = URL_JOINT.search(value)
     if joint:
         separator = "commas" if joint.group(1) == "," else "semicolons"
-        urls = " ".join(_JOINT.sub(" ", value).split())
+        urls = " ".join(URL_JOINT.sub(" ", value).split())
         raise ValueError(f"-a {inline}= takes URLs separated by spaces, not by {separator}: give "
                          f"-a {inline}=\"{urls}\"")
 

@@ -139,6 +139,9 @@ REFUSED: dict[str, tuple[list[str], str]] = {
                           "{dir}/bad.txt:4: not an http(s) URL: 'example.com/news'"),
     "url file two on a line": (["site", "-a", "urls={dir}/two.txt"],
                                "{dir}/two.txt:2: one URL per line, not 2: 'http://127.0.0.5:9/a http://127.0.0.5:9/b'"),
+    "url file joined by a comma": (["site", "-a", "articles={dir}/joined.txt"],
+                                   "{dir}/joined.txt:1: one URL per line, not several joined by commas or "
+                                   "semicolons: 'http://127.0.0.5:9/a,http://127.0.0.5:9/b'"),
     "article file is a folder": (["site", "-a", "articles={dir}/folder"],
                                  "{dir}/folder: cannot read the URL file (Is a directory)"),
     "sites file": (["site", "-a", "sites={dir}/sites.toml"],
@@ -154,6 +157,7 @@ URL_FILES = {
     "empty.txt": "# nothing yet\n\n   \n",
     "bad.txt": f"# start pages\n{URL}\n\nexample.com/news\n",
     "two.txt": "# two on one line\nhttp://127.0.0.5:9/a http://127.0.0.5:9/b\n",
+    "joined.txt": "http://127.0.0.5:9/a,http://127.0.0.5:9/b\n",
 }
 # the same refusals under each log setting: the line is on stderr all the same
 LOG_MODES = {"default": [], "nolog": ["--nolog"], "critical": ["-L", "CRITICAL"],
