@@ -129,6 +129,9 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "urls joined by a semicolon": (["site", "-a", f"url={URL}; {URL}b"],
                                    "-a url= takes URLs separated by spaces, not by semicolons: give "
                                    f'-a url="{URL} {URL}b"'),
+    "append and overwrite": (["site", "-a", f"url={URL}", "-o", "{dir}/b.jsonl"],  # and the run's -O
+                             "-o and -O cannot be combined: -o appends to a file ({dir}/b.jsonl), -O "
+                             "overwrites it ({dir}/out.jsonl); give one of them"),
     # URL files
     "url file missing": (["site", "-a", "urls={dir}/missing.txt"],
                          "{dir}/missing.txt: cannot read the URL file (No such file or directory)"),
