@@ -120,7 +120,9 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None,
     containers = profile.select("body", tree)
     article_scope = containers[0].getparent() if containers else tree
     body_element = tree.find("body")
-    defer_search = enabled("dates-only-articles")
+    # only a caller that keeps articles alone (the crawl) may leave a surely-no-article page
+    # undated: any other gets every field it asks for
+    defer_search = enabled("dates-only-articles") and non_article_body == "none"
     published = choose_published(
         meta, article_scope, dateline.value if dateline else None, url, meta.lang, tree=tree,
         dateline_text=dateline.text if dateline else None,

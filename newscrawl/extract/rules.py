@@ -120,7 +120,7 @@ RULES: tuple[Rule, ...] = (
         ("dates-htmldate", "htmldate's search of the text, for pages whose markup dates "
                            "nothing"),
         ("dates-only-articles", "a page that is almost surely no article has no article date to "
-                                "search its text for"),
+                                "search its text for (in the crawl, which writes articles only)"),
         ("dates-no-new-year", "a bare year guessed as 1 January is no date"),
         ("dates-modified-last", "a page that dates nothing else is dated by its last "
                                 "modification"),
