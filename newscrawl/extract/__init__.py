@@ -22,10 +22,22 @@ from newscrawl.config.domains import site_key
 from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import best_score, is_article
-from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
+from newscrawl.extract.dateline import (
+    Dateline,
+    find_dateline,
+    page_language,
+    parse_dateline,
+    prints_day,
+)
+from newscrawl.extract.dates import page_languages
 from newscrawl.extract.document import decode_html, parse_html, text_of
 from newscrawl.extract.endings import clean_endings
-from newscrawl.extract.features import BODY_FEATURES, page_features, record_features
+from newscrawl.extract.features import (
+    BODY_FEATURES,
+    declares_error_page,
+    page_features,
+    record_features,
+)
 from newscrawl.extract.headline import choose_headline, h1_elements, headline_anchor
 from newscrawl.extract.lines import iter_lines, lines_after, lines_before
 from newscrawl.extract.loaders import ArticleLoader
@@ -91,6 +103,14 @@ NON_ARTICLE_BODIES: tuple[str, ...] = get_args(NonArticleBody)
 def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None,
                   non_article_body: NonArticleBody = "quick") -> ExtractedPage:
     meta = read_metadata(tree, url)
+    # the page's printed dates are read in its own language too
+    with page_language(page_languages(meta.lang)):
+        return _extract_read(url, tree, meta, profile, non_article_body)
+
+
+def _extract_read(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile | None,
+                  non_article_body: NonArticleBody) -> ExtractedPage:
+    error_page = declares_error_page(tree)
     # scripts and styles are read (JSON-LD) or useless from here on; their text is never content
     strip_boilerplate(tree, CODE_NODES)
     # read before any pruning: teasers, comments and shop markup are what tell pages apart
@@ -169,6 +189,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None,
         article.published = to_iso8601(found)
         page = record_features(article, features, profile_body, link_texts)
     verdict, signals = is_article(page)
+    if verdict and error_page and enabled("error-pages"):
+        verdict, signals = False, [*signals, "error page"]
     return ExtractedPage(article, verdict, signals, features=page)
 
 

@@ -1,5 +1,6 @@
 """Choose the charset that really decodes a page: the declared one when it fits, else BOM,
-<meta charset>, then detection (charset-normalizer). No Scrapy here: extraction uses it too.
+<meta charset>, UTF-8, the legacy code page of the page's declared language, then detection
+(charset-normalizer). No Scrapy here: extraction uses it too.
 """
 
 from __future__ import annotations
@@ -51,6 +52,26 @@ def mostly_utf8(body: bytes) -> bool:
     return valid >= 0.97 * high
 
 
+# the legacy Windows code page of a language's script, which browsers fall back to for an
+# undeclared page in that language (single-byte detection cannot tell cp1252 from cp1250 on
+# short text: "£" is "Ł" in the other)
+_CODE_PAGES = {
+    **dict.fromkeys(("en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "nn", "fi",
+                     "is", "ga", "ca", "eu", "gl", "af", "id", "ms", "sw"), "cp1252"),
+    **dict.fromkeys(("cs", "pl", "hu", "sk", "sl", "hr", "ro", "bs", "sq"), "cp1250"),
+    **dict.fromkeys(("ru", "uk", "be", "bg", "mk", "sr"), "cp1251"),
+    "el": "cp1253", "tr": "cp1254", "he": "cp1255", "ar": "cp1256", "fa": "cp1256",
+    **dict.fromkeys(("lt", "lv", "et"), "cp1257"), "vi": "cp1258",
+}
+_HTML_LANG = re.compile(rb"<html\b[^>]{0,500}?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})", re.IGNORECASE)
+
+
+def language_code_page(body: bytes) -> str | None:
+    """The legacy code page of the language the page's <html lang> declares, if it has one."""
+    found = _HTML_LANG.search(body[:DETECT_BYTES])
+    return _CODE_PAGES.get(found.group(1).decode("ascii").lower()) if found else None
+
+
 def detect(body: bytes) -> str | None:
     """charset-normalizer's best guess for the start of the body.
 
@@ -87,6 +108,9 @@ def _choose(body: bytes, declared: str | None) -> tuple[str, str, str | None]:
             return meta, "meta", None
     if not declared and not meta and (text := _strict(body, "utf-8")) is not None:
         return "utf-8", "utf-8", text
+    legacy = language_code_page(body)
+    if legacy and (text := _strict(body, legacy)) is not None:
+        return legacy, "language", text
     detected = detect(body)
     if detected:
         return detected, "detected", None
@@ -95,7 +119,7 @@ def _choose(body: bytes, declared: str | None) -> tuple[str, str, str | None]:
 
 def choose_encoding(body: bytes, declared: str | None = None) -> tuple[str, str]:
     """The codec to decode `body` with, and why: "bom", "declared", "meta", "utf-8",
-    "detected" or "fallback". `declared` is the HTTP header's charset (or a caller's guess)."""
+    "language" (the legacy code page of the page's declared language), "detected" or "fallback". `declared` is the HTTP header's charset (or a caller's guess)."""
     encoding, how, _ = _choose(body, declared)
     return encoding, how
 

@@ -256,6 +256,19 @@ def metadata_features(meta: PageMetadata, tree: HtmlElement) -> dict[str, float]
     return features
 
 
+# a class of <html> or <body> that names the page an error page: WordPress's "error404", and the
+# same words other themes and CMSs use ("error-404", "page-404", "not-found", "error-page")
+_ERROR_PAGE_CLASS = re.compile(r"(?:^|\s)(?:error-?404|page-?404|404-?page|not-?found|error-?page)(?:$|\s)")
+
+
+def declares_error_page(tree: HtmlElement) -> bool:
+    """Whether the page's own markup says it is an error page (a "page not found" answered with
+    200: a soft 404), by a class of its <html> or <body>."""
+    body = tree.find("body")
+    classes = f"{tree.get('class') or ''} {body.get('class') or '' if body is not None else ''}"
+    return bool(_ERROR_PAGE_CLASS.search(classes.lower()))
+
+
 def url_features(url: str) -> dict[str, float]:
     """The shape of the page's address."""
     parts = urlsplit(url)

@@ -18,7 +18,7 @@ from newscrawl.extract.dateline import other_reading
 from newscrawl.extract.dates import bounded_htmldate, page_languages, parse_iso
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import SLACK, plausible
+from newscrawl.extract.vocabulary import OTHER_PAGES, OTHER_PAGES_TAGS, SLACK, marks, plausible
 
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate",
                   "publishdate", "publish-date", "publish_date", "published", "dc.date.issued",
@@ -167,19 +167,31 @@ def _marks_publication(element: HtmlElement) -> bool:
                                       or any(name in classes for name in _PUBLISHED_CLASSES))
 
 
+def dates_other_page(element: HtmlElement) -> bool:
+    """Whether a date element sits in a block of other pages' teasers or the site's frame (an
+    <aside>, a <nav>, a block classed as a sidebar, a menu, recent posts, related stories or
+    comments): it dates another page or a comment, not this one (rule dates-not-other-pages)."""
+    for block in element.iterancestors():
+        if block.tag in OTHER_PAGES_TAGS or ((block.get("class") or block.get("id"))
+                                             and OTHER_PAGES.search(marks(block))):
+            return enabled("dates-not-other-pages")
+    return False
+
+
 def from_markup(tree: HtmlElement, scope: HtmlElement | None,
                 elements: list[HtmlElement] | None = None) -> list[Candidate]:
     """Microdata and <time> elements: those marked as the publication date, then the first
-    <time> of the article. `elements` are the tree's markup dates when already found."""
+    <time> of the article, leaving out those that date other pages. `elements` are the tree's
+    markup dates when already found."""
     if elements is None:
         elements = _MARKUP(tree)
-    marked = [e for e in elements if _marks_publication(e)][:3]
+    marked = [e for e in elements if _marks_publication(e) and not dates_other_page(e)][:3]
     if marked and not enabled("dates-markup"):
         marked = []
     values = [(e.get("datetime") or e.get("content"), "markup", 2.0) for e in marked]
     if scope is not None:
         for element in scope.iter("time"):
-            if element.get("datetime") and enabled("dates-first-time"):
+            if element.get("datetime") and not dates_other_page(element) and enabled("dates-first-time"):
                 values.append((element.get("datetime"), "time", 2.5))
                 break
     return _parse_all(values)

@@ -119,6 +119,9 @@ RULES: tuple[Rule, ...] = (
                             "the other order of an ambiguous numeric date"),
         ("dates-htmldate", "htmldate's search of the text, for pages whose markup dates "
                            "nothing"),
+        ("dateline-page-language", "a printed date is read in the page's own language"),
+        ("dates-not-other-pages", "a date in a sidebar, a teaser list or a comment dates another "
+                                  "page or a comment, not the article"),
         ("dates-only-articles", "a page that is almost surely no article has no article date to "
                                 "search its text for (in the crawl, which writes articles only)"),
         ("dates-no-new-year", "a bare year guessed as 1 January is no date"),
@@ -155,6 +158,11 @@ RULES: tuple[Rule, ...] = (
         ("authors-full-names", "after a full name, single words in the byline are a role's"),
     ),
     *_rules(
+        "article",
+        ("error-pages", "a page whose markup names it an error page (WordPress's body class "
+                        "error404) is no article, whatever it reads like"),
+    ),
+    *_rules(
         "noise",
         ("widget-noise", "widgets (weather, today's date, tickers) hold strings of no field"),
     ),
@@ -167,6 +175,9 @@ RULES: tuple[Rule, ...] = (
         "document",
         ("content-after-end-tags", "as in a browser, markup after </body> or </html> is part of "
                                    "the body"),
+        ("line-breaks-separate", "a line break separates the words on either side of it"),
+        ("heading-permalinks", "a heading's permalink printed as a symbol is not part of its "
+                               "words"),
     ),
 )
 

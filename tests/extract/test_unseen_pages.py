@@ -1,0 +1,67 @@
+"""Pages of kinds nothing was tuned on, written by a tester trying newscrawl as a stranger
+(fixtures/pages/unseen/): each failed in the way its test names before its rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newscrawl.extract import extract_article, extract_page
+from newscrawl.extract.rules import disabled
+
+PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "pages" / "unseen"
+COURIER = "https://www.northerncourier.co.uk/news/local/council-approves-flood-defence-scheme-river-ouse/"
+
+
+def _page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def test_a_sidebars_dated_teasers_do_not_date_the_article():
+    # "Recent Posts" prints <time class="wp-block-latest-posts__post-date"> of other stories
+    html = _page("02-news-dateline-only.html")
+    article = extract_article(COURIER, html)
+    assert article.published.startswith("2025-03-03T14:05")
+    assert article.dateline == "Published 3 March 2025, 14:05 GMT"
+    with disabled("dates-not-other-pages"):
+        assert not extract_article(COURIER, html).published.startswith("2025-03-03")
+
+
+def test_a_spanish_dateline_is_read_in_spanish_not_the_top_bars_today():
+    url = "https://www.diariodelsur.es/espana/gobierno-aprueba-ley-vivienda_20250304.html"
+    html = _page("05-es-printed-date.html")
+    article = extract_article(url, html)
+    assert article.published.startswith("2025-03-04T13:42")
+    assert article.dateline.startswith("4 de marzo de 2025")
+    with disabled("dateline-page-language"):
+        # htmldate's own patterns know no "de marzo de": the top bar's date won
+        assert not extract_article(url, html).published.startswith("2025-03-04")
+
+
+def test_a_line_break_separates_words():
+    url = "https://forum.homefix.co.uk/threads/boiler-pressure-keeps-dropping-overnight-any-ideas.661872/"
+    html = _page("14-forum-thread.html")
+    body = extract_page(url, html, non_article_body="full").article.body
+    assert "as far as I can see. Had it serviced" in body
+    with disabled("line-breaks-separate"):
+        assert "as far as I can see.Had it serviced" in extract_page(url, html, non_article_body="full").article.body
+
+
+def test_a_headings_permalink_symbol_is_not_part_of_it():
+    url = "https://fetchkit.readthedocs.io/en/stable/guide/retries.html"
+    html = _page("15-docs-page.html")
+    page = extract_page(url, html, non_article_body="full")
+    assert page.article.headline == "Configuring retries"
+    assert "¶" not in page.article.body
+    with disabled("heading-permalinks"):
+        assert extract_page(url, html, non_article_body="full").article.headline == "Configuring retries¶"
+
+
+def test_a_page_that_names_itself_an_error_page_is_no_article():
+    # a soft 404 (WordPress's body class "error404", served with 200) at a dated story URL
+    url = "https://www.northerncourier.co.uk/news/local/2025/03/council-flood-scheme-approved/"
+    html = _page("18-soft404.html")
+    page = extract_page(url, html)
+    assert not page.is_article
+    assert page.signals[-1] == "error page"
+    with disabled("error-pages"):
+        assert extract_page(url, html).is_article
