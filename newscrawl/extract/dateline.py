@@ -35,6 +35,8 @@ _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])(?::|h)([0-5]\d)(?![\d:])\s*([a
 # the language of the page whose lines are read (dateparser's names, e.g. ("es",)), or None
 _LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("dateline_languages", default=None)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# a lower-case letter run into a capital, a year run into a word: two printed items glued
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=\d)(?=[A-Za-z]{3})")
 # a printed date runs over at most this many words up to its year ("Viernes, 4 de marzo de 2025")
 _MAX_DATE_WORDS = 7
 
@@ -55,6 +57,8 @@ def _in_language(line: str, latest: datetime, languages: tuple[str, ...]) -> str
     as a whole date (day, month and year)."""
     from newscrawl.extract.dates import parse_visible
 
+    # inline elements printed without a space between them ("HealthDECEMBER 22, 2022Updated")
+    line = _GLUED.sub(" ", line)
     for year in _YEAR.finditer(line):
         words = line[:year.end()].split()
         for count in range(3, min(_MAX_DATE_WORDS, len(words)) + 1):

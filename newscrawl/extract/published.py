@@ -18,7 +18,7 @@ from newscrawl.extract.dateline import other_reading
 from newscrawl.extract.dates import bounded_htmldate, page_languages, parse_iso
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import OTHER_PAGES, OTHER_PAGES_TAGS, SLACK, marks, plausible
+from newscrawl.extract.vocabulary import OTHER_PAGES, SLACK, marks, plausible
 
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate",
                   "publishdate", "publish-date", "publish_date", "published", "dc.date.issued",
@@ -168,12 +168,11 @@ def _marks_publication(element: HtmlElement) -> bool:
 
 
 def dates_other_page(element: HtmlElement) -> bool:
-    """Whether a date element sits in a block of other pages' teasers or the site's frame (an
-    <aside>, a <nav>, a block classed as a sidebar, a menu, recent posts, related stories or
-    comments): it dates another page or a comment, not this one (rule dates-not-other-pages)."""
+    """Whether a date element sits in a block classed as other pages' teasers or comments
+    ("recent posts", "related", "comments"): it dates another page or a comment, not this one
+    (rule dates-not-other-pages)."""
     for block in element.iterancestors():
-        if block.tag in OTHER_PAGES_TAGS or ((block.get("class") or block.get("id"))
-                                             and OTHER_PAGES.search(marks(block))):
+        if (block.get("class") or block.get("id")) and OTHER_PAGES.search(marks(block)):
             return enabled("dates-not-other-pages")
     return False
 

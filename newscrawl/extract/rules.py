@@ -120,8 +120,8 @@ RULES: tuple[Rule, ...] = (
         ("dates-htmldate", "htmldate's search of the text, for pages whose markup dates "
                            "nothing"),
         ("dateline-page-language", "a printed date is read in the page's own language"),
-        ("dates-not-other-pages", "a date in a sidebar, a teaser list or a comment dates another "
-                                  "page or a comment, not the article"),
+        ("dates-not-other-pages", "a date in a block of other pages' teasers (recent posts, "
+                                  "related stories) or of comments is theirs, not the article's"),
         ("dates-only-articles", "a page that is almost surely no article has no article date to "
                                 "search its text for (in the crawl, which writes articles only)"),
         ("dates-no-new-year", "a bare year guessed as 1 January is no date"),

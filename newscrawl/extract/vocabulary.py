@@ -90,10 +90,10 @@ CHROME = class_words(CHROME_WORDS)
 FOREIGN_PROSE = class_words(FOREIGN_PROSE_WORDS)
 ASIDE = class_words(ASIDE_WORDS)
 OVERLAY = class_words(OVERLAY_WORDS)
-# a block of other pages' teasers or the site's frame, whose dates are those pages' (a sidebar's
-# "Recent Posts", related stories, comments); the article's own footer may print its date
-OTHER_PAGES = class_words(FOREIGN_PROSE_WORDS, ASIDE_WORDS, r"sidebar|nav|navbar|navigation|menu")
-OTHER_PAGES_TAGS = frozenset({"aside", "nav"})
+# a block of other pages' teasers or of comments, whose dates are theirs (a sidebar's "Recent
+# Posts", related stories); not the frame's words: themes put an article's meta in an <aside>
+# or a layout column called "sidebar"
+OTHER_PAGES = class_words(FOREIGN_PROSE_WORDS, ASIDE_WORDS)
 # any block our own pruning judges by its class
 ANY_BLOCK_MARK = class_words(CHROME_WORDS, FOREIGN_PROSE_WORDS, ASIDE_WORDS, OVERLAY_WORDS)
 # where a headline is not: the site's frame, overlays, the site's name
