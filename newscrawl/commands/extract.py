@@ -26,6 +26,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.commands import ScrapyCommand
@@ -49,11 +50,14 @@ from newscrawl.commands._cli import (
     why_not_fetched,
 )
 from newscrawl.commands.crawl import check_settings
+from newscrawl.config.sites import valid_host
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.middlewares.responses import looks_binary
 from newscrawl.extract import extract_page
 
 _URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
+# what a user means as an address: a scheme of any spelling, or a host starting with www.
+_ADDRESS_LIKE = re.compile(r"^(?:[a-z]{2,8}:/{0,3}|www\.)[^/\s]", re.IGNORECASE)
 STDIN = "-"
 EXIT_READER_GONE = 141  # as a program that SIGPIPE ended: the reader of its output went away
 # a one-off look at pages: nothing of a crawl's state, cache, worker pool or disk queue, and one
@@ -217,7 +221,17 @@ def sources_of(args: list[str], urls: list[str]) -> list[Source]:
     for url in urls:
         if not _URL.match(url):
             fail("extract", f"--url must be an http(s) address, not {url!r}", EXIT_USAGE)
+    for url in [*urls, *(arg for arg in args if _URL.match(arg))]:
+        host = urlsplit(url).hostname or ""
+        if not valid_host(host):
+            fail("extract", f"{host!r} is not a host name (letters, digits, dots and hyphens): {url!r}",
+                 EXIT_USAGE)
     saved = [arg for arg in args if not _URL.match(arg)]
+    for arg in saved:
+        # a mistyped address ("htps://...", "www.example.com/x") is no URL, and no such file
+        if arg != STDIN and _ADDRESS_LIKE.match(arg) and not os.path.exists(arg):
+            fail("extract", f"{arg!r} is neither a saved file nor an http(s) URL (one starts with "
+                 "https://)", EXIT_USAGE)
     if urls and not saved:
         fail("extract", "--url is for a saved file; a fetched page keeps its own address", EXIT_USAGE)
     if len(urls) != len(saved):

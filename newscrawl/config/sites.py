@@ -245,6 +245,16 @@ def _check_url(url: str, key: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _OptionError(key, f"not an http(s) URL: {url!r}")
+    if not valid_host(parts.hostname):
+        raise _OptionError(key, f"{parts.hostname!r} is not a host name (letters, digits, dots and "
+                                f"hyphens): {url!r}")
+
+
+def valid_host(host: str) -> bool:
+    """Whether a URL's host could be a host name or an IP address: a typo such as a comma for a
+    dot ("example,com") names no host, and fetching it fails."""
+    host = host.strip("[]")  # an IPv6 address
+    return bool(host) and all(ch.isalnum() or ch in ".-_:" for ch in host)
 
 
 def _line_from_message(message: str) -> int | None:

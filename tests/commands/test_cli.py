@@ -319,6 +319,13 @@ def test_extract_a_page_that_is_no_article_says_so_in_one_line(installed: Instal
     (["page.html"], "give one --url per saved file"),
     (["page.html", "--url", "ftp://example.com/a"], "--url must be an http(s) address"),
     (["--nonsense", "page.html"], "unknown option '--nonsense'"),
+    # a comma typed for a dot: no host is named so, and the record's site would be wrong
+    (["page.html", "--url", "https://www.example,com/news/a"],
+     "'www.example,com' is not a host name (letters, digits, dots and hyphens)"),
+    (["https://a,b.example/x"], "'a,b.example' is not a host name"),
+    # a mistyped address is neither a file nor a URL, whatever --url says
+    (["htps://example.com/a"], "'htps://example.com/a' is neither a saved file nor an http(s) URL"),
+    (["www.example.com/a"], "'www.example.com/a' is neither a saved file nor an http(s) URL"),
 ])
 def test_extract_bad_arguments_are_one_line_and_exit_2(installed: Installed, caller: Path,
                                                        args: list[str], says: str) -> None:

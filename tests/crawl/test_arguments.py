@@ -114,6 +114,9 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     # several URLs: every one is checked
     "bad second url": (["site", "-a", f"url={URL} www.example.com"],
                        "not an http(s) URL: 'www.example.com' (-a url= takes start URLs, separated by spaces)"),
+    "comma for a dot in a host": (["site", "-a", "article=https://www.example,com/news/a"],
+                                  "'www.example,com' is not a host name (letters, digits, dots and hyphens): "
+                                  "'https://www.example,com/news/a' (-a article= takes article URLs, separated by spaces)"),
     "bad article url": (["site", "-a", f"article={URL}a ftp://127.0.0.5/b"],
                         "not an http(s) URL: 'ftp://127.0.0.5/b' (-a article= takes article URLs, separated by spaces)"),
     # a URL where a file of URLs is expected; URLs joined by commas or semicolons
