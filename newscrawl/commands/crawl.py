@@ -25,6 +25,14 @@ from twisted.internet.defer import Deferred
 
 from newscrawl.commands._cli import argument_problem, report_fatal
 from newscrawl.config.settings_check import check_named_setting, check_setting_name
+from newscrawl.ops.summary import (
+    lines_say_why,
+    log_reaches_stderr,
+    no_articles_line,
+    plural,
+    summary_lines,
+    written,
+)
 from newscrawl.output.guard import OutputError
 from newscrawl.state import StateError
 
@@ -232,13 +240,6 @@ def remove_frontier(crawler: Any) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def log_reaches_stderr(settings: BaseSettings, level: int) -> bool:
-    """Whether a log record of this level is printed on stderr with these settings."""
-    if not settings.getbool("LOG_ENABLED", True) or settings.get("LOG_FILE"):
-        return False
-    return logging.getLevelName(str(settings.get("LOG_LEVEL", "DEBUG")).upper()) <= level
-
-
 class Command(ScrapyCrawlCommand):
     """`scrapy crawl SPIDER`: as Scrapy's, with one-line errors and meaningful exit codes."""
 
@@ -344,8 +345,6 @@ class Command(ScrapyCrawlCommand):
         """The run's summary on stderr; a failure the log did not show, as one line; exit 1 for
         `-a article=` that wrote nothing and for a replay with a damaged WARC file, 130 for a
         crawl stopped before it finished."""
-        from newscrawl.ops.summary import no_articles_line, plural, summary_lines, written
-
         assert self.settings is not None
         stats = crawler.stats.get_stats()
         if reason in (None, "shutdown") and self.exitcode == 0:
@@ -360,7 +359,8 @@ class Command(ScrapyCrawlCommand):
         if stats.get("newscrawl/errors/damaged_warc") and self.exitcode == 0:
             self.exitcode = EXIT_FAILED  # a replay that could not read all of its input: not a clean run
         if not written(stats):
-            if not log_reaches_stderr(self.settings, logging.WARNING):  # logged, but not seen
+            # logged, but not seen; a page the user named had its own line already (with --nolog too)
+            if not log_reaches_stderr(self.settings, logging.WARNING) and not lines_say_why(stats):
                 print(f"WARNING: {no_articles_line(stats)}", file=sys.stderr)
             single_pages = opts.spargs.get("article") or opts.spargs.get("articles")
             if single_pages and self.exitcode == 0:

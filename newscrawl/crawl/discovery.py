@@ -361,7 +361,7 @@ class DiscoveryMixin:
 
     def finish_article(self, article: Article, response: Response, site: SiteConfig) -> Article | None:
         """Fill gaps from the feed's or sitemap's hints; None when older than the cut-off."""
-        self.count(site.name, "articles")
+        self.count(site.name, "article_pages")
         hints = response.meta.get(HINTS) or {}
         if not article.published and hints.get("published"):
             article.published = hints["published"]

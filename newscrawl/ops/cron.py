@@ -106,6 +106,8 @@ def summarize(stats: dict[str, Any], sites: list[str], quiet: dict[str, int],
         "healthy": not problems,
         "problems": problems,
         "articles": stats.get("newscrawl/articles/emitted", 0),
+        # -a article= pages written though they do not read as articles (in "articles" too)
+        "forced": stats.get("newscrawl/articles/forced", 0),
         "revisions": stats.get("newscrawl/articles/revised", 0),
         "pages": stats.get("response_received_count", 0),
         "requests": stats.get("downloader/request_count", 0),
@@ -119,8 +121,9 @@ def summarize(stats: dict[str, Any], sites: list[str], quiet: dict[str, int],
         # pages that did not become articles, by reason (the crawl's `no articles written:` counts)
         "not_written": no_article_reasons(stats),
         "coverage": {site: site_coverage(stats, site) for site in coverage_sites(stats)},
+        # per site: articles written, then the site's counters (article_pages: pages read as articles)
         "sites": {name: {"healthy": v.healthy, "problems": v.problems, "quiet_runs": v.quiet_runs,
-                         **v.counts} for name, v in verdicts.items()},
+                         "articles": v.counts.get("emitted", 0), **v.counts} for name, v in verdicts.items()},
     }
 
 

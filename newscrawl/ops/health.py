@@ -26,7 +26,7 @@ def judge_site(name: str, counts: dict[str, int], quiet_runs: int, max_quiet_run
     pages = get("pages", 0)  # HTML/XML responses that reached a callback
     failed = get("failed", 0)  # requests that failed (probes of usual paths excluded)
     blocked = get("challenge", 0) + get("empty", 0)
-    found = (get("articles", 0) + get("seen_before", 0) + get("not_modified", 0)
+    found = (get("article_pages", 0) + get("seen_before", 0) + get("not_modified", 0)
              + get("skipped_old", 0) + get("revisited", 0))
     problems = []
     if get("forbidden", 0) and not pages:

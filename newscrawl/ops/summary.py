@@ -11,12 +11,15 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
 from newscrawl.ops.coverage import FIELDS, coverage_sites, site_coverage
 
 logger = logging.getLogger("newscrawl")
 
 NO_ARTICLES = "no articles written"
+# `not written: URL (why)` lines logged for pages the user named (newscrawl/crawl/named.py)
+NAMED_NOT_WRITTEN = "newscrawl/named/not_written"
 MAX_SITE_LINES = 20  # sites listed one per line in the summary; the rest are counted
 # why pages did not become records: a label and the stats counted under it (prefixes end in "/")
 REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -40,6 +43,10 @@ REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("not written: the output failed", ("newscrawl/output/not_written",)),
 )
 
+# the reasons the summary counts also when none of their pages was met: a crawl's usual three
+ALWAYS = ("seen in earlier runs", "duplicates in this run", "not articles")
+PREFIX = "newscrawl/"  # left off the stat names a summary line shows
+
 # a label as it reads after a count of 1 (`1 HTTP error (404)`); the others read right for any
 # count (`1 too short`). no_article_reasons keys by the label as above: cron's JSON keeps it
 ONE = {"duplicates in this run": "duplicate in this run", "not articles": "not an article",
@@ -51,22 +58,29 @@ def _matches(key: str, pattern: str) -> bool:
     return key.startswith(pattern) if pattern.endswith(("/", "_")) else key == pattern
 
 
-def no_article_reasons(stats: dict[str, Any]) -> dict[str, int]:
-    """Pages and records that did not become written articles, by reason (non-zero only).
+def reason_stats(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """The stats behind each reason a page did not become a written article: label -> {stat:
+    count} (non-zero only), in the order of REASONS.
 
     Each stat is counted under the first reason that names it; newscrawl/dropped/ stats no
-    reason names are listed under their own name."""
-    counts: dict[str, int] = {}
+    reason names are a reason of their own, under their own name."""
+    found: dict[str, dict[str, int]] = {}
     claimed: set[str] = set()
     for label, patterns in REASONS:
         keys = [k for k in stats if k not in claimed and any(_matches(k, p) for p in patterns)]
         claimed.update(keys)
-        total = sum(int(stats[k] or 0) for k in keys)
-        if total:
-            counts[label] = total
+        counts = {k: int(stats[k] or 0) for k in sorted(keys) if stats[k]}
+        if counts:
+            found[label] = counts
     for key in sorted(stats):
         if key.startswith("newscrawl/dropped/") and key not in claimed and stats[key]:
-            counts[key.removeprefix("newscrawl/dropped/").replace("_", " ")] = int(stats[key])
+            found[key.removeprefix("newscrawl/dropped/").replace("_", " ")] = {key: int(stats[key])}
+    return found
+
+
+def no_article_reasons(stats: dict[str, Any]) -> dict[str, int]:
+    """Pages and records that did not become written articles, by reason (non-zero only)."""
+    counts = {label: sum(keys.values()) for label, keys in reason_stats(stats).items()}
     if "HTTP errors" in counts:  # which ones: a 404 and a 503 ask for different things
         codes = sorted(k.removeprefix("newscrawl/dropped/http_") for k in stats
                        if k.startswith("newscrawl/dropped/http_") and stats[k])
@@ -111,6 +125,42 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _breakdown(label: str, keys: dict[str, int]) -> str:
+    """` (skipped/seen_before=13, dropped/seen_in_earlier_run=1)`: the stats a reason adds up,
+    for a reason that several stats count; "" for a reason one stat counts."""
+    patterns = dict(REASONS).get(label, ())
+    if not keys or len(patterns) < 2 and not any(p.endswith(("/", "_")) for p in patterns):
+        return ""
+    return f" ({', '.join(f'{k.removeprefix(PREFIX)}={v}' for k, v in keys.items())})"
+
+
+def not_written_line(stats: dict[str, Any]) -> str:
+    """`not written: 14 seen in earlier runs (skipped/seen_before=13, dropped/seen_in_earlier_run=1);
+    0 duplicates in this run; 18 not articles; 1 too short`: the summary's count of every reason
+    (ALWAYS ones also at 0), the same counts as no_articles_line and cron's `not_written`."""
+    found = reason_stats(stats)
+    labels = [label for label, _ in REASONS if label in ALWAYS or label in found]
+    labels += [label for label in found if label not in dict(REASONS)]
+    parts = [counted(sum(found.get(label, {}).values()), label) + _breakdown(label, found.get(label, {}))
+             for label in labels]
+    return f"not written: {'; '.join(parts)}"
+
+
+def lines_say_why(stats: dict[str, Any]) -> bool:
+    """Whether a `not written: URL (why)` line named every page that was not written (a run of
+    pages named with -a article=): then `no articles written:` would only say it again."""
+    lines = int(stats.get(NAMED_NOT_WRITTEN, 0) or 0)
+    return lines > 0 and lines >= sum(no_article_reasons(stats).values())
+
+
+def log_reaches_stderr(settings: BaseSettings, level: int) -> bool:
+    """Whether a log record of this level is printed on stderr with these settings (not with
+    --nolog, --logfile or a higher LOG_LEVEL: then a line the user must see is printed as well)."""
+    if not settings.getbool("LOG_ENABLED", True) or settings.get("LOG_FILE"):
+        return False
+    return logging.getLevelName(str(settings.get("LOG_LEVEL", "DEBUG")).upper()) <= level
+
+
 def forced_line(count: int) -> str:
     """`forced: 1 page that does not read as an article written because -a article= ...`."""
     if count == 1:
@@ -139,12 +189,11 @@ def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 
 def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> list[str]:
-    """A few lines for a person: written, fetched, dropped by reason, duplicates, errors, time,
-    field coverage, and one line per site when there are several; one more when pages named with
-    -a article= were written though they do not read as articles."""
+    """A few lines for a person: written, fetched and the time; why the others were not written
+    (not_written_line); errors; field coverage, and one line per site when there are several; one
+    more when pages named with -a article= were written though they do not read as articles."""
     where = f" to {', '.join(outputs)}" if outputs else ""
     elapsed = float(stats.get("elapsed_time_seconds") or 0)
-    reasons = no_article_reasons(stats)
     errors = _by_prefix(stats, "newscrawl/errors/")
     errors.update({f"log_{k.lower()}": v for k, v in _by_prefix(stats, "log_count/").items()
                    if k in ("ERROR", "CRITICAL")})
@@ -153,9 +202,7 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
         f"{plural(stats.get('response_received_count', 0), 'page')} "
         f"{'read from WARC files' if 'newscrawl/replay/records' in stats else 'fetched'} in {elapsed:.1f} s "
         f"({stats.get('finish_reason') or 'stopped'})",
-        f"not articles: {reasons.get('not articles', 0)}; seen in earlier runs: "
-        f"{reasons.get('seen in earlier runs', 0)}; duplicates in this run: "
-        f"{reasons.get('duplicates in this run', 0)}; dropped: {_counts(_by_prefix(stats, 'newscrawl/dropped/'))}",
+        not_written_line(stats),
         f"errors: {_counts(errors)}",
     ]
     forced = int(stats.get("newscrawl/articles/forced", 0) or 0)
@@ -175,7 +222,7 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
 
 class NoArticlesWarning:
     """Logs one WARNING, `no articles written: ...` with the counts by reason, after a crawl
-    that wrote no article."""
+    that wrote no article, unless each page it did not write had its own line (lines_say_why)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -187,5 +234,5 @@ class NoArticlesWarning:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
-        if not written(stats):
+        if not written(stats) and not lines_say_why(stats):
             logger.warning("%s", no_articles_line(stats))

@@ -200,15 +200,15 @@ def test_challenge_pages_are_told_from_articles():
 
 
 def test_health_rules():
-    healthy = judge_site("a", {"pages": 30, "articles": 10, "emitted": 10}, 0, 24)
+    healthy = judge_site("a", {"pages": 30, "article_pages": 10, "emitted": 10}, 0, 24)
     quiet = judge_site("a", {"pages": 30, "seen_before": 10}, 3, 24)
     assert healthy.healthy and quiet.healthy  # a quiet hour with nothing new is healthy
     assert judge_site("a", {"pages": 30, "seen_before": 10}, 24, 24).problems == [
         "no new article for 24 runs in a row"]
     assert "no article page" in judge_site("a", {"pages": 12}, 0, 24).problems[0]
-    assert "most requests failed" in judge_site("a", {"pages": 3, "failed": 9, "articles": 1}, 0, 0).problems[0]
+    assert "most requests failed" in judge_site("a", {"pages": 3, "failed": 9, "article_pages": 1}, 0, 0).problems[0]
     assert "bot-challenge" in judge_site("a", {"challenge": 4}, 0, 0).problems[0]
-    assert "bot-challenge" in judge_site("a", {"pages": 40, "articles": 5, "challenge": 1,
+    assert "bot-challenge" in judge_site("a", {"pages": 40, "article_pages": 5, "challenge": 1,
                                                "home_blocked": 1}, 0, 0).problems[0]
     assert "robots.txt forbids" in judge_site("a", {"forbidden": 5}, 0, 0).problems[0]
 

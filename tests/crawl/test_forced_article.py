@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.extract import extract_page
+from newscrawl.ops.cron import summarize
 from tests.support.faultserver import LOREM, plain_article
 from tests.support.sites.server import serve_site
 
@@ -73,6 +74,9 @@ def test_a_named_page_that_is_no_article_is_written_with_one_warning(crawl, tmp_
     assert re.fullmatch(rf"WARNING: not written: {re.escape(stool)} \(too short: \d+ characters, under "
                         r"NEWSCRAWL_MIN_BODY_CHARS=200\)", stool_line), stool_line
     assert stats["newscrawl/articles/forced"] == 2 and stats["newscrawl/dropped/short_body"] == 1
+    # cron's summary JSON of these stats counts them beside the articles written
+    counted = summarize(stats, [HOST], {}, 0)
+    assert (counted["articles"], counted["forced"], counted["sites"][HOST]["articles"]) == (3, 2, 3)
     # a named page gets its full body whatever it reads as, the one `scrapy extract` prints
     html = (tmp_path / "site" / "shop" / "deck-chair.html").read_bytes()
     full = extract_page(chair, html, non_article_body="full").article.body

@@ -46,7 +46,7 @@ def test_a_missing_robots_txt_is_neither_dropped_nor_an_error(crawl, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert [item["url"] for item in items] == [f"{site.base}{STORY}"]
     lines = summary(proc.stderr)
-    assert any(line.endswith("; dropped: none") for line in lines), lines
+    assert "not written: 0 seen in earlier runs; 0 duplicates in this run; 1 not an article" in lines, lines
     assert "errors: none" in lines, lines
     assert counted(stats, "newscrawl/dropped/") == {} and counted(stats, "newscrawl/errors/") == {}
 
@@ -66,6 +66,6 @@ def test_a_real_page_missing_is_still_dropped_and_an_error(crawl, tmp_path):
     assert {"/gone/", "/robots.txt"} <= set(site.paths(404))
     assert proc.returncode == 0 and len(items) == 1, proc.stderr[-2000:]
     lines = summary(proc.stderr)
-    assert any(line.endswith("; dropped: http_404=1") for line in lines), lines  # /gone/, not robots.txt
+    assert any(line.endswith("; 1 HTTP error (dropped/http_404=1)") for line in lines), lines  # /gone/, not robots.txt
     assert "errors: http_404=1" in lines, lines
     assert stats["newscrawl/dropped/http_404"] == stats["newscrawl/errors/http_404"] == 1

@@ -111,3 +111,24 @@ def test_pages_found_by_following_links_keep_their_info_lines(crawl):
                  f"dropped duplicate_url: {duplicate}"):
         assert line in info, proc.stderr[-3000:]
     assert not any(site.url("/status/404") in m or duplicate in m for m in logged(proc.stderr, "WARNING"))
+
+
+def test_a_lost_named_page_is_said_once_whatever_the_log_and_the_run_fails(crawl, tmp_path):
+    """One `not written: URL (why)` line per page on the terminal, with the log on it, with
+    --nolog and with --logfile: no `no articles written:` line repeats it, and the exit is 1."""
+    with FaultServer(HOST, robots="allow", extra=ROUTES) as site:
+        missing, short = site.url("/status/404"), site.url("/short")
+        pages = f"article={missing} {short}"
+        runs = {"log": crawl("-a", pages, extra=QUIET, output="log.jsonl", state="log.sqlite"),
+                "nolog": crawl("-a", pages, extra=[*QUIET, "--nolog"], output="nolog.jsonl", state="nolog.sqlite"),
+                "logfile": crawl("-a", pages, extra=[*QUIET, "--logfile", str(tmp_path / "crawl.log")],
+                                 output="file.jsonl", state="file.sqlite")}
+    for name, (items, stats, proc) in runs.items():
+        assert proc.returncode == 1 and items == [], (name, proc.stderr[-3000:])
+        lines = proc.stderr.splitlines()
+        for url, why in ((missing, "HTTP 404"), (short, "too short: ")):
+            [line] = [line for line in lines if f"not written: {url} " in line]
+            assert f"WARNING: not written: {url} ({why}" in line, (name, line)
+        assert not any("no articles written" in line for line in lines), (name, proc.stderr[-3000:])
+        assert stats["newscrawl/named/not_written"] == 2, name
+    assert f"WARNING: not written: {missing} (HTTP 404)" in (tmp_path / "crawl.log").read_text("utf-8")

@@ -128,6 +128,12 @@ def test_since_skips_old_articles_and_a_killed_runs_part_file_is_published_once(
     assert summary["articles"] == len(run.articles) and summary["articles_file"].endswith(".jsonl")
     assert summary["duration_seconds"] > 0 and summary["finish_reason"] == "finished"
     assert summary["sites"]["127.0.0.1"]["emitted"] == len(run.articles)
+    # a site's `articles` are the articles written, as the top level's; the article pages found
+    # (the one older than since among them) are `article_pages`; no page was forced under cron
+    counts = summary["sites"]["127.0.0.1"]
+    assert counts["articles"] == len(run.articles), counts
+    assert counts["article_pages"] > len(run.articles), counts
+    assert summary["forced"] == 0
     assert not list(out.glob("*.part"))
     # the log file, with progress lines during the run
     log = (out / "cron.log").read_text("utf-8")

@@ -3,12 +3,13 @@ as for several. Real crawls of a real site on 127.0.0.22."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import free_port
-from tests.support.faultserver import plain_article
+from tests.support.faultserver import article_page, plain_article
 from tests.support.sites.server import serve_site
 
 pytestmark = pytest.mark.timeout(300)
@@ -46,7 +47,9 @@ def no_articles(stderr: str) -> list[str]:
 
 
 def test_why_nothing_was_written_reads_in_the_singular_for_one_page(crawl, tmp_path):
-    """`1 HTTP error (404)`, not `1 HTTP errors (404)`; `1 not an article`; `2 HTTP errors (404)`."""
+    """`1 HTTP error (404)`, not `1 HTTP errors (404)`; `1 not an article`; `2 HTTP errors`; in
+    the warning of a site's crawl, and in the summary of pages named with -a article= (whose
+    own `not written: URL (why)` lines say why: no `no articles written:` line repeats them)."""
     root = tmp_path / "site"  # a home page that links nothing, and no robots.txt
     root.mkdir()
     (root / "index.html").write_text("<html><head><title>Harbour Times</title></head><body><h1>Harbour "
@@ -58,13 +61,51 @@ def test_why_nothing_was_written_reads_in_the_singular_for_one_page(crawl, tmp_p
                                   output="b.jsonl"),
                 "not an article": crawl("-a", f"url={site.base}", state="c.sqlite", output="c.jsonl"),
                 "network": crawl("-a", f"article={closed}", "-s", "RETRY_TIMES=0", state="d.sqlite",
-                                 output="d.jsonl")}
-    expected = {"one 404": "no articles written: 1 HTTP error (404)",
-                "two 404s": "no articles written: 2 HTTP errors (404)",
-                "not an article": "no articles written: 1 not an article",
-                "network": "no articles written: 1 network error"}
-    for name, line in expected.items():
-        items, _, proc = runs[name]
-        assert items == [] and no_articles(proc.stderr) == [line], (name, proc.stderr[-2000:])
-    lines = summary(runs["two 404s"][2].stderr)  # the counts line reads `label: count` already
-    assert "not articles: 0; seen in earlier runs: 0; duplicates in this run: 0; dropped: http_404=2" in lines
+                                 output="d.jsonl"),
+                "site 404": crawl("-a", f"url={site.base}missing/", state="e.sqlite", output="e.jsonl")}
+    warned = {"not an article": "no articles written: 1 not an article",
+              "site 404": "no articles written: 1 HTTP error (404)"}
+    summed = {"one 404": "; 0 not articles; 1 HTTP error (dropped/http_404=1)",
+              "two 404s": "; 0 not articles; 2 HTTP errors (dropped/http_404=2)",
+              "not an article": "; 1 not an article",
+              "network": "; 0 not articles; 1 network error (dropped/connection_refused=1)"}
+    for name, (items, _, proc) in runs.items():
+        expected = [warned[name]] if name in warned else []
+        assert items == [] and no_articles(proc.stderr) == expected, (name, proc.stderr[-2000:])
+        if name in summed:
+            [line] = [line for line in summary(proc.stderr) if line.startswith("not written: ")]
+            assert line.endswith(summed[name]), (name, line)
+
+def reasons(line: str, separator: str) -> dict[str, int]:
+    """`2 HTTP errors (...)` parts of a line -> {"HTTP errors": 2}, the ones not 0."""
+    parts = (re.fullmatch(r"(\d+) (.+?)(?: \(.*\))?", part) for part in line.split(separator))
+    return {m[2]: int(m[1]) for m in parts if m and int(m[1])}
+
+
+def test_the_summary_counts_every_page_not_written_as_the_warning_does(crawl, tmp_path):
+    """The summary's `not written:` counts are the `no articles written:` ones, robots.txt's too,
+    and say which stats a reason adds up (13 not fetched again + 1 fetched = 14 seen)."""
+    root = one_article_site(tmp_path / "site")
+    (root / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n", "utf-8")
+    brief = root / "news" / "2024" / "03" / "02" / "brief"
+    brief.mkdir(parents=True)
+    (brief / "index.html").write_bytes(article_page("A brief", ["Two sentences only. That is all."]).encode())
+    (root / "index.html").write_text(
+        '<html><head><title>Harbour Times</title></head><body><h1>Harbour Times</h1>'
+        '<a href="/news/2024/03/01/harbour-report/">Harbour report</a><a href="/news/2024/03/02/brief/">'
+        'Brief</a><a href="/private/tips/">Tips</a></body></html>', "utf-8")
+    with serve_site(root, host=HOST) as site:
+        first, _, first_proc = crawl("-a", f"url={site.base}", output="first.jsonl")
+        again, stats, proc = crawl("-a", f"url={site.base}", output="again.jsonl")
+    assert len(first) == 1 and again == [] and proc.returncode == 0, proc.stderr[-2000:]
+    assert ("not written: 0 seen in earlier runs; 0 duplicates in this run; 1 not an article; 1 too short; "
+            "1 forbidden by robots.txt") in summary(first_proc.stderr), summary(first_proc.stderr)
+    [line] = [line for line in summary(proc.stderr) if line.startswith("not written: ")]
+    [warning] = no_articles(proc.stderr)
+    counts = reasons(line.removeprefix("not written: "), "; ")
+    assert counts == reasons(warning.removeprefix("no articles written: "), ", "), (line, warning)
+    assert counts == {"seen in earlier runs": 1, "not an article": 1, "too short": 1,
+                      "forbidden by robots.txt": 1}, line
+    seen = {k.removeprefix("newscrawl/"): v for k, v in stats.items()
+            if k in ("newscrawl/skipped/seen_before", "newscrawl/dropped/seen_in_earlier_run") and v}
+    assert f"1 seen in earlier runs ({', '.join(f'{k}={v}' for k, v in sorted(seen.items()))})" in line, line

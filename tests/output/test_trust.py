@@ -196,16 +196,21 @@ def test_a_crawl_that_writes_nothing_says_why(tmp_path: Path) -> None:
     with FaultServer(HOST, robots="allow", articles=2,
                      extra={"/short": lambda h: h.send_bytes(short)}) as site:
         runs = empty_runs(site, tmp_path)
-    expected = {"seen": "1 seen in earlier runs", "short": "1 too short", "404": "1 HTTP error (404)"}
+    story = site.url("/articles/story-1")
+    expected = {"seen": f"not written: {story} (written in an earlier run",
+                "short": f"not written: {site.url('/short')} (too short: ",
+                "404": f"not written: {site.url('/missing')} (HTTP 404)"}
     for name, reason in expected.items():
         result = runs[name]
         assert result.returncode == 1, (name, result.stderr[-2000:])  # -a article= wrote nothing
-        warnings = [line for line in lines(result.stderr, "WARNING") if "no articles written:" in line]
+        # the page's own line says why; a `no articles written:` line would only repeat it
+        warnings = [line for line in lines(result.stderr, "WARNING") if "written" in line]
         assert len(warnings) == 1 and reason in warnings[0], (name, warnings)
         assert "Traceback" not in result.stderr
     nolog = runs["nolog"]
     assert nolog.returncode == 1
-    assert nolog.stderr.strip() == "WARNING: no articles written: 1 seen in earlier runs"
+    assert nolog.stderr.strip() == (f"WARNING: not written: {story} (written in an earlier run, as the state "
+                                    "records; -s NEWSCRAWL_STATE=off writes it again)")
 
 
 def test_robots_forbidding_everything_and_a_site_without_articles_warn(tmp_path: Path) -> None:
@@ -229,8 +234,7 @@ def test_every_crawl_ends_with_a_summary(tmp_path: Path) -> None:
                if line.startswith("summary: ")]
     assert summary[0].startswith(f"3 articles written to {out}; ")
     assert "pages fetched in" in summary[0] and "(finished)" in summary[0]
-    assert any(line.startswith("not articles: 1; seen in earlier runs: 0; duplicates in this run: 0; "
-                               "dropped: none") for line in summary)
+    assert "not written: 0 seen in earlier runs; 0 duplicates in this run; 1 not an article" in summary
     assert "coverage: 3 article pages; headline 100%, published 100%, authors 100%, body 100%" in summary
 
 
