@@ -22,14 +22,7 @@ from newscrawl.config.domains import site_key
 from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import best_score, is_article
-from newscrawl.extract.dateline import (
-    Dateline,
-    find_dateline,
-    page_language,
-    parse_dateline,
-    prints_day,
-)
-from newscrawl.extract.dates import page_languages
+from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
 from newscrawl.extract.document import decode_html, parse_html, text_of
 from newscrawl.extract.endings import clean_endings
 from newscrawl.extract.features import (
@@ -103,13 +96,6 @@ NON_ARTICLE_BODIES: tuple[str, ...] = get_args(NonArticleBody)
 def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None,
                   non_article_body: NonArticleBody = "quick") -> ExtractedPage:
     meta = read_metadata(tree, url)
-    # the page's printed dates are read in its own language too
-    with page_language(page_languages(meta.lang)):
-        return _extract_read(url, tree, meta, profile, non_article_body)
-
-
-def _extract_read(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile | None,
-                  non_article_body: NonArticleBody) -> ExtractedPage:
     error_page = declares_error_page(tree)
     # scripts and styles are read (JSON-LD) or useless from here on; their text is never content
     strip_boilerplate(tree, CODE_NODES)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -32,56 +30,13 @@ _DATE_HINT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[
 _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])(?::|h)([0-5]\d)(?![\d:])\s*([ap])?\.?\s*m?\b\.?", re.IGNORECASE)
 
 
-# the language of the page whose lines are read (dateparser's names, e.g. ("es",)), or None
-_LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("dateline_languages", default=None)
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-# a lower-case letter run into a capital, a year run into a word: two printed items glued
-_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=\d)(?=[A-Za-z]{3})")
-# a printed date runs over at most this many words up to its year ("Viernes, 4 de marzo de 2025")
-_MAX_DATE_WORDS = 7
-
-
-@contextmanager
-def page_language(languages: tuple[str, ...] | None) -> Iterator[None]:
-    """Read printed dates in the page's language, besides htmldate's own patterns."""
-    token = _LANGUAGES.set(languages)
-    try:
-        yield
-    finally:
-        _LANGUAGES.reset(token)
-
-
-def _in_language(line: str, latest: datetime, languages: tuple[str, ...]) -> str | None:
-    """The day printed in `line` as the page's language writes it ("4 de marzo de 2025"):
-    the shortest run of words ending at a year that dateparser, in that language only, reads
-    as a whole date (day, month and year)."""
-    from newscrawl.extract.dates import parse_visible
-
-    # inline elements printed without a space between them ("HealthDECEMBER 22, 2022Updated")
-    line = _GLUED.sub(" ", line)
-    for year in _YEAR.finditer(line):
-        words = line[:year.end()].split()
-        for count in range(3, min(_MAX_DATE_WORDS, len(words)) + 1):
-            value = parse_visible(" ".join(words[-count:]).strip(",;:|·•-–—("), languages)
-            if value is not None and EARLIEST <= value <= latest:
-                return value.strftime("%Y-%m-%d")
-    return None
-
-
+@lru_cache(maxsize=4096)
 def parse_line(line: str, latest: datetime) -> datetime | None:
     """The date (and time of day, when printed) in one printed line, or None.
 
-    The day comes from htmldate's multilingual free-text patterns (month names in a few
-    languages, numeric orders), else from dateparser in the page's language (`page_language`);
-    a clock time in the same line is added when there is one.
+    The day comes from htmldate's multilingual free-text patterns (month names in many
+    languages, numeric orders); a clock time in the same line is added when there is one.
     """
-    languages = _LANGUAGES.get()
-    # the rule is asked outside the cache, so that switching it off is seen at once
-    return _parse_line(line, latest, languages if languages and enabled("dateline-page-language") else None)
-
-
-@lru_cache(maxsize=4096)
-def _parse_line(line: str, latest: datetime, languages: tuple[str, ...] | None) -> datetime | None:
     if len(line) > MAX_LINE_CHARS or not _DATE_HINT.search(line):
         return None
     try:
@@ -99,8 +54,6 @@ def _parse_line(line: str, latest: datetime, languages: tuple[str, ...] | None) 
             found = try_date_expr(stretch, "%Y-%m-%d", False, EARLIEST, latest)
             if found:
                 break
-    if not found and languages:
-        found = _in_language(line, latest, languages)
     if not found:
         return None
     day = datetime.strptime(found, "%Y-%m-%d")

@@ -81,23 +81,7 @@ def parse_html(text: str) -> HtmlElement | None:
         return None
     if enabled("line-breaks-separate"):
         separate_line_breaks(tree)
-    drop_heading_permalinks(tree)
     return tree
-
-
-def drop_heading_permalinks(tree: HtmlElement) -> int:
-    """A heading's own permalink, a link to its anchor on this page printed as a symbol ("¶",
-    "#", "§", "🔗"), is an aid beside the heading, not part of its words (documentation and blog
-    generators add one to every heading). Returns how many were dropped."""
-    dropped = 0
-    for heading in tree.iter(_HEADINGS):
-        for link in heading.iter("a"):
-            text = link.text_content().strip()
-            if (link.get("href") or "").startswith("#") and len(text) <= 2 \
-                    and not any(ch.isalnum() for ch in text) and enabled("heading-permalinks"):
-                link.drop_tree()  # its tail stays
-                dropped += 1
-    return dropped
 
 
 def separate_line_breaks(tree: HtmlElement) -> None:
@@ -110,7 +94,6 @@ def separate_line_breaks(tree: HtmlElement) -> None:
             br.tail = "\n" + (tail or "")
 
 
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False,
                                collect_ids=False, huge_tree=False)

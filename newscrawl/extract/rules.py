@@ -119,7 +119,6 @@ RULES: tuple[Rule, ...] = (
                             "the other order of an ambiguous numeric date"),
         ("dates-htmldate", "htmldate's search of the text, for pages whose markup dates "
                            "nothing"),
-        ("dateline-page-language", "a printed date is read in the page's own language"),
         ("dates-not-other-pages", "a date in a block of other pages' teasers (recent posts, "
                                   "related stories) or of comments is theirs, not the article's"),
         ("dates-only-articles", "a page that is almost surely no article has no article date to "
@@ -176,8 +175,6 @@ RULES: tuple[Rule, ...] = (
         ("content-after-end-tags", "as in a browser, markup after </body> or </html> is part of "
                                    "the body"),
         ("line-breaks-separate", "a line break separates the words on either side of it"),
-        ("heading-permalinks", "a heading's permalink printed as a symbol is not part of its "
-                               "words"),
     ),
 )
 

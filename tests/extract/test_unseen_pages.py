@@ -1,5 +1,6 @@
 """Pages of kinds nothing was tuned on, written by a tester trying newscrawl as a stranger
-(fixtures/pages/unseen/): each failed in the way its test names before its rule."""
+(fixtures/pages/unseen/): each failed in the way its test names before its rule. The data sets
+hold no page where these rules change a check-half score (benchmarks/quality/ablation.txt)."""
 
 from __future__ import annotations
 
@@ -26,17 +27,6 @@ def test_a_sidebars_dated_teasers_do_not_date_the_article():
         assert not extract_article(COURIER, html).published.startswith("2025-03-03")
 
 
-def test_a_spanish_dateline_is_read_in_spanish_not_the_top_bars_today():
-    url = "https://www.diariodelsur.es/espana/gobierno-aprueba-ley-vivienda_20250304.html"
-    html = _page("05-es-printed-date.html")
-    article = extract_article(url, html)
-    assert article.published.startswith("2025-03-04T13:42")
-    assert article.dateline.startswith("4 de marzo de 2025")
-    with disabled("dateline-page-language"):
-        # htmldate's own patterns know no "de marzo de": the top bar's date won
-        assert not extract_article(url, html).published.startswith("2025-03-04")
-
-
 def test_a_line_break_separates_words():
     url = "https://forum.homefix.co.uk/threads/boiler-pressure-keeps-dropping-overnight-any-ideas.661872/"
     html = _page("14-forum-thread.html")
@@ -44,16 +34,6 @@ def test_a_line_break_separates_words():
     assert "as far as I can see. Had it serviced" in body
     with disabled("line-breaks-separate"):
         assert "as far as I can see.Had it serviced" in extract_page(url, html, non_article_body="full").article.body
-
-
-def test_a_headings_permalink_symbol_is_not_part_of_it():
-    url = "https://fetchkit.readthedocs.io/en/stable/guide/retries.html"
-    html = _page("15-docs-page.html")
-    page = extract_page(url, html, non_article_body="full")
-    assert page.article.headline == "Configuring retries"
-    assert "¶" not in page.article.body
-    with disabled("heading-permalinks"):
-        assert extract_page(url, html, non_article_body="full").article.headline == "Configuring retries¶"
 
 
 def test_a_page_that_names_itself_an_error_page_is_no_article():
