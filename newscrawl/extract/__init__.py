@@ -240,7 +240,8 @@ def extract_page(url: str, html: str | bytes, *, encoding: str | None = None,
                  profile: str | None = None, fetched_at: datetime | None = None,
                  on_tree: Callable[[HtmlElement], None] | None = None,
                  non_article_body: NonArticleBody = "quick") -> ExtractedPage:
-    """Extract one page; never raises: a broken page gives an empty item and an `error`.
+    """Extract one page; a broken page never raises, it gives an empty item and an `error` (a
+    wrong argument does: html that is no str or bytes, an unknown profile or non_article_body).
 
     `on_tree` is called with the parsed tree before extraction changes it, so a caller can
     read more from the page (the crawl's links) without parsing it a second time.
@@ -250,6 +251,9 @@ def extract_page(url: str, html: str | bytes, *, encoding: str | None = None,
     if non_article_body not in NON_ARTICLE_BODIES:
         raise ValueError(f"non_article_body must be one of {', '.join(NON_ARTICLE_BODIES)}, "
                          f"not {non_article_body!r}")
+    # a caller's mistake, not a broken page: said at once, as Python does for a wrong type
+    if not isinstance(html, str | bytes | bytearray):
+        raise TypeError(f"html must be the page as str or bytes, not {type(html).__name__}")
     fetched = (fetched_at or datetime.now(UTC)).isoformat(timespec="seconds")
     try:
         tree = parse_html(decode_html(html, encoding))

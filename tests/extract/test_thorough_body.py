@@ -83,3 +83,9 @@ def test_an_article_gets_the_same_record_whatever_a_non_article_would_get(effort
 def test_an_unknown_effort_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="non_article_body must be one of quick, full, none, not 'fast'"):
         extract_page(*PAGES[1], non_article_body="fast")
+
+
+def test_a_page_that_is_no_text_is_a_callers_mistake_said_at_once():
+    # not a broken page (which gives an item with an error): None is no page at all
+    with pytest.raises(TypeError, match="^html must be the page as str or bytes, not NoneType$"):
+        extract_page(PAGES[1][0], None)
