@@ -45,3 +45,10 @@ def test_a_page_that_names_itself_an_error_page_is_no_article():
     assert page.signals[-1] == "error page"
     with disabled("error-pages"):
         assert extract_page(url, html).is_article
+
+
+def test_an_amp_ad_slots_placeholder_is_not_body_text():
+    url = "https://www.surdaily.com/amp/news/heatwave-38c-seville-weekend"
+    article = extract_article(url, _page("25-amp.html"))
+    assert article.body.startswith("Spain's state weather agency, Aemet, has issued an orange warning")
+    assert "Advertisement" not in article.body
