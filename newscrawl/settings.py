@@ -29,6 +29,9 @@ RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the failure middleware logs the one line pe
 # faults and safety (docs/reliability.md): newscrawl/crawl/middlewares/
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.crawl.middlewares.failures.FailureMiddleware": 20,
+    # Scrapy's own gives the parser to the first requests that wait for robots.txt only
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawl.crawl.middlewares.robots.EveryWaiterRobotsTxtMiddleware": 100,
     # -a warc=: responses from WARC records, before robots.txt, download slots and the cache
     "newscrawl.crawl.middlewares.replay.WarcReplayMiddleware": 30,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
