@@ -1,5 +1,5 @@
 """Pages of kinds nothing was tuned on, written by a tester trying newscrawl as a stranger
-(fixtures/pages/unseen/): each failed in the way its test names before its rule. The data sets
+(fixtures/unseen/): each failed in the way its test names before its rule. The data sets
 hold no page where these rules change a check-half score (benchmarks/quality/ablation.txt)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 from newscrawl.extract import extract_article, extract_page
 from newscrawl.extract.rules import disabled
 
-PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "pages" / "unseen"
+PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "unseen"
 COURIER = "https://www.northerncourier.co.uk/news/local/council-approves-flood-defence-scheme-river-ouse/"
 
 
