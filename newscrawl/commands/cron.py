@@ -43,7 +43,7 @@ from newscrawl.ops.cron import (
     write_json,
 )
 from newscrawl.output.paths import path_problems, unwritable_reason
-from newscrawl.output.recovery import check_state, recover_part
+from newscrawl.output.recovery import PART, check_state, recover_part
 from newscrawl.state import StateError, open_state, stateless
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,6 @@ def say(line: str) -> None:
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
-PART = ".part"
 USAGE = "scrapy cron [site] -a url=START_URL"
 
 

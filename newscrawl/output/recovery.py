@@ -128,6 +128,20 @@ def mark_emitted(store: Any, record: dict[str, Any]) -> None:
             store.record(key, record.get("fingerprint"), record.get("modified"), revision)
 
 
+# `scrapy cron` writes a run's articles to `<name>.part` and renames it to `<name>` when the run
+# ends: the state still names the part file
+PART = ".part"
+
+
+def published_as(file: Path) -> Path:
+    """The file as it is now: a finished cron run's part file under its published name."""
+    if file.name.endswith(PART) and not file.exists():
+        published = file.with_name(file.name.removesuffix(PART))
+        if published.is_file():
+            return published
+    return file
+
+
 def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int:
     """Record the complete lines past the remembered offset and cut a torn tail."""
     key = meta_key(path)
@@ -135,7 +149,7 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int:
     if not raw:
         return 0
     offset = json.loads(raw).get("offset", 0)
-    file = Path(path)
+    file = published_as(Path(path))
     if not file.is_file() or file.stat().st_size < offset:
         # cut or removed by hand: the articles that were in it are still recorded as written
         size = file.stat().st_size if file.is_file() else None

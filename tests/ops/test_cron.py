@@ -140,6 +140,23 @@ def test_since_skips_old_articles_and_a_killed_runs_part_file_is_published_once(
     assert re.search(r"progress: \d+ pages, \d+ articles, \d+ pages/min, \d+ errors", log)
 
 
+def test_a_finished_runs_published_file_is_no_lost_output_at_the_next_run(tmp_path):
+    # the state names the run's part file, which the run renamed when it ended: the next run
+    # found it "gone" and warned, in cron.log, that its articles were lost (found by a stranger)
+    state, out = tmp_path / "state.sqlite", tmp_path / "out"
+    out.mkdir()
+    with serve_site(tmp_path / "site") as site:
+        build_site(tmp_path / "site", site.base, stage=1)
+        first = run_cron(["-a", f"url={site.base}"], state, out)
+        time.sleep(1.1)  # a run's file is named by the second it started
+        second = run_cron(["-a", f"url={site.base}"], state, out)
+    assert first.code == 0 and second.code == 0, second.stderr[-3000:]
+    assert first.articles and second.articles == []
+    log = (out / "cron.log").read_text("utf-8")
+    assert "since the crawl that wrote it" not in log, log[-3000:]
+    assert "after an interrupted crawl" not in log
+
+
 def test_recover_part_cuts_a_torn_tail_and_marks_articles_emitted(tmp_path):
     store = SQLiteStateStore(tmp_path / "state.sqlite")
     part = tmp_path / "articles-x.jsonl.part"
