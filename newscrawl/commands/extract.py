@@ -26,7 +26,6 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.commands import ScrapyCommand
@@ -50,7 +49,7 @@ from newscrawl.commands._cli import (
     why_not_fetched,
 )
 from newscrawl.commands.crawl import check_settings
-from newscrawl.config.sites import valid_host
+from newscrawl.config.sites import host_problem
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.middlewares.responses import looks_binary
 from newscrawl.extract import extract_page
@@ -222,10 +221,9 @@ def sources_of(args: list[str], urls: list[str]) -> list[Source]:
         if not _URL.match(url):
             fail("extract", f"--url must be an http(s) address, not {url!r}", EXIT_USAGE)
     for url in [*urls, *(arg for arg in args if _URL.match(arg))]:
-        host = urlsplit(url).hostname or ""
-        if not valid_host(host):
-            fail("extract", f"{host!r} is not a host name (letters, digits, dots and hyphens): {url!r}",
-                 EXIT_USAGE)
+        problem = host_problem(url)
+        if problem:
+            fail("extract", problem, EXIT_USAGE)
     saved = [arg for arg in args if not _URL.match(arg)]
     for arg in saved:
         # a mistyped address ("htps://...", "www.example.com/x") is no URL, and no such file

@@ -245,16 +245,19 @@ def _check_url(url: str, key: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _OptionError(key, f"not an http(s) URL: {url!r}")
-    if not valid_host(parts.hostname):
-        raise _OptionError(key, f"{parts.hostname!r} is not a host name (letters, digits, dots and "
-                                f"hyphens): {url!r}")
+    problem = host_problem(url)
+    if problem:
+        raise _OptionError(key, problem)
 
 
-def valid_host(host: str) -> bool:
-    """Whether a URL's host could be a host name or an IP address: a typo such as a comma for a
-    dot ("example,com") names no host, and fetching it fails."""
-    host = host.strip("[]")  # an IPv6 address
-    return bool(host) and all(ch.isalnum() or ch in ".-_:" for ch in host)
+def host_problem(url: str) -> str | None:
+    """What is wrong with a URL's host, if it could be no host name or IP address: a typo such
+    as a comma for a dot ("example,com") names no host, and fetching it fails."""
+    host = urlsplit(url).hostname or ""
+    bare = host.strip("[]")  # an IPv6 address
+    if bare and all(ch.isalnum() or ch in ".-_:" for ch in bare):
+        return None
+    return f"{host!r} is not a host name (letters, digits, dots and hyphens): {url!r}"
 
 
 def _line_from_message(message: str) -> int | None:

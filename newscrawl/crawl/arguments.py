@@ -26,10 +26,10 @@ from urllib.parse import urlsplit
 from newscrawl.config.sites import (
     URL_JOINT,
     SiteConfig,
+    host_problem,
     load_sites,
     load_url_list,
     site_from_url,
-    valid_host,
 )
 from newscrawl.discovery.since import parse_since
 from newscrawl.extract.profiles import get_profile
@@ -147,10 +147,9 @@ def _urls(given: Mapping[str, str], inline: str, listed: str) -> list[str]:
     for url in urls:
         if not _is_http_url(url):
             raise ValueError(f"not an http(s) URL: {url!r} (-a {inline}= takes {ARGUMENTS[inline]})")
-        host = urlsplit(url).hostname or ""
-        if not valid_host(host):
-            raise ValueError(f"{host!r} is not a host name (letters, digits, dots and hyphens): {url!r} "
-                             f"(-a {inline}= takes {ARGUMENTS[inline]})")
+        problem = host_problem(url)
+        if problem:
+            raise ValueError(f"{problem} (-a {inline}= takes {ARGUMENTS[inline]})")
     if listed in given:
         _check_not_urls(given[listed], inline, listed)
         urls += load_url_list(given[listed])
