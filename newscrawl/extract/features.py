@@ -58,6 +58,7 @@ _URL_WORDS = {
 }
 _SECTION_WORDS = frozenset().union(*(_URL_WORDS[k] for k in ("url_listing_word", "url_article_word",
                                                              "url_forum_word", "url_docs_word")))
+_INDEX_FILES = frozenset({"index", "default"})
 _URL_DATE = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/|$)|(?:19|20)\d{2}-[01]\d-[0-3]\d"
                        r"|/(?:19|20)\d{2}[01]\d[0-3]\d/")
 _URL_NUMBER_END = re.compile(r"(?<!\d)\d{3,}(?:\.\w{2,5})?/?$")
@@ -131,6 +132,8 @@ FEATURES: dict[str, str] = {
     "url_docs_word": "a path segment names documentation",
     "url_article_word": "a path segment names news, a story or a post",
     "url_section_end": "the path ends with a section's name (news, blog, forum, docs, tag, ...)",
+    "url_word_end": "the path ends with one plain word (/news/local/, /about): a section or a "
+                    "standing page; a story's address ends with its slug or its number",
     # page structure
     "text_chars": "log of the page's visible text length",
     "link_share": "share of the text inside links",
@@ -285,9 +288,14 @@ def url_features(url: str) -> dict[str, float]:
     }
     for name, vocabulary in _URL_WORDS.items():
         features[name] = float(any(s in vocabulary for s in segments))
-    # a path that ends with a section's name is that section's index page (/news, /blog/)
-    last = segments[-1].rsplit(".", 1)[0] if segments else ""
+    # a path that ends with a section's name is that section's index page (/news, /blog/); an
+    # index file stands for its folder (/2024/05/01/politics/story-slug/index.html)
+    names = [s.rsplit(".", 1)[0] for s in segments]
+    while len(names) > 1 and names[-1] in _INDEX_FILES:
+        names.pop()
+    last = names[-1] if names else ""
     features["url_section_end"] = float(last in _SECTION_WORDS)
+    features["url_word_end"] = float(last.isalpha())
     return features
 
 
@@ -341,6 +349,15 @@ def _holders(tree: HtmlElement, tags: tuple[str, ...], *, itself: bool) -> set[H
     return held
 
 
+def _class_kind(element: HtmlElement) -> str:
+    """An element's class words without those that number it ("post-48213", "item-3"): blocks
+    of one kind that a template numbers one by one are still alike."""
+    return " ".join(w for w in (element.get("class") or "").split() if not _HAS_DIGIT.search(w))
+
+
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def _repeats(tree: HtmlElement, lengths: dict[HtmlElement, int]) -> tuple[int, int, int, int]:
     """The largest runs of like sibling blocks: (teasers, dated, long-text), and the characters
     of text inside the largest teaser run (a listing's prose is in its teasers).
@@ -357,7 +374,7 @@ def _repeats(tree: HtmlElement, lengths: dict[HtmlElement, int]) -> tuple[int, i
         groups: dict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
         for child in parent:
             if isinstance(child.tag, str):
-                groups[(child.tag, child.get("class") or "")].append(child)
+                groups[(child.tag, _class_kind(child))].append(child)
         for items in groups.values():
             if len(items) < 3:
                 continue

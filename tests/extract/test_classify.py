@@ -100,6 +100,34 @@ def test_listings_and_products_are_not_articles(url, html):
     assert float(page.signals[0].removeprefix("score=")) < load_model()["threshold"]
 
 
+def test_numbered_teasers_of_one_template_are_alike():
+    """WordPress classes each post of a listing by its number ("post-48213"): the posts are still
+    one run of teasers."""
+    numbered = listing().replace('<div class="card">', '<div class="card post-{n}">')
+    numbered = numbered.replace("{n}", "1", 1)
+    for n in range(2, 13):
+        numbered = numbered.replace("{n}", str(n), 1)
+    assert 'class="card post-12"' in numbered
+    for html in (listing(), numbered):
+        tree = parse_html(html)
+        values, _ = page_features(tree, read_metadata(tree), "https://bay.example/news/")
+        assert values["teaser_repeats"] > 2.5 and values["dated_repeats"] > 2.5
+
+
+@pytest.mark.parametrize(("url", "word_end"), [
+    ("https://bay.example/news/local/", 1.0),
+    ("https://bay.example/about.html", 1.0),
+    ("https://bay.example/news/2024/05/03/harbour-board-pier/", 0.0),
+    ("https://bay.example/2024/05/03/politics/harbour-board-pier/index.html", 0.0),
+    ("https://bay.example/story/48213", 0.0),
+    ("https://bay.example/", 0.0),
+])
+def test_an_address_ending_in_one_plain_word_is_told(url, word_end):
+    tree = parse_html(story())
+    values, _ = page_features(tree, read_metadata(tree), url)
+    assert values["url_word_end"] == word_end
+
+
 def test_a_business_describing_itself_speaks_as_we_and_names_itself():
     own = extract_page("https://oak.example/kitchen-renovation/", service()).features
     told = extract_page("https://bay.example/news/2024/05/03/harbour-board-pier/", story()).features
