@@ -142,8 +142,9 @@ def _parse_all(values: Iterable[tuple[str | None, str, float]]) -> list[Candidat
 
 def from_metadata(meta: PageMetadata, jsonld_key: str, meta_keys: tuple[str, ...],
                   word: str | None = None) -> list[Candidate]:
-    """The metadata's opinions: the JSON-LD article, other JSON-LD nodes, every meta tag (and
-    any other tag whose name holds `word`)."""
+    """The metadata's opinions: the JSON-LD article, every meta tag (and any other tag whose
+    name holds `word`). Other JSON-LD nodes (a WebPage's dates) are not read: rule
+    dates-other-jsonld moved no check score and was pruned."""
     values: list[tuple[str | None, str, float]] = []
     if meta.jsonld_article:
         values.append((jsonld_text(meta.jsonld_article.get(jsonld_key)), "jsonld", 0))
