@@ -349,13 +349,13 @@ def _holders(tree: HtmlElement, tags: tuple[str, ...], *, itself: bool) -> set[H
     return held
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def _class_kind(element: HtmlElement) -> str:
     """An element's class words without those that number it ("post-48213", "item-3"): blocks
     of one kind that a template numbers one by one are still alike."""
     return " ".join(w for w in (element.get("class") or "").split() if not _HAS_DIGIT.search(w))
-
-
-_HAS_DIGIT = re.compile(r"\d")
 
 
 def _repeats(tree: HtmlElement, lengths: dict[HtmlElement, int]) -> tuple[int, int, int, int]:

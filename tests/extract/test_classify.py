@@ -103,10 +103,7 @@ def test_listings_and_products_are_not_articles(url, html):
 def test_numbered_teasers_of_one_template_are_alike():
     """WordPress classes each post of a listing by its number ("post-48213"): the posts are still
     one run of teasers."""
-    numbered = listing().replace('<div class="card">', '<div class="card post-{n}">')
-    numbered = numbered.replace("{n}", "1", 1)
-    for n in range(2, 13):
-        numbered = numbered.replace("{n}", str(n), 1)
+    numbered = listing().replace('<div class="card">', '<div class="card post-%d">') % tuple(range(1, 13))
     assert 'class="card post-12"' in numbered
     for html in (listing(), numbered):
         tree = parse_html(html)
