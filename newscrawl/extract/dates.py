@@ -124,8 +124,11 @@ def _page_language_date(string: str) -> datetime | None:
 
 
 # htmldate's last resort runs its patterns over the serialized page (seconds on a 2 MB page): it
-# reads the start of the page (head and article header) and its end (the copyright line)
-SEARCH_HEAD_CHARS = 200_000
+# reads the start of the page (the head's metadata and the page's top, scripts and styles gone)
+# and its end (the copyright line); deeper down it finds other pages' dates (on the tune halves
+# 20 KB instead of 200 KB took three wrong dates from undated pages, changed no right one, and
+# cost 43% less)
+SEARCH_HEAD_CHARS = 20_000
 SEARCH_TAIL_CHARS = 20_000
 
 
