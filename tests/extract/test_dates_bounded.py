@@ -24,13 +24,13 @@ def test_htmldate_still_has_the_hooks_we_bound() -> None:
 
 
 def test_the_page_search_reads_the_start_and_the_end_of_a_long_page() -> None:
-    from newscrawl.extract.dates import SEARCH_HEAD_CHARS, _search_text
+    from newscrawl.extract.dates import SEARCH_HEAD_CHARS, SEARCH_TAIL_CHARS, _search_text
 
     short = "x" * 1000
     assert _search_text(short) == short
-    long = "<head>2024-05-01</head>" + "y" * 3 * SEARCH_HEAD_CHARS + "<footer>© 2025</footer>"
+    long = "<head>2024-05-01</head>" + "y" * 10 * (SEARCH_HEAD_CHARS + SEARCH_TAIL_CHARS) + "<footer>© 2025</footer>"
     text = _search_text(long)
-    assert len(text) < len(long) / 2 and text.startswith("<head>2024-05-01") and text.endswith("© 2025</footer>")
+    assert len(text) <= SEARCH_HEAD_CHARS + SEARCH_TAIL_CHARS + 1 and text.startswith("<head>2024-05-01") and text.endswith("© 2025</footer>")
 
 
 def test_inside_the_bound_dateparser_reads_the_page_language_only() -> None:
