@@ -23,7 +23,7 @@ from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import best_score, is_article
 from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
-from newscrawl.extract.document import decode_html, parse_html, text_of
+from newscrawl.extract.document import decode_html, parse_html, strip_code, text_of
 from newscrawl.extract.endings import clean_endings
 from newscrawl.extract.features import (
     BODY_FEATURES,
@@ -37,7 +37,7 @@ from newscrawl.extract.loaders import ArticleLoader
 from newscrawl.extract.metadata import PageMetadata, jsonld_text, read_metadata
 from newscrawl.extract.noise import collect_noise, strip_boilerplate
 from newscrawl.extract.processors import to_iso8601
-from newscrawl.extract.profiles import CODE_NODES, GENERIC, Profile, detect_profile, get_profile
+from newscrawl.extract.profiles import GENERIC, Profile, detect_profile, get_profile
 from newscrawl.extract.published import choose_modified, choose_published, published_from_text
 from newscrawl.extract.rules import enabled
 from newscrawl.items import Article
@@ -98,7 +98,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None,
     meta = read_metadata(tree, url)
     error_page = declares_error_page(tree)
     # scripts and styles are read (JSON-LD) or useless from here on; their text is never content
-    strip_boilerplate(tree, CODE_NODES)
+    strip_code(tree)
     # read before any pruning: teasers, comments and shop markup are what tell pages apart
     features, link_texts = page_features(tree, meta, url)
     detected = detect_profile(tree) if profile is None else None

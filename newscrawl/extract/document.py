@@ -106,6 +106,18 @@ _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     entity=lxml.html.HtmlEntity))
 
 
+# elements whose text is never the page's: code, styles, and AMP's ad slots (whose only text is a
+# placeholder such as "Advertisement")
+CODE_TAGS = ("script", "style", "noscript", "template", "link", "meta", "amp-ad", "amp-embed",
+             "amp-sticky-ad")
+
+
+def strip_code(tree: HtmlElement) -> None:
+    """Remove the code elements, keeping the text that follows each (in C: a page may have
+    thousands of them)."""
+    etree.strip_elements(tree, *CODE_TAGS, with_tail=False)
+
+
 def text_of(element: HtmlElement) -> str:
     """Visible text of an element with whitespace collapsed."""
     return " ".join(element.text_content().split())

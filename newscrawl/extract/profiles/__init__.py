@@ -47,10 +47,3 @@ def get_profile(name: str) -> Profile:
 
 
 __all__ = ["BY_NAME", "GENERIC", "PROFILES", "Profile", "detect_profile", "get_profile"]
-
-# removed from every page once its metadata is read: elements whose text is never the page's
-# (code, styles, and AMP's ad slots, whose only text is a placeholder such as "Advertisement")
-CODE_NODES = Profile(name="code", version=2, detect=(),
-                     boilerplate=("script", "style", "noscript", "template", "link", "meta",
-                                  "amp-ad", "amp-embed", "amp-sticky-ad"))
-__all__.append("CODE_NODES")
