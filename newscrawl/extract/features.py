@@ -15,6 +15,7 @@ import functools
 import math
 import re
 from collections import Counter, defaultdict
+from itertools import filterfalse
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -515,7 +516,8 @@ def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[s
     link_chars = sum(anchor_sizes)
     link_texts = [" ".join(a.text_content().split())
                   for a, n in zip(anchors, anchor_sizes, strict=True) if n >= MIN_LINK_LINE - 5]
-    hrefs = [a.get("href") or "" for a in anchors]
+    # a page links to the same addresses many times (menus, teasers): each is matched once
+    hrefs = Counter(a.get("href") or "" for a in anchors)
     rels = [a.get("rel") for a in anchors]
     headings = sum(len(found[tag]) for tag in _SUBHEADING_TAGS)
     linked_headings = found["h2"] + found["h3"] + found["h4"]
@@ -557,11 +559,12 @@ def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[s
         "long_repeats": _log(long_text),
         "comment_nodes": _log(classes["comment"]),
         "post_nodes": _log(classes["post"]),
-        "user_links": _log(sum(1 for h in hrefs if _USER_HREF.search(h))),
-        "phone_links": _log(sum(1 for h in hrefs if h[:4].lower() == "tel:")),
+        "user_links": _log(sum(n for h, n in hrefs.items() if _USER_HREF.search(h))),
+        "phone_links": _log(sum(n for h, n in hrefs.items() if h[:4].lower() == "tel:")),
         "author_nodes": _log(classes["author"] + rels.count("author")),
-        "share_links": float(_shares(hrefs)),
-        "pager": float(sum(1 for h in hrefs if _PAGER_HREF.search(h)) >= 2 or "next" in rels),
+        "share_links": float(_shares(list(hrefs))),
+        "pager": float(sum(n for h, n in hrefs.items() if _PAGER_HREF.search(h)) >= 2
+                       or "next" in rels),
         "price_text": _log(sum(text.count(sign) for sign in _CURRENCY)),
         "price_nodes": _log(classes["price"]),
         "cart": float(cart_text or classes["cart"] > 0),
@@ -635,11 +638,14 @@ def _repeats_of(headline: str, words: list[str]) -> float:
     return _log(" ".join(words).lower().count(name))
 
 
-def _digits(text: str) -> int:
-    """The characters of text that are digits (str.isdigit)."""
-    if text.isascii():  # then only 0-9 are digits, and ten counts run in C
-        return sum(text.count(digit) for digit in "0123456789")
-    return sum(map(str.isdigit, text))
+def _digits(words: list[str]) -> int:
+    """The characters of the words (a text split at whitespace) that are digits (str.isdigit)."""
+    # a word of letters alone holds no digit (no character is both), and most words are that:
+    # only the others are read character by character
+    rest = "".join(filterfalse(str.isalpha, words))
+    if rest.isascii():  # then only 0-9 are digits, and ten counts run in C
+        return sum(rest.count(digit) for digit in "0123456789")
+    return sum(map(str.isdigit, rest))
 
 
 def _line_stats(lines: list[str], link_texts: frozenset[str]) -> tuple[int, int, int, int, int]:
@@ -684,7 +690,7 @@ def record_features(record: Article, page: dict[str, float], profile_body: bool,
         "body_sentence_lines": _share(sentences, len(lines)),
         "body_link_lines": _share(linked, chars),
         "body_mean_line": _log(chars / len(lines)) if lines else 0.0,
-        "body_digit_share": _share(_digits(body), max(chars, 1)),
+        "body_digit_share": _share(_digits(words), max(chars, 1)),
         "body_we": _we_rate(words),
         "profile_body": float(profile_body),
         "rec_published": float(bool(record.published)),
