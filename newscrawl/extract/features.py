@@ -507,8 +507,8 @@ def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[s
     found, prose = _by_tag(tree)
 
     def size(element: HtmlElement) -> int:
-        found = lengths.get(element)
-        return found if found is not None else _chars(element)
+        known = lengths.get(element)
+        return known if known is not None else _chars(element)
 
     total = max(size(root), 1)
     anchors = found["a"]
