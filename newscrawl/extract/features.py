@@ -11,9 +11,11 @@ shopping words and share endpoints.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import filterfalse
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -77,6 +79,11 @@ _SHARE_HREF = re.compile(r"facebook\.com/(?:sharer|share\.php|dialog/share)|twit
                          r"|x\.com/intent|linkedin\.com/(?:sharearticle|shareArticle|share)|"
                          r"pinterest\.\w+/pin/create|reddit\.com/submit|wa\.me/\?|whatsapp://send|"
                          r"api\.whatsapp\.com/send|t\.me/share|mailto:\?", re.IGNORECASE)
+# every alternative of _SHARE_HREF holds one of these, lower-cased; _shares reads them first
+_SHARE_HINTS = ("facebook.com/share", "facebook.com/dialog/share", "twitter.com/intent",
+                "twitter.com/share", "x.com/intent", "linkedin.com/share", "/pin/create",
+                "reddit.com/submit", "wa.me/?", "whatsapp://send", "whatsapp.com/send", "t.me/share",
+                "mailto:?")
 _USER_HREF = re.compile(r"/(?:u|user|users|member|members|profile|profiles|people)/", re.IGNORECASE)
 _PAGER_HREF = re.compile(r"[?&](?:page|p|paged)=\d|/page/\d", re.IGNORECASE)
 # class and id words, one group per kind of block (a class string is scanned once)
@@ -211,21 +218,33 @@ def _chars(element: HtmlElement) -> int:
     return len("".join(element.text_content().split()))
 
 
+# comments, processing instructions and entities: their own text is no page text (their tails are)
+_NOT_ELEMENTS = (etree._Comment, etree._ProcessingInstruction, etree._Entity)
+
+
 def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
     """Every element's text length (no whitespace), all in one pass from the leaves up, so that
     measuring many nested blocks costs no more than reading the page's text once."""
     lengths: dict[HtmlElement, int] = {}
+    # most texts and tails between tags are indentation only: isspace tells that without a split
+    # (written out, not as a function: it runs for every node of the page)
     for element in reversed(list(root.iter())):
-        text = element.text if isinstance(element.tag, str) else None
-        n = len("".join(text.split())) if text else 0
-        for child in element:
-            tail = child.tail
-            n += lengths.get(child, 0) + (len("".join(tail.split())) if tail else 0)
+        text = None if isinstance(element, _NOT_ELEMENTS) else element.text
+        n = len("".join(text.split())) if text and not text.isspace() else 0
+        if len(element):  # a leaf needs no iterator over its children
+            for child in element:
+                tail = child.tail
+                n += lengths[child]  # a child comes before its parent
+                if tail and not tail.isspace():
+                    n += len("".join(tail.split()))
         lengths[element] = n
     return lengths
 
 
 # --- metadata and URL -----------------------------------------------------------------------
+
+
+_ITEMTYPES = etree.XPath("//@itemtype", smart_strings=False)
 
 
 def metadata_features(meta: PageMetadata, tree: HtmlElement) -> dict[str, float]:
@@ -240,7 +259,7 @@ def metadata_features(meta: PageMetadata, tree: HtmlElement) -> dict[str, float]
                                   if _types(node) & ARTICLE_TYPES)
     author = bool(meta.get("author", "article:author", "dc.creator", "parsely-author"))
     author = author or bool(meta.jsonld_article and meta.jsonld_article.get("author"))
-    itemtypes = " ".join(tree.xpath("//@itemtype"))
+    itemtypes = " ".join(_ITEMTYPES(tree))
     features = {
         "ld_article": float(meta.jsonld_article is not None),
         "og_article": float(og_type in ("article", "news", "newsarticle")),
@@ -301,19 +320,37 @@ def url_features(url: str) -> dict[str, float]:
 
 # --- structure ------------------------------------------------------------------------------
 
-_ANCHORS = etree.XPath("//a")
-_H1 = etree.XPath("//h1")
-_SUBHEADINGS = etree.XPath("//h2 | //h3 | //h4 | //h5 | //h6")
-_PARAGRAPHS = etree.XPath("//p")
+_SUBHEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
+# the tags whose elements structure_features reads, gathered in one walk of the tree (an XPath
+# or a findall for each walked the whole tree again)
+_TAGS = ("a", "h1", *_SUBHEADING_TAGS, "p", "li", "pre", "code", "input", "select", "button",
+         "textarea", "article", "time", "td", "img")
+_SELF_TAGS = frozenset({"p", *_SUBHEADING_TAGS})  # the text self_mentions reads
 _PROSE_AFTER = etree.XPath("following::p[position() <= 40]")
-_LIST_ITEMS = etree.XPath("//li[not(ancestor::li)]")
-_CODE = etree.XPath("//pre | //code[not(ancestor::pre)]")
-_FIELDS = etree.XPath("//input[not(@type='hidden')] | //select")
 _CLASS_VALUES = etree.XPath("//body//@class", smart_strings=False)  # ids are unique: not read
 _BUTTON_CLASSES = etree.XPath("//body//a/@class | //body//button/@class", smart_strings=False)
 _NAMES = etree.XPath("//body//@name", smart_strings=False)
-_PRICE_PROPS = etree.XPath("count(//body//*[@itemprop='price'])")
+# the same count as //body//*[@itemprop='price'] in half the time: only the attributes are tested
+_PRICE_PROPS = etree.XPath("count(//body//*/@itemprop[.='price'])")
 
+
+def _by_tag(tree: HtmlElement) -> tuple[dict[str, list[HtmlElement]], list[HtmlElement]]:
+    """The elements of each of _TAGS, and the paragraphs and subheadings together (self_mentions
+    joins their text in page order), all in document order from one walk."""
+    found: dict[str, list[HtmlElement]] = {tag: [] for tag in _TAGS}
+    prose: list[HtmlElement] = []
+    for element in tree.iter(*_TAGS):
+        tag = element.tag
+        found[tag].append(element)
+        if tag in _SELF_TAGS:
+            prose.append(element)
+    return found, prose
+
+
+def _outermost(elements: list[HtmlElement], tag: str) -> list[HtmlElement]:
+    """The elements that are not inside another `tag` element (a nested list item is counted
+    with its outer one)."""
+    return [e for e in elements if next(e.iterancestors(tag), None) is None]
 
 
 def _prose_flow(nodes: list[HtmlElement], chars: list[int]) -> tuple[int, int]:
@@ -322,8 +359,8 @@ def _prose_flow(nodes: list[HtmlElement], chars: list[int]) -> tuple[int, int]:
     many sections."""
     by_parent: dict[HtmlElement, list[int]] = {}
     for node, n in zip(nodes, chars, strict=True):
-        parent = node.getparent()
-        if n >= 80 and parent is not None:
+        parent = node.getparent() if n >= 80 else None
+        if parent is not None:
             entry = by_parent.setdefault(parent, [0, 0])
             entry[0] += n
             entry[1] += 1
@@ -331,8 +368,24 @@ def _prose_flow(nodes: list[HtmlElement], chars: list[int]) -> tuple[int, int]:
     return best[0], best[1]
 
 
+def _shares(hrefs: list[str]) -> bool:
+    """Whether a link goes to a share endpoint. The case-blind scan of _SHARE_HREF's many
+    alternatives at every position is slow, and most pages' links hold none of its words: a
+    search for those (lower-cased) rules them out first. Only for ASCII links: a case-blind
+    match lets a few other letters stand for i, k and s (U+0130, U+0131, U+017F, U+212A), and
+    no pattern matches across a line break, so the joined links match where one of them does."""
+    joined = "\n".join(hrefs)
+    if joined.isascii():
+        lowered = joined.lower()
+        if not any(hint in lowered for hint in _SHARE_HINTS):
+            return False
+    return _SHARE_HREF.search(joined) is not None
+
+
 def _heading_linked(heading: HtmlElement) -> bool:
-    return heading.find(".//a") is not None or any(a.tag == "a" for a in heading.iterancestors())
+    """Whether a heading holds a link or is inside one (a teaser's title)."""
+    return (next(heading.iterdescendants("a"), None) is not None
+            or next(heading.iterancestors("a"), None) is not None)
 
 
 def _holders(tree: HtmlElement, tags: tuple[str, ...], *, itself: bool) -> set[HtmlElement]:
@@ -352,10 +405,12 @@ def _holders(tree: HtmlElement, tags: tuple[str, ...], *, itself: bool) -> set[H
 _HAS_DIGIT = re.compile(r"\d")
 
 
-def _class_kind(element: HtmlElement) -> str:
-    """An element's class words without those that number it ("post-48213", "item-3"): blocks
-    of one kind that a template numbers one by one are still alike."""
-    return " ".join(w for w in (element.get("class") or "").split() if not _HAS_DIGIT.search(w))
+@functools.lru_cache(maxsize=4096)
+def _class_kind(classes: str) -> str:
+    """A class string without the words that number an element ("post-48213", "item-3"): blocks
+    of one kind that a template numbers one by one are still alike. Cached: a page's blocks
+    (and a site's pages) repeat the same few class strings."""
+    return " ".join(w for w in classes.split() if not _HAS_DIGIT.search(w))
 
 
 def _repeats(tree: HtmlElement, lengths: dict[HtmlElement, int]) -> tuple[int, int, int, int]:
@@ -364,26 +419,27 @@ def _repeats(tree: HtmlElement, lengths: dict[HtmlElement, int]) -> tuple[int, i
 
     A teaser links somewhere under a heading or a picture (a teaser of another page); a dated
     block is or holds a time element."""
-    linking = _holders(tree, ("a",), itself=True)
-    illustrated = _holders(tree, ("img", "h2", "h3", "h4", "h5"), itself=False)
+    # a teaser block holds a link and a heading or picture (or is the link)
+    teaser_like = _holders(tree, ("a",), itself=True) & _holders(tree, ("img", "h2", "h3", "h4", "h5"),
+                                                                 itself=False)
     timed = _holders(tree, ("time",), itself=True)
     teasers = dated = long_text = teaser_chars = 0
     for parent in tree.iter():
         if len(parent) < 3:
             continue
         groups: dict[tuple[str, str], list[HtmlElement]] = defaultdict(list)
-        for child in parent:
-            if isinstance(child.tag, str):
-                groups[(child.tag, _class_kind(child))].append(child)
+        for child in parent.iterchildren(etree.Element):  # no comments
+            groups[(child.tag, _class_kind(child.get("class") or ""))].append(child)
         for items in groups.values():
-            if len(items) < 3:
-                continue
             n = len(items)
+            if n < 3:
+                continue
             chars = [lengths.get(e, 0) for e in items]
-            if sum(1 for e in items if e in linking and e in illustrated) * 2 > n:
+            # siblings are distinct: the intersection counts the items in the set, in C
+            if len(teaser_like.intersection(items)) * 2 > n:
                 teasers = max(teasers, n)
                 teaser_chars = max(teaser_chars, sum(chars))
-            if sum(1 for e in items if e in timed) * 2 > n:
+            if len(timed.intersection(items)) * 2 > n:
                 dated = max(dated, n)
             if parent.tag != "body" and sum(1 for c in chars if c >= 200) * 2 > n:
                 long_text = max(long_text, n)
@@ -393,22 +449,31 @@ def _repeats(tree: HtmlElement, lengths: dict[HtmlElement, int]) -> tuple[int, i
 _CLASS_KINDS = tuple(_CLASS_WORDS.groupindex)  # comment, post, author, price, cart, cta
 
 
+# every alternative of _CLASS_WORDS holds one of these words, and nine class strings in ten hold
+# none: one search for them rules a string out faster than the scan for _CLASS_WORDS
+_CLASS_HINTS = re.compile("comment|repl|post|message|answer|author|byline|price|cart|bag|basket"
+                          "|checkout|btn|button|cta")
+
+
 def _class_mask(words: str) -> int:
     """The kinds of block a class or id string names, as bits (1 << group index - 1)."""
+    words = words.lower()
     mask = 0
-    for match in _CLASS_WORDS.finditer(words.lower()):
-        mask |= 1 << (match.lastindex - 1)
+    if _CLASS_HINTS.search(words):
+        for match in _CLASS_WORDS.finditer(words):
+            mask |= 1 << (match.lastindex - 1)
     return mask
 
 
-def _masks(values: list[str], seen: dict[str, int]) -> list[int]:
-    """The kind bits of each class or id string; each distinct string is scanned once."""
+def _masks(values: list[str], seen: dict[str, int]) -> list[tuple[int, int]]:
+    """The kind bits of each distinct class or id string, with the times it occurs (a page
+    repeats its class strings: each is scanned once, `seen` keeps the scans)."""
     out = []
-    for words in values:
+    for words, times in Counter(values).items():
         mask = seen.get(words)
         if mask is None:
             mask = seen[words] = _class_mask(words)
-        out.append(mask)
+        out.append((mask, times))
     return out
 
 
@@ -416,62 +481,68 @@ def _class_counts(tree: HtmlElement) -> dict[str, int]:
     """Class strings per kind of block word, read as attribute strings (no element is
     visited in Python)."""
     seen: dict[str, int] = {}
-    totals = [0] * len(_CLASS_KINDS)
-    for mask in _masks(_CLASS_VALUES(tree), seen):
+    counts = dict.fromkeys(_CLASS_KINDS, 0)
+    for mask, times in _masks(_CLASS_VALUES(tree), seen):
         if mask:
-            for index in range(len(_CLASS_KINDS)):
-                totals[index] += (mask >> index) & 1
-    counts = dict(zip(_CLASS_KINDS, totals, strict=True))
+            for index, kind in enumerate(_CLASS_KINDS):
+                if mask >> index & 1:
+                    counts[kind] += times
     cta_bit = 1 << _CLASS_KINDS.index("cta")
-    counts["cta"] = sum(1 for mask in _masks(_BUTTON_CLASSES(tree), seen) if mask & cta_bit)
+    counts["cta"] = sum(times for mask, times in _masks(_BUTTON_CLASSES(tree), seen) if mask & cta_bit)
     counts["price"] += int(_PRICE_PROPS(tree))
     # a form field named for the cart (add-to-cart buttons often carry no class at all)
     counts["cart"] += sum(1 for name in _NAMES(tree) if _CART_ATTR.search(name))
     return counts
 
 
-def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[str]]:
-    """How the page is built: links, headings, prose, repeated blocks, forms, code; and the
-    texts of its longer links (to tell a body made of link titles)."""
+def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[str],
+                                                  list[HtmlElement]]:
+    """How the page is built: links, headings, prose, repeated blocks, forms, code; the texts of
+    its longer links (to tell a body made of link titles); and its paragraphs and subheadings in
+    document order (for self_mentions)."""
     body = tree.find("body")
     root = body if body is not None else tree
     text = root.text_content()
     lengths = text_lengths(root)
+    found, prose = _by_tag(tree)
 
     def size(element: HtmlElement) -> int:
-        found = lengths.get(element)
-        return found if found is not None else _chars(element)
+        known = lengths.get(element)
+        return known if known is not None else _chars(element)
 
     total = max(size(root), 1)
-    anchors = _ANCHORS(tree)
+    anchors = found["a"]
     anchor_sizes = [size(a) for a in anchors]
     link_chars = sum(anchor_sizes)
     link_texts = [" ".join(a.text_content().split())
                   for a, n in zip(anchors, anchor_sizes, strict=True) if n >= MIN_LINK_LINE - 5]
-    hrefs = [a.get("href") or "" for a in anchors]
-    headings = _SUBHEADINGS(tree)
-    linked_headings = [h for h in headings if h.tag in ("h2", "h3", "h4")]
-    paragraph_nodes = _PARAGRAPHS(tree)
+    # a page links to the same addresses many times (menus, teasers): each is matched once
+    hrefs = Counter(a.get("href") or "" for a in anchors)
+    rels = [a.get("rel") for a in anchors]
+    headings = sum(len(found[tag]) for tag in _SUBHEADING_TAGS)
+    linked_headings = found["h2"] + found["h3"] + found["h4"]
+    paragraph_nodes = found["p"]
     paragraphs = [size(p) for p in paragraph_nodes]
     flow_chars, flow_count = _prose_flow(paragraph_nodes, paragraphs)
-    h1s = _H1(tree)
+    h1s = found["h1"]
     prose_after = 0
     h1_in_article = 0.0
     if h1s:
         prose_after = sum(n for n in (size(p) for p in _PROSE_AFTER(h1s[0])) if n >= 80)
         h1_in_article = float(any(a.tag in ("article", "main") for a in h1s[0].iterancestors()))
-    code = _CODE(tree)
+    code = found["pre"] + _outermost(found["code"], "pre")
+    fields = [e for e in found["input"] if e.get("type") != "hidden"] + found["select"]
     classes = _class_counts(tree)
     teasers, dated, long_text, teaser_chars = _repeats(root, lengths)
     # buttons only: a link that adds to a cart is classed so (counted with the class words)
     cart_text = any(_CART_TEXT.search(" ".join(e.text_content().split()) or e.get("value") or "")
-                    for e in tree.iter("button", "input"))
+                    for e in found["button"] + found["input"])
     values = {
         "text_chars": _log(total),
         "link_share": _share(link_chars, total),
         "links_per_kchar": min(len(anchors) * 1000 / total, 100.0),
         "h1_count": float(min(len(h1s), 3)),
-        "headings_per_kchar": min(len(headings) * 1000 / total, 50.0),
+        "headings_per_kchar": min(headings * 1000 / total, 50.0),
         "linked_heading_share": _share(sum(1 for h in linked_headings if _heading_linked(h)),
                                        len(linked_headings)),
         "long_paragraphs": _log(sum(1 for n in paragraphs if n >= 150)),
@@ -480,36 +551,36 @@ def structure_features(tree: HtmlElement) -> tuple[dict[str, float], frozenset[s
         "flow_paragraphs": _log(flow_count),
         "prose_after_h1": _log(prose_after),
         "h1_in_article": h1_in_article,
-        "article_elements": float(min(len(tree.findall(".//article")), 10)),
-        "time_elements": _log(len(tree.findall(".//time"))),
+        "article_elements": float(min(len(found["article"]), 10)),
+        "time_elements": _log(len(found["time"])),
         "teaser_repeats": _log(teasers),
         "teaser_text_share": _share(teaser_chars, total),
         "dated_repeats": _log(dated),
         "long_repeats": _log(long_text),
         "comment_nodes": _log(classes["comment"]),
         "post_nodes": _log(classes["post"]),
-        "user_links": _log(sum(1 for h in hrefs if _USER_HREF.search(h))),
-        "phone_links": _log(sum(1 for h in hrefs if h[:4].lower() == "tel:")),
-        "author_nodes": _log(classes["author"] + len(tree.xpath("//a[@rel='author']"))),
-        "share_links": float(any(_SHARE_HREF.search(h) for h in hrefs)),
-        "pager": float(sum(1 for h in hrefs if _PAGER_HREF.search(h)) >= 2
-                       or tree.find(".//a[@rel='next']") is not None),
+        "user_links": _log(sum(n for h, n in hrefs.items() if _USER_HREF.search(h))),
+        "phone_links": _log(sum(n for h, n in hrefs.items() if h[:4].lower() == "tel:")),
+        "author_nodes": _log(classes["author"] + rels.count("author")),
+        "share_links": float(_shares(list(hrefs))),
+        "pager": float(sum(n for h, n in hrefs.items() if _PAGER_HREF.search(h)) >= 2
+                       or "next" in rels),
         "price_text": _log(sum(text.count(sign) for sign in _CURRENCY)),
         "price_nodes": _log(classes["price"]),
         "cart": float(cart_text or classes["cart"] > 0),
-        "quantity_input": float(any(_QUANTITY.search(f.get("name") or "") for f in _FIELDS(tree))),
-        "form_fields": _log(len(_FIELDS(tree))),
-        "textareas": float(tree.find(".//textarea") is not None),
-        "buttons": _log(len(tree.findall(".//button"))),
+        "quantity_input": float(any(_QUANTITY.search(f.get("name") or "") for f in fields)),
+        "form_fields": _log(len(fields)),
+        "textareas": float(bool(found["textarea"])),
+        "buttons": _log(len(found["button"])),
         "cta_links": _log(classes["cta"]),
         "code_blocks": _log(len(code)),
         "code_share": _share(sum(size(c) for c in code), total),
-        "list_share": _share(sum(size(li) for li in _LIST_ITEMS(tree)), total),
-        "table_cells": _log(len(tree.findall(".//td"))),
-        "images": _log(len(tree.findall(".//img"))),
+        "list_share": _share(sum(size(li) for li in _outermost(found["li"], "li")), total),
+        "table_cells": _log(len(found["td"])),
+        "images": _log(len(found["img"])),
         "_text_chars": float(total),  # for body_share; not a model feature
     }
-    return values, frozenset(t for t in link_texts if len(t) >= MIN_LINK_LINE)
+    return values, frozenset(t for t in link_texts if len(t) >= MIN_LINK_LINE), prose
 
 
 def self_names(meta: PageMetadata) -> list[str]:
@@ -525,44 +596,75 @@ def self_names(meta: PageMetadata) -> list[str]:
     return [n.strip().lower() for n in names if 3 <= len(n.strip()) <= 40]
 
 
-_SELF_TEXT = etree.XPath("//p | //h2 | //h3 | //h4 | //h5 | //h6")
-
-
-def self_mentions(tree: HtmlElement, meta: PageMetadata) -> float:
-    """How often the page's paragraphs and subheadings name the site or the page itself (the
-    most named of its names; a headline is a sentence that its story does not repeat)."""
+def self_mentions(prose: list[HtmlElement], meta: PageMetadata) -> float:
+    """How often the page's paragraphs and subheadings (`prose`, in document order) name the
+    site or the page itself (the most named of its names; a headline is a sentence that its
+    story does not repeat)."""
     names = self_names(meta)
     if not names:
         return 0.0
-    prose = " ".join(e.text_content() for e in _SELF_TEXT(tree)).lower()
-    return _log(max(prose.count(name) for name in names))
+    text = " ".join(e.text_content() for e in prose).lower()
+    return _log(max(text.count(name) for name in names))
 
 
 def page_features(tree: HtmlElement, meta: PageMetadata,
                   url: str) -> tuple[dict[str, float], frozenset[str]]:
     """Every feature that the tree, metadata and URL give (read before any pruning), and the
     texts of the page's longer links."""
-    structure, link_texts = structure_features(tree)
+    structure, link_texts, prose = structure_features(tree)
     return {**metadata_features(meta, tree), **url_features(url), **structure,
-            "self_mentions": self_mentions(tree, meta)}, link_texts
+            "self_mentions": self_mentions(prose, meta)}, link_texts
 
 
-def _we_rate(body: str) -> float:
-    """Uses of "we" and "our" per 100 words of the body (capped at 10)."""
-    words = [w.strip(".,;:!?()\"'“”‘’«»") for w in body.split()]
+def _we_rate(words: list[str]) -> float:
+    """Uses of "we" and "our" per 100 words of the body (its words split at whitespace; capped
+    at 10). Each distinct word is judged once: a body repeats most of its words."""
     if not words:
         return 0.0
-    we = sum(1 for w in words if w in _WE_WORDS or (w[:1].isupper() and not w.isupper()
-                                                      and w.lower() in _WE_WORDS))
+    we = 0
+    for word, times in Counter(words).items():
+        w = word.strip(".,;:!?()\"'“”‘’«»")
+        if w in _WE_WORDS or (w[:1].isupper() and not w.isupper() and w.lower() in _WE_WORDS):
+            we += times
     return min(we * 100 / len(words), 10.0)
 
 
-def _repeats_of(headline: str, body: str) -> float:
-    """How often the body repeats the headline (case aside), as log."""
+def _repeats_of(headline: str, words: list[str]) -> float:
+    """How often the body (its words split at whitespace) repeats the headline (case aside), as
+    log."""
     name = " ".join(headline.split()).lower()
     if not 3 <= len(name) <= 60:
         return 0.0
-    return _log(" ".join(body.split()).lower().count(name))
+    return _log(" ".join(words).lower().count(name))
+
+
+def _digits(words: list[str]) -> int:
+    """The characters of the words (a text split at whitespace) that are digits (str.isdigit)."""
+    # a word of letters alone holds no digit (no character is both), and most words are that:
+    # only the others are read character by character
+    rest = "".join(filterfalse(str.isalpha, words))
+    if rest.isascii():  # then only 0-9 are digits, and ten counts run in C
+        return sum(rest.count(digit) for digit in "0123456789")
+    return sum(map(str.isdigit, rest))
+
+
+def _line_stats(lines: list[str], link_texts: frozenset[str]) -> tuple[int, int, int, int, int]:
+    """In one pass over the body's lines (whitespace collapsed): their characters, those of
+    lines of 100+ characters, those of lines that are a link's text, the lines under 40
+    characters and those that end like a sentence."""
+    chars = prose = linked = short = sentences = 0
+    for line in lines:
+        n = len(line)
+        chars += n
+        if n >= 100:
+            prose += n
+        if n < 40:
+            short += 1
+        if n >= MIN_LINK_LINE and line in link_texts:
+            linked += n
+        if line.endswith(_SENTENCE_END):  # no trailing space: whitespace was collapsed
+            sentences += 1
+    return chars, prose, linked, short, sentences
 
 
 # the record features read from the body text, unknown until the body is extracted
@@ -575,26 +677,25 @@ def record_features(record: Article, page: dict[str, float], profile_body: bool,
                     link_texts: frozenset[str] = frozenset()) -> dict[str, float]:
     """The page's features completed with those of the record extraction made of it."""
     body = record.body or ""
-    lines = [" ".join(line.split()) for line in body.splitlines() if line.strip()]
-    chars = sum(len(line) for line in lines)
-    compact = len("".join(body.split()))
-    linked = sum(len(x) for x in lines if len(x) >= MIN_LINK_LINE and x in link_texts)
+    words = body.split()
+    lines = [" ".join(parts) for parts in map(str.split, body.splitlines()) if parts]
+    chars, prose, linked, short, sentences = _line_stats(lines, link_texts)
+    compact = sum(map(len, words))  # the body's characters less its whitespace
     return {
         **{k: v for k, v in page.items() if not k.startswith("_")},
         "body_chars": _log(compact),
         "body_share": _share(compact, page.get("_text_chars", 0.0)),
-        "body_prose_share": _share(sum(len(x) for x in lines if len(x) >= 100), chars),
-        "body_short_lines": _share(sum(1 for x in lines if len(x) < 40), len(lines)),
-        "body_sentence_lines": _share(sum(1 for x in lines if x.rstrip().endswith(_SENTENCE_END)),
-                                      len(lines)),
+        "body_prose_share": _share(prose, chars),
+        "body_short_lines": _share(short, len(lines)),
+        "body_sentence_lines": _share(sentences, len(lines)),
         "body_link_lines": _share(linked, chars),
         "body_mean_line": _log(chars / len(lines)) if lines else 0.0,
-        "body_digit_share": _share(sum(map(str.isdigit, body)), max(chars, 1)),
-        "body_we": _we_rate(body),
+        "body_digit_share": _share(_digits(words), max(chars, 1)),
+        "body_we": _we_rate(words),
         "profile_body": float(profile_body),
         "rec_published": float(bool(record.published)),
         "rec_dateline": float(bool(record.dateline)),
         "rec_authors": float(bool(record.authors)),
         "headline_words": float(min(len((record.headline or "").split()), 20)),
-        "headline_repeats": _repeats_of(record.headline or "", body),
+        "headline_repeats": _repeats_of(record.headline or "", words),
     }
