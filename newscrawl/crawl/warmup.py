@@ -20,10 +20,22 @@ SAMPLE = b"""<!doctype html><html lang="en"><head><title>Warm-up - Site</title>
 <p>One paragraph of a short article, long enough to be taken for text by the extractor here.</p>
 <p>Another paragraph of the same short article, so that the body has more than one block.</p>
 </article><footer>Footer</footer></body></html>"""
+# a page that dates nothing in its markup: htmldate's search of its text runs, and dateparser
+# builds its parser and its time-zone patterns (about 0.2 s on first use)
+UNDATED = b"""<!doctype html><html lang="en"><head><title>Notes - Site</title></head><body><main>
+<h1>Notes from the meeting</h1><p>The committee met again and agreed on the plan for the new library.</p>
+<p>Work is expected to start in the spring, once the last permits are granted by the city.</p>
+<p class="updated">Last updated on 04-Aug-2024 5:11:10</p></main></body></html>"""
 
 try:
     import dateparser  # noqa: F401 - the extractor imports it lazily; pay for it once here
 
     extract_page("http://127.0.0.1/warm-up/2024/05/03/sample/", SAMPLE, encoding="utf-8")
+    extract_page("http://127.0.0.1/warm-up/notes/", UNDATED, encoding="utf-8")
+    # htmldate reads every dateparser locale's month names the first time a date string holds
+    # neither a year nor a month it knows (about 0.3 s)
+    from htmldate.extractors import month_words
+
+    month_words()
 except Exception:  # a warm-up must never stop the forkserver; workers then warm up themselves
     pass
