@@ -74,7 +74,8 @@ def _extract(task: tuple[int, int, str | None]) -> tuple[int, int, Output, froze
     rules.forget_asked()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        page = extract_page(_HALVES[half].urls[index], _HALVES[half].htmls[index])
+        page = extract_page(_HALVES[half].urls[index], _HALVES[half].htmls[index],
+                            non_article_body="full")  # as report.newscrawl_extract
     emitted = bool(page.is_article) and len(page.article.body or "") >= MIN_BODY_CHARS
     return half, index, Output(page.article, 0.0, page.error, emitted), rules.asked()
 

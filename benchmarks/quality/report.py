@@ -89,11 +89,12 @@ MIN_BODY_CHARS = 200
 
 
 def newscrawl_extract(url: str, html: str) -> Any:
-    """newscrawl's own extractor (the page and whether it is an article), imported late so the
-    metrics work without it."""
+    """newscrawl's own extractor, imported late so the metrics work without it: whether the page
+    is an article (what the crawl emits), and the record `extract_article` returns (every page's
+    thorough body, so a body is scored whatever the verdict)."""
     from newscrawl.extract import extract_page
 
-    return extract_page(url, html)
+    return extract_page(url, html, non_article_body="full")
 
 
 # trafilatura's own date defaults, but with the time of day kept (its default format is a

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newscrawl.extract import MIN_THOROUGH_BODY_SCORE, extract_page, may_be_article
+from newscrawl.extract import MIN_THOROUGH_BODY_SCORE, extract_article, extract_page, may_be_article
 from newscrawl.extract.classify import article_score, best_score, load_model
 from newscrawl.extract.features import BODY_FEATURES
 from newscrawl.extract.rules import disabled
@@ -89,3 +89,18 @@ def test_a_page_that_is_no_text_is_a_callers_mistake_said_at_once():
     # not a broken page (which gives an item with an error): None is no page at all
     with pytest.raises(TypeError, match="^html must be the page as str or bytes, not NoneType$"):
         extract_page(PAGES[1][0], None)
+
+
+@pytest.mark.parametrize(("url", "html"), PAGES)
+def test_extract_article_is_the_record_a_named_page_gets_without_the_verdict(url, html):
+    # extract_article does not judge the page (it skips the page's features): every page gets
+    # the record a page named with -a article= gets, the thorough body included
+    when = datetime(2024, 5, 1, tzinfo=UTC)
+    named = extract_page(url, html, non_article_body="full", fetched_at=when).article
+    assert extract_article(url, html, fetched_at=when) == named
+    assert named.body
+
+
+def test_extract_article_takes_no_body_effort():
+    with pytest.raises(TypeError, match="non_article_body"):
+        extract_article(*PAGES[1], non_article_body="quick")
