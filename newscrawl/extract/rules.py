@@ -66,6 +66,10 @@ RULES: tuple[Rule, ...] = (
                             "interface, not text"),
         ("trailing-teasers", "a heading such as \"Related news\" followed only by teaser-short "
                              "lines ends the body"),
+        ("trailing-outside-container", "the article's text sits in one container: paragraphs the "
+                                       "body ends with that the page prints outside the block "
+                                       "holding most of it (a sign-up box, promo cards, a "
+                                       "sidebar widget) are the site's"),
         ("trailing-date-line", "the article's last line is never a bare date: a stamp printed "
                                "under the text"),
         ("trailing-author-bio", "a closing paragraph that opens with the full name of one of the "

@@ -1,0 +1,134 @@
+"""The paragraphs a body ends with that the page prints outside the article's container.
+
+An article's text sits in one container. The block that holds most of the body is that
+container; paragraphs at the body's end that lie after it, in another part of the page (a
+donation box, a sign-up form, promo cards in the footer, a sidebar widget), are the site's,
+not the article's. Each body paragraph is found in the document's text (whitespace aside), so
+an element's place is a span of that text and "inside" is a comparison of offsets.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+from lxml.html import HtmlElement
+
+from newscrawl.extract.rules import enabled
+
+BULK_SHARE = 0.8  # the article's container holds this share of the body's located text
+MIN_PARAGRAPHS = 3  # a shorter body has no bulk to tell its ending from
+_KEY_CHARS = 80  # a paragraph is found by its first characters (trafilatura may end it otherwise)
+_UNPRINTED = frozenset({"script", "style", "noscript", "template"})
+# a list or table holding the bulk is a listing's; its container is the block around it, whose
+# notes under the list belong to it
+_NOT_CONTAINERS = frozenset({"ul", "ol", "dl", "li", "dt", "dd", "table", "thead", "tbody", "tr", "td", "th"})
+
+
+def _squeezed(text: str | None) -> str:
+    return "".join(text.split()) if text else ""
+
+
+def _text_spans(tree: HtmlElement) -> tuple[str, list[HtmlElement], list[int], dict[HtmlElement, tuple[int, int]]]:
+    """The document's printed text without whitespace, its elements in document order with
+    their start offsets, and each element's span (start, end) in that text."""
+    parts: list[str] = []
+    position = 0
+    order: list[HtmlElement] = []
+    starts: list[int] = []
+    spans: dict[HtmlElement, tuple[int, int]] = {}
+    open_nodes: list = []  # the current node's ancestors (comments too: their tails are text)
+
+    def close(node) -> None:
+        nonlocal position
+        if isinstance(node.tag, str):
+            spans[node] = (spans[node][0], position)
+        tail = _squeezed(node.tail)  # after the node: its parent's text
+        parts.append(tail)
+        position += len(tail)
+
+    for node in tree.iter():
+        parent = node.getparent()
+        while open_nodes and open_nodes[-1] is not parent:
+            close(open_nodes.pop())
+        open_nodes.append(node)
+        if not isinstance(node.tag, str):  # a comment or processing instruction prints nothing
+            continue
+        order.append(node)
+        starts.append(position)
+        spans[node] = (position, position)
+        if node.tag not in _UNPRINTED:
+            text = _squeezed(node.text)
+            parts.append(text)
+            position += len(text)
+    while open_nodes:
+        close(open_nodes.pop())
+    return "".join(parts), order, starts, spans
+
+
+def _locate(text: str, paragraphs: list[str]) -> list[tuple[int, int] | None]:
+    """Each paragraph's span in the squeezed text, searched after the previous one first."""
+    found: list[tuple[int, int] | None] = []
+    after = 0
+    for paragraph in paragraphs:
+        squeezed = _squeezed(paragraph)
+        key = squeezed[:_KEY_CHARS]
+        start = text.find(key, after) if key else -1
+        if start < 0 and key:
+            start = text.find(key)
+        if start < 0:
+            found.append(None)
+            continue
+        found.append((start, start + len(squeezed)))
+        after = start + len(key)
+    return found
+
+
+def _bulk_container(order: list[HtmlElement], starts: list[int], spans: dict[HtmlElement, tuple[int, int]],
+                    found: list[tuple[int, int]]) -> HtmlElement | None:
+    """The deepest element holding BULK_SHARE of the located paragraphs' text (a paragraph is
+    in it when it starts inside it). It holds the paragraph at the text's weighted median (a
+    block missing that one holds at most half), so it is that paragraph's element or an
+    ancestor."""
+    found = sorted(found)
+    paragraph_starts = [start for start, _ in found]
+    running = [0]
+    for start, end in found:
+        running.append(running[-1] + end - start)
+    total = running[-1]
+    if not total:
+        return None
+    middle = next(span for index, span in enumerate(found) if running[index + 1] * 2 >= total)
+    element: HtmlElement | None = order[bisect_right(starts, middle[0]) - 1]
+    while element is not None:
+        start, end = spans[element]
+        if start <= middle[0] and end >= middle[1]:
+            held = running[bisect_left(paragraph_starts, end)] - running[bisect_left(paragraph_starts, start)]
+            if held >= BULK_SHARE * total:
+                break
+        element = element.getparent()
+    while element is not None and element.tag in _NOT_CONTAINERS:
+        element = element.getparent()
+    return element
+
+
+def without_outside_tail(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
+    """The body's paragraphs without those at its end that the page prints outside the block
+    holding most of the body (rule trailing-outside-container). A paragraph that is not found
+    in the page's text ends the search: nothing before it is judged."""
+    if len(paragraphs) < MIN_PARAGRAPHS:
+        return paragraphs
+    text, order, starts, spans = _text_spans(tree)
+    found = _locate(text, paragraphs)
+    container = _bulk_container(order, starts, spans, [span for span in found if span])
+    if container is None:
+        return paragraphs
+    start, end = spans[container]
+    kept = len(paragraphs)
+    while kept > 1:
+        span = found[kept - 1]
+        if span is None or start <= span[0] < end:
+            break
+        kept -= 1
+    if kept == len(paragraphs) or not enabled("trailing-outside-container"):
+        return paragraphs
+    return paragraphs[:kept]
