@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
+from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
 from newscrawl.extract.rules import enabled
 
 BULK_SHARE = 0.8  # the article's container holds this share of the body's located text
 MIN_PARAGRAPHS = 3  # a shorter body has no bulk to tell its ending from
+# characters searched in vain for paragraphs the page does not print as they are, before the
+# rest are left unplaced: tens of milliseconds at most, on a page of megabytes too
+SEARCH_BUDGET = 50_000_000
 _KEY_CHARS = 80  # a paragraph is found by its first characters (trafilatura may end it otherwise)
 _UNPRINTED = frozenset({"script", "style", "noscript", "template"})
 # a list or table holding the bulk is a listing's; its container is the block around it, whose
@@ -36,46 +40,43 @@ def _text_spans(tree: HtmlElement) -> tuple[str, list[HtmlElement], list[int], d
     order: list[HtmlElement] = []
     starts: list[int] = []
     spans: dict[HtmlElement, tuple[int, int]] = {}
-    open_nodes: list = []  # the current node's ancestors (comments too: their tails are text)
-
-    def close(node) -> None:
-        nonlocal position
-        if isinstance(node.tag, str):
-            spans[node] = (spans[node][0], position)
-        tail = _squeezed(node.tail)  # after the node: its parent's text
-        parts.append(tail)
-        position += len(tail)
-
-    for node in tree.iter():
-        parent = node.getparent()
-        while open_nodes and open_nodes[-1] is not parent:
-            close(open_nodes.pop())
-        open_nodes.append(node)
-        if not isinstance(node.tag, str):  # a comment or processing instruction prints nothing
+    # lxml's walk in C: an element's text at its start, its tail after its end; a comment or
+    # processing instruction prints nothing but its tail
+    for event, node in iterwalk(tree, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            order.append(node)
+            starts.append(position)
+            spans[node] = (position, position)
+            if node.text and node.tag not in _UNPRINTED:
+                text = _squeezed(node.text)
+                parts.append(text)
+                position += len(text)
             continue
-        order.append(node)
-        starts.append(position)
-        spans[node] = (position, position)
-        if node.tag not in _UNPRINTED:
-            text = _squeezed(node.text)
-            parts.append(text)
-            position += len(text)
-    while open_nodes:
-        close(open_nodes.pop())
+        if event == "end":
+            spans[node] = (spans[node][0], position)
+        if node.tail:
+            tail = _squeezed(node.tail)
+            parts.append(tail)
+            position += len(tail)
     return "".join(parts), order, starts, spans
 
 
 def _locate(text: str, paragraphs: list[str]) -> list[tuple[int, int] | None]:
-    """Each paragraph's span in the squeezed text, searched after the previous one first."""
+    """Each paragraph's span in the squeezed text, searched after the previous one first. A
+    paragraph not found costs a search of the whole text: once those searches reach
+    SEARCH_BUDGET characters, the rest are left unplaced."""
     found: list[tuple[int, int] | None] = []
-    after = 0
+    after = unfound = 0
     for paragraph in paragraphs:
         squeezed = _squeezed(paragraph)
         key = squeezed[:_KEY_CHARS]
-        start = text.find(key, after) if key else -1
-        if start < 0 and key:
-            start = text.find(key)
+        start = -1
+        if key and unfound * len(text) < SEARCH_BUDGET:
+            start = text.find(key, after)
+            if start < 0:
+                start = text.find(key, 0, after + len(key))
         if start < 0:
+            unfound += 1
             found.append(None)
             continue
         found.append((start, start + len(squeezed)))

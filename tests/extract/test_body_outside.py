@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from newscrawl.extract import extract_article, rules
+from newscrawl.extract import extract_article, outside, rules
 from newscrawl.extract.outside import without_outside_tail
 from tests.extract.test_body_rules4 import PARAGRAPHS as OPENING
 
@@ -85,3 +85,15 @@ def test_a_paragraph_not_found_in_the_page_ends_the_search():
     rendered = [*PARAGRAPHS, "A | B", CARDS[0][1]]  # a table row as rendered: not in the page's text
     assert without_outside_tail(tree, rendered) == [*PARAGRAPHS, "A | B"]
     assert without_outside_tail(tree, [*PARAGRAPHS, CARDS[0][1]]) == PARAGRAPHS
+
+
+def test_searches_for_paragraphs_the_page_does_not_print_are_bounded(monkeypatch):
+    # a page of megabytes whose body it does not print as is would cost a search of the whole
+    # text per paragraph: once the searches reach the budget, the rest are not searched for
+    text = "".join(f"paragraph{i}saysthis" for i in range(1000))
+    missing = [f"never printed {i}" for i in range(5)]
+    monkeypatch.setattr(outside, "SEARCH_BUDGET", 3 * len(text))
+    found = outside._locate(text, [*missing, "paragraph7saysthis"])
+    assert found[:5] == [None] * 5 and found[5] is None  # printed, but searched for no more
+    monkeypatch.setattr(outside, "SEARCH_BUDGET", 10 * len(text))
+    assert outside._locate(text, [*missing, "paragraph7saysthis"])[5] is not None
