@@ -16,7 +16,7 @@ from newscrawl.extract.authors import strip_byline
 from newscrawl.extract.boilerplate import drop_media, prune_boilerplate
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.noise import strip_boilerplate
-from newscrawl.extract.outside import without_outside_tail
+from newscrawl.extract.outside import without_outside_ends
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import NAMES_CHROME, holds_prose, prose_chars, reads_like_prose
@@ -116,7 +116,7 @@ def run_trafilatura(tree: HtmlElement, *, favor_recall: bool = False, fast: bool
     body = document.body
     restore_subheadings(tree, body)
     drop_link_blocks(body)
-    paragraphs = without_outside_tail(tree, without_repeats(_render(body)))
+    paragraphs = without_outside_ends(tree, without_repeats(_render(body)))
     return "\n\n".join(paragraphs) or None
 
 

@@ -1,10 +1,14 @@
-"""The paragraphs a body ends with that the page prints outside the article's container.
+"""The paragraphs a body begins or ends with that the page prints outside the article's
+container.
 
 An article's text sits in one container. The block that holds most of the body is that
 container; paragraphs at the body's end that lie after it, in another part of the page (a
 donation box, a sign-up form, promo cards in the footer, a sidebar widget), are the site's,
-not the article's. Each body paragraph is found in the document's text (whitespace aside), so
-an element's place is a span of that text and "inside" is a comparison of offsets.
+not the article's. At the body's start, lines shorter than a sentence printed before it (a
+kicker, breadcrumbs, a "Published:" label, the headline again) are the header's; a standfirst
+printed there is prose and stays. Each body paragraph is found in the document's text
+(whitespace aside), so an element's place is a span of that text and "inside" is a comparison
+of offsets.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
 from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import PROSE_LINE
 
 BULK_SHARE = 0.8  # the article's container holds this share of the body's located text
 MIN_PARAGRAPHS = 3  # a shorter body has no bulk to tell its ending from
@@ -22,7 +27,9 @@ MIN_PARAGRAPHS = 3  # a shorter body has no bulk to tell its ending from
 # rest are left unplaced: tens of milliseconds at most, on a page of megabytes too
 SEARCH_BUDGET = 50_000_000
 _KEY_CHARS = 80  # a paragraph is found by its first characters (trafilatura may end it otherwise)
-_UNPRINTED = frozenset({"script", "style", "noscript", "template"})
+# a document's <title> (and an SVG's) is not printed on the page: a headline found there
+# would be placed in the head, not where the page shows it
+_UNPRINTED = frozenset({"script", "style", "noscript", "template", "title"})
 # a list or table holding the bulk is a listing's; its container is the block around it, whose
 # notes under the list belong to it
 _NOT_CONTAINERS = frozenset({"ul", "ol", "dl", "li", "dt", "dd", "table", "thead", "tbody", "tr", "td", "th"})
@@ -112,10 +119,12 @@ def _bulk_container(order: list[HtmlElement], starts: list[int], spans: dict[Htm
     return element
 
 
-def without_outside_tail(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
+def without_outside_ends(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     """The body's paragraphs without those at its end that the page prints outside the block
-    holding most of the body (rule trailing-outside-container). A paragraph that is not found
-    in the page's text ends the search: nothing before it is judged."""
+    holding most of the body (rule trailing-outside-container), and without the lines shorter
+    than a sentence at its start that the page prints before that block (rule
+    leading-outside-container). A paragraph that is not found in the page's text ends the
+    search from its side: nothing beyond it is judged."""
     if len(paragraphs) < MIN_PARAGRAPHS:
         return paragraphs
     text, order, starts, spans = _text_spans(tree)
@@ -130,6 +139,15 @@ def without_outside_tail(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
         if span is None or start <= span[0] < end:
             break
         kept -= 1
-    if kept == len(paragraphs) or not enabled("trailing-outside-container"):
-        return paragraphs
-    return paragraphs[:kept]
+    if not enabled("trailing-outside-container"):
+        kept = len(paragraphs)
+    first = 0
+    while first < kept - 1:
+        span = found[first]
+        # a line of a sentence's length is prose: a standfirst printed in the header stays
+        if span is None or span[0] >= start or len(paragraphs[first]) >= PROSE_LINE:
+            break
+        first += 1
+    if not enabled("leading-outside-container"):
+        first = 0
+    return paragraphs[first:kept]

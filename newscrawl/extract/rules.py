@@ -70,6 +70,10 @@ RULES: tuple[Rule, ...] = (
                                        "body ends with that the page prints outside the block "
                                        "holding most of it (a sign-up box, promo cards, a "
                                        "sidebar widget) are the site's"),
+        ("leading-outside-container", "the article's text sits in one container: lines shorter "
+                                      "than a sentence that the body begins with and the page "
+                                      "prints before the block holding most of it (a kicker, "
+                                      "breadcrumbs, a date label) are the header's"),
         ("trailing-date-line", "the article's last line is never a bare date: a stamp printed "
                                "under the text"),
         ("trailing-author-bio", "a closing paragraph that opens with the full name of one of the "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import lxml.html
 
 from newscrawl.extract import extract_article, outside, rules
-from newscrawl.extract.outside import without_outside_tail
+from newscrawl.extract.outside import without_outside_ends
 from tests.extract.test_body_rules4 import PARAGRAPHS as OPENING
 
 # an article several times longer than the boxes around it, as articles are
@@ -65,7 +65,7 @@ def test_paragraphs_inside_the_container_stay_whatever_they_say():
         "<html><body><div class='column'><div class='story-text'>"
         + "".join(f"<p>{p}</p>" for p in paragraphs)
         + f"</div></div><div class='bottom'><p>{CARDS[0][1]}</p></div></body></html>")
-    assert without_outside_tail(tree, [*paragraphs, CARDS[0][1]]) == paragraphs
+    assert without_outside_ends(tree, [*paragraphs, CARDS[0][1]]) == paragraphs
 
 
 def test_notes_under_a_listing_belong_to_it():
@@ -75,7 +75,7 @@ def test_notes_under_a_listing_belong_to_it():
     tree = lxml.html.fromstring(
         "<html><body><div class='events'><ul>" + "".join(f"<li>{e}</li>" for e in events)
         + f"</ul><p>{note}</p></div></body></html>")
-    assert without_outside_tail(tree, [*events, note]) == [*events, note]
+    assert without_outside_ends(tree, [*events, note]) == [*events, note]
 
 
 def test_a_paragraph_not_found_in_the_page_ends_the_search():
@@ -83,8 +83,8 @@ def test_a_paragraph_not_found_in_the_page_ends_the_search():
         "<html><body><div class='story-text'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
         + f"</div><div class='bottom'><p>{CARDS[0][1]}</p></div></body></html>")
     rendered = [*PARAGRAPHS, "A | B", CARDS[0][1]]  # a table row as rendered: not in the page's text
-    assert without_outside_tail(tree, rendered) == [*PARAGRAPHS, "A | B"]
-    assert without_outside_tail(tree, [*PARAGRAPHS, CARDS[0][1]]) == PARAGRAPHS
+    assert without_outside_ends(tree, rendered) == [*PARAGRAPHS, "A | B"]
+    assert without_outside_ends(tree, [*PARAGRAPHS, CARDS[0][1]]) == PARAGRAPHS
 
 
 def test_searches_for_paragraphs_the_page_does_not_print_are_bounded(monkeypatch):
@@ -97,3 +97,57 @@ def test_searches_for_paragraphs_the_page_does_not_print_are_bounded(monkeypatch
     assert found[:5] == [None] * 5 and found[5] is None  # printed, but searched for no more
     monkeypatch.setattr(outside, "SEARCH_BUDGET", 10 * len(text))
     assert outside._locate(text, [*missing, "paragraph7saysthis"])[5] is not None
+
+
+# the header printed before the article's container: a kicker, the headline, a date label, and
+# a standfirst of a sentence's length
+KICKER, LABEL = "Analysis", "Published:"
+STANDFIRST = ("Renting servers instead of buying them changes what a small firm pays for, and when: "
+              "the owners we asked found the bill easier to plan than the move.")
+
+
+def _headed_page(standfirst: str = "") -> str:
+    article = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    lead = f"<p class='dek'>{standfirst}</p>" if standfirst else ""
+    return ("<html><head><title>Cloud computing for a small business | The Daily</title></head>"
+            f"<body><div class='page'><div class='top'><p>{KICKER}</p>"
+            f"<h1>What cloud computing means for a small business</h1><p>{LABEL}</p>{lead}</div>"
+            f"<div class='story-text'>{article}</div></div></body></html>")
+
+
+def test_short_lines_printed_before_the_article_container_are_the_header():
+    body = extract_article("https://x.example/cloud", _headed_page()).body
+    assert body.split("\n\n")[0] == PARAGRAPHS[0]
+    with rules.disabled("leading-outside-container"):
+        without = extract_article("https://x.example/cloud", _headed_page()).body
+    assert without.split("\n\n")[:2] == [KICKER, LABEL]  # the rule, not some other, took them
+
+
+def test_a_standfirst_of_a_sentence_length_before_the_container_stays():
+    # the lead printed in the header is the article's first paragraph: only the short lines
+    # before it go, and the search stops at it
+    body = extract_article("https://x.example/cloud", _headed_page(STANDFIRST)).body
+    assert body.split("\n\n")[:2] == [STANDFIRST, PARAGRAPHS[0]]
+    assert KICKER not in body.split("\n\n") and LABEL not in body.split("\n\n")
+
+
+def test_short_lines_inside_the_container_stay_and_the_head_is_not_printed():
+    # the container's own first subheading, whose words the document's <title> also holds: the
+    # <title> is not where the page prints it, so it is found inside the container
+    heading = "Getting started"
+    tree = lxml.html.fromstring(
+        f"<html><head><title>{heading}</title></head><body><div class='top'><p>{KICKER}</p></div>"
+        f"<div class='story-text'><h2>{heading}</h2>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></body></html>")
+    assert without_outside_ends(tree, [heading, *PARAGRAPHS]) == [heading, *PARAGRAPHS]
+    assert without_outside_ends(tree, [KICKER, heading, *PARAGRAPHS]) == [heading, *PARAGRAPHS]
+
+
+def test_a_leading_paragraph_not_found_in_the_page_ends_the_search_from_the_start():
+    tree = lxml.html.fromstring(
+        f"<html><body><div class='top'><p>{KICKER}</p><p>{LABEL}</p></div><div class='story-text'>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + f"</div><div class='bottom'><p>{CARDS[0][1]}</p>"
+        "</div></body></html>")
+    assert without_outside_ends(tree, [KICKER, "A | B", LABEL, *PARAGRAPHS]) == ["A | B", LABEL, *PARAGRAPHS]
+    # both ends in one call, from one placing of the paragraphs
+    assert without_outside_ends(tree, [KICKER, LABEL, *PARAGRAPHS, CARDS[0][1]]) == PARAGRAPHS
