@@ -139,7 +139,8 @@ def without_outside_ends(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
         if span is None or start <= span[0] < end:
             break
         kept -= 1
-    if not enabled("trailing-outside-container"):
+    # (each rule is asked only where it would change something: the ablation reruns only those pages)
+    if kept < len(paragraphs) and not enabled("trailing-outside-container"):
         kept = len(paragraphs)
     first = 0
     while first < kept - 1:
@@ -148,6 +149,6 @@ def without_outside_ends(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
         if span is None or span[0] >= start or len(paragraphs[first]) >= PROSE_LINE:
             break
         first += 1
-    if not enabled("leading-outside-container"):
+    if first and not enabled("leading-outside-container"):
         first = 0
     return paragraphs[first:kept]
