@@ -12,7 +12,7 @@ unique word (benchmarks/benchsite.py's Template), so every copy is a distinct ar
 The benchmark replays the file with `scrapy crawl site -a warc=FILE` (no state, extraction in the
 worker pool) and compares articles/s, from the first article to the last, with the
 extraction-bound ceiling: the pages per second that as many processes as the pool has reach
-when they do nothing but extract_article on the same pages at once (before and after the
+when they do nothing but the crawl's extraction call on the same pages at once (before and after the
 replay); cores x one process alone's speed is shown beside it.
 """
 
@@ -118,7 +118,7 @@ class ReplayRun:
     articles_per_s: float
     peak_rss_mb: float
     file_mb: float
-    extract_cpu_ms: float = 0.0  # extract_article's CPU time inside the workers, per page
+    extract_cpu_ms: float = 0.0  # the extraction's CPU time inside the workers, per page
     worker_wait_ms: float = 0.0  # how long the workers waited for pages, per page
     main_cpu_ms: float = 0.0  # the crawl process's CPU time (reading the WARC, Scrapy, output), per page
     load: str = ""
@@ -198,10 +198,11 @@ def _lines(path: Path) -> int:
 
 
 def ceiling_ms(pages: list[Page], rounds: int = 3) -> float:
-    """extract_article's ms per page on the bundled pages (the extraction-bound ceiling's cost)."""
-    from benchmarks.extraction import measure_extract_article
+    """The crawl's extraction call's ms per page on the bundled pages (the extraction-bound
+    ceiling's cost)."""
+    from benchmarks.extraction import measure_crawl_call
 
-    return measure_extract_article(pages, rounds=rounds)
+    return measure_crawl_call(pages, rounds=rounds)
 
 
 def run(records: int, sites: int, rounds: int, folder: Path) -> dict:
@@ -224,7 +225,7 @@ def run(records: int, sites: int, rounds: int, folder: Path) -> dict:
     row = (f"| CC-NEWS-style replay (`-a warc=`), {records:,} records of {sites} sites from "
            f"fixtures/pages ({result.file_mb:.0f} MB), no state, load {result.load} | "
            f"{result.articles_per_s:.2f} articles/s = {share:.2f}x the ceiling ({cores} processes doing "
-           f"nothing but extract_article at once: {ceiling:.2f} pages/s, before {before:.2f} and after "
+           f"nothing but the crawl's extraction call at once: {ceiling:.2f} pages/s, before {before:.2f} and after "
            f"{after:.2f}); {result.articles:,} articles; peak RSS of the crawl process "
            f"{result.peak_rss_mb:.0f} MB | >= 0.8x | {'yes' if share >= 0.8 else '**NO**'} |")
     rows = [row]
@@ -234,20 +235,20 @@ def run(records: int, sites: int, rounds: int, folder: Path) -> dict:
                 f"{alone:.2f}/s: cores that run at once are slower than one alone) | "
                 f"{result.articles_per_s / alone:.2f}x | (for reference) | |")
     if result.extract_cpu_ms:
-        # the machine's speed while the replay ran: the workers' own clock of extract_article
+        # the machine's speed while the replay ran: the workers' own clock of their extraction
         in_ceiling = cores * 1000 / result.extract_cpu_ms
         in_share = result.articles_per_s / in_ceiling
-        rows.append(f"| the same replay beside the ceiling from extract_article's CPU time inside the "
+        rows.append(f"| the same replay beside the ceiling from the extraction's CPU time inside the "
                     f"workers ({cores} x 1000 / {result.extract_cpu_ms:.1f} ms = {in_ceiling:.2f}/s); "
                     f"workers waiting for pages | {in_share:.2f}x ceiling; {result.worker_wait_ms:.1f} ms "
                     f"per page | >= 0.8x | {'yes' if in_share >= 0.8 else '**NO**'} |")
-        # machine-independent: the share of the replay's CPU that went to extract_article (the
+        # machine-independent: the share of the replay's CPU that went to extraction (the
         # workers' own clock; their pickling and decoding besides it are not counted here)
         cpu_share = result.extract_cpu_ms / (result.extract_cpu_ms + result.main_cpu_ms)
-        rows.append(f"| where the replay's CPU went, per page: extract_article in the workers / the crawl "
+        rows.append(f"| where the replay's CPU went, per page: extraction in the workers / the crawl "
                     f"process (reading the WARC, Scrapy, pipelines, output, start-up) | "
                     f"{result.extract_cpu_ms:.1f} / {result.main_cpu_ms:.1f} ms: {cpu_share:.2f} to "
-                    f"extract_article | >= 0.8 | {'yes' if cpu_share >= 0.8 else '**NO**'} |")
+                    f"extraction | >= 0.8 | {'yes' if cpu_share >= 0.8 else '**NO**'} |")
     return {"replay": asdict(result), "extract_ms_before": before, "extract_ms_after": after,
             "ceiling_articles_per_s": ceiling, "share": share, "row": "\n".join(rows)}
 

@@ -15,9 +15,10 @@ Everything is measured in this one run on this machine:
 3. `scrapy crawl site` against a local server (127.0.0.1) with `--articles` article pages
    resampled from those real pages (benchmarks/benchsite.py), politeness off, the project's
    defaults otherwise (extraction pool on); articles/s from the first to the last article,
-   beside the extraction-bound ceiling (cores x 1000 / extract_article's ms per page, timed again
-   right after the crawl because a machine's speed drifts over half an hour: the mean of both);
-   where the CPU went (the workers time extract_article and link reading themselves); peak RSS
+   beside the extraction-bound ceiling (cores x 1000 / the ms per page of the crawl's own
+   extraction call, extract_page with the verdict, timed again right after the crawl because a
+   machine's speed drifts over half an hour: the mean of both); where the CPU went (the workers
+   time their extraction and link reading themselves); peak RSS
    of the crawl process and of the extraction workers after `--checkpoint` pages and at the end;
 4. the SQLite state store at 1,000,000 entries: file size and lookup times;
 5. replay of a CC-NEWS-style WARC of `--ccnews-records` records built from fixtures/pages
@@ -82,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = load_pages()
     times = extraction.measure(pages, rounds=args.rounds)
     results["extraction"] = asdict(times)
-    log(f"extract_article {times.extract_article_ms:.1f} ms/page, trafilatura {times.trafilatura_ms:.1f}, "
-        f"lxml {times.lxml_ms:.1f}")
+    log(f"extract_article {times.extract_article_ms:.1f} ms/page, the crawl's call {times.crawl_ms:.1f}, "
+        f"trafilatura {times.trafilatura_ms:.1f}, lxml {times.lxml_ms:.1f}")
 
     cost_rows: list[str] = []
     if not args.skip_sets:
@@ -116,12 +117,12 @@ def main(argv: list[str] | None = None) -> int:
                                                                       "response_", "finish"))}}
         log(f"crawl: {run.articles} articles, {run.pages} pages, {run.articles_per_s:.2f} articles/s")
         loads.append(load())
-        # the machine's speed drifts over a long crawl: extract_article is timed again right after it
-        # and the ceiling uses the mean of both timings
-        after_ms = extraction.measure_extract_article(pages, rounds=args.rounds)
-        results["extract_article_ms_after_crawl"] = after_ms
-        log(f"extract_article after the crawl: {after_ms:.1f} ms/page")
-    ceiling_ms = times.extract_article_ms if after_ms is None else (times.extract_article_ms + after_ms) / 2
+        # the machine's speed drifts over a long crawl: the crawl's call is timed again right after
+        # it and the ceiling uses the mean of both timings
+        after_ms = extraction.measure_crawl_call(pages, rounds=args.rounds)
+        results["crawl_call_ms_after_crawl"] = after_ms
+        log(f"the crawl's call after the crawl: {after_ms:.1f} ms/page")
+    ceiling_ms = times.crawl_ms if after_ms is None else (times.crawl_ms + after_ms) / 2
     ceiling = cores * 1000 / ceiling_ms
     results["ceiling_articles_per_s"] = ceiling
 
@@ -164,8 +165,9 @@ def table(times, cores: int, ceiling: float, ceiling_ms: float, after_ms: float 
             f"| <= 1.0x | {_yes(ratio <= 1.0)} |",
             f"| `scrapy bench` (Scrapy's own, default settings) | {scrapy_pages:.0f} pages/s | | |",
             f"| extraction-bound ceiling ({cores} cores x 1000 / {ceiling_ms:.1f} ms"
-            + (f": the mean of extract_article's {times.extract_article_ms:.1f} ms before the crawl and "
-               f"{after_ms:.1f} ms right after it" if after_ms is not None else "") + ") "
+            + (f": the mean of the crawl's call (extract_page, verdict included) {times.crawl_ms:.1f} ms "
+               f"before the crawl and {after_ms:.1f} ms right after it" if after_ms is not None
+               else f": the crawl's call, extract_page with the verdict, {times.crawl_ms:.1f} ms") + ") "
             f"| {ceiling:.2f} articles/s | | |"]
     if run is not None:
         share = run.articles_per_s / ceiling
@@ -174,25 +176,25 @@ def table(times, cores: int, ceiling: float, ceiling_ms: float, after_ms: float 
                     f"({run.articles:,} articles, {run.pages:,} pages) | >= 0.8x | {_yes(share >= 0.8)} |")
         end = run.checkpoints[-1]
         per = 1000 / max(1, end["items"])
-        # the same ceiling from extract_article's CPU time per page inside the workers during the
+        # the same ceiling from the extraction's CPU time per page inside the workers during the
         # crawl: the machine's speed at the time the crawl ran, not before or after it
         page_ms = end.get("extract_cpu_ms", 0.0) / max(1, end.get("extracted", 0))
         if page_ms > 0:
             in_ceiling = cores * 1000 / page_ms
             in_share = run.articles_per_s / in_ceiling
-            rows.append(f"| the same crawl beside the ceiling from extract_article's CPU time inside the workers "
+            rows.append(f"| the same crawl beside the ceiling from the extraction's CPU time inside the workers "
                         f"during the crawl ({cores} x 1000 / {page_ms:.1f} ms per page = {in_ceiling:.2f} articles/s) "
                         f"| {in_share:.2f}x ceiling | >= 0.8x | {_yes(in_share >= 0.8)} |")
         in_crawl = end.get("extract_cpu_ms", 0.0) / max(1, end["items"])
         links = end.get("links_cpu_ms", 0.0) / max(1, end["items"])
-        rows.append(f"| where the CPU went, per article: extraction workers (of which extract_article / "
+        rows.append(f"| where the CPU went, per article: extraction workers (of which extraction / "
                     f"links) / crawl process (Scrapy, pipelines, output, state) / bench server "
                     f"| {end['workers_cpu_s'] * per:.1f} ({in_crawl:.1f} / {links:.1f}) / "
                     f"{end['main_cpu_s'] * per:.1f} / {run.site_cpu_s * per:.1f} ms "
                     f"| <= {ceiling_ms:.1f} / 0.8 = {ceiling_ms / 0.8:.1f} ms in all | |")
         total = end["workers_cpu_s"] * per + end["main_cpu_s"] * per + run.site_cpu_s * per
         wait = end.get("worker_wait_ms", 0.0) / max(1, end["items"])
-        rows.append(f"| share of the crawl's CPU that went to extract_article (the workers' own clock); "
+        rows.append(f"| share of the crawl's CPU that went to extraction (the workers' own clock); "
                     f"workers waiting for pages | {in_crawl:.1f} / {total:.1f} ms = {in_crawl / total:.2f}; "
                     f"{wait:.1f} ms per article | | |")
         marks = {r["label"]: r for r in run.checkpoints}
