@@ -46,23 +46,26 @@ def _text_spans(tree: HtmlElement) -> tuple[str, list[HtmlElement], list[int], d
     position = 0
     order: list[HtmlElement] = []
     starts: list[int] = []
-    spans: dict[HtmlElement, tuple[int, int]] = {}
+    spans: dict = {}  # an element's start while it is open, its (start, end) once closed
     # lxml's walk in C: an element's text at its start, its tail after its end; a comment or
-    # processing instruction prints nothing but its tail
+    # processing instruction prints nothing but its tail. (Most texts are indentation: skipped
+    # before any squeezing, as this runs for every node of the page.)
     for event, node in iterwalk(tree, events=("start", "end", "comment", "pi")):
         if event == "start":
             order.append(node)
             starts.append(position)
-            spans[node] = (position, position)
-            if node.text and node.tag not in _UNPRINTED:
-                text = _squeezed(node.text)
+            spans[node] = position
+            text = node.text
+            if text and not text.isspace() and node.tag not in _UNPRINTED:
+                text = "".join(text.split())
                 parts.append(text)
                 position += len(text)
             continue
         if event == "end":
-            spans[node] = (spans[node][0], position)
-        if node.tail:
-            tail = _squeezed(node.tail)
+            spans[node] = (spans[node], position)
+        tail = node.tail
+        if tail and not tail.isspace():
+            tail = "".join(tail.split())
             parts.append(tail)
             position += len(tail)
     return "".join(parts), order, starts, spans
