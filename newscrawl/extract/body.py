@@ -104,6 +104,12 @@ def run_trafilatura(tree: HtmlElement, *, favor_recall: bool = False, fast: bool
     `fast` skips trafilatura's readability/justext second opinion (on every page it lost 1.6
     points of wcxb body F1: it is for pages whose body cannot change their verdict).
     """
+    return render_body(tree, trafilatura_body(tree, favor_recall=favor_recall, fast=fast))
+
+
+def trafilatura_body(tree: HtmlElement, *, favor_recall: bool = False,
+                     fast: bool = False) -> etree._Element | None:
+    """trafilatura's XML body of the document (its <p>, <head>, <list>... elements), or None."""
     try:
         # no URL: trafilatura would resolve every link's target, and only the link text is read
         document = bare_extraction(tree, include_comments=False, include_tables=True,
@@ -111,13 +117,24 @@ def run_trafilatura(tree: HtmlElement, *, favor_recall: bool = False, fast: bool
                                    with_metadata=False, deduplicate=False)
     except Exception:  # trafilatura raises assorted errors on odd trees; the item keeps no body
         return None
-    if document is None or document.body is None:
+    return None if document is None else document.body
+
+
+def render_body(tree: HtmlElement, body: etree._Element | None) -> str | None:
+    """The text of trafilatura's body of `tree`, with the subheadings it left out put back and
+    link blocks, repeats and what is printed outside the article's block at either end dropped."""
+    if body is None:
         return None
-    body = document.body
     restore_subheadings(tree, body)
     drop_link_blocks(body)
     paragraphs = without_outside_ends(tree, without_repeats(_render(body)))
     return "\n\n".join(paragraphs) or None
+
+
+def bare_paragraphs(body: etree._Element) -> bool:
+    """Whether a trafilatura body is plain paragraphs only, no link, emphasis, heading or list:
+    the shape of its fallback, which dumps the page's text when its extractor found nothing."""
+    return all(child.tag == "p" and len(child) == 0 and not child.attrib for child in body)
 
 
 def restore_subheadings(tree: HtmlElement, body) -> int:
@@ -272,12 +289,13 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
     reveal_panels(tree)
     if not thorough:
         return run_trafilatura(tree, fast=True)
-    body = run_trafilatura(tree)
+    prose = prose_chars(tree)
+    body = _read_with_second_opinion(tree, prose)
     if (not body or len(body) < MIN_BODY_CHARS) and enabled("recall-retry"):
         retry = run_trafilatura(tree, favor_recall=True)
         if retry and len(retry) > len(body or ""):
             body = retry
-    elif body and len(body) >= MIN_BODY_CHARS and len(body) < MIN_PROSE_SHARE * prose_chars(tree) \
+    elif body and len(body) >= MIN_BODY_CHARS and len(body) < MIN_PROSE_SHARE * prose \
             and enabled("prose-share-retry"):
         # most of the page's prose left out: the first run settled on a side region (a lead, one
         # card); the recall run judges the whole page again. It is taken when it found a body
@@ -285,6 +303,21 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
         retry = run_trafilatura(tree, favor_recall=True)
         if retry and (len(retry) >= MIN_BODY_CHARS or len(retry) > len(body)):
             body = retry
+    return body
+
+
+def _read_with_second_opinion(tree: HtmlElement, prose: int) -> str | None:
+    """trafilatura's reading of the page, with its second opinion (readability, then justext:
+    a quarter of its cost) asked only when the first reading is short, leaves out most of the
+    page's prose, or is trafilatura's fallback (its extractor found nothing, the second opinion
+    would judge the page); a first reading that holds most of the prose is what it would keep."""
+    if not enabled("second-opinion-when-short"):
+        return run_trafilatura(tree)
+    first = trafilatura_body(tree, fast=True)
+    fallback = first is not None and bare_paragraphs(first)
+    body = render_body(tree, first)
+    if not body or len(body) < MIN_BODY_CHARS or len(body) < MIN_PROSE_SHARE * prose or fallback:
+        return run_trafilatura(tree)
     return body
 
 

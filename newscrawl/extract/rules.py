@@ -52,6 +52,9 @@ RULES: tuple[Rule, ...] = (
         ("repeated-paragraphs", "a long paragraph printed a second time is a copy of the layout"),
         ("recall-retry", "when the first pass finds next to nothing, judge the page again "
                          "favouring recall"),
+        ("second-opinion-when-short", "trafilatura's second opinion (readability, justext) is asked "
+                                      "only when its first reading is short or leaves out most of the "
+                                      "page's prose"),
         ("prose-share-retry", "a body holding under half of the page's prose came from a side "
                               "region: judge the page again favouring recall"),
         ("thorough-body-only-articles", "a page that no body could make an article gets one fast "
