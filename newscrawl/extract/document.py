@@ -14,8 +14,10 @@ from newscrawl.extract.rules import enabled
 MAX_HTML_BYTES = 5_000_000
 
 
-# characters XML (and so lxml) refuses: C0 controls other than tab/newline, surrogates, U+FFFE/F
-_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# characters XML (and so lxml) refuses: C0 controls other than tab/newline/CR (vertical tab and
+# form feed become spaces), surrogates, U+FFFE/F
+_C0_REFUSED = bytes(range(0x00, 0x09)) + bytes(range(0x0e, 0x20))
+_C0_SPACES = bytes.maketrans(b"\x0b\x0c", b"  ")
 
 
 def decode_html(html: str | bytes, declared: str | None = None) -> str:
@@ -23,24 +25,29 @@ def decode_html(html: str | bytes, declared: str | None = None) -> str:
     bytes still counts), then <meta charset>, then detection (newscrawl.extract.encoding). Characters
     that lxml refuses are dropped (vertical tab and form feed become spaces)."""
     text = html if isinstance(html, str) else decode(html, declared)
-    return _NOT_XML.sub("", text.replace("\x0b", " ").replace("\x0c", " "))
+    # through UTF-8 bytes, where bytes.translate maps and deletes in C (a third of a regex's time
+    # on a page); lone surrogates cannot be encoded and are left out
+    text = text.encode("utf-8", "ignore").translate(_C0_SPACES, _C0_REFUSED).decode("utf-8")
+    if "\ufffe" in text or "\uffff" in text:
+        text = text.replace("\ufffe", "").replace("\uffff", "")
+    return text
 
 
 # browsers ignore </body> and </html> and put what follows them in the body; libxml2 drops it
 _DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_FIRST_END = re.compile(r"</(?:body|html)", re.IGNORECASE)
 _SPACE = re.compile(r"\s*")
-_END_TAGS = ("</body", "</html", "</BODY", "</HTML", "</Body", "</Html")
 
 
 def without_early_end_tags(text: str) -> str:
     """The page without the </body> and </html> tags that markup follows (a template that closes
     the document after its header and prints the article after that), so that, as in a browser,
     the article is in the tree."""
-    # str.find, not a case-insensitive regex over the whole page: the end is usually at the end
-    found = [i for i in (text.find(tag) for tag in _END_TAGS) if i >= 0]
-    if not found:
+    # one linear search in any mix of case (a fifth of the time of a str.find per spelling)
+    found = _FIRST_END.search(text)
+    if found is None:
         return text
-    start = min(found)
+    start = found.start()
     rest = _DOCUMENT_END.sub("", text[start:])
     if _is_nothing(rest):  # the usual end: blank lines or a comment after </html>
         return text
