@@ -22,17 +22,10 @@ from newscrawl.extract.body import (
 )
 from newscrawl.extract.rules import disabled
 from newscrawl.extract.vocabulary import prose_chars
+from tests.extract.test_trafilatura_contract import BLOCK, LEAD
 
-SENTENCES = [
-    "The council voted on Tuesday to rebuild the old bridge over the river, a project that has been "
-    "delayed for more than a decade by disputes over money.",
-    "Engineers say the new span will carry twice as much traffic and will stand up to the floods "
-    "that closed the old one three times in the past five years.",
-    "Residents who spoke at the meeting welcomed the decision but asked the council to keep the "
-    "footpath open while the work goes on next spring.",
-    "The cost of the project is to be shared between the city and the region, with a grant from "
-    "the national fund for transport covering a third of the total.",
-]
+# the contract test's paragraphs about a bridge
+SENTENCES = [*BLOCK, LEAD[1]]
 
 # an article as a CMS prints it: paragraphs, a subheading, a link
 ARTICLE = (
@@ -75,23 +68,28 @@ def readability_calls(monkeypatch):
     return calls
 
 
-def test_an_article_whose_first_reading_holds_its_prose_gets_no_second_opinion(readability_calls):
+def _without_and_with_rule(url: str, page: str, calls: list) -> tuple[str | None, str | None, int]:
+    """The body without the rule and with it, and how often readability was asked with it."""
     with disabled("second-opinion-when-short"):
-        asked = extract_article("https://bay.example/news/bridge", ARTICLE).body
-    assert len(readability_calls) == 1
-    body = extract_article("https://bay.example/news/bridge", ARTICLE).body
-    assert len(readability_calls) == 1  # not asked again
-    assert body == asked
+        without = extract_article(url, page).body
+    before = len(calls)
+    return without, extract_article(url, page).body, len(calls) - before
+
+
+def test_an_article_whose_first_reading_holds_its_prose_gets_no_second_opinion(readability_calls):
+    without, body, asked = _without_and_with_rule("https://bay.example/news/bridge", ARTICLE,
+                                                  readability_calls)
+    assert len(readability_calls) == 1  # asked without the rule...
+    assert asked == 0  # ...not with it
+    assert body == without
     assert all(sentence in body for sentence in SENTENCES)
 
 
 def test_a_fallback_reading_gets_the_second_opinion_and_the_same_body(readability_calls):
-    with disabled("second-opinion-when-short"):
-        asked = extract_article("https://bay.example/old/bridge", FONT_PAGE).body
-    before = len(readability_calls)
-    body = extract_article("https://bay.example/old/bridge", FONT_PAGE).body
-    assert len(readability_calls) > before
-    assert body == asked and SENTENCES[0] in body
+    without, body, asked = _without_and_with_rule("https://bay.example/old/bridge", FONT_PAGE,
+                                                  readability_calls)
+    assert asked
+    assert body == without and SENTENCES[0] in body
 
 
 def test_a_reading_that_leaves_out_most_of_the_prose_gets_the_second_opinion(readability_calls):
@@ -103,9 +101,7 @@ def test_a_reading_that_leaves_out_most_of_the_prose_gets_the_second_opinion(rea
             f"<div class='sidebar'>{block}</div></body></html>")
     first = render_body(_tree(page), trafilatura_body(_tree(page), fast=True)) or ""
     assert MIN_BODY_CHARS <= len(first) < MIN_PROSE_SHARE * prose_chars(_tree(page))
-    with disabled("second-opinion-when-short"):
-        asked = extract_article("https://bay.example/news/ferry", page).body
-    before = len(readability_calls)
-    body = extract_article("https://bay.example/news/ferry", page).body
-    assert len(readability_calls) > before
-    assert body == asked and SENTENCES[2] in body
+    without, body, asked = _without_and_with_rule("https://bay.example/news/ferry", page,
+                                                  readability_calls)
+    assert asked
+    assert body == without and SENTENCES[2] in body
