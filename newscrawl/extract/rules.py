@@ -53,8 +53,8 @@ RULES: tuple[Rule, ...] = (
         ("recall-retry", "when the first pass finds next to nothing, judge the page again "
                          "favouring recall"),
         ("second-opinion-when-short", "trafilatura's second opinion (readability, justext) is asked "
-                                      "only when its first reading is short or leaves out most of the "
-                                      "page's prose"),
+                                      "only when its first reading is short, leaves out most of the "
+                                      "page's prose, or is its fallback's dump of the page"),
         ("prose-share-retry", "a body holding under half of the page's prose came from a side "
                               "region: judge the page again favouring recall"),
         ("thorough-body-only-articles", "a page that no body could make an article gets one fast "
