@@ -314,9 +314,10 @@ def _read_with_second_opinion(tree: HtmlElement, prose: int) -> str | None:
     if not enabled("second-opinion-when-short"):
         return run_trafilatura(tree)
     first = trafilatura_body(tree, fast=True)
-    fallback = first is not None and bare_paragraphs(first)
+    if first is not None and bare_paragraphs(first):  # the fallback: no need to render it
+        return run_trafilatura(tree)
     body = render_body(tree, first)
-    if not body or len(body) < MIN_BODY_CHARS or len(body) < MIN_PROSE_SHARE * prose or fallback:
+    if not body or len(body) < MIN_BODY_CHARS or len(body) < MIN_PROSE_SHARE * prose:
         return run_trafilatura(tree)
     return body
 
