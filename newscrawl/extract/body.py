@@ -244,6 +244,20 @@ def _link_share(element) -> float:
     return links / total if total else 0.0
 
 
+_FULL_STOP = re.compile(r"[.。][\"'”’»)\]]*$")
+
+
+def _cites_away(paragraph) -> bool:
+    """Whether a paragraph is a sentence (it opens with a capital, or in a script without case,
+    and ends with a full stop: a teaser's headline does not, a "click here" prompt does not open
+    one) whose links go to other pages: the article citing its sources, not navigation (a skip
+    link to a place on the same page is the page's interface)."""
+    text = _text(paragraph)
+    targets = [ref.get("target") or "" for ref in paragraph.iter("ref")]
+    return bool(text) and not text[0].islower() and bool(_FULL_STOP.search(text)) \
+        and all(t and not t.startswith("#") for t in targets)
+
+
 def drop_link_blocks(body) -> int:
     """Remove paragraphs, headings and quotes that are mostly link text, and lists whose items
     are (nearly all) links. Returns how many blocks went."""
@@ -252,6 +266,8 @@ def drop_link_blocks(body) -> int:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in ("p", "head", "quote"):
             linky = _link_share(child) >= MAX_LINK_SHARE
+            if linky and tag == "p" and _cites_away(child) and enabled("linked-sentences"):
+                linky = False
         elif tag == "list":
             items = list(child.iter("item"))
             linky = len(items) >= 2 and \

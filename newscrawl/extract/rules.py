@@ -49,6 +49,8 @@ RULES: tuple[Rule, ...] = (
                           "text, hidden until a click"),
         ("subheadings", "a subheading that introduces a paragraph is part of the running text"),
         ("link-blocks", "a paragraph or list made mostly of links is navigation"),
+        ("linked-sentences", "a paragraph that is a sentence linking to other pages is the article "
+                             "citing its sources, not navigation"),
         ("repeated-paragraphs", "a long paragraph printed a second time is a copy of the layout"),
         ("recall-retry", "when the first pass finds next to nothing, judge the page again "
                          "favouring recall"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from newscrawl.extract import extract_article
+from newscrawl.extract import extract_article, rules
 from newscrawl.extract.body import complete_from_metadata, without_header_lines
 from newscrawl.extract.metadata import PageMetadata
 
@@ -67,3 +67,18 @@ def test_jsonld_article_body_used_on_a_page_that_hides_its_text():
         {"@type": "NewsArticle", "headline": "Council approves the new bridge", "articleBody": text}) + "</script>"
     html = f"<html><head>{head}</head><body><h1>Council approves the new bridge</h1><div id='app'></div></body></html>"
     assert extract_article("https://x.example/d", html).body == text
+
+
+def test_a_linked_sentence_is_the_article_citing_a_source_not_navigation():
+    cited = "A new law is set to stop any future government from sidelining the budget office."
+    html = _article().replace(f"<p>{PARAGRAPHS[1]}</p>", (
+        f'<p><a href="/news/budget-law">{cited}</a></p>'
+        '<p><a href="/news/other">Budget office: what the new watchdog rules mean</a></p>'
+        '<p><a href="#after-embed">Skip the content embedded from another site.</a></p>'
+        f"<p>{PARAGRAPHS[1]}</p>"))
+    body = extract_article("https://x.example/g", html).body
+    assert cited in body and PARAGRAPHS[2] in body
+    assert "what the new watchdog rules mean" not in body  # a headline: no sentence
+    assert "Skip the content" not in body  # a link within the page: its interface
+    with rules.disabled("linked-sentences"):
+        assert cited not in extract_article("https://x.example/g", html).body
