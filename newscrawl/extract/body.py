@@ -6,11 +6,13 @@ import copy
 import html
 import re
 from collections import Counter
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.settings import Extractor
 
 from newscrawl.extract.authors import strip_byline
 from newscrawl.extract.boilerplate import drop_media, prune_boilerplate
@@ -107,14 +109,23 @@ def run_trafilatura(tree: HtmlElement, *, favor_recall: bool = False, fast: bool
     return render_body(tree, trafilatura_body(tree, favor_recall=favor_recall, fast=fast))
 
 
+@lru_cache(maxsize=4)
+def _reading_options(favor_recall: bool, fast: bool) -> Extractor:
+    """trafilatura's settings for one kind of reading, built once: trafilatura never changes an
+    Extractor it is given (its recall retry works on a copy), and building one reads its config.
+
+    No URL: trafilatura would resolve every link's target, and only the link text is read. An
+    XML output format: only the body element is read, and "python" would also render it as text
+    (a thirteenth of the run)."""
+    return Extractor(output_format="xml", comments=False, tables=True, links=True,
+                     recall=favor_recall, fast=fast, with_metadata=False, dedup=False)
+
+
 def trafilatura_body(tree: HtmlElement, *, favor_recall: bool = False,
                      fast: bool = False) -> etree._Element | None:
     """trafilatura's XML body of the document (its <p>, <head>, <list>... elements), or None."""
     try:
-        # no URL: trafilatura would resolve every link's target, and only the link text is read
-        document = bare_extraction(tree, include_comments=False, include_tables=True,
-                                   include_links=True, favor_recall=favor_recall, fast=fast,
-                                   with_metadata=False, deduplicate=False)
+        document = bare_extraction(tree, options=_reading_options(favor_recall, fast))
     except Exception:  # trafilatura raises assorted errors on odd trees; the item keeps no body
         return None
     return None if document is None else document.body

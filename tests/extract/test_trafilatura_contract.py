@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 
+import lxml.etree
 import lxml.html
 import pytest
 
@@ -55,3 +56,34 @@ def test_the_pre_pass_leaves_a_block_that_names_chrome():
     tree = _page("share-widget")
     assert unmask_prose(tree) == 0
     assert tree.find(".//div").get("class") == "share-widget"
+
+
+def _settings(options) -> dict:
+    return {name: getattr(options, name) for name in type(options).__slots__ if hasattr(options, name)}
+
+
+def test_one_shared_extractor_in_xml_format_reads_the_body_as_the_python_format_does():
+    """`trafilatura_body` hands every reading one Extractor per kind, in XML format: the body
+    element must be the same as the default format's, and a reading must not change it (a
+    recall escalation inside trafilatura works on a copy)."""
+    from trafilatura import bare_extraction
+    from trafilatura.settings import Extractor
+
+    from newscrawl.extract.body import _reading_options, trafilatura_body
+
+    short = lxml.html.document_fromstring(
+        "<html><body><div><p>One short line of text only.</p></div><nav><ul>"
+        + "".join(f"<li><a href='/p{i}'>A menu entry number {i} of the site</a></li>" for i in range(40))
+        + "</ul></nav></body></html>")
+    for tree in (_page("plain"), short):
+        for favor_recall, fast in ((False, False), (False, True), (True, False)):
+            options = _reading_options(favor_recall, fast)
+            before = _settings(options)
+            ours = trafilatura_body(copy.deepcopy(tree), favor_recall=favor_recall, fast=fast)
+            shipped = bare_extraction(copy.deepcopy(tree), include_comments=False, include_links=True,
+                                      favor_recall=favor_recall, fast=fast, deduplicate=False)
+            assert isinstance(options, Extractor) and _settings(options) == before
+            render = lxml.etree.tostring
+            assert (ours is None) == (shipped is None)
+            if ours is not None:
+                assert render(ours) == render(shipped.body)
