@@ -44,7 +44,7 @@ from newscrawl.items import Article
 
 logger = logging.getLogger(__name__)
 # the article's own nodes on any page: a widget selector must never take them as noise
-_ARTICLE_NODES = etree.XPath("//h1 | //*[@itemprop='articleBody']")
+_ARTICLE_NODES = etree.XPath("//h1 | //@itemprop[.='articleBody']/..")
 
 
 @dataclass

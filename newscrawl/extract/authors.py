@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -17,6 +18,7 @@ from lxml.html import HtmlElement
 from newscrawl.extract.lines import lines_after, text_lines
 from newscrawl.extract.metadata import PageMetadata, node_by_id
 from newscrawl.extract.processors import unique
+from newscrawl.extract.profiles.prefilter import page_index
 from newscrawl.extract.rules import enabled
 
 # the words that open a byline: "By", "Von", "Written by", "Autor:"
@@ -89,17 +91,29 @@ MAX_PRINTED_NAMES = 6
 CLUSTER_GAP = 30  # elements between two parts of one byline
 WINDOW_BEFORE = 40  # elements before the headline where a byline may sit
 
-# printed bylines: author links, itemprop=author, and classes that say author or byline (read as
-# attribute strings in Python: XPath's translate() on every class cost more than the rest)
-_BYLINE_MARKUP = etree.XPath(
-    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')"
-    " or contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/autor/')"
-    " or contains(@href, '/autoren/') or contains(@href, '/autores/') or contains(@href, '/auteur/')"
-    " or contains(@href, '/journalist/') or contains(@href, '/writers/') or contains(@href, '/people/')]"
-    " | //*[@itemprop='author']"
-)
-_CLASS_STRINGS = etree.XPath("//@class")
+# printed bylines: author links (rel=author, or a link into the site's author pages),
+# itemprop=author, and classes that say author or byline (links and classes read in Python: an
+# XPath testing every link's href, or translate() on every class, cost twice as much)
+_AUTHOR_PATHS = ("/author/", "/authors/", "/autor/", "/autoren/", "/autores/", "/auteur/",
+                 "/journalist/", "/writers/", "/people/")
+_ITEMPROP_AUTHOR = etree.XPath("//@itemprop[.='author']/..")
 _BYLINE_CLASS = re.compile(r"author|byline", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def _class_containing_any(count: int) -> etree.XPath:
+    """Elements whose class contains one of `count` strings, passed as $t0, $t1..."""
+    return etree.XPath("//*[" + " or ".join(f"contains(@class, $t{i})" for i in range(count)) + "]")
+
+
+def _byline_classed(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements whose class says author or byline. The pattern cannot span a space, so a class
+    matches exactly when one of its tokens does: the document's tokens (read once per document
+    for the profiles, prefilter.page_index) name what to look for, and libxml2 finds where."""
+    tokens = sorted(token for token in page_index(tree).classes if _BYLINE_CLASS.search(token))
+    if not tokens:
+        return []
+    return _class_containing_any(len(tokens))(tree, **{f"t{i}": t for i, t in enumerate(tokens)})
 
 
 def _document_position(element: HtmlElement) -> list[int]:
@@ -114,8 +128,12 @@ def _document_position(element: HtmlElement) -> list[int]:
 
 def byline_marked(tree: HtmlElement) -> list[HtmlElement]:
     """The elements the markup marks as (part of) a byline, in document order."""
-    found = set(_BYLINE_MARKUP(tree))
-    found.update(value.getparent() for value in _CLASS_STRINGS(tree) if _BYLINE_CLASS.search(value))
+    found = set(_ITEMPROP_AUTHOR(tree))
+    for link in tree.iter("a"):
+        href, rel = link.get("href"), link.get("rel")
+        if (href and any(path in href for path in _AUTHOR_PATHS)) or (rel and "author" in rel.split()):
+            found.add(link)
+    found.update(_byline_classed(tree))
     return sorted(found, key=_document_position)
 
 

@@ -24,7 +24,8 @@ from newscrawl.extract.vocabulary import (
 _OVERLAY_TAGS = frozenset({"div", "section", "aside", "form"})
 _CANDIDATE_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "nav", "footer", "form", "a")
 # a link wrapping paragraphs or headings is a teaser card for another page, never article text
-_TEASER_CARDS = etree.XPath("//a[@href][.//p or .//h2 or .//h3 or .//h4 or .//h5]")
+# (found from the blocks up: pages have fewer of them than links)
+_TEASER_CARDS = etree.XPath("(//p | //h2 | //h3 | //h4 | //h5)/ancestor::a[@href]")
 _KEEP_TAGS = {"html", "body", "article", "main"}
 # a figure that only frames a picture or a video (never a table in a figure), then captions
 _FIGURES = etree.XPath(
