@@ -423,13 +423,12 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
     names = {_squash(a) for a in authors if a}
     kept = []
     for paragraph in body.split("\n\n"):
-        key = _squash(paragraph)
-        if len(paragraph) <= MAX_HEADER_LINE and key and (key in drop or _is_byline(paragraph, names)) \
-                and enabled("header-lines"):
-            continue
-        if len(paragraph) <= MAX_HEADER_LINE and READING_TIME.match(paragraph.strip()) \
-                and enabled("reading-time-lines"):
-            continue
+        if len(paragraph) <= MAX_HEADER_LINE:
+            key = _squash(paragraph)
+            if key and (key in drop or _is_byline(paragraph, names)) and enabled("header-lines"):
+                continue
+            if READING_TIME.match(paragraph.strip()) and enabled("reading-time-lines"):
+                continue
         kept.append(paragraph)
     return "\n\n".join(kept) or body
 
