@@ -38,11 +38,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
     os.environ["NEWSCRAWL_PROG"] = "newscrawl"  # commands/_cli.py as_typed: lines name `newscrawl COMMAND`
     first = argv[0] if argv else "--help"
     if first in ("-h", "--help"):
-        print(help_text())
-        raise SystemExit(0)
+        say(help_text())
     if first in ("-V", "--version"):
-        print(version_line())
-        raise SystemExit(0)
+        say(version_line())
     if first not in COMMANDS:
         usage_error(unknown_command(first))
     args = argv[1:]
@@ -73,6 +71,17 @@ def run_scrapy(command: str, args: list[str]) -> NoReturn:
         quiet_stdout()
         raise SystemExit(EXIT_BROKEN_PIPE) from None
     raise SystemExit(0)  # execute() always exits; this keeps the type checker right
+
+
+def say(text: str) -> NoReturn:
+    """Print `text` and exit 0; if the reader of standard output has gone (`| true`), exit as a
+    program SIGPIPE ended, without a traceback."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        quiet_stdout()
+        raise SystemExit(EXIT_BROKEN_PIPE) from None
+    raise SystemExit(0)
 
 
 def quiet_stdout() -> None:

@@ -5,7 +5,9 @@ Exit codes (docs/reliability.md, "The tool commands"):
 - 2 (EXIT_USAGE): the command line asks for something that cannot be: an unknown subcommand or
   option value, a file or state that does not exist, a fixture name that is taken;
 - 1 (EXIT_FAILED): the command was right but what it works on failed: a file that cannot be
-  written, a state that cannot be used, a page that cannot be fetched or holds no article.
+  written, a state that cannot be used, a page that cannot be fetched or holds no article;
+- 141 (EXIT_READER_GONE): the reader of standard output went away (`| head`), as a shell
+  reports a program that SIGPIPE ended.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -29,6 +32,20 @@ from newscrawl.crawl.middlewares.failures import failure_reason, short
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_READER_GONE = 141
+
+
+@contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """Write to standard output inside; if its reader has gone (`| head`, `| true`), end with
+    EXIT_READER_GONE and no traceback (what is still buffered goes to /dev/null, so that
+    Python's final flush does not fail again)."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(EXIT_READER_GONE) from None
 # the program the user typed: the `newscrawl` console command sets it, so that every line and
 # hint names the command the user can run (`newscrawl state ...`, not `scrapy state ...`)
 _COMMANDS = re.compile(r"\bscrapy (?=(?:crawl|cron|state|seed|fixture|parse|extract)\b)")

@@ -36,6 +36,7 @@ from newscrawl.commands._cli import (
     default,
     fail,
     quiet_logs,
+    reader_may_leave,
     setup_parser,
     why_not_fetched,
 )
@@ -112,7 +113,8 @@ class Command(ScrapyParseCommand):
         self.set_spidercls(url, opts)
         self.start_parsing(url, opts)
         self._check_fetched(url)
-        self.print_results(opts)
+        with reader_may_leave():
+            self.print_results(opts)
         if not any(self.items.values()):
             fail("parse", f"no article in {url}: {self._no_article_reasons()}")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
-from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, setup_parser
+from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, reader_may_leave, setup_parser
 from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
 from newscrawl.state import StateError, StateNotFound, StateStore, StateWrongKind, open_state
 
@@ -129,7 +129,8 @@ class Command(ScrapyCommand):
             "revised": sum(1 for e in entries if e.revision > 1),
             "feed_cache": {"dir": str(cache_dir(self.settings)), "responses": cached, "bytes": cached_bytes},
         }
-        print(json.dumps(info, indent=2))
+        with reader_may_leave():
+            print(json.dumps(info, indent=2))
 
     def _export(self, store: StateStore, target: str) -> None:
         lines = []

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ pytestmark = pytest.mark.timeout(180)
 # an article by every sign (JSON-LD, a dated URL, a story under its h1) with a body under the minimum
 SHORT_ARTICLE = article_page("A short note", [f"Line {i} of the brief says a little." for i in range(4)]).encode()
 SHORT_PATH = "/2024/03/01/short"
+CLI = "import sys; from newscrawl.cli import main; main(sys.argv[1:])"  # the console script
 
 
 @pytest.fixture(scope="module")
@@ -504,3 +507,27 @@ def test_seed_mistakes(project, redis_url):  # noqa: F811
     assert server.llen("site:start_urls") == 1
 
 
+
+
+# -- a reader that went away ---------------------------------------------------------------------
+
+def _to_a_closed_pipe(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """Run with standard output a pipe whose reader has already gone (`| true`): every write fails."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        return subprocess.run(args, cwd=cwd, stdout=writer, stderr=subprocess.PIPE, text=True,
+                              timeout=120, check=False, env={**os.environ, "COLUMNS": "100"})
+    finally:
+        os.close(writer)
+
+
+@pytest.mark.parametrize("args", [["-m", "scrapy", "state", "info"], ["-m", "scrapy", "parse", "URL"],
+                                  ["-c", CLI, "--version"], ["-c", CLI, "--help"]])
+def test_a_command_whose_reader_went_away_ends_quietly_as_sigpipe_would(project, site, tmp_path, args):
+    make_state(tmp_path / "state.sqlite")
+    args = [a.replace("URL", site.url("/articles/plain-1")) for a in args]
+    if "state" in args:
+        args += ["-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"]
+    proc = _to_a_closed_pipe([sys.executable, *args], project)
+    assert (proc.returncode, proc.stderr) == (141, "")
