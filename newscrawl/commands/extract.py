@@ -51,8 +51,8 @@ from newscrawl.commands._cli import (
 from newscrawl.commands.crawl import check_settings
 from newscrawl.config.sites import host_problem
 from newscrawl.crawl.challenges import is_challenge, is_empty
-from newscrawl.crawl.middlewares.responses import looks_binary
 from newscrawl.extract import extract_page
+from newscrawl.extract.encoding import looks_binary
 
 _URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 # what a user means as an address: a scheme of any spelling, or a host starting with www.

@@ -27,8 +27,8 @@ from newscrawl.commands._cli import (
 )
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.meta import ANY_BODY
-from newscrawl.crawl.middlewares.responses import looks_binary
 from newscrawl.extract import ExtractedPage, extract_page
+from newscrawl.extract.encoding import looks_binary
 from newscrawl.output.replay import SavedPage, save_page
 
 VOLATILE = ("fetched_at",)

@@ -1,6 +1,7 @@
 """Choose the charset that really decodes a page: the declared one when it fits, else BOM,
 <meta charset>, UTF-8, the legacy code page of the page's declared language, then detection
-(charset-normalizer). No Scrapy here: extraction uses it too.
+(charset-normalizer); and tell bytes that are no text at all (a PDF, an image, gzip). No Scrapy
+here: extraction uses it too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,27 @@ DETECT_BYTES = 200_000  # detection looks at this much of a page; enough to tell
 _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+# the first bytes of file formats that are no page (PDF, images, archives, gzip, executables...)
+BINARY_MAGIC = (
+    b"%PDF-", b"\x89PNG\r\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b",
+    b"Rar!\x1a", b"7z\xbc\xaf", b"BZh", b"\xfd7zXZ", b"OggS", b"ID3", b"fLaC", b"wOFF", b"wOF2",
+    b"\x00\x00\x01\x00", b"\x7fELF", b"\xd0\xcf\x11\xe0", b"RIFF",
+)
+# control bytes that text (even in legacy charsets) does not contain
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_UNICODE_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def looks_binary(body: bytes, content_type: bytes = b"") -> bool:
+    """Whether these bytes are a file format rather than text (`content_type`, a Content-Type
+    header or a charset label, tells UTF-16/32 text, which is full of NUL bytes)."""
+    content_type = content_type.lower()
+    if body.startswith(_UNICODE_BOMS) or b"utf-16" in content_type or b"utf-32" in content_type:
+        return False  # UTF-16/32 text is full of NUL bytes
+    if body.startswith(BINARY_MAGIC):
+        return True
+    head = body[:4096]
+    return len(_CONTROL.findall(head)) > 0.05 * len(head)
 
 
 def normalise(label: str | None) -> str | None:

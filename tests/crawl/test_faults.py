@@ -199,7 +199,7 @@ def test_retry_after_values() -> None:
     (b"<html><body>" + b"text " * 100 + b"</body></html>", False),
 ])
 def test_binary_detection(body: bytes, binary: bool) -> None:
-    from newscrawl.crawl.middlewares.responses import looks_binary
+    from newscrawl.extract.encoding import looks_binary
 
     assert looks_binary(body) is binary
 

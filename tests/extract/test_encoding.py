@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 
 import pytest
 
+from newscrawl.extract import extract_page
 from newscrawl.extract.encoding import choose_encoding, decode
 
 CAFE = "<html><head>{meta}</head><body>" + "<p>Café crème, naïve façade – «déjà vu»</p>" * 40 + "</body></html>"
@@ -68,3 +70,26 @@ def test_a_mislabelled_article_decodes_and_is_counted_once(crawl, workers: str) 
     # the page declares lang="ru": the Russian legacy code page, tried before detection
     assert stats["newscrawl/charset/language/cp1251"] == 1
     assert "as cp1251 (language): its declared utf-8 does not fit" in proc.stderr
+
+
+PAGE = ("<html><head><title>Café opens</title></head><body><article><h1>Café opens on the quay</h1>"
+        + "<p>The new café on the quay opened its doors on Monday to a queue of neighbours.</p>" * 4
+        + "</article></body></html>")
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    (b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 40, "binary data, not an HTML page"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj", "a PDF, not an HTML page"),
+    (gzip.compress(PAGE.encode()), "gzip-compressed bytes (decompress them first), not an HTML page"),
+])
+def test_bytes_that_are_no_page_give_an_empty_record_and_say_why(data: bytes, said: str) -> None:
+    """Decoded as text, a file format would give a record of garbage (and a date from the URL)."""
+    page = extract_page("https://news.example/2024/05/01/story/", data)
+    assert page.error == said and not page.is_article
+    assert (page.article.body, page.article.headline, page.article.published) == ("", None, None)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le"])
+def test_utf16_text_full_of_nul_bytes_is_still_a_page(codec: str) -> None:
+    page = extract_page("https://news.example/story", PAGE.encode(codec), encoding=codec)
+    assert page.error is None and page.article.headline == "Café opens on the quay"

@@ -7,8 +7,6 @@ and the spider's page gate), where they also count towards each site's health.
 
 from __future__ import annotations
 
-import re
-
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
@@ -17,26 +15,7 @@ from scrapy.http import HtmlResponse, Response
 
 from newscrawl.crawl.meta import ANY_BODY
 from newscrawl.crawl.middlewares import drop
-
-BINARY_MAGIC = (
-    b"%PDF-", b"\x89PNG\r\n", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b",
-    b"Rar!\x1a", b"7z\xbc\xaf", b"BZh", b"\xfd7zXZ", b"OggS", b"ID3", b"fLaC", b"wOFF", b"wOF2",
-    b"\x00\x00\x01\x00", b"\x7fELF", b"\xd0\xcf\x11\xe0", b"RIFF",
-)
-# control bytes that text (even in legacy charsets) does not contain
-_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_UNICODE_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-
-
-def looks_binary(body: bytes, content_type: bytes = b"") -> bool:
-    """Whether these bytes are a file format rather than text."""
-    content_type = content_type.lower()
-    if body.startswith(_UNICODE_BOMS) or b"utf-16" in content_type or b"utf-32" in content_type:
-        return False  # UTF-16/32 text is full of NUL bytes
-    if body.startswith(BINARY_MAGIC):
-        return True
-    head = body[:4096]
-    return len(_CONTROL.findall(head)) > 0.05 * len(head)
+from newscrawl.extract.encoding import looks_binary
 
 
 class BinaryBodyMiddleware:
