@@ -75,7 +75,8 @@ def run_scrapy(command: str, args: list[str]) -> NoReturn:
 
 def say(text: str) -> NoReturn:
     """Print `text` and exit 0; if the reader of standard output has gone (`| true`), exit as a
-    program SIGPIPE ended, without a traceback."""
+    program SIGPIPE ended, without a traceback (commands/_cli.reader_may_leave does the same for
+    the commands; --version and --help do not import Scrapy to have it)."""
     try:
         print(text, flush=True)
     except BrokenPipeError:
