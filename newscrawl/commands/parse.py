@@ -48,6 +48,8 @@ _NO_ARTICLE = ("newscrawl/pages/not_article", "newscrawl/dropped/", "newscrawl/s
 # parse is a look at one page: no state, cache, worker pool or disk queue of the crawl
 _DEFAULTS = {"NEWSCRAWL_STATE": "", "HTTPCACHE_ENABLED": False,
              "NEWSCRAWL_EXTRACT_WORKERS": 0, "NEWSCRAWL_DISK_FRONTIER": False}
+# what a crawl that writes output runs to check, record and report its writing
+_CRAWL_RUN_EXTENSIONS = ("newscrawl.output.recorder.StateRecorder", "newscrawl.ops.summary.NoArticlesWarning")
 
 
 def refuse_output(args: list[str], opts: argparse.Namespace) -> None:
@@ -96,6 +98,11 @@ class Command(ScrapyParseCommand):
         warnings.filterwarnings("ignore", message=r".* returned a Deferred", category=ScrapyDeprecationWarning)
         for name, value in _DEFAULTS.items():
             default(self.settings, name, value)
+        # a crawl's own warnings about what it wrote ("no output given", "no articles written")
+        # are wrong for a command that prints and writes nothing; parse says why itself
+        extensions = self.settings.getdict("EXTENSIONS")
+        extensions.update(dict.fromkeys(_CRAWL_RUN_EXTENSIONS))
+        self.settings.set("EXTENSIONS", extensions, priority="spider")  # over the project's, under -s
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1 or not _HTTP_URL.match(args[0]):

@@ -390,6 +390,13 @@ def test_parse_prints_the_article(project, site):
     assert "'headline': 'Harbour report plain-1'" in proc.stdout
 
 
+def test_parse_with_warnings_shown_has_none_of_a_crawl_that_writes(project, site):
+    """parse prints and writes nothing: "no output given" or "no articles written" would be wrong."""
+    proc = scrapy(project, "parse", site.url("/articles/plain-1"), "--nocolour", "-L", "WARNING")
+    assert proc.returncode == 0 and "'headline': 'Harbour report plain-1'" in proc.stdout
+    assert proc.stderr == ""
+
+
 def test_parse_follows_links_with_depth(project):
     with FaultServer("127.0.0.1", robots="allow", articles=3) as stories:  # a home page listing 3
         proc = scrapy(project, "parse", stories.url("/"), "-d", "2", "--nocolour",
