@@ -72,6 +72,12 @@ def test_the_crawl_goes_on_to_the_end(fault_crawl: Crawl) -> None:
     assert not any(key.startswith("spider_exceptions/") for key in fault_crawl.stats)
 
 
+def test_a_count_of_attempts_reads_as_english() -> None:
+    from newscrawl.crawl.middlewares.failures import _attempts
+
+    assert (_attempts(1), _attempts(3)) == ("1 attempt", "3 attempts")  # a robots.txt line said "1 attempts"
+
+
 def test_robots_txt_that_errors_is_retried_then_ignored(fault_crawl: Crawl) -> None:
     assert fault_crawl.stats["newscrawl/robots/unavailable"] == 1
     assert any("robots.txt unavailable" in line for line in fault_crawl.lines("/robots.txt"))

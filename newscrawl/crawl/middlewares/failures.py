@@ -119,6 +119,10 @@ def why_failed(exc: BaseException, request: Request) -> str:
     return f"{reason.replace('_', ' ')}{after}: {detail}"
 
 
+def _attempts(count: int) -> str:
+    return f"{count} attempt{'' if count == 1 else 's'}"
+
+
 class FailureMiddleware:
     """Turns final failures into one line and one stat each."""
 
@@ -172,12 +176,12 @@ class FailureMiddleware:
         if self._is_robots(request):
             if response.status < 500 and response.status != 429:
                 return response  # no robots.txt: everything is allowed, nothing to report
-            self._robots_unavailable(request, f"HTTP {response.status} after {attempts} attempts")
+            self._robots_unavailable(request, f"HTTP {response.status} after {_attempts(attempts)}")
             raise IgnoreRequest("robots.txt unavailable")
         reason, detail = request.meta.pop(FAILURE_REASON, (f"http_{response.status}", ""))
         self._drop(request, reason)
-        self._log(request, "dropped %s: %s (HTTP %s after %s attempt%s%s)", reason, request.url,
-                  response.status, attempts, "" if attempts == 1 else "s", f"; {detail}" if detail else "")
+        self._log(request, "dropped %s: %s (HTTP %s after %s%s)", reason, request.url,
+                  response.status, _attempts(attempts), f"; {detail}" if detail else "")
         raise DroppedHttpError(response, reason, detail)
 
     def process_exception(self, request: Request, exception: Exception,
@@ -187,12 +191,11 @@ class FailureMiddleware:
         reason = failure_reason(exception)
         attempts = request.meta.get("retry_times", 0) + 1
         if self._is_robots(request):
-            self._robots_unavailable(request, f"{reason} after {attempts} attempts")
+            self._robots_unavailable(request, f"{reason} after {_attempts(attempts)}")
             raise Dropped("robots_unavailable", reason, exception)
         self._drop(request, reason)
         detail = "over DOWNLOAD_MAXSIZE" if reason == "too_large" else short(exception)
-        self._log(request, "dropped %s: %s (after %s attempt%s: %s)", reason, request.url,
-                  attempts, "" if attempts == 1 else "s", detail)
+        self._log(request, "dropped %s: %s (after %s: %s)", reason, request.url, _attempts(attempts), detail)
         if request.errback is not None:
             return None  # the errback sees the original exception
         raise Dropped(reason, short(exception), exception) from exception
