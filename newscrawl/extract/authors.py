@@ -98,9 +98,11 @@ _AUTHOR_PATHS = ("/author/", "/authors/", "/autor/", "/autoren/", "/autores/", "
                  "/journalist/", "/writers/", "/people/")
 _ITEMPROP_AUTHOR = etree.XPath("//@itemprop[.='author']/..")
 _BYLINE_CLASS = re.compile(r"author|byline", re.IGNORECASE)
+_CLASS_STRINGS = etree.XPath("//@class")
+MAX_BYLINE_TOKENS = 32  # pages have one or two; past this, one pass over the classes is cheaper
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=MAX_BYLINE_TOKENS)
 def _class_containing_any(count: int) -> etree.XPath:
     """Elements whose class contains one of `count` strings, passed as $t0, $t1..."""
     return etree.XPath("//*[" + " or ".join(f"contains(@class, $t{i})" for i in range(count)) + "]")
@@ -109,10 +111,13 @@ def _class_containing_any(count: int) -> etree.XPath:
 def _byline_classed(tree: HtmlElement) -> list[HtmlElement]:
     """Elements whose class says author or byline. The pattern cannot span a space, so a class
     matches exactly when one of its tokens does: the document's tokens (read once per document
-    for the profiles, prefilter.page_index) name what to look for, and libxml2 finds where."""
+    for the profiles, prefilter.page_index) name what to look for, and libxml2 finds where. A
+    page with very many such tokens (each one more test of every element) is read class by class."""
     tokens = sorted(token for token in page_index(tree).classes if _BYLINE_CLASS.search(token))
     if not tokens:
         return []
+    if len(tokens) > MAX_BYLINE_TOKENS:
+        return [value.getparent() for value in _CLASS_STRINGS(tree) if _BYLINE_CLASS.search(value)]
     return _class_containing_any(len(tokens))(tree, **{f"t{i}": t for i, t in enumerate(tokens)})
 
 

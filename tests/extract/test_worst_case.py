@@ -108,3 +108,22 @@ def test_a_two_megabyte_page_is_extracted() -> None:
     assert done.returncode == 0, done.stderr
     headline, length = done.stdout.split()[-2:]
     assert headline == "Budget" and int(length) > 10_000
+
+
+def test_a_page_with_thousands_of_byline_classes_is_read_in_one_pass() -> None:
+    """The byline classes are looked for by the page's class tokens, one test of every element
+    for each token: thousands of distinct ones would make an XPath libxml2 refuses (its recursion
+    limit: the whole extraction failed) and millions of tests, so past a few the classes are read
+    one by one (a name still comes from the one byline that prints it)."""
+    done = _run("""
+        from newscrawl.extract import extract_article
+        cards = "".join(f'<div class="author-card-{i}"><span>Reporter {i}</span></div>' for i in range(20_000))
+        body = "<p>" + "The harbour reopened on Monday after the storm, the port authority said. " * 8 + "</p>"
+        page = ("<html><body><article><h1>Harbour reopens</h1>"
+                '<div class="byline">By <a rel="author" href="/author/jane-doe">Jane Doe</a></div>'
+                + body * 4 + "</article><aside>" + cards + "</aside></body></html>")
+        article = extract_article("https://example.com/2024/05/01/harbour", page)
+        print(article.headline.replace(" ", "_"), "|".join(article.authors).replace(" ", "_"))
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["Harbour_reopens", "Jane_Doe"]
