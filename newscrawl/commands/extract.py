@@ -52,7 +52,7 @@ from newscrawl.commands.crawl import check_settings
 from newscrawl.config.sites import host_problem
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.extract import extract_page
-from newscrawl.extract.encoding import looks_binary
+from newscrawl.extract.encoding import binary_kind
 
 _URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 # what a user means as an address: a scheme of any spelling, or a host starting with www.
@@ -316,8 +316,7 @@ def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | 
     whatever it reads as), or the PageError that says why there is none."""
     if is_empty(body):
         raise PageError(f"{name} is an empty page")
-    if looks_binary(body, content_type):
-        kind = "a PDF" if body.startswith(b"%PDF-") else "binary data"
+    if kind := binary_kind(body, content_type):
         raise PageError(f"{name} is {kind}, not an HTML page")
     if is_challenge(status, headers, body):
         raise PageError(f"{name} is a bot-challenge page, not the article (save the page from a "

@@ -28,7 +28,7 @@ from newscrawl.commands._cli import (
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.meta import ANY_BODY
 from newscrawl.extract import ExtractedPage, extract_page
-from newscrawl.extract.encoding import looks_binary
+from newscrawl.extract.encoding import binary_kind
 from newscrawl.output.replay import SavedPage, save_page
 
 VOLATILE = ("fetched_at",)
@@ -138,8 +138,7 @@ class Command(ScrapyCommand):
         the page for an article); a page with nothing to test against is refused."""
         if is_empty(page.body):
             fail("fixture", f"{source} is an empty page: nothing saved")
-        if looks_binary(page.body, page.headers.get("Content-Type", "").encode("latin-1")):
-            kind = "a PDF" if page.body.startswith(b"%PDF-") else "binary data"
+        if kind := binary_kind(page.body, page.headers.get("Content-Type", "").encode("latin-1")):
             fail("fixture", f"{source} is {kind}, not an HTML page: nothing saved")
         if is_challenge(page.status, page.headers, page.body):
             fail("fixture", f"{source} is a bot-challenge page, not the article: nothing saved "

@@ -24,7 +24,7 @@ from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import best_score, is_article
 from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
 from newscrawl.extract.document import decode_html, parse_html, strip_code, text_of
-from newscrawl.extract.encoding import looks_binary
+from newscrawl.extract.encoding import binary_kind
 from newscrawl.extract.endings import clean_endings
 from newscrawl.extract.features import (
     BODY_FEATURES,
@@ -283,11 +283,11 @@ def _extract(url: str, html: str | bytes, *, encoding: str | None, profile: str 
     if not isinstance(html, str | bytes | bytearray):
         raise TypeError(f"html must be the page as str or bytes, not {type(html).__name__}")
     fetched = (fetched_at or datetime.now(UTC)).isoformat(timespec="seconds")
-    if not isinstance(html, str) and looks_binary(bytes(html[:4096]), (encoding or "").encode("ascii", "ignore")):
-        # a file that is no page (a PDF, an image, gzip bytes not yet decompressed): decoded as
-        # text it would give a body of garbage
-        kind = "gzip-compressed bytes (decompress them first)" if html.startswith(b"\x1f\x8b") \
-            else "a PDF" if html.startswith(b"%PDF-") else "binary data"
+    # a file that is no page (a PDF, an image, gzip bytes not yet decompressed): decoded as text
+    # it would give a body of garbage
+    kind = None if isinstance(html, str) else \
+        binary_kind(bytes(html[:4096]), (encoding or "").encode("ascii", "ignore"))
+    if kind:
         return ExtractedPage(Article(url=url, fetched_at=fetched), error=f"{kind}, not an HTML page")
     try:
         tree = parse_html(decode_html(html, encoding))

@@ -40,6 +40,16 @@ def looks_binary(body: bytes, content_type: bytes = b"") -> bool:
     return len(_CONTROL.findall(head)) > 0.05 * len(head)
 
 
+def binary_kind(body: bytes, content_type: bytes = b"") -> str | None:
+    """What file these bytes are when they are no text (said to a user: "... is a PDF, not an
+    HTML page"), or None for text."""
+    if not looks_binary(body, content_type):
+        return None
+    if body.startswith(b"\x1f\x8b"):
+        return "gzip-compressed bytes (decompress them first)"
+    return "a PDF" if body.startswith(b"%PDF-") else "binary data"
+
+
 def normalise(label: str | None) -> str | None:
     """A Python codec name for a charset label, or None for unknown labels."""
     if not label:
