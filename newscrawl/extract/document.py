@@ -84,6 +84,12 @@ def parse_html(text: str) -> HtmlElement | None:
         return None
     try:
         tree = lxml.html.document_fromstring(text, parser=_PARSER)
+        if _too_deep(_PARSER):
+            # libxml2 stops reading at 256 levels and drops the rest of the page without a word
+            # (400 unclosed <font> tags are 400 levels): read it again with its higher bound,
+            # then take the nesting back under the usual one for every later step
+            tree = lxml.html.document_fromstring(text, parser=_DEEP_PARSER)
+            flatten_deep_nesting(tree)
     except (etree.ParserError, ValueError):
         return None
     if enabled("line-breaks-separate"):
@@ -108,9 +114,58 @@ _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_do
 # called every time Python touches an element: millions of calls per page set, a tenth of the
 # extraction's time. Extraction never uses the form classes, so every element is an HtmlElement,
 # chosen in C.
-_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+_LOOKUP = etree.ElementDefaultClassLookup(
     element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
-    entity=lxml.html.HtmlEntity))
+    entity=lxml.html.HtmlEntity)
+_PARSER.set_element_class_lookup(_LOOKUP)
+# for the rare page nested deeper than libxml2's usual bound (it reads 2048 levels)
+_DEEP_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False,
+                                    collect_ids=False, huge_tree=True)
+_DEEP_PARSER.set_element_class_lookup(_LOOKUP)
+
+
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    return any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in parser.error_log)
+
+
+# Nesting deeper than this shows a reader nothing more (browsers stop nesting at 512): below it,
+# wrappers are unwrapped, keeping their text and the elements that make paragraphs, lists, tables
+# and links; below twice it every tag goes, keeping the text. Both stay under libxml2's usual 256
+# levels, which the libraries extraction hands the page to may parse it with again.
+MAX_NESTING = 100
+_KEPT_WHEN_FLATTENED = frozenset({
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
+    "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "br", "a", "img",
+    "figure", "figcaption", "time"})
+
+
+def flatten_deep_nesting(tree: HtmlElement, limit: int = MAX_NESTING) -> int:
+    """Unwrap what is nested deeper than `limit` (see MAX_NESTING); the number of subtrees done."""
+    done = 0
+    for boundary in _at_depth(tree, limit):
+        wrappers = {e.tag for e in boundary.iterdescendants()
+                    if isinstance(e.tag, str) and e.tag not in _KEPT_WHEN_FLATTENED}
+        if wrappers:
+            etree.strip_tags(boundary, *wrappers)
+        for deeper in _at_depth(boundary, limit):
+            etree.strip_tags(deeper, "*")
+        done += 1
+    return done
+
+
+def _at_depth(tree: HtmlElement, depth: int) -> list[HtmlElement]:
+    """The elements `depth` levels under `tree` (a walk that never goes deeper: linear)."""
+    found, level = [], 0
+    walk = etree.iterwalk(tree, events=("start", "end"))
+    for event, element in walk:
+        if event == "end":
+            level -= 1
+            continue
+        level += 1
+        if level > depth:
+            found.append(element)
+            walk.skip_subtree()
+    return found
 
 
 # elements whose text is never the page's: code, styles, and AMP's ad slots (whose only text is a
