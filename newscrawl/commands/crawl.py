@@ -225,6 +225,13 @@ def when_failed(outcome: Deferred | asyncio.Future | Any, callback: Any) -> None
             else callback(task.exception()))
 
 
+def unreadable_site(stats: dict[str, Any], spargs: dict[str, str]) -> bool:
+    """Whether a crawl of sites it was given (not a worker waiting on a shared queue, not a
+    replay) read no page at all: every start page failed (no network, an HTTP error, robots.txt)."""
+    given = any(spargs.get(name) for name in ("url", "urls", "sites"))
+    return given and not spargs.get("warc") and not stats.get("newscrawl/extract/pages")
+
+
 def started(crawler: Any) -> bool:
     """Whether the crawl got as far as starting its engine."""
     try:
@@ -365,6 +372,11 @@ class Command(ScrapyCrawlCommand):
             single_pages = opts.spargs.get("article") or opts.spargs.get("articles")
             if single_pages and self.exitcode == 0:
                 self.exitcode = EXIT_FAILED
+            elif self.exitcode == 0 and reason == "finished" and unreadable_site(stats, opts.spargs):
+                # a quiet hour reads pages and finds nothing new; this one could read none
+                self.exitcode = EXIT_FAILED
+                report_fatal("no page of the site could be read (see the lines above): check the "
+                             "address, and whether the site is up and lets crawlers in", self.settings)
         if self.settings.getbool("NEWSCRAWL_SUMMARY", True) and self.settings.getbool("LOG_ENABLED", True):
             outputs = ["standard output" if str(uri).startswith("stdout:") else str(uri)
                        for uri in self.settings.getdict("FEEDS")]

@@ -62,9 +62,12 @@ def test_why_nothing_was_written_reads_in_the_singular_for_one_page(crawl, tmp_p
                 "not an article": crawl("-a", f"url={site.base}", state="c.sqlite", output="c.jsonl"),
                 "network": crawl("-a", f"article={closed}", "-s", "RETRY_TIMES=0", state="d.sqlite",
                                  output="d.jsonl"),
-                "site 404": crawl("-a", f"url={site.base}missing/", state="e.sqlite", output="e.jsonl")}
+                "site 404": crawl("-a", f"url={site.base}missing/", state="e.sqlite", output="e.jsonl"),
+                "site down": crawl("-a", f"url={closed}/", "-s", "RETRY_TIMES=0", state="f.sqlite",
+                                   output="f.jsonl")}
     warned = {"not an article": "no articles written: 1 not an article",
-              "site 404": "no articles written: 1 HTTP error (404)"}
+              "site 404": "no articles written: 1 HTTP error (404)",
+              "site down": "no articles written: 1 network error"}
     summed = {"one 404": "; 0 not articles; 1 HTTP error (dropped/http_404=1)",
               "two 404s": "; 0 not articles; 2 HTTP errors (dropped/http_404=2)",
               "not an article": "; 1 not an article",
@@ -75,6 +78,12 @@ def test_why_nothing_was_written_reads_in_the_singular_for_one_page(crawl, tmp_p
         if name in summed:
             [line] = [line for line in summary(proc.stderr) if line.startswith("not written: ")]
             assert line.endswith(summed[name]), (name, line)
+    # a site that wrote nothing exits 0 when its pages were read (a quiet hour), 1 when none could be
+    unreadable = [line for line in runs["site down"][2].stderr.splitlines() if "no page of the site" in line]
+    assert len(unreadable) == 1 and "ERROR" in unreadable[0]
+    assert {name: proc.returncode for name, (_, _, proc) in runs.items()} == {
+        "one 404": 1, "two 404s": 1, "not an article": 0, "network": 1, "site 404": 1, "site down": 1}
+    assert "no page of the site" not in runs["not an article"][2].stderr
 
 def reasons(line: str, separator: str) -> dict[str, int]:
     """`2 HTTP errors (...)` parts of a line -> {"HTTP errors": 2}, the ones not 0."""
