@@ -250,11 +250,12 @@ def test_the_readme_lists_the_profiles_the_error_lists(refused) -> None:
 
 def test_a_name_nothing_reads_is_a_warning_and_the_crawl_goes_on(tmp_path: Path) -> None:
     """A setting no installed code reads and no known name resembles may belong to the user's own
-    code: one WARNING line, the crawl runs (and ends at once: nothing listens on 127.0.0.5:9)."""
+    code: one WARNING line, the crawl runs (and ends at once, exit 1 for a site it could not read:
+    nothing listens on 127.0.0.5:9)."""
     result = run_scrapy(["crawl", "site", "-a", f"url={URL}", "-s", f"NEWSCRAWL_STATE={tmp_path / 's.sqlite'}",
                          "-s", "MY_PIPELINE_OPTION=1", "-s", "RETRY_TIMES=0", "-s", "NEWSCRAWL_STATE_CHECK=False",
                          "-s", "NEWSCRAWL_REDIS_MAX_IN_PROGRESS=4", *FAST], timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 1 and "no page of the site could be read" in result.stderr, result.stderr[-3000:]
     warnings = [line for line in result.stderr.splitlines() if "MY_PIPELINE_OPTION" in line]
     assert len(warnings) == 1 and "[newscrawl] WARNING: setting MY_PIPELINE_OPTION is read by neither" in warnings[0]
     # names only code reads (no default in settings.py) are known: neither refused nor warned about

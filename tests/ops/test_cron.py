@@ -32,7 +32,7 @@ def _start_cron(args: list[str], state: Path, out: Path, extra: list[str] | None
     return start(scrapy_command("cron", [*args, "--output-dir", str(out)], state, extra))
 
 
-def test_unhealthy_runs_exit_1_under_cron_and_0_under_plain_crawl(tmp_path):
+def test_unhealthy_runs_exit_1_under_cron_and_under_plain_crawl_when_no_page_could_be_read(tmp_path):
     forbidding = tmp_path / "forbidding"
     forbidding.mkdir()
     (forbidding / "robots.txt").write_text("User-agent: *\nDisallow: /\n", "utf-8")
@@ -48,7 +48,10 @@ def test_unhealthy_runs_exit_1_under_cron_and_0_under_plain_crawl(tmp_path):
                                 ["-s", "RETRY_TIMES=0"]),
         }
         codes = {name: finish(proc) for name, proc in runs.items()}
-    assert codes["crawl"][0] == 0, codes["crawl"][1][-2000:]  # plain `scrapy crawl` always exits 0
+    # plain `scrapy crawl` has no health rules, but a site none of whose pages could be read is no
+    # quiet hour: exit 1, with one line
+    assert codes["crawl"][0] == 1, codes["crawl"][1][-2000:]
+    assert codes["crawl"][1].count("no page of the site could be read") == 1
     assert read_jsonl(tmp_path / "crawl.jsonl") == []
     expected = {"challenge": "bot-challenge or empty pages where content was expected",
                 "robots": "robots.txt forbids every page", "down": "most requests failed"}

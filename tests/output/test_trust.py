@@ -219,8 +219,10 @@ def test_robots_forbidding_everything_and_a_site_without_articles_warn(tmp_path:
             FaultServer(HOST, robots="allow", extra={"/": lambda h: h.send_bytes(empty_home)}) as bare:
         denied = crawl(forbidding, "-O", str(tmp_path / "a.jsonl"), state=tmp_path / "a.sqlite")
         nothing = crawl(bare, "-O", str(tmp_path / "b.jsonl"), state=tmp_path / "b.sqlite")
-    for result, reason in ((denied, "forbidden by robots.txt"), (nothing, "1 not an article")):
-        assert result.returncode == 0  # a crawl of a site: nothing new is an answer, said out loud
+    for result, reason, code in ((denied, "forbidden by robots.txt", 1), (nothing, "1 not an article", 0)):
+        # a crawl of a site: nothing new is an answer, said out loud; no page it could read is a failure
+        assert result.returncode == code, result.stderr[-2000:]
+        assert ("no page of the site could be read" in result.stderr) == bool(code)
         warnings = [line for line in lines(result.stderr, "WARNING") if "no articles written:" in line]
         assert len(warnings) == 1 and reason in warnings[0], result.stderr[-2000:]
 
