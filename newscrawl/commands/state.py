@@ -2,9 +2,10 @@
 
 - `info`: where the state is, how many URLs it remembers, its size, the oldest and newest
   entry, and the size of the feed/sitemap cache beside it;
-- `export [FILE]`: every entry as JSON Lines (to FILE, or standard output);
-- `prune [AGE]`: forget entries emitted longer ago than AGE (30d, 12h, or seconds; default the
-  NEWSCRAWL_STATE_MAX_AGE setting) and cached feeds/sitemaps not revalidated for as long.
+- `export [FILE]`: every entry as JSON Lines (to a new or empty FILE, or standard output);
+- `prune [AGE]`: forget entries emitted longer ago than AGE (90d, 12h, 30m, 45s: a unit is
+  required; default the NEWSCRAWL_STATE_MAX_AGE setting, in seconds) and cached feeds/sitemaps
+  not revalidated for as long.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, reader_may_le
 from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
 from newscrawl.state import StateError, StateNotFound, StateStore, StateWrongKind, open_state
 
+# a unit is required: `prune 90` once meant 90 seconds, which forgot a whole state meant to keep 90 days
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
-_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _USE = "give info, export [FILE] or prune AGE (e.g. scrapy state prune 90d)"
 _SYNTAX = {"info": "scrapy state info", "export": "scrapy state export [FILE]",
            "prune": "scrapy state prune [AGE]"}
@@ -36,11 +38,15 @@ class AgeError(ValueError):
 
 
 def parse_age(value: str) -> float:
-    """"30d", "12h", "90m", "3600" (seconds), "0d" (everything) -> seconds."""
+    """"30d", "12h", "90m", "45s", "1w", "0d" (everything) -> seconds; a bare number is refused."""
     match = _AGE.match(value)
     if not match:
-        raise AgeError(f"not an age: {value!r} (use e.g. 90d, 12h, 30m, seconds, or 0d for all)")
-    return float(match.group(1)) * _SECONDS[match.group(2).lower()]
+        raise AgeError(f"not an age: {value!r} (use e.g. 90d, 12h, 30m, 45s, or 0d for all)")
+    number, unit = match.groups()
+    if not unit:
+        raise AgeError(f"age {value!r} has no unit: give one, e.g. {number}d, {number}h, {number}m "
+                       f"or {number}s (0d forgets everything); nothing was pruned")
+    return float(number) * _SECONDS[unit.lower()]
 
 
 def _iso(timestamp: float) -> str:
@@ -60,9 +66,12 @@ class Command(ScrapyCommand):
 
     def long_desc(self) -> str:
         return (f"{self.short_desc()}. info and export never create or change a state; prune "
-                "forgets entries emitted longer ago than AGE (90d, 12h, 30m, seconds; 0d forgets "
-                "all; default NEWSCRAWL_STATE_MAX_AGE). Exit 2 for a bad argument or a state that "
-                "does not exist (or is a folder), 1 when the state or FILE cannot be used.")
+                "forgets entries emitted longer ago than AGE, which needs a unit (90d, 12h, 30m, 45s; 0d "
+                "forgets all; default NEWSCRAWL_STATE_MAX_AGE, in seconds). export writes to "
+                "standard output (no FILE, or -) or to a FILE that does not exist or is empty: it "
+                "never replaces a file with content. Exit 2 for a bad argument, a FILE with "
+                "content or a state that does not exist (or is a folder), 1 when the state or "
+                "FILE cannot be used.")
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
@@ -133,21 +142,21 @@ class Command(ScrapyCommand):
             print(json.dumps(info, indent=2))
 
     def _export(self, store: StateStore, target: str) -> None:
+        path = None if target == "-" else Path(target)
+        if path is not None:
+            _check_export_target(path, store)
         lines = []
         for entry in store.export():
             row = dataclasses.asdict(entry)
             row["emitted_at"] = _iso(entry.emitted_at)
             lines.append(json.dumps(row, ensure_ascii=False) + "\n")
-        if target == "-":
+        if path is None:
             try:
                 sys.stdout.writelines(lines)
                 sys.stdout.flush()
             except BrokenPipeError:  # `| head`: the reader has what it wanted
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
-        path = Path(target)
-        if _same_file(path, store):
-            fail("state", f"{target} is the state itself: give another FILE to export to", EXIT_USAGE)
         try:
             _write_atomically(path, "".join(lines))
         except OSError as exc:
@@ -180,6 +189,21 @@ def _same_file(path: Path, store: StateStore) -> bool:
     target = path.resolve()
     state = Path(state).resolve()
     return target in (state, state.with_name(f"{state.name}-wal"), state.with_name(f"{state.name}-shm"))
+
+
+def _check_export_target(path: Path, store: StateStore) -> None:
+    """Refuse (exit 2) a FILE that is the state, or a file with content: an export never replaces
+    one (it may be a crawl's output, or an export kept from before a prune)."""
+    if _same_file(path, store):
+        fail("state", f"{path} is the state itself: give another FILE to export to", EXIT_USAGE)
+    try:
+        kept = path.is_file() and path.stat().st_size > 0
+    except OSError:  # unreadable: the write below says why
+        kept = False
+    if kept:
+        fail("state", f"refusing to replace {path}: it exists and is not empty, and an export "
+             "never replaces a file; remove it first, or give a new FILE (or - for standard "
+             "output)", EXIT_USAGE)
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -211,8 +212,8 @@ def test_state_prune_0d_forgets_everything(project, tmp_path):
 
 
 @pytest.mark.parametrize(("args", "line"), [
-    (["prune", "-1d"], "scrapy state: not an age: '-1d' (use e.g. 90d, 12h, 30m, seconds, or 0d for all)"),
-    (["prune", "soon"], "scrapy state: not an age: 'soon' (use e.g. 90d, 12h, 30m, seconds, or 0d for all)"),
+    (["prune", "-1d"], "scrapy state: not an age: '-1d' (use e.g. 90d, 12h, 30m, 45s, or 0d for all)"),
+    (["prune", "soon"], "scrapy state: not an age: 'soon' (use e.g. 90d, 12h, 30m, 45s, or 0d for all)"),
     (["prune"], "scrapy state: give an age (scrapy state prune 90d; 0d forgets everything) or set "
                 "NEWSCRAWL_STATE_MAX_AGE"),
     (["prune", "-s", "NEWSCRAWL_STATE_MAX_AGE=month"],
@@ -267,11 +268,99 @@ def test_state_export_to_a_path_that_cannot_be_written(project, tmp_path):
     assert path.read_bytes() == before and count(path) == 2
 
 
+@pytest.mark.parametrize("age", ["90", "0", "1.5", " 30 "])
+def test_state_prune_refuses_a_number_without_a_unit(project, tmp_path, age):
+    """`prune 90` read as 90 seconds forgot a state meant to keep 90 days: a unit is required."""
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=3)
+    before = path.read_bytes()
+    proc = scrapy(project, "state", "prune", age, "-s", f"NEWSCRAWL_STATE={path}")
+    number = age.strip()
+    assert (proc.returncode, one_line(proc)) == (
+        2, f"scrapy state: age {age!r} has no unit: give one, e.g. {number}d, {number}h, {number}m or "
+           f"{number}s (0d forgets everything); nothing was pruned")
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert count(path) == 3 and path.read_bytes() == before
+
+
+@pytest.mark.parametrize(("age", "removed"), [("45s", 0), ("30m", 0), ("12h", 0), ("90D", 0), ("1w", 0), ("0s", 3)])
+def test_state_prune_takes_every_unit(project, tmp_path, age, removed):
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=3)  # entries emitted just now: only an age of 0 reaches them
+    proc = scrapy(project, "state", "prune", age, "-s", f"NEWSCRAWL_STATE={path}")
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    assert json.loads(proc.stdout) == {"removed": removed, "removed_cached_responses": 0, "urls": 3 - removed}
+    assert count(path) == 3 - removed
+
+
+def test_state_prune_default_from_the_setting_is_still_seconds(project, tmp_path):
+    """NEWSCRAWL_STATE_MAX_AGE is documented in seconds: only the AGE argument needs a unit."""
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=3)
+    proc = scrapy(project, "state", "prune", "-s", "NEWSCRAWL_STATE_MAX_AGE=7776000", "-s", f"NEWSCRAWL_STATE={path}")
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    assert json.loads(proc.stdout)["removed"] == 0 and count(path) == 3
+
+
+def test_state_export_refuses_to_replace_a_file_with_content(project, tmp_path):
+    """`state export acopy.jsonl` once replaced a crawl's output with state lines, exit 0."""
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=3)
+    state_before = path.read_bytes()
+    output = tmp_path / "acopy.jsonl"  # a crawl's output, by mistake given as the FILE
+    output.write_bytes(b"".join(json.dumps({"url": f"https://a.example/{n}", "headline": f"Story {n}"}).encode()
+                                + b"\n" for n in range(11)))
+    before = output.read_bytes()
+    for target in (str(output), os.path.relpath(output, project)):  # also as a relative path
+        proc = scrapy(project, "state", "export", target, "-s", f"NEWSCRAWL_STATE={path}")
+        assert (proc.returncode, one_line(proc)) == (
+            2, f"scrapy state: refusing to replace {target}: it exists and is not empty, and an export "
+               "never replaces a file; remove it first, or give a new FILE (or - for standard output)")
+        assert "Traceback" not in proc.stderr and proc.stdout == ""
+        assert output.read_bytes() == before
+    assert path.read_bytes() == state_before and count(path) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acopy.jsonl", "project", "state.sqlite"]
+    # a link to the file is the file
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(output)
+    proc = scrapy(project, "state", "export", str(link), "-s", f"NEWSCRAWL_STATE={path}")
+    assert proc.returncode == 2 and one_line(proc).startswith(f"scrapy state: refusing to replace {link}:")
+    assert link.is_symlink() and output.read_bytes() == before
+    # standard output still works, with or without -
+    for args in ([], ["-"]):
+        proc = scrapy(project, "state", "export", *args, "-s", f"NEWSCRAWL_STATE={path}")
+        assert (proc.returncode, proc.stderr) == (0, "")
+        assert sorted(json.loads(line)["url"] for line in proc.stdout.splitlines()) == [
+            f"https://a.example/{n}" for n in range(3)]
+    assert output.read_bytes() == before
+
+
+def test_state_export_failing_midway_leaves_no_file(project, tmp_path):
+    """A write that fails part way (here the file size limit, as a full disk would) leaves neither
+    a half FILE nor the temporary file beside it."""
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=1000)  # about 170 kB of JSON Lines, over the 64 kB limit
+    target = tmp_path / "export.jsonl"
+
+    def limit() -> None:  # Python ignores SIGXFSZ, so the write fails with EFBIG; SQLite needs
+        # its 32 kB shared-memory file even to read a state
+        resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "state", "export", str(target), "-s",
+                           f"NEWSCRAWL_STATE={path}"], cwd=project, capture_output=True, text=True,
+                          timeout=120, preexec_fn=limit, check=False)
+    assert (proc.returncode, one_line(proc)) == (
+        1, f"scrapy state: cannot write {target}: File too large; nothing was exported (give a FILE "
+           "in a writable folder, or - for standard output)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "state.sqlite"]
+    assert count(path) == 1000
+
+
 def test_state_export_writes_every_entry(project, tmp_path):
     path = tmp_path / "state.sqlite"
     make_state(path, urls=3)
     target = tmp_path / "export.jsonl"
-    target.write_text("an older export\n")
+    target.touch()  # an empty file holds nothing to lose: it is replaced
     proc = scrapy(project, "state", "export", str(target), "-s", f"NEWSCRAWL_STATE={path}")
     assert proc.returncode == 0 and proc.stderr == ""
     rows = [json.loads(line) for line in target.read_text().splitlines()]
