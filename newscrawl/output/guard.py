@@ -203,7 +203,7 @@ def refuse_compression(targets: list[FeedTarget]) -> None:
         plain = target.path.with_suffix("")
         if not plain.suffix:
             plain = plain.with_name(f"{plain.name}.{EXTENSIONS.get(target.format, target.format)}")
-        raise CompressedOutput(f"{_flag(target)} names a {target.path.suffix} file, but newscrawl writes "
+        raise CompressedOutput(f"{_flag(target)} names a {target.path.suffix} file, but the crawl writes "
                                f"it uncompressed ({WHOLE_LINES}): name it {plain} and "
                                f"compress it after the crawl ({tool} {plain})")
 
