@@ -451,3 +451,17 @@ def test_an_unknown_format_after_the_colon_is_named(tmp_path: Path) -> None:
         assert f"({flag} FILE:FORMAT)" in line and f"({flag} {out})" in line and "jsonlines" in line, line
     assert list(tmp_path.iterdir()) == []
 
+
+def test_a_failed_write_stops_fetching(tmp_path: Path) -> None:
+    """The first write fails (/dev/full): no request starts after it; only the ones already
+    under way (at most CONCURRENT_REQUESTS, 16) finish, of a site of 150 articles."""
+    state = tmp_path / "state.sqlite"
+    # articles that take 0.2 s each: without the stop, the crawl would fetch all 150
+    with FaultServer(HOST, robots="allow", articles=150, delay=0.2) as site:
+        result = crawl(site, "-O", "/dev/full:jsonl", state=state)
+        fetched = sum(site.hits.values())
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "cannot write to /dev/full: No space left on device" in one_error(result)
+    assert "(output_error)" in result.stderr
+    assert fetched <= 45, fetched  # robots.txt, the home page, a few probes, 16 under way
+    assert recorded(state) == 0
