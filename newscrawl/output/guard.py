@@ -182,7 +182,7 @@ def format_problem(uri: str, formats: set[str], flag: str = "-o") -> str | None:
     path, named = uri.rsplit(":", 1)
     if not named or named in formats or not named.replace("-", "").replace("_", "").isalnum():
         return None  # `stdout:`, `file:///x`, `out:2024.jsonl`: not a format after the colon
-    plain = path if Path(path).suffix.lstrip(".") in formats else f"{path}.jsonl"
+    plain = path if path == "-" or Path(path).suffix.lstrip(".") in formats else f"{path}.jsonl"
     return (f"unknown output format {named!r} in {flag} {uri}: give one of "
             f"{', '.join(sorted(formats))} after the colon ({flag} FILE:FORMAT), or name the file "
             f"with its format's extension ({flag} {plain})")
