@@ -33,7 +33,7 @@ from newscrawl.ops.summary import (
     summary_lines,
     written,
 )
-from newscrawl.output.guard import OutputError
+from newscrawl.output.guard import OutputError, format_problem
 from newscrawl.state import StateError
 
 logger = logging.getLogger("newscrawl")
@@ -271,7 +271,12 @@ class Command(ScrapyCrawlCommand):
         arguments: before Scrapy configures logging (which a bad LOG_LEVEL would break with a
         traceback) and before anything is opened."""
         assert self.settings is not None
-        formats = set(self.settings.getwithbase("FEED_EXPORTERS"))
+        formats = {name for name, exporter in self.settings.getwithbase("FEED_EXPORTERS").items()
+                   if exporter}
+        for flag, uris in (("-o", opts.output), ("-O", opts.overwrite_output)):
+            for uri in uris or []:
+                if problem := format_problem(uri, formats, flag):  # before `:jsonlines` is added
+                    self._refuse([problem])
         opts.output = [with_format(uri, formats) for uri in opts.output or []] or None
         opts.overwrite_output = [with_format(uri, formats) for uri in opts.overwrite_output or []] or None
         repeated = repeated_argument(opts.spargs or [])
@@ -299,14 +304,22 @@ class Command(ScrapyCrawlCommand):
         self.check_outputs(opts.spargs)
 
     def check_outputs(self, spargs: dict[str, str]) -> None:
-        """No output is another file of the crawl or breaks the file it appends to (exit 2), and
-        every output can be written (exit 1)."""
-        from newscrawl.output.guard import OutputClash, check_clashes, feed_targets
+        """No output is named or set up to be compressed, is another file of the crawl or breaks
+        the file it appends to (exit 2), and every output can be written (exit 1)."""
+        from newscrawl.output.guard import (
+            CompressedOutput,
+            OutputClash,
+            check_clashes,
+            feed_targets,
+            refuse_compression,
+        )
 
         assert self.settings is not None
         try:
-            check_clashes(feed_targets(self.settings), self.settings, spargs)
-        except OutputClash as exc:
+            targets = feed_targets(self.settings)
+            refuse_compression(targets)
+            check_clashes(targets, self.settings, spargs)
+        except (OutputClash, CompressedOutput) as exc:
             self._refuse([error_line(exc)])
         except OutputError as exc:
             self._refuse([error_line(exc)], EXIT_FAILED)

@@ -29,6 +29,15 @@ LOCAL_SCHEMES = {"", "file", "stdout"}
 RECORDS_CHECKED = 1000
 # spider arguments that name a file the crawl reads
 INPUT_ARGUMENTS = ("urls", "articles", "sites")
+# names of compressed files, and the tool that compresses a finished output that way
+COMPRESSED = {".gz": "gzip", ".tgz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".lzma": "xz",
+              ".zst": "zstd", ".lz4": "lz4", ".lz": "lzip", ".br": "brotli", ".zip": "zip",
+              ".7z": "7z", ".z": "compress", ".sz": "snzip"}
+# extension of a plain output file of each format, for the name a refusal suggests
+EXTENSIONS = {"jsonlines": "jsonl", "jl": "jsonl"}
+# why newscrawl cannot compress what it writes (Scrapy's FEEDS `postprocessing` included)
+WHOLE_LINES = ("an article is recorded as written once its whole line is in the file, and a "
+               "compressor holds lines back: a stopped crawl would lose articles recorded as written")
 
 
 class OutputError(RuntimeError):
@@ -43,6 +52,10 @@ class OutputClash(ValueError):
     """Two files of the crawl are one, or an output would break the file it appends to (exit 2)."""
 
 
+class CompressedOutput(ValueError):
+    """An output named or set up to be compressed, which newscrawl does not write (exit 2)."""
+
+
 @dataclass(frozen=True)
 class FeedTarget:
     """One output of the crawl (an entry of FEEDS)."""
@@ -51,6 +64,7 @@ class FeedTarget:
     path: Path | None  # None: standard output
     overwrite: bool
     format: str = "jsonlines"
+    postprocessing: tuple[Any, ...] = ()  # FEEDS plugins (compression) between exporter and file
 
     @property
     def keeps(self) -> bool:
@@ -81,7 +95,8 @@ def feed_targets(settings: BaseSettings) -> list[FeedTarget]:
     for uri, options in settings.getdict("FEEDS").items():
         options = options or {}
         targets.append(FeedTarget(str(uri), _uri_path(str(uri)), bool(options.get("overwrite")),
-                                  str(options.get("format") or "jsonlines")))
+                                  str(options.get("format") or "jsonlines"),
+                                  tuple(options.get("postprocessing") or ())))
     return targets
 
 
@@ -156,6 +171,41 @@ def refuse_append(target: FeedTarget) -> None:
         raise OutputClash(f"cannot append to {path}: a {target.format.upper()} file is one document, "
                           "and what a second run appends makes it invalid. Write JSON Lines (a "
                           ".jsonl file), which appends line by line, or write to a new file")
+
+
+def format_problem(uri: str, formats: set[str], flag: str = "-o") -> str | None:
+    """Why `-o FILE:FORMAT` names no format newscrawl writes, or None. Scrapy reads what follows
+    the last colon as the format when it is one; a word there that is none (`c.jsonl:foo`) was
+    meant as one, and would otherwise be read as a URI scheme ("c.jsonl:")."""
+    if ":" not in uri:
+        return None
+    path, named = uri.rsplit(":", 1)
+    if not named or named in formats or not named.replace("-", "").replace("_", "").isalnum():
+        return None  # `stdout:`, `file:///x`, `out:2024.jsonl`: not a format after the colon
+    plain = path if path == "-" or Path(path).suffix.lstrip(".") in formats else f"{path}.jsonl"
+    return (f"unknown output format {named!r} in {flag} {uri}: give one of "
+            f"{', '.join(sorted(formats))} after the colon ({flag} FILE:FORMAT), or name the file "
+            f"with its format's extension ({flag} {plain})")
+
+
+def refuse_compression(targets: list[FeedTarget]) -> None:
+    """CompressedOutput for an output named like a compressed file (newscrawl would write plain
+    text under it) or given Scrapy's FEEDS `postprocessing` (compression after the exporter)."""
+    for target in targets:
+        if target.postprocessing:
+            raise CompressedOutput(f"the output {target.uri}: FEEDS postprocessing (compression) is not supported: "
+                                   f"{WHOLE_LINES}. Write it plain and compress it after the crawl")
+        if target.path is None:
+            continue
+        tool = COMPRESSED.get(target.path.suffix.lower())
+        if tool is None:
+            continue
+        plain = target.path.with_suffix("")
+        if not plain.suffix:
+            plain = plain.with_name(f"{plain.name}.{EXTENSIONS.get(target.format, target.format)}")
+        raise CompressedOutput(f"{_flag(target)} names a {target.path.suffix} file, but the crawl writes "
+                               f"it uncompressed ({WHOLE_LINES}): name it {plain} and "
+                               f"compress it after the crawl ({tool} {plain})")
 
 
 def check_outputs(settings: BaseSettings) -> list[FeedTarget]:

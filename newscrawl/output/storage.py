@@ -95,6 +95,8 @@ def stop_for_output(crawler: Crawler | None, path: str, exc: OSError | str, cons
         return
     crawler.stats.set_value("newscrawl/output/error", f"{path}: {reason}")
     if crawler.engine is not None and crawler.engine.running:
+        # no request starts after this; Scrapy lets the ones under way (at most
+        # CONCURRENT_REQUESTS) finish, and what they bring is neither written nor recorded
         closing = deferred_from_coro(crawler.engine.close_spider_async(reason=OUTPUT_ERROR))
         closing.addErrback(lambda failure: None)  # already closing: the reason is set once
 

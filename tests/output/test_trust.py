@@ -416,3 +416,54 @@ def test_cron_on_a_state_that_is_not_a_database_is_one_line_and_no_run(tmp_path:
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # one line
     assert result.stderr.startswith(f"scrapy cron: state file {state} cannot be used (file is not a database)")
     assert not list(cron_dir.glob("articles-*")) and not (cron_dir / "cron-status.json").exists()
+
+
+def test_a_compressed_output_is_refused_before_anything_is_fetched(tmp_path: Path) -> None:
+    """newscrawl writes whole, uncompressed lines: a .gz name would hold plain JSON Lines, and
+    Scrapy's postprocessing would hold lines back that the state records as written."""
+    state = tmp_path / "state.sqlite"
+    gzipped = {str(tmp_path / "o.jsonl"): {"format": "jsonlines",
+                                           "postprocessing": ["scrapy.extensions.postprocessing.GzipPlugin"]}}
+    cases = {
+        "o.jsonl.gz": (["-o", str(tmp_path / "o.jsonl.gz")],
+                       f"name it {tmp_path / 'o.jsonl'} and compress it after the crawl (gzip "),
+        "o.gz": (["-O", str(tmp_path / "o.gz")], f"name it {tmp_path / 'o.jsonl'} and compress"),
+        "o.json.BZ2": (["-O", str(tmp_path / "o.json.BZ2")], "(bzip2 "),
+        "o.jsonl.zst": (["-o", f"{tmp_path / 'o.jsonl.zst'}:jsonl"], "(zstd "),
+        "postprocessing": (["-s", f"FEEDS={json.dumps(gzipped)}"], "FEEDS postprocessing (compression) is "
+                           "not supported"),
+    }
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        for name, (args, says) in cases.items():
+            result = crawl(site, *args, state=state)
+            assert result.returncode == 2, (name, result.stderr[-2000:])
+            line = one_error(result)
+            assert says in line and "a compressor holds lines back" in line, (name, line)
+        assert sum(site.hits.values()) == 0  # refused before the first request
+    assert list(tmp_path.iterdir()) == []  # no output, no state
+
+
+def test_an_unknown_format_after_the_colon_is_named(tmp_path: Path) -> None:
+    out = tmp_path / "c.jsonl"
+    for flag in ("-o", "-O"):
+        result = crawl("url=http://127.0.0.7:9/", flag, f"{out}:foo", state=tmp_path / "state.sqlite")
+        assert result.returncode == 2, result.stderr[-2000:]
+        line = one_error(result)
+        assert f"unknown output format 'foo' in {flag} {out}:foo" in line, line
+        assert f"({flag} FILE:FORMAT)" in line and f"({flag} {out})" in line and "jsonlines" in line, line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_stops_fetching(tmp_path: Path) -> None:
+    """The first write fails (/dev/full): no request starts after it; only the ones already
+    under way (at most CONCURRENT_REQUESTS, 16) finish, of a site of 150 articles."""
+    state = tmp_path / "state.sqlite"
+    # articles that take 0.2 s each: without the stop, the crawl would fetch all 150
+    with FaultServer(HOST, robots="allow", articles=150, delay=0.2) as site:
+        result = crawl(site, "-O", "/dev/full:jsonl", state=state)
+        fetched = sum(site.hits.values())
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "cannot write to /dev/full: No space left on device" in one_error(result)
+    assert "(output_error)" in result.stderr
+    assert fetched <= 45, fetched  # robots.txt, the home page, a few probes, 16 under way
+    assert recorded(state) == 0
