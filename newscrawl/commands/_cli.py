@@ -6,6 +6,8 @@ Exit codes (docs/reliability.md, "The tool commands"):
   option value, a file or state that does not exist, a fixture name that is taken;
 - 1 (EXIT_FAILED): the command was right but what it works on failed: a file that cannot be
   written, a state that cannot be used, a page that cannot be fetched or holds no article;
+- 130 (EXIT_INTERRUPTED): stopped by Ctrl-C (SIGINT) or SIGTERM before it finished, with one
+  line saying what was not done (128 + SIGINT, as `scrapy crawl`);
 - 141 (EXIT_READER_GONE): the reader of standard output went away (`| head`), as a shell
   reports a program that SIGPIPE ended.
 """
@@ -16,6 +18,7 @@ import argparse
 import logging
 import os
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,15 +26,18 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from scrapy.commands import ScrapyHelpFormatter
+from scrapy.crawler import CrawlerProcessBase
 from scrapy.exceptions import IgnoreRequest
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings, Settings
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.ossignal import install_shutdown_handlers
 
 from newscrawl.crawl.middlewares import Dropped
 from newscrawl.crawl.middlewares.failures import failure_reason, short
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 EXIT_READER_GONE = 141
 
 
@@ -46,6 +52,57 @@ def reader_may_leave() -> Iterator[None]:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(EXIT_READER_GONE) from None
+
+
+def write_all(stream: Any, data: bytes) -> None:
+    """Write `data` to a binary stream and its file, all of it or BrokenPipeError.
+
+    A BufferedWriter on a pipe whose reader leaves during one large write (a 2 MB record to
+    `| head -c 10`) takes the pipe's partial write for the whole and reports success: the record
+    was cut off and the command exited 0. os.write says how much went, and fails after."""
+    stream.flush()
+    view = memoryview(data)
+    while view:
+        view = view[os.write(stream.fileno(), view):]
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) and SIGTERM inside, to act on them after: a record is written whole
+    or not at all, and counted as written exactly when it was."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def run_until_interrupted(process: CrawlerProcessBase) -> bool:
+    """Run the crawler process (`process.start()`); whether Ctrl-C (SIGINT) or SIGTERM stopped it.
+
+    Scrapy's first Ctrl-C is a graceful stop, which waits for the downloads in progress: a server
+    that never answers held a one-off fetch until DOWNLOAD_TIMEOUT. A command that fetches a page
+    or two and keeps no state takes the first signal as Scrapy's two: its graceful stop, then its
+    forced stop (the reactor stops without waiting for the crawl's stop to end)."""
+    signals: list[int] = []
+    twisted = process.settings.getbool("TWISTED_REACTOR_ENABLED", True)
+    # Scrapy 2.19's own handlers for the first and the second signal (no public API for them)
+    graceful = process._signal_shutdown if twisted else process._signal_shutdown_reactorless
+    force = process._signal_kill if twisted else process._signal_kill_reactorless
+
+    def stop(signum: int, frame: Any) -> None:
+        signals.append(signum)
+        graceful(signum, frame)
+        force(signum, frame)  # and any further signal is ignored
+
+    before = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    install_shutdown_handlers(stop)
+    process.start(install_signal_handlers=False)
+    if signals:  # a further signal stays ignored while the command says it was interrupted
+        return True
+    for signum, handler in before.items():
+        signal.signal(signum, handler)
+    return False
 # the program the user typed: the `newscrawl` console command sets it, so that every line and
 # hint names the command the user can run (`newscrawl state ...`, not `scrapy state ...`)
 _COMMANDS = re.compile(r"\bscrapy (?=(?:crawl|cron|state|seed|fixture|parse|extract)\b)")

@@ -12,7 +12,9 @@ one-off jobs.
   extracted is one line on stderr, and the other pages still come; a page the classifier takes
   for no article (a listing, a product) still gives its record, with one line on stderr.
 
-Exit 0 when every page gave a record, 1 when one did not, 2 for bad arguments (_cli.py).
+Exit 0 when every page gave a record, 1 when one did not, 2 for bad arguments, 130 when Ctrl-C
+stopped it (one line names the pages with no record written), 141 when the reader of standard
+output went away (_cli.py).
 """
 
 from __future__ import annotations
@@ -39,14 +41,19 @@ from twisted.python.failure import Failure
 
 from newscrawl.commands._cli import (
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_READER_GONE,
     EXIT_USAGE,
     as_typed,
     check_logging,
     default,
     fail,
     quiet_logs,
+    run_until_interrupted,
     setup_parser,
+    signals_held,
     why_not_fetched,
+    write_all,
 )
 from newscrawl.commands.crawl import check_settings
 from newscrawl.config.sites import host_problem
@@ -58,7 +65,6 @@ _URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 # what a user means as an address: a scheme of any spelling, or a host starting with www.
 _ADDRESS_LIKE = re.compile(r"^(?:[a-z]{2,8}:/{0,3}|www\.)[^/\s]", re.IGNORECASE)
 STDIN = "-"
-EXIT_READER_GONE = 141  # as a program that SIGPIPE ended: the reader of its output went away
 # a one-off look at pages: nothing of a crawl's state, cache, worker pool or disk queue, and one
 # request per page (a failed fetch is reported; run the command again to retry)
 _DEFAULTS = {"NEWSCRAWL_STATE": "", "HTTPCACHE_ENABLED": False, "NEWSCRAWL_EXTRACT_WORKERS": 0,
@@ -82,9 +88,12 @@ class Source:
 @dataclass
 class OrderedOutput:
     """Records and error lines, written in the order of the arguments as soon as every page
-    before them is done (a fetched page may arrive after a file that comes later)."""
+    before them is done (a fetched page may arrive after a file that comes later).
+
+    The exporter writes a record into `buffer`; the record then goes to `stream` whole."""
 
     exporter: BaseItemExporter
+    buffer: io.BytesIO
     stream: Any
     done: dict[int, Any] = field(default_factory=dict)
     written: int = 0
@@ -97,17 +106,21 @@ class OrderedOutput:
             return
         self.done[index] = outcome
         while self.written in self.done:
-            self._write(self.done.pop(self.written))
-            self.written += 1
+            with signals_held():  # Ctrl-C cuts no record in two, and counts it right
+                self._write(self.done.pop(self.written))
+                self.written += 1
 
     def _write(self, outcome: Any) -> None:
         if isinstance(outcome, PageError):
             self.failed += 1
             print(as_typed(f"scrapy extract: {' '.join(str(outcome).split())}"), file=sys.stderr, flush=True)
             return
+        self.exporter.export_item(outcome)
+        data = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
         try:
-            self.exporter.export_item(outcome)
-            self.stream.flush()
+            write_all(self.stream, data)
         except BrokenPipeError:
             self.closed = True
             # what is still buffered goes nowhere, instead of failing again when Python exits
@@ -150,21 +163,26 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts) -> None:
         assert self.settings is not None
         sources = sources_of(args, opts.url)
-        output = OrderedOutput(jsonlines_exporter(sys.stdout.buffer, self.settings), sys.stdout.buffer)
+        buffer = io.BytesIO()
+        output = OrderedOutput(jsonlines_exporter(buffer, self.settings), buffer, sys.stdout.buffer)
         limit = self.settings.getint("DOWNLOAD_MAXSIZE")
-        for index, source in enumerate(sources):
-            if not source.fetch and not output.closed:
-                output.put(index, _outcome(lambda s=source: read_saved(s, limit)))
+        try:
+            for index, source in enumerate(sources):
+                if not source.fetch and not output.closed:
+                    output.put(index, _outcome(lambda s=source: read_saved(s, limit)))
+        except KeyboardInterrupt:  # Ctrl-C while a large page is read or extracted
+            interrupted(sources, output)
         to_fetch: dict[str, list[int]] = {}
         for index, source in enumerate(sources):
             if source.fetch:
                 to_fetch.setdefault(source.url, []).append(index)
-        if to_fetch and not output.closed:
-            self._fetch(to_fetch, output)
+        if to_fetch and not output.closed and not self._fetch(to_fetch, output):
+            interrupted(sources, output)
         self.exitcode = EXIT_READER_GONE if output.closed else EXIT_FAILED if output.failed else 0
 
-    def _fetch(self, to_fetch: dict[str, list[int]], output: OrderedOutput) -> None:
-        """Fetch each URL once through Scrapy and put its record (or why not) at its places."""
+    def _fetch(self, to_fetch: dict[str, list[int]], output: OrderedOutput) -> bool:
+        """Fetch each URL once through Scrapy and put its record (or why not) at its places;
+        False when Ctrl-C stopped it (the pages not yet come are left out)."""
         assert self.crawler_process is not None
         answered: set[str] = set()
 
@@ -200,10 +218,22 @@ class Command(ScrapyCommand):
                 go_on()
 
         self.crawler_process.crawl(FetchPages)
-        self.crawler_process.start()
+        if run_until_interrupted(self.crawler_process):
+            return False
         for url in to_fetch:
             if url not in answered:  # the crawl did not start, or closed before the page came
                 settle(url, PageError(f"could not fetch {url}: no response (-L INFO shows the log)"))
+        return True
+
+
+def interrupted(sources: list[Source], output: OrderedOutput) -> None:
+    """End with one line naming the pages whose record was not written, and exit 130."""
+    if output.closed:  # the reader had gone already: that is the exit code a shell expects
+        raise SystemExit(EXIT_READER_GONE)
+    left = [source.arg for source in sources[output.written:]]
+    names = ", ".join("standard input" if arg == STDIN else arg for arg in left)
+    fail("extract", f"interrupted; nothing written for {names}" if left else "interrupted",
+         EXIT_INTERRUPTED)
 
 
 def sources_of(args: list[str], urls: list[str]) -> list[Source]:

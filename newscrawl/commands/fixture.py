@@ -3,12 +3,15 @@
 Quiet: it prints its own result line and real errors only. It refuses, with one line and
 nothing saved: a NAME that is taken (unless --force), a page that cannot be fetched (HTTP
 error, connection, robots.txt), and a page with no text to test against (empty, binary, a
-bot challenge, or no headline and no body). Exit codes: newscrawl/commands/_cli.py.
+bot challenge, or no headline and no body). Ctrl-C stops it with one line, nothing saved, and
+exit 130 (a fixture is written beside its folder and renamed into place: never half-written).
+Exit codes: newscrawl/commands/_cli.py.
 """
 
 from __future__ import annotations
 
 import re
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +21,14 @@ from scrapy.commands import ScrapyCommand
 from twisted.python.failure import Failure
 
 from newscrawl.commands._cli import (
+    EXIT_INTERRUPTED,
     EXIT_USAGE,
     check_logging,
     fail,
     quiet_logs,
+    run_until_interrupted,
     setup_parser,
+    signals_held,
     why_not_fetched,
 )
 from newscrawl.crawl.challenges import is_challenge, is_empty
@@ -66,6 +72,12 @@ class Command(ScrapyCommand):
         check_logging(self.settings, "fixture")
 
     def run(self, args: list[str], opts) -> None:
+        try:
+            self._save(args, opts)
+        except KeyboardInterrupt:  # Ctrl-C while a large page is read or extracted
+            fail("fixture", f"interrupted; nothing saved for {args[0] if args else 'the page'}", EXIT_INTERRUPTED)
+
+    def _save(self, args: list[str], opts) -> None:
         if not args:
             fail("fixture", "give a URL or a saved HTML file: scrapy fixture URL_OR_FILE [NAME]", EXIT_USAGE)
         if len(args) > 2:
@@ -79,10 +91,13 @@ class Command(ScrapyCommand):
         item, extracted = self._item(source, page)
         name = name or _name_for(page.url)
         folder = self._check_name(name, opts)
-        try:
-            save_page(folder, page, item, replace=folder.exists())
-        except OSError as exc:
-            fail("fixture", f"cannot write {folder}: {exc.strerror or exc}; nothing saved")
+        with signals_held():  # an older fixture is moved aside, then the new one renamed in
+            try:
+                save_page(folder, page, item, replace=folder.exists())
+            except OSError as exc:
+                fail("fixture", f"cannot write {folder}: {exc.strerror or exc}; nothing saved")
+            for signum in (signal.SIGINT, signal.SIGTERM):  # saved: a held Ctrl-C is too late
+                signal.signal(signum, signal.SIG_IGN)  # (and a pending signal ignored is dropped)
         print(f"saved {folder}; review {folder / 'expected.json'} before committing it")
         if not extracted.is_article:  # saved all the same: a listing page can be a fixture too
             print(f"note: by newscrawl's judgement {page.url} is not an article page "
@@ -181,7 +196,8 @@ class Command(ScrapyCommand):
                 errors.append(failure.value)
 
         self.crawler_process.crawl(FetchOne)
-        self.crawler_process.start()
+        if run_until_interrupted(self.crawler_process):
+            fail("fixture", f"interrupted; nothing saved for {url}", EXIT_INTERRUPTED)
         if not saved:
             why = why_not_fetched(errors[0]) if errors else "no response (see the log)"
             fail("fixture", f"could not fetch {url}: {why}; nothing saved")

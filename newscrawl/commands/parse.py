@@ -8,7 +8,7 @@ in-memory one, unless -s NEWSCRAWL_STATE is given), keeps no HTTP cache, extract
 process, and logs errors only (-L WARNING for each dropped page, -L INFO for the whole log).
 
 Exit 0 when an item came out; 1, with one line saying why, when the page could not be fetched
-or holds no article; 2 for bad arguments (newscrawl/commands/_cli.py).
+or holds no article; 2 for bad arguments; 130 when Ctrl-C stopped it (newscrawl/commands/_cli.py).
 """
 
 from __future__ import annotations
@@ -31,12 +31,14 @@ from twisted.python.failure import Failure
 
 from newscrawl.commands._cli import (
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_USAGE,
     check_logging,
     default,
     fail,
     quiet_logs,
     reader_may_leave,
+    run_until_interrupted,
     setup_parser,
     why_not_fetched,
 )
@@ -118,7 +120,8 @@ class Command(ScrapyParseCommand):
         self.fetch_error: BaseException | None = None
         # Scrapy's run, with a line and an exit code for each way it can come out empty
         self.set_spidercls(url, opts)
-        self.start_parsing(url, opts)
+        if self.start_parsing(url, opts):
+            fail("parse", f"interrupted; {url} was not parsed", EXIT_INTERRUPTED)
         self._check_fetched(url)
         with reader_may_leave():
             self.print_results(opts)
@@ -179,12 +182,13 @@ class Command(ScrapyParseCommand):
         return deferred_from_coro(through_pipelines()).addCallback(
             lambda kept: super(Command, self).scraped_data((kept, requests, plain, *rest)))
 
-    def start_parsing(self, url: str, opts: argparse.Namespace) -> None:
-        """Scrapy's start_parsing, keeping a spider that cannot start as one line (not a traceback)."""
+    def start_parsing(self, url: str, opts: argparse.Namespace) -> bool:
+        """Scrapy's start_parsing, keeping a spider that cannot start as one line (not a traceback);
+        whether Ctrl-C stopped it (at once, not after the download timeout)."""
         assert self.crawler_process is not None and self.spidercls is not None
         self.pcrawler = self._create_crawler(self.spidercls)
         self._watch(self.crawler_process.crawl(self.pcrawler, **opts.spargs))
-        self.crawler_process.start()
+        return run_until_interrupted(self.crawler_process)
 
     def _watch(self, outcome: Any) -> None:
         def keep(exc: BaseException | None) -> None:

@@ -1,5 +1,5 @@
-"""The tool commands (scrapy parse, state, fixture, seed, and cron's arguments and help)
-on everyday mistakes: each case runs the real command in a subprocess, from a project folder of
+"""The tool commands (scrapy parse, state, fixture, seed, extract, and cron's arguments and
+help) on everyday mistakes, a reader that goes away and Ctrl-C: each case runs the real command in a subprocess, from a project folder of
 its own, against a real server on 127.0.0.1, and checks the exit code, the one line on stderr,
 and the files and state afterwards. Exit codes: 2 for a bad command line, 1 for a failure."""
 
@@ -10,8 +10,10 @@ import json
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -627,3 +629,125 @@ def test_a_command_whose_reader_went_away_ends_quietly_as_sigpipe_would(project,
         args += ["-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"]
     proc = _to_a_closed_pipe([sys.executable, *args], project)
     assert (proc.returncode, proc.stderr) == (141, "")
+
+
+def test_extract_whose_reader_leaves_during_its_only_record_ends_as_sigpipe_would(project, tmp_path):
+    """One 2 MB record to `| head -c 10`: the pipe takes part of it and the reader goes. The
+    record is cut off, so the exit is 141, not 0, with no traceback."""
+    page = tmp_path / "one.html"
+    page.write_text(article_page("One long record", [f"Paragraph {i}: {LOREM}" for i in range(6000)]), "utf-8")
+    reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert reader.stdin is not None and reader.stdout is not None
+    try:
+        proc = subprocess.run([sys.executable, "-m", "scrapy", "extract", str(page), "--url",
+                               "https://x.example/2024/01/01/one"], cwd=project, stdout=reader.stdin,
+                              stderr=subprocess.PIPE, text=True, timeout=120, check=False, env=THIS_CHECKOUT)
+    finally:
+        reader.stdin.close()
+        first = reader.stdout.read()
+        reader.wait(timeout=30)
+    assert first == b'{"url": "h'
+    assert proc.returncode == 141, proc.stderr
+    assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr
+
+
+# -- Ctrl-C ---------------------------------------------------------------------------------------
+
+# the commands of this checkout, from the project folder too (a shared virtualenv's editable
+# install may point at another checkout)
+THIS_CHECKOUT = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+
+def big_page(paragraphs: int = 40_000) -> bytes:
+    """About 5 MB of nested divs and paragraphs under one headline: seconds to extract."""
+    blocks = "".join(f"<div class='b{i % 50}'><div><p>Paragraph {i}: {LOREM[:60]}</p></div></div>"
+                     for i in range(paragraphs))
+    return (f"<html><head><title>Big</title></head><body><article><h1>A big page</h1>{blocks}"
+            "</article></body></html>").encode()
+
+
+def interrupt(args: list[str], cwd: Path, stdout: Path, running) -> tuple[int, list[str], float]:
+    """Start `scrapy ARGS` (its standard output into the file `stdout`), wait until `running()`
+    says it is at work (60 s at most), send it SIGINT; its exit code, stderr lines, and the
+    seconds from the signal to its end (60 s at most)."""
+    with stdout.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=cwd, stdout=out,
+                                stderr=subprocess.PIPE, text=True, env=THIS_CHECKOUT)
+    try:
+        running(proc)
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        os.kill(proc.pid, signal.SIGINT)
+        sent = time.monotonic()
+        _, stderr = proc.communicate(timeout=60)
+        return proc.returncode, stderr.splitlines(), time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def feed_fifo(fifo: Path, body: bytes):
+    """A `running` for interrupt(): the command has read the whole page from the named pipe
+    `fifo` (the write ends when it has read all but the pipe's buffer, the close when it read
+    the rest), so what comes next is the extraction."""
+    def running(proc: subprocess.Popen) -> None:
+        with fifo.open("wb") as writer:  # opens once the command opens the pipe to read it
+            writer.write(body)
+        time.sleep(0.5)  # the extraction has begun; it takes seconds
+    return running
+
+
+def hit(site: FaultServer, path: str):
+    """A `running` for interrupt(): the command's request for `path` reached the server."""
+    def running(proc: subprocess.Popen) -> None:
+        deadline = time.monotonic() + 60
+        while site.hits[path] < 1 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert site.hits[path] >= 1, "the request never came"
+    return running
+
+
+def test_extract_interrupted_while_it_extracts_a_big_page(project, tmp_path):
+    fifo = tmp_path / "bigpage.html"
+    os.mkfifo(fifo)
+    out = tmp_path / "out.jsonl"
+    code, lines, took = interrupt(["extract", str(fifo), "--url", "https://x.example/a/"], project,
+                                  out, feed_fifo(fifo, big_page()))
+    assert (code, lines) == (130, [f"scrapy extract: interrupted; nothing written for {fifo}"])
+    assert took < 10
+    assert out.read_bytes() == b""  # no half record
+
+
+def test_fixture_interrupted_while_it_extracts_a_big_page(project, tmp_path):
+    fifo = tmp_path / "bigpage.html"
+    os.mkfifo(fifo)
+    fixtures = tmp_path / "fixtures"
+    code, lines, took = interrupt(["fixture", str(fifo), "big", "--dir", str(fixtures), "--url",
+                                   "https://x.example/a/"], project, tmp_path / "out.txt",
+                                  feed_fifo(fifo, big_page()))
+    assert (code, lines) == (130, [f"scrapy fixture: interrupted; nothing saved for {fifo}"])
+    assert took < 10
+    assert not fixtures.exists()  # no fixture, no half-written one, no folder of one in progress
+
+
+@pytest.mark.parametrize("command", ["extract", "parse", "fixture"])
+def test_a_fetch_from_a_server_that_never_answers_stops_at_the_first_ctrl_c(project, site, tmp_path,
+                                                                            command):
+    """Scrapy's first Ctrl-C waits for the downloads in progress: this one waited for the 30 s
+    download timeout, then said "could not fetch ...: timeout", exit 1."""
+    url = site.url("/hang")
+    fixtures = tmp_path / "fixtures"
+    args = [command, url, *(["hung", "--dir", str(fixtures)] if command == "fixture" else [])]
+    before = site.hits["/hang"]
+    site.hits["/hang"] = 0  # the module's server: this case waits for its own request
+    out = tmp_path / "out.txt"
+    try:
+        code, lines, took = interrupt(args, project, out, hit(site, "/hang"))
+    finally:
+        site.hits["/hang"] += before
+    said = {"extract": f"interrupted; nothing written for {url}",
+            "parse": f"interrupted; {url} was not parsed",
+            "fixture": f"interrupted; nothing saved for {url}"}[command]
+    assert (code, lines) == (130, [f"scrapy {command}: {said}"])
+    assert took < 10
+    assert out.read_bytes() == b""
+    assert not fixtures.exists()
