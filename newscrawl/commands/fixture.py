@@ -31,6 +31,7 @@ from newscrawl.commands._cli import (
     signals_held,
     why_not_fetched,
 )
+from newscrawl.commands.crawl import check_settings
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.meta import ANY_BODY
 from newscrawl.extract import ExtractedPage, extract_page
@@ -70,6 +71,8 @@ class Command(ScrapyCommand):
         super().process_options(args, opts)
         quiet_logs(self.settings, "ERROR")  # the project's settings.py logs at INFO
         check_logging(self.settings, "fixture")
+        for problem in check_settings(self.settings):  # -s as `scrapy crawl` checks it
+            fail("fixture", problem, EXIT_USAGE)
 
     def run(self, args: list[str], opts) -> None:
         try:

@@ -22,6 +22,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 
 from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, reader_may_leave, setup_parser
+from newscrawl.commands.crawl import check_settings
 from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
 from newscrawl.state import StateError, StateNotFound, StateStore, StateWrongKind, open_state
 
@@ -78,6 +79,9 @@ class Command(ScrapyCommand):
         setup_parser(parser, "state")
 
     def run(self, args: list[str], opts) -> None:
+        assert self.settings is not None
+        for problem in check_settings(self.settings):  # -s as `scrapy crawl` checks it
+            fail("state", problem, EXIT_USAGE)
         if not args or args[0] not in _SYNTAX:
             fail("state", f"{_USE}, not {args[0]!r}" if args else _USE, EXIT_USAGE)
         action, rest = args[0], args[1:]

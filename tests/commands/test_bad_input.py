@@ -111,3 +111,20 @@ def test_setting_checks(values: dict, problem: str | None) -> None:
         assert problems == []
     else:
         assert len(problems) == 1 and problem in problems[0], problems
+
+
+@pytest.mark.parametrize("command", [["state", "info"], ["parse", URL], ["fixture", URL, "story"]])
+@pytest.mark.parametrize(("setting", "said"), [
+    ("NEWSCRAWL_STAT=x", "unknown setting NEWSCRAWL_STAT: did you mean NEWSCRAWL_STATE?"),
+    ("DOWNLOAD_DELAY=fast", "invalid setting DOWNLOAD_DELAY='fast': expected a number"),
+])
+def test_every_command_checks_its_settings_as_crawl_does(tmp_path: Path, command: list[str], setting: str,
+                                                         said: str) -> None:
+    """A misspelt or mistyped -s is one line and exit 2 before anything runs, whatever the command."""
+    proc = run_scrapy([*command, "-s", setting, "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"],
+                      timeout=90)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.strip().splitlines() == [f"scrapy {command[0]}: {said} (newscrawl's settings are listed in "
+                                                "docs/configuration.md)" if "unknown" in said
+                                                else f"scrapy {command[0]}: {said}"]
+    assert list(tmp_path.iterdir()) == []  # no state, no fixture, nothing fetched into a file
