@@ -146,7 +146,8 @@ def parse_sites(data: dict[str, Any], text: str = "", origin: str = "sites file"
     """Check parsed TOML and build the site list."""
 
     def fail(message: str, table: str | None = None, key: str | None = None) -> SitesFileError:
-        return SitesFileError(f"{origin}:{_line_of(text, table, key) or '?'}: {message}")
+        line = _line_of(text, table, key)
+        return SitesFileError(f"{origin}:{line}: {message}" if line else f"{origin}: {message}")
 
     unknown = set(data) - {"defaults", "sites"}
     if unknown:
@@ -156,6 +157,9 @@ def parse_sites(data: dict[str, Any], text: str = "", origin: str = "sites file"
     sites = data.get("sites")
     if not isinstance(defaults, dict):
         raise fail("[defaults] must be a table", None, "defaults")
+    if isinstance(sites, list):
+        raise fail("[[sites]] is a list of tables: name each site in its own [sites.NAME] table, "
+                   "e.g. [sites.example] with url = \"https://example.com/\"", "sites")
     if not isinstance(sites, dict) or not sites:
         raise fail("no sites: add at least one [sites.NAME] table with a url")
     result = []

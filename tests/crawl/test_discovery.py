@@ -175,14 +175,16 @@ def test_sites_file_with_defaults_and_per_site_options(tmp_path):
     ('[sites.a]\nurl = "https://a.example/"\nconcurrency = 0\n', 3, "whole number, 1 or more"),
     ('[sites.a]\nurl = "https://a.example/"\nprofile = "nosuch"\n', 3, "profile"),
     ('[sites.a]\nfeeds = []\n', 1, "needs a url"),
-    ('[defaults]\ndelay = 1\n', "?", "no sites"),
+    ('[defaults]\ndelay = 1\n', None, "no sites"),  # no line to name: the file's name alone
+    ('[[sites]]\nurl = "https://a.example/"\n', None, "[[sites]] is a list of tables: name each site in its "
+                                                    "own [sites.NAME] table"),
 ])
 def test_a_malformed_sites_file_gives_one_error_naming_the_line(tmp_path, text, line, message):
     path = tmp_path / "sites.toml"
     path.write_text(text, "utf-8")
     with pytest.raises(SitesFileError) as error:
         load_sites(path)
-    assert str(error.value).startswith(f"{path}:{line}: ")
+    assert str(error.value).startswith(f"{path}:{line}: " if line else f"{path}: ")
     assert message in str(error.value)
     assert "\n" not in str(error.value)
 
