@@ -15,6 +15,7 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
 from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, setup_parser
+from newscrawl.commands.crawl import check_settings
 from newscrawl.config.sites import SiteConfig, SitesFileError, load_sites, site_from_url
 
 REDIS_EXTRA = "pip install 'newscrawl[redis]' (in a checkout: pip install '.[redis]')"
@@ -44,6 +45,8 @@ class Command(ScrapyCommand):
         parser.add_argument("--status", action="store_true", help="show the shared crawl's queue and workers")
 
     def run(self, args: list[str], opts) -> None:
+        for problem in check_settings(self.settings):  # -s as `scrapy crawl` checks it
+            fail("seed", problem, EXIT_USAGE)
         if not self.settings.get("REDIS_URL"):
             raise UsageError("set REDIS_URL, e.g. scrapy seed -s REDIS_URL=redis://host:6379/0 URL",
                              print_help=False)

@@ -113,7 +113,8 @@ def test_setting_checks(values: dict, problem: str | None) -> None:
         assert len(problems) == 1 and problem in problems[0], problems
 
 
-@pytest.mark.parametrize("command", [["state", "info"], ["parse", URL], ["fixture", URL, "story"]])
+@pytest.mark.parametrize("command", [["state", "info"], ["parse", URL], ["fixture", URL, "story"],
+                                     ["seed", "-s", "REDIS_URL=redis://127.0.0.5:9/0", URL]])
 @pytest.mark.parametrize(("setting", "said"), [
     ("NEWSCRAWL_STAT=x", "unknown setting NEWSCRAWL_STAT: did you mean NEWSCRAWL_STATE?"),
     ("DOWNLOAD_DELAY=fast", "invalid setting DOWNLOAD_DELAY='fast': expected a number"),
