@@ -189,8 +189,8 @@ def test_state_info_on_a_folder_or_a_file_that_is_no_state(project, tmp_path):
     for action in (["info"], ["export"], ["prune", "0d"]):
         proc = scrapy(project, "state", *action, "-s", f"NEWSCRAWL_STATE={tmp_path}")
         assert (proc.returncode, one_line(proc)) == (
-            2, f"scrapy state: {tmp_path} is a folder, not a state file: give the file "
-               "(-s NEWSCRAWL_STATE=PATH/state.sqlite)"), action
+            2, f"scrapy state: invalid setting NEWSCRAWL_STATE='{tmp_path}': that is a folder; give a "
+               f"file path, such as {tmp_path}/state.sqlite"), action
         assert proc.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
     # a file that is no database may be a state gone bad: it cannot be used (1)
@@ -219,7 +219,7 @@ def test_state_prune_0d_forgets_everything(project, tmp_path):
     (["prune"], "scrapy state: give an age (scrapy state prune 90d; 0d forgets everything) or set "
                 "NEWSCRAWL_STATE_MAX_AGE"),
     (["prune", "-s", "NEWSCRAWL_STATE_MAX_AGE=month"],
-     "scrapy state: invalid setting NEWSCRAWL_STATE_MAX_AGE='month': expected seconds"),
+     "scrapy state: invalid setting NEWSCRAWL_STATE_MAX_AGE='month': expected a number"),
     (["prune", "30d", "60d"], "scrapy state: unexpected argument '60d': use scrapy state prune [AGE]"),
     (["info", "now"], "scrapy state: unexpected argument 'now': use scrapy state info"),
     (["show"], "scrapy state: give info, export [FILE] or prune AGE (e.g. scrapy state prune 90d), not 'show'"),
@@ -586,8 +586,8 @@ def test_seed_mistakes(project, redis_url):  # noqa: F811
         (["--spider", "sitee", "http://a.example/", "-s", redis_setting],
          "unknown spider 'sitee' for --spider: the workers run one of site"),
         (["http://a.example/", "-s", "REDIS_URL=localhost:6379"],
-         "REDIS_URL is not a Redis URL (Redis URL must specify one of the following schemes (redis://, "
-         "rediss://, unix://)): use redis://[:PASSWORD@]HOST:6379/0"),
+         "invalid setting REDIS_URL='localhost:6379': give a Redis URL such as redis://HOST:6379/0 "
+         "(or rediss://, unix://)"),
         (["-a", "url=http://a.example/", "-s", redis_setting],
          "unknown -a 'url=http://a.example/': use -a sites=FILE (start URLs are plain arguments: "
          "scrapy seed URL...)"),
