@@ -28,11 +28,24 @@ SUMMARIES = {"crawl": "Crawl news sites into JSON Lines records (-a url=URL, -a 
 
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a program whose reader went away
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as commands/_cli.py's commands end on Ctrl-C
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run `newscrawl COMMAND [options] [args]` (the console script's entry point)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C before a command took over its own handling (while Scrapy and the extraction
+        # libraries load, a second or more): one line, as the commands themselves end on Ctrl-C
+        command = argv[0] if argv and argv[0] in COMMANDS else None
+        print(f"{PROG} {command}: interrupted" if command else f"{PROG}: interrupted",
+              file=sys.stderr, flush=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+
+
+def _main(argv: list[str]) -> NoReturn:
     # before anything reads the settings (the environment, so that child processes have it too)
     os.environ["SCRAPY_SETTINGS_MODULE"] = SETTINGS_MODULE
     os.environ["NEWSCRAWL_PROG"] = "newscrawl"  # commands/_cli.py as_typed: lines name `newscrawl COMMAND`

@@ -10,8 +10,10 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import urllib.request
 import zipfile
 from dataclasses import dataclass
@@ -178,6 +180,43 @@ def test_an_option_before_the_command_is_one_line_and_exit_2(installed: Installe
     proc = newscrawl(installed, caller, "-s", "LOG_LEVEL=INFO", "crawl")
     assert proc.returncode == 2 and proc.stdout == ""
     assert "give the command first" in one_line(proc)
+
+
+def loads_lxml(pid: int) -> bool:
+    """Whether the process has loaded lxml (Linux's /proc): the command's own imports have begun,
+    and Scrapy, which installs its Ctrl-C handling only once they are done, is far from ready."""
+    try:
+        return "lxml/etree." in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc to time the signal")
+def test_ctrl_c_while_the_command_loads_is_one_line_and_exit_130(installed: Installed, caller: Path) -> None:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE", "SCRAPY_PROJECT")}
+    env["PYTHONPATH"] = str(installed.target)
+    # as from a terminal: a runner that started these tests in the background passed SIGINT on
+    # as ignored, and Python then leaves it ignored
+    proc = subprocess.Popen([str(installed.script), "crawl", "-a", "url=http://127.0.0.1:9/", "-O", "out.jsonl"],
+                            cwd=caller, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 30
+        while not loads_lxml(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        # past lxml's own start-up (C code that may swallow a signal's KeyboardInterrupt), still
+        # far from Scrapy's (about a second on this machine)
+        time.sleep(0.1)
+        os.kill(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    assert proc.returncode == 130, err
+    assert out == "" and lines(err) == ["newscrawl crawl: interrupted"]
+    assert not (caller / "out.jsonl").exists()
 
 
 # -- crawl and state in the caller's folder --------------------------------------------------------
