@@ -92,10 +92,15 @@ class Command(BaseRunSpiderCommand):
             flag = "-o" if opts.output else "-O"
             fail("cron", f"{flag} is not for scrapy cron: it writes each run's articles to its own "
                  "file in --output-dir DIR (use scrapy crawl for one output file)", EXIT_USAGE)
+        from newscrawl.commands.crawl import repeated_argument
+
+        repeated = repeated_argument(opts.spargs or [])  # before Scrapy keeps only the last one
         try:
             super().process_options(args, opts)
         except UsageError as exc:
             fail("cron", str(exc), EXIT_USAGE)
+        if repeated:
+            fail("cron", repeated, EXIT_USAGE)
         self.check_command_line(args, opts)
         settings = self.settings
         self.output_dir = Path(opts.output_dir or settings.get("NEWSCRAWL_CRON_DIR") or "output/cron")

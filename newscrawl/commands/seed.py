@@ -104,6 +104,10 @@ class Command(ScrapyCommand):
 
 
 def _spider_args(pairs: list[str]) -> dict[str, str]:
+    from newscrawl.commands.crawl import repeated_argument
+
+    if repeated := repeated_argument(pairs):
+        raise UsageError(repeated, print_help=False)
     options = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")

@@ -594,6 +594,8 @@ def test_seed_mistakes(project, redis_url):  # noqa: F811
         (["--status", "http://a.example/", "-s", redis_setting],
          "--status only shows the shared crawl: give it without URLs or -a sites=FILE"),
         (["-a", "sites=", "-s", redis_setting], "-a sites= needs a file: -a sites=sites.toml"),
+        (["-a", "sites=a.toml", "-a", "sites=b.toml", "-s", redis_setting],
+         "-a sites= is given 2 times, and only the last would count: give it once, with a sites file (TOML)"),
     ]
     for args, line in cases:
         proc = scrapy(project, "seed", *args)

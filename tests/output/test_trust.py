@@ -303,6 +303,8 @@ def test_every_other_path_the_crawl_writes_is_checked_before_it_starts(tmp_path:
     (["-a", "article=http://127.0.0.7:9/a"], "scrapy cron: -a article= extracts single pages once"),
     ([], "scrapy cron: give -a url=START_URL, -a urls=FILE or -a sites=sites.toml"),
     (["-a", "url=http://127.0.0.7:9/", "-s", "NEWSCRAWL_STATE="], "scrapy cron: a cron run needs a state"),
+    (["-a", "url=http://127.0.0.7:9/", "-a", "url=http://127.0.0.7:8/"],
+     "scrapy cron: -a url= is given 2 times, and only the last would count"),
 ])
 def test_cron_refuses_bad_arguments_with_one_line(tmp_path: Path, args: list[str], line: str) -> None:
     cron_dir = tmp_path / "cron"
