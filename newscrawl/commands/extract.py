@@ -311,12 +311,12 @@ def read_saved(source: Source, limit: int) -> Any:
     except OSError as exc:
         raise PageError(f"cannot read {name}: {exc.strerror or exc}") from None
     if body.startswith(b"\x1f\x8b"):
-        body = _gunzip(body, name, limit)
+        body = gunzip_page(body, name, limit)
     _check_size(body, name, limit)
     return record(name, source.url, body)
 
 
-def _gunzip(body: bytes, name: str, limit: int) -> bytes:
+def gunzip_page(body: bytes, name: str, limit: int) -> bytes:
     """A gzip-compressed page, decompressed up to `limit` bytes (a bomb is refused, not inflated)."""
     try:
         return gzip.GzipFile(fileobj=io.BytesIO(body)).read(limit + 1 if limit else -1)

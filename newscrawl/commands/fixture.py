@@ -32,6 +32,7 @@ from newscrawl.commands._cli import (
     why_not_fetched,
 )
 from newscrawl.commands.crawl import check_settings
+from newscrawl.commands.extract import PageError, gunzip_page
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.meta import ANY_BODY
 from newscrawl.extract import ExtractedPage, extract_page
@@ -90,7 +91,8 @@ class Command(ScrapyCommand):
         if name is not None:
             self._check_name(name, opts)
         self._check_dir(Path(opts.dir))
-        page = self._fetch(source, opts) if _URL.match(source) else self._read(source, opts)
+        page = self._fetch(source, opts) if _URL.match(source) else \
+            self._read(source, opts, self.settings.getint("DOWNLOAD_MAXSIZE"), name)
         item, extracted = self._item(source, page)
         name = name or _name_for(page.url)
         folder = self._check_name(name, opts)
@@ -126,7 +128,9 @@ class Command(ScrapyCommand):
         return folder
 
     @staticmethod
-    def _read(source: str, opts) -> SavedPage:
+    def _read(source: str, opts, limit: int, name: str | None) -> SavedPage:
+        """A saved page (gzip-compressed or not, as fixtures and `extract` keep them), read up to
+        `limit` bytes."""
         path = Path(source)
         if not path.exists() and _SCHEME.match(source):
             fail("fixture", f"{source} is neither an http(s) URL nor a file: give an http:// or https:// "
@@ -138,13 +142,17 @@ class Command(ScrapyCommand):
             fail("fixture", f"{source} is a folder: give a saved HTML file or a URL", EXIT_USAGE)
         if not opts.url:
             fail("fixture", f"a local file needs --url, the address it was saved from: "
-                 f"scrapy fixture {source} --url https://...", EXIT_USAGE)
+                 f"scrapy fixture {source}{f' {name}' if name else ''} --url https://...", EXIT_USAGE)
         if not _URL.match(opts.url):
             fail("fixture", f"--url must be an http(s) address, not {opts.url!r}", EXIT_USAGE)
         try:
             body = path.read_bytes()
+            if body.startswith(b"\x1f\x8b"):
+                body = gunzip_page(body, source, limit)
         except OSError as exc:
             fail("fixture", f"cannot read {source}: {exc.strerror or exc}")
+        except PageError as exc:
+            fail("fixture", f"{exc}: nothing saved")
         return SavedPage(url=opts.url, body=body, headers={"Content-Type": "text/html; charset=utf-8"},
                          source=str(path))
 

@@ -43,6 +43,8 @@ def looks_binary(body: bytes, content_type: bytes = b"") -> bool:
 def binary_kind(body: bytes, content_type: bytes = b"") -> str | None:
     """What file these bytes are when they are no text (said to a user: "... is a PDF, not an
     HTML page"), or None for text."""
+    if body.startswith(b"WARC/"):  # text, but pages packed with their HTTP headers: many mixed into one
+        return "a WARC archive (replay it with scrapy crawl -a warc=FILE)"
     if not looks_binary(body, content_type):
         return None
     if body.startswith(b"\x1f\x8b"):

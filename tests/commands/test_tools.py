@@ -430,7 +430,7 @@ def test_fixture_from_a_file(project, tmp_path):
         (["fixture", "www.example.com/story", "x"], 2,
          "no such file: www.example.com/story (a URL starts with http:// or https://)"),
         (["fixture", str(saved), "x"], 2, f"a local file needs --url, the address it was saved from: "
-                                          f"scrapy fixture {saved} --url https://..."),
+                                          f"scrapy fixture {saved} x --url https://..."),
         (["fixture", str(saved), "x", "--url", "a.example/x"], 2,
          "--url must be an http(s) address, not 'a.example/x'"),
         (["fixture", str(saved), "../x", "--url", "https://a.example/x"], 2,
@@ -447,6 +447,19 @@ def test_fixture_from_a_file(project, tmp_path):
     assert proc.returncode == 0 and proc.stderr == ""
     meta = json.loads((pages / "saved" / "meta.json").read_text())
     assert meta["url"] == "https://a.example/x" and meta["source"] == str(saved)
+    # a page kept gzip-compressed, as fixtures keep theirs, is read as extract reads it
+    compressed = tmp_path / "saved.html.gz"
+    compressed.write_bytes(gzip.compress(saved.read_bytes()))
+    proc = scrapy(project, "fixture", str(compressed), "again", "--url", "https://a.example/x", "--dir", str(pages))
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert gzip.decompress((pages / "again" / "page.html.gz").read_bytes()) == saved.read_bytes()
+    # an archive of many pages is no page: its records would be mixed into one
+    archive = tmp_path / "crawl.warc"
+    archive.write_bytes(b"WARC/1.1\r\nWARC-Type: response\r\n\r\n" + saved.read_bytes())
+    proc = scrapy(project, "fixture", str(archive), "warc", "--url", "https://a.example/x", "--dir", str(pages))
+    assert (proc.returncode, one_line(proc)) == (1, f"scrapy fixture: {archive} is a WARC archive (replay it with "
+                                                    "scrapy crawl -a warc=FILE), not an HTML page: nothing saved")
+    assert not (pages / "warc").exists()
 
 
 def test_fixture_of_a_page_that_is_no_article_says_so(project, site, tmp_path):

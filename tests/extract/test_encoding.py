@@ -81,6 +81,9 @@ PAGE = ("<html><head><title>Café opens</title></head><body><article><h1>Café o
     (b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 40, "binary data, not an HTML page"),
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj", "a PDF, not an HTML page"),
     (gzip.compress(PAGE.encode()), "gzip-compressed bytes (decompress them first), not an HTML page"),
+    (b"WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 300\r\n\r\nHTTP/1.1 200 OK\r\n"
+     b"Content-Type: text/html\r\n\r\n" + PAGE.encode(),
+     "a WARC archive (replay it with scrapy crawl -a warc=FILE), not an HTML page"),
 ])
 def test_bytes_that_are_no_page_give_an_empty_record_and_say_why(data: bytes, said: str) -> None:
     """Decoded as text, a file format would give a record of garbage (and a date from the URL)."""
