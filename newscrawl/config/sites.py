@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from w3lib.url import canonicalize_url
+
 from newscrawl.config.domains import site_key
 from newscrawl.discovery.since import parse_since
 
@@ -178,11 +180,18 @@ def parse_sites(data: dict[str, Any], text: str = "", origin: str = "sites file"
         if "url" not in merged:
             raise fail(f"[{table}] needs a url", table)
         try:
-            result.append(_site(name, merged))
+            site = _site(name, merged)
         except ValueError as exc:
             key = getattr(exc, "key", None)
             where = table if key is None or key in options else "defaults"
             raise fail(f"[{where}] {exc}", where, key) from None
+        # a start page is fetched once per crawl: the second site would get none of its pages,
+        # and every article would be counted under the first
+        first = next((other for other in result if canonicalize_url(other.url) == canonicalize_url(site.url)), None)
+        if first is not None:
+            raise fail(f"[{table}] has the same url as [sites.{first.name}] ({site.url}): one site per "
+                       "start page; put what both need (sections, feeds, sitemaps) in one table", table, "url")
+        result.append(site)
     return result
 
 

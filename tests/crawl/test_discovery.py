@@ -178,6 +178,8 @@ def test_sites_file_with_defaults_and_per_site_options(tmp_path):
     ('[defaults]\ndelay = 1\n', None, "no sites"),  # no line to name: the file's name alone
     ('[[sites]]\nurl = "https://a.example/"\n', None, "[[sites]] is a list of tables: name each site in its "
                                                     "own [sites.NAME] table"),
+    ('[sites.a]\nurl = "https://a.example/"\n\n[sites.b]\nurl = "https://a.example"\n', 5,
+     "[sites.b] has the same url as [sites.a] (https://a.example): one site per start page"),
 ])
 def test_a_malformed_sites_file_gives_one_error_naming_the_line(tmp_path, text, line, message):
     path = tmp_path / "sites.toml"
