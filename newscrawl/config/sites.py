@@ -130,7 +130,11 @@ def load_url_list(path: str | Path) -> list[str]:
 def load_sites(path: str | Path) -> list[SiteConfig]:
     """Read and check a sites file (a UTF-8 BOM is skipped); raises SitesFileError naming the
     line on any problem."""
+    given = str(path)
     path = Path(path)
+    if re.match(r"https?://", given, re.IGNORECASE) and not path.exists():
+        raise SitesFileError(f"-a sites= takes a sites file (TOML), not a URL: to crawl one site from its "
+                             f"start page, use -a url={given}")
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

@@ -166,6 +166,13 @@ def test_sites_file_with_defaults_and_per_site_options(tmp_path):
     assert bay.domains() == ("bay.example",)
 
 
+def test_a_url_given_as_the_sites_file_says_to_use_url() -> None:
+    with pytest.raises(SitesFileError) as error:
+        load_sites("http://127.0.0.1:9/news/")
+    assert str(error.value) == ("-a sites= takes a sites file (TOML), not a URL: to crawl one site from its "
+                                "start page, use -a url=http://127.0.0.1:9/news/")
+
+
 @pytest.mark.parametrize(("text", "line", "message"), [
     ('[sites.a]\nurl = "https://a.example/"\ndelay = \n', 3, "not valid TOML"),
     ('[sites.a]\nurl = "https://a.example/"\n\n[sites.b]\nurl = "https://b.example/"\ndelya = 1\n', 6,
