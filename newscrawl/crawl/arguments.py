@@ -78,6 +78,10 @@ def parse_arguments(values: Mapping[str, object], distributed: bool = False) -> 
         get_profile(profile)  # fails with the list of known profiles
     since = parse_since(given["since"]) if "since" in given else None
     if "warc" in given:
+        if distributed:  # its state would be the shared one, and its queue would wait for workers
+            raise ValueError("-a warc= replays archives on this machine: run it without REDIS_URL "
+                             "(a distributed crawl's workers fetch live pages), with a state of its own "
+                             "(-s NEWSCRAWL_STATE=replay.sqlite) or none (-s NEWSCRAWL_STATE=off)")
         return _replay(given, profile, since)
     if "sites" in given:
         return SpiderArguments(sites=load_sites(given["sites"]), profile=profile, since=since)

@@ -111,6 +111,10 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "output is the replayed WARC": (["site", "-a", "warc={dir}/file.txt", "-O", "{dir}/file.txt"],
                                     "-O {dir}/file.txt is also a WARC file this replay reads (-a warc=): "
                                     "writing articles there would destroy it; give the output a path of its own"),
+    "replay with a shared state": (["site", "-a", "warc={dir}/file.txt", "-s", "REDIS_URL=redis://127.0.0.1:9/0"],
+                                   "-a warc= replays archives on this machine: run it without REDIS_URL (a "
+                                   "distributed crawl's workers fetch live pages), with a state of its own "
+                                   "(-s NEWSCRAWL_STATE=replay.sqlite) or none (-s NEWSCRAWL_STATE=off)"),
     # several URLs: every one is checked
     "bad second url": (["site", "-a", f"url={URL} www.example.com"],
                        "not an http(s) URL: 'www.example.com' (-a url= takes start URLs, separated by spaces)"),
