@@ -17,6 +17,7 @@ import warnings
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
@@ -166,13 +167,29 @@ def check_named_setting(settings: BaseSettings, name: str) -> str | None:
             get_profile(str(value))
         except ValueError as exc:
             return f"invalid setting {name}={value!r}: {exc}"
-    if name == "REDIS_URL" and value and str(value).split("://", 1)[0].lower() not in REDIS_SCHEMES:
-        return f"invalid setting {name}={value!r}: give a Redis URL such as redis://HOST:6379/0 (or rediss://, unix://)"
+    if name == "REDIS_URL" and value:
+        return _redis_url_problem(str(value))
     if name == "NEWSCRAWL_REDIS_PREFIX" and not str(value or "").strip():
         return f"invalid setting {name}={value!r}: give a prefix for the Redis keys, such as newscrawl"
     if name in FILE_SETTINGS or name in FOLDER_SETTINGS:
         return _check_path(name, value)
     return _check_import_paths(settings, name)
+
+
+def _redis_url_problem(url: str) -> str | None:
+    """A REDIS_URL that redis-py would refuse, or read otherwise than meant (a database that is no
+    number is database 0); said without its password."""
+    from newscrawl.distributed.connection import safe_url
+
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in REDIS_SCHEMES:
+        return (f"invalid setting REDIS_URL={safe_url(url)!r}: give a Redis URL such as redis://HOST:6379/0 "
+                "(or rediss://, unix://)")
+    database = urlsplit(url).path.strip("/") if scheme in ("redis", "rediss") else ""
+    if database and not database.isdigit():
+        return (f"invalid setting REDIS_URL={safe_url(url)!r}: the database after the host is a number, "
+                f"as in redis://HOST:6379/0, not {database!r}")
+    return None
 
 
 def _check_path(name: str, value: object) -> str | None:

@@ -601,6 +601,9 @@ def test_seed_mistakes(project, redis_url):  # noqa: F811
         (["http://a.example/", "-s", "REDIS_URL=localhost:6379"],
          "invalid setting REDIS_URL='localhost:6379': give a Redis URL such as redis://HOST:6379/0 "
          "(or rediss://, unix://)"),
+        (["http://a.example/", "-s", "REDIS_URL=redis://:secret@127.0.0.1:6379/crawl"],
+         "invalid setting REDIS_URL='redis://***@127.0.0.1:6379/crawl': the database after the host is a "
+         "number, as in redis://HOST:6379/0, not 'crawl'"),
         (["-a", "url=http://a.example/", "-s", redis_setting],
          "unknown -a 'url=http://a.example/': use -a sites=FILE (start URLs are plain arguments: "
          "scrapy seed URL...)"),
