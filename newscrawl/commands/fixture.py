@@ -118,7 +118,7 @@ class Command(ScrapyCommand):
     @staticmethod
     def _check_name(name: str, opts) -> Path:
         """The fixture's folder; a NAME that is a path, or a fixture that exists, is refused."""
-        if not name or name in (".", "..") or "/" in name or "\\" in name or name.startswith("."):
+        if not _PLAIN_NAME.match(name):  # a folder name every system and shell takes as it is
             fail("fixture", f"NAME must be a plain folder name (like example-story), not {name!r}", EXIT_USAGE)
         folder = Path(opts.dir) / name
         if folder.is_dir() and any(folder.iterdir()) and not opts.force:
@@ -132,6 +132,9 @@ class Command(ScrapyCommand):
         """A saved page (gzip-compressed or not, as fixtures and `extract` keep them), read up to
         `limit` bytes."""
         path = Path(source)
+        if source == "-" and not path.exists():
+            fail("fixture", "a fixture is made from a saved file or a URL, not from standard input: save "
+                 "the page to a file and give it with --url", EXIT_USAGE)
         if not path.exists() and _SCHEME.match(source):
             fail("fixture", f"{source} is neither an http(s) URL nor a file: give an http:// or https:// "
                  "address, or a saved HTML file with --url", EXIT_USAGE)
@@ -228,6 +231,9 @@ def not_article_reason(signals: list[str]) -> str:
     if towards:
         parts.append("for: " + ", ".join(towards))
     return "; ".join(parts)
+
+
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 def _name_for(url: str) -> str:

@@ -435,6 +435,11 @@ def test_fixture_from_a_file(project, tmp_path):
          "--url must be an http(s) address, not 'a.example/x'"),
         (["fixture", str(saved), "../x", "--url", "https://a.example/x"], 2,
          "NAME must be a plain folder name (like example-story), not '../x'"),
+        (["fixture", "-", "x", "--url", "https://a.example/x"], 2,
+         "a fixture is made from a saved file or a URL, not from standard input: save the page to a file "
+         "and give it with --url"),
+        (["fixture", str(saved), "My Fix!", "--url", "https://a.example/x"], 2,
+         "NAME must be a plain folder name (like example-story), not 'My Fix!'"),
         (["fixture", str(saved), "x", "--url", "https://a.example/x", "--dir", str(saved)], 1,
          f"--dir {saved} is a file, not a folder: give the folder fixtures go in"),
         (["fixture", str(saved), "x", "--dir"], 2, "argument --dir: expected one argument"),
