@@ -201,8 +201,10 @@ def refuse_compression(targets: list[FeedTarget]) -> None:
         if tool is None:
             continue
         plain = target.path.with_suffix("")
-        if not plain.suffix:
-            plain = plain.with_name(f"{plain.name}.{EXTENSIONS.get(target.format, target.format)}")
+        extension = EXTENSIONS.get(target.format, target.format)
+        suffix = plain.suffix.lower().lstrip(".")
+        if suffix not in {extension, target.format} and EXTENSIONS.get(suffix) != extension:  # out.gz, crawl.warc.gz
+            plain = plain.with_suffix(f".{extension}") if plain.suffix else plain.with_name(f"{plain.name}.{extension}")
         raise CompressedOutput(f"{_flag(target)} names a {target.path.suffix} file, but the crawl writes "
                                f"it uncompressed ({WHOLE_LINES}): name it {plain} and "
                                f"compress it after the crawl ({tool} {plain})")

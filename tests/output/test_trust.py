@@ -430,6 +430,8 @@ def test_a_compressed_output_is_refused_before_anything_is_fetched(tmp_path: Pat
         "o.jsonl.gz": (["-o", str(tmp_path / "o.jsonl.gz")],
                        f"name it {tmp_path / 'o.jsonl'} and compress it after the crawl (gzip "),
         "o.gz": (["-O", str(tmp_path / "o.gz")], f"name it {tmp_path / 'o.jsonl'} and compress"),
+        # a name that says another format is no name for JSON Lines either
+        "o.warc.gz": (["-O", str(tmp_path / "o.warc.gz")], f"name it {tmp_path / 'o.jsonl'} and compress"),
         "o.json.BZ2": (["-O", str(tmp_path / "o.json.BZ2")], "(bzip2 "),
         "o.jsonl.zst": (["-o", f"{tmp_path / 'o.jsonl.zst'}:jsonl"], "(zstd "),
         "postprocessing": (["-s", f"FEEDS={json.dumps(gzipped)}"], "FEEDS postprocessing (compression) is "
