@@ -33,6 +33,7 @@ from newscrawl.crawl.pool import (
     run_job,
 )
 from newscrawl.items import Article
+from newscrawl.ops.summary import COUNTED_ERROR_LINES
 from newscrawl.state import stateless
 
 
@@ -297,6 +298,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         answered from its record by the replay middleware. A damaged record is one line (the
         file, the offset, where reading went on) and costs only itself where the file allows."""
         stats = self.crawler.stats
+        stats.set_value("newscrawl/replay/files", len(self.warc_files))  # a replay, even of nothing readable
         for path in self.warc_files:
             try:
                 if os.path.getsize(path) == 0:
@@ -321,6 +323,7 @@ class SiteSpider(DiscoveryMixin, Spider):
 
     def warc_damaged(self, line: str) -> None:
         self.crawler.stats.inc_value("newscrawl/errors/damaged_warc")
+        self.crawler.stats.inc_value(COUNTED_ERROR_LINES)  # the summary counts it once, by its reason
         self.logger.error("%s", line)
 
     def replay_request(self, found: ArchivedResponse) -> Request | None:

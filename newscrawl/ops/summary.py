@@ -20,6 +20,8 @@ logger = logging.getLogger("newscrawl")
 NO_ARTICLES = "no articles written"
 # `not written: URL (why)` lines logged for pages the user named (newscrawl/crawl/named.py)
 NAMED_NOT_WRITTEN = "newscrawl/named/not_written"
+# ERROR lines logged for an error already counted under newscrawl/errors/<reason>
+COUNTED_ERROR_LINES = "newscrawl/errors_logged"
 MAX_SITE_LINES = 20  # sites listed one per line in the summary; the rest are counted
 # why pages did not become records: a label and the stats counted under it (prefixes end in "/")
 REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -116,7 +118,7 @@ def no_articles_line(stats: dict[str, Any]) -> str:
     if stats.get("newscrawl/errors/damaged_warc") and not stats.get("newscrawl/replay/records"):
         return f"{NO_ARTICLES}: no record of the WARC input could be read (see the errors above)"
     pages = stats.get("response_received_count", 0)
-    how = "read from WARC files" if "newscrawl/replay/records" in stats else "fetched"
+    how = "read from WARC files" if replayed(stats) else "fetched"
     return f"{NO_ARTICLES}: {plural(pages, 'page')} {how} and none held an article"
 
 
@@ -188,6 +190,11 @@ def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
     return {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix) and v}
 
 
+def replayed(stats: dict[str, Any]) -> bool:
+    """Whether the run replayed WARC files (-a warc=) instead of fetching."""
+    return "newscrawl/replay/files" in stats or "newscrawl/replay/records" in stats
+
+
 def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> list[str]:
     """A few lines for a person: written, fetched and the time; why the others were not written
     (not_written_line); errors; field coverage, and one line per site when there are several; one
@@ -195,12 +202,14 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
     where = f" to {', '.join(outputs)}" if outputs else ""
     elapsed = float(stats.get("elapsed_time_seconds") or 0)
     errors = _by_prefix(stats, "newscrawl/errors/")
-    errors.update({f"log_{k.lower()}": v for k, v in _by_prefix(stats, "log_count/").items()
-                   if k in ("ERROR", "CRITICAL")})
+    logged = _by_prefix(stats, "log_count/")
+    # ERROR lines of errors already counted by their reason are not counted again as log_error
+    logged["ERROR"] = logged.get("ERROR", 0) - int(stats.get(COUNTED_ERROR_LINES, 0) or 0)
+    errors.update({f"log_{k.lower()}": v for k, v in logged.items() if k in ("ERROR", "CRITICAL") and v > 0})
     lines = [
         f"{plural(written(stats), 'article')} written{where}; "
         f"{plural(stats.get('response_received_count', 0), 'page')} "
-        f"{'read from WARC files' if 'newscrawl/replay/records' in stats else 'fetched'} in {elapsed:.1f} s "
+        f"{'read from WARC files' if replayed(stats) else 'fetched'} in {elapsed:.1f} s "
         f"({stats.get('finish_reason') or 'stopped'})",
         not_written_line(stats),
         f"errors: {_counts(errors)}",

@@ -144,7 +144,16 @@ def test_a_damaged_file_is_one_line_with_its_offset_and_the_next_file_goes_on(tm
     assert len(articles) == len(CHOSEN) and files <= {"a.warc.gz", "c.warc.gz"}, files
     assert stats["newscrawl/replay/records"] > 6  # more than c's six alone
     assert stats["newscrawl/errors/damaged_warc"] == 3
-    assert "damaged_warc=3" in proc.stderr
+    # each damage counted once, by its reason (its ERROR line is not a second, unexplained error)
+    assert "summary: errors: damaged_warc=3\n" in proc.stderr
+
+
+def test_a_replay_that_reads_no_record_says_so(tmp_path):
+    (tmp_path / "b.warc").write_bytes(b"this is not a WARC file\r\n")
+    proc, articles, _ = replay(tmp_path, str(tmp_path / "b.warc"))
+    assert proc.returncode == 1 and articles == []
+    assert "0 pages read from WARC files in" in proc.stderr and "pages fetched" not in proc.stderr
+    assert "summary: errors: damaged_warc=1\n" in proc.stderr
 
 
 def test_a_damaged_record_costs_only_itself(tmp_path):
