@@ -76,3 +76,24 @@ def test_trafilatura_alone_still_drops_the_subheadings():
     with rules.disabled("subheadings"):
         body = run_trafilatura(tree) or ""
     assert PARAGRAPHS[1] in body and SECTIONS[0] not in body
+
+
+def _wordpress_post(author_box: str) -> str:
+    """A WordPress post (the wordpress profile's entry-content), with what a plugin adds after the
+    text inside that container."""
+    text = "".join(f"<p>{paragraph}</p>" for paragraph in PARAGRAPHS)
+    return ("<html><body class='single-post'><article class='post type-post'>"
+            "<h1 class='entry-title'>What cloud computing means for a small business</h1>"
+            f"<div class='entry-content'>{text}{author_box}</div></article></body></html>")
+
+
+def test_an_author_box_inside_a_themes_body_container_is_left_out():
+    box = ("<div class='saboxplugin-wrap'><div class='saboxplugin-desc'><p>Jean-Luc started this site "
+           "in 2010 as a part-time endeavour, before quitting his job to write about embedded "
+           "systems full time. He lives in Thailand with his family.</p></div></div>")
+    page = _wordpress_post(box)
+    article = extract_article("https://x.example/2024/05/cloud/", page)
+    assert article.extractor.startswith("wordpress/") and PARAGRAPHS[-1] in article.body
+    assert "Jean-Luc started" not in article.body
+    with rules.disabled("theme-container-pruned"):
+        assert "Jean-Luc started" in extract_article("https://x.example/2024/05/cloud/", page).body
