@@ -90,6 +90,7 @@ class DistributedScheduler(Scheduler):
                                    or settings.getint("CONCURRENT_REQUESTS", 16))
         self.idle_since: float | None = None
         self.waiting = False  # idle, kept open by _spider_idle
+        self.outage = outage_for(self.crawler)  # made here: the lease thread reports to it too
         if self.flush_on_start:
             self.flush()
         self.queue.heartbeat()
@@ -253,7 +254,7 @@ class DistributedScheduler(Scheduler):
     def _lease_failed(self, exc: Exception) -> None:
         """From the lease thread: Redis unreachable stops the crawl; a blip is retried next round."""
         if is_outage(exc):
-            outage_for(self.crawler).report(exc)
+            self.outage.report(exc)
         else:
             logger.warning("could not renew the worker lease: %s", exc)
 
