@@ -12,16 +12,20 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
 
 class LeaseKeeper(threading.Thread):
-    """Calls `renew` every `interval` seconds while `tick()` was called within `stall_limit`."""
+    """Calls `renew` every `interval` seconds while `tick()` was called within `stall_limit`;
+    a failed renewal goes to `on_failure` (from this thread), or is logged as a warning."""
 
-    def __init__(self, renew: Callable[[], None], interval: float, stall_limit: float) -> None:
+    def __init__(self, renew: Callable[[], None], interval: float, stall_limit: float,
+                 on_failure: Callable[[Exception], Any] | None = None) -> None:
         super().__init__(name="newscrawl-lease", daemon=True)
         self.renew = renew
+        self.on_failure = on_failure
         self.interval = interval
         self.stall_limit = stall_limit
         self.last_tick = time.monotonic()
@@ -38,7 +42,10 @@ class LeaseKeeper(threading.Thread):
             try:
                 self.renew()
             except Exception as exc:  # a Redis blip; the next round retries
-                logger.warning("could not renew the worker lease: %s", exc)
+                if self.on_failure is not None:
+                    self.on_failure(exc)
+                else:
+                    logger.warning("could not renew the worker lease: %s", exc)
 
     def stop(self) -> None:
         self.stopped.set()

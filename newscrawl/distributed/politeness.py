@@ -12,6 +12,8 @@ With NEWSCRAWL_SHARED_AUTOTHROTTLE the slot's delay also follows AutoThrottle's 
 / AUTOTHROTTLE_TARGET_CONCURRENCY, smoothed), shared by all workers. The per-process delays
 are switched off in distributed mode (see newscrawl.distributed.settings), because a request
 held back locally after its lease was granted would break the shared spacing.
+When Redis cannot be reached the request is not downloaded (outage.py stops the crawl): it is
+no failure of the site.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
 from newscrawl.crawl.meta import POLITENESS_TOKEN
+from newscrawl.crawl.middlewares import Dropped
 from newscrawl.distributed.connection import connect
 from newscrawl.distributed.keys import crawl_keys, new_worker_id
+from newscrawl.distributed.outage import REDIS_UNAVAILABLE, lost_redis, redis_gone
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +157,7 @@ class SharedPolitenessMiddleware:
 
         waited = 0.0
         while True:
-            wait_ms = int(self._acquire(keys=keys, args=args))
+            wait_ms = self._try_acquire(keys, args)
             if wait_ms == 0:
                 break
             # a little jitter so waiting workers do not all ask again at the same moment
@@ -164,27 +168,42 @@ class SharedPolitenessMiddleware:
         if waited:
             self.crawler.stats.inc_value("newscrawl/politeness/waited_ms", int(waited * 1000))
 
+    def _try_acquire(self, keys: list[str], args: list) -> int:
+        """The acquire script's answer; without Redis the request is dropped (not the site's fault)."""
+        if not redis_gone(self.crawler):
+            try:
+                return int(self._acquire(keys=keys, args=args))
+            except Exception as exc:
+                if not lost_redis(self.crawler, exc):
+                    raise
+        raise Dropped(REDIS_UNAVAILABLE, "Redis cannot be reached")
+
     def _release(self, request: Request) -> None:
         lease = request.meta.pop(TOKEN, None)
-        if lease is not None:
+        if lease is not None and not redis_gone(self.crawler):
             slot, token, delay, throttle = lease
             try:
                 self._release_script(keys=self._keys(slot), args=[token, int(delay * 1000), int(throttle),
                                                                   int(self.throttle_start * 1000)])
             except Exception as exc:  # the lease expires by itself
-                logger.warning("could not release the politeness lease of %s: %s", request.url, exc)
+                if not lost_redis(self.crawler, exc):
+                    logger.warning("could not release the politeness lease of %s: %s", request.url, exc)
 
     def process_response(self, request: Request, response: Response) -> Response:
         lease = request.meta.get(TOKEN)
         self._release(request)
         latency = request.meta.get("download_latency")
-        if (self.throttle and lease is not None and latency is not None
+        if (self.throttle and lease is not None and latency is not None and not redis_gone(self.crawler)
                 and not request.meta.get("autothrottle_dont_adjust_delay")):
             delay, _ = self._limits(lease[0])
-            self._throttle(keys=[self._keys(lease[0])[2]],
-                           args=[int(latency * 1000), self.target, int(delay * 1000),
-                                 int(self.throttle_max * 1000), int(self.throttle_start * 1000),
-                                 response.status])
+            try:
+                self._throttle(keys=[self._keys(lease[0])[2]],
+                               args=[int(latency * 1000), self.target, int(delay * 1000),
+                                     int(self.throttle_max * 1000), int(self.throttle_start * 1000),
+                                     response.status])
+            except Exception as exc:
+                if not lost_redis(self.crawler, exc):
+                    raise
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:

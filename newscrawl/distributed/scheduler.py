@@ -12,6 +12,8 @@ What this adds to `scrapy_redis.scheduler.Scheduler`:
   fetches listing pages again (articles are skipped by the shared "seen before" state);
 - idle handling: requeue dead workers' requests, read seeds (`scrapy seed`), and close after
   MAX_IDLE_TIME_BEFORE_CLOSE seconds with nothing queued, seeded or in flight anywhere;
+- Redis lost mid-crawl: one ERROR line and the close reason `redis_unavailable` (outage.py),
+  then no more Redis calls: every method answers "nothing" at once;
 - stats without the `spider` argument Scrapy 2.19 deprecates.
 """
 
@@ -34,6 +36,7 @@ from newscrawl.distributed.connection import connect
 from newscrawl.distributed.dupefilter import FingerprintDupeFilter
 from newscrawl.distributed.keys import crawl_keys
 from newscrawl.distributed.lease import LeaseKeeper
+from newscrawl.distributed.outage import is_outage, lost_redis, outage_for, redis_gone
 from newscrawl.distributed.queue import LeasedPriorityQueue
 from newscrawl.distributed.seeds import SiteRegistry
 
@@ -87,6 +90,7 @@ class DistributedScheduler(Scheduler):
                                    or settings.getint("CONCURRENT_REQUESTS", 16))
         self.idle_since: float | None = None
         self.waiting = False  # idle, kept open by _spider_idle
+        self.outage = outage_for(self.crawler)  # made here: the lease thread reports to it too
         if self.flush_on_start:
             self.flush()
         self.queue.heartbeat()
@@ -95,8 +99,8 @@ class DistributedScheduler(Scheduler):
             self._requeued(requeued)
         self.seeds.share_sites()
         lease = self.queue.lease_ms / 1000
-        self._lease = LeaseKeeper(self.queue.heartbeat, interval=max(0.1, lease / 4),
-                                  stall_limit=max(60.0, 10 * lease))
+        self._lease = LeaseKeeper(self._renew, interval=max(0.1, lease / 4),
+                                  stall_limit=max(60.0, 10 * lease), on_failure=self._lease_failed)
         self._lease.start()
         self._beat = task.LoopingCall(self._heartbeat)
         self._beat.start(max(0.2, lease / 4), now=False)
@@ -114,32 +118,49 @@ class DistributedScheduler(Scheduler):
                 loop.stop()
         if getattr(self, "_lease", None) is not None:
             self._lease.stop()
-        given_back = self.queue.leave()
-        if given_back:
-            logger.info("gave %d unfinished requests back to the shared queue", given_back)
-        if reason == "finished" and self._crawl_done():
-            # the last worker out: the next crawl starts with fresh fingerprints
-            self.server.delete(self.df.key)
-            logger.info("crawl complete on every worker: cleared the shared request fingerprints")
         self.crawler.stats.set_value("newscrawl/distributed/worker", self.queue.worker)
+        if redis_gone(self.crawler):
+            return  # the requests come back when the lease expires, as the ERROR line said
+        try:
+            given_back = self.queue.leave()
+            if given_back:
+                logger.info("gave %d unfinished requests back to the shared queue", given_back)
+            if reason == "finished" and self._crawl_done():
+                # the last worker out: the next crawl starts with fresh fingerprints
+                self.server.delete(self.df.key)
+                logger.info("crawl complete on every worker: cleared the shared request fingerprints")
+        except RedisError as exc:
+            if not lost_redis(self.crawler, exc):
+                raise
 
     # -- requests --------------------------------------------------------------------------
 
     def enqueue_request(self, request: Request) -> bool:
-        if request.dont_filter:
-            self.queue.push(request)
-        elif not self.queue.push_new(request, self.df.request_fingerprint(request), self.df.key):
-            self.df.log(request, self.spider)
-            return False
+        if redis_gone(self.crawler):
+            return False  # the crawl is closing: nothing can be queued
+        try:
+            if request.dont_filter:
+                self.queue.push(request)
+            elif not self.queue.push_new(request, self.df.request_fingerprint(request), self.df.key):
+                self.df.log(request, self.spider)
+                return False
+        except RedisError as exc:
+            if lost_redis(self.crawler, exc):
+                return False
+            raise
         self.crawler.stats.inc_value("scheduler/enqueued/redis")
         return True
 
     def next_request(self) -> Request | None:
-        if self.queue.leased >= self.max_in_progress:
+        if self.queue.leased >= self.max_in_progress or redis_gone(self.crawler):
             return None  # asked again as soon as one of ours finishes
         try:
             request = self.queue.pop()
-        except RedisError as exc:  # asked again at the next poll; Redis may come back
+            if request is not None:
+                self.seeds.ensure(request)
+        except RedisError as exc:  # not reachable: the crawl stops; else asked again at the next poll
+            if lost_redis(self.crawler, exc):
+                return None
             self.crawler.stats.inc_value("newscrawl/distributed/redis_errors")
             logger.warning("could not take a request from Redis: %s", exc)
             return None
@@ -148,13 +169,19 @@ class DistributedScheduler(Scheduler):
             self.queue.undecodable = 0
         if request is not None:
             self.crawler.stats.inc_value("scheduler/dequeued/redis")
-            self.seeds.ensure(request)
             self.idle_since = None
             self.waiting = False
         return request
 
     def has_pending_requests(self) -> bool:
-        return len(self.queue) > 0
+        if redis_gone(self.crawler):
+            return False
+        try:
+            return len(self.queue) > 0
+        except RedisError as exc:
+            if lost_redis(self.crawler, exc):
+                return False
+            raise
 
     def finished(self, request: Request) -> None:
         """The engine is done with a request: acknowledge it if it came from the shared queue."""
@@ -181,9 +208,11 @@ class DistributedScheduler(Scheduler):
 
         def remove_request(request: Request) -> None:
             try:
-                self.finished(request)
-            except Exception as exc:  # Redis hiccup: the lease still protects the request
-                logger.warning("could not acknowledge %s: %s", request, exc)
+                if not redis_gone(self.crawler):
+                    self.finished(request)
+            except Exception as exc:  # the lease still protects the request
+                if not lost_redis(self.crawler, exc):
+                    logger.warning("could not acknowledge %s: %s", request, exc)
             original(request)
 
         slot.remove_request = remove_request
@@ -193,23 +222,41 @@ class DistributedScheduler(Scheduler):
     def _wake(self) -> None:
         """Look at the shared queue (and, while idle, at seeds and the idle time) every
         POLL_INTERVAL, not only at the engine's 5 s heartbeat."""
+        if redis_gone(self.crawler):
+            return
         try:
             if self._wake_engine and (self.waiting or (self.queue.leased < self.max_in_progress
                                                        and len(self.queue))):
                 self._wake_engine()
         except Exception as exc:  # a Redis blip: the engine's heartbeat still polls
-            logger.debug("scheduler poll failed: %s", exc)
+            if not lost_redis(self.crawler, exc):
+                logger.debug("scheduler poll failed: %s", exc)
 
     def _heartbeat(self) -> None:
         """From the reactor: show the lease keeper we are alive; take over dead workers' requests."""
         self._lease.tick()
+        if redis_gone(self.crawler):
+            return
         try:
             requeued = self.queue.requeue_expired()
         except Exception as exc:  # the next beat retries; a worker must not die of a Redis blip
-            logger.warning("distributed heartbeat failed: %s", exc)
+            if not lost_redis(self.crawler, exc):
+                logger.warning("distributed heartbeat failed: %s", exc)
             return
         if requeued:
             self._requeued(requeued)
+
+    def _renew(self) -> None:
+        """From the lease thread: renew the lease, unless Redis is gone already."""
+        if not redis_gone(self.crawler):
+            self.queue.heartbeat()
+
+    def _lease_failed(self, exc: Exception) -> None:
+        """From the lease thread: Redis unreachable stops the crawl; a blip is retried next round."""
+        if is_outage(exc):
+            self.outage.report(exc)
+        else:
+            logger.warning("could not renew the worker lease: %s", exc)
 
     def _requeued(self, count: int) -> None:
         self.crawler.stats.inc_value("newscrawl/distributed/requeued", count)
@@ -222,11 +269,18 @@ class DistributedScheduler(Scheduler):
     def _spider_idle(self, spider: Spider) -> None:
         """Keep an idle worker alive while the crawl may still give it work."""
         self._heartbeat()
-        scheduled = 0
-        for request in self.seeds.pop():
-            self.crawler.engine.crawl(request)
-            scheduled += 1
-        busy = scheduled or len(self.queue) or self.queue.in_flight_elsewhere() or self.seeds.pending()
+        if redis_gone(self.crawler):
+            raise DontCloseSpider  # closing already, as redis_unavailable, not as finished
+        try:
+            scheduled = 0
+            for request in self.seeds.pop():
+                self.crawler.engine.crawl(request)
+                scheduled += 1
+            busy = scheduled or len(self.queue) or self.queue.in_flight_elsewhere() or self.seeds.pending()
+        except RedisError as exc:
+            if lost_redis(self.crawler, exc):
+                raise DontCloseSpider from None
+            raise
         now = time.monotonic()
         if busy or self.idle_since is None:
             self.idle_since = now

@@ -19,6 +19,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from newscrawl.crawl.meta import site_stat
+from newscrawl.distributed.outage import lost_redis, redis_gone
 from newscrawl.items import Article
 from newscrawl.state.crawler import state_for
 
@@ -95,12 +96,20 @@ class CoverageHistory:
         return cls(crawler)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if redis_gone(self.crawler):
+            return  # the history is in the Redis state, which cannot be reached
         stats = self.crawler.stats.get_stats()
         store = state_for(self.crawler)
         finished = datetime.now(UTC).isoformat(timespec="seconds")
         for site in coverage_sites(stats):
             run = site_coverage(stats, site)
-            for field, share, median in coverage_falls(run, store.runs(site)):
+            try:
+                past = store.runs(site)
+            except Exception as exc:
+                if lost_redis(self.crawler, exc):  # said once already; no history to compare with
+                    return
+                raise
+            for field, share, median in coverage_falls(run, past):
                 self.crawler.stats.set_value(site_stat(site, FELL + field), round(share * 100))
                 logger.warning("coverage fell for site %s: %s in %d%% of %d articles, against a median "
                                "of %d%% in its last runs: a layout change may have broken extraction",

@@ -43,6 +43,8 @@ REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "connection_error", "download_error"))),
     ("not saved: no output keeps them", ("newscrawl/output/not_saved",)),
     ("not written: the output failed", ("newscrawl/output/not_written",)),
+    # fetched while a distributed worker's Redis was gone: nothing could record them
+    ("not written: Redis unavailable", ("newscrawl/dropped/redis_unavailable",)),
 )
 
 # the reasons the summary counts also when none of their pages was met: a crawl's usual three

@@ -11,6 +11,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
+from newscrawl.distributed.outage import lost_redis
 from newscrawl.extract.processors import canonical_url
 from newscrawl.items import Article
 from newscrawl.output.guard import check_outputs, refuse_overwrite
@@ -93,6 +94,8 @@ class StateRecorder:
                         store.set_meta(handle.state_key, json.dumps({"offset": handle.tell()}))
         except Exception as exc:  # locked, full or gone: stop; the next run recovers the output
             self.failed = True
+            if lost_redis(self.crawler, exc):  # said once, and the crawl stops, as redis_unavailable
+                return
             logger.error("%s", unusable_state(state_for(self.crawler), exc))
             self.crawler.stats.set_value("newscrawl/state/error", str(exc))
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=STATE_ERROR))

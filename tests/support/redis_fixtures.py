@@ -16,8 +16,10 @@ from tests.conftest import free_port
 
 
 @contextmanager
-def redis_process(folder: Path) -> Iterator[str]:
-    """Run redis-server (no persistence) in `folder`; yields redis://127.0.0.1:PORT."""
+def redis_server_process(folder: Path, password: str | None = None
+                         ) -> Iterator[tuple[subprocess.Popen, str]]:
+    """Run redis-server (no persistence, `requirepass` when a password is given) in `folder`;
+    yields the process (a test may stop it by its PID) and redis://[:PASSWORD@]127.0.0.1:PORT."""
     import redis
 
     executable = shutil.which("redis-server")
@@ -25,11 +27,12 @@ def redis_process(folder: Path) -> Iterator[str]:
         raise FileNotFoundError("redis-server is not installed (apt-get install redis-server)")
     port = free_port()
     log = folder / "redis.log"
+    auth = ["--requirepass", password] if password else []
     process = subprocess.Popen(
         [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
+         "--dir", str(folder), *auth],
         stdout=log.open("w"), stderr=subprocess.STDOUT)
-    url = f"redis://127.0.0.1:{port}"
+    url = f"redis://{f':{password}@' if password else ''}127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 15
         while True:
@@ -40,14 +43,22 @@ def redis_process(folder: Path) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"redis-server did not start: {log.read_text()}") from None
                 time.sleep(0.05)
-        yield url
+        yield process, url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+@contextmanager
+def redis_process(folder: Path) -> Iterator[str]:
+    """Run redis-server (no persistence) in `folder`; yields redis://127.0.0.1:PORT."""
+    with redis_server_process(folder) as (_, url):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newscrawl.crawl.meta import ALWAYS_FETCH, REVISIT, SITE, site_stat
+from newscrawl.distributed.outage import lost_redis, redis_gone
 from newscrawl.extract.processors import canonical_url
 from newscrawl.state.base import SeenEntry
 from newscrawl.state.crawler import state_for
@@ -76,8 +77,15 @@ class SeenBeforeMiddleware:
         """The entry to pass on (maybe made conditional), or None to drop it."""
         if not isinstance(entry, Request) or entry.meta.get(ALWAYS_FETCH) or entry.dont_filter:
             return entry
+        if redis_gone(self.crawler):
+            return None  # a distributed crawl that lost its Redis queues nothing more
         key = canonical_url(entry.url)
-        seen = state_for(self.crawler).get(key) if key else None
+        try:
+            seen = state_for(self.crawler).get(key) if key else None
+        except Exception as exc:
+            if lost_redis(self.crawler, exc):
+                return None
+            raise
         if seen is None:
             return entry
         if seen.emitted_at >= self.run_started:  # emitted by this run: a link back to it

@@ -3,10 +3,13 @@ in earlier runs sharing the same state; let a changed article through as its nex
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from newscrawl.crawl.named import DroppedItem
+from newscrawl.distributed.outage import REDIS_UNAVAILABLE, lost_redis, redis_gone
 from newscrawl.extract.processors import canonical_url
 from newscrawl.items import Article
 from newscrawl.state.base import SeenEntry
@@ -54,7 +57,10 @@ class DedupePipeline:
         if item.fingerprint and item.fingerprint in self.fingerprints:
             self._drop("duplicate_content", item, f"a duplicate of {self.fingerprints[item.fingerprint]} "
                        "(the same text), earlier in this run")
-        previous = store.get(key) or (store.get(fetched_key) if fetched_key != key else None)
+        stored = self._stored(store, item, key, fetched_key)
+        if stored is None:  # a distributed crawl that lost its Redis: it could not be recorded
+            self._drop(REDIS_UNAVAILABLE, item, "Redis cannot be reached, so it could not be recorded")
+        previous, known_text = stored
         if previous is not None:
             if not changed(previous, item):
                 if self.revisit:
@@ -63,9 +69,23 @@ class DedupePipeline:
                            "-s NEWSCRAWL_STATE=off writes it again")
             # the same article with new content: emitted again as its next revision
             item.revision = previous.revision + 1
-        elif item.fingerprint and store.has_fingerprint(item.fingerprint):
+        elif known_text:
             self._drop("duplicate_content", item, "the same text as an article written in an earlier run")
         self.urls.update({key: item.url, fetched_key: item.url})
         if item.fingerprint:
             self.fingerprints[item.fingerprint] = item.url
         return item
+
+    def _stored(self, store: Any, item: Article, key: str, fetched_key: str) -> tuple[SeenEntry | None, bool] | None:
+        """The state's entry for the article's URL and whether its text is known; None when the
+        state is a Redis that cannot be reached (outage.py stops the crawl)."""
+        if redis_gone(self.crawler):
+            return None
+        try:
+            previous = store.get(key) or (store.get(fetched_key) if fetched_key != key else None)
+            known = previous is None and bool(item.fingerprint) and store.has_fingerprint(item.fingerprint)
+        except Exception as exc:
+            if lost_redis(self.crawler, exc):
+                return None
+            raise
+        return previous, known

@@ -1,0 +1,93 @@
+"""A worker whose Redis goes away mid-crawl stops: one ERROR line, close reason `redis_unavailable`.
+
+redis-py retries a failed connection by itself (its default Retry), so a ConnectionError or
+TimeoutError that reaches newscrawl means Redis is down or cut off. A worker can then take,
+queue, acknowledge, space and record nothing; going on would only turn each page into a
+"network error" of the site and each poll into a traceback. The first such error is reported
+here, once: an ERROR line naming the URL (password hidden), the stat `STAT`, and
+`engine.close_spider_async(reason=REDIS_UNAVAILABLE)` (`newscrawl crawl` exits 1). From then on
+every Redis caller skips its call (`redis_gone`), instead of waiting for redis-py's retries
+again. Lines already written stay written; the requests the worker held go back to the shared
+queue when its lease expires, as for a killed worker.
+
+Nothing here imports redis unless REDIS_URL is set, so any module may ask.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
+from twisted.python.threadable import isInIOThread
+
+from newscrawl.distributed.connection import safe_url
+
+logger = logging.getLogger("newscrawl")
+
+REDIS_UNAVAILABLE = "redis_unavailable"  # the close reason (exit 1)
+STAT = "newscrawl/distributed/redis_unavailable"  # the ERROR line's text
+_ATTR = "_newscrawl_redis_outage"
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Whether `exc` says Redis cannot be reached (not a bad command or a script error)."""
+    try:
+        import redis
+    except ImportError:
+        return False
+    return isinstance(exc, redis.ConnectionError | redis.TimeoutError)
+
+
+class RedisOutage:
+    """The crawler's record of losing Redis; reports it once and closes the spider."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.url = safe_url(crawler.settings.get("REDIS_URL"))
+        self.gone = False
+
+    def report(self, exc: BaseException) -> None:
+        """Say once that Redis is gone and close the spider; safe from any thread."""
+        if not isInIOThread():
+            from twisted.internet import reactor
+
+            reactor.callFromThread(self.report, exc)
+            return
+        if self.gone:
+            return
+        self.gone = True
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        message = (f"Redis at {self.url} cannot be reached ({detail}): this worker stops; the articles "
+                   "written so far stay in the output, and the requests it held go back to the shared "
+                   "queue when its lease expires (NEWSCRAWL_REDIS_LEASE)")
+        logger.error("%s", message)
+        self.crawler.stats.set_value(STAT, message)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=REDIS_UNAVAILABLE))
+
+
+def outage_for(crawler: Crawler) -> RedisOutage:
+    """The crawler's RedisOutage, made on first use."""
+    outage = getattr(crawler, _ATTR, None)
+    if outage is None:
+        outage = RedisOutage(crawler)
+        setattr(crawler, _ATTR, outage)
+    return outage
+
+
+def redis_gone(crawler: Any) -> bool:
+    """Whether this crawl has lost its Redis: skip the call (it would only wait and fail)."""
+    outage = getattr(crawler, _ATTR, None)
+    return outage is not None and outage.gone
+
+
+def lost_redis(crawler: Any, exc: BaseException) -> bool:
+    """True when `exc` is a distributed crawl losing Redis: reported (once), and the caller gives
+    up quietly; False for any other error, which the caller handles as before."""
+    if crawler is None or not crawler.settings.get("REDIS_URL") or not is_outage(exc):
+        return False
+    outage_for(crawler).report(exc)
+    return True

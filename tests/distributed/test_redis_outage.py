@@ -1,0 +1,94 @@
+"""A worker whose Redis stops mid-crawl: a real redis-server (with a password) stopped by its PID
+while a real, slow site on 127.0.0.1 is being crawled. The worker must say so in one line, stop
+with exit 1, blame no page of the healthy site, and keep every line it wrote."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import REPO, read_jsonl, run_scrapy
+from tests.support.distributed_site import serve_sites
+
+pytest.importorskip("redis", reason="the redis extra is not installed: pip install -e '.[redis]'")
+from tests.support.redis_fixtures import redis_server_process  # noqa: E402 - needs the redis extra
+
+PASSWORD = "s3cret-pass"
+
+
+def _wait_for(condition, timeout: float, what: str, worker: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert worker.poll() is None, f"the worker exited before {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def _lines(path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def test_redis_stopped_mid_crawl_stops_the_worker_with_one_line(tmp_path):
+    if not __import__("shutil").which("redis-server"):
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    (tmp_path / "redis").mkdir()
+    output, stats_file = tmp_path / "d1.jsonl", tmp_path / "stats.json"
+    with redis_server_process(tmp_path / "redis", password=PASSWORD) as (redis_server, base), \
+            serve_sites([("127.0.0.1", 60, 0.4)]) as (site,):  # slow pages: still crawling when Redis stops
+        url = f"{base}/2"
+        seeded = run_scrapy(["seed", site.url, "-s", f"REDIS_URL={url}"], timeout=60)
+        assert seeded.returncode == 0, seeded.stderr
+        stderr = (tmp_path / "stderr.txt").open("w")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "site", "-O", str(output), "-s", f"REDIS_URL={url}",
+             "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=5", "-s", f"NEWSCRAWL_STATS_FILE={stats_file}",
+             "-s", "NEWSCRAWL_EXTRACT_WORKERS=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+             "-s", "LOG_LEVEL=INFO"],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            # a few articles written, many still to fetch: then Redis goes away
+            _wait_for(lambda: _lines(output) >= 2, 90, "the first articles", worker)
+            os.kill(redis_server.pid, signal.SIGTERM)
+            redis_server.wait(timeout=10)
+            written_before = _lines(output)
+            started = time.monotonic()
+            code = worker.wait(timeout=60)
+            took = time.monotonic() - started
+        finally:
+            if worker.poll() is None:
+                os.kill(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=10)
+            stderr.close()
+        fetched = sum(1 for hit in list(site.hits) if hit.path.startswith("/2024/"))
+
+    err = (tmp_path / "stderr.txt").read_text("utf-8", "replace")
+    assert code == 1, err[-3000:]
+    assert took < 45, f"the worker took {took:.1f} s to stop"
+    assert "Traceback" not in err, err[-3000:]
+    assert PASSWORD not in err
+    redis_lines = [line for line in err.splitlines() if "Redis" in line and "ERROR" in line]
+    assert len(redis_lines) == 1, redis_lines
+    port = base.rsplit(":", 1)[1]
+    assert f"Redis at redis://***@127.0.0.1:{port}/2 cannot be reached" in redis_lines[0]
+    assert "Closing spider (redis_unavailable)" in err
+
+    # the healthy site is not blamed for Redis's failure
+    summary = [line for line in err.splitlines() if line.startswith("summary: ")]
+    assert summary and summary[0].endswith("(redis_unavailable)"), summary
+    assert "connection_error" not in err and "network error" not in "\n".join(summary), summary
+    stats = json.loads(stats_file.read_text("utf-8"))
+    assert stats["finish_reason"] == "redis_unavailable"
+    assert not {key for key in stats if "connection" in key or key.startswith("newscrawl/errors/")}, stats
+    assert fetched < 60, "the crawl had ended before Redis stopped: nothing was tested"
+
+    # every line written is a complete record, and none written before the stop was lost
+    assert output.read_bytes().endswith(b"\n")
+    records = read_jsonl(output)
+    assert len(records) >= written_before >= 2
+    assert all(record["url"].startswith(site.url) for record in records)
