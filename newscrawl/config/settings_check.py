@@ -179,7 +179,7 @@ def check_named_setting(settings: BaseSettings, name: str) -> str | None:
 def _redis_url_problem(url: str) -> str | None:
     """A REDIS_URL that redis-py would refuse, or read otherwise than meant (a database that is no
     number is database 0); said without its password."""
-    from newscrawl.distributed.connection import safe_url
+    from newscrawl.config.redis_url import safe_url
 
     scheme = url.split("://", 1)[0].lower()
     if scheme not in REDIS_SCHEMES:

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from newscrawl.config.redis_url import safe_url
+
 
 class RedisUnavailable(RuntimeError):
     """Redis cannot be reached; the message names the URL (without password)."""
-
-
-def safe_url(url: str | None) -> str:
-    """A Redis URL with any password replaced by ***, for messages."""
-    if not url or "@" not in url:
-        return str(url)
-    scheme, _, rest = url.partition("://")
-    credentials, _, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user + ':' if user else ''}***@{host}"
 
 
 def connect(settings: Any) -> Any:

@@ -22,7 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.threadable import isInIOThread
 
-from newscrawl.distributed.connection import safe_url
+from newscrawl.config.redis_url import safe_url
 
 logger = logging.getLogger("newscrawl")
 

@@ -75,7 +75,7 @@ class RedisStateStore(StateStore):
         except ImportError:
             raise StateError("REDIS_URL is set but the redis package is missing: pip install "
                              "'newscrawl[redis]' (in a checkout: pip install '.[redis]')") from None
-        from newscrawl.distributed.connection import safe_url
+        from newscrawl.config.redis_url import safe_url
 
         try:
             server = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10,
@@ -138,7 +138,7 @@ class RedisStateStore(StateStore):
             return None
 
     def describe(self) -> str:
-        from newscrawl.distributed.connection import safe_url
+        from newscrawl.config.redis_url import safe_url
 
         return f"{safe_url(self.url)} (keys {self.prefix}:*)" if self.url else f"redis (keys {self.prefix}:*)"
 
