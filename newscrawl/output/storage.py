@@ -23,6 +23,7 @@ from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.utils.defer import deferred_from_coro
 
+from newscrawl.distributed.outage import lost_redis, redis_gone
 from newscrawl.output.recovery import meta_key, remember_output
 from newscrawl.state.crawler import state_for
 
@@ -150,10 +151,14 @@ class RecoverableFeedStorage(FileFeedStorage):
             handle.seek(0, os.SEEK_END)  # appending: recovery starts after what is already there
         if self.crawler is not None and isinstance(handle, LineFile):
             store = state_for(self.crawler)
-            if self.jsonlines and hasattr(store, "set_meta"):
+            if self.jsonlines and hasattr(store, "set_meta") and not redis_gone(self.crawler):
                 # listed before the first line is written: a kill right after it is recovered too
-                remember_output(store, handle.path)
-                store.set_meta(meta_key(handle.path), json.dumps({"offset": handle.tell()}))
+                try:
+                    remember_output(store, handle.path)
+                    store.set_meta(meta_key(handle.path), json.dumps({"offset": handle.tell()}))
+                except Exception as exc:  # a shared state whose Redis went away: said once, elsewhere
+                    if not lost_redis(self.crawler, exc):
+                        raise
         return handle
 
 
