@@ -148,6 +148,9 @@ class Command(BaseRunSpiderCommand):
         if problem is None and (opts.spargs.get("article") or opts.spargs.get("articles")):
             problem = ("-a article= extracts single pages once: use `scrapy crawl site -a article=URL -o FILE`; "
                        "a cron run crawls sites (-a url=, -a urls=, -a sites=)")
+        if problem is None and opts.spargs.get("warc"):
+            problem = ("-a warc= replays archives once: use `scrapy crawl site -a warc=PATH -o FILE`; "
+                       "a cron run crawls sites (-a url=, -a urls=, -a sites=)")
         if problem is None:  # the -a names and values first: a misspelt -a url= is "did you mean"
             problem = check_command_line(args or ["site"], opts.spargs, self.settings)
         if (problem is None or problem == NOTHING_TO_CRAWL) and not any(

@@ -8,6 +8,8 @@ Registers the sites in Redis (REDIS_URL) and queues one seed per site; idle work
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 from scrapy.commands import ScrapyCommand
@@ -106,8 +108,6 @@ class Command(ScrapyCommand):
 def _spider_args(pairs: list[str]) -> dict[str, str]:
     from newscrawl.commands.crawl import repeated_argument
 
-    if repeated := repeated_argument(pairs):
-        raise UsageError(repeated, print_help=False)
     options = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -116,7 +116,12 @@ def _spider_args(pairs: list[str]) -> dict[str, str]:
                              "scrapy seed URL...)", print_help=False)
         if not value.strip():
             raise UsageError(f"-a {name}= needs a file: -a {name}=sites.toml", print_help=False)
+        if re.match(r"https?://", value.strip(), re.IGNORECASE) and not Path(value).exists():
+            raise UsageError(f"-a {name}= takes a sites file (TOML), not a URL: start URLs are plain "
+                             f"arguments: scrapy seed {value.strip()}", print_help=False)
         options[name] = value
+    if repeated := repeated_argument(pairs):
+        raise UsageError(repeated, print_help=False)
     return options
 
 

@@ -615,6 +615,12 @@ def test_seed_mistakes(project, redis_url):  # noqa: F811
         (["--status", "http://a.example/", "-s", redis_setting],
          "--status only shows the shared crawl: give it without URLs or -a sites=FILE"),
         (["-a", "sites=", "-s", redis_setting], "-a sites= needs a file: -a sites=sites.toml"),
+        (["-a", "sites=https://a.example/", "-s", redis_setting],
+         "-a sites= takes a sites file (TOML), not a URL: start URLs are plain arguments: scrapy seed "
+         "https://a.example/"),
+        (["-a", "url=http://a.example/", "-a", "url=http://b.example/", "-s", redis_setting],
+         "unknown -a 'url=http://a.example/': use -a sites=FILE (start URLs are plain arguments: "
+         "scrapy seed URL...)"),
         (["-a", "sites=a.toml", "-a", "sites=b.toml", "-s", redis_setting],
          "-a sites= is given 2 times, and only the last would count: give it once, with a sites file (TOML)"),
     ]

@@ -301,6 +301,7 @@ def test_every_other_path_the_crawl_writes_is_checked_before_it_starts(tmp_path:
     (["-a", "url=http://127.0.0.7:9/", "-a", "profile=bogus"], "scrapy cron: unknown profile 'bogus'"),
     (["-a", "url=http://127.0.0.7:9/", "-a", "sience=2d"], "scrapy cron: unknown spider argument -a sience="),
     (["-a", "article=http://127.0.0.7:9/a"], "scrapy cron: -a article= extracts single pages once"),
+    (["-a", "warc=archive"], "scrapy cron: -a warc= replays archives once"),
     ([], "scrapy cron: give -a url=START_URL, -a urls=FILE or -a sites=sites.toml"),
     (["-a", "url=http://127.0.0.7:9/", "-s", "NEWSCRAWL_STATE="], "scrapy cron: a cron run needs a state"),
     (["-a", "url=http://127.0.0.7:9/", "-a", "url=http://127.0.0.7:8/"],
