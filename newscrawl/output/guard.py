@@ -33,6 +33,8 @@ INPUT_ARGUMENTS = ("urls", "articles", "sites")
 COMPRESSED = {".gz": "gzip", ".tgz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".lzma": "xz",
               ".zst": "zstd", ".lz4": "lz4", ".lz": "lzip", ".br": "brotli", ".zip": "zip",
               ".7z": "7z", ".z": "compress", ".sz": "snzip"}
+# names of web archive files, never JSON Lines
+ARCHIVE_SUFFIXES = frozenset({".warc", ".arc"})
 # extension of a plain output file of each format, for the name a refusal suggests
 EXTENSIONS = {"jsonlines": "jsonl", "jl": "jsonl"}
 # why newscrawl cannot compress what it writes (Scrapy's FEEDS `postprocessing` included)
@@ -190,13 +192,20 @@ def format_problem(uri: str, formats: set[str], flag: str = "-o") -> str | None:
 
 def refuse_compression(targets: list[FeedTarget]) -> None:
     """CompressedOutput for an output named like a compressed file (newscrawl would write plain
-    text under it) or given Scrapy's FEEDS `postprocessing` (compression after the exporter)."""
+    text under it) or a web archive, or given Scrapy's FEEDS `postprocessing` (compression after
+    the exporter)."""
     for target in targets:
         if target.postprocessing:
             raise CompressedOutput(f"the output {target.uri}: FEEDS postprocessing (compression) is not supported: "
                                    f"{WHOLE_LINES}. Write it plain and compress it after the crawl")
         if target.path is None:
             continue
+        if target.path.suffix.lower() in ARCHIVE_SUFFIXES:
+            # JSON Lines under an archive's name: a replay of its folder (-a warc=DIR) fails on it
+            raise CompressedOutput(f"{_flag(target)} names a {target.path.suffix} file, the name of a web "
+                                   f"archive, but the crawl writes JSON Lines: name it "
+                                   f"{target.path.with_suffix('.' + EXTENSIONS.get(target.format, target.format))} "
+                                   "(-s NEWSCRAWL_ARCHIVE=DIR writes the pages' WARC files)")
         tool = COMPRESSED.get(target.path.suffix.lower())
         if tool is None:
             continue

@@ -433,6 +433,8 @@ def test_a_compressed_output_is_refused_before_anything_is_fetched(tmp_path: Pat
         "o.gz": (["-O", str(tmp_path / "o.gz")], f"name it {tmp_path / 'o.jsonl'} and compress"),
         # a name that says another format is no name for JSON Lines either
         "o.warc.gz": (["-O", str(tmp_path / "o.warc.gz")], f"name it {tmp_path / 'o.jsonl'} and compress"),
+        "o.warc": (["-o", str(tmp_path / "o.warc")], f"the name of a web archive, but the crawl writes JSON "
+                                                    f"Lines: name it {tmp_path / 'o.jsonl'}"),
         "o.json.BZ2": (["-O", str(tmp_path / "o.json.BZ2")], "(bzip2 "),
         "o.jsonl.zst": (["-o", f"{tmp_path / 'o.jsonl.zst'}:jsonl"], "(zstd "),
         "postprocessing": (["-s", f"FEEDS={json.dumps(gzipped)}"], "FEEDS postprocessing (compression) is "
@@ -443,7 +445,7 @@ def test_a_compressed_output_is_refused_before_anything_is_fetched(tmp_path: Pat
             result = crawl(site, *args, state=state)
             assert result.returncode == 2, (name, result.stderr[-2000:])
             line = one_error(result)
-            assert says in line and "a compressor holds lines back" in line, (name, line)
+            assert says in line and ("a compressor holds lines back" in line or name == "o.warc"), (name, line)
         assert sum(site.hits.values()) == 0  # refused before the first request
     assert list(tmp_path.iterdir()) == []  # no output, no state
 
