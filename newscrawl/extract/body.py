@@ -15,19 +15,13 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
 
 from newscrawl.extract.authors import strip_byline
-from newscrawl.extract.boilerplate import drop, drop_media, prune_boilerplate
+from newscrawl.extract.boilerplate import drop_media, prune_boilerplate, prune_foreign_prose
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.noise import strip_boilerplate
 from newscrawl.extract.outside import without_outside_ends
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import (
-    FOREIGN_PROSE,
-    NAMES_CHROME,
-    holds_prose,
-    prose_chars,
-    reads_like_prose,
-)
+from newscrawl.extract.vocabulary import NAMES_CHROME, holds_prose, prose_chars, reads_like_prose
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
 MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not article
@@ -310,9 +304,7 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
     if containers and enabled("theme-body-container"):
         strip_boilerplate(containers[0], profile, "body_boilerplate")
         if enabled("theme-container-pruned"):
-            for block in [e for e in containers[0].iter(_DISCARDED_TAGS)
-                          if e is not containers[0] and FOREIGN_PROSE.search((e.get("class") or "").lower())]:
-                drop(block)
+            prune_foreign_prose(containers[0])
         drop_media(containers[0])
         body = run_trafilatura(container_document(containers[0]), favor_recall=True)
         # a theme's own body container that holds prose is the article, even a two-line brief:

@@ -27,6 +27,8 @@ _CANDIDATE_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "nav", "f
 # (found from the blocks up: pages have fewer of them than links)
 _TEASER_CARDS = etree.XPath("(//p | //h2 | //h3 | //h4 | //h5)/ancestor::a[@href]")
 _KEEP_TAGS = {"html", "body", "article", "main"}
+# blocks a plugin adds inside a theme's body container (the tags trafilatura's class rules judge)
+_CONTAINER_BLOCKS = ("div", "p", "section", "span", "ul", "ol", "li")
 # a figure that only frames a picture or a video (never a table in a figure), then captions
 _FIGURES = etree.XPath(
     "//figure[(.//img or .//picture or .//video or .//iframe or .//svg) and not(.//table)"
@@ -82,6 +84,16 @@ def prune_boilerplate(tree: HtmlElement) -> int:
     for element in lists:
         if element.getparent() is not None and is_prose_list(element) and enabled("prose-lists"):
             as_paragraphs(element)
+    return len(found)
+
+
+def prune_foreign_prose(container: HtmlElement) -> int:
+    """Remove the blocks inside a theme's body container whose class names other pages'
+    teasers, comments or the author's bio (rule theme-container-pruned); returns how many."""
+    found = [element for element in container.iter(_CONTAINER_BLOCKS)
+             if element is not container and FOREIGN_PROSE.search((element.get("class") or "").lower())]
+    for element in found:
+        drop(element)
     return len(found)
 
 
