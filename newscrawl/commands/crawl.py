@@ -33,7 +33,7 @@ from newscrawl.ops.summary import (
     summary_lines,
     written,
 )
-from newscrawl.output.guard import OutputError, format_problem
+from newscrawl.output.guard import FeedTarget, OutputError, feed_targets, format_problem
 from newscrawl.state import StateError
 
 logger = logging.getLogger("newscrawl")
@@ -311,7 +311,6 @@ class Command(ScrapyCrawlCommand):
             CompressedOutput,
             OutputClash,
             check_clashes,
-            feed_targets,
             refuse_compression,
         )
 
@@ -395,9 +394,7 @@ class Command(ScrapyCrawlCommand):
                 report_fatal("no page of the site could be read (see the lines above): check the "
                              "address, and whether the site is up and lets crawlers in", self.settings)
         if self.settings.getbool("NEWSCRAWL_SUMMARY", True) and self.settings.getbool("LOG_ENABLED", True):
-            outputs = ["standard output" if str(uri).startswith("stdout:") else str(uri)
-                       for uri in self.settings.getdict("FEEDS")]
-            lines = summary_lines(stats, outputs)
+            lines = summary_lines(stats, [_output_name(target) for target in feed_targets(self.settings)])
             print("\n".join(f"summary: {line}" for line in lines), file=sys.stderr)
             if self.settings.get("LOG_FILE"):  # the log file has the summary too
                 for line in lines:
@@ -417,3 +414,11 @@ class Command(ScrapyCrawlCommand):
             return
         report_fatal(error_line(exc), self.settings)
         self.exitcode = code
+
+
+def _output_name(target: FeedTarget) -> str:
+    """How the summary names an output: a file the run stopped before opening (a Ctrl-C before
+    the first article) is said not to exist, lest a reader look for it."""
+    if target.path is None:
+        return "standard output"
+    return target.uri if target.path.exists() else f"{target.uri} (not created)"
