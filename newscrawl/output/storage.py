@@ -149,6 +149,8 @@ class RecoverableFeedStorage(FileFeedStorage):
         _track(self.crawler, handle)
         if isinstance(handle, LineFile) and handle.regular:
             handle.seek(0, os.SEEK_END)  # appending: recovery starts after what is already there
+            if handle.jsonlines:
+                end_last_line(handle)
         if self.crawler is not None and isinstance(handle, LineFile):
             store = state_for(self.crawler)
             if self.jsonlines and hasattr(store, "set_meta") and not redis_gone(self.crawler):
@@ -160,6 +162,26 @@ class RecoverableFeedStorage(FileFeedStorage):
                     if not lost_redis(self.crawler, exc):
                         raise
         return handle
+
+
+def end_last_line(handle: LineFile) -> None:
+    """Give a file appended to a line break after its last line if it has none (a file another
+    tool wrote, or one cut short): the first article appended is then a line of its own, not
+    glued onto that line, which would make both unreadable. Said once, as a warning."""
+    end = handle.tell()
+    if not end:
+        return
+    with open(handle.path, "rb") as reader:  # the handle itself is write-only (append)
+        reader.seek(end - 1)
+        if reader.read(1) == b"\n":
+            return
+    try:
+        io.FileIO.write(handle, b"\n")  # not an article: LineFile.write counts lines written
+    except OSError as exc:
+        handle._fail(end, exc)
+        return
+    logger.warning("%s did not end with a line break: one was added after its last line, so the "
+                   "articles appended start on a line of their own", handle.path)
 
 
 class StdoutFeedStorage:

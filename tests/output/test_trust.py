@@ -167,6 +167,19 @@ def test_dash_O_onto_a_file_the_state_does_not_know_is_allowed(tmp_path: Path) -
     assert stories(read_jsonl(out)) == all_stories(2)
 
 
+def test_appending_to_a_file_whose_last_line_has_no_line_break_starts_a_new_line(tmp_path: Path) -> None:
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.sqlite"
+    out.write_text('{"url": "http://elsewhere.example/kept"}', encoding="utf-8")  # no line break
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        result = crawl(site, "-o", str(out), state=state)
+    assert result.returncode == 0, result.stderr[-3000:]
+    warnings = lines(result.stderr, "WARNING")
+    assert any(f"{out} did not end with a line break: one was added" in line for line in warnings)
+    first, *appended = out.read_text(encoding="utf-8").splitlines()
+    assert json.loads(first) == {"url": "http://elsewhere.example/kept"}  # nothing glued onto it
+    assert stories(parse_articles("\n".join(appended), str(out))) == all_stories(2)
+
+
 def test_a_crawl_without_state_keeps_nothing_and_emits_everything_every_time(tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
