@@ -32,6 +32,7 @@ from newscrawl.crawl.pool import (
     pool_from_settings,
     run_job,
 )
+from newscrawl.discovery.since import is_older, parse_when
 from newscrawl.items import Article
 from newscrawl.ops.summary import COUNTED_ERROR_LINES
 from newscrawl.state import stateless
@@ -237,6 +238,12 @@ class SiteSpider(DiscoveryMixin, Spider):
             return
         page.article.site = self.site_of(response).name  # the same key as a crawl of the site
         page.article.warc = warc_field(response.meta)
+        published = parse_when(page.article.published)
+        if is_older(published, self.since):  # a list of pages (articles=FILE) filtered by date
+            self.crawler.stats.inc_value("newscrawl/dropped/older_than_since")
+            self.logger.warning("%s", not_written(response.request, f"published {published:%Y-%m-%d}, "
+                                                  f"before since= ({self.since:%Y-%m-%d %H:%M} UTC)"))
+            return
         if not page.is_article:  # written all the same (the user named it); said once it is written
             response.meta[FORCED] = article_score(page.signals)
         yield page.article

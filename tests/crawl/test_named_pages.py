@@ -132,3 +132,17 @@ def test_a_lost_named_page_is_said_once_whatever_the_log_and_the_run_fails(crawl
         assert not any("no articles written" in line for line in lines), (name, proc.stderr[-3000:])
         assert stats["newscrawl/named/not_written"] == 2, name
     assert f"WARNING: not written: {missing} (HTTP 404)" in (tmp_path / "crawl.log").read_text("utf-8")
+
+
+def test_named_pages_published_before_since_are_not_written_and_say_so(crawl):
+    recent = article_page("A recent story", [LOREM] * 3, published="2099-01-02T08:00:00+00:00").encode()
+    old = article_page("An old story", [LOREM] * 3, published="2022-02-20T08:00:00+00:00").encode()
+    routes = {"/recent": lambda h: h.send_bytes(recent), "/old": lambda h: h.send_bytes(old)}
+    with FaultServer(HOST, robots="allow", extra=routes) as site:
+        items, stats, proc = crawl("-a", f"article={site.url('/recent')} {site.url('/old')}",
+                                   "-a", "since=2024-01-01", extra=QUIET)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [item["url"] for item in items] == [site.url("/recent")]
+    assert not_written(proc.stderr) == {
+        site.url("/old"): "published 2022-02-20, before since= (2024-01-01 00:00 UTC)"}
+    assert stats["newscrawl/dropped/older_than_since"] == 1
