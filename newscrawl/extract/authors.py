@@ -28,11 +28,16 @@ _BYLINE_PREFIX = re.compile(
     r"(?:scritto|pubblicato)\s+da|authors?\s*:|contributors?\s*:|aut(?:or|orin|ores|eur|ore)\s*:|"
     r"by|von|por|par|di|door|av|af|przez|od|от|de)(?:\s*:\s*|\s*-?\s+)", re.IGNORECASE
 )
-_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
-                    r"\bsowie\b|\bwith\b|\bmit\b)\s*", re.IGNORECASE)
+# split_names squeezes white space to single spaces first; " ?", unlike "\s*", cannot backtrack
+# over a long run of spaces at every position
+_SPLIT = re.compile(r" ?(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
+                    r"\bsowie\b|\bwith\b|\bmit\b) ?", re.IGNORECASE)
+# (?<!\s): a pattern that opens with white space starts where a run of it starts, never inside
+# it (a leftmost match starts there anyway): each start inside would rescan the run, quadratic
+# on a long one (here and below)
 # role words after (or instead of) a name: "Jane Doe, Staff Writer", "신현주 기자"
 _ROLE = re.compile(
-    r"\s*(?:[,(|]|\s-\s)?\s*\b(?:staff|staff writer|senior writer|writer|reporter|correspondent|"
+    r"(?<!\s)\s*(?:(?:[,(|]|(?<=\s)-(?=\s))\s*)?\b(?:staff|staff writer|senior writer|writer|reporter|correspondent|"
     r"editor|editors|contributor|columnist|photographer|redaktion|redakteur(?:in)?|korrespondent(?:in)?|"
     r"journalist(?:in)?|autor(?:in)?|periodista|redactor(?:a)?|rédaction|rédacteur|correspondant|"
     r"director|manager|head|founder|co-founder|ceo|cto|cfo|coo|president|vice president|vp|"
@@ -41,9 +46,9 @@ _ROLE = re.compile(
     r"intern|fellow|chief|senior|associate|assistant|partner|owner)\b.*$",
     re.IGNORECASE,
 )
-_ROLE_SEPARATOR = re.compile(r"\s*(?:[,(|]|\s-\s)")
+_ROLE_SEPARATOR = re.compile(r"(?<!\s)\s*(?:[,(|]|\s-\s)")
 _COLLECTIVE = {"staff", "editors", "contributor", "contributors", "team", "expert", "experts", "desk"}
-_CJK_ROLE = re.compile(r"\s*(?:기자|특파원|논설위원|記者|特派員|編集委員|论说员)$")
+_CJK_ROLE = re.compile(r"(?<!\s)\s*(?:기자|특파원|논설위원|記者|特派員|編集委員|论说员)$")
 _ORGANISATION = re.compile(
     r"https?://|www\.|@|\.(?:com|org|net|de|at|ch|uk|fr|es|it|nl|lt|co|io|info|news)\b|"
     r"\b(?:news|nachrichten|noticias|staff|desk|team|agency|agencies|agentur|press|presse|media|"
@@ -66,18 +71,18 @@ _OTHER_CREDIT = re.compile(r"^\s*(?:(?:medically\s+|expert\s+)?reviewed|fact[- ]
                            r"^\s*(?:with\s+|additional\s+)?contributions?\s+(?:from|by)\b",
                            re.IGNORECASE)
 # a credit naming a web site ("hessenschau.de, Frankfurt, Germany") names no person in any part
-_WEB_CREDIT = re.compile(r"\s*(?:https?://|www\.|[\w-]+\.[a-z]{2,3}\b(?!\.))")
+_WEB_CREDIT = re.compile(r"\A\s*(?:https?://|www\.|[\w-]+\.[a-z]{2,3}\b(?!\.))")
 # a byline line goes on with the date or the comment count: "By Jane Doe - Mar 27, 2024",
 # "By Jane Doe December 2, 2025", "Posted by Jane Doe 59 Comments"
 _MONTH = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
           r"july|august|september|october|november|december")
-_BYLINE_TAIL = re.compile(rf"\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\s+)?\d.*)$", re.IGNORECASE)
+_BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\s+)?\d.*)$", re.IGNORECASE)
 # "Posted on <date> Posted by Jane Doe": a credit inside a longer header line
 _INNER_CREDIT = re.compile(r"\b(?:posted|written|authored|published)\s+by\s*:?\s+(?=\S)|"
                            r"^[\d/.-]{6,10}\s+by\s+(?=\S)", re.IGNORECASE)
-_CREDIT_END = re.compile(r"\s*(?:,|\s(?:on|in|at|for)\b).*$")
-_FILED_IN = re.compile(r"\s+in\s+\S+(?:\s+\S+){0,2}$")
-_PARTS = re.compile(r"\s+[·•|]\s+")
+_CREDIT_END = re.compile(r"(?<!\s)\s*(?:,|\s(?:on|in|at|for)\b).*$")
+_FILED_IN = re.compile(r"(?<!\s)\s+in\s+\S+(?:\s+\S+){0,2}$")
+_PARTS = re.compile(r"(?<!\s)\s+[·•|]\s+")
 # a short line that is a date: "Jul 18, 2025", "23.07.2025 · 6 min read", "Updated on 23 Oct 2025"
 _DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTH})\b",
                         re.IGNORECASE)

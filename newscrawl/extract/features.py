@@ -105,7 +105,8 @@ _WE_WORDS = frozenset({"we", "our", "ours", "us", "wir", "uns", "unser", "unsere
                        "nosotras", "nuestro", "nuestra", "nuestros", "nuestras", "noi", "nostro",
                        "nostra", "nostri", "nostre", "wij", "onze", "ons", "vår", "vårt",
                        "våra", "nós", "nosso", "nossa", "nossos", "nossas", "nasz", "nasza"})
-_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:·•»]\s+")
+# (?<!\s): starts only where a run of white space starts (linear on a long run)
+_TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-–—:·•»]\s+")
 MIN_LINK_LINE = 20  # a link text this long is a title, not a word like "Home" or "More"
 _SENTENCE_END = tuple('.!?…:"”’»)。！？')
 

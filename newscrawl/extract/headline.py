@@ -15,7 +15,8 @@ from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import NOT_ARTICLE_MARK
 
 _SEPARATORS = "|-–—·•»/\\~ㅣ"
-_SITE_SUFFIX = re.compile(r"\s+[|\-–—·•»~]\s+[^|\-–—·•»~]{2,60}$")
+# (?<!\s): starts only where a run of white space starts (linear on a long run)
+_SITE_SUFFIX = re.compile(r"(?<!\s)\s+[|\-–—·•»~]\s+[^|\-–—·•»~]{2,60}$")
 _CHROME_TAGS = {"nav", "footer", "aside"}
 _ARTICLE_TAGS = {"article", "main"}
 MATCH = 0.75  # how alike a printed heading and a metadata title must be to back each other
