@@ -94,7 +94,7 @@ def site_from_url(url: str, profile: str | None = None, since: datetime | None =
 
 # a comma or a semicolon before a URL: a list written as in a spreadsheet. (A URL may hold
 # `/http://` or `=http://` in its path or query, as web.archive.org's do: no other joint is refused.)
-URL_JOINT = re.compile(r"\s*([,;])\s*(?=https?://)", re.IGNORECASE)
+URL_JOINT = re.compile(r"(?<!\s)\s*([,;])\s*(?=https?://)", re.IGNORECASE)
 
 
 def load_url_list(path: str | Path) -> list[str]:
