@@ -124,6 +124,11 @@ def _files_of(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[str,
         files.append(("the stats file (NEWSCRAWL_STATS_FILE)", Path(settings["NEWSCRAWL_STATS_FILE"])))
     if settings.get("LOG_FILE") and settings.getbool("LOG_ENABLED", True):
         files.append(("the log file", Path(settings["LOG_FILE"])))
+    # folders: the crawl would make the folder, and then the output could not be written
+    if settings.get("JOBDIR"):
+        files.append(("the job folder (JOBDIR)", Path(settings["JOBDIR"])))
+    if settings.get("NEWSCRAWL_ARCHIVE"):
+        files.append(("the archive folder (NEWSCRAWL_ARCHIVE)", Path(settings["NEWSCRAWL_ARCHIVE"])))
     for name in INPUT_ARGUMENTS:
         if spargs.get(name):
             files.append((f"the -a {name}= file", Path(spargs[name])))

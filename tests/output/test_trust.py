@@ -338,6 +338,8 @@ def test_an_output_that_is_another_file_of_the_crawl_is_refused(tmp_path: Path) 
         "the stats file (NEWSCRAWL_STATS_FILE)": (["-O", str(stats_file), "-s", f"NEWSCRAWL_STATS_FILE={stats_file}"], state),
         "the log file": (["-O", str(log), "--logfile", str(log)], state),
         "the -a urls= file": (["-O", str(urls)], state),
+        "the job folder (JOBDIR)": (["-O", str(out), "-s", f"JOBDIR={out}"], state),
+        "the archive folder (NEWSCRAWL_ARCHIVE)": (["-O", str(out), "-s", f"NEWSCRAWL_ARCHIVE={out}"], state),
         "one file": (["-o", str(out), "-o", f"{tmp_path}/./out.jsonl"], state),
     }
     for what, (args, state_path) in cases.items():
