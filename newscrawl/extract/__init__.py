@@ -282,6 +282,8 @@ def _extract(url: str, html: str | bytes, *, encoding: str | None, profile: str 
     # a caller's mistake, not a broken page: said at once, as Python does for a wrong type
     if not isinstance(html, str | bytes | bytearray):
         raise TypeError(f"html must be the page as str or bytes, not {type(html).__name__}")
+    if fetched_at is not None and not isinstance(fetched_at, datetime):
+        raise TypeError(f"fetched_at must be a datetime, not {type(fetched_at).__name__}")
     fetched = (fetched_at or datetime.now(UTC)).isoformat(timespec="seconds")
     # a file that is no page (a PDF, an image, gzip bytes not yet decompressed): decoded as text
     # it would give a body of garbage

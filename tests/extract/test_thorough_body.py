@@ -89,6 +89,8 @@ def test_a_page_that_is_no_text_is_a_callers_mistake_said_at_once():
     # not a broken page (which gives an item with an error): None is no page at all
     with pytest.raises(TypeError, match="^html must be the page as str or bytes, not NoneType$"):
         extract_page(PAGES[1][0], None)
+    with pytest.raises(TypeError, match="^fetched_at must be a datetime, not str$"):
+        extract_article(*PAGES[1], fetched_at="2024-01-01")
 
 
 @pytest.mark.parametrize(("url", "html"), PAGES)
