@@ -179,6 +179,13 @@ def default(settings: BaseSettings, name: str, value: object) -> None:
         settings.set(name, value, priority="cmdline")
 
 
+def log_level_help(parser: argparse.ArgumentParser, level: str) -> None:
+    """-L's help names the command's own default level (Scrapy's names the project's)."""
+    for action in parser._actions:
+        if "--loglevel" in action.option_strings:
+            action.help = f"log level (default: {level})"
+
+
 def check_logging(settings: BaseSettings, command: str) -> None:
     """-L/LOG_LEVEL and --logfile/LOG_FILE that Scrapy's logging set-up would turn into a traceback
     (before the command runs) are one line, exit 2 (1 for a log file that cannot be written).

@@ -48,6 +48,7 @@ from newscrawl.commands._cli import (
     check_logging,
     default,
     fail,
+    log_level_help,
     quiet_logs,
     run_until_interrupted,
     setup_parser,
@@ -147,6 +148,7 @@ class Command(ScrapyCommand):
     def add_options(self, parser) -> None:
         super().add_options(parser)
         setup_parser(parser, "extract")
+        log_level_help(parser, "ERROR")
         parser.add_argument("--url", action="append", default=[], metavar="URL",
                             help="the address a saved FILE (or -) came from; one per file, in "
                                  "the order of the files")

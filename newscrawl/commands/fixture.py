@@ -25,6 +25,7 @@ from newscrawl.commands._cli import (
     EXIT_USAGE,
     check_logging,
     fail,
+    log_level_help,
     quiet_logs,
     run_until_interrupted,
     setup_parser,
@@ -62,6 +63,7 @@ class Command(ScrapyCommand):
     def add_options(self, parser) -> None:
         super().add_options(parser)
         setup_parser(parser, "fixture")
+        log_level_help(parser, "ERROR")
         parser.add_argument("--url", help="the page's address, when saving a local file")
         parser.add_argument("--dir", default="fixtures/pages",
                             help="the folder fixtures live in (default fixtures/pages)")

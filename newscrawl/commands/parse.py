@@ -36,6 +36,7 @@ from newscrawl.commands._cli import (
     check_logging,
     default,
     fail,
+    log_level_help,
     quiet_logs,
     reader_may_leave,
     run_until_interrupted,
@@ -79,6 +80,7 @@ class Command(ScrapyParseCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         setup_parser(parser, "parse")
+        log_level_help(parser, "ERROR")
         # parse prints and writes no file: -o/-O are refused (refuse_output), not offered
         for flags, dest in ((("-o", "--output"), "output"), (("-O", "--overwrite-output"), "overwrite_output")):
             parser.add_argument(*flags, dest=dest, metavar="FILE", action="append", help=argparse.SUPPRESS)

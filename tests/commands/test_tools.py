@@ -159,6 +159,14 @@ def test_cron_help_names_its_own_log_file(project):
     assert "stderr will be used" not in proc.stdout
 
 
+@pytest.mark.parametrize(("command", "level"), [("extract", "ERROR"), ("parse", "ERROR"), ("fixture", "ERROR"),
+                                              ("crawl", "INFO")])
+def test_help_names_the_log_level_the_command_logs_at(project, command, level):
+    proc = run_scrapy([command, "--help"], cwd=project, env={"COLUMNS": "100"})
+    assert proc.returncode == 0, proc.stderr
+    assert f"log level (default: {level})" in " ".join(proc.stdout.split())
+
+
 # -- scrapy state -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [["info"], ["export"], ["prune", "0d"]])
