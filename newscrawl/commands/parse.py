@@ -92,8 +92,15 @@ class Command(ScrapyParseCommand):
                                  "article whatever it looks like)")
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        from newscrawl.commands.crawl import repeated_argument
+
         refuse_output(args, opts)
+        if repeated := repeated_argument(opts.spargs or []):  # before Scrapy keeps only the last one
+            fail("parse", repeated, EXIT_USAGE)
         super().process_options(args, opts)
+        if "warc" in opts.spargs:  # parse fetches one live page: a replay is the crawl's
+            fail("parse", "-a warc= replays archives: use newscrawl crawl site -a warc=PATH -o FILE "
+                 "(parse fetches the one URL it is given)", EXIT_USAGE)
         for flag, value in (("-m/--meta", opts.meta), ("--cbkwargs", opts.cbkwargs)):
             if value is not None and not isinstance(value, dict):
                 fail("parse", f"{flag} takes a JSON object, like '{{\"name\": \"value\"}}'", EXIT_USAGE)

@@ -548,6 +548,11 @@ def test_parse_says_why_no_article_came_out(project, site, path, args, line):
     (["-m", "[1]"], """-m/--meta takes a JSON object, like '{"name": "value"}'"""),
     (["-a", "profile=nosuch"], "the site spider could not start: unknown profile 'nosuch'; known "
                                "profiles: generic, jannah, jnews, soledad, tagdiv-classic, tagdiv-tdb, wordpress"),
+    (["-a", "warc=crawl.warc.gz"], "-a warc= replays archives: use newscrawl crawl site -a warc=PATH -o FILE "
+                                   "(parse fetches the one URL it is given)"),
+    (["-a", "article=http://127.0.0.5:9/a", "-a", "article=http://127.0.0.5:9/b"],
+     "-a article= is given 2 times, and only the last would count: give it once, with article URLs, "
+     "separated by spaces"),
 ])
 def test_parse_bad_arguments(project, args, line):
     proc = scrapy(project, "parse", "http://127.0.0.5:9/article", *args, "--nocolour")
