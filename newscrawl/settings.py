@@ -87,6 +87,7 @@ EXTENSIONS = {
     "newscrawl.crawl.collector.QuietGarbageCollector": 520,
     "newscrawl.ops.coverage.CoverageHistory": 530,  # field coverage per site and run, kept in the state
     "newscrawl.ops.summary.NoArticlesWarning": 540,  # `no articles written: ...` with the reasons
+    "newscrawl.ops.summary.PageCount": 545,  # the pages fetched, robots.txt not counted
     "newscrawl.crawl.named.NotWrittenLines": 550,  # counts `not written: URL` lines; prints them under --nolog
 }
 NEWSCRAWL_SUMMARY = True  # print a few summary lines on stderr when `scrapy crawl` ends

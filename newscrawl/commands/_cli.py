@@ -111,6 +111,30 @@ def run_until_interrupted(process: CrawlerProcessBase) -> bool:
     return False
 
 
+def run_with_stop_notice(process: CrawlerProcessBase, notice: Callable[[], None]) -> bool:
+    """Run the crawler process (`process.start()`) with Scrapy's stop (the first Ctrl-C or TERM
+    stops gracefully, the second at once), calling `notice()` in the reactor's thread after the
+    first: Scrapy's graceful stop waits for every request the downloader holds (a server that
+    never answers, until DOWNLOAD_TIMEOUT), and says so only at INFO. Whether a signal came."""
+    twisted = process.settings.getbool("TWISTED_REACTOR_ENABLED", True)
+    graceful = getattr(process, "_signal_shutdown", None)  # Scrapy 2.19's own (see above)
+    if not twisted or graceful is None:  # without a reactor to call back in: Scrapy's own stop
+        process.start()
+        return False
+    from twisted.internet import reactor
+
+    signals: list[int] = []
+
+    def first(signum: int, frame: Any) -> None:
+        signals.append(signum)
+        graceful(signum, frame)  # it installs Scrapy's forced stop for the next signal
+        reactor.callFromThread(notice)  # no logging inside a signal handler
+
+    install_shutdown_handlers(first)
+    process.start(install_signal_handlers=False)
+    return bool(signals)
+
+
 # the program the user typed: the `newscrawl` console command sets it, so that every line and
 # hint names the command the user can run (`newscrawl state ...`, not `scrapy state ...`)
 _COMMANDS = re.compile(r"\bscrapy (?=(?:crawl|cron|state|seed|fixture|parse|extract)\b)")

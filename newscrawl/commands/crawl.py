@@ -23,13 +23,14 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 from twisted.internet.defer import Deferred
 
-from newscrawl.commands._cli import argument_problem, report_fatal
+from newscrawl.commands._cli import argument_problem, report_fatal, run_with_stop_notice
 from newscrawl.config.settings_check import check_named_setting, check_setting_name
 from newscrawl.ops.summary import (
     lines_say_why,
     log_reaches_stderr,
     no_articles_line,
     plural,
+    stopping_line,
     summary_lines,
     written,
 )
@@ -352,7 +353,7 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = EXIT_BAD_INPUT
             return
         self._watch(self.crawler_process.crawl(crawler, **opts.spargs))
-        self.crawler_process.start()
+        run_with_stop_notice(self.crawler_process, lambda: self._stopping(crawler))
         remove_frontier(crawler)  # an unclean shutdown (Ctrl-C twice) skips the engine's clean-up
         reason = finish_reason(crawler)
         if self.exitcode == 0 and (self.crawler_process.bootstrap_failed or reason in FAILED_REASONS
@@ -360,6 +361,12 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = EXIT_FAILED
         if reason is not None or started(crawler):
             self.report_end(crawler, opts, reason)
+
+    def _stopping(self, crawler: Any) -> None:
+        """After the first Ctrl-C: what the stop waits for, when it can take a while."""
+        line = stopping_line(crawler)
+        if line:
+            report_fatal(line, self.settings, logging.WARNING)
 
     def report_end(self, crawler: Any, opts: Any, reason: str | None) -> None:
         """The run's summary on stderr; a failure the log did not show, as one line; exit 1 for

@@ -8,7 +8,9 @@
   its articles marked as emitted in the state, then published);
 - writes `articles-<UTC time>.summary.json` beside it: counts, drops and errors by reason,
   duration, per site, health verdict;
-- exits 0 when every site was healthy and 1 when not (see newscrawl/ops/health.py);
+- exits 0 when every site was healthy and 1 when not (see newscrawl/ops/health.py), 130 when
+  Ctrl-C or a TERM signal stopped it (not healthy: what it wrote is published and recorded, and
+  the next run goes on);
 - logs to `<dir>/cron.log` (or --logfile) and logs a progress line every
   NEWSCRAWL_CRON_PROGRESS_INTERVAL seconds (also printed when stderr is a terminal).
 """
@@ -26,14 +28,16 @@ from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl.commands._cli import (
+    EXIT_INTERRUPTED,
     EXIT_USAGE,
     argument_problem,
     as_typed,
     check_logging,
     fail,
+    run_with_stop_notice,
     setup_parser,
 )
-from newscrawl.commands.crawl import error_line, when_failed
+from newscrawl.commands.crawl import error_line, remove_frontier, when_failed
 from newscrawl.ops.cron import (
     acquire_lock,
     free_name,
@@ -42,6 +46,7 @@ from newscrawl.ops.cron import (
     update_quiet_runs,
     write_json,
 )
+from newscrawl.ops.summary import plural, stopping_line, written
 from newscrawl.output.paths import path_problems, unwritable_reason
 from newscrawl.output.recovery import PART, check_state, recover_part
 from newscrawl.state import StateError, open_state, stateless
@@ -57,6 +62,17 @@ EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 USAGE = "scrapy cron [site] -a url=START_URL"
+STOPPED = "the run was stopped (Ctrl-C or a TERM signal) before it finished"
+
+
+def stopping(crawler: Any) -> None:
+    """After the first Ctrl-C or TERM: what the stop waits for, in the log (and on a terminal;
+    cron mails what a job prints, and the run's end says it was stopped)."""
+    line = stopping_line(crawler)
+    if line:
+        logger.warning("%s", line)
+        if sys.stderr.isatty():
+            say(f"scrapy cron: {line}")
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -72,7 +88,8 @@ class Command(BaseRunSpiderCommand):
 
     def long_desc(self) -> str:
         return (f"{self.short_desc()}. Exit 0 when every site was healthy, 1 when not, 2 for bad "
-                f"arguments, {EXIT_LOCKED} while an earlier run holds the lock.")
+                f"arguments, {EXIT_LOCKED} while an earlier run holds the lock, {EXIT_INTERRUPTED} when "
+                "Ctrl-C or a TERM signal stopped it.")
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
@@ -190,7 +207,8 @@ class Command(BaseRunSpiderCommand):
         failures: list[str] = []
         when_failed(self.crawler_process.crawl(crawler, **opts.spargs),
                     lambda exc: failures.append(error_line(exc)))
-        self.crawler_process.start()
+        signalled = run_with_stop_notice(self.crawler_process, lambda: stopping(crawler))
+        remove_frontier(crawler)  # an unclean shutdown (Ctrl-C twice) skips the engine's clean-up
         if failures:  # the crawl could not start (an output or the state): the reason, once
             for line in failures:
                 say(f"scrapy cron: {line}")
@@ -202,12 +220,16 @@ class Command(BaseRunSpiderCommand):
         except (RuntimeError, AttributeError):  # the crawl never started
             stats = {}
         sites = list(getattr(crawler.spider, "sites", {}) or {})
+        # "shutdown": Scrapy's graceful stop; no reason at all: its forced stop (a second signal)
+        interrupted = stats.get("finish_reason") == "shutdown" or (
+            signalled and stats.get("finish_reason") is None)
         published = None
         if self.part.exists():
             self.part.replace(self.final)
             published = self.final.name
         try:
-            quiet = update_quiet_runs(self.output_dir / "cron-status.json", sites, stats)
+            quiet = update_quiet_runs(self.output_dir / "cron-status.json", sites, stats,
+                                      complete=not interrupted)
         except OSError as exc:
             say(f"scrapy cron: cannot write {self.output_dir / 'cron-status.json'}: "
                   f"{exc.strerror or exc}; quiet runs are not counted")
@@ -221,13 +243,16 @@ class Command(BaseRunSpiderCommand):
             **summarize(stats, sites, quiet, self.settings.getint("NEWSCRAWL_CRON_MAX_QUIET_RUNS")),
             "recovered": recovered,
         }
-        if self.crawler_process.bootstrap_failed or not sites:
+        if (self.crawler_process.bootstrap_failed or not sites) and not interrupted:
             summary["healthy"] = False
             summary["problems"].insert(0, "the crawl could not start; see the log")
         if stats.get("newscrawl/output/error"):
             summary["healthy"] = False
             summary["problems"].insert(0, f"cannot write to {stats['newscrawl/output/error']}")
-        summary["exit_code"] = 0 if summary["healthy"] else 1
+        if interrupted:  # the site's counters are a part run's: no verdict on them
+            summary["healthy"] = False
+            summary["problems"].insert(0, STOPPED)
+        summary["exit_code"] = EXIT_INTERRUPTED if interrupted else 0 if summary["healthy"] else EXIT_FAILED
         summary_path = self.final.with_name(self.final.name.removesuffix(".jsonl") + ".summary.json")
         try:
             write_json(summary_path, summary)
@@ -235,7 +260,10 @@ class Command(BaseRunSpiderCommand):
             say(f"scrapy cron: cannot write the summary {summary_path}: {exc.strerror or exc}; "
                   f"the articles are in {published or 'no file'}")
             return EXIT_FAILED
-        if not summary["healthy"]:
+        if interrupted:  # one line: what was kept, and that the next run goes on
+            say(f"scrapy cron: {STOPPED}: {plural(written(stats), 'article')} written and recorded"
+                f"{f' in {published}' if published else ''}; the next run goes on; summary in {summary_path}")
+        elif not summary["healthy"]:
             # cron mails what a job prints: print only when something needs a person
             for problem in summary["problems"]:
                 say(f"scrapy cron: unhealthy: {problem}")

@@ -20,7 +20,7 @@ from scrapy.utils.asyncio import create_looping_call
 
 from newscrawl.ops.coverage import coverage_sites, site_coverage
 from newscrawl.ops.health import judge_site
-from newscrawl.ops.summary import no_article_reasons
+from newscrawl.ops.summary import no_article_reasons, pages_fetched
 
 logger = logging.getLogger("newscrawl.commands.cron")
 
@@ -68,8 +68,10 @@ def write_json(path: Path, data: Any) -> None:
     tmp.replace(path)
 
 
-def update_quiet_runs(path: Path, sites: list[str], stats: dict[str, Any]) -> dict[str, int]:
-    """Runs in a row without a new article, per site (kept in <dir>/cron-status.json)."""
+def update_quiet_runs(path: Path, sites: list[str], stats: dict[str, Any],
+                      complete: bool = True) -> dict[str, int]:
+    """Runs in a row without a new article, per site (kept in <dir>/cron-status.json). A run
+    stopped before it finished (not `complete`) ends a quiet streak but adds none to it."""
     try:
         status = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -77,7 +79,7 @@ def update_quiet_runs(path: Path, sites: list[str], stats: dict[str, Any]) -> di
     quiet = status.get("quiet_runs", {}) if isinstance(status, dict) else {}
     for name in sites:
         emitted = stats.get(f"newscrawl/site/{name}/emitted", 0)
-        quiet[name] = 0 if emitted else int(quiet.get(name, 0)) + 1
+        quiet[name] = 0 if emitted else int(quiet.get(name, 0)) + (1 if complete else 0)
     write_json(path, {"quiet_runs": quiet, "last_run": datetime.now(UTC).isoformat(timespec="seconds")})
     return quiet
 
@@ -109,7 +111,7 @@ def summarize(stats: dict[str, Any], sites: list[str], quiet: dict[str, int],
         # -a article= pages written though they do not read as articles (in "articles" too)
         "forced": stats.get("newscrawl/articles/forced", 0),
         "revisions": stats.get("newscrawl/articles/revised", 0),
-        "pages": stats.get("response_received_count", 0),
+        "pages": pages_fetched(stats),  # robots.txt not counted
         "requests": stats.get("downloader/request_count", 0),
         "not_modified": {"feeds_and_sitemaps": stats.get("httpcache/revalidate", 0),
                          "articles": stats.get("newscrawl/revisit/not_modified", 0)},
@@ -155,7 +157,7 @@ class ProgressLine:
 
     def line(self) -> str:
         stats = self.crawler.stats.get_stats()
-        pages = stats.get("response_received_count", 0)
+        pages = pages_fetched(stats)
         minutes = max(time.monotonic() - self.started, 1e-6) / 60
         errors = sum(_by_prefix(stats, "newscrawl/errors/").values())
         return (f"progress: {pages} pages, {stats.get('newscrawl/articles/emitted', 0)} articles, "

@@ -7,7 +7,10 @@ JSON); `no_article_reasons` counts the pages that did not become records by reas
 from __future__ import annotations
 
 import logging
+import math
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -18,6 +21,9 @@ from newscrawl.ops.coverage import FIELDS, coverage_sites, site_coverage
 logger = logging.getLogger("newscrawl")
 
 NO_ARTICLES = "no articles written"
+# responses other than robots.txt (PageCount): Scrapy's response_received_count counts its own
+# robots.txt requests and the spider's (read for Sitemap: lines), which are no pages of the site
+PAGES_FETCHED = "newscrawl/pages/fetched"
 # `not written: URL (why)` lines logged for pages the user named (newscrawl/crawl/named.py)
 NAMED_NOT_WRITTEN = "newscrawl/named/not_written"
 # ERROR lines logged for an error already counted under newscrawl/errors/<reason>
@@ -119,9 +125,45 @@ def no_articles_line(stats: dict[str, Any]) -> str:
         return line
     if stats.get("newscrawl/errors/damaged_warc") and not stats.get("newscrawl/replay/records"):
         return f"{NO_ARTICLES}: no record of the WARC input could be read (see the errors above)"
-    pages = stats.get("response_received_count", 0)
     how = "read from WARC files" if replayed(stats) else "fetched"
-    return f"{NO_ARTICLES}: {plural(pages, 'page')} {how} and none held an article"
+    return f"{NO_ARTICLES}: {plural(pages_fetched(stats), 'page')} {how} and none held an article"
+
+
+def pages_fetched(stats: dict[str, Any]) -> int:
+    """Pages the crawl received (fetched, or read from WARC files), robots.txt not counted."""
+    return int(stats.get(PAGES_FETCHED, 0) or 0)
+
+
+def elapsed_seconds(stats: dict[str, Any]) -> float:
+    """How long the crawl ran: Scrapy's count when the spider closed, else (a forced stop, a
+    second Ctrl-C, closes nothing) the time since it started."""
+    if stats.get("elapsed_time_seconds") is not None:
+        return float(stats["elapsed_time_seconds"])
+    start = stats.get("start_time")
+    if isinstance(start, datetime):
+        return max(0.0, (datetime.now(UTC) - start).total_seconds())
+    return 0.0
+
+
+def stopping_line(crawler: Crawler) -> str | None:
+    """`stopping: waiting for 5 requests under way ...` after the first Ctrl-C or TERM, when
+    Scrapy's graceful stop has requests to wait for; None when it has none, and stops at once."""
+    downloader = getattr(getattr(crawler, "engine", None), "downloader", None)
+    held = len(getattr(downloader, "active", ()) or ())
+    if not held:
+        return None
+    timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
+    longest = max((_slot_wait(slot, timeout) for slot in getattr(downloader, "slots", {}).values()),
+                  default=timeout)
+    return (f"stopping: waiting for {plural(held, 'request')} under way to finish (up to {longest:.0f} s "
+            f"if the server does not answer: DOWNLOAD_TIMEOUT is {timeout:g} s); Ctrl-C again to stop at once")
+
+
+def _slot_wait(slot: Any, timeout: float) -> float:
+    """The longest a download slot's requests can take: a site's requests go a few at a time
+    (its concurrency), each up to DOWNLOAD_TIMEOUT and its delay."""
+    waves = math.ceil(len(slot.active) / max(1, slot.concurrency))
+    return waves * (timeout + slot.delay)
 
 
 def plural(count: int, noun: str) -> str:
@@ -202,7 +244,7 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
     (not_written_line); errors; field coverage, and one line per site when there are several; one
     more when pages named with -a article= were written though they do not read as articles."""
     where = f" to {', '.join(outputs)}" if outputs else ""
-    elapsed = float(stats.get("elapsed_time_seconds") or 0)
+    elapsed = elapsed_seconds(stats)
     errors = _by_prefix(stats, "newscrawl/errors/")
     logged = _by_prefix(stats, "log_count/")
     # ERROR lines of errors already counted by their reason are not counted again as log_error
@@ -210,7 +252,7 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
     errors.update({f"log_{k.lower()}": v for k, v in logged.items() if k in ("ERROR", "CRITICAL") and v > 0})
     lines = [
         f"{plural(written(stats), 'article')} written{where}; "
-        f"{plural(stats.get('response_received_count', 0), 'page')} "
+        f"{plural(pages_fetched(stats), 'page')} "
         f"{'read from WARC files' if replayed(stats) else 'fetched'} in {elapsed:.1f} s "
         f"({stats.get('finish_reason') or 'stopped'})",
         not_written_line(stats),
@@ -247,3 +289,20 @@ class NoArticlesWarning:
         stats = self.crawler.stats.get_stats()
         if not written(stats) and not lines_say_why(stats):
             logger.warning("%s", no_articles_line(stats))
+
+
+class PageCount:
+    """Counts the pages received (PAGES_FETCHED): every response but robots.txt, Scrapy's own
+    request for it and the spider's."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PageCount:
+        return cls(crawler)
+
+    def response_received(self, response: Any, request: Any, spider: Spider | None = None) -> None:
+        if urlsplit(request.url).path != "/robots.txt":
+            self.crawler.stats.inc_value(PAGES_FETCHED)

@@ -1,13 +1,22 @@
-"""How the crawl's summary names its outputs."""
+"""How the crawl's summary names its outputs; what Ctrl-C says while a server does not answer,
+and the summary after it: real `scrapy crawl` runs against a real server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 from scrapy.settings import Settings
 
 from newscrawl.commands.crawl import _output_name
 from newscrawl.output.guard import feed_targets
+from tests.conftest import REPO
 
 
 def test_the_summary_names_an_output_file_the_run_never_opened_as_not_created(tmp_path: Path) -> None:
@@ -16,3 +25,104 @@ def test_the_summary_names_an_output_file_the_run_never_opened_as_not_created(tm
     settings = Settings({"FEEDS": {str(written): {}, never.as_uri(): {}, "stdout:": {}}})
     assert [_output_name(target) for target in feed_targets(settings)] == [
         str(written), f"{never.as_uri()} (not created)", "standard output"]
+
+
+class SilentSite:
+    """A real server on 127.0.0.1 that answers robots.txt (allow all) and accepts every other
+    request but never answers it, holding the connection open until it stops."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
+
+    def __enter__(self) -> SilentSite:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):  # the socket closed: the test is over
+            while True:
+                conn, _ = self.sock.accept()
+                conn.settimeout(10)
+                request = b""
+                with contextlib.suppress(OSError):
+                    while b"\r\n\r\n" not in request and (chunk := conn.recv(4096)):
+                        request += chunk
+                if request.split(b" ", 2)[1:2] == [b"/robots.txt"]:
+                    body = b"User-agent: *\nAllow: /\n"
+                    conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                                 + str(len(body)).encode() + b"\r\n\r\n" + body)
+                    conn.close()
+                else:
+                    self.held.append(conn)  # accepted, never answered
+
+
+class Stderr:
+    """A running command's stderr, read as it comes."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=lambda: self.lines.extend(proc.stderr), daemon=True)
+        self.thread.start()
+
+
+def crawl_silent_site(site: SilentSite, tmp_path: Path, timeout: int) -> tuple[subprocess.Popen, Stderr]:
+    """`scrapy crawl site -a url=...` with -L WARNING, started once its pages are in flight."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url()}", "-L", "WARNING",
+           "-O", str(tmp_path / "out.jsonl"), "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}",
+           "-s", f"DOWNLOAD_TIMEOUT={timeout}", "-s", "RETRY_TIMES=0", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0"]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not site.held and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the home page is asked for (robots.txt answered before it)
+    assert site.held, "the crawl never asked for a page"
+    return proc, Stderr(proc)
+
+
+def test_ctrl_c_says_what_the_stop_waits_for_and_counts_no_robots_txt_as_a_page(tmp_path: Path) -> None:
+    # a server that never answers held the first Ctrl-C until DOWNLOAD_TIMEOUT without a word,
+    # and the summary counted the robots.txt response as "1 page fetched" (found by a stranger)
+    with SilentSite() as site:
+        proc, err = crawl_silent_site(site, tmp_path, timeout=4)
+        time.sleep(1)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+        err.thread.join(timeout=10)
+    text = "".join(err.lines)
+    assert proc.returncode == 130, text[-3000:]
+    summary = next(line for line in err.lines if line.startswith("summary: 0 articles written"))
+    assert "; 0 pages fetched in " in summary and "(shutdown)" in summary, text  # robots.txt answered
+    notice = [line for line in err.lines if "stopping: waiting for" in line]
+    assert len(notice) == 1 and "DOWNLOAD_TIMEOUT is 4 s); Ctrl-C again to stop at once" in notice[0], text
+    assert "Traceback" not in text
+
+
+def test_a_second_ctrl_c_stops_at_once_and_the_summary_has_the_real_time(tmp_path: Path) -> None:
+    with SilentSite() as site:
+        began = time.monotonic()
+        proc, err = crawl_silent_site(site, tmp_path, timeout=120)
+        time.sleep(2)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(1)  # the first is handled: a graceful stop, waiting for the home page
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)  # not the 120 s of DOWNLOAD_TIMEOUT
+        ran = time.monotonic() - began
+        err.thread.join(timeout=10)
+    text = "".join(err.lines)
+    assert proc.returncode == 130, text[-3000:]
+    assert "the crawl was stopped before it finished: 0 articles written" in text
+    summary = next(line for line in err.lines if line.startswith("summary: 0 articles written"))
+    seconds = float(summary.split(" pages fetched in ")[1].split(" s ")[0])
+    assert 2 <= seconds <= ran, summary  # it was "0.0 s"
+    assert " 0 pages fetched in " in summary and summary.rstrip().endswith("(stopped)"), summary
+    assert sum("Ctrl-C again to stop at once" in line for line in err.lines) == 1, text

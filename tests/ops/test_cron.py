@@ -8,21 +8,25 @@ import json
 import os
 import re
 import signal
+import subprocess
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl.commands.state import Command as StateCommand
 from newscrawl.crawl.middlewares.seen import SeenBeforeMiddleware
 from newscrawl.crawl.spider import SiteSpider
+from newscrawl.ops.cron import update_quiet_runs
 from newscrawl.output.recovery import recover_part
 from newscrawl.state.crawler import state_for
 from newscrawl.state.sqlite import SQLiteStateStore
-from tests.conftest import free_port, read_jsonl
+from tests.conftest import REPO, free_port, read_jsonl
+from tests.support.faultserver import FaultServer
 from tests.support.sites.build import build_site, expected_urls
 from tests.support.sites.harness import cron_result, finish, run_cron, scrapy_command, start
 from tests.support.sites.server import serve_site
@@ -221,3 +225,47 @@ def test_state_max_age_prunes_at_start_and_never_reemits_what_it_forgot(tmp_path
     site = spider.sites["a.example"]
     cutoff = spider.cutoff(site)
     assert cutoff is not None and (datetime.now(UTC) - cutoff).days == 30
+
+
+@pytest.mark.parametrize("how", ["SIGINT to the process group", "SIGTERM to the process"])
+def test_a_run_stopped_by_ctrl_c_or_term_exits_130_unhealthy_and_the_next_run_goes_on(tmp_path, how):
+    # it exited 0, silent, with a summary that called the part run healthy (found by a stranger)
+    state, out = tmp_path / "state.sqlite", tmp_path / "out"
+    with FaultServer("127.0.0.7", robots="allow", articles=30) as site:
+        cmd = scrapy_command("cron", ["-a", f"url={site.url('/')}", "--output-dir", str(out)], state,
+                             ["-s", "DOWNLOAD_DELAY=0.3"])  # paced: some left to do
+        # a new session, as a terminal's job: Ctrl-C reaches the whole group, with SIGINT not ignored
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None and not any(
+                part.read_bytes().count(b"\n") >= 2 for part in out.glob("*.jsonl.part")):
+            time.sleep(0.05)
+        if how.startswith("SIGINT"):
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(signal.SIGTERM)
+        code, err = finish(proc, timeout=120)
+        stopped = cron_result(code, err, out, set())
+        rest = run_cron(["-a", f"url={site.url('/')}"], state, out)
+    assert code == 130, err[-3000:]
+    assert err.strip().splitlines() == [err.strip()], err[-3000:]  # one line, no traceback
+    assert err.startswith("scrapy cron: the run was stopped (Ctrl-C or a TERM signal) before it finished: "
+                          f"{len(stopped.articles)} articles written and recorded in {stopped.summary['articles_file']}")
+    summary = stopped.summary
+    assert not summary["healthy"] and summary["exit_code"] == 130 and summary["finish_reason"] == "shutdown"
+    assert summary["problems"][0] == "the run was stopped (Ctrl-C or a TERM signal) before it finished"
+    assert 2 <= len(stopped.articles) < 30 and summary["articles"] == len(stopped.articles)
+    # what it wrote stays written and recorded: the next run brings the rest, each article once
+    assert rest.code == 0, rest.stderr[-3000:]
+    urls = sorted(a["url"] for a in stopped.articles + rest.articles)
+    assert urls == sorted(site.url(f"/articles/story-{i}") for i in range(1, 31))
+
+
+def test_a_stopped_run_ends_a_quiet_streak_but_adds_none(tmp_path):
+    status = tmp_path / "cron-status.json"
+    assert update_quiet_runs(status, ["a", "b"], {}) == {"a": 1, "b": 1}
+    stopped = {"newscrawl/site/a/emitted": 2}
+    assert update_quiet_runs(status, ["a", "b"], stopped, complete=False) == {"a": 0, "b": 1}
+    assert json.loads(status.read_text("utf-8"))["quiet_runs"] == {"a": 0, "b": 1}
