@@ -33,13 +33,15 @@ from newscrawl.commands._cli import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    ExitsOnLogFileFailure,
     check_logging,
+    check_process_files,
     default,
     fail,
     quiet_logs,
-    reader_may_leave,
     run_until_interrupted,
     setup_parser,
+    standard_output,
     why_not_fetched,
 )
 from newscrawl.commands.crawl import check_settings
@@ -65,7 +67,7 @@ def refuse_output(args: list[str], opts: argparse.Namespace) -> None:
                  f"no file: use scrapy crawl site -a article={url} {flag} {value[0]}", EXIT_USAGE)
 
 
-class Command(ScrapyParseCommand):
+class Command(ExitsOnLogFileFailure, ScrapyParseCommand):
     """Scrapy's parse command, made to work with the site spider and to end with one line."""
 
     def short_desc(self) -> str:
@@ -91,6 +93,7 @@ class Command(ScrapyParseCommand):
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         refuse_output(args, opts)
+        check_process_files(opts, "parse")
         super().process_options(args, opts)
         for flag, value in (("-m/--meta", opts.meta), ("--cbkwargs", opts.cbkwargs)):
             if value is not None and not isinstance(value, dict):
@@ -126,7 +129,7 @@ class Command(ScrapyParseCommand):
         if self.start_parsing(url, opts):
             fail("parse", f"interrupted; {url} was not parsed", EXIT_INTERRUPTED)
         self._check_fetched(url)
-        with reader_may_leave():
+        with standard_output("parse"):
             self.print_results(opts)
         if not any(self.items.values()):
             fail("parse", f"no article in {url}: {self._no_article_reasons()}")
