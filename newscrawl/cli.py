@@ -11,11 +11,9 @@ files) are the caller's. `newscrawl crawl` runs the site spider when no spider i
 
 from __future__ import annotations
 
-import difflib
-import importlib
+# little at import time: a Ctrl-C while the rest loads (Scrapy: a second or more) is main()'s line
 import os
 import sys
-from importlib import metadata
 from typing import NoReturn
 
 PROG = "newscrawl"
@@ -27,7 +25,6 @@ EXIT_USAGE = 2
 SUMMARIES = {"crawl": "Crawl news sites into JSON Lines records (-a url=URL, -a sites=FILE, -a article=URL)"}
 
 
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a program whose reader went away
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as commands/_cli.py's commands end on Ctrl-C
 
 
@@ -76,33 +73,32 @@ def run_scrapy(command: str, args: list[str]) -> NoReturn:
                     usage = usage.replace("<spider>", f"[<spider>, default {SPIDER}]")
             super().__init__(*args, usage=usage, **kwargs)
 
+    from newscrawl.commands._cli import standard_output, stdout_failed
+
     # execute() builds its parser from this module-level name, and has no other way to set it
     cmdline.ScrapyArgumentParser = Parser  # type: ignore[misc]
     try:
         cmdline.execute([PROG, command, *args])
-    except BrokenPipeError:  # `newscrawl state export | head`: the reader has what it wanted
-        quiet_stdout()
-        raise SystemExit(EXIT_BROKEN_PIPE) from None
+    except SystemExit:
+        # what the command left in stdout's buffer: a reader gone (`| true`) is exit 141 and a
+        # full disk one line and exit 1, as for its own writes (Python's flush at exit would say
+        # "Exception ignored" and exit 120)
+        with standard_output(command):
+            pass
+        raise
+    except BrokenPipeError as exc:  # a write to standard output that no command expected
+        stdout_failed(command, exc)
     raise SystemExit(0)  # execute() always exits; this keeps the type checker right
 
 
 def say(text: str) -> NoReturn:
-    """Print `text` and exit 0; if the reader of standard output has gone (`| true`), exit as a
-    program SIGPIPE ended, without a traceback (commands/_cli.reader_may_leave does the same for
-    the commands; --version and --help do not import Scrapy to have it)."""
-    try:
-        print(text, flush=True)
-    except BrokenPipeError:
-        quiet_stdout()
-        raise SystemExit(EXIT_BROKEN_PIPE) from None
+    """Print `text` and exit 0; a reader gone (`| true`) or a full disk ends as for a command
+    (commands/_cli.standard_output: 141, or one line and 1), without a traceback."""
+    from newscrawl.commands._cli import standard_output
+
+    with standard_output(None):
+        print(text)
     raise SystemExit(0)
-
-
-def quiet_stdout() -> None:
-    """Point stdout at /dev/null, so that Python's final flush does not fail a second time."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
 
 
 class _ProbeError(Exception):
@@ -132,6 +128,8 @@ def names_a_spider(args: list[str]) -> bool:
 
 def _command(name: str):
     """A project command's object (newscrawl/commands/NAME.py)."""
+    import importlib
+
     return importlib.import_module(f"newscrawl.commands.{name}").Command()
 
 
@@ -160,6 +158,8 @@ def help_text() -> str:
 
 def version_line() -> str:
     """`newscrawl --version`: this package's version, and Scrapy's and Python's."""
+    from importlib import metadata
+
     import scrapy
 
     try:
@@ -174,6 +174,8 @@ def unknown_command(given: str) -> str:
     """The one line for a command (or an option before any command) that is not one of ours."""
     if given.startswith("-"):
         return f"unknown option {given!r}: give the command first, as in {PROG} crawl -a url=URL ({PROG} --help lists them)"
+    import difflib
+
     close = difflib.get_close_matches(given, COMMANDS, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return f"unknown command {given!r}: {hint}use one of {', '.join(COMMANDS)} ({PROG} --help)"

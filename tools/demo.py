@@ -1,26 +1,47 @@
-"""`make demo`: serve the bundled demo news site on 127.0.0.1 and crawl it (the crawl prints its summary)."""
+"""`make demo`: serve the bundled demo news site on 127.0.0.1 and crawl it (the crawl prints its summary).
+
+Exit 0 when the crawl ran, 1 when it failed or the output folder cannot be written, 130 when
+Ctrl-C stopped it (one line each, never a traceback)."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
-
-from tools.devserver import serve_as_https_site
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "fixtures" / "demo"
 OUTPUT = ROOT / "output"
 # the demo site appears at this address through a local proxy; nothing leaves 127.0.0.1
 DEMO_URL = "https://worldpress.example/"
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as the crawl itself ends on Ctrl-C
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=OUTPUT, help="folder for the demo's files")
     out_dir = parser.parse_args(argv).output.resolve()
+    try:
+        return demo(out_dir)
+    except KeyboardInterrupt:  # while Scrapy loads, or the servers start or stop
+        print("demo: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def demo(out_dir: Path) -> int:
+    # imported here, where Ctrl-C is one line: Scrapy takes a second or more to load
+    from newscrawl.output.paths import unwritable_folder_reason
+    from tools.devserver import serve_as_https_site
+
+    reason = unwritable_folder_reason(out_dir)
+    if reason:
+        print(f"demo: cannot write to the output folder {out_dir}: {reason} (give --output a "
+              "writable folder)", file=sys.stderr)
+        return 1
     out_dir.mkdir(parents=True, exist_ok=True)
     output = out_dir / "demo.jsonl"
     stats_file = out_dir / "demo-stats.json"
@@ -28,21 +49,48 @@ def main(argv: list[str] | None = None) -> int:
     for path in (state, Path(f"{state}-wal"), Path(f"{state}-shm"), stats_file):
         path.unlink(missing_ok=True)
     with serve_as_https_site(SITE, DEMO_URL) as proxy:
-        print(f"serving the demo site as {DEMO_URL} through a proxy on {proxy}")
+        print(f"serving the demo site as {DEMO_URL} through a proxy on {proxy}", flush=True)
         env = {**os.environ, "https_proxy": proxy, "http_proxy": proxy, "no_proxy": ""}
+        # the `newscrawl` command (its module): a Ctrl-C while it loads is its one line too
         command = [
-            sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={DEMO_URL}",
+            sys.executable, "-m", "newscrawl.cli", "crawl", "site", "-a", f"url={DEMO_URL}",
             "-O", str(output), "-s", f"NEWSCRAWL_STATE={state}",
             "-s", f"NEWSCRAWL_STATS_FILE={stats_file}", "-s", "LOG_LEVEL=WARNING",
             "-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_START_DELAY=0.05",
         ]
-        result = subprocess.run(command, cwd=ROOT, env=env, check=False)
-    if result.returncode != 0:
+        code = run_crawl(command, env)
+    if code == EXIT_INTERRUPTED:  # the crawl said so, and what it wrote and how to go on
+        return EXIT_INTERRUPTED
+    if code == -signal.SIGINT:  # it was stopped before Python could take the signal: no line
+        print("demo: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if code != 0:
         print("the demo crawl failed; see the log above", file=sys.stderr)
         return 1
     # the crawl printed its own summary (every `scrapy crawl` does); the records are here:
     print(f"wrote {output} and its stats {stats_file}")
     return 0
+
+
+def run_crawl(command: list[str], env: dict[str, str]) -> int:
+    """Run the crawl to its end; its exit code.
+
+    The crawl runs in a process group of its own, so that Ctrl-C reaches this process only,
+    which passes it on to the crawl: it stops as `newscrawl crawl` does (a second Ctrl-C at
+    once). Its extraction workers never see the signal, and the crawl is never killed
+    (subprocess.run's Ctrl-C kills its child: the crawl lost its summary, and its workers
+    printed BrokenPipeError tracebacks)."""
+    process = subprocess.Popen(command, cwd=ROOT, env=env, process_group=0)
+
+    def forward(signum: int, frame: Any) -> None:
+        process.send_signal(signum)
+
+    before = {signum: signal.signal(signum, forward) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return process.wait()
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import re
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -42,16 +42,55 @@ EXIT_READER_GONE = 141
 
 
 @contextmanager
-def reader_may_leave() -> Iterator[None]:
-    """Write to standard output inside; if its reader has gone (`| head`, `| true`), end with
-    EXIT_READER_GONE and no traceback (what is still buffered goes to /dev/null, so that
-    Python's final flush does not fail again)."""
+def standard_output(command: str | None) -> Iterator[None]:
+    """Write to standard output inside, then flush it. If its reader has gone (`| head`, `| true`),
+    end with EXIT_READER_GONE and no traceback; if it cannot be written (a full disk, /dev/full),
+    end with one line and EXIT_FAILED, as `crawl -o -` does (output/storage.py). Either way what
+    is still buffered goes to /dev/null, so that Python's final flush does not fail again.
+    `command`: the command that writes (None: `newscrawl` itself, its --help and --version)."""
     try:
         yield
         sys.stdout.flush()
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        stdout_failed(command, exc)
+
+
+def stdout_failed(command: str | None, exc: OSError) -> NoReturn:
+    """End after a failed write to standard output (see `standard_output`)."""
+    stdout_to_devnull()
+    if isinstance(exc, BrokenPipeError):
         raise SystemExit(EXIT_READER_GONE) from None
+    line = stdout_problem(exc)
+    if command is None:
+        print(f"{os.environ.get('NEWSCRAWL_PROG', 'scrapy')}: {line}", file=sys.stderr, flush=True)
+        raise SystemExit(EXIT_FAILED) from None
+    fail(command, line)
+
+
+def stdout_problem(exc: OSError) -> str:
+    """Why standard output could not be written, as `crawl -o -` says it."""
+    return f"cannot write to standard output: {exc.strerror or exc}"
+
+
+def stdout_to_devnull() -> None:
+    """Point standard output at /dev/null (whatever Python still holds for it is dropped)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def print_help_message(command: str | None, message: str, file: Any = None) -> None:
+    """argparse's `_print_message` (--help, the usage line), without its silence: argparse drops
+    an OSError, so `--help > /dev/full` exited 0 with nothing written and `--help | true` 0."""
+    if not message:
+        return
+    file = file or sys.stderr
+    if file is not sys.stdout:
+        with suppress(OSError):  # stderr itself: nowhere left to say it, as argparse does
+            file.write(message)
+        return
+    with standard_output(command):
+        file.write(message)
 
 
 def write_all(stream: Any, data: bytes) -> None:
@@ -189,6 +228,8 @@ def setup_parser(parser: argparse.ArgumentParser, command: str) -> None:
 
     parser.formatter_class = lambda prog: HelpFormatter(prog, titles)  # type: ignore[assignment]
     parser.error = lambda message: fail(command, message, EXIT_USAGE)  # type: ignore[method-assign]
+    parser._print_message = (  # type: ignore[method-assign]
+        lambda message, file=None: print_help_message(command, message, file))
 
 
 def given(settings: BaseSettings, name: str) -> bool:
@@ -212,10 +253,12 @@ def log_level_help(parser: argparse.ArgumentParser, level: str) -> None:
 
 def check_logging(settings: BaseSettings, command: str) -> None:
     """-L/LOG_LEVEL and --logfile/LOG_FILE that Scrapy's logging set-up would turn into a traceback
-    (before the command runs) are one line, exit 2 (1 for a log file that cannot be written).
+    (before the command runs) are one line, exit 2 (1 for a log file that cannot be written, or
+    is on a full disk); a log file that fails later is guarded (`guard_log_file`).
 
     A missing folder of the log file is created, as `scrapy crawl` does (newscrawl/output/guard.py)."""
     from newscrawl.output.guard import unwritable_reason
+    from newscrawl.output.paths import full_disk_reason
 
     level = settings.get("LOG_LEVEL")
     if not isinstance(level, int) and str(level) not in logging.getLevelNamesMapping():
@@ -226,9 +269,114 @@ def check_logging(settings: BaseSettings, command: str) -> None:
         return
     if Path(filename).is_dir():
         fail(command, f"log file {filename} is a folder: give --logfile a file", EXIT_USAGE)
-    reason = unwritable_reason(Path(filename))  # Scrapy opens it next, once logging is set up
+    # Scrapy opens it next, once logging is set up
+    reason = unwritable_reason(Path(filename)) or full_disk_reason(Path(filename))
     if reason:
         fail(command, f"cannot write the log file {filename}: {reason}")
+    guard_log_file(command)
+
+
+def check_process_files(opts: argparse.Namespace, command: str) -> None:
+    """--profile FILE and --pidfile FILE that cannot be written: one line, exit 1, as for the log
+    file, and before anything runs (Scrapy writes the pid file with a traceback, and the profile
+    with one after the whole run). Call it before ScrapyCommand.process_options, which writes
+    the pid file."""
+    from newscrawl.output.paths import process_file_problems
+
+    for problem in process_file_problems(opts):
+        fail(command, problem)
+
+
+# the log file that failed during the command (a disk that filled up), once said: the command
+# goes on without its log, and exits 1 (newscrawl/cli.py)
+_LOG_FILE = {"command": "", "failed": ""}
+
+
+def guard_log_file(command: str) -> None:
+    """Make a log file that fails to be written (a full disk) one line on stderr, said once, and
+    the end of the log: not a `--- Logging error ---` traceback for every record, and one more
+    at exit. Call it before Scrapy sets up logging; `log_file_failed` says whether it happened.
+
+    Scrapy makes its root handler in scrapy.utils.log._get_handler (no public hook): the
+    FileHandler it returns is guarded here."""
+    from scrapy.utils import log as scrapy_log
+
+    _LOG_FILE["command"] = command
+    make = getattr(scrapy_log, "_get_handler", None)
+    if make is None or getattr(make, "newscrawl_guarded", False):
+        return  # a Scrapy without it: its own handler, and logging's own reports
+
+    def get_handler(settings: Settings) -> logging.Handler:
+        handler = make(settings)
+        if isinstance(handler, logging.FileHandler):
+            _guard(handler)
+        return handler
+
+    get_handler.newscrawl_guarded = True  # type: ignore[attr-defined]
+    scrapy_log._get_handler = get_handler
+
+
+def _guard(handler: logging.FileHandler) -> None:
+    handle_error, close = handler.handleError, handler.close
+
+    def on_error(record: logging.LogRecord) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            _log_file_failed(handler, exc)
+        else:  # a record that cannot be formatted: logging's own report
+            handle_error(record)
+
+    def closing() -> None:
+        try:
+            close()
+        except OSError as exc:  # what was still buffered could not be written
+            _log_file_failed(handler, exc)
+            close()
+
+    handler.handleError = on_error  # type: ignore[method-assign]
+    handler.close = closing  # type: ignore[method-assign]
+
+
+def _log_file_failed(handler: logging.FileHandler, exc: OSError) -> None:
+    """Say once that the log file failed, and send the rest of the log (and what its buffer still
+    holds) to /dev/null, so that no later write, flush or close fails again."""
+    stream = getattr(handler, "stream", None)
+    if stream is not None and not stream.closed:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    if _LOG_FILE["failed"]:
+        return
+    command = _LOG_FILE["command"] or "crawl"
+    _LOG_FILE["failed"] = line = (f"cannot write the log file {handler.baseFilename}: "
+                                  f"{exc.strerror or exc}; the rest of the log is lost")
+    if command == "crawl":  # the crawl's fatal lines read as its log does (report_fatal)
+        print(_formatter(Settings()).format(logging.getLogger(LOGGER).makeRecord(
+            LOGGER, logging.ERROR, __file__, 0, line, (), None)), file=sys.stderr, flush=True)
+    else:
+        print(as_typed(f"scrapy {command}: {line}"), file=sys.stderr, flush=True)
+
+
+def log_file_failed() -> bool:
+    """Whether the log file failed during the command (the command then exits 1)."""
+    return bool(_LOG_FILE["failed"])
+
+
+class ExitsOnLogFileFailure:
+    """A command's exit code (`exitcode`, which Scrapy exits with), 1 instead of 0 when its log
+    file failed during the run. Listed first among a command's bases."""
+
+    _exitcode = 0
+
+    @property
+    def exitcode(self) -> int:
+        if self._exitcode == 0 and log_file_failed():
+            return EXIT_FAILED
+        return self._exitcode
+
+    @exitcode.setter
+    def exitcode(self, value: int) -> None:
+        self._exitcode = value
 
 
 def argument_problem(command: str, args: list[str], usage: str, most: int = 1) -> str | None:

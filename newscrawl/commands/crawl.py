@@ -23,7 +23,14 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 from twisted.internet.defer import Deferred
 
-from newscrawl.commands._cli import argument_problem, report_fatal, run_with_stop_notice
+from newscrawl.commands._cli import (
+    ExitsOnLogFileFailure,
+    argument_problem,
+    guard_log_file,
+    print_help_message,
+    report_fatal,
+    run_with_stop_notice,
+)
 from newscrawl.config.settings_check import check_named_setting, check_setting_name
 from newscrawl.ops.summary import (
     lines_say_why,
@@ -249,7 +256,7 @@ def remove_frontier(crawler: Any) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-class Command(ScrapyCrawlCommand):
+class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
     """`scrapy crawl SPIDER`: as Scrapy's, with one-line errors and meaningful exit codes."""
 
     def short_desc(self) -> str:
@@ -267,12 +274,17 @@ class Command(ScrapyCrawlCommand):
         super().add_options(parser)
         # an option without its value (-O at the end): one line, exit 2, not Scrapy's usage text
         parser.error = lambda message: self._refuse([message])
+        parser._print_message = lambda message, file=None: print_help_message("crawl", message, file)
 
     def process_options(self, args: list[str], opts: Any) -> None:
         """Scrapy's option handling, then the checks of the settings, the spider and its
         arguments: before Scrapy configures logging (which a bad LOG_LEVEL would break with a
         traceback) and before anything is opened."""
         assert self.settings is not None
+        from newscrawl.output.paths import process_file_problems
+
+        if problems := process_file_problems(opts):  # before Scrapy writes the pid file
+            self._refuse(problems, EXIT_FAILED)
         formats = {name for name, exporter in self.settings.getwithbase("FEED_EXPORTERS").items()
                    if exporter}
         for flag, uris in (("-o", opts.output), ("-O", opts.overwrite_output)):
@@ -339,6 +351,7 @@ class Command(ScrapyCrawlCommand):
         problems = path_problems(self.settings)
         if problems:
             self._refuse(problems, EXIT_FAILED)
+        guard_log_file("crawl")  # a disk that fills up during the crawl: one line, exit 1
 
     def run(self, args: list[str], opts: Any) -> None:
         if len(args) != 1:

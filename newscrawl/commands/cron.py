@@ -30,9 +30,11 @@ from scrapy.exceptions import UsageError
 from newscrawl.commands._cli import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    ExitsOnLogFileFailure,
     argument_problem,
     as_typed,
     check_logging,
+    check_process_files,
     fail,
     run_with_stop_notice,
     setup_parser,
@@ -77,7 +79,7 @@ def stopping(crawler: Any) -> None:
 
 # -- the command ------------------------------------------------------------------------------
 
-class Command(BaseRunSpiderCommand):
+class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
     requires_project = True
 
     def syntax(self) -> str:
@@ -105,6 +107,7 @@ class Command(BaseRunSpiderCommand):
             parser.add_argument(*flags, dest=dest, metavar="FILE", action="append", help=argparse.SUPPRESS)
 
     def process_options(self, args: list[str], opts) -> None:
+        check_process_files(opts, "cron")
         if opts.output or opts.overwrite_output:
             flag = "-o" if opts.output else "-O"
             fail("cron", f"{flag} is not for scrapy cron: it writes each run's articles to its own "

@@ -44,8 +44,10 @@ from newscrawl.commands._cli import (
     EXIT_INTERRUPTED,
     EXIT_READER_GONE,
     EXIT_USAGE,
+    ExitsOnLogFileFailure,
     as_typed,
     check_logging,
+    check_process_files,
     default,
     fail,
     log_level_help,
@@ -53,6 +55,8 @@ from newscrawl.commands._cli import (
     run_until_interrupted,
     setup_parser,
     signals_held,
+    stdout_problem,
+    stdout_to_devnull,
     why_not_fetched,
     write_all,
 )
@@ -99,7 +103,8 @@ class OrderedOutput:
     done: dict[int, Any] = field(default_factory=dict)
     written: int = 0
     failed: int = 0
-    closed: bool = False  # the reader of standard output went away (`| head -1`)
+    closed: bool = False  # standard output takes no more: its reader went away (`| head -1`), or
+    error: OSError | None = None  # it failed (a full disk: the error; None for a reader gone)
 
     def put(self, index: int, outcome: Any) -> None:
         """The record (an Article) or the PageError of argument `index`."""
@@ -122,13 +127,22 @@ class OrderedOutput:
         self.buffer.truncate()
         try:
             write_all(self.stream, data)
-        except BrokenPipeError:
+        except OSError as exc:  # in a Scrapy callback too: the command ends after the crawl
             self.closed = True
+            self.error = None if isinstance(exc, BrokenPipeError) else exc
             # what is still buffered goes nowhere, instead of failing again when Python exits
-            os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+            stdout_to_devnull()
+
+    def end_if_closed(self) -> None:
+        """End as a closed standard output says: 141 for a reader gone, one line and 1 for an
+        output that failed (a full disk)."""
+        if self.error is not None:
+            fail("extract", stdout_problem(self.error))
+        if self.closed:
+            raise SystemExit(EXIT_READER_GONE)
 
 
-class Command(ScrapyCommand):
+class Command(ExitsOnLogFileFailure, ScrapyCommand):
     requires_project = True
     default_settings = {"LOG_LEVEL": "ERROR"}
 
@@ -154,6 +168,7 @@ class Command(ScrapyCommand):
                                  "the order of the files")
 
     def process_options(self, args: list[str], opts) -> None:
+        check_process_files(opts, "extract")
         super().process_options(args, opts)
         quiet_logs(self.settings, "ERROR")  # the project's settings.py logs at INFO
         check_logging(self.settings, "extract")
@@ -168,21 +183,23 @@ class Command(ScrapyCommand):
         buffer = io.BytesIO()
         output = OrderedOutput(jsonlines_exporter(buffer, self.settings), buffer, sys.stdout.buffer)
         limit = self.settings.getint("DOWNLOAD_MAXSIZE")
+        profile = self.settings.get("NEWSCRAWL_PROFILE") or None  # -s, as a crawl forces it
         try:
             for index, source in enumerate(sources):
                 if not source.fetch and not output.closed:
-                    output.put(index, _outcome(lambda s=source: read_saved(s, limit)))
+                    output.put(index, _outcome(lambda s=source: read_saved(s, limit, profile)))
         except KeyboardInterrupt:  # Ctrl-C while a large page is read or extracted
             interrupted(sources, output)
         to_fetch: dict[str, list[int]] = {}
         for index, source in enumerate(sources):
             if source.fetch:
                 to_fetch.setdefault(source.url, []).append(index)
-        if to_fetch and not output.closed and not self._fetch(to_fetch, output):
+        if to_fetch and not output.closed and not self._fetch(to_fetch, output, profile):
             interrupted(sources, output)
-        self.exitcode = EXIT_READER_GONE if output.closed else EXIT_FAILED if output.failed else 0
+        output.end_if_closed()
+        self.exitcode = EXIT_FAILED if output.failed else 0
 
-    def _fetch(self, to_fetch: dict[str, list[int]], output: OrderedOutput) -> bool:
+    def _fetch(self, to_fetch: dict[str, list[int]], output: OrderedOutput, profile: str | None) -> bool:
         """Fetch each URL once through Scrapy and put its record (or why not) at its places;
         False when Ctrl-C stopped it (the pages not yet come are left out)."""
         assert self.crawler_process is not None
@@ -211,7 +228,7 @@ class Command(ScrapyCommand):
 
             def keep(self, response: Response, asked: str) -> None:
                 go_on()  # a page the downloader had queued before the spider was closed
-                settle(asked, _outcome(lambda: fetched_record(asked, response)))
+                settle(asked, _outcome(lambda: fetched_record(asked, response, profile)))
                 go_on()
 
             def failed(self, failure: Failure) -> None:
@@ -230,8 +247,7 @@ class Command(ScrapyCommand):
 
 def interrupted(sources: list[Source], output: OrderedOutput) -> None:
     """End with one line naming the pages whose record was not written, and exit 130."""
-    if output.closed:  # the reader had gone already: that is the exit code a shell expects
-        raise SystemExit(EXIT_READER_GONE)
+    output.end_if_closed()  # standard output had failed already: that is what to say
     left = [source.arg for source in sources[output.written:]]
     names = ", ".join("standard input" if arg == STDIN else arg for arg in left)
     fail("extract", f"interrupted; nothing written for {names}" if left else "interrupted",
@@ -294,8 +310,9 @@ def _outcome(make: Any) -> Any:
         return exc
 
 
-def read_saved(source: Source, limit: int) -> Any:
-    """The record of a saved page (a file, gzip-compressed or not, or standard input)."""
+def read_saved(source: Source, limit: int, profile: str | None = None) -> Any:
+    """The record of a saved page (a file, gzip-compressed or not, or standard input), with the
+    extraction profile `profile` (None: the one the page is detected as)."""
     name = "standard input" if source.arg == STDIN else source.arg
     try:
         if source.arg == STDIN:
@@ -315,7 +332,7 @@ def read_saved(source: Source, limit: int) -> Any:
     if body.startswith(b"\x1f\x8b"):
         body = gunzip_page(body, name, limit)
     _check_size(body, name, limit)
-    return record(name, source.url, body)
+    return record(name, source.url, body, profile=profile)
 
 
 def gunzip_page(body: bytes, name: str, limit: int) -> bytes:
@@ -332,18 +349,18 @@ def _check_size(body: bytes, name: str, limit: int) -> None:
                         "reads of a page: -s DOWNLOAD_MAXSIZE=BYTES reads more")
 
 
-def fetched_record(url: str, response: Response) -> Any:
+def fetched_record(url: str, response: Response, profile: str | None = None) -> Any:
     """The record of a fetched page (at the address it was fetched from, after redirects)."""
     content_type = response.headers.get(b"Content-Type") or b""
     if not isinstance(response, TextResponse) and not is_empty(response.body):
         raise PageError(f"{url} is not an HTML page ({content_type.decode('latin-1') or 'no Content-Type'})")
     encoding = response.encoding if isinstance(response, TextResponse) else None
     return record(url, response.url, response.body, response.status, dict(response.headers),
-                  content_type, encoding)
+                  content_type, encoding, profile)
 
 
 def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | None = None,
-           content_type: bytes = b"", encoding: str | None = None) -> Any:
+           content_type: bytes = b"", encoding: str | None = None, profile: str | None = None) -> Any:
     """The page's record as a crawl writes it for a page named with -a article= (its full body
     whatever it reads as), or the PageError that says why there is none."""
     if is_empty(body):
@@ -353,7 +370,7 @@ def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | 
     if is_challenge(status, headers, body):
         raise PageError(f"{name} is a bot-challenge page, not the article (save the page from a "
                         "browser and give the file with --url)")
-    page = extract_page(url, body, encoding=encoding, non_article_body="full")
+    page = extract_page(url, body, encoding=encoding, profile=profile, non_article_body="full")
     if page.error:
         raise PageError(f"could not extract {name}: {page.error}")
     if not (page.article.headline or page.article.body):

@@ -23,7 +23,9 @@ from twisted.python.failure import Failure
 from newscrawl.commands._cli import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    ExitsOnLogFileFailure,
     check_logging,
+    check_process_files,
     fail,
     log_level_help,
     quiet_logs,
@@ -45,7 +47,7 @@ _URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)  # ftp://, file://, a mistyped htp://
 
 
-class Command(ScrapyCommand):
+class Command(ExitsOnLogFileFailure, ScrapyCommand):
     requires_project = True
     default_settings = {"LOG_LEVEL": "ERROR"}
 
@@ -71,6 +73,7 @@ class Command(ScrapyCommand):
                             help="replace a fixture of the same NAME")
 
     def process_options(self, args: list[str], opts) -> None:
+        check_process_files(opts, "fixture")
         super().process_options(args, opts)
         quiet_logs(self.settings, "ERROR")  # the project's settings.py logs at INFO
         check_logging(self.settings, "fixture")
@@ -95,6 +98,7 @@ class Command(ScrapyCommand):
         self._check_dir(Path(opts.dir))
         page = self._fetch(source, opts) if _URL.match(source) else \
             self._read(source, opts, self.settings.getint("DOWNLOAD_MAXSIZE"), name)
+        page.profile = self.settings.get("NEWSCRAWL_PROFILE") or None  # -s, as a crawl forces it
         item, extracted = self._item(source, page)
         name = name or _name_for(page.url)
         folder = self._check_name(name, opts)
@@ -174,7 +178,7 @@ class Command(ScrapyCommand):
         if is_challenge(page.status, page.headers, page.body):
             fail("fixture", f"{source} is a bot-challenge page, not the article: nothing saved "
                  "(save the page from a browser and give the file with --url)")
-        extracted = extract_page(page.url, page.body)
+        extracted = extract_page(page.url, page.body, profile=page.profile)
         item = ItemAdapter(extracted.article).asdict()
         if extracted.error or not (item.get("headline") or item.get("body")):
             why = extracted.error or "no headline and no body"

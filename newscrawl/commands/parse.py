@@ -33,14 +33,16 @@ from newscrawl.commands._cli import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    ExitsOnLogFileFailure,
     check_logging,
+    check_process_files,
     default,
     fail,
     log_level_help,
     quiet_logs,
-    reader_may_leave,
     run_until_interrupted,
     setup_parser,
+    standard_output,
     why_not_fetched,
 )
 from newscrawl.commands.crawl import check_settings
@@ -66,7 +68,7 @@ def refuse_output(args: list[str], opts: argparse.Namespace) -> None:
                  f"no file: use scrapy crawl site -a article={url} {flag} {value[0]}", EXIT_USAGE)
 
 
-class Command(ScrapyParseCommand):
+class Command(ExitsOnLogFileFailure, ScrapyParseCommand):
     """Scrapy's parse command, made to work with the site spider and to end with one line."""
 
     def short_desc(self) -> str:
@@ -97,6 +99,7 @@ class Command(ScrapyParseCommand):
         refuse_output(args, opts)
         if repeated := repeated_argument(opts.spargs or []):  # before Scrapy keeps only the last one
             fail("parse", repeated, EXIT_USAGE)
+        check_process_files(opts, "parse")
         super().process_options(args, opts)
         if "warc" in opts.spargs:  # parse fetches one live page: a replay is the crawl's
             fail("parse", "-a warc= replays archives: use newscrawl crawl site -a warc=PATH -o FILE "
@@ -135,7 +138,7 @@ class Command(ScrapyParseCommand):
         if self.start_parsing(url, opts):
             fail("parse", f"interrupted; {url} was not parsed", EXIT_INTERRUPTED)
         self._check_fetched(url)
-        with reader_may_leave():
+        with standard_output("parse"):
             self.print_results(opts)
         if not any(self.items.values()):
             fail("parse", f"no article in {url}: {self._no_article_reasons()}")

@@ -16,14 +16,22 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, setup_parser
+from newscrawl.commands._cli import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    ExitsOnLogFileFailure,
+    check_logging,
+    check_process_files,
+    fail,
+    setup_parser,
+)
 from newscrawl.commands.crawl import check_settings
 from newscrawl.config.sites import SiteConfig, SitesFileError, load_sites, site_from_url
 
 REDIS_EXTRA = "pip install 'newscrawl[redis]' (in a checkout: pip install '.[redis]')"
 
 
-class Command(ScrapyCommand):
+class Command(ExitsOnLogFileFailure, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings = {"LOG_LEVEL": "WARNING"}
@@ -45,6 +53,11 @@ class Command(ScrapyCommand):
                             help="sites=FILE: seed every site of a sites file")
         parser.add_argument("--spider", default="site", help="the workers' spider (default: site)")
         parser.add_argument("--status", action="store_true", help="show the shared crawl's queue and workers")
+
+    def process_options(self, args: list[str], opts) -> None:
+        check_process_files(opts, "seed")
+        super().process_options(args, opts)
+        check_logging(self.settings, "seed")  # --logfile as the other commands check it
 
     def run(self, args: list[str], opts) -> None:
         for problem in check_settings(self.settings):  # -s as `scrapy crawl` checks it

@@ -21,7 +21,16 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
-from newscrawl.commands._cli import EXIT_FAILED, EXIT_USAGE, fail, reader_may_leave, setup_parser
+from newscrawl.commands._cli import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    ExitsOnLogFileFailure,
+    check_logging,
+    check_process_files,
+    fail,
+    setup_parser,
+    standard_output,
+)
 from newscrawl.commands.crawl import check_settings
 from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
 from newscrawl.state import StateError, StateNotFound, StateStore, StateWrongKind, open_state
@@ -54,7 +63,7 @@ def _iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="seconds")
 
 
-class Command(ScrapyCommand):
+class Command(ExitsOnLogFileFailure, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings = {"LOG_LEVEL": "WARNING"}
@@ -77,6 +86,11 @@ class Command(ScrapyCommand):
     def add_options(self, parser) -> None:
         super().add_options(parser)
         setup_parser(parser, "state")
+
+    def process_options(self, args: list[str], opts) -> None:
+        check_process_files(opts, "state")
+        super().process_options(args, opts)
+        check_logging(self.settings, "state")  # --logfile as the other commands check it
 
     def run(self, args: list[str], opts) -> None:
         assert self.settings is not None
@@ -142,7 +156,7 @@ class Command(ScrapyCommand):
             "revised": sum(1 for e in entries if e.revision > 1),
             "feed_cache": {"dir": str(cache_dir(self.settings)), "responses": cached, "bytes": cached_bytes},
         }
-        with reader_may_leave():
+        with standard_output("state"):
             print(json.dumps(info, indent=2))
 
     def _export(self, store: StateStore, target: str) -> None:
@@ -155,11 +169,8 @@ class Command(ScrapyCommand):
             row["emitted_at"] = _iso(entry.emitted_at)
             lines.append(json.dumps(row, ensure_ascii=False) + "\n")
         if path is None:
-            try:
+            with standard_output("state"):  # `| head` ends as SIGPIPE would, a full disk exit 1
                 sys.stdout.writelines(lines)
-                sys.stdout.flush()
-            except BrokenPipeError:  # `| head`: the reader has what it wanted
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
         try:
             _write_atomically(path, "".join(lines))
@@ -171,8 +182,9 @@ class Command(ScrapyCommand):
         assert age is not None
         removed = store.prune(age)
         cached = prune_cache(cache_dir(self.settings), age)
-        print(json.dumps({"removed": removed, "removed_cached_responses": cached,
-                          "urls": store.count()}))
+        with standard_output("state"):
+            print(json.dumps({"removed": removed, "removed_cached_responses": cached,
+                              "urls": store.count()}))
 
 
 def _store_errors() -> tuple[type[BaseException], ...]:
@@ -196,8 +208,11 @@ def _same_file(path: Path, store: StateStore) -> bool:
 
 
 def _check_export_target(path: Path, store: StateStore) -> None:
-    """Refuse (exit 2) a FILE that is the state, or a file with content: an export never replaces
-    one (it may be a crawl's output, or an export kept from before a prune)."""
+    """Refuse (exit 2) a folder, the state, or a file with content: an export never replaces one
+    (it may be a crawl's output, or an export kept from before a prune)."""
+    if path.is_dir():  # `.` has no name to write beside (a traceback), `..` said "Device busy"
+        fail("state", f"{path} is a folder: give a FILE to export to (or - for "
+             "standard output); nothing was exported", EXIT_USAGE)
     if _same_file(path, store):
         fail("state", f"{path} is the state itself: give another FILE to export to", EXIT_USAGE)
     try:

@@ -3,6 +3,7 @@ nothing behind (a folder made to test it is removed again)."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -49,6 +50,24 @@ def unwritable_reason(path: Path, keep_folders: bool = False) -> str | None:
     return None
 
 
+def full_disk_reason(path: Path) -> str | None:
+    """"No space left on device" when the filesystem `path` is on has no free block: a file can
+    be created there, empty, but the first line written to it fails (a log file would fail at
+    the command's first log line). For a file that is created and written later, where a
+    crawl's output is checked as it is written."""
+    folder = path if path.is_dir() else path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return None
+    free = stats.f_bfree if os.geteuid() == 0 else stats.f_bavail  # root writes into the reserve
+    if stats.f_blocks and not free:  # no blocks at all: /proc and the like, not a disk
+        return os.strerror(errno.ENOSPC)
+    return None
+
+
 def unwritable_folder_reason(folder: Path) -> str | None:
     """Why files cannot be created in `folder`, or None when they can (nothing is left behind)."""
     if folder.exists() and not folder.is_dir():
@@ -60,6 +79,18 @@ def unwritable_folder_reason(folder: Path) -> str | None:
         _remove(missing)
 
 
+def process_file_problems(opts: object) -> list[str]:
+    """One line per file of Scrapy's --profile FILE and --pidfile FILE (options of every command)
+    that cannot be written. A missing folder is made, as for the log file: Scrapy makes none."""
+    problems = []
+    for option, what in (("profile", "the profile file"), ("pidfile", "the pid file")):
+        path = getattr(opts, option, None)
+        reason = path and (unwritable_reason(Path(path), keep_folders=True) or full_disk_reason(Path(path)))
+        if reason:
+            problems.append(f"cannot write {what} {path}: {reason}")
+    return problems
+
+
 def path_problems(settings: BaseSettings, command: str = "crawl") -> list[str]:
     """One line per file or folder outside FEEDS that the crawl writes and cannot: the log file,
     the state file, Scrapy's JOBDIR and the HTTP cache (checked before logging is set up)."""
@@ -68,7 +99,8 @@ def path_problems(settings: BaseSettings, command: str = "crawl") -> list[str]:
 
     problems = []
     log_file = settings.get("LOG_FILE") if settings.getbool("LOG_ENABLED", True) else None
-    if log_file and (reason := unwritable_reason(Path(log_file), keep_folders=True)):
+    if log_file and (reason := unwritable_reason(Path(log_file), keep_folders=True)
+                     or full_disk_reason(Path(log_file))):
         problems.append(f"cannot write the log file {log_file}: {reason}")
     state = settings.get("NEWSCRAWL_STATE")
     local_state = state and not stateless(settings) and not settings.get("REDIS_URL")

@@ -26,6 +26,7 @@ class SavedPage:
     source: str = ""
     expected: dict[str, Any] | None = None
     path: Path | None = None
+    profile: str | None = None  # the extraction profile its expected.json was made with, if forced
 
     def response(self) -> HtmlResponse:
         """An HtmlResponse built from the saved bytes, URL and headers."""
@@ -43,7 +44,7 @@ def load_page(folder: str | Path) -> SavedPage:
     expected = json.loads(expected_path.read_text("utf-8")) if expected_path.exists() else None
     return SavedPage(url=meta["url"], body=body, status=meta.get("status", 200),
                      headers=meta.get("headers", {}), source=meta.get("source", ""),
-                     expected=expected, path=folder)
+                     expected=expected, path=folder, profile=meta.get("profile"))
 
 
 def save_page(folder: str | Path, page: SavedPage, item: dict[str, Any], *, replace: bool = False) -> Path:
@@ -60,6 +61,8 @@ def save_page(folder: str | Path, page: SavedPage, item: dict[str, Any], *, repl
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's folder is private; a fixture is not
         (tmp / "page.html.gz").write_bytes(gzip.compress(page.body, mtime=0))
         meta = {"url": page.url, "status": page.status, "headers": page.headers, "source": page.source}
+        if page.profile:
+            meta["profile"] = page.profile
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8")
         (tmp / "expected.json").write_text(json.dumps(item, indent=2, ensure_ascii=False) + "\n", "utf-8")
         if folder.exists() or folder.is_symlink():

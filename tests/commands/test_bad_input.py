@@ -129,3 +129,32 @@ def test_every_command_checks_its_settings_as_crawl_does(tmp_path: Path, command
                                                 "docs/configuration.md)" if "unknown" in said
                                                 else f"scrapy {command[0]}: {said}"]
     assert list(tmp_path.iterdir()) == []  # no state, no fixture, nothing fetched into a file
+
+
+@pytest.mark.parametrize(("option", "what"), [("--pidfile", "pid"), ("--profile", "profile")])
+def test_a_pid_or_profile_file_that_cannot_be_written_stops_the_crawl_before_it_starts(
+        tmp_path: Path, option: str, what: str) -> None:
+    """Scrapy's --pidfile failed with a traceback, and --profile with one after the whole crawl."""
+    afile = tmp_path / "afile"
+    afile.write_text("", "utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = run_scrapy(["crawl", "site", "-a", f"url={URL}", "-O", str(out), option, str(afile / "x"),
+                       "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"], timeout=90)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    errors = error_lines(proc.stderr)
+    assert len(errors) == 1, proc.stderr[-2000:]
+    assert errors[0].endswith(f"cannot write the {what} file {afile / 'x'}: {afile} is a file, not a folder")
+    assert "Traceback" not in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]  # no output, no state: nothing ran
+
+
+def test_a_log_file_that_fails_during_the_crawl_is_one_line(tmp_path: Path) -> None:
+    """/dev/full opens, and every write fails, as a disk that fills up during the crawl: it said
+    `--- Logging error ---` with a traceback for every record, and one more at the end."""
+    proc = run_scrapy(["crawl", "site", "-a", f"url={URL}", "--logfile", "/dev/full",
+                       "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"], timeout=90)
+    assert proc.returncode == 1
+    errors = error_lines(proc.stderr)
+    assert errors[0].endswith("cannot write the log file /dev/full: No space left on device; the rest "
+                              "of the log is lost"), proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and "Logging error" not in proc.stderr

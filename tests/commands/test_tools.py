@@ -18,9 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl.extract import extract_article
+from newscrawl.output.replay import load_page
 from newscrawl.state.sqlite import SQLiteStateStore
 from tests.conftest import REPO, read_jsonl, run_scrapy
 from tests.support.faultserver import LOREM, FaultServer, article_page
+from tests.support.fixture_checks import problems
 from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
 
 pytestmark = pytest.mark.timeout(180)
@@ -152,6 +155,67 @@ def test_cron_creates_the_folder_of_its_log_file(project, tmp_path):
         1, f"scrapy cron: cannot write the log file {blocked}: {tmp_path / 'a-file'} is a file, not a folder")
 
 
+@pytest.fixture
+def full_disk(tmp_path: Path):
+    """A folder on a tiny filesystem with no space left (a 48 KiB tmpfs, filled): a file can be
+    created there, empty, and the first write to it fails with ENOSPC. Needs root to mount."""
+    folder = tmp_path / "full"
+    folder.mkdir()
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(folder)],
+                           capture_output=True, text=True, timeout=30, check=False)
+    if mount.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mount.stderr.strip()}")
+    try:
+        fill = os.open(folder / "fill", os.O_WRONLY | os.O_CREAT)
+        try:
+            with pytest.raises(OSError, match="No space left"):
+                while True:
+                    os.write(fill, b"\0" * 4096)
+        finally:
+            os.close(fill)
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], timeout=30, check=False)
+
+
+def test_cron_on_a_full_disk_says_its_log_file_cannot_be_written(project, tmp_path, full_disk):
+    """It said `--- Logging error ---` with a traceback for every record, then one more at exit."""
+    proc = scrapy(project, "cron", "-a", "url=http://127.0.0.5:9/", "--output-dir", str(full_disk / "cron"),
+                  "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}")
+    assert (proc.returncode, one_line(proc)) == (
+        1, f"scrapy cron: cannot write the log file {full_disk / 'cron' / 'cron.log'}: No space left on device")
+
+
+def test_a_log_file_that_fails_during_the_command_is_one_line_and_exit_1(project, site, tmp_path):
+    """/dev/full opens, and every write to it fails, as a disk that fills up during a run does:
+    one line, the command goes on (the articles are written), exit 1."""
+    common = ["--output-dir", str(tmp_path / "cron"), "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}",
+              "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+    line = "cannot write the log file /dev/full: No space left on device; the rest of the log is lost"
+    with FaultServer("127.0.0.1", robots="allow", articles=2) as stories:
+        proc = scrapy(project, "cron", "-a", f"url={stories.url('/')}", "--logfile", "/dev/full", *common)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [f"scrapy cron: {line}"]
+    assert len(read_jsonl(next((tmp_path / "cron").glob("articles-*.jsonl")))) == 2
+    page = tmp_path / "one.html"
+    page.write_text(article_page("One record", [f"Paragraph {i}: {LOREM}" for i in range(5)]), "utf-8")
+    proc = scrapy(project, "extract", str(page), "--url", "https://x.example/2024/01/01/one", "-L", "DEBUG",
+                  "--logfile", "/dev/full")
+    assert (proc.returncode, one_line(proc)) == (1, f"scrapy extract: {line}")
+    assert json.loads(proc.stdout)["headline"] == "One record"
+
+
+@pytest.mark.parametrize(("option", "what"), [("--pidfile", "pid"), ("--profile", "profile")])
+def test_cron_refuses_a_pid_or_profile_file_it_cannot_write(project, tmp_path, option, what):
+    afile = tmp_path / "afile"
+    afile.write_text("", "utf-8")
+    proc = scrapy(project, "cron", "-a", "url=http://127.0.0.5:9/", option, str(afile / "x"),
+                  "--output-dir", str(tmp_path / "cron"))
+    assert proc.returncode == 1
+    assert one_line(proc) == f"scrapy cron: cannot write the {what} file {afile / 'x'}: {afile} is a file, not a folder"
+    assert left_behind(project) == set() and not (tmp_path / "cron").exists()
+
+
 def test_cron_help_names_its_own_log_file(project):
     proc = scrapy(project, "cron", "--help")
     assert proc.returncode == 0
@@ -276,6 +340,17 @@ def test_state_export_to_a_path_that_cannot_be_written(project, tmp_path):
     assert proc.returncode == 2
     assert one_line(proc) == f"scrapy state: {path} is the state itself: give another FILE to export to"
     assert path.read_bytes() == before and count(path) == 2
+
+
+@pytest.mark.parametrize("target", [".", "./", "..", "sub", "/tmp"])
+def test_state_export_to_a_folder_is_one_line_and_exit_2(project, tmp_path, target):
+    """`.` was a ValueError traceback ("has an empty name"), `..` "Device or resource busy"."""
+    make_state(tmp_path / "state.sqlite")
+    (project / "sub").mkdir()
+    proc = scrapy(project, "state", "export", target, "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}")
+    assert (proc.returncode, one_line(proc)) == (2, f"scrapy state: {Path(target)} is a folder: give a FILE to "
+                                                    "export to (or - for standard output); nothing was exported")
+    assert left_behind(project) == {"sub"} and not any((project / "sub").iterdir())
 
 
 @pytest.mark.parametrize("age", ["90", "0", "1.5", " 30 "])
@@ -426,6 +501,24 @@ def test_fixture_refuses_a_page_with_nothing_to_test(project, site, tmp_path, pa
     assert left_behind(project) == set()
 
 
+def test_extract_and_fixture_honour_a_profile_set_with_s(project, tmp_path):
+    """-s NEWSCRAWL_PROFILE was checked, then ignored: the record kept the detected profile. A
+    fixture keeps the profile in meta.json, so that its replay extracts as it was made."""
+    saved = tmp_path / "saved.html"
+    saved.write_text(article_page("Saved from a browser", [LOREM, LOREM]))
+    url = "https://a.example/2024/01/01/saved"
+    detected = json.loads(scrapy(project, "extract", str(saved), "--url", url).stdout)["extractor"]
+    assert not detected.startswith("jnews/")
+    proc = scrapy(project, "extract", str(saved), "--url", url, "-s", "NEWSCRAWL_PROFILE=jnews")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["extractor"].startswith("jnews/"), proc.stderr
+    proc = scrapy(project, "fixture", str(saved), "forced", "--url", url, "--dir", str(tmp_path / "pages"),
+                  "-s", "NEWSCRAWL_PROFILE=jnews")
+    assert proc.returncode == 0, proc.stderr
+    page = load_page(tmp_path / "pages" / "forced")
+    assert page.profile == "jnews" and page.expected["extractor"].startswith("jnews/")
+    assert problems(extract_article(page.url, page.body, profile=page.profile), page.expected) == []
+
+
 def test_fixture_from_a_file(project, tmp_path):
     pages = tmp_path / "pages"
     saved = tmp_path / "saved.html"
@@ -566,9 +659,15 @@ def test_parse_bad_arguments(project, args, line):
     (["--logfile", "/dev/null/parse.log"], 1,
      "cannot write the log file /dev/null/parse.log: /dev/null is a file, not a folder"),
     (["--logfile", "/tmp"], 2, "log file /tmp is a folder: give --logfile a file"),
+    # Scrapy's --pidfile and --profile: checked before the command runs (Scrapy wrote them with
+    # a traceback, the profile only once the whole command had run)
+    (["--pidfile", "/dev/null/x.pid"], 1, "cannot write the pid file /dev/null/x.pid: /dev/null is a file, not a folder"),
+    (["--profile", "/dev/null/x.prof"], 1,
+     "cannot write the profile file /dev/null/x.prof: /dev/null is a file, not a folder"),
 ])
-@pytest.mark.parametrize("command", ["parse", "fixture"])
+@pytest.mark.parametrize("command", ["parse", "fixture", "extract", "state", "seed"])
 def test_log_settings_that_scrapy_would_fail_on(project, command, args, code, line):
+    """Every tool command: `state` and `seed` too, which once ignored --logfile (exit 0)."""
     proc = scrapy(project, command, "http://127.0.0.5:9/article", *args)
     assert proc.returncode == code
     assert one_line(proc) == f"scrapy {command}: {line}"
@@ -663,7 +762,8 @@ def _to_a_closed_pipe(args: list[str], cwd: Path) -> subprocess.CompletedProcess
 
 
 @pytest.mark.parametrize("args", [["-m", "scrapy", "state", "info"], ["-m", "scrapy", "parse", "URL"],
-                                  ["-c", CLI, "--version"], ["-c", CLI, "--help"]])
+                                  ["-m", "scrapy", "state", "export"], ["-m", "scrapy", "crawl", "--help"],
+                                  ["-c", CLI, "--version"], ["-c", CLI, "--help"], ["-c", CLI, "crawl", "--help"]])
 def test_a_command_whose_reader_went_away_ends_quietly_as_sigpipe_would(project, site, tmp_path, args):
     make_state(tmp_path / "state.sqlite")
     args = [a.replace("URL", site.url("/articles/plain-1")) for a in args]
@@ -671,6 +771,32 @@ def test_a_command_whose_reader_went_away_ends_quietly_as_sigpipe_would(project,
         args += ["-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"]
     proc = _to_a_closed_pipe([sys.executable, *args], project)
     assert (proc.returncode, proc.stderr) == (141, "")
+
+
+FULL_STDOUT = [["-m", "scrapy", "extract", "PAGE", "--url", "https://x.example/2024/01/01/one"],
+               ["-m", "scrapy", "extract", "URL"], ["-m", "scrapy", "parse", "URL"],
+               ["-m", "scrapy", "state", "info"], ["-m", "scrapy", "state", "export"],
+               ["-m", "scrapy", "state", "prune", "9999d"], ["-m", "scrapy", "crawl", "--help"],
+               ["-m", "scrapy", "cron", "--help"], ["-c", CLI, "--help"], ["-c", CLI, "--version"],
+               ["-c", CLI, "state", "info"]]
+
+
+@pytest.mark.parametrize("args", FULL_STDOUT, ids=lambda a: " ".join(a).replace(f"-c {CLI}", "newscrawl"))
+def test_a_command_whose_standard_output_is_a_full_disk_says_so_in_one_line(project, site, tmp_path, args):
+    """Standard output on /dev/full (every write: ENOSPC): one line and exit 1, as `crawl -o -`."""
+    make_state(tmp_path / "state.sqlite")
+    page = tmp_path / "one.html"
+    page.write_text(article_page("One record", [f"Paragraph {i}: {LOREM}" for i in range(5)]), "utf-8")
+    args = [a.replace("URL", site.url("/articles/plain-1")).replace("PAGE", str(page)) for a in args]
+    if "state" in args:
+        args += ["-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"]
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([sys.executable, *args], cwd=project, stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120, check=False, env={**THIS_CHECKOUT, "COLUMNS": "100"})
+    program = f"newscrawl {args[2]}" if args[0] == "-c" and args[2] == "state" else (
+        "newscrawl" if args[0] == "-c" else f"scrapy {args[2]}")
+    assert (proc.returncode, one_line(proc)) == (
+        1, f"{program}: cannot write to standard output: No space left on device")
 
 
 def test_extract_whose_reader_leaves_during_its_only_record_ends_as_sigpipe_would(project, tmp_path):

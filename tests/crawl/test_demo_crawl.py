@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -90,3 +93,37 @@ def test_make_demo_writes_the_seed_item_exactly(tmp_path):
             assert seed[key] == value, key
     for text in expected["must_not_contain"]:
         assert all(text not in str(v) for v in seed.values()), text
+
+
+def test_make_demo_with_an_output_folder_it_cannot_write_is_one_line(tmp_path):
+    """It was a NotADirectoryError traceback."""
+    (tmp_path / "afile").write_text("x")
+    proc = subprocess.run([sys.executable, "-m", "tools.demo", "--output", str(tmp_path / "afile" / "x")],
+                          cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [f"demo: cannot write to the output folder {tmp_path / 'afile' / 'x'}: "
+                                        f"{tmp_path / 'afile'} is a file, not a folder (give --output a "
+                                        "writable folder)"]
+
+
+@pytest.mark.parametrize("when", ["loading", "crawling"])
+def test_make_demo_stopped_by_ctrl_c_ends_with_130_and_no_traceback(tmp_path, when):
+    """Ctrl-C in a terminal reaches the process group of `make demo`: the demo said
+    KeyboardInterrupt twice over, and killed the crawl, whose workers then printed
+    BrokenPipeError tracebacks. Now the crawl stops as a Ctrl-C'd crawl does, and says so."""
+    demo = subprocess.Popen([sys.executable, "-m", "tools.demo", "--output", str(tmp_path)], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        time.sleep(0.3)  # Python has started: "loading" is while Scrapy loads, a second or more
+        deadline = time.monotonic() + 60
+        while when == "crawling" and not (tmp_path / "demo.jsonl").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(demo.pid, signal.SIGINT)  # as the terminal does: to the whole foreground group
+        out, err = demo.communicate(timeout=120)
+    finally:
+        demo.kill()
+    assert demo.returncode == 130, err[-3000:]
+    assert "Traceback" not in err and "Error" not in err, err[-3000:]
+    lines = [line for line in err.splitlines() if not line.startswith("summary: ")]
+    assert lines[-1] in ("demo: interrupted", "newscrawl crawl: interrupted") or \
+        "the crawl was stopped before it finished" in lines[-1], err[-3000:]

@@ -26,7 +26,7 @@ def _params():
 @pytest.mark.parametrize("folder", _params())
 def test_extract_article_matches_fixture(folder):
     page = load_page(folder)
-    item = extract_article(page.url, page.body)
+    item = extract_article(page.url, page.body, profile=page.profile)
     assert problems(item, page.expected) == []
 
 
@@ -39,7 +39,7 @@ def test_spider_callback_matches_fixture(folder):
     page = load_page(folder)
     # in-process extraction (no worker pool): the callback must give exactly what the library gives
     crawler = get_crawler(SiteSpider, {"NEWSCRAWL_EXTRACT_WORKERS": 0})
-    spider = SiteSpider.from_crawler(crawler, article=page.url)
+    spider = SiteSpider.from_crawler(crawler, article=page.url, **({"profile": page.profile} if page.profile else {}))
     items = asyncio.run(_collect(spider.parse_article(page.response())))
     assert len(items) == 1
     assert problems(items[0], page.expected) == []
