@@ -199,7 +199,7 @@ def may_be_article(record: Article, features: dict[str, float], profile_body: bo
 
 
 # the article score that the most article-like body would give, under which the page gets a
-# fast body: well under the model's threshold (0.44), so that an article the model misjudges
+# fast body: well under the model's threshold (0.46), so that an article the model misjudges
 # by a little still gets its thorough body (on the tune halves no article was under 0.3, and
 # pages under 0.2 took 63% of the extraction CPU spent on non-articles)
 MIN_THOROUGH_BODY_SCORE = 0.2

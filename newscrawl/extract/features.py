@@ -51,8 +51,8 @@ _URL_WORDS = {
                          "collection", "browse", "catalog", "catalogue", "shop", "store", "c"},
     "url_product_word": {"product", "products", "p", "dp", "item", "items", "buy", "sku"},
     "url_forum_word": {"forum", "forums", "thread", "threads", "t", "topic", "community", "discussion",
-                       "discussions", "questions", "q", "board", "boards", "viewtopic.php",
-                       "showthread.php", "answers"},
+                       "discussions", "questions", "q", "board", "boards", "viewtopic",
+                       "showthread", "answers"},
     "url_docs_word": {"docs", "doc", "documentation", "api", "reference", "ref", "manual", "guide",
                       "guides", "tutorial", "wiki", "learn", "handbook", "book", "kb", "help"},
     "url_article_word": {"news", "article", "articles", "story", "stories", "blog", "blogs", "post",
@@ -306,11 +306,12 @@ def url_features(url: str) -> dict[str, float]:
         "url_number_end": float(bool(_URL_NUMBER_END.search(path))),
         "url_query": float(bool(_URL_LISTING_QUERY.search(parts.query))),
     }
+    # a segment names what it names with or without a file extension (story.php, news.html)
+    names = [s.rsplit(".", 1)[0] for s in segments]
     for name, vocabulary in _URL_WORDS.items():
-        features[name] = float(any(s in vocabulary for s in segments))
+        features[name] = float(any(s in vocabulary for s in names))
     # a path that ends with a section's name is that section's index page (/news, /blog/); an
     # index file stands for its folder (/2024/05/01/politics/story-slug/index.html)
-    names = [s.rsplit(".", 1)[0] for s in segments]
     while len(names) > 1 and names[-1] in _INDEX_FILES:
         names.pop()
     last = names[-1] if names else ""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.extract import extract_page
+from newscrawl.extract.classify import load_model
 from newscrawl.ops.cron import summarize
 from tests.support.faultserver import LOREM, plain_article
 from tests.support.sites.server import serve_site
@@ -69,7 +70,7 @@ def test_a_named_page_that_is_no_article_is_written_with_one_warning(crawl, tmp_
     # too short, is not written: its own WARNING line says why, and no notice of forcing it
     found = warnings(proc.stderr)
     assert sorted(m["url"] for m in found) == sorted([chair, bench]), proc.stderr[-3000:]
-    assert all(m["named"] == "-a article=" and float(m["score"]) < 0.44 for m in found)
+    assert all(m["named"] == "-a article=" and float(m["score"]) < load_model()["threshold"] for m in found)
     [stool_line] = [line.split("] ", 1)[-1] for line in proc.stderr.splitlines() if stool in line]
     assert re.fullmatch(rf"WARNING: not written: {re.escape(stool)} \(too short: \d+ characters, under "
                         r"NEWSCRAWL_MIN_BODY_CHARS=200\)", stool_line), stool_line
