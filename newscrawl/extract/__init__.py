@@ -22,7 +22,7 @@ from newscrawl.config.domains import site_key
 from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import best_score, is_article
-from newscrawl.extract.dateline import Dateline, find_dateline, parse_dateline, prints_day
+from newscrawl.extract.dateline import Dateline, find_dateline, narrowed, parse_dateline, prints_day
 from newscrawl.extract.document import decode_html, parse_html, strip_code, text_of
 from newscrawl.extract.encoding import binary_kind
 from newscrawl.extract.endings import clean_endings
@@ -80,7 +80,10 @@ def _dateline(tree: HtmlElement, profile: Profile, anchor: HtmlElement | None,
     for node in profile.select("dateline", tree):
         text = text_of(node)
         if text:
-            return Dateline(text, parse_dateline(text, latest))
+            found = Dateline(text, parse_dateline(text, latest))
+            # a theme's date element may print more than the date: a second, hidden <time> (the
+            # updated one, "March 4, 2025March 4, 2025"), a byline glued on
+            return narrowed(found, tree, latest) if found.value else found
     if anchor is not None:
         return find_dateline(anchor, latest)
     return None

@@ -38,3 +38,19 @@ def test_a_long_meta_line_gives_its_date_and_the_top_bar_stays_out():
 def test_a_long_line_without_a_date_stays_without_one():
     assert parse_dateline("By Tom Baker and Ana Silva, Senior Reporters of The Coastal Gazette",
                           LATEST) is None
+
+
+def test_a_themes_date_element_with_a_hidden_updated_time_gives_the_date_once():
+    # WordPress themes print the published and the updated <time> side by side and hide the
+    # second with CSS: the line as lxml reads it is "March 4, 2025March 4, 2025"
+    meta = ("<div class='entry-meta'><span class='byline'>By <a href='/author/rt/'>Rebecca Thornton</a></span> "
+            "<span class='posted-on'><a href='/2025/03/04/water-bill/' rel='bookmark'>"
+            "<time class='entry-date published' datetime='2025-03-04T06:12:44+00:00'>March 4, 2025</time>"
+            "<time class='updated' datetime='2025-03-04T09:30:01+00:00'>March 4, 2025</time></a></span></div>")
+    page = ("<html lang='en'><head><title>Senate passes water bill</title></head><body class='single-post'>"
+            "<main><div class='post type-post'><header class='entry-header'><h1 class='entry-title'>"
+            f"Senate passes water bill</h1>{meta}</header><div class='entry-content'>{STORY}</div>"
+            "</div></main></body></html>")
+    item = extract_article("https://ledger.example/2025/03/04/water-bill/", page)
+    assert item.extractor == "wordpress/v2"
+    assert item.dateline == "March 4, 2025"
