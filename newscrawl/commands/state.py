@@ -173,7 +173,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
                 sys.stdout.writelines(lines)
             return
         try:
-            _write_atomically(path, "".join(lines))
+            _write_export(path, "".join(lines))
         except OSError as exc:
             fail("state", f"cannot write {target}: {exc.strerror or exc}; nothing was exported "
                  "(give a FILE in a writable folder, or - for standard output)", EXIT_FAILED)
@@ -223,6 +223,17 @@ def _check_export_target(path: Path, store: StateStore) -> None:
         fail("state", f"refusing to replace {path}: it exists and is not empty, and an export "
              "never replaces a file; remove it first, or give a new FILE (or - for standard "
              "output)", EXIT_USAGE)
+
+
+def _write_export(path: Path, text: str) -> None:
+    """A file is written atomically; a device or a named pipe (/dev/stdout, a FIFO a reader
+    waits on) is written to as it is: renaming a file over it would replace it (as root, a
+    /dev/full or /dev/null became a regular file) and its reader would get nothing."""
+    if path.exists() and not path.is_file():
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        return
+    _write_atomically(path, text)
 
 
 def _write_atomically(path: Path, text: str) -> None:

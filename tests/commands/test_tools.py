@@ -11,6 +11,7 @@ import os
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -451,6 +452,25 @@ def test_state_export_writes_every_entry(project, tmp_path):
     rows = [json.loads(line) for line in target.read_text().splitlines()]
     assert sorted(row["url"] for row in rows) == [f"https://a.example/{n}" for n in range(3)]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+def test_state_export_to_a_named_pipe_writes_into_it_and_keeps_it(project, tmp_path):
+    """A device or a pipe is written to, never replaced by a renamed file (as root, an export to
+    /dev/full replaced the device; a FIFO's reader got nothing)."""
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=3)
+    fifo = tmp_path / "export.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so the writer's open does not wait
+    try:
+        proc = scrapy(project, "state", "export", str(fifo), "-s", f"NEWSCRAWL_STATE={path}")
+        received = os.read(reader, 1 << 16).decode()
+    finally:
+        os.close(reader)
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(json.loads(line)["url"] for line in received.splitlines()) == [
+        f"https://a.example/{n}" for n in range(3)]
 
 
 # -- scrapy fixture -----------------------------------------------------------------------------
