@@ -129,7 +129,7 @@ class Command(ExitsOnLogFileFailure, ScrapyParseCommand):
             fail("parse", f"--depth must be 1 or more, not {opts.depth}", EXIT_USAGE)
         url = args[0]
         spidercls = self._spider_class(opts)
-        if issubclass(spidercls, SiteSpider) and not {"url", "article", "sites"} & set(opts.spargs):
+        if issubclass(spidercls, SiteSpider) and not {"url", "urls", "article", "articles", "sites"} & set(opts.spargs):
             opts.spargs["article"] = url  # the spider's start URL: its site, domains and profile
         self.startup_error: BaseException | None = None
         self.fetch_error: BaseException | None = None

@@ -607,7 +607,7 @@ def test_fixture_of_a_page_that_is_no_article_says_so(project, site, tmp_path):
 
 # -- scrapy parse -------------------------------------------------------------------------------
 
-def test_parse_prints_the_article(project, site):
+def test_parse_prints_the_article(project, site, tmp_path):
     url = site.url("/articles/plain-1")
     proc = scrapy(project, "parse", "--spider", "site", url, "--nocolour")
     assert proc.returncode == 0, proc.stderr
@@ -616,6 +616,12 @@ def test_parse_prints_the_article(project, site):
     assert left_behind(project) == set()  # no state read or written, no HTTP cache
     # the callback that extracts any page, and no --spider (the site spider is the default)
     proc = scrapy(project, "parse", url, "-c", "parse_article", "--nocolour")
+    assert proc.returncode == 0, proc.stderr
+    assert "'headline': 'Harbour report plain-1'" in proc.stdout
+    # the site given as a file of start URLs (parse named an -a article= it had added itself)
+    listed = tmp_path / "urls.txt"
+    listed.write_text(f"{site.url('/')}\n")
+    proc = scrapy(project, "parse", "-a", f"urls={listed}", url, "--nocolour")
     assert proc.returncode == 0, proc.stderr
     assert "'headline': 'Harbour report plain-1'" in proc.stdout
 
