@@ -7,7 +7,6 @@ JSON); `no_article_reasons` counts the pages that did not become records by reas
 from __future__ import annotations
 
 import logging
-import math
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -153,17 +152,11 @@ def stopping_line(crawler: Crawler) -> str | None:
     if not held:
         return None
     timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
-    longest = max((_slot_wait(slot, timeout) for slot in getattr(downloader, "slots", {}).values()),
-                  default=timeout)
-    return (f"stopping: waiting for {plural(held, 'request')} under way to finish (up to {longest:.0f} s "
-            f"if the server does not answer: DOWNLOAD_TIMEOUT is {timeout:g} s); Ctrl-C again to stop at once")
-
-
-def _slot_wait(slot: Any, timeout: float) -> float:
-    """The longest a download slot's requests can take: a site's requests go a few at a time
-    (its concurrency), each up to DOWNLOAD_TIMEOUT and its delay."""
-    waves = math.ceil(len(slot.active) / max(1, slot.concurrency))
-    return waves * (timeout + slot.delay)
+    # no bound is promised: each retry waits the timeout again, and a request robots.txt held
+    # back goes out once robots.txt is answered
+    return (f"stopping: waiting for {plural(held, 'request')} under way to finish (a server that does "
+            f"not answer holds each for DOWNLOAD_TIMEOUT, {timeout:g} s, on every attempt); Ctrl-C again "
+            "to stop at once")
 
 
 def plural(count: int, noun: str) -> str:

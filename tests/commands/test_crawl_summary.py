@@ -103,7 +103,8 @@ def test_ctrl_c_says_what_the_stop_waits_for_and_counts_no_robots_txt_as_a_page(
     summary = next(line for line in err.lines if line.startswith("summary: 0 articles written"))
     assert "; 0 pages fetched in " in summary and "(shutdown)" in summary, text  # robots.txt answered
     notice = [line for line in err.lines if "stopping: waiting for" in line]
-    assert len(notice) == 1 and "DOWNLOAD_TIMEOUT is 4 s); Ctrl-C again to stop at once" in notice[0], text
+    assert len(notice) == 1 and "holds each for DOWNLOAD_TIMEOUT, 4 s, on every attempt); Ctrl-C again to stop at once" \
+        in notice[0], text
     assert "Traceback" not in text
 
 
