@@ -261,11 +261,11 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
             write_json(summary_path, summary)
         except OSError as exc:
             say(f"scrapy cron: cannot write the summary {summary_path}: {exc.strerror or exc}; "
-                  f"the articles are in {published or 'no file'}")
+                  f"the articles are in {self.final if published else 'no file'}")
             return EXIT_FAILED
         if interrupted:  # one line: what was kept, and that the next run goes on
             say(f"scrapy cron: {STOPPED}: {plural(written(stats), 'article')} written and recorded"
-                f"{f' in {published}' if published else ''}; the next run goes on; summary in {summary_path}")
+                f"{f' in {self.final}' if published else ''}; the next run goes on; summary in {summary_path}")
         elif not summary["healthy"]:
             # cron mails what a job prints: print only when something needs a person
             for problem in summary["problems"]:

@@ -252,7 +252,7 @@ def test_a_run_stopped_by_ctrl_c_or_term_exits_130_unhealthy_and_the_next_run_go
     assert code == 130, err[-3000:]
     assert err.strip().splitlines() == [err.strip()], err[-3000:]  # one line, no traceback
     assert err.startswith("scrapy cron: the run was stopped (Ctrl-C or a TERM signal) before it finished: "
-                          f"{len(stopped.articles)} articles written and recorded in {stopped.summary['articles_file']}")
+                          f"{len(stopped.articles)} articles written and recorded in {out / stopped.summary['articles_file']}")
     summary = stopped.summary
     assert not summary["healthy"] and summary["exit_code"] == 130 and summary["finish_reason"] == "shutdown"
     assert summary["problems"][0] == "the run was stopped (Ctrl-C or a TERM signal) before it finished"
