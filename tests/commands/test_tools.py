@@ -864,8 +864,11 @@ def interrupt(args: list[str], cwd: Path, stdout: Path, running) -> tuple[int, l
     says it is at work (60 s at most), send it SIGINT; its exit code, stderr lines, and the
     seconds from the signal to its end (60 s at most)."""
     with stdout.open("wb") as out:
+        # as from a terminal: a runner that started the tests in the background passes SIGINT
+        # on as ignored, and Python then leaves it ignored
         proc = subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=cwd, stdout=out,
-                                stderr=subprocess.PIPE, text=True, env=THIS_CHECKOUT)
+                                stderr=subprocess.PIPE, text=True, env=THIS_CHECKOUT,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         running(proc)
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""

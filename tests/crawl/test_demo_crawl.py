@@ -112,7 +112,9 @@ def test_make_demo_stopped_by_ctrl_c_ends_with_130_and_no_traceback(tmp_path, wh
     KeyboardInterrupt twice over, and killed the crawl, whose workers then printed
     BrokenPipeError tracebacks. Now the crawl stops as a Ctrl-C'd crawl does, and says so."""
     demo = subprocess.Popen([sys.executable, "-m", "tools.demo", "--output", str(tmp_path)], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            # a terminal's job takes SIGINT (a runner in the background passes it on ignored)
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         time.sleep(0.3)  # Python has started: "loading" is while Scrapy loads, a second or more
         deadline = time.monotonic() + 60
