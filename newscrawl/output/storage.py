@@ -24,6 +24,7 @@ from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.distributed.outage import lost_redis, redis_gone
+from newscrawl.ops.summary import COUNTED_ERROR_LINES
 from newscrawl.output.recovery import meta_key, remember_output
 from newscrawl.state.crawler import state_for
 
@@ -95,6 +96,9 @@ def stop_for_output(crawler: Crawler | None, path: str, exc: OSError | str, cons
     if crawler is None or crawler.stats is None:
         return
     crawler.stats.set_value("newscrawl/output/error", f"{path}: {reason}")
+    # the summary's errors name it by its reason, not as an ERROR line of the log
+    crawler.stats.inc_value("newscrawl/errors/output_error")
+    crawler.stats.inc_value(COUNTED_ERROR_LINES)
     if crawler.engine is not None and crawler.engine.running:
         # no request starts after this; Scrapy lets the ones under way (at most
         # CONCURRENT_REQUESTS) finish, and what they bring is neither written nor recorded

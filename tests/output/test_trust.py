@@ -487,5 +487,6 @@ def test_a_failed_write_stops_fetching(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr[-2000:]
     assert "cannot write to /dev/full: No space left on device" in one_error(result)
     assert "(output_error)" in result.stderr
+    assert "summary: errors: output_error=1\n" in result.stderr  # by its reason, not as log_error
     assert fetched <= 45, fetched  # robots.txt, the home page, a few probes, 16 under way
     assert recorded(state) == 0
