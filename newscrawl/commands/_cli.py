@@ -74,8 +74,14 @@ def stdout_problem(exc: OSError) -> str:
 
 def stdout_to_devnull() -> None:
     """Point standard output at /dev/null (whatever Python still holds for it is dropped)."""
+    to_devnull(sys.stdout.fileno())
+
+
+def to_devnull(fileno: int) -> None:
+    """Point the file descriptor `fileno` at /dev/null: later writes, flushes and the close at
+    exit go nowhere instead of failing again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, fileno)
     os.close(devnull)
 
 
@@ -342,9 +348,7 @@ def _log_file_failed(handler: logging.FileHandler, exc: OSError) -> None:
     holds) to /dev/null, so that no later write, flush or close fails again."""
     stream = getattr(handler, "stream", None)
     if stream is not None and not stream.closed:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stream.fileno())
-        os.close(devnull)
+        to_devnull(stream.fileno())
     if _LOG_FILE["failed"]:
         return
     command = _LOG_FILE["command"] or "crawl"

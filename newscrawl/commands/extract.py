@@ -103,8 +103,10 @@ class OrderedOutput:
     done: dict[int, Any] = field(default_factory=dict)
     written: int = 0
     failed: int = 0
-    closed: bool = False  # standard output takes no more: its reader went away (`| head -1`), or
-    error: OSError | None = None  # it failed (a full disk: the error; None for a reader gone)
+    # standard output takes no more: its reader went away (`| head -1`, error None), or it failed
+    # (a full disk: the error)
+    closed: bool = False
+    error: OSError | None = None
 
     def put(self, index: int, outcome: Any) -> None:
         """The record (an Article) or the PageError of argument `index`."""
