@@ -73,20 +73,24 @@ def load_rows(data_dir: Path, refresh: bool) -> list[dict]:
 def matrix(rows: list[dict], names: list[str]):
     import numpy as np
 
-    return np.array([[r["features"].get(n, 0.0) for n in names] for r in rows], dtype=float)
+    # a feature a page does not give (see newscrawl.extract.classify.contributions) is missing:
+    # the model imputes the mean, so it pushes nothing, as in the crawl
+    return np.array([[r["features"].get(n, np.nan) for n in names] for r in rows], dtype=float)
 
 
 def make_model(kind: str):
     from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     if kind == "gbm":  # for comparison only: the shipped model is the logistic regression
-        return GradientBoostingClassifier(n_estimators=150, max_depth=3, learning_rate=0.05,
-                                          subsample=0.8, random_state=0)
-    return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=5000,
-                                                              class_weight="balanced"))
+        return make_pipeline(SimpleImputer(strategy="mean"),
+                             GradientBoostingClassifier(n_estimators=150, max_depth=3, learning_rate=0.05,
+                                                        subsample=0.8, random_state=0))
+    return make_pipeline(SimpleImputer(strategy="mean"), StandardScaler(),
+                         LogisticRegression(C=C, max_iter=5000, class_weight="balanced"))
 
 
 def cross_validate(rows: list[dict], names: list[str], kind: str, seed: int = 0):
@@ -137,7 +141,7 @@ def export(rows: list[dict], names: list[str], threshold: float, cv: dict[str, f
 
     x, y = matrix(rows, names), np.array([r["label"] for r in rows])
     model = make_model("logistic").fit(x, y)
-    scaler, logistic = model.steps[0][1], model.steps[1][1]
+    scaler, logistic = model.steps[-2][1], model.steps[-1][1]
     scale = [float(s) if s > 0 else 1.0 for s in scaler.scale_]
     return {
         "kind": "logistic",
@@ -147,8 +151,8 @@ def export(rows: list[dict], names: list[str], threshold: float, cv: dict[str, f
         "weights": [round(float(w), 5) for w in logistic.coef_[0]],
         "mean": [round(float(m), 5) for m in scaler.mean_],
         "scale": [round(s, 5) for s in scale],
-        "low": {n: round(float(v), 5) for n, v in zip(names, x.min(axis=0), strict=True)},
-        "high": {n: round(float(v), 5) for n, v in zip(names, x.max(axis=0), strict=True)},
+        "low": {n: round(float(v), 5) for n, v in zip(names, np.nanmin(x, axis=0), strict=True)},
+        "high": {n: round(float(v), 5) for n, v in zip(names, np.nanmax(x, axis=0), strict=True)},
         "bias": round(float(logistic.intercept_[0]), 5),
         "threshold": threshold,
         "cv": {k: round(v, 4) for k, v in cv.items()},

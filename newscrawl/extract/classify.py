@@ -27,12 +27,17 @@ def load_model() -> dict[str, Any]:
 
 
 def contributions(features: dict[str, float], model: dict[str, Any] | None = None) -> dict[str, float]:
-    """Each feature's push on the log-odds that the page is an article (standardized x weight)."""
+    """Each feature's push on the log-odds that the page is an article (standardized x weight).
+    A feature the page does not give (a path shape where the query names the page) pushes
+    nothing: it stands at the training mean, as in training."""
     model = model or load_model()
     pushes = {}
     for name, weight, mean, scale in zip(model["features"], model["weights"], model["mean"],
                                          model["scale"], strict=True):
-        value = min(max(features.get(name, 0.0), model["low"][name]), model["high"][name])
+        if name not in features:
+            pushes[name] = 0.0
+            continue
+        value = min(max(features[name], model["low"][name]), model["high"][name])
         pushes[name] = weight * (value - mean) / scale
     return pushes
 

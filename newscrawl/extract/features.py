@@ -64,7 +64,15 @@ _INDEX_FILES = frozenset({"index", "default"})
 _URL_DATE = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/|$)|(?:19|20)\d{2}-[01]\d-[0-3]\d"
                        r"|/(?:19|20)\d{2}[01]\d[0-3]\d/")
 _URL_NUMBER_END = re.compile(r"(?<!\d)\d{3,}(?:\.\w{2,5})?/?$")
-_URL_LISTING_QUERY = re.compile(r"(?:^|&)(?:page|p|s|q|query|sort|filter|category|tag)=", re.I)
+# (not "p=": WordPress's default address of a post is /?p=123)
+_URL_LISTING_QUERY = re.compile(r"(?:^|&)(?:page|s|q|query|sort|filter|category|tag)=", re.I)
+# a query parameter whose value is a number: an id that names the page (?p=123, ?id=5, ?t=9),
+# unless it is a campaign tag (utm_id=12), which any address may carry
+_URL_QUERY_ID = re.compile(r"(?:^|&)(?!utm_)[^=&]+=\d+(?:&|$)", re.I)
+# what the path's shape says (a slug, a date, a section's index, the root); nothing when the page
+# is named by its query instead (see url_features)
+PATH_SHAPE = ("url_date", "url_root", "url_depth", "url_slug_words", "url_number_end",
+              "url_section_end", "url_word_end")
 _WORD_SPLIT = re.compile(r"[-_+.%\s]+")
 # "add to cart" in the languages of the data sets' shops, and the markup words around it
 _CART_TEXT = re.compile(
@@ -317,7 +325,23 @@ def url_features(url: str) -> dict[str, float]:
     last = names[-1] if names else ""
     features["url_section_end"] = float(last in _SECTION_WORDS)
     features["url_word_end"] = float(last.isalpha())
+    if _named_by_query(segments, features, parts.query):
+        for name in PATH_SHAPE:
+            del features[name]
     return features
+
+
+def _named_by_query(segments: list[str], features: dict[str, float], query: str) -> bool:
+    """Whether the page is named by an id in its query, not by its path: the path ends at the
+    root or at a script (/?p=123, /index.php?id=5, /news/article.php?id=9: CMS defaults) and
+    has no slug, date or number. That shape is no sign of a front or section page, so it says
+    nothing and is left out (the model gives a missing feature no weight either way)."""
+    if segments and "." not in segments[-1]:
+        return False
+    names = [s.rsplit(".", 1)[0] for s in segments]  # a script's extension is no word of a slug
+    slug = max((len([w for w in _WORD_SPLIT.split(n) if w.isalpha()]) for n in names), default=0)
+    names_page = slug >= 2 or features["url_date"] or features["url_number_end"]
+    return not names_page and bool(_URL_QUERY_ID.search(query))
 
 
 # --- structure ------------------------------------------------------------------------------

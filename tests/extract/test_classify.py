@@ -6,14 +6,16 @@ from __future__ import annotations
 import json
 import time
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
 from newscrawl.extract import extract_page
 from newscrawl.extract.classify import MODEL_FILE, article_score, is_article, load_model
 from newscrawl.extract.document import parse_html
-from newscrawl.extract.features import FEATURES, page_features
+from newscrawl.extract.features import FEATURES, PATH_SHAPE, page_features, url_features
 from newscrawl.extract.metadata import read_metadata
+from newscrawl.output.replay import load_page
 
 PROSE = ("The harbour board met on Tuesday to decide the future of the old pier, which has stood "
          "since the town was founded and now needs repairs that the council cannot pay alone. ")
@@ -123,6 +125,37 @@ def test_an_address_ending_in_one_plain_word_is_told(url, word_end):
     tree = parse_html(story())
     values, _ = page_features(tree, read_metadata(tree), url)
     assert values["url_word_end"] == word_end
+
+
+@pytest.mark.parametrize(("url", "named_by_query"), [
+    ("https://bay.example/?p=1432", True),  # WordPress's default address of a post
+    ("https://bay.example/index.php?id=1432", True),
+    ("https://bay.example/news/article.php?id=1432&lang=en", True),
+    ("https://bay.example/?s=pier", False),  # a search: the front page's shape is the evidence
+    ("https://bay.example/services/?utm_id=12", False),  # a campaign tag names nothing
+    ("https://bay.example/2024/05/03/harbour-board-pier.html?id=5", False),  # the path names it
+    ("https://bay.example/story/48213?page=2", False),
+])
+def test_an_address_whose_query_names_the_page_has_no_path_shape(url, named_by_query):
+    values = url_features(url)
+    assert all((name not in values) == named_by_query for name in PATH_SHAPE), values
+    assert "url_query" in values and "url_article_word" in values
+
+
+SAVED_POST = Path(__file__).resolve().parents[2] / "fixtures" / "pages" / "wcxb-dev-0128"
+
+
+@pytest.mark.parametrize("address", ["/?p=1432", "/index.php?id=1432", "/blog/article.php?id=1432"])
+def test_a_post_at_its_cms_default_address_is_still_an_article(address):
+    """A real blog post (a WCXB page) is an article at its slug and at the address its CMS gives
+    by default; a listing and a product page at such addresses are still not articles."""
+    page = load_page(SAVED_POST)
+    assert extract_page(page.url, page.body).is_article
+    judged = extract_page(f"https://crmaids.com{address}", page.body)
+    assert judged.is_article, judged.signals
+    assert not (set(PATH_SHAPE) & set(judged.features))
+    for html in (listing(), product()):
+        assert not extract_page(f"https://bay.example{address}", html).is_article
 
 
 def test_a_business_describing_itself_speaks_as_we_and_names_itself():
