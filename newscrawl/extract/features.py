@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from itertools import filterfalse
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -303,7 +303,8 @@ def declares_error_page(tree: HtmlElement) -> bool:
 def url_features(url: str) -> dict[str, float]:
     """The shape of the page's address."""
     parts = urlsplit(url)
-    path = parts.path or "/"
+    # read as the characters it spells: a crawl sees /%D0%B2%D1%8B... where a link showed /вы...
+    path = unquote(parts.path) or "/"
     segments = [s for s in path.lower().split("/") if s]
     words = [len([w for w in _WORD_SPLIT.split(s) if w.isalpha()]) for s in segments]
     features = {

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from w3lib.url import safe_url_string
 
 from newscrawl.extract import extract_page
 from newscrawl.extract.classify import MODEL_FILE, article_score, is_article, load_model
@@ -140,6 +141,16 @@ def test_an_address_whose_query_names_the_page_has_no_path_shape(url, named_by_q
     values = url_features(url)
     assert all((name not in values) == named_by_query for name in PATH_SHAPE), values
     assert "url_query" in values and "url_article_word" in values
+
+
+@pytest.mark.parametrize("slug", ["выборы-президента-итоги-голосования", "élections-législatives-résultats",
+                                  "東京の新しい駅が開業", "مدينة-الرياض-تستضيف-المؤتمر"])
+def test_an_address_reads_the_same_percent_encoded(slug):
+    """A crawl sees the address percent-encoded (Scrapy's request URL), a saved page's link may
+    show it as written: the same page, the same features."""
+    written = f"https://bay.example/news/2024/05/03/{slug}/"
+    assert url_features(safe_url_string(written)) == url_features(written)
+    assert safe_url_string(written) != written
 
 
 SAVED_POST = Path(__file__).resolve().parents[2] / "fixtures" / "pages" / "wcxb-dev-0128"
