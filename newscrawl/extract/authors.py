@@ -77,9 +77,11 @@ _WEB_CREDIT = re.compile(r"\A\s*(?:https?://|www\.|[\w-]+\.[a-z]{2,3}\b(?!\.))")
 _MONTH = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
           r"july|august|september|october|november|december")
 _BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\s+)?\d.*)$", re.IGNORECASE)
-# "Posted on <date> Posted by Jane Doe": a credit inside a longer header line
+# "Posted on <date> Posted by Jane Doe": a credit inside a longer header line; so is a "by" right
+# after a printed date's year ("Posted on March 3, 2024 by Jane Doe", "am 3. März 2024 von Anna Huber")
 _INNER_CREDIT = re.compile(r"\b(?:posted|written|authored|published)\s+by\s*:?\s+(?=\S)|"
-                           r"^[\d/.-]{6,10}\s+by\s+(?=\S)", re.IGNORECASE)
+                           r"^[\d/.-]{6,10}\s+by\s+(?=\S)|(?<!\d)(?:19|20)\d\d,?\s+(?:by|von|por|par|door)\s+(?=\S)",
+                           re.IGNORECASE)
 _CREDIT_END = re.compile(r"(?<!\s)\s*(?:,|\s(?:on|in|at|for)\b).*$")
 _FILED_IN = re.compile(r"(?<!\s)\s+in\s+\S+(?:\s+\S+){0,2}$")
 _PARTS = re.compile(r"(?<!\s)\s+[·•|]\s+")

@@ -138,8 +138,29 @@ def narrowed(dateline: Dateline, root: HtmlElement, latest: datetime) -> Datelin
             if parse_dateline(shown, latest) == dateline.value:
                 best = shown
                 break
-    best = _date_items(best, dateline.value, latest)
+    best = _without_credit(_date_items(best, dateline.value, latest), dateline.value, latest)
     return dateline if best == line else dateline._replace(text=best, line=line)
+
+
+# a credit printed in the same text as the date, after it ("Posted on March 3, 2024 by Jane Doe",
+# "am 3. März 2024 von Anna Huber") or before it up to a comma ("By Jane Doe, March 3, 2024")
+_DATED_CREDIT = re.compile(r"(?<=\d),?\s+(?:by|von|por|par|door)\s+(?=\S)", re.IGNORECASE)
+_LEADING_CREDIT = re.compile(r"^(?:by|von|por|par|door)\s+[^,\d]{1,60},\s*", re.IGNORECASE)
+
+
+def _without_credit(text: str, value: datetime | None, latest: datetime) -> str:
+    """The line without a credit printed before or after its date, when what is left prints the
+    same date."""
+    if value is None:
+        return text
+    shown = text
+    after = _DATED_CREDIT.search(shown)
+    if after and parse_dateline(shown[:after.start()], latest) == value:
+        shown = shown[:after.start()]
+    before = _LEADING_CREDIT.match(shown)
+    if before and parse_dateline(shown[before.end():], latest) == value:
+        shown = shown[before.end():]
+    return shown if shown != text and enabled("dateline-without-credit") else text
 
 
 _DIGIT = re.compile(r"\d")

@@ -108,6 +108,8 @@ RULES: tuple[Rule, ...] = (
         ("dateline-above-headline", "a date printed just above the headline beats the first one "
                                     "far below it"),
         ("dateline-clock", "a clock time printed beside the date is the time of day"),
+        ("dateline-without-credit", "a credit printed right after the date (\"March 3, 2024 by "
+                                    "Jane Doe\") is the byline, not the date line"),
         ("dates-vote", "the time most sources agree on wins; ties go to the most trusted"),
         ("dates-head-over-markup", "the head's metadata outranks body markup that no source "
                                    "backs"),

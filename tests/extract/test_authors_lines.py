@@ -30,6 +30,14 @@ def test_credit_inside_a_longer_header_line():
     assert _authors("<p>March 15, 2022 · 3 min read · By Ann Lee</p>") == ["Ann Lee"]
 
 
+def test_a_credit_right_after_the_date_in_one_text():
+    """WordPress themes print "Posted on DATE by NAME" as one line of plain text."""
+    assert _authors("<p>Posted on March 3, 2024 by Ann Lee</p>") == ["Ann Lee"]
+    assert _authors("<p>Am 3. März 2024 von Anna Huber</p>") == ["Anna Huber"]
+    assert _authors("<p>Publié le 3 mars 2024 par Anne Dubois</p>") == ["Anne Dubois"]
+    assert _authors("<p>March 3, 2024 by Staff</p>") == []  # a credit, no person
+
+
 def test_trailing_colon_is_no_byline():
     assert _authors("<p>Share:</p><p>Below, we review the plans:</p>") == []
 

@@ -71,6 +71,13 @@ def test_the_dateline_leaves_out_reading_and_relative_times_after_a_separator() 
         == "Dec 20, 2025 at 3:00 am"
 
 
+def test_the_dateline_leaves_out_a_credit_in_the_same_text() -> None:
+    assert _dateline("<p>Posted on March 3, 2024 by Ann Lee</p>") == "Posted on March 3, 2024"
+    assert _dateline("<p>Am 3. März 2024 von Anna Huber</p>") == "Am 3. März 2024"
+    assert _dateline("<p>By Ann Lee, March 3, 2024</p>") == "March 3, 2024"
+    assert _dateline("<p>By Ann Lee, March 3, 2024, by staff</p>") == "March 3, 2024"
+
+
 def test_a_dateline_whose_time_sits_in_another_item_keeps_both() -> None:
     assert _dateline("<p>19 November 2019 • 1:16pm</p>") == "19 November 2019 • 1:16pm"
     assert _dateline("<p><span>Jan 29,</span> <span>2025</span></p>") == "Jan 29, 2025"
