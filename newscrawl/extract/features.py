@@ -60,7 +60,7 @@ _URL_WORDS = {
 }
 _SECTION_WORDS = frozenset().union(*(_URL_WORDS[k] for k in ("url_listing_word", "url_article_word",
                                                              "url_forum_word", "url_docs_word")))
-_INDEX_FILES = frozenset({"index", "default"})
+_INDEX_FILES = frozenset({"index", "default", "amp"})  # names that stand for the folder they are in
 _URL_DATE = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/|$)|(?:19|20)\d{2}-[01]\d-[0-3]\d"
                        r"|/(?:19|20)\d{2}[01]\d[0-3]\d/")
 _URL_NUMBER_END = re.compile(r"(?<!\d)\d{3,}(?:\.\w{2,5})?/?$")
@@ -320,7 +320,8 @@ def url_features(url: str) -> dict[str, float]:
     for name, vocabulary in _URL_WORDS.items():
         features[name] = float(any(s in vocabulary for s in names))
     # a path that ends with a section's name is that section's index page (/news, /blog/); an
-    # index file stands for its folder (/2024/05/01/politics/story-slug/index.html)
+    # index file stands for its folder (/2024/05/01/politics/story-slug/index.html), an AMP
+    # version for its page (/story-slug/amp/)
     while len(names) > 1 and names[-1] in _INDEX_FILES:
         names.pop()
     last = names[-1] if names else ""

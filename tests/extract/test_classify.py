@@ -119,6 +119,8 @@ def test_numbered_teasers_of_one_template_are_alike():
     ("https://bay.example/about.html", 1.0),
     ("https://bay.example/news/2024/05/03/harbour-board-pier/", 0.0),
     ("https://bay.example/2024/05/03/politics/harbour-board-pier/index.html", 0.0),
+    ("https://bay.example/harbour-board-pier/amp/", 0.0),  # a story's AMP version
+    ("https://bay.example/news/amp/", 1.0),
     ("https://bay.example/story/48213", 0.0),
     ("https://bay.example/", 0.0),
 ])
