@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_PAGE_NUMBER = re.compile(r"/page/(\d+)/?(?:$|\?)|[?&](?:page|paged|pg|p)=(\d+)(?:&|$)", re.IGNORECASE)
+# not "p=": it names a post (WordPress's default address /?p=1234, phpBB's viewtopic.php?p=), and
+# a post with a high number is no deep page of a listing
+_PAGE_NUMBER = re.compile(r"/page/(\d+)/?(?:$|\?)|[?&](?:page|paged|pg)=(\d+)(?:&|$)", re.IGNORECASE)
 _CALENDAR = re.compile(
     r"/(?:calendar|events?|kalender|agenda)/.*(?:19|20)\d{2}"  # event calendars by date
     r"|[?&](?:date|day|month|year|m|ical|tribe-bar-date|eventDate)=[\d-]+"  # date queries
