@@ -292,12 +292,26 @@ def metadata_features(meta: PageMetadata, tree: HtmlElement) -> dict[str, float]
 _ERROR_PAGE_CLASS = re.compile(r"(?:^|\s)(?:error-?404|page-?404|404-?page|not-?found|error-?page)(?:$|\s)")
 
 
+# a part of the <title> (the site's name aside) that says the page was not found: "Page not found
+# | Site", nginx's and Apache's "404 Not Found", "Seite nicht gefunden – Site"
+_NOT_FOUND_TITLE = re.compile(
+    r"(?:oops\W* )?(?:(?:error )?404(?: error)?(?: (?:page )?not found)?|(?:page |file )?not found|"
+    r"nothing found|seite nicht gefunden|página no encontrada|page (?:non trouvée|introuvable)|"
+    r"pagina non trovata|pagina niet gevonden|strona nie została znaleziona)"
+)
+_TITLE_PARTS = re.compile(r"\s[|–—:·-]\s|\s?[|–—·]\s?")
+
+
 def declares_error_page(tree: HtmlElement) -> bool:
     """Whether the page's own markup says it is an error page (a "page not found" answered with
-    200: a soft 404), by a class of its <html> or <body>."""
+    200: a soft 404), by a class of its <html> or <body>, or by its title."""
     body = tree.find("body")
     classes = f"{tree.get('class') or ''} {body.get('class') or '' if body is not None else ''}"
-    return bool(_ERROR_PAGE_CLASS.search(classes.lower()))
+    if _ERROR_PAGE_CLASS.search(classes.lower()):
+        return True
+    title = tree.find("head/title")
+    text = " ".join((title.text_content() if title is not None else "").split()).lower()
+    return any(_NOT_FOUND_TITLE.fullmatch(part.strip(" !.")) for part in _TITLE_PARTS.split(text)[:3])
 
 
 def url_features(url: str) -> dict[str, float]:

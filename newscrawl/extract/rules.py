@@ -177,7 +177,8 @@ RULES: tuple[Rule, ...] = (
     *_rules(
         "article",
         ("error-pages", "a page whose markup names it an error page (WordPress's body class "
-                        "error404) is no article, whatever it reads like"),
+                        "error404, a title \"Page not found | Site\") is no article, whatever it "
+                        "reads like"),
     ),
     *_rules(
         "noise",

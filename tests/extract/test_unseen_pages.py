@@ -47,6 +47,18 @@ def test_a_page_that_names_itself_an_error_page_is_no_article():
         assert extract_page(url, html).is_article
 
 
+def test_a_page_whose_title_says_not_found_is_no_article():
+    # a custom CMS's soft 404 at a story URL: no error class, "Page not found | Site" as its title,
+    # and a "Trending now" block of other stories (whose dates it would take)
+    url = "https://northfielddailystar.example/news/2024/05/10/council-approves-new-parking-rules/"
+    html = _page("27-soft404-title.html")
+    page = extract_page(url, html)
+    assert not page.is_article
+    assert page.signals[-1] == "error page"
+    with disabled("error-pages"):
+        assert extract_page(url, html).is_article
+
+
 def test_an_amp_ad_slots_placeholder_is_not_body_text():
     url = "https://www.surdaily.com/amp/news/heatwave-38c-seville-weekend"
     article = extract_article(url, _page("25-amp.html"))
