@@ -76,6 +76,8 @@ _WEB_CREDIT = re.compile(r"\A\s*(?:https?://|www\.|[\w-]+\.[a-z]{2,3}\b(?!\.))")
 # "By Jane Doe December 2, 2025", "Posted by Jane Doe 59 Comments"
 _MONTH = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
           r"july|august|september|october|november|december")
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                       "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})
 _BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\s+)?\d.*)$", re.IGNORECASE)
 # "Posted on <date> Posted by Jane Doe": a credit inside a longer header line; so is a "by" right
 # after a printed date's year ("Posted on March 3, 2024 by Jane Doe", "am 3. März 2024 von Anna Huber")
@@ -210,6 +212,8 @@ def is_person(name: str) -> bool:
         return False  # "Learn More", "Filed Under", "Share": the page's buttons and labels
     if any(w.islower() and w not in _PARTICLES for w in words) and enabled("authors-lower-case"):
         return False  # "Insights from", "Also from this author": a label, not a name
+    if len(words) == 1 and name.casefold().rstrip(".") in _WEEKDAYS:
+        return False  # "By Tom Kowalczyk, Tue, 04/09/2024": the date's weekday, not a name
     if len(words) == 1:
         # an acronym (NDR, SID) is a newsroom; one lower-case word ("admin", "amp") is debris
         return not (name.isupper() and enabled("authors-acronym")) and not (name.islower() and name.isascii())

@@ -38,6 +38,13 @@ def test_a_credit_right_after_the_date_in_one_text():
     assert _authors("<p>March 3, 2024 by Staff</p>") == []  # a credit, no person
 
 
+def test_the_dates_weekday_is_no_name():
+    # Drupal's byline: "By NAME, Tue, 04/09/2024 - 14:22"
+    assert _authors("<p>By <span class='username'>Tom Kowalczyk</span>, Tue, 04/09/2024 - 14:22</p>") \
+        == ["Tom Kowalczyk"]
+    assert not is_person("Tue") and not is_person("Sunday")
+
+
 def test_trailing_colon_is_no_byline():
     assert _authors("<p>Share:</p><p>Below, we review the plans:</p>") == []
 
