@@ -301,6 +301,7 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
     next to nothing (pages whose text sits in unusual markup). Not `thorough` (a page that no
     body could make an article): one fast trafilatura run, no second opinion, no retry.
     """
+    keep_inline_times(tree)
     if containers and enabled("theme-body-container"):
         strip_boilerplate(containers[0], profile, "body_boilerplate")
         if enabled("theme-container-pruned"):
@@ -349,6 +350,31 @@ def _read_with_second_opinion(tree: HtmlElement, prose: int) -> str | None:
     if not body or len(body) < MIN_BODY_CHARS or len(body) < MIN_PROSE_SHARE * prose:
         return run_trafilatura(tree)
     return body
+
+
+# the blocks of running text a <time> may sit in
+_TEXT_BLOCKS = frozenset({"p", "li", "dd", "td", "blockquote"})
+
+
+def keep_inline_times(tree: HtmlElement) -> int:
+    """<time> elements printed with other words in a block of text lose their tag and keep their
+    words (rule inline-times): trafilatura deletes every <time> with its text, which leaves "the
+    board meets on , at 7 p.m." and ", 4:00 PM - 7:00 PM". A <time> alone in its block (a date
+    line, an update's stamp) is left to trafilatura. Returns how many."""
+    inline = []
+    for element in tree.iter("time"):
+        block = next((a for a in element.iterancestors() if a.tag in _TEXT_BLOCKS), None)
+        if block is not None and _alnum(block) > _alnum(element):  # words besides the time
+            inline.append(element)
+    if inline and enabled("inline-times"):
+        for element in inline:
+            element.drop_tag()
+        return len(inline)
+    return 0
+
+
+def _alnum(element: HtmlElement) -> int:
+    return sum(ch.isalnum() for ch in element.text_content())
 
 
 def unmask_prose(tree: HtmlElement) -> int:

@@ -50,6 +50,7 @@ RULES: tuple[Rule, ...] = (
                          "incidental word trafilatura finds in its class"),
         ("reveal-panels", "collapsed accordion and tab panels that hold prose are the article's "
                           "text, hidden until a click"),
+        ("inline-times", "a date or time marked up inside a sentence is part of the sentence"),
         ("subheadings", "a subheading that introduces a paragraph is part of the running text"),
         ("link-blocks", "a paragraph or list made mostly of links is navigation"),
         ("linked-sentences", "a paragraph that is a sentence linking to other pages is the article "
