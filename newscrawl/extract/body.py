@@ -138,8 +138,22 @@ def render_body(tree: HtmlElement, body: etree._Element | None) -> str | None:
         return None
     restore_subheadings(tree, body)
     drop_link_blocks(body)
-    paragraphs = without_outside_ends(tree, without_repeats(_render(body)))
+    paragraphs = without_outside_ends(tree, without_repeats(without_symbol_lines(_render(body))))
     return "\n\n".join(paragraphs) or None
+
+
+def without_symbol_lines(paragraphs: list[str]) -> list[str]:
+    """The paragraphs without those at either end that hold no letter or digit (rule
+    symbol-lines): a press release's closing "###" marks where it ends, and a rule before the
+    text opens nothing. Between paragraphs such a line is the text's own section break, kept."""
+    start, end = 0, len(paragraphs)
+    while start < end and not any(ch.isalnum() for ch in paragraphs[start]):
+        start += 1
+    while end > start and not any(ch.isalnum() for ch in paragraphs[end - 1]):
+        end -= 1
+    if (start, end) == (0, len(paragraphs)) or not enabled("symbol-lines"):
+        return paragraphs
+    return paragraphs[start:end]
 
 
 def bare_paragraphs(body: etree._Element) -> bool:

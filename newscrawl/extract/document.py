@@ -94,7 +94,25 @@ def parse_html(text: str) -> HtmlElement | None:
         return None
     if enabled("line-breaks-separate"):
         separate_line_breaks(tree)
+    drop_heading_permalinks(tree)
     return tree
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def drop_heading_permalinks(tree: HtmlElement) -> int:
+    """A heading's own permalink, a link to its anchor on this page printed as a symbol ("#",
+    "¶", "§", "🔗"), is an aid beside the heading, not part of its words (blog and documentation
+    generators add one to every heading: "Why we did it#"). Returns how many were dropped."""
+    found = [link for heading in tree.iter(_HEADINGS) for link in heading.iter("a")
+             if (link.get("href") or "").startswith("#") and len(text := link.text_content().strip()) <= 2
+             and not any(ch.isalnum() for ch in text)]
+    if found and enabled("heading-permalinks"):
+        for link in found:
+            link.drop_tree()  # its tail stays
+        return len(found)
+    return 0
 
 
 def separate_line_breaks(tree: HtmlElement) -> None:

@@ -51,6 +51,10 @@ RULES: tuple[Rule, ...] = (
         ("reveal-panels", "collapsed accordion and tab panels that hold prose are the article's "
                           "text, hidden until a click"),
         ("inline-times", "a date or time marked up inside a sentence is part of the sentence"),
+        ("heading-permalinks", "a heading's permalink printed as a symbol (#, ¶) is not part of "
+                               "its words"),
+        ("symbol-lines", "a line with no letter or digit at either end of the body (a press "
+                         "release's closing ###) marks an end, it is not text"),
         ("subheadings", "a subheading that introduces a paragraph is part of the running text"),
         ("link-blocks", "a paragraph or list made mostly of links is navigation"),
         ("linked-sentences", "a paragraph that is a sentence linking to other pages is the article "

@@ -1,0 +1,46 @@
+"""Symbols that are not text: a heading's permalink ("#", "¶": rule heading-permalinks) and a
+line with no letter or digit at either end of the body (a press release's "###": rule
+symbol-lines). The benchmarks' scorers skip punctuation, so only these tests see them."""
+
+from __future__ import annotations
+
+from newscrawl.extract import extract_article
+from newscrawl.extract.document import parse_html
+from newscrawl.extract.rules import disabled
+from tests.extract.test_body_rules4 import PARAGRAPHS
+
+URL = "https://blog.example/posts/river-sensors-in-rust/"
+
+
+def _page(blocks: str) -> str:
+    return (f"<html><body><article><h1>Moving our river sensors to embedded Rust</h1>{blocks}"
+            "</article></body></html>")
+
+
+def test_a_headings_permalink_is_not_part_of_its_words():
+    # Hugo's and Sphinx's anchors beside every heading
+    html = _page(f"<p>{PARAGRAPHS[0]}</p>"
+                 "<h2 id='why'>Why we did it<a class='anchor' href='#why' aria-hidden='true'>#</a></h2>"
+                 f"<p>{PARAGRAPHS[1]}</p>"
+                 "<h2 id='how'>How it went <a class='headerlink' href='#how'>¶</a></h2>"
+                 f"<p>{PARAGRAPHS[2]}</p>")
+    lines = extract_article(URL, html).body.split("\n\n")
+    assert "Why we did it" in lines and "How it went" in lines
+    with disabled("heading-permalinks"):
+        assert "Why we did it#" in extract_article(URL, html).body
+
+
+def test_a_link_in_a_heading_that_has_words_stays():
+    tree = parse_html("<html><body><h2><a href='#tools'>Tools we used</a></h2>"
+                      "<h2>Costs <a href='/pricing/'>§</a></h2></body></html>")
+    assert [h.text_content() for h in tree.iter("h2")] == ["Tools we used", "Costs §"]
+
+
+def test_a_closing_mark_is_not_text_but_a_section_break_stays():
+    html = _page("".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2]) + "<p>* * *</p>"
+                 + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:]) + "<p>Media contact: Jordan Park</p><p>###</p>")
+    body = extract_article(URL, html).body
+    assert body.endswith("Media contact: Jordan Park")
+    assert "\n\n* * *\n\n" in body
+    with disabled("symbol-lines"):
+        assert extract_article(URL, html).body.endswith("###")
