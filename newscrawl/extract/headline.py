@@ -171,13 +171,29 @@ def headline_anchor(printed: list[tuple[str, HtmlElement | None]], headline: str
 
 
 def _variants(text: str, element: HtmlElement | None) -> list[str]:
-    """A printed heading, and its separate lines when it holds more than one (kicker, dateline)."""
+    """A printed heading, and its separate lines when it holds more than one (kicker, dateline),
+    and its parts when it is printed in several elements on one line ("<span>Haushaltsstreit</span>
+    <span>Bundestag beschließt ...</span>"): the metadata tells which part is the headline."""
     found = [text]
     if element is not None:
         lines = text_lines(element)
         if len(lines) > 1 and enabled("headline-lines"):
             found.extend(lines)
+        parts = _parts(element)
+        if len(parts) > 1 and enabled("headline-parts"):
+            found.extend(p for p in parts if p not in found)
     return found
+
+
+def _parts(element: HtmlElement) -> list[str]:
+    """The texts of a heading's child elements (through a lone wrapper such as a link), when the
+    heading prints no words of its own between them."""
+    while len(element) == 1 and not (element.text or "").strip() and not (element[0].tail or "").strip():
+        element = element[0]
+    children = [child for child in element if isinstance(child.tag, str)]
+    if (element.text or "").strip() or any((child.tail or "").strip() for child in children):
+        return []
+    return [t for t in (" ".join(child.text_content().split()) for child in children) if t]
 
 
 def _headline_like(text: str) -> bool:

@@ -98,6 +98,8 @@ RULES: tuple[Rule, ...] = (
                                      "headline"),
         ("headline-lines", "a heading printed on several lines (kicker, title) may hold the "
                            "headline as one of them"),
+        ("headline-parts", "a heading printed in several elements on one line (kicker, title) may "
+                           "hold the headline as one of them"),
         ("headline-not-chrome", "an h1 in navigation, a footer, a logo or a modal is not the "
                                 "headline unless the metadata backs it"),
         ("headline-printed-first", "with no printed heading backed by the metadata, a printed h1 "

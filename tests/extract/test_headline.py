@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from newscrawl.extract import extract_article
 from newscrawl.extract.headline import strip_site_suffix
+from newscrawl.extract.rules import disabled
 
 
 def _page(head: str, body: str) -> str:
@@ -36,6 +37,20 @@ def test_kicker_line_is_split_off_when_metadata_names_the_headline():
                  '<article><h1><div class="kicker">«Evnukkmakeren»</div>'
                  "<div>Nordmann dømt til livstid</div></h1></article>")
     assert extract_article("https://db.example/d", html).headline == "Nordmann dømt til livstid"
+
+
+def test_kicker_span_on_the_headlines_line_is_split_off_when_metadata_names_the_headline():
+    html = _page('<meta property="og:title" content="Bundestag beschließt Reform der Schuldenbremse">',
+                 '<article><h1 class="article-title"><span class="headline-intro">Haushaltsstreit</span> '
+                 '<span class="headline">Bundestag beschließt Reform der Schuldenbremse</span></h1></article>')
+    assert extract_article("https://nk.example/e", html).headline == "Bundestag beschließt Reform der Schuldenbremse"
+    with disabled("headline-parts"):
+        assert extract_article("https://nk.example/e", html).headline.startswith("Haushaltsstreit ")
+    # words printed between the parts make them one headline
+    html = _page('<meta property="og:title" content="Schuldenbremse">',
+                 "<article><h1><span>Bundestag</span> beschließt Reform der <span>Schuldenbremse</span>"
+                 "</h1></article>")
+    assert extract_article("https://nk.example/f", html).headline == "Bundestag beschließt Reform der Schuldenbremse"
 
 
 def test_printed_headline_kept_when_metadata_disagrees():
