@@ -75,6 +75,20 @@ def test_a_table_of_contents_and_other_short_aids_go_but_a_long_block_so_classed
     assert {d.get("id") for d in tree.iter() if d.get("id")} == {"toc_faq", "kept"}
 
 
+def test_a_donation_appeal_goes_even_with_prose_inside_a_themes_container():
+    # Newspack's donate block inside WordPress's entry-content: the site's appeal, not the article
+    appeal = ("<div class='wp-block-newspack-blocks-donate'><div class='donate-box'><h3>Support independent "
+              "journalism</h3><p>We are a nonprofit newsroom, and your donation keeps stories like this one "
+              "free for everyone who wants to read them.</p><a href='/donate/'>Donate today</a></div></div>")
+    paragraphs = [f"<p>{p}</p>" for p in PARAGRAPHS]
+    html = ("<html><body class='single-post'><article class='post'><h1 class='entry-title'>What cloud computing "
+            f"means for a small business</h1><div class='entry-content'>{''.join(paragraphs[:2])}{appeal}"
+            f"{''.join(paragraphs[2:])}</div></article></body></html>")
+    body = extract_article("https://x.example/cloud", html).body
+    assert "nonprofit newsroom" not in body and "Support independent" not in body
+    assert PARAGRAPHS[-1] in body
+
+
 def test_a_short_disclaimer_goes():
     tree = lxml.html.fromstring(
         f"<div><h1>Cloud</h1><p>{PARAGRAPHS[0]}</p>"
