@@ -58,10 +58,10 @@ CHROME_WORDS = (
     r"share|sharing|social|newsletter|subscribe|subscription|signup|promo\w*|advert\w*|ads?|"
     r"sponsor\w*|reprints?|print|read-?more|breadcrumbs?|toolbar|tags|tag-?list|topics"
 )
-# other pages' teasers, readers' comments, the author's bio, the legal small print, the site's
-# appeal for donations: prose, but never this article's
+# other pages' teasers, readers' comments (an obituary's guestbook), the author's bio, the legal
+# small print, the site's appeal for donations: prose, but never this article's
 FOREIGN_PROSE_WORDS = (
-    r"related|recommend\w*|comments?|author-?bio|author-?box|about-?(?:the-?)?author|"
+    r"related|recommend\w*|comments?|guestbook|author-?bio|author-?box|about-?(?:the-?)?author|"
     r"author-?info|author-?card|saboxplugin\w*|read-?next|more-?stories|most-?read|also-?read|"
     r"copyright|outbrain|taboola|trending|popular|donat\w*"
 )

@@ -87,6 +87,12 @@ def test_a_donation_appeal_goes_even_with_prose_inside_a_themes_container():
     body = extract_article("https://x.example/cloud", html).body
     assert "nonprofit newsroom" not in body and "Support independent" not in body
     assert PARAGRAPHS[-1] in body
+    # an obituary's guestbook: readers' condolences, as comments are
+    book = ("<section class='guestbook'><h2>Guestbook</h2><div class='gb-entry'><p>Margaret cared for all "
+            "three of our children when they were born, and we will never forget her kindness.</p>"
+            "<p>— Donna P.</p></div></section>")
+    body = extract_article("https://x.example/cloud", html.replace("</div></article>", f"{book}</div></article>")).body
+    assert "Donna" not in body and "kindness" not in body and PARAGRAPHS[-1] in body
 
 
 def test_a_short_disclaimer_goes():
