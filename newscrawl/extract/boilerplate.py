@@ -22,7 +22,7 @@ from newscrawl.extract.vocabulary import (
 )
 
 _OVERLAY_TAGS = frozenset({"div", "section", "aside", "form"})
-_CANDIDATE_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "nav", "footer", "form", "a")
+_CANDIDATE_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "nav", "footer", "form", "a", "dialog")
 # a link wrapping paragraphs or headings is a teaser card for another page, never article text
 # (found from the blocks up: pages have fewer of them than links)
 _TEASER_CARDS = etree.XPath("(//p | //h2 | //h3 | //h4 | //h5)/ancestor::a[@href]")
@@ -104,6 +104,10 @@ def _is_boilerplate(element: HtmlElement) -> bool:
     article's own headings ("toc_faq", "related-research")."""
     if element.tag in _KEEP_TAGS:
         return False
+    # a modal dialog overlays the page (a consent wall, a sign-up form): its text, its title
+    # included, is never the article's
+    if (element.tag == "dialog" or element.get("aria-modal") == "true") and enabled("modal-dialogs"):
+        return True
     cls = (element.get("class") or "").lower()
     marks = f"{cls} {(element.get('id') or '').lower()}"
     if marks == " " or not ANY_BLOCK_MARK.search(marks):

@@ -44,6 +44,8 @@ RULES: tuple[Rule, ...] = (
         ("short-aside-classes", "a short block its class names as an aid beside the text (table of "
                                 "contents, recent posts, disclaimer) goes"),
         ("overlay-classes", "a block classed as a modal or pop-up is never the article"),
+        ("modal-dialogs", "a modal dialog (<dialog>, aria-modal) overlays the page: its text, its "
+                          "title included, is never the article's"),
         ("teaser-cards", "a link that wraps paragraphs or headings is a teaser for another page"),
         ("prose-lists", "a list of inline text beside paragraphs is part of the running text"),
         ("unmask-prose", "a block that holds prose and names no chrome keeps its text, whatever "

@@ -95,6 +95,14 @@ def test_a_donation_appeal_goes_even_with_prose_inside_a_themes_container():
     assert "Donna" not in body and "kindness" not in body and PARAGRAPHS[-1] in body
 
 
+def test_a_modal_dialog_goes_with_its_title_but_the_article_stays():
+    dialog = ("<div class='signup' role='dialog' aria-modal='true'><h1>Get our newsletter</h1>"
+              f"<p>{FOREIGN[0]}</p></div><dialog open><h2>Before you go</h2><p>{FOREIGN[1]}</p></dialog>")
+    body = extract_article("https://x.example/cloud", _page(dialog)).body
+    assert all(p in body for p in PARAGRAPHS)
+    assert FOREIGN[0] not in body and FOREIGN[1] not in body
+
+
 def test_a_short_disclaimer_goes():
     tree = lxml.html.fromstring(
         f"<div><h1>Cloud</h1><p>{PARAGRAPHS[0]}</p>"

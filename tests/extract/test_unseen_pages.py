@@ -59,6 +59,17 @@ def test_a_page_whose_title_says_not_found_is_no_article():
         assert extract_page(url, html).is_article
 
 
+def test_a_consent_wall_at_a_story_url_is_no_article():
+    # a full-page consent dialog (role=dialog, aria-modal) served instead of the story
+    url = "https://islandpost.example/news/2024/05/09/ferry-service-suspended-after-engine-fire/"
+    html = _page("26-consent-wall.html")
+    page = extract_page(url, html)
+    assert not page.is_article and not page.article.body
+    with disabled("modal-dialogs"):
+        walled = extract_page(url, html)
+        assert walled.is_article and walled.article.body.startswith("Island Post and our 842 partners")
+
+
 def test_an_amp_ad_slots_placeholder_is_not_body_text():
     url = "https://www.surdaily.com/amp/news/heatwave-38c-seville-weekend"
     article = extract_article(url, _page("25-amp.html"))
