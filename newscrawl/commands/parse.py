@@ -50,7 +50,8 @@ from newscrawl.crawl.spider import SiteSpider
 
 _HTTP_URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 # what the page was; the spider counts each page it does not turn into an article
-_NO_ARTICLE = ("newscrawl/pages/not_article", "newscrawl/dropped/", "newscrawl/skipped/")
+# why the page itself gave no article (newscrawl/skipped/ counts links not followed: not the page's)
+_NO_ARTICLE = ("newscrawl/pages/not_article", "newscrawl/dropped/")
 # parse is a look at one page: no state, cache, worker pool or disk queue of the crawl
 _DEFAULTS = {"NEWSCRAWL_STATE": "", "HTTPCACHE_ENABLED": False,
              "NEWSCRAWL_EXTRACT_WORKERS": 0, "NEWSCRAWL_DISK_FRONTIER": False}

@@ -32,13 +32,18 @@ pytestmark = pytest.mark.timeout(180)
 # an article by every sign (JSON-LD, a dated URL, a story under its h1) with a body under the minimum
 SHORT_ARTICLE = article_page("A short note", [f"Line {i} of the brief says a little." for i in range(4)]).encode()
 SHORT_PATH = "/2024/03/01/short"
+# a section front whose pagination runs past NEWSCRAWL_MAX_PAGE_NUMBER: the links are skipped
+DEEP_LIST_PATH = "/news/"
+DEEP_LIST = ("<html><head><title>News</title></head><body><h1>News</h1>"
+             + "".join(f"<p><a href='/news/?page={n}'>Page {n}</a></p>" for n in (2, 3, 40, 41))
+             + "</body></html>").encode()
 CLI = "import sys; from newscrawl.cli import main; main(sys.argv[1:])"  # the console script
 
 
 @pytest.fixture(scope="module")
 def site():
     """The fault site (article pages, 404, empty, binary, PDF, challenge) plus a short article."""
-    extra = {SHORT_PATH: lambda h: h.send_bytes(SHORT_ARTICLE)}
+    extra = {SHORT_PATH: lambda h: h.send_bytes(SHORT_ARTICLE), DEEP_LIST_PATH: lambda h: h.send_bytes(DEEP_LIST)}
     with FaultServer("127.0.0.1", robots="allow", extra=extra) as server:
         yield server
 
@@ -646,6 +651,8 @@ def test_parse_follows_links_with_depth(project):
 
 @pytest.mark.parametrize(("path", "args", "line"), [
     ("/", [], "no article in {url}: not an article page (-c parse_article extracts it anyway)"),
+    # the links it did not follow are no reason of the page's own
+    (DEEP_LIST_PATH, [], "no article in {url}: not an article page (-c parse_article extracts it anyway)"),
     ("/status/404", [], "could not fetch {url}: HTTP 404"),
     ("/empty", [], "no article in {url}: dropped as empty_page"),
     ("/pdf", [], "could not fetch {url}: binary_body: PDF bytes labelled text/html"),
