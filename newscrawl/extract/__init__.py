@@ -102,7 +102,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None,
     """The page's record, and unless not `judge`, whether it is an article (the verdict needs the
     page's features, a tenth of the CPU; without it every page gets the thorough body)."""
     meta = read_metadata(tree, url)
-    error_page = declares_error_page(tree)
+    error_page = declares_error_page(tree, meta, url)
     # scripts and styles are read (JSON-LD) or useless from here on; their text is never content
     strip_code(tree)
     # read before any pruning: teasers, comments and shop markup are what tell pages apart

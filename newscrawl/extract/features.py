@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newscrawl.extract.headline import names_site
 from newscrawl.extract.metadata import ARTICLE_TYPES, PageMetadata, _types
 from newscrawl.items import Article
 
@@ -292,26 +293,49 @@ def metadata_features(meta: PageMetadata, tree: HtmlElement) -> dict[str, float]
 _ERROR_PAGE_CLASS = re.compile(r"(?:^|\s)(?:error-?404|page-?404|404-?page|not-?found|error-?page)(?:$|\s)")
 
 
-# a part of the <title> (the site's name aside) that says the page was not found: "Page not found
-# | Site", nginx's and Apache's "404 Not Found", "Seite nicht gefunden – Site"
+# a notice that the page was not found, as a title or an h1 prints it: "Page not found | Site",
+# nginx's and Apache's "404 Not Found", "404 - Page not found", "Seite nicht gefunden – Site"
 _NOT_FOUND_TITLE = re.compile(
     r"(?:oops\W* )?(?:(?:error )?404(?: error)?(?: (?:page )?not found)?|(?:page |file )?not found|"
-    r"nothing found|seite nicht gefunden|página no encontrada|page (?:non trouvée|introuvable)|"
-    r"pagina non trovata|pagina niet gevonden|strona nie została znaleziona)"
+    r"nothing found|seite nicht gefunden|página no encontrada|página não encontrada|"
+    r"page (?:non trouvée|introuvable)|pagina non trovata|pagina niet gevonden|"
+    r"strona nie została znaleziona|страница не найдена|ページが見つかりません|页面不存在|找不到页面)"
 )
 _TITLE_PARTS = re.compile(r"\s[|–—:·-]\s|\s?[|–—·]\s?")
+MAX_NAME_WORDS = 4  # a site's name beside a title's notice is short ("Northfield Daily Star")
 
 
-def declares_error_page(tree: HtmlElement) -> bool:
+def declares_error_page(tree: HtmlElement, meta: PageMetadata, url: str | None) -> bool:
     """Whether the page's own markup says it is an error page (a "page not found" answered with
-    200: a soft 404), by a class of its <html> or <body>, or by its title."""
+    200: a soft 404): a class of its <html> or <body>; a title that is a not-found notice beside
+    nothing but a name ("Page not found | Site"; not "Error 404 – The web is forgetting itself",
+    an article's), on a page whose metadata declares no article; an h1 that is the notice alone
+    ("404 - Page not found")."""
     body = tree.find("body")
     classes = f"{tree.get('class') or ''} {body.get('class') or '' if body is not None else ''}"
     if _ERROR_PAGE_CLASS.search(classes.lower()):
         return True
     title = tree.find("head/title")
-    text = " ".join((title.text_content() if title is not None else "").split()).lower()
-    return any(_NOT_FOUND_TITLE.fullmatch(part.strip(" !.")) for part in _TITLE_PARTS.split(text)[:3])
+    parts = _notice_parts(title.text_content() if title is not None else "")
+    if any(is_notice for _, is_notice in parts) and not meta.jsonld_article and \
+            all(is_notice or len(part.split()) <= MAX_NAME_WORDS or names_site(part, meta, url)
+                for part, is_notice in parts):
+        return True
+    for heading in tree.iter("h1"):
+        parts = _notice_parts(heading.text_content())
+        if parts and all(is_notice for _, is_notice in parts):
+            return True
+    return False
+
+
+def _notice_parts(text: str) -> list[tuple[str, bool]]:
+    """The parts of a title or heading (split at " | ", " - "...), each with whether it is a
+    not-found notice."""
+    text = " ".join(text.split()).lower()
+    if not text or len(text) > 200:
+        return []
+    parts = [part.strip(" !.") for part in _TITLE_PARTS.split(text)]
+    return [(part, bool(_NOT_FOUND_TITLE.fullmatch(part))) for part in parts if part]
 
 
 def url_features(url: str) -> dict[str, float]:

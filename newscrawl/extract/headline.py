@@ -69,6 +69,11 @@ def _squash(text: str) -> str:
     return "".join(re.findall(r"\w+", text.casefold()))
 
 
+def names_site(part: str, meta: PageMetadata, url: str | None = None) -> bool:
+    """Whether a title part is the site's name (its metadata's names, its host name)."""
+    return _is_site(part, {_squash(n) for n in site_names(meta, url)} - {""})
+
+
 def _is_site(part: str, names: set[str]) -> bool:
     """Whether a title part names the site ("Gold's Gym" for goldsgym.com, "NDR.de")."""
     squashed = _squash(part)

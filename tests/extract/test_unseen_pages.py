@@ -59,6 +59,26 @@ def test_a_page_whose_title_says_not_found_is_no_article():
         assert extract_page(url, html).is_article
 
 
+def test_an_article_about_404_errors_is_an_article():
+    # a second stranger's pages: a title that begins with "Error 404" beside an article's words
+    # (and JSON-LD), and a soft 404 whose only sign is its h1
+    prose = "".join(f"<p>One in five links in news articles from 2013 points nowhere now, study {i} "
+                    "of dead links found, and archives are racing to save what is left of them.</p>"
+                    for i in range(6))
+    jsonld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Error 404 – The web '
+              'is forgetting itself"}</script>')
+    for head in (f"<title>Error 404 – The web is forgetting itself | Tech Weekly</title>{jsonld}",
+                 "<title>Error 404 – The web is forgetting itself, and what archives do</title>"):
+        html = (f"<html><head>{head}</head><body><article><h1>Error 404 – The web is forgetting itself</h1>"
+                f"{prose}</article></body></html>")
+        page = extract_page("https://techweekly.example/2024/05/20/error-404-the-web-is-forgetting-itself/", html)
+        assert page.is_article and page.signals[-1] != "error page"
+    html = (f"<html><head><title>Riverside Gazette</title></head><body><h1>404 - Page not found</h1>{prose}"
+            "</body></html>")
+    page = extract_page("https://riverside.example/news/2024/05/13/recycling-centre-hours-cut/", html)
+    assert not page.is_article and page.signals[-1] == "error page"
+
+
 def test_a_consent_wall_at_a_story_url_is_no_article():
     # a full-page consent dialog (role=dialog, aria-modal) served instead of the story
     url = "https://islandpost.example/news/2024/05/09/ferry-service-suspended-after-engine-fire/"
