@@ -32,7 +32,12 @@ from newscrawl.extract.features import (
     page_features,
     record_features,
 )
-from newscrawl.extract.headline import choose_headline, h1_elements, headline_anchor
+from newscrawl.extract.headline import (
+    backed_by_metadata,
+    choose_headline,
+    h1_elements,
+    headline_anchor,
+)
 from newscrawl.extract.lines import iter_lines, lines_after, lines_before
 from newscrawl.extract.loaders import ArticleLoader
 from newscrawl.extract.metadata import PageMetadata, jsonld_text, read_metadata
@@ -153,7 +158,8 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None,
     thorough = non_article_body == "full" or may_be_article(
         loader.load_item(), features, profile_body, link_texts, searching=text_search is not None)
     body = None if not thorough and non_article_body == "none" \
-        else body_mod.extract_body(tree, profile, containers, thorough=thorough)
+        else body_mod.extract_body(tree, profile, containers, thorough=thorough,
+                                   headline=anchor if backed_by_metadata(headline, meta) else None)
     loader.add_value("body", body_mod.complete_from_metadata(body, meta))
 
     loader.add_value("lang", meta.lang)

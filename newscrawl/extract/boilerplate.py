@@ -8,6 +8,8 @@ several paragraphs) or the headline is never removed, whatever its class says.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -22,6 +24,7 @@ from newscrawl.extract.vocabulary import (
 )
 
 _OVERLAY_TAGS = frozenset({"div", "section", "aside", "form"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CANDIDATE_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "nav", "footer", "form", "a", "dialog")
 # a link wrapping paragraphs or headings is a teaser card for another page, never article text
 # (found from the blocks up: pages have fewer of them than links)
@@ -70,9 +73,14 @@ def drop(element: HtmlElement) -> None:
     parent.remove(element)
 
 
-def prune_boilerplate(tree: HtmlElement) -> int:
-    """Remove blocks marked as boilerplate by their class or id; returns how many."""
-    found = [element for element in tree.iter(*_CANDIDATE_TAGS) if _is_boilerplate(element)]
+def prune_boilerplate(tree: HtmlElement, headline: HtmlElement | None = None) -> int:
+    """Remove blocks marked as boilerplate by their class or id; returns how many. A shown modal
+    dialog that holds `headline` (the printed headline the page's metadata names) is the article
+    as an overlay, and stays; a hidden one is a copy (a "republish this story" tool's)."""
+    found = [element for element in tree.iter(*_CANDIDATE_TAGS) if _is_boilerplate(element)
+             and not (headline is not None and _is_modal(element) and _holds(element, headline)
+                      and not _HIDDEN_STYLE.search(element.get("style") or "")
+                      and element.get("aria-hidden") != "true" and element.get("hidden") is None)]
     lists = list(tree.iter("ul", "ol"))
     # (one holding several paragraphs may be an unclosed <a> that swallowed the article: kept)
     cards = [card for card in _TEASER_CARDS(tree) if len(card.findall(".//p")) <= MAX_CARD_PARAGRAPHS
@@ -97,6 +105,14 @@ def prune_foreign_prose(container: HtmlElement) -> int:
     return len(found)
 
 
+def _is_modal(element: HtmlElement) -> bool:
+    return element.tag == "dialog" or element.get("aria-modal") == "true"
+
+
+def _holds(element: HtmlElement, inner: HtmlElement) -> bool:
+    return inner is element or element in inner.iterancestors()
+
+
 def _is_boilerplate(element: HtmlElement) -> bool:
     """Whether a block's class or id names it as boilerplate that goes (the rules *-classes).
 
@@ -105,8 +121,8 @@ def _is_boilerplate(element: HtmlElement) -> bool:
     if element.tag in _KEEP_TAGS:
         return False
     # a modal dialog overlays the page (a consent wall, a sign-up form): its text, its title
-    # included, is never the article's
-    if (element.tag == "dialog" or element.get("aria-modal") == "true") and enabled("modal-dialogs"):
+    # included, is never the article's (unless it holds the headline: see prune_boilerplate)
+    if _is_modal(element) and enabled("modal-dialogs"):
         return True
     cls = (element.get("class") or "").lower()
     marks = f"{cls} {(element.get('id') or '').lower()}"

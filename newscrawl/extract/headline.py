@@ -116,6 +116,11 @@ def references(meta: PageMetadata) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
+def backed_by_metadata(headline: str | None, meta: PageMetadata) -> bool:
+    """Whether the page's metadata (JSON-LD headline, og:title, <title>) names this headline."""
+    return bool(headline) and any(similarity(headline, ref) >= MATCH for ref in references(meta))
+
+
 def _without_site_name(title: str, names: list[str]) -> str:
     """The title without the part that names the site (rule headline-site-name)."""
     stripped = strip_site_suffix(title, names)

@@ -103,6 +103,29 @@ def test_a_modal_dialog_goes_with_its_title_but_the_article_stays():
     assert FOREIGN[0] not in body and FOREIGN[1] not in body
 
 
+def test_a_story_shown_as_an_overlay_stays():
+    # a deep link rendered as a modal over the front page: the dialog holds the headline the
+    # metadata names, so it is the article
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = ("<html><head><meta property='og:title' content='What cloud computing means for a small business'>"
+            "</head><body><header><a href='/'>Coast Times</a></header>"
+            "<div class='story-overlay' role='dialog' aria-modal='true'><h1>What cloud computing means for a "
+            f"small business</h1>{paragraphs}</div></body></html>")
+    body = extract_article("https://x.example/cloud", html).body
+    assert all(p in body for p in PARAGRAPHS)
+    # a hidden "republish this story" tool holding a copy of it, headline and all, is no overlay
+    # the page shows: it goes
+    tool = ("<div id='republication-tracker-tool-modal' style='display:none;' role='dialog' aria-modal='true'>"
+            "<h2>Republish this article</h2><p>This work is licensed under a Creative Commons licence, and "
+            "we encourage you to republish our articles for your audience, with credit.</p>"
+            f"<h1>What cloud computing means for a small business</h1>{paragraphs}</div>")
+    html = ("<html><head><meta property='og:title' content='What cloud computing means for a small business'>"
+            f"</head><body><div class='post'><h2 class='title'>What cloud computing means for a small business</h2>"
+            f"{paragraphs}</div>{tool}</body></html>")
+    body = extract_article("https://x.example/cloud", html).body
+    assert all(p in body for p in PARAGRAPHS) and "Republish" not in body and "Creative Commons" not in body
+
+
 def test_a_short_disclaimer_goes():
     tree = lxml.html.fromstring(
         f"<div><h1>Cloud</h1><p>{PARAGRAPHS[0]}</p>"
