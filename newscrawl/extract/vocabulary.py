@@ -59,16 +59,17 @@ CHROME_WORDS = (
     r"sponsor\w*|reprints?|print|read-?more|breadcrumbs?|toolbar|tags|tag-?list|topics"
 )
 # other pages' teasers, readers' comments (an obituary's guestbook), the author's bio, the legal
-# small print, the site's appeal for donations: prose, but never this article's
+# small print: prose, but never this article's
 FOREIGN_PROSE_WORDS = (
     r"related|recommend\w*|comments?|guestbook|author-?bio|author-?box|about-?(?:the-?)?author|"
     r"author-?info|author-?card|saboxplugin\w*|read-?next|more-?stories|most-?read|also-?read|"
-    r"copyright|outbrain|taboola|trending|popular|donat\w*"
+    r"copyright|outbrain|taboola|trending|popular"
 )
 # the page's own aids beside the text, short by nature: a table of contents, "recent posts" and
-# "you may also like" lists, an advertiser disclosure, a disclaimer
+# "you may also like" lists, donation boxes (a story's own "how to donate" box is not short), an
+# advertiser disclosure, a disclaimer
 ASIDE_WORDS = (
-    r"toc|table-?of-?contents?|table-?contents?|"
+    r"toc|table-?of-?contents?|table-?contents?|donat\w*|"
     r"recent-?(?:posts?|articles?|news|stories|entries|blogs?)|"
     r"latest-?(?:posts?|articles?|news|stories|blogs?)|"
     r"more-?from\w*|you-?may-?also\w*|also-?like|disclaimer|disclosure"

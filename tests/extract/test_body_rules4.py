@@ -75,24 +75,31 @@ def test_a_table_of_contents_and_other_short_aids_go_but_a_long_block_so_classed
     assert {d.get("id") for d in tree.iter() if d.get("id")} == {"toc_faq", "kept"}
 
 
-def test_a_donation_appeal_goes_even_with_prose_inside_a_themes_container():
-    # Newspack's donate block inside WordPress's entry-content: the site's appeal, not the article
-    appeal = ("<div class='wp-block-newspack-blocks-donate'><div class='donate-box'><h3>Support independent "
-              "journalism</h3><p>We are a nonprofit newsroom, and your donation keeps stories like this one "
-              "free for everyone who wants to read them.</p><a href='/donate/'>Donate today</a></div></div>")
+def test_a_guestbook_goes_even_with_prose_inside_a_themes_container():
     paragraphs = [f"<p>{p}</p>" for p in PARAGRAPHS]
     html = ("<html><body class='single-post'><article class='post'><h1 class='entry-title'>What cloud computing "
-            f"means for a small business</h1><div class='entry-content'>{''.join(paragraphs[:2])}{appeal}"
-            f"{''.join(paragraphs[2:])}</div></article></body></html>")
-    body = extract_article("https://x.example/cloud", html).body
-    assert "nonprofit newsroom" not in body and "Support independent" not in body
-    assert PARAGRAPHS[-1] in body
+            f"means for a small business</h1><div class='entry-content'>{''.join(paragraphs)}"
+            "</div></article></body></html>")
     # an obituary's guestbook: readers' condolences, as comments are
     book = ("<section class='guestbook'><h2>Guestbook</h2><div class='gb-entry'><p>Margaret cared for all "
             "three of our children when they were born, and we will never forget her kindness.</p>"
             "<p>— Donna P.</p></div></section>")
     body = extract_article("https://x.example/cloud", html.replace("</div></article>", f"{book}</div></article>")).body
     assert "Donna" not in body and "kindness" not in body and PARAGRAPHS[-1] in body
+
+
+def test_a_storys_own_donation_box_and_a_donations_tag_on_its_wrapper_stay():
+    # a second stranger's pages: "donate" names the topic here, not the site's appeal
+    how = ("<div class='how-to-donate'><h3>How to help</h3><p>The food bank most needs canned protein, peanut "
+           "butter, cereal and nappies. Donations can be dropped off at 12 Mill Lane from 9 a.m. to 4 p.m. on "
+           "weekdays, or at the collection bins in all three supermarkets in town.</p>"
+           "<p>The food bank is also looking for volunteers to sort donations on weekday mornings.</p></div>")
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    body = extract_article("https://x.example/cloud", _page(how)).body
+    assert "12 Mill Lane" in body and all(p in body for p in PARAGRAPHS)
+    html = ("<html><body><h1>What cloud computing means for a small business</h1>"
+            f"<div class='story story--tag-donations'>{paragraphs}</div></body></html>")
+    assert all(p in extract_article("https://x.example/cloud", html).body for p in PARAGRAPHS)
 
 
 def test_a_modal_dialog_goes_with_its_title_but_the_article_stays():
