@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-# not "p=": it names a post (WordPress's default address /?p=1234, phpBB's viewtopic.php?p=), and
-# a post with a high number is no deep page of a listing
 _PAGE_NUMBER = re.compile(r"/page/(\d+)/?(?:$|\?)|[?&](?:page|paged|pg)=(\d+)(?:&|$)", re.IGNORECASE)
+# "p=" pages through a section (/news/?p=40, a shop's category); at the site's root or on a script
+# it names a post (WordPress's default address /?p=1234, phpBB's viewtopic.php?p=), and a post
+# with a high number is no deep page of a listing
+_P_NUMBER = re.compile(r"[?&]p=(\d+)(?:&|$)", re.IGNORECASE)
 _CALENDAR = re.compile(
     r"/(?:calendar|events?|kalender|agenda)/.*(?:19|20)\d{2}"  # event calendars by date
     r"|[?&](?:date|day|month|year|m|ical|tribe-bar-date|eventDate)=[\d-]+"  # date queries
@@ -16,11 +19,15 @@ _CALENDAR = re.compile(
 
 
 def page_number(url: str) -> int | None:
-    """The pagination number in a URL (/page/3/, ?page=3, ?paged=3), if any."""
+    """The pagination number in a URL (/page/3/, ?page=3, ?paged=3, /news/?p=3), if any."""
     match = _PAGE_NUMBER.search(url)
-    if not match:
-        return None
-    return int(match.group(1) or match.group(2))
+    if match:
+        return int(match.group(1) or match.group(2))
+    match = _P_NUMBER.search(url)
+    path = urlsplit(url).path.rstrip("/")
+    if match and path and "." not in path.rsplit("/", 1)[-1]:
+        return int(match.group(1))
+    return None
 
 
 def is_calendar(url: str) -> bool:

@@ -140,6 +140,8 @@ def test_pagination_and_calendar_traps_are_bounded():
     assert page_number("https://a.example/world/?page=4&x=1") == 4
     assert page_number("https://a.example/2024/05/01/story/") is None
     assert page_number("https://a.example/?p=1234") is None  # WordPress's address of a post
+    assert page_number("https://a.example/forum/viewtopic.php?p=4521") is None  # a forum's post
+    assert page_number("https://a.example/news/?p=40") == 40  # a section paged through with p=
     assert is_calendar("https://a.example/events/calendar/2024-05/")
     assert is_calendar("https://a.example/2024/05/")
     assert not is_calendar("https://a.example/2024/05/01/story/")
