@@ -23,7 +23,7 @@ from newscrawl.extract.rules import enabled
 
 # the words that open a byline: "By", "Von", "Written by", "Autor:"
 _BYLINE_PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|text|words|story|article|authored|published|reporting)\s+by|"
+    r"^\s*(?:(?:written|posted|text|words|story|article|authored|published|reporting|submitted)\s+by|"
     r"(?:verfasst|geschrieben)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié)\s+par|"
     r"(?:scritto|pubblicato)\s+da|authors?\s*:|contributors?\s*:|aut(?:or|orin|ores|eur|ore)\s*:|"
     r"by|von|por|par|di|door|av|af|przez|od|от|de)(?:\s*:\s*|\s*-?\s+)", re.IGNORECASE
@@ -76,13 +76,17 @@ _WEB_CREDIT = re.compile(r"\A\s*(?:https?://|www\.|[\w-]+\.[a-z]{2,3}\b(?!\.))")
 # "By Jane Doe December 2, 2025", "Posted by Jane Doe 59 Comments"
 _MONTH = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
           r"july|august|september|october|november|december")
+# a CMS's default account credits nobody ("Posted on March 6, 2024 by admin")
+_DEFAULT_ACCOUNTS = frozenset({"admin", "administrator", "webmaster", "root"})
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})
 _BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\s+)?\d.*)$", re.IGNORECASE)
 # "Posted on <date> Posted by Jane Doe": a credit inside a longer header line; so is a "by" right
-# after a printed date's year ("Posted on March 3, 2024 by Jane Doe", "am 3. März 2024 von Anna Huber")
-_INNER_CREDIT = re.compile(r"\b(?:posted|written|authored|published)\s+by\s*:?\s+(?=\S)|"
-                           r"^[\d/.-]{6,10}\s+by\s+(?=\S)|(?<!\d)(?:19|20)\d\d,?\s+(?:by|von|por|par|door)\s+(?=\S)",
+# after a printed date's year or time ("Posted on March 3, 2024 by Jane Doe", "am 3. März 2024 von
+# Anna Huber", "March 5, 2024 at 9:14 am by Jane Doe")
+_INNER_CREDIT = re.compile(r"\b(?:posted|written|authored|published|submitted)\s+by\s*:?\s+(?=\S)|"
+                           r"^[\d/.-]{6,10}\s+by\s+(?=\S)|"
+                           r"(?:(?<!\d)(?:19|20)\d\d|\d:\d\d ?[ap]\.?m\.?),?\s+(?:by|von|por|par|door)\s+(?=\S)",
                            re.IGNORECASE)
 _CREDIT_END = re.compile(r"(?<!\s)\s*(?:,|\s(?:on|in|at|for)\b).*$")
 _FILED_IN = re.compile(r"(?<!\s)\s+in\s+\S+(?:\s+\S+){0,2}$")
@@ -407,7 +411,8 @@ def byline_lines(anchor: HtmlElement | None, max_lines: int = 12, credits: list[
                     return [n for n in parts if is_person(n)]
                 # the credit as written, up to a comma or "on <day>"/"in <section>"
                 text = _CREDIT_END.sub("", _BYLINE_TAIL.sub("", strip_byline(credit)))
-                if parts and credits is not None and not credits and 0 < len(text.split()) <= 4:
+                if parts and credits is not None and not credits and 0 < len(text.split()) <= 4 \
+                        and text.casefold() not in _DEFAULT_ACCOUNTS:
                     credits.append(text)
         previous = line
     return []

@@ -143,9 +143,12 @@ def narrowed(dateline: Dateline, root: HtmlElement, latest: datetime) -> Datelin
 
 
 # a credit printed in the same text as the date, after it ("Posted on March 3, 2024 by Jane Doe",
-# "am 3. März 2024 von Anna Huber") or before it up to a comma ("By Jane Doe, March 3, 2024")
-_DATED_CREDIT = re.compile(r"(?<=\d),?\s+(?:by|von|por|par|door)\s+(?=\S)", re.IGNORECASE)
-_LEADING_CREDIT = re.compile(r"^(?:by|von|por|par|door)\s+[^,\d]{1,60},\s*", re.IGNORECASE)
+# "am 3. März 2024 von Anna Huber", "... at 9:14 am by Jane Doe") or before it up to a comma or
+# "on" ("By Jane Doe, March 3, 2024", Drupal's "Submitted by Jane Doe on Wed, 03/20/2024 - 09:15")
+_DATED_CREDIT = re.compile(r"(?:(?<=\d)|(?<=[\d\s][ap]m)|(?<=[ap]\.m\.)),?\s+(?:by|von|por|par|door)\s+(?=\S)",
+                           re.IGNORECASE)
+_LEADING_CREDIT = re.compile(r"^(?:(?:posted|written|submitted|published)\s+)?(?:by|von|por|par|door)\s+"
+                             r"[^,.\d]{1,60}?(?:,|\son\b)\s*", re.IGNORECASE)
 
 
 def _without_credit(text: str, value: datetime | None, latest: datetime) -> str:

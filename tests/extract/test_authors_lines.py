@@ -36,6 +36,11 @@ def test_a_credit_right_after_the_date_in_one_text():
     assert _authors("<p>Am 3. März 2024 von Anna Huber</p>") == ["Anna Huber"]
     assert _authors("<p>Publié le 3 mars 2024 par Anne Dubois</p>") == ["Anne Dubois"]
     assert _authors("<p>March 3, 2024 by Staff</p>") == []  # a credit, no person
+    assert _authors("<p>Posted on March 5, 2024 at 9:14 am by Ann Lee</p>") == ["Ann Lee"]
+    # Drupal 7's default byline
+    assert _authors("<p>Submitted by Dana Whitfield on Wed, 03/20/2024 - 09:15</p>") == ["Dana Whitfield"]
+    # a CMS's default account credits nobody
+    assert _authors("<p>Posted on March 6, 2024 by admin</p>") == []
 
 
 def test_the_dates_weekday_is_no_name():

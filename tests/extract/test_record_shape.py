@@ -76,6 +76,8 @@ def test_the_dateline_leaves_out_a_credit_in_the_same_text() -> None:
     assert _dateline("<p>Am 3. März 2024 von Anna Huber</p>") == "Am 3. März 2024"
     assert _dateline("<p>By Ann Lee, March 3, 2024</p>") == "March 3, 2024"
     assert _dateline("<p>By Ann Lee, March 3, 2024, by staff</p>") == "March 3, 2024"
+    assert _dateline("<p>Posted on March 5, 2024 at 9:14 am by Ann Lee</p>") == "Posted on March 5, 2024 at 9:14 am"
+    assert _dateline("<p>Posted by Peter Bell on August 21, 2019</p>") == "August 21, 2019"
 
 
 def test_a_dateline_whose_time_sits_in_another_item_keeps_both() -> None:
