@@ -367,18 +367,21 @@ def _read_with_second_opinion(tree: HtmlElement, prose: int) -> str | None:
 
 
 # the blocks of running text a <time> may sit in
-_TEXT_BLOCKS = frozenset({"p", "li", "dd", "td", "blockquote"})
+_TEXT_BLOCKS = frozenset({"p", "li", "dd", "td", "th", "blockquote"})
+_CELLS = frozenset({"td", "th"})
 
 
 def keep_inline_times(tree: HtmlElement) -> int:
-    """<time> elements printed with other words in a block of text lose their tag and keep their
-    words (rule inline-times): trafilatura deletes every <time> with its text, which leaves "the
-    board meets on , at 7 p.m." and ", 4:00 PM - 7:00 PM". A <time> alone in its block (a date
-    line, an update's stamp) is left to trafilatura. Returns how many."""
+    """<time> elements printed with other words in a block of text, or in a table's cell, lose
+    their tag and keep their words (rule inline-times): trafilatura deletes every <time> with its
+    text, which leaves "the board meets on , at 7 p.m.", ", 4:00 PM - 7:00 PM" and a timetable's
+    empty cells. A <time> alone in its paragraph (a date line, an update's stamp) is left to
+    trafilatura. Returns how many."""
     inline = []
     for element in tree.iter("time"):
         block = next((a for a in element.iterancestors() if a.tag in _TEXT_BLOCKS), None)
-        if block is not None and _alnum(block) > _alnum(element):  # words besides the time
+        # words besides the time; a table's cell is its row's data, a time alone in it too
+        if block is not None and (block.tag in _CELLS or _alnum(block) > _alnum(element)):
             inline.append(element)
     if inline and enabled("inline-times"):
         for element in inline:

@@ -104,13 +104,18 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 def drop_heading_permalinks(tree: HtmlElement) -> int:
     """A heading's own permalink, a link to its anchor on this page printed as a symbol ("#",
     "¶", "§", "🔗"), is an aid beside the heading, not part of its words (blog and documentation
-    generators add one to every heading: "Why we did it#"). Returns how many were dropped."""
+    generators add one to every heading: "Why we did it#"); a link to its anchor that is the
+    heading's words ("<h2><a href='#methods'>Methods</a></h2>") is the heading, not a link to
+    another page. Returns how many were dropped or unwrapped."""
     found = [link for heading in tree.iter(_HEADINGS) for link in heading.iter("a")
-             if (link.get("href") or "").startswith("#") and len(text := link.text_content().strip()) <= 2
-             and not any(ch.isalnum() for ch in text)]
+             if (link.get("href") or "").startswith("#")]
     if found and enabled("heading-permalinks"):
         for link in found:
-            link.drop_tree()  # its tail stays
+            text = link.text_content().strip()
+            if any(ch.isalnum() for ch in text):
+                link.drop_tag()  # its words stay, as the heading's
+            elif len(text) <= 2:
+                link.drop_tree()  # its tail stays
         return len(found)
     return 0
 

@@ -37,3 +37,11 @@ def test_the_date_line_stays_out_of_the_body():
     assert article.dateline == "May 1, 2024"
     assert "May 1, 2024" not in article.body and "Published" not in article.body
     assert article.body.startswith(PARAGRAPHS[0][:40])
+
+
+def test_a_timetables_cells_keep_their_times():
+    html = _page("<table><tr><th>School</th><th>Starts</th></tr><tr><td>Millbrook High</td>"
+                 "<td><time datetime='07:25'>7:25 a.m.</time></td></tr><tr><td>Lincoln Middle</td>"
+                 "<td><time datetime='08:05'>8:05 a.m.</time></td></tr></table>")
+    body = extract_article(URL, html).body
+    assert "Millbrook High | 7:25 a.m." in body and "Lincoln Middle | 8:05 a.m." in body

@@ -30,6 +30,17 @@ def test_a_headings_permalink_is_not_part_of_its_words():
         assert "Why we did it#" in extract_article(URL, html).body
 
 
+def test_a_heading_that_links_to_its_own_anchor_is_a_heading():
+    # a second stranger's Sphinx page: <h2><a href="#methods">Methods</a></h2> was read as a link
+    # block and left out
+    html = _page(f"<p>{PARAGRAPHS[0]}</p><section id='methods'><h2><a href='#methods'>Methods</a></h2>"
+                 f"<p>{PARAGRAPHS[1]}</p></section><h2><a href='/other/'>Other stories</a></h2>")
+    lines = extract_article(URL, html).body.split("\n\n")
+    assert "Methods" in lines and "Other stories" not in lines
+    with disabled("heading-permalinks"):
+        assert "Methods" not in extract_article(URL, html).body.split("\n\n")
+
+
 def test_a_link_in_a_heading_that_has_words_stays():
     tree = parse_html("<html><body><h2><a href='#tools'>Tools we used</a></h2>"
                       "<h2>Costs <a href='/pricing/'>§</a></h2></body></html>")
