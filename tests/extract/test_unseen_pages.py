@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from newscrawl.extract import extract_article, extract_page
 from newscrawl.extract.rules import disabled
 
@@ -36,22 +38,15 @@ def test_a_line_break_separates_words():
         assert "as far as I can see.Had it serviced" in extract_page(url, html, non_article_body="full").article.body
 
 
-def test_a_page_that_names_itself_an_error_page_is_no_article():
+@pytest.mark.parametrize(("name", "url"), [
     # a soft 404 (WordPress's body class "error404", served with 200) at a dated story URL
-    url = "https://www.northerncourier.co.uk/news/local/2025/03/council-flood-scheme-approved/"
-    html = _page("18-soft404.html")
-    page = extract_page(url, html)
-    assert not page.is_article
-    assert page.signals[-1] == "error page"
-    with disabled("error-pages"):
-        assert extract_page(url, html).is_article
-
-
-def test_a_page_whose_title_says_not_found_is_no_article():
-    # a custom CMS's soft 404 at a story URL: no error class, "Page not found | Site" as its title,
-    # and a "Trending now" block of other stories (whose dates it would take)
-    url = "https://northfielddailystar.example/news/2024/05/10/council-approves-new-parking-rules/"
-    html = _page("27-soft404-title.html")
+    ("18-soft404.html", "https://www.northerncourier.co.uk/news/local/2025/03/council-flood-scheme-approved/"),
+    # a custom CMS's soft 404: no error class, "Page not found | Site" as its title, and a
+    # "Trending now" block of other stories (whose dates it would take)
+    ("27-soft404-title.html", "https://northfielddailystar.example/news/2024/05/10/council-approves-new-parking-rules/"),
+])
+def test_a_page_that_names_itself_an_error_page_is_no_article(name, url):
+    html = _page(name)
     page = extract_page(url, html)
     assert not page.is_article
     assert page.signals[-1] == "error page"
