@@ -155,7 +155,7 @@ def byline_marked(tree: HtmlElement) -> list[HtmlElement]:
     return sorted(found, key=_document_position)
 
 
-_NOT_BYLINE = re.compile(r"comment|bio|avatar|image|img|photo|box|about|desc|social|follow|"
+_NOT_BYLINE = re.compile(r"comment|guest-?book|condolence|bio|avatar|image|img|photo|box|about|desc|social|follow|"
                          r"share|related|more|recent|popular|widget|tooltip|label|title-?wrap|"
                          r"caption|credit|date|time", re.IGNORECASE)
 _CHROME = {"nav", "footer", "aside", "form"}

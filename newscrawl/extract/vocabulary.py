@@ -58,10 +58,10 @@ CHROME_WORDS = (
     r"share|sharing|social|newsletter|subscribe|subscription|signup|promo\w*|advert\w*|ads?|"
     r"sponsor\w*|reprints?|print|read-?more|breadcrumbs?|toolbar|tags|tag-?list|topics"
 )
-# other pages' teasers, readers' comments (an obituary's guestbook), the author's bio, the legal
+# other pages' teasers, readers' comments (an obituary's guestbook, condolences), the author's bio, the legal
 # small print: prose, but never this article's
 FOREIGN_PROSE_WORDS = (
-    r"related|recommend\w*|comments?|guestbook|author-?bio|author-?box|about-?(?:the-?)?author|"
+    r"related|recommend\w*|comments?|guest-?book|condolences?|author-?bio|author-?box|about-?(?:the-?)?author|"
     r"author-?info|author-?card|saboxplugin\w*|read-?next|more-?stories|most-?read|also-?read|"
     r"copyright|outbrain|taboola|trending|popular"
 )

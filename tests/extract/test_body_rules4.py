@@ -86,6 +86,16 @@ def test_a_guestbook_goes_even_with_prose_inside_a_themes_container():
             "<p>— Donna P.</p></div></section>")
     body = extract_article("https://x.example/cloud", html.replace("</div></article>", f"{book}</div></article>")).body
     assert "Donna" not in body and "kindness" not in body and PARAGRAPHS[-1] in body
+    # the same as "guest-book" and "condolences" (a second stranger's obituary): its signers,
+    # marked gb-author, are no authors of the article
+    wall = ("<section class='guest-book'><div class='guest-book-entry'><p>Harold coached my son for three "
+            "seasons and never once raised his voice, and our deepest sympathies go to the family.</p>"
+            "<p class='gb-author'>Linda Mazur</p></div></section><section class='condolences tribute-wall'>"
+            "<div class='condolence'><p>So sorry to hear of his passing; he always had a kind word for "
+            "everyone at the club, and we are thinking of you all.</p><p>Janet Gagnon</p></div></section>")
+    article = extract_article("https://x.example/cloud", html.replace("</div></article>", f"{wall}</div></article>"))
+    assert "sympathies" not in article.body and "kind word" not in article.body
+    assert article.authors == []
 
 
 def test_a_storys_own_donation_box_and_a_donations_tag_on_its_wrapper_stay():
