@@ -21,7 +21,13 @@ from newscrawl.extract.noise import strip_boilerplate
 from newscrawl.extract.outside import without_outside_ends
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import NAMES_CHROME, holds_prose, prose_chars, reads_like_prose
+from newscrawl.extract.vocabulary import (
+    HIDDEN_STYLE,
+    NAMES_CHROME,
+    holds_prose,
+    prose_chars,
+    reads_like_prose,
+)
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
 MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not article
@@ -42,7 +48,6 @@ MIN_PROSE_SHARE = 0.5  # a body under this share of the page's visible prose is 
 # drops hidden blocks, which is right for modals and menus but not for these)
 _PANEL_ROLES = frozenset({"region", "tabpanel"})
 _PANEL_MARKS = re.compile(r"accordion|collaps|tab-?pane|tabs?-?(?:content|panel)", re.IGNORECASE)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # hidden blocks (found by their attributes: a test of every element's attributes costs six times
 # as much in libxml2)
 _HIDDEN = etree.XPath("//@aria-hidden[.='true']/.. | //@style[contains(., 'none') or contains(., 'hidden')]/..")
@@ -427,11 +432,11 @@ def reveal_panels(tree: HtmlElement) -> int:
         parent_class = (parent.get("class") or "") if parent is not None else ""
         panel = element.get("role") in _PANEL_ROLES or _PANEL_MARKS.search(
             f"{element.get('class') or ''} {parent_class}")
-        hidden = element.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(element.get("style") or "")
+        hidden = element.get("aria-hidden") == "true" or HIDDEN_STYLE.search(element.get("style") or "")
         if not panel or not hidden or not holds_prose(element) or not enabled("reveal-panels"):
             continue
         element.attrib.pop("aria-hidden", None)
-        element.set("style", _HIDDEN_STYLE.sub("", element.get("style") or ""))
+        element.set("style", HIDDEN_STYLE.sub("", element.get("style") or ""))
         revealed += 1
     return revealed
 

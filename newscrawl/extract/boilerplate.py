@@ -8,8 +8,6 @@ several paragraphs) or the headline is never removed, whatever its class says.
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -19,12 +17,12 @@ from newscrawl.extract.vocabulary import (
     ASIDE,
     CHROME,
     FOREIGN_PROSE,
+    HIDDEN_STYLE,
     OVERLAY,
     holds_prose,
 )
 
 _OVERLAY_TAGS = frozenset({"div", "section", "aside", "form"})
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CANDIDATE_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "nav", "footer", "form", "a", "dialog")
 # a link wrapping paragraphs or headings is a teaser card for another page, never article text
 # (found from the blocks up: pages have fewer of them than links)
@@ -79,8 +77,7 @@ def prune_boilerplate(tree: HtmlElement, headline: HtmlElement | None = None) ->
     as an overlay, and stays; a hidden one is a copy (a "republish this story" tool's)."""
     found = [element for element in tree.iter(*_CANDIDATE_TAGS) if _is_boilerplate(element)
              and not (headline is not None and _is_modal(element) and _holds(element, headline)
-                      and not _HIDDEN_STYLE.search(element.get("style") or "")
-                      and element.get("aria-hidden") != "true" and element.get("hidden") is None)]
+                      and _shown(element))]
     lists = list(tree.iter("ul", "ol"))
     # (one holding several paragraphs may be an unclosed <a> that swallowed the article: kept)
     cards = [card for card in _TEASER_CARDS(tree) if len(card.findall(".//p")) <= MAX_CARD_PARAGRAPHS
@@ -111,6 +108,11 @@ def _is_modal(element: HtmlElement) -> bool:
 
 def _holds(element: HtmlElement, inner: HtmlElement) -> bool:
     return inner is element or element in inner.iterancestors()
+
+
+def _shown(element: HtmlElement) -> bool:
+    return not (HIDDEN_STYLE.search(element.get("style") or "") or element.get("aria-hidden") == "true"
+                or element.get("hidden") is not None)
 
 
 def _is_boilerplate(element: HtmlElement) -> bool:

@@ -82,6 +82,10 @@ OVERLAY_WORDS = r"modal|popup|pop-up"
 SITE_IDENTITY_WORDS = r"logo|site-?title|site-?name|sitename|brand"
 
 
+# an inline style that hides its element (the page does not show it)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
 def class_words(*groups: str) -> re.Pattern[str]:
     """A pattern finding any word of `groups` as a whole part of a lower-cased class or id."""
     return re.compile(rf"(?:^|[-_\s])(?:{'|'.join(groups)})(?:$|[-_\s])")
