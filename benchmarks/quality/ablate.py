@@ -18,6 +18,7 @@ from typing import TextIO
 
 from benchmarks.quality import datasets, split
 from benchmarks.quality.report import MIN_BODY_CHARS, Output, Truth, score_set
+from newscrawl.extract.vocabulary import text_size
 
 # the key scores of each kind of set: (column, metric label, higher is better)
 KEYS: dict[str, tuple[tuple[str, str, bool], ...]] = {
@@ -76,7 +77,7 @@ def _extract(task: tuple[int, int, str | None]) -> tuple[int, int, Output, froze
         warnings.simplefilter("ignore")
         page = extract_page(_HALVES[half].urls[index], _HALVES[half].htmls[index],
                             non_article_body="full")  # as report.newscrawl_extract
-    emitted = bool(page.is_article) and len(page.article.body or "") >= MIN_BODY_CHARS
+    emitted = bool(page.is_article) and text_size(page.article.body or "") >= MIN_BODY_CHARS
     return half, index, Output(page.article, 0.0, page.error, emitted), rules.asked()
 
 

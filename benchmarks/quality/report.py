@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 
 from benchmarks.quality import datasets, split
 from benchmarks.quality import metrics as m
+from newscrawl.extract.vocabulary import text_size
 from newscrawl.items import Article
 
 Extract = Callable[[str, str], Any]
@@ -164,7 +165,7 @@ def run_one(extract: Extract, url: str, html: str) -> Output:
         elapsed = time.perf_counter() - start
     emitted = at_query_address = None
     if hasattr(item, "is_article"):  # extract_page: the page, and whether it is an article
-        long_enough = len(getattr(item.article, "body", None) or "") >= MIN_BODY_CHARS
+        long_enough = text_size(getattr(item.article, "body", None) or "") >= MIN_BODY_CHARS
         at_query_address = long_enough and _article_at(item.features, urljoin(url, QUERY_ADDRESS))
         item, emitted = item.article, bool(item.is_article) and long_enough
     return Output(item, elapsed * 1000, error, emitted, at_query_address)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from benchmarks.quality import datasets, split
 from newscrawl.extract.features import FEATURES
+from newscrawl.extract.vocabulary import text_size
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "newscrawl" / "extract" / "article_model.json"
 CACHE = Path(__file__).with_name(".features-tune.json.gz")
@@ -53,7 +54,7 @@ def read_pages(data_dir: Path) -> list[dict]:
                 "site": split.site_name(kind, page.url, page.truth),
                 "type": page.truth.get("page_type") or "article",
                 "label": int(kind != "pagetypes"),
-                "body": len(result.article.body or ""),
+                "body": text_size(result.article.body or ""),
                 "features": {k: v for k, v in result.features.items() if k in FEATURES},
             })
         print(f"read {name}: {sum(1 for r in rows if r['set'] == name)} tune pages", file=sys.stderr)

@@ -23,6 +23,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.extract.headline import names_site
 from newscrawl.extract.metadata import ARTICLE_TYPES, PageMetadata, _types
+from newscrawl.extract.vocabulary import text_size, word_count
 from newscrawl.items import Article
 
 # --- vocabularies ---------------------------------------------------------------------------
@@ -225,7 +226,7 @@ def _share(part: float, whole: float) -> float:
 
 
 def _chars(element: HtmlElement) -> int:
-    return len("".join(element.text_content().split()))
+    return text_size("".join(element.text_content().split()))
 
 
 # comments, processing instructions and entities: their own text is no page text (their tails are)
@@ -240,13 +241,13 @@ def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
     # (written out, not as a function: it runs for every node of the page)
     for element in reversed(list(root.iter())):
         text = None if isinstance(element, _NOT_ELEMENTS) else element.text
-        n = len("".join(text.split())) if text and not text.isspace() else 0
+        n = text_size("".join(text.split())) if text and not text.isspace() else 0
         if len(element):  # a leaf needs no iterator over its children
             for child in element:
                 tail = child.tail
                 n += lengths[child]  # a child comes before its parent
                 if tail and not tail.isspace():
-                    n += len("".join(tail.split()))
+                    n += text_size("".join(tail.split()))
         lengths[element] = n
     return lengths
 
@@ -720,7 +721,7 @@ def _line_stats(lines: list[str], link_texts: frozenset[str]) -> tuple[int, int,
     characters and those that end like a sentence."""
     chars = prose = linked = short = sentences = 0
     for line in lines:
-        n = len(line)
+        n = text_size(line)
         chars += n
         if n >= 100:
             prose += n
@@ -746,7 +747,7 @@ def record_features(record: Article, page: dict[str, float], profile_body: bool,
     words = body.split()
     lines = [" ".join(parts) for parts in map(str.split, body.splitlines()) if parts]
     chars, prose, linked, short, sentences = _line_stats(lines, link_texts)
-    compact = sum(map(len, words))  # the body's characters less its whitespace
+    compact = text_size("".join(words))  # the body's characters less its whitespace
     return {
         **{k: v for k, v in page.items() if not k.startswith("_")},
         "body_chars": _log(compact),
@@ -762,6 +763,6 @@ def record_features(record: Article, page: dict[str, float], profile_body: bool,
         "rec_published": float(bool(record.published)),
         "rec_dateline": float(bool(record.dateline)),
         "rec_authors": float(bool(record.authors)),
-        "headline_words": float(min(len((record.headline or "").split()), 20)),
+        "headline_words": float(min(word_count(record.headline or ""), 20)),
         "headline_repeats": _repeats_of(record.headline or "", words),
     }

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from lxml.html import HtmlElement
 
+from newscrawl.extract.rules import enabled
+
 # --- prose -----------------------------------------------------------------------------------
 
 PROSE_LINE = 80  # a paragraph this long is a sentence of prose; shorter ones are labels, teasers
@@ -20,11 +22,45 @@ PROSE_CHARS = 400  # so are a few shorter paragraphs that are this long together
 SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")  # a full stop in any script
 
 
+# scripts that write a word in a character or two (Chinese characters, Japanese kana, Korean
+# syllables): each such character holds about as much text as this many Latin letters, so that
+# "a sentence" and "a long paragraph" are the same amount of text in every language
+WIDE_CHAR_SIZE = 3
+_HAN_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WIDE_CHARS = re.compile(f"[{_HAN_KANA}\uac00-\ud7af]")
+# of those, the scripts written without spaces between words (Korean has them)
+_UNSPACED_CHARS = re.compile(f"[{_HAN_KANA}]")
+UNSPACED_WORD = 2  # characters in a word of those
+
+
+def text_size(text: str) -> int:
+    """A text's length in Latin letters' worth (rule wide-scripts): its characters, a Chinese,
+    Japanese or Korean one counting WIDE_CHAR_SIZE."""
+    if text.isascii():
+        return len(text)
+    wide = len(_WIDE_CHARS.findall(text))
+    if wide and enabled("wide-scripts"):
+        return len(text) + (WIDE_CHAR_SIZE - 1) * wide
+    return len(text)
+
+
+def word_count(text: str) -> int:
+    """A text's words: those between spaces, and in Chinese or Japanese, which write none, one
+    for every UNSPACED_WORD characters (rule wide-scripts)."""
+    words = len(text.split())
+    if text.isascii():
+        return words
+    unspaced = len(_UNSPACED_CHARS.findall(text))
+    if unspaced and enabled("wide-scripts"):
+        return words + unspaced // UNSPACED_WORD
+    return words
+
+
 def holds_prose(element: HtmlElement) -> bool:
     """Whether a block holds article prose: one long paragraph or a few shorter ones."""
     total = 0
     for paragraph in element.iter("p"):
-        length = len(paragraph.text_content())
+        length = text_size(paragraph.text_content())
         if length > LONG_PARAGRAPH:
             return True
         total += length
@@ -35,14 +71,14 @@ def holds_prose(element: HtmlElement) -> bool:
 
 def reads_like_prose(text: str) -> bool:
     """Whether a text is at least a sentence: some length, and a full stop somewhere."""
-    return len(text) >= PROSE_LINE and bool(SENTENCE_END.search(text))
+    return text_size(text) >= PROSE_LINE and bool(SENTENCE_END.search(text))
 
 
 def prose_chars(tree: HtmlElement) -> int:
     """Characters in the prose paragraphs (<p> of a sentence's length) under `tree`."""
     total = 0
     for paragraph in tree.iter("p"):
-        length = len(" ".join(paragraph.text_content().split()))
+        length = text_size(" ".join(paragraph.text_content().split()))
         if length >= PROSE_LINE:
             total += length
     return total

@@ -20,6 +20,7 @@ from scrapy.crawler import Crawler
 
 from newscrawl.crawl.meta import site_stat
 from newscrawl.distributed.outage import lost_redis, redis_gone
+from newscrawl.extract.vocabulary import text_size
 from newscrawl.items import Article
 from newscrawl.state.crawler import state_for
 
@@ -34,9 +35,10 @@ FELL = "coverage_fell/"
 
 
 def has_field(item: Article, field: str, min_body: int) -> bool:
-    """Whether the record has this field (the body: at least `min_body` characters)."""
+    """Whether the record has this field (the body: at least `min_body` characters, measured as
+    extraction measures text: a Chinese, Japanese or Korean character counts a few)."""
     if field == "body":
-        return len(item.body or "") >= min_body
+        return text_size(item.body or "") >= min_body
     return bool(getattr(item, field, None))
 
 

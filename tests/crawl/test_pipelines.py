@@ -31,6 +31,17 @@ def test_validate_drops_with_reason(tmp_path, item, reason):
     assert crawler.stats.get_value(f"newscrawl/dropped/{reason}") == 1
 
 
+def test_validate_measures_a_chinese_body_as_extraction_does(tmp_path):
+    # 120 characters of Chinese are a brief (360 Latin letters' worth), not a stub
+    brief = "北京今冬首场降雪，城区平均降雪量达到三毫米，北部山区积雪深度超过五厘米。" * 4
+    assert len(brief) < 200
+    item = Article(url="https://a.example/1", headline="H", body=brief)
+    assert ValidatePipeline.from_crawler(_crawler(tmp_path)).process_item(item) is item
+    with pytest.raises(DropItem, match="short_body"):
+        ValidatePipeline.from_crawler(_crawler(tmp_path)).process_item(
+            Article(url="https://a.example/2", headline="H", body="Too short. " * 15))
+
+
 def test_dedupe_by_url_and_fingerprint_in_run_and_across_runs(tmp_path):
     crawler = _crawler(tmp_path)
     pipeline = DedupePipeline.from_crawler(crawler)
