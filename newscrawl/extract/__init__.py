@@ -22,7 +22,15 @@ from newscrawl.config.domains import site_key
 from newscrawl.extract import body as body_mod
 from newscrawl.extract.authors import choose_authors
 from newscrawl.extract.classify import best_score, is_article
-from newscrawl.extract.dateline import Dateline, find_dateline, narrowed, parse_dateline, prints_day
+from newscrawl.extract.dateline import (
+    Dateline,
+    find_dateline,
+    narrowed,
+    page_language,
+    parse_dateline,
+    prints_day,
+)
+from newscrawl.extract.dates import page_languages
 from newscrawl.extract.document import decode_html, parse_html, strip_code, text_of
 from newscrawl.extract.encoding import binary_kind
 from newscrawl.extract.endings import clean_endings
@@ -107,6 +115,13 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None,
     """The page's record, and unless not `judge`, whether it is an article (the verdict needs the
     page's features, a tenth of the CPU; without it every page gets the thorough body)."""
     meta = read_metadata(tree, url)
+    with page_language(page_languages(meta.lang)):  # its printed dates name months in it
+        return _read_page(url, tree, meta, profile, non_article_body, judge=judge)
+
+
+def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile | None,
+               non_article_body: NonArticleBody, *, judge: bool) -> ExtractedPage:
+    """`_extract_tree` once the page's metadata is read."""
     error_page = declares_error_page(tree, meta, url)
     # scripts and styles are read (JSON-LD) or useless from here on; their text is never content
     strip_code(tree)

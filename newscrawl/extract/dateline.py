@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
 from lxml.html import HtmlElement
 
+from newscrawl.extract.dates import FALLBACK_LANGUAGES, search_dates
 from newscrawl.extract.lines import lines_after, lines_before
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import EARLIEST
@@ -26,34 +29,47 @@ _BEFORE_YEAR = 30
 _AFTER_YEAR = 16
 # a year, or a numeric day-month-year, somewhere in the line: worth asking the date parser
 _DATE_HINT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
-# a time of day printed beside the date: 15:25, 9:06am, 15h25, 9.30 p.m.
-_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])(?::|h)([0-5]\d)(?![\d:])\s*([ap])?\.?\s*m?\b\.?", re.IGNORECASE)
+# a time of day printed beside the date: 15:25, 9:06am, 15h25, 09:30:15, 14時05分
+_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])(?::|h|時|时)([0-5]\d)(?::[0-5]\d)?(?![\d:])(?:\s*([ap])\.?\s*m?\b\.?)?",
+                    re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
+# the full stop of an abbreviated month's name ("Dec. 3, 2026", "3. Dez. 2026"): htmldate reads
+# the name only without it
+_ABBREVIATION_DOT = re.compile(r"(?<=[^\W\d_]{3})\.(?=\s*\d)")
+# the page's languages (dates.page_languages), for the month names htmldate does not know
+_LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("dateline_languages", default=None)
+
+
+@contextmanager
+def page_language(languages: tuple[str, ...] | None) -> Iterator[None]:
+    """Datelines read inside are read in `languages` too (rule dateline-page-language)."""
+    token = _LANGUAGES.set(languages)
+    try:
+        yield
+    finally:
+        _LANGUAGES.reset(token)
+
+
 def parse_line(line: str, latest: datetime) -> datetime | None:
     """The date (and time of day, when printed) in one printed line, or None.
 
     The day comes from htmldate's multilingual free-text patterns (month names in many
-    languages, numeric orders); a clock time in the same line is added when there is one.
+    languages, numeric orders), else from dateparser in the page's language; a clock time in
+    the same line is added when there is one.
     """
     if len(line) > MAX_LINE_CHARS or not _DATE_HINT.search(line):
         return None
-    try:
-        from htmldate.extractors import try_date_expr
-    except ImportError:  # htmldate moved its helper: fall back to the visible-date parser
-        from newscrawl.extract.dates import parse_visible
-
-        return parse_visible(line)
-    found = try_date_expr(line, "%Y-%m-%d", False, EARLIEST, latest)
-    if not found and len(line) > HTMLDATE_READS:
-        # htmldate reads only a text's first characters: a meta line's date further on
-        # ("By A and B | Saturday 2 November 2024") is read from the stretch around its year
-        for hint in _DATE_HINT.finditer(line):
-            stretch = line[max(0, hint.start() - _BEFORE_YEAR):hint.end() + _AFTER_YEAR]
-            found = try_date_expr(stretch, "%Y-%m-%d", False, EARLIEST, latest)
-            if found:
-                break
+    found = _htmldate_day(line, latest)
+    if not found and "." in line:
+        found = _htmldate_day(_ABBREVIATION_DOT.sub("", line), latest)
+        if found and not enabled("dateline-abbreviated-months"):
+            found = None
+    languages = _LANGUAGES.get()
+    if not found and languages and languages != FALLBACK_LANGUAGES:
+        found = _month_name_date(line, languages, latest)
+        if found and not enabled("dateline-page-language"):
+            found = None
     if not found:
         return None
     day = datetime.strptime(found, "%Y-%m-%d")
@@ -67,6 +83,39 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
             hour = 0
         day = day.replace(hour=hour, minute=minute)
     return day
+
+
+@lru_cache(maxsize=4096)
+def _htmldate_day(line: str, latest: datetime) -> str | None:
+    """The day htmldate's patterns read in the line, as %Y-%m-%d."""
+    try:
+        from htmldate.extractors import try_date_expr
+    except ImportError:  # htmldate moved its helper: fall back to the visible-date parser
+        from newscrawl.extract.dates import parse_visible
+
+        parsed = parse_visible(line)
+        return parsed.strftime("%Y-%m-%d") if parsed else None
+    found = try_date_expr(line, "%Y-%m-%d", False, EARLIEST, latest)
+    if not found and len(line) > HTMLDATE_READS:
+        # htmldate reads only a text's first characters: a meta line's date further on
+        # ("By A and B | Saturday 2 November 2024") is read from the stretch around its year
+        for hint in _DATE_HINT.finditer(line):
+            stretch = line[max(0, hint.start() - _BEFORE_YEAR):hint.end() + _AFTER_YEAR]
+            found = try_date_expr(stretch, "%Y-%m-%d", False, EARLIEST, latest)
+            if found:
+                break
+    return found or None
+
+
+@lru_cache(maxsize=1024)
+def _month_name_date(line: str, languages: tuple[str, ...], latest: datetime) -> str | None:
+    """A date written with a month's name in the page's language, which htmldate's patterns do
+    not know ("1 de diciembre de 2026", "3 декабря 2026", "2026年12月3日"), as %Y-%m-%d (rule
+    dateline-page-language). Numeric dates are left to htmldate, which reads their order."""
+    for text, value in search_dates(line, languages):
+        if not _NUMERIC_DATE.search(text) and EARLIEST <= value <= latest:
+            return value.strftime("%Y-%m-%d")
+    return None
 
 
 def parse_dateline(line: str, latest: datetime) -> datetime | None:
@@ -88,14 +137,65 @@ class Dateline(NamedTuple):
     line: str | None = None  # the whole printed line, when `text` is the date's part of it
 
 
+# a date labelled as the page's last change ("Updated", "Aktualisiert am", "Mis à jour le"),
+# in the languages of news sites; Chinese, Japanese and Korean labels need no word boundary
+_UPDATE_LABEL = re.compile(
+    r"(?<!\w)(?:updated?|modified|aktualisiert|mis\s+à\s+jour|actualizad[oa]|atualizad[oa]|aggiornat[oa]|"
+    r"bijgewerkt|zaktualizowano|обновлено|güncellen\w*|diperbarui|cập\s+nhật|uppdaterad|opdateret|"
+    r"oppdatert|päivitetty|ενημερώθηκε|aktualizováno)(?!\w)|更新|수정|업데이트",
+    re.IGNORECASE)
+UPDATE_NEIGHBOURS = 2  # lines after an update's date where the publication's may still follow
+
+
 def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINES) -> Dateline | None:
-    """The first line among `lines` (at most `max_lines`) that prints a date, and that date."""
+    """The first line among `lines` (at most `max_lines`) that prints a date, and that date.
+
+    A date labelled as an update, with a date not so labelled beside it (in the same line or
+    the next ones), gives way to that one (rule dateline-not-updated): "Aktualisiert am
+    04.12.2026 | Erstellt am 01.12.2026" was published on the first."""
+    update: Dateline | None = None
+    update_at = 0
     for index, line in enumerate(lines):
-        if index >= max_lines:
+        if index >= max_lines or (update is not None and index > update_at + UPDATE_NEIGHBOURS):
             break
         parsed = parse_dateline(line, latest)
-        if parsed:
-            return Dateline(line, parsed, index < NEAR_LINES)
+        if not parsed:
+            continue
+        found = Dateline(line, parsed, index < NEAR_LINES)
+        first = _first_dated_item(line, latest)
+        if first is None or not _UPDATE_LABEL.search(first):
+            return found
+        if update is not None:
+            continue  # another update's date
+        published = _later_date(line, first, latest)
+        if published is not None and enabled("dateline-not-updated"):
+            return found._replace(value=published)
+        if not enabled("dateline-not-updated"):
+            return found
+        update, update_at = found, index
+    return update
+
+
+def _first_dated_item(line: str, latest: datetime) -> str | None:
+    """The first of the line's separated items that prints a date, up to its date."""
+    for item in _SEPARATOR.split(line):
+        if parse_dateline(item.strip(), latest):
+            hint = _DATE_HINT.search(item)
+            return item[:hint.start()] if hint else item
+    return None
+
+
+def _later_date(line: str, first: str, latest: datetime) -> datetime | None:
+    """The date of an item after `first` in the line that is not labelled as an update."""
+    items = [item.strip() for item in _SEPARATOR.split(line)]
+    seen = False
+    for item in items:
+        if not seen:
+            seen = item.startswith(first.strip())
+            continue
+        parsed = parse_dateline(item, latest)
+        if parsed and not _UPDATE_LABEL.search(item):
+            return parsed
     return None
 
 

@@ -69,6 +69,17 @@ def _visible_parser(languages: tuple[str, ...]):
     return DateDataParser(languages=list(languages), settings=_VISIBLE_SETTINGS)
 
 
+def search_dates(text: str, languages: tuple[str, ...]) -> list[tuple[str, datetime]]:
+    """The absolute dates (day, month and year) dateparser finds in a text, in `languages` only,
+    each with the words it read."""
+    from dateparser.search import search_dates as dateparser_search
+
+    try:
+        return dateparser_search(text, languages=list(languages), settings=_VISIBLE_SETTINGS) or []
+    except Exception:  # dateparser raises assorted errors on odd input, and on unknown languages
+        return []
+
+
 def page_languages(lang: str | None) -> tuple[str, ...] | None:
     """The page's language as dateparser names it ("de-AT" -> ("de",)), None when unknown."""
     code = (lang or "").split("-")[0].split("_")[0].strip().lower()

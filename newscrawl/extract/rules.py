@@ -117,6 +117,11 @@ RULES: tuple[Rule, ...] = (
         ("dateline-above-headline", "a date printed just above the headline beats the first one "
                                     "far below it"),
         ("dateline-clock", "a clock time printed beside the date is the time of day"),
+        ("dateline-page-language", "a printed date names its month in the page's language"),
+        ("dateline-abbreviated-months", "a month's name may be abbreviated with a full stop "
+                                        "(\"Dec. 3, 2026\")"),
+        ("dateline-not-updated", "a date labelled as an update is not the publication date the "
+                                 "page prints beside it"),
         ("dateline-without-credit", "a credit printed right after the date (\"March 3, 2024 by "
                                     "Jane Doe\") is the byline, not the date line"),
         ("dates-vote", "the time most sources agree on wins; ties go to the most trusted"),
@@ -203,6 +208,9 @@ RULES: tuple[Rule, ...] = (
         ("content-after-end-tags", "as in a browser, markup after </body> or </html> is part of "
                                    "the body"),
         ("line-breaks-separate", "a line break separates the words on either side of it"),
+        ("wide-scripts", "a Chinese, Japanese or Korean character holds as much text as a few "
+                         "Latin letters, and Chinese and Japanese write words without spaces: "
+                         "text is measured alike in every script"),
     ),
 )
 

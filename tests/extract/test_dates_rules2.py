@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from newscrawl.extract import extract_article
-from newscrawl.extract.dateline import parse_dateline
+from newscrawl.extract.dateline import page_language, parse_dateline
 from newscrawl.extract.document import parse_html
 from newscrawl.extract.metadata import read_metadata
+from newscrawl.extract.rules import disabled
 
 LATEST = datetime(2030, 1, 1)
 STORY = "<p>The council met on Tuesday evening and approved the plan after a long debate.</p>"
@@ -69,3 +70,43 @@ def test_date_right_after_the_headline_still_wins_over_one_above():
 
 def test_clock_time_beside_the_printed_date_is_read():
     assert parse_dateline("Sep 17, 2025 at 6:26 pm", LATEST) == datetime(2025, 9, 17, 18, 26)
+
+
+def test_clock_with_seconds_or_written_in_kanji_is_read():
+    assert parse_dateline("2026-12-02 09:30:15", LATEST) == datetime(2026, 12, 2, 9, 30)
+    with page_language(("ja",)):
+        assert parse_dateline("2026年12月3日 14時05分", LATEST) == datetime(2026, 12, 3, 14, 5)
+    assert parse_dateline("17.04.2024, 12:24Lesezeit: 5 Min.", LATEST) == datetime(2024, 4, 17, 12, 24)
+
+
+def test_a_month_named_in_the_pages_language_is_read():
+    # htmldate's patterns know no Spanish or Russian month names; dateparser reads the page's own
+    header = "<h1>El Ayuntamiento aprueba el nuevo carril bici</h1><div class='meta'>{}</div>"
+    for lang, line, day in (("es", "Publicado el 1 de diciembre de 2026 - 19:20 CET", datetime(2026, 12, 1, 19, 20)),
+                            ("ru", "Опубликовано 3 декабря 2026, 14:05", datetime(2026, 12, 3, 14, 5)),
+                            ("zh-CN", "发布时间：2026年12月3日 14:05", datetime(2026, 12, 3, 14, 5))):
+        item = _article("", f"<main>{header.format(line)}<article>{STORY * 3}</article></main>", lang=lang)
+        assert item.published == day.isoformat(), (lang, item.published)
+        with disabled("dateline-page-language"):
+            assert _article("", f"<main>{header.format(line)}<article>{STORY * 3}</article></main>",
+                            lang=lang).published != day.isoformat()
+
+
+def test_a_date_labelled_as_an_update_gives_way_to_the_publication_date_beside_it():
+    for dates in ("<span>Aktualisiert am 04.12.2026, 09:30 Uhr</span> | <span>Erstellt am 01.12.2026, 16:45 Uhr</span>",
+                  "<div>Updated Dec. 4, 2026 9:10 a.m. ET<br>Published Dec. 3, 2026 2:05 p.m. ET</div>"):
+        body = f"<main><h1>Parking fees rise in the city centre</h1><p class='date'>{dates}</p><article>{STORY * 3}</article></main>"
+        item = _article("", body, lang="de")
+        assert item.published[:10] in ("2026-12-01", "2026-12-03"), item.published
+        with disabled("dateline-not-updated"):
+            assert _article("", body, lang="de").published[:10] == "2026-12-04"
+    # an update labelled after the publication date changes nothing
+    body = f"<main><h1>Parking fees rise</h1><p>Published 3 March 2025 | Updated 4 March 2025</p><article>{STORY * 3}</article></main>"
+    assert _article("", body).published.startswith("2025-03-03")
+
+
+def test_a_month_abbreviated_with_a_full_stop_is_read():
+    # AP style, as most US newspapers print their dates
+    assert parse_dateline("Published Dec. 3, 2026 2:05 p.m. ET", LATEST) == datetime(2026, 12, 3, 14, 5)
+    with disabled("dateline-abbreviated-months"):
+        assert parse_dateline("Published Dec. 3, 2026 2:05 p.m. ET", LATEST) is None
