@@ -30,7 +30,6 @@ from newscrawl.extract.dateline import (
     parse_dateline,
     prints_day,
 )
-from newscrawl.extract.dates import page_languages
 from newscrawl.extract.document import decode_html, parse_html, strip_code, text_of
 from newscrawl.extract.encoding import binary_kind
 from newscrawl.extract.endings import clean_endings
@@ -115,7 +114,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None,
     """The page's record, and unless not `judge`, whether it is an article (the verdict needs the
     page's features, a tenth of the CPU; without it every page gets the thorough body)."""
     meta = read_metadata(tree, url)
-    with page_language(page_languages(meta.lang)):  # its printed dates name months in it
+    with page_language(meta.lang):  # its printed dates name months in it, in its order
         return _read_page(url, tree, meta, profile, non_article_body, judge=judge)
 
 

@@ -21,12 +21,14 @@ from newscrawl.extract.processors import unique
 from newscrawl.extract.profiles.prefilter import page_index
 from newscrawl.extract.rules import enabled
 
-# the words that open a byline: "By", "Von", "Written by", "Autor:"
+# the words that open a byline: "By", "Von", "Written by", "Autor:", "Автор:", "Yazar:",
+# "Penulis:", "oprac.", "记者：", in the languages of news sites
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|text|words|story|article|authored|published|reporting|submitted)\s+by|"
     r"(?:verfasst|geschrieben)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié)\s+par|"
-    r"(?:scritto|pubblicato)\s+da|authors?\s*:|contributors?\s*:|aut(?:or|orin|ores|eur|ore)\s*:|"
-    r"by|von|por|par|di|door|av|af|przez|od|от|de)(?:\s*:\s*|\s*-?\s+)", re.IGNORECASE
+    r"(?:scritto|pubblicato)\s+da|authors?\s*[:：]|contributors?\s*[:：]|aut(?:or|orin|ores|eur|ore)\s*[:：]|"
+    r"автор(?:ы)?\s*[:：]|yazar(?:lar)?\s*[:：]|penulis\s*[:：]|oprac\.|作者|[记記]者|"
+    r"by|von|por|par|di|door|av|af|przez|od|от|de|oleh)(?:\s*[:：]\s*|\s*-?\s+)", re.IGNORECASE
 )
 # split_names squeezes white space to single spaces first; " ?", unlike "\s*", cannot backtrack
 # over a long run of spaces at every position
@@ -49,6 +51,9 @@ _ROLE = re.compile(
 _ROLE_SEPARATOR = re.compile(r"(?<!\s)\s*(?:[,(|]|\s-\s)")
 _COLLECTIVE = {"staff", "editors", "contributor", "contributors", "team", "expert", "experts", "desk"}
 _CJK_ROLE = re.compile(r"(?<!\s)\s*(?:기자|특파원|논설위원|記者|特派員|編集委員|论说员)$")
+# a Korean, Chinese or Japanese byline: the name and the reporter's title after it ("김민수 기자"),
+# where English puts "By" before it
+_TITLED_NAME = re.compile(r"(?<![^\s|·•])([가-힣]{2,4}|[\u4e00-\u9fff]{2,4}) ?(?:기자|특파원|記者|特派員)(?![^\s|·•])")
 _ORGANISATION = re.compile(
     r"https?://|www\.|@|\.(?:com|org|net|de|at|ch|uk|fr|es|it|nl|lt|co|io|info|news)\b|"
     r"\b(?:news|nachrichten|noticias|staff|desk|team|agency|agencies|agentur|press|presse|media|"
@@ -398,6 +403,9 @@ def byline_lines(anchor: HtmlElement | None, max_lines: int = 12, credits: list[
                 return names
             if credits is not None and not credits and team_credit(line) and enabled("authors-team-credit"):
                 credits.append(line)  # "Written by" / "The Meetingnotes Team"
+        titled = _TITLED_NAME.search(line) if len(line) <= 120 else None
+        if titled and enabled("authors-title-suffix"):
+            return [titled.group(1)]
         if len(line) <= 120 and not (_OTHER_CREDIT.match(line) and enabled("authors-other-credits")):
             inner = _INNER_CREDIT.search(line)
             if inner and not enabled("authors-credit-in-line"):

@@ -27,7 +27,6 @@ from newscrawl.extract.vocabulary import (
     holds_prose,
     prose_chars,
     reads_like_prose,
-    text_size,
 )
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
@@ -331,7 +330,7 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
         # a theme's own body container that holds prose is the article, even a two-line brief:
         # the whole page around it would add its chrome, not more article. A container left
         # with a label ("Advertiser Disclosure", "Read More") is not the article.
-        if body and (text_size(body) >= MIN_BODY_CHARS or reads_like_prose(body)):
+        if body and (len(body) >= MIN_BODY_CHARS or reads_like_prose(body)):
             return body
     prune_boilerplate(tree, headline)
     drop_media(tree)
@@ -341,18 +340,17 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
         return run_trafilatura(tree, fast=True)
     prose = prose_chars(tree)
     body = _read_with_second_opinion(tree, prose)
-    size = text_size(body or "")  # (prose is measured alike: in Latin letters' worth)
-    if size < MIN_BODY_CHARS and enabled("recall-retry"):
+    if (not body or len(body) < MIN_BODY_CHARS) and enabled("recall-retry"):
         retry = run_trafilatura(tree, favor_recall=True)
-        if retry and text_size(retry) > size:
+        if retry and len(retry) > len(body or ""):
             body = retry
-    elif size >= MIN_BODY_CHARS and size < MIN_PROSE_SHARE * prose \
+    elif body and len(body) >= MIN_BODY_CHARS and len(body) < MIN_PROSE_SHARE * prose \
             and enabled("prose-share-retry"):
         # most of the page's prose left out: the first run settled on a side region (a lead, one
         # card); the recall run judges the whole page again. It is taken when it found a body
         # at all, even a shorter one (it may have swapped a wrong region for the right one).
         retry = run_trafilatura(tree, favor_recall=True)
-        if retry and (text_size(retry) >= MIN_BODY_CHARS or text_size(retry) > size):
+        if retry and (len(retry) >= MIN_BODY_CHARS or len(retry) > len(body)):
             body = retry
     return body
 
@@ -368,8 +366,7 @@ def _read_with_second_opinion(tree: HtmlElement, prose: int) -> str | None:
     if first is not None and bare_paragraphs(first):  # the fallback: no need to render it
         return run_trafilatura(tree)
     body = render_body(tree, first)
-    size = text_size(body or "")
-    if size < MIN_BODY_CHARS or size < MIN_PROSE_SHARE * prose:
+    if not body or len(body) < MIN_BODY_CHARS or len(body) < MIN_PROSE_SHARE * prose:
         return run_trafilatura(tree)
     return body
 

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from lxml.html import HtmlElement
 
-from newscrawl.extract.dates import FALLBACK_LANGUAGES, search_dates
+from newscrawl.extract.dates import FALLBACK_LANGUAGES, page_languages, search_dates
 from newscrawl.extract.lines import lines_after, lines_before
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import EARLIEST
@@ -34,21 +34,22 @@ _CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])(?::|h|時|时)([0-5]\d)(?::[0-
                     re.IGNORECASE)
 
 
-# the full stop of an abbreviated month's name ("Dec. 3, 2026", "3. Dez. 2026"): htmldate reads
-# the name only without it
-_ABBREVIATION_DOT = re.compile(r"(?<=[^\W\d_]{3})\.(?=\s*\d)")
-# the page's languages (dates.page_languages), for the month names htmldate does not know
-_LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("dateline_languages", default=None)
+# the page's language tag ("es", "en-US"): the month names htmldate does not know, and the order
+# of a numeric date
+_LANGUAGE: ContextVar[str | None] = ContextVar("dateline_language", default=None)
+# locales that print a numeric date month first ("03/04/2026" is 4 March)
+_MONTH_FIRST = ("en-us",)
 
 
 @contextmanager
-def page_language(languages: tuple[str, ...] | None) -> Iterator[None]:
-    """Datelines read inside are read in `languages` too (rule dateline-page-language)."""
-    token = _LANGUAGES.set(languages)
+def page_language(lang: str | None) -> Iterator[None]:
+    """Datelines read inside are read in the page's language `lang` too (rules
+    dateline-page-language, dateline-locale-order)."""
+    token = _LANGUAGE.set(lang)
     try:
         yield
     finally:
-        _LANGUAGES.reset(token)
+        _LANGUAGE.reset(token)
 
 
 def parse_line(line: str, latest: datetime) -> datetime | None:
@@ -61,11 +62,10 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
     if len(line) > MAX_LINE_CHARS or not _DATE_HINT.search(line):
         return None
     found = _htmldate_day(line, latest)
-    if not found and "." in line:
-        found = _htmldate_day(_ABBREVIATION_DOT.sub("", line), latest)
-        if found and not enabled("dateline-abbreviated-months"):
-            found = None
-    languages = _LANGUAGES.get()
+    lang = _LANGUAGE.get()
+    languages = page_languages(lang)
+    if (lang or "").lower().replace("_", "-") in _MONTH_FIRST:
+        found = _month_first(line, found, latest)
     if not found and languages and languages != FALLBACK_LANGUAGES:
         found = _month_name_date(line, languages, latest)
         if found and not enabled("dateline-page-language"):
@@ -83,6 +83,28 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
             hour = 0
         day = day.replace(hour=hour, minute=minute)
     return day
+
+
+def _month_first(line: str, day: str | None, latest: datetime) -> str | None:
+    """The line's numeric date read month first (rule dateline-locale-order): htmldate reads an
+    ambiguous one ("03/04/2026") day first, and one only a month-first order can read
+    ("03/24/2026") not at all."""
+    match = _NUMERIC_DATE.search(line)
+    if match is None:
+        return day
+    first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    if day is not None:
+        value = datetime.strptime(day, "%Y-%m-%d")
+        if (value.day, value.month) != (first, second):
+            return day
+    try:
+        month_first = datetime(year + 2000 if year < 100 else year, first, second)
+    except ValueError:
+        return day
+    if not EARLIEST <= month_first <= latest or month_first.strftime("%Y-%m-%d") == day \
+            or not enabled("dateline-locale-order"):
+        return day
+    return month_first.strftime("%Y-%m-%d")
 
 
 @lru_cache(maxsize=4096)

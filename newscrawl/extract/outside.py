@@ -19,7 +19,7 @@ from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import PROSE_LINE, text_size
+from newscrawl.extract.vocabulary import PROSE_LINE
 
 BULK_SHARE = 0.8  # the article's container holds this share of the body's located text
 MIN_PARAGRAPHS = 3  # a shorter body has no bulk to tell its ending from
@@ -149,7 +149,7 @@ def without_outside_ends(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     while first < kept - 1:
         span = found[first]
         # a line of a sentence's length is prose: a standfirst printed in the header stays
-        if span is None or span[0] >= start or text_size(paragraphs[first]) >= PROSE_LINE:
+        if span is None or span[0] >= start or len(paragraphs[first]) >= PROSE_LINE:
             break
         first += 1
     if first and not enabled("leading-outside-container"):

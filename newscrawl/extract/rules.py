@@ -118,8 +118,8 @@ RULES: tuple[Rule, ...] = (
                                     "far below it"),
         ("dateline-clock", "a clock time printed beside the date is the time of day"),
         ("dateline-page-language", "a printed date names its month in the page's language"),
-        ("dateline-abbreviated-months", "a month's name may be abbreviated with a full stop "
-                                        "(\"Dec. 3, 2026\")"),
+        ("dateline-locale-order", "an ambiguous numeric date is in the page's locale's order: "
+                                  "month first in US English"),
         ("dateline-not-updated", "a date labelled as an update is not the publication date the "
                                  "page prints beside it"),
         ("dateline-without-credit", "a credit printed right after the date (\"March 3, 2024 by "
@@ -187,6 +187,8 @@ RULES: tuple[Rule, ...] = (
         ("authors-lower-case", "a name's words are capitalised, except particles (van, de)"),
         ("authors-acronym", "a one-word acronym is a newsroom, not a person"),
         ("authors-full-names", "after a full name, single words in the byline are a role's"),
+        ("authors-title-suffix", "a Korean, Chinese or Japanese byline is the name with the "
+                                 "reporter's title after it (\"김민수 기자\")"),
     ),
     *_rules(
         "article",

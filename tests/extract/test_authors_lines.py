@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from newscrawl.extract import extract_article
 from newscrawl.extract.authors import is_person, split_names, team_credit
+from newscrawl.extract.rules import disabled
 
 
 def _article(header: str, head: str = "") -> str:
@@ -136,3 +137,21 @@ def test_single_words_after_a_full_name_in_a_marked_byline():
     html = ('<div class="author-name"><a href="/author/ann-lee">Ann Lee</a></div>'
             '<div class="author-dept">Research &amp; Development</div>')
     assert _authors(html) == ["Ann Lee"]
+
+
+def test_byline_labels_of_other_languages():
+    # a stranger's pages in Russian, Turkish, Indonesian, Polish and Chinese lost their authors
+    assert _authors("<div><span>Автор: Елена Смирнова</span></div>") == ["Елена Смирнова"]
+    assert _authors("<p>Yazar: Ayşe Yılmaz</p>") == ["Ayşe Yılmaz"]
+    assert _authors("<p>Penulis: Rina Kartika | Editor: Budi Santoso</p>") == ["Rina Kartika"]
+    assert _authors("<p>oprac. Piotr Wiśniewski</p>") == ["Piotr Wiśniewski"]
+    assert _authors("<p>记者：陈静</p>") == ["陈静"]
+
+
+def test_a_reporters_title_after_the_name_makes_a_byline():
+    header = "<div><span class='writer'>박지영 기자</span> <span>기사입력 2026-12-01 10:20</span></div>"
+    assert _authors(header) == ["박지영"]
+    with disabled("authors-title-suffix"):
+        assert _authors(header) == []
+    # the title inside a sentence ("기자가", a reporter who...) is no byline
+    assert _authors("<p>한 기자가 현장을 찾았다</p>") == []
