@@ -77,12 +77,14 @@ def _load_json(text: str) -> Any:
     text = text.strip().removeprefix("<!--").removesuffix("-->").strip()
     try:
         return json.loads(text)
+    except RecursionError:  # nested past Python's stack (a thousand levels): no metadata, the page stays
+        return None
     except ValueError:
         # some CMSs emit raw newlines or trailing commas inside JSON-LD strings
         repaired = re.sub(r",\s*([}\]])", r"\1", text.replace("\n", " ").replace("\t", " "))
         try:
             return json.loads(repaired)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
 
 

@@ -130,3 +130,19 @@ def test_a_page_with_thousands_of_byline_classes_is_read_in_one_pass() -> None:
     """)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-2:] == ["Harbour_reopens", "Jane_Doe"]
+
+
+def test_json_ld_nested_past_pythons_stack_leaves_the_page_readable() -> None:
+    """JSON-LD nested a thousand levels deep made json.loads raise RecursionError, which the
+    metadata reader did not catch: the whole page came back as an error, no record (a stranger's
+    generated page). The metadata is unreadable; the page is not."""
+    from newscrawl.extract import extract_page
+
+    deep = '{"@type": "Thing", "about": ' * 1200 + '"x"' + "}" * 1200
+    body = "<p>" + "The harbour reopened on Monday after the storm, the port authority said. " * 8 + "</p>"
+    page = (f'<html><head><script type="application/ld+json">{deep}</script></head><body><article>'
+            f"<h1>Harbour reopens</h1>{body * 4}</article></body></html>")
+    result = extract_page("https://example.com/2024/05/01/harbour-reopens", page)
+    assert result.error is None
+    assert result.article.headline == "Harbour reopens"
+    assert "port authority" in result.article.body
