@@ -95,7 +95,34 @@ def parse_html(text: str) -> HtmlElement | None:
     if enabled("line-breaks-separate"):
         separate_line_breaks(tree)
     drop_heading_permalinks(tree)
+    merge_word_spans(tree)
     return tree
+
+
+MAX_SPAN_RUN = 500  # spans side by side in one element: far more than any sentence's markup
+_WORD_SPANS = ("span", "font")
+
+
+def merge_word_spans(tree: HtmlElement) -> int:
+    """An element holding more than MAX_SPAN_RUN spans side by side (every word wrapped for
+    highlighting, a word processor's export) has them merged into its text (rule word-spans):
+    the same words, but trafilatura's paragraph test gathers a paragraph's text nodes in time
+    that grows with their square (10,000 such spans: 6 s, twice per page). Returns how many."""
+    runs = [element for element in tree.iter() if len(element) > MAX_SPAN_RUN
+            and sum(1 for child in element if child.tag in _WORD_SPANS) > MAX_SPAN_RUN]
+    if not runs or not enabled("word-spans"):
+        return 0
+    merged = 0
+    for element in runs:
+        merged += sum(1 for _ in element.iter(*_WORD_SPANS)) - (element.tag in _WORD_SPANS)
+        # in C: dropping tags one by one from Python rescans the parent each time
+        etree.strip_tags(element, *_WORD_SPANS)
+        # libxml2 keeps the stripped spans' texts as separate nodes side by side (lxml reads
+        # them as one string): written back, each run is one node
+        element.text = element.text
+        for child in element:
+            child.tail = child.tail
+    return merged
 
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")

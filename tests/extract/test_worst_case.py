@@ -146,3 +146,24 @@ def test_json_ld_nested_past_pythons_stack_leaves_the_page_readable() -> None:
     assert result.error is None
     assert result.article.headline == "Harbour reopens"
     assert "port authority" in result.article.body
+
+
+def test_words_wrapped_one_by_one_in_spans_are_one_text() -> None:
+    """Every word of a paragraph in its own span (highlighting, a word processor's export): the
+    spans are merged into one text node, which trafilatura's paragraph test reads at once (one
+    node per word made it quadratic: 30,000 spans took 181 s). The words are the same."""
+    from newscrawl.extract import extract_article
+    from newscrawl.extract.document import parse_html
+    from newscrawl.extract.rules import disabled
+
+    words = ("the council met again to vote on the budget for the new harbour wall " * 60).split()
+    wrapped = "".join(f'<span class="w">{word}</span> ' for word in words)
+    page = ("<html><body><article><h1>Harbour wall approved</h1><p>{}</p>"
+            "<p>The vote was close, the mayor said after the meeting.</p></article></body></html>")
+    tree = parse_html(page.format(wrapped))
+    assert len(tree.xpath("//p[1]//text()")) == 1
+    assert " ".join(tree.xpath("//p")[0].text.split()) == " ".join(words)
+    with disabled("word-spans"):
+        assert len(parse_html(page.format(wrapped)).xpath("//p[1]//text()")) == 2 * len(words)
+    url = "https://example.com/2024/05/01/harbour-wall"
+    assert extract_article(url, page.format(wrapped)).body == extract_article(url, page.format(" ".join(words))).body
