@@ -28,7 +28,7 @@ _BYLINE_PREFIX = re.compile(
     r"(?:verfasst|geschrieben)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié)\s+par|"
     r"(?:scritto|pubblicato)\s+da|authors?\s*[:：]|contributors?\s*[:：]|aut(?:or|orin|ores|eur|ore)\s*[:：]|"
     r"автор(?:ы)?\s*[:：]|yazar(?:lar)?\s*[:：]|penulis\s*[:：]|oprac\.|作者|[记記]者|"
-    r"by|von|por|par|di|door|av|af|przez|od|от|de|oleh)(?:\s*[:：]\s*|\s*-?\s+)", re.IGNORECASE
+    r"oleh\s*[:：]|by|von|por|par|di|door|av|af|przez|od|от|de)(?:\s*[:：]\s*|\s*-?\s+)", re.IGNORECASE
 )
 # split_names squeezes white space to single spaces first; " ?", unlike "\s*", cannot backtrack
 # over a long run of spaces at every position

@@ -6,16 +6,22 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
 
 from lxml.html import HtmlElement
 
-from newscrawl.extract.dates import FALLBACK_LANGUAGES, page_languages, search_dates
+from newscrawl.extract.dates import (
+    FALLBACK_LANGUAGES,
+    offset_zone,
+    page_languages,
+    printed_zone,
+    search_dates,
+)
 from newscrawl.extract.lines import lines_after, lines_before
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import EARLIEST
+from newscrawl.extract.vocabulary import EARLIEST, word_count
 
 MAX_LINES = 25  # a dateline sits in the article header, within a few lines of the headline
 MAX_LINES_ABOVE = 3
@@ -73,16 +79,47 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
     if not found:
         return None
     day = datetime.strptime(found, "%Y-%m-%d")
-    clock = _CLOCK.search(line)
+    # the clock nearest the date: "Actualizado hoy 10:30 | Publicado: 2 de diciembre de 2026, 18:05"
+    near = _DATE_HINT.search(line).start()
+    clock = min(_CLOCK.finditer(line), key=lambda c: abs(c.start() - near), default=None)
     if clock:
         hour, minute = int(clock.group(1)), int(clock.group(2))
-        meridiem = (clock.group(3) or "").lower()
+        meridiem = (clock.group(3) or "").lower() or _meridiem_before(line, clock.start())
         if meridiem == "p" and hour < 12:
             hour += 12
         elif meridiem == "a" and hour == 12:
             hour = 0
         day = day.replace(hour=hour, minute=minute)
+        zone = _zone_after(line, clock.end(), day)
+        if zone is not None and enabled("dateline-zone"):
+            day = day.replace(tzinfo=zone)
     return day
+
+
+# Chinese, Japanese and Korean print the half of the day before the time: "下午2:05", "午後2時05分"
+_MERIDIEM_BEFORE = re.compile(r"(午後|오후|下午|午前|오전|上午)\s?$")
+
+
+def _meridiem_before(line: str, position: int) -> str:
+    """"p" or "a" for a half of the day printed just before the clock time, else ""."""
+    match = _MERIDIEM_BEFORE.search(line, max(0, position - 3), position)
+    if match is None:
+        return ""
+    return "p" if match.group(1) in ("午後", "오후", "下午") else "a"
+
+
+# a zone printed after the clock time: "14:05 CET", "19:45 WIB", "2:05 p.m. ET", "(GMT+7)"
+_ZONE_AFTER = re.compile(r"(?<![ \t])[ \t]*(?:\([ \t]*)?(?:(?:UTC|GMT)[ \t]*([+-])[ \t]*(\d{1,2})(?::?([0-5]\d))?|([A-Z]{2,4}))(?![\w+-])")
+
+
+def _zone_after(line: str, position: int, day: datetime) -> tzinfo | None:
+    """The zone printed right after a clock time in the line, if it names one (rule dateline-zone)."""
+    match = _ZONE_AFTER.match(line, position)
+    if match is None:
+        return None
+    if match.group(4):
+        return printed_zone(match.group(4), day)
+    return offset_zone(match.group(1), match.group(2), match.group(3))
 
 
 def _month_first(line: str, day: str | None, latest: datetime) -> str | None:
@@ -134,10 +171,18 @@ def _month_name_date(line: str, languages: tuple[str, ...], latest: datetime) ->
     """A date written with a month's name in the page's language, which htmldate's patterns do
     not know ("1 de diciembre de 2026", "3 декабря 2026", "2026年12月3日"), as %Y-%m-%d (rule
     dateline-page-language). Numeric dates are left to htmldate, which reads their order."""
+    if _MERIDIEM_END.sub("", line.rstrip()).endswith(_SENTENCE_ENDS):
+        return None  # a sentence of the text that mentions a date ("La última edición fue el ...")
     for text, value in search_dates(line, languages):
-        if not _NUMERIC_DATE.search(text) and EARLIEST <= value <= latest:
+        label = [word for word in line.replace(text, " ").split() if any(ch.isalpha() for ch in word)]
+        if not _NUMERIC_DATE.search(text) and EARLIEST <= value <= latest \
+                and word_count(" ".join(label)) <= MAX_LABEL_WORDS:
             return value.strftime("%Y-%m-%d")
     return None
+
+
+_SENTENCE_ENDS = (".", "!", "?", "。", "！", "？")
+MAX_LABEL_WORDS = 4  # words besides the date in a date line: "Publicado el", "Опубликовано"
 
 
 def parse_dateline(line: str, latest: datetime) -> datetime | None:
@@ -164,16 +209,16 @@ class Dateline(NamedTuple):
 _UPDATE_LABEL = re.compile(
     r"(?<!\w)(?:updated?|modified|aktualisiert|mis\s+à\s+jour|actualizad[oa]|atualizad[oa]|aggiornat[oa]|"
     r"bijgewerkt|zaktualizowano|обновлено|güncellen\w*|diperbarui|cập\s+nhật|uppdaterad|opdateret|"
-    r"oppdatert|päivitetty|ενημερώθηκε|aktualizováno)(?!\w)|更新|수정|업데이트",
+    r"oppdatert|päivitetty|ενημερώθηκε|aktualizováno)(?!\w)|(?<![^\s|·•])(?:최종)?(?:수정|업데이트|更新)(?![^\s:：|·•\d])",
     re.IGNORECASE)
-UPDATE_NEIGHBOURS = 2  # lines after an update's date where the publication's may still follow
+UPDATE_NEIGHBOURS = 1  # the line after an update's date, where the publication's may still follow
 
 
 def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINES) -> Dateline | None:
     """The first line among `lines` (at most `max_lines`) that prints a date, and that date.
 
-    A date labelled as an update, with a date not so labelled beside it (in the same line or
-    the next ones), gives way to that one (rule dateline-not-updated): "Aktualisiert am
+    A date labelled as an update, with a date not so labelled beside it (in the same line, or
+    the next line when that is a date line), gives way to that one (rule dateline-not-updated): "Aktualisiert am
     04.12.2026 | Erstellt am 01.12.2026" was published on the first."""
     update: Dateline | None = None
     update_at = 0
@@ -186,6 +231,8 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
         found = Dateline(line, parsed, index < NEAR_LINES)
         first = _first_dated_item(line, latest)
         if first is None or not _UPDATE_LABEL.search(first):
+            if update is not None and not _date_line(line):
+                return update  # a caption or a sentence under the update's line: no date line
             return found
         if update is not None:
             continue  # another update's date
@@ -196,6 +243,15 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
             return found
         update, update_at = found, index
     return update
+
+
+def _date_line(line: str) -> bool:
+    """Whether a dated line is a date line, not a sentence that mentions a date (a caption's)."""
+    text = _MERIDIEM_END.sub("", line.rstrip())
+    return len(text) <= MAX_DATELINE_CHARS and not text.endswith(_SENTENCE_ENDS)
+
+
+_MERIDIEM_END = re.compile(r"[ap]\.m\.$", re.IGNORECASE)
 
 
 def _first_dated_item(line: str, latest: datetime) -> str | None:

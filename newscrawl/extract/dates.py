@@ -7,10 +7,11 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 from dateutil import parser as dateutil_parser
+from dateutil import tz as dateutil_tz
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
 _URL_DATE_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/")
@@ -23,6 +24,36 @@ _ZONES = {name: hours * 3600 for name, hours in {
     "MESZ": 2, "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
     "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
 }.items()}
+
+
+# zones printed after a clock time on news pages: the fixed ones above, a few more, and the US
+# zones named without their season ("2:05 p.m. ET"), whose offset the date decides
+_PRINTED_FIXED = {**{name: hours * 3600 for name, hours in {
+    "BST": 1, "WIB": 7, "WITA": 8, "WIT": 9, "ICT": 7, "HKT": 8, "SGT": 8, "PHT": 8, "NZST": 12,
+    "NZDT": 13}.items()}, **{name: offset for name, offset in _ZONES.items() if len(name) > 1}}
+_PRINTED_REGIONAL = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
+                     "PT": "America/Los_Angeles"}
+
+
+def printed_zone(name: str, day: datetime) -> tzinfo | None:
+    """The zone a page prints after a time ("CET", "WIB", "ET"), for `day`; None if unknown
+    (an ambiguous name such as IST or CST included)."""
+    if name in _PRINTED_FIXED:
+        return timezone(timedelta(seconds=_PRINTED_FIXED[name]))
+    region = _PRINTED_REGIONAL.get(name)
+    zone = dateutil_tz.gettz(region) if region else None
+    if zone is None:
+        return None
+    # the offset of that day: a fixed zone, so that the record reads e.g. -05:00
+    return timezone(day.replace(tzinfo=zone).utcoffset() or timedelta(0))
+
+
+def offset_zone(sign: str, hours: str, minutes: str | None) -> tzinfo | None:
+    """A printed offset ("GMT+7", "UTC-03:00") as a zone; None past 14 hours."""
+    delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    if delta > timedelta(hours=14):
+        return None
+    return timezone(-delta if sign == "-" else delta)
 
 
 def parse_iso(value: str) -> datetime | None:

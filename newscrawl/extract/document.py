@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import lxml.html
 from lxml import etree
@@ -103,6 +104,10 @@ MAX_SPAN_RUN = 500  # spans side by side in one element: far more than any sente
 _WORD_SPANS = ("span", "font")
 
 
+def _looks(element: HtmlElement) -> tuple:
+    return element.tag, tuple(sorted(element.attrib.items()))
+
+
 def merge_word_spans(tree: HtmlElement) -> int:
     """An element holding more than MAX_SPAN_RUN spans side by side (every word wrapped for
     highlighting, a word processor's export) has them merged into its text (rule word-spans):
@@ -114,9 +119,17 @@ def merge_word_spans(tree: HtmlElement) -> int:
         return 0
     merged = 0
     for element in runs:
-        merged += sum(1 for _ in element.iter(*_WORD_SPANS)) - (element.tag in _WORD_SPANS)
+        # the spans that wrap words look alike; one that differs (hidden, an ad's) stays
+        looks = Counter(_looks(child) for child in element if child.tag in _WORD_SPANS)
+        common = looks.most_common(1)[0][0]
+        kept = [(child, child.tag) for child in element if child.tag in _WORD_SPANS and _looks(child) != common]
+        for child, _ in kept:
+            child.tag = "newscrawl-kept"
+        merged += looks[common]
         # in C: dropping tags one by one from Python rescans the parent each time
         etree.strip_tags(element, *_WORD_SPANS)
+        for child, tag in kept:
+            child.tag = tag
         # libxml2 keeps the stripped spans' texts as separate nodes side by side (lxml reads
         # them as one string): written back, each run is one node
         element.text = element.text

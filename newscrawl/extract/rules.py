@@ -117,6 +117,7 @@ RULES: tuple[Rule, ...] = (
         ("dateline-above-headline", "a date printed just above the headline beats the first one "
                                     "far below it"),
         ("dateline-clock", "a clock time printed beside the date is the time of day"),
+        ("dateline-zone", "a time zone printed after the clock time gives the time its offset"),
         ("dateline-page-language", "a printed date names its month in the page's language"),
         ("dateline-locale-order", "an ambiguous numeric date is in the page's locale's order: "
                                   "month first in US English"),

@@ -155,3 +155,9 @@ def test_a_reporters_title_after_the_name_makes_a_byline():
         assert _authors(header) == []
     # the title inside a sentence ("기자가", a reporter who...) is no byline
     assert _authors("<p>한 기자가 현장을 찾았다</p>") == []
+
+
+def test_a_first_name_that_is_a_byline_word_elsewhere_stays():
+    # "Oleh" opens Indonesian bylines ("Oleh: Rina Kartika") and is a Ukrainian first name
+    assert _authors("<p>Oleh: Rina Kartika</p>") == ["Rina Kartika"]
+    assert _authors("<p>By <a rel='author' href='/a/oleh'>Oleh Sukhov</a></p>") == ["Oleh Sukhov"]

@@ -3,7 +3,7 @@ meta tag, a dateline above the headline, labels glued to the printed date."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from newscrawl.extract import extract_article
 from newscrawl.extract.dateline import page_language, parse_dateline
@@ -82,7 +82,8 @@ def test_clock_with_seconds_or_written_in_kanji_is_read():
 def test_a_month_named_in_the_pages_language_is_read():
     # htmldate's patterns know no Spanish or Russian month names; dateparser reads the page's own
     header = "<h1>El Ayuntamiento aprueba el nuevo carril bici</h1><div class='meta'>{}</div>"
-    for lang, line, day in (("es", "Publicado el 1 de diciembre de 2026 - 19:20 CET", datetime(2026, 12, 1, 19, 20)),
+    for lang, line, day in (("es", "Publicado el 1 de diciembre de 2026 - 19:20 CET",
+                             datetime(2026, 12, 1, 19, 20, tzinfo=timezone(timedelta(hours=1)))),
                             ("ru", "Опубликовано 3 декабря 2026, 14:05", datetime(2026, 12, 3, 14, 5)),
                             ("zh-CN", "发布时间：2026年12月3日 14:05", datetime(2026, 12, 3, 14, 5))):
         item = _article("", f"<main>{header.format(line)}<article>{STORY * 3}</article></main>", lang=lang)
@@ -116,3 +117,40 @@ def test_an_ambiguous_numeric_date_is_read_in_the_pages_locale_order():
     # a date no order can misread stays as printed
     late = body.replace("03/04/2026", "03/24/2026")
     assert _article("", late, lang="en-US").published == "2026-03-24T18:45:00"
+
+
+def test_a_zone_printed_after_the_time_gives_its_offset():
+    assert parse_dateline("3 December 2026 • 14:05 GMT", LATEST).isoformat() == "2026-12-03T14:05:00+00:00"
+    assert parse_dateline("Dec 3, 2026 2:05 p.m. ET", LATEST).isoformat() == "2026-12-03T14:05:00-05:00"
+    assert parse_dateline("Jul 3, 2026 2:05 p.m. ET", LATEST).isoformat() == "2026-07-03T14:05:00-04:00"
+    with page_language("id"):
+        assert parse_dateline("Kamis, 03 Des 2026 14:05 WIB", LATEST).isoformat() == "2026-12-03T14:05:00+07:00"
+    # a word after the time that names no zone ("Uhr"), or a name that names several (IST)
+    assert parse_dateline("03.12.2026, 14:05 Uhr", LATEST).tzinfo is None
+    assert parse_dateline("3 December 2026 14:05 IST", LATEST).tzinfo is None
+    with disabled("dateline-zone"):
+        assert parse_dateline("3 December 2026 • 14:05 CET", LATEST).tzinfo is None
+    body = ("<main><h1>Rail fares to rise in March</h1><p class='date'>3 December 2026 • 14:05 CET</p>"
+            f"<article>{STORY * 3}</article></main>")
+    assert _article("", body, lang="en-GB").published == "2026-12-03T14:05:00+01:00"
+
+
+def test_what_a_second_stranger_found_in_the_dateline_rules():
+    # a Korean name holding the word for "modified" (이수정) labels no update
+    body = ("<main><h1>부산 해운대 빛축제 개막</h1><p>이수정 기자 2026.12.03 14:05</p>"
+            f"<p>행사 사진 2025.10.04</p><article>{STORY * 3}</article></main>")
+    assert _article("", body, lang="ko").published == "2026-12-03T14:05:00"
+    # a caption under an update's line is a sentence, not the publication's date line
+    body = ("<main><h1>Fire service names cause of blaze</h1><p>Updated March 4, 2026 at 10:12 a.m.</p>"
+            f"<p>Firefighters at the warehouse on March 1, 2026.</p><article>{STORY * 3}</article></main>")
+    assert _article("", body).published.startswith("2026-03-04")
+    # a sentence of the text that mentions a date is no date line, in any language
+    body = ("<main><h1>Vuelve el festival de jazz</h1><p>La última edición fue el 12 de marzo de 2026.</p>"
+            f"<article>{STORY * 3}</article></main>")
+    assert not (_article("", body, lang="es").published or "").startswith("2026-03-12")
+    # the half of the day printed before the time; the clock nearest the date
+    with page_language("ja"):
+        assert parse_dateline("2026年12月3日 午後2時05分", LATEST) == datetime(2026, 12, 3, 14, 5)
+    with page_language("es"):
+        assert parse_dateline("Actualizado hoy 10:30 | Publicado: 2 de diciembre de 2026, 18:05",
+                              LATEST) == datetime(2026, 12, 2, 18, 5)

@@ -167,3 +167,8 @@ def test_words_wrapped_one_by_one_in_spans_are_one_text() -> None:
         assert len(parse_html(page.format(wrapped)).xpath("//p[1]//text()")) == 2 * len(words)
     url = "https://example.com/2024/05/01/harbour-wall"
     assert extract_article(url, page.format(wrapped)).body == extract_article(url, page.format(" ".join(words))).body
+    # a span unlike the words' (hidden, an ad's) stays a span, and stays out of the body
+    hidden = wrapped + '<span style="display:none">Copyright watermark text</span> '
+    tree = parse_html(page.format(hidden))
+    assert [span.get("style") for span in tree.iter("span")] == ["display:none"]
+    assert "watermark" not in extract_article(url, page.format(hidden)).body
