@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import WIDE_CHAR_SIZE, text_size
 
 # whole lines that are a comment form's or a share bar's labels, in the languages we meet most
 FORM_LINES = re.compile(
@@ -77,9 +78,16 @@ def _is_author_bio(text: str, authors: list[str]) -> bool:
     if len(text) > MAX_BIO_CHARS:
         return False
     for name in authors:
-        if " " in name.strip() and text.startswith(name.strip()) and not text[len(name.strip()):][:1].isalnum():
+        name = name.strip()
+        if _full_name(name) and text.startswith(name) and not text[len(name):][:1].isalnum():
             return enabled("trailing-author-bio")
     return False
+
+
+def _full_name(name: str) -> bool:
+    """A name of more than one word, or of two or more Chinese, Japanese or Korean characters
+    (written without a space: "김민수", "田中健一")."""
+    return " " in name or (len(name) >= 2 and text_size(name) == WIDE_CHAR_SIZE * len(name))
 
 
 def _is_interface(text: str) -> bool:

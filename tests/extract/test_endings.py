@@ -57,3 +57,14 @@ def test_a_closing_bio_of_the_author_is_cut_and_other_closings_are_kept():
     assert clean_endings(body.replace("Rosa Lind is", "Rosa Lindgren is"), ["Rosa Lind"]).endswith("housing and transport.")
     # the article's own text never goes: a body that is only the bio stays
     assert clean_endings(bio, ["Rosa Lind"]) == bio
+
+
+def test_a_korean_reporters_signature_closes_nothing_of_the_text():
+    # "김민수 기자 minsu@...": the author's name written without a space is a full name too
+    signature = "김민수 기자 minsu@hangyeol.co.kr"
+    body = "\n\n".join([PARAGRAPH, "서울시 관계자는 시민들의 이동 편의를 높일 것이라고 말했다.", signature])
+    assert clean_endings(body, ["김민수"]) == "\n\n".join([PARAGRAPH, "서울시 관계자는 시민들의 이동 편의를 높일 것이라고 말했다."])
+    # one character is no full name: "김" opens many Korean sentences
+    assert clean_endings("\n\n".join([PARAGRAPH, "김 위원장은 말했다."]), ["김"]).endswith("김 위원장은 말했다.")
+    with disabled("trailing-author-bio"):
+        assert clean_endings(body, ["김민수"]).endswith(signature)
