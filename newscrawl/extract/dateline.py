@@ -21,7 +21,7 @@ from newscrawl.extract.dates import (
 )
 from newscrawl.extract.lines import lines_after, lines_before
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import EARLIEST, word_count
+from newscrawl.extract.vocabulary import EARLIEST, SENTENCE_END, word_count
 
 MAX_LINES = 25  # a dateline sits in the article header, within a few lines of the headline
 MAX_LINES_ABOVE = 3
@@ -171,7 +171,7 @@ def _month_name_date(line: str, languages: tuple[str, ...], latest: datetime) ->
     """A date written with a month's name in the page's language, which htmldate's patterns do
     not know ("1 de diciembre de 2026", "3 декабря 2026", "2026年12月3日"), as %Y-%m-%d (rule
     dateline-page-language). Numeric dates are left to htmldate, which reads their order."""
-    if _MERIDIEM_END.sub("", line.rstrip()).endswith(_SENTENCE_ENDS):
+    if _sentence(line):
         return None  # a sentence of the text that mentions a date ("La última edición fue el ...")
     for text, value in search_dates(line, languages):
         label = [word for word in line.replace(text, " ").split() if any(ch.isalpha() for ch in word)]
@@ -181,7 +181,6 @@ def _month_name_date(line: str, languages: tuple[str, ...], latest: datetime) ->
     return None
 
 
-_SENTENCE_ENDS = (".", "!", "?", "。", "！", "？")
 MAX_LABEL_WORDS = 4  # words besides the date in a date line: "Publicado el", "Опубликовано"
 
 
@@ -247,8 +246,13 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
 
 def _date_line(line: str) -> bool:
     """Whether a dated line is a date line, not a sentence that mentions a date (a caption's)."""
+    return len(line.strip()) <= MAX_DATELINE_CHARS and not _sentence(line)
+
+
+def _sentence(line: str) -> bool:
+    """Whether a line ends as a sentence does (a time's "a.m." is no full stop)."""
     text = _MERIDIEM_END.sub("", line.rstrip())
-    return len(text) <= MAX_DATELINE_CHARS and not text.endswith(_SENTENCE_ENDS)
+    return bool(text) and bool(SENTENCE_END.search(text[-1]))
 
 
 _MERIDIEM_END = re.compile(r"[ap]\.m\.$", re.IGNORECASE)

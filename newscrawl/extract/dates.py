@@ -28,9 +28,9 @@ _ZONES = {name: hours * 3600 for name, hours in {
 
 # zones printed after a clock time on news pages: the fixed ones above, a few more, and the US
 # zones named without their season ("2:05 p.m. ET"), whose offset the date decides
-_PRINTED_FIXED = {**{name: hours * 3600 for name, hours in {
-    "BST": 1, "WIB": 7, "WITA": 8, "WIT": 9, "ICT": 7, "HKT": 8, "SGT": 8, "PHT": 8, "NZST": 12,
-    "NZDT": 13}.items()}, **{name: offset for name, offset in _ZONES.items() if len(name) > 1}}
+_PRINTED_FIXED = {name: offset for name, offset in _ZONES.items() if len(name) > 1} | {
+    name: hours * 3600 for name, hours in {"BST": 1, "WIB": 7, "WITA": 8, "WIT": 9, "ICT": 7, "HKT": 8,
+                                           "SGT": 8, "PHT": 8, "NZST": 12, "NZDT": 13}.items()}
 _PRINTED_REGIONAL = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
                      "PT": "America/Los_Angeles"}
 
