@@ -52,5 +52,5 @@ def test_a_themes_date_element_with_a_hidden_updated_time_gives_the_date_once():
             f"Senate passes water bill</h1>{meta}</header><div class='entry-content'>{STORY}</div>"
             "</div></main></body></html>")
     item = extract_article("https://ledger.example/2025/03/04/water-bill/", page)
-    assert item.extractor == "wordpress/v2"
+    assert item.extractor == "wordpress/v3"
     assert item.dateline == "March 4, 2025"

@@ -63,3 +63,36 @@ def test_forced_profile_is_used():
     page = load_page(PAGES / "wpnews-nassauguardian")
     result = extract_page(page.url, page.body, profile="wordpress")
     assert result.article.extractor.startswith("wordpress/v")
+
+
+@pytest.mark.parametrize("profile", [p for p in PROFILES if p.body], ids=lambda p: p.name)
+def test_a_table_in_a_theme_body_is_the_articles_data(profile):
+    # WordPress prints every table block as <figure class="wp-block-table">: the profiles' body
+    # boilerplate took every <figure> (a stranger's property-tax story lost its 12-row table)
+    sentences = ["Property owners in nine of the county's twelve towns will pay higher tax rates this "
+                 f"year, according to figures released on Monday by the county assessor ({i})." for i in range(4)]
+    table = ("<figure class='wp-block-table'><table><tr><th>Town</th><th>Rate</th></tr>"
+             "<tr><td>Carver Falls</td><td>$25.60</td></tr></table></figure>")
+    picture = "<figure class='wp-block-image'><img src='/a.jpg'><figcaption>The assessor's office</figcaption></figure>"
+    container = profile.body[-1]
+    body = f"<p>{sentences[0]}</p><p>{sentences[1]}</p>{table}{picture}<p>{sentences[2]}</p><p>{sentences[3]}</p>"
+    html = _in_container(container, body)
+    tree = parse_html(html)
+    assert tree.cssselect(container), container
+    article = extract_page("https://ledger.example/2024/03/05/tax-rates/", html, profile=profile.name).article
+    assert article.extractor == profile.key
+    assert "Carver Falls" in article.body and "$25.60" in article.body
+    assert "assessor's office" not in article.body
+    assert article.body.endswith(sentences[3])
+
+
+def _in_container(css: str, inner: str) -> str:
+    """A page whose element matching a simple descendant selector (".a .b", "article .b") holds `inner`."""
+    open_tags, close_tags = [], []
+    for part in css.split():
+        tag, _, classes = part.partition(".")
+        tag = tag or "div"
+        open_tags.append(f"<{tag} class='{classes.replace('.', ' ')}'>" if classes else f"<{tag}>")
+        close_tags.insert(0, f"</{tag}>")
+    return (f"<html><body><h1 class='entry-title'>Tax rates rise in nine towns</h1>{''.join(open_tags)}"
+            f"{inner}{''.join(close_tags)}</body></html>")

@@ -16,3 +16,6 @@ WIDGET_NOISE = (
     "[class*=breaking-news]", "[class*=breaking_news]", "[class*=breakingNews]", "[class*=breakingnews]",
     "[class*=today-date]", "[class*=todays-date]", "[class*=current-date]", "[class*=top-date]",
 )
+# pictures, embeds and pull quotes in a post's body; a figure that holds a table is the article's
+# data (WordPress prints every table block as <figure class="wp-block-table">), not a picture
+MEDIA_FIGURES = "figure:not(:has(table))"

@@ -3,6 +3,7 @@
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.profiles.common import (
     COMMENT_FORMS,
+    MEDIA_FIGURES,
     PAGE_CHROME,
     RELATED,
     SHARE_BARS,
@@ -11,7 +12,7 @@ from newscrawl.extract.profiles.common import (
 
 JANNAH = Profile(
     name="jannah",
-    version=2,
+    version=3,
     detect=("#tie-wrapper", "#tie-container", "body.tie-no-js"),
     headline=("h1.post-title.entry-title", "h1.entry-title", ".entry-header h1"),
     dateline=(".entry-header .post-meta .date", ".entry-header .date"),
@@ -24,7 +25,7 @@ JANNAH = Profile(
                  ".post-bottom-meta", ".prev-next-post-nav", "#check-also-box", ".sidebar",
                  ".theme-header", "#footer", ".site-footer", ".stream-item", ".tie-popup",
                  ".entry-header", ".featured-area", "#breadcrumb", ".post-footer"),
-    body_boilerplate=("figcaption", ".wp-caption-text", ".stream-item", "figure", ".post-shortlink",
+    body_boilerplate=("figcaption", ".wp-caption-text", ".stream-item", MEDIA_FIGURES, ".post-shortlink",
                       ".tagcloud", ".post-bottom-meta"),
     notes="Jannah single post; top bar has today's date, a breaking-news ticker and weather.",
 )

@@ -3,6 +3,7 @@
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.profiles.common import (
     COMMENT_FORMS,
+    MEDIA_FIGURES,
     PAGE_CHROME,
     RELATED,
     SHARE_BARS,
@@ -11,7 +12,7 @@ from newscrawl.extract.profiles.common import (
 
 JNEWS = Profile(
     name="jnews",
-    version=2,
+    version=3,
     detect=(".jeg_viewport", ".jeg_content", "h1.jeg_post_title"),
     headline=("h1.jeg_post_title",),
     dateline=(".jeg_meta_container .jeg_meta_date", ".entry-header .jeg_meta_date"),
@@ -25,7 +26,7 @@ JNEWS = Profile(
                  ".jnews_author_box_container", ".jeg_post_tags", ".jeg_ad", ".jnews_prev_next_container",
                  ".jeg_header", ".jeg_navbar_mobile_wrapper", ".jeg_footer", ".jeg_sidebar",
                  ".jeg_breadcrumbs", ".jnews_inline_related_post", ".jeg_postblock"),
-    body_boilerplate=("figcaption", ".wp-caption-text", "figure", ".jeg_post_tags",
+    body_boilerplate=("figcaption", ".wp-caption-text", MEDIA_FIGURES, ".jeg_post_tags",
                       ".jnews_inline_related_post_wrapper", ".jnews_inline_related_post"),
     notes="JNews single post (content-inner inside entry-content).",
 )

@@ -3,6 +3,7 @@
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.profiles.common import (
     COMMENT_FORMS,
+    MEDIA_FIGURES,
     PAGE_CHROME,
     RELATED,
     SHARE_BARS,
@@ -11,7 +12,7 @@ from newscrawl.extract.profiles.common import (
 
 SOLEDAD = Profile(
     name="soledad",
-    version=2,
+    version=3,
     detect=(".inner-post-entry", ".penci-single-block", ".penci-top-bar"),
     headline=("h1.post-title.single-post-title", "h1.single-post-title", "h1.post-title"),
     dateline=(".post-box-meta-single time", ".post-box-meta-single .entry-date",
@@ -26,7 +27,7 @@ SOLEDAD = Profile(
                  "#header", ".penci-header-wrap", "#footer-section", ".footer-instagram",
                  ".penci-single-link-pages", ".penci-top-bar", ".sd-block", ".sd-like",
                  ".jp-relatedposts", ".post-tags"),
-    body_boilerplate=("figcaption", ".wp-caption-text", "figure", ".sharedaddy",
+    body_boilerplate=("figcaption", ".wp-caption-text", MEDIA_FIGURES, ".sharedaddy",
                       ".jp-relatedposts", ".penci-post-countview"),
     notes="Soledad single post (inner-post-entry); Jetpack blocks sit inside the body.",
 )

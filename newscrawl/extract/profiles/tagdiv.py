@@ -3,6 +3,7 @@
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.profiles.common import (
     COMMENT_FORMS,
+    MEDIA_FIGURES,
     PAGE_CHROME,
     RELATED,
     SHARE_BARS,
@@ -33,7 +34,7 @@ _BOILERPLATE = (
 
 CLASSIC = Profile(
     name="tagdiv-classic",
-    version=2,
+    version=3,
     detect=(".td-post-content",),
     headline=(".td-post-title h1.entry-title", "h1.entry-title", ".td-post-header h1"),
     dateline=(".td-post-title .td-post-date time", ".td-post-title .td-post-date",
@@ -43,13 +44,13 @@ CLASSIC = Profile(
     body=(".td-post-content",),
     noise=_NOISE,
     boilerplate=_BOILERPLATE,
-    body_boilerplate=("figcaption", ".wp-caption-text", ".td-a-rec", ".code-block", "figure"),
+    body_boilerplate=("figcaption", ".wp-caption-text", ".td-a-rec", ".code-block", MEDIA_FIGURES),
     notes="Newspaper/Newsmag classic single template (td-post-content).",
 )
 
 TDB = Profile(
     name="tagdiv-tdb",
-    version=2,
+    version=3,
     detect=(".tdb_single_content",),
     headline=("h1.tdb-title-text", ".tdb_title h1", "h1.entry-title"),
     dateline=(".tdb_single_date time", ".tdb_single_date"),
@@ -57,6 +58,6 @@ TDB = Profile(
     body=(".tdb_single_content .tdb-block-inner", ".tdb_single_content"),
     noise=_NOISE,
     boilerplate=_BOILERPLATE,
-    body_boilerplate=("figcaption", ".wp-caption-text", ".td-a-rec", ".code-block", "figure"),
+    body_boilerplate=("figcaption", ".wp-caption-text", ".td-a-rec", ".code-block", MEDIA_FIGURES),
     notes="Newspaper 10+ cloud templates built from tdb_ blocks.",
 )

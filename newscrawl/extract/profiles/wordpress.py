@@ -3,6 +3,7 @@
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.profiles.common import (
     COMMENT_FORMS,
+    MEDIA_FIGURES,
     PAGE_CHROME,
     RELATED,
     SHARE_BARS,
@@ -11,7 +12,7 @@ from newscrawl.extract.profiles.common import (
 
 WORDPRESS = Profile(
     name="wordpress",
-    version=2,
+    version=3,
     detect=("article.post .entry-content", "article.type-post .entry-content",
             "body.single-post .entry-content"),
     headline=("article h1.entry-title", "h1.entry-title", "article header h1", ".entry-header h1"),
@@ -25,6 +26,6 @@ WORDPRESS = Profile(
                  ".nav-links", ".author-bio", ".author-info", "#secondary", ".widget-area",
                  ".site-header", ".site-footer", "#masthead", "#colophon", ".entry-footer"),
     body_boilerplate=("figcaption", ".wp-caption-text", ".sharedaddy", ".jp-relatedposts",
-                      ".wp-block-embed", "figure"),
+                      ".wp-block-embed", MEDIA_FIGURES),
     notes="Any WordPress theme that follows the default entry-content markup.",
 )
