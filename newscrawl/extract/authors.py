@@ -38,16 +38,19 @@ _SPLIT = re.compile(r" ?(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog
 # it (a leftmost match starts there anyway): each start inside would rescan the run, quadratic
 # on a long one (here and below)
 # role words after (or instead of) a name: "Jane Doe, Staff Writer", "신현주 기자"
-_ROLE = re.compile(
-    r"(?<!\s)\s*(?:(?:[,(|]|(?<=\s)-(?=\s))\s*)?\b(?:staff|staff writer|senior writer|writer|reporter|correspondent|"
+_ROLE_WORDS = (
+    r"staff|staff writer|senior writer|writer|reporter|correspondent|"
     r"editor|editors|contributor|columnist|photographer|redaktion|redakteur(?:in)?|korrespondent(?:in)?|"
     r"journalist(?:in)?|autor(?:in)?|periodista|redactor(?:a)?|rédaction|rédacteur|correspondant|"
     r"director|manager|head|founder|co-founder|ceo|cto|cfo|coo|president|vice president|vp|"
     r"consultant|coordinator|specialist|officer|expert|reviewer|strategist|analyst|lead|"
     r"professor|lecturer|researcher|scientist|engineer|developer|designer|producer|marketer|"
-    r"intern|fellow|chief|senior|associate|assistant|partner|owner)\b.*$",
-    re.IGNORECASE,
+    r"intern|fellow|chief|senior|associate|assistant|partner|owner"
 )
+_ROLE = re.compile(rf"(?<!\s)\s*(?:(?:[,(|]|(?<=\s)-(?=\s))\s*)?\b(?:{_ROLE_WORDS})\b.*$", re.IGNORECASE)
+# a title after the name, cut from it by a comma or a bar, that ends with a role word: the
+# person's title whole, whatever it holds ("Kevin Marsh, Government and data reporter")
+_TITLE_AFTER = re.compile(rf"(?<!\s)\s*[,|][^,|]*\b(?:{_ROLE_WORDS})s?\.?(?=\s*(?:[,|]|$))", re.IGNORECASE)
 _ROLE_SEPARATOR = re.compile(r"(?<!\s)\s*(?:[,(|]|\s-\s)")
 _COLLECTIVE = {"staff", "editors", "contributor", "contributors", "team", "expert", "experts", "desk"}
 _CJK_ROLE = re.compile(r"(?<!\s)\s*(?:기자|특파원|논설위원|記者|特派員|編集委員|论说员)$")
@@ -194,6 +197,9 @@ def split_names(raw: str) -> list[str]:
     """One byline or author string as candidate names: "By A and B, Staff" -> [A, B]."""
     text = " ".join(html.unescape(html.unescape(raw)).split())
     text = strip_byline(text)
+    if enabled("authors-roles"):
+        # one role word in its place: what follows is read as what follows any role
+        text = _TITLE_AFTER.sub(", staff", text)
     names = []
     in_role = False  # "Jane Doe, Senior Director, Content & Marketing": the words after a role
     for index, raw_part in enumerate(_SPLIT.split(text)):

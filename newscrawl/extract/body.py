@@ -30,6 +30,7 @@ from newscrawl.extract.vocabulary import (
 )
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
+END_MARK_TAIL_SHARE = 0.25  # text after an end mark, as a share of the body: more is a section
 MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not article
 MIN_BODY_CHARS = 300  # less than this from a container or a first run: try again more broadly
 MIN_METADATA_BODY = 1000  # a JSON-LD articleBody shorter than this may be a teaser
@@ -143,8 +144,27 @@ def render_body(tree: HtmlElement, body: etree._Element | None) -> str | None:
         return None
     restore_subheadings(tree, body)
     drop_link_blocks(body)
-    paragraphs = without_outside_ends(tree, without_repeats(without_symbol_lines(_render(body))))
+    paragraphs = without_outside_ends(tree, without_repeats(without_symbol_lines(before_end_mark(_render(body)))))
     return "\n\n".join(paragraphs) or None
+
+
+def before_end_mark(paragraphs: list[str]) -> list[str]:
+    """The paragraphs before an end-of-copy mark ("###", "-30-") near the body's end (rule
+    end-marks): the mark closes the release or story, and what follows it (a media contact, a
+    "SOURCE" line, photo credits) is not the article. A mark with much text after it is a
+    section break, and stays."""
+    total = sum(map(len, paragraphs))
+    after = 0
+    for index in range(len(paragraphs) - 1, 0, -1):
+        # (a mark with nothing after it is a symbol line: rule symbol-lines)
+        if after and _END_MARK.match(paragraphs[index]):
+            if enabled("end-marks"):
+                return paragraphs[:index]
+            break
+        after += len(paragraphs[index])
+        if after > END_MARK_TAIL_SHARE * total:
+            break
+    return paragraphs
 
 
 def without_symbol_lines(paragraphs: list[str]) -> list[str]:
@@ -274,6 +294,8 @@ def _link_share(element) -> float:
     return links / total if total else 0.0
 
 
+# journalism's end-of-copy marks, alone on their line
+_END_MARK = re.compile(r"(?:#\s*){3,}$|-\s*30\s*-$")
 _FULL_STOP = re.compile(r"[.。][\"'”’»)\]]*$")
 
 
@@ -475,7 +497,7 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
     for paragraph in body.split("\n\n"):
         if len(paragraph) <= MAX_HEADER_LINE:
             key = _squash(paragraph)
-            if key and (key in drop or _is_byline(paragraph, names)) and enabled("header-lines"):
+            if key and (key in drop or _is_byline(paragraph, names, dateline)) and enabled("header-lines"):
                 continue
             if READING_TIME.match(paragraph.strip()) and enabled("reading-time-lines"):
                 continue
@@ -487,13 +509,16 @@ def _squash(text: str) -> str:
     return "".join(re.findall(r"\w+", text.casefold()))
 
 
-def _is_byline(paragraph: str, names: set[str]) -> bool:
-    """"By Jane Doe", "Von Jane Doe und John Roe": the byline words and nothing else."""
+def _is_byline(paragraph: str, names: set[str], dateline: str | None = None) -> bool:
+    """"By Jane Doe", "Von Jane Doe und John Roe": the byline words and nothing else, or with
+    the printed dateline in the same line ("Jane DoeMarch 18, 2024": spans printed side by side)."""
     if not names:
         return False
-    rest = _squash(strip_byline(paragraph))
+    rest, date = _squash(strip_byline(paragraph)), _squash(strip_byline(dateline or ""))
     for name in sorted(names, key=len, reverse=True):
-        rest = rest.replace(name, "")
+        rest, date = rest.replace(name, ""), date.replace(name, "")
+    if date and rest:
+        rest = rest.replace(date, "")
     return not rest or rest in _JOINERS
 
 

@@ -30,6 +30,10 @@ _TEASER_CARDS = etree.XPath("(//p | //h2 | //h3 | //h4 | //h5)/ancestor::a[@href
 _KEEP_TAGS = {"html", "body", "article", "main"}
 # blocks a plugin adds inside a theme's body container (the tags trafilatura's class rules judge)
 _CONTAINER_BLOCKS = ("div", "p", "section", "span", "ul", "ol", "li")
+# forms that ask for an email address: a sign-up or contact box's
+_EMAIL_FORMS = etree.XPath(".//form[.//input[@type='email']]")
+# the words of pitch around such a form (a heading, a line of promise, the small print)
+MAX_SIGNUP_PITCH = 300
 # a figure that only frames a picture or a video (never a table in a figure), then captions
 _FIGURES = etree.XPath(
     "//figure[(.//img or .//picture or .//video or .//iframe or .//svg) and not(.//table)"
@@ -84,6 +88,7 @@ def prune_boilerplate(tree: HtmlElement, headline: HtmlElement | None = None) ->
              and len(card.text_content()) < MAX_CARD_CHARS]
     if cards and enabled("teaser-cards"):
         found.extend(cards)
+    found.extend(signup_boxes(tree))
     for element in found:
         drop(element)
     for element in lists:
@@ -97,9 +102,29 @@ def prune_foreign_prose(container: HtmlElement) -> int:
     teasers, comments or the author's bio (rule theme-container-pruned); returns how many."""
     found = [element for element in container.iter(_CONTAINER_BLOCKS)
              if element is not container and FOREIGN_PROSE.search((element.get("class") or "").lower())]
+    found.extend(box for box in signup_boxes(container) if box is not container)
     for element in found:
         drop(element)
     return len(found)
+
+
+def signup_boxes(tree: HtmlElement) -> list[HtmlElement]:
+    """Blocks built around a form that asks for an email address, with a few words of pitch
+    ("The Signal, in your inbox"): sign-up and contact boxes, never the article, whatever their
+    class says (rule sign-up-forms). A form's box is its largest ancestor whose words besides
+    the form stay under MAX_SIGNUP_PITCH, below the article's own containers."""
+    boxes = []
+    for form in _EMAIL_FORMS(tree):
+        form_chars = len(form.text_content())
+        box = form
+        for parent in form.iterancestors():
+            if parent is tree or parent.tag in _KEEP_TAGS or parent.find(".//h1") is not None \
+                    or len(parent.text_content()) - form_chars > MAX_SIGNUP_PITCH:
+                break
+            box = parent
+        if enabled("sign-up-forms"):
+            boxes.append(box)
+    return boxes
 
 
 def _is_modal(element: HtmlElement) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import WIDE_CHAR_SIZE, text_size
+from newscrawl.extract.vocabulary import PROSE_LINE, SENTENCE_END, WIDE_CHAR_SIZE, text_size
 
 # whole lines that are a comment form's or a share bar's labels, in the languages we meet most
 FORM_LINES = re.compile(
@@ -60,7 +60,11 @@ def clean_endings(body: str | None, authors: list[str] | None = None) -> str | N
     paragraphs = body.split("\n\n")
     paragraphs = [p for p in paragraphs if not (_is_interface(p.strip()) and enabled("interface-lines"))]
     paragraphs = _without_trailing_teasers(paragraphs)
+    bio = False
     while len(paragraphs) > 1 and _is_author_bio(paragraphs[-1].strip(), authors or []):
+        paragraphs.pop()
+        bio = True
+    if bio and len(paragraphs) > 1 and _is_bio_heading(paragraphs[-1].strip(), authors or []):
         paragraphs.pop()
     while len(paragraphs) > 1 and _is_date_line(paragraphs[-1].strip()):
         paragraphs.pop()
@@ -82,6 +86,15 @@ def _is_author_bio(text: str, authors: list[str]) -> bool:
         if _full_name(name) and text.startswith(name) and not text[len(name):][:1].isalnum():
             return enabled("trailing-author-bio")
     return False
+
+
+def _is_bio_heading(text: str, authors: list[str]) -> bool:
+    """Whether the line above a cut bio is its heading ("About Jane Doe", "About the author"):
+    a short line that names one of the authors, or the author, and is no sentence."""
+    if len(text) >= PROSE_LINE or SENTENCE_END.search(text):
+        return False
+    folded = text.casefold()
+    return "author" in folded or any(_full_name(name) and name.casefold() in folded for name in authors)
 
 
 def _full_name(name: str) -> bool:

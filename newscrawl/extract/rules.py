@@ -44,6 +44,8 @@ RULES: tuple[Rule, ...] = (
         ("short-aside-classes", "a short block its class names as an aid beside the text (table of "
                                 "contents, recent posts, disclaimer) goes"),
         ("overlay-classes", "a block classed as a modal or pop-up is never the article"),
+        ("sign-up-forms", "a block built around a form asking for an email address is a sign-up "
+                          "or contact box: its pitch goes with the form"),
         ("modal-dialogs", "a modal dialog (<dialog>, aria-modal) overlays the page: its text, its "
                           "title included, is never the article's"),
         ("teaser-cards", "a link that wraps paragraphs or headings is a teaser for another page"),
@@ -57,6 +59,8 @@ RULES: tuple[Rule, ...] = (
                                "its words"),
         ("symbol-lines", "a line with no letter or digit at either end of the body (a press "
                          "release's closing ###) marks an end, it is not text"),
+        ("end-marks", "an end-of-copy mark (###, -30-) near the body's end closes the article: "
+                      "what follows it (a media contact, photo credits) is not the article"),
         ("subheadings", "a subheading that introduces a paragraph is part of the running text"),
         ("link-blocks", "a paragraph or list made mostly of links is navigation"),
         ("linked-sentences", "a paragraph that is a sentence linking to other pages is the article "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from newscrawl.extract import extract_article
 from newscrawl.extract.authors import clean_names, is_person, split_names
+from newscrawl.extract.rules import disabled
 
 
 def _page(head: str, body: str) -> str:
@@ -90,3 +91,15 @@ def test_a_team_credited_by_the_date_is_named_without_by_and_a_bare_role_credits
     assert authors("May 1, 2024 · By Staff") == []
     assert authors("May 1, 2024 · By Staff Reporter") == []
     assert authors("By Jane Doe · May 1, 2024") == ["Jane Doe"]
+
+
+def test_a_title_with_and_in_it_is_the_persons_title_whole():
+    # a stranger's byline: "Government and data reporter" came out as an author, "Government"
+    assert clean_names(["By Kevin Marsh, Government and data reporter"]) == ["Kevin Marsh"]
+    assert clean_names(["Kevin Marsh | Health and science correspondent"]) == ["Kevin Marsh"]
+    assert clean_names(["By Jane Doe, Food and Drink Editor, and John Roe, Politics reporter"]) == ["Jane Doe", "John Roe"]
+    # a name after "and" is still a name, and the words after a title are still its own
+    assert clean_names(["By Jane Doe, Reporter and John Roe"]) == ["Jane Doe", "John Roe"]
+    assert clean_names(["Jane Doe, Senior Director, Content & Marketing"]) == ["Jane Doe"]
+    with disabled("authors-roles"):
+        assert "Government" in clean_names(["By Kevin Marsh, Government and data reporter"])

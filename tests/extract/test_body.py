@@ -53,6 +53,17 @@ def test_header_lines_repeated_in_the_body_are_dropped():
     assert got == "The text itself.\n\nMore text."
 
 
+def test_a_byline_and_dateline_printed_side_by_side_are_a_header_line():
+    # a stranger's Next.js page: <span>By <a>Keisha Morgan</a></span><span>March 18, 2024, 12:42
+    # p.m. ET</span>, no space between the spans (the page's CSS spaces them)
+    body = "Keisha MorganMarch 18, 2024, 12:42 p.m. ET\n\nThe text itself.\n\nMore text."
+    line = "By Keisha MorganMarch 18, 2024, 12:42 p.m. ET"
+    assert without_header_lines(body, "Headline", line, ["Keisha Morgan"]) == "The text itself.\n\nMore text."
+    # a sentence that names the author and the date is the article's
+    sentence = "Keisha Morgan rode the line on March 18, 2024.\n\nMore text."
+    assert without_header_lines(sentence, "Headline", line, ["Keisha Morgan"]) == sentence
+
+
 def test_metadata_article_body_completes_a_partial_extraction():
     text = "\n".join(PARAGRAPHS * 3)
     meta = PageMetadata(jsonld_article={"@type": "NewsArticle", "articleBody": text})

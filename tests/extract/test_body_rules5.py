@@ -97,3 +97,25 @@ def test_an_author_box_inside_a_themes_body_container_is_left_out():
     assert "Jean-Luc started" not in article.body
     with rules.disabled("theme-container-pruned"):
         assert "Jean-Luc started" in extract_article("https://x.example/2024/05/cloud/", page).body
+
+
+def _signup_page(box: str) -> str:
+    return (f"<html><body><main><h1>Heat pumps held up in a cold winter</h1><p>{PARAGRAPHS[0]}</p>"
+            f"<p>{PARAGRAPHS[1]}</p>{box}<p>{PARAGRAPHS[2]}</p><p>{PARAGRAPHS[3]}</p></main></body></html>")
+
+
+def test_a_sign_up_box_goes_with_its_pitch_whatever_its_classes():
+    # a stranger's Tailwind page: utility classes only, no word that names a newsletter box
+    box = ("<div class='not-prose my-8 rounded-lg bg-emerald-50 p-6'><p class='text-sm font-semibold'>"
+           "The Signal, in your inbox</p><p class='mt-1 text-gray-700'>Clear reporting on the energy "
+           "transition, twice a week.</p><form class='mt-3 flex gap-2'><input type='email' "
+           "placeholder='you@example.com'><button>Sign up</button></form></div>")
+    url = "https://signal.example/climate/heat-pumps-cold-climate"
+    body = extract_article(url, _signup_page(box)).body
+    assert "in your inbox" not in body and "twice a week" not in body
+    assert body.startswith(PARAGRAPHS[0]) and body.endswith(PARAGRAPHS[3])
+    with rules.disabled("sign-up-forms"):
+        assert "twice a week" in extract_article(url, _signup_page(box)).body
+    # a form without an email field (a search box, a poll) is not a sign-up box
+    poll = box.replace("type='email'", "type='text'")
+    assert "twice a week" in extract_article(url, _signup_page(poll)).body

@@ -55,3 +55,18 @@ def test_a_closing_mark_is_not_text_but_a_section_break_stays():
     assert "\n\n* * *\n\n" in body
     with disabled("symbol-lines"):
         assert extract_article(URL, html).body.endswith("###")
+
+
+def test_an_end_mark_closes_the_body_and_a_mark_with_text_after_it_is_a_break():
+    # a stranger's press release: "###", then the media contact and the wire's "SOURCE" line
+    release = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + (
+        "<p style='text-align:center'>###</p><p><b>Media contact:</b><br>Jordan Park<br>press@river.example</p>"
+        "<p>SOURCE River Sensors Cooperative</p>")
+    body = extract_article(URL, _page(release)).body
+    assert body.endswith(PARAGRAPHS[-1])
+    with disabled("end-marks"):
+        assert "Media contact" in extract_article(URL, _page(release)).body
+    # most of the text after the mark: a writer's section break, not the end
+    essay = f"<p>{PARAGRAPHS[0]}</p><p>###</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+    body = extract_article(URL, _page(essay)).body
+    assert "\n\n###\n\n" in body and body.endswith(PARAGRAPHS[-1])

@@ -68,3 +68,18 @@ def test_a_korean_reporters_signature_closes_nothing_of_the_text():
     assert clean_endings("\n\n".join([PARAGRAPH, "김 위원장은 말했다."]), ["김"]).endswith("김 위원장은 말했다.")
     with disabled("trailing-author-bio"):
         assert clean_endings(body, ["김민수"]).endswith(signature)
+
+
+def test_a_cut_bios_heading_goes_with_it():
+    # a stranger's press release, credited to its issuer: "About Cascade Health Systems" was left
+    # as the body's last line once the issuer's blurb under it was cut
+    blurb = "Cascade Health Systems is a nonprofit health system based in Bellevue, Washington."
+    body = "\n\n".join([PARAGRAPH, "Second real paragraph.", "About Cascade Health Systems", blurb])
+    assert clean_endings(body, ["Cascade Health Systems"]) == PARAGRAPH + "\n\nSecond real paragraph."
+    about = "\n\n".join([PARAGRAPH, "Second real paragraph.", "About the author", "Rosa Lind writes from Oslo."])
+    assert clean_endings(about, ["Rosa Lind"]) == PARAGRAPH + "\n\nSecond real paragraph."
+    # no bio cut: a short last-but-one line that names the author stays
+    kept = "\n\n".join([PARAGRAPH, "About Rosa Lind", "The council meets again in May."])
+    assert clean_endings(kept, ["Rosa Lind"]) == kept
+    with disabled("trailing-author-bio"):
+        assert clean_endings(body, ["Cascade Health Systems"]) == body
