@@ -31,7 +31,11 @@ from newscrawl.commands._cli import (
     report_fatal,
     run_with_stop_notice,
 )
-from newscrawl.config.settings_check import check_named_setting, check_setting_name
+from newscrawl.config.settings_check import (
+    check_named_setting,
+    check_setting_name,
+    whole_number_settings,
+)
 from newscrawl.ops.summary import (
     lines_say_why,
     log_reaches_stderr,
@@ -60,7 +64,7 @@ MINIMUMS = {
     "CLOSESPIDER_ERRORCOUNT": 0, "CLOSESPIDER_ITEMCOUNT": 0, "AUTOTHROTTLE_START_DELAY": 0,
     "AUTOTHROTTLE_MAX_DELAY": 0, "AUTOTHROTTLE_TARGET_CONCURRENCY": 0.001,
     "NEWSCRAWL_MIN_BODY_CHARS": 0, "NEWSCRAWL_RETRY_AFTER_MAX": 0, "NEWSCRAWL_GC_THRESHOLD": 0,
-    "NEWSCRAWL_EXTRACT_WORKERS": 0, "NEWSCRAWL_EXTRACT_TIMEOUT": 0.001, "NEWSCRAWL_EXTRACT_QUEUE": 0,
+    "NEWSCRAWL_EXTRACT_WORKERS": 0, "NEWSCRAWL_EXTRACT_TIMEOUT": 0, "NEWSCRAWL_EXTRACT_QUEUE": 0,
     "NEWSCRAWL_EXTRACT_MAX_TASKS": 0, "NEWSCRAWL_REVISIT": 0, "NEWSCRAWL_STATE_MAX_AGE": 0,
     "NEWSCRAWL_MAX_PAGE_NUMBER": 0, "NEWSCRAWL_MAX_CALENDAR_PAGES": 0,
     "NEWSCRAWL_CRON_MAX_QUIET_RUNS": 0, "NEWSCRAWL_CRON_PROGRESS_INTERVAL": 0,
@@ -89,6 +93,10 @@ def check_setting(settings: BaseSettings, name: str) -> str | None:
     try:
         if isinstance(reference, bool):
             settings.getbool(name)
+        elif name in whole_number_settings():
+            number = settings.getint(name)
+            if name in MINIMUMS and number < MINIMUMS[name]:
+                return f"invalid setting {name}={value!r}: must be at least {MINIMUMS[name]:g}"
         elif isinstance(reference, int | float) or name in MINIMUMS:
             number = settings.getfloat(name)
             if name in MINIMUMS and number < MINIMUMS[name]:
@@ -99,6 +107,7 @@ def check_setting(settings: BaseSettings, name: str) -> str | None:
             settings.getdict(name)
     except (TypeError, ValueError):
         kind = "true or false" if isinstance(reference, bool) else (
+            "a whole number" if name in whole_number_settings() else
             "a number" if isinstance(reference, int | float) or name in MINIMUMS else
             "a list" if isinstance(reference, list | tuple) else "a JSON object")
         return f"invalid setting {name}={value!r}: expected {kind}"

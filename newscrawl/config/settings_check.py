@@ -38,6 +38,7 @@ COMPONENT_VALUES = ("DOWNLOAD_HANDLERS", "FEED_STORAGES", "FEED_EXPORTERS")
 NOT_PATHS = {"REFERRER_POLICY"}
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
+_GETINT = re.compile(r"""getint\(\s*["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
 _QUOTED_NAME = re.compile(r"""["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
 
 
@@ -105,6 +106,27 @@ def _names_in_newscrawl() -> frozenset[str]:
 def _names_in_installed_code() -> frozenset[str]:
     """Quoted upper-case names in Scrapy, newscrawl and every installed distribution that needs
     Scrapy (its extensions and add-ons read their settings by name)."""
+    return frozenset(_names_in_files(_installed_files())) | _names_in_newscrawl()
+
+
+@lru_cache(maxsize=1)
+def whole_number_settings() -> frozenset[str]:
+    """Settings that Scrapy, newscrawl or an installed Scrapy extension reads as a whole number
+    (`settings.getint("NAME")`): "1.5" or "2.0" there fails only once the crawl has started."""
+    import newscrawl
+
+    files = [*_installed_files(), *Path(newscrawl.__file__).parent.rglob("*.py")]
+    names: set[str] = set()
+    for path in files:
+        try:
+            names.update(_GETINT.findall(path.read_text("utf-8", errors="replace")))
+        except OSError:
+            continue
+    return frozenset(names)
+
+
+def _installed_files() -> list[Path]:
+    """The Python files of Scrapy and of every installed distribution that needs Scrapy."""
     import scrapy
 
     files = list(Path(scrapy.__file__).parent.rglob("*.py"))
@@ -117,7 +139,7 @@ def _names_in_installed_code() -> frozenset[str]:
             continue
         if re.search(r"\bscrapy\b", requires) or name.startswith("scrapy"):
             files += [Path(str(dist.locate_file(f))) for f in dist.files or [] if f.suffix == ".py"]
-    return frozenset(_names_in_files(files)) | _names_in_newscrawl()
+    return files
 
 
 def _names_in_components(settings: BaseSettings) -> frozenset[str]:

@@ -100,10 +100,18 @@ def cmdline(**values: str) -> Settings:
     ({"RETRY_TIMES": "-1"}, "RETRY_TIMES='-1': must be at least 0"),
     ({"AUTOTHROTTLE_ENABLED": "yes please"}, "expected true or false"),
     ({"RETRY_HTTP_CODES": "500,503"}, None),
-    ({"DOWNLOAD_MAXSIZE": "10MB"}, "DOWNLOAD_MAXSIZE='10MB': expected a number"),
+    ({"DOWNLOAD_MAXSIZE": "10MB"}, "DOWNLOAD_MAXSIZE='10MB': expected a whole number"),
     ({"NEWSCRAWL_PROTECTED_NETWORKS": ""}, None),  # empty: the check is off
     ({"NEWSCRAWL_PROTECTED_NETWORKS": "10.0.0.0/8,nonsense"}, "'nonsense' is not a network"),
     ({"NEWSCRAWL_STATE": "/tmp/anything.sqlite"}, None),
+    # a setting read as a whole number failed only once the crawl ran: "1.5" exited 0 with tracebacks
+    ({"NEWSCRAWL_MAX_PAGE_NUMBER": "1.5"}, "NEWSCRAWL_MAX_PAGE_NUMBER='1.5': expected a whole number"),
+    ({"RETRY_TIMES": "2.0"}, "RETRY_TIMES='2.0': expected a whole number"),
+    ({"DOWNLOAD_MAXSIZE": "1.5"}, "DOWNLOAD_MAXSIZE='1.5': expected a whole number"),
+    ({"NEWSCRAWL_MAX_PAGE_NUMBER": "3", "DOWNLOAD_TIMEOUT": "1.5"}, None),
+    # 0 is "no limit", as docs/configuration.md says (it was refused as under 0.001)
+    ({"NEWSCRAWL_EXTRACT_TIMEOUT": "0"}, None),
+    ({"NEWSCRAWL_EXTRACT_TIMEOUT": "-3"}, "NEWSCRAWL_EXTRACT_TIMEOUT='-3': must be at least 0"),
 ])
 def test_setting_checks(values: dict, problem: str | None) -> None:
     problems = check_settings(cmdline(**values))
