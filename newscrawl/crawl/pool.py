@@ -287,6 +287,22 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _start_forkserver_ignoring_ctrl_c(ctx: multiprocessing.context.BaseContext) -> None:
+    """Start the forkserver now, with Ctrl-C ignored, which it keeps from its start: multiprocessing
+    ignores it there only after the preload, and a Ctrl-C during the second of imports and
+    warm-up printed a KeyboardInterrupt traceback. (The crawl process decides when workers stop.)
+    Only from the main thread, the only one that may change a signal's handler."""
+    if ctx.get_start_method() != "forkserver" or threading.current_thread() is not threading.main_thread():
+        return
+    from multiprocessing import forkserver
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class _Slot(threading.Thread):
     """Feeds one worker process; replaces it when it hangs or dies.
 
@@ -457,6 +473,7 @@ class ExtractPool:
         self.gc_threshold = gc_threshold
         self.log_level = log_level
         self.ctx = _context()
+        _start_forkserver_ignoring_ctrl_c(self.ctx)
         self.started_workers = 0
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._slots: list[_Slot] = []

@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -251,3 +252,24 @@ def test_cron_stderr_has_no_worker_warnings(tmp_path):
     assert "trafilatura" not in proc.stderr
     log = (tmp_path / "cron" / "cron.log").read_text("utf-8")
     assert "trafilatura" not in log and "Spider closed (finished)" in log
+
+
+def test_the_forkserver_ignores_ctrl_c_from_its_start():
+    """Ctrl-C reaches the whole process group: the forkserver caught it during its second of
+    imports and warm-up and printed a KeyboardInterrupt traceback (multiprocessing ignores it
+    there only after the preload). A pool made in the main thread starts the forkserver at once,
+    with Ctrl-C ignored from its first instruction."""
+    script = (
+        "import sys\n"
+        "from multiprocessing import forkserver\n"
+        "from newscrawl.crawl.pool import ExtractPool\n"
+        "pool = ExtractPool(workers=1)\n"
+        "pid = forkserver._forkserver._forkserver_pid\n"
+        "status = open(f'/proc/{pid}/status').read() if pid else ''\n"
+        "ignored = [int(line.split()[1], 16) for line in status.splitlines() if line.startswith('SigIgn:')]\n"
+        "print(pid is not None and bool(ignored) and bool(ignored[0] & (1 << 1)))\n"
+        "pool.shutdown()\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "True", proc.stderr[-2000:]
