@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import shutil
 import sys
 from pathlib import Path
@@ -99,6 +100,8 @@ def check_setting(settings: BaseSettings, name: str) -> str | None:
                 return f"invalid setting {name}={value!r}: must be at least {MINIMUMS[name]:g}"
         elif isinstance(reference, int | float) or name in MINIMUMS:
             number = settings.getfloat(name)
+            if not math.isfinite(number):  # "inf" overflowed timers once the crawl ran; "nan" compares as nothing
+                return f"invalid setting {name}={value!r}: expected a finite number"
             if name in MINIMUMS and number < MINIMUMS[name]:
                 return f"invalid setting {name}={value!r}: must be at least {MINIMUMS[name]:g}"
         elif isinstance(reference, list | tuple):

@@ -251,7 +251,10 @@ def _worker_main(conn: Connection, gc_threshold: int = 0, log_level: int | None 
     # Ctrl-C reaches the whole process group; the crawl process decides when workers stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     keep = _configure_worker_logging(log_level)
-    conn.send(_READY)  # the time limit starts with the first page, not with the worker's start-up
+    try:
+        conn.send(_READY)  # the time limit starts with the first page, not with the worker's start-up
+    except OSError:  # the crawl closed the pipe while this worker started (a second Ctrl-C): stop
+        return
     gc.freeze()  # what start-up and the warm-up left is never garbage: no collection scans it again
     if gc_threshold > 0:  # ~0.2 ms of a page's ~55 went to collecting after every 700 allocations
         gc.set_threshold(gc_threshold, *gc.get_threshold()[1:])
@@ -271,8 +274,11 @@ def _worker_main(conn: Connection, gc_threshold: int = 0, log_level: int | None 
         records = keep.take() if keep is not None else []
         try:
             conn.send((result, records))
+        except OSError:  # the crawl closed the pipe (it is stopping): nobody waits for the result
+            return
         except Exception as exc:  # an unpicklable result must not kill the worker silently
-            conn.send((RuntimeError(f"could not send the result back: {exc!r}"), records))
+            with contextlib.suppress(OSError):
+                conn.send((RuntimeError(f"could not send the result back: {exc!r}"), records))
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -193,13 +193,23 @@ def _clean_person(value: str) -> str:
     return strip_byline(value).strip(" .,;:-–—|·•")
 
 
+def _title_as_role(match: re.Match[str]) -> str:
+    """A title after the name as one role word (what follows is then read as what follows any
+    role); left as it is when a part of it before "and" is a name of its own ("Ana Ruiz and
+    Herald staff": a second author, then a team)."""
+    parts = _SPLIT.split(match.group(0).lstrip(" ,|"))[:-1]
+    if any(len(words := part.split()) >= 2 and all(w[:1].isupper() for w in words) for part in parts):
+        return match.group(0)
+    return ", staff"
+
+
 def split_names(raw: str) -> list[str]:
     """One byline or author string as candidate names: "By A and B, Staff" -> [A, B]."""
     text = " ".join(html.unescape(html.unescape(raw)).split())
     text = strip_byline(text)
     if enabled("authors-roles"):
         # one role word in its place: what follows is read as what follows any role
-        text = _TITLE_AFTER.sub(", staff", text)
+        text = _TITLE_AFTER.sub(_title_as_role, text)
     names = []
     in_role = False  # "Jane Doe, Senior Director, Content & Marketing": the words after a role
     for index, raw_part in enumerate(_SPLIT.split(text)):

@@ -156,8 +156,8 @@ def before_end_mark(paragraphs: list[str]) -> list[str]:
     total = sum(map(len, paragraphs))
     after = 0
     for index in range(len(paragraphs) - 1, 0, -1):
-        # (a mark with nothing after it is a symbol line: rule symbol-lines)
-        if after and _END_MARK.match(paragraphs[index]):
+        # (a "###" with nothing after it is a symbol line: rule symbol-lines; "-30-" is not)
+        if _END_MARK.match(paragraphs[index]) and (after or any(ch.isalnum() for ch in paragraphs[index])):
             if enabled("end-marks"):
                 return paragraphs[:index]
             break

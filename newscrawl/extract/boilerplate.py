@@ -20,6 +20,7 @@ from newscrawl.extract.vocabulary import (
     HIDDEN_STYLE,
     OVERLAY,
     holds_prose,
+    prose_chars,
 )
 
 _OVERLAY_TAGS = frozenset({"div", "section", "aside", "form"})
@@ -30,8 +31,8 @@ _TEASER_CARDS = etree.XPath("(//p | //h2 | //h3 | //h4 | //h5)/ancestor::a[@href
 _KEEP_TAGS = {"html", "body", "article", "main"}
 # blocks a plugin adds inside a theme's body container (the tags trafilatura's class rules judge)
 _CONTAINER_BLOCKS = ("div", "p", "section", "span", "ul", "ol", "li")
-# forms that ask for an email address: a sign-up or contact box's
-_EMAIL_FORMS = etree.XPath(".//form[.//input[@type='email']]")
+# a form's field for an email address: a sign-up or contact box's
+_EMAIL_FIELDS = etree.XPath(".//input[@type='email']")
 # the words of pitch around such a form (a heading, a line of promise, the small print)
 MAX_SIGNUP_PITCH = 300
 # a figure that only frames a picture or a video (never a table in a figure), then captions
@@ -109,20 +110,30 @@ def prune_foreign_prose(container: HtmlElement) -> int:
 
 
 def signup_boxes(tree: HtmlElement) -> list[HtmlElement]:
-    """Blocks built around a form that asks for an email address, with a few words of pitch
-    ("The Signal, in your inbox"): sign-up and contact boxes, never the article, whatever their
-    class says (rule sign-up-forms). A form's box is its largest ancestor whose words besides
-    the form stay under MAX_SIGNUP_PITCH, below the article's own containers."""
-    boxes = []
-    for form in _EMAIL_FORMS(tree):
-        form_chars = len(form.text_content())
-        box = form
-        for parent in form.iterancestors():
+    """Blocks built around a small form that asks for an email address, with a few words of
+    pitch ("The Signal, in your inbox"): sign-up and contact boxes, never the article, whatever
+    their class says (rule sign-up-forms). A box is the form's largest ancestor whose words
+    besides the form stay under MAX_SIGNUP_PITCH, below the article's own containers and never
+    one that holds half the page's prose (a brief beside its own sign-up form is the article).
+    A form that wraps more than a box's words (a whole page in ASP.NET's one form, an article
+    inside a comment form) is no sign-up form: the box is then built around the field alone."""
+    fields = _EMAIL_FIELDS(tree)
+    if not fields:
+        return []
+    page_prose = prose_chars(tree)
+    boxes: list[HtmlElement] = []
+    for field in fields:
+        form = next(field.iterancestors("form"), None)
+        start = form if form is not None and len(form.text_content()) <= MAX_SIGNUP_PITCH else field
+        controls = len(start.text_content())
+        box = start
+        for parent in start.iterancestors():
             if parent is tree or parent.tag in _KEEP_TAGS or parent.find(".//h1") is not None \
-                    or len(parent.text_content()) - form_chars > MAX_SIGNUP_PITCH:
+                    or len(parent.text_content()) - controls > MAX_SIGNUP_PITCH \
+                    or 2 * prose_chars(parent) > page_prose > 0:
                 break
             box = parent
-        if enabled("sign-up-forms"):
+        if box is not field and box not in boxes and enabled("sign-up-forms"):
             boxes.append(box)
     return boxes
 

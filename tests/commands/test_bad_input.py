@@ -111,6 +111,8 @@ def cmdline(**values: str) -> Settings:
     ({"NEWSCRAWL_MAX_PAGE_NUMBER": "3", "DOWNLOAD_TIMEOUT": "1.5"}, None),
     # 0 is "no limit", as docs/configuration.md says (it was refused as under 0.001)
     ({"NEWSCRAWL_EXTRACT_TIMEOUT": "0"}, None),
+    ({"NEWSCRAWL_EXTRACT_TIMEOUT": "inf"}, "NEWSCRAWL_EXTRACT_TIMEOUT='inf': expected a finite number"),
+    ({"DOWNLOAD_DELAY": "nan"}, "DOWNLOAD_DELAY='nan': expected a finite number"),
     ({"NEWSCRAWL_EXTRACT_TIMEOUT": "-3"}, "NEWSCRAWL_EXTRACT_TIMEOUT='-3': must be at least 0"),
 ])
 def test_setting_checks(values: dict, problem: str | None) -> None:

@@ -273,3 +273,19 @@ def test_the_forkserver_ignores_ctrl_c_from_its_start():
                           cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "True", proc.stderr[-2000:]
+
+
+def test_a_worker_whose_crawl_closed_the_pipe_stops_without_a_traceback():
+    """A second Ctrl-C closes the workers' pipes while one starts: its "ready" met a broken pipe
+    and printed a BrokenPipeError traceback."""
+    script = (
+        "import multiprocessing\n"
+        "from newscrawl.crawl.pool import _worker_main\n"
+        "crawl_end, worker_end = multiprocessing.Pipe()\n"
+        "crawl_end.close()\n"
+        "_worker_main(worker_end)\n"
+        "print('stopped')\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "stopped" and "Traceback" not in proc.stderr, proc.stderr[-2000:]

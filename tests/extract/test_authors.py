@@ -101,5 +101,7 @@ def test_a_title_with_and_in_it_is_the_persons_title_whole():
     # a name after "and" is still a name, and the words after a title are still its own
     assert clean_names(["By Jane Doe, Reporter and John Roe"]) == ["Jane Doe", "John Roe"]
     assert clean_names(["Jane Doe, Senior Director, Content & Marketing"]) == ["Jane Doe"]
+    # a second stranger's: a name before "and" is a second author, not part of a title
+    assert clean_names(["By Kevin Marsh, Ana Ruiz and Herald staff"]) == ["Kevin Marsh", "Ana Ruiz"]
     with disabled("authors-roles"):
         assert "Government" in clean_names(["By Kevin Marsh, Government and data reporter"])

@@ -116,6 +116,15 @@ def test_a_sign_up_box_goes_with_its_pitch_whatever_its_classes():
     assert body.startswith(PARAGRAPHS[0]) and body.endswith(PARAGRAPHS[3])
     with rules.disabled("sign-up-forms"):
         assert "twice a week" in extract_article(url, _signup_page(box)).body
+    # a second stranger's: a brief beside its own sign-up form is the article, and a form that
+    # wraps the whole page (ASP.NET's one form) is no sign-up box
+    brief = (f"<html><body><main><h1>Elm Street bridge closes for repairs</h1><div class='story-body'>"
+             f"<p>{PARAGRAPHS[0]}</p><form><p>Get traffic alerts by email:</p><input type='email'>"
+             "<button>Subscribe</button></form></div></main></body></html>")
+    assert PARAGRAPHS[0] in extract_article(url, brief).body
+    whole = _signup_page(box).replace("<body>", "<body><form id='aspnetForm'>").replace("</body>", "</form></body>")
+    body = extract_article(url, whole).body
+    assert body.startswith(PARAGRAPHS[0]) and body.endswith(PARAGRAPHS[3]) and "twice a week" not in body
     # a form without an email field (a search box, a poll) is not a sign-up box
     poll = box.replace("type='email'", "type='text'")
     assert "twice a week" in extract_article(url, _signup_page(poll)).body

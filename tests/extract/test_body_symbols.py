@@ -66,6 +66,9 @@ def test_an_end_mark_closes_the_body_and_a_mark_with_text_after_it_is_a_break():
     assert body.endswith(PARAGRAPHS[-1])
     with disabled("end-marks"):
         assert "Media contact" in extract_article(URL, _page(release)).body
+    # "-30-" as the last line, which a symbol line's test does not see (it holds digits)
+    closing = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "<p>-30-</p>"
+    assert extract_article(URL, _page(closing)).body.endswith(PARAGRAPHS[-1])
     # most of the text after the mark: a writer's section break, not the end
     essay = f"<p>{PARAGRAPHS[0]}</p><p>###</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
     body = extract_article(URL, _page(essay)).body
