@@ -116,13 +116,7 @@ def whole_number_settings() -> frozenset[str]:
     import newscrawl
 
     files = [*_installed_files(), *Path(newscrawl.__file__).parent.rglob("*.py")]
-    names: set[str] = set()
-    for path in files:
-        try:
-            names.update(_GETINT.findall(path.read_text("utf-8", errors="replace")))
-        except OSError:
-            continue
-    return frozenset(names)
+    return frozenset(_names_in_files(files, _GETINT))
 
 
 def _installed_files() -> list[Path]:
@@ -165,11 +159,11 @@ def _names_in_modules(modules: frozenset[str]) -> frozenset[str]:
     return frozenset(_names_in_files(files))
 
 
-def _names_in_files(files) -> set[str]:
+def _names_in_files(files, pattern: re.Pattern[str] = _QUOTED_NAME) -> set[str]:
     names: set[str] = set()
     for path in files:
         try:
-            names.update(_QUOTED_NAME.findall(path.read_text("utf-8", errors="replace")))
+            names.update(pattern.findall(path.read_text("utf-8", errors="replace")))
         except OSError:
             continue
     return names
