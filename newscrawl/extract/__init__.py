@@ -187,8 +187,9 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     article.body = body_mod.without_leading_headline(article.body, article.headline)
     # the whole printed line the dateline came from: the body may repeat it as one paragraph
     printed_line = (dateline.line or dateline.text) if dateline else None
+    day = dateline.value.date() if dateline and dateline.value else None
     article.body = body_mod.without_header_lines(article.body, article.headline, printed_line,
-                                                 article.authors)
+                                                 article.authors, day, latest)
     article.body = clean_endings(article.body, article.authors)
     article.fingerprint = fingerprint(article.body, article.headline)
     if not judge:

@@ -6,6 +6,7 @@ import copy
 import html
 import re
 from collections import Counter
+from datetime import date, datetime
 from functools import lru_cache
 
 import lxml.html
@@ -16,6 +17,7 @@ from trafilatura.settings import Extractor
 
 from newscrawl.extract.authors import strip_byline
 from newscrawl.extract.boilerplate import drop_media, prune_boilerplate, prune_foreign_prose
+from newscrawl.extract.dateline import is_date_line, prints_day
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.noise import strip_boilerplate
 from newscrawl.extract.outside import without_outside_ends
@@ -35,6 +37,7 @@ MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not ar
 MIN_BODY_CHARS = 300  # less than this from a container or a first run: try again more broadly
 MIN_METADATA_BODY = 1000  # a JSON-LD articleBody shorter than this may be a teaser
 MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must hold
+MAX_DATE_WORDS = 8  # a date printed with its time and zone ("March 18, 2024, 12:42 p.m. ET") and a label
 MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
 MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the layout, not the text
 # a header's reading time ("5 min read", "Reading time: 3 minutes"): interface, not text
@@ -483,9 +486,12 @@ def without_leading_headline(body: str | None, headline: str | None) -> str | No
 
 
 def without_header_lines(body: str | None, headline: str | None, dateline: str | None,
-                         authors: list[str]) -> str | None:
+                         authors: list[str], day: date | None = None,
+                         latest: datetime | None = None) -> str | None:
     """The body without the article header's own lines that the extractor let through: a
-    paragraph repeating the headline, the printed dateline, or the byline ("By A and B")."""
+    paragraph repeating the headline, the printed dateline, or the byline ("By A and B"), or
+    an author's name with the dateline's `day` however printed (`latest`: the latest date a
+    page may carry)."""
     if not body:
         return body
     drop = set()
@@ -497,7 +503,8 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
     for paragraph in body.split("\n\n"):
         if len(paragraph) <= MAX_HEADER_LINE:
             key = _squash(paragraph)
-            if key and (key in drop or _is_byline(paragraph, names, dateline)) and enabled("header-lines"):
+            if key and (key in drop or _is_byline(paragraph, names, dateline)
+                        or _credit_and_day(paragraph, authors, day, latest)) and enabled("header-lines"):
                 continue
             if READING_TIME.match(paragraph.strip()) and enabled("reading-time-lines"):
                 continue
@@ -520,6 +527,21 @@ def _is_byline(paragraph: str, names: set[str], dateline: str | None = None) -> 
     if date and rest:
         rest = rest.replace(date, "")
     return not rest or rest in _JOINERS
+
+
+def _credit_and_day(paragraph: str, authors: list[str], day: date | None, latest: datetime | None) -> bool:
+    """An author's name and the article's own day, printed otherwise than the dateline: "Keisha
+    MorganMarch 18, 2024, 12:42 p.m. ET" under a header whose <time> prints 2024-03-18."""
+    if day is None or latest is None:
+        return False
+    text, found = strip_byline(paragraph), False
+    for name in sorted(filter(None, authors), key=len, reverse=True):
+        start = text.casefold().find(name.casefold())
+        if start >= 0:
+            text, found = f"{text[:start]} {text[start + len(name):]}", True
+    rest = text.strip(" ,;:|·•-–—")
+    return found and bool(rest) and len(rest.split()) <= MAX_DATE_WORDS and is_date_line(rest) \
+        and prints_day([rest], day, latest)
 
 
 _JOINERS = {"and", "und", "et", "y", "e", "og", "i", "en"}

@@ -230,7 +230,7 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
         found = Dateline(line, parsed, index < NEAR_LINES)
         first = _first_dated_item(line, latest)
         if first is None or not _UPDATE_LABEL.search(first):
-            if update is not None and not _date_line(line):
+            if update is not None and not is_date_line(line):
                 return update  # a caption or a sentence under the update's line: no date line
             return found
         if update is not None:
@@ -244,7 +244,7 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
     return update
 
 
-def _date_line(line: str) -> bool:
+def is_date_line(line: str) -> bool:
     """Whether a dated line is a date line, not a sentence that mentions a date (a caption's)."""
     return len(line.strip()) <= MAX_DATELINE_CHARS and not _sentence(line)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 from newscrawl.extract import extract_article, rules
 from newscrawl.extract.body import complete_from_metadata, without_header_lines
@@ -62,6 +63,16 @@ def test_a_byline_and_dateline_printed_side_by_side_are_a_header_line():
     # a sentence that names the author and the date is the article's
     sentence = "Keisha Morgan rode the line on March 18, 2024.\n\nMore text."
     assert without_header_lines(sentence, "Headline", line, ["Keisha Morgan"]) == sentence
+
+    # a second stranger's: the header prints <time>2024-03-18</time>, the body's line another form
+    day, latest = date(2024, 3, 18), datetime(2026, 12, 7)
+    assert without_header_lines(body, "Headline", "2024-03-18", ["Keisha Morgan"], day, latest) \
+        == "The text itself.\n\nMore text."
+    assert without_header_lines(sentence, "Headline", "2024-03-18", ["Keisha Morgan"], day, latest) == sentence
+    # another day beside the name is no header line (a letter's signature, a correction's date)
+    assert without_header_lines(body, "Headline", "2024-03-19", ["Keisha Morgan"], date(2024, 3, 19), latest) == body
+    with rules.disabled("header-lines"):
+        assert without_header_lines(body, "Headline", "2024-03-18", ["Keisha Morgan"], day, latest) == body
 
 
 def test_metadata_article_body_completes_a_partial_extraction():
