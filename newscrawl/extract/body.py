@@ -503,7 +503,7 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
     for paragraph in body.split("\n\n"):
         if len(paragraph) <= MAX_HEADER_LINE:
             key = _squash(paragraph)
-            if key and (key in drop or _is_byline(paragraph, names, dateline)
+            if key and (key in drop or _is_byline(paragraph, names)
                         or _credit_and_day(paragraph, authors, day, latest)) and enabled("header-lines"):
                 continue
             if READING_TIME.match(paragraph.strip()) and enabled("reading-time-lines"):
@@ -516,22 +516,20 @@ def _squash(text: str) -> str:
     return "".join(re.findall(r"\w+", text.casefold()))
 
 
-def _is_byline(paragraph: str, names: set[str], dateline: str | None = None) -> bool:
-    """"By Jane Doe", "Von Jane Doe und John Roe": the byline words and nothing else, or with
-    the printed dateline in the same line ("Jane DoeMarch 18, 2024": spans printed side by side)."""
+def _is_byline(paragraph: str, names: set[str]) -> bool:
+    """"By Jane Doe", "Von Jane Doe und John Roe": the byline words and nothing else."""
     if not names:
         return False
-    rest, date = _squash(strip_byline(paragraph)), _squash(strip_byline(dateline or ""))
+    rest = _squash(strip_byline(paragraph))
     for name in sorted(names, key=len, reverse=True):
-        rest, date = rest.replace(name, ""), date.replace(name, "")
-    if date and rest:
-        rest = rest.replace(date, "")
+        rest = rest.replace(name, "")
     return not rest or rest in _JOINERS
 
 
 def _credit_and_day(paragraph: str, authors: list[str], day: date | None, latest: datetime | None) -> bool:
-    """An author's name and the article's own day, printed otherwise than the dateline: "Keisha
-    MorganMarch 18, 2024, 12:42 p.m. ET" under a header whose <time> prints 2024-03-18."""
+    """An author's name and the article's own day, however printed: "Keisha MorganMarch 18,
+    2024, 12:42 p.m. ET" (a byline and a date in spans side by side, no space between them),
+    under a header whose <time> prints 2024-03-18 or the same line."""
     if day is None or latest is None:
         return False
     text, found = strip_byline(paragraph), False

@@ -59,13 +59,12 @@ def test_a_byline_and_dateline_printed_side_by_side_are_a_header_line():
     # p.m. ET</span>, no space between the spans (the page's CSS spaces them)
     body = "Keisha MorganMarch 18, 2024, 12:42 p.m. ET\n\nThe text itself.\n\nMore text."
     line = "By Keisha MorganMarch 18, 2024, 12:42 p.m. ET"
-    assert without_header_lines(body, "Headline", line, ["Keisha Morgan"]) == "The text itself.\n\nMore text."
+    day, latest = date(2024, 3, 18), datetime(2026, 12, 7)
+    assert without_header_lines(body, "Headline", line, ["Keisha Morgan"], day, latest) == "The text itself.\n\nMore text."
     # a sentence that names the author and the date is the article's
     sentence = "Keisha Morgan rode the line on March 18, 2024.\n\nMore text."
-    assert without_header_lines(sentence, "Headline", line, ["Keisha Morgan"]) == sentence
-
+    assert without_header_lines(sentence, "Headline", line, ["Keisha Morgan"], day, latest) == sentence
     # a second stranger's: the header prints <time>2024-03-18</time>, the body's line another form
-    day, latest = date(2024, 3, 18), datetime(2026, 12, 7)
     assert without_header_lines(body, "Headline", "2024-03-18", ["Keisha Morgan"], day, latest) \
         == "The text itself.\n\nMore text."
     assert without_header_lines(sentence, "Headline", "2024-03-18", ["Keisha Morgan"], day, latest) == sentence
