@@ -147,6 +147,28 @@ def test_since_skips_old_articles_and_a_killed_runs_part_file_is_published_once(
     assert re.search(r"progress: \d+ pages, \d+ articles, \d+ pages/min, \d+ errors", log)
 
 
+@pytest.mark.parametrize(("args", "reason", "label"), [
+    (["-s", "NEWSCRAWL_STATE_MAX_AGE=172800"], "older_than_state_max_age", "older than NEWSCRAWL_STATE_MAX_AGE"),
+    # the documented crontab line: since=2d and 90 days of state; since= is what leaves them out
+    (["-a", "since=2d", "-s", "NEWSCRAWL_STATE_MAX_AGE=7776000"], "older_than_since", "older than since"),
+])
+def test_articles_older_than_the_states_horizon_are_counted_under_it_not_under_since(tmp_path, args, reason,
+                                                                                  label):
+    # with no since= at all, the summary said "older than since" (found by a stranger)
+    state, out = tmp_path / "state.sqlite", tmp_path / "out"
+    with serve_site(tmp_path / "site") as site:
+        build_site(tmp_path / "site", site.base, stage=1)
+        run = run_cron(["-a", f"url={site.base}", *args], state, out)
+    assert run.code == 0, run.stderr[-3000:]
+    assert {a["url"] for a in run.articles} == expected_urls(site.base, stage=1, since_days=2)
+    # the same pages as since=2d leaves out, under the reason that left them out
+    old = {key: count for key, count in run.summary["skipped"].items() if key.startswith("older")}
+    assert old == {reason: 3} and run.summary["dropped"] == {reason: 1}
+    assert run.summary["not_written"][label] == 4
+    other = {"older than since", "older than NEWSCRAWL_STATE_MAX_AGE"} - {label}
+    assert not other & run.summary["not_written"].keys()
+
+
 def test_a_finished_runs_published_file_is_no_lost_output_at_the_next_run(tmp_path):
     # the state names the run's part file, which the run renamed when it ended: the next run
     # found it "gone" and warned, in cron.log, that its articles were lost (found by a stranger)
