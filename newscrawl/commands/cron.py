@@ -4,8 +4,10 @@
   the lock is flock(2) on `<NEWSCRAWL_STATE>.lock`, so a killed run never leaves a stale lock;
 - writes the run's articles to `<dir>/articles-<UTC time>.jsonl.part` and renames it to
   `articles-<UTC time>.jsonl` when the crawl is over, so the file appears only when complete;
-  a part file left by a killed run is recovered first (complete lines kept, a torn tail cut,
-  its articles marked as emitted in the state, then published);
+  the part file is created exclusively (`-2`, `-3`, ... when a run of another state took that
+  second's name in the same folder) and flocked while the run writes it;
+  a part file left by a killed run (no flock on it) is recovered first (complete lines kept, a
+  torn tail cut, its articles marked as emitted in the state, then published);
 - writes `articles-<UTC time>.summary.json` beside it: counts, drops and errors by reason,
   duration, per site, health verdict;
 - exits 0 when every site was healthy and 1 when not (see newscrawl/ops/health.py), 130 when
@@ -22,7 +24,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
@@ -43,7 +45,9 @@ from newscrawl.commands.crawl import error_line, remove_frontier, when_failed
 from newscrawl.ops.cron import (
     acquire_lock,
     free_name,
+    hold_part,
     lock_holder,
+    reserve_run_file,
     summarize,
     update_quiet_runs,
     write_json,
@@ -143,13 +147,6 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions.setdefault("newscrawl.ops.cron.ProgressLine", 520)
         settings.set("EXTENSIONS", extensions, priority="cmdline")
-        self.started = datetime.now(UTC)
-        stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
-        self.final = free_name(self.output_dir / f"articles-{stamp}.jsonl")
-        self.part = self.final.with_name(self.final.name + PART)
-        feeds = dict(settings.getdict("FEEDS"))
-        feeds[str(self.part)] = {"format": "jsonlines", "overwrite": True, "encoding": "utf-8"}
-        settings.set("FEEDS", feeds, priority="cmdline")
 
     def check_command_line(self, args: list[str], opts) -> None:
         """The settings, the spider and its arguments, checked as `scrapy crawl` checks them
@@ -206,6 +203,27 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         except StateError as exc:  # before the run: no summary, not a quiet run, one line
             say(f"scrapy cron: {error_line(exc)}")
             return EXIT_FAILED
+        try:
+            held = self._reserve()
+        except OSError as exc:  # the folder was checked before: something changed since
+            say(f"scrapy cron: cannot write to {self.output_dir}: {exc.strerror or exc}")
+            return EXIT_FAILED
+        with held:  # the part file's flock: no other run recovers it while this one writes it
+            return self._crawl(spider, opts, recovered)
+
+    def _reserve(self) -> IO[bytes]:
+        """This run's articles file, created (as its part file) where no other run writes, and
+        the feed that writes to it; returns the part file's held handle."""
+        self.started = datetime.now(UTC)
+        self.final, held = reserve_run_file(self.output_dir, self.started.strftime("%Y%m%dT%H%M%SZ"))
+        self.part = self.final.with_name(self.final.name + PART)
+        feeds = dict(self.settings.getdict("FEEDS"))
+        # appended to: the file is this run's own and empty, and nothing is ever truncated
+        feeds[str(self.part)] = {"format": "jsonlines", "overwrite": False, "encoding": "utf-8"}
+        self.settings.set("FEEDS", feeds, priority="cmdline")
+        return held
+
+    def _crawl(self, spider: str, opts, recovered: list[dict[str, Any]]) -> int:
         crawler = self._create_crawler(spider)
         failures: list[str] = []
         when_failed(self.crawler_process.crawl(crawler, **opts.spargs),
@@ -273,21 +291,29 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
             say(f"scrapy cron: summary in {summary_path}")
         return summary["exit_code"]
 
-    def _publish(self, part: Path, store: Any) -> dict[str, Any]:
-        """A killed run's part file, recovered and published with its own summary."""
-        final = free_name(part.with_name(part.name.removesuffix(PART)))
-        info = recover_part(part, final, store)
-        write_json(final.with_name(final.name.removesuffix(".jsonl") + ".summary.json"),
-                   {"recovered_from_killed_run": True, **info})
+    def _publish(self, part: Path, store: Any) -> dict[str, Any] | None:
+        """A killed run's part file, recovered and published with its own summary; None when
+        another run holds it (a run of another state writing to this folder, or recovering it)."""
+        held = hold_part(part)
+        if held is None:
+            logger.info("%s is another run's, being written or recovered: left to it", part)
+            return None
+        with held:
+            final = part.with_name(part.name.removesuffix(PART))  # the name the killed run had
+            if final.exists():  # put there by hand: never overwritten
+                final = free_name(final)
+            info = recover_part(part, final, store)
+            write_json(final.with_name(final.name.removesuffix(".jsonl") + ".summary.json"),
+                       {"recovered_from_killed_run": True, **info})
         return info
 
     def _recover(self) -> list[dict[str, Any]]:
-        parts = sorted(p for p in self.output_dir.glob(f"articles-*.jsonl{PART}") if p != self.part)
+        parts = sorted(self.output_dir.glob(f"articles-*.jsonl{PART}"))
         if not parts:
             return []
         store = open_state(self.settings)
         try:
-            return [self._publish(part, store) for part in parts]
+            return [info for part in parts if (info := self._publish(part, store)) is not None]
         finally:
             store.close()
 

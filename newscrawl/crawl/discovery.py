@@ -57,6 +57,10 @@ DENY = (
 )
 
 DISCOVERY_PRIORITY = 10  # feeds and sitemaps before link-following, so their dates are used
+# why an article was left out by its date (newscrawl/skipped/..., newscrawl/dropped/...): -a since=,
+# or NEWSCRAWL_STATE_MAX_AGE (an article older than the state keeps entries could come again)
+OLDER_THAN_SINCE = "older_than_since"
+OLDER_THAN_MAX_AGE = "older_than_state_max_age"
 
 
 def blocked_kind(response: Response) -> str | None:
@@ -121,16 +125,24 @@ class DiscoveryMixin:
         return datetime.now(UTC) - timedelta(seconds=max_age) if max_age > 0 else None
 
     @cached_property
-    def _cutoffs(self) -> dict[str, datetime | None]:
+    def _cutoffs(self) -> dict[str, tuple[datetime | None, str]]:
         return {}
+
+    def _cutoff(self, site: SiteConfig) -> tuple[datetime | None, str]:
+        """The site's cut-off and the reason an article before it is counted under: since=, or
+        the state's horizon when that is later (no since=, or a since= further back)."""
+        if site.name not in self._cutoffs:
+            since, horizon = site.since or self.since, self._horizon
+            if horizon is not None and (since is None or horizon > since):
+                self._cutoffs[site.name] = (horizon, OLDER_THAN_MAX_AGE)
+            else:
+                self._cutoffs[site.name] = (since, OLDER_THAN_SINCE)
+        return self._cutoffs[site.name]
 
     def cutoff(self, site: SiteConfig) -> datetime | None:
         """Skip articles of this site published before this (since, or the prune horizon);
         computed per site on first use (a replay adds sites as it meets them)."""
-        if site.name not in self._cutoffs:
-            dates = [d for d in (site.since or self.since, self._horizon) if d is not None]
-            self._cutoffs[site.name] = max(dates) if dates else None
-        return self._cutoffs[site.name]
+        return self._cutoff(site)[0]
 
     @cached_property
     def _link_extractors(self) -> dict[str, LinkExtractor]:
@@ -308,7 +320,7 @@ class DiscoveryMixin:
             self.count(site.name, "skipped_denied")
             return None
         if is_older(entry.published or entry.modified, self.cutoff(site)):
-            self.count_old(site, entry.url, "newscrawl/skipped/older_than_since")
+            self.count_old(site, entry.url, "skipped")
             return None
         return Request(entry.url, callback=self.parse, errback=self.on_error,
                        meta=self.site_meta(site, **{HINTS: entry.hints()}))
@@ -333,7 +345,7 @@ class DiscoveryMixin:
             dated = date_from_url(link.url)
             # a URL's date is a day in an unknown time zone: older only when a day past it is
             if cutoff and dated and as_utc(dated) + timedelta(days=1) < cutoff:
-                self.count_old(site, link.url, "newscrawl/skipped/older_than_since")
+                self.count_old(site, link.url, "skipped")
                 continue
             yield Request(link.url, callback=self.parse, errback=self.on_error, meta=self.site_meta(site))
 
@@ -371,19 +383,20 @@ class DiscoveryMixin:
             self.crawler.stats.inc_value("newscrawl/hints/headline")
         article.site = site.name
         if is_older(parse_when(article.published), self.cutoff(site)):
-            self.count_old(site, response.url, "newscrawl/dropped/older_than_since")
+            self.count_old(site, response.url, "dropped")
             return None
         return article
 
-    def count_old(self, site: SiteConfig, url: str, stat: str) -> None:
-        """Count a URL older than since (`stat` and the site's skipped_old) once per run: a
-        listing links each article several times and every page links the same archive, so
-        counting links said "59 older than since" of a site with 14 article pages."""
+    def count_old(self, site: SiteConfig, url: str, how: str) -> None:
+        """Count a URL older than the cut-off once per run (`newscrawl/<how>/<reason>`, how:
+        skipped before fetching or dropped after; and the site's skipped_old): a listing links
+        each article several times and every page links the same archive, so counting links
+        said "59 older than since" of a site with 14 article pages."""
         marker = hash(url)  # hashes, as the seen-before middleware keeps: 1M URLs ~ 60 MB
         if marker in self._counted_old:
             return
         self._counted_old.add(marker)
-        self.crawler.stats.inc_value(stat)
+        self.crawler.stats.inc_value(f"newscrawl/{how}/{self._cutoff(site)[1]}")
         self.count(site.name, "skipped_old")
 
     @cached_property

@@ -9,6 +9,8 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -21,6 +23,7 @@ from scrapy.utils.asyncio import create_looping_call
 from newscrawl.ops.coverage import coverage_sites, site_coverage
 from newscrawl.ops.health import judge_site
 from newscrawl.ops.summary import no_article_reasons, pages_fetched
+from newscrawl.output.recovery import PART
 
 logger = logging.getLogger("newscrawl.commands.cron")
 
@@ -52,18 +55,92 @@ def lock_holder(path: Path) -> str:
 
 # -- files ------------------------------------------------------------------------------------
 
+def taken(final: Path) -> bool:
+    """Whether a run has or had this articles file: published, or still being written."""
+    return final.exists() or final.with_name(final.name + PART).exists()
+
+
 def free_name(path: Path) -> Path:
-    """`path`, or `path` with -2, -3, ... when a file of that name exists."""
+    """`path`, or `path` with -2, -3, ... when a file of that name or its part file exists."""
     candidate, number = path, 1
-    while candidate.exists():
+    while taken(candidate):
         number += 1
         candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
     return candidate
 
 
+def _same_file(handle: IO[bytes], path: Path) -> bool:
+    """Whether `path` still names the file `handle` has open (not renamed or replaced since)."""
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+    except OSError:
+        return False
+
+
+def hold_part(part: Path) -> IO[bytes] | None:
+    """The part file open, with an exclusive flock on it, or None when another run holds it
+    (writing it, or recovering it) or it is gone. The lock goes when the handle closes or the
+    process dies, so a killed run's part file is free to recover."""
+    try:
+        handle = part.open("rb")
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    if not _same_file(handle, part):  # recovered and published in the meantime
+        handle.close()
+        return None
+    return handle
+
+
+def reserve_run_file(folder: Path, stamp: str) -> tuple[Path, IO[bytes]]:
+    """A run's own articles file: `<folder>/articles-<stamp>.jsonl`, or `...-2.jsonl`, ... .
+
+    Its part file is created with O_EXCL, so choosing the name and creating the file are one
+    step: two runs started in the same second (two sites, two states, one folder) cannot both
+    get a name. It stays flocked while the returned handle is open, so another run's recovery
+    leaves it alone. A name whose articles file was published already is passed over."""
+    folder.mkdir(parents=True, exist_ok=True)
+    number = 1
+    while True:
+        final = folder / (f"articles-{stamp}.jsonl" if number == 1 else f"articles-{stamp}-{number}.jsonl")
+        part = final.with_name(final.name + PART)
+        number += 1
+        try:
+            os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        # another run's recovery may take a part file between its creation and the flock: then
+        # it is that run's to publish, and this run takes the next name
+        handle = hold_part(part)
+        if handle is None:
+            continue
+        if final.exists():  # a run of that name finished before this one created the part
+            part.unlink()
+            handle.close()
+            continue
+        return final, handle
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive flock on the folder itself, for a read-modify-write of a file shared by the
+    runs writing to it (no lock file is left behind)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def write_json(path: Path, data: Any) -> None:
-    """Write JSON whole: a reader never sees half a file."""
-    tmp = path.with_name(path.name + ".tmp")
+    """Write JSON whole: a reader never sees half a file. The temporary file is this process's
+    own: two runs writing to one folder do not share it."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", "utf-8")
     tmp.replace(path)
 
@@ -71,16 +148,19 @@ def write_json(path: Path, data: Any) -> None:
 def update_quiet_runs(path: Path, sites: list[str], stats: dict[str, Any],
                       complete: bool = True) -> dict[str, int]:
     """Runs in a row without a new article, per site (kept in <dir>/cron-status.json). A run
-    stopped before it finished (not `complete`) ends a quiet streak but adds none to it."""
-    try:
-        status = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        status = {}
-    quiet = status.get("quiet_runs", {}) if isinstance(status, dict) else {}
-    for name in sites:
-        emitted = stats.get(f"newscrawl/site/{name}/emitted", 0)
-        quiet[name] = 0 if emitted else int(quiet.get(name, 0)) + (1 if complete else 0)
-    write_json(path, {"quiet_runs": quiet, "last_run": datetime.now(UTC).isoformat(timespec="seconds")})
+    stopped before it finished (not `complete`) ends a quiet streak but adds none to it. Read
+    and written under the folder's lock: runs for other sites ending at once keep each other's
+    counts."""
+    with folder_lock(path.parent):
+        try:
+            status = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            status = {}
+        quiet = status.get("quiet_runs", {}) if isinstance(status, dict) else {}
+        for name in sites:
+            emitted = stats.get(f"newscrawl/site/{name}/emitted", 0)
+            quiet[name] = 0 if emitted else int(quiet.get(name, 0)) + (1 if complete else 0)
+        write_json(path, {"quiet_runs": quiet, "last_run": datetime.now(UTC).isoformat(timespec="seconds")})
     return quiet
 
 

@@ -37,6 +37,8 @@ REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("too short", ("newscrawl/dropped/short_body",)),
     ("no headline", ("newscrawl/dropped/no_headline",)),
     ("older than since", ("newscrawl/skipped/older_than_since", "newscrawl/dropped/older_than_since")),
+    ("older than NEWSCRAWL_STATE_MAX_AGE", ("newscrawl/skipped/older_than_state_max_age",
+                                            "newscrawl/dropped/older_than_state_max_age")),
     ("forbidden by robots.txt", ("robotstxt/forbidden",)),
     ("bot challenges", ("newscrawl/dropped/challenge_page",)),
     ("empty pages", ("newscrawl/dropped/empty_page",)),

@@ -147,6 +147,28 @@ def test_since_skips_old_articles_and_a_killed_runs_part_file_is_published_once(
     assert re.search(r"progress: \d+ pages, \d+ articles, \d+ pages/min, \d+ errors", log)
 
 
+@pytest.mark.parametrize(("args", "reason", "label"), [
+    (["-s", "NEWSCRAWL_STATE_MAX_AGE=172800"], "older_than_state_max_age", "older than NEWSCRAWL_STATE_MAX_AGE"),
+    # the documented crontab line: since=2d and 90 days of state; since= is what leaves them out
+    (["-a", "since=2d", "-s", "NEWSCRAWL_STATE_MAX_AGE=7776000"], "older_than_since", "older than since"),
+])
+def test_articles_older_than_the_states_horizon_are_counted_under_it_not_under_since(tmp_path, args, reason,
+                                                                                  label):
+    # with no since= at all, the summary said "older than since" (found by a stranger)
+    state, out = tmp_path / "state.sqlite", tmp_path / "out"
+    with serve_site(tmp_path / "site") as site:
+        build_site(tmp_path / "site", site.base, stage=1)
+        run = run_cron(["-a", f"url={site.base}", *args], state, out)
+    assert run.code == 0, run.stderr[-3000:]
+    assert {a["url"] for a in run.articles} == expected_urls(site.base, stage=1, since_days=2)
+    # the same pages as since=2d leaves out, under the reason that left them out
+    old = {key: count for key, count in run.summary["skipped"].items() if key.startswith("older")}
+    assert old == {reason: 3} and run.summary["dropped"] == {reason: 1}
+    assert run.summary["not_written"][label] == 4
+    other = {"older than since", "older than NEWSCRAWL_STATE_MAX_AGE"} - {label}
+    assert not other & run.summary["not_written"].keys()
+
+
 def test_a_finished_runs_published_file_is_no_lost_output_at_the_next_run(tmp_path):
     # the state names the run's part file, which the run renamed when it ended: the next run
     # found it "gone" and warned, in cron.log, that its articles were lost (found by a stranger)
@@ -162,6 +184,60 @@ def test_a_finished_runs_published_file_is_no_lost_output_at_the_next_run(tmp_pa
     log = (out / "cron.log").read_text("utf-8")
     assert "since the crawl that wrote it" not in log, log[-3000:]
     assert "after an interrupted crawl" not in log
+
+
+def test_two_runs_for_other_sites_started_in_one_second_into_one_folder_both_keep_their_articles(tmp_path):
+    # both were named articles-<that second>.jsonl: one run's articles were lost, though its state
+    # recorded them as written, and both exited 0 (found by a stranger)
+    with serve_site(tmp_path / "a") as a, serve_site(tmp_path / "b", host="127.0.0.2") as b:
+        build_site(tmp_path / "a", a.base, stage=1)
+        build_site(tmp_path / "b", b.base, stage=1)
+        expected = expected_urls(a.base, stage=1) | expected_urls(b.base, stage=1)
+        for attempt in range(6):  # until the two runs start in the same second (the first, mostly)
+            out = tmp_path / f"out{attempt}"
+            runs = [_start_cron(["-a", f"url={site.base}"], tmp_path / f"{name}{attempt}.sqlite", out)
+                    for name, site in (("a", a), ("b", b))]
+            codes = [finish(proc) for proc in runs]
+            assert [code for code, _ in codes] == [0, 0], codes
+            urls = [r["url"] for p in out.glob("articles-*.jsonl") for r in read_jsonl(p)]
+            assert len(urls) == len(set(urls)) and set(urls) == expected  # each article once
+            summaries = [json.loads(p.read_text("utf-8")) for p in out.glob("articles-*.summary.json")]
+            if len({s["started"] for s in summaries}) == 1:
+                break
+        else:
+            pytest.skip("the two runs never started in the same second")
+    assert len(summaries) == 2 and len({s["articles_file"] for s in summaries}) == 2
+    assert not list(out.glob("*.part")) and not list(out.glob("*.tmp"))
+
+
+def test_a_run_leaves_alone_the_part_file_another_run_is_writing(tmp_path):
+    # a run for another site, started while the first one wrote into the same folder, published
+    # that run's part file as "recovered from a killed run" and marked its articles in its own
+    # state; the first run then said it had written no file
+    out = tmp_path / "out"
+    gate = threading.Event()
+    gate.set()
+    with serve_site(tmp_path / "a", gate=gate, sleep=0.1) as a, \
+            serve_site(tmp_path / "b", host="127.0.0.2") as b:
+        build_site(tmp_path / "a", a.base, stage=1)
+        build_site(tmp_path / "b", b.base, stage=1)
+        first = _start_cron(["-a", f"url={a.base}"], tmp_path / "a.sqlite", out)
+        deadline = time.monotonic() + 90
+        while first.poll() is None and time.monotonic() < deadline and not any(
+                part.read_bytes().count(b"\n") for part in out.glob("*.jsonl.part")):
+            time.sleep(0.02)
+        gate.clear()  # the first run has written an article: it waits here, its part file open
+        assert first.poll() is None, "the first run ended before the second one started"
+        second = run_cron(["-a", f"url={b.base}"], tmp_path / "b.sqlite", out)
+        gate.set()
+        code, err = finish(first)
+    assert second.code == 0 and code == 0, (second.stderr[-2000:], err[-2000:])
+    assert second.summary["recovered"] == []
+    assert {r["url"] for r in second.articles} == expected_urls(b.base, stage=1)
+    own = [s for s in (json.loads(p.read_text("utf-8")) for p in out.glob("*.summary.json"))
+           if s.get("run") != second.summary["run"]]
+    assert len(own) == 1 and own[0]["articles_file"], own
+    assert {r["url"] for r in read_jsonl(out / own[0]["articles_file"])} == expected_urls(a.base, stage=1)
 
 
 def test_recover_part_cuts_a_torn_tail_and_marks_articles_emitted(tmp_path):
