@@ -6,6 +6,8 @@
 - `prune [AGE]`: forget entries emitted longer ago than AGE (90d, 12h, 30m, 45s: a unit is
   required; default the NEWSCRAWL_STATE_MAX_AGE setting, in seconds) and cached feeds/sitemaps
   not revalidated for as long.
+
+Each first runs the integrity check a crawl runs on start: a corrupt state is refused (exit 1).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from newscrawl.commands._cli import (
 )
 from newscrawl.commands.crawl import check_settings
 from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
+from newscrawl.output.recovery import check_integrity
 from newscrawl.state import StateError, StateNotFound, StateStore, StateWrongKind, open_state
 
 # a unit is required: `prune 90` once meant 90 seconds, which forgot a whole state meant to keep 90 days
@@ -80,8 +83,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
                 "forgets all; default NEWSCRAWL_STATE_MAX_AGE, in seconds). export writes to "
                 "standard output (no FILE, or -) or to a FILE that does not exist or is empty: it "
                 "never replaces a file with content. Exit 2 for a bad argument, a FILE with "
-                "content or a state that does not exist (or is a folder), 1 when the state or "
-                "FILE cannot be used.")
+                "content or a state that does not exist (or is a folder), 1 when the state (corrupt, "
+                "locked) or FILE cannot be used.")
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
@@ -135,12 +138,26 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         return age
 
     def _open(self, readonly: bool) -> StateStore:
-        """The existing state: never one created by this command."""
+        """The existing state, checked as a crawl checks it: never one created by this command."""
         try:
-            return open_state(self.settings, create=False, readonly=readonly)
+            store = open_state(self.settings, create=False, readonly=readonly)
         except (StateNotFound, StateWrongKind) as exc:  # a mistyped path: bad input, as for a crawl
             fail("state", str(exc), EXIT_USAGE)
         except StateError as exc:
+            fail("state", str(exc), EXIT_FAILED)
+        self._check(store)
+        return store
+
+    def _check(self, store: StateStore) -> None:
+        """Refuse a corrupt state as `crawl` and `cron` do: damage in the middle of the file
+        left `info` and `export` reading what they could (a full count, a partial export
+        reported as whole) and `prune` deleting in it, all with exit 0."""
+        if not self.settings.getbool("NEWSCRAWL_STATE_CHECK", True):
+            return
+        try:
+            check_integrity(store)
+        except StateError as exc:
+            store.close()
             fail("state", str(exc), EXIT_FAILED)
 
     def _info(self, store: StateStore) -> None:

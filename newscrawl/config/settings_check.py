@@ -37,6 +37,11 @@ COMPONENT_VALUES = ("DOWNLOAD_HANDLERS", "FEED_STORAGES", "FEED_EXPORTERS")
 # string settings whose default is an import path but which also take plain names
 NOT_PATHS = {"REFERRER_POLICY"}
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+# scrapy-redis's own names for where Redis is: newscrawl reads REDIS_URL alone (the state store,
+# the seeds, whether a crawl is distributed at all), so these never make a crawl distributed
+REDIS_SERVER_SETTINGS = {"REDIS_HOST": "host", "REDIS_PORT": "port", "REDIS_DB": "db"}
+# REDIS_PARAMS keys that say where Redis is (its other keys are client options, and welcome)
+REDIS_SERVER_PARAMS = ("url", "host", "port", "db", "unix_socket_path")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 _GETINT = re.compile(r"""getint\(\s*["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
 _QUOTED_NAME = re.compile(r"""["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
@@ -185,6 +190,8 @@ def check_named_setting(settings: BaseSettings, name: str) -> str | None:
             return f"invalid setting {name}={value!r}: {exc}"
     if name == "REDIS_URL" and value:
         return _redis_url_problem(str(value))
+    if name in REDIS_SERVER_SETTINGS or name == "REDIS_PARAMS":
+        return _redis_server_problem(settings, name)
     if name == "NEWSCRAWL_REDIS_PREFIX" and not str(value or "").strip():
         return f"invalid setting {name}={value!r}: give a prefix for the Redis keys, such as newscrawl"
     if name in FILE_SETTINGS or name in FOLDER_SETTINGS:
@@ -206,6 +213,46 @@ def _redis_url_problem(url: str) -> str | None:
         return (f"invalid setting REDIS_URL={safe_url(url)!r}: the database after the host is a number, "
                 f"as in redis://HOST:6379/0, not {database!r}")
     return None
+
+
+def _redis_server_problem(settings: BaseSettings, name: str) -> str | None:
+    """Why REDIS_HOST, REDIS_PORT, REDIS_DB or REDIS_PARAMS cannot work as given. Without
+    REDIS_URL the crawl ran on this machine alone, with no word (each of two machines wrote every
+    article); beside it they were ignored (redis-py lets the URL win) or, REDIS_DB under a URL
+    with no database, split the shared queue and the state across two databases."""
+    params = _redis_params(settings)
+    said = name if name == "REDIS_PARAMS" else f"{name}={settings.get(name)!r}"
+    url = settings.get("REDIS_URL")
+    if not url:
+        if name == "REDIS_PARAMS" and not params:
+            return None  # empty: asks for nothing
+        return (f"invalid setting {said}: distributed mode is set with REDIS_URL "
+                f"(e.g. -s REDIS_URL={_example_url(settings, params)})")
+    server = [key for key in REDIS_SERVER_PARAMS if key in params]
+    if name == "REDIS_PARAMS" and not server:
+        return None  # client options (timeouts, ...) for the server REDIS_URL names
+    what = f" ({', '.join(server)})" if name == "REDIS_PARAMS" else ""
+    from newscrawl.config.redis_url import safe_url
+
+    return (f"invalid setting {said}{what}: REDIS_URL={safe_url(str(url))!r} names the Redis server; "
+            "give its host, port and database there only")
+
+
+def _redis_params(settings: BaseSettings) -> dict:
+    """REDIS_PARAMS as a dict (a value that is none is reported by check_setting)."""
+    try:
+        return dict(settings.getdict("REDIS_PARAMS"))
+    except (TypeError, ValueError):
+        return {}
+
+
+def _example_url(settings: BaseSettings, params: dict) -> str:
+    """The REDIS_URL for the server scrapy-redis's settings name (redis-py's defaults otherwise)."""
+    found = {key: settings.get(name) or params.get(key) for name, key in REDIS_SERVER_SETTINGS.items()}
+    if params.get("url"):
+        return str(params["url"])
+    password = ":PASSWORD@" if params.get("password") else ""
+    return f"redis://{password}{found['host'] or 'localhost'}:{found['port'] or 6379}/{found['db'] or 0}"
 
 
 def _check_path(name: str, value: object) -> str | None:

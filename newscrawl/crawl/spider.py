@@ -369,6 +369,9 @@ class SiteSpider(DiscoveryMixin, Spider):
     def add_site(self, site: SiteConfig) -> None:
         """Take one more site while crawling (distributed mode: a site seeded through Redis)."""
         self.sites[site.name] = site
+        # its pages are start pages too: the protected-network check trusts their networks
+        # (a site in an intranet seeded after this worker started was refused as protected_network)
+        self.start_urls.extend(url for url in (site.url, *site.sections) if url not in self.start_urls)
         self.allowed_domains = sorted(set(self.allowed_domains) | set(site.domains()))
         for name, value in list(vars(self).items()):  # per-site tables are built once: rebuild them
             if isinstance(value, dict) and isinstance(getattr(type(self), name, None), cached_property):

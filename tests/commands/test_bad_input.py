@@ -12,6 +12,8 @@ from scrapy.settings import Settings
 
 from newscrawl.commands.crawl import check_settings
 from tests.conftest import run_scrapy
+from tests.support.faultserver import FaultServer
+from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -114,6 +116,19 @@ def cmdline(**values: str) -> Settings:
     ({"NEWSCRAWL_EXTRACT_TIMEOUT": "inf"}, "NEWSCRAWL_EXTRACT_TIMEOUT='inf': expected a finite number"),
     ({"DOWNLOAD_DELAY": "nan"}, "DOWNLOAD_DELAY='nan': expected a finite number"),
     ({"NEWSCRAWL_EXTRACT_TIMEOUT": "-3"}, "NEWSCRAWL_EXTRACT_TIMEOUT='-3': must be at least 0"),
+    # scrapy-redis's names for the server made no crawl distributed, and said nothing
+    ({"REDIS_DB": "3"}, "REDIS_DB='3': distributed mode is set with REDIS_URL "
+                        "(e.g. -s REDIS_URL=redis://localhost:6379/3)"),
+    ({"REDIS_PARAMS": '{"host": "10.0.0.7", "password": "x"}'},
+     "REDIS_PARAMS: distributed mode is set with REDIS_URL (e.g. -s REDIS_URL=redis://:PASSWORD@10.0.0.7:6379/0)"),
+    ({"REDIS_PARAMS": "{}"}, None),
+    # beside REDIS_URL they were ignored (the URL wins), or REDIS_DB split the queue from the state
+    ({"REDIS_URL": "redis://:secret@10.0.0.7:6379", "REDIS_DB": "3"},
+     "invalid setting REDIS_DB='3': REDIS_URL='redis://***@10.0.0.7:6379' names the Redis server; "
+     "give its host, port and database there only"),
+    ({"REDIS_URL": "redis://10.0.0.7:6379/0", "REDIS_PARAMS": '{"port": 7000, "socket_timeout": 5}'},
+     "invalid setting REDIS_PARAMS (port): REDIS_URL="),
+    ({"REDIS_URL": "redis://10.0.0.7:6379/0", "REDIS_PARAMS": '{"socket_timeout": 5}'}, None),
 ])
 def test_setting_checks(values: dict, problem: str | None) -> None:
     problems = check_settings(cmdline(**values))
@@ -139,6 +154,40 @@ def test_every_command_checks_its_settings_as_crawl_does(tmp_path: Path, command
                                                 "docs/configuration.md)" if "unknown" in said
                                                 else f"scrapy {command[0]}: {said}"]
     assert list(tmp_path.iterdir()) == []  # no state, no fixture, nothing fetched into a file
+
+
+@pytest.fixture(scope="module")
+def news_site():
+    with FaultServer("127.0.0.1", robots="allow", articles=3) as server:
+        yield server
+
+
+@pytest.mark.parametrize("command", ["crawl", "cron", "seed"])
+def test_scrapy_redis_server_settings_without_redis_url_are_refused(tmp_path: Path, redis_url: str,  # noqa: F811
+                                                                    news_site: FaultServer, command: str) -> None:
+    """-s REDIS_HOST/REDIS_PORT (scrapy-redis's names) ran a plain single-machine crawl with no
+    word, exit 0: two machines would each write every article. Now: exit 2, the fix named, and
+    nothing opened, fetched or queued."""
+    import redis
+
+    port = redis_url.rsplit(":", 1)[1].split("/")[0]
+    start = news_site.url("/")
+    given = ["-s", "REDIS_HOST=127.0.0.1", "-s", f"REDIS_PORT={port}", "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"]
+    args = {"crawl": ["crawl", "site", "-a", f"url={start}", "-O", str(tmp_path / "out.jsonl")],
+            "cron": ["cron", "-a", f"url={start}", "--output-dir", str(tmp_path / "cron")],
+            "seed": ["seed", start]}[command]
+    proc = run_scrapy([*args, *given], timeout=90)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    fix = f"distributed mode is set with REDIS_URL (e.g. -s REDIS_URL=redis://127.0.0.1:{port}/0)"
+    if command == "crawl":  # one line per bad value, as for any -s
+        assert error_lines(proc.stderr) == [
+            line for line in proc.stderr.splitlines() if line.strip() and "Traceback" not in line]
+        assert [line.split("ERROR: ", 1)[1] for line in error_lines(proc.stderr)] == [
+            f"invalid setting REDIS_HOST='127.0.0.1': {fix}", f"invalid setting REDIS_PORT='{port}': {fix}"]
+    else:
+        assert proc.stderr.strip().splitlines() == [f"scrapy {command}: invalid setting REDIS_HOST='127.0.0.1': {fix}"]
+    assert list(tmp_path.iterdir()) == []  # no output, no state, no cron folder
+    assert news_site.hits == {} and redis.Redis.from_url(redis_url).dbsize() == 0
 
 
 @pytest.mark.parametrize(("option", "what"), [("--pidfile", "pid"), ("--profile", "profile")])

@@ -262,6 +262,40 @@ def test_state_info_reads_without_changing_anything(project, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "project") == ["state.sqlite"]
 
 
+def corrupt_in_the_middle(path: Path) -> None:
+    """A state of 80 entries (about 19 pages) with 3,000 bytes of garbage from its 7th page on:
+    the header and the table of seen URLs still read, so only an integrity check sees it."""
+    store = SQLiteStateStore(path)
+    for number in range(80):
+        store.record(f"https://a.example/news/2024/{number:05d}-{'x' * 200}", f"f{number:040d}", None, 1)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    with path.open("r+b") as handle:
+        handle.seek(24576)
+        handle.write(bytes(range(256)) * 11 + bytes(184))
+
+
+def test_state_commands_refuse_a_corrupt_state_as_cron_does(project, tmp_path):
+    """info, export and prune read 80 URLs out of a state damaged in the middle and exited 0;
+    they say what cron says of it (the same check), exit 1, and write and change nothing."""
+    path = tmp_path / "state.sqlite"
+    corrupt_in_the_middle(path)
+    before = path.read_bytes()
+    cron = scrapy(project, "cron", "-a", "url=http://127.0.0.1:9/", "--output-dir", str(tmp_path / "cron"),
+                  "-s", f"NEWSCRAWL_STATE={path}")
+    said = one_line(cron).removeprefix("scrapy cron: ")
+    assert cron.returncode == 1 and said.startswith(f"state {path} is corrupt (integrity check failed")
+    target = tmp_path / "export.jsonl"
+    for action in (["info"], ["export", str(target)], ["export"], ["prune", "1d"]):
+        proc = scrapy(project, "state", *action, "-s", f"NEWSCRAWL_STATE={path}")
+        assert (proc.returncode, one_line(proc), proc.stdout) == (1, f"scrapy state: {said}", ""), action
+    assert not target.exists()
+    assert path.read_bytes() == before
+    # NEWSCRAWL_STATE_CHECK=False skips the check here as it does for a crawl
+    proc = scrapy(project, "state", "info", "-s", f"NEWSCRAWL_STATE={path}", "-s", "NEWSCRAWL_STATE_CHECK=False")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["urls"] == 80
+
+
 def test_state_info_on_a_folder_or_a_file_that_is_no_state(project, tmp_path):
     # a folder is a path of the wrong kind: bad input (2), as scrapy crawl says of it
     for action in (["info"], ["export"], ["prune", "0d"]):

@@ -74,6 +74,19 @@ def test_public_addresses_and_the_start_urls_own_network_are_allowed() -> None:
     assert refused(intranet, "http://169.254.169.254/")  # another protected network
 
 
+def test_a_start_url_added_after_the_start_is_trusted_too() -> None:
+    """A distributed worker's spider adds a site seeded later to its start URLs (add_site):
+    its network was still refused, read only when the spider opened."""
+    mw = middleware()
+    spider = mw.crawler.spider
+    spider.start_urls = []
+    mw.spider_opened(spider)
+    assert refused(mw, "http://10.20.30.40/story")
+    spider.start_urls.append("http://10.0.0.5/")  # as SiteSpider.add_site does
+    assert not refused(mw, "http://10.20.30.40/story")
+    assert refused(mw, "http://169.254.169.254/")  # another protected network
+
+
 def test_a_start_request_is_trusted_but_its_redirects_are_not() -> None:
     mw = middleware()
     assert not refused(mw, "http://192.168.1.10/", is_start_request=True)

@@ -160,6 +160,20 @@ def test_workers_share_the_frontier_and_the_politeness(redis_url, tmp_path):  # 
     assert gapped.peak == 1
 
 
+def test_a_worker_crawls_an_intranet_site_seeded_after_it_started(redis_url, tmp_path):  # noqa: F811
+    """A worker trusted the networks of the sites known when it opened: a 127.0.0.1 site seeded
+    by `scrapy seed` six seconds later was dropped as protected_network, the seed consumed, and
+    the worker exited 0 with nothing written. A site seeded later is a start URL too."""
+    with serve_sites([("127.0.0.1", 4, 0.0)]) as (site,):
+        worker = Worker(tmp_path / "w", redis_url, MAX_IDLE_TIME_BEFORE_CLOSE=15)
+        wait_for_workers(redis_url, 1, [worker])
+        seeded = seed(redis_url, site.url)
+        assert seeded.returncode == 0, seeded.stderr
+        assert worker.wait(120) == 0, worker.tail()
+    assert {item["url"] for item in worker.items()} == site.article_urls(), worker.tail()
+    assert "protected_network" not in worker.tail()
+
+
 def test_a_killed_worker_loses_nothing(redis_url, tmp_path):  # noqa: F811
     with serve_sites([("127.0.0.1", 40, 0.1), ("127.0.0.2", 40, 0.1)]) as sites:
         server = redis.Redis.from_url(redis_url)

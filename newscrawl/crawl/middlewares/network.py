@@ -3,7 +3,8 @@ metadata endpoint 169.254.169.254) that a redirect or a link leads to.
 
 A request whose host resolves into one of NEWSCRAWL_PROTECTED_NETWORKS is refused, unless a
 start URL's own address is in that same network (crawling an intranet site keeps working, and
-its redirects and links may stay inside it). An empty list turns the check off. The address is
+its redirects and links may stay inside it). A distributed worker's start URLs grow when a site
+is seeded after it started (the spider's add_site): those are read before each request. An empty list turns the check off. The address is
 checked before the request (through Scrapy's own caching resolver, so the download uses the
 same answer) and again on the address the response really came from (DNS rebinding).
 """
@@ -58,6 +59,7 @@ class ProtectedNetworkMiddleware:
         self.networks = networks
         self.trusted: set[Network] = set()
         self.start_hosts: set[str] = set()
+        self.start_urls_read = 0  # how many of the spider's start URLs gave their host already
         self.addresses: dict[str, Address | None] = {}
         self.verdicts: dict[Address, Network | None] = {}
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -70,12 +72,20 @@ class ProtectedNetworkMiddleware:
         return cls(crawler, networks)
 
     def spider_opened(self, spider: Spider) -> None:
+        self.start_urls_read = 0  # all of them
+        self._read_start_urls(spider)
+
+    def _read_start_urls(self, spider: Spider | None) -> None:
+        """Queue for trust the hosts of the spider's start URLs not read yet (the list only grows)."""
         urls = [getattr(spider, "start_url", None), *(getattr(spider, "start_urls", None) or [])]
-        for url in urls:
+        if len(urls) == self.start_urls_read:  # asked before every request: mostly this
+            return
+        for url in urls[self.start_urls_read:]:
             if isinstance(url, str):
                 host = urlparse_cached(Request(url)).hostname if "://" in url else None
                 if host:
                     self.start_hosts.add(host.lower())
+        self.start_urls_read = len(urls)
 
     def protected_by(self, address: Address) -> Network | None:
         """The protected network holding this address, unless a start URL is in it too."""
@@ -123,6 +133,7 @@ class ProtectedNetworkMiddleware:
         parts = urlparse_cached(request)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return
+        self._read_start_urls(self.crawler.spider)
         await self._trust_start_hosts()
         address = await self.resolve(parts.hostname.lower())
         if address is None:
