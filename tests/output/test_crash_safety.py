@@ -104,6 +104,39 @@ def test_written_but_unrecorded_lines_and_a_torn_tail_are_reconciled(tmp_path: P
     assert "recovered" in rerun.stderr and "Traceback" not in rerun.stderr
 
 
+def test_a_second_crawl_writing_the_same_file_is_refused_and_the_first_loses_nothing(tmp_path: Path) -> None:
+    """Two crawls on one output (two workers with the same -O, two states appending to one
+    file) wrote at their own offsets over each other's lines. The second is refused before it
+    fetches anything, the file untouched; the first writes every article once."""
+    out, log = tmp_path / "articles.jsonl", tmp_path / "first.log"
+    with FaultServer(HOST, robots="allow", articles=12, delay=3.0) as site, log.open("w") as stderr:
+        first = subprocess.Popen([sys.executable, "-m", "scrapy", *crawl_args(site, tmp_path / "a.sqlite", "-o", str(out))],
+                                 cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and first.poll() is None:
+                if out.exists() and out.read_bytes().count(b"\n") >= 2:
+                    break
+                time.sleep(0.05)
+            assert first.poll() is None, "the first crawl ended too soon"
+            before, robots = out.read_bytes(), site.hits["/robots.txt"]
+            second = run_scrapy(crawl_args(site, tmp_path / "b.sqlite", "-O", str(out)), timeout=120)
+            during, robots_fetched = out.read_bytes(), site.hits["/robots.txt"] - robots
+            site.delay = 0.0
+            first.wait(timeout=120)
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait(timeout=30)
+    assert second.returncode == 1, second.stderr[-2000:]
+    assert f"{out} is being written by another crawl (pid {first.pid}): give each crawl its own output file" in one_error(second)
+    assert during.startswith(before)  # not emptied by the refused -O, nothing of it written
+    assert not (tmp_path / "b.sqlite").exists()
+    assert robots_fetched == 0  # the second fetched nothing, not even robots.txt
+    assert first.returncode == 0, log.read_text("utf-8")[-2000:]
+    assert sorted(urls(lines_of(out))) == sorted(stories(12))  # every article, once, whole
+
+
 @pytest.fixture
 def small_disk(tmp_path: Path):
     """A 12 KiB tmpfs: room for about eight articles."""
