@@ -29,6 +29,10 @@ PROC_LOCKS = Path("/proc/locks")
 ATTEMPTS = 5
 
 
+# (device, inode) of the output files this process holds: its own start's recovery reads them
+_HELD: set[tuple[int, int]] = set()
+
+
 class OutputLocked(OutputError):
     """Another crawl holds an output this crawl would write (exit 1)."""
 
@@ -52,6 +56,7 @@ class OutputLock:
                 if os.fstat(self.fd).st_size == 0:
                     self.path.unlink()  # still locked: no other crawl is writing it
                     _remove(self.folders)
+        _HELD.discard(_identity(self.fd))
         os.close(self.fd)
         self.fd = -1
 
@@ -119,10 +124,29 @@ def lock_output(path: Path) -> OutputLock | None:
             raise OutputLocked(f"{path} is being written by another crawl{pid}: give each crawl its "
                                "own output file (nothing was fetched or written)") from exc
         if _still_named(path, fd):
+            _HELD.add(_identity(fd))
             return OutputLock(path, fd, created, folders)
         os.close(fd)  # the name now points at another file: lock that one
     raise OutputLocked(f"{path} keeps being replaced by another process: give this crawl its own "
                        "output file (nothing was fetched or written)")
+
+
+def _identity(fd: int) -> tuple[int, int]:
+    stat = os.fstat(fd)
+    return stat.st_dev, stat.st_ino
+
+
+def written_elsewhere(fd: int) -> bool:
+    """Whether another process holds the lock on the file open as `fd`. Otherwise this process
+    holds it (on `fd`, until it is closed) or its own crawl does: what it does to the file
+    cannot tear another crawl's line."""
+    if _identity(fd) in _HELD:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        return exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN)
+    return False
 
 
 def _still_named(path: Path, fd: int) -> bool:

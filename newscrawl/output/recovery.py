@@ -21,6 +21,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from newscrawl.extract.processors import canonical_url
+from newscrawl.output.lock import written_elsewhere
 from newscrawl.state import StateError
 
 logger = logging.getLogger("newscrawl.output")
@@ -90,9 +91,10 @@ def recover_outputs(store: Any, crawler: Crawler | None = None) -> int:
     if not hasattr(store, "get_meta") or not hasattr(store, "set_meta"):
         return 0
     paths = json.loads(store.get_meta(index_key()) or "[]")
-    recovered = sum(recover_file(store, path, crawler) for path in paths)
-    store.set_meta(index_key(), "[]")
-    return recovered
+    results = {path: recover_file(store, path, crawler) for path in paths}
+    # a file another crawl is writing stays listed, for a start after that crawl's end
+    store.set_meta(index_key(), json.dumps([path for path, count in results.items() if count is None]))
+    return sum(count or 0 for count in results.values())
 
 
 def _parses(line: bytes) -> bool:
@@ -159,8 +161,10 @@ def published_as(file: Path) -> Path:
     return file
 
 
-def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int:
-    """Record the complete lines past the remembered offset and cut a torn tail."""
+def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int | None:
+    """Record the complete lines past the remembered offset and cut a torn tail; the articles
+    recorded, or None when another crawl is writing the file (its lines are not torn but under
+    way: the file is left as it is)."""
     key = meta_key(path)
     raw = store.get_meta(key)
     if not raw:
@@ -177,6 +181,10 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int:
         store.set_meta(key, "")
         return 0
     with file.open("r+b") as handle:
+        if written_elsewhere(handle.fileno()):
+            logger.warning("%s is being written by another crawl: what it holds past this state's "
+                           "last recorded line is reconciled at a later start", file)
+            return None
         handle.seek(offset)
         tail = handle.read()
         _, records, bad, torn = complete_lines(tail)

@@ -4,6 +4,7 @@ articles on 127.0.0.4, real SIGKILL, a real (small) tmpfs when the tests may mou
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -136,6 +137,31 @@ def test_a_second_crawl_writing_the_same_file_is_refused_and_the_first_loses_not
     assert robots_fetched == 0  # the second fetched nothing, not even robots.txt
     assert first.returncode == 0, log.read_text("utf-8")[-2000:]
     assert sorted(urls(lines_of(out))) == sorted(stories(12))  # every article, once, whole
+
+
+def test_a_file_another_crawl_is_writing_is_not_reconciled_under_it(tmp_path: Path) -> None:
+    """A state's earlier output that another process now holds (a crawl with another state
+    appending to it): its line under way is no torn line to cut; a start after that crawl's end
+    reconciles it."""
+    state, shared, own = tmp_path / "state.sqlite", tmp_path / "shared.jsonl", tmp_path / "own.jsonl"
+    under_way = b'{"url": "http://127.0.0.4/articles/half'
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        first = run_scrapy(crawl_args(site, state, "-o", str(shared)), timeout=120)
+        assert first.returncode == 0, first.stderr[-2000:]
+        with shared.open("ab") as writer:
+            fcntl.flock(writer.fileno(), fcntl.LOCK_EX)  # as a crawl writing it holds it
+            writer.write(under_way)
+            writer.flush()
+            held = shared.read_bytes()
+            during = run_scrapy(crawl_args(site, state, "-o", str(own)), timeout=120)
+            left = shared.read_bytes()
+        after = run_scrapy(crawl_args(site, state, "-o", str(own)), timeout=120)
+    assert (during.returncode, after.returncode) == (0, 0), during.stderr[-2000:]
+    assert left == held  # not cut under the writer
+    assert f"{shared} is being written by another crawl: what it holds past this state's last " \
+           "recorded line is reconciled at a later start" in during.stderr
+    assert shared.read_bytes() == held[:-len(under_way)]  # the writer gone: a torn line, cut
+    assert f"{shared} ended in {len(under_way)} bytes that are no complete JSON line" in after.stderr
 
 
 @pytest.fixture
