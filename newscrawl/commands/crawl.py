@@ -331,19 +331,23 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
 
     def check_outputs(self, spargs: dict[str, str]) -> None:
         """No output is named or set up to be compressed, is another file of the crawl or breaks
-        the file it appends to (exit 2), and every output can be written (exit 1)."""
+        the file it appends to (exit 2), every output can be written and no other crawl is
+        writing it (exit 1)."""
         from newscrawl.output.guard import (
             CompressedOutput,
             OutputClash,
             check_clashes,
             refuse_compression,
         )
+        from newscrawl.output.lock import lock_outputs
 
         assert self.settings is not None
         try:
             targets = feed_targets(self.settings)
             refuse_compression(targets)
             check_clashes(targets, self.settings, spargs)
+            # last: held from here until the crawl ends; another crawl writing one is refused
+            self.output_locks = lock_outputs(targets)
         except (OutputClash, CompressedOutput) as exc:
             self._refuse([error_line(exc)])
         except OutputError as exc:
@@ -374,11 +378,15 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         try:
             crawler = self._create_crawler(args[0])
         except KeyError as exc:  # unknown spider name
+            self.release_outputs(None)
             report_fatal(error_line(exc), self.settings)
             self.exitcode = EXIT_BAD_INPUT
             return
-        self._watch(self.crawler_process.crawl(crawler, **opts.spargs))
-        run_with_stop_notice(self.crawler_process, lambda: self._stopping(crawler))
+        try:
+            self._watch(self.crawler_process.crawl(crawler, **opts.spargs))
+            run_with_stop_notice(self.crawler_process, lambda: self._stopping(crawler))
+        finally:
+            self.release_outputs(crawler)  # before the summary, which says whether a file exists
         remove_frontier(crawler)  # an unclean shutdown (Ctrl-C twice) skips the engine's clean-up
         reason = finish_reason(crawler)
         if self.exitcode == 0 and (self.crawler_process.bootstrap_failed or reason in FAILED_REASONS
@@ -386,6 +394,15 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             self.exitcode = EXIT_FAILED
         if reason is not None or started(crawler):
             self.report_end(crawler, opts, reason)
+
+    def release_outputs(self, crawler: Any) -> None:
+        """Let go of the output files; one the lock created and the crawl never opened goes."""
+        from newscrawl.output.storage import line_files
+
+        opened = {Path(handle.path).resolve() for handle in line_files(crawler)} if crawler else set()
+        for lock in getattr(self, "output_locks", []):
+            lock.release(opened=lock.path.resolve() in opened)
+        self.output_locks = []
 
     def _stopping(self, crawler: Any) -> None:
         """After the first Ctrl-C: what the stop waits for, when it can take a while."""

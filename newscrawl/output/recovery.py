@@ -22,6 +22,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from newscrawl.extract.processors import canonical_url
+from newscrawl.output.lock import written_elsewhere
 from newscrawl.state import StateError
 
 logger = logging.getLogger("newscrawl.output")
@@ -95,15 +96,30 @@ def recover_outputs(store: Any, crawler: Crawler | None = None) -> int:
     if not hasattr(store, "get_meta") or not hasattr(store, "set_meta"):
         return 0
     paths = json.loads(store.get_meta(index_key()) or "[]")
-    recovered = sum(recover_file(store, path, crawler) for path in paths)
-    store.set_meta(index_key(), "[]")
-    return recovered
+    results = {path: recover_file(store, path, crawler) for path in paths}
+    # a file another crawl is writing stays listed, for a start after that crawl's end
+    store.set_meta(index_key(), json.dumps([path for path, count in results.items() if count is None]))
+    return sum(count or 0 for count in results.values())
+
+
+def _parses(line: bytes) -> bool:
+    """Whether a line is one complete JSON value."""
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
 
 
 def complete_lines(data: bytes) -> tuple[list[bytes], list[dict[str, Any]], int, int]:
-    """What a killed writer left: (its complete lines that hold a record, those records, the
-    number of unreadable lines, the bytes of a torn last line)."""
+    """What a writer left: (its complete lines that hold a record, each ending in a line break,
+    those records, the number of unreadable lines, the bytes of a torn last line). A last line
+    without a line break that parses as a complete JSON value is no torn write (another tool
+    wrote it, or the user did): it is a complete line; one that does not parse is torn."""
     end = data.rfind(b"\n") + 1
+    last = data[end:]
+    if last.strip() and _parses(last):
+        data, end = data + b"\n", len(data) + 1
     lines: list[bytes] = []
     records: list[dict[str, Any]] = []
     bad = 0
@@ -122,15 +138,18 @@ def complete_lines(data: bytes) -> tuple[list[bytes], list[dict[str, Any]], int,
     return lines, records, bad, len(data) - end
 
 
-def mark_emitted(store: Any, record: dict[str, Any]) -> None:
+def mark_emitted(store: Any, record: dict[str, Any]) -> bool:
     """Record a written article in the state (under its canonical and fetched URL), unless the
-    state already has it at this revision or a later one."""
+    state already has it at this revision or a later one; whether it had not."""
     revision = record.get("revision") or 1
     url = record.get("url") or ""
+    new = False
     for key in {record.get("canonical_url") or url, canonical_url(url) or url} - {""}:
         entry = store.get(key)
         if entry is None or entry.revision < revision:
             store.record(key, record.get("fingerprint"), record.get("modified"), revision)
+            new = True
+    return new
 
 
 # `scrapy cron` writes a run's articles to `<name>.part` and renames it to `<name>` when the run
@@ -147,8 +166,10 @@ def published_as(file: Path) -> Path:
     return file
 
 
-def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int:
-    """Record the complete lines past the remembered offset and cut a torn tail."""
+def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int | None:
+    """Record the complete lines past the remembered offset and cut a torn tail; the articles
+    recorded, or None when another crawl is writing the file (its lines are not torn but under
+    way: the file is left as it is)."""
     key = meta_key(path)
     raw = store.get_meta(key)
     if not raw:
@@ -165,24 +186,46 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int:
         store.set_meta(key, "")
         return 0
     with file.open("r+b") as handle:
+        if written_elsewhere(handle.fileno()):
+            logger.warning("%s is being written by another crawl: what it holds past this state's "
+                           "last recorded line is reconciled at a later start", file)
+            return None
         handle.seek(offset)
         tail = handle.read()
         _, records, bad, torn = complete_lines(tail)
-        for record in records:
-            mark_emitted(store, record)
+        recovered = sum(mark_emitted(store, record) for record in records)
+        unended = bool(tail) and not torn and not tail.endswith(b"\n")
         if torn:
             handle.truncate(offset + len(tail) - torn)
+        elif unended:  # a complete last line: kept, and the next line starts on a line of its own
+            handle.write(b"\n")
+        if torn or unended:
             os.fsync(handle.fileno())
     store.set_meta(key, "")
-    recovered = len(records)
+    if unended:
+        logger.warning("%s did not end with a line break: one was added after its last line, so the "
+                       "articles appended start on a line of their own", file)
     if recovered or torn or bad:
-        logger.warning("recovered %s after an interrupted crawl: %d written but unrecorded articles "
-                       "marked as emitted, %d bytes of a torn last line cut%s", file, recovered, torn,
-                       f", {bad} unreadable lines left as they are" if bad else "")
+        logger.warning("%s", recovered_line(file, recovered, torn, bad))
     if crawler is not None and crawler.stats is not None:
         crawler.stats.inc_value("newscrawl/recovered/articles", recovered)
         crawler.stats.inc_value("newscrawl/recovered/torn_bytes", torn)
     return recovered
+
+
+def recovered_line(file: Path, recovered: int, torn: int, bad: int) -> str:
+    """One line on what the start found past the state's last recorded line, saying only what
+    can be known: lines this state did not record come from a crawl killed before it recorded
+    them, or from another writer, and nothing tells which."""
+    parts = []
+    if recovered:
+        parts.append(f"holds {recovered} article{'' if recovered == 1 else 's'} this state had not "
+                     "recorded (an interrupted crawl, or another writer): marked as emitted")
+    if torn:
+        parts.append(f"ended in {torn} bytes that are no complete JSON line (a write cut short): cut")
+    if bad:
+        parts.append(f"has {bad} unreadable line{'' if bad == 1 else 's'} there: left as they are")
+    return f"{file} " + "; ".join(parts)
 
 
 def recover_part(part: Path, final: Path, store: Any) -> dict[str, Any]:

@@ -183,7 +183,7 @@ def test_a_finished_runs_published_file_is_no_lost_output_at_the_next_run(tmp_pa
     assert first.articles and second.articles == []
     log = (out / "cron.log").read_text("utf-8")
     assert "since the crawl that wrote it" not in log, log[-3000:]
-    assert "after an interrupted crawl" not in log
+    assert "this state had not recorded" not in log
 
 
 def test_two_runs_for_other_sites_started_in_one_second_into_one_folder_both_keep_their_articles(tmp_path):

@@ -4,6 +4,7 @@ articles on 127.0.0.4, real SIGKILL, a real (small) tmpfs when the tests may mou
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -101,7 +102,66 @@ def test_written_but_unrecorded_lines_and_a_torn_tail_are_reconciled(tmp_path: P
     stats = json.loads(stats_file.read_text("utf-8"))
     assert stats["newscrawl/recovered/articles"] == 2
     assert stats["newscrawl/recovered/torn_bytes"] > 0
-    assert "recovered" in rerun.stderr and "Traceback" not in rerun.stderr
+    assert f"{out} holds 2 articles this state had not recorded (an interrupted crawl, or another writer): " \
+           "marked as emitted; ended in" in rerun.stderr and "Traceback" not in rerun.stderr
+
+
+def test_a_second_crawl_writing_the_same_file_is_refused_and_the_first_loses_nothing(tmp_path: Path) -> None:
+    """Two crawls on one output (two workers with the same -O, two states appending to one
+    file) wrote at their own offsets over each other's lines. The second is refused before it
+    fetches anything, the file untouched; the first writes every article once."""
+    out, log = tmp_path / "articles.jsonl", tmp_path / "first.log"
+    with FaultServer(HOST, robots="allow", articles=12, delay=3.0) as site, log.open("w") as stderr:
+        first = subprocess.Popen([sys.executable, "-m", "scrapy", *crawl_args(site, tmp_path / "a.sqlite", "-o", str(out))],
+                                 cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and first.poll() is None:
+                if out.exists() and out.read_bytes().count(b"\n") >= 2:
+                    break
+                time.sleep(0.05)
+            assert first.poll() is None, "the first crawl ended too soon"
+            before, robots = out.read_bytes(), site.hits["/robots.txt"]
+            second = run_scrapy(crawl_args(site, tmp_path / "b.sqlite", "-O", str(out)), timeout=120)
+            during, robots_fetched = out.read_bytes(), site.hits["/robots.txt"] - robots
+            site.delay = 0.0
+            first.wait(timeout=120)
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait(timeout=30)
+    assert second.returncode == 1, second.stderr[-2000:]
+    assert f"{out} is being written by another crawl (pid {first.pid}): give each crawl its own output file" in one_error(second)
+    assert during.startswith(before)  # not emptied by the refused -O, nothing of it written
+    assert not (tmp_path / "b.sqlite").exists()
+    assert robots_fetched == 0  # the second fetched nothing, not even robots.txt
+    assert first.returncode == 0, log.read_text("utf-8")[-2000:]
+    assert sorted(urls(lines_of(out))) == sorted(stories(12))  # every article, once, whole
+
+
+def test_a_file_another_crawl_is_writing_is_not_reconciled_under_it(tmp_path: Path) -> None:
+    """A state's earlier output that another process now holds (a crawl with another state
+    appending to it): its line under way is no torn line to cut; a start after that crawl's end
+    reconciles it."""
+    state, shared, own = tmp_path / "state.sqlite", tmp_path / "shared.jsonl", tmp_path / "own.jsonl"
+    under_way = b'{"url": "http://127.0.0.4/articles/half'
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        first = run_scrapy(crawl_args(site, state, "-o", str(shared)), timeout=120)
+        assert first.returncode == 0, first.stderr[-2000:]
+        with shared.open("ab") as writer:
+            fcntl.flock(writer.fileno(), fcntl.LOCK_EX)  # as a crawl writing it holds it
+            writer.write(under_way)
+            writer.flush()
+            held = shared.read_bytes()
+            during = run_scrapy(crawl_args(site, state, "-o", str(own)), timeout=120)
+            left = shared.read_bytes()
+        after = run_scrapy(crawl_args(site, state, "-o", str(own)), timeout=120)
+    assert (during.returncode, after.returncode) == (0, 0), during.stderr[-2000:]
+    assert left == held  # not cut under the writer
+    assert f"{shared} is being written by another crawl: what it holds past this state's last " \
+           "recorded line is reconciled at a later start" in during.stderr
+    assert shared.read_bytes() == held[:-len(under_way)]  # the writer gone: a torn line, cut
+    assert f"{shared} ended in {len(under_way)} bytes that are no complete JSON line" in after.stderr
 
 
 @pytest.fixture

@@ -180,6 +180,45 @@ def test_appending_to_a_file_whose_last_line_has_no_line_break_starts_a_new_line
     assert stories(parse_articles("\n".join(appended), str(out))) == all_stories(2)
 
 
+def test_a_complete_line_added_after_a_crawl_is_kept_by_the_next_crawl(tmp_path: Path) -> None:
+    """A line without a line break after the state's last recorded line: one that parses as a
+    complete JSON value is no torn write, and is kept (it was cut as "a torn last line")."""
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.sqlite"
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        first = crawl(site, "-o", str(out), state=state)
+        assert first.returncode == 0, first.stderr[-3000:]
+        with out.open("ab") as handle:
+            handle.write(b'{"note": "mine"}')  # no line break
+        again = crawl(site, "-o", str(out), state=state)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert [line.split("WARNING: ", 1)[1] for line in lines(again.stderr, "WARNING")
+            if str(out) in line] == [f"{out} did not end with a line break: one was added after its "
+                                     "last line, so the articles appended start on a line of their own"]
+    *articles, mine = out.read_text(encoding="utf-8").split("\n")[:-1]
+    assert json.loads(mine) == {"note": "mine"} and out.read_bytes().endswith(b"\n")
+    assert stories(parse_articles("\n".join(articles), str(out))) == all_stories(2)
+
+
+def test_articles_another_state_appended_are_recorded_and_said_as_what_is_known(tmp_path: Path) -> None:
+    """Crawl A, then crawl B (its own state) appending to A's file, then A again: A records B's
+    articles (writing them again would put them twice in the file it writes), and its line says
+    what it can know: not "after an interrupted crawl", which nothing interrupted."""
+    out = tmp_path / "all.jsonl"
+    with FaultServer(HOST, robots="allow", articles=2) as site_a, \
+            FaultServer("127.0.0.8", robots="allow", articles=3) as site_b:
+        runs = [crawl(site_a, "-o", str(out), state=tmp_path / "a.sqlite"),
+                crawl(site_b, "-o", str(out), state=tmp_path / "b.sqlite"),
+                crawl(site_a, "-o", str(out), state=tmp_path / "a.sqlite")]
+    assert [run.returncode for run in runs] == [0, 0, 0], runs[-1].stderr[-3000:]
+    assert [line.split("WARNING: ", 1)[1] for line in lines(runs[2].stderr, "WARNING") if str(out) in line] == [
+        f"{out} holds 3 articles this state had not recorded (an interrupted crawl, or another "
+        "writer): marked as emitted"]
+    assert "interrupted crawl:" not in runs[2].stderr
+    items = read_jsonl(out)
+    assert sorted(item["url"] for item in items) == sorted(
+        [site_a.url(f"/articles/story-{i}") for i in (1, 2)] + [site_b.url(f"/articles/story-{i}") for i in (1, 2, 3)])
+
+
 def test_a_crawl_without_state_keeps_nothing_and_emits_everything_every_time(tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
