@@ -170,14 +170,31 @@ def check_clashes(targets: list[FeedTarget], settings: BaseSettings, spargs: dic
 
 
 def refuse_append(target: FeedTarget) -> None:
-    """OutputClash when `-o` appends to a non-empty file of a format that is one document."""
+    """OutputClash when `-o` appends to a non-empty file of a format that is one document, or
+    appends JSON Lines to a file that holds one (`-o out.json:jsonl` after a run wrote a JSON
+    array there)."""
     path = target.path
-    if target.overwrite or path is None or target.format not in WHOLE_FORMATS:
+    if target.overwrite or path is None or not path.is_file() or not path.stat().st_size:
         return
-    if path.is_file() and path.stat().st_size:
+    if target.format in WHOLE_FORMATS:
         raise OutputClash(f"cannot append to {path}: a {target.format.upper()} file is one document, "
                           "and what a second run appends makes it invalid. Write JSON Lines (a "
                           ".jsonl file), which appends line by line, or write to a new file")
+    if target.format in LINE_FORMATS and _opens_a_document(path):
+        raise OutputClash(f"cannot append JSON Lines to {path}: it holds a JSON array or an XML "
+                          "document, which lines written after it make invalid. Write the JSON "
+                          "Lines to a new file")
+
+
+def _opens_a_document(path: Path) -> bool:
+    """Whether a file starts as a JSON array or an XML document does (JSON Lines start with a
+    record's "{")."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return start[:1] in (b"[", b"<")
 
 
 def format_problem(uri: str, formats: set[str], flag: str = "-o") -> str | None:

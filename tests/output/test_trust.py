@@ -404,6 +404,10 @@ def test_csv_and_xml_outputs_are_never_emptied_nor_broken_by_a_second_run(tmp_pa
             appended = crawl(site, "-o", str(out), state=fmt_state)
             assert appended.returncode == 2, name
             assert f"cannot append to {out}" in one_error(appended) and "JSON Lines" in one_error(appended)
+            if name != "out.csv":  # JSON Lines after a JSON array or an XML document break it too
+                as_lines = crawl(site, "-o", f"{out}:jsonl", state=fmt_state)
+                assert as_lines.returncode == 2, name
+                assert f"cannot append JSON Lines to {out}" in one_error(as_lines), name
             assert out.read_bytes() == before, name
 
 
