@@ -182,7 +182,7 @@ def refuse_append(target: FeedTarget) -> None:
                           ".jsonl file), which appends line by line, or write to a new file")
     if target.format in LINE_FORMATS and _opens_a_document(path):
         raise OutputClash(f"cannot append JSON Lines to {path}: it holds a JSON array or an XML "
-                          "document, which lines written after it make invalid. Write the JSON "
+                          "document, which lines written after it would break. Write the JSON "
                           "Lines to a new file")
 
 
