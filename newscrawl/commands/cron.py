@@ -6,8 +6,9 @@
   `articles-<UTC time>.jsonl` when the crawl is over, so the file appears only when complete;
   the part file is created exclusively (`-2`, `-3`, ... when a run of another state took that
   second's name in the same folder) and flocked while the run writes it;
-  a part file left by a killed run (no flock on it) is recovered first (complete lines kept, a
-  torn tail cut, its articles marked as emitted in the state, then published);
+  a part file left by a killed run of the same state (no flock on it) is recovered first
+  (complete lines kept, a torn tail cut, its articles marked as emitted in the state, then
+  published); one that a run of another state wrote is left to that state's next run;
 - writes `articles-<UTC time>.summary.json` beside it: counts, drops and errors by reason,
   duration, per site, health verdict;
 - exits 0 when every site was healthy and 1 when not (see newscrawl/ops/health.py), 130 when
@@ -54,7 +55,7 @@ from newscrawl.ops.cron import (
 )
 from newscrawl.ops.summary import plural, stopping_line, written
 from newscrawl.output.paths import path_problems, unwritable_reason
-from newscrawl.output.recovery import PART, check_state, recover_part
+from newscrawl.output.recovery import PART, check_state, recover_part, remembers_output
 from newscrawl.state import StateError, open_state, stateless
 
 logger = logging.getLogger(__name__)
@@ -293,10 +294,17 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
 
     def _publish(self, part: Path, store: Any) -> dict[str, Any] | None:
         """A killed run's part file, recovered and published with its own summary; None when
-        another run holds it (a run of another state writing to this folder, or recovering it)."""
+        another run holds it (a run of another state writing to this folder, or recovering it)
+        or a run of another state wrote it: its articles are that state's to record (marked in
+        this one, a story another site also printed would be dropped here as a duplicate), and
+        that state's next run publishes it. An empty part file holds nothing to record."""
         held = hold_part(part)
         if held is None:
             logger.info("%s is another run's, being written or recovered: left to it", part)
+            return None
+        if part.stat().st_size and not remembers_output(store, part):
+            held.close()
+            logger.info("%s was written by a run of another state: left to that state's next run", part)
             return None
         with held:
             final = part.with_name(part.name.removesuffix(PART))  # the name the killed run had

@@ -91,6 +91,13 @@ def remember_output(store: Any, path: str) -> None:
         store.set_meta(index_key(), json.dumps([*paths, resolved]))
 
 
+def remembers_output(store: Any, path: Path) -> bool:
+    """Whether a crawl of this state wrote `path` on this machine (it is in the state's index)."""
+    if not hasattr(store, "get_meta"):
+        return False
+    return str(path.resolve()) in json.loads(store.get_meta(index_key()) or "[]")
+
+
 def recover_outputs(store: Any, crawler: Crawler | None = None) -> int:
     """Reconcile every output file a killed crawl left behind; returns the articles recovered."""
     if not hasattr(store, "get_meta") or not hasattr(store, "set_meta"):

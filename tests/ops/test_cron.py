@@ -22,7 +22,7 @@ from newscrawl.commands.state import Command as StateCommand
 from newscrawl.crawl.middlewares.seen import SeenBeforeMiddleware
 from newscrawl.crawl.spider import SiteSpider
 from newscrawl.ops.cron import update_quiet_runs
-from newscrawl.output.recovery import recover_part
+from newscrawl.output.recovery import recover_part, remember_output
 from newscrawl.state.crawler import state_for
 from newscrawl.state.sqlite import SQLiteStateStore
 from tests.conftest import REPO, free_port, read_jsonl
@@ -99,6 +99,45 @@ def test_a_second_cron_exits_75_while_one_runs_and_a_killed_run_leaves_no_stale_
     assert not list(out.glob("*.part"))
 
 
+def _remember(state: Path, path: Path) -> None:
+    """List `path` among a state's outputs, as its crawl does when it opens the file."""
+    store = SQLiteStateStore(state)
+    try:
+        remember_output(store, str(path))
+    finally:
+        store.close()
+
+
+def test_a_killed_runs_part_file_is_left_to_its_own_states_next_run(tmp_path):
+    other, own, out = tmp_path / "other.sqlite", tmp_path / "own.sqlite", tmp_path / "out"
+    out.mkdir()
+    with serve_site(tmp_path / "site") as site:
+        base = site.base
+        build_site(tmp_path / "site", base, stage=1)
+        # a run of `own` (another site) killed after one line: a story the other site prints too
+        killed = out / "articles-20240101T000000Z.jsonl.part"
+        line = json.dumps({"url": "http://127.0.0.2:9/other/harbour-cranes.html",
+                           "canonical_url": "http://127.0.0.2:9/other/harbour-cranes.html",
+                           "fingerprint": "fp-shared", "revision": 1}) + "\n"
+        killed.write_text(line, "utf-8")
+        _remember(own, killed)
+        first = run_cron(["-a", f"url={base}", "-a", "since=2d"], other, out,
+                         ["-s", "NEWSCRAWL_CRON_PROGRESS_INTERVAL=0.5"])
+        assert first.code == 0, first.stderr[-3000:]
+        # left alone: not published, not recorded in the other state
+        assert first.summary["recovered"] == [] and killed.read_text("utf-8") == line
+        store = SQLiteStateStore(other)
+        try:
+            assert not store.is_seen("http://127.0.0.2:9/other/harbour-cranes.html")
+        finally:
+            store.close()
+        second = run_cron(["-a", f"url={base}", "-a", "since=2d"], own, out,
+                          ["-s", "NEWSCRAWL_CRON_PROGRESS_INTERVAL=0.5"])
+    assert second.code == 0, second.stderr[-3000:]
+    assert [r["file"] for r in second.summary["recovered"]] == ["articles-20240101T000000Z.jsonl"]
+    assert (out / "articles-20240101T000000Z.jsonl").read_text("utf-8") == line and not killed.exists()
+
+
 def test_since_skips_old_articles_and_a_killed_runs_part_file_is_published_once(tmp_path):
     state, out = tmp_path / "state.sqlite", tmp_path / "out"
     out.mkdir()
@@ -111,6 +150,7 @@ def test_since_skips_old_articles_and_a_killed_runs_part_file_is_published_once(
                              "fingerprint": f"fp-{slug}", "revision": 1}) + "\n"
                  for slug in ("harbour-cranes", "tall-ships")]
         killed.write_text("".join(lines) + '{"url": "' + base + "stories/fish-m", "utf-8")
+        _remember(state, killed)  # as the killed run of this state listed it before its first line
         run = run_cron(["-a", f"url={base}", "-a", "since=2d"], state, out,
                        ["-s", "NEWSCRAWL_CRON_PROGRESS_INTERVAL=0.5"])
         paths = site.paths()
