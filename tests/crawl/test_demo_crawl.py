@@ -118,7 +118,11 @@ def test_make_demo_stopped_by_ctrl_c_ends_with_130_and_no_traceback(tmp_path, wh
     try:
         time.sleep(0.3)  # Python has started: "loading" is while Scrapy loads, a second or more
         deadline = time.monotonic() + 60
-        while when == "crawling" and not (tmp_path / "demo.jsonl").exists() and time.monotonic() < deadline:
+        # "crawling": once the first article is written (the output file itself is made, empty,
+        # before the crawl starts, while its workers are still being started)
+        output = tmp_path / "demo.jsonl"
+        while when == "crawling" and not (output.exists() and output.stat().st_size) \
+                and time.monotonic() < deadline:
             time.sleep(0.05)
         os.killpg(demo.pid, signal.SIGINT)  # as the terminal does: to the whole foreground group
         out, err = demo.communicate(timeout=120)
