@@ -55,11 +55,7 @@ def test_kill_9_mid_crawl_then_rerun_holds_every_article_once(tmp_path: Path) ->
         proc = subprocess.Popen([sys.executable, "-m", "scrapy", *crawl_args(site, state, "-O", str(run1), pool=True)],
                                 cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline and proc.poll() is None:
-                if run1.exists() and run1.read_bytes().count(b"\n") >= 6:
-                    break
-                time.sleep(0.02)
+            _wait_for_lines(proc, run1, 6)
             assert proc.poll() is None, "the crawl ended before it could be killed"
             os.kill(proc.pid, signal.SIGKILL)
         finally:
@@ -115,11 +111,7 @@ def test_a_second_crawl_writing_the_same_file_is_refused_and_the_first_loses_not
         first = subprocess.Popen([sys.executable, "-m", "scrapy", *crawl_args(site, tmp_path / "a.sqlite", "-o", str(out))],
                                  cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline and first.poll() is None:
-                if out.exists() and out.read_bytes().count(b"\n") >= 2:
-                    break
-                time.sleep(0.05)
+            _wait_for_lines(first, out, 2)
             assert first.poll() is None, "the first crawl ended too soon"
             before, robots = out.read_bytes(), site.hits["/robots.txt"]
             second = run_scrapy(crawl_args(site, tmp_path / "b.sqlite", "-O", str(out)), timeout=120)
@@ -268,3 +260,12 @@ def test_a_locked_state_says_who_to_wait_for(failed_starts) -> None:
     assert result.returncode == 1
     line = one_error(result)
     assert "locked" in line and "NEWSCRAWL_STATE" in line
+
+
+def _wait_for_lines(proc: subprocess.Popen, path: Path, lines: int, timeout: float = 90) -> None:
+    """Until the running `proc` has written `lines` lines to `path` (or ended, or `timeout`)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if path.exists() and path.read_bytes().count(b"\n") >= lines:
+            return
+        time.sleep(0.02)
