@@ -24,15 +24,27 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as the crawl itself ends on Ctrl-C
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", type=Path, default=OUTPUT, help="folder for the demo's files")
-    out_dir = parser.parse_args(argv).output.resolve()
+    parser.add_argument("--delay", type=_seconds, default=0.05,
+                        help="seconds between two requests (default 0.05; more to watch it crawl)")
+    args = parser.parse_args(argv)
     try:
-        return demo(out_dir)
+        return demo(args.output.resolve(), args.delay)
     except KeyboardInterrupt:  # while Scrapy loads, or the servers start or stop
         print("demo: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
-def demo(out_dir: Path) -> int:
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 60:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 60")
+    return value
+
+
+def demo(out_dir: Path, delay: float = 0.05) -> int:
     # imported here, where Ctrl-C is one line: Scrapy takes a second or more to load
     from newscrawl.output.paths import unwritable_folder_reason
     from tools.devserver import serve_as_https_site
@@ -56,7 +68,7 @@ def demo(out_dir: Path) -> int:
             sys.executable, "-m", "newscrawl.cli", "crawl", "site", "-a", f"url={DEMO_URL}",
             "-O", str(output), "-s", f"NEWSCRAWL_STATE={state}",
             "-s", f"NEWSCRAWL_STATS_FILE={stats_file}", "-s", "LOG_LEVEL=WARNING",
-            "-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_START_DELAY=0.05",
+            "-s", f"DOWNLOAD_DELAY={delay}", "-s", f"AUTOTHROTTLE_START_DELAY={delay}",
         ]
         code = run_crawl(command, env)
     if code == EXIT_INTERRUPTED:  # the crawl said so, and what it wrote and how to go on

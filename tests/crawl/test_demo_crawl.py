@@ -111,8 +111,11 @@ def test_make_demo_stopped_by_ctrl_c_ends_with_130_and_no_traceback(tmp_path, wh
     """Ctrl-C in a terminal reaches the process group of `make demo`: the demo said
     KeyboardInterrupt twice over, and killed the crawl, whose workers then printed
     BrokenPipeError tracebacks. Now the crawl stops as a Ctrl-C'd crawl does, and says so."""
-    demo = subprocess.Popen([sys.executable, "-m", "tools.demo", "--output", str(tmp_path)], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    # a slower crawl: the first article is written seconds before the last (at the default
+    # delay, a fast machine wrote them all in a burst, and a Ctrl-C came after the crawl's end)
+    demo = subprocess.Popen([sys.executable, "-m", "tools.demo", "--output", str(tmp_path), "--delay", "0.2"],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True,
                             # a terminal's job takes SIGINT (a runner in the background passes it on ignored)
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
@@ -133,3 +136,11 @@ def test_make_demo_stopped_by_ctrl_c_ends_with_130_and_no_traceback(tmp_path, wh
     lines = [line for line in err.splitlines() if not line.startswith("summary: ")]
     assert lines[-1] in ("demo: interrupted", "newscrawl crawl: interrupted") or \
         "the crawl was stopped before it finished" in lines[-1], err[-3000:]
+
+
+def test_make_demo_with_a_delay_that_is_not_seconds_is_one_line(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "tools.demo", "--output", str(tmp_path), "--delay", "fast"],
+                          cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[-1].endswith("argument --delay: 'fast' is not a number of seconds from 0 to 60")
+    assert not (tmp_path / "demo.jsonl").exists()
