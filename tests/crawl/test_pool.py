@@ -273,6 +273,31 @@ def test_the_forkserver_ignores_ctrl_c_from_its_start():
     assert proc.stdout.strip() == "True", proc.stderr[-2000:]
 
 
+def test_a_ctrl_c_while_the_forkserver_starts_reaches_the_crawl_once_it_has_started():
+    """Ctrl-C is ignored while the forkserver starts (so that it inherits the ignore): a Ctrl-C
+    in those milliseconds was lost, and the crawl ran on to its end. Here it comes while the
+    forkserver starts, every time."""
+    script = (
+        "import os, signal\n"
+        "from multiprocessing import forkserver\n"
+        "from newscrawl.crawl.pool import ExtractPool\n"
+        "start = forkserver.ensure_running\n"
+        "def ctrl_c_while_starting():\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    start()\n"
+        "forkserver.ensure_running = ctrl_c_while_starting\n"
+        "taken = []\n"
+        "signal.signal(signal.SIGINT, lambda signum, frame: taken.append(signum))\n"
+        "pool = ExtractPool(workers=1)\n"
+        "pid = forkserver._forkserver._forkserver_pid\n"
+        "status = open(f'/proc/{pid}/status').read() if pid else ''\n"
+        "ignored = [int(line.split()[1], 16) for line in status.splitlines() if line.startswith('SigIgn:')]\n"
+        "print(taken == [signal.SIGINT], bool(ignored) and bool(ignored[0] & (1 << 1)))\n"
+        "pool.shutdown()\n")
+    proc = _python(script)
+    assert proc.stdout.split() == ["True", "True"], proc.stdout + proc.stderr[-2000:]
+
+
 def test_a_worker_whose_crawl_closed_the_pipe_stops_without_a_traceback():
     """A second Ctrl-C closes the workers' pipes while one starts: its "ready" met a broken pipe
     and printed a BrokenPipeError traceback."""
