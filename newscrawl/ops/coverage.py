@@ -22,7 +22,7 @@ from newscrawl.crawl.meta import site_stat
 from newscrawl.distributed.outage import lost_redis, redis_gone
 from newscrawl.extract.vocabulary import text_size
 from newscrawl.items import Article
-from newscrawl.state.crawler import state_for
+from newscrawl.state.crawler import state_failed, state_for
 
 logger = logging.getLogger("newscrawl.coverage")
 
@@ -98,8 +98,8 @@ class CoverageHistory:
         return cls(crawler)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if redis_gone(self.crawler):
-            return  # the history is in the Redis state, which cannot be reached
+        if redis_gone(self.crawler) or state_failed(self.crawler):
+            return  # the history is in a state that cannot be reached or written (said once)
         stats = self.crawler.stats.get_stats()
         store = state_for(self.crawler)
         finished = datetime.now(UTC).isoformat(timespec="seconds")

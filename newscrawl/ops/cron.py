@@ -22,7 +22,7 @@ from scrapy.utils.asyncio import create_looping_call
 
 from newscrawl.ops.coverage import coverage_sites, site_coverage
 from newscrawl.ops.health import judge_site
-from newscrawl.ops.summary import no_article_reasons, pages_fetched
+from newscrawl.ops.summary import no_article_reasons, pages_fetched, written
 from newscrawl.output.recovery import PART
 
 logger = logging.getLogger("newscrawl.commands.cron")
@@ -187,7 +187,7 @@ def summarize(stats: dict[str, Any], sites: list[str], quiet: dict[str, int],
     return {
         "healthy": not problems,
         "problems": problems,
-        "articles": stats.get("newscrawl/articles/emitted", 0),
+        "articles": written(stats),
         # -a article= pages written though they do not read as articles (in "articles" too)
         "forced": stats.get("newscrawl/articles/forced", 0),
         "revisions": stats.get("newscrawl/articles/revised", 0),
@@ -240,7 +240,7 @@ class ProgressLine:
         pages = pages_fetched(stats)
         minutes = max(time.monotonic() - self.started, 1e-6) / 60
         errors = sum(_by_prefix(stats, "newscrawl/errors/").values())
-        return (f"progress: {pages} pages, {stats.get('newscrawl/articles/emitted', 0)} articles, "
+        return (f"progress: {pages} pages, {written(stats)} articles, "
                 f"{pages / minutes:.0f} pages/min, {errors} errors")
 
     def report(self) -> None:

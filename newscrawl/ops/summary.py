@@ -20,6 +20,11 @@ from newscrawl.ops.coverage import FIELDS, coverage_sites, site_coverage
 logger = logging.getLogger("newscrawl")
 
 NO_ARTICLES = "no articles written"
+# articles whose line is in the output but not in the state, which could not be written: the next
+# run, appending, reconciles them
+UNRECORDED = "newscrawl/output/unrecorded"
+# articles not written because the state could not list the output before its first line
+STATE_NOT_WRITTEN = "newscrawl/state/not_written"
 # responses other than robots.txt (PageCount): Scrapy's response_received_count counts its own
 # robots.txt requests and the spider's (read for Sitemap: lines), which are no pages of the site
 PAGES_FETCHED = "newscrawl/pages/fetched"
@@ -50,6 +55,7 @@ REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "connection_error", "download_error"))),
     ("not saved: no output keeps them", ("newscrawl/output/not_saved",)),
     ("not written: the output failed", ("newscrawl/output/not_written",)),
+    ("not written: the state failed", (STATE_NOT_WRITTEN,)),
     # fetched while a distributed worker's Redis was gone: nothing could record them
     ("not written: Redis unavailable", ("newscrawl/dropped/redis_unavailable",)),
 )
@@ -101,8 +107,13 @@ def no_article_reasons(stats: dict[str, Any]) -> dict[str, int]:
 
 
 def written(stats: dict[str, Any]) -> int:
-    """Articles written to the output and recorded."""
-    return int(stats.get("newscrawl/articles/emitted", 0) or 0)
+    """Articles written to the output: recorded in the state, or not when it failed (unrecorded)."""
+    return int(stats.get("newscrawl/articles/emitted", 0) or 0) + unrecorded(stats)
+
+
+def unrecorded(stats: dict[str, Any]) -> int:
+    """Articles written to the output after the state could not be written (not recorded)."""
+    return int(stats.get(UNRECORDED, 0) or 0)
 
 
 def counted(count: int, label: str) -> str:
@@ -245,8 +256,9 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
     # ERROR lines of errors already counted by their reason are not counted again as log_error
     logged["ERROR"] = logged.get("ERROR", 0) - int(stats.get(COUNTED_ERROR_LINES, 0) or 0)
     errors.update({f"log_{k.lower()}": v for k, v in logged.items() if k in ("ERROR", "CRITICAL") and v > 0})
+    not_recorded = f" ({unrecorded(stats)} of them not recorded in the state)" if unrecorded(stats) else ""
     lines = [
-        f"{plural(written(stats), 'article')} written{where}; "
+        f"{plural(written(stats), 'article')} written{where}{not_recorded}; "
         f"{plural(pages_fetched(stats), 'page')} "
         f"{'read from WARC files' if replayed(stats) else 'fetched'} in {elapsed:.1f} s "
         f"({stats.get('finish_reason') or 'stopped'})",

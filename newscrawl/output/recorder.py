@@ -9,20 +9,19 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.distributed.outage import lost_redis
 from newscrawl.extract.processors import canonical_url
 from newscrawl.items import Article
+from newscrawl.ops.summary import STATE_NOT_WRITTEN, UNRECORDED
 from newscrawl.output.guard import check_outputs, refuse_overwrite
 from newscrawl.output.recovery import check_integrity, recover_outputs, unusable_state
-from newscrawl.output.storage import line_files, stop_for_output
+from newscrawl.output.storage import line_files, stop_for_output, stop_for_state
 from newscrawl.state import StateError
-from newscrawl.state.crawler import state_for
+from newscrawl.state.crawler import state_failed, state_for
 
 logger = logging.getLogger("newscrawl.output")
 
-STATE_ERROR = "state_error"  # the close reason when the state cannot be written (exits 1)
 
 
 class StateRecorder:
@@ -79,26 +78,32 @@ class StateRecorder:
         if not self.keeping:
             self.crawler.stats.inc_value("newscrawl/output/not_saved")
             return
+        if state_failed(self.crawler):  # said once; the next run, appending, reconciles the output
+            written = self._written()
+            self.crawler.stats.inc_value(UNRECORDED if written else STATE_NOT_WRITTEN)
+            return
         if not self._written():
             self.crawler.stats.inc_value("newscrawl/output/not_written")
             if self.crawler.stats.get_value("newscrawl/output/error") is None:
                 stop_for_output(self.crawler, "the output", "the feed exporter did not write the "
                                 f"article {item.url}", "it was not recorded as written")
             return
+        recorded = False
         try:
             self.record(item, response)
+            recorded = True
             store = state_for(self.crawler)
             if hasattr(store, "set_meta"):
                 for handle in line_files(self.crawler):
                     if handle.jsonlines and not handle.closed:
                         store.set_meta(handle.state_key, json.dumps({"offset": handle.tell()}))
         except Exception as exc:  # locked, full or gone: stop; the next run recovers the output
-            self.failed = True
             if lost_redis(self.crawler, exc):  # said once, and the crawl stops, as redis_unavailable
+                self.failed = True
                 return
-            logger.error("%s", unusable_state(state_for(self.crawler), exc))
-            self.crawler.stats.set_value("newscrawl/state/error", str(exc))
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason=STATE_ERROR))
+            if not recorded:
+                self.crawler.stats.inc_value(UNRECORDED)
+            stop_for_state(self.crawler, exc)
 
     def record(self, item: Article, response: Any) -> None:
         """Remember the article (under its canonical and fetched URL) as emitted."""

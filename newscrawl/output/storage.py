@@ -25,14 +25,15 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.distributed.outage import lost_redis, redis_gone
 from newscrawl.ops.summary import COUNTED_ERROR_LINES
-from newscrawl.output.recovery import meta_key, remember_output
-from newscrawl.state.crawler import state_for
+from newscrawl.output.recovery import meta_key, remember_output, unusable_state
+from newscrawl.state.crawler import STATE_ERROR_STAT, state_failed, state_for
 
 logger = logging.getLogger("newscrawl.output")
 
 JSONLINES = {"jsonlines", "jsonl", "jl"}
 _FILES = "_newscrawl_line_files"
 OUTPUT_ERROR = "output_error"  # the close reason after a failed write (the crawl exits 1)
+STATE_ERROR = "state_error"  # the close reason when the state cannot be written (exits 1)
 
 
 class LineFile(io.FileIO):
@@ -106,6 +107,21 @@ def stop_for_output(crawler: Crawler | None, path: str, exc: OSError | str, cons
         closing.addErrback(lambda failure: None)  # already closing: the reason is set once
 
 
+def stop_for_state(crawler: Crawler, exc: BaseException) -> None:
+    """Log one line about a state that cannot be written (a full disk, a lock), once, and close
+    the crawl with `state_error`. Lines written after it are not recorded: the next run,
+    appending to the output, reconciles them with the state."""
+    if crawler.stats is None or state_failed(crawler):
+        return
+    logger.error("%s", unusable_state(state_for(crawler), exc))
+    crawler.stats.set_value(STATE_ERROR_STAT, str(exc))
+    crawler.stats.inc_value("newscrawl/errors/state_error")
+    crawler.stats.inc_value(COUNTED_ERROR_LINES)
+    if crawler.engine is not None and crawler.engine.running:
+        closing = deferred_from_coro(crawler.engine.close_spider_async(reason=STATE_ERROR))
+        closing.addErrback(lambda failure: None)  # already closing: the reason is set once
+
+
 class FailedOutput(io.RawIOBase):
     """What the feed exporter writes to when its output could not be opened: nothing is kept,
     and the state recorder sees `failed` and records nothing."""
@@ -150,7 +166,6 @@ class RecoverableFeedStorage(FileFeedStorage):
             handle = FailedOutput(str(path), exc)
             stop_for_output(self.crawler, str(path), exc, "no article was recorded as written; "
                             "fix the cause and run the same command again")
-        _track(self.crawler, handle)
         if isinstance(handle, LineFile) and handle.regular:
             handle.seek(0, os.SEEK_END)  # appending: recovery starts after what is already there
             if handle.jsonlines:
@@ -162,9 +177,14 @@ class RecoverableFeedStorage(FileFeedStorage):
                 try:
                     remember_output(store, handle.path)
                     store.set_meta(meta_key(handle.path), json.dumps({"offset": handle.tell()}))
-                except Exception as exc:  # a shared state whose Redis went away: said once, elsewhere
-                    if not lost_redis(self.crawler, exc):
-                        raise
+                except Exception as exc:  # full or locked; a shared state whose Redis went away
+                    if not lost_redis(self.crawler, exc):  # (that is said once, elsewhere)
+                        # nothing is written where the state cannot list it: the next run would
+                        # not know those lines, and would write their articles again
+                        stop_for_state(self.crawler, exc)
+                        handle.close()
+                        handle = FailedOutput(handle.path, OSError(str(exc)))
+        _track(self.crawler, handle)
         return handle
 
 

@@ -8,6 +8,8 @@ from scrapy.crawler import Crawler
 from newscrawl.state import StateStore, open_state
 
 _ATTR = "_newscrawl_state"
+# set (to the error) when the state could not be written mid-crawl (newscrawl.output.storage.stop_for_state)
+STATE_ERROR_STAT = "newscrawl/state/error"
 
 
 def state_for(crawler: Crawler) -> StateStore:
@@ -26,3 +28,8 @@ def _close(crawler: Crawler) -> None:
     if store is not None:
         store.close()
         setattr(crawler, _ATTR, None)
+
+
+def state_failed(crawler: Crawler) -> bool:
+    """Whether this crawl's state could not be written (the crawl is stopping, said once)."""
+    return crawler.stats is not None and crawler.stats.get_value(STATE_ERROR_STAT) is not None

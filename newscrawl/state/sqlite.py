@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -60,6 +61,9 @@ class SQLiteStateStore(StateStore):
             self.db.executescript(_SCHEMA)
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            if _disk_full(exc, self.path):
+                raise StateError(f"state file {self.path} cannot be written: the disk is full ({exc}); "
+                                 "free space and run again (nothing was fetched)") from exc
             raise StateError(
                 f"state file {self.path} cannot be used ({exc}). If it is corrupt, move it aside "
                 f"(mv {self.path} {self.path}.broken) and run again: newscrawl starts a new state, "
@@ -159,3 +163,21 @@ class SQLiteStateStore(StateStore):
 
     def close(self) -> None:
         self.db.close()
+
+
+MIN_FREE_BYTES = 1 << 20  # under this much free space, a state's I/O error is the full disk's
+
+
+def _disk_full(exc: sqlite3.DatabaseError, path: Path) -> bool:
+    """Whether SQLite failed for want of space: it says so (SQLITE_FULL), or it reports an I/O
+    error (its shared-memory file cannot grow) on a file system with next to no space left."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL:
+        return True
+    if code is None or code & 0xFF != sqlite3.SQLITE_IOERR:
+        return False
+    try:
+        stats = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < MIN_FREE_BYTES

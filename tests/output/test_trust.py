@@ -67,6 +67,27 @@ def all_stories(n: int) -> list[str]:
 
 
 @pytest.fixture
+def small_disk(tmp_path: Path):
+    """A folder on a file system of the size asked for (a tmpfs: root only), and a function that
+    gives it more room."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("a small file system is a tmpfs, which only root can mount")
+
+    def mount(size: str, *options: str) -> None:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join([*options, f"size={size}"]), "tmpfs",
+                               str(folder)], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.skip(f"root, and cannot mount a tmpfs here: {done.stderr.strip()}")
+
+    try:
+        yield folder, mount
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True, check=False)
+
+
+@pytest.fixture
 def read_only_dir(tmp_path: Path):
     """A folder nothing can be written in: a read-only tmpfs as root, else a mode 555 folder."""
     folder = tmp_path / "readonly"
@@ -533,3 +554,30 @@ def test_a_failed_write_stops_fetching(tmp_path: Path) -> None:
     assert "summary: errors: output_error=1\n" in result.stderr  # by its reason, not as log_error
     assert fetched <= 45, fetched  # robots.txt, the home page, a few probes, 16 under way
     assert recorded(state) == 0
+
+
+@pytest.mark.parametrize("size", ["64k", "96k", "192k"])
+def test_a_state_whose_disk_fills_stops_with_one_line_and_the_rerun_writes_each_article_once(
+        tmp_path: Path, small_disk, size: str) -> None:
+    """The state's disk fills before the crawl (64k), before the output is listed in it (96k),
+    or mid-crawl (192k). Before: a traceback for every article (the output could not be listed)
+    and none written; a summary of "0 articles written" beside a file of 26; and, once the output
+    was written but not listed, the rerun wrote those articles a second time."""
+    disk, mount = small_disk
+    mount(size)
+    state, out = disk / "state.sqlite", tmp_path / "out.jsonl"
+    with FaultServer(HOST, robots="allow", articles=60) as site:
+        first = crawl(site, "-O", str(out), state=state)
+        assert first.returncode == 1
+        assert "disk is full" in one_error(first)
+        written = read_jsonl(out)
+        summary = [line for line in first.stderr.splitlines() if line.startswith("summary: ")]
+        if summary:  # the crawl ran (at 64k the state could not even be opened: nothing fetched)
+            assert summary[0].startswith(f"summary: {len(written)} article")
+            assert "summary: errors: state_error=1" in summary
+        else:
+            assert not out.exists() and "nothing was fetched" in one_error(first)
+        mount("8m", "remount")
+        again = crawl(site, "-o", str(out), state=state)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert stories(read_jsonl(out)) == all_stories(60)
