@@ -57,6 +57,7 @@ from newscrawl.ops.summary import plural, stopping_line, written
 from newscrawl.output.paths import path_problems, unwritable_reason
 from newscrawl.output.recovery import PART, check_state, recover_part, remembers_output
 from newscrawl.state import StateError, open_state, stateless
+from newscrawl.state.crawler import STATE_ERROR_STAT
 
 logger = logging.getLogger(__name__)
 
@@ -271,6 +272,11 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         if stats.get("newscrawl/output/error"):
             summary["healthy"] = False
             summary["problems"].insert(0, f"cannot write to {stats['newscrawl/output/error']}")
+        if stats.get(STATE_ERROR_STAT):  # the run stopped there; its file is reconciled next run
+            summary["healthy"] = False
+            summary["problems"].insert(0, f"the state cannot be written ({stats[STATE_ERROR_STAT]}): "
+                                          "free space if the disk is full; the next run records the "
+                                          "articles written after it")
         if interrupted:  # the site's counters are a part run's: no verdict on them
             summary["healthy"] = False
             summary["problems"].insert(0, STOPPED)

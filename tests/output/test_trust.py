@@ -581,3 +581,28 @@ def test_a_state_whose_disk_fills_stops_with_one_line_and_the_rerun_writes_each_
         again = crawl(site, "-o", str(out), state=state)
     assert again.returncode == 0, again.stderr[-3000:]
     assert stories(read_jsonl(out)) == all_stories(60)
+
+
+def test_a_cron_run_whose_state_disk_fills_is_unhealthy_and_the_next_run_writes_the_rest_once(
+        tmp_path: Path, small_disk) -> None:
+    """The crawl stopped at the state's failure (state_error), and cron called the run healthy:
+    exit 0 and nothing printed, so no mail, with half the site left for later."""
+    disk, mount = small_disk
+    mount("192k")
+    state, cron_dir = disk / "state.sqlite", tmp_path / "cron"
+    with FaultServer(HOST, robots="allow", articles=60) as site:
+        args = ["cron", "-a", f"url={site.url('/')}", "--output-dir", str(cron_dir),
+                "-s", f"NEWSCRAWL_STATE={state}", *FAST]
+        first = run_scrapy(args, timeout=150)
+        assert first.returncode == 1, first.stderr[-3000:]
+        assert first.stderr.splitlines()[0].startswith(
+            "scrapy cron: unhealthy: the state cannot be written (database or disk is full)")
+        summary = json.loads(next(cron_dir.glob("articles-*.summary.json")).read_text("utf-8"))
+        assert summary["finish_reason"] == "state_error" and not summary["healthy"]
+        assert summary["articles"] == len(read_jsonl(cron_dir / summary["articles_file"])) < 60
+        mount("8m", "remount")
+        time.sleep(1.1)  # a run's file is named by the second it started
+        again = run_scrapy(args, timeout=150)
+    assert again.returncode == 0, again.stderr[-3000:]
+    runs = [item for path in sorted(cron_dir.glob("articles-*.jsonl")) for item in read_jsonl(path)]
+    assert stories(runs) == all_stories(60)
