@@ -115,7 +115,18 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
             fail("seed", str(exc), EXIT_FAILED)
         except ValueError as exc:  # redis-py's answer to a URL it cannot parse
             fail("seed", f"REDIS_URL is not a Redis URL ({exc}): use redis://[:PASSWORD@]HOST:6379/0", EXIT_USAGE)
-        action(server, crawl_keys(self.settings, spider))
+        import redis
+
+        from newscrawl.config.redis_url import safe_url
+        from newscrawl.distributed.outage import how_it_failed
+
+        try:
+            action(server, crawl_keys(self.settings, spider))
+        except redis.RedisError as exc:  # gone since the PING, full, or a read-only replica
+            detail = " ".join(str(exc).split()) or type(exc).__name__
+            fail("seed", f"Redis at {safe_url(self.settings.get('REDIS_URL'))} {how_it_failed(exc)} "
+                 f"({detail}): run the same command again once it takes writes (seeding again is "
+                 "harmless)", EXIT_FAILED)
 
 
 def _spider_args(pairs: list[str]) -> dict[str, str]:

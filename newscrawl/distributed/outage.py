@@ -1,4 +1,5 @@
-"""A worker whose Redis goes away mid-crawl stops: one ERROR line, close reason `redis_unavailable`.
+"""A worker whose Redis goes away mid-crawl, or refuses writes (full at its maxmemory, a read-only
+replica), stops: one ERROR line, close reason `redis_unavailable`.
 
 redis-py retries a failed connection by itself (its default Retry), so a ConnectionError or
 TimeoutError that reaches newscrawl means Redis is down or cut off. A worker can then take,
@@ -32,12 +33,29 @@ _ATTR = "_newscrawl_redis_outage"
 
 
 def is_outage(exc: BaseException) -> bool:
-    """Whether `exc` says Redis cannot be reached (not a bad command or a script error)."""
+    """Whether `exc` says Redis cannot be reached, or cannot take a write: full at its maxmemory,
+    or a read-only replica (not a bad command or a script error). A worker can do nothing
+    without writing to Redis, so either stops it."""
     try:
         import redis
     except ImportError:
         return False
-    return isinstance(exc, redis.ConnectionError | redis.TimeoutError)
+    return isinstance(exc, redis.ConnectionError | redis.TimeoutError | redis.OutOfMemoryError
+                      | redis.ReadOnlyError)
+
+
+def how_it_failed(exc: BaseException) -> str:
+    """How an outage reads after "Redis at URL": unreachable, or refusing writes (and what to
+    change then)."""
+    import redis
+
+    if isinstance(exc, redis.OutOfMemoryError):
+        return "is full and refuses writes (raise its maxmemory, or free memory)"
+    if isinstance(exc, redis.ReadOnlyError):
+        return "is a read-only replica and refuses writes (give REDIS_URL the primary)"
+    if isinstance(exc, redis.ConnectionError | redis.TimeoutError):
+        return "cannot be reached"
+    return "answered with an error"
 
 
 class RedisOutage:
@@ -59,7 +77,7 @@ class RedisOutage:
             return
         self.gone = True
         detail = " ".join(str(exc).split()) or type(exc).__name__
-        message = (f"Redis at {self.url} cannot be reached ({detail}): this worker stops; the articles "
+        message = (f"Redis at {self.url} {how_it_failed(exc)} ({detail}): this worker stops; the articles "
                    "written so far stay in the output, and the requests it held go back to the shared "
                    "queue when its lease expires (NEWSCRAWL_REDIS_LEASE)")
         logger.error("%s", message)

@@ -21,6 +21,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from newscrawl.distributed.outage import how_it_failed, is_outage
 from newscrawl.extract.processors import canonical_url
 from newscrawl.output.lock import written_elsewhere
 from newscrawl.state import StateError
@@ -46,6 +47,9 @@ def unusable_state(store: Any, exc: BaseException) -> str:
         return (f"state {where} is corrupt ({text}): move it aside (mv {where} {where}.broken) and "
                 "run again: newscrawl starts a new state, and articles emitted before may be "
                 "emitted once more")
+    if is_outage(exc):  # a Redis state that is gone, full or a read-only replica
+        return (f"state {where}: Redis {how_it_failed(exc)} ({text}): run the same command again "
+                "once it takes writes, appending (-o FILE) where it wrote with -O")
     return (f"state {where} cannot be used ({text}). Free space if the disk is full, then run "
             "the same command again, appending (-o FILE) where it wrote with -O: the output written "
             "so far is reconciled with the state on start")

@@ -101,3 +101,64 @@ def test_redis_stopped_mid_crawl_stops_the_worker_with_one_line(tmp_path, writte
     records = read_jsonl(output) if data else []
     assert len(records) >= written_before >= written_first
     assert all(record["url"].startswith(site.url) for record in records)
+
+
+@pytest.mark.parametrize("refusal", ["full", "read-only replica"])
+def test_a_redis_that_refuses_writes_stops_the_worker_and_the_seed_with_one_line(tmp_path, refusal):
+    """Redis at its maxmemory (noeviction), or a read-only replica, answers every write with an
+    error that is not a lost connection. A worker that met it mid-crawl printed a traceback for
+    each request it queued, then hung (a SIGTERM did not stop it); `newscrawl seed` printed a
+    traceback. Now each says so in one line and exits 1."""
+    if not __import__("shutil").which("redis-server"):
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    import redis
+
+    (tmp_path / "redis").mkdir()
+    output, later = tmp_path / "w.jsonl", tmp_path / "later.jsonl"
+    args = ["-s", "MAX_IDLE_TIME_BEFORE_CLOSE=5", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
+    with redis_server_process(tmp_path / "redis") as (_, base), \
+            serve_sites([("127.0.0.1", 60, 0.4)]) as (site,):  # slow pages: still crawling then
+        url = f"{base}/0"
+        server = redis.Redis.from_url(url)
+        seeded = run_scrapy(["seed", site.url, "-s", f"REDIS_URL={url}"], timeout=60)
+        assert seeded.returncode == 0, seeded.stderr
+        stderr = (tmp_path / "stderr.txt").open("w")
+        worker = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "site", "-O", str(output),
+                                   "-s", f"REDIS_URL={url}", *args],
+                                  cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            _wait_for(lambda: any(hit.path.startswith("/2024/") for hit in list(site.hits)), 90,
+                      "the first article", worker)
+            if refusal == "full":
+                server.config_set("maxmemory-policy", "noeviction")
+                server.config_set("maxmemory", 1)  # already over it: every write is refused
+                said = "is full and refuses writes (raise its maxmemory, or free memory)"
+            else:
+                server.config_set("replica-read-only", "yes")
+                server.replicaof("127.0.0.1", 9)  # a replica of nothing reachable: read-only
+                said = "is a read-only replica and refuses writes (give REDIS_URL the primary)"
+            code = worker.wait(timeout=60)
+            again = run_scrapy(["seed", site.url, "-s", f"REDIS_URL={url}"], timeout=60)
+            starting = run_scrapy(["crawl", "site", "-O", str(later), "-s", f"REDIS_URL={url}", *args],
+                                  timeout=90)
+        finally:
+            if worker.poll() is None:
+                os.kill(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=10)
+            stderr.close()
+            server.config_set("maxmemory", 0)
+            server.replicaof("NO", "ONE")
+    err = (tmp_path / "stderr.txt").read_text("utf-8", "replace")
+    assert code == 1 and "Traceback" not in err, err[-3000:]
+    errors = [line for line in err.splitlines() if "] ERROR:" in line]
+    assert len(errors) == 1 and f"Redis at {url} {said}" in errors[0], errors
+    assert err.splitlines()[-4].endswith("(redis_unavailable)"), err[-1000:]  # the summary's first line
+    assert again.returncode == 1 and "Traceback" not in again.stderr, again.stderr[-3000:]
+    assert len(again.stderr.strip().splitlines()) == 1
+    assert again.stderr.startswith(f"scrapy seed: Redis at {url} {said} (")  # (`newscrawl seed` too)
+    assert again.stderr.strip().endswith("): run the same command again once it takes writes (seeding "
+                                         "again is harmless)")
+    assert starting.returncode == 1 and "Traceback" not in starting.stderr, starting.stderr[-3000:]
+    errors = [line for line in starting.stderr.splitlines() if "] ERROR:" in line]
+    assert len(errors) == 1 and f": Redis {said} (" in errors[0], errors
