@@ -294,27 +294,25 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _start_forkserver_ignoring_ctrl_c(ctx: multiprocessing.context.BaseContext) -> None:
-    """Start the forkserver now, with Ctrl-C ignored, which it keeps from its start: multiprocessing
+    """Start the forkserver now, with Ctrl-C blocked from its first instruction: multiprocessing
     ignores it there only after the preload, and a Ctrl-C during the second of imports and
     warm-up printed a KeyboardInterrupt traceback. (The crawl process decides when workers stop.)
-    Only from the main thread, the only one that may change a signal's handler.
 
-    A Ctrl-C meanwhile is not lost: Ctrl-C is also blocked in this thread, and Linux keeps a
-    blocked signal pending even while it is ignored (setting SIG_IGN discards a pending one, so
-    the ignore comes first); it is taken by the crawl's own handler once that is back."""
+    The forkserver inherits the signal mask of the thread that starts it, so Ctrl-C is blocked
+    in this thread for the few milliseconds of its start, never ignored: a Ctrl-C meanwhile
+    waits, or goes to another thread of the crawl, and reaches the crawl's handler either way
+    (ignoring it here lost it). Only from the main thread, where the crawl takes Ctrl-C."""
     if ctx.get_start_method() != "forkserver" or threading.current_thread() is not threading.main_thread():
         return
     from multiprocessing import forkserver, resource_tracker
 
     # the forkserver starts multiprocessing's resource tracker, which unblocks Ctrl-C when it has
-    # started it (it would be taken while ignored): it is started first, outside the window
+    # started it (the forkserver would then take Ctrl-C): it is started first, outside the window
     resource_tracker.ensure_running()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         forkserver.ensure_running()
     finally:
-        signal.signal(signal.SIGINT, previous)
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
