@@ -5,13 +5,29 @@ Ctrl-C stopped it (one line each, never a traceback)."""
 
 from __future__ import annotations
 
-import argparse
-import os
 import signal
-import subprocess
 import sys
-from pathlib import Path
-from typing import Any
+
+
+class _CtrlC:
+    """Ctrl-C seen at any time, kept even where an import swallowed its KeyboardInterrupt."""
+
+    seen = False
+
+    @classmethod
+    def take(cls, signum: int, frame: object) -> None:
+        cls.seen = True
+        raise KeyboardInterrupt
+
+
+if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not a job started with it ignored
+    signal.signal(signal.SIGINT, _CtrlC.take)
+
+import argparse  # noqa: E402 - after the handler: a Ctrl-C while these load is the demo's line
+import os  # noqa: E402
+import subprocess  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "fixtures" / "demo"
@@ -60,6 +76,8 @@ def demo(out_dir: Path, delay: float = 0.05) -> int:
     state = out_dir / "demo-state.sqlite"
     for path in (state, Path(f"{state}-wal"), Path(f"{state}-shm"), stats_file):
         path.unlink(missing_ok=True)
+    if _CtrlC.seen:  # a Ctrl-C while loading that something swallowed
+        raise KeyboardInterrupt
     with serve_as_https_site(SITE, DEMO_URL) as proxy:
         print(f"serving the demo site as {DEMO_URL} through a proxy on {proxy}", flush=True)
         env = {**os.environ, "https_proxy": proxy, "http_proxy": proxy, "no_proxy": ""}
@@ -73,7 +91,7 @@ def demo(out_dir: Path, delay: float = 0.05) -> int:
         code = run_crawl(command, env)
     if code == EXIT_INTERRUPTED:  # the crawl said so, and what it wrote and how to go on
         return EXIT_INTERRUPTED
-    if code == -signal.SIGINT:  # it was stopped before Python could take the signal: no line
+    if code in (-signal.SIGINT, -signal.SIGTERM):  # stopped before it could take the signal
         print("demo: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     if code != 0:
@@ -88,17 +106,27 @@ def run_crawl(command: list[str], env: dict[str, str]) -> int:
     """Run the crawl to its end; its exit code.
 
     The crawl runs in a process group of its own, so that Ctrl-C reaches this process only,
-    which passes it on to the crawl: it stops as `newscrawl crawl` does (a second Ctrl-C at
-    once). Its extraction workers never see the signal, and the crawl is never killed
-    (subprocess.run's Ctrl-C kills its child: the crawl lost its summary, and its workers
-    printed BrokenPipeError tracebacks)."""
-    process = subprocess.Popen(command, cwd=ROOT, env=env, process_group=0)
+    which passes it on to the crawl as SIGTERM: the crawl stops on it as on Ctrl-C (a second
+    one at once), and one that comes while the crawl's Python is still starting ends it
+    quietly (Ctrl-C there printed "Fatal Python error" and a traceback). Its extraction workers
+    never see the signal, and the crawl is never left running: a Ctrl-C just before it starts
+    stops it as soon as it has started (subprocess.run's Ctrl-C killed its child: the crawl lost
+    its summary, and its workers printed BrokenPipeError tracebacks)."""
+    process: subprocess.Popen | None = None
+    pending: list[int] = []
 
     def forward(signum: int, frame: Any) -> None:
-        process.send_signal(signum)
+        _CtrlC.seen = True
+        if process is None:
+            pending.append(signum)
+        else:
+            process.send_signal(signal.SIGTERM)
 
     before = {signum: signal.signal(signum, forward) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, process_group=0)
+        if pending:
+            process.send_signal(signal.SIGTERM)
         return process.wait()
     finally:
         for signum, handler in before.items():
