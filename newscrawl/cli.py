@@ -16,6 +16,10 @@ import os
 import sys
 from typing import NoReturn
 
+from newscrawl.commands.ctrl_c import stop_if_seen, watch
+
+watch()
+
 PROG = "newscrawl"
 SETTINGS_MODULE = "newscrawl.settings"
 COMMANDS = ("crawl", "cron", "extract", "fixture", "parse", "seed", "state")
@@ -77,6 +81,7 @@ def run_scrapy(command: str, args: list[str]) -> NoReturn:
 
     # execute() builds its parser from this module-level name, and has no other way to set it
     cmdline.ScrapyArgumentParser = Parser  # type: ignore[misc]
+    stop_if_seen()
     try:
         cmdline.execute([PROG, command, *args])
     except SystemExit:

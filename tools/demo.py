@@ -8,22 +8,11 @@ from __future__ import annotations
 import signal
 import sys
 
+from newscrawl.commands.ctrl_c import stop_if_seen, watch
 
-class _CtrlC:
-    """Ctrl-C seen at any time, kept even where an import swallowed its KeyboardInterrupt."""
+watch()  # a Ctrl-C while the rest loads is the demo's line, even one an import swallowed
 
-    seen = False
-
-    @classmethod
-    def take(cls, signum: int, frame: object) -> None:
-        cls.seen = True
-        raise KeyboardInterrupt
-
-
-if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not a job started with it ignored
-    signal.signal(signal.SIGINT, _CtrlC.take)
-
-import argparse  # noqa: E402 - after the handler: a Ctrl-C while these load is the demo's line
+import argparse  # noqa: E402 - after watch()
 import os  # noqa: E402
 import subprocess  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -76,8 +65,7 @@ def demo(out_dir: Path, delay: float = 0.05) -> int:
     state = out_dir / "demo-state.sqlite"
     for path in (state, Path(f"{state}-wal"), Path(f"{state}-shm"), stats_file):
         path.unlink(missing_ok=True)
-    if _CtrlC.seen:  # a Ctrl-C while loading that something swallowed
-        raise KeyboardInterrupt
+    stop_if_seen()
     with serve_as_https_site(SITE, DEMO_URL) as proxy:
         print(f"serving the demo site as {DEMO_URL} through a proxy on {proxy}", flush=True)
         env = {**os.environ, "https_proxy": proxy, "http_proxy": proxy, "no_proxy": ""}
@@ -116,7 +104,6 @@ def run_crawl(command: list[str], env: dict[str, str]) -> int:
     pending: list[int] = []
 
     def forward(signum: int, frame: Any) -> None:
-        _CtrlC.seen = True
         if process is None:
             pending.append(signum)
         else:

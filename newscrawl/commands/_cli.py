@@ -32,6 +32,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings, Settings
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.ossignal import install_shutdown_handlers
 
+from newscrawl.commands.ctrl_c import stop_if_seen
 from newscrawl.crawl.middlewares import Dropped
 from newscrawl.crawl.middlewares.failures import failure_reason, short
 
@@ -147,6 +148,7 @@ def run_until_interrupted(process: CrawlerProcessBase) -> bool:
         force(signum, frame)  # and any further signal is ignored
 
     before = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    stop_if_seen()
     install_shutdown_handlers(stop)
     process.start(install_signal_handlers=False)
     if signals:  # a further signal stays ignored while the command says it was interrupted
@@ -175,6 +177,7 @@ def run_with_stop_notice(process: CrawlerProcessBase, notice: Callable[[], None]
         graceful(signum, frame)  # it installs Scrapy's forced stop for the next signal
         reactor.callFromThread(notice)  # no logging inside a signal handler
 
+    stop_if_seen()
     install_shutdown_handlers(first)
     process.start(install_signal_handlers=False)
     return bool(signals)

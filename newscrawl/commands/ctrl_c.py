@@ -1,0 +1,29 @@
+"""Ctrl-C while a command loads, recorded: an import that swallows its KeyboardInterrupt (a
+library's broad `except`) must not let the command run on as if it had not come."""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+_seen = False
+
+
+def _take(signum: int, frame: Any) -> None:
+    global _seen
+    _seen = True
+    raise KeyboardInterrupt
+
+
+def watch() -> None:
+    """Record Ctrl-C from now on, and raise KeyboardInterrupt as Python does (not when Ctrl-C is
+    ignored: a job started in the background)."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _take)
+
+
+def stop_if_seen() -> None:
+    """KeyboardInterrupt when a Ctrl-C came while loading, whatever caught it since; called just
+    before a command installs its own handling of Ctrl-C."""
+    if _seen:
+        raise KeyboardInterrupt
