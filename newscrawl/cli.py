@@ -16,7 +16,7 @@ import os
 import sys
 from typing import NoReturn
 
-from newscrawl.commands.ctrl_c import stop_if_seen, watch
+from newscrawl.commands._ctrl_c import stop_if_seen, watch
 
 watch()
 

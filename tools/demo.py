@@ -8,7 +8,7 @@ from __future__ import annotations
 import signal
 import sys
 
-from newscrawl.commands.ctrl_c import stop_if_seen, watch
+from newscrawl.commands._ctrl_c import stop_if_seen, watch
 
 watch()  # a Ctrl-C while the rest loads is the demo's line, even one an import swallowed
 

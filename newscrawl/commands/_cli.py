@@ -32,7 +32,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings, Settings
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.ossignal import install_shutdown_handlers
 
-from newscrawl.commands.ctrl_c import stop_if_seen
+from newscrawl.commands._ctrl_c import stop_if_seen
 from newscrawl.crawl.middlewares import Dropped
 from newscrawl.crawl.middlewares.failures import failure_reason, short
 

@@ -11,7 +11,7 @@ from tests.conftest import REPO
 
 SWALLOWED = (
     "import os, signal, time\n"
-    "from newscrawl.commands.ctrl_c import stop_if_seen, watch\n"
+    "from newscrawl.commands._ctrl_c import stop_if_seen, watch\n"
     "watch()\n"
     "try:\n"  # as an import with a broad except does: the KeyboardInterrupt is gone
     "    os.kill(os.getpid(), signal.SIGINT)\n"
@@ -37,7 +37,7 @@ def test_ctrl_c_ignored_by_the_caller_stays_ignored() -> None:
     """A job started with Ctrl-C ignored (in the background) keeps ignoring it."""
     script = ("import signal\n"
               "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-              "from newscrawl.commands.ctrl_c import watch\n"
+              "from newscrawl.commands._ctrl_c import watch\n"
               "watch()\n"
               "print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)\n")
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
