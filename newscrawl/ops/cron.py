@@ -39,10 +39,13 @@ def acquire_lock(path: Path) -> IO[str] | None:
     except OSError:
         handle.close()
         return None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"{os.getpid()}\n")
-    handle.flush()
+    # the pid only names the holder in the next run's line: on a full disk the lock holds without
+    # it (unbuffered, so that closing the handle has nothing left to fail on)
+    try:
+        os.ftruncate(handle.fileno(), 0)
+        os.pwrite(handle.fileno(), f"{os.getpid()}\n".encode(), 0)
+    except OSError:
+        pass
     return handle
 
 

@@ -606,3 +606,18 @@ def test_a_cron_run_whose_state_disk_fills_is_unhealthy_and_the_next_run_writes_
     assert again.returncode == 0, again.stderr[-3000:]
     runs = [item for path in sorted(cron_dir.glob("articles-*.jsonl")) for item in read_jsonl(path)]
     assert stories(runs) == all_stories(60)
+
+
+def test_a_first_cron_run_with_its_state_on_a_full_disk_is_one_line(tmp_path: Path, small_disk) -> None:
+    """The run lock's pid could not be written: an OSError traceback, before the state's line."""
+    disk, mount = small_disk
+    mount("64k")
+    with (disk / "filler").open("wb", buffering=0) as filler, pytest.raises(OSError):
+        while True:  # until the disk is full
+            filler.write(b"\0" * 4096)
+    result = run_scrapy(["cron", "-a", "url=http://127.0.0.7:9/", "--output-dir", str(tmp_path / "cron"),
+                         "-s", f"NEWSCRAWL_STATE={disk / 'state.sqlite'}", *FAST], timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"scrapy cron: state file {disk / 'state.sqlite'} cannot be written: the disk is full (database or "
+        "disk is full); free space and run again (nothing was fetched)"], result.stderr[-3000:]
