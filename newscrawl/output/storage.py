@@ -56,8 +56,10 @@ class LineFile(io.FileIO):
 
     def write(self, data: Any) -> int:
         data = bytes(data)
-        if self.failed is not None:
-            return len(data)  # output stopped; the crawl is closing and nothing more is recorded
+        if self.failed is not None or _output_failed(self.crawler):
+            # output stopped (this one, or another: an article then goes to every output or none,
+            # and the next run writes the rest to each); the crawl is closing, nothing is recorded
+            return len(data)
         start = self.tell() if self.regular else None
         try:
             view = memoryview(data)
@@ -88,6 +90,11 @@ class LineFile(io.FileIO):
                         f"the {written} intact; the others are not. Fix the cause and run the "
                         f"same command again and {again}: with a state, it fetches the articles "
                         "that were not written")
+
+
+def _output_failed(crawler: Crawler | None) -> bool:
+    return crawler is not None and crawler.stats is not None \
+        and crawler.stats.get_value("newscrawl/output/error") is not None
 
 
 def stop_for_output(crawler: Crawler | None, path: str, exc: OSError | str, consequence: str) -> None:

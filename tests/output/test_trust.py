@@ -621,3 +621,20 @@ def test_a_first_cron_run_with_its_state_on_a_full_disk_is_one_line(tmp_path: Pa
     assert result.stderr.strip().splitlines() == [
         f"scrapy cron: state file {disk / 'state.sqlite'} cannot be written: the disk is full (database or "
         "disk is full); free space and run again (nothing was fetched)"], result.stderr[-3000:]
+
+
+def test_when_one_of_two_outputs_fills_up_the_rerun_brings_every_article_to_both(tmp_path: Path,
+                                                                                 small_disk) -> None:
+    """The other output took the articles under way after the failure; the rerun recorded them
+    from it, so the full one never got them (17 lost from it for good)."""
+    disk, mount = small_disk
+    mount("48k")
+    full, other, state = disk / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "state.sqlite"
+    with FaultServer(HOST, robots="allow", articles=60) as site:
+        first = crawl(site, "-o", str(full), "-o", str(other), state=state)
+        assert first.returncode == 1 and "No space left on device" in one_error(first)
+        assert 0 < len(read_jsonl(full)) == len(read_jsonl(other)) < 60
+        mount("8m", "remount")
+        again = crawl(site, "-o", str(full), "-o", str(other), state=state)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert stories(read_jsonl(full)) == stories(read_jsonl(other)) == all_stories(60)
