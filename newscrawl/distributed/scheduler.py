@@ -39,6 +39,8 @@ from newscrawl.distributed.lease import LeaseKeeper
 from newscrawl.distributed.outage import is_outage, lost_redis, outage_for, redis_gone
 from newscrawl.distributed.queue import LeasedPriorityQueue
 from newscrawl.distributed.seeds import SiteRegistry
+from newscrawl.output.storage import output_failed
+from newscrawl.state.crawler import state_failed
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +186,12 @@ class DistributedScheduler(Scheduler):
             raise
 
     def finished(self, request: Request) -> None:
-        """The engine is done with a request: acknowledge it if it came from the shared queue."""
+        """The engine is done with a request: acknowledge it if it came from the shared queue.
+        Not once an output or the state failed: what the request brought was neither written nor
+        recorded, so it stays leased, and goes back to the shared queue when this worker leaves
+        (acknowledged, its article was lost to every worker)."""
+        if output_failed(self.crawler) or state_failed(self.crawler):
+            return
         if self.queue.ack(request):
             self.crawler.stats.inc_value("newscrawl/distributed/acked")
 

@@ -56,7 +56,7 @@ class LineFile(io.FileIO):
 
     def write(self, data: Any) -> int:
         data = bytes(data)
-        if self.failed is not None or _output_failed(self.crawler):
+        if self.failed is not None or output_failed(self.crawler):
             # output stopped (this one, or another: an article then goes to every output or none,
             # and the next run writes the rest to each); the crawl is closing, nothing is recorded
             return len(data)
@@ -92,7 +92,8 @@ class LineFile(io.FileIO):
                         "that were not written")
 
 
-def _output_failed(crawler: Crawler | None) -> bool:
+def output_failed(crawler: Crawler | None) -> bool:
+    """Whether an output of this crawl failed (stop_for_output): nothing more is written."""
     return crawler is not None and crawler.stats is not None \
         and crawler.stats.get_value("newscrawl/output/error") is not None
 

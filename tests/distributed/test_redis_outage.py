@@ -162,3 +162,29 @@ def test_a_redis_that_refuses_writes_stops_the_worker_and_the_seed_with_one_line
     assert starting.returncode == 1 and "Traceback" not in starting.stderr, starting.stderr[-3000:]
     errors = [line for line in starting.stderr.splitlines() if "] ERROR:" in line]
     assert len(errors) == 1 and f": Redis {said} (" in errors[0], errors
+
+
+def test_a_worker_whose_output_fills_gives_back_what_it_did_not_write(tmp_path, small_disk):
+    """The requests under way when the output failed were acknowledged although their articles
+    were never written: gone from the shared queue, lost to every worker (16 of 150 for a
+    stranger). They go back to the queue now, and the next worker writes every article once."""
+    if not __import__("shutil").which("redis-server"):
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    disk, mount = small_disk
+    mount("48k")
+    (tmp_path / "redis").mkdir()
+    full, roomy = disk / "w1.jsonl", tmp_path / "w2.jsonl"
+    args = ["-s", "MAX_IDLE_TIME_BEFORE_CLOSE=3", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
+    with redis_server_process(tmp_path / "redis") as (_, base), \
+            serve_sites([("127.0.0.1", 60, 0)]) as (site,):
+        url = f"{base}/0"
+        assert run_scrapy(["seed", site.url, "-s", f"REDIS_URL={url}"], timeout=60).returncode == 0
+        first = run_scrapy(["crawl", "site", "-O", str(full), "-s", f"REDIS_URL={url}", *args], timeout=120)
+        assert first.returncode == 1 and "No space left on device" in first.stderr, first.stderr[-3000:]
+        second = run_scrapy(["crawl", "site", "-O", str(roomy), "-s", f"REDIS_URL={url}", *args], timeout=120)
+        assert second.returncode == 0, second.stderr[-3000:]
+    urls = [record["url"] for path in (full, roomy) for record in read_jsonl(path)]
+    articles = [page for page in site.pages if page.startswith("/2024/")]
+    assert 0 < len(read_jsonl(full)) < len(articles)
+    assert sorted(urls) == sorted(set(urls)) and len(urls) == len(articles)

@@ -67,27 +67,6 @@ def all_stories(n: int) -> list[str]:
 
 
 @pytest.fixture
-def small_disk(tmp_path: Path):
-    """A folder on a file system of the size asked for (a tmpfs: root only), and a function that
-    gives it more room."""
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("a small file system is a tmpfs, which only root can mount")
-
-    def mount(size: str, *options: str) -> None:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join([*options, f"size={size}"]), "tmpfs",
-                               str(folder)], capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            pytest.skip(f"root, and cannot mount a tmpfs here: {done.stderr.strip()}")
-
-    try:
-        yield folder, mount
-    finally:
-        subprocess.run(["umount", str(folder)], capture_output=True, check=False)
-
-
-@pytest.fixture
 def read_only_dir(tmp_path: Path):
     """A folder nothing can be written in: a read-only tmpfs as root, else a mode 555 folder."""
     folder = tmp_path / "readonly"
