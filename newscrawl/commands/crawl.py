@@ -47,6 +47,7 @@ from newscrawl.ops.summary import (
     written,
 )
 from newscrawl.output.guard import FeedTarget, OutputError, feed_targets, format_problem
+from newscrawl.output.storage import MOVED, MOVED_STAT
 from newscrawl.state import StateError
 
 logger = logging.getLogger("newscrawl")
@@ -443,7 +444,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
                 report_fatal("no page of the site could be read (see the lines above): check the "
                              "address, and whether the site is up and lets crawlers in", self.settings)
         if self.settings.getbool("NEWSCRAWL_SUMMARY", True) and self.settings.getbool("LOG_ENABLED", True):
-            lines = summary_lines(stats, [_output_name(target) for target in feed_targets(self.settings)])
+            lines = summary_lines(stats, [_output_name(target, stats) for target in feed_targets(self.settings)])
             print("\n".join(f"summary: {line}" for line in lines), file=sys.stderr)
             if self.settings.get("LOG_FILE"):  # the log file has the summary too
                 for line in lines:
@@ -465,9 +466,13 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         self.exitcode = code
 
 
-def _output_name(target: FeedTarget) -> str:
+def _output_name(target: FeedTarget, stats: dict[str, Any]) -> str:
     """How the summary names an output: a file the run stopped before opening (a Ctrl-C before
-    the first article) is said not to exist, lest a reader look for it."""
+    the first article) is said not to exist, lest a reader look for it; one deleted or moved
+    away while it was written is said to be."""
     if target.path is None:
         return "standard output"
+    moved = stats.get(MOVED_STAT)
+    if moved and Path(moved).absolute() == target.path.absolute():
+        return f"{target.uri} ({MOVED})"
     return target.uri if target.path.exists() else f"{target.uri} (not created)"

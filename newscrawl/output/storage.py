@@ -33,6 +33,8 @@ logger = logging.getLogger("newscrawl.output")
 JSONLINES = {"jsonlines", "jsonl", "jl"}
 _FILES = "_newscrawl_line_files"
 OUTPUT_ERROR = "output_error"  # the close reason after a failed write (the crawl exits 1)
+MOVED = "deleted or moved during the crawl"
+MOVED_STAT = "newscrawl/output/moved"  # the path of an output that was, for the summary
 STATE_ERROR = "state_error"  # the close reason when the state cannot be written (exits 1)
 
 
@@ -53,12 +55,16 @@ class LineFile(io.FileIO):
         self.lines = 0
         # resolved once: the offset is stored under it after every article
         self.state_key = meta_key(self.path) if self.regular else ""
+        self.identity = _identity(os.fstat(self.fileno())) if self.regular else None
 
     def write(self, data: Any) -> int:
         data = bytes(data)
         if self.failed is not None or output_failed(self.crawler):
             # output stopped (this one, or another: an article then goes to every output or none,
             # and the next run writes the rest to each); the crawl is closing, nothing is recorded
+            return len(data)
+        if self.identity is not None and not self._still_named():
+            self._lost()
             return len(data)
         start = self.tell() if self.regular else None
         try:
@@ -73,6 +79,26 @@ class LineFile(io.FileIO):
             return len(data)
         self.lines += 1
         return len(data)
+
+    def _still_named(self) -> bool:
+        """Whether the output's path still names this file (a stat per article: microseconds)."""
+        try:
+            return _identity(os.stat(self.path)) == self.identity
+        except OSError:
+            return False
+
+    def _lost(self) -> None:
+        """The file was deleted or moved away (a rotation): lines written to it now would reach
+        no reader at the path, so nothing more is written, and the crawl stops; a run again
+        writes the articles not written yet to a new file at the path."""
+        self.failed = OSError(0, MOVED)
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.set_value(MOVED_STAT, self.path)
+        written = f"{self.lines} article{'' if self.lines == 1 else 's'}"
+        stop_for_output(self.crawler, self.path, MOVED,
+                        f"the {written} written to it went with it (gone if it was deleted) and "
+                        "nothing more is written. Run the same command again: with a state, it "
+                        f"writes the articles not written yet to a new {self.path}")
 
     def _fail(self, start: int | None, exc: OSError) -> None:
         """Cut off the part of the line that made it, log once, and close the crawl."""
@@ -90,6 +116,10 @@ class LineFile(io.FileIO):
                         f"the {written} intact; the others are not. Fix the cause and run the "
                         f"same command again and {again}: with a state, it fetches the articles "
                         "that were not written")
+
+
+def _identity(status: os.stat_result) -> tuple[int, int]:
+    return status.st_dev, status.st_ino
 
 
 def output_failed(crawler: Crawler | None) -> bool:

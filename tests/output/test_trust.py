@@ -519,6 +519,42 @@ def test_an_unknown_format_after_the_colon_is_named(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("how", ["moved", "deleted"])
+def test_an_output_moved_or_deleted_mid_crawl_stops_it_and_the_rerun_writes_the_rest(tmp_path: Path,
+                                                                                   how: str) -> None:
+    """Lines written to a file that is no longer at its path reach no reader there: the crawl
+    stops at the next article with one line (it wrote on into the moved or deleted file, exit 0,
+    and its summary said the output was "not created"), and the rerun writes the rest once."""
+    state, out, moved = tmp_path / "state.sqlite", tmp_path / "out.jsonl", tmp_path / "rotated.jsonl"
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+    with FaultServer(HOST, robots="allow", articles=30) as site:
+        proc = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url('/')}",
+                                 "-o", str(out), "-s", f"NEWSCRAWL_STATE={state}", *FAST,
+                                 "-s", "DOWNLOAD_DELAY=0.3"],  # paced: some left to do
+                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None and not (out.exists() and out.read_bytes().count(b"\n") >= 2):
+            time.sleep(0.05)
+        if how == "moved":
+            out.rename(moved)
+        else:
+            out.unlink()
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1, err[-2000:]
+        assert "Traceback" not in err and len(lines(err, "ERROR")) == 1, err[-3000:]
+        assert f"cannot write to {out}: deleted or moved during the crawl" in lines(err, "ERROR")[0]
+        assert f"articles written to {out} (deleted or moved during the crawl)" in err
+        first = stories(read_jsonl(moved)) if how == "moved" else []
+        again = crawl(site, "-o", str(out), state=state)
+    assert again.returncode == 0, again.stderr[-2000:]
+    rest = stories(read_jsonl(out))
+    if how == "moved":  # every article once: what went with the moved file and what came after
+        assert 2 <= len(first) < 30
+        assert sorted(first + rest) == all_stories(30)
+    else:  # the deleted lines are gone with the file, and every other article is written once
+        assert len(rest) == len(set(rest)) and 0 < len(rest) <= 28
+
+
 def test_a_failed_write_stops_fetching(tmp_path: Path) -> None:
     """The first write fails (/dev/full): no request starts after it; only the ones already
     under way (at most CONCURRENT_REQUESTS, 16) finish, of a site of 150 articles."""
