@@ -56,8 +56,9 @@ EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or a TERM signal before it finished (128 + SIGINT)
 # close reasons of a crawl that stopped because it could not go on (redis_unavailable: a
-# distributed worker lost its Redis, newscrawl/distributed/outage.py)
-FAILED_REASONS = {"output_error", "state_error", "redis_unavailable"}
+# distributed worker lost its Redis, redis_data_lost: its Redis lost the crawl's data,
+# newscrawl/distributed/outage.py)
+FAILED_REASONS = {"output_error", "state_error", "redis_unavailable", "redis_data_lost"}
 # settings whose value must be a number at least this big
 MINIMUMS = {
     "DOWNLOAD_TIMEOUT": 0.001, "DOWNLOAD_MAXSIZE": 0, "DOWNLOAD_WARNSIZE": 0, "DOWNLOAD_DELAY": 0,
@@ -426,7 +427,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         if failure and not log_reaches_stderr(self.settings, logging.ERROR):  # logged, but not seen
             print(f"ERROR: the crawl stopped: cannot write {failure}; the articles written before "
                   "are recorded, the others come in the next run", file=sys.stderr)
-        lost_redis = stats.get("newscrawl/distributed/redis_unavailable")
+        lost_redis = (stats.get("newscrawl/distributed/redis_unavailable")
+                      or stats.get("newscrawl/distributed/redis_data_lost"))
         if lost_redis and not log_reaches_stderr(self.settings, logging.ERROR):
             print(f"ERROR: {lost_redis}", file=sys.stderr)
         if stats.get("newscrawl/errors/damaged_warc") and self.exitcode == 0:

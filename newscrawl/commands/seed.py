@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from newscrawl.commands._cli import (
     EXIT_FAILED,
     EXIT_USAGE,
     ExitsOnLogFileFailure,
+    as_typed,
     check_logging,
     check_process_files,
     fail,
@@ -71,8 +73,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
             raise UsageError("--status only shows the shared crawl: give it without URLs or -a sites=FILE",
                              print_help=False)
         if opts.status:
-            self._connected(lambda server, keys: print(json.dumps(_status(server, keys), indent=2)),
-                            opts.spider)
+            self._connected(self._status, opts.spider)
             return
         if not args and "sites" not in options:
             raise UsageError("give start URLs or -a sites=FILE", print_help=False)
@@ -89,11 +90,26 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
             fail("seed", f"distributed mode needs the redis extra ({exc}): {REDIS_EXTRA}")
 
         def seed(server: Any, keys: Any) -> None:
+            new = server.get(keys.marker) is None
             count = push_seeds(server, keys, sites)
+            # a Redis that lost a crawl (restarted empty, flushed) looks new: say it is
             print(f"seeded {count} site{'s' if count != 1 else ''} into {keys.seeds}: "
-                  + ", ".join(site.name for site in sites))
+                  + ", ".join(site.name for site in sites)
+                  + ("; a new crawl: this Redis held none (if it held one, it lost it, and articles "
+                     "written before come out again)" if new else ""))
 
         self._connected(seed, opts.spider)
+
+    def _status(self, server: Any, keys: Any) -> None:
+        """The shared crawl as JSON; one line on stderr when this Redis holds no crawl."""
+        from newscrawl.config.redis_url import safe_url
+
+        status = _status(server, keys)
+        print(json.dumps(status, indent=2))
+        if status["crawl"] is None:
+            print(as_typed(f"scrapy seed: no crawl in Redis at {safe_url(self.settings.get('REDIS_URL'))} "
+                           f"(no key {keys.marker}): nothing was seeded there yet, or it lost the crawl's "
+                           "data (restarted without persistence, or flushed)"), file=sys.stderr)
 
     def _check_spider(self, name: str) -> None:
         """A spider name no worker runs would queue seeds nobody reads."""
@@ -158,11 +174,14 @@ def _unique(sites: list[SiteConfig]) -> list[SiteConfig]:
 
 
 def _status(server: Any, keys: Any) -> dict[str, Any]:
+    from newscrawl.distributed.marker import read_marker
+
     workers = {}
     for worker, expiry in server.zrange(keys.workers, 0, -1, withscores=True):
         name = worker.decode() if isinstance(worker, bytes) else worker
         workers[name] = {"in_flight": server.zcard(keys.processing(name)), "lease_expires_ms": int(expiry)}
     return {
+        "crawl": read_marker(server, keys.marker),  # since when, by whom; None: no crawl (or lost)
         "queued": server.zcard(keys.queue),
         "seeds": server.llen(keys.seeds),
         "sites": server.hlen(keys.sites),

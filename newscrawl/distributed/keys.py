@@ -21,6 +21,7 @@ class CrawlKeys:
     sites: str  # hash: site name -> options (JSON), for every worker
     workers: str  # sorted set: worker id -> lease expiry (ms, Redis clock)
     politeness: str  # prefix of the per-download-slot politeness keys
+    marker: str  # string written once per crawl: gone means Redis lost the crawl's data (marker.py)
 
     def processing(self, worker: str) -> str:
         """The sorted set of requests a worker has popped and not yet acknowledged."""
@@ -45,6 +46,7 @@ def crawl_keys(settings: BaseSettings, spider_name: str) -> CrawlKeys:
         sites=f"{spider_name}:sites",
         workers=f"{queue % name}:workers",
         politeness=f"{spider_name}:politeness",
+        marker=f"{spider_name}:marker",
     )
 
 

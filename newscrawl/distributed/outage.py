@@ -11,6 +11,9 @@ every Redis caller skips its call (`redis_gone`), instead of waiting for redis-p
 again. Lines already written stay written; the requests the worker held go back to the shared
 queue when its lease expires, as for a killed worker.
 
+A Redis that lost the crawl's data (restarted without persistence, or flushed: marker.py) stops
+a worker the same way, with its own line, stat `LOST_STAT` and close reason `redis_data_lost`.
+
 Nothing here imports redis unless REDIS_URL is set, so any module may ask.
 """
 
@@ -29,19 +32,36 @@ logger = logging.getLogger("newscrawl")
 
 REDIS_UNAVAILABLE = "redis_unavailable"  # the close reason (exit 1)
 STAT = "newscrawl/distributed/redis_unavailable"  # the ERROR line's text
+REDIS_DATA_LOST = "redis_data_lost"  # the close reason when Redis lost the crawl's data (exit 1)
+LOST_STAT = "newscrawl/distributed/redis_data_lost"  # its ERROR line's text
 _ATTR = "_newscrawl_redis_outage"
+# what a worker whose Redis lost the crawl's data says after "this worker stops; "
+LOST_THEN = ("the articles written so far stay in the output, but Redis no longer records them (nor "
+             "the queue): a crawl seeded again writes them again. Give Redis persistence (appendonly "
+             "yes) so that a restart keeps the crawl; what to do now: docs/distributed.md")
 
 
 def is_outage(exc: BaseException) -> bool:
     """Whether `exc` says Redis cannot be reached, or cannot take a write: full at its maxmemory,
-    or a read-only replica (not a bad command or a script error). A worker can do nothing
-    without writing to Redis, so either stops it."""
+    or a read-only replica (not a bad command or a script error); or that it lost the crawl's
+    data. A worker can do nothing useful without its Redis, so each stops it."""
     try:
         import redis
+
+        from newscrawl.distributed.marker import CrawlDataLost
     except ImportError:
         return False
     return isinstance(exc, redis.ConnectionError | redis.TimeoutError | redis.OutOfMemoryError
-                      | redis.ReadOnlyError)
+                      | redis.ReadOnlyError | CrawlDataLost)
+
+
+def data_lost(exc: BaseException) -> bool:
+    """Whether `exc` says Redis lost the crawl's data (marker.py)."""
+    try:
+        from newscrawl.distributed.marker import CrawlDataLost
+    except ImportError:
+        return False
+    return isinstance(exc, CrawlDataLost)
 
 
 def how_it_failed(exc: BaseException) -> str:
@@ -49,6 +69,8 @@ def how_it_failed(exc: BaseException) -> str:
     change then)."""
     import redis
 
+    if data_lost(exc):
+        return "lost this crawl's data (restarted without persistence, or flushed)"
     if isinstance(exc, redis.OutOfMemoryError):
         return "is full and refuses writes (raise its maxmemory, or free memory)"
     if isinstance(exc, redis.ReadOnlyError):
@@ -77,14 +99,15 @@ class RedisOutage:
             return
         self.gone = True
         detail = " ".join(str(exc).split()) or type(exc).__name__
-        message = (f"Redis at {self.url} {how_it_failed(exc)} ({detail}): this worker stops; the articles "
-                   "written so far stay in the output, and the requests it held go back to the shared "
-                   "queue when its lease expires (NEWSCRAWL_REDIS_LEASE)")
+        lost = data_lost(exc)
+        then = (LOST_THEN if lost else "the articles written so far stay in the output, and the requests "
+                "it held go back to the shared queue when its lease expires (NEWSCRAWL_REDIS_LEASE)")
+        message = f"Redis at {self.url} {how_it_failed(exc)} ({detail}): this worker stops; {then}"
         logger.error("%s", message)
-        self.crawler.stats.set_value(STAT, message)
+        self.crawler.stats.set_value(LOST_STAT if lost else STAT, message)
         engine = self.crawler.engine
         if engine is not None and engine.spider is not None:
-            deferred_from_coro(engine.close_spider_async(reason=REDIS_UNAVAILABLE))
+            deferred_from_coro(engine.close_spider_async(reason=REDIS_DATA_LOST if lost else REDIS_UNAVAILABLE))
 
 
 def outage_for(crawler: Crawler) -> RedisOutage:

@@ -7,6 +7,8 @@ once its response went through the spider and the item pipelines and its item wa
 Every worker holds a lease in a shared `workers` set and renews it while it runs; any worker
 that finds an expired lease puts that worker's unacknowledged requests back in the queue.
 Times come from the Redis server's clock, so workers on machines with skewed clocks agree.
+Taking, queueing and renewing first check the crawl's marker (marker.py): a Redis that lost the
+crawl's data stops the worker before it fetches and writes everything again.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
 
 from newscrawl.distributed.keys import CrawlKeys, crawl_keys, new_worker_id
+from newscrawl.distributed.marker import CHECK, checked
 
 logger = logging.getLogger(__name__)
 
 _NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
 
-# KEYS: queue, processing, workers; ARGV: worker id, lease in ms
-_POP = _NOW_MS + """
+# KEYS: queue, processing, workers, marker; ARGV: worker id, lease in ms, marker
+_POP = CHECK + _NOW_MS + """
 local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #item == 0 then return false end
 redis.call('ZREM', KEYS[1], item[1])
@@ -33,8 +36,8 @@ redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), ARGV[1])
 return item[1]
 """
 
-# KEYS: dupefilter, queue; ARGV: fingerprint, score, encoded request
-_PUSH_NEW = """
+# KEYS: dupefilter, queue, marker; ARGV: fingerprint, score, encoded request, marker
+_PUSH_NEW = CHECK + """
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
@@ -58,8 +61,8 @@ end
 return moved
 """
 
-# KEYS: workers; ARGV: worker id, lease in ms
-_HEARTBEAT = _NOW_MS + "redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1]) return now"
+# KEYS: workers, marker; ARGV: worker id, lease in ms, marker
+_HEARTBEAT = CHECK + _NOW_MS + "redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1]) return now"
 
 # KEYS: workers; ARGV: processing key prefix, worker id to leave out
 _IN_FLIGHT = """
@@ -97,6 +100,9 @@ class LeasedPriorityQueue(PriorityQueue):
         self.undecodable = 0
         # set when the engine offers no way to learn that a request finished
         self.ack_on_pop = False
+        # the crawl's marker as this worker found it (the scheduler sets it): taking or queueing a
+        # request and renewing the lease fail with CrawlDataLost once Redis lost it (marker.py)
+        self.marker = ""
 
     def push_new(self, request: Request, fingerprint: str, dupefilter_key: str) -> bool:
         """Mark the fingerprint seen and queue the request in one step; False if it was seen.
@@ -105,13 +111,13 @@ class LeasedPriorityQueue(PriorityQueue):
         never queued (lost) or queued twice.
         """
         data = self._encode_request(request)
-        return bool(self._push_new(keys=[dupefilter_key, self.key],
-                                   args=[fingerprint, -request.priority, data]))
+        return bool(self._checked(self._push_new, [dupefilter_key, self.key],
+                                  [fingerprint, -request.priority, data]))
 
     def pop(self, timeout: int = 0) -> Request | None:
         """The next request, moved into this worker's processing set (timeout is not supported)."""
-        data = self._pop(keys=[self.key, self.processing_key, self.keys.workers],
-                         args=[self.worker, self.lease_ms])
+        data = self._checked(self._pop, [self.key, self.processing_key, self.keys.workers],
+                             [self.worker, self.lease_ms])
         if not data:
             return None
         try:
@@ -142,7 +148,10 @@ class LeasedPriorityQueue(PriorityQueue):
 
     def heartbeat(self) -> None:
         """Renew this worker's lease."""
-        self._heartbeat(keys=[self.keys.workers], args=[self.worker, self.lease_ms])
+        self._checked(self._heartbeat, [self.keys.workers], [self.worker, self.lease_ms])
+
+    def _checked(self, script: Any, keys: list[str], args: list[Any]) -> Any:
+        return checked(script, keys, args, self.keys.marker, self.marker)
 
     def requeue_expired(self) -> int:
         """Put the unacknowledged requests of workers whose lease expired back in the queue."""

@@ -13,7 +13,8 @@ What this adds to `scrapy_redis.scheduler.Scheduler`:
 - idle handling: requeue dead workers' requests, read seeds (`scrapy seed`), and close after
   MAX_IDLE_TIME_BEFORE_CLOSE seconds with nothing queued, seeded or in flight anywhere;
 - Redis lost mid-crawl: one ERROR line and the close reason `redis_unavailable` (outage.py),
-  then no more Redis calls: every method answers "nothing" at once;
+  then no more Redis calls: every method answers "nothing" at once; the same with the close
+  reason `redis_data_lost` when Redis lost the crawl's data (restarted empty, flushed: marker.py);
 - stats without the `spider` argument Scrapy 2.19 deprecates.
 """
 
@@ -36,6 +37,7 @@ from newscrawl.distributed.connection import connect
 from newscrawl.distributed.dupefilter import FingerprintDupeFilter
 from newscrawl.distributed.keys import crawl_keys
 from newscrawl.distributed.lease import LeaseKeeper
+from newscrawl.distributed.marker import ensure_marker
 from newscrawl.distributed.outage import is_outage, lost_redis, outage_for, redis_gone
 from newscrawl.distributed.queue import LeasedPriorityQueue
 from newscrawl.distributed.seeds import SiteRegistry
@@ -95,6 +97,7 @@ class DistributedScheduler(Scheduler):
         self.outage = outage_for(self.crawler)  # made here: the lease thread reports to it too
         if self.flush_on_start:
             self.flush()
+        self.queue.marker = ensure_marker(self.server, self.keys.marker, by=self.queue.worker)
         self.queue.heartbeat()
         requeued = self.queue.requeue_expired()
         if requeued:

@@ -24,6 +24,7 @@ from scrapy import Request, Spider
 from newscrawl.config.sites import SiteConfig, SitesFileError, parse_sites, site_from_url
 from newscrawl.crawl.meta import ALWAYS_FETCH, SITE
 from newscrawl.distributed.keys import CrawlKeys
+from newscrawl.distributed.marker import ensure_marker
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,10 @@ def register_sites(server: Any, keys: CrawlKeys, sites: Iterable[SiteConfig]) ->
 
 
 def push_seeds(server: Any, keys: CrawlKeys, sites: Iterable[SiteConfig]) -> int:
-    """Register sites and queue one seed for each: an idle worker starts its discovery."""
+    """Register sites and queue one seed for each: an idle worker starts its discovery. The crawl's
+    marker is written first when this Redis has none (marker.py)."""
     sites = list(sites)
+    ensure_marker(server, keys.marker, by="newscrawl seed")
     register_sites(server, keys, sites)
     if sites:
         server.rpush(keys.seeds, *(json.dumps({"site": site.name}) for site in sites))

@@ -15,6 +15,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from newscrawl.distributed.outage import LOST_STAT as REDIS_DATA_LOST
 from newscrawl.distributed.outage import STAT as REDIS_OUTAGE
 from newscrawl.ops.coverage import FIELDS, coverage_sites, site_coverage
 
@@ -256,9 +257,10 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
     logged = _by_prefix(stats, "log_count/")
     # ERROR lines of errors already counted by their reason are not counted again as log_error
     logged["ERROR"] = logged.get("ERROR", 0) - int(stats.get(COUNTED_ERROR_LINES, 0) or 0)
-    if stats.get(REDIS_OUTAGE):  # its one ERROR line, by its reason
-        errors["redis_unavailable"] = 1
-        logged["ERROR"] -= 1
+    for stat, reason in ((REDIS_OUTAGE, "redis_unavailable"), (REDIS_DATA_LOST, "redis_data_lost")):
+        if stats.get(stat):  # its one ERROR line, by its reason
+            errors[reason] = 1
+            logged["ERROR"] -= 1
     errors.update({f"log_{k.lower()}": v for k, v in logged.items() if k in ("ERROR", "CRITICAL") and v > 0})
     not_recorded = f" ({unrecorded(stats)} of them not recorded in the state)" if unrecorded(stats) else ""
     lines = [

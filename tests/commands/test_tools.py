@@ -809,8 +809,11 @@ def test_seed_mistakes(project, redis_url):  # noqa: F811
     assert server.keys("*") == []  # nothing was queued
     proc = scrapy(project, "seed", "http://a.example/", "http://a.example/", "-s", redis_setting)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "seeded 1 site into site:start_urls: a.example\n"
+    assert proc.stdout == ("seeded 1 site into site:start_urls: a.example; a new crawl: this Redis held none (if "
+                           "it held one, it lost it, and articles written before come out again)\n")
     assert server.llen("site:start_urls") == 1
+    again = scrapy(project, "seed", "http://a.example/", "-s", redis_setting)  # the same crawl
+    assert again.stdout == "seeded 1 site into site:start_urls: a.example\n"
 
 
 

@@ -188,3 +188,66 @@ def test_a_worker_whose_output_fills_gives_back_what_it_did_not_write(tmp_path, 
     articles = [page for page in site.pages if page.startswith("/2024/")]
     assert 0 < len(read_jsonl(full)) < len(articles)
     assert sorted(urls) == sorted(set(urls)) and len(urls) == len(articles)
+
+
+def test_a_redis_that_lost_the_crawl_stops_the_workers_with_one_line(tmp_path):
+    """Redis restarted without persistence, or flushed, mid-crawl: the queue, the dupefilter and the
+    record of the articles emitted are gone, and Redis answers as before. Two workers went on and
+    wrote again, without a word and with exit 0, the articles written before (65 duplicates for a
+    stranger). Now each stops with one line and exit 1 before writing any article twice;
+    `newscrawl seed` says the crawl is gone, and that seeding again starts a new one."""
+    if not __import__("shutil").which("redis-server"):
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    import redis
+
+    (tmp_path / "redis").mkdir()
+    outputs = [tmp_path / f"w{i}.jsonl" for i in (1, 2)]
+    with redis_server_process(tmp_path / "redis") as (_, base), \
+            serve_sites([("127.0.0.1", 60, 0.3)]) as (site,):  # slow pages: still crawling then
+        url = f"{base}/0"
+        assert run_scrapy(["seed", site.url, "-s", f"REDIS_URL={url}"], timeout=60).returncode == 0
+        workers = []
+        for i, output in enumerate(outputs, 1):
+            workers.append(subprocess.Popen(
+                [sys.executable, "-m", "scrapy", "crawl", "site", "-O", str(output), "-s", f"REDIS_URL={url}",
+                 "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=5", "-s", f"NEWSCRAWL_STATS_FILE={tmp_path}/stats{i}.json",
+                 "-s", "NEWSCRAWL_EXTRACT_WORKERS=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"],
+                cwd=REPO, stdout=subprocess.DEVNULL, stderr=(tmp_path / f"err{i}.txt").open("w")))
+        try:
+            _wait_for(lambda: sum(_lines(output) for output in outputs) >= 4, 90, "the first articles",
+                      workers[0])
+            redis.Redis.from_url(url).flushall()  # what a restart without persistence leaves, too
+            written_before = [_lines(output) for output in outputs]
+            fetched = sum(1 for hit in list(site.hits) if hit.path.startswith("/2024/"))
+            codes = [worker.wait(timeout=60) for worker in workers]
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    os.kill(worker.pid, signal.SIGKILL)
+                    worker.wait(timeout=10)
+        status = run_scrapy(["seed", "--status", "-s", f"REDIS_URL={url}"], timeout=60)
+        again = run_scrapy(["seed", site.url, "-s", f"REDIS_URL={url}"], timeout=60)
+
+    assert fetched < 60, "the crawl had ended before Redis lost it: nothing was tested"
+    for i, code in enumerate(codes, 1):
+        err = (tmp_path / f"err{i}.txt").read_text("utf-8", "replace")
+        assert code == 1 and "Traceback" not in err, err[-3000:]
+        errors = [line for line in err.splitlines() if "] ERROR:" in line]
+        assert len(errors) == 1, errors
+        assert (f"Redis at {url} lost this crawl's data (restarted without persistence, or flushed) "
+                "(site:marker is gone): this worker stops;") in errors[0]
+        assert "appendonly yes" in errors[0]
+        summary = [line for line in err.splitlines() if line.startswith("summary: ")]
+        assert summary[0].endswith("(redis_data_lost)") and "summary: errors: redis_data_lost=1" in summary
+        assert json.loads((tmp_path / f"stats{i}.json").read_text("utf-8"))["finish_reason"] == "redis_data_lost"
+
+    # no article twice across the outputs, and none written before the loss was lost or torn
+    records = [record for output in outputs for record in read_jsonl(output)]
+    assert all(output.read_bytes().endswith(b"\n") for output in outputs if output.stat().st_size)
+    assert all(len(read_jsonl(output)) >= before for output, before in zip(outputs, written_before, strict=True))
+    fingerprints = [record["fingerprint"] for record in records]
+    assert len(fingerprints) == len(set(fingerprints)), f"{len(fingerprints) - len(set(fingerprints))} twice"
+
+    assert status.returncode == 0 and json.loads(status.stdout)["crawl"] is None, status.stdout
+    assert status.stderr.startswith(f"scrapy seed: no crawl in Redis at {url} (no key site:marker): "), status.stderr
+    assert again.returncode == 0 and "; a new crawl: this Redis held none" in again.stdout, again.stdout
