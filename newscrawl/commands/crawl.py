@@ -32,6 +32,7 @@ from newscrawl.commands._cli import (
     report_fatal,
     run_with_stop_notice,
 )
+from newscrawl.commands._open_files import open_files_problem
 from newscrawl.config.settings_check import (
     check_named_setting,
     check_setting_name,
@@ -322,6 +323,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             problems = [problem]
         if problems:
             self._refuse(problems)
+        if problem := open_files_problem(self.settings):
+            self._refuse([problem], EXIT_FAILED)
         self.setting_warnings = setting_warnings(self.settings)
         if opts.spargs.get("warc") and self.settings.get("NEWSCRAWL_ARCHIVE"):
             # a replay fetches nothing: its pages are in the WARC files it reads already

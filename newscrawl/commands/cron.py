@@ -42,6 +42,7 @@ from newscrawl.commands._cli import (
     run_with_stop_notice,
     setup_parser,
 )
+from newscrawl.commands._open_files import open_files_problem
 from newscrawl.commands.crawl import error_line, remove_frontier, when_failed
 from newscrawl.ops.cron import (
     acquire_lock,
@@ -145,6 +146,8 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         if reason:
             fail("cron", f"cannot write to {probe}: {reason}", EXIT_FAILED)
         for problem in path_problems(settings, "cron"):  # the state, JOBDIR, the HTTP cache
+            fail("cron", problem, EXIT_FAILED)
+        if problem := open_files_problem(settings):
             fail("cron", problem, EXIT_FAILED)
         extensions = dict(settings.getdict("EXTENSIONS"))
         extensions.setdefault("newscrawl.ops.cron.ProgressLine", 520)
