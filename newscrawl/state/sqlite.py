@@ -63,7 +63,7 @@ class SQLiteStateStore(StateStore):
         except sqlite3.DatabaseError as exc:
             if _disk_full(exc, self.path):
                 raise StateError(f"state file {self.path} cannot be written: the disk is full ({exc}); "
-                                 "free space and run again (nothing was fetched)") from exc
+                                 "free space and run again (nothing was fetched or changed)") from exc
             raise StateError(
                 f"state file {self.path} cannot be used ({exc}). If it is corrupt, move it aside "
                 f"(mv {self.path} {self.path}.broken) and run again: newscrawl starts a new state, "
@@ -83,7 +83,9 @@ class SQLiteStateStore(StateStore):
             db = self._connect_existing(timeout)
             columns = [row[1] for row in db.execute("PRAGMA table_info(seen)")]
         except sqlite3.DatabaseError as exc:
-            raise StateError(f"{self.path} cannot be read as a newscrawl state ({exc})") from exc
+            if not _disk_full(exc, self.path):
+                raise StateError(f"{self.path} cannot be read as a newscrawl state ({exc})") from exc
+            db, columns = self._read_on_full_disk(exc)
         if not columns:
             db.close()
             raise StateError(f"{self.path} is not a newscrawl state (it has no table of seen URLs)")
@@ -91,6 +93,25 @@ class SQLiteStateStore(StateStore):
         self._select = ", ".join(name if name in columns else f"NULL AS {name}"
                                  for name in _COLUMNS.split(", "))
         return db
+
+    def _read_on_full_disk(self, exc: sqlite3.DatabaseError) -> tuple[sqlite3.Connection, list[str]]:
+        """Reading in WAL mode needs room for a shared-memory file: on a full disk, a state whose
+        write-ahead log is empty (everything is in the file) is read as an immutable file, which
+        needs none; one whose log holds writes cannot be read without it."""
+        wal = Path(f"{self.path}-wal")
+        try:
+            pending = wal.exists() and wal.stat().st_size > 0
+        except OSError:
+            pending = True
+        if not pending:
+            try:
+                db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                     isolation_level=None, check_same_thread=False)
+                return db, [row[1] for row in db.execute("PRAGMA table_info(seen)")]
+            except sqlite3.DatabaseError:
+                pass
+        raise StateError(f"state file {self.path} cannot be read: the disk is full ({exc}), and SQLite "
+                         "needs a little room even to read it; free space and run again") from exc
 
     def _connect_existing(self, timeout: float) -> sqlite3.Connection:
         """Connect without creating the file. Read-write but query-only when allowed, so that

@@ -67,3 +67,33 @@ def test_state_commands_on_the_state_a_crawl_wrote(tmp_path: Path) -> None:
         assert json.loads(state("info", path=path).stdout)["urls"] == 0
         after = crawl(site, path, tmp_path / "after-prune.jsonl")
     assert sorted(item["url"] for item in after) == sorted(item["url"] for item in items)
+
+
+def test_a_state_on_a_full_disk_is_read_and_prune_says_the_disk_is_full(tmp_path: Path, small_disk) -> None:
+    """Reading a state in WAL mode needs room for SQLite's shared-memory file. Before: on a full
+    disk, `info`, `export` and `prune` all said "cannot be read as a newscrawl state (disk I/O
+    error)", as for a corrupt file (whose remedy, moving it aside, emits everything again)."""
+    disk, mount = small_disk
+    mount("512k")
+    path = disk / "state.sqlite"
+    with FaultServer(HOST, robots="allow", articles=3) as site:
+        items = crawl(site, path, tmp_path / "first.jsonl")
+    filler = disk / "filler"
+    with filler.open("wb", buffering=0) as handle:  # fill what is left, to the last block
+        try:
+            while handle.write(b"\0" * 4096):
+                pass
+        except OSError:
+            pass
+    for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)  # a closed crawl leaves none; a full disk makes none
+
+    info = json.loads(state("info", path=path).stdout)
+    assert info["urls"] >= len(items) == 3
+    rows = [json.loads(line) for line in state("export", path=path).stdout.splitlines()]
+    assert {row["url"] for row in rows} >= {item["url"] for item in items}
+    pruned = run_scrapy(["state", "prune", "0d", "-s", f"NEWSCRAWL_STATE={path}"], timeout=120)
+    assert pruned.returncode == 1
+    assert pruned.stderr.strip().splitlines() == [
+        f"scrapy state: state file {path} cannot be written: the disk is full (disk I/O error); "
+        "free space and run again (nothing was fetched or changed)"], pruned.stderr

@@ -635,7 +635,7 @@ def test_a_first_cron_run_with_its_state_on_a_full_disk_is_one_line(tmp_path: Pa
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"scrapy cron: state file {disk / 'state.sqlite'} cannot be written: the disk is full (database or "
-        "disk is full); free space and run again (nothing was fetched)"], result.stderr[-3000:]
+        "disk is full); free space and run again (nothing was fetched or changed)"], result.stderr[-3000:]
 
 
 def test_when_one_of_two_outputs_fills_up_the_rerun_brings_every_article_to_both(tmp_path: Path,
