@@ -23,8 +23,12 @@ def test_the_summary_names_an_output_file_the_run_never_opened_as_not_created(tm
     written, never = tmp_path / "written.jsonl", tmp_path / "never.jsonl"
     written.write_text("", encoding="utf-8")
     settings = Settings({"FEEDS": {str(written): {}, never.as_uri(): {}, "stdout:": {}}})
-    assert [_output_name(target) for target in feed_targets(settings)] == [
+    assert [_output_name(target, {}) for target in feed_targets(settings)] == [
         str(written), f"{never.as_uri()} (not created)", "standard output"]
+    # one the crawl saw moved away or deleted while it wrote it (storage.py) is said to be
+    moved = {"newscrawl/output/moved": str(never)}
+    assert [_output_name(target, moved) for target in feed_targets(settings)] == [
+        str(written), f"{never.as_uri()} (deleted or moved during the crawl)", "standard output"]
 
 
 class SilentSite:
