@@ -95,14 +95,14 @@ class DistributedScheduler(Scheduler):
         self.idle_since: float | None = None
         self.waiting = False  # idle, kept open by _spider_idle
         self.outage = outage_for(self.crawler)  # made here: the lease thread reports to it too
-        if self.flush_on_start:
-            self.flush()
-        self.queue.marker = ensure_marker(self.server, self.keys.marker, by=self.queue.worker)
-        self.queue.heartbeat()
-        requeued = self.queue.requeue_expired()
-        if requeued:
-            self._requeued(requeued)
-        self.seeds.share_sites()
+        try:
+            self._join()
+        except RedisError as exc:
+            # a Redis full at its maxmemory, or gone, already as the worker joins: the same one
+            # line and close reason as mid-crawl, not a traceback from the engine's start
+            if not lost_redis(self.crawler, exc):
+                raise
+            return
         lease = self.queue.lease_ms / 1000
         self._lease = LeaseKeeper(self._renew, interval=max(0.1, lease / 4),
                                   stall_limit=max(60.0, 10 * lease), on_failure=self._lease_failed)
@@ -116,6 +116,18 @@ class DistributedScheduler(Scheduler):
         logger.info("distributed worker %s: queue %r, %d requests waiting, lease %.0fs, idle close after %s",
                     self.queue.worker, self.keys.queue, len(self.queue), lease,
                     f"{self.max_idle:g}s" if self.max_idle else "never")
+
+    def _join(self) -> None:
+        """Take part in the shared crawl: its marker, this worker's lease, dead workers' requests
+        back in the queue, the sites seeded."""
+        if self.flush_on_start:
+            self.flush()
+        self.queue.marker = ensure_marker(self.server, self.keys.marker, by=self.queue.worker)
+        self.queue.heartbeat()
+        requeued = self.queue.requeue_expired()
+        if requeued:
+            self._requeued(requeued)
+        self.seeds.share_sites()
 
     def close(self, reason: str) -> None:
         for loop in (getattr(self, "_beat", None), getattr(self, "_poll", None)):

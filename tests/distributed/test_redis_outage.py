@@ -164,6 +164,45 @@ def test_a_redis_that_refuses_writes_stops_the_worker_and_the_seed_with_one_line
     assert len(errors) == 1 and f": Redis {said} (" in errors[0], errors
 
 
+def test_a_worker_joining_a_redis_just_under_its_maxmemory_is_one_line_and_a_summary(tmp_path):
+    """A Redis with a few kilobytes left may take the state's first writes and refuse the
+    worker's joining ones (its marker, its lease). Before: "Scraper close failure", three
+    tracebacks, "the crawl failed: server:OutOfMemoryError", and no summary. How many bytes each
+    step takes depends on the server, so the room left runs through a range: each run must end
+    in one line, and some must get past the state's opening."""
+    if not __import__("shutil").which("redis-server"):
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    import redis
+
+    (tmp_path / "redis").mkdir()
+    past_the_state = 0
+    with redis_server_process(tmp_path / "redis") as (_, base), \
+            serve_sites([("127.0.0.1", 5, 0.0)]) as (site,):
+        url = f"{base}/0"
+        server = redis.Redis.from_url(url)
+        for room in (10_000, 20_000, 40_000, 60_000, 80_000, 100_000, 130_000, 160_000):
+            server.config_set("maxmemory", 0)
+            server.flushall()
+            assert run_scrapy(["seed", site.url, "-s", f"REDIS_URL={url}"], timeout=60).returncode == 0
+            server.config_set("maxmemory-policy", "noeviction")
+            server.config_set("maxmemory", server.info("memory")["used_memory"] + room)
+            worker = run_scrapy(["crawl", "site", "-O", str(tmp_path / "w.jsonl"), "-s", f"REDIS_URL={url}",
+                                 "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=2", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0"],
+                                timeout=90)
+            assert "Traceback" not in worker.stderr, (room, worker.stderr[-3000:])
+            errors = [line for line in worker.stderr.splitlines() if "] ERROR:" in line]
+            if worker.returncode == 0:  # room enough for this small crawl
+                assert not errors, errors
+                continue
+            assert worker.returncode == 1 and len(errors) == 1, (room, errors)
+            assert "is full and refuses writes (raise its maxmemory, or free memory)" in errors[0]
+            if "] ERROR: state " not in errors[0]:  # past the state's opening: the crawl says how it ended
+                past_the_state += 1
+                assert "summary: errors: redis_unavailable=1" in worker.stderr, worker.stderr[-2000:]
+        server.config_set("maxmemory", 0)
+    assert past_the_state
+
+
 def test_a_worker_whose_output_fills_gives_back_what_it_did_not_write(tmp_path, small_disk):
     """The requests under way when the output failed were acknowledged although their articles
     were never written: gone from the shared queue, lost to every worker (16 of 150 for a
