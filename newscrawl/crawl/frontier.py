@@ -39,13 +39,18 @@ from newscrawl.ops.summary import FRONTIER_DISK_FULL
 logger = logging.getLogger("newscrawl")
 
 _FOLDER_SETTING = "NEWSCRAWL_FRONTIER_DIR"
+_SCRAPYS_SCHEDULER = "scrapy.core.scheduler.Scheduler"
 DISK_FULL = FRONTIER_DISK_FULL  # requests kept in memory because the frontier's folder refused a write
 
 
 def use_disk_frontier(settings) -> None:
-    """Point JOBDIR at a new temporary folder unless the user set one or turned this off."""
-    if (settings.get("JOBDIR") or settings.get("REDIS_URL")
-            or not settings.getbool("NEWSCRAWL_DISK_FRONTIER", True)):
+    """Point JOBDIR at a new temporary folder unless the user set one or turned this off; in both
+    cases Scrapy's scheduler becomes FrontierScheduler, unless the user chose another."""
+    if settings.get("REDIS_URL"):  # the shared frontier is in Redis (newscrawl/distributed/)
+        return
+    if settings.get("SCHEDULER") == _SCRAPYS_SCHEDULER:
+        settings.set("SCHEDULER", f"{__name__}.FrontierScheduler", priority="spider")
+    if settings.get("JOBDIR") or not settings.getbool("NEWSCRAWL_DISK_FRONTIER", True):
         return
     # only named here: Scrapy creates it when the scheduler opens (nothing is left by a crawler never started)
     folder = str(Path(tempfile.gettempdir(), f"newscrawl-frontier-{os.getpid()}-{uuid.uuid4().hex[:8]}"))
