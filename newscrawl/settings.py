@@ -132,7 +132,10 @@ CONCURRENT_ITEMS = 2
 # waiting requests in Scrapy's JOBDIR disk queues, in a folder of this run (newscrawl/crawl/frontier.py);
 # a JOBDIR you set yourself (pause/resume) is used as it is
 NEWSCRAWL_DISK_FRONTIER = True
-SCHEDULER_DISK_QUEUE = "newscrawl.crawl.frontier.NamedCallbackLifoDiskQueue"  # Scrapy's, callbacks named cheaply
+# the disk queues are Scrapy's, each request written whole or not at all (a full disk); SCHEDULER is
+# set by the spider (newscrawl.crawl.frontier.FrontierScheduler unless distributed or your own)
+SCHEDULER_DISK_QUEUE = "newscrawl.crawl.frontier.NamedCallbackLifoDiskQueue"  # callbacks named cheaply
+SCHEDULER_START_DISK_QUEUE = "newscrawl.crawl.frontier.WholeRecordFifoDiskQueue"
 LOG_FORMATTER = "newscrawl.crawl.logformatter.NewscrawlLogFormatter"
 
 # distributed mode (docs/distributed.md): set REDIS_URL (-s REDIS_URL=redis://host:6379/0)

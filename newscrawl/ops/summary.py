@@ -34,6 +34,8 @@ PAGES_FETCHED = "newscrawl/pages/fetched"
 NAMED_NOT_WRITTEN = "newscrawl/named/not_written"
 # ERROR lines logged for an error already counted under newscrawl/errors/<reason>
 COUNTED_ERROR_LINES = "newscrawl/errors_logged"
+# requests kept in memory because the frontier's folder refused a write (newscrawl/crawl/frontier.py)
+FRONTIER_DISK_FULL = "newscrawl/frontier/disk_full"
 MAX_SITE_LINES = 20  # sites listed one per line in the summary; the rest are counted
 # why pages did not become records: a label and the stats counted under it (prefixes end in "/")
 REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -271,6 +273,9 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
         not_written_line(stats),
         f"errors: {_counts(errors)}",
     ]
+    if FRONTIER_DISK_FULL in stats:  # its WARNING line says which folder and what to do
+        lines.append(f"frontier: its folder could not be written (a full disk?): "
+                     f"{plural(int(stats[FRONTIER_DISK_FULL] or 0), 'request')} kept in memory instead")
     forced = int(stats.get("newscrawl/articles/forced", 0) or 0)
     if forced:  # -a article= pages written though they do not read as articles: each warned above
         lines.insert(1, forced_line(forced))

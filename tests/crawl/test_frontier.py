@@ -1,15 +1,19 @@
-"""The frontier's disk queue stores requests as Scrapy's own queue does, callbacks named cheaply."""
+"""The frontier's disk queues store requests as Scrapy's own do, callbacks named cheaply; a full
+disk costs no request: the queues take a request whole or not at all, and the crawl goes on in memory."""
 
 from __future__ import annotations
 
 import pickle
+import re
 
 import pytest
 from scrapy import Request, Spider
 from scrapy.squeues import PickleLifoDiskQueue
 from scrapy.utils.test import get_crawler
 
-from newscrawl.crawl.frontier import NamedCallbackLifoDiskQueue
+from newscrawl.crawl.frontier import NamedCallbackLifoDiskQueue, WholeRecordFifoDiskQueue
+from tests.conftest import FAST, read_jsonl, run_scrapy
+from tests.support.distributed_site import serve_sites
 
 
 class _Spider(Spider):
@@ -70,3 +74,64 @@ def test_request_keeps_its_methods_and_a_foreign_callback_is_refused_as_scrapy_d
     assert callable(stranger.callback)
     assert pickle.loads(pickle.dumps(queue.pop().to_dict(spider=spider)))["callback"] == "parse"
     queue.close()
+
+
+def _padded(spider, count: int):
+    """Requests of about a kilobyte each, as a page's links with their meta come to."""
+    return (Request(f"https://news.example/{n}", callback=spider.parse_article, meta={"pad": "x" * 700})
+            for n in range(count))
+
+
+def _fill(queue, spider) -> list[str]:
+    """Push until the disk refuses one; the URLs the queue took."""
+    taken = []
+    with pytest.raises(OSError):
+        for request in _padded(spider, 1000):
+            queue.push(request)
+            taken.append(request.url)
+    assert 3 < len(taken) < 1000 and len(queue) == len(taken)
+    return taken
+
+
+def test_a_full_disk_refuses_a_request_whole_and_the_lifo_queue_still_pops_what_it_took(small_disk):
+    disk, mount = small_disk
+    mount("16k")
+    spider = _Spider()
+    queue = _queue(NamedCallbackLifoDiskQueue, disk, spider)
+    taken = _fill(queue, spider)
+    half = len(taken) // 2
+    assert [queue.pop().url for _ in range(half)] == taken[::-1][:half]
+    queue.close()  # and read back as a resumed JOBDIR would: no torn record at the end
+    queue = _queue(NamedCallbackLifoDiskQueue, disk, spider)
+    assert [request.url for request in iter(queue.pop, None)] == taken[::-1][half:]
+    queue.close()
+
+
+def test_a_full_disk_refuses_a_start_request_whole_and_the_fifo_queue_still_pops_what_it_took(small_disk):
+    disk, mount = small_disk
+    mount("16k")
+    spider = _Spider()
+    queue = _queue(WholeRecordFifoDiskQueue, disk, spider)
+    taken = _fill(queue, spider)
+    assert [request.url for request in iter(queue.pop, None)] == taken
+    queue.close()  # empty: nothing to write, nothing left
+    assert list(disk.iterdir()) == []
+
+
+def test_a_crawl_whose_frontier_disk_is_full_writes_every_article_and_says_so_once(tmp_path, small_disk):
+    disk, mount = small_disk
+    mount("8k")
+    out = tmp_path / "out.jsonl"
+    with serve_sites([("127.0.0.1", 150, 0.0)]) as (site,):
+        proc = run_scrapy(["crawl", "site", "-a", f"url={site.url}", "-O", str(out), *FAST,
+                           "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}", "-s", "CLOSESPIDER_TIMEOUT=90"],
+                          env={"TMPDIR": str(disk)}, timeout=150)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert {article["url"] for article in read_jsonl(out)} == site.article_urls()
+    assert "Traceback" not in proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if " WARNING: " in line]
+    assert len(warnings) == 1, warnings
+    assert f"the crawl frontier's folder {disk}/newscrawl-frontier-" in warnings[0]
+    assert "cannot be written (No space left on device)" in warnings[0] and "set TMPDIR" in warnings[0]
+    assert re.search(r"summary: frontier: .* [1-9]\d* requests kept in memory instead", proc.stderr)
+    assert list(disk.iterdir()) == []  # the run's folder is removed as always
