@@ -48,7 +48,7 @@ from newscrawl.ops.summary import (
     written,
 )
 from newscrawl.output.guard import FeedTarget, OutputError, feed_targets, format_problem
-from newscrawl.output.storage import MOVED, MOVED_STAT
+from newscrawl.output.storage import MOVED, MOVED_STAT, OUTPUT_ERROR_STAT
 from newscrawl.state import StateError
 
 logger = logging.getLogger("newscrawl")
@@ -226,7 +226,7 @@ def output_failed(crawler: Any) -> bool:
         stats = crawler.stats
     except RuntimeError:
         return False
-    return stats is not None and stats.get_value("newscrawl/output/error") is not None
+    return stats is not None and stats.get_value(OUTPUT_ERROR_STAT) is not None
 
 
 def with_format(uri: str, formats: set[str]) -> str:
@@ -426,7 +426,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             report_fatal(f"the crawl was stopped before it finished: {plural(written(stats), 'article')} "
                          "written and recorded; run the same command again, appending (-o FILE) "
                          "where it wrote with -O, to go on", self.settings, logging.WARNING)
-        failure = stats.get("newscrawl/output/error") or stats.get("newscrawl/state/error")
+        failure = stats.get(OUTPUT_ERROR_STAT) or stats.get("newscrawl/state/error")
         if failure and not log_reaches_stderr(self.settings, logging.ERROR):  # logged, but not seen
             print(f"ERROR: the crawl stopped: cannot write {failure}; the articles written before "
                   "are recorded, the others come in the next run", file=sys.stderr)

@@ -57,6 +57,7 @@ from newscrawl.ops.cron import (
 from newscrawl.ops.summary import plural, stopping_line, written
 from newscrawl.output.paths import path_problems, unwritable_reason
 from newscrawl.output.recovery import PART, check_state, recover_part, remembers_output
+from newscrawl.output.storage import OUTPUT_ERROR_STAT
 from newscrawl.state import StateError, open_state, stateless
 from newscrawl.state.crawler import STATE_ERROR_STAT
 
@@ -272,9 +273,9 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         if (self.crawler_process.bootstrap_failed or not sites) and not interrupted:
             summary["healthy"] = False
             summary["problems"].insert(0, "the crawl could not start; see the log")
-        if stats.get("newscrawl/output/error"):
+        if stats.get(OUTPUT_ERROR_STAT):
             summary["healthy"] = False
-            summary["problems"].insert(0, f"cannot write to {stats['newscrawl/output/error']}")
+            summary["problems"].insert(0, f"cannot write to {stats[OUTPUT_ERROR_STAT]}")
         if stats.get(STATE_ERROR_STAT):  # the run stopped there; its file is reconciled next run
             summary["healthy"] = False
             summary["problems"].insert(0, f"the state cannot be written ({stats[STATE_ERROR_STAT]}): "

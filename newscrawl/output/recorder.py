@@ -16,7 +16,7 @@ from newscrawl.items import Article
 from newscrawl.ops.summary import STATE_NOT_WRITTEN, UNRECORDED
 from newscrawl.output.guard import check_outputs, refuse_overwrite
 from newscrawl.output.recovery import check_integrity, recover_outputs, unusable_state
-from newscrawl.output.storage import line_files, stop_for_output, stop_for_state
+from newscrawl.output.storage import OUTPUT_ERROR_STAT, line_files, stop_for_output, stop_for_state
 from newscrawl.state import StateError
 from newscrawl.state.crawler import state_failed, state_for
 
@@ -84,7 +84,7 @@ class StateRecorder:
             return
         if not self._written():
             self.crawler.stats.inc_value("newscrawl/output/not_written")
-            if self.crawler.stats.get_value("newscrawl/output/error") is None:
+            if self.crawler.stats.get_value(OUTPUT_ERROR_STAT) is None:
                 stop_for_output(self.crawler, "the output", "the feed exporter did not write the "
                                 f"article {item.url}", "it was not recorded as written")
             return

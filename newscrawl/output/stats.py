@@ -10,6 +10,8 @@ from pathlib import Path
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from newscrawl.output.storage import OUTPUT_ERROR_STAT
+
 logger = logging.getLogger("newscrawl.output")
 
 
@@ -43,4 +45,4 @@ class StatsFile:
                 tmp.unlink(missing_ok=True)
             logger.error("cannot write the stats file %s: %s; the articles are written and "
                          "recorded, only the stats are lost", self.path, exc.strerror or exc)
-            self.crawler.stats.set_value("newscrawl/output/error", f"{self.path}: {exc.strerror or exc}")
+            self.crawler.stats.set_value(OUTPUT_ERROR_STAT, f"{self.path}: {exc.strerror or exc}")

@@ -35,6 +35,7 @@ _FILES = "_newscrawl_line_files"
 OUTPUT_ERROR = "output_error"  # the close reason after a failed write (the crawl exits 1)
 MOVED = "deleted or moved during the crawl"
 MOVED_STAT = "newscrawl/output/moved"  # the path of an output that was, for the summary
+OUTPUT_ERROR_STAT = "newscrawl/output/error"  # PATH: REASON of the output (or stats file) that failed
 STATE_ERROR = "state_error"  # the close reason when the state cannot be written (exits 1)
 
 
@@ -125,7 +126,7 @@ def _identity(status: os.stat_result) -> tuple[int, int]:
 def output_failed(crawler: Crawler | None) -> bool:
     """Whether an output of this crawl failed (stop_for_output): nothing more is written."""
     return crawler is not None and crawler.stats is not None \
-        and crawler.stats.get_value("newscrawl/output/error") is not None
+        and crawler.stats.get_value(OUTPUT_ERROR_STAT) is not None
 
 
 def stop_for_output(crawler: Crawler | None, path: str, exc: OSError | str, consequence: str) -> None:
@@ -134,7 +135,7 @@ def stop_for_output(crawler: Crawler | None, path: str, exc: OSError | str, cons
     logger.error("cannot write to %s: %s; %s", path, reason, consequence)
     if crawler is None or crawler.stats is None:
         return
-    crawler.stats.set_value("newscrawl/output/error", f"{path}: {reason}")
+    crawler.stats.set_value(OUTPUT_ERROR_STAT, f"{path}: {reason}")
     # the summary's errors name it by its reason, not as an ERROR line of the log
     crawler.stats.inc_value("newscrawl/errors/output_error")
     crawler.stats.inc_value(COUNTED_ERROR_LINES)
