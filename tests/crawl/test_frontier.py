@@ -93,12 +93,17 @@ def _fill(queue, spider) -> list[str]:
     return taken
 
 
-def test_a_full_disk_refuses_a_request_whole_and_the_lifo_queue_still_pops_what_it_took(small_disk):
+def _full_queue(queue_class, small_disk):
+    """A disk queue on a 16 KiB disk, filled until it refused a request; what it took."""
     disk, mount = small_disk
     mount("16k")
     spider = _Spider()
-    queue = _queue(NamedCallbackLifoDiskQueue, disk, spider)
-    taken = _fill(queue, spider)
+    queue = _queue(queue_class, disk, spider)
+    return disk, spider, queue, _fill(queue, spider)
+
+
+def test_a_full_disk_refuses_a_request_whole_and_the_lifo_queue_still_pops_what_it_took(small_disk):
+    disk, spider, queue, taken = _full_queue(NamedCallbackLifoDiskQueue, small_disk)
     half = len(taken) // 2
     assert [queue.pop().url for _ in range(half)] == taken[::-1][:half]
     queue.close()  # and read back as a resumed JOBDIR would: no torn record at the end
@@ -108,11 +113,7 @@ def test_a_full_disk_refuses_a_request_whole_and_the_lifo_queue_still_pops_what_
 
 
 def test_a_full_disk_refuses_a_start_request_whole_and_the_fifo_queue_still_pops_what_it_took(small_disk):
-    disk, mount = small_disk
-    mount("16k")
-    spider = _Spider()
-    queue = _queue(WholeRecordFifoDiskQueue, disk, spider)
-    taken = _fill(queue, spider)
+    disk, _, queue, taken = _full_queue(WholeRecordFifoDiskQueue, small_disk)
     assert [request.url for request in iter(queue.pop, None)] == taken
     queue.close()  # empty: nothing to write, nothing left
     assert list(disk.iterdir()) == []
