@@ -56,7 +56,9 @@ class LineFile(io.FileIO):
         self.lines = 0
         # resolved once: the offset is stored under it after every article
         self.state_key = meta_key(self.path) if self.regular else ""
-        self.identity = _identity(os.fstat(self.fileno())) if self.regular else None
+        # a file named by its path, which a rotation may move away (standard output, even
+        # redirected to a file, is the caller's to move: it has no path here)
+        self.identity = _identity(os.fstat(self.fileno())) if self.regular and isinstance(target, str) else None
 
     def write(self, data: Any) -> int:
         data = bytes(data)

@@ -555,6 +555,21 @@ def test_an_output_moved_or_deleted_mid_crawl_stops_it_and_the_rerun_writes_the_
         assert len(rest) == len(set(rest)) and 0 < len(rest) <= 28
 
 
+def test_standard_output_redirected_to_a_file_is_written(tmp_path: Path) -> None:
+    """`-o - > file.jsonl`: standard output is a regular file without a path of the crawl's, never
+    "deleted or moved" (a first version of the rotation check stopped every such crawl at its
+    first article, exit 1, nothing written)."""
+    out = tmp_path / "redirected.jsonl"
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+    with FaultServer(HOST, robots="allow", articles=5) as site, out.open("wb") as stdout:
+        result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url('/')}",
+                                 "-o", "-", "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}", *FAST],
+                                cwd=REPO, env=env, stdout=stdout, stderr=subprocess.PIPE, text=True,
+                                timeout=150, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert stories(read_jsonl(out)) == all_stories(5)
+
+
 def test_a_failed_write_stops_fetching(tmp_path: Path) -> None:
     """The first write fails (/dev/full): no request starts after it; only the ones already
     under way (at most CONCURRENT_REQUESTS, 16) finish, of a site of 150 articles."""
