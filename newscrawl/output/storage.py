@@ -54,6 +54,7 @@ class LineFile(io.FileIO):
         self.jsonlines = jsonlines and self.regular
         self.failed: OSError | None = None
         self.lines = 0
+        self.last_start: int | None = None  # where the last whole line written begins
         # resolved once: the offset is stored under it after every article
         self.state_key = meta_key(self.path) if self.regular else ""
         # a file named by its path, which a rotation may move away (standard output, even
@@ -81,6 +82,7 @@ class LineFile(io.FileIO):
             self._fail(start, exc)
             return len(data)
         self.lines += 1
+        self.last_start = start
         return len(data)
 
     def _still_named(self) -> bool:
@@ -95,6 +97,7 @@ class LineFile(io.FileIO):
         no reader at the path, so nothing more is written, and the crawl stops; a run again
         writes the articles not written yet to a new file at the path."""
         self.failed = OSError(0, MOVED)
+        take_back_from_the_others(self)
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value(MOVED_STAT, self.path)
         written = f"{self.lines} article{'' if self.lines == 1 else 's'}"
@@ -106,6 +109,7 @@ class LineFile(io.FileIO):
     def _fail(self, start: int | None, exc: OSError) -> None:
         """Cut off the part of the line that made it, log once, and close the crawl."""
         self.failed = exc
+        take_back_from_the_others(self)
         if start is not None:
             try:
                 self.truncate(start)
@@ -119,6 +123,25 @@ class LineFile(io.FileIO):
                         f"the {written} intact; the others are not. Fix the cause and run the "
                         f"same command again and {again}: with a state, it fetches the articles "
                         "that were not written")
+
+
+def take_back_from_the_others(failed: LineFile) -> None:
+    """The outputs written before `failed` in the same round hold the article it could not take:
+    their line of it is cut off again, so that an article is in every output or in none (the
+    next run, reconciling the outputs with the state, would otherwise count it written to all,
+    and the failed output would never get it). Outputs take every article in the same order, so
+    one that took exactly one line more took that article."""
+    for other in line_files(failed.crawler) if failed.crawler is not None else []:
+        if other is failed or not isinstance(other, LineFile) or other.failed is not None \
+                or other.last_start is None or other.lines != failed.lines + 1:
+            continue
+        try:
+            other.truncate(other.last_start)
+            other.seek(other.last_start)
+        except OSError:
+            continue  # left as it is: the next run reconciles it as before
+        other.lines -= 1
+        other.last_start = None
 
 
 def _identity(status: os.stat_result) -> tuple[int, int]:

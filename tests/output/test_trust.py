@@ -555,6 +555,29 @@ def test_an_output_moved_or_deleted_mid_crawl_stops_it_and_the_rerun_writes_the_
         assert len(rest) == len(set(rest)) and 0 < len(rest) <= 28
 
 
+def test_the_second_of_two_outputs_moved_mid_crawl_gets_every_article_after_the_rerun(tmp_path: Path) -> None:
+    """The first output had taken the article the moved one refused; the rerun counted it
+    written to both, so the moved output never got it (a stranger: 149 of 150)."""
+    state, first, second, moved = (tmp_path / name for name in ("state.sqlite", "a.jsonl", "b.jsonl", "rotated.jsonl"))
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+    with FaultServer(HOST, robots="allow", articles=30) as site:
+        outputs = ["-o", str(first), "-o", str(second), "-s", f"NEWSCRAWL_STATE={state}"]
+        proc = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url('/')}",
+                                 *outputs, *FAST, "-s", "DOWNLOAD_DELAY=0.3"],
+                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None and not (second.exists() and second.read_bytes().count(b"\n") >= 2):
+            time.sleep(0.05)
+        second.rename(moved)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1, err[-2000:]
+        assert len(read_jsonl(first)) == len(read_jsonl(moved))  # the refused article in neither
+        again = crawl(site, *outputs)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert stories(read_jsonl(first)) == sorted(stories(read_jsonl(moved)) + stories(read_jsonl(second))) \
+        == all_stories(30)
+
+
 def test_standard_output_redirected_to_a_file_is_written(tmp_path: Path) -> None:
     """`-o - > file.jsonl`: standard output is a regular file without a path of the crawl's, never
     "deleted or moved" (a first version of the rotation check stopped every such crawl at its
@@ -653,18 +676,22 @@ def test_a_first_cron_run_with_its_state_on_a_full_disk_is_one_line(tmp_path: Pa
         "disk is full); free space and run again (nothing was fetched or changed)"], result.stderr[-3000:]
 
 
+@pytest.mark.parametrize("full_one", ["first", "second"])
 def test_when_one_of_two_outputs_fills_up_the_rerun_brings_every_article_to_both(tmp_path: Path,
-                                                                                 small_disk) -> None:
+                                                                                 small_disk, full_one: str) -> None:
     """The other output took the articles under way after the failure; the rerun recorded them
-    from it, so the full one never got them (17 lost from it for good)."""
+    from it, so the full one never got them (17 lost from it for good). Written second, the full
+    one failed on an article the first had taken already: one lost from it (a stranger)."""
     disk, mount = small_disk
     mount("48k")
     full, other, state = disk / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "state.sqlite"
+    outputs = [full, other] if full_one == "first" else [other, full]
+    args = [arg for output in outputs for arg in ("-o", str(output))]
     with FaultServer(HOST, robots="allow", articles=60) as site:
-        first = crawl(site, "-o", str(full), "-o", str(other), state=state)
+        first = crawl(site, *args, state=state)
         assert first.returncode == 1 and "No space left on device" in one_error(first)
         assert 0 < len(read_jsonl(full)) == len(read_jsonl(other)) < 60
         mount("8m", "remount")
-        again = crawl(site, "-o", str(full), "-o", str(other), state=state)
+        again = crawl(site, *args, state=state)
     assert again.returncode == 0, again.stderr[-3000:]
     assert stories(read_jsonl(full)) == stories(read_jsonl(other)) == all_stories(60)
