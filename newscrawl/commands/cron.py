@@ -289,8 +289,10 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         try:
             write_json(summary_path, summary)
         except OSError as exc:
+            for problem in summary["problems"]:  # what went wrong first: the summary file said it
+                say(f"scrapy cron: unhealthy: {problem}")
             say(f"scrapy cron: cannot write the summary {summary_path}: {exc.strerror or exc}; "
-                  f"the articles are in {self.final if published else 'no file'}")
+                f"{plural(written(stats), 'article')} written{f' to {self.final}' if published else ''}")
             return EXIT_FAILED
         if interrupted:  # one line: what was kept, and that the next run goes on
             say(f"scrapy cron: {STOPPED}: {plural(written(stats), 'article')} written and recorded"

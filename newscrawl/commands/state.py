@@ -115,7 +115,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
                 self._prune(store, age)
         except _store_errors() as exc:
             hint = ("; another process holds it (a crawl still running?): run again when it is done"
-                    if "locked" in str(exc) else "")
+                    if "locked" in str(exc) else
+                    "; free space and run again (nothing was changed)" if "full" in str(exc) else "")
             fail("state", f"the state {store.describe()} cannot be used ({exc}){hint}", EXIT_FAILED)
         finally:
             store.close()

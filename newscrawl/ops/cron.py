@@ -144,8 +144,12 @@ def write_json(path: Path, data: Any) -> None:
     """Write JSON whole: a reader never sees half a file. The temporary file is this process's
     own: two runs writing to one folder do not share it."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", "utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", "utf-8")
+        tmp.replace(path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a full disk: no empty temporary file left beside it
+        raise
 
 
 def update_quiet_runs(path: Path, sites: list[str], stats: dict[str, Any],

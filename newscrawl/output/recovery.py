@@ -191,8 +191,9 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int |
         # cut or removed by hand: the articles that were in it are still recorded as written
         size = file.stat().st_size if file.is_file() else None
         logger.warning("output %s is %s since the crawl that wrote it (%d bytes then): the articles "
-                       "no longer in it are still recorded as written; to fetch them again, crawl "
-                       "into a new file without state (-s NEWSCRAWL_STATE=)", file,
+                       "no longer in it are still recorded as written (if it was moved away, they are "
+                       "in the moved file); only if they are lost, fetch them again into a new file "
+                       "without state (-s NEWSCRAWL_STATE=)", file,
                        "gone" if size is None else f"shorter ({size} bytes)", offset)
         store.set_meta(key, "")
         return 0

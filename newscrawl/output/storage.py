@@ -25,7 +25,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.distributed.outage import lost_redis, redis_gone
 from newscrawl.ops.summary import COUNTED_ERROR_LINES
-from newscrawl.output.recovery import meta_key, remember_output, unusable_state
+from newscrawl.output.recovery import PART, meta_key, remember_output, unusable_state
 from newscrawl.state.crawler import STATE_ERROR_STAT, state_failed, state_for
 
 logger = logging.getLogger("newscrawl.output")
@@ -116,13 +116,14 @@ class LineFile(io.FileIO):
                 self.seek(start)
             except OSError:
                 pass  # truncating frees space, so it works on a full disk; if not, the next run cuts it
-        again = (f"append to it (-o {self.path})" if self.regular
-                 else "write to a file (-o FILE)")
+        if self.path.endswith(PART):  # a cron run's file: cron takes no -o, its next run goes on
+            advice = "Fix the cause: the next cron run writes the articles that were not written"
+        else:
+            again = f"append to it (-o {self.path})" if self.regular else "write to a file (-o FILE)"
+            advice = (f"Fix the cause and run the same command again and {again}: with a state, it "
+                      "fetches the articles that were not written")
         written = f"{self.lines} article{' written before is' if self.lines == 1 else 's written before are'}"
-        stop_for_output(self.crawler, self.path, exc,
-                        f"the {written} intact; the others are not. Fix the cause and run the "
-                        f"same command again and {again}: with a state, it fetches the articles "
-                        "that were not written")
+        stop_for_output(self.crawler, self.path, exc, f"the {written} intact; the others are not. {advice}")
 
 
 def take_back_from_the_others(failed: LineFile) -> None:

@@ -676,6 +676,34 @@ def test_a_first_cron_run_with_its_state_on_a_full_disk_is_one_line(tmp_path: Pa
         "disk is full); free space and run again (nothing was fetched or changed)"], result.stderr[-3000:]
 
 
+def test_a_cron_run_whose_output_disk_fills_says_what_stopped_it_and_leaves_no_temporary_file(
+        tmp_path: Path, small_disk) -> None:
+    """Before: the summary's own failure was the only line about the articles ("the articles are
+    in FILE", of which the run wrote a part), the log advised `-o FILE.part`, which cron refuses,
+    and two empty *.PID.tmp files stayed in the folder."""
+    disk, mount = small_disk
+    mount("64k")
+    state = tmp_path / "state.sqlite"
+    with FaultServer(HOST, robots="allow", articles=60) as site:
+        result = run_scrapy(["cron", "-a", f"url={site.url('/')}", "--output-dir", str(disk),
+                             "-s", f"NEWSCRAWL_STATE={state}", *FAST], timeout=150)
+        assert result.returncode == 1, result.stderr[-3000:]
+        assert "Traceback" not in result.stderr
+        assert "scrapy cron: unhealthy: cannot write to " in result.stderr, result.stderr[-3000:]
+        assert "No space left on device" in result.stderr and " articles written to " in result.stderr
+        assert not list(disk.glob("*.tmp")), list(disk.iterdir())
+        log = (disk / "cron.log").read_text("utf-8", "replace")
+        assert "-o " not in log.split("cannot write to", 1)[-1].splitlines()[0]
+        assert "the next cron run writes the articles that were not written" in log
+        written = read_jsonl(next(disk.glob("articles-*.jsonl")))
+        mount("8m", "remount")
+        again = run_scrapy(["cron", "-a", f"url={site.url('/')}", "--output-dir", str(disk),
+                            "-s", f"NEWSCRAWL_STATE={state}", *FAST], timeout=150)
+    assert again.returncode == 0, again.stderr[-3000:]
+    rest = [item for file in sorted(disk.glob("articles-*.jsonl")) for item in read_jsonl(file)]
+    assert 0 < len(written) < 60 and stories(rest) == all_stories(60)
+
+
 @pytest.mark.parametrize("full_one", ["first", "second"])
 def test_when_one_of_two_outputs_fills_up_the_rerun_brings_every_article_to_both(tmp_path: Path,
                                                                                  small_disk, full_one: str) -> None:
