@@ -141,6 +141,10 @@ def no_articles_line(stats: dict[str, Any]) -> str:
         return line
     if stats.get("newscrawl/errors/damaged_warc") and not stats.get("newscrawl/replay/records"):
         return f"{NO_ARTICLES}: no record of the WARC input could be read (see the errors above)"
+    if stats.get("newscrawl/distributed/worker") and not pages_fetched(stats):
+        # a worker of a shared crawl fetches only what was seeded into its Redis
+        return (f"{NO_ARTICLES}: 0 pages fetched: the shared crawl in Redis had nothing queued or seeded "
+                "(newscrawl seed -s REDIS_URL=... URL adds a site)")
     how = "read from WARC files" if replayed(stats) else "fetched"
     return f"{NO_ARTICLES}: {plural(pages_fetched(stats), 'page')} {how} and none held an article"
 

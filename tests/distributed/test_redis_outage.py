@@ -203,6 +203,20 @@ def test_a_worker_joining_a_redis_just_under_its_maxmemory_is_one_line_and_a_sum
     assert past_the_state
 
 
+def test_a_worker_on_a_crawl_nobody_seeded_says_so(tmp_path):
+    """Before: `no articles written: 0 pages fetched and none held an article`, which does not
+    say that nothing was there to fetch (a stranger's forgotten `newscrawl seed`)."""
+    if not __import__("shutil").which("redis-server"):
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    (tmp_path / "redis").mkdir()
+    with redis_server_process(tmp_path / "redis") as (_, base):
+        worker = run_scrapy(["crawl", "site", "-O", str(tmp_path / "w.jsonl"), "-s", f"REDIS_URL={base}/0",
+                             "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0"], timeout=90)
+    assert worker.returncode == 0 and "Traceback" not in worker.stderr, worker.stderr[-3000:]
+    assert "no articles written: 0 pages fetched: the shared crawl in Redis had nothing queued or seeded" \
+        in worker.stderr, worker.stderr[-3000:]
+
+
 def test_a_worker_whose_output_fills_gives_back_what_it_did_not_write(tmp_path, small_disk):
     """The requests under way when the output failed were acknowledged although their articles
     were never written: gone from the shared queue, lost to every worker (16 of 150 for a
