@@ -250,6 +250,8 @@ def _worker_main(conn: Connection, gc_threshold: int = 0, log_level: int | None 
     """
     # Ctrl-C reaches the whole process group; the crawl process decides when workers stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    page = _PageUnderWay()
+    signal.signal(signal.SIGTERM, page.on_term)
     keep = _configure_worker_logging(log_level)
     try:
         conn.send(_READY)  # the time limit starts with the first page, not with the worker's start-up
@@ -266,6 +268,7 @@ def _worker_main(conn: Connection, gc_threshold: int = 0, log_level: int | None 
         if job is None:
             return
         waited = time.monotonic() - waiting
+        page.busy = True
         try:
             result: Any = run_job(job)
             result.waited_s = waited
@@ -279,6 +282,26 @@ def _worker_main(conn: Connection, gc_threshold: int = 0, log_level: int | None 
         except Exception as exc:  # an unpicklable result must not kill the worker silently
             with contextlib.suppress(OSError):
                 conn.send((RuntimeError(f"could not send the result back: {exc!r}"), records))
+        page.busy = False
+        if page.stopping:
+            return
+
+
+_EXIT_GRACE = 5.0  # seconds for a worker whose pipe closed to exit, before its exit code is read
+
+
+class _PageUnderWay:
+    """A worker's TERM: the one `timeout`, `kill -- -PGID` and systemd send to the whole process
+    group. Killed at once, a worker lost the page under way, which the summary then counted as a
+    crashed extraction; it finishes and sends that page first, and an idle one stops at once."""
+
+    busy = False
+    stopping = False
+
+    def on_term(self, signum: int, frame: Any) -> None:
+        if not self.busy:
+            raise SystemExit(0)
+        self.stopping = True
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -445,6 +468,15 @@ class _Slot(threading.Thread):
                 failure = ExtractionTimeout(f"extraction took longer than {timeout:g}s; "
                                             f"worker {self.process.pid} killed and replaced")
         except (EOFError, OSError) as exc:
+            self.process.join(_EXIT_GRACE)  # its pipe is closed: it is on its way out
+            if self.process.exitcode == 0:
+                # it stopped on a TERM (_PageUnderWay) after answering every page it started:
+                # this one and the rest go to a new worker
+                self._stop_worker(kill=True)
+                waiting = list(in_flight)
+                in_flight.clear()
+                self._resend(waiting, in_flight)
+                return
             failure = WorkerDied(f"extraction worker died (exit code {self.process.exitcode}): {exc!r}")
         in_flight.popleft()
         if failure is not None:
@@ -452,11 +484,7 @@ class _Slot(threading.Thread):
             future.set_exception(failure)
             waiting = list(in_flight)
             in_flight.clear()
-            for entry in waiting:  # sent to the killed worker but not started: a new worker takes them
-                if self.pool._closed:  # shutting down: no new worker
-                    entry[0].set_exception(WorkerDied("the extraction pool was shut down"))
-                else:
-                    self._send(entry, in_flight)
+            self._resend(waiting, in_flight)
             return
         self.tasks_done += 1
         self.first_started = time.monotonic()  # the worker went on to the next page it holds
@@ -464,6 +492,14 @@ class _Slot(threading.Thread):
             future.set_exception(result)
         else:
             future.set_result(result)
+
+    def _resend(self, waiting: list, in_flight: deque) -> None:
+        """Pages sent to a worker that is gone but not started there: a new worker takes them."""
+        for entry in waiting:
+            if self.pool._closed:  # shutting down: no new worker
+                entry[0].set_exception(WorkerDied("the extraction pool was shut down"))
+            else:
+                self._send(entry, in_flight)
 
     @property
     def pid(self) -> int | None:

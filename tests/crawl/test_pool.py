@@ -134,6 +134,27 @@ def test_workers_are_recycled_after_max_tasks_and_a_killed_worker_costs_one_page
         assert behind.result(timeout=120) == results[0]
 
 
+def test_a_worker_given_term_finishes_its_page_and_an_idle_one_stops():
+    """`timeout`, `kill -- -PGID` and systemd send TERM to the crawl's whole process group: a
+    worker died with the page under way, counted in the summary as a crashed extraction."""
+    normal = job_for(QUICK[0])
+    with ExtractPool(workers=1, timeout=LONG_LIMIT) as pool:
+        expected = pool.submit(normal).result(timeout=120)
+        worker = pool.worker_pids()[0]
+        futures = [pool.submit(normal) for _ in range(6)]  # back to back: the worker is busy
+        futures[0].result(timeout=120)
+        os.kill(worker, signal.SIGTERM)
+        assert [future.result(timeout=120) for future in futures] == [expected] * 6  # none lost
+        deadline = time.monotonic() + 60
+        while worker in pool.worker_pids():  # then it stops, idle, and a new one takes its place
+            assert time.monotonic() < deadline, "the worker never stopped"
+            pool.submit(normal).result(timeout=120)
+            time.sleep(0.05)
+        idle = pool.worker_pids()[0]
+        os.kill(idle, signal.SIGTERM)
+        assert pool.submit(normal).result(timeout=120) == expected
+
+
 def test_crawl_through_the_pool_matches_in_process_and_drops_the_hung_page(tmp_path, crawl):
     def make_site(name: str, heavy: bool):
         site = tmp_path / name
