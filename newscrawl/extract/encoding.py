@@ -1,6 +1,6 @@
-"""Choose the charset that really decodes a page: the declared one when it fits, else BOM,
-<meta charset>, UTF-8, the legacy code page of the page's declared language, then detection
-(charset-normalizer); and tell bytes that are no text at all (a PDF, an image, gzip). No Scrapy
+"""Choose the charset that really decodes a page: the BOM; UTF-8 for bytes that are valid UTF-8
+beyond ASCII, whatever a label says; the declared one when it fits, else <meta charset>, UTF-8,
+the legacy code page of the page's declared language, then detection (charset-normalizer); and tell bytes that are no text at all (a PDF, an image, gzip). No Scrapy
 here: extraction uses it too.
 """
 
@@ -130,11 +130,18 @@ def _choose(body: bytes, declared: str | None) -> tuple[str, str, str | None]:
     if bom:
         return normalise(bom) or bom, "bom", None
     declared = normalise(declared)
+    meta = normalise(html_body_declared_encoding(body))
+    labels = {label for label in (declared, meta) if label}
+    if not any(label.startswith(("utf-8", "utf-16", "utf-32")) for label in labels) \
+            and _HIGH_BYTE.search(body) and (text := _strict(body, "utf-8")) is not None:
+        # bytes outside ASCII that all form valid UTF-8 sequences are UTF-8, whatever a label
+        # says: text in another charset almost never does ("für" read as latin-1 is "fÃ¼r"), and
+        # servers and templates often keep a default label (iso-8859-1) for UTF-8 pages
+        return "utf-8", "utf-8", text
     if declared and (text := _strict(body, declared)) is not None:
         return declared, "declared", text
     if declared == "utf-8" and mostly_utf8(body):
         return declared, "declared", None
-    meta = normalise(html_body_declared_encoding(body))
     if meta and meta != declared:
         if (text := _strict(body, meta)) is not None:
             return meta, "meta", text

@@ -25,6 +25,10 @@ CASES = [  # (body, declared header charset, expected "how", the text that was e
     (LABELLED.encode("cp1252"), "utf-8", "meta", LABELLED),
     (PLAIN.encode("utf-8"), None, "utf-8", PLAIN),
     (codecs.BOM_UTF8 + PLAIN.encode("utf-8"), "iso-8859-1", "bom", PLAIN),
+    # UTF-8 bytes under a single-byte label, in the header or the page ("fÃ¼r" for "für")
+    (PLAIN.encode("utf-8"), "iso-8859-1", "utf-8", PLAIN),
+    (LABELLED.encode("utf-8"), None, "utf-8", LABELLED),
+    (LABELLED.encode("utf-8"), "windows-1250", "utf-8", LABELLED),
     # one bad byte in UTF-8: that character alone is lost
     (PLAIN.encode("utf-8").replace(b"\xc3\xa9", b"\xe9", 1), "utf-8", "declared", PLAIN.replace("é", "\ufffd", 1)),
 ]
