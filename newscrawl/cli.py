@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
 
 
 def _main(argv: list[str]) -> NoReturn:
+    other = os.environ.get("SCRAPY_SETTINGS_MODULE")
     # before anything reads the settings (the environment, so that child processes have it too)
     os.environ["SCRAPY_SETTINGS_MODULE"] = SETTINGS_MODULE
     os.environ["NEWSCRAWL_PROG"] = "newscrawl"  # commands/_cli.py as_typed: lines name `newscrawl COMMAND`
@@ -57,6 +58,8 @@ def _main(argv: list[str]) -> NoReturn:
         say(version_line())
     if first not in COMMANDS:
         usage_error(unknown_command(first))
+    if ignored := ignored_settings_module(other):
+        print(f"{PROG} {first}: {ignored}", file=sys.stderr, flush=True)
     args = argv[1:]
     if first == "crawl" and not names_a_spider(args):
         args = [SPIDER, *args]
@@ -184,6 +187,23 @@ def unknown_command(given: str) -> str:
     close = difflib.get_close_matches(given, COMMANDS, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return f"unknown command {given!r}: {hint}use one of {', '.join(COMMANDS)} ({PROG} --help)"
+
+
+def ignored_settings_module(from_environment: str | None) -> str | None:
+    """What to say when the caller named a settings module of its own (SCRAPY_SETTINGS_MODULE,
+    or a scrapy.cfg here or above): newscrawl runs with its own, and said nothing of theirs."""
+    named = from_environment if from_environment and from_environment != SETTINGS_MODULE else None
+    how = f"SCRAPY_SETTINGS_MODULE={named}"
+    if named is None:
+        from scrapy.utils.conf import closest_scrapy_cfg, get_config
+
+        cfg = closest_scrapy_cfg()
+        named = get_config().get("settings", "default", fallback=None) if cfg else None
+        if not named or named == SETTINGS_MODULE:
+            return None
+        how = f"{cfg} (settings: default = {named})"
+    return (f"{how} is not used: {PROG} runs with its own settings ({SETTINGS_MODULE}); give yours "
+            "with -s NAME=VALUE")
 
 
 def usage_error(message: str) -> NoReturn:

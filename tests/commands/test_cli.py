@@ -296,7 +296,14 @@ def test_a_callers_own_scrapy_project_does_not_take_over(installed: Installed, c
         'BOT_NAME = "decoy"\nCOMMANDS_MODULE = "decoy.commands"\nNEWSCRAWL_STATE = "decoy.sqlite"\n', "utf-8")
     proc = newscrawl(installed, caller, "state", "info", env={"SCRAPY_SETTINGS_MODULE": "decoy.settings"})
     assert proc.returncode == 2 and proc.stdout == ""
-    assert "no state at .newscrawl/state.sqlite" in one_line(proc)
+    said, error = lines(proc.stderr)  # theirs is not used, and it says so (it said nothing)
+    assert said == ("newscrawl state: SCRAPY_SETTINGS_MODULE=decoy.settings is not used: newscrawl runs with "
+                    "its own settings (newscrawl.settings); give yours with -s NAME=VALUE")
+    assert "no state at .newscrawl/state.sqlite" in error
+    proc = newscrawl(installed, caller, "state", "info")  # the scrapy.cfg alone
+    said, error = lines(proc.stderr)
+    assert said.startswith(f"newscrawl state: {caller / 'scrapy.cfg'} (settings: default = decoy.settings) is not used")
+    assert "no state at .newscrawl/state.sqlite" in error
 
 
 # -- extract -----------------------------------------------------------------------------------------
