@@ -27,6 +27,8 @@ from twisted.internet.defer import Deferred
 from newscrawl.commands._cli import (
     ExitsOnLogFileFailure,
     argument_problem,
+    as_typed,
+    fail,
     guard_log_file,
     print_help_message,
     report_fatal,
@@ -159,6 +161,15 @@ def setting_warnings(settings: BaseSettings) -> list[str]:
     """Command-line setting names that nothing installed reads (and that are no known name's typo)."""
     found = (check_setting_name(settings, name) for name in _cmdline_names(settings))
     return [message for message, fatal in filter(None, found) if not fatal]
+
+
+def check_command_settings(settings: BaseSettings, command: str) -> None:
+    """-s as `scrapy crawl` checks it, for the other commands: a bad one is one line and exit 2;
+    one that nothing reads is one line of warning, and the command runs."""
+    for problem in check_settings(settings):
+        fail(command, problem, EXIT_BAD_INPUT)
+    for warning in setting_warnings(settings):
+        print(as_typed(f"scrapy {command}: warning: {warning}"), file=sys.stderr, flush=True)
 
 
 def repeated_argument(spargs: list[str]) -> str | None:

@@ -60,7 +60,7 @@ from newscrawl.commands._cli import (
     why_not_fetched,
     write_all,
 )
-from newscrawl.commands.crawl import check_settings
+from newscrawl.commands.crawl import check_command_settings
 from newscrawl.config.sites import host_problem
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.extract import extract_page
@@ -174,8 +174,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         super().process_options(args, opts)
         quiet_logs(self.settings, "ERROR")  # the project's settings.py logs at INFO
         check_logging(self.settings, "extract")
-        for problem in check_settings(self.settings):  # -s as `scrapy crawl` checks it
-            fail("extract", problem, EXIT_USAGE)
+        check_command_settings(self.settings, "extract")
         for name, value in _DEFAULTS.items():
             default(self.settings, name, value)
 

@@ -34,7 +34,7 @@ from newscrawl.commands._cli import (
     signals_held,
     why_not_fetched,
 )
-from newscrawl.commands.crawl import check_settings
+from newscrawl.commands.crawl import check_command_settings
 from newscrawl.commands.extract import PageError, gunzip_page
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.meta import ANY_BODY
@@ -77,8 +77,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         super().process_options(args, opts)
         quiet_logs(self.settings, "ERROR")  # the project's settings.py logs at INFO
         check_logging(self.settings, "fixture")
-        for problem in check_settings(self.settings):  # -s as `scrapy crawl` checks it
-            fail("fixture", problem, EXIT_USAGE)
+        check_command_settings(self.settings, "fixture")
 
     def run(self, args: list[str], opts) -> None:
         try:

@@ -45,7 +45,7 @@ from newscrawl.commands._cli import (
     standard_output,
     why_not_fetched,
 )
-from newscrawl.commands.crawl import check_settings
+from newscrawl.commands.crawl import check_command_settings
 from newscrawl.crawl.spider import SiteSpider
 
 _HTTP_URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
@@ -110,8 +110,7 @@ class Command(ExitsOnLogFileFailure, ScrapyParseCommand):
                 fail("parse", f"{flag} takes a JSON object, like '{{\"name\": \"value\"}}'", EXIT_USAGE)
         quiet_logs(self.settings, "ERROR")  # the reason for no item comes in one line
         check_logging(self.settings, "parse")
-        for problem in check_settings(self.settings):  # -s as `scrapy crawl` checks it
-            fail("parse", problem, EXIT_USAGE)
+        check_command_settings(self.settings, "parse")
         # Scrapy's own parse callback returns a Deferred, which Scrapy itself then warns about
         warnings.filterwarnings("ignore", message=r".* returned a Deferred", category=ScrapyDeprecationWarning)
         for name, value in _DEFAULTS.items():

@@ -27,7 +27,7 @@ from newscrawl.commands._cli import (
     fail,
     setup_parser,
 )
-from newscrawl.commands.crawl import check_settings
+from newscrawl.commands.crawl import check_command_settings
 from newscrawl.config.sites import SiteConfig, SitesFileError, load_sites, site_from_url
 
 REDIS_EXTRA = "pip install 'newscrawl[redis]' (in a checkout: pip install '.[redis]')"
@@ -62,8 +62,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         check_logging(self.settings, "seed")  # --logfile as the other commands check it
 
     def run(self, args: list[str], opts) -> None:
-        for problem in check_settings(self.settings):  # -s as `scrapy crawl` checks it
-            fail("seed", problem, EXIT_USAGE)
+        check_command_settings(self.settings, "seed")
         if not self.settings.get("REDIS_URL"):
             raise UsageError("set REDIS_URL, e.g. scrapy seed -s REDIS_URL=redis://host:6379/0 URL",
                              print_help=False)

@@ -33,7 +33,7 @@ from newscrawl.commands._cli import (
     setup_parser,
     standard_output,
 )
-from newscrawl.commands.crawl import check_settings
+from newscrawl.commands.crawl import check_command_settings
 from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
 from newscrawl.output.recovery import check_integrity
 from newscrawl.state import StateError, StateNotFound, StateStore, StateWrongKind, open_state
@@ -97,8 +97,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
 
     def run(self, args: list[str], opts) -> None:
         assert self.settings is not None
-        for problem in check_settings(self.settings):  # -s as `scrapy crawl` checks it
-            fail("state", problem, EXIT_USAGE)
+        check_command_settings(self.settings, "state")
         if not args or args[0] not in _SYNTAX:
             fail("state", f"{_USE}, not {args[0]!r}" if args else _USE, EXIT_USAGE)
         action, rest = args[0], args[1:]

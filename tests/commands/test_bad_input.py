@@ -156,6 +156,18 @@ def test_every_command_checks_its_settings_as_crawl_does(tmp_path: Path, command
     assert list(tmp_path.iterdir()) == []  # no state, no fixture, nothing fetched into a file
 
 
+@pytest.mark.parametrize("command", [["state", "info"], ["fixture", URL, "story"],
+                                     ["extract", str(Path(__file__).resolve())]])
+def test_every_command_warns_of_a_setting_nothing_reads(tmp_path: Path, command: list[str]) -> None:
+    """Before: only crawl said so; `extract -s FOO_BAR=1` ran without a word (a stranger). The
+    command goes on: a name no one reads is not an error (a project's own code may read it)."""
+    proc = run_scrapy([*command, "-s", "FOO_BAR=1", "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"],
+                      timeout=90)
+    said = [line for line in proc.stderr.splitlines() if "FOO_BAR" in line]
+    assert said == [f"scrapy {command[0]}: warning: setting FOO_BAR is read by neither Scrapy, newscrawl nor "
+                    "an installed Scrapy extension: it does nothing unless your own code reads it"], proc.stderr
+
+
 @pytest.fixture(scope="module")
 def news_site():
     with FaultServer("127.0.0.1", robots="allow", articles=3) as server:
