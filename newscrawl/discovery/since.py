@@ -14,16 +14,20 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks
 
 def parse_since(value: str, now: datetime | None = None) -> datetime:
     """"2d", "12h", "30m", "1w", "90s" (ago) or an ISO 8601 date/time; naive times are UTC."""
+    now = now or datetime.now(UTC)
     match = _DURATION.match(value)
     if match:
         delta = timedelta(**{_UNITS[match.group(2).lower()]: float(match.group(1))})
-        return (now or datetime.now(UTC)) - delta
+        return now - delta
     try:
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        when = as_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
     except ValueError:
         raise ValueError(f"since={value!r}: give a duration such as 2d, 12h, 30m, 1w "
                          "or an ISO date such as 2024-05-01 or 2024-05-01T06:00:00+02:00") from None
-    return as_utc(when)
+    if when > now:  # every article would be older: a mistyped year, not a cut-off
+        raise ValueError(f"since={value!r} is in the future, so every article would be skipped: give a "
+                         "past date, or a duration such as 2d")
+    return when
 
 
 def as_utc(when: datetime) -> datetime:

@@ -131,6 +131,8 @@ def test_since_accepts_durations_and_iso_dates():
     assert parse_since("2024-05-01T06:00:00+02:00") == datetime(2024, 5, 1, 4, tzinfo=UTC)
     with pytest.raises(ValueError, match="duration such as 2d"):
         parse_since("yesterday")
+    with pytest.raises(ValueError, match="is in the future, so every article would be skipped"):
+        parse_since("2024-05-11", now)  # a day after `now`: every article older (a mistyped year)
     assert parse_when("Tue, 30 Apr 2024 09:00:00 GMT") == datetime(2024, 4, 30, 9, tzinfo=UTC)
     assert parse_when("not a date") is None
 
