@@ -163,6 +163,12 @@ def parse_sites(data: dict[str, Any], text: str = "", origin: str = "sites file"
     sites = data.get("sites")
     if not isinstance(defaults, dict):
         raise fail("[defaults] must be a table", None, "defaults")
+    if "url" in defaults:  # merged into every site, it would give them all one start page
+        raise fail("url does not belong in [defaults]: each site has its own start page, in its "
+                   "[sites.NAME] table", "defaults", "url")
+    if sites is not None and not isinstance(sites, dict | list):
+        raise fail("sites must be [sites.NAME] tables, e.g. [sites.example] with url = "
+                   "\"https://example.com/\", not a value", None, "sites")
     if isinstance(sites, list):
         raise fail("[[sites]] is a list of tables: name each site in its own [sites.NAME] table, "
                    "e.g. [sites.example] with url = \"https://example.com/\"", "sites")

@@ -188,6 +188,9 @@ def test_a_url_given_as_the_sites_file_says_to_use_url() -> None:
     ('[sites.a]\nurl = "https://a.example/"\nprofile = "nosuch"\n', 3, "profile"),
     ('[sites.a]\nfeeds = []\n', 1, "needs a url"),
     ('[defaults]\ndelay = 1\n', None, "no sites"),  # no line to name: the file's name alone
+    ('[defaults]\nurl = "https://a.example/"\n\n[sites.a]\nfeeds = []\n', 2,
+     "url does not belong in [defaults]"),  # before: every site got that start page, without a word
+    ('sites = 3\n', 1, "sites must be [sites.NAME] tables"),  # before: "no sites: add at least one"
     ('[[sites]]\nurl = "https://a.example/"\n', None, "[[sites]] is a list of tables: name each site in its "
                                                     "own [sites.NAME] table"),
     ('[sites.a]\nurl = "https://a.example/"\n\n[sites.b]\nurl = "https://a.example"\n', 5,
