@@ -35,6 +35,15 @@ def run_scrapy(args: list[str], cwd: Path = REPO, timeout: float = 180, env: dic
                           text=True, timeout=timeout, env=full_env, check=False)
 
 
+def lines_in(path: Path) -> int:
+    """Line breaks in a file a running crawl writes (0 while it does not exist: the crawl's check
+    that an output can be written creates it and removes it again, before the crawl makes it)."""
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
 def read_jsonl(path: Path, *, articles: bool = True) -> list[dict]:
     """Every line of a JSON Lines file, parsed (a torn line fails the test); lines of a crawl's
     output are checked against the article JSON Schema (`articles=False` for other files)."""

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.conftest import DEMO, PAGES, REPO, free_port, read_jsonl
+from tests.conftest import DEMO, PAGES, REPO, free_port, lines_in, read_jsonl
 from tools.devserver import serve_directory
 
 MANIFEST = json.loads((DEMO / "MANIFEST.json").read_text("utf-8"))
@@ -124,7 +124,7 @@ def test_make_demo_stopped_by_ctrl_c_ends_with_130_and_no_traceback(tmp_path, wh
         # "crawling": once the first article is written (the output file itself is made, empty,
         # before the crawl starts, while its workers are still being started)
         output = tmp_path / "demo.jsonl"
-        while when == "crawling" and not (output.exists() and output.stat().st_size) \
+        while when == "crawling" and not lines_in(output) \
                 and time.monotonic() < deadline:
             time.sleep(0.05)
         os.killpg(demo.pid, signal.SIGINT)  # as the terminal does: to the whole foreground group

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.output.recovery import meta_key
-from tests.conftest import FAST, REPO, read_jsonl, run_scrapy
+from tests.conftest import FAST, REPO, lines_in, read_jsonl, run_scrapy
 from tests.support.faultserver import FaultServer
 from tests.support.schema import parse_articles
 
@@ -250,6 +250,6 @@ def _wait_for_lines(proc: subprocess.Popen, path: Path, lines: int, timeout: flo
     """Until the running `proc` has written `lines` lines to `path` (or ended, or `timeout`)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
-        if path.exists() and path.read_bytes().count(b"\n") >= lines:
+        if lines_in(path) >= lines:
             return
         time.sleep(0.02)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.state.sqlite import SQLiteStateStore
-from tests.conftest import REPO, read_jsonl, run_scrapy
+from tests.conftest import REPO, lines_in, read_jsonl, run_scrapy
 from tests.support.faultserver import FaultServer, article_page
 from tests.support.schema import parse_articles
 
@@ -454,7 +454,7 @@ def test_a_crawl_stopped_by_ctrl_c_says_so_and_the_rerun_brings_the_rest(tmp_pat
                                  "-s", "DOWNLOAD_DELAY=0.3", "-L", "WARNING"],  # paced: some left to do
                                 cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None and not (out.exists() and out.read_bytes().count(b"\n") >= 2):
+        while time.monotonic() < deadline and proc.poll() is None and lines_in(out) < 2:
             time.sleep(0.05)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=120)
@@ -533,7 +533,7 @@ def test_an_output_moved_or_deleted_mid_crawl_stops_it_and_the_rerun_writes_the_
                                  "-s", "DOWNLOAD_DELAY=0.3"],  # paced: some left to do
                                 cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None and not (out.exists() and out.read_bytes().count(b"\n") >= 2):
+        while time.monotonic() < deadline and proc.poll() is None and lines_in(out) < 2:
             time.sleep(0.05)
         if how == "moved":
             out.rename(moved)
@@ -566,7 +566,7 @@ def test_the_second_of_two_outputs_moved_mid_crawl_gets_every_article_after_the_
                                  *outputs, *FAST, "-s", "DOWNLOAD_DELAY=0.3"],
                                 cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None and not (second.exists() and second.read_bytes().count(b"\n") >= 2):
+        while time.monotonic() < deadline and proc.poll() is None and lines_in(second) < 2:
             time.sleep(0.05)
         second.rename(moved)
         _, err = proc.communicate(timeout=120)
