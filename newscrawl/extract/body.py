@@ -94,6 +94,13 @@ def _render(element) -> list[str]:
                 line = " | ".join(c for c in cells if c)
                 if line:
                     paragraphs.append(line)
+        elif tag == "code":
+            # a code block is lines: joined, its commands and comments would run together (the
+            # loader makes each line a paragraph; kept as one block here, repeated lines stay)
+            lines = (" ".join(line.split()) for line in "".join(child.itertext()).splitlines())
+            text = "\n".join(line for line in lines if line)
+            if text:
+                paragraphs.append(text)
         elif tag in ("quote", "div") and any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in child):
             paragraphs.extend(_render(child))
         else:
