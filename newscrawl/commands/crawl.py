@@ -36,6 +36,8 @@ from newscrawl.commands._cli import (
 )
 from newscrawl.commands._open_files import open_files_problem
 from newscrawl.config.settings_check import (
+    A_CENTURY,
+    A_DAY,
     check_named_setting,
     check_setting_name,
     whole_number_settings,
@@ -76,6 +78,14 @@ MINIMUMS = {
     "NEWSCRAWL_CRON_MAX_QUIET_RUNS": 0, "NEWSCRAWL_CRON_PROGRESS_INTERVAL": 0,
     "NEWSCRAWL_REDIS_LEASE": 0.001, "MAX_IDLE_TIME_BEFORE_CLOSE": 0, "NEWSCRAWL_ARCHIVE_MAX_BYTES": 1,
 }
+# durations, and their ceilings: one line before the crawl, not a traceback after it started
+MAXIMUMS = {
+    "DOWNLOAD_TIMEOUT": A_DAY, "DOWNLOAD_DELAY": A_DAY, "AUTOTHROTTLE_START_DELAY": A_DAY,
+    "AUTOTHROTTLE_MAX_DELAY": A_DAY, "NEWSCRAWL_RETRY_AFTER_MAX": A_DAY, "NEWSCRAWL_EXTRACT_TIMEOUT": A_DAY,
+    "NEWSCRAWL_REDIS_LEASE": A_DAY, "NEWSCRAWL_CRON_PROGRESS_INTERVAL": A_DAY,
+    "CLOSESPIDER_TIMEOUT": A_CENTURY, "NEWSCRAWL_REVISIT": A_CENTURY, "NEWSCRAWL_STATE_MAX_AGE": A_CENTURY,
+    "MAX_IDLE_TIME_BEFORE_CLOSE": A_CENTURY,
+}
 # what -o/-O write when the name says no format (`-o -`, `-o articles`): newscrawl's own format
 DEFAULT_FORMAT = "jsonlines"
 LOG_LEVELS = {"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"}
@@ -103,12 +113,16 @@ def check_setting(settings: BaseSettings, name: str) -> str | None:
             number = settings.getint(name)
             if name in MINIMUMS and number < MINIMUMS[name]:
                 return f"invalid setting {name}={value!r}: must be at least {MINIMUMS[name]:g}"
+            if name in MAXIMUMS and number > MAXIMUMS[name]:
+                return f"invalid setting {name}={value!r}: must be at most {MAXIMUMS[name]:.0f} seconds"
         elif isinstance(reference, int | float) or name in MINIMUMS:
             number = settings.getfloat(name)
             if not math.isfinite(number):  # "inf" overflowed timers once the crawl ran; "nan" compares as nothing
                 return f"invalid setting {name}={value!r}: expected a finite number"
             if name in MINIMUMS and number < MINIMUMS[name]:
                 return f"invalid setting {name}={value!r}: must be at least {MINIMUMS[name]:g}"
+            if name in MAXIMUMS and number > MAXIMUMS[name]:
+                return f"invalid setting {name}={value!r}: must be at most {MAXIMUMS[name]:.0f} seconds"
         elif isinstance(reference, list | tuple):
             settings.getlist(name)
         elif isinstance(reference, dict):

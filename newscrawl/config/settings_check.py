@@ -23,6 +23,11 @@ from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 PREFIX = "NEWSCRAWL_"
+# ceilings of durations in seconds: a wait for one request, page or lease longer than a day is a
+# mistyped unit (milliseconds), and beyond these the timers and dates they feed overflow (a
+# poll's timeout holds 24 days, a date 9999 years)
+A_DAY = 86_400
+A_CENTURY = 100 * 365 * A_DAY
 # settings naming a file or a folder (relative paths are relative to the working directory)
 FILE_SETTINGS = ("NEWSCRAWL_STATE", "NEWSCRAWL_STATS_FILE", "LOG_FILE")
 FOLDER_SETTINGS = ("NEWSCRAWL_CRON_DIR", "HTTPCACHE_DIR", "JOBDIR", "NEWSCRAWL_ARCHIVE")

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from w3lib.url import canonicalize_url
 
 from newscrawl.config.domains import site_key
+from newscrawl.config.settings_check import A_DAY
 from newscrawl.discovery.since import parse_since
 
 
@@ -244,8 +245,9 @@ def _site(name: str, options: dict[str, Any]) -> SiteConfig:
         except ValueError as exc:
             raise _OptionError("profile", str(exc)) from None
     delay = options.get("delay")
-    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0):
-        raise _OptionError("delay", "must be a number of seconds, 0 or more")
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float)
+                              or not 0 <= delay <= A_DAY):  # (nan fails both comparisons)
+        raise _OptionError("delay", f"must be a number of seconds from 0 to {A_DAY} (a day)")
     concurrency = options.get("concurrency")
     if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, int)
                                     or concurrency < 1):

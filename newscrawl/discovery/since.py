@@ -17,8 +17,11 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     now = now or datetime.now(UTC)
     match = _DURATION.match(value)
     if match:
-        delta = timedelta(**{_UNITS[match.group(2).lower()]: float(match.group(1))})
-        return now - delta
+        try:
+            return now - timedelta(**{_UNITS[match.group(2).lower()]: float(match.group(1))})
+        except (OverflowError, ValueError):  # before year 1: no date holds it
+            raise ValueError(f"since={value!r} reaches back before any date: give a duration such as "
+                             "2d or 1w, or an ISO date such as 2024-05-01") from None
     try:
         when = as_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
     except ValueError:

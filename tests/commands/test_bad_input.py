@@ -116,6 +116,11 @@ def cmdline(**values: str) -> Settings:
     ({"NEWSCRAWL_EXTRACT_TIMEOUT": "inf"}, "NEWSCRAWL_EXTRACT_TIMEOUT='inf': expected a finite number"),
     ({"DOWNLOAD_DELAY": "nan"}, "DOWNLOAD_DELAY='nan': expected a finite number"),
     ({"NEWSCRAWL_EXTRACT_TIMEOUT": "-3"}, "NEWSCRAWL_EXTRACT_TIMEOUT='-3': must be at least 0"),
+    # past these, timers and dates overflowed once the crawl ran: tracebacks, a "stopped" no one asked for
+    ({"NEWSCRAWL_EXTRACT_TIMEOUT": "100000000"}, "NEWSCRAWL_EXTRACT_TIMEOUT='100000000': must be at most 86400 seconds"),
+    ({"DOWNLOAD_DELAY": "1e300"}, "DOWNLOAD_DELAY='1e300': must be at most 86400 seconds"),
+    ({"NEWSCRAWL_STATE_MAX_AGE": "99999999999"}, "must be at most 3153600000 seconds"),
+    ({"NEWSCRAWL_STATE_MAX_AGE": "3000000000", "NEWSCRAWL_EXTRACT_TIMEOUT": "86400"}, None),
     # scrapy-redis's names for the server made no crawl distributed, and said nothing
     ({"REDIS_DB": "3"}, "REDIS_DB='3': distributed mode is set with REDIS_URL "
                         "(e.g. -s REDIS_URL=redis://localhost:6379/3)"),

@@ -133,6 +133,9 @@ def test_since_accepts_durations_and_iso_dates():
         parse_since("yesterday")
     with pytest.raises(ValueError, match="is in the future, so every article would be skipped"):
         parse_since("2024-05-11", now)  # a day after `now`: every article older (a mistyped year)
+    with pytest.raises(ValueError, match="reaches back before any date"):
+        parse_since("99999999d", now)  # (an OverflowError and a traceback)
+    assert parse_since("700000d", now).year < 200  # far back, but a date: every article is kept
     assert parse_when("Tue, 30 Apr 2024 09:00:00 GMT") == datetime(2024, 4, 30, 9, tzinfo=UTC)
     assert parse_when("not a date") is None
 
@@ -185,6 +188,11 @@ def test_a_url_given_as_the_sites_file_says_to_use_url() -> None:
     ('[sites.a]\nurl = "https://a.example/"\nallow = ["(unclosed"]\n', 3, "bad regular expression"),
     ('[sites.a]\nurl = "ftp://a.example/"\n', 2, "not an http(s) URL"),
     ('[sites.a]\nurl = "https://a.example/"\nconcurrency = 0\n', 3, "whole number, 1 or more"),
+    # inf held the crawl for ever (and past a TERM); nan ran with no delay at all
+    ('[sites.a]\nurl = "https://a.example/"\ndelay = inf\n', 3, "seconds from 0 to 86400"),
+    ('[sites.a]\nurl = "https://a.example/"\ndelay = nan\n', 3, "seconds from 0 to 86400"),
+    ('[sites.a]\nurl = "https://a.example/"\ndelay = 1e300\n', 3, "seconds from 0 to 86400"),
+    ('[sites.a]\nurl = "https://a.example/"\nsince = "99999999d"\n', 3, "reaches back before any date"),
     ('[sites.a]\nurl = "https://a.example/"\nprofile = "nosuch"\n', 3, "profile"),
     ('[sites.a]\nfeeds = []\n', 1, "needs a url"),
     ('[defaults]\ndelay = 1\n', None, "no sites"),  # no line to name: the file's name alone
