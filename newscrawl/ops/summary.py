@@ -167,17 +167,30 @@ def elapsed_seconds(stats: dict[str, Any]) -> float:
 
 def stopping_line(crawler: Crawler) -> str | None:
     """`stopping: waiting for 5 requests under way ...` after the first Ctrl-C or TERM, when
-    Scrapy's graceful stop has requests to wait for; None when it has none, and stops at once."""
+    Scrapy's graceful stop has requests to wait for; None when it has none, and stops at once.
+    Requests still queued behind a site's delay are named apart: they wait the delay, not a
+    server."""
     downloader = getattr(getattr(crawler, "engine", None), "downloader", None)
     held = len(getattr(downloader, "active", ()) or ())
     if not held:
         return None
-    timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
-    # no bound is promised: each retry waits the timeout again, and a request robots.txt held
-    # back goes out once robots.txt is answered
-    return (f"stopping: waiting for {plural(held, 'request')} under way to finish (a server that does "
-            f"not answer holds each for DOWNLOAD_TIMEOUT, {timeout:g} s, on every attempt); Ctrl-C again "
-            "to stop at once")
+    slots = list((getattr(downloader, "slots", None) or {}).values())
+    queued = sum(len(getattr(slot, "queue", ())) for slot in slots)
+    # the longest wait: a site's queue, one delay apart each
+    wait = max((len(slot.queue) * slot.delay for slot in slots if getattr(slot, "queue", None)), default=0.0)
+    waits = []
+    if held > queued:
+        timeout = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
+        # no bound is promised: each retry waits the timeout again, and a request robots.txt held
+        # back goes out once robots.txt is answered
+        waits.append(f"{plural(held - queued, 'request')} under way to finish (a server that does not answer "
+                     f"holds each for DOWNLOAD_TIMEOUT, {timeout:g} s, on every attempt)")
+    if queued and wait:
+        waits.append(f"{plural(queued, 'request')} queued behind the delay between requests to a site "
+                     f"(up to {wait:g} s: DOWNLOAD_DELAY or the sites file's delay)")
+    elif queued:
+        waits.append(f"{plural(queued, 'request')} queued for a free connection")
+    return f"stopping: waiting for {' and '.join(waits)}; Ctrl-C again to stop at once"
 
 
 def plural(count: int, noun: str) -> str:

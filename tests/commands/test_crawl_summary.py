@@ -107,8 +107,8 @@ def test_ctrl_c_says_what_the_stop_waits_for_and_counts_no_robots_txt_as_a_page(
     summary = next(line for line in err.lines if line.startswith("summary: 0 articles written"))
     assert "; 0 pages fetched in " in summary and "(shutdown)" in summary, text  # robots.txt answered
     notice = [line for line in err.lines if "stopping: waiting for" in line]
-    assert len(notice) == 1 and "holds each for DOWNLOAD_TIMEOUT, 4 s, on every attempt); Ctrl-C again to stop at once" \
-        in notice[0], text
+    assert len(notice) == 1 and "holds each for DOWNLOAD_TIMEOUT, 4 s, on every attempt)" in notice[0], text
+    assert notice[0].rstrip().endswith("; Ctrl-C again to stop at once"), text
     assert "Traceback" not in text
 
 
@@ -131,3 +131,33 @@ def test_a_second_ctrl_c_stops_at_once_and_the_summary_has_the_real_time(tmp_pat
     assert 2 <= seconds <= ran, summary  # it was "0.0 s"
     assert " 0 pages fetched in " in summary and summary.rstrip().endswith("(stopped)"), summary
     assert sum("Ctrl-C again to stop at once" in line for line in err.lines) == 1, text
+
+
+def test_ctrl_c_names_requests_queued_behind_the_delay_apart_from_those_under_way(tmp_path: Path) -> None:
+    # a first Ctrl-C with DOWNLOAD_DELAY=300 (meant as milliseconds) said the requests waited for a
+    # server, up to DOWNLOAD_TIMEOUT: they waited their turn behind the delay (found by a stranger)
+    from tests.support.sites.build import build_site
+    from tests.support.sites.server import serve_site
+
+    with serve_site(tmp_path / "site") as site:
+        build_site(tmp_path / "site", site.base)
+        cmd = [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.base}", "-L", "WARNING",
+               "-O", str(tmp_path / "out.jsonl"), "-s", "NEWSCRAWL_STATE=none", "-s", "DOWNLOAD_DELAY=300",
+               "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0"]
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        err = Stderr(proc)
+        time.sleep(8)  # the home page fetched and its links queued, one per 300 s
+        proc.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 30
+        while not any("stopping: waiting for" in line for line in err.lines) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+        err.thread.join(timeout=10)
+    text = "".join(err.lines)
+    notice = [line for line in err.lines if "stopping: waiting for" in line]
+    assert len(notice) == 1, text[-3000:]
+    assert "queued behind the delay between requests to a site (up to " in notice[0], notice
+    assert "DOWNLOAD_TIMEOUT" not in notice[0], notice  # nothing is sent: no server is waited on
+    assert proc.returncode == 130 and "Traceback" not in text
