@@ -60,6 +60,10 @@ def _main(argv: list[str]) -> NoReturn:
         usage_error(unknown_command(first))
     if ignored := ignored_settings_module(other):
         print(f"{PROG} {first}: {ignored}", file=sys.stderr, flush=True)
+    from newscrawl.config.settings_check import unread_environment
+
+    for line in unread_environment(os.environ):
+        print(f"{PROG} {first}: {line}", file=sys.stderr, flush=True)
     args = argv[1:]
     if first == "crawl" and not names_a_spider(args):
         args = [SPIDER, *args]

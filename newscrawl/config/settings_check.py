@@ -14,6 +14,7 @@ import difflib
 import importlib.util
 import re
 import warnings
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -96,6 +97,26 @@ def _defaults_and_project() -> frozenset[str]:
     from newscrawl import settings as project
 
     return frozenset(n for module in (default_settings, project) for n in vars(module) if n.isupper())
+
+
+# the environment variables Scrapy reads itself (scrapy.utils.project), and newscrawl's own
+_READ_FROM_ENVIRONMENT = {"SCRAPY_CHECK", "SCRAPY_PROJECT", "SCRAPY_PYTHON_SHELL", "SCRAPY_SETTINGS_MODULE",
+                          "NEWSCRAWL_PROG"}
+
+
+def unread_environment(environment: Mapping[str, str]) -> list[str]:
+    """A line for each environment variable named after a setting (NEWSCRAWL_STATE, or Scrapy's
+    old SCRAPY_ prefix): neither newscrawl nor Scrapy reads settings from the environment, so a
+    state or output the user meant to move would be used where it is, without a word."""
+    known = _defaults_and_project() | {n for n in _names_in_newscrawl() if n.startswith(PREFIX)}
+    lines = []
+    for variable in sorted(environment):
+        if variable in _READ_FROM_ENVIRONMENT or not variable.startswith((PREFIX, "SCRAPY_")):
+            continue
+        name = variable.removeprefix("SCRAPY_")
+        if name in known:
+            lines.append(f"environment variable {variable} is not read: give the setting with -s {name}=VALUE")
+    return lines
 
 
 def _closest(name: str, candidates: list[str], cutoff: float) -> str | None:

@@ -306,6 +306,21 @@ def test_a_callers_own_scrapy_project_does_not_take_over(installed: Installed, c
     assert "no state at .newscrawl/state.sqlite" in error
 
 
+def test_a_setting_given_in_the_environment_says_it_is_not_read(installed: Installed, caller: Path) -> None:
+    """NEWSCRAWL_STATE=elsewhere (or Scrapy's old SCRAPY_ prefix) in the environment: the default
+    state was used without a word (found by a stranger); other variables say nothing."""
+    proc = newscrawl(installed, caller, "state", "info",
+                     env={"NEWSCRAWL_STATE": "elsewhere.sqlite", "SCRAPY_DOWNLOAD_DELAY": "3",
+                          "NEWSCRAWL_SOMETHING_ELSE": "1", "SCRAPY_PROJECT": "default"})
+    assert proc.returncode == 2
+    *said, error = lines(proc.stderr)
+    assert said == ["newscrawl state: environment variable NEWSCRAWL_STATE is not read: give the setting with "
+                    "-s NEWSCRAWL_STATE=VALUE",
+                    "newscrawl state: environment variable SCRAPY_DOWNLOAD_DELAY is not read: give the setting "
+                    "with -s DOWNLOAD_DELAY=VALUE"]
+    assert "no state at .newscrawl/state.sqlite" in error
+
+
 # -- extract -----------------------------------------------------------------------------------------
 
 def saved_fixture(gzipped: bool) -> tuple[Path, str]:
