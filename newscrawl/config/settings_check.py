@@ -99,9 +99,8 @@ def _defaults_and_project() -> frozenset[str]:
     return frozenset(n for module in (default_settings, project) for n in vars(module) if n.isupper())
 
 
-# the environment variables Scrapy reads itself (scrapy.utils.project), and newscrawl's own
-_READ_FROM_ENVIRONMENT = {"SCRAPY_CHECK", "SCRAPY_PROJECT", "SCRAPY_PYTHON_SHELL", "SCRAPY_SETTINGS_MODULE",
-                          "NEWSCRAWL_PROG"}
+# the environment variables Scrapy reads itself (scrapy.utils.project)
+_READ_FROM_ENVIRONMENT = {"SCRAPY_CHECK", "SCRAPY_PROJECT", "SCRAPY_PYTHON_SHELL", "SCRAPY_SETTINGS_MODULE"}
 
 
 def unread_environment(environment: Mapping[str, str]) -> list[str]:
