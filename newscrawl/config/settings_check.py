@@ -101,6 +101,7 @@ def _defaults_and_project() -> frozenset[str]:
 
 # the environment variables Scrapy reads itself (scrapy.utils.project)
 _READ_FROM_ENVIRONMENT = {"SCRAPY_CHECK", "SCRAPY_PROJECT", "SCRAPY_PYTHON_SHELL", "SCRAPY_SETTINGS_MODULE"}
+_READ_FROM_ENVIRONMENT.add("NEWSCRAWL_PROG")  # cli.py's, in os.environ for the commands: no setting
 
 
 def unread_environment(environment: Mapping[str, str]) -> list[str]:
