@@ -6,8 +6,9 @@ Exit codes (docs/reliability.md, "The tool commands"):
   option value, a file or state that does not exist, a fixture name that is taken;
 - 1 (EXIT_FAILED): the command was right but what it works on failed: a file that cannot be
   written, a state that cannot be used, a page that cannot be fetched or holds no article;
-- 130 (EXIT_INTERRUPTED): stopped by Ctrl-C (SIGINT) or SIGTERM before it finished, with one
-  line saying what was not done (128 + SIGINT, as `scrapy crawl`);
+- 130 (EXIT_INTERRUPTED): stopped by Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal or the SSH
+  session closed) before it finished, with one line saying what was not done (128 + SIGINT, as
+  `scrapy crawl`);
 - 141 (EXIT_READER_GONE): the reader of standard output went away (`| head`), as a shell
   reports a program that SIGPIPE ended.
 """
@@ -112,11 +113,34 @@ def write_all(stream: Any, data: bytes) -> None:
         view = view[os.write(stream.fileno(), view):]
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _hup_as_term(signum: int, frame: Any) -> None:
+    """SIGHUP, taken as whatever SIGTERM does now: Scrapy moves its own handlers from the graceful
+    stop to the forced one (then to ignoring) for INT and TERM only, and HUP follows them."""
+    handler = signal.getsignal(signal.SIGTERM)
+    if callable(handler):
+        handler(signum, frame)
+    elif handler == signal.SIG_DFL:  # the stop is over and TERM is Python's again: so is HUP
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGHUP)
+
+
+def install_stop_handlers(function: Any) -> None:
+    """Scrapy's `install_shutdown_handlers` (INT and TERM), and SIGHUP as TERM: a closed terminal
+    or SSH session ended a crawl at once, without its summary (exit 129). A HUP ignored from the
+    start (`nohup`) stays ignored."""
+    install_shutdown_handlers(function)
+    if signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, _hup_as_term)
+
+
 @contextmanager
 def signals_held() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) and SIGTERM inside, to act on them after: a record is written whole
-    or not at all, and counted as written exactly when it was."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    """Hold Ctrl-C (SIGINT), SIGTERM and SIGHUP inside, to act on them after: a record is written
+    whole or not at all, and counted as written exactly when it was."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, set(STOP_SIGNALS))
     try:
         yield
     finally:
@@ -124,7 +148,8 @@ def signals_held() -> Iterator[None]:
 
 
 def run_until_interrupted(process: CrawlerProcessBase) -> bool:
-    """Run the crawler process (`process.start()`); whether Ctrl-C (SIGINT) or SIGTERM stopped it.
+    """Run the crawler process (`process.start()`); whether Ctrl-C (SIGINT), SIGTERM or SIGHUP
+    stopped it.
 
     Scrapy's first Ctrl-C is a graceful stop, which waits for the downloads in progress: a server
     that never answers held a one-off fetch until DOWNLOAD_TIMEOUT. A command that fetches a page
@@ -147,9 +172,9 @@ def run_until_interrupted(process: CrawlerProcessBase) -> bool:
         graceful(signum, frame)
         force(signum, frame)  # and any further signal is ignored
 
-    before = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    before = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
     stop_if_seen()
-    install_shutdown_handlers(stop)
+    install_stop_handlers(stop)
     process.start(install_signal_handlers=False)
     if signals:  # a further signal stays ignored while the command says it was interrupted
         return True
@@ -159,8 +184,8 @@ def run_until_interrupted(process: CrawlerProcessBase) -> bool:
 
 
 def run_with_stop_notice(process: CrawlerProcessBase, notice: Callable[[], None]) -> bool:
-    """Run the crawler process (`process.start()`) with Scrapy's stop (the first Ctrl-C or TERM
-    stops gracefully, the second at once), calling `notice()` in the reactor's thread after the
+    """Run the crawler process (`process.start()`) with Scrapy's stop (the first Ctrl-C, TERM or
+    HUP stops gracefully, the second at once), calling `notice()` in the reactor's thread after the
     first: Scrapy's graceful stop waits for every request the downloader holds (a server that
     never answers, until DOWNLOAD_TIMEOUT), and says so only at INFO. Whether a signal came."""
     twisted = process.settings.getbool("TWISTED_REACTOR_ENABLED", True)
@@ -178,7 +203,7 @@ def run_with_stop_notice(process: CrawlerProcessBase, notice: Callable[[], None]
         reactor.callFromThread(notice)  # no logging inside a signal handler
 
     stop_if_seen()
-    install_shutdown_handlers(first)
+    install_stop_handlers(first)
     process.start(install_signal_handlers=False)
     return bool(signals)
 

@@ -59,7 +59,7 @@ logger = logging.getLogger("newscrawl")
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or a TERM signal before it finished (128 + SIGINT)
+EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or a TERM (or HUP) signal before it finished (128 + SIGINT)
 # close reasons of a crawl that stopped because it could not go on (redis_unavailable: a
 # distributed worker lost its Redis, redis_data_lost: its Redis lost the crawl's data,
 # newscrawl/distributed/outage.py)

@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 from newscrawl.commands._cli import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    STOP_SIGNALS,
     ExitsOnLogFileFailure,
     check_logging,
     check_process_files,
@@ -106,7 +107,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
                 save_page(folder, page, item, replace=folder.exists())
             except OSError as exc:
                 fail("fixture", f"cannot write {folder}: {exc.strerror or exc}; nothing saved")
-            for signum in (signal.SIGINT, signal.SIGTERM):  # saved: a held Ctrl-C is too late
+            for signum in STOP_SIGNALS:  # saved: a held Ctrl-C (TERM, HUP) is too late
                 signal.signal(signum, signal.SIG_IGN)  # (and a pending signal ignored is dropped)
         print(f"saved {folder}; review {folder / 'expected.json'} before committing it")
         if not extracted.is_article:  # saved all the same: a listing page can be a fixture too

@@ -5,7 +5,8 @@ costs a kilobyte or two, so the crawl process would grow with the site. With JOB
 Scrapy's scheduler keeps waiting requests in disk queues (same order: LIFO by priority) and
 only the one being scheduled is in memory. A user's own JOBDIR (pause and resume) is kept as
 it is; otherwise each run gets a fresh temporary folder, removed when the engine stops, so no
-run ever resumes another's frontier or dupefilter. Distributed mode (REDIS_URL) keeps its
+run ever resumes another's frontier or dupefilter. A run killed before its end (`kill -9`, out of
+memory) leaves its folder: the next crawl removes those whose process is gone. Distributed mode (REDIS_URL) keeps its
 queue in Redis and is left alone.
 
 A full disk (a small /tmp) must cost neither a request nor the crawl: the disk queues write each
@@ -21,6 +22,7 @@ import copy
 import errno
 import logging
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -39,6 +41,7 @@ from newscrawl.ops.summary import FRONTIER_DISK_FULL
 logger = logging.getLogger("newscrawl")
 
 _FOLDER_SETTING = "NEWSCRAWL_FRONTIER_DIR"
+_FOLDER_NAME = re.compile(r"newscrawl-frontier-([1-9][0-9]*)-[0-9a-f]{8}")  # as use_disk_frontier names it
 _SCRAPYS_SCHEDULER = "scrapy.core.scheduler.Scheduler"
 DISK_FULL = FRONTIER_DISK_FULL  # requests kept in memory because the frontier's folder refused a write
 
@@ -74,11 +77,52 @@ def use_memory_frontier(settings) -> None:
 
 
 def remove_when_stopped(crawler: Crawler) -> None:
-    """Delete this run's frontier folder once the engine has stopped (scheduler and state saved)."""
+    """Delete this run's frontier folder once the engine has stopped (scheduler and state saved);
+    first, the folders that crawls killed before their end left beside it."""
     folder = crawler.settings.get(_FOLDER_SETTING)
     if folder:
+        parent = Path(folder).parent
+        removed = remove_stale_frontiers(parent)
+        if removed:
+            logger.info("removed %d frontier folder%s that crawls no longer running left in %s",
+                        removed, "" if removed == 1 else "s", parent)
         crawler.signals.connect(lambda: shutil.rmtree(folder, ignore_errors=True),
                                 signal=signals.engine_stopped, weak=False)
+
+
+def remove_stale_frontiers(folder: Path) -> int:
+    """Delete the frontier folders in `folder` (newscrawl-frontier-PID-XXXXXXXX, this user's own)
+    whose crawl process is gone: one killed by SIGKILL or the OOM killer never removes its own,
+    and a /tmp gathered hundreds. How many went."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    removed = 0
+    for entry in entries:
+        match = _FOLDER_NAME.fullmatch(entry.name)
+        if match is None or _process_alive(int(match[1])):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed += not os.path.lexists(entry.path)  # another crawl starting may have removed it first
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process `pid` exists. Any process will do: a pid reused by another program keeps
+    its folder, which errs on the safe side (a running crawl's folder is never touched)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # PermissionError: another user's, alive; a pid out of range
+        return True
+    return True
 
 
 def _own_name(spider: Spider, method: Any) -> Any:

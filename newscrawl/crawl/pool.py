@@ -252,6 +252,9 @@ def _worker_main(conn: Connection, gc_threshold: int = 0, log_level: int | None 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     page = _PageUnderWay()
     signal.signal(signal.SIGTERM, page.on_term)
+    # a closed terminal or SSH session sends HUP to the whole group, as TERM (unless `nohup`)
+    if signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, page.on_term)
     keep = _configure_worker_logging(log_level)
     try:
         conn.send(_READY)  # the time limit starts with the first page, not with the worker's start-up
@@ -291,8 +294,8 @@ _EXIT_GRACE = 5.0  # seconds for a worker whose pipe closed to exit, before its 
 
 
 class _PageUnderWay:
-    """A worker's TERM: the one `timeout`, `kill -- -PGID` and systemd send to the whole process
-    group. Killed at once, a worker lost the page under way, which the summary then counted as a
+    """A worker's TERM (and HUP): the one `timeout`, `kill -- -PGID` and systemd send to the whole
+    process group (HUP: a closed terminal or SSH session). Killed at once, a worker lost the page under way, which the summary then counted as a
     crashed extraction; it finishes and sends that page first, and an idle one stops at once."""
 
     busy = False

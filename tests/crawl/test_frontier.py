@@ -3,8 +3,11 @@ disk costs no request: the queues take a request whole or not at all, and the cr
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
+import subprocess
+import sys
 
 import pytest
 from scrapy import Request, Spider
@@ -136,3 +139,37 @@ def test_a_crawl_whose_frontier_disk_is_full_writes_every_article_and_says_so_on
     assert "cannot be written (No space left on device)" in warnings[0] and "set TMPDIR" in warnings[0]
     assert re.search(r"summary: frontier: .* [1-9]\d* requests kept in memory instead", proc.stderr)
     assert list(disk.iterdir()) == []  # the run's folder is removed as always
+
+
+def test_a_crawl_removes_the_frontier_folders_of_killed_crawls_and_keeps_a_running_ones(tmp_path):
+    # a crawl killed with kill -9 or by the OOM killer left its folder forever (195 in a stranger's /tmp)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    dead, alive = ended.pid, os.getpid()
+    stale = temp / f"newscrawl-frontier-{dead}-0a1b2c3d"
+    (stale / "p0").mkdir(parents=True)
+    (stale / "p0" / "q00000").write_bytes(b"a request")
+    running = temp / f"newscrawl-frontier-{alive}-4e5f6a7b"  # another crawl, under way
+    (running / "p0").mkdir(parents=True)
+    others = [temp / f"newscrawl-frontier-{dead}-0a1b2c3d-mine", temp / f"newscrawl-frontier-{dead}",
+              temp / f"other-frontier-{dead}-0a1b2c3d"]  # not a frontier's name: never touched
+    for folder in others:
+        folder.mkdir()
+    link = temp / f"newscrawl-frontier-{dead}-99999999"  # a link: not followed, not removed
+    link.symlink_to(running)
+    out = tmp_path / "out.jsonl"
+    with serve_sites([("127.0.0.1", 3, 0.0)]) as (site,):
+        proc = run_scrapy(["crawl", "site", "-a", f"url={site.url}", "-O", str(out), *FAST,
+                           "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"],
+                          env={"TMPDIR": str(temp)}, timeout=150)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert {article["url"] for article in read_jsonl(out)} == site.article_urls()
+    assert not stale.exists()
+    assert running.is_dir() and (running / "p0").is_dir() and link.is_symlink()
+    assert all(folder.is_dir() for folder in others)
+    assert sorted(temp.iterdir()) == sorted([running, link, *others])  # the run's own folder went too
+    lines = [line for line in proc.stderr.splitlines() if "frontier folder" in line]
+    assert len(lines) == 1 and " INFO: removed 1 frontier folder that crawls no longer running left in " \
+        f"{temp}" in lines[0], proc.stderr[-3000:]

@@ -134,16 +134,20 @@ def test_workers_are_recycled_after_max_tasks_and_a_killed_worker_costs_one_page
         assert behind.result(timeout=120) == results[0]
 
 
-def test_a_worker_given_term_finishes_its_page_and_an_idle_one_stops():
-    """`timeout`, `kill -- -PGID` and systemd send TERM to the crawl's whole process group: a
-    worker died with the page under way, counted in the summary as a crashed extraction."""
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_a_worker_given_term_or_hup_finishes_its_page_and_an_idle_one_stops(signum):
+    """`timeout`, `kill -- -PGID` and systemd send TERM to the crawl's whole process group, a
+    closed terminal or SSH session HUP: a worker died with the page under way, counted in the
+    summary as a crashed extraction."""
+    if signal.getsignal(signum) == signal.SIG_IGN:  # the tests run under `nohup`: so do the workers
+        pytest.skip("HUP is ignored in this process and in the workers it starts")
     normal = job_for(QUICK[0])
     with ExtractPool(workers=1, timeout=LONG_LIMIT) as pool:
         expected = pool.submit(normal).result(timeout=120)
         worker = pool.worker_pids()[0]
         futures = [pool.submit(normal) for _ in range(6)]  # back to back: the worker is busy
         futures[0].result(timeout=120)
-        os.kill(worker, signal.SIGTERM)
+        os.kill(worker, signum)
         assert [future.result(timeout=120) for future in futures] == [expected] * 6  # none lost
         deadline = time.monotonic() + 60
         while worker in pool.worker_pids():  # then it stops, idle, and a new one takes its place
@@ -151,7 +155,7 @@ def test_a_worker_given_term_finishes_its_page_and_an_idle_one_stops():
             pool.submit(normal).result(timeout=120)
             time.sleep(0.05)
         idle = pool.worker_pids()[0]
-        os.kill(idle, signal.SIGTERM)
+        os.kill(idle, signum)
         assert pool.submit(normal).result(timeout=120) == expected
 
 

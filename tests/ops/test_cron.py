@@ -343,9 +343,17 @@ def test_state_max_age_prunes_at_start_and_never_reemits_what_it_forgot(tmp_path
     assert cutoff is not None and (datetime.now(UTC) - cutoff).days == 30
 
 
-@pytest.mark.parametrize("how", ["SIGINT to the process group", "SIGTERM to the process"])
-def test_a_run_stopped_by_ctrl_c_or_term_exits_130_unhealthy_and_the_next_run_goes_on(tmp_path, how):
-    # it exited 0, silent, with a summary that called the part run healthy (found by a stranger)
+def _as_a_terminal_job() -> None:
+    """Ctrl-C and a hangup as a terminal's job gets them: not ignored, whatever started the tests."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("how", ["SIGINT to the process group", "SIGTERM to the process",
+                                 "SIGHUP to the process group"])
+def test_a_run_stopped_by_ctrl_c_term_or_hup_exits_130_unhealthy_and_the_next_run_goes_on(tmp_path, how):
+    # it exited 0, silent, with a summary that called the part run healthy (found by a stranger);
+    # a hangup (the terminal or SSH session closed) ended it at once: 129, no summary at all
     state, out = tmp_path / "state.sqlite", tmp_path / "out"
     with FaultServer("127.0.0.7", robots="allow", articles=30) as site:
         cmd = scrapy_command("cron", ["-a", f"url={site.url('/')}", "--output-dir", str(out)], state,
@@ -353,15 +361,15 @@ def test_a_run_stopped_by_ctrl_c_or_term_exits_130_unhealthy_and_the_next_run_go
         # a new session, as a terminal's job: Ctrl-C reaches the whole group, with SIGINT not ignored
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 text=True, start_new_session=True,
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                                preexec_fn=_as_a_terminal_job)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None and not any(
                 part.read_bytes().count(b"\n") >= 2 for part in out.glob("*.jsonl.part")):
             time.sleep(0.05)
-        if how.startswith("SIGINT"):
-            os.killpg(proc.pid, signal.SIGINT)
-        else:
+        if how.startswith("SIGTERM"):
             proc.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(proc.pid, signal.SIGHUP if how.startswith("SIGHUP") else signal.SIGINT)
         code, err = finish(proc, timeout=120)
         stopped = cron_result(code, err, out, set())
         rest = run_cron(["-a", f"url={site.url('/')}"], state, out)
