@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ logger = logging.getLogger("newscrawl")
 _FOLDER_SETTING = "NEWSCRAWL_FRONTIER_DIR"
 _FOLDER_NAME = re.compile(r"newscrawl-frontier-([1-9][0-9]*)-[0-9a-f]{8}")  # as use_disk_frontier names it
 _SCRAPYS_SCHEDULER = "scrapy.core.scheduler.Scheduler"
+STALE_AFTER = 3600  # seconds a dead crawl's folder is left alone
 DISK_FULL = FRONTIER_DISK_FULL  # requests kept in memory because the frontier's folder refused a write
 
 
@@ -104,7 +106,11 @@ def remove_stale_frontiers(folder: Path) -> int:
         if match is None or _process_alive(int(match[1])):
             continue
         try:
-            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+            status = entry.stat(follow_symlinks=False)
+            # untouched for a while too: a crawl in another PID namespace (a container sharing
+            # this /tmp) looks gone from here while it runs
+            if not entry.is_dir(follow_symlinks=False) or status.st_uid != os.getuid() \
+                    or status.st_mtime > time.time() - STALE_AFTER:
                 continue
         except OSError:
             continue

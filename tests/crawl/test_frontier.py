@@ -8,13 +8,18 @@ import pickle
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from scrapy import Request, Spider
 from scrapy.squeues import PickleLifoDiskQueue
 from scrapy.utils.test import get_crawler
 
-from newscrawl.crawl.frontier import NamedCallbackLifoDiskQueue, WholeRecordFifoDiskQueue
+from newscrawl.crawl.frontier import (
+    STALE_AFTER,
+    NamedCallbackLifoDiskQueue,
+    WholeRecordFifoDiskQueue,
+)
 from tests.conftest import FAST, read_jsonl, run_scrapy
 from tests.support.distributed_site import serve_sites
 
@@ -151,6 +156,10 @@ def test_a_crawl_removes_the_frontier_folders_of_killed_crawls_and_keeps_a_runni
     stale = temp / f"newscrawl-frontier-{dead}-0a1b2c3d"
     (stale / "p0").mkdir(parents=True)
     (stale / "p0" / "q00000").write_bytes(b"a request")
+    an_hour_ago = time.time() - STALE_AFTER - 60
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    recent = temp / f"newscrawl-frontier-{dead}-5a5a5a5a"  # touched a minute ago: perhaps a crawl in
+    recent.mkdir()  # another PID namespace sharing this folder, which looks gone from here
     running = temp / f"newscrawl-frontier-{alive}-4e5f6a7b"  # another crawl, under way
     (running / "p0").mkdir(parents=True)
     others = [temp / f"newscrawl-frontier-{dead}-0a1b2c3d-mine", temp / f"newscrawl-frontier-{dead}",
@@ -169,7 +178,8 @@ def test_a_crawl_removes_the_frontier_folders_of_killed_crawls_and_keeps_a_runni
     assert not stale.exists()
     assert running.is_dir() and (running / "p0").is_dir() and link.is_symlink()
     assert all(folder.is_dir() for folder in others)
-    assert sorted(temp.iterdir()) == sorted([running, link, *others])  # the run's own folder went too
+    assert recent.is_dir()
+    assert sorted(temp.iterdir()) == sorted([running, recent, link, *others])  # the run's own folder went too
     lines = [line for line in proc.stderr.splitlines() if "frontier folder" in line]
     assert len(lines) == 1 and " INFO: removed 1 frontier folder that crawls no longer running left in " \
         f"{temp}" in lines[0], proc.stderr[-3000:]
