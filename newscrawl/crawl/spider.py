@@ -122,6 +122,10 @@ class SiteSpider(DiscoveryMixin, Spider):
         """Raise ValueError (one line) for -a values this spider refuses; called by `scrapy crawl`
         before anything starts."""
         parse_arguments(arguments, distributed=bool(settings.get("REDIS_URL")))
+        given, forced = arguments.get("profile"), settings.get("NEWSCRAWL_PROFILE")
+        if given and forced and given != forced:  # one would win without a word
+            raise ValueError(f"-a profile={given} and -s NEWSCRAWL_PROFILE={forced} name different profiles: "
+                             "give one of them")
 
     @classmethod
     def update_settings(cls, settings) -> None:

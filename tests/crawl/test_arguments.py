@@ -157,6 +157,9 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "sites file": (["site", "-a", "sites={dir}/sites.toml"],
                    "{dir}/sites.toml:3: unknown option 'concurency' in [sites.a] (known: allow, concurrency, delay, "
                    "deny, discover, feeds, hosts, profile, sections, since, sitemaps, url)"),
+    # a profile forced twice: -a won without a word
+    "profile twice": (["site", "-a", f"url={URL}", "-a", "profile=jnews", "-s", "NEWSCRAWL_PROFILE=soledad"],
+                      "-a profile=jnews and -s NEWSCRAWL_PROFILE=soledad name different profiles: give one of them"),
     # the spider itself
     "unknown spider": (["sitee", "-a", f"url={URL}"],
                        "unknown spider 'sitee': this project has site (scrapy crawl site -a url=https://site/)"),
