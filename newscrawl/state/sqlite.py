@@ -25,6 +25,8 @@ CREATE INDEX IF NOT EXISTS seen_emitted_at ON seen(emitted_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 _COLUMNS = "url, fingerprint, modified, revision, emitted_at, etag, last_modified"
+# the tables of a state: a database with one of them is a state (perhaps one cut short)
+STATE_TABLES = frozenset({"seen", "meta"})
 # the first 16 bytes of every SQLite database file
 SQLITE_HEADER = b"SQLite format 3\x00"
 # what a path that exists and is neither a file nor a folder is, for the line that refuses it
@@ -92,7 +94,7 @@ def _other_database(path: Path) -> str | None:
 def other_tables_line(path: Path, db: sqlite3.Connection) -> str | None:
     """The line for a database whose tables are none of a state's (a crawl would add its own)."""
     tables = sorted(row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
-    if not tables or "seen" in tables:
+    if not tables or STATE_TABLES & set(tables):
         return None
     return (f"state path {path} holds another SQLite database (tables {', '.join(tables[:3])}): it "
             "is not a newscrawl state and was left untouched; give NEWSCRAWL_STATE another path (a "
