@@ -51,9 +51,15 @@ from newscrawl.ops.summary import (
     summary_lines,
     written,
 )
-from newscrawl.output.guard import FeedTarget, OutputError, feed_targets, format_problem
+from newscrawl.output.guard import (
+    FeedTarget,
+    OutputError,
+    feed_targets,
+    format_problem,
+    local_feeds,
+)
 from newscrawl.output.storage import MOVED, MOVED_STAT, OUTPUT_ERROR_STAT
-from newscrawl.state import StateError
+from newscrawl.state import StateError, StateWrongKind, state_path_problem
 
 logger = logging.getLogger("newscrawl")
 
@@ -223,6 +229,8 @@ def check_command_line(args: list[str], spargs: dict[str, str], settings: BaseSe
 
 def user_error(exc: BaseException) -> int | None:
     """The exit code for an error the user can fix from its message alone, or None for a bug."""
+    if isinstance(exc, StateWrongKind):  # a path that is no state file: bad input
+        return EXIT_BAD_INPUT
     if isinstance(exc, StateError | OutputError):
         return EXIT_FAILED
     if isinstance(exc, ValueError | UsageError | FileNotFoundError | KeyError):
@@ -346,8 +354,12 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             problems = [repeated]
         if not problems and (problem := check_command_line(args, opts.spargs, self.settings)):
             problems = [problem]
+        if not problems and (problem := state_path_problem(self.settings)):
+            problems = [problem]  # before anything is made beside it (its HTTP cache)
         if problems:
             self._refuse(problems)
+        if feeds := local_feeds(self.settings):  # -o articles-2026-12-06T01:15.jsonl is a file
+            self.settings.set("FEEDS", feeds, priority="cmdline")
         if problem := open_files_problem(self.settings):
             self._refuse([problem], EXIT_FAILED)
         self.setting_warnings = setting_warnings(self.settings)
@@ -360,12 +372,13 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         self.check_outputs(opts.spargs)
 
     def check_outputs(self, spargs: dict[str, str]) -> None:
-        """No output is named or set up to be compressed, is another file of the crawl or breaks
-        the file it appends to (exit 2), every output can be written and no other crawl is
+        """No output is remote (s3://), is named or set up to be compressed, is another file of
+        the crawl or breaks the file it appends to (exit 2), every output can be written and no other crawl is
         writing it (exit 1)."""
         from newscrawl.output.guard import (
             CompressedOutput,
             OutputClash,
+            RemoteOutput,
             check_clashes,
             refuse_compression,
         )
@@ -378,7 +391,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             check_clashes(targets, self.settings, spargs)
             # last: held from here until the crawl ends; another crawl writing one is refused
             self.output_locks = lock_outputs(targets)
-        except (OutputClash, CompressedOutput) as exc:
+        except (OutputClash, CompressedOutput, RemoteOutput) as exc:
             self._refuse([error_line(exc)])
         except OutputError as exc:
             self._refuse([error_line(exc)], EXIT_FAILED)

@@ -55,10 +55,11 @@ from newscrawl.ops.cron import (
     write_json,
 )
 from newscrawl.ops.summary import plural, stopping_line, written
+from newscrawl.output.guard import local_feed_uri, storage_schemes
 from newscrawl.output.paths import path_problems, unwritable_reason
 from newscrawl.output.recovery import PART, check_state, recover_part, remembers_output
 from newscrawl.output.storage import OUTPUT_ERROR_STAT
-from newscrawl.state import StateError, open_state, stateless
+from newscrawl.state import StateError, StateWrongKind, open_state, state_path_problem, stateless
 from newscrawl.state.crawler import STATE_ERROR_STAT
 
 logger = logging.getLogger(__name__)
@@ -131,6 +132,8 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
             fail("cron", repeated, EXIT_USAGE)
         self.check_command_line(args, opts)
         settings = self.settings
+        if problem := state_path_problem(settings):  # before its lock is made beside it
+            fail("cron", problem, EXIT_BAD_INPUT)
         self.output_dir = Path(opts.output_dir or settings.get("NEWSCRAWL_CRON_DIR") or "output/cron")
         if not opts.logfile:
             settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
@@ -208,7 +211,7 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
             recovered = self._recover()
         except StateError as exc:  # before the run: no summary, not a quiet run, one line
             say(f"scrapy cron: {error_line(exc)}")
-            return EXIT_FAILED
+            return EXIT_BAD_INPUT if isinstance(exc, StateWrongKind) else EXIT_FAILED
         try:
             held = self._reserve()
         except OSError as exc:  # the folder was checked before: something changed since
@@ -225,7 +228,9 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         self.part = self.final.with_name(self.final.name + PART)
         feeds = dict(self.settings.getdict("FEEDS"))
         # appended to: the file is this run's own and empty, and nothing is ever truncated
-        feeds[str(self.part)] = {"format": "jsonlines", "overwrite": False, "encoding": "utf-8"}
+        # a folder with a colon in its name (runs:2026) is no URI scheme: the part file's path
+        key = local_feed_uri(str(self.part), storage_schemes(self.settings))
+        feeds[key] = {"format": "jsonlines", "overwrite": False, "encoding": "utf-8"}
         self.settings.set("FEEDS", feeds, priority="cmdline")
         return held
 

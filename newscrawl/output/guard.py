@@ -25,6 +25,11 @@ from newscrawl.output.paths import unwritable_reason
 
 # feed URI schemes newscrawl writes itself (whole lines, recorded after the write)
 LOCAL_SCHEMES = {"", "file", "stdout"}
+# URI schemes of remote or special storages (Scrapy's FEED_STORAGES and other well-known ones):
+# a name with any other word before its first colon is a local file (articles-2026-12-06T01:15.jsonl)
+URI_SCHEMES = frozenset({"s3", "gs", "gcs", "ftp", "ftps", "sftp", "scp", "ssh", "http", "https",
+                         "webdav", "dav", "davs", "az", "abfs", "abfss", "adl", "wasb", "wasbs",
+                         "hdfs", "smb", "nfs", "data", "mailto", "redis", "rediss"})
 # records of an existing output read to see whether the state records its articles
 RECORDS_CHECKED = 1000
 # spider arguments that name a file the crawl reads
@@ -40,6 +45,10 @@ EXTENSIONS = {"jsonlines": "jsonl", "jl": "jsonl"}
 # why newscrawl cannot compress what it writes (Scrapy's FEEDS `postprocessing` included)
 WHOLE_LINES = ("an article is recorded as written once its whole line is in the file, and a "
                "compressor holds lines back: a stopped crawl would lose articles recorded as written")
+
+
+class RemoteOutput(ValueError):
+    """An output that is a remote URI (s3://, ftp://, ...), which newscrawl does not write (exit 2)."""
 
 
 class OutputError(RuntimeError):
@@ -74,14 +83,47 @@ class FeedTarget:
         return self.path is None or not _same(self.path, Path(os.devnull))
 
 
-def _uri_path(uri: str) -> Path | None:
+def uri_scheme(uri: str, storages: frozenset[str] = frozenset()) -> str:
+    """The URI scheme of a feed URI, or "" for a local file. urlsplit takes any word before a
+    colon for a scheme (`articles-2026-12-06T01:15.jsonl`, `C:\\out.jsonl`): only a known
+    scheme (`storages`: FEED_STORAGES' names), or one followed by `//`, makes a URI."""
+    scheme = urlsplit(uri).scheme
+    if len(scheme) < 2:  # C:\\ is a path, not a scheme
+        return ""
+    known = scheme in LOCAL_SCHEMES or scheme in URI_SCHEMES or scheme in storages
+    return scheme if known or uri[len(scheme) + 1:].startswith("//") else ""
+
+
+def storage_schemes(settings: BaseSettings) -> frozenset[str]:
+    """The URI schemes the settings' feed storages write to (FEED_STORAGES with Scrapy's)."""
+    return frozenset(str(name) for name in settings.getwithbase("FEED_STORAGES"))
+
+
+def local_feed_uri(uri: str, storages: frozenset[str] = frozenset()) -> str:
+    """The FEEDS key for an output: a local file whose name Scrapy would parse as a URI (a word
+    and a colon before it) as its absolute path, which Scrapy takes for a file; any other as it is."""
+    if len(urlsplit(uri).scheme) > 1 and not uri_scheme(uri, storages):
+        return str(Path(uri).absolute())
+    return uri
+
+
+def local_feeds(settings: BaseSettings) -> dict[str, Any] | None:
+    """FEEDS with every local file Scrapy would parse as a URI under its absolute path, or None
+    when there is none (FEEDS stays as it is)."""
+    storages = storage_schemes(settings)
+    feeds = settings.getdict("FEEDS")
+    renamed = {local_feed_uri(str(uri), storages): options for uri, options in feeds.items()}
+    return None if list(renamed) == [str(uri) for uri in feeds] else renamed
+
+
+def _uri_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
     """The local path a feed URI writes to (None for stdout), with Scrapy's URI parameters
     filled the way a first batch fills them."""
     parts = urlsplit(uri)
-    scheme = parts.scheme if len(parts.scheme) > 1 else ""  # C:\\ is a path, not a scheme
+    scheme = uri_scheme(uri, storages)
     if scheme not in LOCAL_SCHEMES:
-        raise OutputError(f"newscrawl writes its articles to local files or standard output only, "
-                          f"not to {uri}: write to a file and copy it afterwards")
+        raise RemoteOutput(f"newscrawl writes its articles to local files or standard output only, "
+                           f"not to {uri}: write to a file and copy it afterwards")
     if scheme == "stdout":
         return None
     path = parts.path if scheme == "file" else uri
@@ -94,9 +136,10 @@ def _uri_path(uri: str) -> Path | None:
 def feed_targets(settings: BaseSettings) -> list[FeedTarget]:
     """The crawl's outputs, from FEEDS (what -o and -O set)."""
     targets = []
+    storages = storage_schemes(settings)
     for uri, options in settings.getdict("FEEDS").items():
         options = options or {}
-        targets.append(FeedTarget(str(uri), _uri_path(str(uri)), bool(options.get("overwrite")),
+        targets.append(FeedTarget(str(uri), _uri_path(str(uri), storages), bool(options.get("overwrite")),
                                   str(options.get("format") or "jsonlines"),
                                   tuple(options.get("postprocessing") or ())))
     return targets
@@ -206,6 +249,8 @@ def format_problem(uri: str, formats: set[str], flag: str = "-o") -> str | None:
     path, named = uri.rsplit(":", 1)
     if not named or named in formats or not named.replace("-", "").replace("_", "").isalnum():
         return None  # `stdout:`, `file:///x`, `out:2024.jsonl`: not a format after the colon
+    if named.isdigit():
+        return None  # `articles-2026-12-06T01:15`: a time in the name, not a format
     plain = path if path == "-" or Path(path).suffix.lstrip(".") in formats else f"{path}.jsonl"
     return (f"unknown output format {named!r} in {flag} {uri}: give one of "
             f"{', '.join(sorted(formats))} after the colon ({flag} FILE:FORMAT), or name the file "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newscrawl.state.base import SeenEntry, StateError, StateStore
-from newscrawl.state.sqlite import StateNotFound, StateWrongKind
+from newscrawl.state.sqlite import StateNotFound, StateWrongKind, path_problem
 
 DEFAULT_STATE = ".newscrawl/state.sqlite"
 # NEWSCRAWL_STATE values that mean: remember nothing between runs (the usual "off" words too: a
@@ -18,6 +18,15 @@ def stateless(settings) -> bool:
     "off", "no" or "0", in any case)."""
     value = settings.get("NEWSCRAWL_STATE")
     return value is not None and not settings.get("REDIS_URL") and str(value).strip().lower() in NO_STATE
+
+
+def state_path_problem(settings) -> str | None:
+    """Why the state file the settings name cannot be one (a device, a folder, a file that holds
+    something else: newscrawl/state/sqlite.py path_problem), or None; for the commands to refuse
+    it before they open it or create anything beside it (its lock, its HTTP cache)."""
+    if stateless(settings) or settings.get("REDIS_URL"):
+        return None
+    return path_problem(Path(settings.get("NEWSCRAWL_STATE") or DEFAULT_STATE))
 
 
 def open_state(settings, *, create: bool = True, readonly: bool = False) -> StateStore:
@@ -53,4 +62,5 @@ def open_state(settings, *, create: bool = True, readonly: bool = False) -> Stat
     return SQLiteStateStore(path)
 
 
-__all__ = ["SeenEntry", "StateError", "StateNotFound", "StateStore", "StateWrongKind", "open_state", "stateless"]
+__all__ = ["SeenEntry", "StateError", "StateNotFound", "StateStore", "StateWrongKind", "open_state", "state_path_problem",
+           "stateless"]

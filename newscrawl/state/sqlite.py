@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from pathlib import Path
 
@@ -24,6 +25,13 @@ CREATE INDEX IF NOT EXISTS seen_emitted_at ON seen(emitted_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 _COLUMNS = "url, fingerprint, modified, revision, emitted_at, etag, last_modified"
+# the tables of a state: a database with one of them is a state (perhaps one cut short)
+STATE_TABLES = frozenset({"seen", "meta"})
+# the first 16 bytes of every SQLite database file
+SQLITE_HEADER = b"SQLite format 3\x00"
+# what a path that exists and is neither a file nor a folder is, for the line that refuses it
+_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
 
 
 class StateNotFound(StateError):
@@ -31,19 +39,83 @@ class StateNotFound(StateError):
 
 
 class StateWrongKind(StateError):
-    """NEWSCRAWL_STATE names a path of the wrong kind (a folder): bad input, as `scrapy crawl`
-    says of it (exit 2), not a state that cannot be used (exit 1)."""
+    """NEWSCRAWL_STATE names a path of the wrong kind (a folder, a device, a file or database
+    that holds something else): bad input, as `scrapy crawl` says of it (exit 2), not a state
+    that cannot be used (exit 1)."""
+
+
+def path_problem(path: Path) -> str | None:
+    """Why `path` cannot be a state file, found without opening it as a database, or None.
+
+    A device, a pipe or a socket is no file; a non-empty file that does not start as a SQLite
+    database holds something else (the user's articles, notes): neither is a state gone bad, so
+    neither gets the advice to move it aside, and SQLite never touches it. A missing or empty
+    file is a new state; one that cannot be read is left to SQLite, which says why."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        return (f"state path {path} is a folder: give NEWSCRAWL_STATE the path of a state file, such "
+                f"as {path / 'state.sqlite'} (it is created if missing)")
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "no regular file")
+        return (f"state path {path} is not a file ({kind}): give NEWSCRAWL_STATE the path of a "
+                "state file (it is created if missing)")
+    if not info.st_size:
+        return None
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError:
+        return None
+    if header != SQLITE_HEADER:
+        return (f"state path {path} holds something else: it is not a newscrawl state (not a SQLite "
+                "database) and was left untouched; give NEWSCRAWL_STATE another path (a new state "
+                "is created there)")
+    return _other_database(path)
+
+
+def _other_database(path: Path) -> str | None:
+    """The line for a SQLite database of something else (tables, none of seen URLs), read as an
+    immutable file (no lock, no -wal or -shm file made); None when it is a state, or when it
+    cannot be read so (damage is the real open's to report; tables only in a write-ahead log
+    are found when the state is opened)."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        try:
+            return other_tables_line(path, db)
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return None
+
+
+def other_tables_line(path: Path, db: sqlite3.Connection) -> str | None:
+    """The line for a database whose tables are none of a state's (a crawl would add its own)."""
+    tables = sorted(row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    if not tables or STATE_TABLES & set(tables):
+        return None
+    return (f"state path {path} holds another SQLite database (tables {', '.join(tables[:3])}): it "
+            "is not a newscrawl state and was left untouched; give NEWSCRAWL_STATE another path (a "
+            "new state is created there)")
 
 
 class SQLiteStateStore(StateStore):
     """State in a SQLite file at `path` (created with its folder when missing).
 
     `readonly=True` opens an existing file for reading only: nothing is created, migrated or
-    written (StateNotFound when the file does not exist). A crawl uses the default."""
+    written (StateNotFound when the file does not exist). A crawl uses the default. A path that
+    is no file, or a file that holds something else, is StateWrongKind, and is left untouched."""
 
     def __init__(self, path: str | Path, timeout: float = 10.0, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self._select = _COLUMNS
+        if readonly and self.path.is_dir():  # said as before: the state commands' folder line
+            raise StateWrongKind(f"{self.path} is a folder, not a state file: give the file "
+                                 "(-s NEWSCRAWL_STATE=PATH/state.sqlite)")
+        if problem := path_problem(self.path):
+            raise StateWrongKind(problem)
         if readonly:
             self.db = self._open_readonly(timeout)
             return
@@ -56,6 +128,7 @@ class SQLiteStateStore(StateStore):
         try:
             self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
                                       check_same_thread=False)
+            self._refuse_other_database(self.db)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
@@ -71,14 +144,18 @@ class SQLiteStateStore(StateStore):
                 "crawl is using it: wait for it or give this one another NEWSCRAWL_STATE."
             ) from exc
 
+    def _refuse_other_database(self, db: sqlite3.Connection) -> None:
+        """StateWrongKind for a SQLite database of something else, which a crawl would add its
+        tables to (path_problem finds most before; this, the rest). Only read."""
+        if line := other_tables_line(self.path, db):
+            db.close()
+            raise StateWrongKind(line)
+
     def _open_readonly(self, timeout: float) -> sqlite3.Connection:
         """A read-only connection to an existing state file (older layouts read as they are)."""
         if not self.path.exists():
             raise StateNotFound(f"no state at {self.path} (nothing was created): check the path "
                                 "(-s NEWSCRAWL_STATE=PATH); a crawl creates the state")
-        if self.path.is_dir():
-            raise StateWrongKind(f"{self.path} is a folder, not a state file: give the file "
-                             "(-s NEWSCRAWL_STATE=PATH/state.sqlite)")
         try:
             db = self._connect_existing(timeout)
             columns = [row[1] for row in db.execute("PRAGMA table_info(seen)")]
@@ -87,6 +164,7 @@ class SQLiteStateStore(StateStore):
                 raise StateError(f"{self.path} cannot be read as a newscrawl state ({exc})") from exc
             db, columns = self._read_on_full_disk(exc)
         if not columns:
+            self._refuse_other_database(db)
             db.close()
             raise StateError(f"{self.path} is not a newscrawl state (it has no table of seen URLs)")
         # a state written by an older version lacks the newer columns: they read as empty

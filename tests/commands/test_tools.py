@@ -305,9 +305,18 @@ def test_state_info_on_a_folder_or_a_file_that_is_no_state(project, tmp_path):
                f"file path, such as {tmp_path}/state.sqlite"), action
         assert proc.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
-    # a file that is no database may be a state gone bad: it cannot be used (1)
+    # a file that is no SQLite database holds something else, not a state gone bad: bad input (2)
     notes = tmp_path / "notes.txt"
     notes.write_text("not a database, but a file the user cares about\n" * 100)
+    before = notes.read_bytes()
+    proc = scrapy(project, "state", "prune", "30d", "-s", f"NEWSCRAWL_STATE={notes}")
+    assert proc.returncode == 2
+    assert one_line(proc) == (f"scrapy state: state path {notes} holds something else: it is not a "
+                              "newscrawl state (not a SQLite database) and was left untouched; give "
+                              "NEWSCRAWL_STATE another path (a new state is created there)")
+    assert notes.read_bytes() == before
+    # a SQLite file that cannot be read may be a state gone bad: it cannot be used (1)
+    notes.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     before = notes.read_bytes()
     proc = scrapy(project, "state", "prune", "30d", "-s", f"NEWSCRAWL_STATE={notes}")
     assert proc.returncode == 1

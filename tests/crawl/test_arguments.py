@@ -371,10 +371,10 @@ def test_the_generic_profile_can_be_forced(tmp_path: Path, how: list[str]) -> No
 @pytest.mark.parametrize("flags", [["--nolog"], ["-L", "CRITICAL", "--logfile", "{dir}/crawl.log"]],
                          ids=["nolog", "logfile"])
 def test_a_fatal_error_after_start_up_reaches_stderr_too(tmp_path: Path, flags: list[str]) -> None:
-    """An error found once Scrapy's logging is set up (here: a state file that is not a database)
-    is the same one line on stderr, and in the log file when there is one."""
+    """An error found once Scrapy's logging is set up (here: a SQLite state file that cannot be
+    read) is the same one line on stderr, and in the log file when there is one."""
     state = tmp_path / "state.sqlite"
-    state.write_bytes(b"this is not an SQLite database\n" * 200)
+    state.write_bytes(b"SQLite format 3\x00" + b"this is no SQLite database\n" * 200)
     result = run_scrapy(["crawl", "site", "-a", f"url={URL}", "-s", f"NEWSCRAWL_STATE={state}", *FAST,
                          *[flag.replace("{dir}", str(tmp_path)) for flag in flags]], timeout=120)
     assert result.returncode == 1, result.stderr[-3000:]

@@ -473,6 +473,15 @@ def test_cron_on_a_state_that_is_not_a_database_is_one_line_and_no_run(tmp_path:
     state.write_bytes(b"not a database " * 100)
     result = run_scrapy(["cron", "-a", "url=http://127.0.0.7:9/", "--output-dir", str(cron_dir),
                          "-s", f"NEWSCRAWL_STATE={state}", *FAST], timeout=60)
+    assert result.returncode == 2  # no SQLite file at all: something else, not a corrupt state
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # one line
+    assert result.stderr.startswith(f"scrapy cron: state path {state} holds something else: it is not a "
+                                    "newscrawl state (not a SQLite database) and was left untouched")
+    assert state.read_bytes() == b"not a database " * 100 and not cron_dir.exists()
+    # a SQLite file that cannot be read is a state gone bad: that one is said to be unusable
+    state.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    result = run_scrapy(["cron", "-a", "url=http://127.0.0.7:9/", "--output-dir", str(cron_dir),
+                         "-s", f"NEWSCRAWL_STATE={state}", *FAST], timeout=60)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # one line
     assert result.stderr.startswith(f"scrapy cron: state file {state} cannot be used (file is not a database)")

@@ -1,0 +1,93 @@
+"""Output names with a colon: `-o articles-2026-12-06T01:15.jsonl` (a timestamp, as cron jobs
+name files) is a local file, the same file as `./articles-2026-12-06T01:15.jsonl`, for the
+crawl, the summary, the state's list of outputs and the `-O` refusal; so is a cron run's file in
+a folder with a colon. A real URI (s3://, ftp://) is refused in one line as bad input (exit 2).
+
+Real `scrapy crawl` and `scrapy cron` runs against a site on 127.0.0.1, in a folder of their own."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, read_jsonl, run_scrapy
+from tests.support.faultserver import FaultServer
+
+pytestmark = pytest.mark.timeout(300)
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0"]
+NAME = "articles-2026-12-06T01:15.jsonl"
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {"SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+    return run_scrapy(list(args), cwd=cwd, env=env, timeout=150)
+
+
+def crawl(cwd: Path, site: FaultServer, *args: str) -> subprocess.CompletedProcess:
+    return run(cwd, "crawl", "site", "-a", f"url={site.url('/')}", "-s", "NEWSCRAWL_STATE=state.sqlite",
+               *args, *FAST)
+
+
+def listed_outputs(state: Path) -> list[str]:
+    """The output files the state lists for recovery on this machine."""
+    with sqlite3.connect(state) as db:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (f"outputs:{socket.gethostname()}",)).fetchone()
+    return json.loads(row[0]) if row else []
+
+
+def test_a_timestamped_name_with_a_colon_is_a_local_file_like_its_dot_slash_spelling(tmp_path: Path) -> None:
+    with FaultServer("127.0.0.1", robots="allow", articles=3) as site:
+        first = crawl(tmp_path, site, "-o", NAME)
+        assert first.returncode == 0, first.stderr[-3000:]
+        out = tmp_path / NAME
+        urls = sorted(item["url"] for item in read_jsonl(out))
+        assert len(urls) == 3
+        summary = [line for line in first.stderr.splitlines() if line.startswith("summary: ")]
+        assert summary[0].startswith(f"summary: 3 articles written to {out}"), summary  # not "(not created)"
+        assert listed_outputs(tmp_path / "state.sqlite") == [str(out.resolve())]
+        # the state knows those articles are in it, under either spelling: -O is refused
+        for spelling in (NAME, f"./{NAME}"):
+            refused = crawl(tmp_path, site, "-O", spelling)
+            assert refused.returncode == 2, refused.stderr[-3000:]
+            assert "refusing to overwrite" in refused.stderr and "records its articles as written" in refused.stderr
+        # appending under the other spelling: the same file, nothing written twice
+        again = crawl(tmp_path, site, "-o", f"./{NAME}")
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert sorted(item["url"] for item in read_jsonl(out)) == urls
+        # a name whose colon is followed by no extension at all is JSON Lines too
+        bare = crawl(tmp_path, site, "-O", "run-2026-12-06T01:15", "-s", "NEWSCRAWL_STATE=none")
+        assert bare.returncode == 0, bare.stderr[-3000:]
+        assert len(read_jsonl(tmp_path / "run-2026-12-06T01:15")) == 3
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(("state.sqlite", "."))) == [
+        NAME, "run-2026-12-06T01:15"]  # no folder "articles-2026-12-06T01:", no file of another name
+
+
+@pytest.mark.parametrize("uri", ["s3://bucket/articles.jsonl", "ftp://127.0.0.1:9/articles.jsonl",
+                                 "sftp://host/articles.jsonl", "webdav://host/articles.jsonl"])
+def test_a_remote_output_is_refused_as_bad_input(tmp_path: Path, uri: str) -> None:
+    with FaultServer("127.0.0.1", robots="allow", articles=2) as site:
+        result = crawl(tmp_path, site, "-o", uri, "--nolog")
+        assert sum(site.hits.values()) == 0
+    assert result.returncode == 2, result.stderr[-3000:]
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].endswith(
+        f"ERROR: newscrawl writes its articles to local files or standard output only, not to {uri}: "
+        "write to a file and copy it afterwards"), result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cron_run_in_a_folder_with_a_colon_publishes_its_articles(tmp_path: Path) -> None:
+    folder = tmp_path / "runs-2026-12-06T01:15"
+    with FaultServer("127.0.0.1", robots="allow", articles=2) as site:
+        result = run(tmp_path, "cron", "-a", f"url={site.url('/')}", "--output-dir", folder.name,
+                     "-s", "NEWSCRAWL_STATE=state.sqlite", *FAST)
+    assert result.returncode == 0, result.stderr[-3000:] + (folder / "cron.log").read_text()[-3000:]
+    published = sorted(folder.glob("articles-*.jsonl"))
+    assert len(published) == 1 and len(read_jsonl(published[0])) == 2
+    assert not list(folder.glob("*.part"))
