@@ -135,7 +135,7 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         if problem := state_path_problem(settings):  # before its lock is made beside it
             fail("cron", problem, EXIT_BAD_INPUT)
         self.output_dir = Path(opts.output_dir or settings.get("NEWSCRAWL_CRON_DIR") or "output/cron")
-        if not opts.logfile:
+        if not opts.logfile and settings.getbool("LOG_ENABLED"):  # --nolog: no cron.log either
             settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
             settings.set("LOG_FILE_APPEND", True, priority="cmdline")
         check_logging(settings, "cron")  # after the command line: a refused run leaves no folder

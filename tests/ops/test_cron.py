@@ -226,6 +226,18 @@ def test_a_finished_runs_published_file_is_no_lost_output_at_the_next_run(tmp_pa
     assert "this state had not recorded" not in log
 
 
+def test_nolog_writes_no_cron_log_and_a_new_output_folder_is_made(tmp_path):
+    # --nolog with a folder that did not exist yet: a traceback (cron.log could not be opened)
+    state, out = tmp_path / "state.sqlite", tmp_path / "new" / "out"
+    with serve_site(tmp_path / "site") as site:
+        build_site(tmp_path / "site", site.base, stage=1)
+        run = run_cron(["-a", f"url={site.base}"], state, out, extra=["--nolog"])
+        expected = expected_urls(site.base, 1)
+    assert run.code == 0 and "Traceback" not in run.stderr, run.stderr[-3000:]
+    assert {article["url"] for article in run.articles} == expected
+    assert not (out / "cron.log").exists()
+
+
 def test_two_runs_for_other_sites_started_in_one_second_into_one_folder_both_keep_their_articles(tmp_path):
     # both were named articles-<that second>.jsonl: one run's articles were lost, though its state
     # recorded them as written, and both exited 0 (found by a stranger)
