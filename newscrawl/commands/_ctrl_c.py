@@ -17,9 +17,14 @@ def _take(signum: int, frame: Any) -> None:
 
 def watch() -> None:
     """Record Ctrl-C from now on, and raise KeyboardInterrupt as Python does (not when Ctrl-C is
-    ignored: a job started in the background)."""
+    ignored: a job started in the background). A TERM or a HUP (a closed terminal) while the
+    command loads is taken the same way: they died silently (exit 143, 129), where the commands,
+    once loaded, stop on them as on Ctrl-C (exit 130, one line)."""
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _take)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) == signal.SIG_DFL:  # (nohup's ignored HUP stays ignored)
+            signal.signal(signum, _take)
 
 
 def stop_if_seen() -> None:

@@ -314,7 +314,8 @@ def _context() -> multiprocessing.context.BaseContext:
         # imported (and run once) in the forkserver, so every worker starts warm
         # ("__main__" as in multiprocessing's default: the crawl's main script is imported once there,
         # not once per worker)
-        ctx.set_forkserver_preload(["__main__", "newscrawl.crawl.pool", "newscrawl.crawl.warmup"])
+        ctx.set_forkserver_preload(["__main__", "newscrawl.crawl.pool", "newscrawl.crawl.warmup",
+                                    "newscrawl.crawl.pool_forkserver"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -198,7 +198,10 @@ def loads_lxml(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc to time the signal")
-def test_ctrl_c_while_the_command_loads_is_one_line_and_exit_130(installed: Installed, caller: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["INT", "TERM", "HUP"])
+def test_ctrl_c_while_the_command_loads_is_one_line_and_exit_130(installed: Installed, caller: Path,
+                                                                 signum: int) -> None:
+    """TERM and HUP (a closed terminal) as Ctrl-C: they ended the command silently (exit 143, 129)."""
     env = {key: value for key, value in os.environ.items()
            if key not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE", "SCRAPY_PROJECT")}
     env["PYTHONPATH"] = str(installed.target)
@@ -214,7 +217,7 @@ def test_ctrl_c_while_the_command_loads_is_one_line_and_exit_130(installed: Inst
         # past lxml's own start-up (C code that may swallow a signal's KeyboardInterrupt), still
         # far from Scrapy's (about a second on this machine)
         time.sleep(0.1)
-        os.kill(proc.pid, signal.SIGINT)
+        os.kill(proc.pid, signum)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:

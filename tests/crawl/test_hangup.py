@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FAST, REPO, lines_in, read_jsonl, run_scrapy
 from tests.support.faultserver import FaultServer
 from tests.support.sites.harness import finish
@@ -21,8 +23,12 @@ def _as_a_terminal_job() -> None:
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
-def test_a_hangup_stops_the_crawl_with_its_summary_and_the_next_run_writes_the_rest_once(tmp_path: Path) -> None:
-    # it died at once, exit 129, nothing on stderr, no summary (found by a stranger)
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["HUP", "TERM"])
+def test_a_hangup_stops_the_crawl_with_its_summary_and_the_next_run_writes_the_rest_once(tmp_path: Path,
+                                                                                         signum: int) -> None:
+    # HUP: it died at once, exit 129, nothing on stderr, no summary (found by a stranger). Both:
+    # the pool's forkserver died of it, so its workers read as crashed and their pages were
+    # dropped ("extraction worker died (exit code 255)": found by a second stranger)
     out, state = tmp_path / "out.jsonl", tmp_path / "state.sqlite"
     with FaultServer("127.0.0.1", robots="allow", articles=30) as site:
         args = ["crawl", "site", "-a", f"url={site.url('/')}", "-s", f"NEWSCRAWL_STATE={state}", *FAST]
@@ -33,13 +39,14 @@ def test_a_hangup_stops_the_crawl_with_its_summary_and_the_next_run_writes_the_r
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None and lines_in(out) < 2:
             time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGHUP)
+        os.killpg(proc.pid, signum)
         code, err = finish(proc, timeout=120)
         stopped = read_jsonl(out)  # every line whole
         rest = run_scrapy([*args, "-o", str(out)], timeout=150)  # appending, as the stop line says
     assert code == 130, err[-3000:]
     assert "Traceback" not in err, err[-3000:]
-    assert "Received SIGHUP, shutting down gracefully" in err, err[-3000:]
+    assert f"Received {signal.Signals(signum).name}, shutting down gracefully" in err, err[-3000:]
+    assert "extraction worker died" not in err and "extraction_crashed" not in err, err[-3000:]
     assert (f"the crawl was stopped before it finished: {len(stopped)} articles written and recorded; "
             "run the same command again") in err, err[-3000:]
     summary = [line for line in err.splitlines() if line.startswith("summary: ")]
