@@ -111,7 +111,8 @@ def unread_environment(environment: Mapping[str, str]) -> list[str]:
     known = _defaults_and_project() | {n for n in _names_in_newscrawl() if n.startswith(PREFIX)}
     lines = []
     for variable in sorted(environment):
-        if variable in _READ_FROM_ENVIRONMENT or not variable.startswith((PREFIX, "SCRAPY_")):
+        if variable in _READ_FROM_ENVIRONMENT or not variable.startswith((PREFIX, "SCRAPY_")) \
+                or not environment[variable]:  # set to nothing: nothing meant
             continue
         name = variable.removeprefix("SCRAPY_")
         if name in known:

@@ -156,6 +156,9 @@ class SQLiteStateStore(StateStore):
         if not self.path.exists():
             raise StateNotFound(f"no state at {self.path} (nothing was created): check the path "
                                 "(-s NEWSCRAWL_STATE=PATH); a crawl creates the state")
+        if self.path.is_file() and not self.path.stat().st_size:  # a crawl makes it a state
+            raise StateNotFound(f"{self.path} is an empty file, no state yet (nothing was changed): a crawl "
+                                "with -s NEWSCRAWL_STATE=PATH makes it one, or check the path")
         try:
             db = self._connect_existing(timeout)
             columns = [row[1] for row in db.execute("PRAGMA table_info(seen)")]

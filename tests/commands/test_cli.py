@@ -314,7 +314,7 @@ def test_a_setting_given_in_the_environment_says_it_is_not_read(installed: Insta
     state was used without a word (found by a stranger); other variables say nothing."""
     proc = newscrawl(installed, caller, "state", "info",
                      env={"NEWSCRAWL_STATE": "elsewhere.sqlite", "SCRAPY_DOWNLOAD_DELAY": "3",
-                          "NEWSCRAWL_SOMETHING_ELSE": "1", "SCRAPY_PROJECT": "default"})
+                          "NEWSCRAWL_SOMETHING_ELSE": "1", "SCRAPY_PROJECT": "default", "NEWSCRAWL_REVISIT": ""})
     assert proc.returncode == 2
     *said, error = lines(proc.stderr)
     assert said == ["newscrawl state: environment variable NEWSCRAWL_STATE is not read: give the setting with "

@@ -123,6 +123,11 @@ def still_states(tmp_path: Path) -> None:
     assert f"move it aside (mv {state} {state}.broken)" in line, line
     assert state.read_bytes() == before
     state.write_bytes(b"")
+    for command in (["info"], ["export"], ["prune", "1d"]):  # reading it: no state yet, exit 2
+        proc = run(tmp_path, "state", *command, "-s", f"NEWSCRAWL_STATE={state}")
+        assert proc.returncode == 2, proc.stderr[-3000:]
+        assert "is an empty file, no state yet (nothing was changed): a crawl with" in one_line(proc)
+        assert state.read_bytes() == b""
     with FaultServer("127.0.0.1", robots="allow", articles=2) as site:
         proc = run(tmp_path, "crawl", "site", "-a", f"url={site.url('/')}", "-O", "out.jsonl",
                    "-s", f"NEWSCRAWL_STATE={state}", *FAST)
