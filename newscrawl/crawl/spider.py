@@ -121,11 +121,15 @@ class SiteSpider(DiscoveryMixin, Spider):
     def check_arguments(cls, arguments: dict[str, str], settings: BaseSettings) -> None:
         """Raise ValueError (one line) for -a values this spider refuses; called by `scrapy crawl`
         before anything starts."""
-        parse_arguments(arguments, distributed=bool(settings.get("REDIS_URL")))
+        parsed = parse_arguments(arguments, distributed=bool(settings.get("REDIS_URL")))
         given, forced = arguments.get("profile"), settings.get("NEWSCRAWL_PROFILE")
         if given and forced and given != forced:  # one would win without a word
             raise ValueError(f"-a profile={given} and -s NEWSCRAWL_PROFILE={forced} name different profiles: "
                              "give one of them")
+        clash = next((site for site in parsed.sites if forced and site.profile and site.profile != forced), None)
+        if clash is not None and not given:
+            raise ValueError(f"the sites file gives [sites.{clash.name}] profile = {clash.profile!r} and "
+                             f"-s NEWSCRAWL_PROFILE={forced} forces another for every page: give one of them")
 
     @classmethod
     def update_settings(cls, settings) -> None:

@@ -404,3 +404,18 @@ def test_a_theme_profile_forced_on_a_whole_crawl_reaches_the_extraction_workers(
     assert sorted(item["headline"] for item in items) == ["Harbour report story-1", "Harbour report story-2"]
     assert [item["extractor"] for item in items] == [f"jannah/v{jannah.version}"] * 2
     assert json.loads(stats.read_text("utf-8"))["newscrawl/extract/pages"] == 3  # the home page and the two articles
+
+
+def test_a_sites_files_profile_beside_a_different_forced_one_is_refused(tmp_path: Path) -> None:
+    # the sites file's profile won over -s NEWSCRAWL_PROFILE without a word (found by a stranger)
+    from scrapy.settings import Settings
+
+    from newscrawl.crawl.spider import SiteSpider
+
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[sites.demo]\nurl = "http://127.0.0.5:9/"\nprofile = "jnews"\n', "utf-8")
+    with pytest.raises(ValueError, match=r"\[sites.demo\] profile = 'jnews' and -s NEWSCRAWL_PROFILE=soledad "
+                                         "forces another for every page: give one of them"):
+        SiteSpider.check_arguments({"sites": str(sites)}, Settings({"NEWSCRAWL_PROFILE": "soledad"}))
+    SiteSpider.check_arguments({"sites": str(sites)}, Settings({"NEWSCRAWL_PROFILE": "jnews"}))  # the same: fine
+    SiteSpider.check_arguments({"sites": str(sites)}, Settings())
