@@ -177,10 +177,22 @@ def check_settings(settings: BaseSettings) -> list[str]:
     return problems
 
 
+# a delay between two requests to a site past which the value is likely milliseconds
+LONG_DELAY = 60
+
+
 def setting_warnings(settings: BaseSettings) -> list[str]:
-    """Command-line setting names that nothing installed reads (and that are no known name's typo)."""
-    found = (check_setting_name(settings, name) for name in _cmdline_names(settings))
-    return [message for message, fatal in filter(None, found) if not fatal]
+    """Command-line setting names that nothing installed reads (and that are no known name's
+    typo), and a DOWNLOAD_DELAY so long it is likely meant in milliseconds."""
+    names = _cmdline_names(settings)
+    found = (check_setting_name(settings, name) for name in names)
+    warnings = [message for message, fatal in filter(None, found) if not fatal]
+    if "DOWNLOAD_DELAY" in names and settings.getfloat("DOWNLOAD_DELAY") > LONG_DELAY:
+        delay = settings.getfloat("DOWNLOAD_DELAY")
+        span = f"{delay / 3600:.3g} hours" if delay >= 3600 else f"{delay / 60:.3g} minutes"
+        warnings.append(f"DOWNLOAD_DELAY={delay:g} is seconds between two requests to a site ({span}); a stop "
+                        "waits for the requests queued behind it (Ctrl-C twice stops at once)")
+    return warnings
 
 
 def check_command_settings(settings: BaseSettings, command: str) -> None:

@@ -234,3 +234,16 @@ def test_a_log_file_that_fails_during_the_crawl_is_one_line(tmp_path: Path) -> N
     assert errors[0].endswith("cannot write the log file /dev/full: No space left on device; the rest "
                               "of the log is lost"), proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr and "Logging error" not in proc.stderr
+
+
+def test_a_download_delay_of_minutes_is_a_warning_that_a_stop_waits_for_it() -> None:
+    """DOWNLOAD_DELAY=300 (meant as milliseconds): the first Ctrl-C then waited minutes, unannounced."""
+    from newscrawl.commands.crawl import setting_warnings
+
+    assert setting_warnings(cmdline(DOWNLOAD_DELAY="300")) == [
+        "DOWNLOAD_DELAY=300 is seconds between two requests to a site (5 minutes); a stop waits for the "
+        "requests queued behind it (Ctrl-C twice stops at once)"]
+    assert setting_warnings(cmdline(DOWNLOAD_DELAY="86400"))[0].startswith(
+        "DOWNLOAD_DELAY=86400 is seconds between two requests to a site (24 hours)")
+    assert setting_warnings(cmdline(DOWNLOAD_DELAY="2.5")) == []
+
