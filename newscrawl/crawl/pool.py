@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -239,6 +240,15 @@ def replay(records: list[LogLine]) -> None:
             target.handle(record)
 
 
+def _hangup_ignored() -> bool:
+    """Whether the crawl ignores HUP (`nohup`): a worker forked from the forkserver inherits the
+    forkserver's own ignoring, so it reads the crawl's from there."""
+    forkserver = sys.modules.get("newscrawl.crawl.pool_forkserver")
+    if forkserver is not None:
+        return bool(forkserver.HANGUP_IGNORED)
+    return signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+
+
 def _worker_main(conn: Connection, gc_threshold: int = 0, log_level: int | None = None) -> None:
     """A worker's loop: take a job, send back its JobResult (or the exception) and the log
     records it made.
@@ -253,7 +263,7 @@ def _worker_main(conn: Connection, gc_threshold: int = 0, log_level: int | None 
     page = _PageUnderWay()
     signal.signal(signal.SIGTERM, page.on_term)
     # a closed terminal or SSH session sends HUP to the whole group, as TERM (unless `nohup`)
-    if signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
+    if not _hangup_ignored():
         signal.signal(signal.SIGHUP, page.on_term)
     keep = _configure_worker_logging(log_level)
     try:

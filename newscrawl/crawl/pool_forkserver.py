@@ -12,5 +12,8 @@ from __future__ import annotations
 
 import signal
 
+# whether the crawl was started with HUP ignored (`nohup`): the forkserver inherits that, and its
+# workers, which inherit the forkserver's own ignoring, read it here
+HANGUP_IGNORED = signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
 signal.signal(signal.SIGHUP, signal.SIG_IGN)
