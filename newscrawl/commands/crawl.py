@@ -36,10 +36,10 @@ from newscrawl.commands._cli import (
 )
 from newscrawl.commands._open_files import open_files_problem
 from newscrawl.config.settings_check import (
-    A_CENTURY,
-    A_DAY,
+    MINIMUMS,
     check_named_setting,
     check_setting_name,
+    out_of_range,
     whole_number_settings,
 )
 from newscrawl.ops.summary import (
@@ -70,28 +70,6 @@ EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or a TERM (or HUP) signal before it 
 # distributed worker lost its Redis, redis_data_lost: its Redis lost the crawl's data,
 # newscrawl/distributed/outage.py)
 FAILED_REASONS = {"output_error", "state_error", "redis_unavailable", "redis_data_lost"}
-# settings whose value must be a number at least this big
-MINIMUMS = {
-    "DOWNLOAD_TIMEOUT": 0.001, "DOWNLOAD_MAXSIZE": 0, "DOWNLOAD_WARNSIZE": 0, "DOWNLOAD_DELAY": 0,
-    "CONCURRENT_REQUESTS": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "RETRY_TIMES": 0,
-    "REDIRECT_MAX_TIMES": 0, "DEPTH_LIMIT": 0, "CLOSESPIDER_TIMEOUT": 0, "CLOSESPIDER_PAGECOUNT": 0,
-    "CLOSESPIDER_ERRORCOUNT": 0, "CLOSESPIDER_ITEMCOUNT": 0, "AUTOTHROTTLE_START_DELAY": 0,
-    "AUTOTHROTTLE_MAX_DELAY": 0, "AUTOTHROTTLE_TARGET_CONCURRENCY": 0.001,
-    "NEWSCRAWL_MIN_BODY_CHARS": 0, "NEWSCRAWL_RETRY_AFTER_MAX": 0, "NEWSCRAWL_GC_THRESHOLD": 0,
-    "NEWSCRAWL_EXTRACT_WORKERS": 0, "NEWSCRAWL_EXTRACT_TIMEOUT": 0, "NEWSCRAWL_EXTRACT_QUEUE": 0,
-    "NEWSCRAWL_EXTRACT_MAX_TASKS": 0, "NEWSCRAWL_REVISIT": 0, "NEWSCRAWL_STATE_MAX_AGE": 0,
-    "NEWSCRAWL_MAX_PAGE_NUMBER": 0, "NEWSCRAWL_MAX_CALENDAR_PAGES": 0,
-    "NEWSCRAWL_CRON_MAX_QUIET_RUNS": 0, "NEWSCRAWL_CRON_PROGRESS_INTERVAL": 0,
-    "NEWSCRAWL_REDIS_LEASE": 0.001, "MAX_IDLE_TIME_BEFORE_CLOSE": 0, "NEWSCRAWL_ARCHIVE_MAX_BYTES": 1,
-}
-# durations, and their ceilings: one line before the crawl, not a traceback after it started
-MAXIMUMS = {
-    "DOWNLOAD_TIMEOUT": A_DAY, "DOWNLOAD_DELAY": A_DAY, "AUTOTHROTTLE_START_DELAY": A_DAY,
-    "AUTOTHROTTLE_MAX_DELAY": A_DAY, "NEWSCRAWL_RETRY_AFTER_MAX": A_DAY, "NEWSCRAWL_EXTRACT_TIMEOUT": A_DAY,
-    "NEWSCRAWL_REDIS_LEASE": A_DAY, "NEWSCRAWL_CRON_PROGRESS_INTERVAL": A_DAY,
-    "CLOSESPIDER_TIMEOUT": A_CENTURY, "NEWSCRAWL_REVISIT": A_CENTURY, "NEWSCRAWL_STATE_MAX_AGE": A_CENTURY,
-    "MAX_IDLE_TIME_BEFORE_CLOSE": A_CENTURY,
-}
 # what -o/-O write when the name says no format (`-o -`, `-o articles`): newscrawl's own format
 DEFAULT_FORMAT = "jsonlines"
 LOG_LEVELS = {"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"}
@@ -116,19 +94,16 @@ def check_setting(settings: BaseSettings, name: str) -> str | None:
         if isinstance(reference, bool):
             settings.getbool(name)
         elif name in whole_number_settings():
-            number = settings.getint(name)
-            if name in MINIMUMS and number < MINIMUMS[name]:
-                return f"invalid setting {name}={value!r}: must be at least {MINIMUMS[name]:g}"
-            if name in MAXIMUMS and number > MAXIMUMS[name]:
-                return f"invalid setting {name}={value!r}: must be at most {MAXIMUMS[name]:.0f} seconds"
+            problem = out_of_range(name, value, settings.getint(name))
+            if problem:
+                return problem
         elif isinstance(reference, int | float) or name in MINIMUMS:
             number = settings.getfloat(name)
             if not math.isfinite(number):  # "inf" overflowed timers once the crawl ran; "nan" compares as nothing
                 return f"invalid setting {name}={value!r}: expected a finite number"
-            if name in MINIMUMS and number < MINIMUMS[name]:
-                return f"invalid setting {name}={value!r}: must be at least {MINIMUMS[name]:g}"
-            if name in MAXIMUMS and number > MAXIMUMS[name]:
-                return f"invalid setting {name}={value!r}: must be at most {MAXIMUMS[name]:.0f} seconds"
+            problem = out_of_range(name, value, number)
+            if problem:
+                return problem
         elif isinstance(reference, list | tuple):
             settings.getlist(name)
         elif isinstance(reference, dict):

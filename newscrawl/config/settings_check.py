@@ -29,6 +29,28 @@ PREFIX = "NEWSCRAWL_"
 # poll's timeout holds 24 days, a date 9999 years)
 A_DAY = 86_400
 A_CENTURY = 100 * 365 * A_DAY
+# settings whose value must be a number at least this big
+MINIMUMS = {
+    "DOWNLOAD_TIMEOUT": 0.001, "DOWNLOAD_MAXSIZE": 0, "DOWNLOAD_WARNSIZE": 0, "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "RETRY_TIMES": 0,
+    "REDIRECT_MAX_TIMES": 0, "DEPTH_LIMIT": 0, "CLOSESPIDER_TIMEOUT": 0, "CLOSESPIDER_PAGECOUNT": 0,
+    "CLOSESPIDER_ERRORCOUNT": 0, "CLOSESPIDER_ITEMCOUNT": 0, "AUTOTHROTTLE_START_DELAY": 0,
+    "AUTOTHROTTLE_MAX_DELAY": 0, "AUTOTHROTTLE_TARGET_CONCURRENCY": 0.001,
+    "NEWSCRAWL_MIN_BODY_CHARS": 0, "NEWSCRAWL_RETRY_AFTER_MAX": 0, "NEWSCRAWL_GC_THRESHOLD": 0,
+    "NEWSCRAWL_EXTRACT_WORKERS": 0, "NEWSCRAWL_EXTRACT_TIMEOUT": 0, "NEWSCRAWL_EXTRACT_QUEUE": 0,
+    "NEWSCRAWL_EXTRACT_MAX_TASKS": 0, "NEWSCRAWL_REVISIT": 0, "NEWSCRAWL_STATE_MAX_AGE": 0,
+    "NEWSCRAWL_MAX_PAGE_NUMBER": 0, "NEWSCRAWL_MAX_CALENDAR_PAGES": 0,
+    "NEWSCRAWL_CRON_MAX_QUIET_RUNS": 0, "NEWSCRAWL_CRON_PROGRESS_INTERVAL": 0,
+    "NEWSCRAWL_REDIS_LEASE": 0.001, "MAX_IDLE_TIME_BEFORE_CLOSE": 0, "NEWSCRAWL_ARCHIVE_MAX_BYTES": 1,
+}
+# durations, and their ceilings: one line before the crawl, not a traceback after it started
+MAXIMUMS = {
+    "DOWNLOAD_TIMEOUT": A_DAY, "DOWNLOAD_DELAY": A_DAY, "AUTOTHROTTLE_START_DELAY": A_DAY,
+    "AUTOTHROTTLE_MAX_DELAY": A_DAY, "NEWSCRAWL_RETRY_AFTER_MAX": A_DAY, "NEWSCRAWL_EXTRACT_TIMEOUT": A_DAY,
+    "NEWSCRAWL_REDIS_LEASE": A_DAY, "NEWSCRAWL_CRON_PROGRESS_INTERVAL": A_DAY,
+    "CLOSESPIDER_TIMEOUT": A_CENTURY, "NEWSCRAWL_REVISIT": A_CENTURY, "NEWSCRAWL_STATE_MAX_AGE": A_CENTURY,
+    "MAX_IDLE_TIME_BEFORE_CLOSE": A_CENTURY,
+}
 # settings naming a file or a folder (relative paths are relative to the working directory)
 FILE_SETTINGS = ("NEWSCRAWL_STATE", "NEWSCRAWL_STATS_FILE", "LOG_FILE")
 FOLDER_SETTINGS = ("NEWSCRAWL_CRON_DIR", "HTTPCACHE_DIR", "JOBDIR", "NEWSCRAWL_ARCHIVE")
@@ -51,6 +73,16 @@ REDIS_SERVER_PARAMS = ("url", "host", "port", "db", "unix_socket_path")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 _GETINT = re.compile(r"""getint\(\s*["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
 _QUOTED_NAME = re.compile(r"""["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
+
+
+
+def out_of_range(name: str, value: object, number: float) -> str | None:
+    """Why a numeric setting's value is under its MINIMUMS or over its MAXIMUMS entry, or None."""
+    if name in MINIMUMS and number < MINIMUMS[name]:
+        return f"invalid setting {name}={value!r}: must be at least {MINIMUMS[name]:g}"
+    if name in MAXIMUMS and number > MAXIMUMS[name]:
+        return f"invalid setting {name}={value!r}: must be at most {MAXIMUMS[name]:.0f} seconds"
+    return None
 
 
 # -- names ------------------------------------------------------------------------------------
