@@ -331,5 +331,6 @@ def refuse_overwrite(targets: list[FeedTarget], store: Any, settings: BaseSettin
             raise OverwriteRefused(
                 f"refusing to overwrite {path}: the state ({store.describe()}) records its articles "
                 f"as written, so this crawl would not write them again and they would be lost. "
-                f"{append}write to a new file, crawl without state (-s NEWSCRAWL_STATE=), or set "
+                f"{append}write to a new file (it gets only the articles not written before), crawl "
+                f"without state to write them all again (-s NEWSCRAWL_STATE=none), or set "
                 f"-s NEWSCRAWL_OVERWRITE_OUTPUT=True to overwrite")

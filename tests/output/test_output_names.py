@@ -56,11 +56,15 @@ def test_a_timestamped_name_with_a_colon_is_a_local_file_like_its_dot_slash_spel
             refused = crawl(tmp_path, site, "-O", spelling)
             assert refused.returncode == 2, refused.stderr[-3000:]
             assert "refusing to overwrite" in refused.stderr and "records its articles as written" in refused.stderr
+            # the advice says what a new file would hold, and spells the no-state setting as it works
+            assert "(it gets only the articles not written before)" in refused.stderr
+            assert "without state to write them all again (-s NEWSCRAWL_STATE=none)" in refused.stderr
         # appending under the other spelling: the same file, nothing written twice
         again = crawl(tmp_path, site, "-o", f"./{NAME}")
         assert again.returncode == 0, again.stderr[-3000:]
         assert sorted(item["url"] for item in read_jsonl(out)) == urls
-        # a name whose colon is followed by no extension at all is JSON Lines too
+        # a name whose colon is followed by no extension at all is JSON Lines too; without state
+        # (as the refusal advises) it gets every article again
         bare = crawl(tmp_path, site, "-O", "run-2026-12-06T01:15", "-s", "NEWSCRAWL_STATE=none")
         assert bare.returncode == 0, bare.stderr[-3000:]
         assert len(read_jsonl(tmp_path / "run-2026-12-06T01:15")) == 3
