@@ -37,6 +37,7 @@ from newscrawl.commands._cli import (
 )
 from newscrawl.commands.crawl import check_command_settings
 from newscrawl.commands.extract import PageError, gunzip_page
+from newscrawl.config.sites import host_problem
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.meta import ANY_BODY
 from newscrawl.extract import ExtractedPage, extract_page
@@ -96,6 +97,10 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         if name is not None:
             self._check_name(name, opts)
         self._check_dir(Path(opts.dir))
+        for url in (source if _URL.match(source) else None, opts.url):
+            problem = host_problem(url) if url and _URL.match(url) else None
+            if problem:
+                fail("fixture", problem, EXIT_USAGE)
         page = self._fetch(source, opts) if _URL.match(source) else \
             self._read(source, opts, self.settings.getint("DOWNLOAD_MAXSIZE"), name)
         page.profile = self.settings.get("NEWSCRAWL_PROFILE") or None  # -s, as a crawl forces it

@@ -276,9 +276,15 @@ def _check_url(url: str, key: str) -> None:
 
 
 def host_problem(url: str) -> str | None:
-    """What is wrong with a URL's host, if it could be no host name or IP address: a typo such
-    as a comma for a dot ("example,com") names no host, and fetching it fails."""
-    host = urlsplit(url).hostname or ""
+    """What is wrong with a URL's host or port, if it could be no host name or IP address: a typo
+    such as a comma for a dot ("example,com") names no host, an unclosed "[" no IPv6 address, and
+    a port that is no number from 0 to 65535 none (fetching any of them fails)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 (read for its ValueError)
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
+        return f"not a valid URL ({exc}): {url!r}"
     bare = host.strip("[]")  # an IPv6 address
     if bare and all(ch.isalnum() or ch in ".-_:" for ch in bare):
         return None

@@ -393,6 +393,10 @@ def test_extract_a_page_that_is_no_article_says_so_in_one_line(installed: Instal
     (["page.html", "--url", "https://www.example,com/news/a"],
      "'www.example,com' is not a host name (letters, digits, dots and hyphens)"),
     (["https://a,b.example/x"], "'a,b.example' is not a host name"),
+    # an unclosed IPv6 bracket or a port that is none: it was a traceback (a stranger's find)
+    (["page.html", "--url", "https://[::1"], "not a valid URL (Invalid IPv6 URL): 'https://[::1'"),
+    (["https://[example.org/story/"], "not a valid URL (Invalid IPv6 URL)"),
+    (["page.html", "--url", "https://example.org:99999/x"], "not a valid URL (Port out of range 0-65535)"),
     # a mistyped address is neither a file nor a URL, whatever --url says
     (["htps://example.com/a"], "'htps://example.com/a' is neither a saved file nor an http(s) URL"),
     (["www.example.com/a"], "'www.example.com/a' is neither a saved file nor an http(s) URL"),

@@ -602,6 +602,11 @@ def test_fixture_from_a_file(project, tmp_path):
                                           f"scrapy fixture {saved} x --url https://..."),
         (["fixture", str(saved), "x", "--url", "a.example/x"], 2,
          "--url must be an http(s) address, not 'a.example/x'"),
+        # an unclosed IPv6 bracket or a port that is none (a traceback and a fetch of nothing before)
+        (["fixture", str(saved), "x", "--url", "https://[::1"], 2,
+         "not a valid URL (Invalid IPv6 URL): 'https://[::1'"),
+        (["fixture", "https://a.example:99999/x", "x"], 2,
+         "not a valid URL (Port out of range 0-65535): 'https://a.example:99999/x'"),
         (["fixture", str(saved), "../x", "--url", "https://a.example/x"], 2,
          "NAME must be a plain folder name (like example-story), not '../x'"),
         (["fixture", "-", "x", "--url", "https://a.example/x"], 2,

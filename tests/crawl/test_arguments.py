@@ -121,6 +121,13 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "comma for a dot in a host": (["site", "-a", "article=https://www.example,com/news/a"],
                                   "'www.example,com' is not a host name (letters, digits, dots and hyphens): "
                                   "'https://www.example,com/news/a' (-a article= takes article URLs, separated by spaces)"),
+    # a port that is no port: the crawl ran into tracebacks, fetched nothing, and exited 0
+    "port out of range": (["site", "-a", "url=https://www.example.com:99999/"],
+                          "not a valid URL (Port out of range 0-65535): 'https://www.example.com:99999/' "
+                          "(-a url= takes start URLs, separated by spaces)"),
+    "port not a number": (["site", "-a", "article=https://www.example.com:abc/a"],
+                          "not a valid URL (Port could not be cast to integer value as 'abc'): "
+                          "'https://www.example.com:abc/a' (-a article= takes article URLs, separated by spaces)"),
     "bad article url": (["site", "-a", f"article={URL}a ftp://127.0.0.5/b"],
                         "not an http(s) URL: 'ftp://127.0.0.5/b' (-a article= takes article URLs, separated by spaces)"),
     # a URL where a file of URLs is expected; URLs joined by commas or semicolons
