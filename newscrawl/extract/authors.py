@@ -67,6 +67,8 @@ _ORGANISATION = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d")
+# a note in brackets after a name (no nesting: linear on any text)
+_NOTE = re.compile(r" ?\([^()]*\)")
 # lower-case words a person's name may hold: "Marna van der Merwe", "Jean de La Fontaine"
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos",
               "das", "ten", "ter", "bin", "ibn", "al", "el", "y", "e", "zu", "af", "mc"}
@@ -204,9 +206,11 @@ def _title_as_role(match: re.Match[str]) -> str:
 
 
 def split_names(raw: str) -> list[str]:
-    """One byline or author string as candidate names: "By A and B, Staff" -> [A, B]."""
+    """One byline or author string as candidate names: "By A and B, Staff" -> [A, B]. A note in
+    brackets after a name (a place, a role: "Jane Roe (Marseille, correspondent)") is no part of
+    it, and its commas separate no names."""
     text = " ".join(html.unescape(html.unescape(raw)).split())
-    text = strip_byline(text)
+    text = strip_byline(_NOTE.sub("", text))
     if enabled("authors-roles"):
         # one role word in its place: what follows is read as what follows any role
         text = _TITLE_AFTER.sub(_title_as_role, text)

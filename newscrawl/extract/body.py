@@ -77,7 +77,20 @@ _INCIDENTAL_MARKS = re.compile(
 
 
 def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    """An element's text, words apart where trafilatura marks a line break (<lb/>): a name and
+    the link on the next line ("Kelsey Tran<br><a>press@...</a>") are two words, not one."""
+    if element.find(".//lb") is None:
+        return " ".join("".join(element.itertext()).split())
+    parts: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        if event == "start":
+            if node.tag == "lb":
+                parts.append(" ")
+            if node.text and isinstance(node.tag, str):
+                parts.append(node.text)
+        elif node is not element and node.tail:
+            parts.append(node.tail)
+    return " ".join("".join(parts).split())
 
 
 def _render(element) -> list[str]:

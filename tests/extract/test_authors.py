@@ -105,3 +105,14 @@ def test_a_title_with_and_in_it_is_the_persons_title_whole():
     assert clean_names(["By Kevin Marsh, Ana Ruiz and Herald staff"]) == ["Kevin Marsh", "Ana Ruiz"]
     with disabled("authors-roles"):
         assert "Government" in clean_names(["By Kevin Marsh, Government and data reporter"])
+
+
+def test_a_note_in_brackets_after_a_name_is_no_part_of_it():
+    """A place or a role in brackets, commas and all, and a newsroom's initials ("(obe)")."""
+    assert split_names("Par Jane Roe (Marseille, correspondante)") == ["Jane Roe"]
+    assert clean_names(["By Jane Roe (Washington, correspondent)"]) == ["Jane Roe"]
+    html = _page('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", "author": '
+                 '[{"@type": "Person", "name": "Elena Oberholzer (obe)"}, '
+                 '{"@type": "Person", "name": "Oliver Maksan (oma)"}]}</script>',
+                 "<article><h1>Council approves the new bridge</h1><p>Text.</p></article>")
+    assert extract_article("https://x.example/a", html).authors == ["Elena Oberholzer", "Oliver Maksan"]

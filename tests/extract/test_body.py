@@ -103,3 +103,13 @@ def test_a_linked_sentence_is_the_article_citing_a_source_not_navigation():
     assert "Skip the content" not in body  # a link within the page: its interface
     with rules.disabled("linked-sentences"):
         assert cited not in extract_article("https://x.example/g", html).body
+
+
+def test_a_line_break_before_a_link_parts_the_words():
+    """"Kelsey Tran<br><a>press@...</a>": two lines as printed, never "Tranpress@"."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = (f"<html><body><article><h1>Acme opens a plant</h1>{paragraphs}"
+            "<p>Media contact<br>Kelsey Tran<br><a href='mailto:press@acme.example'>press@acme.example</a>"
+            "<br>412-555-0142</p></article></body></html>")
+    body = extract_article("https://news.example/acme-plant", html).body
+    assert "Kelsey Tran press@acme.example 412-555-0142" in body
