@@ -77,20 +77,15 @@ _INCIDENTAL_MARKS = re.compile(
 
 
 def _text(element) -> str:
-    """An element's text, words apart where trafilatura marks a line break (<lb/>): a name and
-    the link on the next line ("Kelsey Tran<br><a>press@...</a>") are two words, not one."""
-    if element.find(".//lb") is None:
-        return " ".join("".join(element.itertext()).split())
-    parts: list[str] = []
-    for event, node in etree.iterwalk(element, events=("start", "end")):
-        if event == "start":
-            if node.tag == "lb":
-                parts.append(" ")
-            if node.text and isinstance(node.tag, str):
-                parts.append(node.text)
-        elif node is not element and node.tail:
-            parts.append(node.tail)
-    return " ".join("".join(parts).split())
+    return " ".join("".join(element.itertext()).split())
+
+
+def _part_at_line_breaks(body: etree._Element) -> None:
+    """A line break (<lb/>) parts the words on either side: a name and the link on the next line
+    ("Kelsey Tran<br><a>press@...</a>") are two words, not "Tranpress@" (trafilatura puts a
+    newline in a break's tail only when text follows it directly)."""
+    for line_break in body.iter("lb"):
+        line_break.tail = "\n" + (line_break.tail or "")
 
 
 def _render(element) -> list[str]:
@@ -165,6 +160,7 @@ def render_body(tree: HtmlElement, body: etree._Element | None) -> str | None:
     link blocks, repeats and what is printed outside the article's block at either end dropped."""
     if body is None:
         return None
+    _part_at_line_breaks(body)
     restore_subheadings(tree, body)
     drop_link_blocks(body)
     paragraphs = without_outside_ends(tree, without_repeats(without_symbol_lines(before_end_mark(_render(body)))))
