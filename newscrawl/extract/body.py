@@ -308,8 +308,11 @@ def without_repeats(paragraphs: list[str]) -> list[str]:
 
 
 def _link_share(element) -> float:
+    refs = list(element.iter("ref"))
+    if not refs:  # (most paragraphs: their text need not be read)
+        return 0.0
     total = len(_text(element))
-    links = sum(len(_text(ref)) for ref in element.iter("ref"))
+    links = sum(len(_text(ref)) for ref in refs)
     return links / total if total else 0.0
 
 

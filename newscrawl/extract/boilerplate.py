@@ -8,6 +8,9 @@ several paragraphs) or the headline is never removed, whatever its class says.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import NamedTuple
+
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -162,22 +165,46 @@ def _is_boilerplate(element: HtmlElement) -> bool:
     # included, is never the article's (unless it holds the headline: see prune_boilerplate)
     if _is_modal(element) and enabled("modal-dialogs"):
         return True
-    cls = (element.get("class") or "").lower()
-    marks = f"{cls} {(element.get('id') or '').lower()}"
-    if marks == " " or not ANY_BLOCK_MARK.search(marks):
+    cls, ident = element.get("class"), element.get("id")
+    if not (cls or ident):
+        return False
+    kinds = _mark_kinds(cls or "", ident or "")
+    if kinds is None:
         return False
     # (each rule is asked only where it would apply: the ablation reruns only those pages)
-    overlay = element.tag in _OVERLAY_TAGS and bool(OVERLAY.search(cls)) and enabled("overlay-classes")
-    foreign = bool(FOREIGN_PROSE.search(marks)) and enabled("foreign-prose-classes")
-    aside = bool(ASIDE.search(cls)) and is_short(element) and enabled("short-aside-classes")
-    chrome = bool(CHROME.search(marks)) and enabled("chrome-classes")
+    overlay = element.tag in _OVERLAY_TAGS and kinds.overlay and enabled("overlay-classes")
+    foreign = kinds.foreign and enabled("foreign-prose-classes")
+    aside = kinds.aside and is_short(element) and enabled("short-aside-classes")
+    chrome = kinds.chrome and enabled("chrome-classes")
     if not (overlay or foreign or aside or chrome):
         return False
     if next(element.iter("h1"), None) is not None:
         return False
     # a block that holds prose is the article in a badly named block, unless its class says the
     # prose is other pages' or an overlay's
-    return overlay or (foreign and bool(FOREIGN_PROSE.search(cls))) or not holds_prose(element)
+    return overlay or (foreign and kinds.foreign_by_class) or not holds_prose(element)
+
+
+class _MarkKinds(NamedTuple):
+    """What a block's class (and id) name it as, by kind of boilerplate."""
+
+    overlay: bool  # by its class
+    foreign: bool
+    foreign_by_class: bool
+    aside: bool  # by its class
+    chrome: bool
+
+
+@lru_cache(maxsize=8192)
+def _mark_kinds(cls: str, ident: str) -> _MarkKinds | None:
+    """The kinds a class and id name (None: none), read once per distinct pair: a page repeats
+    its class strings hundreds of times."""
+    cls = cls.lower()
+    marks = f"{cls} {ident.lower()}"
+    if not ANY_BLOCK_MARK.search(marks):
+        return None
+    return _MarkKinds(bool(OVERLAY.search(cls)), bool(FOREIGN_PROSE.search(marks)),
+                      bool(FOREIGN_PROSE.search(cls)), bool(ASIDE.search(cls)), bool(CHROME.search(marks)))
 
 
 def is_prose_list(element: HtmlElement) -> bool:
