@@ -81,9 +81,12 @@ def _text(element) -> str:
 
 
 def _part_at_line_breaks(body: etree._Element) -> None:
-    """A line break (<lb/>) parts the words on either side: a name and the link on the next line
-    ("Kelsey Tran<br><a>press@...</a>") are two words, not "Tranpress@" (trafilatura puts a
-    newline in a break's tail only when text follows it directly)."""
+    """A line break (<lb/>) parts the words on either side (rule line-breaks-separate, as for the
+    page's <br>): a name and the link on the next line ("Kelsey Tran<br><a>press@...</a>") are
+    two words, not "Tranpress@" (trafilatura keeps the newline the page's <br> was given only
+    when text follows it directly)."""
+    if not enabled("line-breaks-separate"):
+        return
     for line_break in body.iter("lb"):
         line_break.tail = "\n" + (line_break.tail or "")
 

@@ -113,3 +113,5 @@ def test_a_line_break_before_a_link_parts_the_words():
             "<br>412-555-0142</p></article></body></html>")
     body = extract_article("https://news.example/acme-plant", html).body
     assert "Kelsey Tran press@acme.example 412-555-0142" in body
+    with rules.disabled("line-breaks-separate"):
+        assert "Kelsey Tranpress@acme.example" in extract_article("https://news.example/acme-plant", html).body
