@@ -75,7 +75,6 @@ _GETINT = re.compile(r"""getint\(\s*["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
 _QUOTED_NAME = re.compile(r"""["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
 
 
-
 def out_of_range(name: str, value: object, number: float) -> str | None:
     """Why a numeric setting's value is under its MINIMUMS or over its MAXIMUMS entry, or None."""
     if name in MINIMUMS and number < MINIMUMS[name]:
