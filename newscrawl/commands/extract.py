@@ -63,6 +63,7 @@ from newscrawl.commands._cli import (
 from newscrawl.commands.crawl import check_command_settings
 from newscrawl.config.sites import host_problem
 from newscrawl.crawl.challenges import is_challenge, is_empty
+from newscrawl.crawl.middlewares.charset import declared_charset
 from newscrawl.extract import extract_page
 from newscrawl.extract.encoding import binary_kind
 
@@ -355,7 +356,7 @@ def fetched_record(url: str, response: Response, profile: str | None = None) -> 
     content_type = response.headers.get(b"Content-Type") or b""
     if not isinstance(response, TextResponse) and not is_empty(response.body):
         raise PageError(f"{url} is not an HTML page ({content_type.decode('latin-1') or 'no Content-Type'})")
-    encoding = response.encoding if isinstance(response, TextResponse) else None
+    encoding = declared_charset(response) if isinstance(response, TextResponse) else None
     return record(url, response.url, response.body, response.status, dict(response.headers),
                   content_type, encoding, profile)
 

@@ -22,7 +22,7 @@ from newscrawl.crawl.arguments import parse_arguments
 from newscrawl.crawl.discovery import DENY, DiscoveryMixin, blocked_kind
 from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier, use_memory_frontier
 from newscrawl.crawl.meta import ALWAYS_FETCH, FORCED, NAMED, SITE, WARC_RECORD, WARC_SOURCE
-from newscrawl.crawl.middlewares.charset import relabel
+from newscrawl.crawl.middlewares.charset import declared_charset, relabel
 from newscrawl.crawl.named import not_written
 from newscrawl.crawl.pool import (
     ExtractionTimeout,
@@ -200,7 +200,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         profile = (self.profile_name or self.site_of(response).profile
                    or self.settings.get("NEWSCRAWL_PROFILE"))
         fetched = fetched_at(response.meta.get(WARC_SOURCE))
-        job = ExtractJob(response.url, response.body, response.encoding, profile, fetched, links,
+        job = ExtractJob(response.url, response.body, declared_charset(response), profile, fetched, links,
                          non_article_body="full" if named else "none")
         pool = getattr(self, "extract_pool", None)
         try:

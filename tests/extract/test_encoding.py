@@ -76,6 +76,22 @@ def test_a_mislabelled_article_decodes_and_is_counted_once(crawl, workers: str) 
     assert "as cp1251 (language): its declared utf-8 does not fit" in proc.stderr
 
 
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_a_page_that_declares_no_charset_is_not_read_with_scrapys_guess(crawl, workers: str) -> None:
+    """No charset in the header or the page: Scrapy's guess for these windows-1252 bytes is
+    windows-1250 ("naďve crčme brűlée"); a guess is no declaration, so detection decides."""
+    from tests.support.faultserver import CHARSET_TEXT, FaultServer
+
+    title, text = CHARSET_TEXT["cp1252"]
+    with FaultServer("127.0.0.4") as site:
+        items, stats, proc = crawl("-a", f"article={site.url('/charset/cp1252-undeclared')}",
+                                   extra=["-s", f"NEWSCRAWL_EXTRACT_WORKERS={workers}"])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [item["headline"] for item in items] == [title]
+    assert text in items[0]["body"]
+    assert "newscrawl/charset/fallback" not in stats  # nothing was declared, so nothing overruled
+
+
 PAGE = ("<html><head><title>Café opens</title></head><body><article><h1>Café opens on the quay</h1>"
         + "<p>The new café on the quay opened its doors on Monday to a queue of neighbours.</p>" * 4
         + "</article></body></html>")

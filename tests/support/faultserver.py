@@ -59,6 +59,9 @@ CHARSET_TEXT = {
                "Les serveurs expliquent que la qualité du lait, la température et le geste "
                "comptent autant que le café lui-même. Une clientèle fidèle revient chaque jour "
                "pour ce rituel, et les propriétaires s'inquiètent de la hausse des prix."),
+    "cp1252": ("Café owner’s “big” day – naïve crème brûlée",
+               "the café’s owner said “we’re delighted” – prices rose by 5€ and the crème brûlée "
+               "sold out by noon, according to staff."),
 }
 
 SHIFT_JIS_MORE = ("週末には家族連れが多く訪れ、絵本の読み聞かせ会も開かれました。"
@@ -388,6 +391,12 @@ def _charset(kind: str) -> Handler:
             body = article_page(title + " (BOM)", [text, text], charset=None, lang="fr")
             h.send_bytes(codecs.BOM_UTF8 + body.encode("utf-8"),
                          content_type="text/html; charset=iso-8859-1")
+        elif kind == "cp1252-undeclared":  # no charset, no language: Scrapy guesses cp1250
+            title, text = CHARSET_TEXT["cp1252"]
+            body = (f"<html><head><title>Café news</title></head><body><article><h1>{title}</h1>"
+                    "<p class='byline'>By José Müller</p><time datetime='2024-05-01'>May 1, 2024</time>"
+                    + "".join(f"<p>Paragraph {i}: {text}</p>" for i in range(3)) + "</article></body></html>")
+            h.send_bytes(body.encode("cp1252"), content_type="text/html")
         elif kind == "bom-utf16":  # UTF-16 LE with its BOM; the header wrongly says utf-8
             title, text = CHARSET_TEXT["cp1251"]
             body = article_page(title + " (UTF-16)", [text, text], charset=None, lang="ru")
@@ -436,9 +445,12 @@ ROUTES: dict[str, Handler] = {
     "/charset/latin1-labelled-utf8": _charset("latin1-labelled-utf8"),
     "/charset/bom-utf8": _charset("bom-utf8"),
     "/charset/bom-utf16": _charset("bom-utf16"),
+    "/charset/cp1252-undeclared": _charset("cp1252-undeclared"),
 }
 # the home page links every fault (a loop by its first hop only) and three readable articles
-HOME_LINKS = [p for p in ROUTES if p not in ("/", "/robots.txt", "/list", "/redirect/loop-b")] + [
+# (not the cp1252 page: tests/extract/test_encoding.py names it)
+HOME_LINKS = [p for p in ROUTES if p not in ("/", "/robots.txt", "/list", "/redirect/loop-b",
+                                             "/charset/cp1252-undeclared")] + [
     "/articles/plain-1", "/articles/plain-2", "/articles/plain-3"]
 
 

@@ -18,6 +18,7 @@ import logging
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
+from w3lib.encoding import http_content_type_encoding
 
 from newscrawl.crawl.middlewares import logger
 from newscrawl.extract.encoding import choose_encoding, normalise
@@ -40,19 +41,30 @@ class CharsetFallbackMiddleware:
         decodes_in_workers = getattr(self.crawler.spider, "decodes_in_workers", None)
         if isinstance(response, HtmlResponse) and decodes_in_workers is not None and decodes_in_workers(request):
             return response
-        encoding, how = choose_encoding(response.body, normalise(response.encoding))
+        encoding, how = choose_encoding(response.body, declared_charset(response))
         return relabel(self.crawler, response, encoding, how)
+
+
+def declared_charset(response: Response) -> str | None:
+    """The charset the server declared in the Content-Type header, or None. Scrapy's
+    `response.encoding` is a guess when nothing is declared (a windows-1252 page without a
+    charset reads as windows-1250 to it), and a guess is no declaration: choose_encoding reads
+    the BOM and <meta charset> itself, then the page's language and detection."""
+    content_type = response.headers.get(b"Content-Type")
+    return normalise(http_content_type_encoding(content_type.decode("latin-1"))) if content_type else None
 
 
 def relabel(crawler: Crawler, response: TextResponse, encoding: str, how: str) -> TextResponse:
     """The response labelled with the charset that decodes it (`how` as choose_encoding
-    says), counted and logged when that is not the declared one; else the response itself."""
-    current = normalise(response.encoding)
-    if how in ("bom", "declared") or encoding == current:
+    says), counted and logged when the server declared another one; else the response itself
+    (also when Scrapy guessed the same for a page that declares none)."""
+    if encoding == normalise(response.encoding):
         return response
-    assert crawler.stats is not None
-    crawler.stats.inc_value("newscrawl/charset/fallback")
-    crawler.stats.inc_value(f"newscrawl/charset/{how}/{encoding}")
-    logger.log(logging.INFO, "decoded %s as %s (%s): its declared %s does not fit",
-               response.url, encoding, how, current, extra={"spider": crawler.spider})
+    declared = declared_charset(response)
+    if declared and declared != encoding and how not in ("bom", "declared"):
+        assert crawler.stats is not None
+        crawler.stats.inc_value("newscrawl/charset/fallback")
+        crawler.stats.inc_value(f"newscrawl/charset/{how}/{encoding}")
+        logger.log(logging.INFO, "decoded %s as %s (%s): its declared %s does not fit",
+                   response.url, encoding, how, declared, extra={"spider": crawler.spider})
     return response.replace(encoding=encoding)
