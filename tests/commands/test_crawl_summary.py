@@ -4,6 +4,7 @@ and the summary after it: real `scrapy crawl` runs against a real server on 127.
 from __future__ import annotations
 
 import contextlib
+import re
 import signal
 import socket
 import subprocess
@@ -159,5 +160,9 @@ def test_ctrl_c_names_requests_queued_behind_the_delay_apart_from_those_under_wa
     notice = [line for line in err.lines if "stopping: waiting for" in line]
     assert len(notice) == 1, text[-3000:]
     assert "queued behind the delay between requests to a site (up to " in notice[0], notice
+    # each one delay apart, and Scrapy draws each delay up to 1.5 times DOWNLOAD_DELAY (the
+    # estimate said 1x, and a stranger's stop took longer than it said)
+    queued, up_to = re.search(r"(\d+) requests? queued behind the delay .*\(up to ([\d.e+]+) s", notice[0]).groups()
+    assert float(up_to) == int(queued) * 300 * 1.5, notice
     assert "DOWNLOAD_TIMEOUT" not in notice[0], notice  # nothing is sent: no server is waited on
     assert proc.returncode == 130 and "Traceback" not in text
