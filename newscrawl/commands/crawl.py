@@ -51,6 +51,7 @@ from newscrawl.ops.summary import (
     summary_lines,
     written,
 )
+from newscrawl.output.formats import LINE_FORMATS
 from newscrawl.output.guard import (
     FeedTarget,
     OutputError,
@@ -59,7 +60,7 @@ from newscrawl.output.guard import (
     local_feeds,
 )
 from newscrawl.output.storage import MOVED, MOVED_STAT, OUTPUT_ERROR_STAT
-from newscrawl.state import StateError, StateWrongKind, state_path_problem
+from newscrawl.state import StateError, StateWrongKind, state_path_problem, stateless
 
 logger = logging.getLogger("newscrawl")
 
@@ -440,6 +441,22 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         if line:
             report_fatal(line, self.settings, logging.WARNING)
 
+    def _stopped_line(self, stats: dict[str, Any]) -> str:
+        """What a crawl stopped before it finished wrote, and how to go on: the same command,
+        appending; with no state nothing was recorded, and a JSON, CSV or XML file takes no
+        appended records (its rest goes to a new file)."""
+        assert self.settings is not None
+        done = f"the crawl was stopped before it finished: {plural(written(stats), 'article')} written"
+        if stateless(self.settings):
+            return (f"{done}; without a state nothing was recorded, so the same command writes every "
+                    "article again: keep a state (leave NEWSCRAWL_STATE unset) to go on where it stopped")
+        whole = [t.uri for t in feed_targets(self.settings) if t.path is not None and t.format not in LINE_FORMATS]
+        if whole:
+            return (f"{done} and recorded; {', '.join(whole)} takes no appended records: run the same "
+                    "command again writing to a new file to get the rest")
+        return (f"{done} and recorded; run the same command again, appending (-o FILE) where it wrote "
+                "with -O, to go on")
+
     def report_end(self, crawler: Any, opts: Any, reason: str | None) -> None:
         """The run's summary on stderr; a failure the log did not show, as one line; exit 1 for
         `-a article=` that wrote nothing and for a replay with a damaged WARC file, 130 for a
@@ -448,9 +465,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         stats = crawler.stats.get_stats()
         if reason in (None, "shutdown") and self.exitcode == 0:
             self.exitcode = EXIT_INTERRUPTED
-            report_fatal(f"the crawl was stopped before it finished: {plural(written(stats), 'article')} "
-                         "written and recorded; run the same command again, appending (-o FILE) "
-                         "where it wrote with -O, to go on", self.settings, logging.WARNING)
+            report_fatal(self._stopped_line(stats), self.settings, logging.WARNING)
         failure = stats.get(OUTPUT_ERROR_STAT) or stats.get("newscrawl/state/error")
         if failure and not log_reaches_stderr(self.settings, logging.ERROR):  # logged, but not seen
             print(f"ERROR: the crawl stopped: cannot write {failure}; the articles written before "

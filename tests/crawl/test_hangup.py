@@ -73,3 +73,30 @@ def test_a_crawl_started_with_nohup_keeps_going_on_a_hangup(tmp_path: Path) -> N
     assert code == 0, err[-3000:]
     assert {article["url"] for article in read_jsonl(out)} == {
         site.url(f"/articles/story-{i}") for i in range(1, 9)}
+
+
+@pytest.mark.parametrize(("output", "state", "says"), [
+    # no state: nothing recorded, and the advice to run it again wrote every article twice (a
+    # stranger's find: 12 lines, 6 duplicates)
+    ("out.jsonl", "none", "articles written; without a state nothing was recorded, so the same command "
+                          "writes every article again: keep a state (leave NEWSCRAWL_STATE unset) to go on"),
+    # a JSON document takes no appended records: the advice to append (-o) was refused
+    ("out.json", "state.sqlite", "articles written and recorded; {out} takes no appended records: run the "
+                                 "same command again writing to a new file to get the rest"),
+], ids=["no-state", "json"])
+def test_the_stop_line_says_how_to_go_on_without_a_state_and_for_a_json_file(tmp_path: Path, output: str,
+                                                                             state: str, says: str) -> None:
+    out = tmp_path / output
+    state_value = state if state == "none" else str(tmp_path / state)
+    with FaultServer("127.0.0.1", robots="allow", articles=30) as site:
+        cmd = [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url('/')}", "-O", str(out),
+               "-s", f"NEWSCRAWL_STATE={state_value}", *FAST, "-s", "DOWNLOAD_DELAY=0.3"]
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None and not (out.exists() and out.stat().st_size > 2000):
+            time.sleep(0.05)  # a few articles written (a JSON file's lines are no records)
+        os.killpg(proc.pid, signal.SIGTERM)
+        code, err = finish(proc, timeout=120)
+    assert code == 130, err[-3000:]
+    assert says.format(out=out) in err, err[-3000:]
