@@ -366,6 +366,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         from newscrawl.output.guard import (
             CompressedOutput,
             OutputClash,
+            OutputName,
             RemoteOutput,
             check_clashes,
             refuse_compression,
@@ -379,7 +380,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             check_clashes(targets, self.settings, spargs)
             # last: held from here until the crawl ends; another crawl writing one is refused
             self.output_locks = lock_outputs(targets)
-        except (OutputClash, CompressedOutput, RemoteOutput) as exc:
+        except (OutputClash, CompressedOutput, OutputName, RemoteOutput) as exc:
             self._refuse([error_line(exc)])
         except OutputError as exc:
             self._refuse([error_line(exc)], EXIT_FAILED)

@@ -51,6 +51,10 @@ class RemoteOutput(ValueError):
     """An output that is a remote URI (s3://, ftp://, ...), which newscrawl does not write (exit 2)."""
 
 
+class OutputName(ValueError):
+    """An output name that names no file: empty, or a folder's (it ends with "/") (exit 2)."""
+
+
 class OutputError(RuntimeError):
     """An output cannot be written; the message names the path and the OS error (exit 1)."""
 
@@ -127,6 +131,11 @@ def _uri_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
     if scheme == "stdout":
         return None
     path = parts.path if scheme == "file" else uri
+    if not path.strip():
+        raise OutputName("the output's name is empty: give a file name, such as -o articles.jsonl")
+    if path.endswith(("/", os.sep)):
+        raise OutputName(f"the output {uri} names a folder (it ends with /), and an output is a file: give a "
+                         f"file's name, such as {uri.rstrip('/' + os.sep)}/articles.jsonl")
     params: defaultdict[str, Any] = defaultdict(lambda: "x", batch_id=1)
     with contextlib.suppress(TypeError, ValueError, KeyError):  # a literal % in the name
         path = path % params

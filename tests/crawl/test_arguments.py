@@ -143,6 +143,13 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "urls joined by a semicolon": (["site", "-a", f"url={URL}; {URL}b"],
                                    "-a url= takes URLs separated by spaces, not by semicolons: give "
                                    f'-a url="{URL} {URL}b"'),
+    # an output that names no file: an empty name was "cannot write to .: it is a folder", exit 1;
+    # a name ending with / wrote a file of that name, exit 0 (a stranger's finds)
+    "empty output name": (["site", "-a", f"url={URL}", "-O", ""],
+                          "the output's name is empty: give a file name, such as -o articles.jsonl"),
+    "output names a folder": (["site", "-a", f"url={URL}", "-O", "{dir}/newdir/"],
+                              "the output {dir}/newdir/ names a folder (it ends with /), and an output is a "
+                              "file: give a file's name, such as {dir}/newdir/articles.jsonl"),
     "append and overwrite": (["site", "-a", f"url={URL}", "-o", "{dir}/b.jsonl"],  # and the run's -O
                              "-o and -O cannot be combined: -o appends to a file ({dir}/b.jsonl), -O "
                              "overwrites it ({dir}/out.jsonl); give one of them"),
