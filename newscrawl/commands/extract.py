@@ -69,7 +69,10 @@ from newscrawl.extract.encoding import binary_kind
 
 _URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 # what a user means as an address: a scheme of any spelling, or a host starting with www.
-_ADDRESS_LIKE = re.compile(r"^(?:[a-z]{2,8}:/{0,3}|www\.)[^/\s]", re.IGNORECASE)
+# (a scheme mistyped, "www.", or a host name, localhost or an IP address, with a port or not,
+# before the first "/": an address typed without its scheme)
+_ADDRESS_LIKE = re.compile(r"^(?:[a-z]{2,8}:/{0,3}|www\.)[^/\s]|^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?/"
+                           r"|^(?:localhost|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:/|$)", re.IGNORECASE)
 STDIN = "-"
 # a one-off look at pages: nothing of a crawl's state, cache, worker pool or disk queue, and one
 # request per page (a failed fetch is reported; run the command again to retry)

@@ -400,6 +400,10 @@ def test_extract_a_page_that_is_no_article_says_so_in_one_line(installed: Instal
     # a mistyped address is neither a file nor a URL, whatever --url says
     (["htps://example.com/a"], "'htps://example.com/a' is neither a saved file nor an http(s) URL"),
     (["www.example.com/a"], "'www.example.com/a' is neither a saved file nor an http(s) URL"),
+    # an address typed without its scheme: it read as a file, "give one --url per saved file"
+    (["example.com/2024/05/01/story/"], "'example.com/2024/05/01/story/' is neither a saved file nor an http(s) URL"),
+    (["localhost:8731/story/"], "'localhost:8731/story/' is neither a saved file nor an http(s) URL"),
+    (["127.0.0.1/x"], "'127.0.0.1/x' is neither a saved file nor an http(s) URL"),
 ])
 def test_extract_bad_arguments_are_one_line_and_exit_2(installed: Installed, caller: Path,
                                                        args: list[str], says: str) -> None:
