@@ -117,6 +117,9 @@ def load_url_list(path: str | Path) -> list[str]:
             raise UrlListError(f"{path}:{number}: one URL per line, not several joined by commas or "
                                f"semicolons: {words[0]!r}")
         if words:
+            malformed = malformed_url(words[0])
+            if malformed:
+                raise UrlListError(f"{path}:{number}: {malformed}")
             try:
                 _check_url(words[0], "url")
             except ValueError:  # _OptionError, or a malformed IPv6 address
@@ -267,6 +270,9 @@ def _site(name: str, options: dict[str, Any]) -> SiteConfig:
 
 
 def _check_url(url: str, key: str) -> None:
+    malformed = malformed_url(url)
+    if malformed:
+        raise _OptionError(key, malformed)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _OptionError(key, f"not an http(s) URL: {url!r}")
@@ -275,16 +281,26 @@ def _check_url(url: str, key: str) -> None:
         raise _OptionError(key, problem)
 
 
+def malformed_url(url: str) -> str | None:
+    """Why a URL cannot be parsed at all (an unclosed "[", a port that is no number from 0 to
+    65535), or None."""
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018 (read for its ValueError)
+        parts.port  # noqa: B018
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
+        return f"not a valid URL ({exc}): {url!r}"
+    return None
+
+
 def host_problem(url: str) -> str | None:
     """What is wrong with a URL's host or port, if it could be no host name or IP address: a typo
     such as a comma for a dot ("example,com") names no host, an unclosed "[" no IPv6 address, and
     a port that is no number from 0 to 65535 none (fetching any of them fails)."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 (read for its ValueError)
-    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
-        return f"not a valid URL ({exc}): {url!r}"
+    malformed = malformed_url(url)
+    if malformed:
+        return malformed
+    host = urlsplit(url).hostname or ""
     bare = host.strip("[]")  # an IPv6 address
     if bare and all(ch.isalnum() or ch in ".-_:" for ch in bare):
         return None

@@ -29,6 +29,7 @@ from newscrawl.config.sites import (
     host_problem,
     load_sites,
     load_url_list,
+    malformed_url,
     site_from_url,
 )
 from newscrawl.discovery.since import parse_since
@@ -150,7 +151,8 @@ def _urls(given: Mapping[str, str], inline: str, listed: str) -> list[str]:
     urls = given.get(inline, "").split()
     for url in urls:
         if not _is_http_url(url):
-            raise ValueError(f"not an http(s) URL: {url!r} (-a {inline}= takes {ARGUMENTS[inline]})")
+            why = malformed_url(url) or f"not an http(s) URL: {url!r}"
+            raise ValueError(f"{why} (-a {inline}= takes {ARGUMENTS[inline]})")
         problem = host_problem(url)
         if problem:
             raise ValueError(f"{problem} (-a {inline}= takes {ARGUMENTS[inline]})")

@@ -125,6 +125,10 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "port out of range": (["site", "-a", "url=https://www.example.com:99999/"],
                           "not a valid URL (Port out of range 0-65535): 'https://www.example.com:99999/' "
                           "(-a url= takes start URLs, separated by spaces)"),
+    # an unclosed IPv6 bracket: it said "not an http(s) URL" of an http URL
+    "unclosed bracket": (["site", "-a", "url=http://[::1:8731/"],
+                         "not a valid URL (Invalid IPv6 URL): 'http://[::1:8731/' (-a url= takes start URLs, "
+                         "separated by spaces)"),
     "port not a number": (["site", "-a", "article=https://www.example.com:abc/a"],
                           "not a valid URL (Port could not be cast to integer value as 'abc'): "
                           "'https://www.example.com:abc/a' (-a article= takes article URLs, separated by spaces)"),

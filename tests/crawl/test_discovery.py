@@ -195,6 +195,8 @@ def test_a_url_given_as_the_sites_file_says_to_use_url() -> None:
     ('[sites.a]\nurl = "https://a.example/"\nsince = "99999999d"\n', 3, "reaches back before any date"),
     ('[sites.a]\nurl = "https://a.example/"\nprofile = "nosuch"\n', 3, "profile"),
     ('[sites.a]\nfeeds = []\n', 1, "needs a url"),
+    # an unclosed IPv6 bracket: it named line 1, the table's, not the url's
+    ('[sites.a]\n\nurl = "http://[::1:8731/"\n', 3, "url: not a valid URL (Invalid IPv6 URL)"),
     ('[defaults]\ndelay = 1\n', None, "no sites"),  # no line to name: the file's name alone
     ('[defaults]\nurl = "https://a.example/"\n\n[sites.a]\nfeeds = []\n', 2,
      "url does not belong in [defaults]"),  # before: every site got that start page, without a word
