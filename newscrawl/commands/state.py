@@ -35,6 +35,7 @@ from newscrawl.commands._cli import (
 )
 from newscrawl.commands.crawl import check_command_settings
 from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
+from newscrawl.ops.summary import plural
 from newscrawl.output.recovery import check_integrity
 from newscrawl.state import StateError, StateNotFound, StateStore, StateWrongKind, open_state
 
@@ -202,6 +203,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         with standard_output("state"):
             print(json.dumps({"removed": removed, "removed_cached_responses": cached,
                               "urls": store.count()}))
+        if removed:  # what forgetting means for the outputs, said where a script's JSON is not
+            print(f"note: {plural(removed, 'URL')} forgotten: a crawl that meets their articles again writes "
+                  "them again (appending to the same output repeats them)", file=sys.stderr)
 
 
 def _store_errors() -> tuple[type[BaseException], ...]:
