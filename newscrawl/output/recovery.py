@@ -187,14 +187,20 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int |
         return 0
     offset = json.loads(raw).get("offset", 0)
     file = published_as(Path(path))
+    if file.exists() and not file.is_file():
+        # a device or a pipe (/dev/full, /dev/stdout): it keeps nothing to recover, and is not gone
+        store.set_meta(key, "")
+        return 0
     if not file.is_file() or file.stat().st_size < offset:
-        # cut or removed by hand: the articles that were in it are still recorded as written
+        # cut or removed by hand: the articles that were in it are still recorded as written (a
+        # file that had nothing written to it lost nothing)
         size = file.stat().st_size if file.is_file() else None
-        logger.warning("output %s is %s since the crawl that wrote it (%d bytes then): the articles "
-                       "no longer in it are still recorded as written (if it was moved away, they are "
-                       "in the moved file); only if they are lost, fetch them again into a new file "
-                       "without state (-s NEWSCRAWL_STATE=)", file,
-                       "gone" if size is None else f"shorter ({size} bytes)", offset)
+        if offset:
+            logger.warning("output %s is %s since the crawl that wrote it (%d bytes then): the articles "
+                           "no longer in it are still recorded as written (if it was moved away, they "
+                           "are in the moved file); only if they are lost, fetch them again into a new "
+                           "file without state (-s NEWSCRAWL_STATE=none)", file,
+                           "gone" if size is None else f"shorter ({size} bytes)", offset)
         store.set_meta(key, "")
         return 0
     with file.open("r+b") as handle:

@@ -118,6 +118,20 @@ def test_an_unwritable_output_stops_at_once_records_nothing_and_a_rerun_gets_eve
     assert stories(read_jsonl(good)) == all_stories(6)
 
 
+def test_a_device_as_output_is_not_reported_gone_by_the_next_crawl(tmp_path: Path) -> None:
+    """-O /dev/full twice on one state: the second said "output /dev/full is gone since the crawl
+    that wrote it (0 bytes then)", of a device that is there and had nothing written to it (a
+    stranger's find)."""
+    state = tmp_path / "state.sqlite"
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        results = [crawl(site, "-O", "/dev/full", state=state) for _ in range(2)]
+    for result in results:
+        assert result.returncode == 1, result.stderr[-2000:]
+        assert "cannot write to /dev/full: No space left on device" in one_error(result)
+        assert "since the crawl that wrote it" not in result.stderr, result.stderr[-2000:]
+    assert recorded(state) == 0
+
+
 def test_an_unwritable_stats_file_stops_before_the_crawl(tmp_path: Path) -> None:
     state, out = tmp_path / "state.sqlite", tmp_path / "out.jsonl"
     (tmp_path / "a-file").write_text("x")
