@@ -449,8 +449,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         assert self.settings is not None
         done = f"the crawl was stopped before it finished: {plural(written(stats), 'article')} written"
         if stateless(self.settings):
-            return (f"{done}; without a state nothing was recorded, so the same command writes every "
-                    "article again: keep a state (leave NEWSCRAWL_STATE unset) to go on where it stopped")
+            return (f"{done}; without a state nothing was recorded, so running it again writes every "
+                    "article again: overwrite (-O) rather than append, or keep a state (leave "
+                    "NEWSCRAWL_STATE unset) to go on where it stopped")
         whole = [t.uri for t in feed_targets(self.settings) if t.path is not None and t.format not in LINE_FORMATS]
         if whole:
             return (f"{done} and recorded; {', '.join(whole)} takes no appended records: run the same "

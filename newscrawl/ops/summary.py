@@ -165,9 +165,6 @@ def elapsed_seconds(stats: dict[str, Any]) -> float:
     return 0.0
 
 
-RANDOM_DELAY_MAX = 1.5  # Scrapy's randomized delay: at most this many times DOWNLOAD_DELAY
-
-
 def stopping_line(crawler: Crawler) -> str | None:
     """`stopping: waiting for 5 requests under way ...` after the first Ctrl-C or TERM, when
     Scrapy's graceful stop has requests to wait for; None when it has none, and stops at once.
@@ -179,9 +176,9 @@ def stopping_line(crawler: Crawler) -> str | None:
         return None
     slots = list((getattr(downloader, "slots", None) or {}).values())
     queued = sum(len(getattr(slot, "queue", ())) for slot in slots)
-    # the longest wait: a site's queue, one delay apart each (Scrapy draws each delay from 0.5 to
-    # 1.5 times DOWNLOAD_DELAY unless RANDOMIZE_DOWNLOAD_DELAY is off)
-    wait = max((len(slot.queue) * slot.delay * (RANDOM_DELAY_MAX if getattr(slot, "randomize_delay", False) else 1)
+    # the longest wait: a site's queue, one delay apart each (Scrapy varies each delay by its
+    # slot's jitter, ±50% of DOWNLOAD_DELAY unless RANDOMIZE_DOWNLOAD_DELAY is off)
+    wait = max((len(slot.queue) * slot.delay * (1 + float(getattr(slot, "jitter", 0) or 0))
                 for slot in slots if getattr(slot, "queue", None)), default=0.0)
     waits = []
     if held > queued:

@@ -151,6 +151,9 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     # a name ending with / wrote a file of that name, exit 0 (a stranger's finds)
     "empty output name": (["site", "-a", f"url={URL}", "-O", ""],
                           "the output's name is empty: give a file name, such as -o articles.jsonl"),
+    "output name with a space": (["site", "-a", f"url={URL}", "-O", "{dir}/b.jsonl "],
+                                 "the output's name '{dir}/b.jsonl ' begins or ends with a space, which would "
+                                 "make a file of its own beside {dir}/b.jsonl: give the name without it"),
     "output names a folder": (["site", "-a", f"url={URL}", "-O", "{dir}/newdir/"],
                               "the output {dir}/newdir/ names a folder (it ends with /), and an output is a "
                               "file: give a file's name, such as {dir}/newdir/articles.jsonl"),

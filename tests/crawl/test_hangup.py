@@ -78,8 +78,9 @@ def test_a_crawl_started_with_nohup_keeps_going_on_a_hangup(tmp_path: Path) -> N
 @pytest.mark.parametrize(("output", "state", "says"), [
     # no state: nothing recorded, and the advice to run it again wrote every article twice (a
     # stranger's find: 12 lines, 6 duplicates)
-    ("out.jsonl", "none", "articles written; without a state nothing was recorded, so the same command "
-                          "writes every article again: keep a state (leave NEWSCRAWL_STATE unset) to go on"),
+    ("out.jsonl", "none", "articles written; without a state nothing was recorded, so running it again "
+                          "writes every article again: overwrite (-O) rather than append, or keep a state "
+                          "(leave NEWSCRAWL_STATE unset) to go on"),
     # a JSON document takes no appended records: the advice to append (-o) was refused
     ("out.json", "state.sqlite", "articles written and recorded; {out} takes no appended records: run the "
                                  "same command again writing to a new file to get the rest"),
