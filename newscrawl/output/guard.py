@@ -134,7 +134,7 @@ def _uri_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
     if not path.strip():
         raise OutputName("the output's name is empty: give a file name, such as -o articles.jsonl")
     if path != path.strip():  # a quoted name with a stray space: a second file beside the meant one
-        raise OutputName(f"the output's name {uri!r} begins or ends with a space, which would make a "
+        raise OutputName(f"the output's name {uri!r} begins or ends with a space, which would create a "
                          f"file of its own beside {path.strip()}: give the name without it")
     if path.endswith(("/", os.sep)):
         raise OutputName(f"the output {uri} names a folder (it ends with /), and an output is a file: give a "

@@ -153,7 +153,7 @@ REFUSED: dict[str, tuple[list[str], str]] = {
                           "the output's name is empty: give a file name, such as -o articles.jsonl"),
     "output name with a space": (["site", "-a", f"url={URL}", "-O", "{dir}/b.jsonl "],
                                  "the output's name '{dir}/b.jsonl ' begins or ends with a space, which would "
-                                 "make a file of its own beside {dir}/b.jsonl: give the name without it"),
+                                 "create a file of its own beside {dir}/b.jsonl: give the name without it"),
     "output names a folder": (["site", "-a", f"url={URL}", "-O", "{dir}/newdir/"],
                               "the output {dir}/newdir/ names a folder (it ends with /), and an output is a "
                               "file: give a file's name, such as {dir}/newdir/articles.jsonl"),
