@@ -1,5 +1,7 @@
 """Scrapy settings for newscrawl: polite, bounded and safe defaults for unattended runs."""
 
+from scrapy.settings import default_settings as _scrapy
+
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.crawl.spider"]
 NEWSPIDER_MODULE = "newscrawl.crawl"
@@ -26,8 +28,14 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"  # the failure middleware logs the one line per dropped page
 
+# newscrawl's components sit in Scrapy's *_BASE dicts, beside Scrapy's own: Scrapy merges a
+# user's -s DOWNLOADER_MIDDLEWARES / SPIDER_MIDDLEWARES / ITEM_PIPELINES / EXTENSIONS over them, so
+# adding a component keeps the state, the dedupe and the rest (a replaced dict wrote every article
+# again on each run); a user switches one of them off with None, as with Scrapy's own
+
 # faults and safety (docs/reliability.md): newscrawl/crawl/middlewares/
-DOWNLOADER_MIDDLEWARES = {
+DOWNLOADER_MIDDLEWARES_BASE = {
+    **_scrapy.DOWNLOADER_MIDDLEWARES_BASE,
     "newscrawl.crawl.middlewares.failures.FailureMiddleware": 20,
     # Scrapy's own gives the parser to the first requests that wait for robots.txt only
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -74,14 +82,17 @@ FEED_STORAGES = {"file": "newscrawl.output.storage.RecoverableFeedStorage",
                  "stdout": "newscrawl.output.storage.StdoutFeedStorage"}
 LOG_LEVEL = "INFO"
 
-SPIDER_MIDDLEWARES = {
+SPIDER_MIDDLEWARES_BASE = {
+    **_scrapy.SPIDER_MIDDLEWARES_BASE,
     "newscrawl.crawl.middlewares.seen.SeenBeforeMiddleware": 800,
 }
-ITEM_PIPELINES = {
+ITEM_PIPELINES_BASE = {
+    **_scrapy.ITEM_PIPELINES_BASE,
     "newscrawl.crawl.pipelines.validate.ValidatePipeline": 400,
     "newscrawl.crawl.pipelines.dedupe.DedupePipeline": 500,
 }
-EXTENSIONS = {
+EXTENSIONS_BASE = {
+    **_scrapy.EXTENSIONS_BASE,
     "newscrawl.output.recorder.StateRecorder": 500,  # checks outputs and state, records what is written
     "newscrawl.output.stats.StatsFile": 510,
     "newscrawl.crawl.collector.QuietGarbageCollector": 520,

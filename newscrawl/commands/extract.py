@@ -66,6 +66,7 @@ from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.middlewares.charset import declared_charset
 from newscrawl.extract import extract_page
 from newscrawl.extract.encoding import binary_kind
+from newscrawl.settings import EXTENSIONS_BASE
 
 _URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 # what a user means as an address: a scheme of any spelling, or a host starting with www.
@@ -74,6 +75,8 @@ _URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
 _ADDRESS_LIKE = re.compile(r"^(?:[a-z]{2,8}:/{0,3}|www\.)[^/\s]|^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?/"
                            r"|^(?:localhost|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:/|$)", re.IGNORECASE)
 STDIN = "-"
+# the crawl's own extensions, which a one-off fetch switches off
+CRAWL_EXTENSIONS = tuple(name for name in EXTENSIONS_BASE if name.startswith("newscrawl."))
 # a one-off look at pages: nothing of a crawl's state, cache, worker pool or disk queue, and one
 # request per page (a failed fetch is reported; run the command again to retry)
 _DEFAULTS = {"NEWSCRAWL_STATE": "", "HTTPCACHE_ENABLED": False, "NEWSCRAWL_EXTRACT_WORKERS": 0,
@@ -224,7 +227,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
             start_urls = list(to_fetch)  # trusted by the protected-network check, as a crawl's start URLs
             # the crawl's extensions (state and outputs, stats file, coverage, "no articles
             # written") have nothing to do with a one-off fetch; Scrapy's own (AutoThrottle) stay
-            custom_settings = {"EXTENSIONS": {}}
+            custom_settings = {"EXTENSIONS": dict.fromkeys(CRAWL_EXTENSIONS)}
 
             async def start(self):
                 for url in to_fetch:

@@ -746,3 +746,39 @@ def test_when_one_of_two_outputs_fills_up_the_rerun_brings_every_article_to_both
         again = crawl(site, *args, state=state)
     assert again.returncode == 0, again.stderr[-3000:]
     assert stories(read_jsonl(full)) == stories(read_jsonl(other)) == all_stories(60)
+
+
+USER_COMPONENTS = '''
+from pathlib import Path
+
+
+class CountingPipeline:
+    """A user's own pipeline: it notes every item it sees."""
+
+    def process_item(self, item, spider=None):
+        with open(Path(__file__).with_name("seen-by-pipeline.txt"), "a") as notes:
+            notes.write(item.url + "\\n")
+        return item
+
+
+class QuietExtension:
+    """A user's own extension, which does nothing."""
+'''
+
+
+def test_a_users_own_pipeline_and_extension_go_beside_newscrawls(tmp_path: Path) -> None:
+    (tmp_path / "usercomponents.py").write_text(USER_COMPONENTS)
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.jsonl"
+    env = {"SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": f"{REPO}{os.pathsep}{tmp_path}"}
+    own = ["-s", 'ITEM_PIPELINES={"usercomponents.CountingPipeline": 300}',
+           "-s", 'EXTENSIONS={"usercomponents.QuietExtension": 100}']
+    with FaultServer(HOST, robots="allow", articles=3) as site:
+        runs = [run_scrapy(["crawl", "site", "-a", f"url={site.url('/')}", "-o", str(out), *own,
+                            "-s", f"NEWSCRAWL_STATE={state}", *FAST], env=env, timeout=150) for _ in range(2)]
+    for result in runs:
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    # the user's pipeline ran, and newscrawl's state and dedupe still did: the second run of the
+    # same command writes nothing again
+    assert (tmp_path / "seen-by-pipeline.txt").read_text().count("\n") == 3
+    assert stories(read_jsonl(out)) == all_stories(3)
+    assert recorded(state) == 3
