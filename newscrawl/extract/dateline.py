@@ -72,6 +72,8 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
     languages = page_languages(lang)
     if (lang or "").lower().replace("_", "-") in _MONTH_FIRST:
         found = _month_first(line, found, latest)
+    if found:
+        found = _weekday_order(line, found)
     if not found and languages and languages != FALLBACK_LANGUAGES:
         found = _month_name_date(line, languages, latest)
         if found and not enabled("dateline-page-language"):
@@ -142,6 +144,39 @@ def _month_first(line: str, day: str | None, latest: datetime) -> str | None:
             or not enabled("dateline-locale-order"):
         return day
     return month_first.strftime("%Y-%m-%d")
+
+
+# a weekday's name printed right before a numeric date ("Tue, 03/05/2024", "Dienstag 05.03.2024"),
+# Monday first as datetime.weekday() counts
+_WEEKDAYS = (
+    ("monday", "mon", "montag", "lundi", "lunes", "lunedì", "lunedi", "maandag"),
+    ("tuesday", "tue", "tues", "dienstag", "mardi", "martes", "martedì", "martedi", "dinsdag"),
+    ("wednesday", "wed", "mittwoch", "mercredi", "miércoles", "miercoles", "mercoledì", "mercoledi",
+     "woensdag"),
+    ("thursday", "thu", "thur", "thurs", "donnerstag", "jeudi", "jueves", "giovedì", "giovedi", "donderdag"),
+    ("friday", "fri", "freitag", "vendredi", "viernes", "venerdì", "venerdi", "vrijdag"),
+    ("saturday", "sat", "samstag", "sonnabend", "samedi", "sábado", "sabado", "zaterdag"),
+    ("sunday", "sun", "sonntag", "dimanche", "domingo", "domenica", "zondag"),
+)
+_WEEKDAY_OF = {name: index for index, names in enumerate(_WEEKDAYS) for name in names}
+_WEEKDAY_DATE = re.compile(
+    r"(?<!\w)(" + "|".join(sorted(_WEEKDAY_OF, key=len, reverse=True)) + r")\.?,?\s+"
+    r"(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?!\d)", re.IGNORECASE)
+
+
+def _weekday_order(line: str, day: str) -> str:
+    """The reading of an ambiguous numeric date ("Tue, 03/05/2024": 5 March or 3 May) whose
+    weekday is the one printed before it: the printed weekday and the date name the same day,
+    whatever order the locale writes. `day` (%Y-%m-%d) when the line tells nothing more."""
+    match = _WEEKDAY_DATE.search(line)
+    if match is None:
+        return day
+    value = datetime.strptime(day, "%Y-%m-%d")
+    other = other_reading(match.group(0), value)
+    weekday = _WEEKDAY_OF[match.group(1).lower()]
+    if other is not None and other.weekday() == weekday != value.weekday():
+        return other.strftime("%Y-%m-%d")
+    return day
 
 
 @lru_cache(maxsize=4096)

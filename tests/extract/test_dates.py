@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from newscrawl.extract import extract_article
-from newscrawl.extract.dateline import parse_line
+from newscrawl.extract.dateline import page_language, parse_line
 from newscrawl.extract.dates import parse_iso
 from newscrawl.extract.published import Candidate, pick, utc_clock_errors
 
@@ -88,6 +88,23 @@ def test_dateline_parser_reads_many_languages():
     assert parse_line("Dienstag, 7. November 2023", LATEST) == datetime(2023, 11, 7)
     assert parse_line("Updated: January 2, 2025, 9:06am CST", LATEST) == datetime(2025, 1, 2, 9, 6)
     assert parse_line("© 2025 Example Inc.", LATEST) is None
+
+
+def test_a_printed_weekday_tells_the_order_of_an_ambiguous_numeric_date():
+    # 5 March 2024 was a Tuesday, 3 May 2024 a Friday
+    with page_language("en"):
+        assert parse_line("Tue, 03/05/2024", LATEST) == datetime(2024, 3, 5)
+        assert parse_line("Published Friday 03.05.2024 10:00", LATEST) == datetime(2024, 5, 3, 10, 0)
+        # a weekday neither reading falls on (a paper's name, a typo) tells nothing
+        assert parse_line("The Sun 03/05/2024", LATEST) == datetime(2024, 5, 3)
+    with page_language("en-US"):  # the weekday overrules the locale's month-first order too
+        assert parse_line("Fri, 03/05/2024", LATEST) == datetime(2024, 5, 3)
+    with page_language("de"):
+        assert parse_line("Dienstag, 03.05.2024", LATEST) == datetime(2024, 3, 5)
+    body = ("<article><h1>Council passes the budget</h1><p class='date'>Tue, 03/05/2024</p>"
+            f"<p>{'The council approved the budget after a long debate on Tuesday night. ' * 6}</p></article>")
+    html = f"<html lang='en'><head></head><body>{body}</body></html>"
+    assert extract_article("https://x.example/budget", html).published == "2024-03-05"
 
 
 def test_modified_is_separate():
