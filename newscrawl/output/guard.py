@@ -21,7 +21,7 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.extract.processors import canonical_url
 from newscrawl.output.formats import LINE_FORMATS, WHOLE_FORMATS, article_urls
-from newscrawl.output.paths import unwritable_reason
+from newscrawl.output.paths import PIPE_REASON, unwritable_reason
 
 # feed URI schemes newscrawl writes itself (whole lines, recorded after the write)
 LOCAL_SCHEMES = {"", "file", "stdout"}
@@ -303,16 +303,25 @@ def check_outputs(settings: BaseSettings) -> list[FeedTarget]:
     targets = feed_targets(settings)
     for target in targets:
         if target.path is not None:
-            check_writable(target.path)
+            check_output_writable(target)
     stats_file = settings.get("NEWSCRAWL_STATS_FILE")
     if stats_file:
         check_writable(Path(stats_file), "the stats file")
     return targets
 
 
-def check_writable(path: Path, what: str = "") -> None:
+def check_output_writable(target: FeedTarget) -> None:
+    """`check_writable` for an output file (`target.path` is set)."""
+    assert target.path is not None
+    check_writable(target.path, pipe_hint="to pipe the records into a program, write them to "
+                                          "standard output (-o -) and pipe that")
+
+
+def check_writable(path: Path, what: str = "", pipe_hint: str = "") -> None:
     """Raise OutputError with one line when `path` cannot be written."""
     reason = unwritable_reason(path)
+    if reason == PIPE_REASON and pipe_hint:
+        reason = f"{reason}: {pipe_hint}"
     if reason:
         raise OutputError(f"cannot write {what + ' ' if what else ''}to {path}: {reason}")
 

@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from newscrawl.output.guard import FeedTarget, OutputError, check_writable
+from newscrawl.output.guard import FeedTarget, OutputError, check_output_writable
 from newscrawl.output.paths import _missing_folders, _remove
 
 PROC_LOCKS = Path("/proc/locks")
@@ -166,7 +166,7 @@ def lock_outputs(targets: list[FeedTarget]) -> list[OutputLock]:
         for target in targets:
             if target.path is None or not target.keeps:
                 continue
-            check_writable(target.path)  # the reason in one line, not what opening it says
+            check_output_writable(target)  # the reason in one line, not what opening it says
             lock = lock_output(target.path)
             if lock is not None:
                 locks.append(lock)

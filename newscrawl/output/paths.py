@@ -27,6 +27,9 @@ def _remove(folders: list[Path]) -> None:
             return
 
 
+PIPE_REASON = "it is a named pipe, not a file"
+
+
 def unwritable_reason(path: Path, keep_folders: bool = False) -> str | None:
     """Why `path` cannot be opened for writing, or None when it can. A file or folder the check
     created is removed again, unless `keep_folders` (the log file's: logging does not make it)."""
@@ -36,6 +39,10 @@ def unwritable_reason(path: Path, keep_folders: bool = False) -> str | None:
         return f"{ancestor} is a file, not a folder"
     if path.is_dir():
         return "it is a folder"
+    if path.is_fifo() or path.is_socket():
+        # opening a pipe nobody reads waits for ever, and the check's own open and close would
+        # end the reader's input before the crawl writes a line
+        return PIPE_REASON
     existed = path.exists()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

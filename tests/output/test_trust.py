@@ -782,3 +782,19 @@ def test_a_users_own_pipeline_and_extension_go_beside_newscrawls(tmp_path: Path)
     assert (tmp_path / "seen-by-pipeline.txt").read_text().count("\n") == 3
     assert stories(read_jsonl(out)) == all_stories(3)
     assert recorded(state) == 3
+
+
+def test_a_named_pipe_as_output_or_stats_file_is_one_line_not_a_hang(tmp_path: Path) -> None:
+    """Opening a pipe nobody reads waits for ever (a stranger's crawl hung without a word)."""
+    pipe = tmp_path / "records"
+    os.mkfifo(pipe)
+    env = {"SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+    state = ["-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"]
+    as_output = run_scrapy(["crawl", "site", "-a", f"article=http://{HOST}:9/a", "-O", str(pipe), *state, *FAST],
+                           env=env, timeout=60)
+    assert as_output.returncode == 1
+    assert "named pipe" in one_error(as_output) and "(-o -)" in one_error(as_output)
+    as_stats = run_scrapy(["crawl", "site", "-a", f"article=http://{HOST}:9/a", "-o", str(tmp_path / "out.jsonl"),
+                           "-s", f"NEWSCRAWL_STATS_FILE={pipe}", *state, *FAST], env=env, timeout=60)
+    assert as_stats.returncode == 1
+    assert f"cannot write the stats file to {pipe}: it is a named pipe, not a file" in one_error(as_stats)
