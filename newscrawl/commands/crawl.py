@@ -36,12 +36,14 @@ from newscrawl.commands._cli import (
 )
 from newscrawl.commands._open_files import open_files_problem
 from newscrawl.config.settings_check import (
+    MAXIMUMS,
     MINIMUMS,
     check_named_setting,
     check_setting_name,
     out_of_range,
     whole_number_settings,
 )
+from newscrawl.discovery.since import duration_seconds
 from newscrawl.ops.summary import (
     lines_say_why,
     log_reaches_stderr,
@@ -112,8 +114,12 @@ def check_setting(settings: BaseSettings, name: str) -> str | None:
     except (TypeError, ValueError):
         kind = "true or false" if isinstance(reference, bool) else (
             "a whole number" if name in whole_number_settings() else
+            "a number of seconds" if name in MAXIMUMS else
             "a number" if isinstance(reference, int | float) or name in MINIMUMS else
             "a list" if isinstance(reference, list | tuple) else "a JSON object")
+        seconds = duration_seconds(str(value)) if name in MAXIMUMS else None
+        if seconds is not None:  # "90d": the unit other commands take (state prune, -a since=)
+            kind += f" ({value} is {seconds:.0f})"
         return f"invalid setting {name}={value!r}: expected {kind}"
     if name == "LOG_LEVEL" and str(value).upper() not in LOG_LEVELS:
         return f"invalid setting LOG_LEVEL={value!r}: use one of {', '.join(sorted(LOG_LEVELS))}"

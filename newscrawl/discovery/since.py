@@ -12,6 +12,14 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
+def duration_seconds(value: str) -> float | None:
+    """"2d", "12h", "30m", "1w", "90s" as seconds; None for anything else."""
+    match = _DURATION.match(value)
+    if match is None:
+        return None
+    return timedelta(**{_UNITS[match.group(2).lower()]: float(match.group(1))}).total_seconds()
+
+
 def parse_since(value: str, now: datetime | None = None) -> datetime:
     """"2d", "12h", "30m", "1w", "90s" (ago) or an ISO 8601 date/time; naive times are UTC."""
     now = now or datetime.now(UTC)

@@ -97,7 +97,9 @@ def cmdline(**values: str) -> Settings:
 
 @pytest.mark.parametrize(("values", "problem"), [
     ({"DOWNLOAD_TIMEOUT": "2.5", "RETRY_TIMES": "0", "ROBOTSTXT_OBEY": "False"}, None),
-    ({"DOWNLOAD_TIMEOUT": "abc"}, "DOWNLOAD_TIMEOUT='abc': expected a number"),
+    ({"DOWNLOAD_TIMEOUT": "abc"}, "DOWNLOAD_TIMEOUT='abc': expected a number of seconds"),
+    # the unit state prune and -a since= take: the message gives the seconds it means
+    ({"NEWSCRAWL_STATE_MAX_AGE": "90d"}, "NEWSCRAWL_STATE_MAX_AGE='90d': expected a number of seconds (90d is 7776000)"),
     ({"DOWNLOAD_TIMEOUT": "0"}, "must be at least"),
     ({"RETRY_TIMES": "-1"}, "RETRY_TIMES='-1': must be at least 0"),
     ({"AUTOTHROTTLE_ENABLED": "yes please"}, "expected true or false"),
