@@ -209,6 +209,20 @@ def _breakdown(label: str, keys: dict[str, int]) -> str:
     return f" ({', '.join(f'{k.removeprefix(PREFIX)}={v}' for k, v in keys.items())})"
 
 
+# HTTP answers that say "not now" rather than "no" (Scrapy's RETRY_HTTP_CODES and the like)
+PASSING_HTTP = ("408", "429", "500", "502", "503", "504", "522", "524")
+
+
+def passing_faults(stats: dict[str, Any]) -> int:
+    """Pages given up on for a fault that passes (a network error, a server error, too many
+    requests): the state never records them, so a later run fetches them."""
+    found = reason_stats(stats)
+    network = sum(found.get("network errors", {}).values())
+    busy = sum(count for key, count in found.get("HTTP errors", {}).items()
+               if key.removeprefix("newscrawl/dropped/http_") in PASSING_HTTP)
+    return network + busy
+
+
 def not_written_line(stats: dict[str, Any]) -> str:
     """`not written: 14 seen in earlier runs (skipped/seen_before=13, dropped/seen_in_earlier_run=1);
     0 duplicates in this run; 18 not articles; 1 too short`: the summary's count of every reason
@@ -292,6 +306,10 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
         not_written_line(stats),
         f"errors: {_counts(errors)}",
     ]
+    if missed := passing_faults(stats):  # a by-hand run's user is told what a rerun does
+        lines.append(f"{plural(missed, 'page')} not fetched for a passing fault (network errors, server "
+                     "errors): nothing records them, so the same crawl run again fetches them "
+                     "(with -o, appending them to the file)")
     if FRONTIER_DISK_FULL in stats:  # its WARNING line says which folder and what to do
         lines.append(f"frontier: its folder could not be written (a full disk?): "
                      f"{plural(int(stats[FRONTIER_DISK_FULL] or 0), 'request')} kept in memory instead")

@@ -78,6 +78,11 @@ def test_why_nothing_was_written_reads_in_the_singular_for_one_page(crawl, tmp_p
         if name in summed:
             [line] = [line for line in summary(proc.stderr) if line.startswith("not written: ")]
             assert line.endswith(summed[name]), (name, line)
+    # a page a network error kept out is fetched by a rerun (a 404 is not): the summary says so
+    told = {name for name, (_, _, proc) in runs.items()
+            if any("1 page not fetched for a passing fault" in line and "run again fetches them" in line
+                   for line in summary(proc.stderr))}
+    assert told == {"network", "site down"}
     # a site that wrote nothing exits 0 when its pages were read (a quiet hour), 1 when none could be
     unreadable = [line for line in runs["site down"][2].stderr.splitlines() if "no page of the site" in line]
     assert len(unreadable) == 1 and "ERROR" in unreadable[0]
