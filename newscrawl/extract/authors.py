@@ -96,11 +96,14 @@ _BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\
 # Anna Huber", "March 5, 2024 at 9:14 am by Jane Doe")
 _INNER_CREDIT = re.compile(r"\b(?:posted|written|authored|published|submitted)\s+by\s*:?\s+(?=\S)|"
                            r"^[\d/.-]{6,10}\s+by\s+(?=\S)|"
-                           r"(?:(?<!\d)(?:19|20)\d\d|\d:\d\d ?[ap]\.?m\.?),?\s+(?:by|von|por|par|door)\s+(?=\S)",
+                           r"(?:(?<!\d)(?:19|20)\d\d|\d[:h]\d\d(?: ?[ap]\.?m\.?| ?uhr)?),?\s+(?:by|von|por|par|door)\s+(?=\S)",
                            re.IGNORECASE)
 _CREDIT_END = re.compile(r"(?<!\s)\s*(?:,|\s(?:on|in|at|for)\b).*$")
 _FILED_IN = re.compile(r"(?<!\s)\s+in\s+\S+(?:\s+\S+){0,2}$")
 _PARTS = re.compile(r"(?<!\s)\s+[·•|]\s+")
+# the items of a line that holds a "By" credit: a dash between spaces parts them too ("14:30 Uhr
+# – Von Anna Huber"), as the credit's own word tells where it starts
+_CREDIT_ITEMS = re.compile(r"(?<!\s)\s+[·•|–—-]\s+")
 # a short line that is a date: "Jul 18, 2025", "23.07.2025 · 6 min read", "Updated on 23 Oct 2025"
 _DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTH})\b",
                         re.IGNORECASE)
@@ -426,12 +429,16 @@ def byline_lines(anchor: HtmlElement | None, max_lines: int = 12, credits: list[
         titled = _TITLED_NAME.search(line) if len(line) <= 120 else None
         if titled and enabled("authors-title-suffix"):
             return [titled.group(1)]
-        if len(line) <= 120 and not (_OTHER_CREDIT.match(line) and enabled("authors-other-credits")):
-            inner = _INNER_CREDIT.search(line)
+        # the items of a meta line credit apart: "Updated by A · By B" credits B
+        items = [p for p in _CREDIT_ITEMS.split(line) if not (_OTHER_CREDIT.match(p) and enabled("authors-other-credits"))
+                 ] if len(line) <= 120 else []
+        if items:
+            rest = " · ".join(items)
+            inner = _INNER_CREDIT.search(rest)
             if inner and not enabled("authors-credit-in-line"):
                 inner = None
             # "March 15, 2022 · 3 min read · By Jane Doe": the credit is one part of the line
-            found = [line[inner.end():]] if inner else [p for p in _PARTS.split(line) if has_byline_prefix(p)]
+            found = [rest[inner.end():]] if inner else [p for p in items if has_byline_prefix(p)]
             for credit in found[:1]:
                 parts = split_names(_BYLINE_TAIL.sub("", strip_byline(credit)))
                 # "By TPN, in Portugal, Business": the byline credits an organisation, not a person

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newscrawl.extract.lines import BLOCK_TAGS
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import (
     ANY_BLOCK_MARK,
@@ -65,12 +66,16 @@ def is_short(element: HtmlElement) -> bool:
 
 
 def drop(element: HtmlElement) -> None:
-    """Remove an element, keeping its tail text in the document."""
+    """Remove an element, keeping its tail text in the document. A block parts the text on
+    either side as a line does: "... a real story.<div>Ad</div>Sentence three" keeps two
+    words apart, not "story.Sentence"."""
     parent = element.getparent()
     if parent is None:
         return
     tail = element.tail
     if tail and tail.strip():
+        if element.tag in BLOCK_TAGS:
+            tail = "\n" + tail
         previous = element.getprevious()
         if previous is not None:
             previous.tail = (previous.tail or "") + tail

@@ -208,6 +208,10 @@ def _month_name_date(line: str, languages: tuple[str, ...], latest: datetime) ->
     dateline-page-language). Numeric dates are left to htmldate, which reads their order."""
     if _sentence(line):
         return None  # a sentence of the text that mentions a date ("La última edición fue el ...")
+    # a credit after the date ("... de 2024 por María González") is the byline, not the date's label
+    credit = _DATED_CREDIT.search(line)
+    if credit and enabled("dateline-without-credit"):
+        line = line[:credit.start()]
     for text, value in search_dates(line, languages):
         label = [word for word in line.replace(text, " ").split() if any(ch.isalpha() for ch in word)]
         if not _NUMERIC_DATE.search(text) and EARLIEST <= value <= latest \

@@ -44,6 +44,34 @@ def test_a_credit_right_after_the_date_in_one_text():
     assert _authors("<p>Posted on March 6, 2024 by admin</p>") == []
 
 
+def test_a_credit_after_a_clock_time_or_a_dash_in_the_date_line():
+    """A credit follows a 24-hour or "10h15" time as it follows a year, and a dash between spaces
+    parts a meta line's items as a bullet or a bar does (a stranger's pages)."""
+    assert _authors("<p>Publié le 5 avril 2024 à 10h15 par Jean Dupont</p>") == ["Jean Dupont"]
+    assert _authors("<p>Posted on 5 April 2024 at 14:30 by Ann Lee</p>") == ["Ann Lee"]
+    german = "<div class='byline'>Veröffentlicht am 7. März 2024, 14:30 Uhr – Von Klaus-Dieter Müller</div>"
+    page = extract_article("https://x.example/a", _article(german).replace("<html>", "<html lang='de'>"))
+    assert page.authors == ["Klaus-Dieter Müller"]
+    assert page.dateline == "Veröffentlicht am 7. März 2024, 14:30 Uhr"
+
+
+def test_each_item_of_a_meta_line_credits_apart():
+    """"Updated by" credits an editor in its own item: the "By" item beside it is the byline."""
+    assert _authors("<p>Updated: April 20, 2024 | Published: April 2, 2024 | By Lisa Ray</p>") == ["Lisa Ray"]
+    assert _authors("<p>Updated by Sam Editor · By Lisa Ray</p>") == ["Lisa Ray"]
+    assert _authors("<p>Updated by Sam Editor on April 20, 2024</p>") == []
+
+
+def test_a_credit_after_a_date_in_the_pages_language_leaves_the_date_readable():
+    spanish = ("<html lang='es'><head></head><body><main><h1>El ayuntamiento aprueba el plan</h1>"
+               "<p class='meta'>Publicado el 3 de marzo de 2024 por María González Pérez</p>"
+               f"<p>{'El pleno del ayuntamiento aprobó este domingo el nuevo plan de movilidad urbana. ' * 5}</p>"
+               "</main></body></html>")
+    page = extract_article("https://x.example/plan", spanish)
+    assert page.published == "2024-03-03"
+    assert page.authors == ["María González Pérez"]
+
+
 def test_the_dates_weekday_is_no_name():
     # Drupal's byline: "By NAME, Tue, 04/09/2024 - 14:22"
     assert _authors("<p>By <span class='username'>Tom Kowalczyk</span>, Tue, 04/09/2024 - 14:22</p>") \

@@ -128,3 +128,15 @@ def test_a_sign_up_box_goes_with_its_pitch_whatever_its_classes():
     # a form without an email field (a search box, a poll) is not a sign-up box
     poll = box.replace("type='email'", "type='text'")
     assert "twice a week" in extract_article(url, _signup_page(poll)).body
+
+
+def test_a_block_removed_between_two_runs_of_text_leaves_the_words_apart() -> None:
+    """An ad slot between two runs of text in one block (a stranger's page): its words go, and
+    the sentences either side stay two words apart, as a browser prints them on two lines."""
+    sentence = "The council sentence adds ordinary reporting words to make the body long enough for a story."
+    page = ("<html><body><article><h1>Council passes the budget</h1>"
+            f"<div class='content'>{sentence} {sentence}<div class='ad-slot'>Advertisement</div>"
+            f"Sentence number three. {sentence}</div></article></body></html>")
+    body = extract_article("https://x.example/2024/05/budget", page).body or ""
+    assert "a story. Sentence number three." in body
+    assert "story.Sentence" not in body and "Advertisement" not in body
