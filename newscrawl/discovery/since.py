@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 from newscrawl.extract.dates import parse_iso
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
 
 
 def duration_seconds(value: str) -> float | None:
@@ -17,16 +17,16 @@ def duration_seconds(value: str) -> float | None:
     match = _DURATION.match(value)
     if match is None:
         return None
-    return timedelta(**{_UNITS[match.group(2).lower()]: float(match.group(1))}).total_seconds()
+    return float(match.group(1)) * _SECONDS[match.group(2).lower()]
 
 
 def parse_since(value: str, now: datetime | None = None) -> datetime:
     """"2d", "12h", "30m", "1w", "90s" (ago) or an ISO 8601 date/time; naive times are UTC."""
     now = now or datetime.now(UTC)
-    match = _DURATION.match(value)
-    if match:
+    seconds = duration_seconds(value)
+    if seconds is not None:
         try:
-            return now - timedelta(**{_UNITS[match.group(2).lower()]: float(match.group(1))})
+            return now - timedelta(seconds=seconds)
         except (OverflowError, ValueError):  # before year 1: no date holds it
             raise ValueError(f"since={value!r} reaches back before any date: give a duration such as "
                              "2d or 1w, or an ISO date such as 2024-05-01") from None
