@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lxml.html import HtmlElement
 
@@ -15,8 +15,10 @@ BLOCK_TAGS = frozenset({
 _SKIP = frozenset({"script", "style", "noscript", "template"})
 
 
-def iter_lines(node: HtmlElement, *, tail: bool = False) -> Iterator[str]:
-    """The node's text as printed, lazily; with `tail`, the text after the node too."""
+def iter_lines(node: HtmlElement, *, tail: bool = False,
+               skip: Callable[[HtmlElement], bool] | None = None) -> Iterator[str]:
+    """The node's text as printed, lazily; with `tail`, the text after the node too. Elements
+    `skip` is true of print nothing (the text after them still prints)."""
     buffer: list[str] = []
 
     def flush() -> Iterator[str]:
@@ -27,7 +29,7 @@ def iter_lines(node: HtmlElement, *, tail: bool = False) -> Iterator[str]:
 
     def walk(element: HtmlElement) -> Iterator[str]:
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _SKIP:
+        if tag in _SKIP or (tag and skip is not None and skip(element)):
             return
         block = tag in BLOCK_TAGS
         if block:
@@ -52,8 +54,9 @@ def text_lines(node: HtmlElement) -> list[str]:
     return list(iter_lines(node))
 
 
-def lines_after(anchor: HtmlElement) -> Iterator[str]:
-    """The lines printed after `anchor` in document order, to the end of the page."""
+def lines_after(anchor: HtmlElement, skip: Callable[[HtmlElement], bool] | None = None) -> Iterator[str]:
+    """The lines printed after `anchor` in document order, to the end of the page (without the
+    elements `skip` is true of, as in iter_lines)."""
     if anchor.tail and anchor.tail.strip():
         yield " ".join(anchor.tail.split())
     element: HtmlElement | None = anchor
@@ -66,7 +69,7 @@ def lines_after(anchor: HtmlElement) -> Iterator[str]:
             following = element.getnext()
         element = following
         if isinstance(element.tag, str):
-            yield from iter_lines(element, tail=True)
+            yield from iter_lines(element, tail=True, skip=skip)
         elif element.tail and element.tail.strip():
             yield " ".join(element.tail.split())
 

@@ -99,19 +99,22 @@ CHROME_WORDS = (
 )
 # other pages' teasers, readers' comments (an obituary's guestbook, condolences), the author's bio, the legal
 # small print: prose, but never this article's
-FOREIGN_PROSE_WORDS = (
-    r"related|recommend\w*|comments?|guest-?book|condolences?|author-?bio|author-?box|about-?(?:the-?)?author|"
-    r"author-?info|author-?card|saboxplugin\w*|read-?next|more-?stories|most-?read|also-?read|"
-    r"copyright|outbrain|taboola|trending|popular"
-)
+TEASER_WORDS = (r"related|recommend\w*|read-?next|more-?stories|most-?read|also-?read|outbrain|taboola|"
+                r"trending|popular")
+COMMENT_WORDS = r"comments?|guest-?book|condolences?"
+BIO_WORDS = (r"author-?bio|author-?box|about-?(?:the-?)?author|author-?info|author-?card|"
+             r"saboxplugin\w*")
+FOREIGN_PROSE_WORDS = f"{TEASER_WORDS}|{COMMENT_WORDS}|{BIO_WORDS}|copyright"
 # the page's own aids beside the text, short by nature: a table of contents, "recent posts" and
 # "you may also like" lists, donation boxes (a story's own "how to donate" box is not short), an
 # advertiser disclosure, a disclaimer
-ASIDE_WORDS = (
-    r"toc|table-?of-?contents?|table-?contents?|donat\w*|"
+TEASER_LIST_WORDS = (
     r"recent-?(?:posts?|articles?|news|stories|entries|blogs?)|"
     r"latest-?(?:posts?|articles?|news|stories|blogs?)|"
-    r"more-?from\w*|you-?may-?also\w*|also-?like|disclaimer|disclosure"
+    r"more-?from\w*|you-?may-?also\w*|also-?like"
+)
+ASIDE_WORDS = (
+    rf"toc|table-?of-?contents?|table-?contents?|donat\w*|{TEASER_LIST_WORDS}|disclaimer|disclosure"
 )
 # the site's frame around every page: navigation, menus, sidebars, widgets, footers, notices
 FRAME_WORDS = r"nav|navbar|navigation|menu|sidebar|widget|footer|cookie|newsletter"
@@ -138,6 +141,9 @@ OVERLAY = class_words(OVERLAY_WORDS)
 # Posts", related stories); not the frame's words: themes put an article's meta in an <aside>
 # or a layout column called "sidebar"
 OTHER_PAGES = class_words(FOREIGN_PROSE_WORDS, ASIDE_WORDS)
+# the blocks whose printed dates are other pages' or comments': teasers and comments only (an
+# author box or card prints the article's own byline and date)
+OTHER_PAGES_PRINTED = class_words(TEASER_WORDS, COMMENT_WORDS, TEASER_LIST_WORDS)
 # any block our own pruning judges by its class
 ANY_BLOCK_MARK = class_words(CHROME_WORDS, FOREIGN_PROSE_WORDS, ASIDE_WORDS, OVERLAY_WORDS)
 # where a headline is not: the site's frame, overlays, the site's name

@@ -154,3 +154,29 @@ def test_what_a_second_stranger_found_in_the_dateline_rules():
     with page_language("es"):
         assert parse_dateline("Actualizado hoy 10:30 | Publicado: 2 de diciembre de 2026, 18:05",
                               LATEST) == datetime(2026, 12, 2, 18, 5)
+
+
+def test_dates_printed_in_comments_or_teasers_are_theirs_not_the_articles():
+    """An undated article under which readers' comments print their dates (a stranger's page)
+    has no date; a printed dateline in the article still wins over the comments'."""
+    comments = "".join(f"<div class='comment'><b>reader{n}</b> <span class='date'>January {n}, 2025</span>"
+                       f"<p>Shame about the library, comment {n}.</p></div>" for n in range(1, 4))
+    body = (f"<article><h1>Library to close for refurbishment</h1><p class='byline'>By Dana White</p>"
+            f"{STORY * 4}</article><section class='comments'><h3>Comments</h3>{comments}</section>")
+    undated = _article("", body)
+    assert undated.published is None and undated.dateline is None
+    with disabled("dates-not-other-pages"):
+        assert _article("", body).dateline == "January 1, 2025"
+    dated = _article("", body.replace("By Dana White</p>", "By Dana White</p><p>March 3, 2024</p>"))
+    assert dated.published == "2024-03-03" and dated.dateline == "March 3, 2024"
+    teasers = body.replace("class='comments'", "class='related-posts'").replace("class='comment'", "class='post'")
+    assert _article("", teasers).dateline is None
+    # an author box or card prints the article's own byline and date
+    boxed = body.replace("<p class='byline'>By Dana White</p>",
+                         "<div class='author-box'><p>By Dana White</p><p>March 3, 2024</p></div>")
+    assert _article("", boxed).dateline == "March 3, 2024"
+    # a meta line classed for its comment count is one line, not comments
+    counted = body.replace("<p class='byline'>By Dana White</p>",
+                           "<p class='byline'>By Dana White</p><div class='post-comments'>March 3, 2024 | "
+                           "<a href='#comments'>33 Comments</a></div>")
+    assert _article("", counted).published == "2024-03-03"
