@@ -149,7 +149,7 @@ def test_setting_checks(values: dict, problem: str | None) -> None:
                                      ["seed", "-s", "REDIS_URL=redis://127.0.0.5:9/0", URL]])
 @pytest.mark.parametrize(("setting", "said"), [
     ("NEWSCRAWL_STAT=x", "unknown setting NEWSCRAWL_STAT: did you mean NEWSCRAWL_STATE?"),
-    ("DOWNLOAD_DELAY=fast", "invalid setting DOWNLOAD_DELAY='fast': expected a number"),
+    ("DOWNLOAD_DELAY=fast", "invalid setting DOWNLOAD_DELAY='fast': expected a number of seconds"),
 ])
 def test_every_command_checks_its_settings_as_crawl_does(tmp_path: Path, command: list[str], setting: str,
                                                          said: str) -> None:

@@ -342,7 +342,7 @@ def test_state_prune_0d_forgets_everything(project, tmp_path):
     (["prune"], "scrapy state: give an age (scrapy state prune 90d; 0d forgets everything) or set "
                 "NEWSCRAWL_STATE_MAX_AGE"),
     (["prune", "-s", "NEWSCRAWL_STATE_MAX_AGE=month"],
-     "scrapy state: invalid setting NEWSCRAWL_STATE_MAX_AGE='month': expected a number"),
+     "scrapy state: invalid setting NEWSCRAWL_STATE_MAX_AGE='month': expected a number of seconds"),
     (["prune", "30d", "60d"], "scrapy state: unexpected argument '60d': use scrapy state prune [AGE]"),
     (["info", "now"], "scrapy state: unexpected argument 'now': use scrapy state info"),
     (["show"], "scrapy state: give info, export [FILE] or prune AGE (e.g. scrapy state prune 90d), not 'show'"),
