@@ -254,7 +254,33 @@ def check_named_setting(settings: BaseSettings, name: str) -> str | None:
         return f"invalid setting {name}={value!r}: give a prefix for the Redis keys, such as newscrawl"
     if name in FILE_SETTINGS or name in FOLDER_SETTINGS:
         return _check_path(name, value)
+    if name in ("EXTENSIONS", "EXTENSIONS_BASE"):
+        return _check_import_paths(settings, name) or _kept_extensions_problem(settings, name)
     return _check_import_paths(settings, name)
+
+
+# the extensions a crawl cannot go without, and what each does: switched off, every run writes
+# every article again (the state records none) or writes nothing at all, with exit 0
+KEPT_EXTENSIONS = {
+    "newscrawl.output.recorder.StateRecorder": "records each article written in the state (without it every "
+                                               "run writes every article again)",
+    "scrapy.extensions.feedexport.FeedExporter": "writes the -o/-O outputs",
+}
+
+
+def _kept_extensions_problem(settings: BaseSettings, name: str) -> str | None:
+    """An EXTENSIONS (or EXTENSIONS_BASE) value that switches off one of KEPT_EXTENSIONS."""
+    from scrapy.utils.conf import build_component_list
+
+    try:
+        enabled = set(build_component_list(settings.getwithbase("EXTENSIONS")))
+    except (TypeError, ValueError):
+        return None  # not a dict of orders: check_setting says so
+    for path, does in KEPT_EXTENSIONS.items():
+        if path not in enabled:
+            return (f"invalid setting {name}: it switches off {path}, which {does}; keep it (give your own "
+                    "extensions in EXTENSIONS: they go beside newscrawl's and Scrapy's)")
+    return None
 
 
 def _redis_url_problem(url: str) -> str | None:

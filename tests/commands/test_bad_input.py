@@ -136,6 +136,14 @@ def cmdline(**values: str) -> Settings:
     ({"REDIS_URL": "redis://10.0.0.7:6379/0", "REDIS_PARAMS": '{"port": 7000, "socket_timeout": 5}'},
      "invalid setting REDIS_PARAMS (port): REDIS_URL="),
     ({"REDIS_URL": "redis://10.0.0.7:6379/0", "REDIS_PARAMS": '{"socket_timeout": 5}'}, None),
+    # switched off, every run wrote every article again (the state recorded none), or wrote nothing
+    ({"EXTENSIONS": '{"newscrawl.output.recorder.StateRecorder": null}'},
+     "invalid setting EXTENSIONS: it switches off newscrawl.output.recorder.StateRecorder, which records each "
+     "article written in the state"),
+    ({"EXTENSIONS_BASE": "{}"}, "invalid setting EXTENSIONS_BASE: it switches off newscrawl.output.recorder"),
+    ({"EXTENSIONS": '{"scrapy.extensions.feedexport.FeedExporter": null}'},
+     "switches off scrapy.extensions.feedexport.FeedExporter, which writes the -o/-O outputs"),
+    ({"EXTENSIONS": '{"newscrawl.ops.summary.PageCount": null, "scrapy.extensions.logstats.LogStats": null}'}, None),
 ])
 def test_setting_checks(values: dict, problem: str | None) -> None:
     problems = check_settings(cmdline(**values))
