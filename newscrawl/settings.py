@@ -99,6 +99,7 @@ EXTENSIONS_BASE = {
     "newscrawl.ops.coverage.CoverageHistory": 530,  # field coverage per site and run, kept in the state
     "newscrawl.ops.summary.NoArticlesWarning": 540,  # `no articles written: ...` with the reasons
     "newscrawl.ops.summary.PageCount": 545,  # the pages fetched, robots.txt not counted
+    "newscrawl.ops.summary.PipelineErrors": 546,  # the records an item pipeline failed on
     "newscrawl.crawl.named.NotWrittenLines": 550,  # counts `not written: URL` lines; prints them under --nolog
 }
 NEWSCRAWL_SUMMARY = True  # print a few summary lines on stderr when `scrapy crawl` ends

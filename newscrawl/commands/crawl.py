@@ -45,6 +45,7 @@ from newscrawl.config.settings_check import (
 )
 from newscrawl.discovery.since import duration_seconds
 from newscrawl.ops.summary import (
+    PIPELINE_ERROR,
     lines_say_why,
     log_reaches_stderr,
     no_articles_line,
@@ -484,6 +485,11 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             print(f"ERROR: {lost_redis}", file=sys.stderr)
         if stats.get("newscrawl/errors/damaged_warc") and self.exitcode == 0:
             self.exitcode = EXIT_FAILED  # a replay that could not read all of its input: not a clean run
+        if stats.get(PIPELINE_ERROR) and self.exitcode == 0:
+            # records lost to an item pipeline's error (logged by Scrapy with its traceback)
+            self.exitcode = EXIT_FAILED
+            report_fatal(f"an item pipeline failed on {plural(int(stats[PIPELINE_ERROR]), 'record')}, which "
+                         "were not written (see its errors above)", self.settings)
         if not written(stats):
             # logged, but not seen; a page the user named had its own line already (with --nolog too)
             if not log_reaches_stderr(self.settings, logging.WARNING) and not lines_say_why(stats):

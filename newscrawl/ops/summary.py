@@ -58,6 +58,7 @@ REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "timeout", "too_large", "truncated", "connection_refused", "dns_error", "tls_error",
         "connection_error", "download_error"))),
     ("not saved: no output keeps them", ("newscrawl/output/not_saved",)),
+    ("failed in an item pipeline", ("newscrawl/dropped/pipeline_error",)),
     ("not written: the output failed", ("newscrawl/output/not_written",)),
     ("not written: the state failed", (STATE_NOT_WRITTEN,)),
     # fetched while a distributed worker's Redis was gone: nothing could record them
@@ -361,3 +362,23 @@ class PageCount:
     def response_received(self, response: Any, request: Any, spider: Spider | None = None) -> None:
         if urlsplit(request.url).path != "/robots.txt":
             self.crawler.stats.inc_value(PAGES_FETCHED)
+
+
+PIPELINE_ERROR = "newscrawl/dropped/pipeline_error"
+
+
+class PipelineErrors:
+    """Counts the records an item pipeline failed on (PIPELINE_ERROR): Scrapy logs the error and
+    drops the record, which is then neither written nor counted under any reason (a user's own
+    pipeline that raises lost every article with exit 0)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PipelineErrors:
+        return cls(crawler)
+
+    def item_error(self, item: Any, response: Any = None, spider: Spider | None = None, failure: Any = None) -> None:
+        self.crawler.stats.inc_value(PIPELINE_ERROR)

@@ -763,6 +763,14 @@ class CountingPipeline:
 
 class QuietExtension:
     """A user's own extension, which does nothing."""
+
+
+class FailingPipeline:
+    """A user's own pipeline with a bug: items are Article objects, not dicts."""
+
+    def process_item(self, item, spider=None):
+        item["headline"] = item["headline"].upper()
+        return item
 '''
 
 
@@ -798,3 +806,21 @@ def test_a_named_pipe_as_output_or_stats_file_is_one_line_not_a_hang(tmp_path: P
                            "-s", f"NEWSCRAWL_STATS_FILE={pipe}", *state, *FAST], env=env, timeout=60)
     assert as_stats.returncode == 1
     assert f"cannot write the stats file to {pipe}: it is a named pipe, not a file" in one_error(as_stats)
+
+
+def test_records_an_item_pipeline_fails_on_are_counted_and_the_run_fails(tmp_path: Path) -> None:
+    """A stranger's pipeline raised on every article: all were lost, the summary counted none of
+    them, and the crawl exited 0."""
+    (tmp_path / "usercomponents.py").write_text(USER_COMPONENTS)
+    state, out = tmp_path / "state.sqlite", tmp_path / "out.jsonl"
+    env = {"SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": f"{REPO}{os.pathsep}{tmp_path}"}
+    with FaultServer(HOST, robots="allow", articles=3) as site:
+        result = run_scrapy(["crawl", "site", "-a", f"url={site.url('/')}", "-o", str(out), "-s",
+                             'ITEM_PIPELINES={"usercomponents.FailingPipeline": 300}',
+                             "-s", f"NEWSCRAWL_STATE={state}", *FAST], env=env, timeout=150)
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert read_jsonl(out) == [] and recorded(state) == 0
+    ours = [line for line in lines(result.stderr, "ERROR") if "an item pipeline failed" in line]
+    assert len(ours) == 1 and "on 3 records, which were not written" in ours[0], result.stderr[-3000:]
+    summary = [line for line in result.stderr.splitlines() if line.startswith("summary: not written:")]
+    assert summary and summary[0].endswith("; 3 failed in an item pipeline"), summary
