@@ -35,6 +35,10 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as commands/_cli.py's commands end on Ct
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run `newscrawl COMMAND [options] [args]` (the console script's entry point)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        from newscrawl.commands._cli import guard_closed_stdout
+
+        guard_closed_stdout()
     try:
         _main(argv)
     except KeyboardInterrupt:

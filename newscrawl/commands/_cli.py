@@ -16,6 +16,7 @@ Exit codes (docs/reliability.md, "The tool commands"):
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import re
@@ -76,7 +77,41 @@ def stdout_problem(exc: OSError) -> str:
 
 def stdout_to_devnull() -> None:
     """Point standard output at /dev/null (whatever Python still holds for it is dropped)."""
+    if isinstance(sys.stdout, ClosedStandardOutput):
+        return  # there is nothing to point
     to_devnull(sys.stdout.fileno())
+
+
+class ClosedStandardOutput:
+    """sys.stdout when the command started with its standard output closed (`>&-`), where Python
+    leaves None: a write fails as a write to a closed file does, so that each command ends with
+    its own one line (`cannot write to standard output: ...`, exit 1), and a command that writes
+    nothing there (a crawl to a file) runs as usual."""
+
+    def write(self, data: object) -> int:
+        raise OSError(errno.EBADF, "it is closed")
+
+    def writelines(self, lines: object) -> None:
+        raise OSError(errno.EBADF, "it is closed")
+
+    def flush(self) -> None:
+        pass  # nothing was written
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "it is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def buffer(self) -> ClosedStandardOutput:
+        return self  # bytes fail alike
+
+
+def guard_closed_stdout() -> None:
+    """Give a command started with its standard output closed a ClosedStandardOutput."""
+    if sys.stdout is None:
+        sys.stdout = ClosedStandardOutput()  # type: ignore[assignment]
 
 
 def to_devnull(fileno: int) -> None:

@@ -458,3 +458,24 @@ def test_extract_stops_when_its_reader_goes_away(installed: Installed, caller: P
         stderr = proc.stderr.read().decode()
         assert proc.wait(timeout=240) == 141
     assert stderr == ""
+
+
+def _with_stdout_closed(*args: str) -> subprocess.CompletedProcess:
+    """`newscrawl ARGS >&-`: the command started with file descriptor 1 closed."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-c", "import sys; from newscrawl.cli import main; main(sys.argv[1:])",
+                           *args], cwd=REPO, env=env, capture_output=False, stderr=subprocess.PIPE, text=True,
+                          timeout=120, check=False, preexec_fn=lambda: os.close(1))
+
+
+def test_a_closed_standard_output_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """A stranger ran commands with `>&-`: Python leaves sys.stdout None, and every command that
+    printed ended in an AttributeError traceback."""
+    version = _with_stdout_closed("--version")
+    assert version.returncode == 1 and version.stderr.strip().endswith(
+        "cannot write to standard output: it is closed"), version.stderr
+    page = next((REPO / "fixtures" / "pages" / "wcxb-dev-0015").glob("*.html*"))
+    extract = _with_stdout_closed("extract", str(page), "--url", "https://example.com/story")
+    assert extract.returncode == 1, extract.stderr
+    assert "Traceback" not in extract.stderr
+    assert extract.stderr.strip().splitlines()[-1] == "newscrawl extract: cannot write to standard output: it is closed"
