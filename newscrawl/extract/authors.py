@@ -20,6 +20,7 @@ from newscrawl.extract.metadata import PageMetadata, node_by_id
 from newscrawl.extract.processors import unique
 from newscrawl.extract.profiles.prefilter import page_index
 from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import prints_other_pages
 
 # the words that open a byline: "By", "Von", "Written by", "Autor:", "Автор:", "Yazar:",
 # "Penulis:", "oprac.", "记者：", in the languages of news sites
@@ -476,7 +477,8 @@ def name_by_date(anchor: HtmlElement | None, max_lines: int = 8) -> list[str]:
     above the person's role): the byline of a theme that marks neither."""
     if anchor is None:
         return []
-    lines = list(islice(lines_after(anchor), max_lines + 1))
+    # header lines: not a comment's or a teaser's name and date below the article
+    lines = list(islice(lines_after(anchor, skip=prints_other_pages), max_lines + 1))
     for index, line in enumerate(lines[:max_lines]):
         after = lines[index + 1] if index + 1 < len(lines) else ""
         parts = _PARTS.split(line)

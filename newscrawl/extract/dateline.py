@@ -19,9 +19,9 @@ from newscrawl.extract.dates import (
     printed_zone,
     search_dates,
 )
-from newscrawl.extract.lines import BLOCK_TAGS, lines_after, lines_before
+from newscrawl.extract.lines import lines_after, lines_before
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import EARLIEST, OTHER_PAGES_PRINTED, SENTENCE_END, word_count
+from newscrawl.extract.vocabulary import EARLIEST, SENTENCE_END, prints_other_pages, word_count
 
 MAX_LINES = 25  # a dateline sits in the article header, within a few lines of the headline
 MAX_LINES_ABOVE = 3
@@ -320,21 +320,10 @@ def _later_date(line: str, first: str, latest: datetime) -> datetime | None:
     return None
 
 
-@lru_cache(maxsize=4096)
-def _names_other_pages(cls: str, ident: str) -> bool:
-    return bool(OTHER_PAGES_PRINTED.search(f"{cls} {ident}".lower()))
-
-
 def other_pages_block(element: HtmlElement) -> bool:
-    """Whether a block's class or id names it as other pages' teasers or as comments ("recent
-    posts", "related", "comments"), and it holds blocks of its own (a teaser, a comment): the
-    dates printed in it are theirs, not the article's (rule dates-not-other-pages). An author
-    box is none (it prints the article's byline and date), nor is one line classed so (a meta
-    line's "August 19, 2025 | 33 Comments")."""
-    cls, ident = element.get("class"), element.get("id")
-    return bool(cls or ident) and _names_other_pages(cls or "", ident or "") \
-        and any(isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in element) \
-        and enabled("dates-not-other-pages")
+    """Whether a block prints other pages' teasers or comments (`prints_other_pages`): the dates
+    printed in it are theirs, not the article's (rule dates-not-other-pages)."""
+    return prints_other_pages(element) and enabled("dates-not-other-pages")
 
 
 def find_dateline(anchor: HtmlElement, latest: datetime) -> Dateline | None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
+from newscrawl.extract.lines import BLOCK_TAGS
 from newscrawl.extract.rules import enabled
 
 # --- prose -----------------------------------------------------------------------------------
@@ -156,6 +158,22 @@ NAMES_CHROME = re.compile(
     r"comment|share|shar\b|social|subscri|banner|breadcrumb|promo|advert|sponsor|outbrain|taboola|"
     r"(?:^|[-_\s])ads?(?:$|[-_\s])|(?:^|\s)widget(?:$|\s)|widget[-_]area|textwidget"
 )
+
+
+@lru_cache(maxsize=4096)
+def _names_other_pages(cls: str, ident: str) -> bool:
+    return bool(OTHER_PAGES_PRINTED.search(f"{cls} {ident}".lower()))
+
+
+def prints_other_pages(element: HtmlElement) -> bool:
+    """Whether a block's class or id names it as other pages' teasers or as comments ("recent
+    posts", "related", "comments"), and it holds blocks of its own (a teaser, a comment): what it
+    prints (dates, names) is theirs, not the article's header. An author box is none (it prints
+    the article's byline and date), nor is one line classed so (a meta line's "August 19, 2025 |
+    33 Comments")."""
+    cls, ident = element.get("class"), element.get("id")
+    return bool(cls or ident) and _names_other_pages(cls or "", ident or "") \
+        and any(isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in element)
 
 
 def marks(element: HtmlElement) -> str:

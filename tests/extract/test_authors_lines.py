@@ -189,3 +189,19 @@ def test_a_first_name_that_is_a_byline_word_elsewhere_stays():
     # "Oleh" opens Indonesian bylines ("Oleh: Rina Kartika") and is a Ukrainian first name
     assert _authors("<p>Oleh: Rina Kartika</p>") == ["Rina Kartika"]
     assert _authors("<p>By <a rel='author' href='/a/oleh'>Oleh Sukhov</a></p>") == ["Oleh Sukhov"]
+
+
+def test_a_commenters_name_above_the_comments_date_is_no_byline():
+    """A stranger's undated article without a byline: the first reader comment under it printed a
+    name above a date, which read as the byline's name-above-the-date."""
+    comments = ("<section id='comments' class='comments-area'><h2>3 comments</h2><ol class='comment-list'>"
+                "<li class='comment'><div class='comment-author'>Bob Reader</div>"
+                "<div class='comment-meta'>January 10, 2025 at 8:00 am</div><p>Great article, thanks.</p></li>"
+                "</ol></section>")
+    prose = "<p>" + "The council met on Tuesday to discuss the plans for the bridge. " * 4 + "</p>"
+    page = (f"<html><head></head><body><main><h1>Council approves the new bridge</h1>{prose}</main>"
+            f"{comments}</body></html>")
+    assert extract_article("https://x.example/a", page).authors == []
+    # the same name and date in the article's header are its byline
+    header = page.replace(f"</h1>{prose}", f"</h1><p>Bob Reader</p><p>January 10, 2025</p>{prose}")
+    assert extract_article("https://x.example/a", header).authors == ["Bob Reader"]
