@@ -143,8 +143,8 @@ OVERLAY = class_words(OVERLAY_WORDS)
 # Posts", related stories); not the frame's words: themes put an article's meta in an <aside>
 # or a layout column called "sidebar"
 OTHER_PAGES = class_words(FOREIGN_PROSE_WORDS, ASIDE_WORDS)
-# the blocks whose printed dates are other pages' or comments': teasers and comments only (an
-# author box or card prints the article's own byline and date)
+# the blocks whose printed dates and names are other pages' or commenters': teasers and comments
+# only (an author box or card prints the article's own byline and date)
 OTHER_PAGES_PRINTED = class_words(TEASER_WORDS, COMMENT_WORDS, TEASER_LIST_WORDS)
 # any block our own pruning judges by its class
 ANY_BLOCK_MARK = class_words(CHROME_WORDS, FOREIGN_PROSE_WORDS, ASIDE_WORDS, OVERLAY_WORDS)
