@@ -158,6 +158,18 @@ def _document_position(element: HtmlElement) -> list[int]:
     return position[::-1]
 
 
+# over this many elements, one walk of the page orders them: a child's index costs a scan of its
+# siblings, so thousands of bylines side by side cost seconds (quadratic)
+MAX_SORTED_BY_POSITION = 64
+
+
+def in_document_order(tree: HtmlElement, elements: set[HtmlElement]) -> list[HtmlElement]:
+    """`elements` (all in `tree`) in the order the page has them."""
+    if len(elements) <= MAX_SORTED_BY_POSITION:
+        return sorted(elements, key=_document_position)
+    return [element for element in tree.iter() if element in elements]
+
+
 def byline_marked(tree: HtmlElement) -> list[HtmlElement]:
     """The elements the markup marks as (part of) a byline, in document order."""
     found = set(_ITEMPROP_AUTHOR(tree))
@@ -166,7 +178,7 @@ def byline_marked(tree: HtmlElement) -> list[HtmlElement]:
         if (href and any(path in href for path in _AUTHOR_PATHS)) or (rel and "author" in rel.split()):
             found.add(link)
     found.update(_byline_classed(tree))
-    return sorted(found, key=_document_position)
+    return in_document_order(tree, found)
 
 
 _NOT_BYLINE = re.compile(r"comment|guest-?book|condolence|bio|avatar|image|img|photo|box|about|desc|social|follow|"

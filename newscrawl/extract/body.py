@@ -18,6 +18,7 @@ from trafilatura.settings import Extractor
 from newscrawl.extract.authors import strip_byline
 from newscrawl.extract.boilerplate import drop_media, prune_boilerplate, prune_foreign_prose
 from newscrawl.extract.dateline import is_date_line, prints_day
+from newscrawl.extract.lines import alnum_count, has_alnum
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.noise import strip_boilerplate
 from newscrawl.extract.outside import without_outside_ends
@@ -179,7 +180,7 @@ def before_end_mark(paragraphs: list[str]) -> list[str]:
     after = 0
     for index in range(len(paragraphs) - 1, 0, -1):
         # (a "###" with nothing after it is a symbol line: rule symbol-lines; "-30-" is not)
-        if _END_MARK.match(paragraphs[index]) and (after or any(ch.isalnum() for ch in paragraphs[index])):
+        if _END_MARK.match(paragraphs[index]) and (after or has_alnum(paragraphs[index])):
             if enabled("end-marks"):
                 return paragraphs[:index]
             break
@@ -194,9 +195,9 @@ def without_symbol_lines(paragraphs: list[str]) -> list[str]:
     symbol-lines): a press release's closing "###" marks where it ends, and a rule before the
     text opens nothing. Between paragraphs such a line is the text's own section break, kept."""
     start, end = 0, len(paragraphs)
-    while start < end and not any(ch.isalnum() for ch in paragraphs[start]):
+    while start < end and not has_alnum(paragraphs[start]):
         start += 1
-    while end > start and not any(ch.isalnum() for ch in paragraphs[end - 1]):
+    while end > start and not has_alnum(paragraphs[end - 1]):
         end -= 1
     if (start, end) == (0, len(paragraphs)) or not enabled("symbol-lines"):
         return paragraphs
@@ -443,7 +444,7 @@ def keep_inline_times(tree: HtmlElement) -> int:
 
 
 def _alnum(element: HtmlElement) -> int:
-    return sum(ch.isalnum() for ch in element.text_content())
+    return alnum_count(element.text_content())
 
 
 def unmask_prose(tree: HtmlElement) -> int:

@@ -10,6 +10,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.extract.encoding import decode
+from newscrawl.extract.lines import has_alnum
 from newscrawl.extract.rules import enabled
 
 MAX_HTML_BYTES = 5_000_000
@@ -152,7 +153,7 @@ def drop_heading_permalinks(tree: HtmlElement) -> int:
     if found and enabled("heading-permalinks"):
         for link in found:
             text = link.text_content().strip()
-            if any(ch.isalnum() for ch in text):
+            if has_alnum(text):
                 link.drop_tag()  # its words stay, as the heading's
             elif len(text) <= 2:
                 link.drop_tree()  # its tail stays

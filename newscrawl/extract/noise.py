@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from newscrawl.extract.boilerplate import drop
-from newscrawl.extract.lines import BLOCK_TAGS
+from newscrawl.extract.lines import BLOCK_TAGS, has_alnum
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.rules import enabled
 
@@ -25,7 +25,7 @@ def printed_items(node: HtmlElement) -> list[str]:
     def flush() -> None:
         text = " ".join("".join(buffer).split())
         buffer.clear()
-        if text and any(ch.isalnum() for ch in text):
+        if text and has_alnum(text):
             items.append(text)
 
     def walk(element: HtmlElement) -> None:
