@@ -368,8 +368,10 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
     if parsed is None:
         return []
     if parsed.tzinfo is None and (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0):
-        if (parsed.month, parsed.day) == (1, 1) and enabled("dates-no-new-year"):
-            return []  # a bare year (a copyright line) guessed as 1 January
+        if parsed.day == 1 and enabled("dates-no-new-year"):
+            # a bare year (a copyright line) guessed as 1 January, a month ("December 2026", an
+            # upload folder "/2026/12/") as its first day: a day nobody printed
+            return []
         parsed = datetime(parsed.year, parsed.month, parsed.day)
     return [Candidate(parsed, "htmldate", 3.5)]
 

@@ -160,7 +160,7 @@ RULES: tuple[Rule, ...] = (
                                   "related stories) or of comments is theirs, not the article's"),
         ("dates-only-articles", "a page that is almost surely no article has no article date to "
                                 "search its text for (in the crawl, which writes articles only)"),
-        ("dates-no-new-year", "a bare year guessed as 1 January is no date"),
+        ("dates-no-new-year", "a bare year or month guessed as its first day is no date"),
         ("dates-modified-last", "a page that dates nothing else is dated by its last "
                                 "modification"),
     ),

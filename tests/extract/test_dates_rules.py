@@ -6,6 +6,7 @@ from datetime import datetime
 
 from newscrawl.extract import extract_article
 from newscrawl.extract.dateline import other_reading
+from newscrawl.extract.rules import disabled
 
 
 def _page(head: str, body: str) -> str:
@@ -120,3 +121,19 @@ def test_theme_time_with_the_modified_clock_under_another_offset_is_not_the_publ
             'updated" datetime="2025-02-12T13:28:34+05:30">12th February 2025</time>'
             '<p>Text of the story.</p></article>')
     assert _published(head, body, "12th February 2025") == "2020-03-10T15:30:00+00:00"
+
+
+def test_a_month_guessed_as_its_first_day_is_no_date():
+    # an undated article whose only date is an upload folder's month: htmldate gave 1 November,
+    # a day the page never printed (rule dates-no-new-year: a bare year or month is no day)
+    html = ("<html lang='en'><head><title>Smoke alert for three counties | Summit Wire</title>"
+            "<meta property='og:type' content='article'></head><body>"
+            "<main><h1>Smoke alert for three counties</h1><p class='meta'>By Kelsey Morgan · 5 hours ago</p>"
+            "<p>State health officials issued an air quality alert on Sunday for three counties as smoke "
+            "drifted east.</p><img src='/wp-content/uploads/2025/11/smoke.jpg' alt='Smoke'>"
+            "<p>The alert is in effect through Tuesday, and schools will hold recess indoors, officials "
+            "said.</p></main></body></html>")
+    url = "https://www.summitwire.example/local/smoke-alert/"
+    assert extract_article(url, html).published is None
+    with disabled("dates-no-new-year"):
+        assert extract_article(url, html).published == "2025-11-01"
