@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from lxml.html import HtmlElement
@@ -81,9 +82,15 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
     if not found:
         return None
     day = datetime.strptime(found, "%Y-%m-%d")
-    # the clock nearest the date: "Actualizado hoy 10:30 | Publicado: 2 de diciembre de 2026, 18:05"
+    # the clock nearest the date: "Actualizado hoy 10:30 | Publicado: 2 de diciembre de 2026, 18:05",
+    # in the date's own item when it has one ("Published 6:46 p.m. ET Dec 5, 2026 | Updated 9:10
+    # p.m. ET Dec 5, 2026": the update's clock is nearer the first date, but past a separator)
     near = _DATE_HINT.search(line).start()
-    clock = min(_CLOCK.finditer(line), key=lambda c: abs(c.start() - near), default=None)
+    clocks = list(_CLOCK.finditer(line))
+    bounds = [0, *(m.end() for m in _SEPARATOR.finditer(line)), len(line) + 1]
+    start, end = next((a, b) for a, b in pairwise(bounds) if a <= near < b)
+    clocks = [c for c in clocks if start <= c.start() < end] or clocks
+    clock = min(clocks, key=lambda c: abs(c.start() - near), default=None)
     if clock:
         hour, minute = int(clock.group(1)), int(clock.group(2))
         meridiem = (clock.group(3) or "").lower() or _meridiem_before(line, clock.start())

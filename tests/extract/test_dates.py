@@ -90,6 +90,13 @@ def test_dateline_parser_reads_many_languages():
     assert parse_line("© 2025 Example Inc.", LATEST) is None
 
 
+def test_the_clock_comes_from_the_dates_own_item():
+    # the update's clock sat nearer the first date, but after a separator: it is the update's
+    line = "Published 6:46 p.m. ET Dec 5, 2026 | Updated 9:10 p.m. ET Dec 5, 2026"
+    assert parse_line(line, LATEST).replace(tzinfo=None) == datetime(2026, 12, 5, 18, 46)
+    assert parse_line("Dec 5, 2026 - 10:05", LATEST) == datetime(2026, 12, 5, 10, 5)
+
+
 def test_a_printed_weekday_tells_the_order_of_an_ambiguous_numeric_date():
     # 5 March 2024 was a Tuesday, 3 May 2024 a Friday
     with page_language("en"):
