@@ -116,3 +116,13 @@ def test_a_note_in_brackets_after_a_name_is_no_part_of_it():
                  '{"@type": "Person", "name": "Oliver Maksan (oma)"}]}</script>',
                  "<article><h1>Council approves the new bridge</h1><p>Text.</p></article>")
     assert extract_article("https://x.example/a", html).authors == ["Elena Oberholzer", "Oliver Maksan"]
+
+
+def test_a_credit_for_the_story_and_its_photos_names_the_author():
+    # "Story and photos by Gary Lindqvist" credited "Story"; "Text: Jonas Berg" nobody
+    from newscrawl.extract.authors import clean_names, split_names
+
+    assert clean_names(split_names("Story and photos by Gary Lindqvist")) == ["Gary Lindqvist"]
+    assert clean_names(split_names("Text & Photos by Gary Lindqvist")) == ["Gary Lindqvist"]
+    assert clean_names(split_names("Text: Jonas Berg, Fotos: Lea Kurz")) == ["Jonas Berg"]
+    assert clean_names(split_names("Photos by Gary Lindqvist")) != ["Gary Lindqvist"]  # a photo credit
