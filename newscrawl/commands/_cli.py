@@ -349,11 +349,27 @@ def check_process_files(opts: argparse.Namespace, command: str) -> None:
     """--profile FILE and --pidfile FILE that cannot be written: one line, exit 1, as for the log
     file, and before anything runs (Scrapy writes the pid file with a traceback, and the profile
     with one after the whole run). Call it before ScrapyCommand.process_options, which writes
-    the pid file."""
+    the pid file. A theme's name given to --profile is a mix-up: one line, exit 2."""
     from newscrawl.output.paths import process_file_problems
 
+    if problem := theme_as_profile_file(opts, command):
+        fail(command, problem, EXIT_USAGE)
     for problem in process_file_problems(opts):
         fail(command, problem)
+
+
+def theme_as_profile_file(opts: argparse.Namespace, command: str) -> str | None:
+    """The line for `--profile jannah`: Scrapy's --profile FILE writes cProfile's statistics to
+    FILE, and a user who meant the theme profile would get a file named after it, and the theme
+    not forced."""
+    from newscrawl.extract.profiles import BY_NAME
+
+    name = getattr(opts, "profile", None)
+    if name not in BY_NAME:
+        return None
+    force = f"-a profile={name}" if command == "crawl" else f"-s NEWSCRAWL_PROFILE={name}"
+    return (f"--profile {name} would write Scrapy's cProfile statistics to a file named {name}; "
+            f"to force the theme profile {name}, use {force}")
 
 
 # the log file that failed during the command (a disk that filled up), once said: the command

@@ -33,6 +33,7 @@ from newscrawl.commands._cli import (
     print_help_message,
     report_fatal,
     run_with_stop_notice,
+    theme_as_profile_file,
 )
 from newscrawl.commands._open_files import open_files_problem
 from newscrawl.config.settings_check import (
@@ -326,6 +327,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         assert self.settings is not None
         from newscrawl.output.paths import process_file_problems
 
+        if problem := theme_as_profile_file(opts, "crawl"):
+            self._refuse([problem])
         if problems := process_file_problems(opts):  # before Scrapy writes the pid file
             self._refuse(problems, EXIT_FAILED)
         formats = {name for name, exporter in self.settings.getwithbase("FEED_EXPORTERS").items()

@@ -11,7 +11,7 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl.commands.crawl import check_settings
-from tests.conftest import run_scrapy
+from tests.conftest import REPO, run_scrapy
 from tests.support.faultserver import FaultServer
 from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
 
@@ -232,6 +232,18 @@ def test_a_pid_or_profile_file_that_cannot_be_written_stops_the_crawl_before_it_
     assert errors[0].endswith(f"cannot write the {what} file {afile / 'x'}: {afile} is a file, not a folder")
     assert "Traceback" not in proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]  # no output, no state: nothing ran
+
+
+def test_a_themes_name_given_to_scrapys_profile_option_is_refused(tmp_path: Path) -> None:
+    """`--profile jannah` wrote cProfile's statistics to a file named jannah and forced no theme."""
+    proc = run_scrapy(["crawl", "site", "-a", f"url={URL}", "-O", str(tmp_path / "out.jsonl"),
+                       "--profile", "jannah", "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"],
+                      timeout=90)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert [line.split("ERROR: ", 1)[1] for line in error_lines(proc.stderr)] == [
+        "--profile jannah would write Scrapy's cProfile statistics to a file named jannah; to force "
+        "the theme profile jannah, use -a profile=jannah"]
+    assert list(tmp_path.iterdir()) == [] and not (REPO / "jannah").exists()
 
 
 def test_a_log_file_that_fails_during_the_crawl_is_one_line(tmp_path: Path) -> None:

@@ -749,6 +749,9 @@ def test_parse_bad_arguments(project, args, line):
     (["--pidfile", "/dev/null/x.pid"], 1, "cannot write the pid file /dev/null/x.pid: /dev/null is a file, not a folder"),
     (["--profile", "/dev/null/x.prof"], 1,
      "cannot write the profile file /dev/null/x.prof: /dev/null is a file, not a folder"),
+    # a theme's name: it wrote Scrapy's cProfile statistics to a file named "jannah", exit 0
+    (["--profile", "jannah"], 2, "--profile jannah would write Scrapy's cProfile statistics to a file "
+                                 "named jannah; to force the theme profile jannah, use -s NEWSCRAWL_PROFILE=jannah"),
 ])
 @pytest.mark.parametrize("command", ["parse", "fixture", "extract", "state", "seed"])
 def test_log_settings_that_scrapy_would_fail_on(project, command, args, code, line):
