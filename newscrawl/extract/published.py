@@ -7,6 +7,7 @@ the last modification. Never a date in the future, never before the web (vocabul
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -368,12 +369,18 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
     if parsed is None:
         return []
     if parsed.tzinfo is None and (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0):
-        if parsed.day == 1 and enabled("dates-no-new-year"):
+        if parsed.day == 1 and not _url_prints_first(url, parsed) and enabled("dates-no-new-year"):
             # a bare year (a copyright line) guessed as 1 January, a month ("December 2026", an
             # upload folder "/2026/12/") as its first day: a day nobody printed
             return []
         parsed = datetime(parsed.year, parsed.month, parsed.day)
     return [Candidate(parsed, "htmldate", 3.5)]
+
+
+def _url_prints_first(url: str, day: datetime) -> bool:
+    """Whether the page's address holds the first of `day`'s month as a whole date
+    ("/2026/12/01/", "2026-12-01", "20261201"): a day of its own, not a month's guess."""
+    return re.search(rf"(?<!\d){day.year}(?:([/_.-])0?{day.month}\1|{day.month:02d})0?1(?!\d)", url) is not None
 
 
 def choose_modified(meta: PageMetadata, now: datetime | None = None) -> datetime | None:

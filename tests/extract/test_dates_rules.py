@@ -137,3 +137,6 @@ def test_a_month_guessed_as_its_first_day_is_no_date():
     assert extract_article(url, html).published is None
     with disabled("dates-no-new-year"):
         assert extract_article(url, html).published == "2025-11-01"
+    # a first of the month that the address prints in full is a day of its own (it went too)
+    assert extract_article("https://www.summitwire.example/2025/11/01/smoke-alert/", html).published \
+        == "2025-11-01"
