@@ -22,12 +22,11 @@ from newscrawl.extract.profiles.prefilter import page_index
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import prints_other_pages
 
-# the words that open a byline: "By", "Von", "Written by", "Story and photos by", "Text:", "Autor:",
+# the words that open a byline: "By", "Von", "Written by", "Story and photos by", "Autor:",
 # "Автор:", "Yazar:", "Penulis:", "oprac.", "记者：", in the languages of news sites
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|text|words|story|article|authored|published|reporting|submitted)"
     r"(?:\s+(?:and|&)\s+(?:photos|photography|pictures|images|video|graphics))?\s+by|"
-    r"(?:text|texto|texte|testo|tekst)\s*[:：]|"
     r"(?:verfasst|geschrieben)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié)\s+par|"
     r"(?:scritto|pubblicato)\s+da|authors?\s*[:：]|contributors?\s*[:：]|aut(?:or|orin|ores|eur|ore)\s*[:：]|"
     r"автор(?:ы)?\s*[:：]|yazar(?:lar)?\s*[:：]|penulis\s*[:：]|oprac\.|作者|[记記]者|"
