@@ -364,12 +364,15 @@ def theme_as_profile_file(opts: argparse.Namespace, command: str) -> str | None:
     not forced."""
     from newscrawl.extract.profiles import BY_NAME
 
-    name = getattr(opts, "profile", None)
+    given = getattr(opts, "profile", None)
+    name = (given or "").casefold()
     if name not in BY_NAME:
         return None
-    force = f"-a profile={name}" if command == "crawl" else f"-s NEWSCRAWL_PROFILE={name}"
-    return (f"--profile {name} would write Scrapy's cProfile statistics to a file named {name}; "
-            f"to force the theme profile {name}, use {force}")
+    wrong = f"--profile {given} would write Scrapy's cProfile statistics to a file named {given}"
+    if command in ("state", "seed"):
+        return f"{wrong}; {command} reads no page, so no theme profile applies"
+    force = f"-s NEWSCRAWL_PROFILE={name}" if command in ("extract", "fixture") else f"-a profile={name}"
+    return f"{wrong}; to force the theme profile {name}, use {force}"
 
 
 # the log file that failed during the command (a disk that filled up), once said: the command

@@ -749,9 +749,6 @@ def test_parse_bad_arguments(project, args, line):
     (["--pidfile", "/dev/null/x.pid"], 1, "cannot write the pid file /dev/null/x.pid: /dev/null is a file, not a folder"),
     (["--profile", "/dev/null/x.prof"], 1,
      "cannot write the profile file /dev/null/x.prof: /dev/null is a file, not a folder"),
-    # a theme's name: it wrote Scrapy's cProfile statistics to a file named "jannah", exit 0
-    (["--profile", "jannah"], 2, "--profile jannah would write Scrapy's cProfile statistics to a file "
-                                 "named jannah; to force the theme profile jannah, use -s NEWSCRAWL_PROFILE=jannah"),
 ])
 @pytest.mark.parametrize("command", ["parse", "fixture", "extract", "state", "seed"])
 def test_log_settings_that_scrapy_would_fail_on(project, command, args, code, line):
@@ -759,6 +756,23 @@ def test_log_settings_that_scrapy_would_fail_on(project, command, args, code, li
     proc = scrapy(project, command, "http://127.0.0.5:9/article", *args)
     assert proc.returncode == code
     assert one_line(proc) == f"scrapy {command}: {line}"
+    assert left_behind(project) == set()
+
+
+@pytest.mark.parametrize(("command", "advice"), [
+    ("extract", "to force the theme profile jannah, use -s NEWSCRAWL_PROFILE=jannah"),
+    ("fixture", "to force the theme profile jannah, use -s NEWSCRAWL_PROFILE=jannah"),
+    ("parse", "to force the theme profile jannah, use -a profile=jannah"),
+    ("state", "state reads no page, so no theme profile applies"),
+    ("seed", "seed reads no page, so no theme profile applies"),
+])
+def test_a_themes_name_given_to_scrapys_profile_option(project, command, advice):
+    """`--profile jannah` wrote cProfile's statistics to a file named jannah, forced no theme and
+    exited 0 (a stranger meant the theme); any case of the name is the theme's."""
+    proc = scrapy(project, command, "http://127.0.0.5:9/article", "--profile", "Jannah")
+    assert (proc.returncode, one_line(proc)) == (
+        2, f"scrapy {command}: --profile Jannah would write Scrapy's cProfile statistics to a file "
+           f"named Jannah; {advice}")
     assert left_behind(project) == set()
 
 
