@@ -227,7 +227,7 @@ def choose_headline(printed: list[str] | list[tuple[str, HtmlElement | None]], m
         # an h1 in a container that only looks like chrome, backed by the metadata
         best = _best_match(h1_elements(tree, level=1), refs)
     if best is not None and enabled("headline-metadata-backed"):
-        return best
+        return _in_metadata_case(best, refs)
     # nothing printed agrees with the metadata: the printed h1 still wins if it reads like one
     for text, element in pairs:
         if _headline_like(text) and (element is None or _in_article(element) or len(pairs) == 1) \
@@ -236,6 +236,21 @@ def choose_headline(printed: list[str] | list[tuple[str, HtmlElement | None]], m
     if refs:
         return _clean_metadata_title(meta)
     return pairs[0][0] if pairs else None
+
+
+def _in_metadata_case(headline: str, refs: list[str]) -> str:
+    """A headline printed in capitals only, in the case of a metadata title that is the same text
+    in another case (rule headline-capitals-case): capitals are the page's styling, the title's
+    case is the editor's ("TIPS FOR ONLINE SUCCESS" is "Tips for Online Success")."""
+    letters = [c for c in headline if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters) or not enabled("headline-capitals-case"):
+        return headline
+    printed = " ".join(headline.split()).casefold()
+    for ref in refs:
+        ref = " ".join(ref.split())
+        if ref.casefold() == printed and not ref.isupper():
+            return ref
+    return headline
 
 
 def _best_match(pairs: list[tuple[str, HtmlElement | None]], refs: list[str]) -> str | None:

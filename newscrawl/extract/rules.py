@@ -108,6 +108,8 @@ RULES: tuple[Rule, ...] = (
                            "hold the headline as one of them"),
         ("headline-not-chrome", "an h1 in navigation, a footer, a logo or a modal is not the "
                                 "headline unless the metadata backs it"),
+        ("headline-capitals-case", "a headline printed in capitals only is the metadata title "
+                                   "of the same text, in its case"),
         ("headline-printed-first", "with no printed heading backed by the metadata, a printed h1 "
                                    "that reads like a headline still wins"),
         ("headline-site-name", "a title part that names the site is not the headline"),

@@ -80,3 +80,19 @@ def test_strip_site_suffix_by_name_and_by_domain():
     # a dash inside the headline is not a site suffix
     assert strip_site_suffix("Die Eisheiligen 2024 - und wie das Wetter wird", ["Ruhr Nachrichten"]) \
         == "Die Eisheiligen 2024 - und wie das Wetter wird"
+
+
+def test_headline_printed_in_capitals_takes_the_metadata_titles_case():
+    html = _page('<title>Tips for Online Success | Example College</title>'
+                 '<meta property="og:title" content="Tips for Online Success">',
+                 "<article><h1>TIPS FOR ONLINE SUCCESS</h1><p>Text.</p></article>")
+    assert extract_article("https://college.example/tips", html).headline == "Tips for Online Success"
+    with disabled("headline-capitals-case"):
+        assert extract_article("https://college.example/tips", html).headline == "TIPS FOR ONLINE SUCCESS"
+
+
+def test_headline_in_capitals_stays_when_the_metadata_differs_by_more_than_case():
+    # "VS." is not "vs": the metadata is another text, the printed one stays as printed
+    html = _page('<meta property="og:title" content="Actuarial Consulting vs Insurance">',
+                 "<article><h1>ACTUARIAL CONSULTING VS. INSURANCE</h1><p>Text.</p></article>")
+    assert extract_article("https://firm.example/a", html).headline == "ACTUARIAL CONSULTING VS. INSURANCE"
