@@ -15,6 +15,7 @@ from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import NOT_ARTICLE_MARK
 
 _SEPARATORS = "|-–—·•»/\\~ㅣ"
+_WORD_JOINERS = frozenset("-–—/\\~")  # separators also written inside a word
 # (?<!\s): starts only where a run of white space starts (linear on a long run)
 _SITE_SUFFIX = re.compile(r"(?<!\s)\s+[|\-–—·•»~]\s+[^|\-–—·•»~]{2,60}$")
 _CHROME_TAGS = {"nav", "footer", "aside"}
@@ -60,9 +61,16 @@ def strip_site_suffix(title: str, names: list[str] | None = None) -> str:
         if found and head.strip() and _is_site(tail, wanted):
             return head.strip(" " + _SEPARATORS)
         tail, found, head = title.partition(sep)
-        if found and head.strip() and _is_site(tail, wanted):
+        if found and head.strip() and _sets_off(tail, head, sep) and _is_site(tail, wanted):
             return head.strip(" " + _SEPARATORS)
     return title
+
+
+def _sets_off(before: str, after: str, sep: str) -> bool:
+    """Whether a separator sets a site's name before a title apart from it: a hyphen, dash or
+    slash with no space beside it is inside a word or a range ("REI Co-op", "24/7"). (After the
+    title a site's name may be glued on: "...커졌다-정치ㅣ한국일보".)"""
+    return sep not in _WORD_JOINERS or before[-1:].isspace() or after[:1].isspace()
 
 
 def _squash(text: str) -> str:

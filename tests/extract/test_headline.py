@@ -96,3 +96,11 @@ def test_headline_in_capitals_stays_when_the_metadata_differs_by_more_than_case(
     html = _page('<meta property="og:title" content="Actuarial Consulting vs Insurance">',
                  "<article><h1>ACTUARIAL CONSULTING VS. INSURANCE</h1><p>Text.</p></article>")
     assert extract_article("https://firm.example/a", html).headline == "ACTUARIAL CONSULTING VS. INSURANCE"
+
+
+def test_a_hyphen_inside_a_word_sets_no_site_name_off():
+    # "REI Co" is not a site's name before a title: the hyphen is inside "Co-op"
+    assert strip_site_suffix("REI Co-op Trail 25 Pack", ["rei.com", "REI Co-op"]) == "REI Co-op Trail 25 Pack"
+    assert strip_site_suffix("REI Co-op | Trail 25 Pack", ["REI Co-op"]) == "Trail 25 Pack"
+    # after the title a site's name may be glued on with its section
+    assert strip_site_suffix("부담 커졌다-정치ㅣ한국일보", ["한국일보"]) == "부담 커졌다"
