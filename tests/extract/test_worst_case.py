@@ -198,3 +198,28 @@ def test_many_bylines_come_in_document_order() -> None:
     assert [element.get("id") for element in found] == [f"b{i}" for i in range(count)]
     few = fromstring(f"<html><body>{cards[:400]}</body></html>")
     assert [element.get("id") for element in byline_marked(few)][:3] == ["b0", "b1", "b2"]
+
+
+def test_a_run_of_line_breaks_keeps_a_blank_line_and_the_text_around_it() -> None:
+    """150,000 <br>s in a row cost trafilatura's readability minutes and 11 GB (a stranger's
+    page): past two in a row they print nothing, and go; the text around the run stays, and a
+    page with them gives the record it gives with two."""
+    from newscrawl.extract import extract_article
+    from newscrawl.extract.document import parse_html
+    from newscrawl.extract.rules import disabled
+
+    page = ("<html><body><article><h1>Harbour reopens</h1><div class='post-body'>"
+            "<p>The harbour reopened on Monday after the storm, the port authority said today.</p>"
+            "{run}Boats came back by noon, and the ferry left on time for the first time this week."
+            "<br> <br>\n<br><b>Fish</b> market stalls opened again at dawn on the quay by the lighthouse."
+            "</div></article></body></html>")
+    tree = parse_html(page.format(run="<br>" * 150_000))
+    breaks = tree.xpath("//br")
+    assert len(breaks) == 2 + 2  # two of the long run, two of the run of three
+    assert "Boats came back" in breaks[1].tail and breaks[3].getnext().tag == "b"
+    with disabled("line-break-runs"):
+        assert len(parse_html(page.format(run="<br>" * 50)).xpath("//br")) == 53
+    url = "https://example.com/2024/05/01/harbour"
+    article = extract_article(url, page.format(run="<br>" * 150_000))
+    assert article.body == extract_article(url, page.format(run="<br><br>")).body
+    assert "Boats came back" in article.body and "Fish market stalls" in article.body
