@@ -92,7 +92,11 @@ _MONTH = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|februar
 _DEFAULT_ACCOUNTS = frozenset({"admin", "administrator", "webmaster", "root"})
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})
-_BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\s+)?\d.*)$", re.IGNORECASE)
+# ... or with the date's label: "By Jo Park Published December 3, 2026"
+_DATE_LABELS = (r"(?:last\s+)?(?:updated|published|posted)|aktualisiert|ver[öo]ffentlicht|publi[ée]|"
+                r"mis\s+[àa]\s+jour|publicado|actualizado|pubblicato|aggiornato")
+_BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\s+)?\d.*|(?:{_DATE_LABELS})\b.*)$",
+                          re.IGNORECASE)
 # "Posted on <date> Posted by Jane Doe": a credit inside a longer header line; so is a "by" right
 # after a printed date's year or time ("Posted on March 3, 2024 by Jane Doe", "am 3. März 2024 von
 # Anna Huber", "March 5, 2024 at 9:14 am by Jane Doe")

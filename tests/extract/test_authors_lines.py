@@ -205,3 +205,12 @@ def test_a_commenters_name_above_the_comments_date_is_no_byline():
     # the same name and date in the article's header are its byline
     header = page.replace(f"</h1>{prose}", f"</h1><p>Bob Reader</p><p>January 10, 2025</p>{prose}")
     assert extract_article("https://x.example/a", header).authors == ["Bob Reader"]
+
+
+def test_a_date_label_after_the_name_ends_the_byline():
+    # the label of the date that follows is no part of the name ("Jo Park Published" was credited)
+    assert _authors("<div class='story-meta'><span>By Jo Park</span> <span>Published December 3, 2026</span></div>") \
+        == ["Jo Park"]
+    assert _authors("<p class='meta'>By Jo Park <time datetime='2026-12-03'>Updated December 3, 2026</time></p>") \
+        == ["Jo Park"]
+    assert _authors("<p>Von Anna Huber Aktualisiert am 3. Dezember 2026</p>") == ["Anna Huber"]
