@@ -20,6 +20,7 @@ from newscrawl.extract.vocabulary import (
     ANY_BLOCK_MARK,
     ASIDE,
     CHROME,
+    CONSENT,
     FOREIGN_PROSE,
     HIDDEN_STYLE,
     OVERLAY,
@@ -208,7 +209,8 @@ def _mark_kinds(cls: str, ident: str) -> _MarkKinds | None:
     marks = f"{cls} {ident.lower()}"
     if not ANY_BLOCK_MARK.search(marks):
         return None
-    return _MarkKinds(bool(OVERLAY.search(cls)), bool(FOREIGN_PROSE.search(marks)),
+    # a consent banner overlays every page, whatever holds it: its class or its vendor's id says so
+    return _MarkKinds(bool(OVERLAY.search(cls) or CONSENT.search(marks)), bool(FOREIGN_PROSE.search(marks)),
                       bool(FOREIGN_PROSE.search(cls)), bool(ASIDE.search(cls)), bool(CHROME.search(marks)))
 
 

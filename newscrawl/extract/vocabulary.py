@@ -122,6 +122,8 @@ ASIDE_WORDS = (
 FRAME_WORDS = r"nav|navbar|navigation|menu|sidebar|widget|footer|cookie|newsletter"
 # overlays: modal dialogs and pop-ups (consent, sign-up and contact forms)
 OVERLAY_WORDS = r"modal|popup|pop-up"
+# consent banners, by their class or their vendor's id ("onetrust-banner-sdk", "CybotCookiebotDialog")
+CONSENT_WORDS = r"cookie-?(?:banner|notice|consent|bar|popup|wall|law)s?|consent|gdpr|onetrust\w*|cybotcookiebot\w*"
 # the site's identity printed on every page: its logo and name
 SITE_IDENTITY_WORDS = r"logo|site-?title|site-?name|sitename|brand"
 
@@ -139,6 +141,7 @@ CHROME = class_words(CHROME_WORDS)
 FOREIGN_PROSE = class_words(FOREIGN_PROSE_WORDS)
 ASIDE = class_words(ASIDE_WORDS)
 OVERLAY = class_words(OVERLAY_WORDS)
+CONSENT = class_words(CONSENT_WORDS)
 # a block of other pages' teasers or of comments, whose dates are theirs (a sidebar's "Recent
 # Posts", related stories); not the frame's words: themes put an article's meta in an <aside>
 # or a layout column called "sidebar"
@@ -147,7 +150,7 @@ OTHER_PAGES = class_words(FOREIGN_PROSE_WORDS, ASIDE_WORDS)
 # only (an author box or card prints the article's own byline and date)
 OTHER_PAGES_PRINTED = class_words(TEASER_WORDS, COMMENT_WORDS, TEASER_LIST_WORDS)
 # any block our own pruning judges by its class
-ANY_BLOCK_MARK = class_words(CHROME_WORDS, FOREIGN_PROSE_WORDS, ASIDE_WORDS, OVERLAY_WORDS)
+ANY_BLOCK_MARK = class_words(CHROME_WORDS, FOREIGN_PROSE_WORDS, ASIDE_WORDS, OVERLAY_WORDS, CONSENT_WORDS)
 # where a headline is not: the site's frame, overlays, the site's name
 NOT_ARTICLE_MARK = class_words(FRAME_WORDS, OVERLAY_WORDS, SITE_IDENTITY_WORDS)
 # the cautious reading, for a rule that would keep a block trafilatura drops (unmask-prose): a

@@ -150,3 +150,18 @@ def test_a_short_disclaimer_goes():
         f"<div id='kept'><p>{PARAGRAPHS[1]}</p></div></div>")
     prune_boilerplate(tree)
     assert {d.get("id") for d in tree.iter() if d.get("id")} == {"kept"}
+
+
+def test_a_consent_banner_goes_by_its_vendors_id_or_its_class_even_with_prose():
+    # OneTrust marks its banner by id only ("otFlat" says nothing); the policy text is prose
+    policy = ("We and our partners store and/or access information on a device, such as cookies, and "
+              "process personal data for personalised ads and content measurement.")
+    tree = lxml.html.fromstring(
+        f"<div><h1>Cloud</h1><p>{PARAGRAPHS[0]}</p>"
+        f"<div id='onetrust-banner-sdk' class='otFlat'><div><p id='onetrust-policy-text'>{policy}</p>"
+        "<button>Accept all</button></div></div>"
+        f"<div class='cookie-notice'><p>{policy}</p></div>"
+        f"<div id='kept' class='cookie-recipes'><p>{PARAGRAPHS[1]}</p></div></div>")
+    prune_boilerplate(tree)
+    assert {d.get("id") for d in tree.iter() if d.get("id")} == {"kept"}
+    assert "partners store" not in tree.text_content()
