@@ -33,6 +33,7 @@ from newscrawl.extract.vocabulary import (
 )
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
+_CELL_BLOCKS = _BLOCKS | {"cell"}
 END_MARK_TAIL_SHARE = 0.25  # text after an end mark, as a share of the body: more is a section
 MAX_LINK_SHARE = 0.6  # a block whose text is mostly links is navigation, not article
 MIN_BODY_CHARS = 300  # less than this from a container or a first run: try again more broadly
@@ -102,7 +103,7 @@ def _render(element) -> list[str]:
             paragraphs.extend(i for i in items if i)
         elif tag == "table":
             for row in child.iter("row"):
-                cells = [_text(c) for c in row]
+                cells = [_cell_text(c) for c in row]
                 line = " | ".join(c for c in cells if c)
                 if line:
                     paragraphs.append(line)
@@ -124,6 +125,19 @@ def _render(element) -> list[str]:
         if tail:
             paragraphs.append(tail)
     return paragraphs
+
+
+def _cell_text(cell) -> str:
+    """A table cell's text, the blocks it holds (paragraphs, a nested table's rows) parted by a
+    space: "…outside her shop.</p><p>Angharad…" are two sentences, not "shop.Angharad"."""
+    parts = [cell.text or ""]
+    for child in cell:
+        if isinstance(child.tag, str) and child.tag in _CELL_BLOCKS:
+            parts.append(f" {_cell_text(child)} ")
+        else:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
 
 
 def run_trafilatura(tree: HtmlElement, *, favor_recall: bool = False, fast: bool = False) -> str | None:

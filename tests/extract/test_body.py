@@ -115,3 +115,17 @@ def test_a_line_break_before_a_link_parts_the_words():
     assert "Kelsey Tran press@acme.example 412-555-0142" in body
     with rules.disabled("line-breaks-separate"):
         assert "Kelsey Tranpress@acme.example" in extract_article("https://news.example/acme-plant", html).body
+
+
+def test_paragraphs_in_a_table_cell_are_separate_words():
+    # a 2000s page laid out in a table: trafilatura keeps the cell's paragraphs inside one cell,
+    # whose text ran the sentences together ("outside her shop.Angharad Llyr")
+    from lxml import etree
+
+    from newscrawl.extract.body import _cell_text
+
+    cell = etree.fromstring("<cell>News &gt; <ref>Local</ref><p>Tables allowed outside her shop.</p>"
+                            "<p>Angharad <hi>Llyr</hi> was <hi>de</hi>lighted.</p><table><row><cell>Print"
+                            "</cell><cell>E-mail</cell></row></table></cell>")
+    assert _cell_text(cell) == ("News > Local Tables allowed outside her shop. Angharad Llyr was delighted. "
+                                "Print E-mail")
