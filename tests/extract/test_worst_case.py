@@ -223,3 +223,21 @@ def test_a_run_of_line_breaks_keeps_a_blank_line_and_the_text_around_it() -> Non
     article = extract_article(url, page.format(run="<br>" * 150_000))
     assert article.body == extract_article(url, page.format(run="<br><br>")).body
     assert "Boats came back" in article.body and "Fish market stalls" in article.body
+
+
+def test_runs_of_empty_blocks_go_like_line_breaks_but_pictures_and_cells_stay() -> None:
+    """Blank lines come as other markup too ("<div><br></div>" from web editors, "<p>&nbsp;</p>",
+    a <br> with an empty span): 150,000 of them cost minutes like the <br>s (a second stranger)."""
+    from newscrawl.extract.document import parse_html
+
+    for unit in ("<div><br></div>", "<p>&nbsp;</p>", "<br><span></span>", "<p><span>\u200b</span></p>"):
+        tree = parse_html(f"<html><body><article><p>Before the run.</p>{unit * 1000}<p>After it.</p></article></body></html>")
+        article = tree.find(".//article")
+        assert len(article) <= 2 + 2 * 2, unit  # the two paragraphs, and at most two blank lines
+        assert [p.text for p in article.iter("p") if p.text and p.text.strip("\u00a0\u200b")] \
+            == ["Before the run.", "After it."]
+    kept = ("<html><body><article><div><img src='a.jpg'></div><div><img src='b.jpg'></div>"
+            "<div><img src='c.jpg'></div><table><tr><td></td><td></td><td></td><td>x</td></tr></table>"
+            "</article></body></html>")
+    tree = parse_html(kept)
+    assert len(tree.findall(".//img")) == 3 and len(tree.findall(".//td")) == 4
