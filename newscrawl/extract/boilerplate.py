@@ -178,7 +178,11 @@ def _is_boilerplate(element: HtmlElement) -> bool:
     if kinds is None:
         return False
     # (each rule is asked only where it would apply: the ablation reruns only those pages)
-    overlay = element.tag in _OVERLAY_TAGS and kinds.overlay and enabled("overlay-classes")
+    # a consent banner overlays the page, its policy text prose or not; it is short (a long block
+    # so named is an article about consent, or a post tagged "cookie-banners": WordPress puts the
+    # post's tags in its class)
+    overlay = element.tag in _OVERLAY_TAGS and (kinds.overlay or kinds.consent and is_short(element)) \
+        and enabled("overlay-classes")
     foreign = kinds.foreign and enabled("foreign-prose-classes")
     aside = kinds.aside and is_short(element) and enabled("short-aside-classes")
     chrome = kinds.chrome and enabled("chrome-classes")
@@ -195,6 +199,7 @@ class _MarkKinds(NamedTuple):
     """What a block's class (and id) name it as, by kind of boilerplate."""
 
     overlay: bool  # by its class
+    consent: bool  # by its class or id
     foreign: bool
     foreign_by_class: bool
     aside: bool  # by its class
@@ -209,8 +214,7 @@ def _mark_kinds(cls: str, ident: str) -> _MarkKinds | None:
     marks = f"{cls} {ident.lower()}"
     if not ANY_BLOCK_MARK.search(marks):
         return None
-    # a consent banner overlays every page, whatever holds it: its class or its vendor's id says so
-    return _MarkKinds(bool(OVERLAY.search(cls) or CONSENT.search(marks)), bool(FOREIGN_PROSE.search(marks)),
+    return _MarkKinds(bool(OVERLAY.search(cls)), bool(CONSENT.search(marks)), bool(FOREIGN_PROSE.search(marks)),
                       bool(FOREIGN_PROSE.search(cls)), bool(ASIDE.search(cls)), bool(CHROME.search(marks)))
 
 

@@ -165,3 +165,15 @@ def test_a_consent_banner_goes_by_its_vendors_id_or_its_class_even_with_prose():
     prune_boilerplate(tree)
     assert {d.get("id") for d in tree.iter() if d.get("id")} == {"kept"}
     assert "partners store" not in tree.text_content()
+
+
+def test_a_long_block_named_for_consent_is_an_article_about_it_not_a_banner():
+    # WordPress puts a post's tags in its class ("tag-cookie-banners"); a story on consent law
+    # may be classed "topic-consent": a long block so named is the article, not an overlay
+    story = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    tree = lxml.html.fromstring(
+        f"<div><h1>Cloud</h1><div id='post' class='post type-post tag-consent tag-cookie-banners tag-gdpr'>"
+        f"{story}</div><section id='law' class='story-body topic-consent'>{story}</section></div>")
+    assert min(len(block.text_content()) for block in tree.iter("div", "section") if block.get("id")) > 600
+    prune_boilerplate(tree)
+    assert {d.get("id") for d in tree.iter() if d.get("id")} == {"post", "law"}
