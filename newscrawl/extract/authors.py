@@ -93,8 +93,9 @@ _DEFAULT_ACCOUNTS = frozenset({"admin", "administrator", "webmaster", "root"})
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})
 # ... or with the date's label: "By Jo Park Published December 3, 2026"
-_DATE_LABELS = (r"(?:last\s+)?(?:updated|published|posted)|aktualisiert|ver[öo]ffentlicht|publi[ée]|"
-                r"mis\s+[àa]\s+jour|publicado|actualizado|pubblicato|aggiornato")
+_DATE_LABELS = (r"(?:(?:last|first|originally)\s+)?(?:updated|published|posted)|aktualisiert|"
+                r"ver[öo]ffentlicht|publi[ée]|mis\s+[àa]\s+jour|publicado|actualizado|atualizado|"
+                r"pubblicato|aggiornato|gepubliceerd|bijgewerkt")
 _BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\s+)?\d.*|(?:{_DATE_LABELS})\b.*)$",
                           re.IGNORECASE)
 # "Posted on <date> Posted by Jane Doe": a credit inside a longer header line; so is a "by" right

@@ -214,3 +214,10 @@ def test_a_date_label_after_the_name_ends_the_byline():
     assert _authors("<p class='meta'>By Jo Park <time datetime='2026-12-03'>Updated December 3, 2026</time></p>") \
         == ["Jo Park"]
     assert _authors("<p>Von Anna Huber Aktualisiert am 3. Dezember 2026</p>") == ["Anna Huber"]
+
+
+def test_first_and_originally_published_and_other_languages_labels_end_the_byline():
+    assert _authors("<p>By Jo Park First published December 3, 2026</p>") == ["Jo Park"]
+    assert _authors("<p>By Jo Park Originally published December 3, 2026</p>") == ["Jo Park"]
+    assert _authors("<p>Por João Silva Atualizado em 3 de dezembro de 2026</p>") == ["João Silva"]
+    assert _authors("<p>Door Jan de Vries Gepubliceerd op 3 december 2026</p>") == ["Jan de Vries"]
