@@ -256,7 +256,8 @@ def _in_metadata_case(headline: str, refs: list[str]) -> str:
     printed = " ".join(headline.split()).casefold()
     for ref in refs:
         ref = " ".join(ref.split())
-        if ref.casefold() == printed and not ref.isupper():
+        # a title in capitals or in lower case only says no more about the case than the h1
+        if ref.casefold() == printed and not ref.isupper() and not ref.islower():
             return ref
     return headline
 

@@ -104,3 +104,10 @@ def test_a_hyphen_inside_a_word_sets_no_site_name_off():
     assert strip_site_suffix("REI Co-op | Trail 25 Pack", ["REI Co-op"]) == "Trail 25 Pack"
     # after the title a site's name may be glued on with its section
     assert strip_site_suffix("부담 커졌다-정치ㅣ한국일보", ["한국일보"]) == "부담 커졌다"
+
+
+def test_a_metadata_title_in_lower_case_gives_no_case_to_a_headline_in_capitals():
+    # "nasa, esa sign lunar pact" says no more about the case than the printed capitals do
+    html = _page('<meta property="og:title" content="nasa, esa sign lunar pact">',
+                 "<article><h1>NASA, ESA SIGN LUNAR PACT</h1><p>Text.</p></article>")
+    assert extract_article("https://space.example/a", html).headline == "NASA, ESA SIGN LUNAR PACT"
