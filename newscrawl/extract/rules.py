@@ -216,7 +216,8 @@ RULES: tuple[Rule, ...] = (
         "document",
         ("content-after-end-tags", "as in a browser, markup after </body> or </html> is part of "
                                    "the body"),
-        ("line-break-runs", "past a blank line, more line breaks in a row print nothing"),
+        ("line-break-runs", "past a blank line, more blank lines in a row (line breaks, empty "
+                            "paragraphs) print nothing"),
         ("line-breaks-separate", "a line break separates the words on either side of it"),
         ("word-spans", "words wrapped one by one in spans are the same text as the words alone"),
         ("wide-scripts", "a Chinese, Japanese or Korean character holds as much text as a few "
