@@ -191,19 +191,18 @@ def collapse_line_break_runs(tree: HtmlElement) -> int:
     minutes and gigabytes (5,000 "<div><br></div>" 2.4 s). Returns how many went."""
     if not enabled("line-break-runs"):
         return 0
-    runs: dict[HtmlElement, tuple[HtmlElement, int]] = {}  # parent -> its last blank line, run length
+    # an element is past the first MAX_LINE_BREAKS of a run when it and the siblings right before
+    # it are blank lines with only white space between them: the cheap tests on the siblings come
+    # first, as this runs for most elements of a page
     doomed = []
     for element in tree.iter(*_BLANK_TAGS):
-        if not _prints_nothing(element):
-            continue
-        parent = element.getparent()
-        if parent is None:
-            continue
-        before = element.getprevious()
-        last, run = runs.get(parent, (None, 0))
-        run = run + 1 if before is not None and before is last and _blank(before.tail) else 1
-        runs[parent] = (element, run)
-        if run > MAX_LINE_BREAKS:
+        before, run = element, [element]
+        while len(run) <= MAX_LINE_BREAKS:
+            before = before.getprevious()
+            if before is None or before.tag not in _BLANK_TAGS or not _blank(before.tail):
+                break
+            run.append(before)
+        if len(run) > MAX_LINE_BREAKS and all(_prints_nothing(e) for e in run):
             doomed.append(element)
     # removed in document order, after the walk: each one's previous sibling is then the last kept
     for element in doomed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
 # elements that start a new line of text; everything else is inline and joins its neighbours
@@ -36,32 +37,38 @@ def iter_lines(node: HtmlElement, *, tail: bool = False,
     `skip` is true of print nothing (the text after them still prints)."""
     buffer: list[str] = []
 
-    def flush() -> Iterator[str]:
+    def flushed() -> str | None:
         text = " ".join("".join(buffer).split())
         buffer.clear()
-        if text and has_alnum(text):
-            yield text
+        return text if text and has_alnum(text) else None
 
-    def walk(element: HtmlElement) -> Iterator[str]:
+    # lxml's walk in C, not a recursive generator (whose every line climbs back up through one
+    # generator per level of the tree); an element skipped still ends, and its tail still prints
+    walker = iterwalk(node, events=("start", "end", "comment", "pi"))
+    skipped = None
+    for event, element in walker:
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _SKIP or (tag and skip is not None and skip(element)):
-            return
-        block = tag in BLOCK_TAGS
-        if block:
-            yield from flush()
-        if tag and element.text:
-            buffer.append(element.text)
-        for child in element:
-            yield from walk(child)
-            if child.tail:
-                buffer.append(child.tail)
-        if block:
-            yield from flush()
-
-    yield from walk(node)
+        if event == "start":
+            if tag in _SKIP or (tag and skip is not None and skip(element)):
+                walker.skip_subtree()
+                skipped = element
+                continue
+            if tag in BLOCK_TAGS and buffer and (line := flushed()):
+                yield line
+            if tag and element.text:
+                buffer.append(element.text)
+            continue
+        if event == "end":
+            if element is skipped:
+                skipped = None
+            elif tag in BLOCK_TAGS and buffer and (line := flushed()):
+                yield line
+        if element is not node and element.tail:
+            buffer.append(element.tail)
     if tail and node.tail:
         buffer.append(node.tail)
-    yield from flush()
+    if buffer and (line := flushed()):
+        yield line
 
 
 def text_lines(node: HtmlElement) -> list[str]:
