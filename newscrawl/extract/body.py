@@ -16,7 +16,7 @@ from trafilatura import bare_extraction
 from trafilatura.settings import Extractor
 
 from newscrawl.extract.authors import strip_byline
-from newscrawl.extract.boilerplate import drop_media, prune_boilerplate, prune_foreign_prose
+from newscrawl.extract.boilerplate import drop, drop_media, prune_boilerplate, prune_foreign_prose
 from newscrawl.extract.dateline import is_date_line, prints_day
 from newscrawl.extract.lines import alnum_count, has_alnum
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
@@ -398,6 +398,7 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
     drop_media(tree)
     unmask_prose(tree)
     reveal_panels(tree)
+    drop_unread_regions(tree)
     if not thorough:
         return run_trafilatura(tree, fast=True)
     prose = prose_chars(tree)
@@ -415,6 +416,28 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
         if retry and (len(retry) >= MIN_BODY_CHARS or len(retry) > len(body)):
             body = retry
     return body
+
+
+# regions trafilatura deletes from every page before it reads it (its tree cleaning), whatever
+# they hold: a third of a page's elements, which its own passes over the whole page (and its
+# second opinion, which reads the page before that cleaning) would walk first
+UNREAD_REGIONS = ("nav", "footer", "aside", "svg", "select", "textarea", "form")
+
+
+def drop_unread_regions(tree: HtmlElement) -> int:
+    """Remove the regions no reading of the body takes text from (rule unread-regions), keeping
+    the text that follows each; returns how many. One that holds half the page's text is the
+    page in markup gone wrong (an unclosed <aside> that swallowed the rest), and stays."""
+    found = list(tree.iter(UNREAD_REGIONS))
+    if not found or not enabled("unread-regions"):
+        return 0
+    half = len(tree.text_content()) / 2
+    dropped = 0
+    for element in found:
+        if element.getparent() is not None and len(element.text_content()) < half:
+            drop(element)
+            dropped += 1
+    return dropped
 
 
 def _read_with_second_opinion(tree: HtmlElement, prose: int) -> str | None:

@@ -66,6 +66,9 @@ RULES: tuple[Rule, ...] = (
         ("linked-sentences", "a paragraph that is a sentence linking to other pages is the article "
                              "citing its sources, not navigation"),
         ("repeated-paragraphs", "a long paragraph printed a second time is a copy of the layout"),
+        ("unread-regions", "navigation, page footers, asides, icons and form controls are never "
+                           "the article's text: they go before the body is read, so neither a "
+                           "reading nor the page's measure of its prose counts them"),
         ("recall-retry", "when the first pass finds next to nothing, judge the page again "
                          "favouring recall"),
         ("second-opinion-when-short", "trafilatura's second opinion (readability, justext) is asked "
