@@ -421,7 +421,7 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
 # regions trafilatura deletes from every page before it reads it (its tree cleaning), whatever
 # they hold: a third of a page's elements, which its own passes over the whole page (and its
 # second opinion, which reads the page before that cleaning) would walk first
-UNREAD_REGIONS = ("nav", "footer", "aside", "svg", "select", "textarea", "form")
+UNREAD_REGIONS = ("nav", "footer", "aside", "svg", "form", "button", "select", "textarea")
 
 
 def drop_unread_regions(tree: HtmlElement) -> int:

@@ -66,7 +66,7 @@ RULES: tuple[Rule, ...] = (
         ("linked-sentences", "a paragraph that is a sentence linking to other pages is the article "
                              "citing its sources, not navigation"),
         ("repeated-paragraphs", "a long paragraph printed a second time is a copy of the layout"),
-        ("unread-regions", "navigation, page footers, asides, icons and form controls are never "
+        ("unread-regions", "navigation, page footers, asides, icons, forms and buttons are never "
                            "the article's text: they go before the body is read, so neither a "
                            "reading nor the page's measure of its prose counts them"),
         ("recall-retry", "when the first pass finds next to nothing, judge the page again "
