@@ -56,8 +56,9 @@ from newscrawl.extract.rules import enabled
 from newscrawl.items import Article
 
 logger = logging.getLogger(__name__)
-# the article's own nodes on any page: a widget selector must never take them as noise
-_ARTICLE_NODES = etree.XPath("//h1 | //@itemprop[.='articleBody']/..")
+# the article's own nodes on any page: a widget selector must never take them as noise (two
+# searches: libxml2 merges a union's node sets in time that grows with the product of their sizes)
+_ARTICLE_NODES = (etree.XPath("//h1"), etree.XPath("//@itemprop[.='articleBody']/.."))
 
 
 @dataclass
@@ -135,7 +136,7 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     # relative canonicals are common; resolve them against the page's own URL
     loader.add_value("canonical_url", urljoin(url, meta.canonical or meta.get("og:url") or url))
     loader.add_value("site", site_key(url))
-    protected = profile.select("body", tree) + _ARTICLE_NODES(tree)
+    protected = profile.select("body", tree) + [e for search in _ARTICLE_NODES for e in search(tree)]
     loader.add_value("noise", collect_noise(tree, profile, protected))
 
     printed = [(text_of(e), e) for e in profile.select("headline", tree)]

@@ -56,14 +56,18 @@ _PANEL_ROLES = frozenset({"region", "tabpanel"})
 _PANEL_MARKS = re.compile(r"accordion|collaps|tab-?pane|tabs?-?(?:content|panel)", re.IGNORECASE)
 # hidden blocks (found by their attributes: a test of every element's attributes costs six times
 # as much in libxml2)
-_HIDDEN = etree.XPath("//@aria-hidden[.='true']/.. | //@style[contains(., 'none') or contains(., 'hidden')]/..")
+# (two searches, not one XPath union: libxml2 merges a union's node sets in time that grows with
+# the product of their sizes, 9 s for 40,000 of each; each block is judged on its own, so their
+# order does not matter)
+_HIDDEN = (etree.XPath("//@aria-hidden[.='true']/.."),
+           etree.XPath("//@style[contains(., 'none') or contains(., 'hidden')]/.."))
 
 
 def _hidden_candidates(tree: HtmlElement) -> list[HtmlElement]:
     """Hidden blocks that could be panels: a panel has a role, or a class on itself or its
     parent (an icon set's thousands of unclassed SVG paths with "fill:none" are no panel)."""
     found = []
-    for element in _HIDDEN(tree):
+    for element in dict.fromkeys(e for search in _HIDDEN for e in search(tree)):
         parent = element.getparent()
         if element.get("role") in _PANEL_ROLES or element.get("class") is not None \
                 or (parent is not None and parent.get("class") is not None):
@@ -468,16 +472,35 @@ def keep_inline_times(tree: HtmlElement) -> int:
     empty cells. A <time> alone in its paragraph (a date line, an update's stamp) is left to
     trafilatura. Returns how many."""
     inline = []
+    sizes: dict[HtmlElement, int] = {}  # a block's letters and digits, counted once for all its times
     for element in tree.iter("time"):
         block = next((a for a in element.iterancestors() if a.tag in _TEXT_BLOCKS), None)
+        if block is None:
+            continue
         # words besides the time; a table's cell is its row's data, a time alone in it too
-        if block is not None and (block.tag in _CELLS or _alnum(block) > _alnum(element)):
+        if block.tag not in _CELLS and block not in sizes:
+            sizes[block] = _alnum(block)
+        if block.tag in _CELLS or sizes[block] > _alnum(element):
             inline.append(element)
     if inline and enabled("inline-times"):
+        # the tags go in one pass in C: dropped one by one, each rescans its parent (20,000 times
+        # in one block: minutes)
+        parents = {element.getparent(): None for element in inline}
         for element in inline:
-            element.drop_tag()
+            element.tag = _INLINE_TIME
+        etree.strip_tags(tree, _INLINE_TIME)
+        for parent in parents:
+            if parent.tag == _INLINE_TIME:  # a time inside a time: stripped with it
+                continue
+            # libxml2 keeps the texts it joined as nodes side by side: written back, one node each
+            parent.text = parent.text
+            for child in parent:
+                child.tail = child.tail
         return len(inline)
     return 0
+
+
+_INLINE_TIME = "newscrawl-inline-time"
 
 
 def _alnum(element: HtmlElement) -> int:

@@ -130,21 +130,35 @@ def signup_boxes(tree: HtmlElement) -> list[HtmlElement]:
     if not fields:
         return []
     page_prose = prose_chars(tree)
-    boxes: list[HtmlElement] = []
+    boxes: dict[HtmlElement, None] = {}
+    # each ancestor is measured once: a comment section with a reply form in every comment asks
+    # about the same section for every one of its thousands of fields
+    closes: dict[HtmlElement, bool] = {}
+    sizes: dict[HtmlElement, int] = {}
     for field in fields:
         form = next(field.iterancestors("form"), None)
-        start = form if form is not None and len(form.text_content()) <= MAX_SIGNUP_PITCH else field
-        controls = len(start.text_content())
+        start = form if form is not None and _size(form, sizes) <= MAX_SIGNUP_PITCH else field
+        controls = _size(start, sizes)
         box = start
         for parent in start.iterancestors():
-            if parent is tree or parent.tag in _KEEP_TAGS or parent.find(".//h1") is not None \
-                    or len(parent.text_content()) - controls > MAX_SIGNUP_PITCH \
-                    or 2 * prose_chars(parent) > page_prose > 0:
+            if _size(parent, sizes) - controls > MAX_SIGNUP_PITCH:
+                break
+            if parent not in closes:
+                closes[parent] = parent is tree or parent.tag in _KEEP_TAGS \
+                    or parent.find(".//h1") is not None or 2 * prose_chars(parent) > page_prose > 0
+            if closes[parent]:
                 break
             box = parent
-        if box is not field and box not in boxes and enabled("sign-up-forms"):
-            boxes.append(box)
-    return boxes
+        if box is not field and enabled("sign-up-forms"):
+            boxes[box] = None
+    return list(boxes)
+
+
+def _size(element: HtmlElement, sizes: dict[HtmlElement, int]) -> int:
+    """An element's text length, measured once (`sizes` keeps it)."""
+    if element not in sizes:
+        sizes[element] = len(element.text_content())
+    return sizes[element]
 
 
 def _is_modal(element: HtmlElement) -> bool:

@@ -109,8 +109,10 @@ def _is_interface(text: str) -> bool:
 
 def _without_trailing_teasers(paragraphs: list[str]) -> list[str]:
     """Cut at a heading such as "Related news" that only teaser-short lines follow."""
-    for index, paragraph in enumerate(paragraphs):
-        if TRAILING_HEADINGS.match(paragraph.strip()) and \
-                all(len(p) <= MAX_TEASER_CHARS for p in paragraphs[index + 1:]) and enabled("trailing-teasers"):
+    # only lines after the last paragraph longer than a teaser can head a run of teasers (one
+    # pass: a page of thousands of "Read more" lines asked about every later line for each)
+    last_long = max((i for i, p in enumerate(paragraphs) if len(p) > MAX_TEASER_CHARS), default=0)
+    for index in range(last_long, len(paragraphs)):
+        if TRAILING_HEADINGS.match(paragraphs[index].strip()) and enabled("trailing-teasers"):
             return paragraphs[:index]
     return paragraphs

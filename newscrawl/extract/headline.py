@@ -36,7 +36,12 @@ def similarity(a: str, b: str) -> float:
         return 1.0
     if na in nb or nb in na:
         return min(len(na), len(nb)) / max(len(na), len(nb)) * 0.5 + 0.5
-    return SequenceMatcher(None, na, nb, autojunk=False).ratio()
+    # (its time grows with the product of the lengths: a headline is a line, and a megabyte
+    # <title> is compared by its first MAX_COMPARED characters)
+    return SequenceMatcher(None, na[:MAX_COMPARED], nb[:MAX_COMPARED], autojunk=False).ratio()
+
+
+MAX_COMPARED = 2000  # characters of a headline or title compared: ten times the longest headline
 
 
 def site_names(meta: PageMetadata, url: str | None = None) -> list[str]:

@@ -23,6 +23,8 @@ class PageMetadata:
 
     jsonld_article: dict[str, Any] | None = None
     jsonld_nodes: list[dict[str, Any]] = field(default_factory=list)
+    # the graph's nodes by their @id, built at the first reference resolved (node_by_id)
+    nodes_by_id: dict[str, dict[str, Any]] | None = field(default=None, repr=False, compare=False)
     meta: dict[str, str] = field(default_factory=dict)
     # every value of a repeated tag (article:author, article:published_time twice, ...)
     repeated: dict[str, list[str]] = field(default_factory=dict)
@@ -136,12 +138,21 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
 
 
 def node_by_id(meta: PageMetadata, ref: Any) -> dict[str, Any] | None:
-    """Resolve a JSON-LD {"@id": ...} reference inside the page's graph."""
+    """Resolve a JSON-LD {"@id": ...} reference inside the page's graph (the first node with
+    that @id that says more than its @id)."""
     if isinstance(ref, dict) and set(ref) <= {"@id"} and ref.get("@id"):
-        for node in meta.jsonld_nodes:
-            if node.get("@id") == ref["@id"] and len(node) > 1:
-                return node
-        return None
+        wanted = ref["@id"]
+        if isinstance(wanted, str):
+            # indexed once per page: a graph may hold thousands of nodes and as many references
+            if meta.nodes_by_id is None:
+                meta.nodes_by_id = {}
+                for node in meta.jsonld_nodes:
+                    key = node.get("@id")
+                    if isinstance(key, str) and len(node) > 1:
+                        meta.nodes_by_id.setdefault(key, node)
+            return meta.nodes_by_id.get(wanted)
+        return next((node for node in meta.jsonld_nodes
+                     if node.get("@id") == wanted and len(node) > 1), None)
     return ref if isinstance(ref, dict) else None
 
 

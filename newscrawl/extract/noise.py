@@ -15,18 +15,28 @@ _ITEM_TAGS = BLOCK_TAGS | {"a", "button", "select", "input"}
 _SKIP = frozenset({"script", "style", "noscript", "template"})
 
 
-def printed_items(node: HtmlElement) -> list[str]:
+class _TooLong(Exception):
+    """The widget's items passed the length asked for."""
+
+
+def printed_items(node: HtmlElement, limit: int | None = None) -> list[str] | None:
     """The widget's strings, one per printed item: a block or an action (link, button) is an
     item; inline elements whose texts meet with no space between them are separate words
-    ("<span>69</span><span>Followers</span>" prints "69 Followers", not "69Followers")."""
+    ("<span>69</span><span>Followers</span>" prints "69 Followers", not "69Followers").
+    None once their lengths add up to more than `limit` (the rest is not read)."""
     items: list[str] = []
     buffer: list[str] = []
+    total = 0
 
     def flush() -> None:
+        nonlocal total
         text = " ".join("".join(buffer).split())
         buffer.clear()
         if text and has_alnum(text):
             items.append(text)
+            total += len(text)
+            if limit is not None and total > limit:
+                raise _TooLong
 
     def walk(element: HtmlElement) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -48,18 +58,20 @@ def printed_items(node: HtmlElement) -> list[str]:
         elif tag:
             buffer.append(" ")
 
-    walk(node)
-    flush()
+    try:
+        walk(node)
+        flush()
+    except _TooLong:
+        return None
     return items
 
 
-def _guarded(node: HtmlElement, protected: set[HtmlElement]) -> bool:
-    """Whether removing `node` would take the article (body container, headline) with it."""
-    if node.tag in ("html", "body"):
+def _guarded(node: HtmlElement, protected: set[HtmlElement], holders: set[HtmlElement]) -> bool:
+    """Whether removing `node` would take the article (body container, headline) with it:
+    `holders` are the protected nodes' ancestors."""
+    if node.tag in ("html", "body") or node in protected or node in holders:
         return True
-    if node in protected or any(a in protected for a in node.iterancestors()):
-        return True
-    return any(d in protected for d in node.iterdescendants())
+    return any(a in protected for a in node.iterancestors())
 
 
 def _has_prose(node: HtmlElement) -> bool:
@@ -81,24 +93,26 @@ def collect_noise(tree: HtmlElement, profile: Profile,
     matches them, an ancestor or a descendant is ignored, so noise never takes article text.
     """
     keep = set(protected or [])
+    holders = {ancestor for node in keep for ancestor in node.iterancestors()}
     strings: list[str] = []
     seen: set[str] = set()
-    nodes = [n for n in profile.select("noise", tree) if not _guarded(n, keep)]
+    nodes = [n for n in profile.select("noise", tree) if not _guarded(n, keep, holders)]
     if nodes and not enabled("widget-noise"):
         return []
-    taken: list[HtmlElement] = []
+    taken: dict[HtmlElement, None] = {}
     for node in nodes:
         if any(a in taken for a in node.iterancestors()):
             continue
-        lines = printed_items(node)
-        if sum(len(line) for line in lines) > MAX_NOISE_CHARS or _has_prose(node):
+        # (read only up to the bound: widgets nested in widgets would each read all that follows)
+        lines = printed_items(node, MAX_NOISE_CHARS)
+        if lines is None or _has_prose(node):
             continue  # a whole column or an article, not a widget
-        taken.append(node)
+        taken[node] = None
         for text in lines:
             if text not in seen:
                 seen.add(text)
                 strings.append(text)
-    _remove_all(taken)
+    _remove_all(list(taken))
     return strings
 
 

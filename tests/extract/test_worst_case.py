@@ -241,3 +241,40 @@ def test_runs_of_empty_blocks_go_like_line_breaks_but_pictures_and_cells_stay() 
             "</article></body></html>")
     tree = parse_html(kept)
     assert len(tree.findall(".//img")) == 3 and len(tree.findall(".//td")) == 4
+
+
+# a second stranger's shapes that cost one of extraction's own loops time growing with their
+# square (each took minutes at these sizes; trafilatura.extract reads each in seconds)
+QUADRATIC_SHAPES = {
+    # thousands of <time>s in one block: each was dropped from its parent one by one
+    "times-in-one-block": """
+        times = "".join(f"Posted <time datetime='2024-03-01'>March 1, 2024</time> by user{i}: a reply. "
+                        for i in range(12_000))
+        page = HEAD + "<blockquote>" + times + "</blockquote>" + TAIL
+        body = extract_article(URL, page).body or ""
+        print(body.count("March 1, 2024") >= 12_000 and "<time" not in body)
+    """,
+    # a reply form with an email field in every comment: each field measured the whole section
+    "a-sign-up-field-in-every-comment": """
+        comments = "".join(f"<div class='c'><p>Comment {i}: I agree.</p><form action='/r'>"
+                           f"<input type='email' name='e'><button>Reply</button></form></div>"
+                           for i in range(15_000))
+        page = HEAD + TAIL.replace("</body>", "<section>" + comments + "</section></body>")
+        print(extract_article(URL, page).headline == "Council approves budget")
+    """,
+}
+_SHAPE_PAGE = """
+    from newscrawl.extract import extract_article
+    URL = "https://example.com/2024/03/03/budget"
+    TEXT = "<p>" + "The city council voted on Tuesday to approve a new budget for transit and parks. " * 6 + "</p>"
+    HEAD = ("<html><head><title>Council approves budget</title></head><body><article>"
+            "<h1>Council approves budget</h1>" + TEXT * 4)
+    TAIL = "</article></body></html>"
+"""
+
+
+@pytest.mark.parametrize("shape", sorted(QUADRATIC_SHAPES))
+def test_a_shape_that_was_quadratic_in_extraction_finishes_with_the_right_record(shape: str) -> None:
+    done = _run(textwrap.dedent(_SHAPE_PAGE) + textwrap.dedent(QUADRATIC_SHAPES[shape]))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "True"
