@@ -18,6 +18,7 @@ from trafilatura.settings import Extractor
 from newscrawl.extract.authors import strip_byline
 from newscrawl.extract.boilerplate import drop, drop_media, prune_boilerplate, prune_foreign_prose
 from newscrawl.extract.dateline import is_date_line, prints_day
+from newscrawl.extract.document import join_text_nodes
 from newscrawl.extract.lines import alnum_count, has_alnum
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.noise import strip_boilerplate
@@ -492,10 +493,7 @@ def keep_inline_times(tree: HtmlElement) -> int:
         for parent in parents:
             if parent.tag == _INLINE_TIME:  # a time inside a time: stripped with it
                 continue
-            # libxml2 keeps the texts it joined as nodes side by side: written back, one node each
-            parent.text = parent.text
-            for child in parent:
-                child.tail = child.tail
+            join_text_nodes(parent)
         return len(inline)
     return 0
 

@@ -132,12 +132,17 @@ def merge_word_spans(tree: HtmlElement) -> int:
         etree.strip_tags(element, *_WORD_SPANS)
         for child, tag in kept:
             child.tag = tag
-        # libxml2 keeps the stripped spans' texts as separate nodes side by side (lxml reads
-        # them as one string): written back, each run is one node
-        element.text = element.text
-        for child in element:
-            child.tail = child.tail
+        join_text_nodes(element)
     return merged
+
+
+def join_text_nodes(element: HtmlElement) -> None:
+    """Each run of text in `element` written back as one node: after `etree.strip_tags`,
+    libxml2 keeps the stripped tags' texts as separate nodes side by side (lxml reads them as
+    one string, but every later text read walks them all)."""
+    element.text = element.text
+    for child in element:
+        child.tail = child.tail
 
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
