@@ -437,12 +437,14 @@ def drop_unread_regions(tree: HtmlElement) -> int:
     if not found or not enabled("unread-regions"):
         return 0
     half = len(tree.text_content()) / 2
-    dropped = 0
+    dropped: set[HtmlElement] = set()
     for element in found:
-        if element.getparent() is not None and len(element.text_content()) < half:
+        if element.getparent() is None or any(a in dropped for a in element.iterancestors()):
+            continue  # the root, or gone with a region around it: not measured again
+        if len(element.text_content()) < half:
             drop(element)
-            dropped += 1
-    return dropped
+            dropped.add(element)
+    return len(dropped)
 
 
 def _read_with_second_opinion(tree: HtmlElement, prose: int) -> str | None:

@@ -58,3 +58,13 @@ def test_a_region_that_swallowed_the_page_stays():
     assert BLOCK[0] in body and BLOCK[-1] in body
     with disabled("unread-regions"):
         assert extract_article("https://example.org/bridge", html).body == body
+
+
+def test_regions_inside_a_removed_region_go_with_it_and_are_counted_once():
+    # a footer's menu and its icons: one region out, its own regions not looked at again
+    tree = lxml.html.document_fromstring(
+        "<html><body><p>Bridge to be rebuilt this spring.</p><footer><nav><a href='/'>Home</a>"
+        "<svg><path d='M0 0'/></svg></nav><form><button>Subscribe</button></form></footer>"
+        "</body></html>")
+    assert drop_unread_regions(tree) == 1
+    assert tree.find("body").text_content() == "Bridge to be rebuilt this spring."
