@@ -383,8 +383,9 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
 
     With a profile's body container: trafilatura (favouring recall) inside it. Otherwise, or
     when that gives next to nothing: generic boilerplate and media removed by markup, then
-    trafilatura over the whole page, and once more favouring recall if the first run finds
-    next to nothing (pages whose text sits in unusual markup). Not `thorough` (a page that no
+    trafilatura over the whole page, and once more favouring recall (fast: the first run asked
+    for the second opinion) if the first run finds next to nothing or leaves out most of the
+    page's prose (pages whose text sits in unusual markup). Not `thorough` (a page that no
     body could make an article): one fast trafilatura run, no second opinion, no retry.
     """
     keep_inline_times(tree)
@@ -408,8 +409,10 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
         return run_trafilatura(tree, fast=True)
     prose = prose_chars(tree)
     body = _read_with_second_opinion(tree, prose)
+    # a retry follows a reading that asked trafilatura's second opinion already: the recall
+    # run reads fast (asked again, the same opinion changed no article on 1534 pages)
     if (not body or len(body) < MIN_BODY_CHARS) and enabled("recall-retry"):
-        retry = run_trafilatura(tree, favor_recall=True)
+        retry = run_trafilatura(tree, favor_recall=True, fast=True)
         if retry and len(retry) > len(body or ""):
             body = retry
     elif body and len(body) >= MIN_BODY_CHARS and len(body) < MIN_PROSE_SHARE * prose \
@@ -417,7 +420,7 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
         # most of the page's prose left out: the first run settled on a side region (a lead, one
         # card); the recall run judges the whole page again. It is taken when it found a body
         # at all, even a shorter one (it may have swapped a wrong region for the right one).
-        retry = run_trafilatura(tree, favor_recall=True)
+        retry = run_trafilatura(tree, favor_recall=True, fast=True)
         if retry and (len(retry) >= MIN_BODY_CHARS or len(retry) > len(body)):
             body = retry
     return body
