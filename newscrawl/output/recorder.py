@@ -10,6 +10,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from newscrawl.distributed import settings as distributed
 from newscrawl.distributed.outage import lost_redis
 from newscrawl.extract.processors import canonical_url
 from newscrawl.items import Article
@@ -18,7 +19,7 @@ from newscrawl.output.guard import check_outputs, refuse_overwrite
 from newscrawl.output.recovery import check_integrity, recover_outputs, unusable_state
 from newscrawl.output.storage import OUTPUT_ERROR_STAT, line_files, stop_for_output, stop_for_state
 from newscrawl.state import StateError
-from newscrawl.state.crawler import state_failed, state_for
+from newscrawl.state.crawler import follow_links_of, state_failed, state_for
 
 logger = logging.getLogger("newscrawl.output")
 
@@ -40,6 +41,8 @@ class StateRecorder:
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         self.failed = False
         self.items = 0
+        # a distributed crawl's queue outlives its workers in Redis: no link of its is lost
+        self.links_pending = not distributed.enabled(crawler.settings)
         targets = check_outputs(crawler.settings)  # before anything else is opened or fetched
         self.outputs = len(targets)  # every output writes each article (one line, or more)
         self.keeping = sum(1 for target in targets if target.keeps)
@@ -112,8 +115,12 @@ class StateRecorder:
         headers = getattr(response, "headers", None) or {}
         etag = headers.get(b"ETag")
         last_modified = headers.get(b"Last-Modified")
-        for url in {item.canonical_url or item.url, canonical_url(item.url) or item.url}:
+        urls = {item.canonical_url or item.url, canonical_url(item.url) or item.url}
+        for url in urls:
             store.record(url, item.fingerprint, item.modified, item.revision,
                          etag=etag.decode("latin-1") if etag else None,
-                         last_modified=last_modified.decode("latin-1") if last_modified else None)
+                         last_modified=last_modified.decode("latin-1") if last_modified else None,
+                         links_pending=self.links_pending)
+        if self.links_pending:
+            follow_links_of(self.crawler, urls)
         self.crawler.stats.inc_value("newscrawl/articles/emitted")

@@ -151,14 +151,17 @@ def complete_lines(data: bytes) -> tuple[list[bytes], list[dict[str, Any]], int,
 
 def mark_emitted(store: Any, record: dict[str, Any]) -> bool:
     """Record a written article in the state (under its canonical and fetched URL), unless the
-    state already has it at this revision or a later one; whether it had not."""
+    state already has it at this revision or a later one; whether it had not. The run that wrote
+    it was killed before it recorded it, so before it followed the links on its page: they are
+    pending (the next run fetches the page once more for them)."""
     revision = record.get("revision") or 1
     url = record.get("url") or ""
     new = False
     for key in {record.get("canonical_url") or url, canonical_url(url) or url} - {""}:
         entry = store.get(key)
         if entry is None or entry.revision < revision:
-            store.record(key, record.get("fingerprint"), record.get("modified"), revision)
+            store.record(key, record.get("fingerprint"), record.get("modified"), revision,
+                         links_pending=True)
             new = True
     return new
 

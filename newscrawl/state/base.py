@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,8 @@ class SeenEntry:
 
     `etag` and `last_modified` are the validators of the response the article came from, sent
     back as If-None-Match / If-Modified-Since when the article is revisited (NEWSCRAWL_REVISIT).
+    `links_pending`: the run that wrote it had not finished following the links on its page (it
+    was stopped, or killed, first); the next run fetches it once more for them.
     """
 
     url: str
@@ -30,6 +33,7 @@ class SeenEntry:
     emitted_at: float
     etag: str | None = None
     last_modified: str | None = None
+    links_pending: bool = False
 
 
 class StateStore(ABC):
@@ -45,13 +49,20 @@ class StateStore(ABC):
 
     @abstractmethod
     def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
-               *, etag: str | None = None, last_modified: str | None = None) -> None:
+               *, etag: str | None = None, last_modified: str | None = None,
+               links_pending: bool = False) -> None:
         """Remember an article as emitted (call only after its line was written).
 
         Replaces any entry of the same URL and sets its `emitted_at` to now; `revision` is the
         item's revision (1 first, 2 and up for updates); `etag`/`last_modified` are the
-        response's validators, None when it had none.
+        response's validators, None when it had none; `links_pending` until the links on its
+        page are followed (`mark_links_followed`).
         """
+
+    @abstractmethod
+    def mark_links_followed(self, urls: Iterable[str]) -> None:
+        """The links on these articles' pages were followed (by a run that finished): their
+        entries are no longer `links_pending`. URLs without an entry are ignored."""
 
     @abstractmethod
     def prune(self, older_than_seconds: float) -> int:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
 from scrapy import signals
 from scrapy.crawler import Crawler
 
 from newscrawl.state import StateStore, open_state
 
+logger = logging.getLogger("newscrawl")
+
 _ATTR = "_newscrawl_state"
+_FOLLOWING = "_newscrawl_links_following"
 # set (to the error) when the state could not be written mid-crawl (newscrawl.output.storage.stop_for_state)
 STATE_ERROR_STAT = "newscrawl/state/error"
 
@@ -33,3 +39,28 @@ def _close(crawler: Crawler) -> None:
 def state_failed(crawler: Crawler) -> bool:
     """Whether this crawl's state could not be written (the crawl is stopping, said once)."""
     return crawler.stats is not None and crawler.stats.get_value(STATE_ERROR_STAT) is not None
+
+
+def follow_links_of(crawler: Crawler, urls: Iterable[str]) -> None:
+    """This run follows the links on these articles' pages: when it finishes (close reason
+    "finished", every queued request done), the state marks them followed. A run stopped before
+    (Ctrl-C, a kill, a CLOSESPIDER_* limit, a failed output) leaves them `links_pending`, and
+    the next run fetches their pages once more, so the articles only they link to are not lost."""
+    following = getattr(crawler, _FOLLOWING, None)
+    if following is None:
+        following = set()
+        setattr(crawler, _FOLLOWING, following)
+        crawler.signals.connect(lambda reason: _finished(crawler, reason), signal=signals.spider_closed,
+                                weak=False)
+    following.update(urls)
+
+
+def _finished(crawler: Crawler, reason: str) -> None:
+    following = getattr(crawler, _FOLLOWING, None) or set()
+    if reason != "finished" or not following or state_failed(crawler):
+        return
+    try:
+        state_for(crawler).mark_links_followed(following)
+    except Exception as exc:  # the articles stay pending: the next run fetches them once more
+        logger.warning("could not mark the links of %d articles followed in the state (%s): the "
+                       "next run fetches their pages once more", len(following), exc)

@@ -7,7 +7,9 @@ written to disk, and every run emits every article it finds.
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from collections.abc import Iterable
 
 from newscrawl.state.base import SeenEntry, StateStore
 
@@ -27,11 +29,18 @@ class MemoryStateStore(StateStore):
         return fingerprint in self.fingerprints
 
     def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
-               *, etag: str | None = None, last_modified: str | None = None) -> None:
+               *, etag: str | None = None, last_modified: str | None = None,
+               links_pending: bool = False) -> None:
         self.entries[url] = SeenEntry(url, fingerprint, modified, revision, time.time(), etag,
-                                      last_modified)
+                                      last_modified, links_pending)
         if fingerprint:
             self.fingerprints.add(fingerprint)
+
+    def mark_links_followed(self, urls: Iterable[str]) -> None:
+        for url in urls:
+            entry = self.entries.get(url)
+            if entry is not None and entry.links_pending:
+                self.entries[url] = dataclasses.replace(entry, links_pending=False)
 
     def prune(self, older_than_seconds: float) -> int:
         cutoff = time.time() - older_than_seconds

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from newscrawl.state.base import SeenEntry, StateError, StateStore
@@ -51,6 +52,22 @@ return #urls
 
 _FIELDS = ("fingerprint", "modified", "revision", "emitted_at", "etag", "last_modified")
 
+# KEYS: seen; ARGV: URLs. Rewritten inside Redis, so a worker recording one of them meanwhile
+# is never overwritten with an older entry
+_FOLLOWED = """
+for _, url in ipairs(ARGV) do
+  local raw = redis.call('HGET', KEYS[1], url)
+  if raw then
+    local entry = cjson.decode(raw)
+    if entry['links_pending'] then
+      entry['links_pending'] = nil
+      redis.call('HSET', KEYS[1], url, cjson.encode(entry))
+    end
+  end
+end
+return 1
+"""
+
 
 class RedisStateStore(StateStore):
     """State shared by every worker of a distributed crawl (REDIS_URL)."""
@@ -66,6 +83,7 @@ class RedisStateStore(StateStore):
         self._keys = [self.seen_key, self.emitted_key, self.fingerprints_key]
         self._record = server.register_script(_RECORD)
         self._prune = server.register_script(_PRUNE)
+        self._followed = server.register_script(_FOLLOWED)
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "newscrawl") -> RedisStateStore:
@@ -94,11 +112,19 @@ class RedisStateStore(StateStore):
         return bool(self.server.hexists(self.fingerprints_key, fingerprint))
 
     def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
-               *, etag: str | None = None, last_modified: str | None = None) -> None:
+               *, etag: str | None = None, last_modified: str | None = None,
+               links_pending: bool = False) -> None:
         emitted_at = time.time()
         entry = {"fingerprint": fingerprint, "modified": modified, "revision": revision,
                  "emitted_at": emitted_at, "etag": etag, "last_modified": last_modified}
+        if links_pending:
+            entry["links_pending"] = True
         self._record(keys=self._keys, args=[url, json.dumps(entry), fingerprint or "", emitted_at])
+
+    def mark_links_followed(self, urls: Iterable[str]) -> None:
+        urls = list(urls)
+        for start in range(0, len(urls), 1000):  # in batches, so one script never blocks Redis for long
+            self._followed(keys=[self.seen_key], args=urls[start:start + 1000])
 
     def prune(self, older_than_seconds: float) -> int:
         cutoff = time.time() - older_than_seconds
@@ -148,4 +174,5 @@ class RedisStateStore(StateStore):
 
 def _entry(url: str, raw: bytes | str) -> SeenEntry:
     data = json.loads(raw)
-    return SeenEntry(url=url, **{name: data.get(name) for name in _FIELDS})
+    return SeenEntry(url=url, **{name: data.get(name) for name in _FIELDS},
+                     links_pending=bool(data.get("links_pending")))

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import stat
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from newscrawl.state.base import SeenEntry, StateError, StateStore
@@ -18,13 +19,14 @@ CREATE TABLE IF NOT EXISTS seen (
     revision INTEGER NOT NULL DEFAULT 1,
     emitted_at REAL NOT NULL,
     etag TEXT,
-    last_modified TEXT
+    last_modified TEXT,
+    links_pending INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS seen_fingerprint ON seen(fingerprint);
 CREATE INDEX IF NOT EXISTS seen_emitted_at ON seen(emitted_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
-_COLUMNS = "url, fingerprint, modified, revision, emitted_at, etag, last_modified"
+_COLUMNS = "url, fingerprint, modified, revision, emitted_at, etag, last_modified, links_pending"
 # the tables of a state: a database with one of them is a state (perhaps one cut short)
 STATE_TABLES = frozenset({"seen", "meta"})
 # the first 16 bytes of every SQLite database file
@@ -213,10 +215,12 @@ class SQLiteStateStore(StateStore):
         for name in ("etag", "last_modified"):
             if name not in columns:
                 self.db.execute(f"ALTER TABLE seen ADD COLUMN {name} TEXT")
+        if "links_pending" not in columns:  # an older state's articles had their links followed
+            self.db.execute("ALTER TABLE seen ADD COLUMN links_pending INTEGER NOT NULL DEFAULT 0")
 
     def get(self, url: str) -> SeenEntry | None:
         row = self.db.execute(f"SELECT {self._select} FROM seen WHERE url = ?", (url,)).fetchone()
-        return SeenEntry(*row) if row else None
+        return _entry(row) if row else None
 
     def is_seen(self, url: str) -> bool:
         # the URL index alone answers this (no second lookup of the row): the crawl asks it per link
@@ -227,14 +231,26 @@ class SQLiteStateStore(StateStore):
         return row is not None
 
     def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
-               *, etag: str | None = None, last_modified: str | None = None) -> None:
+               *, etag: str | None = None, last_modified: str | None = None,
+               links_pending: bool = False) -> None:
         self.db.execute(
-            f"INSERT INTO seen({_COLUMNS}) VALUES (?,?,?,?,?,?,?) "
+            f"INSERT INTO seen({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?) "
             "ON CONFLICT(url) DO UPDATE SET fingerprint=excluded.fingerprint, "
             "modified=excluded.modified, revision=excluded.revision, emitted_at=excluded.emitted_at, "
-            "etag=excluded.etag, last_modified=excluded.last_modified",
-            (url, fingerprint, modified, revision, time.time(), etag, last_modified),
+            "etag=excluded.etag, last_modified=excluded.last_modified, "
+            "links_pending=excluded.links_pending",
+            (url, fingerprint, modified, revision, time.time(), etag, last_modified, int(links_pending)),
         )
+
+    def mark_links_followed(self, urls: Iterable[str]) -> None:
+        self.db.execute("BEGIN")  # one transaction: a run's thousands of articles in one write
+        try:
+            self.db.executemany("UPDATE seen SET links_pending = 0 WHERE url = ? AND links_pending",
+                                ((url,) for url in urls))
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def prune(self, older_than_seconds: float) -> int:
         cursor = self.db.execute("DELETE FROM seen WHERE emitted_at < ?", (time.time() - older_than_seconds,))
@@ -245,7 +261,7 @@ class SQLiteStateStore(StateStore):
 
     def export(self) -> list[SeenEntry]:
         rows = self.db.execute(f"SELECT {self._select} FROM seen ORDER BY emitted_at")
-        return [SeenEntry(*row) for row in rows]
+        return [_entry(row) for row in rows]
 
     def size_bytes(self) -> int | None:
         return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
@@ -265,6 +281,11 @@ class SQLiteStateStore(StateStore):
 
     def close(self) -> None:
         self.db.close()
+
+
+def _entry(row: tuple) -> SeenEntry:
+    *fields, links_pending = row
+    return SeenEntry(*fields, links_pending=bool(links_pending))  # NULL in an older state's file
 
 
 MIN_FREE_BYTES = 1 << 20  # under this much free space, a state's I/O error is the full disk's

@@ -1,12 +1,23 @@
 """`seen_before` counts only articles an earlier run emitted: on a first run with a fresh state it
 is 0, though the demo site's pages link to each other; links back to an article this run
-emitted already are `emitted_this_run`."""
+emitted already are `emitted_this_run`. An article written by a run stopped before its end is
+fetched once more by the next run, for the links on its page (found by a stranger: after Ctrl-C,
+the articles only it linked to were never written)."""
 
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
-from tests.conftest import DEMO, FAST, free_port, read_jsonl, run_scrapy
+import pytest
+
+from tests.conftest import DEMO, FAST, REPO, free_port, lines_in, read_jsonl, run_scrapy
+from tests.support.faultserver import LOREM, article_page
+from tests.support.sites.harness import finish
 from tools.devserver import serve_directory
 
 MANIFEST = json.loads((DEMO / "MANIFEST.json").read_text("utf-8"))
@@ -38,3 +49,77 @@ def test_seen_before_counts_earlier_runs_only(tmp_path):
     assert second_stats["newscrawl/skipped/seen_before"] >= len(ARTICLES) - 1
     assert second_stats[f"newscrawl/site/{site}/seen_before"] == second_stats["newscrawl/skipped/seen_before"]
     assert second_stats.get("newscrawl/skipped/emitted_this_run", 0) == 0
+
+
+# a home page that links to the first story only; each story links to the next
+CHAIN = ["harbour-opens-season", "ferry-timetable-changes", "bridge-repairs-begin", "market-moves-to-quay",
+         "lighthouse-reopens", "pier-gets-new-lights"]
+
+
+def _chain_site(root: Path) -> Path:
+    (root / "news").mkdir(parents=True)
+    (root / "index.html").write_text(f'<html><head><title>Chain Times</title></head><body><h1>Chain Times</h1>'
+                                     f'<a href="/news/{CHAIN[0]}.html">The season opens</a></body></html>')
+    for number, slug in enumerate(CHAIN):
+        title = slug.replace("-", " ").capitalize()
+        page = article_page(title, [f"Story {slug}. {LOREM}", LOREM, f"End of {slug}."],
+                            published=f"2024-03-0{number + 1}T08:00:00+01:00")
+        if number + 1 < len(CHAIN):
+            after = CHAIN[number + 1]
+            page = page.replace("</article>", f'<p>Read next: <a href="/news/{after}.html">{after}</a></p></article>')
+        (root / "news" / f"{slug}.html").write_text(page)
+    return root
+
+
+def _chain_urls(base: str) -> list[str]:
+    return sorted(f"{base}news/{slug}.html" for slug in CHAIN)
+
+
+def _stats(path: Path) -> dict:
+    return json.loads(path.read_text("utf-8"))
+
+
+def test_a_run_stopped_early_leaves_the_links_of_its_articles_to_the_next_run(tmp_path):
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.sqlite"
+    with serve_directory(_chain_site(tmp_path / "site"), port=free_port()) as base:
+        args = ["crawl", "site", "-a", f"url={base}", "-s", f"NEWSCRAWL_STATE={state}", *FAST]
+        runs = []
+        for number, extra in enumerate((["-O", str(out), "-s", "CLOSESPIDER_ITEMCOUNT=1"], ["-o", str(out)],
+                                        ["-o", str(out)])):
+            stats = tmp_path / f"stats{number}.json"
+            proc = run_scrapy([*args, *extra, "-s", f"NEWSCRAWL_STATS_FILE={stats}"])
+            assert proc.returncode == 0, proc.stderr[-3000:]
+            runs.append((read_jsonl(out), _stats(stats), proc.stderr))
+    (first, first_stats, _), (second, second_stats, second_err), (third, third_stats, _) = runs
+    assert first_stats["finish_reason"] == "closespider_itemcount" and 1 <= len(first) < len(CHAIN)
+    # the next run fetches the stopped run's articles once more, writes none of them again, and
+    # follows their links to the rest
+    assert sorted(a["url"] for a in second) == _chain_urls(base), second_err[-3000:]
+    assert second_stats["newscrawl/refetched/links_pending"] == len(first)
+    assert second_stats["newscrawl/dropped/seen_in_earlier_run"] == len(first)
+    assert "fetching once more the pages of articles that a run stopped before its end wrote" in second_err
+    # that run finished: the run after it fetches none of them again
+    assert third == second
+    assert "newscrawl/refetched/links_pending" not in third_stats
+    assert third_stats["newscrawl/skipped/seen_before"] == 1  # the first story, linked from home
+
+
+@pytest.mark.timeout(300)
+def test_after_ctrl_c_the_same_command_again_writes_the_articles_only_a_written_one_links_to(tmp_path):
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.sqlite"
+    with serve_directory(_chain_site(tmp_path / "site"), port=free_port()) as base:
+        args = ["crawl", "site", "-a", f"url={base}", "-s", f"NEWSCRAWL_STATE={state}", *FAST]
+        cmd = [sys.executable, "-m", "scrapy", *args, "-O", str(out), "-s", "DOWNLOAD_DELAY=1"]  # paced
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None and lines_in(out) < 1:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        code, err = finish(proc, timeout=120)
+        stopped = read_jsonl(out)
+        rest = run_scrapy([*args, "-o", str(out)], timeout=150)  # appending, as the stop line says
+    assert code == 130, err[-3000:]
+    assert 1 <= len(stopped) < len(CHAIN), err[-3000:]
+    assert rest.returncode == 0, rest.stderr[-3000:]
+    assert sorted(a["url"] for a in read_jsonl(out)) == _chain_urls(base), rest.stderr[-3000:]  # each once

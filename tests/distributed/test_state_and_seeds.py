@@ -77,6 +77,18 @@ def test_redis_state_store_remembers_prunes_and_exports(redis_url):  # noqa: F81
     other.close()
 
 
+def test_redis_state_store_keeps_links_pending_until_marked_followed(redis_url):  # noqa: F811
+    store = open_state({"REDIS_URL": redis_url, "NEWSCRAWL_REDIS_PREFIX": "lp"})
+    store.record("https://a.example/1", "fp1", None, 1, etag='"x"', links_pending=True)
+    store.record("https://a.example/2", "fp2", None, 1)
+    assert store.get("https://a.example/1").links_pending and not store.get("https://a.example/2").links_pending
+    store.mark_links_followed(["https://a.example/1", "https://a.example/unknown"])
+    entry = store.get("https://a.example/1")
+    assert not entry.links_pending and (entry.fingerprint, entry.etag) == ("fp1", '"x"')  # the rest kept
+    assert store.get("https://a.example/unknown") is None and store.count() == 2
+    store.close()
+
+
 def test_unreachable_redis_is_one_clear_state_error():
     url = f"redis://:secret@127.0.0.1:{free_port()}/0"
     with pytest.raises(StateError) as error:

@@ -93,6 +93,38 @@ def test_a_state_of_the_oldest_layout_gains_what_it_lacks_and_keeps_its_entries(
     store.close()
 
 
+@pytest.mark.parametrize("store_kind", ["sqlite", "memory"])
+def test_links_pending_until_marked_followed(tmp_path: Path, store_kind: str) -> None:
+    store = SQLiteStateStore(tmp_path / "s.sqlite") if store_kind == "sqlite" else MemoryStateStore()
+    store.record("https://a.example/1", "f1", None, 1, etag='"e1"', links_pending=True)
+    store.record("https://a.example/2", "f2", None, 1)
+    assert store.get("https://a.example/1").links_pending and not store.get("https://a.example/2").links_pending
+    store.mark_links_followed(["https://a.example/1", "https://a.example/unknown"])
+    entry = store.get("https://a.example/1")
+    assert not entry.links_pending and (entry.fingerprint, entry.etag) == ("f1", '"e1"')  # the rest kept
+    assert store.get("https://a.example/unknown") is None and store.count() == 2
+    # recorded again (a new revision written by a run that is stopped): pending again
+    store.record("https://a.example/1", "f1b", None, 2, links_pending=True)
+    assert store.get("https://a.example/1").links_pending
+    store.close()
+
+
+def test_entries_of_a_state_older_than_links_pending_had_their_links_followed(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:  # the layout before links_pending
+        db.execute("CREATE TABLE seen (url TEXT PRIMARY KEY, fingerprint TEXT, modified TEXT, revision "
+                   "INTEGER NOT NULL DEFAULT 1, emitted_at REAL NOT NULL, etag TEXT, last_modified TEXT)")
+        db.execute("INSERT INTO seen VALUES ('https://a.example/1', 'f1', NULL, 1, 1700000000, NULL, NULL)")
+    reader = SQLiteStateStore(path, readonly=True)  # read as it is, nothing migrated
+    assert reader.get("https://a.example/1").links_pending is False
+    reader.close()
+    store = SQLiteStateStore(path)
+    assert store.get("https://a.example/1").links_pending is False
+    store.record("https://a.example/2", "f2", None, 1, links_pending=True)
+    assert store.get("https://a.example/2").links_pending
+    store.close()
+
+
 def test_damaged_run_history_reads_as_none(tmp_path: Path) -> None:
     store = SQLiteStateStore(tmp_path / "s.sqlite")
     store.set_meta("runs:a.example", "{not json")

@@ -1,6 +1,7 @@
 """The "seen before" spider middleware: never refetch an article an earlier run emitted,
-except to revisit a recent one with a conditional request (NEWSCRAWL_REVISIT), nor one this run
-emitted already."""
+except to revisit a recent one with a conditional request (NEWSCRAWL_REVISIT) or to follow the
+links on its page when the run that wrote it stopped before it had, nor one this run emitted
+already."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from newscrawl.crawl.meta import ALWAYS_FETCH, REVISIT, SITE, site_stat
 from newscrawl.distributed.outage import lost_redis, redis_gone
 from newscrawl.extract.processors import canonical_url
 from newscrawl.state.base import SeenEntry
-from newscrawl.state.crawler import state_for
+from newscrawl.state.crawler import follow_links_of, state_for
 
 logger = logging.getLogger(__name__)
+
+# request meta: the state key of an article fetched once more for the links on its page
+LINKS_PENDING = "newscrawl_links_pending"
 
 
 
@@ -29,7 +33,10 @@ class SeenBeforeMiddleware:
 
     `skipped/seen_before` counts only articles an earlier run emitted (before this run started);
     a link to one this run emitted already is `skipped/emitted_this_run`, never fetched again.
-    Each URL is counted once per run, however many pages link to it.
+    An article whose links an earlier run did not follow to the end (stopped or killed first) is
+    fetched once more, `refetched/links_pending`: its page is not written again (unless it
+    changed), and its links are followed. Each URL is counted once per run, however many pages
+    link to it.
 
     Async only: requests stream through as the callback yields them.
     """
@@ -91,16 +98,33 @@ class SeenBeforeMiddleware:
         if seen.emitted_at >= self.run_started:  # emitted by this run: a link back to it
             self._count(entry, "skipped/emitted_this_run")
             return None
+        if seen.links_pending:  # not conditional: a 304 has no links
+            if not self.stats.get_value("newscrawl/refetched/links_pending"):
+                logger.info("fetching once more the pages of articles that a run stopped before its "
+                            "end wrote, to follow their links (written again only if changed), "
+                            "such as %s", entry.url)
+            self._count(entry, "refetched/links_pending")
+            return entry.replace(meta={**entry.meta, LINKS_PENDING: key})
         if self.revisit and time.time() - seen.emitted_at < self.revisit:
             return _conditional(entry, seen)  # counted when its response arrives (page_gate)
         self._count(entry, "skipped/seen_before")
         return None
 
     async def process_spider_output(self, response: Response, result: AsyncIterator) -> AsyncIterator:
+        pending = response.meta.get(LINKS_PENDING)
+        if pending:  # its links are what follows: followed once this run finishes
+            follow_links_of(self.crawler, [pending])
         async for entry in result:
             checked = self._check(entry)
             if checked is not None:
                 yield checked
+
+    def process_spider_exception(self, response: Response, exception: Exception) -> None:
+        """A page fetched for its links that answers with an error (gone: 404, 410) has none to
+        follow: it is not fetched again for them."""
+        pending = response.meta.get(LINKS_PENDING)
+        if pending:
+            follow_links_of(self.crawler, [pending])
 
 
 def _conditional(request: Request, seen: SeenEntry) -> Request:
