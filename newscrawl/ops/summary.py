@@ -7,6 +7,7 @@ JSON); `no_article_reasons` counts the pages that did not become records by reas
 from __future__ import annotations
 
 import logging
+import math
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -189,8 +190,11 @@ def stopping_line(crawler: Crawler) -> str | None:
         waits.append(f"{plural(held - queued, 'request')} under way to finish (a server that does not answer "
                      f"holds each for DOWNLOAD_TIMEOUT, {timeout:g} s, on every attempt)")
     if queued and wait:
+        # each is sent once its delay is over, and waits for its answer too (a stranger's stop,
+        # told "up to 8.27103 s", waited 34 s on a server that did not answer)
         waits.append(f"{plural(queued, 'request')} queued behind the delay between requests to a site "
-                     f"(up to {wait:g} s: DOWNLOAD_DELAY or the sites file's delay)")
+                     f"(up to {math.ceil(wait)} s of delay: DOWNLOAD_DELAY or the sites file's delay; "
+                     "then each waits for its answer)")
     elif queued:
         waits.append(f"{plural(queued, 'request')} queued for a free connection")
     return f"stopping: waiting for {' and '.join(waits)}; Ctrl-C again to stop at once"
