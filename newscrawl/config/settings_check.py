@@ -92,6 +92,8 @@ def check_setting_name(settings: BaseSettings, name: str) -> tuple[str, bool] | 
     Known: Scrapy's defaults, the project's settings, and any quoted name in the code of Scrapy,
     newscrawl and the installed Scrapy extensions (a name only code reads, such as
     NEWSCRAWL_STATE_CHECK, has no default)."""
+    if not name.strip():  # `-s =5`: Scrapy takes it as a setting named ""
+        return "invalid -s value: a setting needs a name (-s NAME=VALUE)", True
     if _defined_below_cmdline(settings, name) or name in _names_in_components(settings):
         return None
     if name.startswith(PREFIX):

@@ -158,6 +158,7 @@ def test_setting_checks(values: dict, problem: str | None) -> None:
 @pytest.mark.parametrize(("setting", "said"), [
     ("NEWSCRAWL_STAT=x", "unknown setting NEWSCRAWL_STAT: did you mean NEWSCRAWL_STATE?"),
     ("DOWNLOAD_DELAY=fast", "invalid setting DOWNLOAD_DELAY='fast': expected a number of seconds"),
+    ("=5", "invalid -s value: a setting needs a name (-s NAME=VALUE)"),  # was a warning on "setting  ", exit 0
 ])
 def test_every_command_checks_its_settings_as_crawl_does(tmp_path: Path, command: list[str], setting: str,
                                                          said: str) -> None:
