@@ -345,7 +345,7 @@ def find_dateline(anchor: HtmlElement, latest: datetime) -> Dateline | None:
     if after is not None and not enabled("dateline-below-headline"):
         after = None
     if after is None or not after.near:
-        above = first_date(lines_before(anchor), latest, max_lines=MAX_LINES_ABOVE)
+        above = first_date(lines_before(anchor, skip=other_pages_block), latest, max_lines=MAX_LINES_ABOVE)
         if above is not None and enabled("dateline-above-headline"):
             after = above
     return narrowed(after, anchor.getroottree().getroot(), latest) if after else None

@@ -96,8 +96,9 @@ def lines_after(anchor: HtmlElement, skip: Callable[[HtmlElement], bool] | None 
             yield " ".join(element.tail.split())
 
 
-def lines_before(anchor: HtmlElement) -> Iterator[str]:
-    """The lines printed before `anchor`, nearest first, to the start of the page."""
+def lines_before(anchor: HtmlElement, skip: Callable[[HtmlElement], bool] | None = None) -> Iterator[str]:
+    """The lines printed before `anchor`, nearest first, to the start of the page (without the
+    elements `skip` is true of, as in iter_lines)."""
     element: HtmlElement | None = anchor
     while element is not None:
         previous = element.getprevious()
@@ -110,4 +111,4 @@ def lines_before(anchor: HtmlElement) -> Iterator[str]:
             previous = element.getprevious()
         element = previous
         if isinstance(element.tag, str):
-            yield from reversed(text_lines(element))
+            yield from reversed(list(iter_lines(element, skip=skip)))

@@ -8,14 +8,15 @@ the last modification. Never a date in the future, never before the web (vocabul
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newscrawl.extract.dateline import other_reading
+from newscrawl.extract.dateline import other_pages_block, other_reading
 from newscrawl.extract.dates import bounded_htmldate, page_languages, parse_iso
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.rules import enabled
@@ -360,7 +361,8 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
     from htmldate import find_date
 
     try:
-        with bounded_htmldate(page_languages(lang)):
+        # htmldate copies the tree first: what it must not read is out only while it copies
+        with bounded_htmldate(page_languages(lang)), _set_aside(_other_pages_blocks(tree)):
             found = find_date(tree, extensive_search=True, original_date=True, url=url,
                               outputformat="%Y-%m-%dT%H:%M:%S%z")
     except Exception:  # htmldate raises assorted errors on odd trees
@@ -375,6 +377,38 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
             return []
         parsed = datetime(parsed.year, parsed.month, parsed.day)
     return [Candidate(parsed, "htmldate", 3.5)]
+
+
+def _other_pages_blocks(tree: HtmlElement) -> list[HtmlElement]:
+    """The outermost blocks of other pages' teasers or of comments (rule dates-not-other-pages):
+    the dates htmldate would read in them ("Recent Posts" with a date under each) are theirs. A
+    block that holds half the page's text is the page itself, whatever its class says (a theme
+    names its layout in the body's class: "woo-related-columns-4")."""
+    found: dict[HtmlElement, None] = {}  # in document order
+    half = None
+    for element in tree.iter():
+        if (element.get("class") or element.get("id")) and other_pages_block(element) \
+                and not any(block in found for block in element.iterancestors()):
+            half = len(tree.text_content()) / 2 if half is None else half
+            if len(element.text_content()) < half:
+                found[element] = None
+    return list(found)
+
+
+@contextmanager
+def _set_aside(elements: list[HtmlElement]) -> Iterator[None]:
+    """The elements out of their tree for a while, then back where they were, tails and all."""
+    placed = []
+    for element in elements:
+        parent = element.getparent()
+        if parent is not None:
+            placed.append((parent, parent.index(element), element))
+            parent.remove(element)
+    try:
+        yield
+    finally:
+        for parent, index, element in reversed(placed):
+            parent.insert(index, element)
 
 
 def _url_prints_first(url: str, day: datetime) -> bool:

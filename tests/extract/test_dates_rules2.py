@@ -156,6 +156,25 @@ def test_what_a_second_stranger_found_in_the_dateline_rules():
                               LATEST) == datetime(2026, 12, 2, 18, 5)
 
 
+def test_a_recent_posts_widget_above_the_headline_dates_other_pages_not_the_article():
+    """A WordPress "Recent Posts" widget in a sidebar printed before the article: its nearest
+    teaser's date became the undated article's dateline (a stranger's page). Below the headline
+    such blocks were skipped already; above it they are too."""
+    widget = ("<aside class='widget-area'><section id='recent-posts-2' class='widget widget_recent_entries'>"
+              "<h2>Recent Posts</h2><ul><li><a href='/council-budget/'>Council sets its budget</a>"
+              "<span class='post-date'>January 5, 2024</span></li><li><a href='/ferry-strike/'>Ferry strike "
+              "ends</a><span class='post-date'>February 7, 2024</span></li></ul></section></aside>")
+    article = f"<main><article><h1>Harbour lights return for winter</h1>{STORY * 4}</article></main>"
+    for body in (widget + article, article + widget):
+        undated = _article("", body)
+        assert undated.published is None and undated.dateline is None, body[:60]
+    with disabled("dates-not-other-pages"):
+        assert _article("", widget + article).dateline == "February 7, 2024"
+    # the article's own date printed above its headline still counts
+    kicker = widget + article.replace("<h1>", "<p>March 3, 2024</p><h1>")
+    assert _article("", kicker).published == "2024-03-03"
+
+
 def test_dates_printed_in_comments_or_teasers_are_theirs_not_the_articles():
     """An undated article under which readers' comments print their dates (a stranger's page)
     has no date; a printed dateline in the article still wins over the comments'."""
