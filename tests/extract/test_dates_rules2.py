@@ -199,3 +199,20 @@ def test_dates_printed_in_comments_or_teasers_are_theirs_not_the_articles():
                            "<p class='byline'>By Dana White</p><div class='post-comments'>March 3, 2024 | "
                            "<a href='#comments'>33 Comments</a></div>")
     assert _article("", counted).published == "2024-03-03"
+
+
+def test_htmldate_reads_the_page_without_other_pages_blocks_and_the_page_is_left_whole():
+    from lxml import etree
+
+    from newscrawl.extract.published import _htmldate
+
+    html = ("<html><body><main><article><h1>Harbour lights return</h1>" + STORY * 3 + "</article></main>"
+            "<section class='related-posts'><div class='post'><a href='/a'>Ferry strike ends</a>"
+            "<span class='post-date'>February 7, 2024</span></div></section>"
+            "<div class='site-info'>tail text</div></body></html>")
+    tree = parse_html(html)
+    before = etree.tostring(tree)
+    assert _htmldate(tree, "https://news.example/story") == []  # the teaser's date is not read
+    assert etree.tostring(tree) == before  # the block is back where it was, with what follows
+    with disabled("dates-not-other-pages"):
+        assert [c.value.date().isoformat() for c in _htmldate(tree, "https://news.example/story")] == ["2024-02-07"]
