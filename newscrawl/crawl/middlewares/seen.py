@@ -34,8 +34,8 @@ class SeenBeforeMiddleware:
     `skipped/seen_before` counts only articles an earlier run emitted (before this run started);
     a link to one this run emitted already is `skipped/emitted_this_run`, never fetched again.
     An article whose links an earlier run did not follow to the end (stopped or killed first) is
-    fetched once more, `refetched/links_pending`: its page is not written again (unless it
-    changed), and its links are followed. Each URL is counted once per run, however many pages
+    fetched once more, `refetched/links_pending`: its page is not written again (with
+    NEWSCRAWL_REVISIT, a changed one is, as a revisit writes it), and its links are followed. Each URL is counted once per run, however many pages
     link to it.
 
     Async only: requests stream through as the callback yields them.
@@ -101,7 +101,7 @@ class SeenBeforeMiddleware:
         if seen.links_pending:  # not conditional: a 304 has no links
             if not self.stats.get_value("newscrawl/refetched/links_pending"):
                 logger.info("fetching once more the pages of articles that a run stopped before its "
-                            "end wrote, to follow their links (written again only if changed), "
+                            "end wrote, to follow their links (they are not written again), "
                             "such as %s", entry.url)
             self._count(entry, "refetched/links_pending")
             return entry.replace(meta={**entry.meta, LINKS_PENDING: key})

@@ -62,7 +62,9 @@ class DedupePipeline:
             self._drop(REDIS_UNAVAILABLE, item, "Redis cannot be reached, so it could not be recorded")
         previous, known_text = stored
         if previous is not None:
-            if not changed(previous, item):
+            # fetched once more only for the links on its page (a stopped run wrote it): only
+            # revisits (NEWSCRAWL_REVISIT) write an article again when it changed
+            if not changed(previous, item) or (previous.links_pending and not self.revisit):
                 if self.revisit:
                     self._drop("unchanged", item, "unchanged since an earlier run wrote it")
                 self._drop("seen_in_earlier_run", item, "written in an earlier run, as the state records; "
