@@ -14,6 +14,7 @@ from scrapy.utils.test import get_crawler
 from newscrawl.state import StateError, open_state
 from tests.conftest import free_port, run_scrapy
 from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
+from tests.support.state_contract import check_links_pending_until_followed
 
 redis = pytest.importorskip("redis", reason="the redis extra is not installed: pip install -e '.[redis]'")
 from newscrawl.distributed.connection import RedisUnavailable, connect  # noqa: E402 - needs the extra
@@ -79,13 +80,7 @@ def test_redis_state_store_remembers_prunes_and_exports(redis_url):  # noqa: F81
 
 def test_redis_state_store_keeps_links_pending_until_marked_followed(redis_url):  # noqa: F811
     store = open_state({"REDIS_URL": redis_url, "NEWSCRAWL_REDIS_PREFIX": "lp"})
-    store.record("https://a.example/1", "fp1", None, 1, etag='"x"', links_pending=True)
-    store.record("https://a.example/2", "fp2", None, 1)
-    assert store.get("https://a.example/1").links_pending and not store.get("https://a.example/2").links_pending
-    store.mark_links_followed(["https://a.example/1", "https://a.example/unknown"])
-    entry = store.get("https://a.example/1")
-    assert not entry.links_pending and (entry.fingerprint, entry.etag) == ("fp1", '"x"')  # the rest kept
-    assert store.get("https://a.example/unknown") is None and store.count() == 2
+    check_links_pending_until_followed(store)
     store.close()
 
 

@@ -16,6 +16,7 @@ from newscrawl.state.memory import MemoryStateStore
 from newscrawl.state.sqlite import SQLiteStateStore
 from tests.conftest import REPO, read_jsonl, run_scrapy
 from tests.support.faultserver import FaultServer
+from tests.support.state_contract import check_links_pending_until_followed
 
 
 def settings(**values: object) -> Settings:
@@ -96,16 +97,7 @@ def test_a_state_of_the_oldest_layout_gains_what_it_lacks_and_keeps_its_entries(
 @pytest.mark.parametrize("store_kind", ["sqlite", "memory"])
 def test_links_pending_until_marked_followed(tmp_path: Path, store_kind: str) -> None:
     store = SQLiteStateStore(tmp_path / "s.sqlite") if store_kind == "sqlite" else MemoryStateStore()
-    store.record("https://a.example/1", "f1", None, 1, etag='"e1"', links_pending=True)
-    store.record("https://a.example/2", "f2", None, 1)
-    assert store.get("https://a.example/1").links_pending and not store.get("https://a.example/2").links_pending
-    store.mark_links_followed(["https://a.example/1", "https://a.example/unknown"])
-    entry = store.get("https://a.example/1")
-    assert not entry.links_pending and (entry.fingerprint, entry.etag) == ("f1", '"e1"')  # the rest kept
-    assert store.get("https://a.example/unknown") is None and store.count() == 2
-    # recorded again (a new revision written by a run that is stopped): pending again
-    store.record("https://a.example/1", "f1b", None, 2, links_pending=True)
-    assert store.get("https://a.example/1").links_pending
+    check_links_pending_until_followed(store)
     store.close()
 
 
