@@ -39,6 +39,7 @@ from newscrawl.crawl.meta import (
 )
 from newscrawl.crawl.middlewares import Dropped
 from newscrawl.crawl.middlewares.failures import reason_of, why_failed
+from newscrawl.crawl.middlewares.seen import LINKS_PENDING
 from newscrawl.crawl.named import named, not_written
 from newscrawl.discovery.entries import Discovered
 from newscrawl.discovery.feeds import USUAL_FEED_PATHS, feed_links, read_feed
@@ -47,7 +48,10 @@ from newscrawl.discovery.since import as_utc, is_older, parse_when
 from newscrawl.discovery.sitemaps import USUAL_SITEMAP_PATHS, read_sitemap, robots_sitemaps
 from newscrawl.discovery.traps import TrapGuard
 from newscrawl.extract.dates import date_from_url
+from newscrawl.extract.processors import canonical_url
 from newscrawl.items import Article
+from newscrawl.ops.summary import is_passing
+from newscrawl.state.crawler import follow_links_of, links_not_followed
 
 # pages that never hold articles and only waste requests
 DENY = (
@@ -446,6 +450,11 @@ class DiscoveryMixin:
             return
         self.crawler.stats.inc_value(f"newscrawl/errors/{kind}")
         self.count(site.name, "failed")
+        if is_passing(kind):  # the page that links here is fetched again next run, for this link
+            referer = request.headers.get("Referer")
+            links_not_followed(self.crawler, canonical_url(referer.decode("latin-1")) if referer else None)
+        elif request.meta.get(LINKS_PENDING):  # an article fetched for its links is gone: it has none
+            follow_links_of(self.crawler, [request.meta[LINKS_PENDING]])
         if named(request):
             self.logger.warning("%s", not_written(request, why_failed(failure.value, request)))
         else:  # a crawl meets many broken links: normal, counted, not worth a warning each

@@ -38,6 +38,11 @@ COUNTED_ERROR_LINES = "newscrawl/errors_logged"
 # requests kept in memory because the frontier's folder refused a write (newscrawl/crawl/frontier.py)
 FRONTIER_DISK_FULL = "newscrawl/frontier/disk_full"
 MAX_SITE_LINES = 20  # sites listed one per line in the summary; the rest are counted
+# failed requests whose fault passes (the server or the network, not the page: too_large is the page)
+PASSING_NETWORK = ("timeout", "truncated", "connection_refused", "dns_error", "tls_error", "connection_error",
+                   "download_error")
+# HTTP answers that say "not now" rather than "no" (Scrapy's RETRY_HTTP_CODES and the like)
+PASSING_HTTP = ("408", "429", "500", "502", "503", "504", "522", "524")
 # why pages did not become records: a label and the stats counted under it (prefixes end in "/")
 REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("seen in earlier runs", ("newscrawl/skipped/seen_before", "newscrawl/dropped/seen_in_earlier_run",
@@ -55,9 +60,7 @@ REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("not HTML", ("newscrawl/dropped/not_html",)),
     ("extraction failed", ("newscrawl/dropped/extraction_",)),
     ("HTTP errors", ("newscrawl/dropped/http_",)),
-    ("network errors", tuple(f"newscrawl/dropped/{reason}" for reason in (
-        "timeout", "too_large", "truncated", "connection_refused", "dns_error", "tls_error",
-        "connection_error", "download_error"))),
+    ("network errors", tuple(f"newscrawl/dropped/{reason}" for reason in ("too_large", *PASSING_NETWORK))),
     ("not saved: no output keeps them", ("newscrawl/output/not_saved",)),
     ("failed in an item pipeline", ("newscrawl/dropped/pipeline_error",)),
     ("not written: the output failed", ("newscrawl/output/not_written",)),
@@ -214,8 +217,10 @@ def _breakdown(label: str, keys: dict[str, int]) -> str:
     return f" ({', '.join(f'{k.removeprefix(PREFIX)}={v}' for k, v in keys.items())})"
 
 
-# HTTP answers that say "not now" rather than "no" (Scrapy's RETRY_HTTP_CODES and the like)
-PASSING_HTTP = ("408", "429", "500", "502", "503", "504", "522", "524")
+
+def is_passing(reason: str) -> bool:
+    """Whether a failed request's reason (`newscrawl/errors/<reason>`) is a fault that passes."""
+    return reason in PASSING_NETWORK or reason.removeprefix("http_") in PASSING_HTTP
 
 
 def passing_faults(stats: dict[str, Any]) -> int:

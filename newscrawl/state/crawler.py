@@ -14,6 +14,7 @@ logger = logging.getLogger("newscrawl")
 
 _ATTR = "_newscrawl_state"
 _FOLLOWING = "_newscrawl_links_following"
+_UNFOLLOWED = "_newscrawl_links_unfollowed"
 # set (to the error) when the state could not be written mid-crawl (newscrawl.output.storage.stop_for_state)
 STATE_ERROR_STAT = "newscrawl/state/error"
 
@@ -55,8 +56,20 @@ def follow_links_of(crawler: Crawler, urls: Iterable[str]) -> None:
     following.update(urls)
 
 
+def links_not_followed(crawler: Crawler, url: str | None) -> None:
+    """A link on this page failed for a fault that passes (a timeout, a 503): the page's links
+    stay pending even if this run finishes, so that the next run fetches it once more and the
+    article the link leads to is not lost (nothing else records it)."""
+    if url:
+        unfollowed = getattr(crawler, _UNFOLLOWED, None)
+        if unfollowed is None:
+            unfollowed = set()
+            setattr(crawler, _UNFOLLOWED, unfollowed)
+        unfollowed.add(url)
+
+
 def _finished(crawler: Crawler, reason: str) -> None:
-    following = getattr(crawler, _FOLLOWING, None) or set()
+    following = (getattr(crawler, _FOLLOWING, None) or set()) - (getattr(crawler, _UNFOLLOWED, None) or set())
     if reason != "finished" or not following or state_failed(crawler):
         return
     try:

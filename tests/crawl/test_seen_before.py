@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import DEMO, FAST, REPO, free_port, lines_in, read_jsonl, run_scrapy
-from tests.support.faultserver import LOREM, article_page
+from tests.support.faultserver import LOREM, FaultServer, article_page
 from tests.support.sites.harness import finish
 from tools.devserver import serve_directory
 
@@ -123,3 +125,85 @@ def test_after_ctrl_c_the_same_command_again_writes_the_articles_only_a_written_
     assert 1 <= len(stopped) < len(CHAIN), err[-3000:]
     assert rest.returncode == 0, rest.stderr[-3000:]
     assert sorted(a["url"] for a in read_jsonl(out)) == _chain_urls(base), rest.stderr[-3000:]  # each once
+
+
+def test_a_link_that_failed_for_a_passing_fault_is_followed_again_by_the_next_run(tmp_path):
+    """The second story answered 503 to every attempt of the first run, which finished: the next
+    run fetches the first story once more for its link (the summary says a rerun fetches what a
+    passing fault kept out, and nothing else links to the second story)."""
+    def story(slug: str, after: str | None):
+        page = article_page(slug.replace("-", " ").capitalize(), [f"Story {slug}. {LOREM}", LOREM])
+        if after:
+            page = page.replace("</article>", f'<p>Read next: <a href="/news/{after}.html">{after}</a></p></article>')
+
+        def handler(h) -> None:
+            if slug == CHAIN[1] and h.server.owner.failing.is_set():
+                h.send_bytes(b"<html><body><h1>503</h1></body></html>", status=503)
+            else:
+                h.send_bytes(page.encode())
+        return handler
+
+    routes = {f"/news/{slug}.html": story(slug, CHAIN[n + 1] if n + 1 < 3 else None)
+              for n, slug in enumerate(CHAIN[:3])}
+    routes["/"] = lambda h: h.send_bytes(f'<html><head><title>Chain Times</title></head><body>'
+                                         f'<a href="/news/{CHAIN[0]}.html">The season opens</a></body></html>'.encode())
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.sqlite"
+    with FaultServer("127.0.0.1", robots="allow", extra=routes) as site:
+        site.failing = threading.Event()
+        site.failing.set()
+        args = ["crawl", "site", "-a", f"url={site.url('/')}", "-s", f"NEWSCRAWL_STATE={state}", *FAST]
+        first = run_scrapy([*args, "-O", str(out), "-s", f"NEWSCRAWL_STATS_FILE={tmp_path / 's1.json'}"])
+        written_first = read_jsonl(out)
+        site.failing.clear()
+        second = run_scrapy([*args, "-o", str(out), "-s", f"NEWSCRAWL_STATS_FILE={tmp_path / 's2.json'}"])
+    assert first.returncode == 0 and second.returncode == 0, (first.stderr + second.stderr)[-3000:]
+    assert _stats(tmp_path / "s1.json")["finish_reason"] == "finished"
+    assert [a["url"] for a in written_first] == [site.url(f"/news/{CHAIN[0]}.html")], first.stderr[-3000:]
+    assert sorted(a["url"] for a in read_jsonl(out)) == sorted(site.url(f"/news/{slug}.html") for slug in CHAIN[:3])
+    assert _stats(tmp_path / "s2.json")["newscrawl/refetched/links_pending"] == 1
+
+
+def _export(state: Path) -> dict[str, bool]:
+    proc = run_scrapy(["state", "export", "-s", f"NEWSCRAWL_STATE={state}"])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return {row["url"]: row["links_pending"] for row in map(json.loads, proc.stdout.splitlines())}
+
+
+def test_a_pending_article_that_is_gone_or_moved_is_not_fetched_again_after_a_finished_run(tmp_path):
+    """Found by a second stranger: a pending story that answered 404 stayed pending (fetched again
+    on every run), and one redirected elsewhere stayed pending under its new address."""
+    pages = {f"/news/{slug}.html": article_page(slug.replace("-", " ").capitalize(), [f"Story {slug}. {LOREM}", LOREM])
+             for slug in CHAIN[:3]}
+    state_of = {"gone": False}
+
+    def story(path: str):
+        def handler(h) -> None:
+            if path == f"/news/{CHAIN[0]}.html" and state_of["gone"]:
+                h.send_bytes(b"<html><body><h1>Not found</h1></body></html>", status=404)
+            elif path == f"/news/{CHAIN[1]}.html" and state_of["gone"]:
+                h.redirect(f"/news/{CHAIN[2]}.html", status=301)
+            else:
+                h.send_bytes(pages[path].encode())
+        return handler
+
+    links = "".join(f'<a href="{path}">{path}</a> ' for path in pages)
+    routes = {path: story(path) for path in pages}
+    routes["/"] = lambda h: h.send_bytes(f"<html><head><title>Chain Times</title></head><body>{links}</body></html>".encode())
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.sqlite"
+    with FaultServer("127.0.0.1", robots="allow", extra=routes) as site:
+        args = ["crawl", "site", "-a", f"url={site.url('/')}", "-s", f"NEWSCRAWL_STATE={state}", *FAST]
+        # a killed run's articles: recorded with their links pending
+        first = run_scrapy([*args, "-O", str(out), "-s", "CLOSESPIDER_ITEMCOUNT=5"])
+        assert first.returncode == 0, first.stderr[-3000:]
+        with sqlite3.connect(state) as db:
+            db.execute("UPDATE seen SET links_pending = 1")
+        state_of["gone"] = True
+        # run 2 reads the moved story's new address once more (the redirect there is this run's
+        # duplicate, dropped, so the moved one stays pending); run 3 follows the redirect
+        for run in (2, 3, 4):
+            proc = run_scrapy([*args, "-o", str(out), "-s", f"NEWSCRAWL_STATS_FILE={tmp_path / f's{run}.json'}"])
+            assert proc.returncode == 0, proc.stderr[-3000:]
+    assert not any(_export(state).values())  # gone, moved or read: none pending
+    assert _stats(tmp_path / "s2.json")["newscrawl/refetched/links_pending"] == 3
+    assert "newscrawl/refetched/links_pending" not in _stats(tmp_path / "s4.json")
+    assert sorted(a["url"] for a in read_jsonl(out)) == sorted(site.url(path) for path in pages)  # each once

@@ -112,19 +112,13 @@ class SeenBeforeMiddleware:
 
     async def process_spider_output(self, response: Response, result: AsyncIterator) -> AsyncIterator:
         pending = response.meta.get(LINKS_PENDING)
-        if pending:  # its links are what follows: followed once this run finishes
-            follow_links_of(self.crawler, [pending])
+        if pending:  # its links are what follows: followed once this run finishes (under the
+            # address it now has too, when it was redirected: the state knows it by that one)
+            follow_links_of(self.crawler, {pending, canonical_url(response.url) or pending})
         async for entry in result:
             checked = self._check(entry)
             if checked is not None:
                 yield checked
-
-    def process_spider_exception(self, response: Response, exception: Exception) -> None:
-        """A page fetched for its links that answers with an error (gone: 404, 410) has none to
-        follow: it is not fetched again for them."""
-        pending = response.meta.get(LINKS_PENDING)
-        if pending:
-            follow_links_of(self.crawler, [pending])
 
 
 def _conditional(request: Request, seen: SeenEntry) -> Request:

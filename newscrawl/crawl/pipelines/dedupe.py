@@ -13,7 +13,7 @@ from newscrawl.distributed.outage import REDIS_UNAVAILABLE, lost_redis, redis_go
 from newscrawl.extract.processors import canonical_url
 from newscrawl.items import Article
 from newscrawl.state.base import SeenEntry
-from newscrawl.state.crawler import state_for
+from newscrawl.state.crawler import follow_links_of, state_for
 
 
 def changed(previous: SeenEntry, item: Article) -> bool:
@@ -62,6 +62,8 @@ class DedupePipeline:
             self._drop(REDIS_UNAVAILABLE, item, "Redis cannot be reached, so it could not be recorded")
         previous, known_text = stored
         if previous is not None:
+            if previous.links_pending:  # read in this run, by whatever address: its links with it
+                follow_links_of(self.crawler, {key, fetched_key})
             # fetched once more only for the links on its page (a stopped run wrote it): only
             # revisits (NEWSCRAWL_REVISIT) write an article again when it changed
             if not changed(previous, item) or (previous.links_pending and not self.revisit):
