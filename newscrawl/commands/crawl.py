@@ -478,6 +478,14 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         if reason in (None, "shutdown") and self.exitcode == 0:
             self.exitcode = EXIT_INTERRUPTED
             report_fatal(self._stopped_line(stats), self.settings, logging.WARNING)
+        elif reason and reason.startswith("closespider_"):
+            # a limit the user set (CLOSESPIDER_TIMEOUT, _ITEMCOUNT...): exit 0, as asked, but
+            # said, with how to go on (a stranger saw only "(closespider_timeout)" in the summary)
+            limit = reason.removeprefix("closespider_").upper()
+            report_fatal(self._stopped_line(stats).replace(
+                "the crawl was stopped before it finished",
+                f"the crawl stopped at its limit (CLOSESPIDER_{limit}) before it finished", 1),
+                self.settings, logging.WARNING)
         failure = stats.get(OUTPUT_ERROR_STAT) or stats.get("newscrawl/state/error")
         if failure and not log_reaches_stderr(self.settings, logging.ERROR):  # logged, but not seen
             print(f"ERROR: the crawl stopped: cannot write {failure}; the articles written before "

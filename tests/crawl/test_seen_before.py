@@ -92,8 +92,12 @@ def test_a_run_stopped_early_leaves_the_links_of_its_articles_to_the_next_run(tm
             proc = run_scrapy([*args, *extra, "-s", f"NEWSCRAWL_STATS_FILE={stats}"])
             assert proc.returncode == 0, proc.stderr[-3000:]
             runs.append((read_jsonl(out), _stats(stats), proc.stderr))
-    (first, first_stats, _), (second, second_stats, second_err), (third, third_stats, _) = runs
+    (first, first_stats, first_err), (second, second_stats, second_err), (third, third_stats, _) = runs
     assert first_stats["finish_reason"] == "closespider_itemcount" and 1 <= len(first) < len(CHAIN)
+    # the limit the user set: exit 0, and said, with how to go on
+    assert (f"the crawl stopped at its limit (CLOSESPIDER_ITEMCOUNT) before it finished: "
+            f"{len(first)} article{'s' if len(first) > 1 else ''} written and recorded; run the same command "
+            "again") in first_err, first_err[-3000:]
     # the next run fetches the stopped run's articles once more, writes none of them again, and
     # follows their links to the rest
     assert sorted(a["url"] for a in second) == _chain_urls(base), second_err[-3000:]
