@@ -35,8 +35,8 @@ class SeenBeforeMiddleware:
     a link to one this run emitted already is `skipped/emitted_this_run`, never fetched again.
     An article whose links an earlier run did not follow to the end (stopped or killed first) is
     fetched once more, `refetched/links_pending`: its page is not written again (with
-    NEWSCRAWL_REVISIT, a changed one is, as a revisit writes it), and its links are followed. Each URL is counted once per run, however many pages
-    link to it.
+    NEWSCRAWL_REVISIT, a changed one is, as a revisit writes it), and its links are followed.
+    Each URL is counted once per run, however many pages link to it.
 
     Async only: requests stream through as the callback yields them.
     """
