@@ -452,12 +452,12 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         if line:
             report_fatal(line, self.settings, logging.WARNING)
 
-    def _stopped_line(self, stats: dict[str, Any]) -> str:
-        """What a crawl stopped before it finished wrote, and how to go on: the same command,
+    def _stopped_line(self, stats: dict[str, Any], stopped: str = "the crawl was stopped") -> str:
+        """What a crawl `stopped` before it finished wrote, and how to go on: the same command,
         appending; with no state nothing was recorded, and a JSON, CSV or XML file takes no
         appended records (its rest goes to a new file)."""
         assert self.settings is not None
-        done = f"the crawl was stopped before it finished: {plural(written(stats), 'article')} written"
+        done = f"{stopped} before it finished: {plural(written(stats), 'article')} written"
         if stateless(self.settings):
             return (f"{done}; without a state nothing was recorded, so running it again writes every "
                     "article again: overwrite (-O) rather than append, or keep a state (leave "
@@ -482,10 +482,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             # a limit the user set (CLOSESPIDER_TIMEOUT, _ITEMCOUNT...): exit 0, as asked, but
             # said, with how to go on (a stranger saw only "(closespider_timeout)" in the summary)
             limit = reason.removeprefix("closespider_").upper()
-            report_fatal(self._stopped_line(stats).replace(
-                "the crawl was stopped before it finished",
-                f"the crawl stopped at its limit (CLOSESPIDER_{limit}) before it finished", 1),
-                self.settings, logging.WARNING)
+            report_fatal(self._stopped_line(stats, f"the crawl stopped at its limit (CLOSESPIDER_{limit})"),
+                         self.settings, logging.WARNING)
         failure = stats.get(OUTPUT_ERROR_STAT) or stats.get("newscrawl/state/error")
         if failure and not log_reaches_stderr(self.settings, logging.ERROR):  # logged, but not seen
             print(f"ERROR: the crawl stopped: cannot write {failure}; the articles written before "

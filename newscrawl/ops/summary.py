@@ -227,10 +227,9 @@ def passing_faults(stats: dict[str, Any]) -> int:
     """Pages given up on for a fault that passes (a network error, a server error, too many
     requests): the state never records them, so a later run fetches them."""
     found = reason_stats(stats)
-    network = sum(found.get("network errors", {}).values())
-    busy = sum(count for key, count in found.get("HTTP errors", {}).items()
-               if key.removeprefix("newscrawl/dropped/http_") in PASSING_HTTP)
-    return network + busy
+    return sum(count for label in ("network errors", "HTTP errors")
+               for key, count in found.get(label, {}).items()
+               if is_passing(key.removeprefix("newscrawl/dropped/")))
 
 
 def not_written_line(stats: dict[str, Any]) -> str:

@@ -90,6 +90,21 @@ def test_why_nothing_was_written_reads_in_the_singular_for_one_page(crawl, tmp_p
         "one 404": 1, "two 404s": 1, "not an article": 0, "network": 1, "site 404": 1, "site down": 1}
     assert "no page of the site" not in runs["not an article"][2].stderr
 
+def test_an_oversize_page_is_not_counted_as_a_fault_that_passes(crawl, tmp_path):
+    """A page over DOWNLOAD_MAXSIZE is the page's fault: a rerun fetches it no better, so the
+    summary's `not fetched for a passing fault` line counts the refused connection only."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "big.html").write_bytes(plain_article("big") * 40)
+    closed = f"http://{HOST}:{free_port(HOST)}/gone"
+    with serve_site(root, host=HOST) as site:
+        _, stats, proc = crawl("-a", f"article={site.base}big.html {closed}", "-s", "RETRY_TIMES=0",
+                               "-s", f"DOWNLOAD_MAXSIZE={len(plain_article('big')) * 20}")
+    assert stats["newscrawl/dropped/too_large"] == 1 and stats["newscrawl/dropped/connection_refused"] == 1
+    told = [line for line in summary(proc.stderr) if "not fetched for a passing fault" in line]
+    assert len(told) == 1 and told[0].startswith("1 page not fetched"), summary(proc.stderr)
+
+
 def reasons(line: str, separator: str) -> dict[str, int]:
     """`2 HTTP errors (...)` parts of a line -> {"HTTP errors": 2}, the ones not 0."""
     parts = (re.fullmatch(r"(\d+) (.+?)(?: \(.*\))?", part) for part in line.split(separator))
