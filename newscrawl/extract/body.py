@@ -104,8 +104,7 @@ def _render(element) -> list[str]:
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == "list":
-            items = [_text(item) for item in child.iter("item")]
-            paragraphs.extend(i for i in items if i)
+            paragraphs.extend(_list_lines(child))
         elif tag == "table":
             for row in child.iter("row"):
                 cells = [_cell_text(c) for c in row]
@@ -130,6 +129,28 @@ def _render(element) -> list[str]:
         if tail:
             paragraphs.append(tail)
     return paragraphs
+
+
+def _list_lines(element) -> list[str]:
+    """A list's items, one line each in reading order: an item's paragraphs parted by a space, a
+    list nested in it as lines of its own (not glued into the item's line, nor printed twice)."""
+    lines: list[str] = []
+    for item in element:
+        if not isinstance(item.tag, str):
+            continue
+        parts = [item.text or ""]
+        for child in item:
+            if child.tag == "list":
+                lines.append(" ".join("".join(parts).split()))
+                lines.extend(_list_lines(child))
+                parts = []
+            elif isinstance(child.tag, str) and child.tag in _CELL_BLOCKS:
+                parts.append(f" {_cell_text(child)} ")
+            else:
+                parts.append("".join(child.itertext()))
+            parts.append(child.tail or "")
+        lines.append(" ".join("".join(parts).split()))
+    return [line for line in lines if line]
 
 
 def _cell_text(cell) -> str:

@@ -129,3 +129,17 @@ def test_paragraphs_in_a_table_cell_are_separate_words():
                             "</cell><cell>E-mail</cell></row></table></cell>")
     assert _cell_text(cell) == ("News > Local Tables allowed outside her shop. Angharad Llyr was delighted. "
                                 "Print E-mail")
+
+
+def test_a_nested_list_is_lines_of_its_own_printed_once():
+    """An item holding a list: its own words one line, each nested item a line after it (not
+    glued onto the item's line and then printed again); an item's paragraphs parted by a space."""
+    steps = ('<ol><li>Choose the site for the new bridge<ul><li>Survey the north bank</li>'
+             '<li>Survey the south bank</li></ul>then publish the surveys</li>'
+             '<li><p>Put the works out to tender.</p><p>Award the contract.</p></li></ol>')
+    body = extract_article("https://x.example/lists", _article(steps)).body
+    lines = body.split("\n\n")
+    assert lines[3:8] == ["Choose the site for the new bridge", "Survey the north bank",
+                          "Survey the south bank", "then publish the surveys",
+                          "Put the works out to tender. Award the contract."], lines
+    assert body.count("Survey the north bank") == 1
