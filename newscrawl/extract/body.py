@@ -119,6 +119,9 @@ def _render(element) -> list[str]:
             if text:
                 paragraphs.append(text)
         elif tag in ("quote", "div") and any(isinstance(c.tag, str) and c.tag in _BLOCKS for c in child):
+            lead = " ".join((child.text or "").split())  # the words before its first block
+            if lead:
+                paragraphs.append(lead)
             paragraphs.extend(_render(child))
         else:
             text = _text(child)

@@ -143,3 +143,11 @@ def test_a_nested_list_is_lines_of_its_own_printed_once():
                           "Survey the south bank", "then publish the surveys",
                           "Put the works out to tender. Award the contract."], lines
     assert body.count("Survey the north bank") == 1
+
+
+def test_the_words_a_quote_opens_with_before_its_paragraphs_are_kept():
+    quote = ("<blockquote>The engineer told the council:<p>The river bed is sound.</p>"
+             "<p>We can start in spring.</p></blockquote>")
+    lines = extract_article("https://x.example/quote", _article(quote)).body.split("\n\n")
+    assert lines[3:6] == ["The engineer told the council:", "The river bed is sound.",
+                          "We can start in spring."], lines
