@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal, get_args
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -133,8 +133,7 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     profile = profile or (detected if detected and enabled("theme-profiles") else None) or GENERIC
     loader = ArticleLoader()
     loader.add_value("url", url)
-    # relative canonicals are common; resolve them against the page's own URL
-    loader.add_value("canonical_url", urljoin(url, meta.canonical or meta.get("og:url") or url))
+    loader.add_value("canonical_url", own_canonical(url, meta))
     loader.add_value("site", site_key(url))
     protected = profile.select("body", tree) + [e for search in _ARTICLE_NODES for e in search(tree)]
     loader.add_value("noise", collect_noise(tree, profile, protected))
@@ -210,6 +209,28 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     if verdict and error_page and enabled("error-pages"):
         verdict, signals = False, [*signals, "error page"]
     return ExtractedPage(article, verdict, signals, features=page)
+
+
+def own_canonical(url: str, meta: PageMetadata) -> str:
+    """The page's canonical address: its <link rel=canonical>, else its og:url, resolved against
+    the page's URL (relative ones are common). One that names the site's home page from any
+    other page is a template's mistake, not the page's address (every article of such a site
+    would be one): the page's own URL stands."""
+    for declared in (meta.canonical, meta.get("og:url")):
+        if declared:
+            resolved = urljoin(url, declared)
+            if not _home_page(resolved) or _home_page(url):
+                return resolved
+    return url
+
+
+def _home_page(url: str) -> bool:
+    """Whether a URL is a site's home page: its root, or the root's index file."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a broken address ("http://[x") is no home page
+        return False
+    return not parts.query and parts.path.lower() in ("", "/", "/index.html", "/index.htm", "/index.php")
 
 
 def may_be_article(record: Article, features: dict[str, float], profile_body: bool,

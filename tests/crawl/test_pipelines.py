@@ -60,3 +60,30 @@ def test_dedupe_by_url_and_fingerprint_in_run_and_across_runs(tmp_path):
     with pytest.raises(DropItem):
         second_run.process_item(Article(url="https://a.example/x", canonical_url="https://a.example/x",
                                         headline="H", body=PARAGRAPH, fingerprint="f1"))
+
+
+def test_articles_whose_template_names_the_home_page_canonical_are_each_written_once(crawl, tmp_path):
+    """A template that gives every page the home page as its canonical (or og:url) does not make
+    the site's stories one article: each is written once, and a second run writes none again
+    as a "revision" of another."""
+    from tests.support.faultserver import plain_article
+    from tests.support.sites.server import serve_site
+
+    root = tmp_path / "site"
+    (root / "news").mkdir(parents=True)
+    slugs = ["mayor", "rail", "hospital", "market"]
+    for number, slug in enumerate(slugs):
+        tag = ('<link rel="canonical" href="/">' if number % 2 else
+               '<meta property="og:url" content="{base}index.html">')
+        (root / "news" / f"{slug}.html").write_bytes(plain_article(slug).replace(b"<head>", f"<head>{tag}".encode()))
+    (root / "index.html").write_text("<html><head><title>Harbour Times</title></head><body>" + "".join(
+        f'<a href="/news/{slug}.html">{slug}</a> ' for slug in slugs) + "</body></html>", "utf-8")
+    with serve_site(root, host="127.0.0.41") as site:
+        for page in (root / "news").iterdir():  # the og:url names this server's own home page
+            page.write_bytes(page.read_bytes().replace(b"{base}", site.base.encode()))
+        first, _, proc = crawl("-a", f"url={site.base}", output="first.jsonl")
+        second, _, _ = crawl("-a", f"url={site.base}", output="second.jsonl")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(item["url"].rsplit("/", 1)[1] for item in first) == sorted(f"{s}.html" for s in slugs)
+    assert all(item["canonical_url"] == item["url"] for item in first)
+    assert second == []

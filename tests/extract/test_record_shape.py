@@ -92,3 +92,21 @@ def test_each_noise_string_is_one_printed_item() -> None:
     tree = parse_html("<div class='social'><div><span class='n'>69</span><span>Followers</span>"
                       "<span><a href='#'>Follow</a></span></div><div><span>Welcome!</span>Log in</div></div>")
     assert printed_items(tree.find(".//div[@class='social']")) == ["69 Followers", "Follow", "Welcome! Log in"]
+
+
+def test_a_canonical_naming_the_home_page_is_not_an_articles_address():
+    page = ("<html><head><title>Rail line reopens</title>{tag}</head><body><article><h1>Rail line "
+            "reopens</h1><p>" + "The rail line reopened on Monday after two years of works. " * 8 +
+            "</p></article></body></html>")
+    url = "https://x.example/news/2024/05/rail-line-reopens"
+    cases = {'<link rel="canonical" href="/">': url,
+             '<link rel="canonical" href="https://x.example/index.php">': url,
+             '<meta property="og:url" content="https://x.example/">': url,
+             '<link rel="canonical" href="/"><meta property="og:url" content="/news/rail">':
+                 "https://x.example/news/rail",
+             '<link rel="canonical" href="/news/rail?id=7">': "https://x.example/news/rail?id=7"}
+    for tag, expected in cases.items():
+        assert extract_article(url, page.format(tag=tag)).canonical_url == expected, tag
+    # the home page itself may well say so
+    home = extract_article("https://x.example/?", page.format(tag='<link rel="canonical" href="/">'))
+    assert home.canonical_url == "https://x.example/"
