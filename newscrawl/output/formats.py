@@ -52,18 +52,20 @@ def _csv(path: Path) -> Iterator[dict]:
 
 
 def _xml(path: Path) -> Iterator[dict]:
+    """Records of Scrapy's XML (<items><item><url>...</url>...</item></items>), field by field."""
     with contextlib.suppress(etree.XMLSyntaxError):
-        for _, element in etree.iterparse(str(path), tag=URL_FIELDS, recover=True, huge_tree=True):
-            yield {element.tag: element.text or ""}
-            element.clear()
+        for _, element in etree.iterparse(str(path), tag="item", recover=True, huge_tree=True):
+            if element.getparent() is not None and element.getparent().tag == "items":
+                yield {field.tag: field.text or "" for field in element if isinstance(field.tag, str)}
+                element.clear()
 
 
 READERS = {"json": _json_lines, "csv": _csv, "xml": _xml, **dict.fromkeys(LINE_FORMATS, _json_lines)}
 
 
-def article_urls(path: Path, fmt: str, limit: int) -> Iterator[str]:
-    """The URLs of the first `limit` records of an output file of this format (none for a format
-    that cannot be read back, such as marshal or pickle)."""
+def _records(path: Path, fmt: str, limit: int) -> Iterator[Any]:
+    """The first `limit` records of an output file of this format (none for a format that cannot
+    be read back, such as marshal or pickle, or a file that cannot be read)."""
     reader = READERS.get(fmt)
     if reader is None:
         return
@@ -71,6 +73,23 @@ def article_urls(path: Path, fmt: str, limit: int) -> Iterator[str]:
         for number, record in enumerate(reader(path)):
             if number >= limit:
                 return
-            yield from _urls(record)
+            yield record
     except (OSError, UnicodeError, csv.Error):
         return
+
+
+def article_urls(path: Path, fmt: str, limit: int) -> Iterator[str]:
+    """The URLs of the first `limit` records of an output file of this format."""
+    for record in _records(path, fmt, limit):
+        yield from _urls(record)
+
+
+def records_without_urls(path: Path, fmt: str, limit: int) -> bool:
+    """Whether the file's first records are there but name no URL (fields set to leave `url`
+    out): nothing tells which articles they are."""
+    found = False
+    for record in _records(path, fmt, limit):
+        if any(_urls(record)):
+            return False
+        found = found or isinstance(record, dict)
+    return found

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from scrapy.settings import BaseSettings
 
 from newscrawl.extract.processors import canonical_url
-from newscrawl.output.formats import LINE_FORMATS, WHOLE_FORMATS, article_urls
+from newscrawl.output.formats import LINE_FORMATS, WHOLE_FORMATS, article_urls, records_without_urls
 from newscrawl.output.paths import PIPE_REASON, unwritable_reason
 
 # feed URI schemes newscrawl writes itself (whole lines, recorded after the write)
@@ -347,11 +347,17 @@ def refuse_overwrite(targets: list[FeedTarget], store: Any, settings: BaseSettin
         if not path.is_file() or not path.stat().st_size:
             continue
         if recorded_articles(target, store):
-            append = (f"Append with -o {path}, " if target.format in LINE_FORMATS
-                      else "Write to JSON Lines (.jsonl) to append, ")
-            raise OverwriteRefused(
-                f"refusing to overwrite {path}: the state ({store.describe()}) records its articles "
-                f"as written, so this crawl would not write them again and they would be lost. "
-                f"{append}write to a new file (it gets only the articles not written before), crawl "
-                f"without state to write them all again (-s NEWSCRAWL_STATE=none), or set "
-                f"-s NEWSCRAWL_OVERWRITE_OUTPUT=True to overwrite")
+            why = f"the state ({store.describe()}) records its articles as written, so"
+        elif records_without_urls(path, target.format, RECORDS_CHECKED):
+            # an output whose fields leave url out: what it holds cannot be matched with the state
+            why = (f"its records name no url (its fields leave it out), so nothing tells whether the "
+                   f"state ({store.describe()}) records them as written; if it does,")
+        else:
+            continue
+        append = (f"Append with -o {path}, " if target.format in LINE_FORMATS
+                  else "Write to JSON Lines (.jsonl) to append, ")
+        raise OverwriteRefused(
+            f"refusing to overwrite {path}: {why} this crawl would not write them again and "
+            f"they would be lost. {append}write to a new file (it gets only the articles not "
+            f"written before), crawl without state to write them all again (-s "
+            f"NEWSCRAWL_STATE=none), or set -s NEWSCRAWL_OVERWRITE_OUTPUT=True to overwrite")

@@ -404,6 +404,21 @@ def test_an_output_that_is_another_file_of_the_crawl_is_refused(tmp_path: Path) 
     assert urls.read_text() == "http://127.0.0.7:9/\n" and not out.exists() and not state.exists()
 
 
+def test_an_output_whose_fields_leave_out_the_url_is_not_emptied_by_a_second_run(tmp_path: Path) -> None:
+    """Its records cannot be matched with the state, which records them as written: -O would
+    lose them for good (a stranger's FEED_EXPORT_FIELDS=["headline","published"])."""
+    fields = ["-s", 'FEED_EXPORT_FIELDS=["headline","published"]']
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        for name in ("out.jsonl", "out.csv", "out.xml"):
+            out, state = tmp_path / name, tmp_path / f"{name}.sqlite"
+            first = crawl(site, "-O", str(out), *fields, state=state)
+            assert first.returncode == 0 and "url" not in out.read_text(), first.stderr[-2000:]
+            before = out.read_bytes()
+            again = crawl(site, "-O", str(out), *fields, state=state)
+            assert again.returncode == 2 and "its records name no url" in one_error(again), name
+            assert out.read_bytes() == before, name
+
+
 def test_csv_and_xml_outputs_are_never_emptied_nor_broken_by_a_second_run(tmp_path: Path) -> None:
     state = tmp_path / "state.sqlite"
     with FaultServer(HOST, robots="allow", articles=2) as site:
