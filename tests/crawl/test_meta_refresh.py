@@ -1,4 +1,5 @@
-"""The meta refresh middleware's shortcut never changes what Scrapy's own middleware decides."""
+"""The meta refresh middleware's shortcut never changes what Scrapy's own middleware decides, and a
+refresh to the page itself (a live blog reloading) keeps the page instead of following it."""
 
 from __future__ import annotations
 
@@ -43,3 +44,26 @@ def test_same_decision_as_scrapy(name, encoding):
     expected = decide(scrapys)
     assert decide(ours) == expected
     assert expected.startswith("https://news.example/moved") == (name == "refresh")
+
+
+@pytest.mark.parametrize(("content", "reloads"), [
+    ("60; url=https://news.example/live.html", True),
+    ("90;URL='/live.html'", True),
+    ("30; url=live.html#latest", True),  # the fragment is no other page
+    ("30; url=HTTPS://NEWS.EXAMPLE/live.html", True),  # canonicalised
+    ("0; url=/live.html?page=2", False),
+    ("0; url=/moved.html", False),
+])
+def test_a_refresh_to_the_page_itself_keeps_the_page(content, reloads):
+    """A live blog reloads itself: the page is kept, not dropped as a loop; any other target is
+    followed as Scrapy follows it."""
+    crawler = get_crawler(_Spider)
+    crawler.spider = _Spider()
+    crawler.stats.open_spider()
+    middleware = SafeMetaRefreshMiddleware.from_crawler(crawler)
+    request = Request("https://news.example/live.html")
+    body = f'<html><head><meta http-equiv="refresh" content="{content}"></head><body>{PAD}</body></html>'
+    response = HtmlResponse(request.url, body=body.encode(), encoding="utf-8", request=request)
+    result = middleware.process_response(request, response)
+    assert (result is response) == reloads
+    assert not crawler.stats.get_value("newscrawl/dropped/redirect_loop")

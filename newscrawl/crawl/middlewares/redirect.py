@@ -3,7 +3,8 @@
 A redirect is refused when it points to another scheme than http(s), or to a host outside the
 spider's `allowed_domains` (Scrapy itself follows off-site redirects of `dont_filter` requests,
 such as start requests), and a redirect back to a URL of the same chain is a loop, refused at
-once; a chain longer than REDIRECT_MAX_TIMES is dropped as `too_many_redirects`.
+once; a chain longer than REDIRECT_MAX_TIMES is dropped as `too_many_redirects`. A meta refresh
+to the page itself (a live blog's reload) is no redirect: the page is kept.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
+from scrapy.utils.response import get_meta_refresh
+from w3lib.url import canonicalize_url
 
 from newscrawl.config.domains import host_on_domains
+from newscrawl.crawl.meta import WARC_SOURCE
 from newscrawl.crawl.middlewares import Dropped, drop, logger
 
 
@@ -57,7 +61,11 @@ class _SafeRedirectMixin:
         problem = redirect_problem(self.crawler.spider, source_request, url)
         if problem:
             raise _Refused(problem, url)
-        return super()._build_redirect_request(source_request, response, url=url, **kwargs)
+        redirected = super()._build_redirect_request(source_request, response, url=url, **kwargs)
+        # the record a replayed page was read from is that page's, not its target's: a copy
+        # would answer the target with the same record, so every redirect seemed a loop
+        redirected.meta.pop(WARC_SOURCE, None)
+        return redirected
 
     def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
         chain = [*request.meta.get("redirect_urls", []), request.url]
@@ -98,12 +106,18 @@ def _may_refresh(response: Response) -> bool:
     return not ascii_compatible or b"refresh" in response.body[:16384].lower()
 
 
+def same_page(url: str, other: str) -> bool:
+    """Whether two URLs name the same page: equal once canonicalised, fragments ignored."""
+    return canonicalize_url(url, keep_fragments=False) == canonicalize_url(other, keep_fragments=False)
+
+
 class SafeMetaRefreshMiddleware(_SafeRedirectMixin, MetaRefreshMiddleware):
-    """<meta http-equiv=refresh>: a refused one keeps the page itself, as if it had none."""
+    """<meta http-equiv=refresh>: a refused one keeps the page itself, as if it had none, and so
+    does a refresh to the page itself (a reload, not a move: live blogs refresh so)."""
 
     def process_response(self, request: Request, response: Response,
                          spider: Spider | None = None) -> Request | Response:
-        if not _may_refresh(response):
+        if not _may_refresh(response) or self._reloads(response):
             return response
         try:
             return super().process_response(request, response)
@@ -113,6 +127,13 @@ class SafeMetaRefreshMiddleware(_SafeRedirectMixin, MetaRefreshMiddleware):
                        request.url, exc.url, extra={"spider": self.crawler.spider})
             return response
 
+    def _reloads(self, response: Response) -> bool:
+        """Whether the page's meta refresh points to the page itself (Scrapy caches the parse)."""
+        if not isinstance(response, HtmlResponse):
+            return False
+        url = get_meta_refresh(response, ignore_tags=self._ignore_tags)[1]
+        return url is not None and same_page(url, response.url)
+
 
 __all__ = ["Dropped", "SafeMetaRefreshMiddleware", "SafeRedirectMiddleware", "on_allowed_domains",
-           "redirect_problem"]
+           "redirect_problem", "same_page"]
