@@ -354,6 +354,12 @@ class SiteSpider(DiscoveryMixin, Spider):
         if site is None:
             stats.inc_value("newscrawl/replay/skipped_other_sites")
             return None
+        # a sites file's allow and deny, as the live crawl filters the links it follows (without
+        # a sites file the sites are the archive's hosts, none with an allow or deny of its own)
+        if self.replay_filtered and not self.replay_allowed(site, found.url):
+            stats.inc_value("newscrawl/replay/skipped_denied")
+            self.count(site.name, "skipped_denied")  # as the live crawl counts a page it leaves out
+            return None
         source = (found.file, found.offset, found.record_id, found.date)
         return Request(found.url, callback=self.parse, errback=self.on_error, dont_filter=True,
                        meta={SITE: site.name, WARC_SOURCE: source})
@@ -373,6 +379,11 @@ class SiteSpider(DiscoveryMixin, Spider):
             return None
         self.sites.setdefault(site.name, site)
         return self.sites[site.name]
+
+    def replay_allowed(self, site: SiteConfig, url: str) -> bool:
+        """Whether a live crawl of the sites file could have written this page: its start pages
+        are fetched whatever the site's allow and deny say, any other page only if they allow it."""
+        return url in self._start_urls[site.name] or self.allowed(site, url)
 
     def add_site(self, site: SiteConfig) -> None:
         """Take one more site while crawling (distributed mode: a site seeded through Redis)."""

@@ -1,6 +1,7 @@
 """`scrapy crawl site -a warc=PATH`: CC-NEWS-style files (many sites, WARC/1.0, target URIs in
-angle brackets, crawler headers, other record kinds), sites-file and since filters, damaged
-files (one line, the offset, the next file goes on), and arguments that cannot go together."""
+angle brackets, crawler headers, other record kinds), sites-file (sites, allow, deny) and since
+filters as in a live crawl, damaged files (one line, the offset, the next file goes on), and
+arguments that cannot go together."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from benchmarks.ccnews import (
     warcinfo,
 )
 from newscrawl.extract import extract_article
-from tests.conftest import read_jsonl, run_scrapy
+from tests.conftest import FAST, read_jsonl, run_scrapy
+from tests.support.faultserver import plain_article
+from tests.support.sites.server import serve_site
 
 PAGES = {page.id: page for page in fixture_pages()}
 CHOSEN = ["worldpress-seed", "wpnews-nassauguardian", "wpnews-thenamibian", "wpnews-elpais"]
@@ -116,6 +119,51 @@ def test_a_sites_file_keeps_its_sites_and_since_drops_older_articles(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert recent and all(a["published"][:10] >= cut for a in recent)
     assert stats.get("newscrawl/dropped/older_than_since", 0) >= 1
+
+
+def test_a_sites_file_allow_and_deny_filter_as_in_a_live_crawl(tmp_path):
+    """A page the sites file's allow or deny leaves out is not replayed, and counted as the live
+    crawl counts one (skipped_denied); a start page is replayed whatever they say, as it is fetched."""
+    build_ccnews(tmp_path / "cc.warc.gz")
+    sites = tmp_path / "sites.toml"
+    sites.write_text(f'[sites.zero]\nurl = "{url_of(0)}"\nallow = ["/2099/"]\n\n'  # story-3 not allowed
+                     '[sites.one]\nurl = "https://www.paper1.example/"\ndeny = ["/story-[1-2]/"]\n\n'
+                     '[sites.two]\nurl = "https://www.paper2.example/"\n', "utf-8")
+    proc, articles, stats = replay(tmp_path, str(tmp_path / "cc.warc.gz"), "-a", f"sites={sites}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sorted(a["url"] for a in articles) == sorted(url_of(n) for n in (0, 2))
+    assert stats["newscrawl/site/zero/skipped_denied"] == 1 and stats["newscrawl/site/one/skipped_denied"] == 1
+    assert "newscrawl/site/two/skipped_denied" not in stats
+    assert stats["newscrawl/replay/skipped_denied"] == 2
+
+
+def test_a_replay_with_a_sites_file_writes_what_a_live_crawl_with_it_writes(tmp_path):
+    """An archive of the whole site, replayed with a sites file that denies some pages, writes the
+    articles a live crawl with that sites file writes (it wrote the denied ones too)."""
+    root = tmp_path / "site"
+    stories = [f"news/2024/05/a{n}/" for n in range(1, 9)]
+    for story in stories:
+        (root / story).mkdir(parents=True)
+        (root / story / "index.html").write_bytes(plain_article(story.split("/")[-2]))
+    links = " ".join(f'<a href="/{story}">{story}</a>' for story in stories)
+    (root / "index.html").write_text(f"<html><body><h1>Harbour Times</h1>{links}</body></html>", "utf-8")
+    live = ["-s", "NEWSCRAWL_STATE=off", *FAST, "-s", "NEWSCRAWL_EXTRACT_WORKERS=0"]
+    with serve_site(root, host="127.0.0.77") as site:
+        sites = tmp_path / "d.toml"
+        sites.write_text(f'[sites.d]\nurl="{site.base}"\ndeny=["/news/2024/05/a[3-6]"]\n', "utf-8")
+        archived = run_scrapy(["crawl", "site", "-a", f"url={site.base}", "-O", str(tmp_path / "all.jsonl"),
+                               "-s", f"NEWSCRAWL_ARCHIVE={tmp_path / 'archive'}", *live])
+        filtered = run_scrapy(["crawl", "site", "-a", f"sites={sites}", "-O", str(tmp_path / "live.jsonl"), *live])
+    assert archived.returncode == filtered.returncode == 0, archived.stderr[-2000:] + filtered.stderr[-2000:]
+    assert len(read_jsonl(tmp_path / "all.jsonl")) == len(stories)
+    expected = sorted(a["url"] for a in read_jsonl(tmp_path / "live.jsonl"))
+    assert expected == sorted(site.base + story for n, story in enumerate(stories, 1) if not 3 <= n <= 6)
+    proc, articles, stats = replay(tmp_path, str(tmp_path / "archive"), "-a", f"sites={sites}",
+                                   "-s", "NEWSCRAWL_EXTRACT_WORKERS=0")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sorted(a["url"] for a in articles) == expected
+    assert {a["site"] for a in articles} == {"d"}
+    assert stats["newscrawl/site/d/skipped_denied"] == 4
 
 
 def test_a_damaged_file_is_one_line_with_its_offset_and_the_next_file_goes_on(tmp_path):
