@@ -378,6 +378,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             OutputClash,
             OutputName,
             RemoteOutput,
+            appended_without_state,
             check_clashes,
             refuse_compression,
         )
@@ -388,6 +389,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             targets = feed_targets(self.settings)
             refuse_compression(targets)
             check_clashes(targets, self.settings, spargs)
+            self.setting_warnings += appended_without_state(targets, self.settings)
             # last: held from here until the crawl ends; another crawl writing one is refused
             self.output_locks = lock_outputs(targets)
         except (OutputClash, CompressedOutput, OutputName, RemoteOutput) as exc:

@@ -22,6 +22,7 @@ from scrapy.settings import BaseSettings
 from newscrawl.extract.processors import canonical_url
 from newscrawl.output.formats import LINE_FORMATS, WHOLE_FORMATS, article_urls, records_without_urls
 from newscrawl.output.paths import PIPE_REASON, unwritable_reason
+from newscrawl.state import stateless
 
 # feed URI schemes newscrawl writes itself (whole lines, recorded after the write)
 LOCAL_SCHEMES = {"", "file", "stdout"}
@@ -334,6 +335,19 @@ def recorded_articles(target: FeedTarget, store: Any, limit: int = RECORDS_CHECK
         if store.get(url) is not None or store.get(canonical_url(url) or url) is not None:
             found += 1
     return found
+
+
+def appended_without_state(targets: list[FeedTarget], settings: BaseSettings) -> list[str]:
+    """A warning for each file a crawl with no state appends to (-o) that holds records already:
+    nothing tells the crawl they are written, so it writes them again (a replay run twice)."""
+    if not stateless(settings):
+        return []
+    return [f"appending to {target.path} without a state: the articles it holds already are written "
+            f"to it again (-O {target.path} replaces it; with a state, NEWSCRAWL_STATE unset, a crawl "
+            f"writes only the articles not written before)"
+            for target in targets
+            if target.path is not None and not target.overwrite and target.keeps
+            and target.path.is_file() and target.path.stat().st_size]
 
 
 def refuse_overwrite(targets: list[FeedTarget], store: Any, settings: BaseSettings) -> None:

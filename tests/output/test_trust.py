@@ -419,6 +419,17 @@ def test_an_output_whose_fields_leave_out_the_url_is_not_emptied_by_a_second_run
             assert out.read_bytes() == before, name
 
 
+def test_a_crawl_without_a_state_appending_to_a_file_that_holds_records_says_they_come_again(
+        tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        runs = [crawl(site, "-o", str(out), "-s", "NEWSCRAWL_STATE=off") for _ in range(2)]
+    assert [run.returncode for run in runs] == [0, 0], runs[1].stderr[-2000:]
+    said = [lines(run.stderr, "WARNING") for run in runs]
+    assert not any("without a state" in line for line in said[0]), said[0]
+    assert sum(f"appending to {out} without a state" in line for line in said[1]) == 1, said[1]
+
+
 def test_csv_and_xml_outputs_are_never_emptied_nor_broken_by_a_second_run(tmp_path: Path) -> None:
     state = tmp_path / "state.sqlite"
     with FaultServer(HOST, robots="allow", articles=2) as site:
