@@ -1,8 +1,9 @@
 """Checks of `-s NAME=VALUE` for settings that take a name or a path, and of setting names.
 
 Used by `scrapy crawl` (newscrawl/commands/crawl.py) before anything starts. A value that names
-something (a profile, a class, a Redis URL) must name something that exists; a path must be of
-the right kind (a file setting must not name a folder, nor a folder setting a file). A misspelt
+something (a profile, a class, a Redis URL, an output encoding) must name something that exists,
+and an encoding one that writes every character; a path must be of the right kind (a file
+setting must not name a folder, nor a folder setting a file). A misspelt
 name would be ignored by Scrapy without a word: a `NEWSCRAWL_` name no code reads is refused,
 and so is any name one letter or so away from a known setting; any other name nothing installed
 reads gives a warning.
@@ -10,6 +11,7 @@ reads gives a warning.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import importlib.util
 import re
@@ -70,6 +72,11 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 REDIS_SERVER_SETTINGS = {"REDIS_HOST": "host", "REDIS_PORT": "port", "REDIS_DB": "db"}
 # REDIS_PARAMS keys that say where Redis is (its other keys are client options, and welcome)
 REDIS_SERVER_PARAMS = ("url", "host", "port", "db", "unix_socket_path")
+# the encodings that write every character an article may hold (codecs.lookup's names, which
+# aliases such as utf8 or UTF-16 resolve to): with any other, the first article holding a
+# character outside it stopped the crawl with a traceback (output_error)
+UTF_CODECS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
+                        "utf-32-be"})
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 _GETINT = re.compile(r"""getint\(\s*["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
 _QUOTED_NAME = re.compile(r"""["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
@@ -256,9 +263,42 @@ def check_named_setting(settings: BaseSettings, name: str) -> str | None:
         return f"invalid setting {name}={value!r}: give a prefix for the Redis keys, such as newscrawl"
     if name in FILE_SETTINGS or name in FOLDER_SETTINGS:
         return _check_path(name, value)
+    if name == "FEED_EXPORT_ENCODING":
+        problem = encoding_problem(value, "leave it unset")
+        return f"invalid setting {name}={value!r}: {problem}" if problem else None
+    if name == "FEEDS":
+        return _feed_encoding_problem(settings)
     if name in ("EXTENSIONS", "EXTENSIONS_BASE"):
         return _check_import_paths(settings, name) or _kept_extensions_problem(settings, name)
     return _check_import_paths(settings, name)
+
+
+def encoding_problem(encoding: object, instead: str) -> str | None:
+    """Why an output encoding cannot write every article, or None for a UTF encoding; `instead`:
+    the other way out, after "use utf-8"."""
+    try:
+        codec = codecs.lookup(str(encoding))
+    except (LookupError, ValueError):  # ValueError: a name with a NUL in it
+        return f"no such encoding: use utf-8, or {instead}"
+    if codec.name not in UTF_CODECS:
+        return ("it cannot write every character an article may hold, and the first article holding "
+                f"one outside it would stop the crawl: use utf-8, or {instead}")
+    return None
+
+
+def _feed_encoding_problem(settings: BaseSettings) -> str | None:
+    """The first output in FEEDS whose own `encoding` option cannot write every article."""
+    try:
+        feeds = settings.getdict("FEEDS")
+    except (TypeError, ValueError):
+        return None  # not a dict: check_setting says so
+    for uri, options in feeds.items():
+        encoding = options.get("encoding") if isinstance(options, dict) else None
+        if encoding is None:  # left out: FEED_EXPORT_ENCODING; null: ASCII JSON, \u escapes
+            continue
+        if problem := encoding_problem(encoding, "leave the option out (FEED_EXPORT_ENCODING applies)"):
+            return f"invalid setting FEEDS: the encoding {encoding!r} of the output {uri}: {problem}"
+    return None
 
 
 # the extensions a crawl cannot go without, and what each does: switched off, every run writes

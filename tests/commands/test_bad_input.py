@@ -144,6 +144,15 @@ def cmdline(**values: str) -> Settings:
     ({"EXTENSIONS": '{"scrapy.extensions.feedexport.FeedExporter": null}'},
      "switches off scrapy.extensions.feedexport.FeedExporter, which writes the -o/-O outputs"),
     ({"EXTENSIONS": '{"newscrawl.ops.summary.PageCount": null, "scrapy.extensions.logstats.LogStats": null}'}, None),
+    # an output encoding: any spelling of a UTF one; any other stopped the crawl at its first
+    # article holding a character outside it, with a traceback
+    ({"FEED_EXPORT_ENCODING": "UTF8"}, None),
+    ({"FEED_EXPORT_ENCODING": "utf_16"}, None),
+    ({"FEED_EXPORT_ENCODING": "latin-1"}, "FEED_EXPORT_ENCODING='latin-1': it cannot write every character"),
+    ({"FEED_EXPORT_ENCODING": ""}, "FEED_EXPORT_ENCODING='': no such encoding: use utf-8, or leave it unset"),
+    ({"FEEDS": '{"o.jsonl": {"format": "jsonlines", "encoding": "cp1252"}}'},
+     "invalid setting FEEDS: the encoding 'cp1252' of the output o.jsonl: it cannot write every character"),
+    ({"FEEDS": '{"o.jsonl": {"format": "jsonlines", "encoding": null}}'}, None),
 ])
 def test_setting_checks(values: dict, problem: str | None) -> None:
     problems = check_settings(cmdline(**values))
@@ -269,4 +278,33 @@ def test_a_download_delay_of_minutes_is_a_warning_that_a_stop_waits_for_it() -> 
     assert setting_warnings(cmdline(DOWNLOAD_DELAY="86400"))[0].startswith(
         "DOWNLOAD_DELAY=86400 is seconds between two requests to a site (24 hours)")
     assert setting_warnings(cmdline(DOWNLOAD_DELAY="2.5")) == []
+
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    (["-s", "FEED_EXPORT_ENCODING=latin-9x"],
+     "invalid setting FEED_EXPORT_ENCODING='latin-9x': no such encoding: use utf-8, or leave it unset"),
+    (["-s", "FEED_EXPORT_ENCODING=ascii"],
+     "invalid setting FEED_EXPORT_ENCODING='ascii': it cannot write every character an article may hold, "
+     "and the first article holding one outside it would stop the crawl: use utf-8, or leave it unset"),
+    (["-s", 'FEEDS={"OUT": {"format": "jsonlines", "encoding": "latin-1"}}'],
+     "invalid setting FEEDS: the encoding 'latin-1' of the output OUT: it cannot write every character an "
+     "article may hold, and the first article holding one outside it would stop the crawl: use utf-8, or "
+     "leave the option out (FEED_EXPORT_ENCODING applies)"),
+])
+def test_an_output_encoding_that_cannot_write_every_article_is_refused_before_the_crawl(
+        tmp_path: Path, news_site: FaultServer, given: list[str], said: str) -> None:
+    """An unknown codec, or one without "é" (ascii, latin-1 for a Cyrillic page): Scrapy's
+    traceback once the first article was written, exit 1 (output_error). Now one line, exit 2,
+    and nothing fetched."""
+    path = "/charset/latin1-labelled-utf8"  # "Café crème à la française"
+    page = news_site.url(path)
+    args = [arg.replace("OUT", str(tmp_path / "feed.jsonl")) for arg in given]
+    proc = run_scrapy(["crawl", "site", "-a", f"article={page}", "-O", str(tmp_path / "out.jsonl"), *args,
+                       "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"], timeout=90)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert [line.split("ERROR: ", 1)[1] for line in error_lines(proc.stderr)] == [
+        said.replace("OUT", str(tmp_path / "feed.jsonl"))]
+    assert "Traceback" not in proc.stderr
+    assert news_site.hits[path] == 0 and list(tmp_path.iterdir()) == []
 
