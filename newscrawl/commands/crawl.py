@@ -55,12 +55,14 @@ from newscrawl.ops.summary import (
     summary_lines,
     written,
 )
-from newscrawl.output.formats import LINE_FORMATS
+from newscrawl.output.formats import DEFAULT_FORMAT, LINE_FORMATS, named_format
 from newscrawl.output.guard import (
     FeedTarget,
     OutputError,
+    export_formats,
     feed_targets,
     format_problem,
+    formatted_feeds,
     local_feeds,
 )
 from newscrawl.output.storage import MOVED, MOVED_STAT, OUTPUT_ERROR_STAT
@@ -75,8 +77,6 @@ EXIT_INTERRUPTED = 130  # stopped by Ctrl-C or a TERM (or HUP) signal before it 
 # distributed worker lost its Redis, redis_data_lost: its Redis lost the crawl's data,
 # newscrawl/distributed/outage.py)
 FAILED_REASONS = {"output_error", "state_error", "redis_unavailable", "redis_data_lost"}
-# what -o/-O write when the name says no format (`-o -`, `-o articles`): newscrawl's own format
-DEFAULT_FORMAT = "jsonlines"
 LOG_LEVELS = {"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"}
 
 
@@ -258,13 +258,14 @@ def output_failed(crawler: Any) -> bool:
     return stats is not None and stats.get_value(OUTPUT_ERROR_STAT) is not None
 
 
-def with_format(uri: str, formats: set[str]) -> str:
-    """An -o/-O value with `:jsonlines` added when neither a `:FORMAT` suffix nor the file's
-    extension names a format (`-o -`, `-o articles`)."""
+def with_format(uri: str, formats: frozenset[str]) -> str:
+    """An -o/-O value with its format after a colon: the one its extension names, case ignored
+    (Scrapy matches it as written: `OUT.CSV` got JSON Lines), or `:jsonlines` when neither a
+    `:FORMAT` suffix nor the extension names one (`-o -`, `-o articles`)."""
     named = uri.rsplit(":", 1)[1] if ":" in uri else ""
-    if named in formats or Path(uri).suffix.lstrip(".") in formats:
+    if named in formats:
         return uri
-    return f"{uri}:{DEFAULT_FORMAT}"
+    return f"{uri}:{named_format(uri, formats) or DEFAULT_FORMAT}"
 
 
 def when_failed(outcome: Deferred | asyncio.Future | Any, callback: Any) -> None:
@@ -331,8 +332,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             self._refuse([problem])
         if problems := process_file_problems(opts):  # before Scrapy writes the pid file
             self._refuse(problems, EXIT_FAILED)
-        formats = {name for name, exporter in self.settings.getwithbase("FEED_EXPORTERS").items()
-                   if exporter}
+        formats = export_formats(self.settings)
         for flag, uris in (("-o", opts.output), ("-O", opts.overwrite_output)):
             for uri in uris or []:
                 if problem := format_problem(uri, formats, flag):  # before `:jsonlines` is added
@@ -358,6 +358,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             self._refuse(problems)
         if feeds := local_feeds(self.settings):  # -o articles-2026-12-06T01:15.jsonl is a file
             self.settings.set("FEEDS", feeds, priority="cmdline")
+        if feeds := formatted_feeds(self.settings):  # what the checks below take each output for
+            self.settings.set("FEEDS", feeds, priority="cmdline")
         if problem := open_files_problem(self.settings):
             self._refuse([problem], EXIT_FAILED)
         self.setting_warnings = setting_warnings(self.settings)
@@ -370,17 +372,19 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         self.check_outputs(opts.spargs)
 
     def check_outputs(self, spargs: dict[str, str]) -> None:
-        """No output is remote (s3://), is named or set up to be compressed, is another file of
-        the crawl or breaks the file it appends to (exit 2), every output can be written and no other crawl is
+        """No output is remote (s3://), is named or set up to be compressed, is named for another
+        format than its own, is another file of the crawl or breaks the file it appends to (exit 2), every output can be written and no other crawl is
         writing it (exit 1)."""
         from newscrawl.output.guard import (
             CompressedOutput,
+            FormatMismatch,
             OutputClash,
             OutputName,
             RemoteOutput,
             appended_without_state,
             check_clashes,
             refuse_compression,
+            refuse_format_mismatch,
         )
         from newscrawl.output.lock import lock_outputs
 
@@ -388,11 +392,12 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         try:
             targets = feed_targets(self.settings)
             refuse_compression(targets)
+            refuse_format_mismatch(targets, export_formats(self.settings))
             check_clashes(targets, self.settings, spargs)
             self.setting_warnings += appended_without_state(targets, self.settings)
             # last: held from here until the crawl ends; another crawl writing one is refused
             self.output_locks = lock_outputs(targets)
-        except (OutputClash, CompressedOutput, OutputName, RemoteOutput) as exc:
+        except (OutputClash, CompressedOutput, FormatMismatch, OutputName, RemoteOutput) as exc:
             self._refuse([error_line(exc)])
         except OutputError as exc:
             self._refuse([error_line(exc)], EXIT_FAILED)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,23 @@ LINE_FORMATS = {"jsonlines", "jsonl", "jl"}  # one record per line: appending ke
 # second run's document makes it invalid, or repeats the header in the middle
 WHOLE_FORMATS = {"json", "xml", "csv"}
 URL_FIELDS = ("canonical_url", "url")
+DEFAULT_FORMAT = "jsonlines"  # what an output whose name says no format holds: newscrawl's own
 WHOLE_JSON_MAX = 64 * 1024 * 1024  # an indented JSON file is parsed whole only up to this size
+
+
+def named_format(name: str, formats: Iterable[str]) -> str | None:
+    """The format a file's extension names, case ignored (OUT.CSV is csv, out.Json json), or
+    None: Scrapy matches it as written, and wrote JSON Lines into OUT.CSV without a word."""
+    extension = Path(name).suffix.removeprefix(".")
+    if not extension:
+        return None
+    by_case = {fmt.casefold(): fmt for fmt in formats}
+    return extension if extension in by_case.values() else by_case.get(extension.casefold())
+
+
+def same_format(a: str, b: str) -> bool:
+    """Whether two format names write the same (jsonl, jl and jsonlines are one)."""
+    return a == b or {a, b} <= LINE_FORMATS
 
 
 def _urls(record: Any) -> Iterator[str]:

@@ -20,7 +20,15 @@ from urllib.parse import urlsplit
 from scrapy.settings import BaseSettings
 
 from newscrawl.extract.processors import canonical_url
-from newscrawl.output.formats import LINE_FORMATS, WHOLE_FORMATS, article_urls, records_without_urls
+from newscrawl.output.formats import (
+    DEFAULT_FORMAT,
+    LINE_FORMATS,
+    WHOLE_FORMATS,
+    article_urls,
+    named_format,
+    records_without_urls,
+    same_format,
+)
 from newscrawl.output.paths import PIPE_REASON, unwritable_reason
 from newscrawl.state import stateless
 
@@ -72,6 +80,10 @@ class CompressedOutput(ValueError):
     """An output named or set up to be compressed, which newscrawl does not write (exit 2)."""
 
 
+class FormatMismatch(ValueError):
+    """An output whose format is not the one its name's extension says (exit 2)."""
+
+
 @dataclass(frozen=True)
 class FeedTarget:
     """One output of the crawl (an entry of FEEDS)."""
@@ -79,7 +91,7 @@ class FeedTarget:
     uri: str
     path: Path | None  # None: standard output
     overwrite: bool
-    format: str = "jsonlines"
+    format: str = DEFAULT_FORMAT
     postprocessing: tuple[Any, ...] = ()  # FEEDS plugins (compression) between exporter and file
 
     @property
@@ -97,6 +109,11 @@ def uri_scheme(uri: str, storages: frozenset[str] = frozenset()) -> str:
         return ""
     known = scheme in LOCAL_SCHEMES or scheme in URI_SCHEMES or scheme in storages
     return scheme if known or uri[len(scheme) + 1:].startswith("//") else ""
+
+
+def export_formats(settings: BaseSettings) -> frozenset[str]:
+    """The formats the outputs can be written in (FEED_EXPORTERS with Scrapy's, not those off)."""
+    return frozenset(str(name) for name, exporter in settings.getwithbase("FEED_EXPORTERS").items() if exporter)
 
 
 def storage_schemes(settings: BaseSettings) -> frozenset[str]:
@@ -119,6 +136,24 @@ def local_feeds(settings: BaseSettings) -> dict[str, Any] | None:
     feeds = settings.getdict("FEEDS")
     renamed = {local_feed_uri(str(uri), storages): options for uri, options in feeds.items()}
     return None if list(renamed) == [str(uri) for uri in feeds] else renamed
+
+
+def feed_format(uri: str, options: dict[str, Any], formats: frozenset[str]) -> str:
+    """The format an output is written in: its `format` option, else the one its name's
+    extension says (case ignored), else JSON Lines."""
+    return str(options.get("format") or named_format(uri, formats) or DEFAULT_FORMAT)
+
+
+def formatted_feeds(settings: BaseSettings) -> dict[str, Any] | None:
+    """FEEDS with the format of each output that has none set to `feed_format`'s, or None when
+    every one has its own: Scrapy reads the extension as written (`OUT.CSV` was no format, and
+    the feed exporter was switched off) and takes no format for a name without one."""
+    formats = export_formats(settings)
+    feeds = settings.getdict("FEEDS")
+    if all(isinstance(options, dict) and options.get("format") for options in feeds.values()):
+        return None
+    return {uri: {**(options or {}), "format": feed_format(str(uri), options or {}, formats)}
+            for uri, options in feeds.items()}
 
 
 def _uri_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
@@ -149,11 +184,11 @@ def _uri_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
 def feed_targets(settings: BaseSettings) -> list[FeedTarget]:
     """The crawl's outputs, from FEEDS (what -o and -O set)."""
     targets = []
-    storages = storage_schemes(settings)
+    storages, formats = storage_schemes(settings), export_formats(settings)
     for uri, options in settings.getdict("FEEDS").items():
         options = options or {}
         targets.append(FeedTarget(str(uri), _uri_path(str(uri), storages), bool(options.get("overwrite")),
-                                  str(options.get("format") or "jsonlines"),
+                                  feed_format(str(uri), options, formats),
                                   tuple(options.get("postprocessing") or ())))
     return targets
 
@@ -227,8 +262,8 @@ def check_clashes(targets: list[FeedTarget], settings: BaseSettings, spargs: dic
 
 def refuse_append(target: FeedTarget) -> None:
     """OutputClash when `-o` appends to a non-empty file of a format that is one document, or
-    appends JSON Lines to a file that holds one (`-o out.json:jsonl` after a run wrote a JSON
-    array there)."""
+    appends JSON Lines to a file that holds one (`-o out.jsonl` where another tool wrote a JSON
+    array, or `-o out:jsonl` after `-O out:json`)."""
     path = target.path
     if target.overwrite or path is None or not path.is_file() or not path.stat().st_size:
         return
@@ -264,10 +299,29 @@ def format_problem(uri: str, formats: set[str], flag: str = "-o") -> str | None:
         return None  # `stdout:`, `file:///x`, `out:2024.jsonl`: not a format after the colon
     if named.isdigit():
         return None  # `articles-2026-12-06T01:15`: a time in the name, not a format
-    plain = path if path == "-" or Path(path).suffix.lstrip(".") in formats else f"{path}.jsonl"
+    plain = path if path == "-" or named_format(path, formats) else f"{path}.jsonl"
     return (f"unknown output format {named!r} in {flag} {uri}: give one of "
             f"{', '.join(sorted(formats))} after the colon ({flag} FILE:FORMAT), or name the file "
             f"with its format's extension ({flag} {plain})")
+
+
+def _format_name(fmt: str) -> str:
+    return "JSON Lines" if fmt in LINE_FORMATS else fmt.upper()
+
+
+def refuse_format_mismatch(targets: list[FeedTarget], formats: frozenset[str]) -> None:
+    """FormatMismatch for an output whose name's extension says another format than the one
+    given (`-o out.csv:jsonl`): JSON Lines went into a CSV file without a word, and every reader,
+    and every later check of the file (appending, -O), takes it for what its name says."""
+    for target in targets:
+        named = named_format(target.uri, formats) if target.path is not None else None
+        if named is None or same_format(named, target.format):
+            continue
+        assert target.path is not None
+        extension = EXTENSIONS.get(target.format, target.format)
+        raise FormatMismatch(f"{_flag(target)} is named as a {_format_name(named)} file, but its format is "
+                             f"{target.format}: name it {target.path.with_suffix('.' + extension)} to write "
+                             f"{_format_name(target.format)}, or give no format to write {_format_name(named)}")
 
 
 def refuse_compression(targets: list[FeedTarget]) -> None:

@@ -7,11 +7,13 @@ Real `scrapy crawl` and `scrapy cron` runs against a site on 127.0.0.1, in a fol
 
 from __future__ import annotations
 
+import csv
 import json
 import socket
 import sqlite3
 import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -95,3 +97,47 @@ def test_a_cron_run_in_a_folder_with_a_colon_publishes_its_articles(tmp_path: Pa
     published = sorted(folder.glob("articles-*.jsonl"))
     assert len(published) == 1 and len(read_jsonl(published[0])) == 2
     assert not list(folder.glob("*.part"))
+
+
+def test_the_format_comes_from_the_extension_whatever_its_case(tmp_path: Path) -> None:
+    """OUT.CSV, out.XML and out.Json got JSON Lines, exit 0 (Scrapy matches an extension as
+    written, and newscrawl added `:jsonlines` to a name whose extension it did not know); a
+    FEEDS entry without a format named so was no format at all. Each is now the format its
+    extension says, and the checks of a file (no appending to CSV) take it for that too."""
+    feeds = json.dumps({str(tmp_path / "feed.CSV"): {"overwrite": True}})
+    with FaultServer("127.0.0.1", robots="allow", articles=2) as site:
+        first = crawl(tmp_path, site, "-O", "OUT.CSV", "-O", "out.XML", "-O", "out.Json", "-s", f"FEEDS={feeds}")
+        assert first.returncode == 0, first.stderr[-3000:]
+        for name in ("OUT.CSV", "feed.CSV"):
+            with (tmp_path / name).open(newline="", encoding="utf-8") as handle:
+                assert len([row["url"] for row in csv.DictReader(handle)]) == 2, name
+        assert len(ElementTree.parse(tmp_path / "out.XML").getroot().findall("item")) == 2
+        assert len(json.loads((tmp_path / "out.Json").read_text("utf-8"))) == 2
+        hits = sum(site.hits.values())
+        appended = crawl(tmp_path, site, "-o", "OUT.CSV", "-s", "NEWSCRAWL_STATE=none")
+        assert appended.returncode == 2, appended.stderr[-3000:]
+        assert "ERROR: cannot append to OUT.CSV: a CSV file is one document" in appended.stderr
+        assert sum(site.hits.values()) == hits  # refused before the first request
+
+
+@pytest.mark.parametrize(("name", "given", "named", "written"), [
+    ("out.csv", "jsonl", "CSV", "JSON Lines"), ("out.jsonl", "csv", "JSON Lines", "CSV"),
+    ("out.JSON", "jsonlines", "JSON", "JSON Lines")])
+def test_a_format_the_extension_contradicts_is_refused(tmp_path: Path, name: str, given: str, named: str,
+                                                       written: str) -> None:
+    """`-o out.csv:jsonl` onto a CSV file appended JSON Lines into it, exit 0, while the other way
+    round was refused only as CSV that cannot be appended to. Either way now: one line, exit 2,
+    the file as it was, nothing fetched."""
+    out = tmp_path / name
+    out.write_text("url\nhttp://127.0.0.1:9/a\n" if name.endswith("csv") else '{"url": "x"}\n', "utf-8")
+    before = out.read_bytes()
+    with FaultServer("127.0.0.1", robots="allow", articles=2) as site:
+        result = crawl(tmp_path, site, "-o", f"{name}:{given}", "--nolog")
+        assert sum(site.hits.values()) == 0
+    assert result.returncode == 2, result.stderr[-3000:]
+    extension = "jsonl" if given.startswith("json") else given
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].endswith(
+        f"ERROR: -o {name} is named as a {named} file, but its format is {given}: name it "
+        f"{Path(name).with_suffix('.' + extension)} to write {written}, or give no format to write {named}"), lines
+    assert out.read_bytes() == before and "Traceback" not in result.stderr

@@ -444,10 +444,17 @@ def test_csv_and_xml_outputs_are_never_emptied_nor_broken_by_a_second_run(tmp_pa
             appended = crawl(site, "-o", str(out), state=fmt_state)
             assert appended.returncode == 2, name
             assert f"cannot append to {out}" in one_error(appended) and "JSON Lines" in one_error(appended)
+            # JSON Lines into a file its name says is JSON, CSV or XML: refused as such
+            as_lines = crawl(site, "-o", f"{out}:jsonl", state=fmt_state)
+            assert as_lines.returncode == 2, name
+            assert f"-o {out} is named as a {name[4:].upper()} file, but its format is jsonl" in one_error(as_lines)
             if name != "out.csv":  # JSON Lines after a JSON array or an XML document break it too
-                as_lines = crawl(site, "-o", f"{out}:jsonl", state=fmt_state)
+                misnamed = tmp_path / f"{name}.jsonl"
+                misnamed.write_bytes(before)
+                as_lines = crawl(site, "-o", str(misnamed), state=fmt_state)
                 assert as_lines.returncode == 2, name
-                assert f"cannot append JSON Lines to {out}" in one_error(as_lines), name
+                assert f"cannot append JSON Lines to {misnamed}" in one_error(as_lines), name
+                assert misnamed.read_bytes() == before, name
             assert out.read_bytes() == before, name
 
 
