@@ -283,6 +283,11 @@ def encoding_problem(encoding: object, instead: str) -> str | None:
     if codec.name not in UTF_CODECS:
         return ("it cannot write every character an article may hold, and the first article holding "
                 f"one outside it would stop the crawl: use utf-8, or {instead}")
+    if codec.name != "utf-8":
+        # Scrapy encodes record by record: a byte-order mark opens every line, and the outputs
+        # read back line by line (crash recovery, -O and -o checks) are UTF-8
+        return (f"{codec.name} puts a byte-order mark before every record and cannot be read back "
+                f"line by line: use utf-8, or {instead}")
     return None
 
 

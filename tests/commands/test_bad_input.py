@@ -144,10 +144,12 @@ def cmdline(**values: str) -> Settings:
     ({"EXTENSIONS": '{"scrapy.extensions.feedexport.FeedExporter": null}'},
      "switches off scrapy.extensions.feedexport.FeedExporter, which writes the -o/-O outputs"),
     ({"EXTENSIONS": '{"newscrawl.ops.summary.PageCount": null, "scrapy.extensions.logstats.LogStats": null}'}, None),
-    # an output encoding: any spelling of a UTF one; any other stopped the crawl at its first
-    # article holding a character outside it, with a traceback
+    # an output encoding: any spelling of UTF-8; any other stopped the crawl at its first
+    # article holding a character outside it, with a traceback, or (UTF-16, UTF-8 with a BOM)
+    # opened every line with a byte-order mark
     ({"FEED_EXPORT_ENCODING": "UTF8"}, None),
-    ({"FEED_EXPORT_ENCODING": "utf_16"}, None),
+    ({"FEED_EXPORT_ENCODING": "utf_16"}, "FEED_EXPORT_ENCODING='utf_16': utf-16 puts a byte-order mark"),
+    ({"FEED_EXPORT_ENCODING": "utf-8-sig"}, "utf-8-sig puts a byte-order mark before every record"),
     ({"FEED_EXPORT_ENCODING": "latin-1"}, "FEED_EXPORT_ENCODING='latin-1': it cannot write every character"),
     ({"FEED_EXPORT_ENCODING": ""}, "FEED_EXPORT_ENCODING='': no such encoding: use utf-8, or leave it unset"),
     ({"FEEDS": '{"o.jsonl": {"format": "jsonlines", "encoding": "cp1252"}}'},
