@@ -60,7 +60,9 @@ REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("not HTML", ("newscrawl/dropped/not_html",)),
     ("extraction failed", ("newscrawl/dropped/extraction_",)),
     ("HTTP errors", ("newscrawl/dropped/http_",)),
-    ("network errors", tuple(f"newscrawl/dropped/{reason}" for reason in ("too_large", *PASSING_NETWORK))),
+    # the page's own size, not the network's fault: a rerun fetches it no better
+    ("over DOWNLOAD_MAXSIZE", ("newscrawl/dropped/too_large",)),
+    ("network errors", tuple(f"newscrawl/dropped/{reason}" for reason in PASSING_NETWORK)),
     ("not saved: no output keeps them", ("newscrawl/output/not_saved",)),
     ("failed in an item pipeline", ("newscrawl/dropped/pipeline_error",)),
     ("not written: the output failed", ("newscrawl/output/not_written",)),

@@ -103,6 +103,8 @@ def test_an_oversize_page_is_not_counted_as_a_fault_that_passes(crawl, tmp_path)
     assert stats["newscrawl/dropped/too_large"] == 1 and stats["newscrawl/dropped/connection_refused"] == 1
     told = [line for line in summary(proc.stderr) if "not fetched for a passing fault" in line]
     assert len(told) == 1 and told[0].startswith("1 page not fetched"), summary(proc.stderr)
+    [counted] = [line for line in summary(proc.stderr) if line.startswith("not written: ")]
+    assert "; 1 over DOWNLOAD_MAXSIZE; 1 network error (dropped/connection_refused=1)" in counted, counted
 
 
 def reasons(line: str, separator: str) -> dict[str, int]:
