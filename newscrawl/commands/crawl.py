@@ -21,7 +21,7 @@ from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
-from scrapy.settings import BaseSettings
+from scrapy.settings import BaseSettings, Settings
 from twisted.internet.defer import Deferred
 
 from newscrawl.commands._cli import (
@@ -188,6 +188,18 @@ def check_command_settings(settings: BaseSettings, command: str) -> None:
         print(as_typed(f"scrapy {command}: warning: {warning}"), file=sys.stderr, flush=True)
 
 
+def unreadable_setting(pairs: list[str]) -> str | None:
+    """Which `-s NAME=VALUE` Scrapy could not take, and why (FEEDS={bad: its JSON), where
+    Scrapy's own line says only "Invalid -s value"."""
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        try:
+            Settings().setdict({name: value}, priority="cmdline")
+        except ValueError as exc:
+            return f"invalid -s {name} value {value!r}: {exc}"
+    return None
+
+
 def repeated_argument(spargs: list[str]) -> str | None:
     """Why an -a argument given twice cannot work (the last one would silently win), or None."""
     from newscrawl.crawl.arguments import ARGUMENTS
@@ -346,7 +358,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         try:
             super().process_options(args, opts)
         except UsageError as exc:  # -s or -a without '=', ...: one line instead of the usage text
-            self._refuse([error_line(exc)])
+            self._refuse([unreadable_setting(opts.set or []) or error_line(exc)])
         problems = check_settings(self.settings)
         if repeated and not problems:
             problems = [repeated]

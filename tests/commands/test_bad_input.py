@@ -310,3 +310,13 @@ def test_an_output_encoding_that_cannot_write_every_article_is_refused_before_th
     assert "Traceback" not in proc.stderr
     assert news_site.hits[path] == 0 and list(tmp_path.iterdir()) == []
 
+
+
+def test_a_setting_scrapy_cannot_read_is_named_with_why(tmp_path: Path) -> None:
+    """Scrapy's own line was "Invalid -s value, use -s NAME=VALUE" for a value given as NAME=VALUE."""
+    proc = run_scrapy(["crawl", "site", "-a", f"url={URL}", "-s", "FEEDS={bad",
+                       "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"], timeout=90)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "invalid -s FEEDS value '{bad': Expecting property name" in lines[0], lines
+    assert list(tmp_path.iterdir()) == []
