@@ -20,7 +20,7 @@ from newscrawl.extract.metadata import PageMetadata, node_by_id
 from newscrawl.extract.processors import unique
 from newscrawl.extract.profiles.prefilter import page_index
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import prints_other_pages
+from newscrawl.extract.vocabulary import FRAME_WORDS, class_words, marks, prints_other_pages
 
 # the words that open a byline: "By", "Von", "Written by", "Story and photos by", "Autor:",
 # "Автор:", "Yazar:", "Penulis:", "oprac.", "记者：", in the languages of news sites
@@ -191,6 +191,7 @@ _NOT_BYLINE = re.compile(r"comment|guest-?book|condolence|bio|avatar|image|img|p
                          r"share|related|more|recent|popular|widget|tooltip|label|title-?wrap|"
                          r"caption|credit|date|time", re.IGNORECASE)
 _CHROME = {"nav", "footer", "aside", "form"}
+FRAME = class_words(FRAME_WORDS)  # the site's frame by its class: sidebar, widget, footer, menu
 
 
 def strip_byline(name: str) -> str:
@@ -360,15 +361,39 @@ def _excluded(element: HtmlElement) -> bool:
     return False
 
 
+def _in_page_header(element: HtmlElement, anchor: HtmlElement) -> bool:
+    """Whether `element` is in a <header> that does not hold the headline: the site's header,
+    whose author links are its menu's, not the article's header with its byline."""
+    return any(a.tag == "header" and not _holds(a, anchor) for a in element.iterancestors())
+
+
+def _holds(element: HtmlElement, descendant: HtmlElement) -> bool:
+    return any(a is element for a in descendant.iterancestors())
+
+
+def _in_frame(element: HtmlElement) -> bool:
+    """Whether `element` is in the site's frame around the article: a sidebar or page footer
+    (<aside>, <footer> outside an article) or a block classed as one ("sidebar", "widget")."""
+    for node in element.iterancestors():
+        if node.tag == "article":
+            return False
+        if node.tag in ("aside", "footer") or FRAME.search(marks(node)):
+            return True
+    return False
+
+
 def author_box(marked: list[HtmlElement]) -> list[str]:
     """The person an author box names, anywhere on the page (the box after the article, far from
-    the headline): an element marked author whose own class also says name, or an author link."""
+    the headline): an element marked author whose own class also says name, or an author link;
+    not one of the site's frame ("Our columnists" in a sidebar lists the site's writers)."""
     for element in marked:
-        marks = (element.get("class") or "").casefold()
-        if element.tag != "a" and "name" not in marks and element.get("itemprop") != "author":
+        marks_ = (element.get("class") or "").casefold()
+        if element.tag != "a" and "name" not in marks_ and element.get("itemprop") != "author":
             continue
         if any(a.tag in ("nav", "form") or "comment" in (a.get("class") or "").casefold()
                for a in element.iterancestors()):
+            continue
+        if _in_frame(element):
             continue
         for line in text_lines(element)[:2]:
             # a lone word there is a menu entry ("People") as often as a name
@@ -406,7 +431,8 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
         if last is not None and order[element] > last + CLUSTER_GAP:
             break
         # the innermost marked element: "By <a rel=author>Jane</a>" gives the link, not the line
-        if any(d in matched for d in element.iterdescendants()) or _excluded(element):
+        if any(d in matched for d in element.iterdescendants()) or _excluded(element) \
+                or _in_page_header(element, anchor):
             continue
         if element.tag != "a" and _NOT_BYLINE.search(element.get("class") or ""):
             continue

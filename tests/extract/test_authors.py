@@ -127,3 +127,27 @@ def test_a_credit_for_the_story_and_its_photos_names_the_author():
     # "Text:" stays no byline opener: "Text: HELP to 55555 for alerts" credited "HELP to"
     assert not has_byline_prefix("Text: HELP to 55555 for alerts")
     assert clean_names(split_names("Photos by Gary Lindqvist")) != ["Gary Lindqvist"]  # a photo credit
+
+
+_STORY = ("<html lang=en><head><title>Rail story</title><meta property=og:type content=article></head>"
+          "<body>{before}<article><h1>Rail story</h1>{byline}" +
+          "".join(f"<p>Paragraph {i}: residents gathered on Friday as officials described the plan in "
+                  "detail, saying work would begin next year.</p>" for i in range(6)) +
+          "</article>{after}</body></html>")
+
+
+def test_the_site_headers_author_link_is_not_the_articles_byline():
+    page = _STORY.format(before='<header><a href="/author/jane/">Jane</a></header>',
+                         byline='<p>By <a href="/author/tom-hill/">Tom Hill</a></p>', after="")
+    assert extract_article("https://x.example/news/rail", page).authors == ["Tom Hill"]
+    # the article's own header holds its byline
+    page = _STORY.format(before="", byline="", after="").replace(
+        "<h1>Rail story</h1>", '<header><h1>Rail story</h1><a href="/author/tom-hill/">Tom Hill</a></header>')
+    assert extract_article("https://x.example/news/rail", page).authors == ["Tom Hill"]
+
+
+def test_a_sidebar_of_the_sites_writers_names_no_author():
+    columnists = ('<aside><h3>Our columnists</h3><ul><li><a href="/author/mary-jones/">Mary Jones</a></li>'
+                  '<li><a href="/author/bob-smith/">Bob Smith</a></li></ul></aside>')
+    page = _STORY.format(before="", byline="", after=columnists)
+    assert extract_article("https://x.example/news/rail", page).authors == []
