@@ -16,7 +16,7 @@ import os
 import sys
 from typing import NoReturn
 
-from newscrawl.commands._ctrl_c import stop_if_seen, watch
+from newscrawl.commands._ctrl_c import interrupted, stop_if_seen, watch
 
 watch()
 
@@ -41,7 +41,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
         guard_closed_stdout()
     try:
         _main(argv)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, RuntimeError) as exc:
+        if not isinstance(exc, KeyboardInterrupt) and not interrupted(exc):
+            raise
         # Ctrl-C before a command took over its own handling (while Scrapy and the extraction
         # libraries load, a second or more): one line, as the commands themselves end on Ctrl-C
         command = argv[0] if argv and argv[0] in COMMANDS else None

@@ -32,3 +32,15 @@ def stop_if_seen() -> None:
     before a command installs its own handling of Ctrl-C."""
     if _seen:
         raise KeyboardInterrupt
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether an error is a Ctrl-C in disguise: one that came while loading, raised where
+    Python wraps what it catches (Python 3.11's `__set_name__` turns it into a RuntimeError)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return _seen
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False

@@ -479,3 +479,25 @@ def test_a_closed_standard_output_is_one_line_not_a_traceback(tmp_path: Path) ->
     assert extract.returncode == 1, extract.stderr
     assert "Traceback" not in extract.stderr
     assert extract.stderr.strip().splitlines()[-1] == "newscrawl extract: cannot write to standard output: it is closed"
+
+
+def test_ctrl_c_that_python_wraps_while_loading_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    """Ctrl-C that lands in a class's `__set_name__` while a command loads: Python 3.11 wraps the
+    KeyboardInterrupt in a RuntimeError, which was a traceback and exit 1 (a stranger, 2 in 80)."""
+    script = tmp_path / "load.py"
+    script.write_text(
+        "import os, signal, time\n"
+        "import newscrawl.cli as cli\n"
+        "class Loads:\n"
+        "    def __set_name__(self, owner, name):\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        time.sleep(5)\n"
+        "def loading(argv):\n"
+        "    class Command:\n"
+        "        attribute = Loads()\n"
+        "cli._main = loading\n"
+        "cli.watch()\n"
+        "cli.main(['crawl'])\n", "utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert (proc.returncode, proc.stderr.strip()) == (130, "newscrawl crawl: interrupted"), proc.stderr
