@@ -7,6 +7,10 @@ Content-Length for `.warc`. A record that does not end, or bytes that are no WAR
 `DamagedArchive` with the offset where it starts; a caller that passes `on_damage` hears of it
 instead and, in a `.warc.gz`, reading goes on at the next intact record (each record is its own
 gzip member, so one damaged record costs only itself).
+
+A response record whose content does not match its digest (bit rot, a wrong Content-Length)
+is `DamagedRecord`: warcio checks the digests as the scan reads the record, so a damaged page is
+never replayed as an article.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import glob
 import io
 import os
+import re
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -39,6 +44,15 @@ class DamagedArchive(Exception):
         self.offset = offset
         self.reason = reason
         self.resumed_at: int | None = None
+
+
+class DamagedRecord(DamagedArchive):
+    """A record read whole whose content does not match its WARC digest: it alone is skipped.
+    `end`: where the record ends by its own Content-Length (a wrong one puts it off the mark)."""
+
+    def __init__(self, offset: int, end: int, reason: str) -> None:
+        super().__init__(offset, reason)
+        self.end = end
 
 
 MAX_REASON = 80  # characters of a parser's complaint quoted in the one line (it may quote the file)
@@ -149,11 +163,36 @@ def _plain_records(handle: BinaryIO, offset: int, limit: int) -> Iterator[tuple[
 _LOADER = ArcWarcRecordLoader()
 
 
-def parse_record(raw: bytes) -> ArcWarcRecord:
+def parse_record(raw: bytes, check_digests: bool = False) -> ArcWarcRecord:
     """The warcio record of one record's bytes (headers parsed, content to be read). Parsed by
     warcio's record loader, not its ArchiveIterator, whose reference cycles keep each record's
-    bytes until the garbage collector runs."""
-    return _LOADER.parse_record_stream(io.BytesIO(raw), known_format="warc")
+    bytes until the garbage collector runs. With `check_digests`, warcio checks the record's
+    digests as its content is read to the end (`digest_mismatch`)."""
+    return _LOADER.parse_record_stream(io.BytesIO(raw), known_format="warc", check_digests=check_digests)
+
+
+def digest_mismatch(record: ArcWarcRecord) -> str | None:
+    """The digest header a record parsed with `check_digests` fails, read to its end, or None:
+    the digests match, or it has none to check (some writers leave them out).
+
+    WARC-Block-Digest covers the block exactly as stored, so it decides when present. Tools
+    disagree on whether a WARC-Payload-Digest is taken before or after a chunked body is
+    unchunked (or, as CC-NEWS, the body decoded), so a payload digest decides only in a record
+    without a block digest whose body keeps no Transfer-Encoding."""
+    block_digest = record.rec_headers.get_header("WARC-Block-Digest")
+    if block_digest:  # it decides alone: hashing the payload a second time would cost, not tell
+        record.raw_stream.payload_digester = None
+    try:
+        record.raw_stream.read()  # in one piece: the record is in memory already
+    except ValueError:  # a digest value that is no base16/32/64 (binascii.Error): a damaged header
+        return "digest header (not a digest value)"
+    problems = [p for p in record.digest_checker.problems if "digest failed" in p]  # not "unknown hash"
+    if any(p.startswith("block") for p in problems):
+        return "WARC-Block-Digest"
+    chunked = record.http_headers is not None and record.http_headers.get_header("Transfer-Encoding")
+    if problems and not block_digest and not chunked:
+        return "WARC-Payload-Digest"
+    return None
 
 
 def target_uri(record: ArcWarcRecord) -> str:
@@ -239,24 +278,37 @@ def responses(path: str, recent: RecentRecords | None = None,
             except DamagedArchive as damage:
                 if on_damage is None:
                     raise
-                damage.resumed_at = next_member(handle, damage.offset + 1) if gzipped else None
+                damage.resumed_at = _resume_at(handle, damage, gzipped)
                 on_damage(damage)
                 if damage.resumed_at is None:
                     return
                 start = damage.resumed_at
 
 
+def _resume_at(handle: BinaryIO, damage: DamagedArchive, gzipped: bool) -> int | None:
+    """Where reading goes on past a damaged part: the next intact gzip member, the end of a
+    record that failed its digest (a member ends where it ends, whatever its Content-Length
+    says), or in a `.warc` the next record start after it; None for the rest of a `.warc`."""
+    if isinstance(damage, DamagedRecord):
+        return damage.end if gzipped else next_plain_record(handle, damage.offset + 1)
+    return next_member(handle, damage.offset + 1) if gzipped else None
+
+
 def _responses_from(handle: BinaryIO, path: str, gzipped: bool, start: int,
                     recent: RecentRecords | None) -> Iterator[ArchivedResponse]:
-    for offset, _, raw in iter_raw_records(handle, gzipped, start):
+    for offset, length, raw in iter_raw_records(handle, gzipped, start):
         if raw is None:
             continue
         try:
-            record = parse_record(raw)
+            record = parse_record(raw, check_digests=True)
         except Exception as exc:  # warcio's parse errors have no common base
             raise DamagedArchive(offset, f"not a WARC record ({type(exc).__name__}: {_short(exc)})") from None
         found = response_of(path, offset, record)
         if found is not None:
+            failed = digest_mismatch(record)
+            if failed:
+                raise DamagedRecord(offset, offset + length, f"the record of {found.url} does not match its "
+                                    f"{failed} (damaged since it was archived): not replayed")
             if recent is not None:
                 recent.put((path, offset), raw)
             yield found
@@ -287,6 +339,28 @@ def next_member(handle: BinaryIO, start: int) -> int | None:
         position += len(chunk)
         carry = data[-(len(_MEMBER_MARK) - 1):]
         handle.seek(position)
+
+
+_RECORD_START = re.compile(rb"(?<=\n)WARC/1\.[01]\r?\n")  # a record's first line, at a line start
+
+
+def next_plain_record(handle: BinaryIO, start: int) -> int | None:
+    """The offset of the first line at or after `start` in a `.warc` that opens a WARC record
+    (`WARC/1.0` or `WARC/1.1`); None at the end of the file. One pass, in chunks."""
+    position = max(start - 1, 0)  # the newline before `start` counts
+    handle.seek(position)
+    carry = b""
+    while True:
+        chunk = handle.read(CHUNK)
+        if not chunk:
+            return None
+        data = carry + chunk
+        base = position - len(carry)
+        for found in _RECORD_START.finditer(data):
+            if base + found.start() >= start:
+                return base + found.start()
+        position += len(chunk)
+        carry = data[-16:]
 
 
 def _opens_record(handle: BinaryIO, offset: int) -> bool:

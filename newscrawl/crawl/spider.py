@@ -15,7 +15,13 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
-from newscrawl.archive.reader import RECENT, ArchivedResponse, DamagedArchive, responses
+from newscrawl.archive.reader import (
+    RECENT,
+    ArchivedResponse,
+    DamagedArchive,
+    DamagedRecord,
+    responses,
+)
 from newscrawl.config.domains import host_on_domains
 from newscrawl.config.sites import SiteConfig, site_from_url
 from newscrawl.crawl.arguments import parse_arguments
@@ -329,11 +335,14 @@ class SiteSpider(DiscoveryMixin, Spider):
 
     def report_damage(self, path: str, damage: DamagedArchive) -> None:
         """One line for a damaged part of a WARC file: where, why, and where reading went on."""
-        if damage.offset == 0 and damage.resumed_at is None:  # not one record in it
+        whole = isinstance(damage, DamagedRecord)  # read whole, but its digest failed
+        if damage.offset == 0 and damage.resumed_at is None and not whole:  # not one record in it
             self.warc_damaged(f"cannot replay {path}: not a WARC file ({damage.reason})")
             return
-        then = (f"replay goes on at offset {damage.resumed_at}" if damage.resumed_at is not None
-                else "the rest of this file is skipped")
+        if damage.resumed_at is not None:
+            then = f"replay goes on at offset {damage.resumed_at}"
+        else:
+            then = "no record follows it" if whole else "the rest of this file is skipped"
         self.warc_damaged(f"damaged WARC file {path} at offset {damage.offset}: {damage.reason}; {then}")
 
     def warc_damaged(self, line: str) -> None:

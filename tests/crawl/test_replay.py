@@ -253,3 +253,120 @@ def test_arguments_a_replay_refuses_are_one_line_and_exit_2(tmp_path, args, line
     lines = [x for x in proc.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and line.replace("{tmp}", str(tmp_path)) in lines[0], lines
     assert re.search(r"\bERROR\b", lines[0])
+
+
+STORIES = [f"news/2024/05/d{n}/" for n in range(1, 6)]
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory):
+    """A real archiving crawl of a site of five articles on 127.0.0.78 (its `.warc.gz` folder,
+    digests and all), that archive as one plain `.warc`, and the live crawl's articles by URL."""
+    tmp = tmp_path_factory.mktemp("archived")
+    root = tmp / "site"
+    for story in STORIES:
+        (root / story).mkdir(parents=True)
+        (root / story / "index.html").write_bytes(plain_article(story.split("/")[-2]))
+    links = " ".join(f'<a href="/{story}">{story}</a>' for story in STORIES)
+    (root / "index.html").write_text(f"<html><body><h1>Harbour Times</h1>{links}</body></html>", "utf-8")
+    with serve_site(root, host="127.0.0.78") as site:
+        proc = run_scrapy(["crawl", "site", "-a", f"url={site.base}", "-O", str(tmp / "live.jsonl"),
+                           "-s", f"NEWSCRAWL_ARCHIVE={tmp / 'archive'}", "-s", "NEWSCRAWL_STATE=off", *FAST])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    live = {a["url"]: a for a in read_jsonl(tmp / "live.jsonl")}
+    assert len(live) == len(STORIES)
+    plain = b"".join(gzip.decompress(p.read_bytes()) for p in sorted((tmp / "archive").glob("*.warc.gz")))
+    (tmp / "plain.warc").write_bytes(plain)
+    return tmp, site.base, live
+
+
+def same_articles(articles: list[dict], live: dict[str, dict]) -> None:
+    """Each article as the live crawl wrote it, but for when and where it was read."""
+    for article in articles:
+        expected = {k: v for k, v in live[article["url"]].items() if k not in ("fetched_at", "warc")}
+        assert {k: v for k, v in article.items() if k not in ("fetched_at", "warc")} == expected
+
+
+def response_record(data: bytes, url: str) -> int:
+    """The offset of the response record of `url` in a `.warc`'s bytes."""
+    for found in re.finditer(f"WARC-Target-URI: {url}\r\n".encode(), data):
+        start = data.rindex(b"WARC/1.1\r\n", 0, found.start())
+        if b"WARC-Type: response\r\n" in data[start:data.index(b"\r\n\r\n", start)]:
+            return start
+    raise AssertionError(f"no response record of {url}")
+
+
+def damaged_copy(tmp: Path, url: str, damage, gzipped: bool) -> tuple[Path, int]:
+    """The archive as one file (`.warc.gz`, a member per record, or `.warc`) with `damage`
+    done to the response record of `url`; the path and that record's offset."""
+    plain = (tmp / "plain.warc").read_bytes()
+    starts = [m.start() for m in re.finditer(rb"(?<=\r\n\r\n)WARC/1\.1\r\n", plain)]
+    target = response_record(plain, url)
+    parts, offset = [], 0
+    for start, end in zip([0, *starts], [*starts, len(plain)], strict=True):
+        record = plain[start:end]  # with the blank lines that end it
+        if start == target:
+            offset = sum(map(len, parts))
+            record = damage(record)
+        parts.append(gzip.compress(record) if gzipped else record)
+    path = tmp / f"damaged-{len(list(tmp.glob('damaged-*')))}.warc{'.gz' if gzipped else ''}"
+    path.write_bytes(b"".join(parts))
+    return path, offset
+
+
+def bit_rot(record: bytes) -> bytes:
+    """The same length, a few letters changed: in the headline and the last paragraph."""
+    rotted = record.replace(b"<h1>Harbour report d3", b"<h1>Harbour rePort d3").replace(
+        b"End of report d3.", b"End of rePort d3.")
+    assert len(rotted) == len(record) and rotted != record
+    return rotted
+
+
+def shrunk_length(record: bytes) -> bytes:
+    """Content-Length lowered by 500: the record seems to end inside its page."""
+    length = int(re.search(rb"\r\nContent-Length: (\d+)\r\n", record).group(1))
+    return record.replace(b"\r\nContent-Length: %d\r\n" % length, b"\r\nContent-Length: %d\r\n" % (length - 500), 1)
+
+
+@pytest.mark.parametrize("gzipped", [False, True], ids=["warc", "warc.gz"])
+@pytest.mark.parametrize("damage", [bit_rot, shrunk_length], ids=["bit_rot", "shrunk_length"])
+def test_a_record_that_fails_its_digest_is_dropped_with_one_line(archived, tmp_path, damage, gzipped):
+    """Bit rot or a wrong Content-Length in one response record: its digest does not match, so
+    that record alone is not replayed (one line naming the file, offset and URL; damaged_warc;
+    exit 1), never a wrong article; every other record is replayed as the live crawl wrote it."""
+    tmp, base, live = archived
+    damaged_url = base + STORIES[2]
+    path, offset = damaged_copy(tmp, damaged_url, damage, gzipped)
+    proc, articles, stats = replay(tmp_path, str(path))
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    errors = [line for line in proc.stderr.splitlines() if "] ERROR: " in line]
+    assert len(errors) == 1, errors
+    assert f"damaged WARC file {path} at offset {offset}: the record of {damaged_url} does not match its " \
+           "WARC-Block-Digest" in errors[0] and "replay goes on at offset " in errors[0], errors[0]
+    assert sorted(a["url"] for a in articles) == sorted(url for url in live if url != damaged_url)
+    same_articles(articles, live)
+    assert stats["newscrawl/errors/damaged_warc"] == 1
+    assert "summary: errors: damaged_warc=1\n" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_an_intact_archive_replays_as_before_and_records_without_digests_are_not_checked(archived, tmp_path):
+    """The crawl's own archive (every record with its digests) and its plain copy replay every
+    article as the live crawl wrote it, exit 0; a record without digest headers (as some
+    writers leave them out) cannot be checked and is replayed as read."""
+    tmp, base, live = archived
+    for source, name in ((tmp / "archive", "gz"), (tmp / "plain.warc", "plain")):
+        proc, articles, stats = replay(tmp_path, str(source), name=name)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert sorted(a["url"] for a in articles) == sorted(live)
+        same_articles(articles, live)
+        assert not [k for k in stats if k.startswith("newscrawl/errors/")]
+
+    def undigested(record: bytes) -> bytes:
+        return re.sub(rb"\r\nWARC-(Block|Payload)-Digest: [^\r]*", b"", bit_rot(record))
+
+    path, _ = damaged_copy(tmp, base + STORIES[2], undigested, gzipped=False)
+    proc, articles, stats = replay(tmp_path, str(path), name="undigested")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rotted = {a["url"]: a for a in articles}[base + STORIES[2]]
+    assert "rePort d3" in rotted["body"]
+    assert not [k for k in stats if k.startswith("newscrawl/errors/")]
