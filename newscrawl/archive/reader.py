@@ -320,25 +320,15 @@ _MEMBER_MARK = b"\x1f\x8b\x08"  # a gzip member's first bytes (magic, deflate)
 def next_member(handle: BinaryIO, start: int) -> int | None:
     """The offset of the first gzip member at or after `start` that holds a WARC record (the
     mark may also occur by chance inside compressed data: a candidate counts only when it
-    inflates to a WARC record's first line); None at the end of the file. One pass over the
-    rest of the file, in chunks."""
-    position = start
-    handle.seek(position)
-    carry = b""
-    while True:
-        chunk = handle.read(CHUNK)
-        if not chunk:
-            return None
-        data = carry + chunk
-        base = position - len(carry)
+    inflates to a WARC record's first line); None at the end of the file."""
+    def members(data: bytes, base: int) -> Iterator[int]:
         found = data.find(_MEMBER_MARK)
         while found != -1:
             if _opens_record(handle, base + found):
-                return base + found
+                yield base + found
             found = data.find(_MEMBER_MARK, found + 1)
-        position += len(chunk)
-        carry = data[-(len(_MEMBER_MARK) - 1):]
-        handle.seek(position)
+
+    return _first_found(handle, start, len(_MEMBER_MARK) - 1, members)
 
 
 _RECORD_START = re.compile(rb"(?<=\n)WARC/1\.[01]\r?\n")  # a record's first line, at a line start
@@ -346,21 +336,29 @@ _RECORD_START = re.compile(rb"(?<=\n)WARC/1\.[01]\r?\n")  # a record's first lin
 
 def next_plain_record(handle: BinaryIO, start: int) -> int | None:
     """The offset of the first line at or after `start` in a `.warc` that opens a WARC record
-    (`WARC/1.0` or `WARC/1.1`); None at the end of the file. One pass, in chunks."""
-    position = max(start - 1, 0)  # the newline before `start` counts
-    handle.seek(position)
+    (`WARC/1.0` or `WARC/1.1`); None at the end of the file."""
+    def record_starts(data: bytes, base: int) -> Iterator[int]:
+        return (base + found.start() for found in _RECORD_START.finditer(data) if base + found.start() >= start)
+
+    return _first_found(handle, max(start - 1, 0), 16, record_starts)  # the newline before counts
+
+
+def _first_found(handle: BinaryIO, position: int, overlap: int,
+                 candidates: Callable[[bytes, int], Iterator[int]]) -> int | None:
+    """The first offset `candidates(data, base)` gives in the rest of the file from `position`,
+    read in chunks, each after the last `overlap` bytes of the one before (a mark a chunk's end
+    cuts in two); None at the end of the file. One pass; `candidates` may move the handle."""
     carry = b""
     while True:
+        handle.seek(position)
         chunk = handle.read(CHUNK)
         if not chunk:
             return None
         data = carry + chunk
-        base = position - len(carry)
-        for found in _RECORD_START.finditer(data):
-            if base + found.start() >= start:
-                return base + found.start()
+        for offset in candidates(data, position - len(carry)):
+            return offset
         position += len(chunk)
-        carry = data[-16:]
+        carry = data[-overlap:]
 
 
 def _opens_record(handle: BinaryIO, offset: int) -> bool:
