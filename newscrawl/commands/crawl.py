@@ -349,12 +349,12 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             for uri in uris or []:
                 if problem := format_problem(uri, formats, flag):  # before `:jsonlines` is added
                     self._refuse([problem])
-        opts.output = [with_format(uri, formats) for uri in opts.output or []] or None
-        opts.overwrite_output = [with_format(uri, formats) for uri in opts.overwrite_output or []] or None
-        repeated = repeated_argument(opts.spargs or [])
         if opts.output and opts.overwrite_output:  # Scrapy's own line names neither file
             self._refuse([f"-o and -O cannot be combined: -o appends to a file ({', '.join(opts.output)}), "
                           f"-O overwrites it ({', '.join(opts.overwrite_output)}); give one of them"])
+        opts.output = [with_format(uri, formats) for uri in opts.output or []] or None
+        opts.overwrite_output = [with_format(uri, formats) for uri in opts.overwrite_output or []] or None
+        repeated = repeated_argument(opts.spargs or [])
         try:
             super().process_options(args, opts)
         except UsageError as exc:  # -s or -a without '=', ...: one line instead of the usage text
