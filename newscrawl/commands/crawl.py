@@ -55,15 +55,15 @@ from newscrawl.ops.summary import (
     summary_lines,
     written,
 )
-from newscrawl.output.formats import DEFAULT_FORMAT, LINE_FORMATS, named_format
+from newscrawl.output.formats import LINE_FORMATS
 from newscrawl.output.guard import (
     FeedTarget,
     OutputError,
     export_formats,
+    feed_format,
     feed_targets,
     format_problem,
-    formatted_feeds,
-    local_feeds,
+    settled_feeds,
 )
 from newscrawl.output.storage import MOVED, MOVED_STAT, OUTPUT_ERROR_STAT
 from newscrawl.state import StateError, StateWrongKind, state_path_problem, stateless
@@ -277,7 +277,7 @@ def with_format(uri: str, formats: frozenset[str]) -> str:
     named = uri.rsplit(":", 1)[1] if ":" in uri else ""
     if named in formats:
         return uri
-    return f"{uri}:{named_format(uri, formats) or DEFAULT_FORMAT}"
+    return f"{uri}:{feed_format(uri, {}, formats)}"
 
 
 def when_failed(outcome: Deferred | asyncio.Future | Any, callback: Any) -> None:
@@ -368,9 +368,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             problems = [problem]  # before anything is made beside it (its HTTP cache)
         if problems:
             self._refuse(problems)
-        if feeds := local_feeds(self.settings):  # -o articles-2026-12-06T01:15.jsonl is a file
-            self.settings.set("FEEDS", feeds, priority="cmdline")
-        if feeds := formatted_feeds(self.settings):  # what the checks below take each output for
+        if feeds := settled_feeds(self.settings):  # what the checks below take each output for
             self.settings.set("FEEDS", feeds, priority="cmdline")
         if problem := open_files_problem(self.settings):
             self._refuse([problem], EXIT_FAILED)

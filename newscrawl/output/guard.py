@@ -129,31 +129,24 @@ def local_feed_uri(uri: str, storages: frozenset[str] = frozenset()) -> str:
     return uri
 
 
-def local_feeds(settings: BaseSettings) -> dict[str, Any] | None:
-    """FEEDS with every local file Scrapy would parse as a URI under its absolute path, or None
-    when there is none (FEEDS stays as it is)."""
-    storages = storage_schemes(settings)
-    feeds = settings.getdict("FEEDS")
-    renamed = {local_feed_uri(str(uri), storages): options for uri, options in feeds.items()}
-    return None if list(renamed) == [str(uri) for uri in feeds] else renamed
-
-
 def feed_format(uri: str, options: dict[str, Any], formats: frozenset[str]) -> str:
     """The format an output is written in: its `format` option, else the one its name's
     extension says (case ignored), else JSON Lines."""
     return str(options.get("format") or named_format(uri, formats) or DEFAULT_FORMAT)
 
 
-def formatted_feeds(settings: BaseSettings) -> dict[str, Any] | None:
-    """FEEDS with the format of each output that has none set to `feed_format`'s, or None when
-    every one has its own: Scrapy reads the extension as written (`OUT.CSV` was no format, and
-    the feed exporter was switched off) and takes no format for a name without one."""
-    formats = export_formats(settings)
+def settled_feeds(settings: BaseSettings) -> dict[str, Any] | None:
+    """FEEDS as the crawl writes them, or None when they are so already: every local file Scrapy
+    would parse as a URI (`articles-2026-12-06T01:15.jsonl`) under its absolute path, and every
+    output with its format set to `feed_format`'s. Scrapy reads the extension as written
+    (`OUT.CSV` was no format, and the feed exporter was switched off) and takes no format for a
+    name without one."""
+    storages, formats = storage_schemes(settings), export_formats(settings)
     feeds = settings.getdict("FEEDS")
-    if all(isinstance(options, dict) and options.get("format") for options in feeds.values()):
-        return None
-    return {uri: {**(options or {}), "format": feed_format(str(uri), options or {}, formats)}
-            for uri, options in feeds.items()}
+    settled = {local_feed_uri(str(uri), storages): {**(options or {}),
+                                                    "format": feed_format(str(uri), options or {}, formats)}
+               for uri, options in feeds.items()}
+    return None if settled == feeds else settled
 
 
 def _uri_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
