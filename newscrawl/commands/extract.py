@@ -64,6 +64,7 @@ from newscrawl.commands.crawl import check_command_settings
 from newscrawl.config.sites import host_problem
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.middlewares.charset import declared_charset
+from newscrawl.crawl.pipelines.validate import record_problem
 from newscrawl.extract import extract_page
 from newscrawl.extract.encoding import binary_kind
 from newscrawl.settings import EXTENSIONS_BASE
@@ -114,6 +115,7 @@ class OrderedOutput:
     # (a full disk: the error)
     closed: bool = False
     error: OSError | None = None
+    min_body: int = 200  # NEWSCRAWL_MIN_BODY_CHARS: a record a crawl would drop is said so
 
     def put(self, index: int, outcome: Any) -> None:
         """The record (an Article) or the PageError of argument `index`."""
@@ -130,6 +132,10 @@ class OrderedOutput:
             self.failed += 1
             print(as_typed(f"scrapy extract: {' '.join(str(outcome).split())}"), file=sys.stderr, flush=True)
             return
+        if problem := record_problem(outcome, self.min_body)[1]:
+            # printed all the same (a one-off look at any page), but never silently
+            print(as_typed(f"scrapy extract: {outcome.url}: a crawl would not write this record ({problem})"),
+                  file=sys.stderr, flush=True)
         self.exporter.export_item(outcome)
         data = self.buffer.getvalue()
         self.buffer.seek(0)
@@ -189,7 +195,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         assert self.settings is not None
         sources = sources_of(args, opts.url)
         buffer = io.BytesIO()
-        output = OrderedOutput(jsonlines_exporter(buffer, self.settings), buffer, sys.stdout.buffer)
+        output = OrderedOutput(jsonlines_exporter(buffer, self.settings), buffer, sys.stdout.buffer,
+                               min_body=self.settings.getint("NEWSCRAWL_MIN_BODY_CHARS", 200))
         limit = self.settings.getint("DOWNLOAD_MAXSIZE")
         profile = self.settings.get("NEWSCRAWL_PROFILE") or None  # -s, as a crawl forces it
         try:

@@ -384,6 +384,32 @@ def test_extract_a_page_that_is_no_article_says_so_in_one_line(installed: Instal
     assert "a crawl writes it only if -a article= names it" in line
 
 
+def test_extract_says_when_a_crawl_would_not_write_the_record(installed: Installed, caller: Path) -> None:
+    """An article's record is printed either way, with one line saying a crawl drops it when its
+    body is under NEWSCRAWL_MIN_BODY_CHARS."""
+    paragraphs = "".join(
+        f"<p>{text} The council said the work would start in spring and end before the winter.</p>"
+        for text in ("The town council met on Tuesday and agreed the new budget for the library.",
+                     "The library will open on Sundays from next year, after a long campaign.",
+                     "Its roof, which has leaked for a decade, will be mended in the same year."))
+    (caller / "story.html").write_text(
+        "<html><head><title>Budget agreed</title>"
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget agreed"}</script>'
+        f"</head><body><article><h1>Budget agreed</h1>{paragraphs}</article></body></html>", "utf-8")
+    url = "https://town.example/news/budget-agreed"
+    kept = newscrawl(installed, caller, "extract", "story.html", "--url", url)
+    assert kept.returncode == 0 and kept.stderr == ""
+    assert json.loads(kept.stdout)["headline"] == "Budget agreed"
+
+    dropped = newscrawl(installed, caller, "extract", "story.html", "--url", url,
+                        "-s", "NEWSCRAWL_MIN_BODY_CHARS=2000")
+    assert dropped.returncode == 0
+    assert json.loads(dropped.stdout)["headline"] == "Budget agreed"
+    line = one_line(dropped)
+    assert f"{url}: a crawl would not write this record (too short:" in line
+    assert "under NEWSCRAWL_MIN_BODY_CHARS=2000" in line
+
+
 @pytest.mark.parametrize(("args", "says"), [
     ([], "give a saved page or a URL"),
     (["page.html"], "give one --url per saved file"),

@@ -28,21 +28,22 @@ class ValidatePipeline:
         if not isinstance(item, Article):
             return item
         count_coverage(self.stats, item, self.min_body)
-        reason, why = self._problem(item)
+        reason, why = record_problem(item, self.min_body)
         if reason:
             self.stats.inc_value(f"newscrawl/dropped/{reason}")
             raise DroppedItem(reason, item.url, why)
         return item
 
-    def _problem(self, item: Article) -> tuple[str, str]:
-        """Why the record is no usable article: (reason, the same for a person), or ("", "")."""
-        if not item.url:
-            return "no_url", "no URL"
-        if not item.headline:
-            return "no_headline", "no headline found on the page"
-        # measured as extraction measures text: a 150-character Chinese brief is an article
-        length = text_size(item.body or "")
-        if length < self.min_body:
-            return "short_body", (f"too short: {length} characters, under "
-                                  f"NEWSCRAWL_MIN_BODY_CHARS={self.min_body}")
-        return "", ""
+
+def record_problem(item: Article, min_body: int) -> tuple[str, str]:
+    """Why the record is no usable article, so that a crawl drops it: (reason, the same for a
+    person), or ("", "")."""
+    if not item.url:
+        return "no_url", "no URL"
+    if not item.headline:
+        return "no_headline", "no headline found on the page"
+    # measured as extraction measures text: a 150-character Chinese brief is an article
+    length = text_size(item.body or "")
+    if length < min_body:
+        return "short_body", f"too short: {length} characters, under NEWSCRAWL_MIN_BODY_CHARS={min_body}"
+    return "", ""
