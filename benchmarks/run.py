@@ -20,6 +20,7 @@ Everything is measured in this one run on this machine:
    machine's speed drifts over half an hour: the mean of both); where the CPU went (the workers
    time their extraction and link reading themselves); peak RSS
    of the crawl process and of the extraction workers after `--checkpoint` pages and at the end;
+   then every module-level regular expression over adversarial runs (benchmarks/regexes.py);
 4. the SQLite state store at 1,000,000 entries: file size and lookup times;
 5. replay of a CC-NEWS-style WARC of `--ccnews-records` records built from fixtures/pages
    (benchmarks/ccnews.py): articles/s beside the extraction-bound ceiling on those pages.
@@ -97,6 +98,17 @@ def main(argv: list[str] | None = None) -> int:
                                     "ours_ms": [round(x, 1) for x in c.ours_ms],
                                     "trafilatura_ms": [round(x, 1) for x in c.trafilatura_ms]} for c in costs}
         results["first_call_ms"] = first
+        log("every regular expression over adversarial runs ...")
+        from benchmarks import regexes
+
+        audited = regexes.audit()
+        slow = [c for c in audited if c.worst_ms > regexes.SLOW_MS]
+        searched = [c.name for c in slow if c.searched]
+        cost_rows.append(f"regular expressions: {len(audited)} patterns, each over 20,000-character adversarial "
+                         f"runs: slowest {audited[0].worst_ms:.0f} ms; {len(slow)} over {regexes.SLOW_MS:.0f} ms, "
+                         f"{len(slow) - len(searched)} of them used only anchored (linear); searched and slow: "
+                         f"{', '.join(searched) or 'none'} (target none)")
+        results["regexes"] = {c.name: {"worst_ms": round(c.worst_ms, 2), "calls": sorted(c.calls)} for c in slow}
 
     log("scrapy bench ...")
     results["scrapy_bench_pages_per_s"] = scrapy_pages = crawl.scrapy_bench()
