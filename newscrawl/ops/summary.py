@@ -293,6 +293,9 @@ def replayed(stats: dict[str, Any]) -> bool:
     return "newscrawl/replay/files" in stats or "newscrawl/replay/records" in stats
 
 
+DEPTH_IGNORED = "depth/request_ignored_count"  # Scrapy's count of the links past DEPTH_LIMIT
+
+
 def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> list[str]:
     """A few lines for a person: written, fetched and the time; why the others were not written
     (not_written_line); errors; field coverage, and one line per site when there are several; one
@@ -321,6 +324,9 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
         lines.append(f"{plural(missed, 'page')} not fetched for a passing fault (network errors, server "
                      "errors): nothing records them, so the same crawl run again fetches them "
                      "(with -o, appending them to the file)")
+    if beyond := int(stats.get(DEPTH_IGNORED, 0) or 0):  # Scrapy's DepthMiddleware says so at DEBUG only
+        lines.append(f"{plural(beyond, 'link')} not followed: past DEPTH_LIMIT, the steps a crawl takes "
+                     "from its start pages (-s DEPTH_LIMIT=0 follows links at any depth)")
     if FRONTIER_DISK_FULL in stats:  # its WARNING line says which folder and what to do
         lines.append(f"frontier: its folder could not be written (a full disk?): "
                      f"{plural(int(stats[FRONTIER_DISK_FULL] or 0), 'request')} kept in memory instead")

@@ -140,3 +140,31 @@ def test_the_summary_counts_every_page_not_written_as_the_warning_does(crawl, tm
     seen = {k.removeprefix("newscrawl/"): v for k, v in stats.items()
             if k in ("newscrawl/skipped/seen_before", "newscrawl/dropped/seen_in_earlier_run") and v}
     assert f"1 seen in earlier runs ({', '.join(f'{k}={v}' for k, v in sorted(seen.items()))})" in line, line
+
+
+def test_links_past_depth_limit_are_counted_in_the_summary(crawl, tmp_path):
+    """A chain of stories, each linking the next: past DEPTH_LIMIT the crawl stops following
+    them, and the summary says how many links it left (Scrapy logs it at DEBUG only)."""
+    root = tmp_path / "site"
+    for number in range(1, 5):
+        story = root / "news" / "2024" / "03" / "01" / f"story-{number}"
+        story.mkdir(parents=True)
+        page = plain_article(f"story-{number}").decode()
+        link = f'<a href="/news/2024/03/01/story-{number + 1}/">Next story</a>' if number < 4 else ""
+        (story / "index.html").write_text(page.replace("</article>", f"{link}</article>"), "utf-8")
+    (root / "index.html").write_text(
+        '<html><head><title>Harbour Times</title></head><body><h1>Harbour Times</h1>'
+        '<a href="/news/2024/03/01/story-1/">Story one</a></body></html>', "utf-8")
+    with serve_site(root, host=HOST) as site:
+        items, stats, proc = crawl("-a", f"url={site.base}", "-s", "DEPTH_LIMIT=2")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(item["headline"] for item in items) == ["Harbour report story-1", "Harbour report story-2"]
+    assert stats["depth/request_ignored_count"] == 1
+    lines = summary(proc.stderr)
+    assert any(line.startswith("1 link not followed: past DEPTH_LIMIT") for line in lines), lines
+
+    with serve_site(root, host=HOST) as site:
+        items, stats, proc = crawl("-a", f"url={site.base}", "-s", "DEPTH_LIMIT=0", state="all.sqlite",
+                                   output="all.jsonl")
+    assert proc.returncode == 0 and len(items) == 4
+    assert not any("not followed: past DEPTH_LIMIT" in line for line in summary(proc.stderr))
