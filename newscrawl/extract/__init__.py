@@ -181,7 +181,7 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     section = jsonld_text(meta.jsonld_article.get("articleSection")) if meta.jsonld_article else None
     loader.add_value("section", section or meta.get("article:section"))
     loader.add_value("tags", _tags(meta))
-    loader.add_value("image", meta.get("og:image", "twitter:image"))
+    loader.add_value("image", page_address(url, meta.get("og:image", "twitter:image")))
     loader.add_value("extractor", profile.key)
     article = loader.load_item()
     article.body = body_mod.without_leading_headline(article.body, article.headline)
@@ -209,6 +209,17 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     if verdict and error_page and enabled("error-pages"):
         verdict, signals = False, [*signals, "error page"]
     return ExtractedPage(article, verdict, signals, features=page)
+
+
+def page_address(url: str, value: str | None) -> str | None:
+    """A page's reference to another resource as an absolute URL: an og:image of
+    "../img/dam.jpg" or "/uploads/dam.jpg" is read against the page's URL, as a browser does."""
+    if not value or not value.strip():
+        return None
+    try:
+        return urljoin(url, value.strip())
+    except ValueError:  # a broken reference ("http://[x"): kept as the page wrote it
+        return value.strip()
 
 
 def own_canonical(url: str, meta: PageMetadata) -> str:

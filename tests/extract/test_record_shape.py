@@ -110,3 +110,18 @@ def test_a_canonical_naming_the_home_page_is_not_an_articles_address():
     # the home page itself may well say so
     home = extract_article("https://x.example/?", page.format(tag='<link rel="canonical" href="/">'))
     assert home.canonical_url == "https://x.example/"
+
+
+def test_the_image_is_an_absolute_url_as_the_canonical_is() -> None:
+    """An og:image written relative to the page ("../img/dam.jpg", "/uploads/dam.jpg") is read
+    against the page's URL: the record's image can be fetched as it stands."""
+    url = "https://daily.example/2024/05/01/dam-opens/"
+    body = f"<article><h1>Plan agreed</h1>{TEXT}</article>"
+    cases = {"../img/dam.jpg": "https://daily.example/2024/05/01/img/dam.jpg",
+             "/uploads/dam.jpg": "https://daily.example/uploads/dam.jpg",
+             "//cdn.example/dam.jpg": "https://cdn.example/dam.jpg",
+             " https://cdn.example/dam.jpg ": "https://cdn.example/dam.jpg"}
+    for written, expected in cases.items():
+        head = f'<meta property="og:image" content="{written}">'
+        assert extract_article(url, _page(head, body)).image == expected, written
+    assert extract_article(url, _page('<meta property="og:image" content="  ">', body)).image is None
