@@ -195,6 +195,15 @@ def _same(a: Path, b: Path) -> bool:
     return False
 
 
+def _is_standard_output(path: Path) -> bool:
+    """Whether a path is this process's standard output (/dev/stdout, /dev/fd/1, or the file
+    or pipe standard output goes to)."""
+    with contextlib.suppress(OSError, ValueError):
+        mine, other = os.fstat(1), os.stat(path)
+        return (mine.st_dev, mine.st_ino) == (other.st_dev, other.st_ino)
+    return False
+
+
 def _files_of(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[str, Path]]:
     """(what it is, path) of every file the crawl writes or reads, outputs excluded."""
     from newscrawl.state import stateless
@@ -241,6 +250,13 @@ def check_clashes(targets: list[FeedTarget], settings: BaseSettings, spargs: dic
     if sum(1 for t in targets if t.path is None) > 1:
         raise OutputClash("standard output is given twice (-o -): every article would be written "
                           "twice; give it once")
+    for target in (t for t in targets if t.path is None):
+        for what, path in _files_of(settings, spargs):
+            if _is_standard_output(path):
+                flag = "-O" if target.overwrite else "-o"
+                raise OutputClash(f"the articles go to standard output ({flag} -), and {what} {path} is "
+                                  "standard output too: its lines would be mixed into the records; give "
+                                  "it a file of its own")
     for number, target in enumerate(local):
         for other in local[number + 1:]:
             if _same(target.path, other.path):

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import socket
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -141,3 +143,32 @@ def test_a_format_the_extension_contradicts_is_refused(tmp_path: Path, name: str
         f"ERROR: -o {name} is named as a {named} file, but its format is {given}: name it "
         f"{Path(name).with_suffix('.' + extension)} to write {written}, or give no format to write {named}"), lines
     assert out.read_bytes() == before and "Traceback" not in result.stderr
+
+
+def crawl_to_file(cwd: Path, site: FaultServer, stdout: Path, *args: str) -> subprocess.CompletedProcess:
+    """A crawl whose standard output goes to a file (`> stdout`), as a user redirects it."""
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+    with stdout.open("w") as handle:
+        return subprocess.run([sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url('/')}",
+                               "-s", "NEWSCRAWL_STATE=none", *args, *FAST],
+                              cwd=cwd, stdout=handle, stderr=subprocess.PIPE, text=True, env=env, timeout=150)
+
+
+@pytest.mark.parametrize("log", [["--logfile", "/dev/stdout"], ["--logfile", "/dev/fd/1"],
+                                 ["-s", "LOG_FILE=/dev/stdout"], ["-s", "NEWSCRAWL_STATS_FILE=/dev/stdout"],
+                                 ["--logfile", "run.out"]])
+def test_a_log_or_stats_file_on_standard_output_is_refused_when_the_articles_go_there(
+        tmp_path: Path, log: list[str]) -> None:
+    """`-O - > run.out` writes the records to run.out: a log or stats file that is standard output
+    too (/dev/stdout, or run.out by name) would mix its lines into them (a stranger's find: 94
+    log lines among the records, exit 0). Refused before the crawl, exit 2, nothing written."""
+    out = tmp_path / "run.out"
+    with FaultServer(robots="allow", articles=2) as site:
+        proc = crawl_to_file(tmp_path, site, out, "-O", "-", *log)
+        assert proc.returncode == 2, proc.stderr[-2000:]
+        assert "the articles go to standard output (-O -), and the" in proc.stderr
+        assert "is standard output too: its lines would be mixed into the records" in proc.stderr
+        assert "{" not in out.read_text()  # no record
+        fine = crawl_to_file(tmp_path, site, out, "-O", "-", "--logfile", str(tmp_path / "crawl.log"))
+    assert fine.returncode == 0, fine.stderr[-2000:]
+    assert len(read_jsonl(out)) == 2
