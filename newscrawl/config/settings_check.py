@@ -59,6 +59,12 @@ FOLDER_SETTINGS = ("NEWSCRAWL_CRON_DIR", "HTTPCACHE_DIR", "JOBDIR", "NEWSCRAWL_A
 # set by newscrawl itself for each run, never by a user (the frontier folder is deleted after the run)
 INTERNAL = {"NEWSCRAWL_FRONTIER_DIR": "it is set by newscrawl for each run and deleted after it: "
                                       "to keep the frontier in a folder of your own, set JOBDIR instead"}
+# Scrapy's old names for an output: Scrapy still writes to FEED_URI, but newscrawl's output checks
+# (overwrite, clash, format), its state's record of what was written and its summary read FEEDS
+RETIRED = {"FEED_URI": "Scrapy's old name for the output, which newscrawl does not check or record: "
+                       "give -o FILE (append) or -O FILE (overwrite) instead",
+           "FEED_FORMAT": "Scrapy's old name for the output's format: give -o FILE.FORMAT, or "
+                          "-o FILE:FORMAT, instead"}
 # dict settings of components: keys are import paths (values: order) ...
 COMPONENT_KEYS = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES",
                   "SPIDER_CONTRACTS", "ADDONS")
@@ -248,6 +254,8 @@ def check_named_setting(settings: BaseSettings, name: str) -> str | None:
     value = settings.get(name)
     if name in INTERNAL:
         return f"invalid setting {name}={value!r}: {INTERNAL[name]}"
+    if name in RETIRED:
+        return f"invalid setting {name}={value!r}: {RETIRED[name]}"
     if name == "NEWSCRAWL_PROFILE" and value:
         from newscrawl.extract.profiles import get_profile
 

@@ -57,6 +57,14 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "frontier dir": (["site", "-a", f"url={URL}", "-s", "NEWSCRAWL_FRONTIER_DIR={dir}/folder"],
                      "invalid setting NEWSCRAWL_FRONTIER_DIR='{dir}/folder': it is set by newscrawl for each "
                      "run and deleted after it: to keep the frontier in a folder of your own, set JOBDIR instead"),
+    # Scrapy's old output settings: the file would be written past every output check and the
+    # state's record, and the summary would say nothing was saved
+    "feed uri": (["site", "-a", f"url={URL}", "-s", "FEED_URI={dir}/out.jsonl"],
+                 "invalid setting FEED_URI='{dir}/out.jsonl': Scrapy's old name for the output, which "
+                 "newscrawl does not check or record: give -o FILE (append) or -O FILE (overwrite) instead"),
+    "feed format": (["site", "-a", f"url={URL}", "-s", "FEED_FORMAT=csv"],
+                    "invalid setting FEED_FORMAT='csv': Scrapy's old name for the output's format: give "
+                    "-o FILE.FORMAT, or -o FILE:FORMAT, instead"),
     "class path": (["site", "-a", f"url={URL}", "-s", "HTTPCACHE_STORAGE=nosuch.Storage"],
                    "invalid setting HTTPCACHE_STORAGE='nosuch.Storage': cannot load it (No module named 'nosuch')"),
     "redis url": (["site", "-s", "REDIS_URL=http://127.0.0.5:9/"],
