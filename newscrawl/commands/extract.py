@@ -84,6 +84,16 @@ _DEFAULTS = {"NEWSCRAWL_STATE": "", "HTTPCACHE_ENABLED": False, "NEWSCRAWL_EXTRA
              "NEWSCRAWL_DISK_FRONTIER": False, "RETRY_ENABLED": False}
 
 
+@dataclass
+class Printed:
+    """A page's record, the name the page was given by (a file or a URL) and the lines said
+    about it on stderr, printed with the record, in the order of the arguments."""
+
+    article: Any
+    name: str
+    notes: list[str] = field(default_factory=list)
+
+
 class PageError(Exception):
     """A page that gave no record, and why (one line)."""
 
@@ -118,7 +128,7 @@ class OrderedOutput:
     min_body: int = 200  # NEWSCRAWL_MIN_BODY_CHARS: a record a crawl would drop is said so
 
     def put(self, index: int, outcome: Any) -> None:
-        """The record (an Article) or the PageError of argument `index`."""
+        """The record (Printed) or the PageError of argument `index`."""
         if self.closed:
             return
         self.done[index] = outcome
@@ -132,11 +142,13 @@ class OrderedOutput:
             self.failed += 1
             print(as_typed(f"scrapy extract: {' '.join(str(outcome).split())}"), file=sys.stderr, flush=True)
             return
-        if problem := record_problem(outcome, self.min_body)[1]:
+        notes = list(outcome.notes)
+        if problem := record_problem(outcome.article, self.min_body)[1]:
             # printed all the same (a one-off look at any page), but never silently
-            print(as_typed(f"scrapy extract: {outcome.url}: a crawl would not write this record ({problem})"),
-                  file=sys.stderr, flush=True)
-        self.exporter.export_item(outcome)
+            notes.append(f"{outcome.name}: a crawl would not write this record ({problem})")
+        for note in notes:
+            print(as_typed(f"scrapy extract: {note}"), file=sys.stderr, flush=True)
+        self.exporter.export_item(outcome.article)
         data = self.buffer.getvalue()
         self.buffer.seek(0)
         self.buffer.truncate()
@@ -325,7 +337,7 @@ def _outcome(make: Any) -> Any:
         return exc
 
 
-def read_saved(source: Source, limit: int, profile: str | None = None) -> Any:
+def read_saved(source: Source, limit: int, profile: str | None = None) -> Printed:
     """The record of a saved page (a file, gzip-compressed or not, or standard input), with the
     extraction profile `profile` (None: the one the page is detected as)."""
     name = "standard input" if source.arg == STDIN else source.arg
@@ -364,7 +376,7 @@ def _check_size(body: bytes, name: str, limit: int) -> None:
                         "reads of a page: -s DOWNLOAD_MAXSIZE=BYTES reads more")
 
 
-def fetched_record(url: str, response: Response, profile: str | None = None) -> Any:
+def fetched_record(url: str, response: Response, profile: str | None = None) -> Printed:
     """The record of a fetched page (at the address it was fetched from, after redirects)."""
     content_type = response.headers.get(b"Content-Type") or b""
     if not isinstance(response, TextResponse) and not is_empty(response.body):
@@ -375,7 +387,7 @@ def fetched_record(url: str, response: Response, profile: str | None = None) -> 
 
 
 def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | None = None,
-           content_type: bytes = b"", encoding: str | None = None, profile: str | None = None) -> Any:
+           content_type: bytes = b"", encoding: str | None = None, profile: str | None = None) -> Printed:
     """The page's record as a crawl writes it for a page named with -a article= (its full body
     whatever it reads as), or the PageError that says why there is none."""
     if is_empty(body):
@@ -390,8 +402,9 @@ def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | 
         raise PageError(f"could not extract {name}: {page.error}")
     if not (page.article.headline or page.article.body):
         raise PageError(f"{name} holds no article text (no headline and no body)")
+    notes = []
     if not page.is_article:
         # the record is printed (a one-off look at any page), but never silently: a crawl drops it
-        print(as_typed(f"scrapy extract: {name} does not read as an article ({', '.join(page.signals)}): "
-                       "its record is printed; a crawl writes it only if -a article= names it"), file=sys.stderr, flush=True)
-    return page.article
+        notes.append(f"{name} does not read as an article ({', '.join(page.signals)}): its record is "
+                     "printed; a crawl writes it only if -a article= names it")
+    return Printed(page.article, name, notes)

@@ -406,8 +406,21 @@ def test_extract_says_when_a_crawl_would_not_write_the_record(installed: Install
     assert dropped.returncode == 0
     assert json.loads(dropped.stdout)["headline"] == "Budget agreed"
     line = one_line(dropped)
-    assert f"{url}: a crawl would not write this record (too short:" in line
+    assert "story.html: a crawl would not write this record (too short:" in line
     assert "under NEWSCRAWL_MIN_BODY_CHARS=2000" in line
+
+    # several pages: each line names its file, and the lines come in the order of the arguments,
+    # each page's with its record (a listing's two lines, then the story's)
+    (caller / "listing.html").write_text(listing(), "utf-8")
+    both = newscrawl(installed, caller, "extract", "listing.html", "story.html", "--url",
+                     "https://bay.example/news/", "--url", url, "-s", "NEWSCRAWL_MIN_BODY_CHARS=2000")
+    assert both.returncode == 0
+    assert [json.loads(record)["url"] for record in both.stdout.splitlines()] == ["https://bay.example/news/", url]
+    said = lines(both.stderr)
+    assert len(said) == 3, both.stderr
+    assert "listing.html does not read as an article" in said[0]
+    assert "listing.html: a crawl would not write this record" in said[1]
+    assert "story.html: a crawl would not write this record" in said[2]
 
 
 @pytest.mark.parametrize(("args", "says"), [
