@@ -113,7 +113,7 @@ HTTPCACHE_DIR = ""  # empty: beside NEWSCRAWL_STATE, as <state>.httpcache/
 HTTPCACHE_GZIP = True
 
 # newscrawl's own settings (every one documented in docs/configuration.md)
-NEWSCRAWL_STATE = ".newscrawl/state.sqlite"  # empty, none, false, off, no, 0: no state
+NEWSCRAWL_STATE = ".newscrawl/state.sqlite"  # empty, none, null, false, off, no, 0: no state
 NEWSCRAWL_OVERWRITE_OUTPUT = False  # let -O empty a file whose articles the state records as written
 NEWSCRAWL_MIN_BODY_CHARS = 200
 NEWSCRAWL_PROFILE = None

@@ -10,11 +10,11 @@ from newscrawl.state.sqlite import StateNotFound, StateWrongKind, path_problem
 DEFAULT_STATE = ".newscrawl/state.sqlite"
 # NEWSCRAWL_STATE values that mean: remember nothing between runs (the usual "off" words too: a
 # state file named "false" beside the project, with its "false.httpcache/", is never what was meant)
-NO_STATE = ("", "none", "false", "off", "no", "0")
+NO_STATE = ("", "none", "null", "false", "off", "no", "0")
 
 
 def stateless(settings) -> bool:
-    """Whether the settings ask for a crawl with no state (NEWSCRAWL_STATE empty, "none", "false",
+    """Whether the settings ask for a crawl with no state (NEWSCRAWL_STATE empty, "none", "null", "false",
     "off", "no" or "0", in any case)."""
     value = settings.get("NEWSCRAWL_STATE")
     return value is not None and not settings.get("REDIS_URL") and str(value).strip().lower() in NO_STATE

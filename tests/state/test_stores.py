@@ -36,7 +36,7 @@ def test_an_empty_state_setting_means_no_state(value: str) -> None:
         open_state(config, readonly=True)  # nothing to look at: one line, not an empty answer
 
 
-@pytest.mark.parametrize("value", ["false", "off", "no"])
+@pytest.mark.parametrize("value", ["false", "off", "no", "null"])
 def test_off_words_crawl_without_state_and_create_no_file(tmp_path: Path, value: str) -> None:
     """-s NEWSCRAWL_STATE=false created a state file named "false" (and "false.httpcache/")."""
     project = tmp_path / "project"
