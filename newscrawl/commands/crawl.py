@@ -12,6 +12,7 @@ output that cannot be used (corrupt, locked, disk full).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import shutil
@@ -280,6 +281,41 @@ def with_format(uri: str, formats: frozenset[str]) -> str:
     return f"{uri}:{feed_format(uri, {}, formats)}"
 
 
+def _destination(uri: str, formats: frozenset[str]) -> str:
+    """The FEEDS key Scrapy makes of an -o/-O value (a `:FORMAT` suffix taken off, `-` for
+    standard output), or a FEEDS key itself. (Two spellings of one file are two keys: the output
+    checks refuse those.)"""
+    named = uri.rsplit(":", 1)[1] if ":" in uri else ""
+    if named in formats:
+        uri = uri.rsplit(":", 1)[0]
+    return "standard output" if uri in ("-", "stdout:") else uri
+
+
+def _feeds_set(settings: BaseSettings, pairs: list[str]) -> dict:
+    """FEEDS as the project and `-s FEEDS=...` set them, before Scrapy adds -o/-O to them (a bad
+    value is left to Scrapy's own check, which comes next)."""
+    given = Settings(settings.copy_to_dict())
+    with contextlib.suppress(ValueError, TypeError):
+        given.setdict(dict(pair.split("=", 1) for pair in pairs if "=" in pair), priority="cmdline")
+    with contextlib.suppress(ValueError, TypeError):
+        return given.getdict("FEEDS")
+    return {}
+
+
+def repeated_output(given: list[tuple[str, str]], feeds: dict, formats: frozenset[str]) -> str | None:
+    """Why two -o/-O values (or one and a FEEDS entry) that name one destination cannot work:
+    Scrapy keeps one output per name, the last, and the other is dropped without a word
+    (`-O - -O -:csv` wrote CSV alone). None when each names its own."""
+    seen = {_destination(str(uri), formats): f"FEEDS entry {uri}" for uri in feeds}
+    for flag, uri in given:
+        where = _destination(uri, formats)
+        if where in seen:
+            return (f"{seen[where]} and {flag} {uri} both write to {where}, and only one output can: "
+                    "give it once, in one format")
+        seen[where] = f"{flag} {uri}"
+    return None
+
+
 def when_failed(outcome: Deferred | asyncio.Future | Any, callback: Any) -> None:
     """Call `callback(exception)` when a crawl's start (`CrawlerProcess.crawl`) fails: a Deferred
     or, with the asyncio reactor, a Future (whose exception is then retrieved, not logged)."""
@@ -352,6 +388,10 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         if opts.output and opts.overwrite_output:  # Scrapy's own line names neither file
             self._refuse([f"-o and -O cannot be combined: -o appends to a file ({', '.join(opts.output)}), "
                           f"-O overwrites it ({', '.join(opts.overwrite_output)}); give one of them"])
+        given = [(flag, uri) for flag, uris in (("-o", opts.output), ("-O", opts.overwrite_output))
+                 for uri in uris or []]
+        if problem := repeated_output(given, _feeds_set(self.settings, opts.set or []), formats):
+            self._refuse([problem])
         opts.output = [with_format(uri, formats) for uri in opts.output or []] or None
         opts.overwrite_output = [with_format(uri, formats) for uri in opts.overwrite_output or []] or None
         repeated = repeated_argument(opts.spargs or [])

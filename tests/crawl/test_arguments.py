@@ -65,6 +65,18 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "feed format": (["site", "-a", f"url={URL}", "-s", "FEED_FORMAT=csv"],
                     "invalid setting FEED_FORMAT='csv': Scrapy's old name for the output's format: give "
                     "-o FILE.FORMAT, or -o FILE:FORMAT, instead"),
+    # two outputs Scrapy would keep under one name: the last one silently replaced the other
+    # (`-O - -O -:csv` wrote CSV alone); every run also gets `-O {dir}/out.jsonl`
+    "one file in two formats": (["site", "-a", f"url={URL}", "-O", "{dir}/out.jsonl:csv"],
+                                "-O {dir}/out.jsonl:csv and -O {dir}/out.jsonl both write to {dir}/out.jsonl, "
+                                "and only one output can: give it once, in one format"),
+    "standard output in two formats": (["site", "-a", f"url={URL}", "-O", "-", "-O", "-:csv"],
+                                       "-O - and -O -:csv both write to standard output, and only one "
+                                       "output can: give it once, in one format"),
+    "a FEEDS entry and -O": (["site", "-a", f"url={URL}", "-s",
+                              'FEEDS={"{dir}/out.jsonl": {"format": "csv"}}'],
+                             "FEEDS entry {dir}/out.jsonl and -O {dir}/out.jsonl both write to "
+                             "{dir}/out.jsonl, and only one output can: give it once, in one format"),
     "class path": (["site", "-a", f"url={URL}", "-s", "HTTPCACHE_STORAGE=nosuch.Storage"],
                    "invalid setting HTTPCACHE_STORAGE='nosuch.Storage': cannot load it (No module named 'nosuch')"),
     "redis url": (["site", "-s", "REDIS_URL=http://127.0.0.5:9/"],
