@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import math
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -281,6 +282,11 @@ def with_format(uri: str, formats: frozenset[str]) -> str:
     return f"{uri}:{feed_format(uri, {}, formats)}"
 
 
+def home_expanded(uri: str) -> str:
+    """An -o/-O value with a leading ~ (the user's home folder) expanded, as the shell would have."""
+    return os.path.expanduser(uri) if uri.startswith("~") else uri
+
+
 def _destination(uri: str, formats: frozenset[str]) -> str:
     """The FEEDS key Scrapy makes of an -o/-O value (a `:FORMAT` suffix taken off, `-` for
     standard output), or a FEEDS key itself. (Two spellings of one file are two keys: the output
@@ -388,8 +394,17 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         if opts.output and opts.overwrite_output:  # Scrapy's own line names neither file
             self._refuse([f"-o and -O cannot be combined: -o appends to a file ({', '.join(opts.output)}), "
                           f"-O overwrites it ({', '.join(opts.overwrite_output)}); give one of them"])
+        # `-O '~/x.jsonl'` (quoted, so the shell left the ~): the home folder was meant, not a
+        # folder named "~"
+        opts.output = [home_expanded(uri) for uri in opts.output or []] or None
+        opts.overwrite_output = [home_expanded(uri) for uri in opts.overwrite_output or []] or None
         given = [(flag, uri) for flag, uris in (("-o", opts.output), ("-O", opts.overwrite_output))
                  for uri in uris or []]
+        for flag, uri in given:
+            if uri.endswith(":") and uri != "stdout:":  # Scrapy made a file named `o.jsonl:`
+                self._refuse([f"{flag} {uri} ends with a colon and no format after it: give the file's "
+                              f"name alone ({flag} {uri.rstrip(':')}) or a format after the colon "
+                              f"({flag} {uri}csv)"])
         if problem := repeated_output(given, _feeds_set(self.settings, opts.set or []), formats):
             self._refuse([problem])
         opts.output = [with_format(uri, formats) for uri in opts.output or []] or None

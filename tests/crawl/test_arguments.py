@@ -77,6 +77,10 @@ REFUSED: dict[str, tuple[list[str], str]] = {
                               'FEEDS={"{dir}/out.jsonl": {"format": "csv"}}'],
                              "FEEDS entry {dir}/out.jsonl and -O {dir}/out.jsonl both write to "
                              "{dir}/out.jsonl, and only one output can: give it once, in one format"),
+    # Scrapy made a file named "out.csv:" of it
+    "a colon and no format": (["site", "-a", f"url={URL}", "-O", "{dir}/out.csv:"],
+                              "-O {dir}/out.csv: ends with a colon and no format after it: give the file's "
+                              "name alone (-O {dir}/out.csv) or a format after the colon (-O {dir}/out.csv:csv)"),
     "class path": (["site", "-a", f"url={URL}", "-s", "HTTPCACHE_STORAGE=nosuch.Storage"],
                    "invalid setting HTTPCACHE_STORAGE='nosuch.Storage': cannot load it (No module named 'nosuch')"),
     "redis url": (["site", "-s", "REDIS_URL=http://127.0.0.5:9/"],

@@ -172,3 +172,18 @@ def test_a_log_or_stats_file_on_standard_output_is_refused_when_the_articles_go_
         fine = crawl_to_file(tmp_path, site, out, "-O", "-", "--logfile", str(tmp_path / "crawl.log"))
     assert fine.returncode == 0, fine.stderr[-2000:]
     assert len(read_jsonl(out)) == 2
+
+
+def test_a_quoted_tilde_in_the_output_is_the_home_folder(tmp_path: Path) -> None:
+    """`-O '~/articles.jsonl'` (quoted, so the shell left the ~) made a folder named "~" in the
+    working folder; the home folder was meant."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    env = {"SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO), "HOME": str(home)}
+    with FaultServer("127.0.0.1", robots="allow", articles=2) as site:
+        proc = run_scrapy(["crawl", "site", "-a", f"url={site.url('/')}", "-s", "NEWSCRAWL_STATE=none",
+                           "-O", "~/articles.jsonl", *FAST], cwd=work, env=env, timeout=150)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(read_jsonl(home / "articles.jsonl")) == 2
+    assert list(work.iterdir()) == []
