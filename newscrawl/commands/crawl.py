@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import math
 import os
@@ -197,9 +198,21 @@ def unreadable_setting(pairs: list[str]) -> str | None:
         name, _, value = pair.partition("=")
         try:
             Settings().setdict({name: value}, priority="cmdline")
-        except ValueError as exc:
-            return f"invalid -s {name} value {value!r}: {exc}"
+        except (TypeError, ValueError) as exc:
+            if isinstance(_reference(name), dict) and _json_but_no_object(value):
+                # FEEDS=5, FEEDS='"out.jsonl"': a TypeError, or "not enough values to unpack"
+                example = ', such as {"articles.jsonl": {"format": "jsonlines"}}' if name == "FEEDS" else ""
+                return f"invalid -s {name} value {value!r}: expected a JSON object{example}"
+            return f"invalid -s {name} value {value!r}: {' '.join(str(exc).split())}"
     return None
+
+
+def _json_but_no_object(value: str) -> bool:
+    """Whether a value is JSON, but not a JSON object."""
+    try:
+        return not isinstance(json.loads(value), dict)
+    except ValueError:
+        return False
 
 
 def repeated_argument(spargs: list[str]) -> str | None:
@@ -412,7 +425,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         repeated = repeated_argument(opts.spargs or [])
         try:
             super().process_options(args, opts)
-        except UsageError as exc:  # -s or -a without '=', ...: one line instead of the usage text
+        except (UsageError, TypeError) as exc:  # -s or -a without '=', FEEDS=5...: one line, not the usage text
             self._refuse([unreadable_setting(opts.set or []) or error_line(exc)])
         problems = check_settings(self.settings)
         if repeated and not problems:

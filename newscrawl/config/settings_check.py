@@ -274,8 +274,14 @@ def check_named_setting(settings: BaseSettings, name: str) -> str | None:
     if name == "FEED_EXPORT_ENCODING":
         problem = encoding_problem(value, "leave it unset")
         return f"invalid setting {name}={value!r}: {problem}" if problem else None
-    if name == "FEEDS":
-        return _feed_encoding_problem(settings)
+    if name in ("FEEDS", "FEED_EXPORT_FIELDS", "FEED_EXPORT_BATCH_ITEM_COUNT", "FEED_URI_PARAMS"):
+        from newscrawl.config import feeds_check
+
+        if name == "FEEDS":
+            return feeds_check.feeds_problem(settings) or _feed_encoding_problem(settings)
+        return {"FEED_EXPORT_FIELDS": feeds_check.export_fields_problem,
+                "FEED_EXPORT_BATCH_ITEM_COUNT": feeds_check.batch_count_problem,
+                "FEED_URI_PARAMS": feeds_check.uri_params_problem}[name](settings)
     if name in ("EXTENSIONS", "EXTENSIONS_BASE"):
         return _check_import_paths(settings, name) or _kept_extensions_problem(settings, name)
     return _check_import_paths(settings, name)
