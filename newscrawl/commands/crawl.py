@@ -447,9 +447,10 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             self.setting_warnings.append("NEWSCRAWL_ARCHIVE is not used in a replay (-a warc=): the "
                                          "replayed pages are archived already, in the files it reads")
         self.check_paths()
-        self.check_outputs(opts.spargs)
+        # outputs given as -s FEEDS (-o and -O replace FEEDS): messages name them so, not as -o
+        self.check_outputs(opts.spargs, in_feeds=not (opts.output or opts.overwrite_output))
 
-    def check_outputs(self, spargs: dict[str, str]) -> None:
+    def check_outputs(self, spargs: dict[str, str], in_feeds: bool = False) -> None:
         """No output is remote (s3://), is named or set up to be compressed, is named for another
         format than its own, is another file of the crawl or breaks the file it appends to (exit 2), every output can be written and no other crawl is
         writing it (exit 1)."""
@@ -468,7 +469,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
 
         assert self.settings is not None
         try:
-            targets = feed_targets(self.settings)
+            targets = feed_targets(self.settings, in_feeds)
             refuse_compression(targets)
             refuse_format_mismatch(targets, export_formats(self.settings))
             check_clashes(targets, self.settings, spargs)

@@ -93,6 +93,7 @@ class FeedTarget:
     overwrite: bool
     format: str = DEFAULT_FORMAT
     postprocessing: tuple[Any, ...] = ()  # FEEDS plugins (compression) between exporter and file
+    in_feeds: bool = False  # given in -s FEEDS, not with -o or -O: messages name it so
 
     @property
     def keeps(self) -> bool:
@@ -174,15 +175,15 @@ def _uri_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
     return Path(path)
 
 
-def feed_targets(settings: BaseSettings) -> list[FeedTarget]:
-    """The crawl's outputs, from FEEDS (what -o and -O set)."""
+def feed_targets(settings: BaseSettings, in_feeds: bool = False) -> list[FeedTarget]:
+    """The crawl's outputs, from FEEDS (what -o and -O set; `in_feeds`: given as -s FEEDS)."""
     targets = []
     storages, formats = storage_schemes(settings), export_formats(settings)
     for uri, options in settings.getdict("FEEDS").items():
         options = options or {}
         targets.append(FeedTarget(str(uri), _uri_path(str(uri), storages), bool(options.get("overwrite")),
                                   feed_format(str(uri), options, formats),
-                                  tuple(options.get("postprocessing") or ())))
+                                  tuple(options.get("postprocessing") or ()), in_feeds))
     return targets
 
 
@@ -240,6 +241,9 @@ def _warc_inputs(spargs: dict[str, str]) -> list[str]:
 
 
 def _flag(target: FeedTarget) -> str:
+    """How the user gave an output: `-o FILE`, `-O FILE`, or the FEEDS entry FILE."""
+    if target.in_feeds:
+        return f"the FEEDS output {target.uri}"
     return f"{'-O' if target.overwrite else '-o'} {target.uri}"
 
 

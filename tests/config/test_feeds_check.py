@@ -141,3 +141,20 @@ def test_a_bad_output_setting_is_one_line_and_exit_2_before_anything_is_written(
     assert "Traceback" not in proc.stderr
     assert news_site.hits["/"] == 0
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("feeds_value", "said"), [
+    ({"OUT/h.jsonl": {}, "OUT/./h.jsonl": {}},
+     "the FEEDS output OUT/h.jsonl and the FEEDS output OUT/./h.jsonl are one file"),
+    ({"OUT/c.jsonl": {"format": "csv"}},
+     "the FEEDS output OUT/c.jsonl is named as a JSON Lines file, but its format is csv: name it OUT/c.csv"),
+])
+def test_messages_about_feeds_outputs_name_feeds_not_o(tmp_path: Path, feeds_value: dict, said: str) -> None:
+    """They said `-o h.jsonl and -o ./h.jsonl are one file` of outputs the user gave as FEEDS."""
+    value = json.dumps(feeds_value).replace("OUT", str(tmp_path))
+    proc = run_scrapy(["crawl", "site", "-a", "url=http://127.0.0.5:9/", "-s", f"FEEDS={value}",
+                       "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"], timeout=90)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    errors = [line.split("ERROR: ", 1)[1] for line in proc.stderr.splitlines() if "ERROR:" in line]
+    assert len(errors) == 1 and errors[0].startswith(said.replace("OUT", str(tmp_path))), errors
+    assert list(tmp_path.iterdir()) == []
