@@ -323,8 +323,8 @@ def _feeds_set(settings: BaseSettings, pairs: list[str]) -> dict:
 
 def repeated_output(given: list[tuple[str, str]], feeds: dict, formats: frozenset[str]) -> str | None:
     """Why two -o/-O values (or one and a FEEDS entry) that name one destination cannot work:
-    Scrapy keeps one output per name, the last, and the other is dropped without a word
-    (`-O - -O -:csv` wrote CSV alone). None when each names its own."""
+    Scrapy keeps one output per name, the last -o/-O or else the FEEDS entry, and drops the
+    other without a word (`-O - -O -:csv` wrote CSV alone). None when each names its own."""
     seen = {_destination(str(uri), formats): f"FEEDS entry {uri}" for uri in feeds}
     for flag, uri in given:
         where = _destination(uri, formats)
@@ -447,7 +447,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             self.setting_warnings.append("NEWSCRAWL_ARCHIVE is not used in a replay (-a warc=): the "
                                          "replayed pages are archived already, in the files it reads")
         self.check_paths()
-        # outputs given as -s FEEDS (-o and -O replace FEEDS): messages name them so, not as -o
+        # outputs given as -s FEEDS alone: messages name them so, not as -o (beside -o/-O, as those)
         self.check_outputs(opts.spargs, in_feeds=not (opts.output or opts.overwrite_output))
 
     def check_outputs(self, spargs: dict[str, str], in_feeds: bool = False) -> None:

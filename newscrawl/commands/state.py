@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 import sqlite3
 import sys
@@ -37,6 +36,7 @@ from newscrawl.commands.crawl import check_command_settings
 from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
 from newscrawl.ops.summary import plural
 from newscrawl.output.recovery import check_integrity
+from newscrawl.output.whole_file import write_whole
 from newscrawl.state import StateError, StateNotFound, StateStore, StateWrongKind, open_state
 
 # a unit is required: `prune 90` once meant 90 seconds, which forgot a whole state meant to keep 90 days
@@ -191,7 +191,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
                 sys.stdout.writelines(lines)
             return
         try:
-            _write_export(path, "".join(lines))
+            write_whole(path, "".join(lines))
         except OSError as exc:
             fail("state", f"cannot write {target}: {exc.strerror or exc}; nothing was exported "
                  "(give a FILE in a writable folder, or - for standard output)", EXIT_FAILED)
@@ -244,25 +244,3 @@ def _check_export_target(path: Path, store: StateStore) -> None:
         fail("state", f"refusing to replace {path}: it exists and is not empty, and an export "
              "never replaces a file; remove it first, or give a new FILE (or - for standard "
              "output)", EXIT_USAGE)
-
-
-def _write_export(path: Path, text: str) -> None:
-    """A file is written atomically; a device or a named pipe (/dev/stdout, a FIFO a reader
-    waits on) is written to as it is: renaming a file over it would replace it (as root, a
-    /dev/full or /dev/null became a regular file) and its reader would get nothing."""
-    if path.exists() and not path.is_file():
-        with open(path, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        return
-    _write_atomically(path, text)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside `path`, then rename: a failed export never leaves a half-written FILE."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, "utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

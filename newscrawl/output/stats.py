@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 from pathlib import Path
@@ -11,6 +10,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from newscrawl.output.storage import OUTPUT_ERROR_STAT
+from newscrawl.output.whole_file import write_whole
 
 logger = logging.getLogger("newscrawl.output")
 
@@ -35,14 +35,10 @@ class StatsFile:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
-        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
         try:  # checked writable before the crawl (output_guard), so this fails only if that changed
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(stats, indent=2, default=str, sort_keys=True) + "\n", "utf-8")
-            tmp.replace(self.path)
+            write_whole(self.path, json.dumps(stats, indent=2, default=str, sort_keys=True) + "\n")
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
             logger.error("cannot write the stats file %s: %s; the articles are written and "
                          "recorded, only the stats are lost", self.path, exc.strerror or exc)
             self.crawler.stats.set_value(OUTPUT_ERROR_STAT, f"{self.path}: {exc.strerror or exc}")

@@ -73,6 +73,7 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     "standard output in two formats": (["site", "-a", f"url={URL}", "-O", "-", "-O", "-:csv"],
                                        "-O - and -O -:csv both write to standard output, and only one "
                                        "output can: give it once, in one format"),
+    # Scrapy adds FEEDS to -o/-O, a FEEDS entry winning over an -O of the same name
     "a FEEDS entry and -O": (["site", "-a", f"url={URL}", "-s",
                               'FEEDS={"{dir}/out.jsonl": {"format": "csv"}}'],
                              "FEEDS entry {dir}/out.jsonl and -O {dir}/out.jsonl both write to "

@@ -144,6 +144,25 @@ def test_an_unwritable_stats_file_stops_before_the_crawl(tmp_path: Path) -> None
     assert recorded(state) == 0 and not out.exists()
 
 
+def test_a_stats_file_that_is_a_link_is_written_through_the_link(tmp_path: Path) -> None:
+    """NEWSCRAWL_STATS_FILE=/dev/stdout, with standard output redirected to a file, replaced the
+    system's /dev/stdout link with a regular file (the stats were written beside it and renamed
+    over it); a link to a stats file kept elsewhere lost its target the same way. The link stays
+    a link, and what it points to gets the stats."""
+    kept = tmp_path / "kept" / "stats.json"
+    kept.parent.mkdir()
+    kept.write_text("{}\n")
+    link = tmp_path / "stats-link.json"
+    link.symlink_to(kept)
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        result = crawl(site, "-O", str(tmp_path / "out.jsonl"), "-s", f"NEWSCRAWL_STATS_FILE={link}",
+                       state=tmp_path / "state.sqlite")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert link.is_symlink() and link.resolve() == kept.resolve()
+    assert json.loads(kept.read_text("utf-8"))["item_scraped_count"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "out.jsonl", "state.sqlite", "stats-link.json"]
+
+
 def test_an_unwritable_state_path_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("x")
     state = tmp_path / "a-file" / "state.sqlite"
