@@ -29,6 +29,7 @@ from newscrawl.output.formats import (
     records_without_urls,
     same_format,
 )
+from newscrawl.output.path_errors import name_problem
 from newscrawl.output.paths import PIPE_REASON, unwritable_reason
 from newscrawl.state import stateless
 
@@ -61,7 +62,8 @@ class RemoteOutput(ValueError):
 
 
 class OutputName(ValueError):
-    """An output name that names no file: empty, or a folder's (it ends with "/") (exit 2)."""
+    """An output name that names no file: empty, a folder's (it ends with "/"), too long, or one
+    with a symbolic link loop on the way (exit 2)."""
 
 
 class OutputError(RuntimeError):
@@ -172,6 +174,8 @@ def _uri_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
     params: defaultdict[str, Any] = defaultdict(lambda: "x", batch_id=1)
     with contextlib.suppress(TypeError, ValueError, KeyError):  # a literal % in the name
         path = path % params
+    if reason := name_problem(path):  # a name too long, a symbolic link loop: no file can be there
+        raise OutputName(f"cannot write to {path}: {reason}; give the output another name")
     return Path(path)
 
 
@@ -188,9 +192,14 @@ def feed_targets(settings: BaseSettings, in_feeds: bool = False) -> list[FeedTar
 
 
 def _same(a: Path, b: Path) -> bool:
-    """Whether two paths name one file (the same spelling, or two spellings of one file)."""
-    if a.resolve() == b.resolve():
-        return True
+    """Whether two paths name one file (the same spelling, or two spellings of one file). A
+    path that cannot be resolved (a symbolic link loop: RuntimeError on Python 3.11, OSError
+    later) is compared as it is spelled."""
+    try:
+        if a.resolve() == b.resolve():
+            return True
+    except (OSError, RuntimeError):
+        return a.absolute() == b.absolute()
     with contextlib.suppress(OSError):
         return a.exists() and b.exists() and os.path.samefile(a, b)
     return False

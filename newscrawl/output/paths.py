@@ -9,6 +9,8 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from newscrawl.output.path_errors import name_problem, os_reason
+
 
 def _missing_folders(folder: Path) -> list[Path]:
     """The folders from `folder` up that do not exist yet (deepest first)."""
@@ -32,18 +34,25 @@ PIPE_REASON = "it is a named pipe, not a file"
 
 def unwritable_reason(path: Path, keep_folders: bool = False) -> str | None:
     """Why `path` cannot be opened for writing, or None when it can. A file or folder the check
-    created is removed again, unless `keep_folders` (the log file's: logging does not make it)."""
-    missing = _missing_folders(path.parent)
-    ancestor = missing[-1].parent if missing else path.parent
-    if ancestor.exists() and not ancestor.is_dir():
-        return f"{ancestor} is a file, not a folder"
-    if path.is_dir():
-        return "it is a folder"
-    if path.is_fifo() or path.is_socket():
-        # opening a pipe nobody reads waits for ever, and the check's own open and close would
-        # end the reader's input before the crawl writes a line
-        return PIPE_REASON
-    existed = path.exists()
+    created is removed again, unless `keep_folders` (the log file's: logging does not make it).
+    A name too long or a symbolic link loop is said in the OS's words (name_problem), as is any
+    error of looking at the path (a folder on the way that cannot be searched), never raised."""
+    if reason := name_problem(path):
+        return reason
+    try:
+        missing = _missing_folders(path.parent)
+        ancestor = missing[-1].parent if missing else path.parent
+        if ancestor.exists() and not ancestor.is_dir():
+            return f"{ancestor} is a file, not a folder"
+        if path.is_dir():
+            return "it is a folder"
+        if path.is_fifo() or path.is_socket():
+            # opening a pipe nobody reads waits for ever, and the check's own open and close would
+            # end the reader's input before the crawl writes a line
+            return PIPE_REASON
+        existed = path.exists()
+    except OSError as exc:
+        return os_reason(exc)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666))
@@ -62,10 +71,10 @@ def full_disk_reason(path: Path) -> str | None:
     be created there, empty, but the first line written to it fails (a log file would fail at
     the command's first log line). For a file that is created and written later, where a
     crawl's output is checked as it is written."""
-    folder = path if path.is_dir() else path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
     try:
+        folder = path if path.is_dir() else path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
         stats = os.statvfs(folder)
     except OSError:
         return None
@@ -77,9 +86,14 @@ def full_disk_reason(path: Path) -> str | None:
 
 def unwritable_folder_reason(folder: Path) -> str | None:
     """Why files cannot be created in `folder`, or None when they can (nothing is left behind)."""
-    if folder.exists() and not folder.is_dir():
-        return "it is a file, not a folder"
-    missing = _missing_folders(folder)
+    if reason := name_problem(folder):  # a loop is no folder that exists, and cannot be made
+        return reason
+    try:
+        if folder.exists() and not folder.is_dir():
+            return "it is a file, not a folder"
+        missing = _missing_folders(folder)
+    except OSError as exc:
+        return os_reason(exc)
     try:
         return unwritable_reason(folder / f".newscrawl-write-check-{os.getpid()}", keep_folders=True)
     finally:
@@ -112,7 +126,7 @@ def path_problems(settings: BaseSettings, command: str = "crawl") -> list[str]:
     state = settings.get("NEWSCRAWL_STATE")
     local_state = state and not stateless(settings) and not settings.get("REDIS_URL")
     if local_state and (reason := unwritable_reason(Path(state))):
-        hint = "" if command == "cron" else " or crawl without state (-s NEWSCRAWL_STATE=)"
+        hint = "" if command == "cron" else " or crawl without state (-s NEWSCRAWL_STATE=none)"
         problems.append(f"state file {state} cannot be used: {reason}; fix the path "
                         f"(NEWSCRAWL_STATE){hint}")
         return problems  # the HTTP cache lives beside it: one line says it all

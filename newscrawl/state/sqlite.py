@@ -52,7 +52,13 @@ def path_problem(path: Path) -> str | None:
     A device, a pipe or a socket is no file; a non-empty file that does not start as a SQLite
     database holds something else (the user's articles, notes): neither is a state gone bad, so
     neither gets the advice to move it aside, and SQLite never touches it. A missing or empty
-    file is a new state; one that cannot be read is left to SQLite, which says why."""
+    file is a new state; one that cannot be read is left to SQLite, which says why. A path that
+    can name no file (a name too long, a symbolic link loop) is said in the OS's words."""
+    from newscrawl.output.path_errors import name_problem
+
+    if reason := name_problem(path):
+        return (f"state path {path} cannot be a file ({reason}): give NEWSCRAWL_STATE another path "
+                "(a new state is created there)")
     try:
         info = path.stat()
     except OSError:
@@ -113,7 +119,7 @@ class SQLiteStateStore(StateStore):
     def __init__(self, path: str | Path, timeout: float = 10.0, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self._select = _COLUMNS
-        if readonly and self.path.is_dir():  # said as before: the state commands' folder line
+        if readonly and os.path.isdir(self.path):  # False for a name too long: path_problem says it  # said as before: the state commands' folder line
             raise StateWrongKind(f"{self.path} is a folder, not a state file: give the file "
                                  "(-s NEWSCRAWL_STATE=PATH/state.sqlite)")
         if problem := path_problem(self.path):
@@ -126,7 +132,7 @@ class SQLiteStateStore(StateStore):
         except OSError as exc:  # the commands check the path first and say more (output/guard.py)
             raise StateError(f"state file {self.path} cannot be used: its folder cannot be made "
                              f"({exc.strerror or exc}); fix the path (NEWSCRAWL_STATE) or crawl "
-                             "without state (-s NEWSCRAWL_STATE=)") from None
+                             "without state (-s NEWSCRAWL_STATE=none)") from None
         try:
             self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
                                       check_same_thread=False)
