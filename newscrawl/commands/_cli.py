@@ -327,6 +327,7 @@ def check_logging(settings: BaseSettings, command: str) -> None:
 
     A missing folder of the log file is created, as `scrapy crawl` does (newscrawl/output/guard.py)."""
     from newscrawl.output.guard import unwritable_reason
+    from newscrawl.output.path_errors import name_problem
     from newscrawl.output.paths import full_disk_reason
 
     level = settings.get("LOG_LEVEL")
@@ -336,6 +337,8 @@ def check_logging(settings: BaseSettings, command: str) -> None:
     filename = settings.get("LOG_FILE")
     if not filename or not settings.getbool("LOG_ENABLED", True):
         return
+    if problem := name_problem(filename):  # a name too long (is_dir() raises), a symbolic link loop
+        fail(command, f"cannot write the log file {filename}: {problem}; give --logfile another path", EXIT_USAGE)
     if Path(filename).is_dir():
         fail(command, f"log file {filename} is a folder: give --logfile a file", EXIT_USAGE)
     # Scrapy opens it next, once logging is set up

@@ -56,6 +56,7 @@ from newscrawl.ops.cron import (
 )
 from newscrawl.ops.summary import plural, stopping_line, written
 from newscrawl.output.guard import local_feed_uri, storage_schemes
+from newscrawl.output.path_errors import name_problem
 from newscrawl.output.paths import path_problems, unwritable_reason
 from newscrawl.output.recovery import PART, check_state, recover_part, remembers_output
 from newscrawl.output.storage import OUTPUT_ERROR_STAT
@@ -135,6 +136,9 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         if problem := state_path_problem(settings):  # before its lock is made beside it
             fail("cron", problem, EXIT_BAD_INPUT)
         self.output_dir = Path(opts.output_dir or settings.get("NEWSCRAWL_CRON_DIR") or "output/cron")
+        if reason := name_problem(self.output_dir):  # before its cron.log is checked: the cause, once
+            fail("cron", f"cannot write to the output folder {self.output_dir}: {reason}; give --output-dir "
+                 "another folder", EXIT_BAD_INPUT)
         if not opts.logfile and settings.getbool("LOG_ENABLED"):  # --nolog: no cron.log either
             settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
             settings.set("LOG_FILE_APPEND", True, priority="cmdline")

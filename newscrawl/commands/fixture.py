@@ -42,6 +42,7 @@ from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.meta import ANY_BODY
 from newscrawl.extract import ExtractedPage, extract_page
 from newscrawl.extract.encoding import binary_kind
+from newscrawl.output.path_errors import name_problem
 from newscrawl.output.replay import SavedPage, save_page
 
 VOLATILE = ("fetched_at",)
@@ -143,13 +144,17 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         """A saved page (gzip-compressed or not, as fixtures and `extract` keep them), read up to
         `limit` bytes."""
         path = Path(source)
-        if source == "-" and not path.exists():
+        problem = name_problem(path)  # a name too long, a symbolic link loop: exists() would raise or lie
+        exists = problem is None and path.exists()
+        if source == "-" and not exists:
             fail("fixture", "a fixture is made from a saved file or a URL, not from standard input: save "
                  "the page to a file and give it with --url", EXIT_USAGE)
-        if not path.exists() and _SCHEME.match(source):
+        if not exists and _SCHEME.match(source):
             fail("fixture", f"{source} is neither an http(s) URL nor a file: give an http:// or https:// "
                  "address, or a saved HTML file with --url", EXIT_USAGE)
-        if not path.exists():
+        if problem:
+            fail("fixture", f"cannot read {source}: {problem}", EXIT_USAGE)
+        if not exists:
             hint = " (a URL starts with http:// or https://)" if "/" in source and "." in source.split("/")[0] else ""
             fail("fixture", f"no such file: {source}{hint}", EXIT_USAGE)
         if path.is_dir():

@@ -401,10 +401,15 @@ def _example_url(settings: BaseSettings, params: dict) -> str:
 
 
 def _check_path(name: str, value: object) -> str | None:
-    """A file setting must not name a folder, nor a folder setting a file (nothing is created)."""
+    """A path setting must name a path that can exist (not a name too long, no symbolic link
+    loop), a file setting not a folder, nor a folder setting a file (nothing is created)."""
     if not value:
         return None
     path = Path(str(value)).expanduser()
+    from newscrawl.output.path_errors import name_problem
+
+    if reason := name_problem(path):  # else is_dir() below raises (a name too long)
+        return f"invalid setting {name}={value!r}: {reason}; give another path"
     if name in FILE_SETTINGS and path.is_dir():
         return (f"invalid setting {name}={value!r}: that is a folder; give a file path, such as "
                 f"{path / _example(name)}")

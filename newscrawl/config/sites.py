@@ -37,6 +37,7 @@ from w3lib.url import canonicalize_url
 from newscrawl.config.domains import site_key
 from newscrawl.config.settings_check import A_DAY
 from newscrawl.discovery.since import parse_since
+from newscrawl.output.path_errors import os_reason
 
 
 class SitesFileError(ValueError):
@@ -106,8 +107,7 @@ def load_url_list(path: str | Path) -> list[str]:
     try:
         text = Path(path).read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise UrlListError(f"{path}: cannot read the URL file ({reason})") from None
+        raise UrlListError(f"{path}: cannot read the URL file ({os_reason(exc)})") from None
     urls = []
     for number, line in enumerate(text.splitlines(), 1):
         words = re.sub(r"(^|\s)#.*", "", line).split()  # a URL's own #fragment follows no space
@@ -142,7 +142,7 @@ def load_sites(path: str | Path) -> list[SiteConfig]:
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SitesFileError(f"{path}: cannot read the sites file ({exc})") from None
+        raise SitesFileError(f"{path}: cannot read the sites file ({os_reason(exc)})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
