@@ -28,8 +28,6 @@ from typing import BinaryIO
 
 from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 
-from newscrawl.output.path_errors import name_problem
-
 CHUNK = 1 << 16
 MAX_RECORD = 256 << 20  # bytes of one decompressed record kept in memory at most
 RECENT_BYTES = 32 << 20  # bytes of records just read, kept for a replay's request that follows
@@ -389,9 +387,6 @@ def warc_files(spec: str) -> list[str]:
     """The WARC files a path names: a file, a folder (its .warc and .warc.gz files, sorted) or
     a glob. ValueError (one line) when it names none."""
     path = Path(spec)
-    if reason := name_problem(path):  # a name too long (is_dir() raises), a symbolic link loop
-        raise ValueError(f"-a warc={spec}: {reason}; give a .warc or .warc.gz file, a folder of them, "
-                         "or a glob (quoted)")
     if path.is_dir():
         found = sorted(str(p) for p in path.iterdir() if p.is_file() and p.name.endswith(SUFFIXES))
         if not found:

@@ -326,8 +326,8 @@ def check_logging(settings: BaseSettings, command: str) -> None:
     is on a full disk); a log file that fails later is guarded (`guard_log_file`).
 
     A missing folder of the log file is created, as `scrapy crawl` does (newscrawl/output/guard.py)."""
+    from newscrawl.config.path_names import name_problem
     from newscrawl.output.guard import unwritable_reason
-    from newscrawl.output.path_errors import name_problem
     from newscrawl.output.paths import full_disk_reason
 
     level = settings.get("LOG_LEVEL")

@@ -44,6 +44,7 @@ from newscrawl.commands._cli import (
 )
 from newscrawl.commands._open_files import open_files_problem
 from newscrawl.commands.crawl import error_line, remove_frontier, when_failed
+from newscrawl.config.path_names import name_problem
 from newscrawl.ops.cron import (
     acquire_lock,
     free_name,
@@ -56,7 +57,6 @@ from newscrawl.ops.cron import (
 )
 from newscrawl.ops.summary import plural, stopping_line, written
 from newscrawl.output.guard import local_feed_uri, storage_schemes
-from newscrawl.output.path_errors import name_problem
 from newscrawl.output.paths import path_problems, unwritable_reason
 from newscrawl.output.recovery import PART, check_state, recover_part, remembers_output
 from newscrawl.output.storage import OUTPUT_ERROR_STAT

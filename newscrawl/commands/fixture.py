@@ -37,12 +37,12 @@ from newscrawl.commands._cli import (
 )
 from newscrawl.commands.crawl import check_command_settings
 from newscrawl.commands.extract import PageError, gunzip_page
+from newscrawl.config.path_names import name_problem
 from newscrawl.config.sites import host_problem
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.meta import ANY_BODY
 from newscrawl.extract import ExtractedPage, extract_page
 from newscrawl.extract.encoding import binary_kind
-from newscrawl.output.path_errors import name_problem
 from newscrawl.output.replay import SavedPage, save_page
 
 VOLATILE = ("fetched_at",)

@@ -406,7 +406,7 @@ def _check_path(name: str, value: object) -> str | None:
     if not value:
         return None
     path = Path(str(value)).expanduser()
-    from newscrawl.output.path_errors import name_problem
+    from newscrawl.config.path_names import name_problem
 
     if reason := name_problem(path):  # else is_dir() below raises (a name too long)
         return f"invalid setting {name}={value!r}: {reason}; give another path"

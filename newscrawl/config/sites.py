@@ -35,9 +35,9 @@ from urllib.parse import urlsplit
 from w3lib.url import canonicalize_url
 
 from newscrawl.config.domains import site_key
+from newscrawl.config.path_names import os_reason
 from newscrawl.config.settings_check import A_DAY
 from newscrawl.discovery.since import parse_since
-from newscrawl.output.path_errors import os_reason
 
 
 class SitesFileError(ValueError):

@@ -106,7 +106,11 @@ def _replay(given: Mapping[str, str], profile: str | None, since: datetime | Non
             raise ValueError(f"-a warc= and -a {name}= cannot be combined: a replay takes its pages "
                              "from the archive; to keep only some sites' pages, give -a sites=FILE")
     from newscrawl.archive.reader import warc_files
+    from newscrawl.config.path_names import name_problem
 
+    if reason := name_problem(given["warc"]):  # a name too long (is_dir() raises), a symbolic link loop
+        raise ValueError(f"-a warc={given['warc']}: {reason}; give a .warc or .warc.gz file, a folder of "
+                         "them, or a glob (quoted)")
     files = warc_files(given["warc"])
     sites = load_sites(given["sites"]) if "sites" in given else []
     return SpiderArguments(sites=sites, profile=profile, since=since, warc=files)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
 
+from newscrawl.config.path_names import name_problem
 from newscrawl.extract.processors import canonical_url
 from newscrawl.output.formats import (
     DEFAULT_FORMAT,
@@ -29,7 +30,6 @@ from newscrawl.output.formats import (
     records_without_urls,
     same_format,
 )
-from newscrawl.output.path_errors import name_problem
 from newscrawl.output.paths import PIPE_REASON, unwritable_reason
 from newscrawl.state import stateless
 

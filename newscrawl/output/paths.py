@@ -9,7 +9,7 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
-from newscrawl.output.path_errors import name_problem, os_reason
+from newscrawl.config.path_names import name_problem, os_reason
 
 
 def _missing_folders(folder: Path) -> list[Path]:

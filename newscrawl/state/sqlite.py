@@ -54,7 +54,7 @@ def path_problem(path: Path) -> str | None:
     neither gets the advice to move it aside, and SQLite never touches it. A missing or empty
     file is a new state; one that cannot be read is left to SQLite, which says why. A path that
     can name no file (a name too long, a symbolic link loop) is said in the OS's words."""
-    from newscrawl.output.path_errors import name_problem
+    from newscrawl.config.path_names import name_problem
 
     if reason := name_problem(path):
         return (f"state path {path} cannot be a file ({reason}): give NEWSCRAWL_STATE another path "

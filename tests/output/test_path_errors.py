@@ -12,9 +12,14 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
+from newscrawl.config.path_names import name_problem, os_reason
 from newscrawl.output.guard import _same
-from newscrawl.output.path_errors import name_problem, os_reason
-from newscrawl.output.paths import full_disk_reason, path_problems, unwritable_folder_reason, unwritable_reason
+from newscrawl.output.paths import (
+    full_disk_reason,
+    path_problems,
+    unwritable_folder_reason,
+    unwritable_reason,
+)
 
 LONG = "x" * 300
 TOO_LONG = os.strerror(errno.ENAMETOOLONG)
