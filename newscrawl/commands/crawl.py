@@ -447,8 +447,19 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             self.setting_warnings.append("NEWSCRAWL_ARCHIVE is not used in a replay (-a warc=): the "
                                          "replayed pages are archived already, in the files it reads")
         self.check_paths()
+        self.names_spider = self._names_spider(args[0], opts.spargs)
         # outputs given as -s FEEDS alone: messages name them so, not as -o (beside -o/-O, as those)
         self.check_outputs(opts.spargs, in_feeds=not (opts.output or opts.overwrite_output))
+
+    def _names_spider(self, name: str, spargs: dict[str, str]) -> Any:
+        """The spider, built from the -a arguments but not started, whose attributes fill the
+        outputs' names before the crawl, as Scrapy fills them when it opens them (%(name)s)."""
+        from scrapy.spiderloader import get_spider_loader
+
+        from newscrawl.output.guard import names_spider
+
+        assert self.settings is not None
+        return names_spider(get_spider_loader(self.settings).load(name), spargs)
 
     def check_outputs(self, spargs: dict[str, str], in_feeds: bool = False) -> None:
         """No output is remote (s3://), is named or set up to be compressed, is named for another
@@ -469,7 +480,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
 
         assert self.settings is not None
         try:
-            targets = feed_targets(self.settings, in_feeds)
+            targets = feed_targets(self.settings, getattr(self, "names_spider", None), in_feeds)
             refuse_compression(targets)
             refuse_format_mismatch(targets, export_formats(self.settings))
             check_clashes(targets, self.settings, spargs)
@@ -548,7 +559,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             return (f"{done}; without a state nothing was recorded, so running it again writes every "
                     "article again: overwrite (-O) rather than append, or keep a state (leave "
                     "NEWSCRAWL_STATE unset) to go on where it stopped")
-        whole = [t.uri for t in feed_targets(self.settings) if t.path is not None and t.format not in LINE_FORMATS]
+        whole = [t.uri for t in feed_targets(self.settings, getattr(self, "names_spider", None)) if t.path is not None and t.format not in LINE_FORMATS]
         if whole:
             return (f"{done} and recorded; {', '.join(whole)} takes no appended records: run the same "
                     "command again writing to a new file to get the rest")
@@ -598,7 +609,12 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
                 report_fatal("no page of the site could be read (see the lines above): check the "
                              "address, and whether the site is up and lets crawlers in", self.settings)
         if self.settings.getbool("NEWSCRAWL_SUMMARY", True) and self.settings.getbool("LOG_ENABLED", True):
-            lines = summary_lines(stats, [_output_name(target, stats) for target in feed_targets(self.settings)])
+            from newscrawl.output.recorder import crawl_spider
+            from newscrawl.output.storage import line_files
+
+            files = [handle.path for handle in line_files(crawler)]
+            targets = feed_targets(self.settings, crawl_spider(crawler) or getattr(self, "names_spider", None))
+            lines = summary_lines(stats, [_output_name(target, stats, files) for target in targets])
             print("\n".join(f"summary: {line}" for line in lines), file=sys.stderr)
             if self.settings.get("LOG_FILE"):  # the log file has the summary too
                 for line in lines:
@@ -620,13 +636,28 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         self.exitcode = code
 
 
-def _output_name(target: FeedTarget, stats: dict[str, Any]) -> str:
-    """How the summary names an output: a file the run stopped before opening (a Ctrl-C before
-    the first article) is said not to exist, lest a reader look for it; one deleted or moved
-    away while it was written is said to be."""
+# files of one output (a file per batch: %(batch_id)d) the summary names one by one
+LISTED_FILES = 3
+
+
+def _output_name(target: FeedTarget, stats: dict[str, Any], files: list[str] | None = None) -> str:
+    """How the summary names an output: by the file written (`files`: those the crawl opened),
+    its name's placeholders filled (%(name)s, %(time)s, %(batch_id)d); a file the run stopped
+    before opening (a Ctrl-C before the first article) is said not to exist, lest a reader look
+    for it; one deleted or moved away while it was written is said to be."""
     if target.path is None:
         return "standard output"
     moved = stats.get(MOVED_STAT)
+    if target.pattern is not None:  # a file per run or per batch: the ones this crawl wrote
+        written = target.files(files or [])
+        if moved and target.files([moved]):
+            return f"{', '.join(written) or target.uri} ({MOVED})"
+        if not written:
+            return f"{target.uri} (not created)"
+        if len(written) > LISTED_FILES:
+            return f"{written[0]} ... {written[-1]} ({len(written)} files)"
+        return ", ".join(written)
+    name = str(target.path) if target.placeholders else target.uri
     if moved and Path(moved).absolute() == target.path.absolute():
-        return f"{target.uri} ({MOVED})"
-    return target.uri if target.path.exists() else f"{target.uri} (not created)"
+        return f"{name} ({MOVED})"
+    return name if target.path.exists() else f"{name} (not created)"

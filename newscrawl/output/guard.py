@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections import defaultdict
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.extensions.feedexport import apply_uri_params
 from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
 
 from newscrawl.config.path_names import name_problem
 from newscrawl.extract.processors import canonical_url
@@ -40,6 +43,12 @@ LOCAL_SCHEMES = {"", "file", "stdout"}
 URI_SCHEMES = frozenset({"s3", "gs", "gcs", "ftp", "ftps", "sftp", "scp", "ssh", "http", "https",
                          "webdav", "dav", "davs", "az", "abfs", "abfss", "adl", "wasb", "wasbs",
                          "hdfs", "smb", "nfs", "data", "mailto", "redis", "rediss"})
+# Scrapy's feed URI placeholders (%(name)s, %(time)s, %(batch_id)d: feedexport.apply_uri_params)
+PLACEHOLDER = re.compile(r"%\(([^)]+)\)[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa]")
+# placeholders Scrapy fills with the time the file is opened: every run names a new file
+PER_RUN = frozenset({"time", "batch_time"})
+# placeholders that differ from one file of an output to the next (a new file each batch, each run)
+PER_FILE = PER_RUN | {"batch_id"}
 # records of an existing output read to see whether the state records its articles
 RECORDS_CHECKED = 1000
 # spider arguments that name a file the crawl reads
@@ -96,6 +105,23 @@ class FeedTarget:
     format: str = DEFAULT_FORMAT
     postprocessing: tuple[Any, ...] = ()  # FEEDS plugins (compression) between exporter and file
     in_feeds: bool = False  # given in -s FEEDS, not with -o or -O: messages name it so
+    placeholders: tuple[str, ...] = ()  # Scrapy's URI parameters in its name (%(name)s, %(time)s)
+    pattern: re.Pattern[str] | None = None  # the absolute paths of the files it names, when they vary
+
+    @property
+    def per_run(self) -> bool:
+        """Whether every run writes a new file (%(time)s in its name): `path` is then the name a
+        file of this moment would have, and no run overwrites, appends to or holds another's."""
+        return bool(PER_RUN.intersection(self.placeholders))
+
+    def files(self, paths: list[str]) -> list[str]:
+        """Which of the files the crawl wrote (`paths`) are this output's: its path, or each file
+        its name gave (a file per run, or per batch: %(batch_id)d)."""
+        if self.path is None:
+            return []
+        if self.pattern is None:
+            return [p for p in dict.fromkeys(paths) if Path(p).absolute() == self.path.absolute()]
+        return [p for p in dict.fromkeys(paths) if self.pattern.fullmatch(str(Path(p).absolute()))]
 
     @property
     def keeps(self) -> bool:
@@ -153,8 +179,8 @@ def settled_feeds(settings: BaseSettings) -> dict[str, Any] | None:
 
 
 def _uri_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
-    """The local path a feed URI writes to (None for stdout), with Scrapy's URI parameters
-    filled the way a first batch fills them."""
+    """The local path a feed URI writes to (None for stdout), its placeholders (%(name)s) as
+    they are."""
     parts = urlsplit(uri)
     scheme = uri_scheme(uri, storages)
     if scheme not in LOCAL_SCHEMES:
@@ -171,24 +197,84 @@ def _uri_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
     if path.endswith(("/", os.sep)):
         raise OutputName(f"the output {uri} names a folder (it ends with /), and an output is a file: give a "
                          f"file's name, such as {uri.rstrip('/' + os.sep)}/articles.jsonl")
-    params: defaultdict[str, Any] = defaultdict(lambda: "x", batch_id=1)
-    with contextlib.suppress(TypeError, ValueError, KeyError):  # a literal % in the name
-        path = path % params
-    if reason := name_problem(path):  # a name too long, a symbolic link loop: no file can be there
-        raise OutputName(f"cannot write to {path}: {reason}; give the output another name")
     return Path(path)
 
 
-def feed_targets(settings: BaseSettings, in_feeds: bool = False) -> list[FeedTarget]:
-    """The crawl's outputs, from FEEDS (what -o and -O set; `in_feeds`: given as -s FEEDS)."""
+def uri_params(spider: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """The URI parameters Scrapy's feed exporter fills an output's name with for its first file
+    (FeedExporter._get_uri_params): the spider's attributes (%(name)s), the time (now) and
+    batch_id 1, passed through the output's `uri_params` function if it has one."""
+    params: dict[str, Any] = {}
+    for name in dir(spider) if spider is not None else ():
+        with contextlib.suppress(Exception):  # a property that needs the running crawl
+            params[name] = getattr(spider, name)
+    now = datetime.now(tz=UTC)
+    params["time"] = now.replace(microsecond=0).isoformat().replace(":", "-")
+    params["batch_time"] = now.isoformat().replace(":", "-")
+    params["batch_id"] = 1
+    function = options.get("uri_params")
+    if function:
+        params = load_object(function)(params, spider) or params
+    return params
+
+
+def _name_pattern(path: str, params: dict[str, Any]) -> re.Pattern[str]:
+    """The absolute paths of the files a name with per-file placeholders gives."""
+    parts, last = [], 0
+    absolute = str(Path(path).absolute())  # placeholders stay as they are: only a folder is put before
+    for match in PLACEHOLDER.finditer(absolute):
+        parts.append(re.escape(absolute[last:match.start()]))
+        fixed = match.group(1) not in PER_FILE
+        parts.append(re.escape(apply_uri_params(match.group(0), params)) if fixed else ".+?")
+        last = match.end()
+    parts.append(re.escape(absolute[last:]))
+    return re.compile("".join(parts))
+
+
+def _filled(uri: str, path: Path | None, params: dict[str, Any]) -> tuple[Path | None, tuple[str, ...]]:
+    """The path with Scrapy's URI parameters filled, and the names of those in it; OutputName
+    when one cannot be filled (Scrapy would fail as the spider opens)."""
+    names = tuple(dict.fromkeys(match.group(1) for match in PLACEHOLDER.finditer(str(path or ""))))
+    if path is None or not names:
+        return path, names
+    try:
+        return Path(apply_uri_params(str(path), params)), names
+    except KeyError as exc:
+        raise OutputName(f"the output {uri} names %({exc.args[0]})s, which Scrapy cannot fill: an output's "
+                         "name takes %(name)s (the spider's name, or another of its attributes), "
+                         "%(time)s, %(batch_time)s and %(batch_id)d") from None
+    except (TypeError, ValueError) as exc:
+        raise OutputName(f"the output {uri}: Scrapy cannot fill its name's placeholders ({exc})") from None
+
+
+def feed_targets(settings: BaseSettings, spider: Any = None, in_feeds: bool = False) -> list[FeedTarget]:
+    """The crawl's outputs, from FEEDS (what -o and -O set; `in_feeds`: given as -s FEEDS), their
+    names filled as Scrapy fills them for the first file (`spider`: the crawl's spider, or one
+    built from its -a arguments)."""
     targets = []
     storages, formats = storage_schemes(settings), export_formats(settings)
     for uri, options in settings.getdict("FEEDS").items():
         options = options or {}
-        targets.append(FeedTarget(str(uri), _uri_path(str(uri), storages), bool(options.get("overwrite")),
+        params = uri_params(spider, options)
+        named = _uri_path(str(uri), storages)
+        path, names = _filled(str(uri), named, params)
+        if path is not None and (reason := name_problem(str(path))):  # too long, a link loop
+            raise OutputName(f"cannot write to {path}: {reason}; give the output another name")
+        pattern = _name_pattern(str(named), params) if PER_FILE.intersection(names) else None
+        targets.append(FeedTarget(str(uri), path, bool(options.get("overwrite")),
                                   feed_format(str(uri), options, formats),
-                                  tuple(options.get("postprocessing") or ()), in_feeds))
+                                  tuple(options.get("postprocessing") or ()), in_feeds=in_feeds,
+                                  placeholders=names, pattern=pattern))
     return targets
+
+
+def names_spider(spidercls: Any, spargs: dict[str, str]) -> Any:
+    """A spider of the crawl's class built from its -a arguments, not started: its attributes
+    fill the outputs' names before the crawl (%(name)s). The class itself when it cannot be built."""
+    try:
+        return spidercls(**spargs)
+    except Exception:
+        return spidercls
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -250,10 +336,12 @@ def _warc_inputs(spargs: dict[str, str]) -> list[str]:
 
 
 def _flag(target: FeedTarget) -> str:
-    """How the user gave an output: `-o FILE`, `-O FILE`, or the FEEDS entry FILE."""
+    """How the user gave an output: `-o FILE`, `-O FILE`, or the FEEDS entry FILE (with the
+    name its placeholders give, when they give one before the crawl)."""
+    filled = f" ({target.path})" if target.placeholders and target.path is not None and not target.per_run else ""
     if target.in_feeds:
-        return f"the FEEDS output {target.uri}"
-    return f"{'-O' if target.overwrite else '-o'} {target.uri}"
+        return f"the FEEDS output {target.uri}{filled}"
+    return f"{'-O' if target.overwrite else '-o'} {target.uri}{filled}"
 
 
 def check_clashes(targets: list[FeedTarget], settings: BaseSettings, spargs: dict[str, str]) -> None:
@@ -287,7 +375,7 @@ def refuse_append(target: FeedTarget) -> None:
     appends JSON Lines to a file that holds one (`-o out.jsonl` where another tool wrote a JSON
     array, or `-o out:jsonl` after `-O out:json`)."""
     path = target.path
-    if target.overwrite or path is None or not path.is_file() or not path.stat().st_size:
+    if target.overwrite or path is None or target.per_run or not path.is_file() or not path.stat().st_size:
         return
     if target.format in WHOLE_FORMATS:
         raise OutputClash(f"cannot append to {path}: a {target.format.upper()} file is one document, "
@@ -375,9 +463,9 @@ def refuse_compression(targets: list[FeedTarget]) -> None:
                                f"compress it after the crawl ({tool} {plain})")
 
 
-def check_outputs(settings: BaseSettings) -> list[FeedTarget]:
+def check_outputs(settings: BaseSettings, spider: Any = None) -> list[FeedTarget]:
     """Every output and the stats file can be written (OutputError otherwise); the outputs."""
-    targets = feed_targets(settings)
+    targets = feed_targets(settings, spider)
     for target in targets:
         if target.path is not None:
             check_output_writable(target)
@@ -422,7 +510,7 @@ def appended_without_state(targets: list[FeedTarget], settings: BaseSettings) ->
             f"to it again (-O {target.path} replaces it; with a state, NEWSCRAWL_STATE unset, a crawl "
             f"writes only the articles not written before)"
             for target in targets
-            if target.path is not None and not target.overwrite and target.keeps
+            if target.path is not None and not target.overwrite and target.keeps and not target.per_run
             and target.path.is_file() and target.path.stat().st_size]
 
 
@@ -432,7 +520,7 @@ def refuse_overwrite(targets: list[FeedTarget], store: Any, settings: BaseSettin
         return
     for target in targets:
         path = target.path
-        if not target.overwrite or path is None or not target.keeps:
+        if not target.overwrite or path is None or not target.keeps or target.per_run:  # a new file
             continue
         if not path.is_file() or not path.stat().st_size:
             continue

@@ -164,7 +164,7 @@ def lock_outputs(targets: list[FeedTarget]) -> list[OutputLock]:
     locks: list[OutputLock] = []
     try:
         for target in targets:
-            if target.path is None or not target.keeps:
+            if target.path is None or not target.keeps or target.per_run:  # its name is known as it opens
                 continue
             check_output_writable(target)  # the reason in one line, not what opening it says
             lock = lock_output(target.path)

@@ -25,6 +25,14 @@ logger = logging.getLogger("newscrawl.output")
 
 
 
+def crawl_spider(crawler: Crawler) -> Spider | None:
+    """The crawl's spider (its attributes fill the outputs' names: %(name)s), None before it is made."""
+    try:
+        return crawler.spider
+    except (AttributeError, RuntimeError):  # Scrapy 2.19: read before it is set
+        return None
+
+
 class StateRecorder:
     """Records an article in the state once its line is in every output.
 
@@ -43,7 +51,7 @@ class StateRecorder:
         self.items = 0
         # a distributed crawl's queue outlives its workers in Redis: no link of its is lost
         self.links_pending = not distributed.enabled(crawler.settings)
-        targets = check_outputs(crawler.settings)  # before anything else is opened or fetched
+        targets = check_outputs(crawler.settings, crawl_spider(crawler))  # before anything else is opened or fetched
         self.outputs = len(targets)  # every output writes each article (one line, or more)
         self.keeping = sum(1 for target in targets if target.keeps)
         if not targets:
