@@ -168,3 +168,20 @@ def test_ctrl_c_names_requests_queued_behind_the_delay_apart_from_those_under_wa
     assert "DOWNLOAD_TIMEOUT" not in notice[0], notice  # nothing is under way: no timeout is waited on
     assert notice[0].count("then each waits for its answer") == 1, notice  # once sent, they wait too
     assert proc.returncode == 130 and "Traceback" not in text
+
+
+def test_the_summary_names_the_files_an_output_with_placeholders_gave(tmp_path: Path) -> None:
+    """%(name)s is the spider's name; %(time)s and %(batch_id)d name the files the crawl opened."""
+    from newscrawl.crawl.spider import SiteSpider
+
+    spider = SiteSpider(url="http://127.0.0.1:1/")
+    (tmp_path / "site.jsonl").write_text("", encoding="utf-8")
+    settings = Settings({"FEEDS": {str(tmp_path / "%(name)s.jsonl"): {}, str(tmp_path / "t-%(time)s.jsonl"): {},
+                                   str(tmp_path / "%(name)s-%(batch_id)02d.jsonl"): {}}})
+    batches = [str(tmp_path / f"site-{number:02d}.jsonl") for number in range(1, 6)]
+    files = [str(tmp_path / "site.jsonl"), str(tmp_path / "t-2026-12-07T00-50-00+00-00.jsonl"), *batches]
+    assert [_output_name(target, {}, files) for target in feed_targets(settings, spider)] == [
+        str(tmp_path / "site.jsonl"), str(tmp_path / "t-2026-12-07T00-50-00+00-00.jsonl"),
+        f"{batches[0]} ... {batches[-1]} (5 files)"]
+    assert [_output_name(target, {}, []) for target in feed_targets(settings, spider)][1:] == [
+        f"{tmp_path / 't-%(time)s.jsonl'} (not created)", f"{tmp_path / '%(name)s-%(batch_id)02d.jsonl'} (not created)"]

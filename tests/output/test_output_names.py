@@ -187,3 +187,66 @@ def test_a_quoted_tilde_in_the_output_is_the_home_folder(tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert len(read_jsonl(home / "articles.jsonl")) == 2
     assert list(work.iterdir()) == []
+
+
+def error_lines(result: subprocess.CompletedProcess) -> list[str]:
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    return [line for line in result.stderr.splitlines() if "ERROR:" in line]
+
+
+def summary(result: subprocess.CompletedProcess) -> str:
+    return next(line for line in result.stderr.splitlines() if line.startswith("summary: ") and " written" in line)
+
+
+def test_a_name_with_the_spiders_name_is_guarded_as_the_file_scrapy_writes(tmp_path: Path) -> None:
+    """`-O '%(name)s.jsonl'` is site.jsonl (the spider is "site"): the summary names it, a second
+    -O is refused as `-O site.jsonl` is, and it is one file with `-o site.jsonl`."""
+    with FaultServer("127.0.0.1", robots="allow", articles=3) as site:
+        first = crawl(tmp_path, site, "-O", "%(name)s.jsonl")
+        assert first.returncode == 0, first.stderr[-3000:]
+        out = tmp_path / "site.jsonl"
+        urls = sorted(item["url"] for item in read_jsonl(out))
+        assert len(urls) == 3
+        assert summary(first).startswith("summary: 3 articles written to site.jsonl;"), first.stderr[-3000:]
+        assert listed_outputs(tmp_path / "state.sqlite") == [str(out.resolve())]
+        hits = sum(site.hits.values())
+        again = crawl(tmp_path, site, "-O", "%(name)s.jsonl", "--nolog")
+        assert again.returncode == 2, again.stderr[-3000:]
+        errors = error_lines(again)
+        assert len(errors) == 1 and "refusing to overwrite site.jsonl: the state" in errors[0], again.stderr
+        assert sum(site.hits.values()) == hits  # refused before anything was fetched
+        assert sorted(item["url"] for item in read_jsonl(out)) == urls  # nothing lost
+        # the same file under its two names: every article would be written to it twice
+        twice = crawl(tmp_path, site, "-o", "%(name)s.jsonl", "-o", "site.jsonl", "-s", "NEWSCRAWL_STATE=none",
+                      "--nolog")
+        assert twice.returncode == 2, twice.stderr[-3000:]
+        errors = error_lines(twice)
+        assert len(errors) == 1 and errors[0].endswith(
+            "-o %(name)s.jsonl (site.jsonl) and -o site.jsonl are one file: every article would be written "
+            "to it twice; give it once"), twice.stderr
+        assert sorted(item["url"] for item in read_jsonl(out)) == urls
+        # a name Scrapy cannot fill fails before the crawl, in one line, not as the spider opens
+        unknown = crawl(tmp_path, site, "-O", "%(nmae)s.jsonl", "--nolog")
+        assert unknown.returncode == 2, unknown.stderr[-3000:]
+        errors = error_lines(unknown)
+        assert len(errors) == 1 and "the output %(nmae)s.jsonl names %(nmae)s, which Scrapy cannot fill" in errors[0]
+        assert sum(site.hits.values()) == hits
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(("state.sqlite", "."))) == [
+        "site.jsonl"]
+
+
+def test_the_summary_names_the_files_a_time_or_a_batch_number_named(tmp_path: Path) -> None:
+    """%(time)s names a new file each run and %(batch_id)d one per batch: the summary names the
+    files written, never the pattern "(not created)"."""
+    with FaultServer("127.0.0.1", robots="allow", articles=3) as site:
+        timed = crawl(tmp_path, site, "-O", "out-%(time)s.jsonl")
+        assert timed.returncode == 0, timed.stderr[-3000:]
+        [written] = tmp_path.glob("out-*.jsonl")
+        assert len(read_jsonl(written)) == 3 and "%" not in written.name
+        assert summary(timed).startswith(f"summary: 3 articles written to {written.name};"), timed.stderr[-3000:]
+        feeds = json.dumps({"f14-%(batch_id)d.jsonl": {"format": "jsonlines", "batch_item_count": 2}})
+        batches = crawl(tmp_path, site, "-s", f"FEEDS={feeds}", "-s", "NEWSCRAWL_STATE=none")
+        assert batches.returncode == 0, batches.stderr[-3000:]
+        assert [len(read_jsonl(tmp_path / name)) for name in ("f14-1.jsonl", "f14-2.jsonl")] == [2, 1]
+        assert summary(batches).startswith("summary: 3 articles written to f14-1.jsonl, f14-2.jsonl;"), \
+            batches.stderr[-3000:]
