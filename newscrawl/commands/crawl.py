@@ -459,6 +459,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         from newscrawl.output.guard import names_spider
 
         assert self.settings is not None
+        if not any("%(" in str(uri) for uri in self.settings.getdict("FEEDS")):
+            return None  # no name to fill: the spider is not built twice
         return names_spider(get_spider_loader(self.settings).load(name), spargs)
 
     def check_outputs(self, spargs: dict[str, str], in_feeds: bool = False) -> None:
