@@ -214,7 +214,8 @@ def uri_params(spider: Any, options: dict[str, Any]) -> dict[str, Any]:
     params["batch_id"] = 1
     function = options.get("uri_params")
     if function:
-        params = load_object(function)(params, spider) or params
+        given = load_object(function)(params, spider)
+        params = given if given is not None else params
     return params
 
 
@@ -231,14 +232,16 @@ def _name_pattern(path: str, params: dict[str, Any]) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def _filled(uri: str, path: Path | None, params: dict[str, Any]) -> tuple[Path | None, tuple[str, ...]]:
-    """The path with Scrapy's URI parameters filled, and the names of those in it; OutputName
-    when one cannot be filled (Scrapy would fail as the spider opens)."""
-    names = tuple(dict.fromkeys(match.group(1) for match in PLACEHOLDER.finditer(str(path or ""))))
-    if path is None or not names:
-        return path, names
+def placeholders(path: Path | None) -> tuple[str, ...]:
+    """The names of Scrapy's URI parameters in an output's path (name, time, batch_id)."""
+    return tuple(dict.fromkeys(match.group(1) for match in PLACEHOLDER.finditer(str(path or ""))))
+
+
+def _filled(uri: str, path: Path, params: dict[str, Any]) -> Path:
+    """The path with Scrapy's URI parameters filled; OutputName when one cannot be filled
+    (Scrapy would fail as the spider opens)."""
     try:
-        return Path(apply_uri_params(str(path), params)), names
+        return Path(apply_uri_params(str(path), params))
     except KeyError as exc:
         raise OutputName(f"the output {uri} names %({exc.args[0]})s, which Scrapy cannot fill: an output's "
                          "name takes %(name)s (the spider's name, or another of its attributes), "
@@ -255,12 +258,15 @@ def feed_targets(settings: BaseSettings, spider: Any = None, in_feeds: bool = Fa
     storages, formats = storage_schemes(settings), export_formats(settings)
     for uri, options in settings.getdict("FEEDS").items():
         options = options or {}
-        params = uri_params(spider, options)
-        named = _uri_path(str(uri), storages)
-        path, names = _filled(str(uri), named, params)
+        path, pattern = _uri_path(str(uri), storages), None
+        names = placeholders(path)
+        if path is not None and names:  # the spider's attributes are read only for a name that takes them
+            params = uri_params(spider, options)
+            if PER_FILE.intersection(names):
+                pattern = _name_pattern(str(path), params)
+            path = _filled(str(uri), path, params)
         if path is not None and (reason := name_problem(str(path))):  # too long, a link loop
             raise OutputName(f"cannot write to {path}: {reason}; give the output another name")
-        pattern = _name_pattern(str(named), params) if PER_FILE.intersection(names) else None
         targets.append(FeedTarget(str(uri), path, bool(options.get("overwrite")),
                                   feed_format(str(uri), options, formats),
                                   tuple(options.get("postprocessing") or ()), in_feeds=in_feeds,
