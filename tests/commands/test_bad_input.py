@@ -8,12 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from scrapy.settings import Settings
 
-from newscrawl.commands.crawl import check_settings
 from tests.conftest import REPO, run_scrapy
 from tests.support.faultserver import FaultServer
 from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
+from tests.support.settings_checks import assert_one_problem, cmdline
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -88,13 +87,6 @@ def test_invalid_setting_values_are_each_one_line(runs) -> None:
     assert not (folder / "state.sqlite").exists()  # stopped before anything was opened
 
 
-def cmdline(**values: str) -> Settings:
-    settings = Settings()
-    settings.setmodule("newscrawl.settings", priority="project")
-    settings.setdict(values, priority="cmdline")
-    return settings
-
-
 @pytest.mark.parametrize(("values", "problem"), [
     ({"DOWNLOAD_TIMEOUT": "2.5", "RETRY_TIMES": "0", "ROBOTSTXT_OBEY": "False"}, None),
     ({"DOWNLOAD_TIMEOUT": "abc"}, "DOWNLOAD_TIMEOUT='abc': expected a number of seconds"),
@@ -157,11 +149,7 @@ def cmdline(**values: str) -> Settings:
     ({"FEEDS": '{"o.jsonl": {"format": "jsonlines", "encoding": null}}'}, None),
 ])
 def test_setting_checks(values: dict, problem: str | None) -> None:
-    problems = check_settings(cmdline(**values))
-    if problem is None:
-        assert problems == []
-    else:
-        assert len(problems) == 1 and problem in problems[0], problems
+    assert_one_problem(values, problem)
 
 
 @pytest.mark.parametrize("command", [["state", "info"], ["parse", URL], ["fixture", URL, "story"],

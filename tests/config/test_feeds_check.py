@@ -9,20 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from scrapy.settings import Settings
 
-from newscrawl.commands.crawl import check_settings, unreadable_setting
+from newscrawl.commands.crawl import unreadable_setting
 from tests.conftest import run_scrapy
 from tests.support.faultserver import FaultServer
+from tests.support.settings_checks import assert_one_problem
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def cmdline(**values: str) -> Settings:
-    settings = Settings()
-    settings.setmodule("newscrawl.settings", priority="project")
-    settings.setdict(values, priority="cmdline")
-    return settings
 
 
 def feeds(**options: object) -> str:
@@ -90,11 +83,7 @@ FIELDS_KNOWN = "an article's fields are url, canonical_url, site, headline"
     ({"FEED_URI_PARAMS": "nope.f"}, "invalid setting FEED_URI_PARAMS='nope.f': cannot load it (No module named"),
 ])
 def test_output_setting_checks(values: dict, problem: str | None) -> None:
-    problems = check_settings(cmdline(**values))
-    if problem is None:
-        assert problems == []
-    else:
-        assert len(problems) == 1 and problem in problems[0], problems
+    assert_one_problem(values, problem)
 
 
 @pytest.mark.parametrize(("value", "said"), [
