@@ -4,6 +4,7 @@ library's broad `except`) must not let the command run on as if it had not come.
 from __future__ import annotations
 
 import signal
+import sys
 from typing import Any
 
 _seen = False
@@ -13,6 +14,16 @@ def _take(signum: int, frame: Any) -> None:
     global _seen
     _seen = True
     raise KeyboardInterrupt
+
+
+def _unraisable(unraisable: Any) -> None:
+    """Python's report of an error it could not raise, except a Ctrl-C already recorded: one
+    that lands in a callback while a module is imported (its lock's weakref) printed
+    "Exception ignored in: <function _get_module_lock...>" and a traceback before the command's
+    one line. The command stops on it all the same (stop_if_seen)."""
+    if _seen and isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def watch() -> None:
@@ -25,6 +36,7 @@ def watch() -> None:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(signum) == signal.SIG_DFL:  # (nohup's ignored HUP stays ignored)
             signal.signal(signum, _take)
+    sys.unraisablehook = _unraisable
 
 
 def stop_if_seen() -> None:
