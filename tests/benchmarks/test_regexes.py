@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+import signal
 
-from benchmarks.regexes import PatternCost, audit, calls_of, report
+from benchmarks.regexes import PatternCost, audit_apart, calls_of, report
 
 
 def test_calls_are_read_from_the_source() -> None:
@@ -27,7 +28,11 @@ def test_only_a_slow_pattern_that_is_searched_fails() -> None:
 
 
 def test_the_audit_finds_every_module_and_how_each_pattern_is_called() -> None:
-    costs = {cost.name: cost for cost in audit(chars=200)}
+    """In a process of its own: importing every module ignores TERM and HUP in the importer (the
+    worker pool's), and every test's subprocess after it then ignored them too."""
+    before = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    costs = {cost.name: cost for cost in audit_apart(chars=200)}
+    assert {signum: signal.getsignal(signum) for signum in before} == before
     assert len(costs) >= 100
     assert costs["newscrawl.config.settings_check._DOTTED"].calls == {"fullmatch"}
     assert any(name.startswith("newscrawl.discovery.") for name in costs)
