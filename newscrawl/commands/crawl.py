@@ -65,6 +65,7 @@ from newscrawl.output.guard import (
     export_formats,
     feed_format,
     feed_targets,
+    feeds_output,
     format_problem,
     settled_feeds,
 )
@@ -325,7 +326,7 @@ def repeated_output(given: list[tuple[str, str]], feeds: dict, formats: frozense
     """Why two -o/-O values (or one and a FEEDS entry) that name one destination cannot work:
     Scrapy keeps one output per name, the last -o/-O or else the FEEDS entry, and drops the
     other without a word (`-O - -O -:csv` wrote CSV alone). None when each names its own."""
-    seen = {_destination(str(uri), formats): f"FEEDS entry {uri}" for uri in feeds}
+    seen = {_destination(str(uri), formats): feeds_output(str(uri)) for uri in feeds}
     for flag, uri in given:
         where = _destination(uri, formats)
         if where in seen:

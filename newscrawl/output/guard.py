@@ -341,12 +341,17 @@ def _warc_inputs(spargs: dict[str, str]) -> list[str]:
         return []
 
 
+def feeds_output(uri: str) -> str:
+    """How a message names an output given in FEEDS rather than with -o or -O."""
+    return f"the FEEDS output {uri}"
+
+
 def _flag(target: FeedTarget) -> str:
-    """How the user gave an output: `-o FILE`, `-O FILE`, or the FEEDS entry FILE (with the
+    """How the user gave an output: `-o FILE`, `-O FILE`, or the FEEDS output FILE (with the
     name its placeholders give, when they give one before the crawl)."""
     filled = f" ({target.path})" if target.placeholders and target.path is not None and not target.per_run else ""
     if target.in_feeds:
-        return f"the FEEDS output {target.uri}{filled}"
+        return f"{feeds_output(target.uri)}{filled}"
     return f"{'-O' if target.overwrite else '-o'} {target.uri}{filled}"
 
 

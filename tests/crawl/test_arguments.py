@@ -76,7 +76,7 @@ REFUSED: dict[str, tuple[list[str], str]] = {
     # Scrapy adds FEEDS to -o/-O, a FEEDS entry winning over an -O of the same name
     "a FEEDS entry and -O": (["site", "-a", f"url={URL}", "-s",
                               'FEEDS={"{dir}/out.jsonl": {"format": "csv"}}'],
-                             "FEEDS entry {dir}/out.jsonl and -O {dir}/out.jsonl both write to "
+                             "the FEEDS output {dir}/out.jsonl and -O {dir}/out.jsonl both write to "
                              "{dir}/out.jsonl, and only one output can: give it once, in one format"),
     # Scrapy made a file named "out.csv:" of it
     "a colon and no format": (["site", "-a", f"url={URL}", "-O", "{dir}/out.csv:"],
