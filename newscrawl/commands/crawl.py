@@ -312,13 +312,16 @@ def _destination(uri: str, formats: frozenset[str]) -> str:
 
 
 def _feeds_set(settings: BaseSettings, pairs: list[str]) -> dict:
-    """FEEDS as the project and `-s FEEDS=...` set them, before Scrapy adds -o/-O to them (a bad
-    value is left to Scrapy's own check, which comes next)."""
-    given = Settings(settings.copy_to_dict())
+    """FEEDS before Scrapy adds -o/-O to them: the last `-s FEEDS=...`, as Scrapy's -s takes it,
+    else the settings' own (the project's, a settings module's). A bad -s value counts as none:
+    Scrapy's own check, which comes next, refuses it."""
+    values = [value for name, equals, value in (pair.partition("=") for pair in pairs) if equals and name == "FEEDS"]
+    if values:
+        with contextlib.suppress(ValueError, TypeError):
+            # what Scrapy's -s makes of it: FEEDS is a BaseSettings, and a value given replaces it
+            return dict(BaseSettings(values[-1], priority="cmdline"))
     with contextlib.suppress(ValueError, TypeError):
-        given.setdict(dict(pair.split("=", 1) for pair in pairs if "=" in pair), priority="cmdline")
-    with contextlib.suppress(ValueError, TypeError):
-        return given.getdict("FEEDS")
+        return settings.getdict("FEEDS")
     return {}
 
 
