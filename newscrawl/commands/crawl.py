@@ -19,6 +19,7 @@ import math
 import os
 import shutil
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,9 @@ from newscrawl.output.guard import (
     feed_targets,
     feeds_output,
     format_problem,
+    local_feed_uri,
     settled_feeds,
+    storage_schemes,
 )
 from newscrawl.output.storage import MOVED, MOVED_STAT, OUTPUT_ERROR_STAT
 from newscrawl.state import StateError, StateWrongKind, state_path_problem, stateless
@@ -325,6 +328,14 @@ def _feeds_set(settings: BaseSettings, pairs: list[str]) -> dict:
     return {}
 
 
+def feeds_outputs(feeds: dict, settings: BaseSettings) -> frozenset[str]:
+    """The keys, as settled_feeds writes them, of the outputs given in FEEDS (`feeds`: as
+    _feeds_set reads them) rather than with -o/-O. Scrapy keeps the FEEDS entry of a key given
+    both ways, though repeated_output refuses such a key first."""
+    storages = storage_schemes(settings)
+    return frozenset(local_feed_uri(str(uri), storages) for uri in feeds)
+
+
 def repeated_output(given: list[tuple[str, str]], feeds: dict, formats: frozenset[str]) -> str | None:
     """Why two -o/-O values (or one and a FEEDS entry) that name one destination cannot work:
     Scrapy keeps one output per name, the last -o/-O or else the FEEDS entry, and drops the
@@ -422,7 +433,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
                 self._refuse([f"{flag} {uri} ends with a colon and no format after it: give the file's "
                               f"name alone ({flag} {uri.rstrip(':')}) or a format after the colon "
                               f"({flag} {uri}csv)"])
-        if problem := repeated_output(given, _feeds_set(self.settings, opts.set or []), formats):
+        feeds_given = _feeds_set(self.settings, opts.set or [])  # before Scrapy adds -o/-O to them
+        if problem := repeated_output(given, feeds_given, formats):
             self._refuse([problem])
         opts.output = [with_format(uri, formats) for uri in opts.output or []] or None
         opts.overwrite_output = [with_format(uri, formats) for uri in opts.overwrite_output or []] or None
@@ -452,8 +464,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
                                          "replayed pages are archived already, in the files it reads")
         self.check_paths()
         self.names_spider = self._names_spider(args[0], opts.spargs)
-        # outputs given as -s FEEDS alone: messages name them so, not as -o (beside -o/-O, as those)
-        self.check_outputs(opts.spargs, in_feeds=not (opts.output or opts.overwrite_output))
+        # messages name an output as it was given: in FEEDS, or with -o/-O
+        self.check_outputs(opts.spargs, in_feeds=feeds_outputs(feeds_given, self.settings))
 
     def _names_spider(self, name: str, spargs: dict[str, str]) -> Any:
         """The spider, built from the -a arguments but not started, whose attributes fill the
@@ -467,7 +479,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             return None  # no name to fill: the spider is not built twice
         return names_spider(get_spider_loader(self.settings).load(name), spargs)
 
-    def check_outputs(self, spargs: dict[str, str], in_feeds: bool = False) -> None:
+    def check_outputs(self, spargs: dict[str, str], in_feeds: Collection[str] = frozenset()) -> None:
         """No output is remote (s3://), is named or set up to be compressed, is named for another
         format than its own, is another file of the crawl or breaks the file it appends to (exit 2), every output can be written and no other crawl is
         writing it (exit 1)."""

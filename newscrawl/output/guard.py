@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,7 +105,7 @@ class FeedTarget:
     overwrite: bool
     format: str = DEFAULT_FORMAT
     postprocessing: tuple[Any, ...] = ()  # FEEDS plugins (compression) between exporter and file
-    in_feeds: bool = False  # given in -s FEEDS, not with -o or -O: messages name it so
+    in_feeds: bool = False  # given in FEEDS (-s FEEDS, the settings), not with -o or -O: messages name it so
     placeholders: tuple[str, ...] = ()  # Scrapy's URI parameters in its name (%(name)s, %(time)s)
     pattern: re.Pattern[str] | None = None  # the absolute paths of the files it names, when they vary
 
@@ -250,10 +251,11 @@ def _filled(uri: str, path: Path, params: dict[str, Any]) -> Path:
         raise OutputName(f"the output {uri}: Scrapy cannot fill its name's placeholders ({exc})") from None
 
 
-def feed_targets(settings: BaseSettings, spider: Any = None, in_feeds: bool = False) -> list[FeedTarget]:
-    """The crawl's outputs, from FEEDS (what -o and -O set; `in_feeds`: given as -s FEEDS), their
-    names filled as Scrapy fills them for the first file (`spider`: the crawl's spider, or one
-    built from its -a arguments)."""
+def feed_targets(settings: BaseSettings, spider: Any = None,
+                 in_feeds: Collection[str] = frozenset()) -> list[FeedTarget]:
+    """The crawl's outputs, from FEEDS (what -o and -O set; `in_feeds`: the keys of those given
+    in FEEDS instead), their names filled as Scrapy fills them for the first file (`spider`: the
+    crawl's spider, or one built from its -a arguments)."""
     targets = []
     storages, formats = storage_schemes(settings), export_formats(settings)
     for uri, options in settings.getdict("FEEDS").items():
@@ -269,7 +271,7 @@ def feed_targets(settings: BaseSettings, spider: Any = None, in_feeds: bool = Fa
             raise OutputName(f"cannot write to {path}: {reason}; give the output another name")
         targets.append(FeedTarget(str(uri), path, bool(options.get("overwrite")),
                                   feed_format(str(uri), options, formats),
-                                  tuple(options.get("postprocessing") or ()), in_feeds=in_feeds,
+                                  tuple(options.get("postprocessing") or ()), in_feeds=str(uri) in in_feeds,
                                   placeholders=names, pattern=pattern))
     return targets
 

@@ -147,3 +147,21 @@ def test_messages_about_feeds_outputs_name_feeds_not_o(tmp_path: Path, feeds_val
     errors = [line.split("ERROR: ", 1)[1] for line in proc.stderr.splitlines() if "ERROR:" in line]
     assert len(errors) == 1 and errors[0].startswith(said.replace("OUT", str(tmp_path))), errors
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("options", "stats_file", "said"), [
+    ({"format": "jsonlines"}, "b.jsonl", "the FEEDS output OUT/b.jsonl is also the stats file"),
+    ({"format": "jsonlines"}, "a.jsonl", "-o OUT/a.jsonl is also the stats file"),
+    ({}, "a.jsonl", "-o OUT/a.jsonl is also the stats file"),  # FEEDS given its format before the checks
+])
+def test_beside_o_each_output_is_named_as_it_was_given(tmp_path: Path, options: dict, stats_file: str,
+                                                        said: str) -> None:
+    """With -o beside -s FEEDS, every output was named as an -o one (`-o b.jsonl`, though b.jsonl
+    was given in FEEDS): each is now named as it was given."""
+    value = json.dumps({f"{tmp_path}/b.jsonl": options})
+    proc = run_scrapy(["crawl", "site", "-a", "url=http://127.0.0.5:9/", "-o", f"{tmp_path}/a.jsonl",
+                       "-s", f"FEEDS={value}", "-s", f"NEWSCRAWL_STATS_FILE={tmp_path / stats_file}",
+                       "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}"], timeout=90)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    errors = [line.split("ERROR: ", 1)[1] for line in proc.stderr.splitlines() if "ERROR:" in line]
+    assert len(errors) == 1 and errors[0].startswith(said.replace("OUT", str(tmp_path))), errors
