@@ -63,6 +63,7 @@ from newscrawl.output.formats import LINE_FORMATS
 from newscrawl.output.guard import (
     FeedTarget,
     OutputError,
+    colon_format,
     export_formats,
     feed_format,
     feed_targets,
@@ -293,8 +294,7 @@ def with_format(uri: str, formats: frozenset[str]) -> str:
     """An -o/-O value with its format after a colon: the one its extension names, case ignored
     (Scrapy matches it as written: `OUT.CSV` got JSON Lines), or `:jsonlines` when neither a
     `:FORMAT` suffix nor the extension names one (`-o -`, `-o articles`)."""
-    named = uri.rsplit(":", 1)[1] if ":" in uri else ""
-    if named in formats:
+    if colon_format(uri, formats) is not None:
         return uri
     return f"{uri}:{feed_format(uri, {}, formats)}"
 
@@ -308,8 +308,7 @@ def _destination(uri: str, formats: frozenset[str]) -> str:
     """The FEEDS key Scrapy makes of an -o/-O value (a `:FORMAT` suffix taken off, `-` for
     standard output), or a FEEDS key itself. (Two spellings of one file are two keys: the output
     checks refuse those.)"""
-    named = uri.rsplit(":", 1)[1] if ":" in uri else ""
-    if named in formats:
+    if colon_format(uri, formats) is not None:
         uri = uri.rsplit(":", 1)[0]
     return "standard output" if uri in ("-", "stdout:") else uri
 

@@ -411,14 +411,21 @@ def _opens_a_document(path: Path) -> bool:
     return start[:1] in (b"[", b"<")
 
 
+def colon_format(uri: str, formats: Collection[str]) -> str | None:
+    """The format an -o/-O value names after its last colon (`out.txt:csv`), as Scrapy reads
+    it: what follows the colon when it is one of `formats`, else None."""
+    _, colon, named = uri.rpartition(":")
+    return named if colon and named in formats else None
+
+
 def format_problem(uri: str, formats: set[str], flag: str = "-o") -> str | None:
     """Why `-o FILE:FORMAT` names no format newscrawl writes, or None. Scrapy reads what follows
     the last colon as the format when it is one; a word there that is none (`c.jsonl:foo`) was
     meant as one, and would otherwise be read as a URI scheme ("c.jsonl:")."""
-    if ":" not in uri:
+    if ":" not in uri or colon_format(uri, formats) is not None:
         return None
     path, named = uri.rsplit(":", 1)
-    if not named or named in formats or not named.replace("-", "").replace("_", "").isalnum():
+    if not named or not named.replace("-", "").replace("_", "").isalnum():
         return None  # `stdout:`, `file:///x`, `out:2024.jsonl`: not a format after the colon
     if named.isdigit():
         return None  # `articles-2026-12-06T01:15`: a time in the name, not a format
