@@ -148,8 +148,16 @@ def load_sites(path: str | Path) -> list[SiteConfig]:
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        if _lists_urls(text):
+            message += f" (a list of URLs, one per line, is given as -a urls={path})"
         raise SitesFileError(f"{path}:{line or '?'}: not valid TOML: {message}") from None
     return parse_sites(data, text, str(path))
+
+
+def _lists_urls(text: str) -> bool:
+    """Whether a file's first line with words is a URL: a URL list given where a sites file goes."""
+    first = next((line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
+    return first.lower().startswith(("http://", "https://"))
 
 
 def parse_sites(data: dict[str, Any], text: str = "", origin: str = "sites file") -> list[SiteConfig]:
@@ -231,6 +239,12 @@ def _site(name: str, options: dict[str, Any]) -> SiteConfig:
     for key in ("sections", "feeds", "sitemaps"):
         for value in lists[key]:
             _check_url(value, key)
+    for host in lists["hosts"]:
+        problem = host_name_problem(host)
+        if problem:
+            raise _OptionError("hosts", problem)
+    # a page's host is compared in lower case: "CDN.example" would match no page
+    lists["hosts"] = tuple(host.strip().lower() for host in lists["hosts"])
     for key in ("allow", "deny"):
         for pattern in lists[key]:
             try:
@@ -305,6 +319,19 @@ def host_problem(url: str) -> str | None:
     if bare and all(ch.isalnum() or ch in ".-_:" for ch in bare):
         return None
     return f"{host!r} is not a host name (letters, digits, dots and hyphens): {url!r}"
+
+
+def host_name_problem(host: str) -> str | None:
+    """Why a `hosts` entry names no host a page could be on (empty, a URL where the host name
+    alone belongs, no host name), or None."""
+    if not host.strip():
+        return "an empty host name matches no page: give host names such as \"cdn.example.com\""
+    if "/" in host:
+        name = urlsplit(host).hostname if "://" in host else host.split("/", 1)[0]
+        return f"{host!r} is a URL or a path: give the host name alone ({name or 'cdn.example.com'!r})"
+    if host_problem(f"http://{host.strip()}/"):
+        return f"{host!r} is not a host name (letters, digits, dots and hyphens)"
+    return None
 
 
 def _line_from_message(message: str) -> int | None:

@@ -24,6 +24,9 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     """"2d", "12h", "30m", "1w", "90s" (ago) or an ISO 8601 date/time; naive times are UTC."""
     now = now or datetime.now(UTC)
     seconds = duration_seconds(value)
+    if seconds == 0:  # a cut-off of now: every article would be older, as with a future date
+        raise ValueError(f"since={value!r} is no time ago, so every article would be skipped: give a "
+                         "duration such as 2d, or leave since out to keep every article")
     if seconds is not None:
         try:
             return now - timedelta(seconds=seconds)

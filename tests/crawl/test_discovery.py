@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from newscrawl.config.sites import SitesFileError, load_sites
+from newscrawl.config.sites import SitesFileError, load_sites, parse_sites
 from newscrawl.crawl.challenges import is_challenge
 from newscrawl.discovery.feeds import feed_links, read_feed
 from newscrawl.discovery.since import parse_since, parse_when
@@ -133,6 +133,9 @@ def test_since_accepts_durations_and_iso_dates():
         parse_since("yesterday")
     with pytest.raises(ValueError, match="is in the future, so every article would be skipped"):
         parse_since("2024-05-11", now)  # a day after `now`: every article older (a mistyped year)
+    for nothing in ("0d", "0h", "0.0w"):  # a cut-off of now skipped every article, exit 0
+        with pytest.raises(ValueError, match="is no time ago, so every article would be skipped"):
+            parse_since(nothing, now)
     with pytest.raises(ValueError, match="reaches back before any date"):
         parse_since("99999999d", now)  # (an OverflowError and a traceback)
     assert parse_since("700000d", now).year < 200  # far back, but a date: every article is kept
@@ -174,6 +177,11 @@ def test_sites_file_with_defaults_and_per_site_options(tmp_path):
     assert bay.domains() == ("bay.example",)
 
 
+def test_hosts_are_compared_in_lower_case():
+    (site,) = parse_sites({"sites": {"a": {"url": "https://a.example/", "hosts": ["CDN.Example"]}}})
+    assert site.domains() == ("a.example", "cdn.example")  # a page's host is lower case: it matched none
+
+
 def test_a_url_given_as_the_sites_file_says_to_use_url() -> None:
     with pytest.raises(SitesFileError) as error:
         load_sites("http://127.0.0.1:9/news/")
@@ -205,6 +213,13 @@ def test_a_url_given_as_the_sites_file_says_to_use_url() -> None:
                                                     "own [sites.NAME] table"),
     ('[sites.a]\nurl = "https://a.example/"\n\n[sites.b]\nurl = "https://a.example"\n', 5,
      "[sites.b] has the same url as [sites.a] (https://a.example): one site per start page"),
+    # hosts that could match no page were taken without a word
+    ('[sites.a]\nurl = "https://a.example/"\nhosts = ["https://cdn.example/"]\n', 3,
+     "hosts: 'https://cdn.example/' is a URL or a path: give the host name alone ('cdn.example')"),
+    ('[sites.a]\nurl = "https://a.example/"\nhosts = ["cdn.example", ""]\n', 3, "an empty host name matches no page"),
+    ('[sites.a]\nurl = "https://a.example/"\nhosts = ["cdn,example"]\n', 3, "'cdn,example' is not a host name"),
+    # a URL list given as the sites file: "not valid TOML" alone
+    ('# my list\nhttps://a.example/one\nhttps://a.example/two\n', 2, "(a list of URLs, one per line, is given as -a urls="),
 ])
 def test_a_malformed_sites_file_gives_one_error_naming_the_line(tmp_path, text, line, message):
     path = tmp_path / "sites.toml"
