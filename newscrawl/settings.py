@@ -80,6 +80,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORAGES = {"file": "newscrawl.output.storage.RecoverableFeedStorage",
                  "": "newscrawl.output.storage.RecoverableFeedStorage",
                  "stdout": "newscrawl.output.storage.StdoutFeedStorage"}
+# CSV cells holding a list or a dict as JSON, which reads back (Scrapy joins a list with commas)
+FEED_EXPORTERS = {"csv": "newscrawl.output.exporters.CsvArticleExporter"}
 LOG_LEVEL = "INFO"
 
 SPIDER_MIDDLEWARES_BASE = {

@@ -7,6 +7,7 @@ when the tests do not run as root), and /proc, where nothing can be created."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -876,3 +877,21 @@ def test_records_an_item_pipeline_fails_on_are_counted_and_the_run_fails(tmp_pat
     assert len(ours) == 1 and "on 3 records, which were not written" in ours[0], result.stderr[-3000:]
     summary = [line for line in result.stderr.splitlines() if line.startswith("summary: not written:")]
     assert summary and summary[0].endswith("; 3 failed in an item pipeline"), summary
+
+
+def test_csv_cells_holding_a_list_or_a_dict_read_back_as_the_record_held_them(tmp_path: Path) -> None:
+    """Scrapy's CSV joined a list with commas (a `noise` item "Friday, April 26, 2024" could not be
+    told from two) and wrote a dict as Python's repr: such cells are JSON now."""
+    lines_out, csv_out = tmp_path / "out.jsonl", tmp_path / "out.csv"
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        result = crawl(site, "-O", str(lines_out), "-O", str(csv_out), state=tmp_path / "state.sqlite")
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = {record["url"]: record for record in read_jsonl(lines_out)}
+    with csv_out.open(newline="", encoding="utf-8") as handle:
+        rows = {row["url"]: row for row in csv.DictReader(handle)}
+    assert rows.keys() == records.keys() and len(rows) == 2
+    nested = [(url, key) for url, record in records.items() for key, value in record.items()
+              if isinstance(value, list | dict) and value]
+    assert nested, "no list or dict field to compare"
+    for url, key in nested:
+        assert json.loads(rows[url][key]) == records[url][key], key
