@@ -46,7 +46,9 @@ PASSING_HTTP = ("408", "429", "500", "502", "503", "504", "522", "524")
 # why pages did not become records: a label and the stats counted under it (prefixes end in "/")
 REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("seen in earlier runs", ("newscrawl/skipped/seen_before", "newscrawl/dropped/seen_in_earlier_run",
-                              "newscrawl/dropped/unchanged", "newscrawl/revisit/not_modified")),
+                              "newscrawl/dropped/unchanged", "newscrawl/revisit/not_modified",
+                              # another address's text, written in an earlier run: no duplicate of this run's
+                              "newscrawl/dropped/duplicate_of_earlier_run")),
     ("duplicates in this run", ("newscrawl/dropped/duplicate_url", "newscrawl/dropped/duplicate_content")),
     ("not articles", ("newscrawl/pages/not_article",)),
     ("too short", ("newscrawl/dropped/short_body",)),

@@ -10,6 +10,7 @@ from newscrawl.crawl.pipelines.dedupe import DedupePipeline
 from newscrawl.crawl.pipelines.validate import ValidatePipeline
 from newscrawl.crawl.spider import SiteSpider
 from newscrawl.items import Article
+from newscrawl.ops.summary import reason_stats
 from newscrawl.state.crawler import state_for
 
 PARAGRAPH = "A real paragraph of the article that says something about the news of the day. " * 3
@@ -57,9 +58,15 @@ def test_dedupe_by_url_and_fingerprint_in_run_and_across_runs(tmp_path):
     # the state is written after the feed line (StateRecorder); simulate that, then a new run
     state_for(crawler).record("https://a.example/x", "f1", None, 1)
     second_run = DedupePipeline.from_crawler(_crawler(tmp_path))
-    with pytest.raises(DropItem):
+    with pytest.raises(DropItem, match="seen_in_earlier_run"):
         second_run.process_item(Article(url="https://a.example/x", canonical_url="https://a.example/x",
                                         headline="H", body=PARAGRAPH, fingerprint="f1"))
+    # the same text at another address: the summary counted it as a duplicate in this run
+    with pytest.raises(DropItem, match="duplicate_of_earlier_run"):
+        second_run.process_item(Article(url="https://b.example/x", canonical_url="https://b.example/x",
+                                        headline="H", body=PARAGRAPH, fingerprint="f1"))
+    assert reason_stats({"newscrawl/dropped/duplicate_of_earlier_run": 1}) == {
+        "seen in earlier runs": {"newscrawl/dropped/duplicate_of_earlier_run": 1}}
 
 
 def test_articles_whose_template_names_the_home_page_canonical_are_each_written_once(crawl, tmp_path):

@@ -74,7 +74,7 @@ class DedupePipeline:
             # the same article with new content: emitted again as its next revision
             item.revision = previous.revision + 1
         elif known_text:
-            self._drop("duplicate_content", item, "the same text as an article written in an earlier run")
+            self._drop("duplicate_of_earlier_run", item, "the same text as an article written in an earlier run")
         self.urls.update({key: item.url, fetched_key: item.url})
         if item.fingerprint:
             self.fingerprints[item.fingerprint] = item.url
