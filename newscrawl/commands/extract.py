@@ -401,8 +401,9 @@ def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | 
     if page.error:
         raise PageError(f"could not extract {name}: {page.error}")
     if not (page.article.headline or page.article.body):
-        raise PageError(f"{name} holds no article text (no headline and no body)")
-    notes = []
+        cut = f"; {page.cut}" if page.cut else ""
+        raise PageError(f"{name} holds no article text (no headline and no body){cut}")
+    notes = [f"{name}: {page.cut}"] if page.cut else []
     if not page.is_article:
         # the record is printed (a one-off look at any page), but never silently: a crawl drops it
         notes.append(f"{name} does not read as an article ({', '.join(page.signals)}): its record is "

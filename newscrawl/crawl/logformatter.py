@@ -8,6 +8,7 @@ from typing import Any
 
 from scrapy.logformatter import LogFormatter
 
+from newscrawl.crawl.meta import CUT
 from newscrawl.crawl.named import named, not_written
 
 
@@ -19,6 +20,8 @@ class NewscrawlLogFormatter(LogFormatter):
         request = getattr(response, "request", None)
         if named(request):
             why = getattr(exception, "why", None) or str(exception)
+            if request.meta.get(CUT):  # the record's text may be short because the page was cut
+                why = f"{why}; {request.meta[CUT]}"
             return {"level": logging.WARNING, "msg": "%(line)s", "args": {"line": not_written(request, why)}}
         return {"level": logging.INFO, "msg": "dropped %(reason)s",
                 "args": {"reason": str(exception)}}

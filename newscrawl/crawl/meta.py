@@ -12,6 +12,7 @@ PROBE = "newscrawl_probe"  # a guessed path (/sitemap.xml, /feed/): missing is n
 ROBOTS = "newscrawl_robots"  # the site's robots.txt, read for Sitemap: lines
 ALWAYS_FETCH = "newscrawl_always_fetch"  # discovery pages and single articles: never "seen before"
 NAMED = "newscrawl_named"  # -a article= / articles= page: the URL the user gave (newscrawl/crawl/named.py)
+CUT = "newscrawl_cut"  # a page over the size extraction reads: what was not read (ExtractedPage.cut)
 FORCED = "newscrawl_forced"  # -a article= page that does not read as an article: its article score
 REVISIT = "newscrawl_revisit"  # a revisit of an emitted article: the revision the state had
 CONDITIONAL = "newscrawl_conditional"  # cache the response and revalidate it on the next run

@@ -27,7 +27,7 @@ from newscrawl.config.sites import SiteConfig, site_from_url
 from newscrawl.crawl.arguments import parse_arguments
 from newscrawl.crawl.discovery import DENY, DiscoveryMixin, blocked_kind
 from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier, use_memory_frontier
-from newscrawl.crawl.meta import ALWAYS_FETCH, FORCED, NAMED, SITE, WARC_RECORD, WARC_SOURCE
+from newscrawl.crawl.meta import ALWAYS_FETCH, CUT, FORCED, NAMED, SITE, WARC_RECORD, WARC_SOURCE
 from newscrawl.crawl.middlewares.charset import declared_charset, relabel
 from newscrawl.crawl.named import not_written
 from newscrawl.crawl.pool import (
@@ -39,6 +39,7 @@ from newscrawl.crawl.pool import (
     run_job,
 )
 from newscrawl.discovery.since import is_older, parse_when
+from newscrawl.extract import ExtractedPage
 from newscrawl.items import Article
 from newscrawl.ops.summary import COUNTED_ERROR_LINES
 from newscrawl.state import stateless
@@ -246,6 +247,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         if result is None:
             return
         page = result.page
+        self.count_cut(response, page)
         if page.error:
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_error")
             self.logger.warning("%s", not_written(response.request, f"could not extract it: {page.error}"))
@@ -261,6 +263,15 @@ class SiteSpider(DiscoveryMixin, Spider):
         if not page.is_article:  # written all the same (the user named it); said once it is written
             response.meta[FORCED] = article_score(page.signals)
         yield page.article
+
+    def count_cut(self, response: Response, page: ExtractedPage) -> None:
+        """A page too large to read whole: one WARNING line and `newscrawl/extract/cut_pages`; a
+        named page's `not written:` line says it too (meta CUT, newscrawl/crawl/logformatter.py)."""
+        if not page.cut:
+            return
+        self.crawler.stats.inc_value("newscrawl/extract/cut_pages")
+        response.meta[CUT] = page.cut
+        self.logger.warning("%s: %s", response.url, page.cut)
 
     def written_though_not_article(self, item: Any, response: Response | None, spider: Spider) -> None:
         """One WARNING and `newscrawl/articles/forced` for a page given with -a article= that was
@@ -296,6 +307,7 @@ class SiteSpider(DiscoveryMixin, Spider):
             for request in self.follow_links(response, site, result.links):
                 yield request
         page = result.page
+        self.count_cut(response, page)
         if page.error:
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_error")
             self.logger.warning("could not extract %s: %s", response.url, page.error)

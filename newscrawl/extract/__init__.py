@@ -30,7 +30,14 @@ from newscrawl.extract.dateline import (
     parse_dateline,
     prints_day,
 )
-from newscrawl.extract.document import decode_html, parse_html, strip_code, text_of
+from newscrawl.extract.document import (
+    CUT_NOTE,
+    bounded,
+    decode_html,
+    parse_html,
+    strip_code,
+    text_of,
+)
 from newscrawl.extract.encoding import binary_kind
 from newscrawl.extract.endings import clean_endings
 from newscrawl.extract.features import (
@@ -71,6 +78,8 @@ class ExtractedPage:
     error: str | None = None
     # the named page features the decision read (newscrawl.extract.features), for debugging
     features: dict[str, float] = field(default_factory=dict)
+    # what of the page was not read, when it was over the size extraction reads (CUT_NOTE)
+    cut: str | None = None
 
 
 def fingerprint(body: str | None, headline: str | None) -> str | None:
@@ -349,7 +358,8 @@ def _extract(url: str, html: str | bytes, *, encoding: str | None, profile: str 
     if kind:
         return ExtractedPage(Article(url=url, fetched_at=fetched), error=f"{kind}, not an HTML page")
     try:
-        tree = parse_html(decode_html(html, encoding))
+        text, cut = bounded(decode_html(html, encoding))
+        tree = parse_html(text)
         if tree is None:
             return ExtractedPage(Article(url=url, fetched_at=fetched), error="empty page")
         if on_tree is not None:
@@ -365,6 +375,7 @@ def _extract(url: str, html: str | bytes, *, encoding: str | None, profile: str 
         logger.warning("extraction failed for %s: %r", url, exc)
         return ExtractedPage(Article(url=url, fetched_at=fetched), error=f"{type(exc).__name__}: {exc}")
     page.article.fetched_at = fetched
+    page.cut = CUT_NOTE if cut else None
     return page
 
 

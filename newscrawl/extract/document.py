@@ -13,7 +13,11 @@ from newscrawl.extract.encoding import decode
 from newscrawl.extract.lines import has_alnum
 from newscrawl.extract.rules import enabled
 
-MAX_HTML_BYTES = 5_000_000
+# the most characters of a page extraction reads: it bounds extraction's worst case (no page over
+# a second, benchmarks/extraction.py). A larger page (DOWNLOAD_MAXSIZE is 10 MiB) first loses what
+# prints nothing; only what is still over is cut, and the record says so (CUT_NOTE).
+MAX_HTML_CHARS = 5_000_000
+CUT_NOTE = f"page over {MAX_HTML_CHARS:,} characters after scripts and styles: its end was not read"
 
 
 # characters XML (and so lxml) refuses: C0 controls other than tab/newline/CR (vertical tab and
@@ -73,9 +77,89 @@ def _is_nothing(text: str) -> bool:
         position = close + 3
 
 
+# what a page holds that prints nothing and may be megabytes: the contents of scripts, styles and
+# templates, comments, and data: URIs in attribute values (inline images)
+_SILENT = re.compile(r"<(script|style|template)(?=[\s/>])|<!--|=([\"'])data:", re.IGNORECASE)
+_SILENT_ENDS = {name: re.compile(f"</{name}", re.IGNORECASE) for name in ("script", "style", "template")}
+_JSON_LD = "ld+json"  # a script whose text metadata reads (newscrawl/extract/metadata.py): kept
+MIN_DATA_URI = 1000  # characters: a data: URI shorter than this is left as it is
+# silent parts removed from one page at most: real pages have a few thousand (each costs a step in
+# Python, a microsecond); past it, the rest is kept as it is, and cut (a page of a million empty
+# comments would otherwise cost seconds)
+MAX_SILENT_PARTS = 100_000
+
+
+def bounded(text: str) -> tuple[str, bool]:
+    """The page within MAX_HTML_CHARS, and whether it had to be cut: a larger page first loses
+    what prints nothing (see _SILENT); what is still over is cut before a tag."""
+    if len(text) <= MAX_HTML_CHARS:  # every usual page: one comparison
+        return text, False
+    text = without_silent(text, MAX_HTML_CHARS)
+    if len(text) <= MAX_HTML_CHARS:
+        return text, False
+    return text[:cut_point(text, MAX_HTML_CHARS)], True
+
+
+def without_silent(text: str, enough: int) -> str:
+    """`text` without what prints nothing (_SILENT), up to `enough` characters kept and beyond
+    (the rest is cut anyway). One pass: a regex of fixed words finds each start, str.find its
+    end; an end that never comes keeps the rest as it is (linear, whatever the page), and so do
+    more than MAX_SILENT_PARTS parts."""
+    kept: list[str] = []
+    size = position = 0
+    for _ in range(MAX_SILENT_PARTS):
+        found = _SILENT.search(text, position) if size <= enough else None
+        if found is None:
+            break
+        keep_to, resume = _silent_span(text, found)
+        if resume < 0:  # never closed: what a browser makes of the rest is left to the parser
+            break
+        kept.append(text[position:keep_to])
+        size += keep_to - position
+        position = resume
+    kept.append(text[position:])
+    return "".join(kept)
+
+
+def _silent_span(text: str, found: re.Match) -> tuple[int, int]:
+    """For a start _SILENT found: where the kept text before it ends, and where the text after
+    it resumes (-1: no end)."""
+    name, quote = found.group(1), found.group(2)
+    if name:  # the tags stay, their contents go
+        opened = text.find(">", found.end())
+        if opened < 0:
+            return -1, -1
+        if _JSON_LD in text[found.end():opened].lower():
+            return opened + 1, opened + 1
+        closed = _SILENT_ENDS[name.lower()].search(text, opened)
+        return opened + 1, closed.start() if closed else -1
+    if quote:  # the attribute stays, as an empty data: URI ("data:")
+        closed = text.find(quote, found.end())
+        if 0 <= closed < found.end() + MIN_DATA_URI:
+            return found.end(), found.end()
+        return found.end(), closed
+    # a comment; "<!-->" and "<!--->" end where they start, as in a browser
+    end = found.end()
+    if text.startswith(">", end) or text.startswith("->", end):
+        return found.start(), text.find(">", end) + 1
+    closed = text.find("-->", end)
+    return found.start(), closed + 3 if closed >= 0 else -1
+
+
+CUT_WINDOW = 64 * 1024  # characters: how far back from the cap a tag is looked for
+
+
+def cut_point(text: str, limit: int) -> int:
+    """Where to cut `text` to at most `limit` characters: before the last tag that starts within
+    CUT_WINDOW of the limit (never inside a tag), else at the limit itself."""
+    tag = text.rfind("<", max(limit - CUT_WINDOW, 0), limit + 1)
+    return tag if tag > 0 else limit
+
+
 def parse_html(text: str) -> HtmlElement | None:
-    """Parse HTML text into a tree; None for pages with no markup at all."""
-    text = text[:MAX_HTML_BYTES]
+    """Parse HTML text into a tree; None for pages with no markup at all. A page over
+    MAX_HTML_CHARS is read as `bounded` leaves it."""
+    text, _ = bounded(text)
     whole = without_early_end_tags(text)
     if whole is not text and enabled("content-after-end-tags"):
         text = whole

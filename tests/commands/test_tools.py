@@ -1027,3 +1027,15 @@ def test_a_fetch_from_a_server_that_never_answers_stops_at_the_first_ctrl_c(proj
     assert took < 10
     assert out.read_bytes() == b""
     assert not fixtures.exists()
+
+
+def test_extract_says_when_a_page_was_too_large_to_read_whole(project, tmp_path):
+    """A page whose printed text is over the 5,000,000 characters extraction reads: its record,
+    and one line on stderr that its end was not read (it was cut without a word)."""
+    wordy = tmp_path / "wordy.html"
+    wordy.write_text(article_page("A wordy page", [LOREM] * 3).replace(
+        "<header>", "<nav>" + "menu " * 1_100_000 + "</nav><header>"), "utf-8")
+    proc = scrapy(project, "extract", str(wordy), "--url", "https://x.example/2024/01/01/wordy",
+                  "-s", "DOWNLOAD_MAXSIZE=0")
+    assert (f"scrapy extract: {wordy}: page over 5,000,000 characters after scripts and styles: its end was "
+            "not read") in proc.stderr.splitlines(), proc.stderr

@@ -146,3 +146,24 @@ def test_named_pages_published_before_since_are_not_written_and_say_so(crawl):
     assert not_written(proc.stderr) == {
         site.url("/old"): "published 2022-02-20, before since= (2024-01-01 00:00 UTC)"}
     assert stats["newscrawl/dropped/older_than_since"] == 1
+
+
+def test_a_named_page_over_the_size_extraction_reads_loses_what_prints_nothing_first(crawl):
+    """A 5.5 MB article whose <head> holds a 5.5 MB script is written whole (its body was cut
+    off before, and it was not written); a page whose printed text is over the size says so."""
+    script = "<script>var state = '" + "x" * 5_500_000 + "';</script>"
+    big = article_page("A big page", [LOREM] * 3).replace("</head>", script + "</head>").encode()
+    wordy = article_page("A wordy page", [LOREM] * 3).replace(
+        "<header>", "<nav>" + "menu " * 1_100_000 + "</nav><header>").encode()
+    routes = {"/big": lambda h: h.send_bytes(big), "/wordy": lambda h: h.send_bytes(wordy)}
+    with FaultServer(HOST, robots="allow", extra=routes) as site:
+        items, stats, proc = crawl("-a", f"article={site.url('/big')} {site.url('/wordy')}", extra=QUIET)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    written = {item["url"]: item for item in items}
+    assert LOREM[:50] in written[site.url("/big")]["body"], proc.stderr[-3000:]
+    # the wordy page's article is past the cut: said, whatever its record became
+    cut = "page over 5,000,000 characters after scripts and styles: its end was not read"
+    warnings = logged(proc.stderr, "WARNING")
+    assert f"{site.url('/wordy')}: {cut}" in warnings, proc.stderr[-3000:]
+    assert f"{site.url('/big')}: {cut}" not in warnings, proc.stderr[-3000:]
+    assert stats["newscrawl/extract/cut_pages"] == 1

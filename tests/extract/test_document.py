@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from newscrawl.extract import extract_article
+from newscrawl.extract import extract_article, extract_page
 from newscrawl.extract.document import (
+    CUT_NOTE,
+    MAX_HTML_CHARS,
     MAX_NESTING,
+    bounded,
     flatten_deep_nesting,
     parse_html,
     without_early_end_tags,
+    without_silent,
 )
+from tests.support.faultserver import article_page
 
 ARTICLE = " ".join(["The council approved the new budget after a long debate on Tuesday night."] * 6)
 EARLY_END = (
@@ -70,3 +75,48 @@ def test_flattening_keeps_text_and_the_elements_that_make_paragraphs_and_links()
     assert tree.text_content() == before
     assert tree.xpath("//p/a/@href") == ["/x"] and tree.xpath("//ul/li/text()") == ["two"]
     assert len(tree.xpath("//div | //span")) == 3  # the wrappers above the limit; none below
+
+
+# a page over the size extraction reads (MAX_HTML_CHARS): what prints nothing goes first
+BIG_SCRIPT = "<script>var state = '" + "x" * 5_500_000 + "';</script>"
+LAST = " ".join(["Work on the bridge starts in spring and should end within two years."] * 4)
+BIG_PAGE = article_page("Bridge to be rebuilt", [ARTICLE, LAST]).replace("</head>", BIG_SCRIPT + "</head>")
+
+
+def test_a_page_over_the_cap_with_a_big_script_in_head_keeps_its_body() -> None:
+    assert len(BIG_PAGE) > 5_500_000
+    page = extract_page("https://example.com/2024/03/01/bridge/", BIG_PAGE, non_article_body="full")
+    assert page.article.headline == "Bridge to be rebuilt"
+    assert ARTICLE[:60] in (page.article.body or "") and LAST[:60] in (page.article.body or "")
+    assert page.article.published  # the JSON-LD script is kept
+    assert page.cut is None  # nothing printed was left out
+
+
+def test_silent_parts_go_and_the_printed_text_stays() -> None:
+    filler = "<p>" + "a" * MAX_HTML_CHARS + "</p>"
+    page = ("<html><head><style>p{}</style><!-- a note --><template><p>hidden</p></template>"
+            '<script type="application/ld+json">{"a": 1}</script></head><body><img src="data:image/png;base64,'
+            + "A" * 5000 + f'" alt="x"><p>shown</p>{filler}</body></html>')
+    kept = without_silent(page, MAX_HTML_CHARS)
+    assert kept.startswith("<html><head><style></style><template></template>"
+                           '<script type="application/ld+json">{"a": 1}</script></head><body>'
+                           '<img src="data:" alt="x"><p>shown</p><p>aaa')
+
+
+def test_a_page_whose_printed_text_is_over_the_cap_is_cut_before_a_tag_and_says_so() -> None:
+    text = "<html><body>" + "<p>word word</p>" * (MAX_HTML_CHARS // 12) + "</body></html>"
+    kept, cut = bounded(text)
+    assert cut and len(kept) <= MAX_HTML_CHARS and kept.endswith("</p>")
+    page = extract_page("https://example.com/words", text)
+    assert page.cut == CUT_NOTE == ("page over 5,000,000 characters after scripts and styles: its end was not read")
+
+
+def test_a_script_that_never_ends_is_kept_as_it_is() -> None:
+    text = "<html><body><p>shown</p><script>" + "x" * MAX_HTML_CHARS
+    assert without_silent(text, MAX_HTML_CHARS) == text
+
+
+def test_a_page_under_the_cap_is_left_as_it_is() -> None:
+    text = "<script>" + "x" * 1000 + "</script><p>shown</p>"
+    assert bounded(text) == (text, False)
+    assert bounded(text)[0] is text

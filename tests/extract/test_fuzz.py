@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newscrawl.extract import extract_article, extract_page
-from newscrawl.extract.document import MAX_HTML_BYTES
+from newscrawl.extract.document import MAX_HTML_CHARS
 from newscrawl.items import Article
 from tests.conftest import DATA, FIXTURES, PAGES
 
@@ -155,7 +155,7 @@ def test_unmutated_data_set_pages_extract_without_error() -> None:
 
 @pytest.mark.parametrize("html", [
     b"<div>" * 200_000,  # nesting deeper than any parser stack
-    b"<p>" + b"a" * (MAX_HTML_BYTES * 3),  # three times the input cap
+    b"<p>" + b"a" * (MAX_HTML_CHARS * 3),  # three times the input cap
     b"\xef\xbb\xbf", b"\xff\xfe<\x00h", b"   \n", b"",
     "<h1>A\ud800B</h1><p>lone surrogates</p>",
     b'<meta charset="utf-7"><h1>+AGEAYgBj-</h1>',
