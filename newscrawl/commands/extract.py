@@ -65,6 +65,7 @@ from newscrawl.config.sites import host_problem
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.middlewares.charset import declared_charset
 from newscrawl.crawl.pipelines.validate import record_problem
+from newscrawl.discovery.documents import not_a_page
 from newscrawl.extract import extract_page
 from newscrawl.extract.encoding import binary_kind
 from newscrawl.settings import EXTENSIONS_BASE
@@ -394,6 +395,8 @@ def record(name: str, url: str, body: bytes, status: int = 200, headers: dict | 
         raise PageError(f"{name} is an empty page")
     if kind := binary_kind(body, content_type):
         raise PageError(f"{name} is {kind}, not an HTML page")
+    if other := not_a_page(body, content_type):  # a feed, a sitemap, JSON: its record is junk
+        raise PageError(f"{name} is {other.what}, not an HTML page")
     if is_challenge(status, headers, body):
         raise PageError(f"{name} is a bot-challenge page, not the article (save the page from a "
                         "browser and give the file with --url)")

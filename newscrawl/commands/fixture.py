@@ -41,6 +41,7 @@ from newscrawl.config.path_names import name_problem
 from newscrawl.config.sites import host_problem
 from newscrawl.crawl.challenges import is_challenge, is_empty
 from newscrawl.crawl.meta import ANY_BODY
+from newscrawl.discovery.documents import not_a_page
 from newscrawl.extract import ExtractedPage, extract_page
 from newscrawl.extract.encoding import binary_kind
 from newscrawl.output.replay import SavedPage, save_page
@@ -185,6 +186,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
             fail("fixture", f"{source} is an empty page: nothing saved")
         if kind := binary_kind(page.body, page.headers.get("Content-Type", "").encode("latin-1")):
             fail("fixture", f"{source} is {kind}, not an HTML page: nothing saved")
+        if other := not_a_page(page.body, page.headers.get("Content-Type", "")):
+            fail("fixture", f"{source} is {other.what}, not an HTML page: nothing saved")
         if is_challenge(page.status, page.headers, page.body):
             fail("fixture", f"{source} is a bot-challenge page, not the article: nothing saved "
                  "(save the page from a browser and give the file with --url)")

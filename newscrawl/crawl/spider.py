@@ -38,6 +38,7 @@ from newscrawl.crawl.pool import (
     pool_from_settings,
     run_job,
 )
+from newscrawl.discovery.documents import NotAPage, not_a_page
 from newscrawl.discovery.since import is_older, parse_when
 from newscrawl.extract import ExtractedPage
 from newscrawl.items import Article
@@ -87,6 +88,15 @@ def named_by(arguments: dict[str, Any]) -> str:
     """How the user named the single pages: `-a article=`, `-a articles=` or both."""
     given = [name for name in ("article", "articles") if name in arguments]
     return " or ".join(f"-a {name}=" for name in given)
+
+
+def not_a_page_why(other: NotAPage) -> str:
+    """Why a named feed, sitemap or JSON is not written, and how to give what it lists (a start
+    URL is read as a page: -a url=FEED would not read the feed either)."""
+    if other.sites_key is None:
+        return f"{other.what}, not an HTML page"
+    return (f"{other.what}, not an HTML page: list it under {other.sites_key} in a sites file "
+            "(-a sites=FILE), or give the site's home page as -a url=")
 
 
 REPLAY_WAIT = 0.01  # seconds between looks at whether the engine takes more pages
@@ -234,6 +244,11 @@ class SiteSpider(DiscoveryMixin, Spider):
             self.crawler.stats.inc_value("newscrawl/dropped/not_html")
             kind = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip()
             self.logger.warning("%s", not_written(response.request, f"not HTML: {kind or 'no Content-Type'}"))
+            return
+        other = not_a_page(response.body, response.headers.get("Content-Type", b""))
+        if other:  # a feed or sitemap (often served as application/xml), JSON: no article in it
+            self.crawler.stats.inc_value("newscrawl/dropped/not_html")
+            self.logger.warning("%s", not_written(response.request, not_a_page_why(other)))
             return
         blocked = blocked_kind(response)
         if blocked:  # as a crawl's page: a challenge or an empty page is no article to extract

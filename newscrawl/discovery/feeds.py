@@ -12,7 +12,10 @@ from newscrawl.discovery.since import parse_when
 
 # tried when the home page links no feed
 USUAL_FEED_PATHS = ("/feed/", "/rss.xml", "/feed.xml", "/atom.xml", "/rss/")
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+# a feed's media types, and the root elements that make a document one (RSS 1.0 is RDF)
+FEED_TYPES = {"application/rss+xml": "an RSS feed", "application/atom+xml": "an Atom feed",
+              "application/rdf+xml": "an RSS feed"}
+FEED_ROOTS = {"rss": "an RSS feed", "feed": "an Atom feed", "RDF": "an RSS feed"}
 _PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
                                remove_comments=True, remove_pis=True, huge_tree=False)
 
@@ -45,7 +48,7 @@ def read_feed(body: bytes, base_url: str) -> list[Discovered] | None:
         root = lxml.etree.fromstring(body, parser=_PARSER)
     except (lxml.etree.LxmlError, ValueError):
         return None
-    if root is None or _local(root.tag) not in ("rss", "feed", "RDF"):
+    if root is None or _local(root.tag) not in FEED_ROOTS:
         return None
     atom = _local(root.tag) == "feed"
     entries = []

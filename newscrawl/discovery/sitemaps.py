@@ -16,6 +16,8 @@ from newscrawl.discovery.since import parse_when
 # tried in this order when robots.txt names no sitemap
 USUAL_SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/news-sitemap.xml", "/sitemap-news.xml")
 _GZIP_MAGIC = b"\x1f\x8b"
+# the root elements that make a document a sitemap
+SITEMAP_ROOTS = {"urlset": "an XML sitemap", "sitemapindex": "an XML sitemap index"}
 
 
 class NewsSitemap(Sitemap):
@@ -77,7 +79,7 @@ def read_sitemap(body: bytes, max_size: int = 0) -> SitemapDocument:
         sitemap = NewsSitemap(xml)
     except (lxml.etree.LxmlError, StopIteration, ValueError):
         return SitemapDocument("", ())
-    if sitemap.type not in ("urlset", "sitemapindex"):
+    if sitemap.type not in SITEMAP_ROOTS:
         return SitemapDocument("", ())
     return SitemapDocument(sitemap.type, tuple(_entries(sitemap)))
 

@@ -37,13 +37,16 @@ DEEP_LIST_PATH = "/news/"
 DEEP_LIST = ("<html><head><title>News</title></head><body><h1>News</h1>"
              + "".join(f"<p><a href='/news/?page={n}'>Page {n}</a></p>" for n in (2, 3, 40, 41))
              + "</body></html>").encode()
+FEED = (b'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>F</title>'
+        b"<item><link>https://x.example/a</link></item></channel></rss>")
 CLI = "import sys; from newscrawl.cli import main; main(sys.argv[1:])"  # the console script
 
 
 @pytest.fixture(scope="module")
 def site():
     """The fault site (article pages, 404, empty, binary, PDF, challenge) plus a short article."""
-    extra = {SHORT_PATH: lambda h: h.send_bytes(SHORT_ARTICLE), DEEP_LIST_PATH: lambda h: h.send_bytes(DEEP_LIST)}
+    extra = {SHORT_PATH: lambda h: h.send_bytes(SHORT_ARTICLE), DEEP_LIST_PATH: lambda h: h.send_bytes(DEEP_LIST),
+             "/feed.xml": lambda h: h.send_bytes(FEED, content_type="application/xml")}
     with FaultServer("127.0.0.1", robots="allow", extra=extra) as server:
         yield server
 
@@ -559,6 +562,7 @@ def test_fixture_is_quiet_and_refuses_to_overwrite(project, site, tmp_path):
     ("/empty", "{url} is an empty page: nothing saved"),
     ("/binary", "{url} is binary data, not an HTML page: nothing saved"),
     ("/pdf", "{url} is a PDF, not an HTML page: nothing saved"),
+    ("/feed.xml", "{url} is an RSS feed, not an HTML page: nothing saved"),
     ("/challenge", "{url} is a bot-challenge page, not the article: nothing saved (save the page from "
                    "a browser and give the file with --url)"),
     ("/status/404", "could not fetch {url}: HTTP 404; nothing saved"),
@@ -1027,6 +1031,31 @@ def test_a_fetch_from_a_server_that_never_answers_stops_at_the_first_ctrl_c(proj
     assert took < 10
     assert out.read_bytes() == b""
     assert not fixtures.exists()
+
+
+def test_extract_refuses_a_feed_a_sitemap_and_json_and_reads_xhtml(project, tmp_path):
+    """Each printed a junk record and exited 0; an XHTML page (<?xml ...?><html>) is still a page."""
+    files = {
+        "feed.rss": FEED,
+        "sitemap.xml": b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                       b"<url><loc>https://x.example/a</loc></url></urlset>",
+        "data.json": b'[{"headline": "F", "url": "https://x.example/a"}]',
+        "story.xhtml": ('<?xml version="1.0" encoding="utf-8"?>\n'
+                        + article_page("An XHTML story", [LOREM] * 3).replace("<!DOCTYPE html>", "")).encode(),
+    }
+    arguments = []
+    for name, body in files.items():
+        (tmp_path / name).write_bytes(body)
+        arguments += [str(tmp_path / name)]
+    urls = [arg for name in files for arg in ("--url", f"https://x.example/{name}")]
+    proc = scrapy(project, "extract", *arguments, *urls)
+    assert proc.returncode == 1, proc.stderr
+    assert [json.loads(line)["headline"] for line in proc.stdout.splitlines()] == ["An XHTML story"]
+    assert [line for line in proc.stderr.splitlines() if line.strip()] == [
+        f"scrapy extract: {tmp_path / 'feed.rss'} is an RSS feed, not an HTML page",
+        f"scrapy extract: {tmp_path / 'sitemap.xml'} is an XML sitemap, not an HTML page",
+        f"scrapy extract: {tmp_path / 'data.json'} is JSON, not an HTML page",
+    ]
 
 
 def test_extract_says_when_a_page_was_too_large_to_read_whole(project, tmp_path):

@@ -167,3 +167,37 @@ def test_a_named_page_over_the_size_extraction_reads_loses_what_prints_nothing_f
     assert f"{site.url('/wordy')}: {cut}" in warnings, proc.stderr[-3000:]
     assert f"{site.url('/big')}: {cut}" not in warnings, proc.stderr[-3000:]
     assert stats["newscrawl/extract/cut_pages"] == 1
+
+
+FEED = (b'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>F</title>'
+        + b"".join(b"<item><title>Story %d</title><link>http://127.0.0.31/articles/story-%d</link></item>" % (i, i)
+                   for i in range(40)) + b"</channel></rss>")
+SITEMAP = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+           + b"".join(b"<url><loc>http://127.0.0.31/articles/story-%d</loc></url>" % i for i in range(40))
+           + b"</urlset>")
+
+
+def test_a_named_feed_sitemap_or_json_is_not_written_and_says_what_it_is(crawl):
+    """A feed served as application/xml was written as an article (headline "F", a body of
+    URLs), exit 0; an XHTML article served so is still one."""
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?>\n'
+             + article_page("An XHTML story", [LOREM] * 3).replace("<!DOCTYPE html>", "")).encode()
+    routes = {"/feed.xml": lambda h: h.send_bytes(FEED, content_type="application/xml"),
+              "/sitemap.xml": lambda h: h.send_bytes(SITEMAP, content_type="text/xml"),
+              "/data.json": lambda h: h.send_bytes(b'{"headline": "F", "items": []}', content_type="application/json"),
+              "/story.xhtml": lambda h: h.send_bytes(xhtml, content_type="application/xml")}
+    with FaultServer(HOST, robots="allow", extra=routes) as site:
+        feed, sitemap, data = site.url("/feed.xml"), site.url("/sitemap.xml"), site.url("/data.json")
+        items, stats, proc = crawl("-a", f"article={feed} {sitemap} {data}", extra=QUIET, output="none.jsonl")
+        xhtml_items, _, xhtml_proc = crawl("-a", f"article={site.url('/story.xhtml')}", extra=QUIET,
+                                           output="xhtml.jsonl", state="xhtml.sqlite")
+    assert (proc.returncode, items) == (1, []), proc.stderr[-3000:]
+    how = "list it under {} in a sites file (-a sites=FILE), or give the site's home page as -a url="
+    assert not_written(proc.stderr) == {
+        feed: f"an RSS feed, not an HTML page: {how.format('feeds')}",
+        sitemap: f"an XML sitemap, not an HTML page: {how.format('sitemaps')}",
+        data: "JSON, not an HTML page",
+    }, proc.stderr[-3000:]
+    assert stats["newscrawl/dropped/not_html"] == 3
+    assert xhtml_proc.returncode == 0, xhtml_proc.stderr[-3000:]
+    assert [item["headline"] for item in xhtml_items] == ["An XHTML story"]
