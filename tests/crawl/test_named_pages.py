@@ -150,14 +150,19 @@ def test_named_pages_published_before_since_are_not_written_and_say_so(crawl):
 
 def test_a_named_page_over_the_size_extraction_reads_loses_what_prints_nothing_first(crawl):
     """A 5.5 MB article whose <head> holds a 5.5 MB script is written whole (its body was cut
-    off before, and it was not written); a page whose printed text is over the size says so."""
+    off before, and it was not written); a page whose printed text is over the size says so, in
+    its `not written:` line when it is not written."""
     script = "<script>var state = '" + "x" * 5_500_000 + "';</script>"
     big = article_page("A big page", [LOREM] * 3).replace("</head>", script + "</head>").encode()
     wordy = article_page("A wordy page", [LOREM] * 3).replace(
         "<header>", "<nav>" + "menu " * 1_100_000 + "</nav><header>").encode()
-    routes = {"/big": lambda h: h.send_bytes(big), "/wordy": lambda h: h.send_bytes(wordy)}
+    aside = article_page("An aside page", [LOREM] * 3).replace(
+        "<header>", "<aside>" + "menu " * 1_100_000 + "</aside><header>").encode()
+    routes = {"/big": lambda h: h.send_bytes(big), "/wordy": lambda h: h.send_bytes(wordy),
+              "/aside": lambda h: h.send_bytes(aside)}
     with FaultServer(HOST, robots="allow", extra=routes) as site:
-        items, stats, proc = crawl("-a", f"article={site.url('/big')} {site.url('/wordy')}", extra=QUIET)
+        items, stats, proc = crawl("-a", f"article={site.url('/big')} {site.url('/wordy')} {site.url('/aside')}",
+                                   extra=QUIET)
     assert proc.returncode == 0, proc.stderr[-3000:]
     written = {item["url"]: item for item in items}
     assert LOREM[:50] in written[site.url("/big")]["body"], proc.stderr[-3000:]
@@ -166,7 +171,10 @@ def test_a_named_page_over_the_size_extraction_reads_loses_what_prints_nothing_f
     warnings = logged(proc.stderr, "WARNING")
     assert f"{site.url('/wordy')}: {cut}" in warnings, proc.stderr[-3000:]
     assert f"{site.url('/big')}: {cut}" not in warnings, proc.stderr[-3000:]
-    assert stats["newscrawl/extract/cut_pages"] == 1
+    # a page that is not written because of the cut says so in its one `not written:` line
+    assert not_written(proc.stderr) == {
+        site.url("/aside"): f"too short: 0 characters, under NEWSCRAWL_MIN_BODY_CHARS=200; {cut}"}, proc.stderr[-3000:]
+    assert stats["newscrawl/extract/cut_pages"] == 2
 
 
 FEED = (b'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>F</title>'
