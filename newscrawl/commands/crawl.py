@@ -442,6 +442,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             super().process_options(args, opts)
         except (UsageError, TypeError) as exc:  # -s or -a without '=', FEEDS=5...: one line, not the usage text
             self._refuse([unreadable_setting(opts.set or []) or error_line(exc)])
+        self.refuse_side_file_clash(opts.spargs)  # first: a refusal's line goes into the log file
         problems = check_settings(self.settings)
         if repeated and not problems:
             problems = [repeated]
@@ -508,6 +509,19 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             self._refuse([error_line(exc)])
         except OutputError as exc:
             self._refuse([error_line(exc)], EXIT_FAILED)
+
+    def refuse_side_file_clash(self, spargs: dict[str, str]) -> None:
+        """Exit 2 when the stats file or the log file is another file of the crawl (the state, an
+        input, an earlier output: newscrawl/output/side_files.py). A log file that is one gets
+        no line: the line is on stderr alone."""
+        from newscrawl.output.side_files import side_file_clash
+
+        assert self.settings is not None
+        if clash := side_file_clash(self.settings, spargs):
+            setting, line = clash
+            if setting == "LOG_FILE":
+                self.settings.set("LOG_FILE", None, priority="cmdline")
+            self._refuse([line])
 
     def _refuse(self, problems: list[str], code: int = EXIT_BAD_INPUT) -> None:
         """Report each problem as one fatal line and exit with the bad-input code."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,9 +57,10 @@ from newscrawl.ops.cron import (
     write_json,
 )
 from newscrawl.ops.summary import plural, stopping_line, written
-from newscrawl.output.guard import local_feed_uri, storage_schemes
+from newscrawl.output.guard import local_feed_uri, same_file, storage_schemes
 from newscrawl.output.paths import path_problems, unwritable_reason
 from newscrawl.output.recovery import PART, check_state, recover_part, remembers_output
+from newscrawl.output.side_files import side_file_clash, side_files
 from newscrawl.output.storage import OUTPUT_ERROR_STAT
 from newscrawl.state import StateError, StateWrongKind, open_state, state_path_problem, stateless
 from newscrawl.state.crawler import STATE_ERROR_STAT
@@ -88,6 +90,20 @@ def stopping(crawler: Any) -> None:
 
 
 # -- the command ------------------------------------------------------------------------------
+
+# the names of the files a run writes in its folder (ops/cron.py reserve_run_file)
+RUN_FILE = re.compile(r"articles-\d{8}T\d{6}Z(-\d+)?\.(jsonl|jsonl\.part|summary\.json)")
+
+
+def cron_files(folder: Path, settings: Any) -> list[tuple[str, Path]]:
+    """(what it is, path) of cron's own files in its folder that the stats or log file could
+    name: the status file, and the files named as a run's articles or summary."""
+    files = [("cron's status file", folder / "cron-status.json")]
+    for _, path in side_files(settings):
+        if RUN_FILE.fullmatch(path.name) and same_file(path.parent, folder):
+            files.append((f"a file of a cron run in {folder}", path))
+    return files
+
 
 class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
     requires_project = True
@@ -142,6 +158,8 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         if not opts.logfile and settings.getbool("LOG_ENABLED"):  # --nolog: no cron.log either
             settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
             settings.set("LOG_FILE_APPEND", True, priority="cmdline")
+        if clash := side_file_clash(settings, opts.spargs, cron_files(self.output_dir, settings)):
+            fail("cron", clash[1], EXIT_BAD_INPUT)  # the stats or log file is another file of the run
         check_logging(settings, "cron")  # after the command line: a refused run leaves no folder
         if stateless(settings):
             fail("cron", "a cron run needs a state (it remembers what earlier runs wrote): set "

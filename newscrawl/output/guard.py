@@ -52,6 +52,8 @@ PER_RUN = frozenset({"time", "batch_time"})
 PER_FILE = PER_RUN | {"batch_id"}
 # records of an existing output read to see whether the state records its articles
 RECORDS_CHECKED = 1000
+# the state file and the files SQLite and cron make beside it (its logs, cron's lock)
+STATE_FILES = ("", "-wal", "-shm", "-journal", ".lock")
 # spider arguments that name a file the crawl reads
 INPUT_ARGUMENTS = ("urls", "articles", "sites")
 # names of compressed files, and the tool that compresses a finished output that way
@@ -127,7 +129,7 @@ class FeedTarget:
     @property
     def keeps(self) -> bool:
         """Whether what is written there is kept (not /dev/null)."""
-        return self.path is None or not _same(self.path, Path(os.devnull))
+        return self.path is None or not same_file(self.path, Path(os.devnull))
 
 
 def uri_scheme(uri: str, storages: frozenset[str] = frozenset()) -> str:
@@ -285,7 +287,7 @@ def names_spider(spidercls: Any, spargs: dict[str, str]) -> Any:
         return spidercls
 
 
-def _same(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
     """Whether two paths name one file (the same spelling, or two spellings of one file). A
     path that cannot be resolved (a symbolic link loop: RuntimeError on Python 3.11, OSError
     later) is compared as it is spelled."""
@@ -308,14 +310,14 @@ def _is_standard_output(path: Path) -> bool:
     return False
 
 
-def _files_of(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[str, Path]]:
+def crawl_files(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[str, Path]]:
     """(what it is, path) of every file the crawl writes or reads, outputs excluded."""
     from newscrawl.state import stateless
 
     files = []
     state = settings.get("NEWSCRAWL_STATE")
     if state and not stateless(settings) and not settings.get("REDIS_URL"):
-        for suffix in ("", "-wal", "-shm", ".lock"):
+        for suffix in STATE_FILES:
             files.append(("the state file (NEWSCRAWL_STATE)", Path(f"{state}{suffix}")))
     if settings.get("NEWSCRAWL_STATS_FILE"):
         files.append(("the stats file (NEWSCRAWL_STATS_FILE)", Path(settings["NEWSCRAWL_STATS_FILE"])))
@@ -365,7 +367,7 @@ def check_clashes(targets: list[FeedTarget], settings: BaseSettings, spargs: dic
         raise OutputClash("standard output is given twice (-o -): every article would be written "
                           "twice; give it once")
     for target in (t for t in targets if t.path is None):
-        for what, path in _files_of(settings, spargs):
+        for what, path in crawl_files(settings, spargs):
             if _is_standard_output(path):
                 flag = "-O" if target.overwrite else "-o"
                 raise OutputClash(f"the articles go to standard output ({flag} -), and {what} {path} is "
@@ -373,11 +375,11 @@ def check_clashes(targets: list[FeedTarget], settings: BaseSettings, spargs: dic
                                   "it a file of its own")
     for number, target in enumerate(local):
         for other in local[number + 1:]:
-            if _same(target.path, other.path):
+            if same_file(target.path, other.path):
                 raise OutputClash(f"{_flag(target)} and {_flag(other)} are one file: every article "
                                   "would be written to it twice; give it once")
-        for what, path in _files_of(settings, spargs):
-            if _same(target.path, path):
+        for what, path in crawl_files(settings, spargs):
+            if same_file(target.path, path):
                 raise OutputClash(f"{_flag(target)} is also {what}: writing articles there would "
                                   "destroy it; give the output a path of its own")
         refuse_append(target)

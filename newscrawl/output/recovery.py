@@ -102,6 +102,16 @@ def remembers_output(store: Any, path: Path) -> bool:
     return str(path.resolve()) in json.loads(store.get_meta(index_key()) or "[]")
 
 
+def known_output(store: Any, path: Path) -> bool:
+    """Whether a crawl of this state on this machine wrote `path`: the recorder kept its offset
+    (a key left, emptied, once the file was reconciled), as the file's own name or as the part
+    file a cron run published under it."""
+    if not hasattr(store, "get_meta"):
+        return False
+    names = (path, path.with_name(path.name + PART))
+    return any(store.get_meta(meta_key(name)) is not None for name in names)
+
+
 def recover_outputs(store: Any, crawler: Crawler | None = None) -> int:
     """Reconcile every output file a killed crawl left behind; returns the articles recovered."""
     if not hasattr(store, "get_meta") or not hasattr(store, "set_meta"):

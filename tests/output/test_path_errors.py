@@ -13,7 +13,7 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawl.config.path_names import name_problem, os_reason
-from newscrawl.output.guard import _same
+from newscrawl.output.guard import same_file
 from newscrawl.output.paths import (
     full_disk_reason,
     path_problems,
@@ -65,9 +65,9 @@ def test_the_write_checks_give_the_cause_instead_of_raising(folder: Path, name: 
 
 
 def test_two_spellings_of_a_loop_are_compared_without_raising(folder: Path) -> None:
-    assert _same(folder / "loop", folder / "loop")
-    assert not _same(folder / "loop", Path(os.devnull))
-    assert not _same(folder / "loop1" / "x.jsonl", folder / "loop2" / "x.jsonl")
+    assert same_file(folder / "loop", folder / "loop")
+    assert not same_file(folder / "loop", Path(os.devnull))
+    assert not same_file(folder / "loop1" / "x.jsonl", folder / "loop2" / "x.jsonl")
 
 
 def test_a_state_that_cannot_be_written_suggests_the_documented_off_value(folder: Path) -> None:

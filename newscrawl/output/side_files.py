@@ -1,0 +1,138 @@
+"""The stats file and the log file are files of their own: neither is the state (or a file SQLite
+keeps beside it), the other one, a file the crawl reads (-a sites=, urls=, articles=, warc=), a
+file in JOBDIR, the archive folder or the HTTP cache, nor an earlier output the state records.
+
+The stats file is written whole at the end (output/whole_file.py) and the log file is appended
+to from the first line: either one, given such a path, replaced or broke it with exit 0 (the
+state's history, yesterday's articles, the sites file). Checked before anything is opened,
+fetched or logged; the outputs of this run are checked with the outputs (guard.check_clashes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from scrapy.settings import BaseSettings
+
+from newscrawl.extract.processors import canonical_url
+from newscrawl.output.formats import DEFAULT_FORMAT, LINE_FORMATS, article_urls, named_format
+from newscrawl.output.guard import RECORDS_CHECKED, crawl_files, export_formats, same_file
+from newscrawl.output.recovery import known_output
+from newscrawl.state import StateError, StateStore, open_state, stateless
+
+
+@dataclass(frozen=True)
+class SideFile:
+    """A file the crawl writes beside its outputs, and what writing it does to another file."""
+
+    role: str  # as guard.crawl_files names it
+    name: str  # as a refusal names it, before its path
+    given: str  # how it was given, after its path
+    harm: str  # what writing it does to the file it also is
+    lost: str  # what writing it does to an earlier output
+    fix: str
+
+
+STATS = SideFile("the stats file (NEWSCRAWL_STATS_FILE)", "the stats file", "(NEWSCRAWL_STATS_FILE)",
+                 "the stats written at the end would replace it",
+                 "the stats written at the end would replace it, and its articles would be lost for good",
+                 "give the stats another file")
+LOG = SideFile("the log file", "the log file", "(--logfile)", "log lines would be appended to it",
+               "log lines would be appended among its articles", "give the log another file")
+# the first bytes of a JSON, JSON Lines or XML output: any other file (a log) is not read through
+DOCUMENT_STARTS = (b"{", b"[", b"<")
+
+
+def side_files(settings: BaseSettings) -> list[tuple[SideFile, Path]]:
+    """The stats file and the log file the settings give, with their paths."""
+    files = []
+    if settings.get("NEWSCRAWL_STATS_FILE"):
+        files.append((STATS, Path(settings["NEWSCRAWL_STATS_FILE"])))
+    if settings.get("LOG_FILE") and settings.getbool("LOG_ENABLED", True):
+        files.append((LOG, Path(settings["LOG_FILE"])))
+    return files
+
+
+def crawl_folders(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[str, Path]]:
+    """(what it is, path) of the folders whose files the crawl writes."""
+    from newscrawl.crawl.httpcache import cache_dir
+
+    folders = []
+    if settings.get("JOBDIR"):
+        folders.append(("the job folder (JOBDIR)", Path(settings["JOBDIR"])))
+    if settings.get("NEWSCRAWL_ARCHIVE") and not spargs.get("warc"):  # a replay archives nothing
+        folders.append(("the archive folder (NEWSCRAWL_ARCHIVE)", Path(settings["NEWSCRAWL_ARCHIVE"])))
+    if settings.getbool("HTTPCACHE_ENABLED") and not stateless(settings):
+        folders.append(("the HTTP cache (HTTPCACHE_DIR)", cache_dir(settings)))
+    return folders
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is in `folder` (or below it), however either is spelled."""
+    try:
+        return folder.resolve() in path.resolve().parents
+    except (OSError, RuntimeError):  # a symbolic link loop: compared as spelled
+        return folder.absolute() in path.absolute().parents
+
+
+def side_file_clash(settings: BaseSettings, spargs: dict[str, str],
+                    extra: Iterable[tuple[str, Path]] = ()) -> tuple[str, str] | None:
+    """(the setting, one line) when the stats file or the log file is another file of the crawl
+    (`extra`: files of a command's own, such as cron's status file), or None."""
+    others = [*crawl_files(settings, spargs), *extra]
+    for side, path in side_files(settings):
+        setting = "LOG_FILE" if side is LOG else "NEWSCRAWL_STATS_FILE"
+        named = f"{side.name} {path} {side.given}"
+        for what, other in others:
+            if what != side.role and same_file(path, other):
+                return setting, f"{named} is also {what}: {side.harm}; {side.fix}"
+        for what, folder in crawl_folders(settings, spargs):
+            if inside(path, folder):
+                return setting, f"{named} is in {what} {folder}: {side.harm}; {side.fix}"
+        if known := earlier_output(path, settings):
+            return setting, f"{named} is an earlier output of the crawl ({known}): {side.lost}; {side.fix}"
+    return None
+
+
+def earlier_output(path: Path, settings: BaseSettings) -> str | None:
+    """How the crawl's SQLite state knows `path` as an output of an earlier crawl (it remembers
+    the file, or records the articles in it as written), or None. Read only: a state that cannot
+    be read is said by the crawl itself."""
+    if stateless(settings) or settings.get("REDIS_URL"):
+        return None
+    try:
+        if not path.is_file() or not path.stat().st_size:
+            return None  # nothing in it to lose
+        store = open_state(settings, readonly=True)
+    except (StateError, OSError, sqlite3.Error):  # no state yet, or one the crawl refuses itself
+        return None
+    try:
+        where = store.describe()
+        if known_output(store, path):
+            return f"the state {where} remembers writing it"
+        if holds_recorded_articles(path, store, settings):
+            return f"the state {where} records its articles as written"
+    except (OSError, sqlite3.Error):
+        return None
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            store.close()
+    return None
+
+
+def holds_recorded_articles(path: Path, store: StateStore, settings: BaseSettings) -> bool:
+    """Whether one of the first records of a file read as an output (of the format its name
+    says, JSON Lines if none) is an article the state records as written. A file that does not
+    start as a JSON or XML document is no such output (a log is not read through)."""
+    fmt = named_format(path.name, export_formats(settings)) or DEFAULT_FORMAT
+    if fmt in LINE_FORMATS | {"json", "xml"}:
+        with path.open("rb") as handle:
+            start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not start.startswith(DOCUMENT_STARTS):
+            return False
+    return any(store.get(url) is not None or store.get(canonical_url(url) or url) is not None
+               for url in article_urls(path, fmt, RECORDS_CHECKED))

@@ -1,0 +1,104 @@
+"""The stats file (written whole at the end) and the log file (appended to) are never another
+file of the crawl: a stranger's `NEWSCRAWL_STATS_FILE=.newscrawl/state.sqlite` replaced the
+state with stats JSON, `--logfile yesterday.jsonl` appended log lines among yesterday's records,
+and the sites, URL and WARC files given as input were replaced, each with exit 0.
+
+Real `scrapy crawl`, `scrapy cron` and `scrapy state` runs in the test's own folder (relative
+paths, as the stranger typed them), against an article site on 127.0.0.7."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_scrapy
+from tests.support.faultserver import FaultServer
+
+pytestmark = pytest.mark.timeout(300)
+
+HOST = "127.0.0.7"
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0"]
+ENV = {"SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+STATE = ".newscrawl/state.sqlite"
+
+
+def scrapy(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """A scrapy command run in `folder`, with the default state (.newscrawl/state.sqlite there)."""
+    return run_scrapy([*args, *FAST], cwd=folder, env=ENV, timeout=150)
+
+
+def refused(result: subprocess.CompletedProcess, *said: str) -> None:
+    """Exit 2 and one line on stderr that says each of `said`; never a traceback."""
+    assert result.returncode == 2, result.stderr[-3000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert all(part in lines[0] for part in said), lines[0]
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_crawl_refuses_a_stats_or_log_file_that_is_another_of_its_files(tmp_path: Path) -> None:
+    with FaultServer(HOST, robots="allow", articles=3) as site:
+        url = site.url("/")
+        (tmp_path / "sites.toml").write_text(f'[[site]]\nurl = "{url}"\n')
+        (tmp_path / "urls.txt").write_text(f"{url}\n")
+        (tmp_path / "arts.txt").write_text(f"{url}story-1\n")
+        first = scrapy(tmp_path, "crawl", "site", "-a", f"url={url}", "-o", "yesterday.jsonl",
+                       "-s", "NEWSCRAWL_ARCHIVE=archive")
+        assert first.returncode == 0 and (tmp_path / "yesterday.jsonl").read_bytes(), first.stderr[-3000:]
+        (tmp_path / "moved.jsonl").write_bytes((tmp_path / "yesterday.jsonl").read_bytes())
+        warc = next((tmp_path / "archive").glob("*.warc.gz")).relative_to(tmp_path)
+        before, hits = contents(tmp_path), sum(site.hits.values())
+        start = ["-a", f"url={url}"]
+        cases = [
+            (start, ["-s", f"NEWSCRAWL_STATS_FILE={STATE}"], "is also the state file (NEWSCRAWL_STATE)"),
+            (start, ["--logfile", STATE], "is also the state file (NEWSCRAWL_STATE)"),
+            (start, ["-s", "NEWSCRAWL_STATS_FILE=yesterday.jsonl"], "is an earlier output of the crawl"),
+            (start, ["--logfile", "yesterday.jsonl"], "is an earlier output of the crawl"),
+            (start, ["-s", "NEWSCRAWL_STATS_FILE=moved.jsonl"], "records its articles as written"),
+            (["-a", "sites=sites.toml"], ["-s", "NEWSCRAWL_STATS_FILE=sites.toml"], "is also the -a sites= file"),
+            (["-a", "urls=urls.txt"], ["--logfile", "urls.txt"], "is also the -a urls= file"),
+            (["-a", "articles=arts.txt"], ["-s", "NEWSCRAWL_STATS_FILE=arts.txt"], "is also the -a articles= file"),
+            (["-a", f"warc={warc}"], ["-s", f"NEWSCRAWL_STATS_FILE={warc}"],
+             "is also a WARC file this replay reads (-a warc=)"),
+            (["-a", f"warc={warc}"], ["--logfile", str(warc)], "is also a WARC file this replay reads"),
+            (start, ["-s", "NEWSCRAWL_ARCHIVE=archive", "--logfile", str(warc)], "is in the archive folder"),
+            (start, ["-s", "NEWSCRAWL_STATS_FILE=log.txt", "--logfile", "log.txt"], "is also the log file"),
+        ]
+        for source, given, said in cases:
+            result = scrapy(tmp_path, "crawl", "site", *source, "-o", "today.jsonl", *given)
+            what = "the log file" if "--logfile" in given else "the stats file"
+            refused(result, what, said, "give the")
+            assert sum(site.hits.values()) == hits, given  # nothing fetched
+            after = contents(tmp_path)
+            after.pop("log.txt", None)  # a log file of its own: the refusal is logged there
+            assert after == before, given  # nothing written, nothing replaced
+
+
+def test_cron_refuses_a_stats_or_log_file_that_is_another_of_its_files(tmp_path: Path) -> None:
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        start = ["cron", "-a", f"url={site.url('/')}", "--output-dir", "out"]
+        first = scrapy(tmp_path, *start)
+        assert first.returncode == 0, first.stderr[-3000:]
+        articles = next((tmp_path / "out").glob("articles-*.jsonl")).relative_to(tmp_path)
+        (tmp_path / "kept.jsonl").write_bytes((tmp_path / articles).read_bytes())
+        before, hits = contents(tmp_path), sum(site.hits.values())
+        cases = [
+            (["-s", f"NEWSCRAWL_STATS_FILE={STATE}"], "is also the state file (NEWSCRAWL_STATE)"),
+            (["--logfile", STATE], "is also the state file (NEWSCRAWL_STATE)"),
+            (["-s", f"NEWSCRAWL_STATS_FILE={articles}"], "is also a file of a cron run in out"),
+            (["--logfile", str(articles)], "is also a file of a cron run in out"),
+            (["-s", "NEWSCRAWL_STATS_FILE=kept.jsonl"], "is an earlier output of the crawl"),
+            (["-s", "NEWSCRAWL_STATS_FILE=out/cron-status.json"], "is also cron's status file"),
+            (["-s", "NEWSCRAWL_STATS_FILE=out/cron.log"], "is also the log file"),
+        ]
+        for given, said in cases:
+            result = scrapy(tmp_path, *start, *given)
+            refused(result, "cron: ", said)
+            assert sum(site.hits.values()) == hits, given
+            assert contents(tmp_path) == before, given
