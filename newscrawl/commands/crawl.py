@@ -486,6 +486,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         from newscrawl.output.guard import (
             CompressedOutput,
             FormatMismatch,
+            LogFileClash,
             OutputClash,
             OutputName,
             RemoteOutput,
@@ -505,6 +506,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             self.setting_warnings += appended_without_state(targets, self.settings)
             # last: held from here until the crawl ends; another crawl writing one is refused
             self.output_locks = lock_outputs(targets)
+        except LogFileClash as exc:  # said on stderr alone: the log file is the output
+            self.settings.set("LOG_FILE", None, priority="cmdline")
+            self._refuse([error_line(exc)])
         except (OutputClash, CompressedOutput, FormatMismatch, OutputName, RemoteOutput) as exc:
             self._refuse([error_line(exc)])
         except OutputError as exc:

@@ -90,6 +90,10 @@ class OutputClash(ValueError):
     """Two files of the crawl are one, or an output would break the file it appends to (exit 2)."""
 
 
+class LogFileClash(OutputClash):
+    """An output that is also the log file: the refusal's line must not go into that file."""
+
+
 class CompressedOutput(ValueError):
     """An output named or set up to be compressed, which newscrawl does not write (exit 2)."""
 
@@ -380,7 +384,7 @@ def check_clashes(targets: list[FeedTarget], settings: BaseSettings, spargs: dic
                                   "would be written to it twice; give it once")
         for what, path in crawl_files(settings, spargs):
             if same_file(target.path, path):
-                raise OutputClash(f"{_flag(target)} is also {what}: writing articles there would "
+                raise (LogFileClash if what == "the log file" else OutputClash)(f"{_flag(target)} is also {what}: writing articles there would "
                                   "destroy it; give the output a path of its own")
         refuse_append(target)
 

@@ -80,6 +80,16 @@ def test_a_crawl_refuses_a_stats_or_log_file_that_is_another_of_its_files(tmp_pa
             assert after == before, given  # nothing written, nothing replaced
 
 
+def test_an_output_that_is_the_log_file_gets_no_line_of_the_refusal(tmp_path: Path) -> None:
+    """The refusal's line went into the log file before logging was set up: into the output."""
+    out = tmp_path / "out.jsonl"
+    out.write_text('{"url": "http://127.0.0.7:9/a", "headline": "A"}\n')
+    result = scrapy(tmp_path, "crawl", "site", "-a", "url=http://127.0.0.7:9/", "-o", "out.jsonl",
+                    "--logfile", "out.jsonl", "-s", "NEWSCRAWL_STATE=off")
+    refused(result, "-o out.jsonl is also the log file")
+    assert out.read_text() == '{"url": "http://127.0.0.7:9/a", "headline": "A"}\n'
+
+
 def test_cron_refuses_a_stats_or_log_file_that_is_another_of_its_files(tmp_path: Path) -> None:
     with FaultServer(HOST, robots="allow", articles=2) as site:
         start = ["cron", "-a", f"url={site.url('/')}", "--output-dir", "out"]
