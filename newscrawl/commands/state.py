@@ -219,13 +219,14 @@ def _store_errors() -> tuple[type[BaseException], ...]:
 
 
 def _same_file(path: Path, store: StateStore) -> bool:
-    """Whether `path` is the SQLite state file or one of its companions (-wal, -shm)."""
+    """Whether `path` is the SQLite state file or one of the files kept beside it (SQLite's
+    -wal, -shm and -journal, cron's .lock)."""
+    from newscrawl.output.guard import STATE_FILES, same_file
+
     state = getattr(store, "path", None)
     if state is None:
         return False
-    target = path.resolve()
-    state = Path(state).resolve()
-    return target in (state, state.with_name(f"{state.name}-wal"), state.with_name(f"{state.name}-shm"))
+    return any(same_file(path, Path(f"{state}{suffix}")) for suffix in STATE_FILES)
 
 
 def _check_export_target(path: Path, store: StateStore) -> None:

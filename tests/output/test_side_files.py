@@ -112,3 +112,14 @@ def test_cron_refuses_a_stats_or_log_file_that_is_another_of_its_files(tmp_path:
             refused(result, "cron: ", said)
             assert sum(site.hits.values()) == hits, given
             assert contents(tmp_path) == before, given
+
+
+@pytest.mark.parametrize("beside", ["-wal", "-shm", "-journal", ".lock"])
+def test_a_state_export_into_a_file_beside_the_state_is_refused(tmp_path: Path, beside: str) -> None:
+    """SQLite's journal and cron's lock are the state's too: a JSON export there was written."""
+    crawl = scrapy(tmp_path, "crawl", "site", "-a", "url=http://127.0.0.7:9/", "--nolog")
+    assert (tmp_path / STATE).is_file(), crawl.stderr[-3000:]
+    before = contents(tmp_path)
+    result = scrapy(tmp_path, "state", "export", f"{STATE}{beside}")
+    refused(result, "is the state itself")
+    assert contents(tmp_path) == before
