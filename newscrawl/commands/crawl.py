@@ -441,6 +441,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         try:
             super().process_options(args, opts)
         except (UsageError, TypeError) as exc:  # -s or -a without '=', FEEDS=5...: one line, not the usage text
+            self.refuse_side_file_clash(opts.spargs if isinstance(opts.spargs, dict) else {})
             self._refuse([unreadable_setting(opts.set or []) or error_line(exc)])
         self.refuse_side_file_clash(opts.spargs)  # first: a refusal's line goes into the log file
         problems = check_settings(self.settings)

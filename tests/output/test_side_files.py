@@ -69,6 +69,7 @@ def test_a_crawl_refuses_a_stats_or_log_file_that_is_another_of_its_files(tmp_pa
             (["-a", f"warc={warc}"], ["--logfile", str(warc)], "is also a WARC file this replay reads"),
             (start, ["-s", "NEWSCRAWL_ARCHIVE=archive", "--logfile", str(warc)], "is in the archive folder"),
             (start, ["-s", "NEWSCRAWL_STATS_FILE=log.txt", "--logfile", "log.txt"], "is also the log file"),
+            (["-a", "url"], ["--logfile", STATE], "is also the state file"),  # an -a Scrapy cannot take
         ]
         for source, given, said in cases:
             result = scrapy(tmp_path, "crawl", "site", *source, "-o", "today.jsonl", *given)
