@@ -340,12 +340,13 @@ def crawl_files(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[st
 
 
 def _warc_inputs(spargs: dict[str, str]) -> list[str]:
-    """The files `-a warc=` names (none when it names none: the argument check says so)."""
+    """The files `-a warc=` names (none when it names none, or a name no file can have: the
+    argument check says so, which may come after this)."""
     from newscrawl.archive.reader import warc_files
 
     try:
         return warc_files(spargs["warc"]) if spargs.get("warc") else []
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11)
         return []
 
 
