@@ -4,7 +4,8 @@ The recorder remembers, after each article, the output file and the offset just 
 (state meta key `output:<host>:<path>`, listed under `outputs:<host>`). On start,
 `recover_outputs` reads what an earlier, killed crawl left past that offset: complete lines are
 recorded as emitted (they were written but the kill came before the state was updated), a torn
-last line is cut off (that article is fetched again). `recover_part` does the same for a part
+last line, judged from its own start, is cut off (that article is fetched again); a file changed
+since (the offset inside a line) is left alone. `recover_part` does the same for a part
 file `scrapy cron` left behind, then publishes it. Every article comes out exactly once across a
 `kill -9` and a rerun.
 """
@@ -16,8 +17,9 @@ import logging
 import os
 import socket
 import sqlite3
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from scrapy.crawler import Crawler
 
@@ -29,6 +31,7 @@ from newscrawl.state import StateError
 logger = logging.getLogger("newscrawl.output")
 
 META_PREFIX = "output:"
+CHUNK = 64 * 1024  # bytes read at a time looking back for a file's last line
 
 
 def meta_key(path: str | Path) -> str:
@@ -132,6 +135,15 @@ def _parses(line: bytes) -> bool:
     return True
 
 
+def _record(line: bytes) -> dict[str, Any] | None:
+    """The record a line holds, or None (no JSON, or a JSON value that is no object)."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
 def complete_lines(data: bytes) -> tuple[list[bytes], list[dict[str, Any]], int, int]:
     """What a writer left: (its complete lines that hold a record, each ending in a line break,
     those records, the number of unreadable lines, the bytes of a torn last line). A last line
@@ -147,11 +159,8 @@ def complete_lines(data: bytes) -> tuple[list[bytes], list[dict[str, Any]], int,
     for line in data[:end].splitlines(keepends=True):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except ValueError:
-            record = None
-        if not isinstance(record, dict):
+        record = _record(line)
+        if record is None:
             bad += 1
             continue
         lines.append(line)
@@ -191,9 +200,9 @@ def published_as(file: Path) -> Path:
 
 
 def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int | None:
-    """Record the complete lines past the remembered offset and cut a torn tail; the articles
-    recorded, or None when another crawl is writing the file (its lines are not torn but under
-    way: the file is left as it is)."""
+    """Record the complete lines past the remembered offset and cut a torn last line; the
+    articles recorded, or None when another crawl is writing the file (its lines are not torn but
+    under way: the file is left as it is)."""
     key = meta_key(path)
     raw = store.get_meta(key)
     if not raw:
@@ -221,17 +230,13 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int |
             logger.warning("%s is being written by another crawl: what it holds past this state's "
                            "last recorded line is reconciled at a later start", file)
             return None
-        handle.seek(offset)
-        tail = handle.read()
-        _, records, bad, torn = complete_lines(tail)
-        recovered = sum(mark_emitted(store, record) for record in records)
-        unended = bool(tail) and not torn and not tail.endswith(b"\n")
-        if torn:
-            handle.truncate(offset + len(tail) - torn)
-        elif unended:  # a complete last line: kept, and the next line starts on a line of its own
-            handle.write(b"\n")
-        if torn or unended:
-            os.fsync(handle.fileno())
+        if not starts_a_line(handle, offset):
+            store.set_meta(key, "")
+            logger.warning("%s was changed since a crawl of this state wrote it (its last recorded line "
+                           "ended at byte %d, which now is inside a line): left as it is, and not "
+                           "reconciled with the state", file, offset)
+            return 0
+        recovered, torn, bad, unended = reconcile(store, handle, offset)
     store.set_meta(key, "")
     if unended:
         logger.warning("%s did not end with a line break: one was added after its last line, so the "
@@ -242,6 +247,80 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int |
         crawler.stats.inc_value("newscrawl/recovered/articles", recovered)
         crawler.stats.inc_value("newscrawl/recovered/torn_bytes", torn)
     return recovered
+
+
+def starts_a_line(handle: BinaryIO, offset: int) -> bool:
+    """Whether a line begins at `offset`: the file's start, or just after a line break. The
+    offset a crawl stored always is; in a file rewritten since, it may fall inside a line."""
+    if not offset:
+        return True
+    handle.seek(offset - 1)
+    return handle.read(1) == b"\n"
+
+
+def last_line_start(handle: BinaryIO, floor: int, size: int) -> int:
+    """Where the file's last line begins (just after its last line break; `size` when it ends
+    with one), looking no further back than `floor`, a line start. Read backwards in chunks:
+    never the whole file."""
+    end = size
+    while end > floor:
+        start = max(floor, end - CHUNK)
+        handle.seek(start)
+        found = handle.read(end - start).rfind(b"\n")
+        if found >= 0:
+            return start + found + 1
+        end = start
+    return floor
+
+
+def lines_between(handle: BinaryIO, start: int, end: int) -> Iterator[bytes]:
+    """The lines from `start` to `end` (both line starts), one at a time."""
+    handle.seek(start)
+    position = start
+    while position < end:
+        line = handle.readline()
+        if not line:
+            return
+        position += len(line)
+        yield line
+
+
+def reconcile(store: Any, handle: BinaryIO, offset: int) -> tuple[int, int, int, bool]:
+    """Mark as emitted the records of the lines past `offset` (a line start), and repair the
+    last line: cut it when it is no complete JSON value (a write cut short), give it its line
+    break when it is one (another tool wrote it without one). The last line is judged from its
+    own start, never from `offset`. (articles recorded, bytes cut, unreadable lines, whether a
+    line break was added)."""
+    size = handle.seek(0, os.SEEK_END)
+    last = last_line_start(handle, offset, size)
+    recovered, bad = mark_lines(store, lines_between(handle, offset, last))
+    handle.seek(last)
+    tail = handle.read()
+    if not tail:
+        return recovered, 0, bad, False
+    if not (tail.strip() and _parses(tail)):
+        handle.truncate(last)
+        os.fsync(handle.fileno())
+        return recovered, len(tail), bad, False
+    more, unreadable = mark_lines(store, [tail])
+    handle.write(b"\n")  # kept, and the next line starts on a line of its own
+    os.fsync(handle.fileno())
+    return recovered + more, 0, bad + unreadable, True
+
+
+def mark_lines(store: Any, lines: Iterable[bytes]) -> tuple[int, int]:
+    """Mark the records of these lines as emitted: (articles the state had not recorded,
+    lines that hold no record)."""
+    recovered = bad = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        record = _record(line)
+        if record is None:
+            bad += 1
+        else:
+            recovered += mark_emitted(store, record)
+    return recovered, bad
 
 
 def recovered_line(file: Path, recovered: int, torn: int, bad: int) -> str:

@@ -102,6 +102,26 @@ def test_written_but_unrecorded_lines_and_a_torn_tail_are_reconciled(tmp_path: P
            "marked as emitted; ended in" in rerun.stderr and "Traceback" not in rerun.stderr
 
 
+@pytest.mark.parametrize("line_break", [False, True], ids=["no-final-line-break", "final-line-break"])
+def test_a_file_rewritten_since_the_crawl_loses_no_record(tmp_path: Path, line_break: bool) -> None:
+    """The user rewrote the output (a field added to every record), so the state's offset falls
+    inside its last line: that line was cut as torn (a whole record lost), or called unreadable.
+    Now the file is left as it is; a last record without a line break gets one."""
+    state, out = tmp_path / "state.sqlite", tmp_path / "a.jsonl"
+    with FaultServer(HOST, robots="allow", articles=3) as site:
+        first = run_scrapy(crawl_args(site, state, "-o", str(out)), timeout=120)
+        assert first.returncode == 0, first.stderr[-2000:]
+        reviewed = [dict(item, note="reviewed") for item in lines_of(out)]
+        rewritten = "\n".join(json.dumps(item, ensure_ascii=True) for item in reviewed)
+        out.write_text(rewritten + ("\n" if line_break else ""), encoding="utf-8")
+        again = run_scrapy(crawl_args(site, state, "-o", str(out)), timeout=120)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "Traceback" not in again.stderr
+    assert out.read_text(encoding="utf-8") == rewritten + "\n"  # every record whole, none again
+    assert f"{out} was changed since a crawl of this state wrote it" in again.stderr
+    assert "no complete JSON line" not in again.stderr and "unreadable line" not in again.stderr
+
+
 def test_a_second_crawl_writing_the_same_file_is_refused_and_the_first_loses_nothing(tmp_path: Path) -> None:
     """Two crawls on one output (two workers with the same -O, two states appending to one
     file) wrote at their own offsets over each other's lines. The second is refused before it
