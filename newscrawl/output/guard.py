@@ -528,17 +528,24 @@ def recorded_articles(target: FeedTarget, store: Any, limit: int = RECORDS_CHECK
     return found
 
 
+def appended_files(targets: list[FeedTarget], formats: Collection[str] = ()) -> list[Path]:
+    """The files the crawl appends to (-o) that hold something already (of `formats` only, if
+    given): not standard output, /dev/null, nor a file a run names anew (%(time)s)."""
+    return [target.path for target in targets
+            if target.path is not None and not target.overwrite and target.keeps and not target.per_run
+            and (not formats or target.format in formats)
+            and target.path.is_file() and target.path.stat().st_size]
+
+
 def appended_without_state(targets: list[FeedTarget], settings: BaseSettings) -> list[str]:
     """A warning for each file a crawl with no state appends to (-o) that holds records already:
     nothing tells the crawl they are written, so it writes them again (a replay run twice)."""
     if not stateless(settings):
         return []
-    return [f"appending to {target.path} without a state: the articles it holds already are written "
-            f"to it again (-O {target.path} replaces it; with a state, NEWSCRAWL_STATE unset, a crawl "
+    return [f"appending to {path} without a state: the articles it holds already are written "
+            f"to it again (-O {path} replaces it; with a state, NEWSCRAWL_STATE unset, a crawl "
             f"writes only the articles not written before)"
-            for target in targets
-            if target.path is not None and not target.overwrite and target.keeps and not target.per_run
-            and target.path.is_file() and target.path.stat().st_size]
+            for path in appended_files(targets)]
 
 
 def refuse_overwrite(targets: list[FeedTarget], store: Any, settings: BaseSettings) -> None:

@@ -15,10 +15,16 @@ from newscrawl.distributed.outage import lost_redis
 from newscrawl.extract.processors import canonical_url
 from newscrawl.items import Article
 from newscrawl.ops.summary import STATE_NOT_WRITTEN, UNRECORDED
-from newscrawl.output.guard import check_outputs, refuse_overwrite
-from newscrawl.output.recovery import check_integrity, recover_outputs, unusable_state
+from newscrawl.output.formats import LINE_FORMATS
+from newscrawl.output.guard import appended_files, check_outputs, refuse_overwrite
+from newscrawl.output.recovery import (
+    adopt_outputs,
+    check_integrity,
+    recover_outputs,
+    unusable_state,
+)
 from newscrawl.output.storage import OUTPUT_ERROR_STAT, line_files, stop_for_output, stop_for_state
-from newscrawl.state import StateError
+from newscrawl.state import StateError, stateless
 from newscrawl.state.crawler import follow_links_of, state_failed, state_for
 
 logger = logging.getLogger("newscrawl.output")
@@ -64,6 +70,8 @@ class StateRecorder:
         try:
             if crawler.settings.getbool("NEWSCRAWL_STATE_CHECK", True):
                 check_integrity(store)
+            if not stateless(crawler.settings):  # a crawl without state says it writes them again
+                adopt_outputs(store, appended_files(targets, LINE_FORMATS))
             recover_outputs(store, crawler)
         except StateError:
             raise

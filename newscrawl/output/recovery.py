@@ -5,7 +5,9 @@ The recorder remembers, after each article, the output file and the offset just 
 `recover_outputs` reads what an earlier, killed crawl left past that offset: complete lines are
 recorded as emitted (they were written but the kill came before the state was updated), a torn
 last line, judged from its own start, is cut off (that article is fetched again); a file changed
-since (the offset inside a line) is left alone. `recover_part` does the same for a part
+since (the offset inside a line) is left alone. A file a crawl appends to that this state holds
+no offset for is reconciled from its first line (`adopt_outputs`): what another state wrote there
+is not written again. `recover_part` does the same for a part
 file `scrapy cron` left behind, then publishes it. Every article comes out exactly once across a
 `kill -9` and a rerun.
 """
@@ -115,6 +117,21 @@ def known_output(store: Any, path: Path) -> bool:
     return any(store.get_meta(meta_key(name)) is not None for name in names)
 
 
+def adopt_outputs(store: Any, paths: Iterable[Path]) -> None:
+    """List for reconciling from their first line the files a crawl appends to that this state
+    holds no offset for (a crawl of another state wrote them: one run from another folder): their
+    articles are then marked as emitted, and not written to them again."""
+    if not hasattr(store, "get_meta") or not hasattr(store, "set_meta"):
+        return
+    for path in paths:
+        if known_output(store, path):
+            # a crawl of this state wrote it: reconciled from the offset it stored, or already (an
+            # emptied key), and not read again from its first line at every start
+            continue
+        remember_output(store, str(path))
+        store.set_meta(meta_key(path), json.dumps({"offset": 0, "adopted": True}))
+
+
 def recover_outputs(store: Any, crawler: Crawler | None = None) -> int:
     """Reconcile every output file a killed crawl left behind; returns the articles recovered."""
     if not hasattr(store, "get_meta") or not hasattr(store, "set_meta"):
@@ -207,7 +224,8 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int |
     raw = store.get_meta(key)
     if not raw:
         return 0
-    offset = json.loads(raw).get("offset", 0)
+    remembered = json.loads(raw)
+    offset, adopted = remembered.get("offset", 0), bool(remembered.get("adopted"))
     file = published_as(Path(path))
     if file.exists() and not file.is_file():
         # a device or a pipe (/dev/full, /dev/stdout): it keeps nothing to recover, and is not gone
@@ -242,7 +260,7 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int |
         logger.warning("%s did not end with a line break: one was added after its last line, so the "
                        "articles appended start on a line of their own", file)
     if recovered or torn or bad:
-        logger.warning("%s", recovered_line(file, recovered, torn, bad))
+        logger.warning("%s", recovered_line(file, recovered, torn, bad, adopted=adopted))
     if crawler is not None and crawler.stats is not None:
         crawler.stats.inc_value("newscrawl/recovered/articles", recovered)
         crawler.stats.inc_value("newscrawl/recovered/torn_bytes", torn)
@@ -323,12 +341,16 @@ def mark_lines(store: Any, lines: Iterable[bytes]) -> tuple[int, int]:
     return recovered, bad
 
 
-def recovered_line(file: Path, recovered: int, torn: int, bad: int) -> str:
+def recovered_line(file: Path, recovered: int, torn: int, bad: int, *, adopted: bool = False) -> str:
     """One line on what the start found past the state's last recorded line, saying only what
     can be known: lines this state did not record come from a crawl killed before it recorded
-    them, or from another writer, and nothing tells which."""
+    them, or from another writer, and nothing tells which. In a file this state never wrote
+    (`adopted`), they come from another writer."""
     parts = []
-    if recovered:
+    if recovered and adopted:
+        parts.append(f"holds {recovered} article{'' if recovered == 1 else 's'} already that this state had "
+                     "not recorded (written by a crawl of another state, or another tool): not written again")
+    elif recovered:
         parts.append(f"holds {recovered} article{'' if recovered == 1 else 's'} this state had not "
                      "recorded (an interrupted crawl, or another writer): marked as emitted")
     if torn:

@@ -238,8 +238,13 @@ def test_articles_another_state_appended_are_recorded_and_said_as_what_is_known(
     articles (writing them again would put them twice in the file it writes), and its line says
     what it can know: not "after an interrupted crawl", which nothing interrupted."""
     out = tmp_path / "all.jsonl"
+
+    def other_stories(h) -> None:  # B's own texts: A's, in the file B appends to, are B's duplicates
+        links = "".join(f'<a href="/articles/story-{i}">Story {i}</a>' for i in (11, 12, 13))
+        h.send_bytes(f"<html><body><h1>All stories</h1>{links}</body></html>".encode())
+
     with FaultServer(HOST, robots="allow", articles=2) as site_a, \
-            FaultServer("127.0.0.8", robots="allow", articles=3) as site_b:
+            FaultServer("127.0.0.8", robots="allow", extra={"/": other_stories}) as site_b:
         runs = [crawl(site_a, "-o", str(out), state=tmp_path / "a.sqlite"),
                 crawl(site_b, "-o", str(out), state=tmp_path / "b.sqlite"),
                 crawl(site_a, "-o", str(out), state=tmp_path / "a.sqlite")]
@@ -250,7 +255,27 @@ def test_articles_another_state_appended_are_recorded_and_said_as_what_is_known(
     assert "interrupted crawl:" not in runs[2].stderr
     items = read_jsonl(out)
     assert sorted(item["url"] for item in items) == sorted(
-        [site_a.url(f"/articles/story-{i}") for i in (1, 2)] + [site_b.url(f"/articles/story-{i}") for i in (1, 2, 3)])
+        [site_a.url(f"/articles/story-{i}") for i in (1, 2)] + [site_b.url(f"/articles/story-{i}") for i in (11, 12, 13)])
+
+
+def test_a_new_state_appending_to_a_file_another_state_wrote_writes_no_article_twice(tmp_path: Path) -> None:
+    """The same command from another folder has a state of its own (.newscrawl/ there): the
+    articles already in the output are marked as written, not appended a second time."""
+    out, here, there = tmp_path / "a.jsonl", tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    with FaultServer(HOST, robots="allow", articles=3) as site:
+        first = crawl(site, "-o", str(out), cwd=here)
+        assert first.returncode == 0, first.stderr[-2000:]
+        before = out.read_bytes()
+        again = crawl(site, "-o", str(out), cwd=there)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert (there / ".newscrawl" / "state.sqlite").is_file()
+    assert out.read_bytes() == before  # no article written twice
+    assert [line.split("WARNING: ", 1)[1] for line in lines(again.stderr, "WARNING") if str(out) in line] == [
+        f"{out} holds 3 articles already that this state had not recorded (written by a crawl of another "
+        "state, or another tool): not written again"]
+    assert recorded(there / ".newscrawl" / "state.sqlite") >= 3
 
 
 def test_a_crawl_without_state_keeps_nothing_and_emits_everything_every_time(tmp_path: Path) -> None:
