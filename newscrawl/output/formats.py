@@ -1,7 +1,8 @@
 """What an existing output file holds, in each format Scrapy writes: the URLs of its articles.
 
 Read before a crawl overwrites a file (`-O`), to see whether the state records its articles as
-written; and the formats a file can be appended to (`-o`) without breaking it.
+written; the formats a file can be appended to (`-o`) without breaking it; and whether a file
+JSON Lines would be appended to holds JSON Lines (its first and last line).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ WHOLE_FORMATS = {"json", "xml", "csv"}
 URL_FIELDS = ("canonical_url", "url")
 DEFAULT_FORMAT = "jsonlines"  # what an output whose name says no format holds: newscrawl's own
 WHOLE_JSON_MAX = 64 * 1024 * 1024  # an indented JSON file is parsed whole only up to this size
+LINE_READ = 1024 * 1024  # bytes read at either end of a file to find its first and last line
+BOM = b"\xef\xbb\xbf"
 
 
 def named_format(name: str, formats: Iterable[str]) -> str | None:
@@ -109,3 +112,47 @@ def records_without_urls(path: Path, fmt: str, limit: int) -> bool:
             return False
         found = found or isinstance(record, dict)
     return found
+
+
+def _record(line: bytes) -> bool:
+    """Whether a line is one JSON object."""
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
+
+
+def _first_line(path: Path) -> tuple[bytes, bool]:
+    """The file's first line that is not blank (read no further than LINE_READ), and whether a
+    line break ends it."""
+    with path.open("rb") as handle:
+        head = handle.read(LINE_READ).removeprefix(BOM).lstrip()
+    line, ended, _ = head.partition(b"\n")
+    return line, bool(ended)
+
+
+def _last_line(path: Path) -> tuple[bytes, bool] | None:
+    """The file's last line that is not blank and whether a line break ends it; None when its
+    start is further back than LINE_READ."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - LINE_READ))
+        tail = handle.read()
+    body = tail.rstrip()
+    start = body.rfind(b"\n") + 1
+    if not start and size > LINE_READ:
+        return None
+    return body[start:], b"\n" in tail[len(body):]
+
+
+def not_json_lines(path: Path) -> str | None:
+    """Which line of a file shows it holds something else than JSON Lines ("first", "last"), or
+    None. A line must be a JSON object; one a line break does not end (or longer than LINE_READ)
+    need only start as one: it may be a record a killed crawl cut short, which the next start cuts."""
+    for which, found in (("first", _first_line(path)), ("last", _last_line(path))):
+        if found is None or not found[0]:
+            continue
+        line, ended = found
+        if not line.startswith(b"{") or (ended and len(line) < LINE_READ and not _record(line)):
+            return which
+    return None

@@ -31,6 +31,7 @@ from newscrawl.output.formats import (
     WHOLE_FORMATS,
     article_urls,
     named_format,
+    not_json_lines,
     records_without_urls,
     same_format,
 )
@@ -393,7 +394,8 @@ def check_clashes(targets: list[FeedTarget], settings: BaseSettings, spargs: dic
 def refuse_append(target: FeedTarget) -> None:
     """OutputClash when `-o` appends to a non-empty file of a format that is one document, or
     appends JSON Lines to a file that holds one (`-o out.jsonl` where another tool wrote a JSON
-    array, or `-o out:jsonl` after `-O out:json`)."""
+    array, or `-o out:jsonl` after `-O out:json`) or holds anything else but JSON Lines (`-o
+    photo.jpg`, `-o notes.md`: its first or last line is no JSON object)."""
     path = target.path
     if target.overwrite or path is None or target.per_run or not path.is_file() or not path.stat().st_size:
         return
@@ -401,10 +403,16 @@ def refuse_append(target: FeedTarget) -> None:
         raise OutputClash(f"cannot append to {path}: a {target.format.upper()} file is one document, "
                           "and what a second run appends makes it invalid. Write JSON Lines (a "
                           ".jsonl file), which appends line by line, or write to a new file")
-    if target.format in LINE_FORMATS and _opens_a_document(path):
+    if target.format not in LINE_FORMATS:
+        return
+    if _opens_a_document(path):
         raise OutputClash(f"cannot append JSON Lines to {path}: it holds a JSON array or an XML "
                           "document, which lines written after it would break. Write the JSON "
                           "Lines to a new file")
+    if which := _unreadable(path):
+        raise OutputClash(f"cannot append JSON Lines to {path}: it holds something else (its {which} "
+                          "line is not a JSON object), and the articles would be mixed into it. "
+                          "Write the JSON Lines to a new file")
 
 
 def _opens_a_document(path: Path) -> bool:
@@ -416,6 +424,15 @@ def _opens_a_document(path: Path) -> bool:
     except OSError:
         return False
     return start[:1] in (b"[", b"<")
+
+
+def _unreadable(path: Path) -> str | None:
+    """Which line of a file shows it is no JSON Lines (`formats.not_json_lines`); None when it
+    cannot be read here (the check that it can be written says why)."""
+    try:
+        return not_json_lines(path)
+    except OSError:
+        return None
 
 
 def colon_format(uri: str, formats: Collection[str]) -> str | None:

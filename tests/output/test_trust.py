@@ -503,6 +503,25 @@ def test_csv_and_xml_outputs_are_never_emptied_nor_broken_by_a_second_run(tmp_pa
             assert out.read_bytes() == before, name
 
 
+def test_json_lines_are_not_appended_to_a_file_that_holds_something_else(tmp_path: Path) -> None:
+    """-o photo.jpg, -o notes.md: JSON Lines appended to an image or a text (exit 0, at most a
+    line about a line break). Refused now, the file untouched, when its first or last line is
+    no JSON object."""
+    files = {"photo.jpg": (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8, "first"),
+             "notes.md": (b"# Notes\n\nRead the harbour story.\n", "first"),
+             "mixed.jsonl": (b'{"url": "http://elsewhere.example/a"}\n# reviewed by Ann\n', "last")}
+    with FaultServer(HOST, robots="allow", articles=1) as site:
+        for name, (content, which) in files.items():
+            out = tmp_path / name
+            out.write_bytes(content)
+            result = crawl(site, "-o", str(out), state=tmp_path / f"{name}.sqlite")
+            assert result.returncode == 2, (name, result.stderr[-2000:])
+            assert one_error(result).endswith(
+                f"cannot append JSON Lines to {out}: it holds something else (its {which} line is not a "
+                "JSON object), and the articles would be mixed into it. Write the JSON Lines to a new file"), name
+            assert out.read_bytes() == content, name
+
+
 def test_dev_null_keeps_nothing_so_nothing_is_recorded(tmp_path: Path) -> None:
     state = tmp_path / "state.sqlite"
     with FaultServer(HOST, robots="allow", articles=2) as site:
