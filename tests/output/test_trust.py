@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl.output.recovery import adopt_outputs, meta_key
 from newscrawl.state.sqlite import SQLiteStateStore
 from tests.conftest import REPO, lines_in, read_jsonl, run_scrapy
 from tests.support.faultserver import FaultServer, article_page
@@ -276,6 +277,19 @@ def test_a_new_state_appending_to_a_file_another_state_wrote_writes_no_article_t
         f"{out} holds 3 articles already that this state had not recorded (written by a crawl of another "
         "state, or another tool): not written again"]
     assert recorded(there / ".newscrawl" / "state.sqlite") >= 3
+
+
+def test_a_file_this_state_wrote_is_not_read_again_from_its_first_line(tmp_path: Path) -> None:
+    """Only a file no crawl of the state wrote is adopted: one it wrote and reconciled (its key
+    emptied) would be read whole at every start of an hourly crawl appending to it."""
+    own, foreign = tmp_path / "own.jsonl", tmp_path / "foreign.jsonl"
+    for path in (own, foreign):
+        path.write_text('{"url": "https://a.example/1"}\n', "utf-8")
+    store = SQLiteStateStore(tmp_path / "state.sqlite")
+    store.set_meta(meta_key(own), "")  # as recover_file leaves a file it reconciled
+    adopt_outputs(store, [own, foreign])
+    assert store.get_meta(meta_key(own)) == ""
+    assert json.loads(store.get_meta(meta_key(foreign))) == {"offset": 0, "adopted": True}
 
 
 def test_a_crawl_without_state_keeps_nothing_and_emits_everything_every_time(tmp_path: Path) -> None:
