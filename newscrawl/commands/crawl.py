@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import math
 import os
 import shutil
 import sys
@@ -41,14 +40,11 @@ from newscrawl.commands._cli import (
 )
 from newscrawl.commands._open_files import open_files_problem
 from newscrawl.config.settings_check import (
-    MAXIMUMS,
-    MINIMUMS,
     check_named_setting,
     check_setting_name,
-    out_of_range,
-    whole_number_settings,
+    default_value,
+    typed_problem,
 )
-from newscrawl.discovery.since import duration_seconds
 from newscrawl.ops.summary import (
     PIPELINE_ERROR,
     lines_say_why,
@@ -88,49 +84,11 @@ FAILED_REASONS = {"output_error", "state_error", "redis_unavailable", "redis_dat
 LOG_LEVELS = {"CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"}
 
 
-def _reference(name: str) -> Any:
-    """The value a setting has before the command line changes it (project, then Scrapy)."""
-    from scrapy.settings import default_settings
-
-    from newscrawl import settings as project
-
-    if hasattr(project, name):
-        return getattr(project, name)
-    return getattr(default_settings, name, None)
-
-
 def check_setting(settings: BaseSettings, name: str) -> str | None:
     """Why a command-line setting's value cannot work, or None."""
+    if problem := typed_problem(settings, name):  # true or false, a number, a list... (settings_check)
+        return problem
     value = settings.get(name)
-    reference = _reference(name)
-    try:
-        if isinstance(reference, bool):
-            settings.getbool(name)
-        elif name in whole_number_settings():
-            problem = out_of_range(name, value, settings.getint(name))
-            if problem:
-                return problem
-        elif isinstance(reference, int | float) or name in MINIMUMS:
-            number = settings.getfloat(name)
-            if not math.isfinite(number):  # "inf" overflowed timers once the crawl ran; "nan" compares as nothing
-                return f"invalid setting {name}={value!r}: expected a finite number"
-            problem = out_of_range(name, value, number)
-            if problem:
-                return problem
-        elif isinstance(reference, list | tuple):
-            settings.getlist(name)
-        elif isinstance(reference, dict):
-            settings.getdict(name)
-    except (TypeError, ValueError):
-        kind = "true or false" if isinstance(reference, bool) else (
-            "a whole number" if name in whole_number_settings() else
-            "a number of seconds" if name in MAXIMUMS else
-            "a number" if isinstance(reference, int | float) or name in MINIMUMS else
-            "a list" if isinstance(reference, list | tuple) else "a JSON object")
-        seconds = duration_seconds(str(value)) if name in MAXIMUMS else None
-        if seconds is not None:  # "90d": the unit other commands take (state prune, -a since=)
-            kind += f" ({value} is {seconds:.0f})"
-        return f"invalid setting {name}={value!r}: expected {kind}"
     if name == "LOG_LEVEL" and str(value).upper() not in LOG_LEVELS:
         return f"invalid setting LOG_LEVEL={value!r}: use one of {', '.join(sorted(LOG_LEVELS))}"
     if name == "NEWSCRAWL_ARCHIVE_PREFIX" and (not str(value).strip() or any(c in str(value) for c in "/\\")):
@@ -204,7 +162,7 @@ def unreadable_setting(pairs: list[str]) -> str | None:
         try:
             Settings().setdict({name: value}, priority="cmdline")
         except (TypeError, ValueError) as exc:
-            if isinstance(_reference(name), dict) and _json_but_no_object(value):
+            if isinstance(default_value(name), dict) and _json_but_no_object(value):
                 # FEEDS=5, FEEDS='"out.jsonl"': a TypeError, or "not enough values to unpack"
                 example = ', such as {"articles.jsonl": {"format": "jsonlines"}}' if name == "FEEDS" else ""
                 return f"invalid -s {name} value {value!r}: expected a JSON object{example}"

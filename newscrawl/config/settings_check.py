@@ -1,6 +1,10 @@
-"""Checks of `-s NAME=VALUE` for settings that take a name or a path, and of setting names.
+"""Checks of `-s NAME=VALUE`: values of the type the code reads, values that name something or a
+path, and setting names.
 
-Used by `scrapy crawl` (newscrawl/commands/crawl.py) before anything starts. A value that names
+Used by every command that reads settings (newscrawl/commands/crawl.py's check_settings) before
+anything starts. A value must be of the type the code reads it as (true or false, a whole
+number, a number, a list, a JSON object), whether the setting has a default or only code reads
+it (NEWSCRAWL_STATE_CHECK, scrapy-redis's SCHEDULER_FLUSH_ON_START). A value that names
 something (a profile, a class, a Redis URL, an output encoding) must name something that exists,
 and an encoding one that writes every character; a path must be of the right kind (a file
 setting must not name a folder, nor a folder setting a file). A misspelt
@@ -14,6 +18,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import importlib.util
+import math
 import re
 import warnings
 from collections.abc import Mapping
@@ -44,6 +49,7 @@ MINIMUMS = {
     "NEWSCRAWL_MAX_PAGE_NUMBER": 0, "NEWSCRAWL_MAX_CALENDAR_PAGES": 0,
     "NEWSCRAWL_CRON_MAX_QUIET_RUNS": 0, "NEWSCRAWL_CRON_PROGRESS_INTERVAL": 0,
     "NEWSCRAWL_REDIS_LEASE": 0.001, "MAX_IDLE_TIME_BEFORE_CLOSE": 0, "NEWSCRAWL_ARCHIVE_MAX_BYTES": 1,
+    "NEWSCRAWL_SHARED_DOWNLOAD_DELAY": 0, "NEWSCRAWL_REDIS_MAX_IN_PROGRESS": 0,
 }
 # durations, and their ceilings: one line before the crawl, not a traceback after it started
 MAXIMUMS = {
@@ -51,7 +57,7 @@ MAXIMUMS = {
     "AUTOTHROTTLE_MAX_DELAY": A_DAY, "NEWSCRAWL_RETRY_AFTER_MAX": A_DAY, "NEWSCRAWL_EXTRACT_TIMEOUT": A_DAY,
     "NEWSCRAWL_REDIS_LEASE": A_DAY, "NEWSCRAWL_CRON_PROGRESS_INTERVAL": A_DAY,
     "CLOSESPIDER_TIMEOUT": A_CENTURY, "NEWSCRAWL_REVISIT": A_CENTURY, "NEWSCRAWL_STATE_MAX_AGE": A_CENTURY,
-    "MAX_IDLE_TIME_BEFORE_CLOSE": A_CENTURY,
+    "MAX_IDLE_TIME_BEFORE_CLOSE": A_CENTURY, "NEWSCRAWL_SHARED_DOWNLOAD_DELAY": A_DAY,
 }
 # settings naming a file or a folder (relative paths are relative to the working directory)
 FILE_SETTINGS = ("NEWSCRAWL_STATE", "NEWSCRAWL_STATS_FILE", "LOG_FILE")
@@ -84,7 +90,11 @@ REDIS_SERVER_PARAMS = ("url", "host", "port", "db", "unix_socket_path")
 UTF_CODECS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
                         "utf-32-be"})
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
-_GETINT = re.compile(r"""getint\(\s*["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
+# a typed read of a setting by name, `settings.getbool("NAME")`: the type, then the name
+_GETTER = re.compile(r"""get(bool|int|float|list|dict)\(\s*["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
+# lists of HTTP status codes: Scrapy and newscrawl read each entry with int() once the crawl runs
+STATUS_LISTS = frozenset({"RETRY_HTTP_CODES", "HTTPERROR_ALLOWED_CODES", "HTTPCACHE_IGNORE_HTTP_CODES"})
+HIGHEST_STATUS = 999
 _QUOTED_NAME = re.compile(r"""["']([A-Z][A-Z0-9_]{1,}[A-Z0-9])["']""")
 
 
@@ -188,13 +198,95 @@ def _names_in_installed_code() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _read_as() -> dict[str, frozenset[str]]:
+    """The types (bool, int, float, list, dict) each setting is read as by name in the code of
+    Scrapy, newscrawl and every installed Scrapy extension (`settings.getbool("NAME")`)."""
+    import newscrawl
+
+    found: dict[str, set[str]] = {}
+    for path in [*_installed_files(), *Path(newscrawl.__file__).parent.rglob("*.py")]:
+        try:
+            text = path.read_text("utf-8", errors="replace")
+        except OSError:
+            continue
+        for kind, name in _GETTER.findall(text):
+            found.setdefault(name, set()).add(kind)
+    return {name: frozenset(kinds) for name, kinds in found.items()}
+
+
 def whole_number_settings() -> frozenset[str]:
     """Settings that Scrapy, newscrawl or an installed Scrapy extension reads as a whole number
     (`settings.getint("NAME")`): "1.5" or "2.0" there fails only once the crawl has started."""
-    import newscrawl
+    return frozenset(name for name, kinds in _read_as().items() if "int" in kinds)
 
-    files = [*_installed_files(), *Path(newscrawl.__file__).parent.rglob("*.py")]
-    return frozenset(_names_in_files(files, _GETINT))
+
+def setting_kind(name: str) -> str | None:
+    """What a setting's value must be: "bool", "int" (a whole number), "float", "list", "dict",
+    or None (a string, or anything). From its default, else from how the code reads it: a
+    setting with no default (NEWSCRAWL_STATE_CHECK, SCHEDULER_FLUSH_ON_START) failed with a
+    traceback once read, or exited 1 with a misleading line."""
+    reference = default_value(name)
+    read_as = _read_as().get(name, frozenset())
+    # read as one type only: PERIODIC_LOG_STATS is read as a bool and as a dict, and takes both
+    only = next(iter(read_as)) if reference is None and len(read_as) == 1 else None
+    if isinstance(reference, bool) or only == "bool":
+        return "bool"
+    if "int" in read_as:
+        return "int"
+    if isinstance(reference, int | float) or name in MINIMUMS or only == "float":
+        return "float"
+    if isinstance(reference, list | tuple) or only == "list":
+        return "list"
+    if isinstance(reference, dict) or only == "dict":
+        return "dict"
+    return None
+
+
+def typed_problem(settings: BaseSettings, name: str) -> str | None:
+    """Why a command-line value is not of its setting's kind (setting_kind), or out of range."""
+    value = settings.get(name)
+    kind = setting_kind(name)
+    try:
+        problem = _kind_problem(settings, name, kind)
+    except (TypeError, ValueError):
+        return f"invalid setting {name}={value!r}: expected {_expected(name, kind, value)}"
+    return problem
+
+
+def _kind_problem(settings: BaseSettings, name: str, kind: str | None) -> str | None:
+    """Read the value as its kind (raising TypeError or ValueError as Scrapy's getters do); the
+    range, finiteness or entries that still make it unusable."""
+    value = settings.get(name)
+    if kind == "bool":
+        settings.getbool(name)
+    elif kind == "int":
+        return out_of_range(name, value, settings.getint(name))
+    elif kind == "float":
+        number = settings.getfloat(name)
+        if not math.isfinite(number):  # "inf" overflowed timers once the crawl ran; "nan" compares as nothing
+            return f"invalid setting {name}={value!r}: expected a finite number"
+        return out_of_range(name, value, number)
+    elif kind == "list":
+        entries = settings.getlist(name)
+        if name in STATUS_LISTS and not all(100 <= int(code) <= HIGHEST_STATUS for code in entries):
+            raise ValueError(name)
+    elif kind == "dict":
+        settings.getdict(name)
+    return None
+
+
+def _expected(name: str, kind: str | None, value: object) -> str:
+    """What a value of the setting's kind looks like, for the refusal."""
+    from newscrawl.discovery.since import duration_seconds
+
+    if name in STATUS_LISTS:
+        return "a list of HTTP status codes, such as 500,503"
+    expected = {"bool": "true or false", "int": "a whole number", "list": "a list",
+                "float": "a number of seconds" if name in MAXIMUMS else "a number"}.get(str(kind), "a JSON object")
+    seconds = duration_seconds(str(value)) if name in MAXIMUMS else None
+    if seconds is not None:  # "90d": the unit other commands take (state prune, -a since=)
+        expected += f" ({value} is {seconds:.0f})"
+    return expected
 
 
 def _installed_files() -> list[Path]:
@@ -444,7 +536,7 @@ def _component_paths(settings: BaseSettings, name: str) -> list[str]:
         paths = [key if base in COMPONENT_KEYS else value for key, value in components.items()
                  if value is not None]
         return [path for path in paths if isinstance(path, str)]
-    if name in NOT_PATHS or not isinstance(reference := _reference(name), str) or not _DOTTED.fullmatch(reference):
+    if name in NOT_PATHS or not isinstance(reference := default_value(name), str) or not _DOTTED.fullmatch(reference):
         return []
     with warnings.catch_warnings():  # reading a deprecated name (DNS_RESOLVER) warns: Scrapy says so itself
         warnings.simplefilter("ignore", ScrapyDeprecationWarning)
@@ -452,13 +544,17 @@ def _component_paths(settings: BaseSettings, name: str) -> list[str]:
     return [value] if isinstance(value, str) and value else []
 
 
-def _reference(name: str) -> object:
-    """The value before the command line: the project's, else Scrapy's default."""
+def default_value(name: str) -> object:
+    """The value before the command line: the project's, else Scrapy's default (None if neither)."""
     from scrapy.settings import default_settings
 
     from newscrawl import settings as project
 
-    return getattr(project, name, getattr(default_settings, name, None))
+    if hasattr(project, name):
+        return getattr(project, name)
+    with warnings.catch_warnings():  # a deprecated name (CONCURRENT_REQUESTS_PER_IP) warns: Scrapy says so itself
+        warnings.simplefilter("ignore", ScrapyDeprecationWarning)
+        return getattr(default_settings, name, None)
 
 
 def _load_problem(path: str) -> str | None:

@@ -3,12 +3,14 @@ Real `scrapy crawl` runs; nothing is crawled (the URLs point at a closed port on
 
 from __future__ import annotations
 
+import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from newscrawl.commands.crawl import check_settings
 from tests.conftest import REPO, run_scrapy
 from tests.support.faultserver import FaultServer
 from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
@@ -147,9 +149,42 @@ def test_invalid_setting_values_are_each_one_line(runs) -> None:
     ({"FEEDS": '{"o.jsonl": {"format": "jsonlines", "encoding": "cp1252"}}'},
      "invalid setting FEEDS: the encoding 'cp1252' of the output o.jsonl: it cannot write every character"),
     ({"FEEDS": '{"o.jsonl": {"format": "jsonlines", "encoding": null}}'}, None),
+    # settings with no default, read only by the code (newscrawl's, scrapy-redis's): a traceback
+    # once read, or exit 1 with "state ... cannot be used (Supported values for boolean settings ...)"
+    ({"NEWSCRAWL_STATE_CHECK": "abc"}, "invalid setting NEWSCRAWL_STATE_CHECK='abc': expected true or false"),
+    ({"NEWSCRAWL_STATE_CHECK": "False"}, None),
+    ({"SCHEDULER_FLUSH_ON_START": "abc"}, "invalid setting SCHEDULER_FLUSH_ON_START='abc': expected true or false"),
+    ({"NEWSCRAWL_SHARED_DOWNLOAD_DELAY": "abc"},
+     "invalid setting NEWSCRAWL_SHARED_DOWNLOAD_DELAY='abc': expected a number of seconds"),
+    ({"NEWSCRAWL_SHARED_DOWNLOAD_DELAY": "-1"}, "NEWSCRAWL_SHARED_DOWNLOAD_DELAY='-1': must be at least 0"),
+    ({"NEWSCRAWL_REDIS_MAX_IN_PROGRESS": "many"}, "NEWSCRAWL_REDIS_MAX_IN_PROGRESS='many': expected a whole number"),
+    ({"PERIODIC_LOG_STATS": "True"}, None),  # read as true or false and as a JSON object: both taken
+    # lists of status codes: "invalid literal for int() with base 10: 'abc'", naming no setting
+    ({"RETRY_HTTP_CODES": "abc"},
+     "invalid setting RETRY_HTTP_CODES='abc': expected a list of HTTP status codes, such as 500,503"),
+    ({"HTTPERROR_ALLOWED_CODES": "404,gone"}, "invalid setting HTTPERROR_ALLOWED_CODES='404,gone': expected a list"),
+    ({"HTTPCACHE_IGNORE_HTTP_CODES": "5"}, "HTTPCACHE_IGNORE_HTTP_CODES='5': expected a list of HTTP status codes"),
+    ({"HTTPERROR_ALLOWED_CODES": "404, 410", "RETRY_HTTP_CODES": ""}, None),
 ])
 def test_setting_checks(values: dict, problem: str | None) -> None:
     assert_one_problem(values, problem)
+
+
+TYPED_READ = re.compile(r"""\.get(bool|int|float)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
+
+
+def test_every_setting_newscrawl_reads_as_a_bool_or_number_is_checked() -> None:
+    """Each setting newscrawl's code reads with getbool, getint or getfloat is refused in one line
+    naming it when given a word: NEWSCRAWL_STATE_CHECK=abc was a traceback (no default, so
+    nothing knew its type)."""
+    read = {name: kind for path in (REPO / "newscrawl").rglob("*.py")
+            for kind, name in TYPED_READ.findall(path.read_text("utf-8"))}
+    assert {"NEWSCRAWL_STATE_CHECK", "NEWSCRAWL_SHARED_DOWNLOAD_DELAY", "SCHEDULER_FLUSH_ON_START"} <= set(read)
+    expected = {"bool": "true or false", "int": "a whole number", "float": "a number"}
+    for name, kind in read.items():
+        problems = check_settings(cmdline(**{name: "abc"}))
+        assert len(problems) == 1 and problems[0].startswith(
+            f"invalid setting {name}='abc': expected {expected[kind]}"), (name, problems)
 
 
 @pytest.mark.parametrize("command", [["state", "info"], ["parse", URL], ["fixture", URL, "story"],
@@ -169,6 +204,31 @@ def test_every_command_checks_its_settings_as_crawl_does(tmp_path: Path, command
                                                 "docs/configuration.md)" if "unknown" in said
                                                 else f"scrapy {command[0]}: {said}"]
     assert list(tmp_path.iterdir()) == []  # no state, no fixture, nothing fetched into a file
+
+
+@pytest.mark.parametrize("command", [
+    ["state", "info"], ["state", "export", "-"], ["state", "prune", "1d"], ["cron", "-a", f"url={URL}", "--output-dir", "CRON"],
+    ["crawl", "site", "-a", f"url={URL}", "-o", "OUT"], ["extract", str(Path(__file__).resolve())],
+    ["fixture", URL, "story"], ["parse", URL]])
+def test_a_bool_setting_without_a_default_is_checked_by_every_command(tmp_path: Path, command: list[str]) -> None:
+    """-s NEWSCRAWL_STATE_CHECK=abc: a traceback (state, cron), exit 1 with "state ... cannot be
+    used (Supported values for boolean settings ...). Free space if the disk is full" (crawl), or
+    taken without a word (extract, fixture). Now one line and exit 2, before the state is read."""
+    state = tmp_path / "state.sqlite"
+    run_scrapy(["crawl", "site", "-a", f"url={URL}", "-s", f"NEWSCRAWL_STATE={state}", "-s", "RETRY_TIMES=0",
+                "-s", "ROBOTSTXT_OBEY=False"], timeout=90)  # a state of nothing, for state info to read
+    assert state.exists()
+    paths = {"OUT": str(tmp_path / "out.jsonl"), "CRON": str(tmp_path / "cron")}
+    proc = run_scrapy([*(paths.get(arg, arg) for arg in command), "-s", "NEWSCRAWL_STATE_CHECK=abc",
+                       "-s", f"NEWSCRAWL_STATE={state}"], timeout=90)
+    said = "invalid setting NEWSCRAWL_STATE_CHECK='abc': expected true or false"
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    if command[0] == "crawl":
+        assert [line.split("ERROR: ", 1)[1] for line in error_lines(proc.stderr)] == [said]
+        assert "Traceback" not in proc.stderr
+    else:
+        assert proc.stderr.strip().splitlines() == [f"scrapy {command[0]}: {said}"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["state.sqlite"]  # no output, fixture, cron folder
 
 
 @pytest.mark.parametrize("command", [["state", "info"], ["fixture", URL, "story"],
@@ -215,6 +275,35 @@ def test_scrapy_redis_server_settings_without_redis_url_are_refused(tmp_path: Pa
         assert proc.stderr.strip().splitlines() == [f"scrapy {command}: invalid setting REDIS_HOST='127.0.0.1': {fix}"]
     assert list(tmp_path.iterdir()) == []  # no output, no state, no cron folder
     assert news_site.hits == {} and redis.Redis.from_url(redis_url).dbsize() == 0
+
+
+@pytest.mark.parametrize(("setting", "said"), [
+    # "ERROR: the crawl failed: RuntimeError('Engine slot not assigned')" and two tracebacks, exit 1
+    ("SCHEDULER_FLUSH_ON_START=abc", "invalid setting SCHEDULER_FLUSH_ON_START='abc': expected true or false"),
+    # "ERROR: could not convert string to float: 'abc'", naming no setting
+    ("NEWSCRAWL_SHARED_DOWNLOAD_DELAY=abc",
+     "invalid setting NEWSCRAWL_SHARED_DOWNLOAD_DELAY='abc': expected a number of seconds"),
+    # "ERROR: invalid literal for int() with base 10: 'abc'"
+    ("RETRY_HTTP_CODES=abc", "invalid setting RETRY_HTTP_CODES='abc': expected a list of HTTP status codes, "
+                             "such as 500,503"),
+    ("HTTPERROR_ALLOWED_CODES=abc", "invalid setting HTTPERROR_ALLOWED_CODES='abc': expected a list of HTTP "
+                                    "status codes, such as 500,503"),
+])
+def test_a_setting_read_once_the_crawl_runs_is_named_before_anything_starts(
+        tmp_path: Path, redis_url: str, news_site: FaultServer, setting: str, said: str) -> None:  # noqa: F811
+    """Settings read only once a distributed worker runs: one line naming the setting, exit 2,
+    nothing fetched, written or taken from the shared crawl."""
+    import redis
+
+    server = redis.Redis.from_url(redis_url)
+    server.flushdb()
+    hits = dict(news_site.hits)
+    proc = run_scrapy(["crawl", "site", "-a", f"url={news_site.url('/')}", "-o", str(tmp_path / "out.jsonl"),
+                       "-s", f"REDIS_URL={redis_url}", "-s", setting], timeout=90)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert [line.split("ERROR: ", 1)[1] for line in error_lines(proc.stderr)] == [said]
+    assert "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == [] and server.dbsize() == 0 and news_site.hits == hits
 
 
 @pytest.mark.parametrize(("option", "what"), [("--pidfile", "pid"), ("--profile", "profile")])
