@@ -65,6 +65,7 @@ from newscrawl.output.guard import (
     feed_targets,
     feeds_output,
     format_problem,
+    given_as,
     local_feed_uri,
     settled_feeds,
     storage_schemes,
@@ -307,6 +308,21 @@ def repeated_output(given: list[tuple[str, str]], feeds: dict, formats: frozense
     return None
 
 
+def worker_without_output(settings: BaseSettings, targets: list[FeedTarget]) -> str | None:
+    """Why a distributed worker (REDIS_URL) cannot run with no output that keeps its articles:
+    each request it takes from the shared queue is taken from every other worker, so its
+    articles would be fetched, recorded as done in Redis and written nowhere."""
+    from newscrawl.distributed import enabled
+
+    if not enabled(settings) or any(target.keeps for target in targets):
+        return None
+    need = ("a worker of the shared crawl needs an output (-o FILE): what it takes from Redis is no "
+            "other worker's to fetch")
+    if not targets:
+        return need
+    return f"{', '.join(given_as(target) for target in targets)} keeps nothing, and {need}"
+
+
 def when_failed(outcome: Deferred | asyncio.Future | Any, callback: Any) -> None:
     """Call `callback(exception)` when a crawl's start (`CrawlerProcess.crawl`) fails: a Deferred
     or, with the asyncio reactor, a Future (whose exception is then retrieved, not logged)."""
@@ -459,6 +475,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         assert self.settings is not None
         try:
             targets = feed_targets(self.settings, getattr(self, "names_spider", None), in_feeds)
+            if problem := worker_without_output(self.settings, targets):
+                self._refuse([problem])
             refuse_compression(targets)
             refuse_format_mismatch(targets, export_formats(self.settings))
             check_clashes(targets, self.settings, spargs)

@@ -356,7 +356,7 @@ def feeds_output(uri: str) -> str:
     return f"the FEEDS output {uri}"
 
 
-def _flag(target: FeedTarget) -> str:
+def given_as(target: FeedTarget) -> str:
     """How the user gave an output: `-o FILE`, `-O FILE`, or the FEEDS output FILE (with the
     name its placeholders give, when they give one before the crawl)."""
     filled = f" ({target.path})" if target.placeholders and target.path is not None and not target.per_run else ""
@@ -382,11 +382,11 @@ def check_clashes(targets: list[FeedTarget], settings: BaseSettings, spargs: dic
     for number, target in enumerate(local):
         for other in local[number + 1:]:
             if same_file(target.path, other.path):
-                raise OutputClash(f"{_flag(target)} and {_flag(other)} are one file: every article "
+                raise OutputClash(f"{given_as(target)} and {given_as(other)} are one file: every article "
                                   "would be written to it twice; give it once")
         for what, path in crawl_files(settings, spargs):
             if same_file(target.path, path):
-                raise (LogFileClash if what == "the log file" else OutputClash)(f"{_flag(target)} is also {what}: writing articles there would "
+                raise (LogFileClash if what == "the log file" else OutputClash)(f"{given_as(target)} is also {what}: writing articles there would "
                                   "destroy it; give the output a path of its own")
         refuse_append(target)
 
@@ -473,7 +473,7 @@ def refuse_format_mismatch(targets: list[FeedTarget], formats: frozenset[str]) -
             continue
         assert target.path is not None
         extension = EXTENSIONS.get(target.format, target.format)
-        raise FormatMismatch(f"{_flag(target)} is named as a {_format_name(named)} file, but its format is "
+        raise FormatMismatch(f"{given_as(target)} is named as a {_format_name(named)} file, but its format is "
                              f"{target.format}: name it {target.path.with_suffix('.' + extension)} to write "
                              f"{_format_name(target.format)}, or give no format to write {_format_name(named)}")
 
@@ -490,7 +490,7 @@ def refuse_compression(targets: list[FeedTarget]) -> None:
             continue
         if target.path.suffix.lower() in ARCHIVE_SUFFIXES:
             # JSON Lines under an archive's name: a replay of its folder (-a warc=DIR) fails on it
-            raise CompressedOutput(f"{_flag(target)} names a {target.path.suffix} file, the name of a web "
+            raise CompressedOutput(f"{given_as(target)} names a {target.path.suffix} file, the name of a web "
                                    f"archive, but the crawl writes JSON Lines: name it "
                                    f"{target.path.with_suffix('.' + EXTENSIONS.get(target.format, target.format))} "
                                    "(-s NEWSCRAWL_ARCHIVE=DIR writes the pages' WARC files)")
@@ -502,7 +502,7 @@ def refuse_compression(targets: list[FeedTarget]) -> None:
         suffix = plain.suffix.lower().lstrip(".")
         if suffix not in {extension, target.format} and EXTENSIONS.get(suffix) != extension:  # out.gz, crawl.warc.gz
             plain = plain.with_suffix(f".{extension}") if plain.suffix else plain.with_name(f"{plain.name}.{extension}")
-        raise CompressedOutput(f"{_flag(target)} names a {target.path.suffix} file, but the crawl writes "
+        raise CompressedOutput(f"{given_as(target)} names a {target.path.suffix} file, but the crawl writes "
                                f"it uncompressed ({WHOLE_LINES}): name it {plain} and "
                                f"compress it after the crawl ({tool} {plain})")
 

@@ -225,3 +225,34 @@ def _processing_key(server, pid: int) -> str:
         if name.split(":")[-2] == str(pid):
             return f"site:requests:processing:{name}"
     return "site:requests:processing:none"
+
+
+
+NEEDS_OUTPUT = ("a worker of the shared crawl needs an output (-o FILE): what it takes from Redis is no other "
+                "worker's to fetch")
+
+
+@pytest.mark.parametrize(("output", "said"), [
+    pytest.param([], NEEDS_OUTPUT, id="none"),
+    pytest.param(["-O", os.devnull], f"-O {os.devnull} keeps nothing, and {NEEDS_OUTPUT}", id="-O /dev/null"),
+    pytest.param(["-s", f'FEEDS={{"{os.devnull}": {{"format": "jsonlines"}}}}'],
+                 f"the FEEDS output {os.devnull} keeps nothing, and {NEEDS_OUTPUT}", id="FEEDS /dev/null"),
+])
+def test_a_worker_without_an_output_takes_nothing_from_the_shared_crawl(redis_url, tmp_path, output, said):  # noqa: F811
+    """A worker with no output fetched 34 pages, "11 not saved: no output keeps them", exit 0,
+    and recorded them done in Redis: a later worker with -o found nothing queued, and those
+    articles were lost for the shared crawl. Now it is refused before it takes anything."""
+    with serve_sites([("127.0.0.1", 4, 0.0)]) as (site,):
+        assert seed(redis_url, site.url).returncode == 0
+        server = redis.Redis.from_url(redis_url)
+        before = {key: server.dump(key) for key in server.scan_iter()}
+        refused = run_scrapy(["crawl", "site", "-s", f"REDIS_URL={redis_url}", "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1",
+                              *output], timeout=90)
+        assert refused.returncode == 2, refused.stderr[-3000:]
+        lines = [line for line in refused.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].endswith(f"ERROR: {said}"), lines
+        assert {key: server.dump(key) for key in server.scan_iter()} == before  # the seed and the sites untouched
+        assert site.counts() == {}
+        worker = Worker(tmp_path / "w", redis_url)  # with an output: every article
+        assert worker.wait(120) == 0, worker.tail()
+    assert {item["url"] for item in worker.items()} == site.article_urls(), worker.tail()
