@@ -313,6 +313,13 @@ def default(settings: BaseSettings, name: str, value: object) -> None:
         settings.set(name, value, priority="cmdline")
 
 
+def share_no_crawl(settings: BaseSettings) -> None:
+    """A look at one page (parse, fixture) takes no part in a distributed crawl, as extract
+    takes none: REDIS_URL would make its spider a worker of the shared queue and its state the
+    shared one in Redis."""
+    settings.set("REDIS_URL", None, priority="cmdline")
+
+
 def log_level_help(parser: argparse.ArgumentParser, level: str) -> None:
     """-L's help names the command's own default level (Scrapy's names the project's)."""
     for action in parser._actions:

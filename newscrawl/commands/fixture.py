@@ -32,6 +32,7 @@ from newscrawl.commands._cli import (
     quiet_logs,
     run_until_interrupted,
     setup_parser,
+    share_no_crawl,
     signals_held,
     why_not_fetched,
 )
@@ -82,6 +83,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         quiet_logs(self.settings, "ERROR")  # the project's settings.py logs at INFO
         check_logging(self.settings, "fixture")
         check_command_settings(self.settings, "fixture")
+        share_no_crawl(self.settings)  # REDIS_URL wrote the page's fetch into the shared state
 
     def run(self, args: list[str], opts) -> None:
         try:

@@ -4,8 +4,8 @@ parse command prints it (the items, then the requests it would follow).
 Scrapy's parse starts the spider without arguments, which the site spider refuses (it needs a
 start URL): this one gives it `article=URL` unless -a url=, article= or sites= is given, and
 uses the site spider unless --spider names another. It reads and writes no crawl state (an
-in-memory one, unless -s NEWSCRAWL_STATE is given), keeps no HTTP cache, extracts in this
-process, and logs errors only (-L WARNING for each dropped page, -L INFO for the whole log).
+in-memory one, unless -s NEWSCRAWL_STATE is given), shares no crawl (REDIS_URL is not used, as
+by extract), keeps no HTTP cache, extracts in this process, and logs errors only (-L WARNING for each dropped page, -L INFO for the whole log).
 
 Exit 0 when an item came out; 1, with one line saying why, when the page could not be fetched
 or holds no article; 2 for bad arguments; 130 when Ctrl-C stopped it (newscrawl/commands/_cli.py).
@@ -42,6 +42,7 @@ from newscrawl.commands._cli import (
     quiet_logs,
     run_until_interrupted,
     setup_parser,
+    share_no_crawl,
     standard_output,
     why_not_fetched,
 )
@@ -115,6 +116,9 @@ class Command(ExitsOnLogFileFailure, ScrapyParseCommand):
         warnings.filterwarnings("ignore", message=r".* returned a Deferred", category=ScrapyDeprecationWarning)
         for name, value in _DEFAULTS.items():
             default(self.settings, name, value)
+        # REDIS_URL made the spider a distributed worker, whose Redis queue could not serialize
+        # Scrapy parse's callback: a traceback, then "could not fetch URL: no response"
+        share_no_crawl(self.settings)
         # a crawl's own warnings about what it wrote ("no output given", "no articles written")
         # are wrong for a command that prints and writes nothing; parse says why itself
         extensions = self.settings.getdict("EXTENSIONS")

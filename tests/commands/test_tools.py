@@ -687,6 +687,24 @@ def test_parse_prints_the_article(project, site, tmp_path):
     assert "'headline': 'Harbour report plain-1'" in proc.stdout
 
 
+@pytest.mark.parametrize("command", ["parse", "fixture", "extract"])
+def test_a_one_page_command_takes_no_part_in_a_distributed_crawl(project, site, redis_url, command):  # noqa: F811
+    """-s REDIS_URL made parse's spider a distributed worker: a traceback from scrapy-redis's
+    queue ("... is not an instance method"), then "could not fetch URL: no response", exit 1;
+    fixture wrote into the shared state in Redis. REDIS_URL is not used, as extract never used it."""
+    import redis
+
+    url = site.url("/articles/plain-1")
+    args = {"parse": [url, "--nocolour"], "fixture": [url, "story", "--dir", "pages"], "extract": [url]}[command]
+    proc = scrapy(project, command, *args, "-s", f"REDIS_URL={redis_url}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stderr == ""
+    assert "Harbour report plain-1" in (proc.stdout if command != "fixture" else
+                                        (project / "pages" / "story" / "expected.json").read_text())
+    assert redis.Redis.from_url(redis_url).dbsize() == 0  # no queue, no state: nothing shared
+    assert left_behind(project) == ({"pages"} if command == "fixture" else set())
+
+
 def test_parse_with_warnings_shown_has_none_of_a_crawl_that_writes(project, site):
     """parse prints and writes nothing: "no output given" or "no articles written" would be wrong."""
     proc = scrapy(project, "parse", site.url("/articles/plain-1"), "--nocolour", "-L", "WARNING")
