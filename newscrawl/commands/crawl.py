@@ -32,6 +32,7 @@ from newscrawl.commands._cli import (
     argument_problem,
     as_typed,
     fail,
+    given,
     guard_log_file,
     print_help_message,
     report_fatal,
@@ -144,6 +145,25 @@ def setting_warnings(settings: BaseSettings) -> list[str]:
         warnings.append(f"DOWNLOAD_DELAY={delay:g} is seconds between two requests to a site ({span}); a stop "
                         "waits for the requests queued behind it (Ctrl-C twice stops at once)")
     return warnings
+
+
+def state_of_a_worker(settings: BaseSettings) -> str | None:
+    """What a NEWSCRAWL_STATE given to a distributed worker (REDIS_URL) does: its state is the
+    crawl's, in Redis, and the setting only places its HTTP cache (before: not a word)."""
+    from newscrawl.crawl.httpcache import cache_dir
+    from newscrawl.state import NO_STATE
+
+    value = settings.get("NEWSCRAWL_STATE")
+    if not settings.get("REDIS_URL") or not given(settings, "NEWSCRAWL_STATE"):
+        return None
+    shared = "a distributed crawl (REDIS_URL) keeps its state in Redis, shared by every worker"
+    if str(value or "").strip().lower() in NO_STATE:
+        return (f"NEWSCRAWL_STATE={value} does not turn the state off: {shared}, and an article it "
+                "records as written is not written again")
+    if settings.get("HTTPCACHE_DIR") or not settings.getbool("HTTPCACHE_ENABLED"):
+        return f"NEWSCRAWL_STATE={value} is not used: {shared}"
+    return (f"NEWSCRAWL_STATE={value} is not this worker's state: {shared}; only the HTTP cache of "
+            f"feeds and sitemaps goes beside it ({cache_dir(settings)})")
 
 
 def check_command_settings(settings: BaseSettings, command: str) -> None:
@@ -432,6 +452,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         if problem := open_files_problem(self.settings):
             self._refuse([problem], EXIT_FAILED)
         self.setting_warnings = setting_warnings(self.settings)
+        if warning := state_of_a_worker(self.settings):
+            self.setting_warnings.append(warning)
         if opts.spargs.get("warc") and self.settings.get("NEWSCRAWL_ARCHIVE"):
             # a replay fetches nothing: its pages are in the WARC files it reads already
             self.settings.set("NEWSCRAWL_ARCHIVE", None, priority="cmdline")

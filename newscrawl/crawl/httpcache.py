@@ -18,6 +18,7 @@ from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 
 from newscrawl.crawl.meta import CONDITIONAL
+from newscrawl.state import DEFAULT_STATE, NO_STATE
 
 
 class RevalidatePolicy(RFC2616Policy):
@@ -36,7 +37,9 @@ def cache_dir(settings: BaseSettings) -> Path:
     configured = settings.get("HTTPCACHE_DIR")
     if configured:
         return Path(configured)
-    state = Path(settings.get("NEWSCRAWL_STATE") or ".newscrawl/state.sqlite")
+    value = str(settings.get("NEWSCRAWL_STATE") or "")
+    # a distributed worker caches with no state of its own: "none" made a folder none.httpcache
+    state = Path(DEFAULT_STATE if value.strip().lower() in NO_STATE else value)
     return state.with_name(state.name + ".httpcache")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -256,3 +257,26 @@ def test_a_worker_without_an_output_takes_nothing_from_the_shared_crawl(redis_ur
         worker = Worker(tmp_path / "w", redis_url)  # with an output: every article
         assert worker.wait(120) == 0, worker.tail()
     assert {item["url"] for item in worker.items()} == site.article_urls(), worker.tail()
+
+
+@pytest.mark.parametrize("state", ["mine.sqlite", "none"])
+def test_a_workers_state_setting_is_said_to_do_what_it_does(redis_url, tmp_path, state):  # noqa: F811
+    """-s NEWSCRAWL_STATE on a worker was ignored without a word: its state is the shared one in
+    Redis. Now one WARNING line says so."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(REPO / "scrapy.cfg", project / "scrapy.cfg")
+    with serve_sites([("127.0.0.1", 3, 0.0)]) as (site,):
+        assert seed(redis_url, site.url).returncode == 0
+        proc = run_scrapy(["crawl", "site", "-o", "out.jsonl", "-s", f"REDIS_URL={redis_url}", "-s", f"NEWSCRAWL_STATE={state}",
+                           *(arg for name, value in WORKER_SETTINGS.items() for arg in ("-s", f"{name}={value}"))],
+                          cwd=project, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    said = [line.split("WARNING: ", 1)[1] for line in proc.stderr.splitlines() if "NEWSCRAWL_STATE=" in line]
+    shared = "a distributed crawl (REDIS_URL) keeps its state in Redis, shared by every worker"
+    assert said == [f"NEWSCRAWL_STATE=mine.sqlite is not this worker's state: {shared}; only the HTTP cache of feeds "
+                    "and sitemaps goes beside it (mine.sqlite.httpcache)" if state != "none" else
+                    f"NEWSCRAWL_STATE=none does not turn the state off: {shared}, and an article it records as "
+                    "written is not written again"]
+    assert {item["url"] for item in read_jsonl(project / "out.jsonl")} == site.article_urls()
+    assert sorted(path.name for path in project.iterdir()) == ["out.jsonl", "scrapy.cfg"]  # no state file

@@ -61,6 +61,17 @@ def test_redis_is_the_state_whatever_newscrawl_state_says() -> None:
     assert not stateless(settings(NEWSCRAWL_STATE="", REDIS_URL="redis://127.0.0.1:6379/0"))
 
 
+def test_a_worker_told_to_keep_no_state_keeps_its_http_cache_where_the_state_would_be() -> None:
+    """A distributed worker has a state whatever NEWSCRAWL_STATE says (Redis), and an HTTP cache:
+    -s NEWSCRAWL_STATE=none put it in a folder named none.httpcache."""
+    from newscrawl.crawl.httpcache import cache_dir
+
+    for value in ("none", "OFF", ""):
+        worker = Settings({"REDIS_URL": "redis://127.0.0.1:6379/0", "NEWSCRAWL_STATE": value, "HTTPCACHE_DIR": ""})
+        assert cache_dir(worker) == Path(".newscrawl/state.sqlite.httpcache")
+    assert cache_dir(Settings({"NEWSCRAWL_STATE": "/srv/s.sqlite", "HTTPCACHE_DIR": ""})) == Path("/srv/s.sqlite.httpcache")
+
+
 def test_a_path_that_does_not_exist_is_not_created_by_a_reader(tmp_path: Path) -> None:
     missing = tmp_path / "typo.sqlite"
     with pytest.raises(StateNotFound):
