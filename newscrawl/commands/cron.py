@@ -30,6 +30,7 @@ from typing import IO, Any
 
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
 
 from newscrawl.commands._cli import (
     EXIT_INTERRUPTED,
@@ -87,6 +88,17 @@ def stopping(crawler: Any) -> None:
         logger.warning("%s", line)
         if sys.stderr.isatty():
             say(f"scrapy cron: {line}")
+
+
+def standard_output_as_folder(output_dir: str | None, settings: BaseSettings) -> str | None:
+    """Why `--output-dir -` (or NEWSCRAWL_CRON_DIR=-) cannot work: `-` means standard output to
+    the other commands, and a cron run writes files (it made a folder named "-")."""
+    folder = output_dir or settings.get("NEWSCRAWL_CRON_DIR")
+    if folder != "-":
+        return None
+    given = f"--output-dir {folder}" if output_dir else f"NEWSCRAWL_CRON_DIR={folder}"
+    return (f"{given} names no folder: a cron run writes each run's articles, summary and log as files in a "
+            "folder (give one, such as output/cron); for articles on standard output, use scrapy crawl -o -")
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -152,6 +164,8 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         if problem := state_path_problem(settings):  # before its lock is made beside it
             fail("cron", problem, EXIT_BAD_INPUT)
         self.output_dir = Path(opts.output_dir or settings.get("NEWSCRAWL_CRON_DIR") or "output/cron")
+        if problem := standard_output_as_folder(opts.output_dir, settings):
+            fail("cron", problem, EXIT_BAD_INPUT)
         if reason := name_problem(self.output_dir):  # before its cron.log is checked: the cause, once
             fail("cron", f"cannot write to the output folder {self.output_dir}: {reason}; give --output-dir "
                  "another folder", EXIT_BAD_INPUT)

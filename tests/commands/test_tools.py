@@ -147,6 +147,17 @@ def test_cron_argument_mistakes(project, tmp_path, args, line):
     assert left_behind(project) == set() and not log.parent.exists()
 
 
+@pytest.mark.parametrize("given", [["--output-dir", "-"], ["--output-dir=-"], ["-s", "NEWSCRAWL_CRON_DIR=-"]])
+def test_cron_refuses_standard_output_for_its_folder(project, given):
+    """`cron --output-dir -` made a folder named "-" (every other command reads `-` as standard output)."""
+    proc = scrapy(project, "cron", "-a", "url=http://127.0.0.5:9/", *given, "-s", f"NEWSCRAWL_STATE={project / 'state.sqlite'}")
+    named = "NEWSCRAWL_CRON_DIR=-" if "-s" in given else "--output-dir -"
+    assert (proc.returncode, one_line(proc)) == (2, f"scrapy cron: {named} names no folder: a cron run writes each run's "
+                                                    "articles, summary and log as files in a folder (give one, such as "
+                                                    "output/cron); for articles on standard output, use scrapy crawl -o -")
+    assert left_behind(project) == set()
+
+
 def test_cron_creates_the_folder_of_its_log_file(project, tmp_path):
     """As scrapy crawl does (it said "has no folder", exit 2); a file in the way is exit 1."""
     log = tmp_path / "logs" / "nightly" / "cron.log"
