@@ -5,7 +5,8 @@ Scrapy's parse starts the spider without arguments, which the site spider refuse
 start URL): this one gives it `article=URL` unless -a url=, article= or sites= is given, and
 uses the site spider unless --spider names another. It reads and writes no crawl state (an
 in-memory one, unless -s NEWSCRAWL_STATE is given), shares no crawl (REDIS_URL is not used, as
-by extract), keeps no HTTP cache, extracts in this process, and logs errors only (-L WARNING for each dropped page, -L INFO for the whole log).
+by extract), keeps no HTTP cache, extracts in this process, and logs errors only (-L WARNING
+for each dropped page, -L INFO for the whole log).
 
 Exit 0 when an item came out; 1, with one line saying why, when the page could not be fetched
 or holds no article; 2 for bad arguments; 130 when Ctrl-C stopped it (newscrawl/commands/_cli.py).

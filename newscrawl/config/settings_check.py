@@ -268,11 +268,21 @@ def _kind_problem(settings: BaseSettings, name: str, kind: str | None) -> str | 
         return out_of_range(name, value, number)
     elif kind == "list":
         entries = settings.getlist(name)
-        if name in STATUS_LISTS and not all(100 <= int(code) <= HIGHEST_STATUS for code in entries):
-            raise ValueError(name)
+        if name in STATUS_LISTS:
+            for entry in entries:
+                _status_code(entry)
     elif kind == "dict":
         settings.getdict(name)
     return None
+
+
+def _status_code(entry: object) -> int:
+    """An entry of a list of status codes, read as Scrapy reads it (int()); ValueError for an
+    entry that is no HTTP status code."""
+    code = int(str(entry))
+    if not 100 <= code <= HIGHEST_STATUS:
+        raise ValueError(f"{code} is no HTTP status code")
+    return code
 
 
 def _expected(name: str, kind: str | None, value: object) -> str:
