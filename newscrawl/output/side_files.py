@@ -93,20 +93,41 @@ def side_file_clash(settings: BaseSettings, spargs: dict[str, str],
         for what, folder in crawl_folders(settings, spargs):
             if inside(path, folder):
                 return setting, f"{named} is in {what} {folder}: {side.harm}; {side.fix}"
+        if any(same_file(path, output) for output in run_outputs(settings)):
+            continue  # an output of this run too: the output checks name that clash
         if known := earlier_output(path, settings):
             return setting, f"{named} is an earlier output of the crawl ({known}): {side.lost}; {side.fix}"
     return None
 
 
+def run_outputs(settings: BaseSettings) -> list[Path]:
+    """The local files this run's outputs (FEEDS, which -o and -O fill) name, as spelled."""
+    uris = (str(uri) for uri in settings.getdict("FEEDS"))
+    return [Path(uri.removeprefix("file://")) for uri in uris if uri != "-" and not uri.startswith("stdout:")]
+
+
 def earlier_output(path: Path, settings: BaseSettings) -> str | None:
-    """How the crawl's SQLite state knows `path` as an output of an earlier crawl (it remembers
-    the file, or records the articles in it as written), or None. Read only: a state that cannot
-    be read is said by the crawl itself."""
-    if stateless(settings) or settings.get("REDIS_URL"):
-        return None
+    """How `path` is known as an output of an earlier crawl: the crawl's SQLite state remembers
+    the file or records the articles in it as written, or, with no such state to ask (none, a
+    Redis one, one not made yet), its first records are articles. None otherwise. Read only: a
+    state that cannot be read is said by the crawl itself."""
     try:
         if not path.is_file() or not path.stat().st_size:
             return None  # nothing in it to lose
+    except OSError:
+        return None
+    known = None if stateless(settings) or settings.get("REDIS_URL") else state_knows(path, settings)
+    if known:
+        return known
+    try:
+        return "it holds articles" if first_article_urls(path, settings) else None
+    except OSError:  # one it cannot read is said where it is opened
+        return None
+
+
+def state_knows(path: Path, settings: BaseSettings) -> str | None:
+    """How the crawl's SQLite state knows `path` as an earlier output, or None."""
+    try:
         store = open_state(settings, readonly=True)
     except (StateError, OSError, sqlite3.Error):  # no state yet, or one the crawl refuses itself
         return None
@@ -125,14 +146,20 @@ def earlier_output(path: Path, settings: BaseSettings) -> str | None:
 
 
 def holds_recorded_articles(path: Path, store: StateStore, settings: BaseSettings) -> bool:
-    """Whether one of the first records of a file read as an output (of the format its name
-    says, JSON Lines if none) is an article the state records as written. A file that does not
-    start as a JSON or XML document is no such output (a log is not read through)."""
+    """Whether one of the first records of a file read as an output is an article the state
+    records as written."""
+    return any(store.get(url) is not None or store.get(canonical_url(url) or url) is not None
+               for url in first_article_urls(path, settings))
+
+
+def first_article_urls(path: Path, settings: BaseSettings) -> list[str]:
+    """The URLs of the first records of a file read as an output (of the format its name says,
+    JSON Lines if none): a stats file's JSON names none. A file that does not start as a JSON or
+    XML document is no such output (a log is not read through)."""
     fmt = named_format(path.name, export_formats(settings)) or DEFAULT_FORMAT
     if fmt in LINE_FORMATS | {"json", "xml"}:
         with path.open("rb") as handle:
             start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
         if not start.startswith(DOCUMENT_STARTS):
-            return False
-    return any(store.get(url) is not None or store.get(canonical_url(url) or url) is not None
-               for url in article_urls(path, fmt, RECORDS_CHECKED))
+            return []
+    return list(article_urls(path, fmt, RECORDS_CHECKED))

@@ -81,6 +81,21 @@ def test_a_crawl_refuses_a_stats_or_log_file_that_is_another_of_its_files(tmp_pa
             assert after == before, given  # nothing written, nothing replaced
 
 
+def test_without_a_state_a_stats_or_log_file_that_holds_articles_is_refused(tmp_path: Path) -> None:
+    """No state remembers the file, but its records are articles: the stats replaced them (and a
+    log was appended among them), exit 0. The stats file of an earlier run names none: reused."""
+    old = '{"url": "http://127.0.0.7:9/a", "headline": "A", "body": "B"}\n'
+    (tmp_path / "yesterday.jsonl").write_text(old)
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        stateless = ["crawl", "site", "-a", f"url={site.url('/')}", "-o", "today.jsonl", "-s", "NEWSCRAWL_STATE=off"]
+        for given, what in ((["-s", "NEWSCRAWL_STATS_FILE=yesterday.jsonl"], "the stats file"),
+                            (["--logfile", "yesterday.jsonl"], "the log file")):
+            refused(scrapy(tmp_path, *stateless, *given), what, "is an earlier output of the crawl (it holds articles)")
+        assert not site.hits and (tmp_path / "yesterday.jsonl").read_text() == old
+        runs = [scrapy(tmp_path, *stateless, "-s", "NEWSCRAWL_STATS_FILE=stats.json") for _ in range(2)]
+    assert [run.returncode for run in runs] == [0, 0], runs[1].stderr[-3000:]
+
+
 def test_an_output_that_is_the_log_file_gets_no_line_of_the_refusal(tmp_path: Path) -> None:
     """The refusal's line went into the log file before logging was set up: into the output."""
     out = tmp_path / "out.jsonl"
