@@ -333,19 +333,44 @@ def other_pages_block(element: HtmlElement) -> bool:
     return prints_other_pages(element) and enabled("dates-not-other-pages")
 
 
+# the site's frame around every article: its header (a top bar printing today's date), its
+# navigation and its footer ("© 2026"). The search never enters the headline's ancestors, so a
+# <header> met is another's than the article's
+_FRAME_ABOVE = frozenset({"header", "nav", "footer"})
+_FRAME_BELOW = frozenset({"nav", "footer"})  # an article's meta line may be a <header> under its title
+_FRAME_ROLES = frozenset({"banner", "navigation", "contentinfo"})
+
+
+def _site_frame(element: HtmlElement, tags: frozenset[str]) -> bool:
+    return element.tag in tags or element.get("role") in _FRAME_ROLES
+
+
+def _not_above(element: HtmlElement) -> bool:
+    """Blocks above the headline whose dates are not the article's: other pages' teasers and
+    comments, and the site's frame (rule dateline-not-site-frame)."""
+    return other_pages_block(element) or (_site_frame(element, _FRAME_ABOVE) and enabled("dateline-not-site-frame"))
+
+
+def _not_below(element: HtmlElement) -> bool:
+    """Blocks below the headline whose dates are not the article's: other pages' teasers and
+    comments, and the site's navigation and footer (rule dateline-not-site-frame)."""
+    return other_pages_block(element) or (_site_frame(element, _FRAME_BELOW) and enabled("dateline-not-site-frame"))
+
+
 def find_dateline(anchor: HtmlElement, latest: datetime) -> Dateline | None:
     """The printed dateline of the headline element `anchor`.
 
     The lines after the headline first; then the few lines just above it (a kicker line with
-    the date), never further up where top bars print today's date. A date printed just above
+    the date), never further up where top bars print today's date, nor in the site's header,
+    navigation or footer (see _not_above, _not_below). A date printed just above
     the headline also outranks the first one after it when that is not in the article header
     but down in the text (a date the article talks about).
     """
-    after = first_date(lines_after(anchor, skip=other_pages_block), latest)
+    after = first_date(lines_after(anchor, skip=_not_below), latest)
     if after is not None and not enabled("dateline-below-headline"):
         after = None
     if after is None or not after.near:
-        above = first_date(lines_before(anchor, skip=other_pages_block), latest, max_lines=MAX_LINES_ABOVE)
+        above = first_date(lines_before(anchor, skip=_not_above), latest, max_lines=MAX_LINES_ABOVE)
         if above is not None and enabled("dateline-above-headline"):
             after = above
     return narrowed(after, anchor.getroottree().getroot(), latest) if after else None

@@ -98,6 +98,8 @@ RULES: tuple[Rule, ...] = (
                                       "breadcrumbs, a date label) are the header's"),
         ("trailing-date-line", "the article's last line is never a bare date: a stamp printed "
                                "under the text"),
+        ("trailing-copyright", "a copyright notice closing the body is the site's small print "
+                               "under every page, not the article's text"),
         ("trailing-author-bio", "a closing paragraph that opens with the full name of one of the "
                                 "article's authors is the author's bio, not the story"),
     ),
@@ -125,6 +127,8 @@ RULES: tuple[Rule, ...] = (
                                     "headline"),
         ("dateline-above-headline", "a date printed just above the headline beats the first one "
                                     "far below it"),
+        ("dateline-not-site-frame", "a date in the site's header (a top bar's today), navigation or "
+                                    "footer is the site's, not the article's"),
         ("dateline-clock", "a clock time printed beside the date is the time of day"),
         ("dateline-zone", "a time zone printed after the clock time gives the time its offset"),
         ("dateline-page-language", "a printed date names its month in the page's language"),

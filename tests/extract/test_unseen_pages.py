@@ -117,3 +117,30 @@ def test_chinese_japanese_and_korean_articles_are_articles(name, url, headline):
     assert measured_by_characters.features["long_paragraphs"] == 0
     if name.startswith("28-"):  # the Chinese page was lost; the others kept it by their dates
         assert not measured_by_characters.is_article
+
+
+GAZETTE = "https://gazette.example/news/ferry-terminal/"
+
+
+def test_the_site_headers_date_is_not_the_articles():
+    # the site's <header> prints a top bar's date: it was taken for the dateline, and as a date
+    # the page printed it outranked the metadata's
+    html = _page("31-topbar-over-metadata.html")
+    article = extract_article(GAZETTE, html)
+    assert article.published.startswith("2025-03-03T09:15")
+    assert "2024" not in (article.dateline or "") and "2026" not in (article.dateline or "")
+    with disabled("dateline-not-site-frame"):
+        assert not extract_article(GAZETTE, html).published.startswith("2025-03-03")
+
+
+def test_an_ap_style_byline_line():
+    # "Written by Carlos Mendes | Sept. 9, 2025 5:30 p.m. ET": "Sept" was an author; a share
+    # line and the site's copyright closed the body, under the author's bio
+    url = "https://valleytimes.example/local/city-tree-plan-20000-trees"
+    html = _page("33-ap-style-byline-line.html")
+    article = extract_article(url, html)
+    assert article.authors == ["Carlos Mendes"]
+    assert "Share this article" not in article.body and "All rights reserved" not in article.body
+    assert article.body.endswith("died within two years.")
+    with disabled("trailing-copyright"):
+        assert extract_article(url, html).body.endswith("rewritten or redistributed.")
