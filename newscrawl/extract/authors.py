@@ -92,6 +92,8 @@ _MONTH = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|februar
 _DEFAULT_ACCOUNTS = frozenset({"admin", "administrator", "webmaster", "root"})
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})
+# a weekday's or a month's name alone is the date's, printed in the byline's line
+_CALENDAR_WORDS = _WEEKDAYS | frozenset(_MONTH.split("|"))
 # ... or with the date's label: "By Jo Park Published December 3, 2026"
 _DATE_LABELS = (r"(?:(?:last|first|originally)\s+)?(?:updated|published|posted)|aktualisiert|"
                 r"ver[öo]ffentlicht|publi[ée]|mis\s+[àa]\s+jour|publicado|actualizado|atualizado|"
@@ -264,8 +266,8 @@ def is_person(name: str) -> bool:
         return False  # "Learn More", "Filed Under", "Share": the page's buttons and labels
     if any(w.islower() and w not in _PARTICLES for w in words) and enabled("authors-lower-case"):
         return False  # "Insights from", "Also from this author": a label, not a name
-    if len(words) == 1 and name.casefold().rstrip(".") in _WEEKDAYS:
-        return False  # "By Tom Kowalczyk, Tue, 04/09/2024": the date's weekday, not a name
+    if len(words) == 1 and name.casefold().rstrip(".") in _CALENDAR_WORDS:
+        return False  # "By Tom Kowalczyk, Tue, 04/09/2024", "| Sept. 9": the date's, not a name
     if len(words) == 1:
         # an acronym (NDR, SID) is a newsroom; one lower-case word ("admin", "amp") is debris
         return not (name.isupper() and enabled("authors-acronym")) and not (name.islower() and name.isascii())

@@ -8,6 +8,7 @@ This is the last step of extraction: the crawl writes what it returns, unchanged
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import PROSE_LINE, SENTENCE_END, WIDE_CHAR_SIZE, text_size
@@ -21,11 +22,18 @@ FORM_LINES = re.compile(
     r"laisser un commentaire|lascia un commento|reply|comments?)$",
     re.IGNORECASE,
 )
+# (a share bar's label and its networks' names, or either, printed as one line: "Share this
+# article: Facebook X Email")
+_NETWORKS = (r"(?:share on )?(?:facebook|twitter|x|whatsapp|pinterest|linkedin|telegram|email|e-mail|print|"
+             r"reddit|copy link|tweet)")
 SHARE_LINES = re.compile(
-    r"^(?:share(?: this)?(?: article| story| post)?:?|(?:share on )?(?:facebook|twitter|x|whatsapp|"
-    r"pinterest|linkedin|telegram|email|e-mail|print|reddit|copy link|tweet)|teilen|compartir)$",
+    rf"^(?:(?:share(?: this)?(?: article| story| post)?|teilen|compartir):?(?:\s+{_NETWORKS}(?![\w-]))*|"
+    rf"{_NETWORKS}(?![\w-])(?:[\s,|·•/]+{_NETWORKS}(?![\w-]))*)$",
     re.IGNORECASE,
 )
+# the site's copyright notice: "© 2026 The Gazette. All rights reserved.", "Copyright 2025 ..."
+COPYRIGHT_LINE = re.compile(r"^(?:©|\(c\)\s|copyright\b)", re.IGNORECASE)
+MAX_COPYRIGHT_CHARS = 300
 # a note about the page's layout ("Story continues below advertisement"): interface, not text
 LAYOUT_LINES = re.compile(r"^(?:the\s+)?(?:story|article|text|report)\s+continues\s+(?:below|after)\b.{0,40}$",
                           re.IGNORECASE)
@@ -60,15 +68,28 @@ def clean_endings(body: str | None, authors: list[str] | None = None) -> str | N
     paragraphs = body.split("\n\n")
     paragraphs = [p for p in paragraphs if not (_is_interface(p.strip()) and enabled("interface-lines"))]
     paragraphs = _without_trailing_teasers(paragraphs)
-    bio = False
-    while len(paragraphs) > 1 and _is_author_bio(paragraphs[-1].strip(), authors or []):
-        paragraphs.pop()
-        bio = True
+    # the small print first: a bio may sit above the site's copyright line
+    _drop_last(paragraphs, _is_copyright)
+    bio = _drop_last(paragraphs, lambda text: _is_author_bio(text, authors or []))
     if bio and len(paragraphs) > 1 and _is_bio_heading(paragraphs[-1].strip(), authors or []):
         paragraphs.pop()
-    while len(paragraphs) > 1 and _is_date_line(paragraphs[-1].strip()):
-        paragraphs.pop()
+    _drop_last(paragraphs, lambda text: _is_date_line(text) or _is_copyright(text))
     return "\n\n".join(paragraphs) or None
+
+
+def _drop_last(paragraphs: list[str], test: Callable[[str], bool]) -> bool:
+    """Remove the last paragraphs while `test` holds (the first always stays); whether any went."""
+    dropped = False
+    while len(paragraphs) > 1 and test(paragraphs[-1].strip()):
+        paragraphs.pop()
+        dropped = True
+    return dropped
+
+
+def _is_copyright(text: str) -> bool:
+    """Whether the body's last line is the site's copyright notice, its legal small print under
+    every page (rule trailing-copyright)."""
+    return len(text) <= MAX_COPYRIGHT_CHARS and bool(COPYRIGHT_LINE.match(text)) and enabled("trailing-copyright")
 
 
 def _is_date_line(text: str) -> bool:
