@@ -32,7 +32,9 @@ SHARE_LINES = re.compile(
     re.IGNORECASE,
 )
 # the site's copyright notice: "© 2026 The Gazette. All rights reserved.", "Copyright 2025 ..."
-COPYRIGHT_LINE = re.compile(r"^(?:©|\(c\)\s|copyright\b)", re.IGNORECASE)
+# (its mark or word first, then a year or the reservation: "Copyright law was ..." is a sentence)
+COPYRIGHT_LINE = re.compile(r"^(?:©|\(c\)\s|copyright\b)(?=.*?(?:(?<!\d)(?:19|20)\d\d(?!\d)|all rights reserved))",
+                            re.IGNORECASE | re.DOTALL)
 MAX_COPYRIGHT_CHARS = 300
 # a note about the page's layout ("Story continues below advertisement"): interface, not text
 LAYOUT_LINES = re.compile(r"^(?:the\s+)?(?:story|article|text|report)\s+continues\s+(?:below|after)\b.{0,40}$",

@@ -83,3 +83,20 @@ def test_a_cut_bios_heading_goes_with_it():
     assert clean_endings(kept, ["Rosa Lind"]) == kept
     with disabled("trailing-author-bio"):
         assert clean_endings(body, ["Cascade Health Systems"]) == body
+
+
+def test_a_share_bars_label_and_networks_on_one_line_go_and_a_sentence_naming_them_stays():
+    sentence = "Facebook announced on Monday that X and Email would be merged."
+    body = "\n\n".join([PARAGRAPH, "Share this article: Facebook X Email", sentence, "Facebook, Twitter, LinkedIn"])
+    assert clean_endings(body) == PARAGRAPH + "\n\n" + sentence
+
+
+def test_the_sites_copyright_notice_closing_the_body_goes_and_only_there():
+    notice = "© 2026 The Coastal Gazette. All rights reserved."
+    bio = "Jane Doe covers the council for the Gazette."
+    body = "\n\n".join([PARAGRAPH, "Copyright law was the subject of the hearing.", PARAGRAPH, bio, notice])
+    assert clean_endings(body, ["Jane Doe"]) == "\n\n".join([PARAGRAPH, "Copyright law was the subject of the hearing.", PARAGRAPH])
+    last = "Copyright law, she said, would have to change."  # the article's own last sentence
+    assert clean_endings(PARAGRAPH + "\n\n" + last) == PARAGRAPH + "\n\n" + last
+    with disabled("trailing-copyright"):
+        assert clean_endings(body, ["Jane Doe"]) == body
