@@ -186,9 +186,9 @@ def settled_feeds(settings: BaseSettings) -> dict[str, Any] | None:
     return None if settled == feeds else settled
 
 
-def _uri_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
+def output_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
     """The local path a feed URI writes to (None for stdout), its placeholders (%(name)s) as
-    they are."""
+    they are: RemoteOutput for a remote URI, OutputName for one that names no file."""
     parts = urlsplit(uri)
     scheme = uri_scheme(uri, storages)
     if scheme not in LOCAL_SCHEMES:
@@ -267,7 +267,7 @@ def feed_targets(settings: BaseSettings, spider: Any = None,
     storages, formats = storage_schemes(settings), export_formats(settings)
     for uri, options in settings.getdict("FEEDS").items():
         options = options or {}
-        path, pattern = _uri_path(str(uri), storages), None
+        path, pattern = output_path(str(uri), storages), None
         names = placeholders(path)
         if path is not None and names:  # the spider's attributes are read only for a name that takes them
             params = uri_params(spider, options)

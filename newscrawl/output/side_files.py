@@ -20,7 +20,14 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.extract.processors import canonical_url
 from newscrawl.output.formats import DEFAULT_FORMAT, LINE_FORMATS, article_urls, named_format
-from newscrawl.output.guard import RECORDS_CHECKED, crawl_files, export_formats, same_file
+from newscrawl.output.guard import (
+    RECORDS_CHECKED,
+    crawl_files,
+    export_formats,
+    output_path,
+    same_file,
+    storage_schemes,
+)
 from newscrawl.output.recovery import known_output
 from newscrawl.state import StateError, StateStore, open_state, stateless
 
@@ -101,9 +108,15 @@ def side_file_clash(settings: BaseSettings, spargs: dict[str, str],
 
 
 def run_outputs(settings: BaseSettings) -> list[Path]:
-    """The local files this run's outputs (FEEDS, which -o and -O fill) name, as spelled."""
-    uris = (str(uri) for uri in settings.getdict("FEEDS"))
-    return [Path(uri.removeprefix("file://")) for uri in uris if uri != "-" and not uri.startswith("stdout:")]
+    """The local files this run's outputs (FEEDS, which -o and -O fill) name, read as the output
+    checks read them (guard.output_path), their names' placeholders as they are. An output those
+    checks refuse (a remote URI, a name of no file) names none here: they say why, later."""
+    storages, paths = storage_schemes(settings), []
+    for uri in settings.getdict("FEEDS"):
+        with contextlib.suppress(ValueError):  # RemoteOutput, OutputName
+            if (path := output_path(str(uri), storages)) is not None:
+                paths.append(path)
+    return paths
 
 
 def earlier_output(path: Path, settings: BaseSettings) -> str | None:

@@ -139,3 +139,19 @@ def test_a_state_export_into_a_file_beside_the_state_is_refused(tmp_path: Path, 
     result = scrapy(tmp_path, "state", "export", f"{STATE}{beside}")
     refused(result, "is the state itself")
     assert contents(tmp_path) == before
+
+
+def test_the_outputs_of_a_run_are_read_as_the_output_checks_read_them() -> None:
+    """One reading of an output's path (guard.output_path): a file:// URI is its path, standard
+    output and a remote URI are no file, and a name the output checks refuse is skipped here."""
+    from scrapy.settings import Settings
+
+    from newscrawl.output.guard import feed_targets
+    from newscrawl.output.side_files import run_outputs
+
+    local = {"a.jsonl": {}, "file:///tmp/b.jsonl": {}, "articles-2026-12-06T01:15.jsonl": {}, "stdout:": {}}
+    settings = Settings({"FEEDS": local})
+    assert run_outputs(settings) == [target.path for target in feed_targets(settings) if target.path]
+    assert run_outputs(settings) == [Path("a.jsonl"), Path("/tmp/b.jsonl"), Path("articles-2026-12-06T01:15.jsonl")]
+    refused_later = Settings({"FEEDS": {**local, "s3://bucket/c.jsonl": {}, "out/": {}, " d.jsonl": {}}})
+    assert run_outputs(refused_later) == run_outputs(settings)
