@@ -535,11 +535,12 @@ def check_writable(path: Path, what: str = "", pipe_hint: str = "") -> None:
         raise OutputError(f"cannot write {what + ' ' if what else ''}to {path}: {reason}")
 
 
-def recorded_articles(target: FeedTarget, store: Any, limit: int = RECORDS_CHECKED) -> int:
-    """How many of the first `limit` records of an output file the state records."""
-    assert target.path is not None
+def recorded_articles(path: Path, fmt: str, store: Any, limit: int = RECORDS_CHECKED) -> int:
+    """How many of the first `limit` records of an output file (of format `fmt`) are articles
+    the state records as written (under their URL or its canonical form): `-O` refuses to empty
+    such a file, and the stats or log file to be one (side_files)."""
     found = 0
-    for url in article_urls(target.path, target.format, limit):
+    for url in article_urls(path, fmt, limit):
         if store.get(url) is not None or store.get(canonical_url(url) or url) is not None:
             found += 1
     return found
@@ -575,7 +576,7 @@ def refuse_overwrite(targets: list[FeedTarget], store: Any, settings: BaseSettin
             continue
         if not path.is_file() or not path.stat().st_size:
             continue
-        if recorded_articles(target, store):
+        if recorded_articles(path, target.format, store):
             why = f"the state ({store.describe()}) records its articles as written, so"
         elif records_without_urls(path, target.format, RECORDS_CHECKED):
             # an output whose fields leave url out: what it holds cannot be matched with the state

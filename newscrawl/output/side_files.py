@@ -18,18 +18,18 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
-from newscrawl.extract.processors import canonical_url
 from newscrawl.output.formats import DEFAULT_FORMAT, LINE_FORMATS, article_urls, named_format
 from newscrawl.output.guard import (
     RECORDS_CHECKED,
     crawl_files,
     export_formats,
     output_path,
+    recorded_articles,
     same_file,
     storage_schemes,
 )
 from newscrawl.output.recovery import known_output
-from newscrawl.state import StateError, StateStore, open_state, stateless
+from newscrawl.state import StateError, open_state, stateless
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,8 @@ def state_knows(path: Path, settings: BaseSettings) -> str | None:
         where = store.describe()
         if known_output(store, path):
             return f"the state {where} remembers writing it"
-        if holds_recorded_articles(path, store, settings):
+        fmt = output_format(path, settings)
+        if fmt is not None and recorded_articles(path, fmt, store):
             return f"the state {where} records its articles as written"
     except (OSError, sqlite3.Error):
         return None
@@ -158,21 +159,21 @@ def state_knows(path: Path, settings: BaseSettings) -> str | None:
     return None
 
 
-def holds_recorded_articles(path: Path, store: StateStore, settings: BaseSettings) -> bool:
-    """Whether one of the first records of a file read as an output is an article the state
-    records as written."""
-    return any(store.get(url) is not None or store.get(canonical_url(url) or url) is not None
-               for url in first_article_urls(path, settings))
-
-
-def first_article_urls(path: Path, settings: BaseSettings) -> list[str]:
-    """The URLs of the first records of a file read as an output (of the format its name says,
-    JSON Lines if none): a stats file's JSON names none. A file that does not start as a JSON or
-    XML document is no such output (a log is not read through)."""
+def output_format(path: Path, settings: BaseSettings) -> str | None:
+    """The format a file is read in as an output: the one its name says, JSON Lines if none.
+    None for a file of JSON Lines, JSON or XML by its name that does not start as a JSON or XML
+    document (a log is not read through)."""
     fmt = named_format(path.name, export_formats(settings)) or DEFAULT_FORMAT
     if fmt in LINE_FORMATS | {"json", "xml"}:
         with path.open("rb") as handle:
             start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
         if not start.startswith(DOCUMENT_STARTS):
-            return []
-    return list(article_urls(path, fmt, RECORDS_CHECKED))
+            return None
+    return fmt
+
+
+def first_article_urls(path: Path, settings: BaseSettings) -> list[str]:
+    """The URLs of the first records of a file read as an output (`output_format`): a stats
+    file's JSON names none, and a file that is no such output none."""
+    fmt = output_format(path, settings)
+    return [] if fmt is None else list(article_urls(path, fmt, RECORDS_CHECKED))
