@@ -32,7 +32,6 @@ from newscrawl.commands._cli import (
     argument_problem,
     as_typed,
     fail,
-    given,
     guard_log_file,
     print_help_message,
     report_fatal,
@@ -46,6 +45,7 @@ from newscrawl.config.settings_check import (
     default_value,
     typed_problem,
 )
+from newscrawl.distributed.settings import state_of_a_worker
 from newscrawl.ops.summary import (
     PIPELINE_ERROR,
     lines_say_why,
@@ -65,11 +65,10 @@ from newscrawl.output.guard import (
     feed_format,
     feed_targets,
     feeds_output,
+    feeds_outputs,
     format_problem,
-    given_as,
-    local_feed_uri,
     settled_feeds,
-    storage_schemes,
+    worker_without_output,
 )
 from newscrawl.output.storage import MOVED, MOVED_STAT, OUTPUT_ERROR_STAT
 from newscrawl.state import StateError, StateWrongKind, state_path_problem, stateless
@@ -145,25 +144,6 @@ def setting_warnings(settings: BaseSettings) -> list[str]:
         warnings.append(f"DOWNLOAD_DELAY={delay:g} is seconds between two requests to a site ({span}); a stop "
                         "waits for the requests queued behind it (Ctrl-C twice stops at once)")
     return warnings
-
-
-def state_of_a_worker(settings: BaseSettings) -> str | None:
-    """What a NEWSCRAWL_STATE given to a distributed worker (REDIS_URL) does: its state is the
-    crawl's, in Redis, and the setting only places its HTTP cache (before: not a word)."""
-    from newscrawl.crawl.httpcache import cache_dir
-    from newscrawl.state import NO_STATE
-
-    value = settings.get("NEWSCRAWL_STATE")
-    if not settings.get("REDIS_URL") or not given(settings, "NEWSCRAWL_STATE"):
-        return None
-    shared = "a distributed crawl (REDIS_URL) keeps its state in Redis, shared by every worker"
-    if str(value or "").strip().lower() in NO_STATE:
-        return (f"NEWSCRAWL_STATE={value} does not turn the state off: {shared}, and an article it "
-                "records as written is not written again")
-    if settings.get("HTTPCACHE_DIR") or not settings.getbool("HTTPCACHE_ENABLED"):
-        return f"NEWSCRAWL_STATE={value} is not used: {shared}"
-    return (f"NEWSCRAWL_STATE={value} is not this worker's state: {shared}; only the HTTP cache of "
-            f"feeds and sitemaps goes beside it ({cache_dir(settings)})")
 
 
 def check_command_settings(settings: BaseSettings, command: str) -> None:
@@ -306,14 +286,6 @@ def _feeds_set(settings: BaseSettings, pairs: list[str]) -> dict:
     return {}
 
 
-def feeds_outputs(feeds: dict, settings: BaseSettings) -> frozenset[str]:
-    """The keys, as settled_feeds writes them, of the outputs given in FEEDS (`feeds`: as
-    _feeds_set reads them) rather than with -o/-O. Scrapy keeps the FEEDS entry of a key given
-    both ways, though repeated_output refuses such a key first."""
-    storages = storage_schemes(settings)
-    return frozenset(local_feed_uri(str(uri), storages) for uri in feeds)
-
-
 def repeated_output(given: list[tuple[str, str]], feeds: dict, formats: frozenset[str]) -> str | None:
     """Why two -o/-O values (or one and a FEEDS entry) that name one destination cannot work:
     Scrapy keeps one output per name, the last -o/-O or else the FEEDS entry, and drops the
@@ -326,21 +298,6 @@ def repeated_output(given: list[tuple[str, str]], feeds: dict, formats: frozense
                     "give it once, in one format")
         seen[where] = f"{flag} {uri}"
     return None
-
-
-def worker_without_output(settings: BaseSettings, targets: list[FeedTarget]) -> str | None:
-    """Why a distributed worker (REDIS_URL) cannot run with no output that keeps its articles:
-    each request it takes from the shared queue is taken from every other worker, so its
-    articles would be fetched, recorded as done in Redis and written nowhere."""
-    from newscrawl.distributed import enabled
-
-    if not enabled(settings) or any(target.keeps for target in targets):
-        return None
-    need = ("a worker of the shared crawl needs an output (-o FILE): what it takes from Redis is no "
-            "other worker's to fetch")
-    if not targets:
-        return need
-    return f"{', '.join(given_as(target) for target in targets)} keeps nothing, and {need}"
 
 
 def when_failed(outcome: Deferred | asyncio.Future | Any, callback: Any) -> None:

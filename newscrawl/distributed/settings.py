@@ -1,4 +1,5 @@
-"""The settings of distributed mode, applied to a crawl when REDIS_URL is set."""
+"""The settings of distributed mode, applied to a crawl when REDIS_URL is set, and what a worker's
+own NEWSCRAWL_STATE does then."""
 
 from __future__ import annotations
 
@@ -20,6 +21,27 @@ POLITENESS_MIDDLEWARE_ORDER = 950  # the last one before the download: only real
 def enabled(settings: BaseSettings) -> bool:
     """Whether this crawl is a distributed worker."""
     return bool(settings.get("REDIS_URL"))
+
+
+def state_of_a_worker(settings: BaseSettings) -> str | None:
+    """What a NEWSCRAWL_STATE given on the command line to a distributed worker (REDIS_URL)
+    does, said as a warning: its state is the crawl's, in Redis, and the setting only places its
+    HTTP cache (before: not a word). None for a crawl of its own, or a NEWSCRAWL_STATE not given."""
+    from newscrawl.crawl.httpcache import cache_dir
+    from newscrawl.state import NO_STATE
+
+    value = settings.get("NEWSCRAWL_STATE")
+    given = (settings.getpriority("NEWSCRAWL_STATE") or 0) >= priority_of("cmdline")
+    if not enabled(settings) or not given:
+        return None
+    shared = "a distributed crawl (REDIS_URL) keeps its state in Redis, shared by every worker"
+    if str(value or "").strip().lower() in NO_STATE:
+        return (f"NEWSCRAWL_STATE={value} does not turn the state off: {shared}, and an article it "
+                "records as written is not written again")
+    if settings.get("HTTPCACHE_DIR") or not settings.getbool("HTTPCACHE_ENABLED"):
+        return f"NEWSCRAWL_STATE={value} is not used: {shared}"
+    return (f"NEWSCRAWL_STATE={value} is not this worker's state: {shared}; only the HTTP cache of "
+            f"feeds and sitemaps goes beside it ({cache_dir(settings)})")
 
 
 def apply_distributed_settings(settings: BaseSettings) -> None:

@@ -186,6 +186,15 @@ def settled_feeds(settings: BaseSettings) -> dict[str, Any] | None:
     return None if settled == feeds else settled
 
 
+def feeds_outputs(feeds: dict, settings: BaseSettings) -> frozenset[str]:
+    """The keys, as settled_feeds writes them, of the outputs given in FEEDS (`feeds`: FEEDS as
+    the crawl command reads them before -o/-O are added) rather than with -o/-O: `in_feeds` of
+    feed_targets. Scrapy keeps the FEEDS entry of a key given both ways, though the crawl
+    command refuses such a key first (commands/crawl.py repeated_output)."""
+    storages = storage_schemes(settings)
+    return frozenset(local_feed_uri(str(uri), storages) for uri in feeds)
+
+
 def output_path(uri: str, storages: frozenset[str] = frozenset()) -> Path | None:
     """The local path a feed URI writes to (None for stdout), its placeholders (%(name)s) as
     they are: RemoteOutput for a remote URI, OutputName for one that names no file."""
@@ -363,6 +372,21 @@ def given_as(target: FeedTarget) -> str:
     if target.in_feeds:
         return f"{feeds_output(target.uri)}{filled}"
     return f"{'-O' if target.overwrite else '-o'} {target.uri}{filled}"
+
+
+def worker_without_output(settings: BaseSettings, targets: list[FeedTarget]) -> str | None:
+    """Why a distributed worker (REDIS_URL) cannot run with no output that keeps its articles:
+    each request it takes from the shared queue is taken from every other worker, so its
+    articles would be fetched, recorded as done in Redis and written nowhere. None otherwise."""
+    from newscrawl.distributed import enabled
+
+    if not enabled(settings) or any(target.keeps for target in targets):
+        return None
+    need = ("a worker of the shared crawl needs an output (-o FILE): what it takes from Redis is no "
+            "other worker's to fetch")
+    if not targets:
+        return need
+    return f"{', '.join(given_as(target) for target in targets)} keeps nothing, and {need}"
 
 
 def check_clashes(targets: list[FeedTarget], settings: BaseSettings, spargs: dict[str, str]) -> None:

@@ -280,3 +280,18 @@ def test_a_workers_state_setting_is_said_to_do_what_it_does(redis_url, tmp_path,
                     "written is not written again"]
     assert {item["url"] for item in read_jsonl(project / "out.jsonl")} == site.article_urls()
     assert sorted(path.name for path in project.iterdir()) == ["out.jsonl", "scrapy.cfg"]  # no state file
+
+
+def test_only_a_state_setting_given_to_a_worker_on_the_command_line_is_said() -> None:
+    """distributed.settings.state_of_a_worker: the project's own NEWSCRAWL_STATE, or a crawl
+    without REDIS_URL, gets no word; -s NEWSCRAWL_STATE on a worker gets one line."""
+    from newscrawl.distributed.settings import state_of_a_worker
+
+    def said(state: str, priority: str, redis: str | None = "redis://127.0.0.1:6379/0") -> str | None:
+        settings = Settings({"REDIS_URL": redis, "HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": None})
+        settings.set("NEWSCRAWL_STATE", state, priority=priority)
+        return state_of_a_worker(settings)
+
+    assert said("mine.sqlite", "project") is None and said("mine.sqlite", "cmdline", redis=None) is None
+    assert said("mine.sqlite", "cmdline").startswith("NEWSCRAWL_STATE=mine.sqlite is not this worker's state")
+    assert said("off", "cmdline").startswith("NEWSCRAWL_STATE=off does not turn the state off")

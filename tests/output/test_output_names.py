@@ -250,3 +250,36 @@ def test_the_summary_names_the_files_a_time_or_a_batch_number_named(tmp_path: Pa
         assert [len(read_jsonl(tmp_path / name)) for name in ("f14-1.jsonl", "f14-2.jsonl")] == [2, 1]
         assert summary(batches).startswith("summary: 3 articles written to f14-1.jsonl, f14-2.jsonl;"), \
             batches.stderr[-3000:]
+
+
+def test_outputs_given_in_feeds_are_known_by_the_key_the_crawl_writes_them_under() -> None:
+    """guard.feeds_outputs: a FEEDS name with a colon is the absolute path the crawl settles it
+    to (settled_feeds), so that its messages say "the FEEDS output" and not -o."""
+    from scrapy.settings import Settings
+
+    from newscrawl.output.guard import feeds_outputs, settled_feeds
+
+    feeds = {NAME: {}, "plain.jsonl": {}, "stdout:": {}}
+    settings = Settings({"FEEDS": feeds})
+    assert feeds_outputs(feeds, settings) == frozenset(settled_feeds(settings))
+    assert feeds_outputs(feeds, settings) == {str(Path(NAME).absolute()), "plain.jsonl", "stdout:"}
+
+
+def test_a_distributed_worker_needs_an_output_that_keeps_its_articles() -> None:
+    """guard.worker_without_output: none for a crawl of its own or a worker with a file; one
+    line naming each output that keeps nothing (/dev/null), as it was given."""
+    from scrapy.settings import Settings
+
+    from newscrawl.output.guard import feed_targets, worker_without_output
+
+    def said(feeds: dict, redis: str | None = "redis://127.0.0.1:6379/0", in_feeds: frozenset = frozenset()):
+        settings = Settings({"FEEDS": feeds, "REDIS_URL": redis})
+        return worker_without_output(settings, feed_targets(settings, in_feeds=in_feeds))
+
+    assert said({}, redis=None) is None and said({os.devnull: {"overwrite": True}}, redis=None) is None
+    assert said({"out.jsonl": {}}) is None and said({"out.jsonl": {}, os.devnull: {}}) is None
+    need = "a worker of the shared crawl needs an output (-o FILE)"
+    assert said({}).startswith(need)
+    assert said({os.devnull: {"overwrite": True}}).startswith(f"-O {os.devnull} keeps nothing, and {need}")
+    assert said({os.devnull: {}}, in_feeds=frozenset({os.devnull})).startswith(
+        f"the FEEDS output {os.devnull} keeps nothing, and {need}")
