@@ -4,7 +4,9 @@ tell them apart, or else by its Content-Type; XHTML (`<?xml ...?><html>`) is a p
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
 from typing import NamedTuple
 
 import lxml.etree
@@ -14,6 +16,10 @@ from newscrawl.discovery.sitemaps import SITEMAP_ROOTS
 
 SNIFF_BYTES = 64 * 1024  # the root element comes after at most a declaration, comments, a doctype
 _BLANK = b" \t\r\n\xef\xbb\xbf"  # white space and a UTF-8 BOM before the first character
+_LEADING_BLANK = re.compile(b"[%s]*" % re.escape(_BLANK))
+# the longest a JSON token cut at the end of the first SNIFF_BYTES can be, past where its error
+# is said: a literal (-Infinity), a \uXXXX escape pair, a number's last digits
+_LONGEST_TOKEN = 16
 
 
 class NotAPage(NamedTuple):
@@ -62,14 +68,33 @@ def _media_type(content_type: bytes | str) -> str:
 
 
 def is_json(body: bytes, media: str = "") -> bool:
-    """Whether `body` is a JSON object or array (or is labelled JSON and is no markup)."""
-    start = body.lstrip(_BLANK)[:1]
+    """Whether `body` is a JSON object or array (or is labelled JSON and is no markup). Read no
+    further than SNIFF_BYTES after its leading white space (a body may be megabytes): a longer
+    body is JSON when those bytes are the start of a JSON object or array."""
+    blank = _LEADING_BLANK.match(body, 0, SNIFF_BYTES).end()  # type: ignore[union-attr]
+    head = body[blank:blank + SNIFF_BYTES]
+    start = head[:1]
     if media.endswith(("/json", "+json")) and start != b"<":
         return True
     if start not in (b"{", b"["):
         return False
+    cut = len(body) > blank + len(head)
+    try:  # a multi-byte character cut at the end of the head is left out, not an error
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=not cut)
+    except UnicodeDecodeError:
+        return False
     try:
-        json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return cut and _cut_short(text, exc)
+    except (ValueError, RecursionError):
         return False
     return True
+
+
+def _cut_short(text: str, error: json.JSONDecodeError) -> bool:
+    """Whether a JSON error is only where the text was cut: a string still open, or a value,
+    a name or a delimiter expected (or a literal, a number or an escape cut) at its end."""
+    if error.msg.startswith("Unterminated string"):
+        return True
+    return error.msg.startswith(("Expecting", "Invalid \\uXXXX")) and len(text) - error.pos <= _LONGEST_TOKEN

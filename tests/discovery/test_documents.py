@@ -42,3 +42,23 @@ def test_feeds_sitemaps_and_json_are_not_pages(body: bytes, content_type: bytes,
 ])
 def test_pages_are_pages(body: bytes, content_type: bytes) -> None:
     assert not_a_page(body, content_type) is None
+
+
+MEGABYTES_20 = 20 * 1024 * 1024
+
+
+def test_a_long_body_is_told_from_its_start_alone() -> None:
+    """JSON is told from the first bytes after the leading white space (SNIFF_BYTES), not by
+    parsing a body of any size: a 20 MB JSON array is refused, even with its end cut off (never
+    read); a page that starts with "[" text and is HTML is a page, however long."""
+    record = b'{"url": "https://news.example/story", "headline": "Caf\xc3\xa9 \\u00e9 [1]", "n": -1.5e3},\n'
+    array = b" \n[" + record * (MEGABYTES_20 // len(record) + 1) + b'{"last": true}]'
+    assert len(array) > MEGABYTES_20
+    for body, content_type in ((array, b""), (array, b"text/html"), (array[:-1000], b"")):
+        found = not_a_page(body, content_type)
+        assert found is not None and found.what == "JSON"
+    page = b"[Updated] <!doctype html><html><head><title>A story</title></head><body>"
+    paragraphs = b"<p>The council met on Tuesday [1].</p>\n" * (MEGABYTES_20 // 40)
+    for body in (page + b"<p>Words.</p></body></html>", page + paragraphs + b"</body></html>"):
+        assert not_a_page(body, b"text/html") is None
+        assert not_a_page(body, b"") is None
