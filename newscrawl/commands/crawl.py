@@ -392,9 +392,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         try:
             super().process_options(args, opts)
         except (UsageError, TypeError) as exc:  # -s or -a without '=', FEEDS=5...: one line, not the usage text
-            self.refuse_side_file_clash(opts.spargs if isinstance(opts.spargs, dict) else {})
+            self.refuse_side_file_clash(opts.spargs if isinstance(opts.spargs, dict) else {}, opts.logfile)
             self._refuse([unreadable_setting(opts.set or []) or error_line(exc)])
-        self.refuse_side_file_clash(opts.spargs)  # first: a refusal's line goes into the log file
+        self.refuse_side_file_clash(opts.spargs, opts.logfile)  # first: a refusal's line goes into the log file
         problems = check_settings(self.settings)
         if repeated and not problems:
             problems = [repeated]
@@ -470,14 +470,15 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         except OutputError as exc:
             self._refuse([error_line(exc)], EXIT_FAILED)
 
-    def refuse_side_file_clash(self, spargs: dict[str, str]) -> None:
+    def refuse_side_file_clash(self, spargs: dict[str, str], logfile: str | None = None) -> None:
         """Exit 2 when the stats file or the log file is another file of the crawl (the state, an
-        input, an earlier output: newscrawl/output/side_files.py). A log file that is one gets
-        no line: the line is on stderr alone."""
-        from newscrawl.output.side_files import side_file_clash
+        input, an earlier output: newscrawl/output/side_files.py), the log file named as it was
+        given (`logfile`: --logfile's value). A log file that is one gets no line: the line is
+        on stderr alone."""
+        from newscrawl.output.side_files import log_given, side_file_clash
 
         assert self.settings is not None
-        if clash := side_file_clash(self.settings, spargs):
+        if clash := side_file_clash(self.settings, spargs, log_how=log_given(self.settings, logfile)):
             setting, line = clash
             if setting == "LOG_FILE":
                 self.settings.set("LOG_FILE", None, priority="cmdline")

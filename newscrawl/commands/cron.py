@@ -61,7 +61,7 @@ from newscrawl.ops.summary import plural, stopping_line, written
 from newscrawl.output.guard import local_feed_uri, same_file, storage_schemes
 from newscrawl.output.paths import path_problems, unwritable_reason
 from newscrawl.output.recovery import PART, check_state, recover_part, remembers_output
-from newscrawl.output.side_files import side_file_clash, side_files
+from newscrawl.output.side_files import log_given, side_file_clash, side_files
 from newscrawl.output.storage import OUTPUT_ERROR_STAT
 from newscrawl.state import StateError, StateWrongKind, open_state, state_path_problem, stateless
 from newscrawl.state.crawler import STATE_ERROR_STAT
@@ -172,7 +172,9 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         if not opts.logfile and settings.getbool("LOG_ENABLED"):  # --nolog: no cron.log either
             settings.set("LOG_FILE", str(self.output_dir / "cron.log"), priority="cmdline")
             settings.set("LOG_FILE_APPEND", True, priority="cmdline")
-        if clash := side_file_clash(settings, opts.spargs, cron_files(self.output_dir, settings)):
+        # the log file is --logfile's or cron's own (cron.log: a -s LOG_FILE gives way to it)
+        log_how = log_given(settings, opts.logfile) if opts.logfile else "(cron.log in --output-dir)"
+        if clash := side_file_clash(settings, opts.spargs, cron_files(self.output_dir, settings), log_how):
             fail("cron", clash[1], EXIT_BAD_INPUT)  # the stats or log file is another file of the run
         check_logging(settings, "cron")  # after the command line: a refused run leaves no folder
         if stateless(settings):

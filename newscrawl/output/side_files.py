@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scrapy.settings import BaseSettings
+from scrapy.settings import BaseSettings, get_settings_priority
 
 from newscrawl.output.formats import DEFAULT_FORMAT, LINE_FORMATS, article_urls, named_format
 from newscrawl.output.guard import (
@@ -38,7 +38,7 @@ class SideFile:
 
     role: str  # as guard.crawl_files names it
     name: str  # as a refusal names it, before its path
-    given: str  # how it was given, after its path
+    given: str  # how it was given, after its path (the log file: see log_given)
     harm: str  # what writing it does to the file it also is
     lost: str  # what writing it does to an earlier output
     fix: str
@@ -48,7 +48,7 @@ STATS = SideFile("the stats file (NEWSCRAWL_STATS_FILE)", "the stats file", "(NE
                  "the stats written at the end would replace it",
                  "the stats written at the end would replace it, and its articles would be lost for good",
                  "give the stats another file")
-LOG = SideFile("the log file", "the log file", "(--logfile)", "log lines would be appended to it",
+LOG = SideFile("the log file", "the log file", "(LOG_FILE)", "log lines would be appended to it",
                "log lines would be appended among its articles", "give the log another file")
 # the first bytes of a JSON, JSON Lines or XML output: any other file (a log) is not read through
 DOCUMENT_STARTS = (b"{", b"[", b"<")
@@ -86,14 +86,28 @@ def inside(path: Path, folder: Path) -> bool:
         return folder.absolute() in path.absolute().parents
 
 
+def log_given(settings: BaseSettings, logfile: str | None = None) -> str:
+    """How the log file was given, as a refusal says it after its path: with --logfile
+    (`logfile`: that option's value, when it is the settings' LOG_FILE), with -s LOG_FILE=, or
+    in the settings (LOG_FILE)."""
+    if logfile and settings.get("LOG_FILE") == logfile:
+        return "(--logfile)"
+    if (settings.getpriority("LOG_FILE") or 0) >= get_settings_priority("cmdline"):
+        return "(-s LOG_FILE)"
+    return LOG.given
+
+
 def side_file_clash(settings: BaseSettings, spargs: dict[str, str],
-                    extra: Iterable[tuple[str, Path]] = ()) -> tuple[str, str] | None:
+                    extra: Iterable[tuple[str, Path]] = (),
+                    log_how: str | None = None) -> tuple[str, str] | None:
     """(the setting, one line) when the stats file or the log file is another file of the crawl
-    (`extra`: files of a command's own, such as cron's status file), or None."""
+    (`extra`: files of a command's own, such as cron's status file), or None. `log_how`: how the
+    log file was given, as log_given says it (by default as the settings tell: -s or not)."""
     others = [*crawl_files(settings, spargs), *extra]
     for side, path in side_files(settings):
         setting = "LOG_FILE" if side is LOG else "NEWSCRAWL_STATS_FILE"
-        named = f"{side.name} {path} {side.given}"
+        given = (log_how or log_given(settings)) if side is LOG else side.given
+        named = f"{side.name} {path} {given}"
         for what, other in others:
             if what != side.role and same_file(path, other):
                 return setting, f"{named} is also {what}: {side.harm}; {side.fix}"

@@ -155,3 +155,24 @@ def test_the_outputs_of_a_run_are_read_as_the_output_checks_read_them() -> None:
     assert run_outputs(settings) == [Path("a.jsonl"), Path("/tmp/b.jsonl"), Path("articles-2026-12-06T01:15.jsonl")]
     refused_later = Settings({"FEEDS": {**local, "s3://bucket/c.jsonl": {}, "out/": {}, " d.jsonl": {}}})
     assert run_outputs(refused_later) == run_outputs(settings)
+
+
+def test_a_refused_log_file_is_named_as_it_was_given(tmp_path: Path) -> None:
+    """The refusal said "(--logfile)" of a log file given as -s LOG_FILE= too, or one that is
+    cron's own cron.log: it names the way the log file was given."""
+    from scrapy.settings import Settings
+
+    from newscrawl.output.side_files import side_file_clash
+
+    (tmp_path / "urls.txt").write_text("http://127.0.0.7:9/\n")
+    crawl = ["crawl", "site", "-a", "urls=urls.txt", "-o", "today.jsonl"]
+    for given, said in ((["--logfile", "urls.txt"], "(--logfile)"), (["-s", "LOG_FILE=urls.txt"], "(-s LOG_FILE)")):
+        refused(scrapy(tmp_path, *crawl, *given), f"the log file urls.txt {said} is also the -a urls= file")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "cron.log").write_text('[sites.a]\nurl = "http://127.0.0.7:9/"\n')
+    result = scrapy(tmp_path, "cron", "-a", "sites=out/cron.log", "--output-dir", "out", "-s", "LOG_FILE=x.log")
+    refused(result, "cron: ", "the log file out/cron.log (cron.log in --output-dir) is also the -a sites= file")
+    urls = str(tmp_path / "urls.txt")
+    in_the_settings = side_file_clash(Settings({"LOG_FILE": urls}), {"urls": urls})
+    assert in_the_settings is not None and f"the log file {urls} (LOG_FILE) is also" in in_the_settings[1]
+    assert "--logfile" not in in_the_settings[1]
