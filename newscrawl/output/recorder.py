@@ -17,7 +17,9 @@ from newscrawl.items import Article
 from newscrawl.ops.summary import STATE_NOT_WRITTEN, UNRECORDED
 from newscrawl.output.formats import LINE_FORMATS
 from newscrawl.output.guard import appended_files, check_outputs, refuse_overwrite
+from newscrawl.output.identity import output_names
 from newscrawl.output.recovery import (
+    UnknownRecords,
     adopt_outputs,
     check_integrity,
     recover_outputs,
@@ -70,10 +72,12 @@ class StateRecorder:
         try:
             if crawler.settings.getbool("NEWSCRAWL_STATE_CHECK", True):
                 check_integrity(store)
+            names = {str(t.path.resolve()): output_names(crawler.settings, t.uri) for t in targets
+                     if t.path is not None}
             if not stateless(crawler.settings):  # a crawl without state says it writes them again
-                adopt_outputs(store, appended_files(targets, LINE_FORMATS))
-            recover_outputs(store, crawler)
-        except StateError:
+                adopt_outputs(store, appended_files(targets, LINE_FORMATS), names)
+            recover_outputs(store, crawler, names)
+        except (StateError, UnknownRecords):
             raise
         except Exception as exc:
             raise StateError(unusable_state(store, exc)) from exc

@@ -19,7 +19,7 @@ import logging
 import os
 import socket
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,6 +27,7 @@ from scrapy.crawler import Crawler
 
 from newscrawl.distributed.outage import how_it_failed, is_outage
 from newscrawl.extract.processors import canonical_url
+from newscrawl.output.identity import FINGERPRINT_KEY, as_article, unidentified
 from newscrawl.output.lock import written_elsewhere
 from newscrawl.state import StateError
 
@@ -117,27 +118,47 @@ def known_output(store: Any, path: Path) -> bool:
     return any(store.get_meta(meta_key(name)) is not None for name in names)
 
 
-def adopt_outputs(store: Any, paths: Iterable[Path]) -> None:
+class UnknownRecords(ValueError):
+    """`-o FILE` appends to a file this state did not write whose records say not which
+    articles they are (its fields leave out url, fingerprint, headline or body): exit 2."""
+
+
+def adopt_outputs(store: Any, paths: Iterable[Path], names: Mapping[str, dict[str, str]] | None = None) -> None:
     """List for reconciling from their first line the files a crawl appends to that this state
     holds no offset for (a crawl of another state wrote them: one run from another folder): their
-    articles are then marked as emitted, and not written to them again."""
+    articles are then marked as emitted, and not written to them again. `names`: each output's
+    field names (`identity.output_names`) by its resolved path; UnknownRecords when a file's
+    records name nothing that identifies an article, before any file is adopted."""
     if not hasattr(store, "get_meta") or not hasattr(store, "set_meta"):
         return
-    for path in paths:
-        if known_output(store, path):
-            # a crawl of this state wrote it: reconciled from the offset it stored, or already (an
-            # emptied key), and not read again from its first line at every start
-            continue
+    # a crawl of this state wrote a known file: reconciled from the offset it stored, or already
+    # (an emptied key), and not read again from its first line at every start
+    foreign = [path for path in paths if not known_output(store, path)]
+    fields = {path: (names or {}).get(str(path.resolve()), {}) for path in foreign}
+    for path in foreign:
+        if unidentified(path, fields[path]):
+            raise UnknownRecords(
+                f"cannot append to {path}: this state did not write it, and its records name no url, "
+                "fingerprint, or headline and body (the output's fields leave them out), so nothing "
+                "tells which articles it holds already and they would be written again. Write to a "
+                "new file, or include url in the fields (FEED_EXPORT_FIELDS, FEEDS fields)")
+    for path in foreign:
         remember_output(store, str(path))
-        store.set_meta(meta_key(path), json.dumps({"offset": 0, "adopted": True}))
+        adopted: dict[str, Any] = {"offset": 0, "adopted": True}
+        if fields[path]:
+            adopted["fields"] = fields[path]
+        store.set_meta(meta_key(path), json.dumps(adopted))
 
 
-def recover_outputs(store: Any, crawler: Crawler | None = None) -> int:
-    """Reconcile every output file a killed crawl left behind; returns the articles recovered."""
+def recover_outputs(store: Any, crawler: Crawler | None = None,
+                    names: Mapping[str, dict[str, str]] | None = None) -> int:
+    """Reconcile every output file a killed crawl left behind; returns the articles recovered.
+    `names`: this crawl's outputs' field names by resolved path, for the lines a killed crawl of
+    this state wrote to them with those fields."""
     if not hasattr(store, "get_meta") or not hasattr(store, "set_meta"):
         return 0
     paths = json.loads(store.get_meta(index_key()) or "[]")
-    results = {path: recover_file(store, path, crawler) for path in paths}
+    results = {path: recover_file(store, path, crawler, (names or {}).get(path)) for path in paths}
     # a file another crawl is writing stays listed, for a start after that crawl's end
     store.set_meta(index_key(), json.dumps([path for path, count in results.items() if count is None]))
     return sum(count or 0 for count in results.values())
@@ -189,15 +210,20 @@ def mark_emitted(store: Any, record: dict[str, Any]) -> bool:
     """Record a written article in the state (under its canonical and fetched URL), unless the
     state already has it at this revision or a later one; whether it had not. The run that wrote
     it was killed before it recorded it, so before it followed the links on its page: they are
-    pending (the next run fetches the page once more for them)."""
+    pending (the next run fetches the page once more for them). A record without URL is recorded
+    by its fingerprint alone (`identity.as_article`), which the dedupe pipeline looks up."""
     revision = record.get("revision") or 1
     url = record.get("url") or ""
+    keys = {record.get("canonical_url") or url, canonical_url(url) or url} - {""}
+    by_url = bool(keys)
+    if not by_url and record.get("fingerprint"):  # no page to fetch again for its links
+        keys = {f"{FINGERPRINT_KEY}{record['fingerprint']}"}
     new = False
-    for key in {record.get("canonical_url") or url, canonical_url(url) or url} - {""}:
+    for key in keys:
         entry = store.get(key)
         if entry is None or entry.revision < revision:
             store.record(key, record.get("fingerprint"), record.get("modified"), revision,
-                         links_pending=True)
+                         links_pending=by_url)
             new = True
     return new
 
@@ -216,16 +242,19 @@ def published_as(file: Path) -> Path:
     return file
 
 
-def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int | None:
+def recover_file(store: Any, path: str, crawler: Crawler | None = None,
+                 names: dict[str, str] | None = None) -> int | None:
     """Record the complete lines past the remembered offset and cut a torn last line; the
     articles recorded, or None when another crawl is writing the file (its lines are not torn but
-    under way: the file is left as it is)."""
+    under way: the file is left as it is). `names`: the field names the lines were written
+    with (those stored when the file was adopted come first)."""
     key = meta_key(path)
     raw = store.get_meta(key)
     if not raw:
         return 0
     remembered = json.loads(raw)
     offset, adopted = remembered.get("offset", 0), bool(remembered.get("adopted"))
+    names = remembered.get("fields") or names or {}
     file = published_as(Path(path))
     if file.exists() and not file.is_file():
         # a device or a pipe (/dev/full, /dev/stdout): it keeps nothing to recover, and is not gone
@@ -254,7 +283,7 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None) -> int |
                            "ended at byte %d, which now is inside a line): left as it is, and not "
                            "reconciled with the state", file, offset)
             return 0
-        recovered, torn, bad, unended = reconcile(store, handle, offset)
+        recovered, torn, bad, unended = reconcile(store, handle, offset, names)
     store.set_meta(key, "")
     if unended:
         logger.warning("%s did not end with a line break: one was added after its last line, so the "
@@ -303,15 +332,16 @@ def lines_between(handle: BinaryIO, start: int, end: int) -> Iterator[bytes]:
         yield line
 
 
-def reconcile(store: Any, handle: BinaryIO, offset: int) -> tuple[int, int, int, bool]:
+def reconcile(store: Any, handle: BinaryIO, offset: int,
+              names: Mapping[str, str] | None = None) -> tuple[int, int, int, bool]:
     """Mark as emitted the records of the lines past `offset` (a line start), and repair the
     last line: cut it when it is no complete JSON value (a write cut short), give it its line
     break when it is one (another tool wrote it without one). The last line is judged from its
     own start, never from `offset`. (articles recorded, bytes cut, unreadable lines, whether a
-    line break was added)."""
+    line break was added). `names`: the output's field names (`identity.output_names`)."""
     size = handle.seek(0, os.SEEK_END)
     last = last_line_start(handle, offset, size)
-    recovered, bad = mark_lines(store, lines_between(handle, offset, last))
+    recovered, bad = mark_lines(store, lines_between(handle, offset, last), names)
     handle.seek(last)
     tail = handle.read()
     if not tail:
@@ -320,15 +350,16 @@ def reconcile(store: Any, handle: BinaryIO, offset: int) -> tuple[int, int, int,
         handle.truncate(last)
         os.fsync(handle.fileno())
         return recovered, len(tail), bad, False
-    more, unreadable = mark_lines(store, [tail])
+    more, unreadable = mark_lines(store, [tail], names)
     handle.write(b"\n")  # kept, and the next line starts on a line of its own
     os.fsync(handle.fileno())
     return recovered + more, 0, bad + unreadable, True
 
 
-def mark_lines(store: Any, lines: Iterable[bytes]) -> tuple[int, int]:
-    """Mark the records of these lines as emitted: (articles the state had not recorded,
-    lines that hold no record)."""
+def mark_lines(store: Any, lines: Iterable[bytes],
+               names: Mapping[str, str] | None = None) -> tuple[int, int]:
+    """Mark the records of these lines (written with the field names `names`) as emitted:
+    (articles the state had not recorded, lines that hold no record)."""
     recovered = bad = 0
     for line in lines:
         if not line.strip():
@@ -337,7 +368,7 @@ def mark_lines(store: Any, lines: Iterable[bytes]) -> tuple[int, int]:
         if record is None:
             bad += 1
         else:
-            recovered += mark_emitted(store, record)
+            recovered += mark_emitted(store, as_article(record, names or {}))
     return recovered, bad
 
 
