@@ -34,6 +34,12 @@ def output_names(settings: BaseSettings, uri: str) -> dict[str, str]:
     fields = options.get("fields")
     if fields is None:
         fields = settings.getdictorlist("FEED_EXPORT_FIELDS") or None
+    return field_names(fields)
+
+
+def field_names(fields: Any) -> dict[str, str]:
+    """{item field: name in the file} for a FEEDS `fields` option (a list, or a dict that
+    renames); {} for none (every field, under its own name)."""
     if not fields:
         return {}
     if isinstance(fields, Mapping):

@@ -1,4 +1,4 @@
-"""Crash recovery for JSON Lines outputs, and whether the state can be used at all.
+"""Crash recovery for outputs, and whether the state can be used at all.
 
 The recorder remembers, after each article, the output file and the offset just after its line
 (state meta key `output:<host>:<path>`, listed under `outputs:<host>`). On start,
@@ -8,7 +8,9 @@ last line, judged from its own start, is cut off (that article is fetched again)
 since (the offset inside a line) is left alone. A file a crawl appends to that this state holds
 no offset for is reconciled from its first line (`adopt_outputs`): what another state wrote there
 is not written again. `recover_part` does the same for a part
-file `scrapy cron` left behind, then publishes it. Every article comes out exactly once across a
+file `scrapy cron` left behind, then publishes it. A JSON array, XML or CSV output the state
+wrote (its format stored under the same key) is closed after its last complete record
+(`recover_document`, output/documents.py). Every article comes out exactly once across a
 `kill -9` and a rerun.
 """
 
@@ -23,10 +25,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from lxml import etree
 from scrapy.crawler import Crawler
 
 from newscrawl.distributed.outage import how_it_failed, is_outage
 from newscrawl.extract.processors import canonical_url
+from newscrawl.output.documents import CLOSERS, Unrepairable
 from newscrawl.output.identity import FINGERPRINT_KEY, as_article, unidentified
 from newscrawl.output.lock import written_elsewhere
 from newscrawl.state import StateError
@@ -260,6 +264,8 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None,
         # a device or a pipe (/dev/full, /dev/stdout): it keeps nothing to recover, and is not gone
         store.set_meta(key, "")
         return 0
+    if remembered.get("format") in CLOSERS:  # a JSON array, XML or CSV file: closed, not reconciled
+        return recover_document(store, key, file, remembered["format"], names, crawler)
     if not file.is_file() or file.stat().st_size < offset:
         # cut or removed by hand: the articles that were in it are still recorded as written (a
         # file that had nothing written to it lost nothing)
@@ -294,6 +300,52 @@ def recover_file(store: Any, path: str, crawler: Crawler | None = None,
         crawler.stats.inc_value("newscrawl/recovered/articles", recovered)
         crawler.stats.inc_value("newscrawl/recovered/torn_bytes", torn)
     return recovered
+
+
+def recover_document(store: Any, key: str, file: Path, fmt: str, names: Mapping[str, str],
+                     crawler: Crawler | None = None) -> int | None:
+    """Close a JSON array, XML or CSV output a killed crawl of this state left open
+    (`documents.CLOSERS`), and mark its last complete records as emitted (written, maybe not
+    recorded); the articles recorded, None when another crawl is writing it."""
+    if not file.is_file():
+        store.set_meta(key, "")
+        return 0
+    with file.open("r+b") as handle:
+        if written_elsewhere(handle.fileno()):
+            logger.warning("%s is being written by another crawl: it is closed, if it needs it, at a later "
+                           "start", file)
+            return None
+        try:
+            closed = CLOSERS[fmt](handle)
+        except (Unrepairable, etree.XMLSyntaxError) as exc:
+            closed = None
+            logger.warning("%s is incomplete (a crawl killed before it finished writing it), and was not "
+                           "repaired: %s; its complete records are readable up to the torn one",
+                           file, " ".join(str(exc).split()))
+    store.set_meta(key, "")
+    if closed is None:
+        return 0
+    recovered = sum(mark_emitted(store, as_article(record, names)) for record in closed.records)
+    logger.warning("%s", closed_line(file, fmt, closed.cut, recovered))
+    if crawler is not None and crawler.stats is not None:
+        crawler.stats.inc_value("newscrawl/recovered/closed_files")
+        crawler.stats.inc_value("newscrawl/recovered/articles", recovered)
+        crawler.stats.inc_value("newscrawl/recovered/torn_bytes", closed.cut)
+    return recovered
+
+
+def closed_line(file: Path, fmt: str, cut: int, recovered: int) -> str:
+    """One line on a JSON array, XML or CSV output closed after a kill."""
+    what = {"json": "the JSON array's closing ]", "xml": "the XML document's closing tag",
+            "csv": "a line break after its last row"}[fmt]
+    done = "its torn last row cut" if fmt == "csv" else "closed after its last complete record"
+    parts = [f"{file} did not end with {what} (a crawl of this state killed before it finished): {done}"]
+    if cut and fmt != "csv":
+        parts.append(f"the {cut} bytes after it cut")
+    if recovered:
+        parts.append(f"{recovered} article{'' if recovered == 1 else 's'} there this state had not recorded: "
+                     "marked as emitted")
+    return "; ".join(parts)
 
 
 def starts_a_line(handle: BinaryIO, offset: int) -> bool:

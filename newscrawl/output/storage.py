@@ -25,6 +25,8 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.distributed.outage import lost_redis, redis_gone
 from newscrawl.ops.summary import COUNTED_ERROR_LINES
+from newscrawl.output.documents import CLOSERS
+from newscrawl.output.identity import field_names
 from newscrawl.output.recovery import PART, meta_key, remember_output, unusable_state
 from newscrawl.state.crawler import STATE_ERROR_STAT, state_failed, state_for
 
@@ -215,6 +217,7 @@ class RecoverableFeedStorage(FileFeedStorage):
         super().__init__(uri, feed_options=feed_options)
         self.crawler = crawler
         self.jsonlines = (feed_options or {}).get("format") in JSONLINES
+        self.options = feed_options or {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, uri: str, *,
@@ -237,11 +240,12 @@ class RecoverableFeedStorage(FileFeedStorage):
                 end_last_line(handle)
         if self.crawler is not None and isinstance(handle, LineFile):
             store = state_for(self.crawler)
-            if self.jsonlines and hasattr(store, "set_meta") and not redis_gone(self.crawler):
+            remembered = self._remembered(handle)
+            if remembered and hasattr(store, "set_meta") and not redis_gone(self.crawler):
                 # listed before the first line is written: a kill right after it is recovered too
                 try:
                     remember_output(store, handle.path)
-                    store.set_meta(meta_key(handle.path), json.dumps({"offset": handle.tell()}))
+                    store.set_meta(meta_key(handle.path), json.dumps(remembered))
                 except Exception as exc:  # full or locked; a shared state whose Redis went away
                     if not lost_redis(self.crawler, exc):  # (that is said once, elsewhere)
                         # nothing is written where the state cannot list it: the next run would
@@ -251,6 +255,17 @@ class RecoverableFeedStorage(FileFeedStorage):
                         handle = FailedOutput(handle.path, OSError(str(exc)))
         _track(self.crawler, handle)
         return handle
+
+
+    def _remembered(self, handle: LineFile) -> dict[str, Any] | None:
+        """What the state keeps of an output for the next start's recovery: a JSON Lines file's
+        offset; a JSON array's, XML or CSV file's format (it is closed if a kill left it open)."""
+        if handle.jsonlines:
+            return {"offset": handle.tell()}
+        fmt = self.options.get("format")
+        if handle.regular and fmt in CLOSERS:
+            return {"format": fmt, "fields": field_names(self.options.get("fields"))}
+        return None
 
 
 def end_last_line(handle: LineFile) -> None:
