@@ -82,8 +82,11 @@ def unidentified(path: Path, names: Mapping[str, str]) -> bool:
     """Whether a JSON Lines file holds records and none of its first ones says which article it
     is (its fields leave out url, fingerprint, and headline or body)."""
     found = False
-    for record in _first_records(path):
-        if identifies(as_article(record, names)):
-            return False
-        found = True
+    try:
+        for record in _first_records(path):
+            if identifies(as_article(record, names)):
+                return False
+            found = True
+    except OSError:  # unreadable here: the check that it can be written says why
+        return False
     return found
