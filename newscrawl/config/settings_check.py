@@ -117,6 +117,8 @@ def check_setting_name(settings: BaseSettings, name: str) -> tuple[str, bool] | 
     NEWSCRAWL_STATE_CHECK, has no default)."""
     if not name.strip():  # `-s =5`: Scrapy takes it as a setting named ""
         return "invalid -s value: a setting needs a name (-s NAME=VALUE)", True
+    if name != name.strip():  # `-s ' DOWNLOAD_DELAY=1'`: printed bare, the space did not show
+        return spaced_setting(settings, name), True
     if _defined_below_cmdline(settings, name) or name in _names_in_components(settings):
         return None
     if name.startswith(PREFIX):
@@ -136,6 +138,18 @@ def check_setting_name(settings: BaseSettings, name: str) -> tuple[str, bool] | 
                 f"installed Scrapy extension reads {name})"), True
     return (f"setting {name} is read by neither Scrapy, newscrawl nor an installed Scrapy extension: "
             f"it does nothing unless your own code reads it"), False
+
+
+def spaced_setting(settings: BaseSettings, name: str) -> str:
+    """The line for a setting name that begins or ends with a space (quoted, so it shows)."""
+    bare = name.strip()
+    hint = f": give -s {bare}={settings.get(name)}" if is_setting(bare) else ""
+    return f"unknown setting {name!r}: the name has a space{hint}"
+
+
+def is_setting(name: str) -> bool:
+    """Whether a name is one of Scrapy's or newscrawl's settings (a default, or read by newscrawl)."""
+    return name in _defaults_and_project() or (name.startswith(PREFIX) and name in _names_in_newscrawl())
 
 
 def _defined_below_cmdline(settings: BaseSettings, name: str) -> bool:

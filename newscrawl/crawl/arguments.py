@@ -23,6 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+
 from newscrawl.config.sites import (
     URL_JOINT,
     SiteConfig,
@@ -128,12 +130,30 @@ def sites_from_urls(urls: Iterable[str], profile: str | None = None) -> list[Sit
 
 
 def _check_names(values: Mapping[str, object]) -> None:
+    from newscrawl.config.settings_check import is_setting
+
     for name in values:
+        if name != name.strip() and name.strip() in ARGUMENTS:  # `-a ' since=2d'`: the space must show
+            raise ValueError(f"unknown spider argument {name!r}: the name has a space: give "
+                             f"-a {name.strip()}={values[name]}")
+        if name not in ARGUMENTS and is_setting(name.strip().upper()):  # `-a DOWNLOAD_DELAY=1`
+            raise ValueError(f"{name.strip()} is a setting, not a spider argument: use "
+                             f"-s {name.strip().upper()}={values[name]}")
         if name not in ARGUMENTS:
             match = difflib.get_close_matches(name.lower(), list(ARGUMENTS), n=1, cutoff=0.6)
             hint = f": did you mean -a {match[0]}=?" if match else ""
             raise ValueError(f"unknown spider argument -a {name}={hint} (the site spider takes "
                              f"{', '.join(sorted(ARGUMENTS))})")
+
+
+def settings_that_are_arguments(settings: BaseSettings) -> str | None:
+    """The line for a spider argument given as a setting (`-s since=2d`): Scrapy keeps it as a
+    setting nothing reads, and the crawl ran without it (every old article written)."""
+    cmdline = SETTINGS_PRIORITIES["cmdline"]
+    for name in settings:
+        if name.strip().lower() in ARGUMENTS and settings.getpriority(name) == cmdline:
+            return f"{name.strip()} is a spider argument: use -a {name.strip().lower()}={settings.get(name)}"
+    return None
 
 
 def _check_kinds(given: Mapping[str, str]) -> None:

@@ -24,7 +24,7 @@ from newscrawl.archive.reader import (
 )
 from newscrawl.config.domains import host_on_domains
 from newscrawl.config.sites import SiteConfig, site_from_url
-from newscrawl.crawl.arguments import parse_arguments
+from newscrawl.crawl.arguments import parse_arguments, settings_that_are_arguments
 from newscrawl.crawl.discovery import DENY, DiscoveryMixin, blocked_kind
 from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier, use_memory_frontier
 from newscrawl.crawl.meta import ALWAYS_FETCH, CUT, FORCED, NAMED, SITE, WARC_RECORD, WARC_SOURCE
@@ -138,6 +138,8 @@ class SiteSpider(DiscoveryMixin, Spider):
     def check_arguments(cls, arguments: dict[str, str], settings: BaseSettings) -> None:
         """Raise ValueError (one line) for -a values this spider refuses; called by `scrapy crawl`
         before anything starts."""
+        if problem := settings_that_are_arguments(settings):
+            raise ValueError(problem)
         parsed = parse_arguments(arguments, distributed=bool(settings.get("REDIS_URL")))
         given, forced = arguments.get("profile"), settings.get("NEWSCRAWL_PROFILE")
         if given and forced and given != forced:  # one would win without a word

@@ -116,6 +116,18 @@ REFUSED: dict[str, tuple[list[str], str]] = {
                           f"unknown spider argument -a ulr=: did you mean -a url=? {KNOWN_ARGUMENTS}"),
     "argument typo since": (["site", "-a", f"url={URL}", "-a", "sience=2d"],
                             f"unknown spider argument -a sience=: did you mean -a since=? {KNOWN_ARGUMENTS}"),
+    # a spider argument given as a setting: Scrapy kept it as a setting nothing reads, warned,
+    # and crawled without it (-s since=2d wrote every old article, exit 0); and the reverse
+    "argument as a setting": (["site", "-a", f"url={URL}", "-s", "since=2d"],
+                              "since is a spider argument: use -a since=2d"),
+    "setting as an argument": (["site", "-a", f"url={URL}", "-a", "DOWNLOAD_DELAY=1"],
+                               "DOWNLOAD_DELAY is a setting, not a spider argument: use -s DOWNLOAD_DELAY=1"),
+    # a stray space: printed bare, "unknown setting DOWNLOAD_DELAY: did you mean DOWNLOAD_DELAY?"
+    "setting name with a space": (["site", "-a", f"url={URL}", "-s", " DOWNLOAD_DELAY=1"],
+                                  "unknown setting ' DOWNLOAD_DELAY': the name has a space: give "
+                                  "-s DOWNLOAD_DELAY=1"),
+    "argument name with a space": (["site", "-a", f"url={URL}", "-a", " since=2d"],
+                                   "unknown spider argument ' since': the name has a space: give -a since=2d"),
     "argument unknown": (["site", "-a", f"url={URL}", "-a", "depth=3"],
                          f"unknown spider argument -a depth= {KNOWN_ARGUMENTS}"),
     "argument without value": (["site", "-a", "url"], "Invalid -a value, use -a NAME=VALUE"),
