@@ -54,6 +54,7 @@ from newscrawl.ops.summary import (
     plural,
     stopping_line,
     summary_lines,
+    unreadable_site_line,
     written,
 )
 from newscrawl.output.formats import LINE_FORMATS
@@ -598,8 +599,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             elif self.exitcode == 0 and reason == "finished" and unreadable_site(stats, opts.spargs):
                 # a quiet hour reads pages and finds nothing new; this one could read none
                 self.exitcode = EXIT_FAILED
-                report_fatal("no page of the site could be read (see the lines above): check the "
-                             "address, and whether the site is up and lets crawlers in", self.settings)
+                report_fatal(unreadable_site_line(stats, self.settings), self.settings)
         if self.settings.getbool("NEWSCRAWL_SUMMARY", True) and self.settings.getbool("LOG_ENABLED", True):
             from newscrawl.output.recorder import crawl_spider
             from newscrawl.output.storage import line_files

@@ -158,6 +158,45 @@ def no_articles_line(stats: dict[str, Any]) -> str:
     return f"{NO_ARTICLES}: {plural(pages_fetched(stats), 'page')} {how} and none held an article"
 
 
+# "START redirects to TARGET": a start page whose redirect left the site (the last one met;
+# newscrawl/crawl/middlewares/redirect.py)
+START_REDIRECTED_OFFSITE = "newscrawl/start/redirected_offsite"
+EXTRACTION_FAILED = "newscrawl/dropped/extraction_"
+UNREADABLE = ("no page of the site could be read (see the lines above): check the address, and whether "
+              "the site is up and lets crawlers in")
+
+
+def unreadable_site_line(stats: dict[str, Any], settings: BaseSettings) -> str:
+    """Why a crawl of a site read no page: its start page redirected off the site, its pages were
+    fetched but none could be extracted, or no page came at all (the address, the site)."""
+    if redirected := stats.get(START_REDIRECTED_OFFSITE):
+        start, _, target = str(redirected).partition(" redirects to ")
+        return (f"the start URL {start} redirects to {target}, off the site, and the crawl does not "
+                f"follow it: give that address (-a url={target})")
+    failed = extraction_failures(stats)
+    if pages_fetched(stats) and failed:
+        fetched = pages_fetched(stats)
+        were = "page was" if fetched == 1 else "pages were"
+        return f"{fetched} {were} fetched but none could be extracted ({_extraction_why(failed, settings)})"
+    return UNREADABLE
+
+
+def extraction_failures(stats: dict[str, Any]) -> dict[str, int]:
+    """Pages whose extraction failed, by reason (extraction_timeout, _crashed, _error)."""
+    return {k.removeprefix("newscrawl/dropped/"): int(v) for k, v in stats.items()
+            if k.startswith(EXTRACTION_FAILED) and v}
+
+
+def _extraction_why(failed: dict[str, int], settings: BaseSettings) -> str:
+    if "extraction_timeout" in failed:
+        timeout = settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT")
+        return (f"extraction timed out: NEWSCRAWL_EXTRACT_TIMEOUT={timeout:g} s; give it more time, "
+                "or leave it unset")
+    if "extraction_crashed" in failed:
+        return "the extraction worker died on each page: see the lines above"
+    return "see the lines above"
+
+
 def pages_fetched(stats: dict[str, Any]) -> int:
     """Pages the crawl received (fetched, or read from WARC files), robots.txt not counted."""
     return int(stats.get(PAGES_FETCHED, 0) or 0)
@@ -313,6 +352,7 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
             errors[reason] = 1
             logged["ERROR"] -= 1
     errors.update({f"log_{k.lower()}": v for k, v in logged.items() if k in ("ERROR", "CRITICAL") and v > 0})
+    errors.update(extraction_failures(stats))  # logged as WARNINGs, but pages lost all the same
     not_recorded = f" ({unrecorded(stats)} of them not recorded in the state)" if unrecorded(stats) else ""
     lines = [
         f"{plural(written(stats), 'article')} written{where}{not_recorded}; "

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
-from tests.support.faultserver import article_page, plain_article
+from tests.support.faultserver import FaultServer, article_page, plain_article
 from tests.support.sites.server import serve_site
 
 pytestmark = pytest.mark.timeout(300)
@@ -168,3 +168,33 @@ def test_links_past_depth_limit_are_counted_in_the_summary(crawl, tmp_path):
                                    output="all.jsonl")
     assert proc.returncode == 0 and len(items) == 4
     assert not any("not followed: past DEPTH_LIMIT" in line for line in summary(proc.stderr))
+
+
+def _error_lines(stderr: str) -> list[str]:
+    return [line.split(" ERROR: ", 1)[1] for line in stderr.splitlines() if " ERROR: " in line]
+
+
+def test_pages_fetched_but_not_extracted_are_blamed_on_the_extraction_and_counted_as_errors(crawl, tmp_path):
+    """Every extraction over NEWSCRAWL_EXTRACT_TIMEOUT: the last line blamed the site (`check the
+    address, and whether the site is up`) and the summary said `errors: none` beside
+    `1 extraction failed`."""
+    with serve_site(one_article_site(tmp_path / "site"), host=HOST) as site:
+        items, _, proc = crawl("-a", f"url={site.base}", "-s", "NEWSCRAWL_EXTRACT_TIMEOUT=0.0001",
+                               "-s", "NEWSCRAWL_EXTRACT_WORKERS=1")
+    assert items == [] and proc.returncode == 1, proc.stderr[-3000:]
+    assert _error_lines(proc.stderr)[-1] == (
+        "1 page was fetched but none could be extracted (extraction timed out: "
+        "NEWSCRAWL_EXTRACT_TIMEOUT=0.0001 s; give it more time, or leave it unset)")
+    assert "errors: extraction_timeout=1" in summary(proc.stderr)
+
+
+def test_a_start_page_redirected_off_the_site_says_to_give_the_address_it_redirects_to(crawl, tmp_path):
+    """127.0.0.1 -> localhost: the redirect is not followed (another host), and the last line
+    said to check the address and whether the site is up."""
+    server = FaultServer(robots="allow", extra={"/": lambda h: h.redirect(f"http://localhost:{server.port}/")})
+    with server:
+        items, _, proc = crawl("-a", f"url={server.base}/", "-s", "RETRY_TIMES=0")
+    assert items == [] and proc.returncode == 1, proc.stderr[-3000:]
+    assert _error_lines(proc.stderr)[-1] == (
+        f"the start URL {server.base}/ redirects to http://localhost:{server.port}/, off the site, and the "
+        f"crawl does not follow it: give that address (-a url=http://localhost:{server.port}/)")

@@ -23,6 +23,7 @@ from w3lib.url import canonicalize_url
 from newscrawl.config.domains import host_on_domains
 from newscrawl.crawl.meta import WARC_SOURCE
 from newscrawl.crawl.middlewares import Dropped, drop, logger
+from newscrawl.ops.summary import START_REDIRECTED_OFFSITE
 
 
 def on_allowed_domains(spider: Spider | None, host: str) -> bool:
@@ -87,7 +88,17 @@ class SafeRedirectMiddleware(_SafeRedirectMixin, RedirectMiddleware):
         try:
             return super().process_response(request, response)
         except _Refused as exc:
+            if exc.reason == "redirect_offsite":
+                self._start_redirected(request, exc.url)
             raise drop(self.crawler, request, exc.reason, f"to {exc.url}") from None
+
+    def _start_redirected(self, request: Request, url: str) -> None:
+        """Keep, in START_REDIRECTED_OFFSITE, where a start page redirected off the site: a crawl
+        that then read no page says to give that address (127.0.0.1 -> localhost), not to check
+        whether the site is up."""
+        start = (request.meta.get("redirect_urls") or [request.url])[0]
+        if start in (getattr(self.crawler.spider, "start_urls", None) or ()):
+            self.crawler.stats.set_value(START_REDIRECTED_OFFSITE, f"{start} redirects to {url}")
 
 
 def _may_refresh(response: Response) -> bool:
