@@ -48,6 +48,8 @@ from newscrawl.commands._cli import (
     why_not_fetched,
 )
 from newscrawl.commands.crawl import check_command_settings
+from newscrawl.commands.fixture import not_article_reason
+from newscrawl.crawl.meta import NOT_ARTICLE
 from newscrawl.crawl.spider import SiteSpider
 
 _HTTP_URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
@@ -250,7 +252,9 @@ class Command(ExitsOnLogFileFailure, ScrapyParseCommand):
         counts = {key.rsplit("/", 1)[-1]: value for key, value in sorted(stats.items())
                   if key.startswith(_NO_ARTICLE) and isinstance(value, int)}
         if list(counts) == ["not_article"] and counts["not_article"] == 1:
-            return "not an article page (-c parse_article extracts it anyway)"
+            signals = self.first_response.meta.get(NOT_ARTICLE) if self.first_response else None
+            why = f" ({not_article_reason(signals)})" if signals else ""  # the score and signals, as extract says
+            return f"not an article page{why}; -c parse_article extracts it anyway"
         if counts:
             return "dropped as " + ", ".join(reason if count == 1 else f"{reason} x{count}"
                                              for reason, count in counts.items())

@@ -14,6 +14,7 @@ ALWAYS_FETCH = "newscrawl_always_fetch"  # discovery pages and single articles: 
 NAMED = "newscrawl_named"  # -a article= / articles= page: the URL the user gave (newscrawl/crawl/named.py)
 CUT = "newscrawl_cut"  # a page over the size extraction reads: what was not read (ExtractedPage.cut)
 FORCED = "newscrawl_forced"  # -a article= page that does not read as an article: its article score
+NOT_ARTICLE = "newscrawl_not_article"  # a page that does not read as an article: the classifier's signals (for parse)
 REVISIT = "newscrawl_revisit"  # a revisit of an emitted article: the revision the state had
 CONDITIONAL = "newscrawl_conditional"  # cache the response and revalidate it on the next run
 ANY_BODY = "newscrawl_any_body"  # take any body (feeds, sitemaps): no binary-body check

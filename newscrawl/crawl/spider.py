@@ -27,7 +27,16 @@ from newscrawl.config.sites import SiteConfig, site_from_url
 from newscrawl.crawl.arguments import parse_arguments, settings_that_are_arguments
 from newscrawl.crawl.discovery import DENY, DiscoveryMixin, blocked_kind
 from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier, use_memory_frontier
-from newscrawl.crawl.meta import ALWAYS_FETCH, CUT, FORCED, NAMED, SITE, WARC_RECORD, WARC_SOURCE
+from newscrawl.crawl.meta import (
+    ALWAYS_FETCH,
+    CUT,
+    FORCED,
+    NAMED,
+    NOT_ARTICLE,
+    SITE,
+    WARC_RECORD,
+    WARC_SOURCE,
+)
 from newscrawl.crawl.middlewares.charset import declared_charset, relabel
 from newscrawl.crawl.named import not_written
 from newscrawl.crawl.pool import (
@@ -335,6 +344,7 @@ class SiteSpider(DiscoveryMixin, Spider):
                 yield article
         else:
             self.crawler.stats.inc_value("newscrawl/pages/not_article")
+            response.meta[NOT_ARTICLE] = page.signals  # `parse` says why, as `extract` does
 
     async def _not_backing_out(self) -> None:
         engine = getattr(self.crawler, "engine", None)
