@@ -50,7 +50,7 @@ from newscrawl.discovery.traps import TrapGuard
 from newscrawl.extract.dates import date_from_url
 from newscrawl.extract.processors import canonical_url
 from newscrawl.items import Article
-from newscrawl.ops.summary import is_passing
+from newscrawl.ops.summary import SINCE_UNDATED, is_passing
 from newscrawl.state.crawler import follow_links_of, links_not_followed
 
 # pages that never hold articles and only waste requests
@@ -386,9 +386,14 @@ class DiscoveryMixin:
             article.headline = hints["title"]
             self.crawler.stats.inc_value("newscrawl/hints/headline")
         article.site = site.name
-        if is_older(parse_when(article.published), self.cutoff(site)):
+        published = parse_when(article.published)
+        cutoff, reason = self._cutoff(site)
+        if is_older(published, cutoff):
             self.count_old(site, response.url, "dropped")
             return None
+        if published is None and cutoff is not None and reason == OLDER_THAN_SINCE:
+            # no date to compare: kept, and counted, so the summary says since= let it through
+            self.crawler.stats.inc_value(SINCE_UNDATED)
         return article
 
     def count_old(self, site: SiteConfig, url: str, how: str) -> None:

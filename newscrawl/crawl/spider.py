@@ -51,7 +51,7 @@ from newscrawl.discovery.documents import NotAPage, not_a_page
 from newscrawl.discovery.since import is_older, parse_when
 from newscrawl.extract import ExtractedPage
 from newscrawl.items import Article
-from newscrawl.ops.summary import COUNTED_ERROR_LINES
+from newscrawl.ops.summary import COUNTED_ERROR_LINES, SINCE_UNDATED
 from newscrawl.state import stateless
 
 
@@ -286,6 +286,8 @@ class SiteSpider(DiscoveryMixin, Spider):
             self.logger.warning("%s", not_written(response.request, f"published {published:%Y-%m-%d}, "
                                                   f"before since= ({self.since:%Y-%m-%d %H:%M} UTC)"))
             return
+        if published is None and self.since is not None:  # no date to compare: kept, and counted
+            self.crawler.stats.inc_value(SINCE_UNDATED)
         if not page.is_article:  # written all the same (the user named it); said once it is written
             response.meta[FORCED] = article_score(page.signals)
         yield page.article

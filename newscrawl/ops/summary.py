@@ -158,6 +158,9 @@ def no_articles_line(stats: dict[str, Any]) -> str:
     return f"{NO_ARTICLES}: {plural(pages_fetched(stats), 'page')} {how} and none held an article"
 
 
+# articles kept with no date to compare with -a since= (an undated article always passes it;
+# newscrawl/crawl/discovery.py)
+SINCE_UNDATED = "newscrawl/since/undated"
 # "START redirects to TARGET": a start page whose redirect left the site (the last one met;
 # newscrawl/crawl/middlewares/redirect.py)
 START_REDIRECTED_OFFSITE = "newscrawl/start/redirected_offsite"
@@ -337,6 +340,12 @@ def replayed(stats: dict[str, Any]) -> bool:
 DEPTH_IGNORED = "depth/request_ignored_count"  # Scrapy's count of the links past DEPTH_LIMIT
 
 
+def _undated_clause(stats: dict[str, Any]) -> str:
+    """`; 3 undated articles passed since= (no date to compare)`, or "" when there were none."""
+    undated = int(stats.get(SINCE_UNDATED, 0) or 0)
+    return f"; {plural(undated, 'undated article')} passed since= (no date to compare)" if undated else ""
+
+
 def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> list[str]:
     """A few lines for a person: written, fetched and the time; why the others were not written
     (not_written_line); errors; field coverage, and one line per site when there are several; one
@@ -358,7 +367,7 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
         f"{plural(written(stats), 'article')} written{where}{not_recorded}; "
         f"{plural(pages_fetched(stats), 'page')} "
         f"{'read from WARC files' if replayed(stats) else 'fetched'} in {elapsed:.1f} s "
-        f"({stats.get('finish_reason') or 'stopped'})",
+        f"({stats.get('finish_reason') or 'stopped'})" + _undated_clause(stats),
         not_written_line(stats),
         f"errors: {_counts(errors)}",
     ]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
-from tests.support.faultserver import FaultServer, article_page, plain_article
+from tests.support.faultserver import LOREM, FaultServer, article_page, plain_article
 from tests.support.sites.server import serve_site
 
 pytestmark = pytest.mark.timeout(300)
@@ -198,3 +198,23 @@ def test_a_start_page_redirected_off_the_site_says_to_give_the_address_it_redire
     assert _error_lines(proc.stderr)[-1] == (
         f"the start URL {server.base}/ redirects to http://localhost:{server.port}/, off the site, and the "
         f"crawl does not follow it: give that address (-a url=http://localhost:{server.port}/)")
+
+
+def test_the_summary_says_how_many_undated_articles_passed_since(crawl, tmp_path):
+    """An article with no date always passes -a since= (nothing to compare): a replay with
+    since=2d wrote exactly the undated pages, and nothing said so."""
+    root = one_article_site(tmp_path / "site")  # its article is of 2024-03-01: older than 2d
+    undated = root / "news" / "undated-report"
+    undated.mkdir(parents=True)
+    (undated / "index.html").write_text(
+        article_page("Harbour report undated", [f"Report undated. {LOREM}", LOREM], published=""), "utf-8")
+    (root / "index.html").write_text(
+        '<html><head><title>Harbour Times</title></head><body><h1>Harbour Times</h1>'
+        '<a href="/news/2024/03/01/harbour-report/">Harbour report</a>'
+        '<a href="/news/undated-report/">Undated report</a></body></html>', "utf-8")
+    with serve_site(root, host=HOST) as site:
+        items, stats, proc = crawl("-a", f"url={site.base}", "-a", "since=2d")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert [item["headline"] for item in items] == ["Harbour report undated"]
+    assert stats["newscrawl/since/undated"] == 1
+    assert summary(proc.stderr)[0].endswith("; 1 undated article passed since= (no date to compare)")
