@@ -368,6 +368,35 @@ def check_process_files(opts: argparse.Namespace, command: str) -> None:
         fail(command, problem)
 
 
+@contextmanager
+def pid_file_held(opts: argparse.Namespace) -> Iterator[None]:
+    """Keep ScrapyCommand.process_options from writing --pidfile inside: it writes it first thing,
+    before the settings it is checked against (the state, the outputs) are read. Write it with
+    `write_pid_file` once it is known to be no other file of the command."""
+    pidfile, opts.pidfile = getattr(opts, "pidfile", None), None
+    try:
+        yield
+    finally:
+        opts.pidfile = pidfile
+
+
+def write_pid_file(opts: argparse.Namespace) -> None:
+    """Write the pid file as ScrapyCommand.process_options does."""
+    if getattr(opts, "pidfile", None):
+        Path(opts.pidfile).write_text(f"{os.getpid()}{os.linesep}", encoding="utf-8")
+
+
+def settle_process_files(settings: BaseSettings, opts: argparse.Namespace, command: str) -> None:
+    """For a tool command, after ScrapyCommand.process_options (inside `pid_file_held`): one line,
+    exit 2, when the pid or profile file is the state or an earlier output (Scrapy replaced it
+    with the PID, or cProfile's statistics); else write the pid file."""
+    from newscrawl.output.side_files import process_file_clash
+
+    if problem := process_file_clash(settings, opts):
+        fail(command, problem, EXIT_USAGE)
+    write_pid_file(opts)
+
+
 def theme_as_profile_file(opts: argparse.Namespace, command: str) -> str | None:
     """The line for `--profile jannah`: Scrapy's --profile FILE writes cProfile's statistics to
     FILE, and a user who meant the theme profile would get a file named after it, and the theme

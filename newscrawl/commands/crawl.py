@@ -33,10 +33,12 @@ from newscrawl.commands._cli import (
     as_typed,
     fail,
     guard_log_file,
+    pid_file_held,
     print_help_message,
     report_fatal,
     run_with_stop_notice,
     theme_as_profile_file,
+    write_pid_file,
 )
 from newscrawl.commands._open_files import open_files_problem
 from newscrawl.config.settings_check import (
@@ -391,11 +393,13 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         opts.overwrite_output = [with_format(uri, formats) for uri in opts.overwrite_output or []] or None
         repeated = repeated_argument(opts.spargs or [])
         try:
-            super().process_options(args, opts)
+            with pid_file_held(opts):  # written once it is known to be no file of the crawl
+                super().process_options(args, opts)
         except (UsageError, TypeError) as exc:  # -s or -a without '=', FEEDS=5...: one line, not the usage text
-            self.refuse_side_file_clash(opts.spargs if isinstance(opts.spargs, dict) else {}, opts.logfile)
+            self.refuse_side_file_clash(opts.spargs if isinstance(opts.spargs, dict) else {}, opts)
             self._refuse([unreadable_setting(opts.set or []) or error_line(exc)])
-        self.refuse_side_file_clash(opts.spargs, opts.logfile)  # first: a refusal's line goes into the log file
+        self.refuse_side_file_clash(opts.spargs, opts)  # first: a refusal's line goes into the log file
+        write_pid_file(opts)
         problems = check_settings(self.settings)
         if repeated and not problems:
             problems = [repeated]
@@ -471,15 +475,16 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         except OutputError as exc:
             self._refuse([error_line(exc)], EXIT_FAILED)
 
-    def refuse_side_file_clash(self, spargs: dict[str, str], logfile: str | None = None) -> None:
-        """Exit 2 when the stats file or the log file is another file of the crawl (the state, an
-        input, an earlier output: newscrawl/output/side_files.py), the log file named as it was
-        given (`logfile`: --logfile's value). A log file that is one gets no line: the line is
-        on stderr alone."""
-        from newscrawl.output.side_files import log_given, side_file_clash
+    def refuse_side_file_clash(self, spargs: dict[str, str], opts: Any) -> None:
+        """Exit 2 when the stats file, the log file, the pid file or the profile file is another
+        file of the crawl (the state, an input, an earlier output: newscrawl/output/side_files.py),
+        the log file named as it was given (--logfile's value in `opts`). A log file that is one
+        gets no line: the line is on stderr alone."""
+        from newscrawl.output.side_files import log_given, process_files, side_file_clash
 
         assert self.settings is not None
-        if clash := side_file_clash(self.settings, spargs, log_how=log_given(self.settings, logfile)):
+        if clash := side_file_clash(self.settings, spargs, log_how=log_given(self.settings, opts.logfile),
+                                    process=process_files(opts)):
             setting, line = clash
             if setting == "LOG_FILE":
                 self.settings.set("LOG_FILE", None, priority="cmdline")

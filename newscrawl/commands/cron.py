@@ -24,6 +24,7 @@ import argparse
 import logging
 import re
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -41,8 +42,10 @@ from newscrawl.commands._cli import (
     check_logging,
     check_process_files,
     fail,
+    pid_file_held,
     run_with_stop_notice,
     setup_parser,
+    write_pid_file,
 )
 from newscrawl.commands._open_files import open_files_problem
 from newscrawl.commands.crawl import error_line, remove_frontier, when_failed
@@ -61,7 +64,13 @@ from newscrawl.ops.summary import plural, stopping_line, written
 from newscrawl.output.guard import local_feed_uri, same_file, storage_schemes
 from newscrawl.output.paths import path_problems, unwritable_reason
 from newscrawl.output.recovery import PART, check_state, recover_part, remembers_output
-from newscrawl.output.side_files import log_given, side_file_clash, side_files
+from newscrawl.output.side_files import (
+    SideFile,
+    log_given,
+    process_files,
+    side_file_clash,
+    side_files,
+)
 from newscrawl.output.storage import OUTPUT_ERROR_STAT
 from newscrawl.state import StateError, StateWrongKind, open_state, state_path_problem, stateless
 from newscrawl.state.crawler import STATE_ERROR_STAT
@@ -107,11 +116,13 @@ def standard_output_as_folder(output_dir: str | None, settings: BaseSettings) ->
 RUN_FILE = re.compile(r"articles-\d{8}T\d{6}Z(-\d+)?\.(jsonl|jsonl\.part|summary\.json)")
 
 
-def cron_files(folder: Path, settings: Any) -> list[tuple[str, Path]]:
-    """(what it is, path) of cron's own files in its folder that the stats or log file could
-    name: the status file, and the files named as a run's articles or summary."""
+def cron_files(folder: Path, settings: Any,
+               process: Iterable[tuple[SideFile, Path]] = ()) -> list[tuple[str, Path]]:
+    """(what it is, path) of cron's own files in its folder that the stats, log, pid or profile
+    file (`process`) could name: the status file, and the files named as a run's articles or
+    summary."""
     files = [("cron's status file", folder / "cron-status.json")]
-    for _, path in side_files(settings):
+    for _, path in [*side_files(settings), *process]:
         if RUN_FILE.fullmatch(path.name) and same_file(path.parent, folder):
             files.append((f"a file of a cron run in {folder}", path))
     return files
@@ -154,7 +165,8 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
 
         repeated = repeated_argument(opts.spargs or [])  # before Scrapy keeps only the last one
         try:
-            super().process_options(args, opts)
+            with pid_file_held(opts):  # written once it is known to be no file of the run
+                super().process_options(args, opts)
         except UsageError as exc:
             fail("cron", str(exc), EXIT_USAGE)
         if repeated:
@@ -174,8 +186,11 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
             settings.set("LOG_FILE_APPEND", True, priority="cmdline")
         # the log file is --logfile's or cron's own (cron.log: a -s LOG_FILE gives way to it)
         log_how = log_given(settings, opts.logfile) if opts.logfile else "(cron.log in --output-dir)"
-        if clash := side_file_clash(settings, opts.spargs, cron_files(self.output_dir, settings), log_how):
-            fail("cron", clash[1], EXIT_BAD_INPUT)  # the stats or log file is another file of the run
+        process = process_files(opts)
+        if clash := side_file_clash(settings, opts.spargs, cron_files(self.output_dir, settings, process), log_how,
+                                    process):
+            fail("cron", clash[1], EXIT_BAD_INPUT)  # the stats, log, pid or profile file is another file of the run
+        write_pid_file(opts)
         check_logging(settings, "cron")  # after the command line: a refused run leaves no folder
         if stateless(settings):
             fail("cron", "a cron run needs a state (it remembers what earlier runs wrote): set "

@@ -51,8 +51,10 @@ from newscrawl.commands._cli import (
     default,
     fail,
     log_level_help,
+    pid_file_held,
     quiet_logs,
     run_until_interrupted,
+    settle_process_files,
     setup_parser,
     signals_held,
     stdout_problem,
@@ -197,7 +199,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
 
     def process_options(self, args: list[str], opts) -> None:
         check_process_files(opts, "extract")
-        super().process_options(args, opts)
+        with pid_file_held(opts):  # written once it is known to be neither the state nor an output
+            super().process_options(args, opts)
+        settle_process_files(self.settings, opts, "extract")
         quiet_logs(self.settings, "ERROR")  # the project's settings.py logs at INFO
         check_logging(self.settings, "extract")
         check_command_settings(self.settings, "extract")

@@ -29,8 +29,10 @@ from newscrawl.commands._cli import (
     check_process_files,
     fail,
     log_level_help,
+    pid_file_held,
     quiet_logs,
     run_until_interrupted,
+    settle_process_files,
     setup_parser,
     share_no_crawl,
     signals_held,
@@ -79,7 +81,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
 
     def process_options(self, args: list[str], opts) -> None:
         check_process_files(opts, "fixture")
-        super().process_options(args, opts)
+        with pid_file_held(opts):  # written once it is known to be neither the state nor an output
+            super().process_options(args, opts)
+        settle_process_files(self.settings, opts, "fixture")
         quiet_logs(self.settings, "ERROR")  # the project's settings.py logs at INFO
         check_logging(self.settings, "fixture")
         check_command_settings(self.settings, "fixture")

@@ -40,8 +40,10 @@ from newscrawl.commands._cli import (
     default,
     fail,
     log_level_help,
+    pid_file_held,
     quiet_logs,
     run_until_interrupted,
+    settle_process_files,
     setup_parser,
     share_no_crawl,
     standard_output,
@@ -105,7 +107,9 @@ class Command(ExitsOnLogFileFailure, ScrapyParseCommand):
         if repeated := repeated_argument(opts.spargs or []):  # before Scrapy keeps only the last one
             fail("parse", repeated, EXIT_USAGE)
         check_process_files(opts, "parse")
-        super().process_options(args, opts)
+        with pid_file_held(opts):  # written once it is known to be neither the state nor an output
+            super().process_options(args, opts)
+        settle_process_files(self.settings, opts, "parse")
         if "warc" in opts.spargs:  # parse fetches one live page: a replay is the crawl's
             fail("parse", "-a warc= replays archives: use newscrawl crawl site -a warc=PATH -o FILE "
                  "(parse fetches the one URL it is given)", EXIT_USAGE)

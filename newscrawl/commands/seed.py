@@ -25,6 +25,8 @@ from newscrawl.commands._cli import (
     check_logging,
     check_process_files,
     fail,
+    pid_file_held,
+    settle_process_files,
     setup_parser,
 )
 from newscrawl.commands.crawl import check_command_settings
@@ -58,7 +60,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
 
     def process_options(self, args: list[str], opts) -> None:
         check_process_files(opts, "seed")
-        super().process_options(args, opts)
+        with pid_file_held(opts):  # written once it is known to be neither the state nor an output
+            super().process_options(args, opts)
+        settle_process_files(self.settings, opts, "seed")
         check_logging(self.settings, "seed")  # --logfile as the other commands check it
 
     def run(self, args: list[str], opts) -> None:

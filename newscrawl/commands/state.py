@@ -29,6 +29,8 @@ from newscrawl.commands._cli import (
     check_logging,
     check_process_files,
     fail,
+    pid_file_held,
+    settle_process_files,
     setup_parser,
     standard_output,
 )
@@ -93,7 +95,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
 
     def process_options(self, args: list[str], opts) -> None:
         check_process_files(opts, "state")
-        super().process_options(args, opts)
+        with pid_file_held(opts):  # written once it is known to be neither the state nor an output
+            super().process_options(args, opts)
+        settle_process_files(self.settings, opts, "state")
         check_logging(self.settings, "state")  # --logfile as the other commands check it
 
     def run(self, args: list[str], opts) -> None:

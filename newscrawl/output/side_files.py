@@ -6,6 +6,11 @@ The stats file is written whole at the end (output/whole_file.py) and the log fi
 to from the first line: either one, given such a path, replaced or broke it with exit 0 (the
 state's history, yesterday's articles, the sites file). Checked before anything is opened,
 fetched or logged; the outputs of this run are checked with the outputs (guard.check_clashes).
+
+So are Scrapy's pid file (--pidfile, written before the command runs: it replaced the articles of
+the output or the state with the PID) and profile file (--profile, cProfile's statistics written
+after the run), options of every command: with this run's outputs too, since the pid file is
+written before the outputs are checked.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from scrapy.settings import BaseSettings, get_settings_priority
 from newscrawl.output.formats import DEFAULT_FORMAT, LINE_FORMATS, article_urls, named_format
 from newscrawl.output.guard import (
     RECORDS_CHECKED,
+    STATE_FILES,
     crawl_files,
     export_formats,
     output_path,
@@ -50,6 +56,17 @@ STATS = SideFile("the stats file (NEWSCRAWL_STATS_FILE)", "the stats file", "(NE
                  "give the stats another file")
 LOG = SideFile("the log file", "the log file", "(LOG_FILE)", "log lines would be appended to it",
                "log lines would be appended among its articles", "give the log another file")
+# Scrapy's --pidfile (written before the command runs) and --profile (cProfile's statistics,
+# written after it): options of every command, given in `opts`, not in the settings
+PID = SideFile("the pid file", "the pid file", "(--pidfile)", "the pid written at the start would replace it",
+               "the pid written at the start would replace it, and its articles would be lost for good",
+               "give --pidfile another file")
+PROFILE = SideFile("the profile file", "the profile file", "(--profile)",
+                   "the cProfile statistics written at the end would replace it",
+                   "the cProfile statistics written at the end would replace it, and its articles would be "
+                   "lost for good", "give --profile another file")
+# what a refusal of each is about, for the caller (a log file that is refused gets no line)
+SETTINGS = {STATS: "NEWSCRAWL_STATS_FILE", LOG: "LOG_FILE", PID: "--pidfile", PROFILE: "--profile"}
 # the first bytes of a JSON, JSON Lines or XML output: any other file (a log) is not read through
 DOCUMENT_STARTS = (b"{", b"[", b"<")
 
@@ -62,6 +79,27 @@ def side_files(settings: BaseSettings) -> list[tuple[SideFile, Path]]:
     if settings.get("LOG_FILE") and settings.getbool("LOG_ENABLED", True):
         files.append((LOG, Path(settings["LOG_FILE"])))
     return files
+
+
+def process_files(opts: object) -> list[tuple[SideFile, Path]]:
+    """The pid file and the profile file Scrapy's --pidfile and --profile give, with their paths."""
+    return [(side, Path(path)) for side, option in ((PID, "pidfile"), (PROFILE, "profile"))
+            if (path := getattr(opts, option, None))]
+
+
+def process_file_clash(settings: BaseSettings, opts: object) -> str | None:
+    """One line when the pid or profile file of a tool command (state, extract, parse, fixture,
+    seed: none writes the crawl's outputs) is the state, a file SQLite or cron keeps beside it,
+    or an earlier output of the crawl; None otherwise."""
+    state = settings.get("NEWSCRAWL_STATE")
+    local_state = state and not stateless(settings) and not settings.get("REDIS_URL")
+    for side, path in process_files(opts):
+        named = f"{side.name} {path} {side.given}"
+        if local_state and any(same_file(path, Path(f"{state}{suffix}")) for suffix in STATE_FILES):
+            return f"{named} is also the state file (NEWSCRAWL_STATE): {side.harm}; {side.fix}"
+        if known := earlier_output(path, settings):
+            return f"{named} is an earlier output of the crawl ({known}): {side.lost}; {side.fix}"
+    return None
 
 
 def crawl_folders(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[str, Path]]:
@@ -99,13 +137,15 @@ def log_given(settings: BaseSettings, logfile: str | None = None) -> str:
 
 def side_file_clash(settings: BaseSettings, spargs: dict[str, str],
                     extra: Iterable[tuple[str, Path]] = (),
-                    log_how: str | None = None) -> tuple[str, str] | None:
-    """(the setting, one line) when the stats file or the log file is another file of the crawl
+                    log_how: str | None = None,
+                    process: Iterable[tuple[SideFile, Path]] = ()) -> tuple[str, str] | None:
+    """(the setting or option, one line) when the stats file or the log file, or a file of
+    `process` (the pid and profile files, `process_files`), is another file of the crawl
     (`extra`: files of a command's own, such as cron's status file), or None. `log_how`: how the
     log file was given, as log_given says it (by default as the settings tell: -s or not)."""
     others = [*crawl_files(settings, spargs), *extra]
-    for side, path in side_files(settings):
-        setting = "LOG_FILE" if side is LOG else "NEWSCRAWL_STATS_FILE"
+    for side, path in [*side_files(settings), *process]:
+        setting = SETTINGS[side]
         given = (log_how or log_given(settings)) if side is LOG else side.given
         named = f"{side.name} {path} {given}"
         for what, other in others:
@@ -114,11 +154,19 @@ def side_file_clash(settings: BaseSettings, spargs: dict[str, str],
         for what, folder in crawl_folders(settings, spargs):
             if inside(path, folder):
                 return setting, f"{named} is in {what} {folder}: {side.harm}; {side.fix}"
+        if side in (PID, PROFILE) and (output := run_output(path, settings)):
+            # the output checks come after Scrapy has written the pid file: said here
+            return setting, f"{named} is also the output {output}: {side.harm}; {side.fix}"
         if any(same_file(path, output) for output in run_outputs(settings)):
             continue  # an output of this run too: the output checks name that clash
         if known := earlier_output(path, settings):
             return setting, f"{named} is an earlier output of the crawl ({known}): {side.lost}; {side.fix}"
     return None
+
+
+def run_output(path: Path, settings: BaseSettings) -> Path | None:
+    """The output of this run that `path` is, or None."""
+    return next((output for output in run_outputs(settings) if same_file(path, output)), None)
 
 
 def run_outputs(settings: BaseSettings) -> list[Path]:

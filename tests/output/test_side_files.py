@@ -176,3 +176,68 @@ def test_a_refused_log_file_is_named_as_it_was_given(tmp_path: Path) -> None:
     in_the_settings = side_file_clash(Settings({"LOG_FILE": urls}), {"urls": urls})
     assert in_the_settings is not None and f"the log file {urls} (LOG_FILE) is also" in in_the_settings[1]
     assert "--logfile" not in in_the_settings[1]
+
+
+def test_a_crawl_refuses_a_pid_or_profile_file_that_is_another_of_its_files(tmp_path: Path) -> None:
+    """Scrapy wrote --pidfile before anything was checked (an output's articles, or the state,
+    replaced by the PID) and --profile after the run (replaced by cProfile's statistics, exit 0)."""
+    with FaultServer(HOST, robots="allow", articles=3) as site:
+        start = ["crawl", "site", "-a", f"url={site.url('/')}"]
+        first = scrapy(tmp_path, *start, "-o", "yesterday.jsonl", "--pidfile", "run.pid", "--profile", "run.prof")
+        assert first.returncode == 0 and (tmp_path / "yesterday.jsonl").read_bytes(), first.stderr[-3000:]
+        assert (tmp_path / "run.pid").read_text().strip().isdigit() and (tmp_path / "run.prof").stat().st_size
+        before, hits = contents(tmp_path), sum(site.hits.values())
+        cases = [
+            (["-o", "yesterday.jsonl", "--pidfile", "yesterday.jsonl"], "the pid file", "is also the output yesterday.jsonl"),
+            (["-O", "today.jsonl", "--profile", "today.jsonl"], "the profile file", "is also the output today.jsonl"),
+            (["-o", "today.jsonl", "--pidfile", STATE], "the pid file", "is also the state file (NEWSCRAWL_STATE)"),
+            (["-O", "today.jsonl", "--profile", STATE], "the profile file", "is also the state file"),
+            (["-O", "today.jsonl", "--profile", "yesterday.jsonl"], "the profile file", "is an earlier output"),
+            (["-o", "today.jsonl", "--pidfile", "yesterday.jsonl", "-s", "NEWSCRAWL_STATE=off"], "the pid file",
+             "is an earlier output of the crawl (it holds articles)"),
+            (["-o", "today.jsonl", "--pidfile", "log.txt", "--logfile", "log.txt"], "the pid file", "is also the log file"),
+        ]
+        for given, what, said in cases:
+            refused(scrapy(tmp_path, *start, *given), what, said, "give --p")
+            assert sum(site.hits.values()) == hits, given  # nothing fetched
+            after = contents(tmp_path)
+            after.pop("log.txt", None)  # a log file of its own: the refusal is logged there
+            assert after == before, given  # nothing written, nothing replaced
+
+
+def test_cron_refuses_a_pid_or_profile_file_that_is_another_of_its_files(tmp_path: Path) -> None:
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        start = ["cron", "-a", f"url={site.url('/')}", "--output-dir", "out"]
+        first = scrapy(tmp_path, *start, "--pidfile", "cron.pid")
+        assert first.returncode == 0 and (tmp_path / "cron.pid").read_text().strip().isdigit(), first.stderr[-3000:]
+        articles = next((tmp_path / "out").glob("articles-*.jsonl")).relative_to(tmp_path)
+        before, hits = contents(tmp_path), sum(site.hits.values())
+        cases = [
+            (["--pidfile", STATE], "is also the state file (NEWSCRAWL_STATE)"),
+            (["--profile", STATE], "is also the state file (NEWSCRAWL_STATE)"),
+            (["--pidfile", str(articles)], "is also a file of a cron run in out"),
+            (["--profile", "out/cron-status.json"], "is also cron's status file"),
+            (["--pidfile", "out/cron.log"], "is also the log file"),
+        ]
+        for given, said in cases:
+            refused(scrapy(tmp_path, *start, *given), "cron: ", said)
+            assert sum(site.hits.values()) == hits, given
+            assert contents(tmp_path) == before, given
+
+
+@pytest.mark.parametrize("command", [["state", "info"], ["seed"], ["extract", "page.html"],
+                                     ["fixture", "http://127.0.0.7:9/", "name"], ["parse", "http://127.0.0.7:9/"]])
+def test_a_tool_command_refuses_a_pid_or_profile_file_that_is_the_state_or_an_output(
+        tmp_path: Path, command: list[str]) -> None:
+    """`state info --pidfile .newscrawl/state.sqlite` replaced the state with the PID (exit 0)."""
+    crawl = scrapy(tmp_path, "crawl", "site", "-a", "url=http://127.0.0.7:9/", "--nolog")
+    assert (tmp_path / STATE).is_file(), crawl.stderr[-3000:]
+    (tmp_path / "out.jsonl").write_text('{"url": "http://127.0.0.7:9/a", "headline": "A", "body": "B"}\n')
+    before = contents(tmp_path)
+    for given, said in ((["--pidfile", STATE], "the pid file .newscrawl/state.sqlite (--pidfile) is also the state"),
+                        (["--profile", f"{STATE}-wal"], "the profile file"),
+                        (["--profile", "out.jsonl"], "is an earlier output of the crawl")):
+        refused(scrapy(tmp_path, *command, *given), said, "give --p")
+        assert contents(tmp_path) == before, given
+    run = scrapy(tmp_path, "state", "info", "--pidfile", "run.pid")
+    assert run.returncode == 0 and (tmp_path / "run.pid").read_text().strip().isdigit(), run.stderr[-3000:]
