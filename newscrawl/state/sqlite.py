@@ -109,6 +109,15 @@ def other_tables_line(path: Path, db: sqlite3.Connection) -> str | None:
             "new state is created there)")
 
 
+def unusable_line(path: Path, exc: BaseException) -> str:
+    """The line for a state file SQLite cannot open or read (corrupt, locked): what to do about
+    it, for the crawl and the `state` commands alike."""
+    return (f"state file {path} cannot be used ({exc}). If it is corrupt, move it aside "
+            f"(mv {path} {path}.broken) and run again: newscrawl starts a new state, "
+            "and articles emitted before may be emitted once more. If it is locked, another "
+            "crawl is using it: wait for it or give this one another NEWSCRAWL_STATE.")
+
+
 class SQLiteStateStore(StateStore):
     """State in a SQLite file at `path` (created with its folder when missing).
 
@@ -145,12 +154,7 @@ class SQLiteStateStore(StateStore):
             if _disk_full(exc, self.path):
                 raise StateError(f"state file {self.path} cannot be written: the disk is full ({exc}); "
                                  "free space and run again (nothing was fetched or changed)") from exc
-            raise StateError(
-                f"state file {self.path} cannot be used ({exc}). If it is corrupt, move it aside "
-                f"(mv {self.path} {self.path}.broken) and run again: newscrawl starts a new state, "
-                "and articles emitted before may be emitted once more. If it is locked, another "
-                "crawl is using it: wait for it or give this one another NEWSCRAWL_STATE."
-            ) from exc
+            raise StateError(unusable_line(self.path, exc)) from exc
 
     def _refuse_other_database(self, db: sqlite3.Connection) -> None:
         """StateWrongKind for a SQLite database of something else, which a crawl would add its
@@ -172,7 +176,7 @@ class SQLiteStateStore(StateStore):
             columns = [row[1] for row in db.execute("PRAGMA table_info(seen)")]
         except sqlite3.DatabaseError as exc:
             if not _disk_full(exc, self.path):
-                raise StateError(f"{self.path} cannot be read as a newscrawl state ({exc})") from exc
+                raise StateError(unusable_line(self.path, exc)) from exc  # the crawl's advice, for `state` too
             db, columns = self._read_on_full_disk(exc)
         if not columns:
             self._refuse_other_database(db)

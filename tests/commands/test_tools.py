@@ -311,6 +311,28 @@ def test_state_commands_refuse_a_corrupt_state_as_cron_does(project, tmp_path):
     assert proc.returncode == 0 and json.loads(proc.stdout)["urls"] == 80
 
 
+def test_state_commands_give_a_truncated_state_the_advice_cron_gives(project, tmp_path):
+    """`head -c 20000 state.sqlite > t.sqlite`: cron says to move it aside, and info, export and
+    prune said only "cannot be read as a newscrawl state (database disk image is malformed)"."""
+    whole = tmp_path / "whole.sqlite"
+    store = SQLiteStateStore(whole)
+    for number in range(80):
+        store.record(f"https://a.example/news/{number:05d}-{'x' * 200}", f"f{number:040d}", None, 1)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    path = tmp_path / "t.sqlite"
+    path.write_bytes(whole.read_bytes()[:20000])
+    before = path.read_bytes()
+    cron = scrapy(project, "cron", "-a", "url=http://127.0.0.1:9/", "--output-dir", str(tmp_path / "cron"),
+                  "-s", f"NEWSCRAWL_STATE={path}")
+    said = one_line(cron).removeprefix("scrapy cron: ")
+    assert cron.returncode == 1 and f"move it aside (mv {path} {path}.broken)" in said, said
+    for action in (["info"], ["export"], ["prune", "1d"]):
+        proc = scrapy(project, "state", *action, "-s", f"NEWSCRAWL_STATE={path}")
+        assert (proc.returncode, one_line(proc), proc.stdout) == (1, f"scrapy state: {said}", ""), action
+    assert path.read_bytes() == before
+
+
 def test_state_info_on_a_folder_or_a_file_that_is_no_state(project, tmp_path):
     # a folder is a path of the wrong kind: bad input (2), as scrapy crawl says of it
     for action in (["info"], ["export"], ["prune", "0d"]):
@@ -335,8 +357,8 @@ def test_state_info_on_a_folder_or_a_file_that_is_no_state(project, tmp_path):
     before = notes.read_bytes()
     proc = scrapy(project, "state", "prune", "30d", "-s", f"NEWSCRAWL_STATE={notes}")
     assert proc.returncode == 1
-    assert one_line(proc) == (f"scrapy state: {notes} cannot be read as a newscrawl state "
-                              "(file is not a database)")
+    assert one_line(proc).startswith(f"scrapy state: state file {notes} cannot be used (file is not a "
+                                     f"database). If it is corrupt, move it aside (mv {notes} {notes}.broken)")
     assert notes.read_bytes() == before
 
 
