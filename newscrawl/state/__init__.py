@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from newscrawl.state.base import SeenEntry, StateError, StateStore
@@ -11,6 +12,9 @@ DEFAULT_STATE = ".newscrawl/state.sqlite"
 # NEWSCRAWL_STATE values that mean: remember nothing between runs (the usual "off" words too: a
 # state file named "false" beside the project, with its "false.httpcache/", is never what was meant)
 NO_STATE = ("", "none", "null", "false", "off", "no", "0")
+# other bare words that say "no state": taken as a file name, `-s NEWSCRAWL_STATE=disabled` made a
+# state file named "disabled" without a word
+OFF_WORDS = ("disabled", "disable", "nil", "nothing", "never", "nostate", "no-state", "no_state", "without")
 
 
 def stateless(settings) -> bool:
@@ -26,7 +30,25 @@ def state_path_problem(settings) -> str | None:
     it before they open it or create anything beside it (its lock, its HTTP cache)."""
     if stateless(settings) or settings.get("REDIS_URL"):
         return None
-    return path_problem(Path(settings.get("NEWSCRAWL_STATE") or DEFAULT_STATE))
+    return off_word_problem(str(settings.get("NEWSCRAWL_STATE") or "")) or path_problem(
+        Path(settings.get("NEWSCRAWL_STATE") or DEFAULT_STATE))
+
+
+def off_word_problem(value: str) -> str | None:
+    """The line for a NEWSCRAWL_STATE that looks meant as "no state" (`disabled`, `nope`,
+    `flase`) rather than as a file: a bare word, with no suffix and no folder, that is an OFF_WORDS
+    word or close to a NO_STATE one. A name with a suffix or a slash is a path (`./disabled` keeps
+    a file of that name)."""
+    word = value.strip()
+    if not word or "/" in word or Path(word).suffix:
+        return None
+    lower = word.lower()
+    close = difflib.get_close_matches(lower, [w for w in NO_STATE if len(w) > 1], n=1, cutoff=0.75)
+    if lower not in OFF_WORDS and not close:
+        return None
+    meant = close[0] if close else "none"
+    return (f"NEWSCRAWL_STATE={word} would make a state file named {word}: did you mean {meant} (a crawl "
+            f"without state)? For a state file of that name, give -s NEWSCRAWL_STATE=./{word}")
 
 
 def open_state(settings, *, create: bool = True, readonly: bool = False) -> StateStore:

@@ -57,6 +57,30 @@ def test_off_words_crawl_without_state_and_create_no_file(tmp_path: Path, value:
     assert sorted(p.name for p in project.iterdir()) == ["scrapy.cfg"]
 
 
+def test_a_bare_word_meant_as_no_state_is_refused_and_a_file_name_is_kept(tmp_path: Path) -> None:
+    """-s NEWSCRAWL_STATE=disabled made a state file named "disabled" without a word, while none,
+    off, no... mean no state: a bare word that says "off", or is close to one of those, is one
+    line, exit 2, before anything is fetched or made; a name with a slash or a suffix is a file."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(REPO / "scrapy.cfg", project / "scrapy.cfg")
+    with FaultServer("127.0.0.1", robots="allow", articles=2) as site:
+        start = ["-a", f"url={site.url('/')}", "-s", "DOWNLOAD_DELAY=0"]
+        for value, meant in (("disabled", "none"), ("Nothing", "none"), ("flase", "false"), ("nul", "null")):
+            for command in (["crawl", "site", "-O", "out.jsonl"], ["cron", "--output-dir", "cron"]):
+                proc = run_scrapy([*command, *start, "-s", f"NEWSCRAWL_STATE={value}"], cwd=project)
+                lines = proc.stderr.strip().splitlines()
+                assert proc.returncode == 2 and len(lines) == 1, proc.stderr[-2000:]
+                assert lines[0].endswith(f"NEWSCRAWL_STATE={value} would make a state file named {value}: did "
+                                         f"you mean {meant} (a crawl without state)? For a state file of that "
+                                         f"name, give -s NEWSCRAWL_STATE=./{value}"), lines[0]
+        assert not site.hits and sorted(p.name for p in project.iterdir()) == ["scrapy.cfg"]
+        for value in ("./disabled", "disabled.sqlite", "statefile"):
+            proc = run_scrapy(["crawl", "site", *start, "-O", "out.jsonl", "--nolog", "-s",
+                               f"NEWSCRAWL_STATE={value}"], cwd=project)
+            assert proc.returncode == 0 and (project / value).is_file(), proc.stderr[-2000:]
+
+
 def test_redis_is_the_state_whatever_newscrawl_state_says() -> None:
     assert not stateless(settings(NEWSCRAWL_STATE="", REDIS_URL="redis://127.0.0.1:6379/0"))
 
