@@ -47,7 +47,7 @@ def off_word_problem(value: str) -> str | None:
     if lower not in OFF_WORDS and not close:
         return None
     meant = close[0] if close else "none"
-    return (f"NEWSCRAWL_STATE={word} would make a state file named {word}: did you mean {meant} (a crawl "
+    return (f"NEWSCRAWL_STATE={word} would create a state file named {word}: did you mean {meant} (a crawl "
             f"without state)? For a state file of that name, give -s NEWSCRAWL_STATE=./{word}")
 
 

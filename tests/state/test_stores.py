@@ -71,7 +71,7 @@ def test_a_bare_word_meant_as_no_state_is_refused_and_a_file_name_is_kept(tmp_pa
                 proc = run_scrapy([*command, *start, "-s", f"NEWSCRAWL_STATE={value}"], cwd=project)
                 lines = proc.stderr.strip().splitlines()
                 assert proc.returncode == 2 and len(lines) == 1, proc.stderr[-2000:]
-                assert lines[0].endswith(f"NEWSCRAWL_STATE={value} would make a state file named {value}: did "
+                assert lines[0].endswith(f"NEWSCRAWL_STATE={value} would create a state file named {value}: did "
                                          f"you mean {meant} (a crawl without state)? For a state file of that "
                                          f"name, give -s NEWSCRAWL_STATE=./{value}"), lines[0]
         assert not site.hits and sorted(p.name for p in project.iterdir()) == ["scrapy.cfg"]
