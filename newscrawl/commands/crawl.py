@@ -442,6 +442,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         """No output is remote (s3://), is named or set up to be compressed, is named for another
         format than its own, is another file of the crawl or breaks the file it appends to (exit 2), every output can be written and no other crawl is
         writing it (exit 1)."""
+        from newscrawl.crawl.frontier import resumes_job
         from newscrawl.output.guard import (
             CompressedOutput,
             FormatMismatch,
@@ -464,7 +465,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             refuse_compression(targets)
             refuse_format_mismatch(targets, export_formats(self.settings))
             check_clashes(targets, self.settings, spargs)
-            self.setting_warnings += appended_without_state(targets, self.settings)
+            self.setting_warnings += appended_without_state(targets, self.settings, resumes_job(self.settings))
             # last: held from here until the crawl ends; another crawl writing one is refused
             self.output_locks = lock_outputs(targets)
         except LogFileClash as exc:  # said on stderr alone: the log file is the output
@@ -552,16 +553,24 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         appending; with no state nothing was recorded, and a JSON, CSV or XML file takes no
         appended records (its rest goes to a new file)."""
         assert self.settings is not None
+        from newscrawl.crawl.frontier import users_job
+
         done = f"{stopped} before it finished: {plural(written(stats), 'article')} written"
-        if stateless(self.settings):
+        job = users_job(self.settings)
+        if stateless(self.settings) and not job:
             return (f"{done}; without a state nothing was recorded, so running it again writes every "
                     "article again: overwrite (-O) rather than append, or keep a state (leave "
                     "NEWSCRAWL_STATE unset) to go on where it stopped")
+        if stateless(self.settings):  # Scrapy's JOBDIR keeps the requests seen: none is fetched again
+            done = (f"{done}; without a state nothing was recorded, but JOBDIR {job} keeps the crawl's "
+                    "progress, and a run with it fetches none of its pages again")
+        else:
+            done = f"{done} and recorded"
         whole = [t.uri for t in feed_targets(self.settings, getattr(self, "names_spider", None)) if t.path is not None and t.format not in LINE_FORMATS]
         if whole:
-            return (f"{done} and recorded; {', '.join(whole)} takes no appended records: run the same "
+            return (f"{done}; {', '.join(whole)} takes no appended records: run the same "
                     "command again writing to a new file to get the rest")
-        return (f"{done} and recorded; run the same command again, appending (-o FILE) where it wrote "
+        return (f"{done}; run the same command again, appending (-o FILE) where it wrote "
                 "with -O, to go on")
 
     def report_end(self, crawler: Any, opts: Any, reason: str | None) -> None:

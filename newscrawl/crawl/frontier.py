@@ -68,6 +68,22 @@ def use_disk_frontier(settings) -> None:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
+def users_job(settings) -> str | None:
+    """The JOBDIR the user set to pause and resume a crawl (Scrapy keeps its seen requests and
+    waiting queue there), not the folder of this run's own frontier; None when there is none."""
+    folder = settings.get("JOBDIR")
+    return str(folder) if folder and folder != settings.get(_FOLDER_SETTING) else None
+
+
+def resumes_job(settings) -> str | None:
+    """The user's JOBDIR when it holds a crawl to go on with (its seen requests), else None."""
+    folder = users_job(settings)
+    try:
+        return folder if folder and Path(folder, "requests.seen").stat().st_size else None
+    except OSError:  # no job there yet
+        return None
+
+
 def use_memory_frontier(settings) -> None:
     """Keep waiting requests in memory after all, when the folder is this run's own: a replay
     reads its archive only as fast as pages are taken, so a request hardly waits, and a disk

@@ -579,11 +579,17 @@ def appended_files(targets: list[FeedTarget], formats: Collection[str] = ()) -> 
             and target.path.is_file() and target.path.stat().st_size]
 
 
-def appended_without_state(targets: list[FeedTarget], settings: BaseSettings) -> list[str]:
+def appended_without_state(targets: list[FeedTarget], settings: BaseSettings, job: str | None = None) -> list[str]:
     """A warning for each file a crawl with no state appends to (-o) that holds records already:
-    nothing tells the crawl they are written, so it writes them again (a replay run twice)."""
+    nothing tells the crawl they are written, so it writes them again (a replay run twice), unless
+    it goes on with the crawl the user's JOBDIR `job` keeps (crawl/frontier.py resumes_job)."""
     if not stateless(settings):
         return []
+    if job:  # Scrapy's JOBDIR keeps the requests seen: the pages fetched before are not fetched again
+        return [f"appending to {path} without a state: JOBDIR {job} goes on with the crawl it keeps, "
+                f"so the pages it fetched already are not fetched again (articles {path} holds from any "
+                f"other crawl may be written again)"
+                for path in appended_files(targets)]
     return [f"appending to {path} without a state: the articles it holds already are written "
             f"to it again (-O {path} replaces it; with a state, NEWSCRAWL_STATE unset, a crawl "
             f"writes only the articles not written before)"

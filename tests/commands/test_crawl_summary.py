@@ -4,6 +4,7 @@ and the summary after it: real `scrapy crawl` runs against a real server on 127.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import signal
 import socket
@@ -185,3 +186,37 @@ def test_the_summary_names_the_files_an_output_with_placeholders_gave(tmp_path: 
         f"{batches[0]} ... {batches[-1]} (5 files)"]
     assert [_output_name(target, {}, []) for target in feed_targets(settings, spider)][1:] == [
         f"{tmp_path / 't-%(time)s.jsonl'} (not created)", f"{tmp_path / '%(name)s-%(batch_id)02d.jsonl'} (not created)"]
+
+
+def test_without_a_state_a_stopped_crawl_with_a_jobdir_is_said_to_go_on_and_does(tmp_path: Path) -> None:
+    """-s NEWSCRAWL_STATE=none -s JOBDIR=job: the stop line and the next run's warning said every
+    article would be written again; Scrapy's JOBDIR resumed, and wrote only the rest."""
+    from tests.conftest import FAST, read_jsonl, run_scrapy
+    from tests.support.faultserver import FaultServer
+    from tests.support.sites.harness import finish
+
+    out, job = tmp_path / "out.jsonl", tmp_path / "job"
+    with FaultServer("127.0.0.1", robots="allow", articles=30) as site:
+        args = ["crawl", "site", "-a", f"url={site.url('/')}", "-s", "NEWSCRAWL_STATE=none", "-s", f"JOBDIR={job}",
+                *FAST]
+        cmd = [sys.executable, "-m", "scrapy", *args, "-O", str(out), "-s", "DOWNLOAD_DELAY=0.3"]  # paced
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None and len(read_jsonl(out) if out.exists() else []) < 2:
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGTERM)
+        code, err = finish(proc, timeout=120)
+        stopped = read_jsonl(out)
+        rest = run_scrapy([*args, "-o", str(out)], timeout=150)  # appending, as the stop line says
+    assert code == 130, err[-3000:]
+    assert (f"{len(stopped)} articles written; without a state nothing was recorded, but JOBDIR {job} keeps "
+            "the crawl's progress, and a run with it fetches none of its pages again; run the same command "
+            "again, appending (-o FILE) where it wrote with -O, to go on") in err, err[-3000:]
+    assert "writes every article again" not in err
+    assert rest.returncode == 0, rest.stderr[-3000:]
+    assert f"appending to {out} without a state: JOBDIR {job} goes on with the crawl it keeps" in rest.stderr
+    assert "are written to it again" not in rest.stderr, rest.stderr[-3000:]
+    assert 2 <= len(stopped) < 30
+    urls = sorted(article["url"] for article in read_jsonl(out))
+    assert urls == sorted(site.url(f"/articles/story-{i}") for i in range(1, 31))  # each once
