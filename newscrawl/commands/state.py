@@ -13,7 +13,9 @@ Each first runs the integrity check a crawl runs on start: a corrupt state is re
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import os
 import re
 import sqlite3
 import sys
@@ -37,6 +39,7 @@ from newscrawl.commands._cli import (
 from newscrawl.commands.crawl import check_command_settings
 from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
 from newscrawl.ops.summary import plural
+from newscrawl.output.paths import PIPE_REASON
 from newscrawl.output.recovery import check_integrity
 from newscrawl.output.whole_file import write_whole
 from newscrawl.state import StateError, StateNotFound, StateStore, StateWrongKind, open_state
@@ -185,6 +188,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         path = None if target == "-" else Path(target)
         if path is not None:
             _check_export_target(path, store)
+        pipe = _pipe_writer(path) if path is not None else None
         lines = []
         for entry in store.export():
             row = dataclasses.asdict(entry)
@@ -199,6 +203,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         except OSError as exc:
             fail("state", f"cannot write {target}: {exc.strerror or exc}; nothing was exported "
                  "(give a FILE in a writable folder, or - for standard output)", EXIT_FAILED)
+        finally:
+            if pipe is not None:
+                os.close(pipe)
 
     def _prune(self, store: StateStore, age: float | None) -> None:
         assert age is not None
@@ -231,6 +238,21 @@ def _same_file(path: Path, store: StateStore) -> bool:
     if state is None:
         return False
     return any(same_file(path, Path(f"{state}{suffix}")) for suffix in STATE_FILES)
+
+
+def _pipe_writer(path: Path) -> int | None:
+    """For a named pipe, a write end opened without waiting, kept open until the export is
+    written (closed before, the reader would see the end of its input); None for anything else.
+    One line, exit 2, when nobody reads the pipe: the export waited for a reader for ever."""
+    try:
+        if not path.is_fifo():
+            return None
+        return os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno != errno.ENXIO:  # anything else: the write says it
+            return None
+    fail("state", f"cannot write to {path}: {PIPE_REASON}, and nothing reads it: start its reader first, "
+         "or export to standard output (scrapy state export -) and pipe that; nothing was exported", EXIT_USAGE)
 
 
 def _check_export_target(path: Path, store: StateStore) -> None:

@@ -562,6 +562,21 @@ def test_state_export_to_a_named_pipe_writes_into_it_and_keeps_it(project, tmp_p
         f"https://a.example/{n}" for n in range(3)]
 
 
+def test_state_export_to_a_named_pipe_nothing_reads_is_one_line_and_exit_2(project, tmp_path):
+    """`state export FIFO` with no reader waited for one for ever (a crawl refuses a pipe as an
+    output): one line, exit 2, at once; the pipe stays a pipe."""
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=3)
+    fifo = tmp_path / "export.fifo"
+    os.mkfifo(fifo)
+    proc = scrapy(project, "state", "export", str(fifo), "-s", f"NEWSCRAWL_STATE={path}", timeout=60)
+    assert (proc.returncode, one_line(proc), proc.stdout) == (
+        2, f"scrapy state: cannot write to {fifo}: it is a named pipe, not a file, and nothing reads it: start "
+           "its reader first, or export to standard output (scrapy state export -) and pipe that; nothing was "
+           "exported", "")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
 # -- scrapy fixture -----------------------------------------------------------------------------
 
 def test_fixture_is_quiet_and_refuses_to_overwrite(project, site, tmp_path):
