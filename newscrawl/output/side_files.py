@@ -66,7 +66,7 @@ PROFILE = SideFile("the profile file", "the profile file", "(--profile)",
                    "the cProfile statistics written at the end would replace it, and its articles would be "
                    "lost for good", "give --profile another file")
 # what a refusal of each is about, for the caller (a log file that is refused gets no line)
-SETTINGS = {STATS: "NEWSCRAWL_STATS_FILE", LOG: "LOG_FILE", PID: "--pidfile", PROFILE: "--profile"}
+SETTING_OF = {STATS: "NEWSCRAWL_STATS_FILE", LOG: "LOG_FILE", PID: "--pidfile", PROFILE: "--profile"}
 # the first bytes of a JSON, JSON Lines or XML output: any other file (a log) is not read through
 DOCUMENT_STARTS = (b"{", b"[", b"<")
 
@@ -145,7 +145,7 @@ def side_file_clash(settings: BaseSettings, spargs: dict[str, str],
     log file was given, as log_given says it (by default as the settings tell: -s or not)."""
     others = [*crawl_files(settings, spargs), *extra]
     for side, path in [*side_files(settings), *process]:
-        setting = SETTINGS[side]
+        setting = SETTING_OF[side]
         given = (log_how or log_given(settings)) if side is LOG else side.given
         named = f"{side.name} {path} {given}"
         for what, other in others:
