@@ -345,10 +345,11 @@ def _site_frame(element: HtmlElement, tags: frozenset[str]) -> bool:
     return element.tag in tags or element.get("role") in _FRAME_ROLES
 
 
-def _not_above(element: HtmlElement) -> bool:
-    """Blocks above the headline whose dates are not the article's: other pages' teasers and
-    comments, and the site's frame (rule dateline-not-site-frame)."""
-    return other_pages_block(element) or (_site_frame(element, _FRAME_ABOVE) and enabled("dateline-not-site-frame"))
+def _above_frame(element: HtmlElement) -> bool:
+    """Whether a block above the headline is the site's frame (rule dateline-not-site-frame): the
+    article's header starts below it, and a date printed in it or above it (a top bar over the
+    menu) is the site's."""
+    return _site_frame(element, _FRAME_ABOVE) and enabled("dateline-not-site-frame")
 
 
 def _not_below(element: HtmlElement) -> bool:
@@ -362,7 +363,7 @@ def find_dateline(anchor: HtmlElement, latest: datetime) -> Dateline | None:
 
     The lines after the headline first; then the few lines just above it (a kicker line with
     the date), never further up where top bars print today's date, nor in the site's header,
-    navigation or footer (see _not_above, _not_below). A date printed just above
+    navigation or footer (see _above_frame, _not_below). A date printed just above
     the headline also outranks the first one after it when that is not in the article header
     but down in the text (a date the article talks about).
     """
@@ -370,7 +371,8 @@ def find_dateline(anchor: HtmlElement, latest: datetime) -> Dateline | None:
     if after is not None and not enabled("dateline-below-headline"):
         after = None
     if after is None or not after.near:
-        above = first_date(lines_before(anchor, skip=_not_above), latest, max_lines=MAX_LINES_ABOVE)
+        above = first_date(lines_before(anchor, skip=other_pages_block, stop=_above_frame), latest,
+                           max_lines=MAX_LINES_ABOVE)
         if above is not None and enabled("dateline-above-headline"):
             after = above
     return narrowed(after, anchor.getroottree().getroot(), latest) if after else None

@@ -96,9 +96,11 @@ def lines_after(anchor: HtmlElement, skip: Callable[[HtmlElement], bool] | None 
             yield " ".join(element.tail.split())
 
 
-def lines_before(anchor: HtmlElement, skip: Callable[[HtmlElement], bool] | None = None) -> Iterator[str]:
+def lines_before(anchor: HtmlElement, skip: Callable[[HtmlElement], bool] | None = None,
+                 stop: Callable[[HtmlElement], bool] | None = None) -> Iterator[str]:
     """The lines printed before `anchor`, nearest first, to the start of the page (without the
-    elements `skip` is true of, as in iter_lines)."""
+    elements `skip` is true of, as in iter_lines), or up to the first element before it that
+    `stop` is true of (not an ancestor of `anchor`)."""
     element: HtmlElement | None = anchor
     while element is not None:
         previous = element.getprevious()
@@ -110,5 +112,25 @@ def lines_before(anchor: HtmlElement, skip: Callable[[HtmlElement], bool] | None
                 yield " ".join(element.text.split())
             previous = element.getprevious()
         element = previous
-        if isinstance(element.tag, str):
+        if not isinstance(element.tag, str):
+            continue
+        if stop is not None and stop(element):
+            return
+        if stop is None:
             yield from reversed(list(iter_lines(element, skip=skip)))
+            continue
+        lines: list[str] = []
+        after_stop = None  # how many of the element's lines precede a stop inside it
+
+        def skip_or_stop(inner: HtmlElement) -> bool:
+            nonlocal after_stop
+            if stop(inner):
+                after_stop = len(lines)
+                return True
+            return skip is not None and skip(inner)
+
+        lines.extend(iter_lines(element, skip=skip_or_stop))
+        if after_stop is not None:
+            yield from reversed(lines[after_stop:])
+            return
+        yield from reversed(lines)

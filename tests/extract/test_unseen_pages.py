@@ -144,3 +144,17 @@ def test_an_ap_style_byline_line():
     assert article.body.endswith("died within two years.")
     with disabled("trailing-copyright"):
         assert extract_article(url, html).body.endswith("rewritten or redistributed.")
+
+
+@pytest.mark.parametrize(("header", "dated"), [
+    # the site's menu starts the article's header: a top bar's date above it is the site's
+    ("<div class='top-bar'>Friday, April 26, 2024</div><nav><a href='/'>Home</a></nav>", False),
+    ("<header><div class='top-bar'>Friday, April 26, 2024</div></header>", False),
+    # a kicker's date printed between the menu and the headline, in the same wrapper, is the article's
+    ("<div class='wrap'><nav><a href='/'>Home</a></nav><p class='kicker'>March 3, 2025</p></div>", True),
+])
+def test_the_dateline_above_the_headline_stops_at_the_sites_frame(header, dated):
+    text = "<p>" + "The council met on Tuesday and agreed the plan after a long and heated debate. " * 4 + "</p>"
+    html = f"<html lang='en'><head><title>Plan agreed</title></head><body>{header}<h1>Plan agreed</h1>{text}</body></html>"
+    article = extract_article("https://example.com/news/plan-agreed", html)
+    assert (article.published or "").startswith("2025-03-03") if dated else article.published is None
