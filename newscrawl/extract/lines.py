@@ -119,18 +119,26 @@ def lines_before(anchor: HtmlElement, skip: Callable[[HtmlElement], bool] | None
         if stop is None:
             yield from reversed(list(iter_lines(element, skip=skip)))
             continue
-        lines: list[str] = []
-        after_stop = None  # how many of the element's lines precede a stop inside it
-
-        def skip_or_stop(inner: HtmlElement) -> bool:
-            nonlocal after_stop
-            if stop(inner):
-                after_stop = len(lines)
-                return True
-            return skip is not None and skip(inner)
-
-        lines.extend(iter_lines(element, skip=skip_or_stop))
-        if after_stop is not None:
-            yield from reversed(lines[after_stop:])
-            return
+        lines, stopped = _lines_below_stop(element, skip, stop)
         yield from reversed(lines)
+        if stopped:
+            return
+
+
+def _lines_below_stop(element: HtmlElement, skip: Callable[[HtmlElement], bool] | None,
+                      stop: Callable[[HtmlElement], bool]) -> tuple[list[str], bool]:
+    """The element's lines after the last element inside it that `stop` is true of (all of
+    them when there is none), and whether there was one."""
+    lines: list[str] = []
+    after_stop: int | None = None  # how many of the element's lines precede the last stop
+
+    def skip_or_stop(inner: HtmlElement) -> bool:
+        nonlocal after_stop
+        if stop(inner):
+            after_stop = len(lines)
+            return True
+        return skip is not None and skip(inner)
+
+    for line in iter_lines(element, skip=skip_or_stop):  # one by one: the count is read as they come
+        lines.append(line)
+    return (lines if after_stop is None else lines[after_stop:]), after_stop is not None
