@@ -6,20 +6,18 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from newscrawl.output.recovery import meta_key
-from tests.conftest import FAST, REPO, lines_in, read_jsonl, run_scrapy
+from tests.conftest import FAST, REPO, read_jsonl, run_scrapy
 from tests.support.faultserver import FaultServer
+from tests.support.kills import kill_9_after_lines, wait_for_lines
 from tests.support.schema import parse_articles
 
 pytestmark = pytest.mark.timeout(180)
@@ -54,14 +52,7 @@ def test_kill_9_mid_crawl_then_rerun_holds_every_article_once(tmp_path: Path) ->
     with FaultServer(HOST, robots="allow", articles=40, delay=0.1) as site:
         proc = subprocess.Popen([sys.executable, "-m", "scrapy", *crawl_args(site, state, "-O", str(run1), pool=True)],
                                 cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            _wait_for_lines(proc, run1, 6)
-            assert proc.poll() is None, "the crawl ended before it could be killed"
-            os.kill(proc.pid, signal.SIGKILL)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait(timeout=30)
+        kill_9_after_lines(proc, run1, 6)
         first = urls(lines_of(run1))  # every line written before the kill parses ...
         assert 6 <= len(first) < 40
         site.delay = 0.0
@@ -131,7 +122,7 @@ def test_a_second_crawl_writing_the_same_file_is_refused_and_the_first_loses_not
         first = subprocess.Popen([sys.executable, "-m", "scrapy", *crawl_args(site, tmp_path / "a.sqlite", "-o", str(out))],
                                  cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
-            _wait_for_lines(first, out, 2)
+            wait_for_lines(first, out, 2)
             assert first.poll() is None, "the first crawl ended too soon"
             before, robots = out.read_bytes(), site.hits["/robots.txt"]
             second = run_scrapy(crawl_args(site, tmp_path / "b.sqlite", "-O", str(out)), timeout=120)
@@ -266,10 +257,3 @@ def test_a_locked_state_says_who_to_wait_for(failed_starts) -> None:
     assert "locked" in line and "NEWSCRAWL_STATE" in line
 
 
-def _wait_for_lines(proc: subprocess.Popen, path: Path, lines: int, timeout: float = 90) -> None:
-    """Until the running `proc` has written `lines` lines to `path` (or ended, or `timeout`)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.poll() is None:
-        if lines_in(path) >= lines:
-            return
-        time.sleep(0.02)

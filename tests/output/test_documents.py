@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from tests.conftest import FAST, REPO, lines_in, run_scrapy
+from tests.conftest import FAST, REPO, run_scrapy
 from tests.support.faultserver import FaultServer
+from tests.support.kills import kill_9_after_lines
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -40,16 +38,7 @@ def test_a_json_array_killed_mid_crawl_is_closed_at_the_next_start(tmp_path: Pat
     with FaultServer(HOST, robots="allow", articles=30, delay=0.1) as site:
         proc = subprocess.Popen([sys.executable, "-m", "scrapy", *crawl_args(site, state, "-O", str(out))],
                                 cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline and proc.poll() is None and lines_in(out) < 6:
-                time.sleep(0.02)
-            assert proc.poll() is None, "the crawl ended before it could be killed"
-            os.kill(proc.pid, signal.SIGKILL)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait(timeout=30)
+        kill_9_after_lines(proc, out, 6)
         with pytest.raises(ValueError):
             json.loads(out.read_bytes())
         again = run_scrapy([*crawl_args(site, state, "-O", str(out)), "-s", f"NEWSCRAWL_STATS_FILE={stats_file}"],
