@@ -167,12 +167,13 @@ def close_xml(handle: BinaryIO) -> Closed | None:
 
 def cut_csv_row(handle: BinaryIO) -> Closed | None:
     """Cut a torn last row of a CSV file (it does not end with a row's line break); None when
-    it ends with one."""
+    it ends with one. A bare "\n" is a line break inside a cell (a body's paragraphs), where a
+    kill may tear a row too."""
     size = handle.seek(0, os.SEEK_END)
     if not size:
         return None
     start, tail = _tail(handle, size)
-    if tail.endswith(b"\n"):
+    if tail.endswith(CSV_ROW_END):
         return None
     last = tail.rfind(CSV_ROW_END)
     if last < 0 and start:

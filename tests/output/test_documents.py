@@ -97,11 +97,18 @@ def test_an_xml_document_cut_as_a_kill_cuts_it_is_closed(tmp_path: Path) -> None
     assert len([line for line in warnings_on(again.stderr, out) if "closing tag" in line]) == 1
 
 
-def test_a_csv_file_with_a_torn_last_row_loses_that_row_only(tmp_path: Path) -> None:
+def _in_a_cell(data: bytes) -> int:
+    """Where a kill could tear the last row right after a line break inside its body cell."""
+    return data.rindex(b"\n", 0, len(data) - 2) + 1
+
+
+@pytest.mark.parametrize("cut", [lambda data: len(data) - 30, _in_a_cell], ids=["mid-text", "after-a-cells-line-break"])
+def test_a_csv_file_with_a_torn_last_row_loses_that_row_only(tmp_path: Path, cut) -> None:
     with FaultServer(HOST, robots="allow", articles=4) as site:
         state, out = _finished(tmp_path, site, "out.csv")
         data = out.read_bytes()
-        out.write_bytes(data[:-30])
+        assert b"\n\n" in data[data.rindex(b"\r\n", 0, len(data) - 2):]  # the last body has paragraphs
+        out.write_bytes(data[:cut(data)])
         again, stats = _rerun(tmp_path, site, state)
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
