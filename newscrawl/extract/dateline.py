@@ -430,8 +430,12 @@ def _without_credit(text: str, value: datetime | None, latest: datetime) -> str:
 _DIGIT = re.compile(r"\d")
 # a printed separator between the items of a meta line: a bullet, a middle dot, a bar, a dash
 # between spaces ("Jan 29, 2025 · 4 min read", "By Jane Doe | Jan 29, 2025", "Essay - Published: ...")
-# (no quantified spaces around it: linear on any text; the items are stripped instead)
-_SEPARATOR = re.compile(r"[·•●|]|(?<=\s)[-–—](?=\s)")
+# (no quantified spaces around it: linear on any text; the items are stripped instead); or a
+# date's label after a space, which begins an item of its own when the theme parts items by
+# markup alone ("<span>Updated Dec 3</span> <span>Published Dec 1</span>"), not "Last updated"
+_SEPARATOR = re.compile(r"[·•●|]|(?<=\s)[-–—](?=\s)|(?<=\s)(?<!last\s)(?<!first\s)(?=(?:published|posted|updated|"
+                        r"modified|publié|mis\s+à\s+jour|veröffentlicht|aktualisiert|publicado|actualizado|"
+                        r"pubblicato|aggiornato)(?!\w))", re.IGNORECASE)
 
 
 def _date_items(text: str, value: datetime | None, latest: datetime) -> str:
