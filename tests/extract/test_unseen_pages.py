@@ -158,3 +158,25 @@ def test_the_dateline_above_the_headline_stops_at_the_sites_frame(header, dated)
     html = f"<html lang='en'><head><title>Plan agreed</title></head><body>{header}<h1>Plan agreed</h1>{text}</body></html>"
     article = extract_article("https://example.com/news/plan-agreed", html)
     assert (article.published or "").startswith("2025-03-03") if dated else article.published is None
+
+
+def test_an_update_printed_before_the_publication_in_sibling_spans():
+    # "<span>Updated Dec 3, 2026, 4:12 p.m.</span> <span>Published Dec 1, 2026, 7:45 a.m.</span>":
+    # no separator printed between them, and the page was dated by its update
+    url = "https://granitestatecurrent.example/news/manchester/water-main-break-elm-street-basements/"
+    article = extract_article(url, _page("34-updated-before-published.html"))
+    assert article.published == "2026-12-01T07:45:00"
+    assert article.dateline == "Published Dec 1, 2026, 7:45 a.m."
+
+
+@pytest.mark.parametrize(("line", "day"), [
+    ("Updated Dec 3, 2026 Published Dec 1, 2026", "2026-12-01"),
+    ("Mis à jour le 3 décembre 2026 Publié le 1 décembre 2026", "2026-12-01"),
+    # "Last updated" is one label: the line is the update's, and no other date is printed
+    ("Published Dec 1, 2026 Last updated Dec 3, 2026", "2026-12-01"),
+])
+def test_a_dates_label_begins_an_item_of_the_meta_line(line, day):
+    text = "<p>" + "The council met on Tuesday and agreed the plan after a long and heated debate. " * 4 + "</p>"
+    html = (f"<html><head><title>Plan agreed</title></head><body><h1>Plan agreed</h1>"
+            f"<div class='meta'>{line}</div>{text}</body></html>")
+    assert (extract_article("https://example.com/news/plan-agreed", html).published or "").startswith(day)
