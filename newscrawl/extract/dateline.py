@@ -22,7 +22,13 @@ from newscrawl.extract.dates import (
 )
 from newscrawl.extract.lines import lines_after, lines_before
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import EARLIEST, SENTENCE_END, prints_other_pages, word_count
+from newscrawl.extract.vocabulary import (
+    EARLIEST,
+    SENTENCE_END,
+    prints_other_pages,
+    reads_like_prose,
+    word_count,
+)
 
 MAX_LINES = 25  # a dateline sits in the article header, within a few lines of the headline
 MAX_LINES_ABOVE = 3
@@ -271,8 +277,8 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
         if index >= max_lines or (update is not None and index > update_at + UPDATE_NEIGHBOURS):
             break
         parsed = parse_dateline(line, latest)
-        if not parsed:
-            continue
+        if not parsed or (reads_like_prose(line) and enabled("dates-not-in-prose")):
+            continue  # no date, or one the text tells of
         found = Dateline(line, parsed, index < NEAR_LINES)
         first = _first_dated_item(line, latest)
         if first is None or not _UPDATE_LABEL.search(first):

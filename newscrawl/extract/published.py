@@ -20,7 +20,7 @@ from newscrawl.extract.dateline import other_pages_block, other_reading
 from newscrawl.extract.dates import bounded_htmldate, page_languages, parse_iso
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import OTHER_PAGES, SLACK, marks, plausible
+from newscrawl.extract.vocabulary import OTHER_PAGES, SLACK, marks, plausible, reads_like_prose
 
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate",
                   "publishdate", "publish-date", "publish_date", "published", "dc.date.issued",
@@ -362,7 +362,7 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
 
     try:
         # htmldate copies the tree first: what it must not read is out only while it copies
-        with bounded_htmldate(page_languages(lang)), _set_aside(_other_pages_blocks(tree)):
+        with bounded_htmldate(page_languages(lang)), _set_aside(_other_pages_blocks(tree) + _prose_paragraphs(tree)):
             found = find_date(tree, extensive_search=True, original_date=True, url=url,
                               outputformat="%Y-%m-%dT%H:%M:%S%z")
     except Exception:  # htmldate raises assorted errors on odd trees
@@ -377,6 +377,14 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
             return []
         parsed = datetime(parsed.year, parsed.month, parsed.day)
     return [Candidate(parsed, "htmldate", 3.5)]
+
+
+def _prose_paragraphs(tree: HtmlElement) -> list[HtmlElement]:
+    """The paragraphs of running text (rule dates-not-in-prose): "first presented the plan on
+    March 3, 2019", "the quarter ended September 30" are dates the article tells of."""
+    if not enabled("dates-not-in-prose"):
+        return []
+    return [p for p in tree.iter("p") if reads_like_prose(" ".join(p.text_content().split()))]
 
 
 def _other_pages_blocks(tree: HtmlElement) -> list[HtmlElement]:

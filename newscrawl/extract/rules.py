@@ -165,6 +165,8 @@ RULES: tuple[Rule, ...] = (
                             "the other order of an ambiguous numeric date"),
         ("dates-htmldate", "htmldate's search of the text, for pages whose markup dates "
                            "nothing"),
+        ("dates-not-in-prose", "a date inside a sentence of running text is what the text tells "
+                               "of, not when the page was published: htmldate's search skips it"),
         ("dates-not-other-pages", "a date in a block of other pages' teasers (recent posts, "
                                   "related stories) or of comments is theirs, not the article's"),
         ("dates-only-articles", "a page that is almost surely no article has no article date to "

@@ -180,3 +180,20 @@ def test_a_dates_label_begins_an_item_of_the_meta_line(line, day):
     html = (f"<html><head><title>Plan agreed</title></head><body><h1>Plan agreed</h1>"
             f"<div class='meta'>{line}</div>{text}</body></html>")
     assert (extract_article("https://example.com/news/plan-agreed", html).published or "").startswith(day)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The developer first presented the plan on March 3, 2019, and has revised it four times since then.",
+    "Acme Corp today announced financial results for the third quarter ended September 30, 2025.",
+])
+def test_a_date_the_text_tells_of_is_no_publication_date(sentence):
+    # a page that prints no date of its own: htmldate's search read one in a sentence, and
+    # `-a since=2d` then dropped the article as old
+    text = "<p>The city council on Tuesday postponed its vote on the proposed downtown stadium plan.</p>"
+    html = (f"<html lang='en'><head><title>Council delays vote</title></head><body><article>"
+            f"<h1>Council delays vote</h1><p class='byline'>By Rachel Stone</p>{text}<p>{sentence}</p>"
+            f"{text}</article></body></html>")
+    url = "https://news.example/news/council-stadium/"
+    assert extract_article(url, html).published is None
+    with disabled("dates-not-in-prose"):
+        assert extract_article(url, html).published is not None
