@@ -363,6 +363,40 @@ def _excluded(element: HtmlElement) -> bool:
     return False
 
 
+_CARD_HEADINGS = ("h1", "h2", "h3", "h4")
+
+
+def _in_teaser(element: HtmlElement, anchor: HtmlElement) -> bool:
+    """Whether a byline sits in another page's teaser (rule authors-not-teasers): the nearest
+    block around it that holds a heading holds one whose words link away, and not the headline;
+    or another <article> than the headline's (the next story of an endless page), or a block of
+    other pages' teasers ("trending", "related")."""
+    if not enabled("authors-not-teasers"):
+        return False
+    home = next((a for a in anchor.iterancestors("article")), None)
+    for block in element.iterancestors():
+        if home is not None and block.tag == "article" and block is not home and not _holds(block, anchor) \
+                and not _holds(home, block):
+            return True
+        if prints_other_pages(block) and not _holds(block, anchor):
+            return True
+    for block in element.iterancestors():
+        if block.tag in ("article", "main", "body") or block is anchor or _holds(block, anchor):
+            return False
+        headings = [h for h in block.iter(_CARD_HEADINGS)]
+        if headings:
+            return any(_links_away(h) for h in headings)
+    return False
+
+
+def _links_away(heading: HtmlElement) -> bool:
+    """Whether a heading's words are a link to another page (a teaser's title)."""
+    link = next(heading.iter("a"), None)
+    href = (link.get("href") or "").strip() if link is not None else ""
+    return bool(href) and not href.startswith("#") and \
+        " ".join(link.text_content().split()) == " ".join(heading.text_content().split())
+
+
 def _in_page_header(element: HtmlElement, anchor: HtmlElement) -> bool:
     """Whether `element` is in a <header> that does not hold the headline: the site's header,
     whose author links are its menu's, not the article's header with its byline."""
@@ -434,7 +468,7 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
             break
         # the innermost marked element: "By <a rel=author>Jane</a>" gives the link, not the line
         if any(d in matched for d in element.iterdescendants()) or _excluded(element) \
-                or _in_page_header(element, anchor):
+                or _in_page_header(element, anchor) or _in_teaser(element, anchor):
             continue
         if element.tag != "a" and _NOT_BYLINE.search(element.get("class") or ""):
             continue

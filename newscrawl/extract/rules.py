@@ -183,6 +183,8 @@ RULES: tuple[Rule, ...] = (
         ("authors-not-site", "the site's own name is never a person"),
         ("authors-marked-byline", "elements marked author or byline near the headline are the "
                                   "byline"),
+        ("authors-not-teasers", "a byline in a card whose heading links to another page is "
+                                "that page's credit, not the article's"),
         ("authors-other-credits", "\"Reviewed by\", \"Photos by\": credits for other work than "
                                   "the writing"),
         ("authors-by-lines", "a line after the headline that opens with \"By\" is the byline"),

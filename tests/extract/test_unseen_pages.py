@@ -197,3 +197,19 @@ def test_a_date_the_text_tells_of_is_no_publication_date(sentence):
     assert extract_article(url, html).published is None
     with disabled("dates-not-in-prose"):
         assert extract_article(url, html).published is not None
+
+
+@pytest.mark.parametrize(("name", "authors"), [
+    # cards of other stories around the article, each a linked heading with its own "By ..."
+    ("35-teaser-cards-bylines.html", ["Karen Holt"]),
+    # a "trending" block above the headline; the article prints no byline
+    ("36-trending-byline-above.html", []),
+    # an endless page: the next story's <article>, with its byline, follows the article's
+    ("37-next-article-below.html", ["Jane Doe"]),
+])
+def test_other_stories_bylines_are_not_the_articles(name, authors):
+    url = "https://news.example/news/story/"
+    html = _page(name)
+    assert extract_article(url, html).authors == authors
+    with disabled("authors-not-teasers"):
+        assert extract_article(url, html).authors != authors
