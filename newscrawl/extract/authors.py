@@ -206,8 +206,27 @@ def has_byline_prefix(text: str) -> bool:
     return bool(_BYLINE_PREFIX.match(text))
 
 
+_ROLE_WORD = re.compile(rf"(?:{_ROLE_WORDS})", re.IGNORECASE)
+
+
+def _without_leading_role(value: str) -> str:
+    """A name without the role printed before it ("Staff Writer Jane Doe", "Senior Correspondent
+    Jane Doe", rule authors-roles): role words, then at least two capitalised words and no
+    other role ("Editor In Chief" is a role whole)."""
+    words = value.split()
+    start = 0
+    while start < len(words) - 2 and _ROLE_WORD.fullmatch(words[start]):
+        start += 1
+    rest = words[start:]
+    if start and all(w[:1].isupper() and not _ROLE_WORD.fullmatch(w) for w in rest):
+        return " ".join(rest)
+    return value
+
+
 def _clean_person(value: str) -> str:
     value = strip_byline(value)
+    if enabled("authors-roles"):
+        value = _without_leading_role(value)
     role = _ROLE.search(value)
     if (role or _CJK_ROLE.search(value)) and not enabled("authors-roles"):
         return value.strip(" .,;:-–—|·•")

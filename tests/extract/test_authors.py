@@ -18,6 +18,15 @@ def test_by_prefix_and_roles_are_stripped():
     assert split_names("신현주 기자") == ["신현주"]
 
 
+def test_a_role_printed_before_the_name_is_stripped():
+    # "By Staff Writer Jane Doe" was one author, "Staff Writer Jane Doe"
+    assert split_names("By Staff Writer Jane Doe") == ["Jane Doe"]
+    assert split_names("By Senior Correspondent Jane Doe") == ["Jane Doe"]
+    assert split_names("By Editor In Chief") == []  # a role whole, no name after it
+    with disabled("authors-roles"):
+        assert split_names("By Staff Writer Jane Doe") == ["Staff Writer Jane Doe"]
+
+
 def test_lists_of_names_are_split():
     assert clean_names(["A. Smith and B. Jones"]) == ["A. Smith", "B. Jones"]
     assert clean_names(["Felix Schröder und Jörg Soldwisch, dpa"]) == ["Felix Schröder", "Jörg Soldwisch"]
