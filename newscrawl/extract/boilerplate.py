@@ -111,7 +111,9 @@ def prune_foreign_prose(container: HtmlElement) -> int:
     """Remove the blocks inside a theme's body container whose class names other pages'
     teasers, comments or the author's bio (rule theme-container-pruned); returns how many."""
     found = [element for element in container.iter(_CONTAINER_BLOCKS)
-             if element is not container and FOREIGN_PROSE.search((element.get("class") or "").lower())]
+             if element is not container and (FOREIGN_PROSE.search((element.get("class") or "").lower())
+                                              or (ASIDE.search((element.get("class") or "").lower())
+                                                  and is_short(element) and enabled("short-aside-classes")))]
     found.extend(box for box in signup_boxes(container) if box is not container)
     for element in found:
         drop(element)

@@ -38,7 +38,8 @@ RULES: tuple[Rule, ...] = (
                            "navigation) goes unless it holds prose"),
         ("theme-container-pruned", "a theme's body container also holds what plugins add after the "
                                    "text (an author box, related posts, comments): blocks its class "
-                                   "names as other pages' or the author's go there too"),
+                                   "names as other pages' or the author's go there too, and "
+                                   "short asides (a disclosure, a table of contents)"),
         ("foreign-prose-classes", "a block its class names as other pages' teasers, comments or an "
                                   "author's bio goes even when it holds prose"),
         ("short-aside-classes", "a short block its class names as an aid beside the text (table of "

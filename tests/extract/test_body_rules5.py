@@ -130,6 +130,16 @@ def test_a_sign_up_box_goes_with_its_pitch_whatever_its_classes():
     assert "twice a week" in extract_article(url, _signup_page(poll)).body
 
 
+def test_a_short_aside_inside_a_themes_body_container_is_left_out():
+    # a stranger's recipe post opened with its plugin's affiliate disclosure
+    disclosure = "<p class='disclosure'>This post may contain affiliate links. Read our disclosure policy.</p>"
+    page = _wordpress_post("").replace("<div class='entry-content'>", f"<div class='entry-content'>{disclosure}")
+    article = extract_article("https://x.example/2024/05/cloud/", page)
+    assert article.extractor.startswith("wordpress/") and article.body.startswith(PARAGRAPHS[0])
+    with rules.disabled("short-aside-classes"):
+        assert "affiliate links" in extract_article("https://x.example/2024/05/cloud/", page).body
+
+
 def test_a_block_removed_between_two_runs_of_text_leaves_the_words_apart() -> None:
     """An ad slot between two runs of text in one block (a stranger's page): its words go, and
     the sentences either side stay two words apart, as a browser prints them on two lines."""
