@@ -168,13 +168,19 @@ def _names_other_pages(cls: str, ident: str) -> bool:
     return bool(OTHER_PAGES_PRINTED.search(f"{cls} {ident}".lower()))
 
 
+# an embedded post of another site, as its embed code marks it ("twitter-tweet", "instagram-media")
+EMBEDDED_POST = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|embed")
+
+
 def prints_other_pages(element: HtmlElement) -> bool:
     """Whether a block's class or id names it as other pages' teasers or as comments ("recent
     posts", "related", "comments"), and it holds blocks of its own (a teaser, a comment): what it
     prints (dates, names) is theirs, not the article's header. An author box is none (it prints
     the article's byline and date), nor is one line classed so (a meta line's "August 19, 2025 |
-    33 Comments")."""
+    33 Comments"). An embedded post (a tweet's blockquote) prints its own author and date."""
     cls, ident = element.get("class"), element.get("id")
+    if element.tag == "blockquote" and cls and EMBEDDED_POST.search(cls.lower()):
+        return True
     return bool(cls or ident) and _names_other_pages(cls or "", ident or "") \
         and any(isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in element)
 

@@ -213,3 +213,16 @@ def test_other_stories_bylines_are_not_the_articles(name, authors):
     assert extract_article(url, html).authors == authors
     with disabled("authors-not-teasers"):
         assert extract_article(url, html).authors != authors
+
+
+def test_an_embedded_posts_date_is_not_the_dateline():
+    # a tweet's blockquote, "— Transit Fan (@transitfan) March 4, 2025", was the dateline
+    text = "<p>The regional transport authority will extend night bus services to all suburban lines.</p>"
+    tweet = ("<blockquote class='twitter-tweet'><p>Great news for night workers! #nightbus</p>&mdash; "
+             "Transit Fan (@transitfan) March 4, 2025</blockquote>")
+    html = ("<html lang='en'><head><title>Night buses</title></head><body><article><h1>Night buses</h1>"
+            f"<p class='byline'>By Jane Doe</p>{text}{tweet}{text}</article></body></html>")
+    article = extract_article("https://news.example/news/night-buses/", html)
+    assert article.dateline is None and article.published is None
+    with disabled("dates-not-other-pages"):
+        assert "Transit Fan" in (extract_article("https://news.example/news/night-buses/", html).dateline or "")
