@@ -124,7 +124,7 @@ def _extract_tree(url: str, tree: HtmlElement, profile: Profile | None,
     """The page's record, and unless not `judge`, whether it is an article (the verdict needs the
     page's features, a tenth of the CPU; without it every page gets the thorough body)."""
     meta = read_metadata(tree, url)
-    with page_language(meta.lang):  # its printed dates name months in it, in its order
+    with page_language(meta.dates_language):  # its printed dates name months in it, in its order
         return _read_page(url, tree, meta, profile, non_article_body, judge=judge)
 
 
@@ -166,7 +166,7 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     # undated: any other gets every field it asks for
     defer_search = enabled("dates-only-articles") and non_article_body == "none"
     published = choose_published(
-        meta, article_scope, dateline.value if dateline else None, url, meta.lang, tree=tree,
+        meta, article_scope, dateline.value if dateline else None, url, meta.dates_language, tree=tree,
         dateline_text=dateline.text if dateline else None,
         # a date printed further down the article may be anything; only the header's may
         # stand for the date the page presents
@@ -210,7 +210,7 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
         # a page that even a date would leave almost surely no article
         searched = text_search.tree \
             if best_score(page, frozenset({"rec_published"})) >= MIN_DATE_SEARCH_SCORE else None
-        found = published_from_text(meta, searched, url, meta.lang,
+        found = published_from_text(meta, searched, url, meta.dates_language,
                                     above_headline_only=_above_headline_only(text_search.anchor, latest))
         article.published = to_iso8601(found)
         page = record_features(article, features, profile_body, link_texts)

@@ -9,6 +9,9 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import SCRIPT_SAMPLE, script_language
+
 ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
@@ -30,8 +33,15 @@ class PageMetadata:
     repeated: dict[str, list[str]] = field(default_factory=dict)
     canonical: str | None = None
     lang: str | None = None
+    # the language the page's script names when it declares none (its dates are read in it)
+    written_in: str | None = None
     title: str | None = None
     url: str | None = None
+
+    @property
+    def dates_language(self) -> str | None:
+        """The language the page's printed dates are read in: declared, else its script's."""
+        return self.lang or self.written_in
 
     def get(self, *names: str) -> str | None:
         """First non-empty meta value among `names` (property or name, lower-cased)."""
@@ -132,9 +142,28 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
             meta.canonical = link.get("href").strip()
     html = tree if tree.tag == "html" else tree.getroottree().getroot()
     meta.lang = (html.get("lang") or html.get("xml:lang") or meta.get("og:locale") or "") or None
+    if meta.lang is None and enabled("dates-script-language"):
+        meta.written_in = script_language(_visible_text(html, SCRIPT_SAMPLE))
     title = tree.find(".//title")
     meta.title = title.text_content().strip() if title is not None else None
     return meta
+
+
+def _visible_text(root: Any, limit: int) -> str:
+    """The first `limit` characters of the text the page prints (no script, style or head)."""
+    parts: list[str] = []
+    size = 0
+    body = root.find("body")
+    for element in (body if body is not None else root).iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "noscript", "template"):
+            continue
+        for text in (element.text, element.tail):
+            if text and text.strip():
+                parts.append(text)
+                size += len(text)
+        if size >= limit:
+            break
+    return " ".join(parts)
 
 
 def node_by_id(meta: PageMetadata, ref: Any) -> dict[str, Any] | None:

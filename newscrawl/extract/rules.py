@@ -133,6 +133,8 @@ RULES: tuple[Rule, ...] = (
         ("dateline-clock", "a clock time printed beside the date is the time of day"),
         ("dateline-zone", "a time zone printed after the clock time gives the time its offset"),
         ("dateline-page-language", "a printed date names its month in the page's language"),
+        ("dates-script-language", "a page that declares no language is read in the one its "
+                                  "script names (kana Japanese, Hangul Korean, Cyrillic Russian)"),
         ("dateline-locale-order", "an ambiguous numeric date is in the page's locale's order: "
                                   "month first in US English"),
         ("dateline-not-updated", "a date labelled as an update is not the publication date the "

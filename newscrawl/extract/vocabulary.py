@@ -37,6 +37,26 @@ _WIDE_CHARS = re.compile(f"[{_HAN_KANA}\uac00-\ud7af]")
 _UNSPACED_CHARS = re.compile(f"[{_HAN_KANA}]")
 UNSPACED_WORD = 2  # characters in a word of those
 
+# the languages a script names, for a page that declares none: the language of the most widely
+# read press in it (a Ukrainian page read as Russian finds no month, as it did undeclared)
+_SCRIPTS = (("ja", re.compile("[\u3040-\u30ff]")), ("ko", re.compile("[\uac00-\ud7af]")),
+            ("zh", re.compile("[\u4e00-\u9fff]")), ("ru", re.compile("[\u0400-\u04ff]")),
+            ("el", re.compile("[\u0370-\u03ff]")), ("ar", re.compile("[\u0600-\u06ff]")))
+_LETTERS = re.compile(r"[^\W\d_]")
+SCRIPT_SAMPLE = 3000  # characters of the page's text read to tell its script
+
+
+def script_language(text: str) -> str | None:
+    """The language a text's script names, when most of its letters are in one script other than
+    Latin (kana before Han: Japanese writes both)."""
+    sample = text[:SCRIPT_SAMPLE]
+    letters = len(_LETTERS.findall(sample))
+    for language, script in _SCRIPTS:
+        found = len(script.findall(sample))
+        if found and found * (2 if language in ("ja", "ko") else 1) >= letters / 2:
+            return language
+    return None
+
 
 def text_size(text: str) -> int:
     """A text's length in Latin letters' worth (rule wide-scripts): its characters, a Chinese,

@@ -226,3 +226,20 @@ def test_an_embedded_posts_date_is_not_the_dateline():
     assert article.dateline is None and article.published is None
     with disabled("dates-not-other-pages"):
         assert "Transit Fan" in (extract_article("https://news.example/news/night-buses/", html).dateline or "")
+
+
+@pytest.mark.parametrize(("title", "line", "text", "day"), [
+    ("Москва готовится к зиме", "10 ноября 2025",
+     "Городские службы Москвы начали подготовку к зимнему сезону. Коммунальщики проверяют отопление.", "2025-11-10"),
+    ("東京で記録的な大雪", "2025年1月15日 午前9時30分",
+     "東京都心では15日朝、記録的な大雪となり、首都圏の交通機関に大きな乱れが出ている。", "2025-01-15"),
+])
+def test_a_page_that_declares_no_language_is_read_in_its_scripts(title, line, text, day):
+    # no <html lang>: the date line was not read, and stayed in the body
+    html = (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"<p class='date'>{line}</p>" + f"<p>{text}</p>" * 4 + "</article></body></html>")
+    article = extract_article("https://news.example/x/story-1", html)
+    assert (article.published or "").startswith(day) and line not in article.body
+    assert article.lang is None  # the record's language is the declared one
+    with disabled("dates-script-language"):
+        assert extract_article("https://news.example/x/story-1", html).published is None
