@@ -303,6 +303,10 @@ def clean_names(raw: list[str]) -> list[str]:
     return unique([strip_byline(" ".join(html.unescape(v).split())) for v in raw if v.strip()][:1])
 
 
+# a separator between a <title>'s parts: "Headline | Site", "Headline - Site"
+_TITLE_PARTS = re.compile(r"(?<!\s)\s+[|\-–—·•»]\s+")
+
+
 def _squash(text: str) -> str:
     return "".join(re.findall(r"\w+", text.casefold()))
 
@@ -607,10 +611,14 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     jsonld_persons, organisations = jsonld_authors(meta)
     tags = meta_authors(meta)
     site = {_squash(n) for n in _site_names(meta)}
+    # a site-wide meta author tag may name the site as its <title> ends: "... | Diario del Sur"
+    tag_site = site | ({_squash(_TITLE_PARTS.split(meta.title)[-1])} if meta.title and len(
+        _TITLE_PARTS.split(meta.title)) > 1 and enabled("authors-not-site") else set())
     # the JSON-LD article names its authors; a meta author tag is often the company, site-wide
     for raw, rule in ((jsonld_persons, "authors-jsonld"), (tags, "authors-meta-tags")):
         persons = [n for value in raw if not (_WEB_CREDIT.match(value) and enabled("authors-web-credit"))
-                   for n in split_names(value) if is_person(n) and not _is_site(n, site, prefix=raw is tags)]
+                   for n in split_names(value) if is_person(n)
+                   and not _is_site(n, tag_site if raw is tags else site, prefix=raw is tags)]
         if persons and enabled(rule):
             return unique(persons)
     raw = jsonld_persons + tags + [t for t in profile_byline if t.strip()]

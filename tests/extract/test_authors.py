@@ -27,6 +27,19 @@ def test_a_role_printed_before_the_name_is_stripped():
         assert split_names("By Staff Writer Jane Doe") == ["Staff Writer Jane Doe"]
 
 
+def test_a_meta_author_that_is_the_titles_site_name_gives_way_to_the_printed_byline():
+    # no og:site_name: the site's name is known from the end of its <title>
+    text = "<p>" + "El Gobierno aprobó este martes la reforma de las pensiones tras meses de negociación. " * 3 + "</p>"
+    page = _page("<title>El Gobierno aprueba la reforma | Diario del Sur</title><meta name='author' content='Diario del Sur'>",
+                 f"<article><h1>El Gobierno aprueba la reforma</h1><p class='firma'>Por Lucía Fernández Ortega</p>"
+                 f"{text}</article>")
+    assert extract_article("https://www.diariodelsur.example/economia/reforma_1.html", page).authors == [
+        "Lucía Fernández Ortega"]
+    with disabled("authors-not-site"):
+        assert extract_article("https://www.diariodelsur.example/economia/reforma_1.html", page).authors == [
+            "Diario del Sur"]
+
+
 def test_lists_of_names_are_split():
     assert clean_names(["A. Smith and B. Jones"]) == ["A. Smith", "B. Jones"]
     assert clean_names(["Felix Schröder und Jörg Soldwisch, dpa"]) == ["Felix Schröder", "Jörg Soldwisch"]
