@@ -335,14 +335,14 @@ def check_logging(settings: BaseSettings, command: str) -> None:
     A missing folder of the log file is created, as `scrapy crawl` does (newscrawl/output/guard.py)."""
     from newscrawl.config.path_names import name_problem
     from newscrawl.output.guard import unwritable_reason
-    from newscrawl.output.paths import full_disk_reason
+    from newscrawl.output.paths import full_disk_reason, log_file
 
     level = settings.get("LOG_LEVEL")
     if not isinstance(level, int) and str(level) not in logging.getLevelNamesMapping():
         fail(command, f"unknown log level {level!r}: use -L with one of CRITICAL, ERROR, WARNING, "
              "INFO, DEBUG", EXIT_USAGE)
-    filename = settings.get("LOG_FILE")
-    if not filename or not settings.getbool("LOG_ENABLED", True):
+    filename = log_file(settings)  # with --nolog too: Scrapy opens it all the same
+    if not filename:
         return
     if problem := name_problem(filename):  # a name too long (is_dir() raises), a symbolic link loop
         fail(command, f"cannot write the log file {filename}: {problem}; give --logfile another path", EXIT_USAGE)

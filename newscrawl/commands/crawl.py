@@ -614,14 +614,17 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
                 # a quiet hour reads pages and finds nothing new; this one could read none
                 self.exitcode = EXIT_FAILED
                 report_fatal(unreadable_site_line(stats, self.settings), self.settings)
-        if self.settings.getbool("NEWSCRAWL_SUMMARY", True) and self.settings.getbool("LOG_ENABLED", True):
+        # on stderr unless --nolog; in the log file whenever there is one (--nolog --logfile too)
+        to_stderr = self.settings.getbool("LOG_ENABLED", True)
+        if self.settings.getbool("NEWSCRAWL_SUMMARY", True) and (to_stderr or self.settings.get("LOG_FILE")):
             from newscrawl.output.recorder import crawl_spider
             from newscrawl.output.storage import line_files
 
             files = [handle.path for handle in line_files(crawler)]
             targets = feed_targets(self.settings, crawl_spider(crawler) or getattr(self, "names_spider", None))
             lines = summary_lines(stats, [_output_name(target, stats, files) for target in targets])
-            print("\n".join(f"summary: {line}" for line in lines), file=sys.stderr)
+            if to_stderr:
+                print("\n".join(f"summary: {line}" for line in lines), file=sys.stderr)
             if self.settings.get("LOG_FILE"):  # the log file has the summary too
                 for line in lines:
                     logger.info("summary: %s", line)

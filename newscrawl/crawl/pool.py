@@ -620,8 +620,9 @@ def pool_from_settings(settings) -> ExtractPool | None:
 
 
 def crawl_log_level(settings) -> int | None:
-    """The crawl's LOG_LEVEL as a number, None when the crawl logs nothing (--nolog)."""
-    if not settings.getbool("LOG_ENABLED", True):
+    """The crawl's LOG_LEVEL as a number, None when the crawl logs nothing (--nolog without a log
+    file: with --logfile Scrapy writes the log to the file all the same)."""
+    if not settings.getbool("LOG_ENABLED", True) and not settings.get("LOG_FILE"):
         return None
     level = settings.get("LOG_LEVEL", "DEBUG")
     number = level if isinstance(level, int) else logging.getLevelName(str(level).upper())

@@ -35,7 +35,7 @@ from newscrawl.output.formats import (
     records_without_urls,
     same_format,
 )
-from newscrawl.output.paths import PIPE_REASON, unwritable_reason
+from newscrawl.output.paths import PIPE_REASON, log_file, unwritable_reason
 from newscrawl.state import stateless
 
 # feed URI schemes newscrawl writes itself (whole lines, recorded after the write)
@@ -335,8 +335,8 @@ def crawl_files(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[st
             files.append(("the state file (NEWSCRAWL_STATE)", Path(f"{state}{suffix}")))
     if settings.get("NEWSCRAWL_STATS_FILE"):
         files.append(("the stats file (NEWSCRAWL_STATS_FILE)", Path(settings["NEWSCRAWL_STATS_FILE"])))
-    if settings.get("LOG_FILE") and settings.getbool("LOG_ENABLED", True):
-        files.append(("the log file", Path(settings["LOG_FILE"])))
+    if log := log_file(settings):  # --nolog too: Scrapy writes it all the same
+        files.append(("the log file", Path(log)))
     # folders: the crawl would make the folder, and then the output could not be written
     if settings.get("JOBDIR"):
         files.append(("the job folder (JOBDIR)", Path(settings["JOBDIR"])))

@@ -12,6 +12,13 @@ from scrapy.settings import BaseSettings
 from newscrawl.config.path_names import name_problem, os_reason
 
 
+def log_file(settings: BaseSettings) -> str | None:
+    """The file the command's log goes to: LOG_FILE (--logfile) whenever it is set, --nolog or
+    not. Scrapy's handler (scrapy.utils.log._get_handler) opens LOG_FILE before it looks at
+    LOG_ENABLED: --nolog with --logfile keeps the log off the terminal, not out of the file."""
+    return settings.get("LOG_FILE") or None
+
+
 def _missing_folders(folder: Path) -> list[Path]:
     """The folders from `folder` up that do not exist yet (deepest first)."""
     missing = []
@@ -119,10 +126,9 @@ def path_problems(settings: BaseSettings, command: str = "crawl") -> list[str]:
     from newscrawl.state import stateless
 
     problems = []
-    log_file = settings.get("LOG_FILE") if settings.getbool("LOG_ENABLED", True) else None
-    if log_file and (reason := unwritable_reason(Path(log_file), keep_folders=True)
-                     or full_disk_reason(Path(log_file))):
-        problems.append(f"cannot write the log file {log_file}: {reason}")
+    log = log_file(settings)
+    if log and (reason := unwritable_reason(Path(log), keep_folders=True) or full_disk_reason(Path(log))):
+        problems.append(f"cannot write the log file {log}: {reason}")
     state = settings.get("NEWSCRAWL_STATE")
     local_state = state and not stateless(settings) and not settings.get("REDIS_URL")
     if local_state and (reason := unwritable_reason(Path(state))):

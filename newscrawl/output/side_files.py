@@ -34,6 +34,7 @@ from newscrawl.output.guard import (
     same_file,
     storage_schemes,
 )
+from newscrawl.output.paths import log_file
 from newscrawl.output.recovery import known_output
 from newscrawl.state import StateError, open_state, stateless
 
@@ -76,8 +77,8 @@ def side_files(settings: BaseSettings) -> list[tuple[SideFile, Path]]:
     files = []
     if settings.get("NEWSCRAWL_STATS_FILE"):
         files.append((STATS, Path(settings["NEWSCRAWL_STATS_FILE"])))
-    if settings.get("LOG_FILE") and settings.getbool("LOG_ENABLED", True):
-        files.append((LOG, Path(settings["LOG_FILE"])))
+    if log := log_file(settings):  # --nolog too: Scrapy writes it all the same
+        files.append((LOG, Path(log)))
     return files
 
 

@@ -834,6 +834,43 @@ def test_log_settings_that_scrapy_would_fail_on(project, command, args, code, li
     assert left_behind(project) == set()
 
 
+# each command's own arguments, up to the point where the log file is checked
+NOLOG_COMMANDS = {
+    "crawl": ["site", "-a", "url=http://127.0.0.5:9/", "-O", "out.jsonl"],
+    "cron": ["-a", "url=http://127.0.0.5:9/", "-s", "NEWSCRAWL_STATE=state.sqlite"],
+    **{command: ["http://127.0.0.5:9/article"] for command in ("parse", "fixture", "extract", "state", "seed")},
+}
+
+
+@pytest.mark.parametrize("command", list(NOLOG_COMMANDS))
+def test_nolog_with_a_log_file_that_cannot_be_written(project, command):
+    """Scrapy opens LOG_FILE with --nolog too: the commands skipped their check then, and Scrapy's
+    logging set-up failed with a traceback (exit 1), leaving crawl's empty output behind."""
+    proc = scrapy(project, command, *NOLOG_COMMANDS[command], "--nolog", "--logfile", "/dev/null/x.log")
+    assert proc.returncode == 1
+    line = "cannot write the log file /dev/null/x.log: /dev/null is a file, not a folder"
+    assert one_line(proc).endswith(f"{'ERROR: ' if command == 'crawl' else f'scrapy {command}: '}{line}")
+    assert left_behind(project) == set()
+
+
+def test_nolog_with_a_log_file_writes_the_log_there_and_it_is_no_output(project):
+    """--nolog keeps the log off the terminal, --logfile still gets it (Scrapy's own handler):
+    a log file that is the output was not refused under --nolog, and the log went into the
+    articles (exit 0)."""
+    page = project / "one.html"
+    page.write_text(article_page("One record", [f"Paragraph {i}: {LOREM}" for i in range(5)]), "utf-8")
+    proc = scrapy(project, "extract", str(page), "--url", "https://x.example/2024/01/01/one", "-L", "INFO",
+                  "--nolog", "--logfile", "extract.log")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert "Scrapy 2." in (project / "extract.log").read_text("utf-8")
+    proc = scrapy(project, "crawl", "site", "-a", "url=http://127.0.0.5:9/", "-O", "out.jsonl",
+                  "--nolog", "--logfile", "out.jsonl")
+    assert (proc.returncode, one_line(proc).split("ERROR: ")[-1]) == (
+        2, "-O out.jsonl is also the log file: writing articles there would destroy it; give the output a "
+           "path of its own")
+    assert left_behind(project) == {"one.html", "extract.log"}
+
+
 @pytest.mark.parametrize(("command", "advice"), [
     ("extract", "to force the theme profile jannah, use -s NEWSCRAWL_PROFILE=jannah"),
     ("fixture", "to force the theme profile jannah, use -s NEWSCRAWL_PROFILE=jannah"),
