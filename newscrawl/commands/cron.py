@@ -1,7 +1,8 @@
 """`scrapy cron -a url=... | -a sites=sites.toml [-a since=2d]`: one unattended run.
 
 - refuses to start while another run on the same state holds the lock (exit 75, EX_TEMPFAIL);
-  the lock is flock(2) on `<NEWSCRAWL_STATE>.lock`, so a killed run never leaves a stale lock;
+  the lock is flock(2) on `<NEWSCRAWL_STATE>.lock` beside the file the state really is (a link to
+  it shares the lock), so a killed run never leaves a stale lock;
 - writes the run's articles to `<dir>/articles-<UTC time>.jsonl.part` and renames it to
   `articles-<UTC time>.jsonl` when the crawl is over, so the file appears only when complete;
   the part file is created exclusively (`-2`, `-3`, ... when a run of another state took that
@@ -56,6 +57,7 @@ from newscrawl.ops.cron import (
     hold_part,
     lock_holder,
     reserve_run_file,
+    state_lock,
     summarize,
     update_quiet_runs,
     write_json,
@@ -241,7 +243,7 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
     def run(self, args: list[str], opts) -> None:
         spider = args[0] if args else "site"
         state_path = Path(self.settings.get("NEWSCRAWL_STATE") or ".newscrawl/state.sqlite")
-        lock_path = state_path.with_name(state_path.name + ".lock")
+        lock_path = state_lock(state_path)  # a link to the state shares its lock
         reason = unwritable_reason(lock_path)
         if reason:
             say(f"scrapy cron: cannot write the lock {lock_path}: {reason}")

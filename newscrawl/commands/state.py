@@ -232,12 +232,12 @@ def _store_errors() -> tuple[type[BaseException], ...]:
 def _same_file(path: Path, store: StateStore) -> bool:
     """Whether `path` is the SQLite state file or one of the files kept beside it (SQLite's
     -wal, -shm and -journal, cron's .lock)."""
-    from newscrawl.output.guard import STATE_FILES, same_file
+    from newscrawl.output.guard import same_file, state_files
 
     state = getattr(store, "path", None)
     if state is None:
         return False
-    return any(same_file(path, Path(f"{state}{suffix}")) for suffix in STATE_FILES)
+    return any(same_file(path, kept) for kept in state_files(state))
 
 
 def _pipe_writer(path: Path) -> int | None:

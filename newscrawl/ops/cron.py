@@ -23,12 +23,20 @@ from scrapy.utils.asyncio import create_looping_call
 from newscrawl.ops.coverage import coverage_sites, site_coverage
 from newscrawl.ops.health import judge_site
 from newscrawl.ops.summary import no_article_reasons, pages_fetched, written
+from newscrawl.output.guard import real_state
 from newscrawl.output.recovery import PART
 
 logger = logging.getLogger("newscrawl.commands.cron")
 
 
 # -- the lock ---------------------------------------------------------------------------------
+
+def state_lock(state: Path) -> Path:
+    """The lock of a state: beside the file it really is, so that a run given a link to the
+    state (or a linked folder) waits for a run given the file itself."""
+    real = real_state(state)
+    return real.with_name(real.name + ".lock")
+
 
 def acquire_lock(path: Path) -> IO[str] | None:
     """An exclusive flock on `path` (held while the returned file stays open), or None if taken."""

@@ -324,6 +324,19 @@ def _is_standard_output(path: Path) -> bool:
     return False
 
 
+def real_state(state: str | Path) -> Path:
+    """The file a state path really names, symbolic links followed: SQLite keeps its -wal, -shm
+    and -journal beside that file, and cron its lock, so that two spellings of one state (a link
+    to the file, a linked folder) share one lock."""
+    return Path(os.path.realpath(state))  # not strict: a link loop is refused elsewhere, not here
+
+
+def state_files(state: str | Path) -> list[Path]:
+    """The state file and the files SQLite and cron keep beside the file it really is."""
+    real = real_state(state)
+    return [Path(state), *(Path(f"{real}{suffix}") for suffix in STATE_FILES[1:])]
+
+
 def crawl_files(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[str, Path]]:
     """(what it is, path) of every file the crawl writes or reads, outputs excluded."""
     from newscrawl.state import stateless
@@ -331,8 +344,7 @@ def crawl_files(settings: BaseSettings, spargs: dict[str, str]) -> list[tuple[st
     files = []
     state = settings.get("NEWSCRAWL_STATE")
     if state and not stateless(settings) and not settings.get("REDIS_URL"):
-        for suffix in STATE_FILES:
-            files.append(("the state file (NEWSCRAWL_STATE)", Path(f"{state}{suffix}")))
+        files += [("the state file (NEWSCRAWL_STATE)", path) for path in state_files(state)]
     if settings.get("NEWSCRAWL_STATS_FILE"):
         files.append(("the stats file (NEWSCRAWL_STATS_FILE)", Path(settings["NEWSCRAWL_STATS_FILE"])))
     if log := log_file(settings):  # --nolog too: Scrapy writes it all the same

@@ -26,12 +26,12 @@ from scrapy.settings import BaseSettings, get_settings_priority
 from newscrawl.output.formats import DEFAULT_FORMAT, LINE_FORMATS, article_urls, named_format
 from newscrawl.output.guard import (
     RECORDS_CHECKED,
-    STATE_FILES,
     crawl_files,
     export_formats,
     output_path,
     recorded_articles,
     same_file,
+    state_files,
     storage_schemes,
 )
 from newscrawl.output.paths import log_file
@@ -96,7 +96,7 @@ def process_file_clash(settings: BaseSettings, opts: object) -> str | None:
     local_state = state and not stateless(settings) and not settings.get("REDIS_URL")
     for side, path in process_files(opts):
         named = f"{side.name} {path} {side.given}"
-        if local_state and any(same_file(path, Path(f"{state}{suffix}")) for suffix in STATE_FILES):
+        if local_state and any(same_file(path, kept) for kept in state_files(state)):
             return f"{named} is also the state file (NEWSCRAWL_STATE): {side.harm}; {side.fix}"
         if known := earlier_output(path, settings):
             return f"{named} is an earlier output of the crawl ({known}): {side.lost}; {side.fix}"

@@ -99,6 +99,28 @@ def test_a_second_cron_exits_75_while_one_runs_and_a_killed_run_leaves_no_stale_
     assert not list(out.glob("*.part"))
 
 
+def test_a_link_to_the_state_shares_its_lock(tmp_path):
+    """A run given a symbolic link to the state locked `link.sqlite.lock`, not the state's lock:
+    two runs of one state at once both ran (exit 0). The lock is beside the file linked to."""
+    state, out = tmp_path / "state.sqlite", tmp_path / "out"
+    link = tmp_path / "link.sqlite"
+    link.symlink_to(state.name)  # before the state exists, as a user may set it up
+    with serve_site(None, gate=threading.Event()) as site:
+        first = _start_cron(["-a", f"url={site.base}"], state, out)
+        try:
+            deadline = time.monotonic() + 90
+            while not site.active and first.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)  # until the first run has a request in flight (it holds the lock)
+            assert site.active, "the first run never reached the server"
+            second = run_cron(["-a", f"url={site.base}"], link, out, timeout=60)
+        finally:
+            site.gate.set()
+            finish(first)
+    assert second.code == 75, second.stderr[-2000:]
+    assert f"still holds {state}.lock; not starting" in second.stderr
+    assert not (tmp_path / "link.sqlite.lock").exists()
+
+
 def _remember(state: Path, path: Path) -> None:
     """List `path` among a state's outputs, as its crawl does when it opens the file."""
     store = SQLiteStateStore(state)

@@ -141,6 +141,23 @@ def test_a_state_export_into_a_file_beside_the_state_is_refused(tmp_path: Path, 
     assert contents(tmp_path) == before
 
 
+def test_the_files_beside_a_linked_state_are_beside_the_file_it_links_to(tmp_path: Path) -> None:
+    """SQLite keeps -wal and -shm beside the file a link to the state names, and cron its lock:
+    given NEWSCRAWL_STATE=link.sqlite, an output, a log file or an export there was written."""
+    crawl = scrapy(tmp_path, "crawl", "site", "-a", "url=http://127.0.0.7:9/", "--nolog")
+    assert (tmp_path / STATE).is_file(), crawl.stderr[-3000:]
+    (tmp_path / "link.sqlite").symlink_to(STATE)
+    linked = ["-s", "NEWSCRAWL_STATE=link.sqlite"]
+    before = contents(tmp_path)
+    start = ["crawl", "site", "-a", "url=http://127.0.0.7:9/", *linked]
+    for args, said in [([*start, "-O", f"{STATE}-wal"], "is also the state file (NEWSCRAWL_STATE)"),
+                       ([*start, "-o", "out.jsonl", "--logfile", f"{STATE}.lock"],
+                        "is also the state file (NEWSCRAWL_STATE)"),
+                       (["state", "export", f"{STATE}-shm", *linked], "is the state itself")]:
+        refused(scrapy(tmp_path, *args), said)
+        assert contents(tmp_path) == before, args
+
+
 def test_the_outputs_of_a_run_are_read_as_the_output_checks_read_them() -> None:
     """One reading of an output's path (guard.output_path): a file:// URI is its path, standard
     output and a remote URI are no file, and a name the output checks refuse is skipped here."""
