@@ -16,13 +16,14 @@ Exit codes (docs/reliability.md, "The tool commands"):
 from __future__ import annotations
 
 import argparse
+import difflib
 import errno
 import logging
 import os
 import re
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn
@@ -299,6 +300,38 @@ def setup_parser(parser: argparse.ArgumentParser, command: str) -> None:
     parser.error = lambda message: fail(command, message, EXIT_USAGE)  # type: ignore[method-assign]
     parser._print_message = (  # type: ignore[method-assign]
         lambda message, file=None: print_help_message(command, message, file))
+    refuse_unknown_options(parser, command)
+
+
+def refuse_unknown_options(parser: argparse.ArgumentParser, command: str) -> None:
+    """An option the parser does not know is one line, exit 2. Scrapy parses with
+    parse_known_args and hands it on as a word, which each command then read as its argument:
+    `seed --statuss` said "url: not an http(s) URL: '--statuss'"."""
+    parse_known = parser.parse_known_args
+
+    def parse_known_args(*args: Any, **kwargs: Any) -> tuple[argparse.Namespace, list[str]]:
+        opts, rest = parse_known(*args, **kwargs)
+        if word := next(iter(unknown_options(rest)), None):
+            fail(command, unknown_option(command, word, parser._option_string_actions), EXIT_USAGE)
+        return opts, rest
+
+    parser.parse_known_args = parse_known_args  # type: ignore[method-assign,assignment]
+
+
+def unknown_options(words: list[str]) -> list[str]:
+    """The words that are written as options (`-x`, `--name`, `--name=value`), up to a `--`
+    (after which every word is an argument); `-` is an argument (standard input or output)."""
+    before = words[:words.index("--")] if "--" in words else words
+    return [word for word in before if word.startswith("-") and word != "-"]
+
+
+def unknown_option(command: str, word: str, known: Iterable[str] = ()) -> str:
+    """`unknown option --statuss: did you mean --status? scrapy seed --help lists the options`."""
+    name = word.split("=", 1)[0]
+    close = difflib.get_close_matches(name, [option for option in known if option.startswith("--")]
+                                      if name.startswith("--") else list(known), n=1, cutoff=0.8)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return f"unknown option {name}: {hint}scrapy {command} --help lists the options"
 
 
 def given(settings: BaseSettings, name: str) -> bool:
@@ -504,16 +537,17 @@ class ExitsOnLogFileFailure:
         self._exitcode = value
 
 
-def argument_problem(command: str, args: list[str], usage: str, most: int = 1) -> str | None:
+def argument_problem(command: str, args: list[str], usage: str, most: int = 1,
+                     known: Iterable[str] = ()) -> str | None:
     """Why the words after `scrapy COMMAND` cannot be its arguments, or None.
 
     Scrapy hands an option no parser knows (`--bogus`) on as a word, which then read as a spider's
     name ("unknown spider '--bogus'"); and a word past the last argument is not a second spider.
     `usage`: how the command is called, said after "too many arguments" (`scrapy crawl site -a
-    url=https://site/`); `most`: how many words it takes."""
-    for word in args:
-        if word.startswith("-") and word != "-":
-            return f"unknown option {word.split('=', 1)[0]}: scrapy {command} --help lists the options"
+    url=https://site/`); `most`: how many words it takes; `known`: the command's options, for a
+    did-you-mean."""
+    for word in unknown_options(args):
+        return unknown_option(command, word, known)
     if len(args) > most:
         after = f" after {' '.join(args[:most])!r}" if most else ""
         return f"too many arguments: {' '.join(args[most:])!r}{after} (use {usage})"

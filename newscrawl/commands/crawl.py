@@ -18,7 +18,7 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -194,11 +194,13 @@ def repeated_argument(spargs: list[str]) -> str | None:
     return None
 
 
-def check_command_line(args: list[str], spargs: dict[str, str], settings: BaseSettings) -> str | None:
-    """Why the spider name or its -a arguments cannot work, or None: checked before anything starts."""
+def check_command_line(args: list[str], spargs: dict[str, str], settings: BaseSettings,
+                       known: Iterable[str] = ()) -> str | None:
+    """Why the spider name or its -a arguments cannot work, or None: checked before anything starts.
+    `known`: the command's options, for a did-you-mean after an unknown one."""
     from scrapy.spiderloader import get_spider_loader
 
-    if problem := argument_problem("crawl", args, "scrapy crawl site -a url=https://site/"):
+    if problem := argument_problem("crawl", args, "scrapy crawl site -a url=https://site/", known=known):
         return problem
     if len(args) != 1:
         return "give exactly one spider: scrapy crawl site -a url=https://site/"
@@ -355,6 +357,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         # an option without its value (-O at the end): one line, exit 2, not Scrapy's usage text
         parser.error = lambda message: self._refuse([message])
         parser._print_message = lambda message, file=None: print_help_message("crawl", message, file)
+        self.known_options = parser._option_string_actions  # filled as options are added: read later
 
     def process_options(self, args: list[str], opts: Any) -> None:
         """Scrapy's option handling, then the checks of the settings, the spider and its
@@ -403,7 +406,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         problems = check_settings(self.settings)
         if repeated and not problems:
             problems = [repeated]
-        if not problems and (problem := check_command_line(args, opts.spargs, self.settings)):
+        known = getattr(self, "known_options", ())
+        if not problems and (problem := check_command_line(args, opts.spargs, self.settings, known)):
             problems = [problem]
         if not problems and (problem := state_path_problem(self.settings)):
             problems = [problem]  # before anything is made beside it (its HTTP cache)

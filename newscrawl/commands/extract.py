@@ -292,9 +292,6 @@ def sources_of(args: list[str], urls: list[str]) -> list[Source]:
     if not args:
         fail("extract", "give a saved page or a URL: scrapy extract FILE --url URL, or scrapy "
              "extract URL", EXIT_USAGE)
-    options = [arg for arg in args if arg.startswith("-") and arg != STDIN]
-    if options:  # Scrapy hands unknown options over as arguments
-        fail("extract", f"unknown option {options[0]!r} (scrapy extract --help lists them)", EXIT_USAGE)
     if args.count(STDIN) > 1:
         fail("extract", "standard input (-) can be read once: give - once", EXIT_USAGE)
     for url in urls:

@@ -427,7 +427,7 @@ def test_extract_says_when_a_crawl_would_not_write_the_record(installed: Install
     ([], "give a saved page or a URL"),
     (["page.html"], "give one --url per saved file"),
     (["page.html", "--url", "ftp://example.com/a"], "--url must be an http(s) address"),
-    (["--nonsense", "page.html"], "unknown option '--nonsense'"),
+    (["--nonsense", "page.html"], "unknown option --nonsense: "),
     # a comma typed for a dot: no host is named so, and the record's site would be wrong
     (["page.html", "--url", "https://www.example,com/news/a"],
      "'www.example,com' is not a host name (letters, digits, dots and hyphens)"),

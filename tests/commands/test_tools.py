@@ -834,6 +834,33 @@ def test_log_settings_that_scrapy_would_fail_on(project, command, args, code, li
     assert left_behind(project) == set()
 
 
+@pytest.mark.parametrize(("args", "line"), [
+    # Scrapy hands an option no parser knows on as a word: each command read it as its argument
+    (["seed", "-s", "REDIS_URL=redis://127.0.0.1:9/0", "--statuss"],
+     "seed: unknown option --statuss: did you mean --status? scrapy seed --help lists the options"),
+    (["seed", "-s", "REDIS_URL=redis://127.0.0.1:9/0", "-x", "http://127.0.0.5:9/"],
+     "seed: unknown option -x: scrapy seed --help lists the options"),
+    (["extract", "page.html", "--urll", "http://127.0.0.5:9/a"],
+     "extract: unknown option --urll: did you mean --url? scrapy extract --help lists the options"),
+    (["fixture", "--forcee", "http://127.0.0.5:9/article"],
+     "fixture: unknown option --forcee: did you mean --force? scrapy fixture --help lists the options"),
+    (["state", "export", "--fomat", "json"], "state: unknown option --fomat: scrapy state --help lists the options"),
+    (["parse", "--nocolr", "http://127.0.0.5:9/article"],
+     "parse: unknown option --nocolr: did you mean --nocolour? scrapy parse --help lists the options"),
+    (["cron", "-a", "url=http://127.0.0.5:9/", "--output-dri", "out"],
+     "cron: unknown option --output-dri: did you mean --output-dir? scrapy cron --help lists the options"),
+    (["crawl", "site", "-a", "url=http://127.0.0.5:9/", "--outptu", "out.jsonl"],
+     "ERROR: unknown option --outptu: did you mean --output? scrapy crawl --help lists the options"),
+], ids=["seed", "seed-short", "extract", "fixture", "state", "parse", "cron", "crawl"])
+def test_an_unknown_option_is_named_so(project, args, line):
+    """`seed --statuss` said "url: not an http(s) URL: '--statuss'", `state export --fomat json`
+    "unexpected argument 'json'"; now each command names the option, with the one it is close to."""
+    proc = scrapy(project, *args)
+    assert proc.returncode == 2
+    assert one_line(proc).endswith(line)
+    assert left_behind(project) == set()
+
+
 # each command's own arguments, up to the point where the log file is checked
 NOLOG_COMMANDS = {
     "crawl": ["site", "-a", "url=http://127.0.0.5:9/", "-O", "out.jsonl"],
