@@ -48,7 +48,7 @@ from newscrawl.crawl.pool import (
     run_job,
 )
 from newscrawl.discovery.documents import NotAPage, not_a_page
-from newscrawl.discovery.since import is_older, parse_when
+from newscrawl.discovery.since import before_since, is_older, parse_when
 from newscrawl.extract import ExtractedPage
 from newscrawl.items import Article
 from newscrawl.ops.summary import COUNTED_ERROR_LINES, SINCE_UNDATED
@@ -283,8 +283,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         published = parse_when(page.article.published)
         if is_older(published, self.since):  # a list of pages (articles=FILE) filtered by date
             self.crawler.stats.inc_value("newscrawl/dropped/older_than_since")
-            self.logger.warning("%s", not_written(response.request, f"published {published:%Y-%m-%d}, "
-                                                  f"before since= ({self.since:%Y-%m-%d %H:%M} UTC)"))
+            self.logger.warning("%s", not_written(response.request, before_since(published, self.since)))
             return
         if published is None and self.since is not None:  # no date to compare: kept, and counted
             self.crawler.stats.inc_value(SINCE_UNDATED)

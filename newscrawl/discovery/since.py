@@ -49,6 +49,16 @@ def as_utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
+def before_since(published: datetime, since: datetime) -> str:
+    """Why a page is not written: `published DAY, before since= (DAY HH:MM UTC)`, both moments in
+    UTC (since=...T09:00:00+02:00 is 07:00 UTC: printed as 09:00 UTC, it read as a cut-off two
+    hours later); the publication's time too when both fall on one day, else the line says no
+    more than that day."""
+    published, since = published.astimezone(UTC), since.astimezone(UTC)
+    day = f"{published:%Y-%m-%d %H:%M} UTC" if published.date() == since.date() else f"{published:%Y-%m-%d}"
+    return f"published {day}, before since= ({since:%Y-%m-%d %H:%M} UTC)"
+
+
 def parse_when(value: str | None) -> datetime | None:
     """A date from a feed, sitemap or item (ISO 8601 or RFC 822), aware; None if unreadable."""
     if not value or not value.strip():

@@ -148,6 +148,19 @@ def test_named_pages_published_before_since_are_not_written_and_say_so(crawl):
     assert stats["newscrawl/dropped/older_than_since"] == 1
 
 
+def test_a_since_with_an_offset_is_said_in_utc(crawl):
+    """since=2025-12-14T09:00:00+02:00 is 07:00 UTC: the line said `(2025-12-14 09:00 UTC)`, a
+    moment two hours later than the cut-off; and a page of that day says when it was published."""
+    early = article_page("An early story", [LOREM] * 3, published="2025-12-14T08:30:00+02:00").encode()
+    routes = {"/early": lambda h: h.send_bytes(early)}
+    with FaultServer(HOST, robots="allow", extra=routes) as site:
+        items, stats, proc = crawl("-a", f"article={site.url('/early')}", "-a", "since=2025-12-14T09:00:00+02:00",
+                                   extra=QUIET)
+    assert items == [] and stats["newscrawl/dropped/older_than_since"] == 1, proc.stderr[-3000:]
+    assert not_written(proc.stderr) == {
+        site.url("/early"): "published 2025-12-14 06:30 UTC, before since= (2025-12-14 07:00 UTC)"}
+
+
 def test_a_named_page_over_the_size_extraction_reads_loses_what_prints_nothing_first(crawl):
     """A 5.5 MB article whose <head> holds a 5.5 MB script is written whole (its body was cut
     off before, and it was not written); a page whose printed text is over the size says so, in
