@@ -320,9 +320,10 @@ def refuse_unknown_options(parser: argparse.ArgumentParser, command: str) -> Non
 
 def unknown_options(words: list[str]) -> list[str]:
     """The words that are written as options (`-x`, `--name`, `--name=value`), up to a `--`
-    (after which every word is an argument); `-` is an argument (standard input or output)."""
+    (after which every word is an argument); `-` is an argument (standard input or output), and
+    so is a negative value (`prune -1d`: the command says why it is no age)."""
     before = words[:words.index("--")] if "--" in words else words
-    return [word for word in before if word.startswith("-") and word != "-"]
+    return [word for word in before if word.startswith("-") and word != "-" and not word[1:2].isdigit()]
 
 
 def unknown_option(command: str, word: str, known: Iterable[str] = ()) -> str:
