@@ -251,12 +251,13 @@ def crawl_empty_page(tmp_path, *log_options: str, command: str = "crawl") -> sub
     return proc
 
 
-@pytest.mark.parametrize("logging_option", ["--nolog", "--logfile"])
+@pytest.mark.parametrize("logging_option", ["--nolog", "--logfile", "--nolog --logfile"])
 def test_worker_log_follows_the_crawls_log_settings(tmp_path, logging_option):
     """trafilatura's "discarding data" warnings in a worker were printed on stderr (in their own
-    timestamp format) whatever --nolog or --logfile said."""
+    timestamp format) whatever --nolog or --logfile said. With both, the log goes to the file, as
+    Scrapy writes it (its summary too: it was left out under --nolog)."""
     log = tmp_path / "logs" / "crawl.log"
-    options = ["--nolog"] if logging_option == "--nolog" else ["--logfile", str(log)]
+    options = ["--nolog"] if logging_option == "--nolog" else [*logging_option.split()[:-1], "--logfile", str(log)]
     log.parent.mkdir()
     proc = crawl_empty_page(tmp_path, *options)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -264,9 +265,10 @@ def test_worker_log_follows_the_crawls_log_settings(tmp_path, logging_option):
     assert not [line for line in proc.stderr.splitlines() if LOG_RECORD.match(line)], proc.stderr[-3000:]
     assert "no articles written" in proc.stderr
     assert (tmp_path / "out.jsonl").read_text() == ""
-    if logging_option == "--logfile":
+    if "--logfile" in logging_option:
         text = log.read_text("utf-8")
         assert "Spider closed (finished)" in text and "trafilatura" not in text
+        assert "summary: " in text
     else:
         assert not log.exists()
 
