@@ -94,3 +94,30 @@ def test_articles_whose_template_names_the_home_page_canonical_are_each_written_
     assert sorted(item["url"].rsplit("/", 1)[1] for item in first) == sorted(f"{s}.html" for s in slugs)
     assert all(item["canonical_url"] == item["url"] for item in first)
     assert second == []
+
+
+def test_a_modified_time_added_to_a_page_that_had_none_is_its_next_revision(crawl, tmp_path):
+    """A revisit that finds `article:modified_time` where the page had none writes the article
+    again as revision 2 with its `modified` (a stranger's page, site-rev: it was dropped as
+    unchanged and the record kept `modified: null`, though the docs call a changed modified time
+    a new revision)."""
+    from tests.support.faultserver import plain_article
+    from tests.support.sites.server import serve_site
+
+    root = tmp_path / "site"
+    (root / "news").mkdir(parents=True)
+    published = '<meta property="article:published_time" content="2025-06-10T09:00:00+02:00">'
+    page = root / "news" / "ferry.html"
+    page.write_bytes(plain_article("ferry").replace(b"<head>", f"<head>{published}".encode()))
+    (root / "index.html").write_text('<html><head><title>Rev Times</title></head><body>'
+                                     '<a href="/news/ferry.html">Ferry service resumes</a></body></html>', "utf-8")
+    revisit = ["-s", "NEWSCRAWL_REVISIT=3600"]
+    with serve_site(root, host="127.0.0.42") as site:
+        first, _, proc = crawl("-a", f"url={site.base}", output="first.jsonl", extra=revisit)
+        modified = '<meta property="article:modified_time" content="2025-06-11T10:00:00+02:00">'
+        page.write_bytes(page.read_bytes().replace(b"<head>", f"<head>{modified}".encode()))
+        second, stats, _ = crawl("-a", f"url={site.base}", output="second.jsonl", extra=revisit)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert [(item["revision"], item["modified"]) for item in first] == [(1, None)]
+    assert [(item["revision"], item["modified"][:10]) for item in second] == [(2, "2025-06-11")]
+    assert not stats.get("newscrawl/dropped/unchanged")

@@ -17,10 +17,11 @@ from newscrawl.state.crawler import follow_links_of, state_for
 
 
 def changed(previous: SeenEntry, item: Article) -> bool:
-    """Whether an article differs from what was emitted: new content, or a new modified time."""
+    """Whether an article differs from what was emitted: new content, or a new modified time
+    (one that appears where the page had none is new too; one that disappears is no update)."""
     if item.fingerprint and previous.fingerprint and item.fingerprint != previous.fingerprint:
         return True
-    return bool(item.modified and previous.modified and item.modified != previous.modified)
+    return bool(item.modified and item.modified != previous.modified)
 
 
 class DedupePipeline:
