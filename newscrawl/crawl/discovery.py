@@ -65,6 +65,9 @@ DISCOVERY_PRIORITY = 10  # feeds and sitemaps before link-following, so their da
 # or NEWSCRAWL_STATE_MAX_AGE (an article older than the state keeps entries could come again)
 OLDER_THAN_SINCE = "older_than_since"
 OLDER_THAN_MAX_AGE = "older_than_state_max_age"
+# a page's canonical URL that cannot be its address (the site's root or one of its start pages,
+# named by another page) was not taken as the article's identity
+CANONICAL_IGNORED = "newscrawl/canonical/ignored"
 
 
 def blocked_kind(response: Response) -> str | None:
@@ -386,6 +389,7 @@ class DiscoveryMixin:
             article.headline = hints["title"]
             self.crawler.stats.inc_value("newscrawl/hints/headline")
         article.site = site.name
+        self._own_identity(article, site)
         published = parse_when(article.published)
         cutoff, reason = self._cutoff(site)
         if is_older(published, cutoff):
@@ -395,6 +399,25 @@ class DiscoveryMixin:
             # no date to compare: kept, and counted, so the summary says since= let it through
             self.crawler.stats.inc_value(SINCE_UNDATED)
         return article
+
+    def _own_identity(self, article: Article, site: SiteConfig) -> None:
+        """An article whose canonical URL names one of the site's start pages (its home page,
+        a section) from another address gets its own URL as its identity: a listing the user
+        gave as a place to find articles is no article's address, and a template that names it
+        from every story (a common CMS mistake) would make them all one (`canonical/ignored`)."""
+        declared = article.canonical_url
+        own = canonical_url(article.url) or article.url
+        if not declared or declared == own or declared not in self._start_identities[site.name]:
+            return
+        article.canonical_url = own
+        self.crawler.stats.inc_value(CANONICAL_IGNORED)
+        self.logger.debug("%s: canonical URL %s ignored (a start page of the site)", article.url, declared)
+
+    @cached_property
+    def _start_identities(self) -> dict[str, frozenset[str]]:
+        """The site's start pages as canonical URLs, for `_own_identity`."""
+        return {name: frozenset(canonical_url(url) or url for url in urls)
+                for name, urls in self._start_urls.items()}
 
     def count_old(self, site: SiteConfig, url: str, how: str) -> None:
         """Count a URL older than the cut-off once per run (`newscrawl/<how>/<reason>`, how:

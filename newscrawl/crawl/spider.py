@@ -25,7 +25,7 @@ from newscrawl.archive.reader import (
 from newscrawl.config.domains import host_on_domains
 from newscrawl.config.sites import SiteConfig, site_from_url
 from newscrawl.crawl.arguments import parse_arguments, settings_that_are_arguments
-from newscrawl.crawl.discovery import DENY, DiscoveryMixin, blocked_kind
+from newscrawl.crawl.discovery import CANONICAL_IGNORED, DENY, DiscoveryMixin, blocked_kind
 from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier, use_memory_frontier
 from newscrawl.crawl.meta import (
     ALWAYS_FETCH,
@@ -339,6 +339,8 @@ class SiteSpider(DiscoveryMixin, Spider):
             self.crawler.stats.inc_value("newscrawl/dropped/extraction_error")
             self.logger.warning("could not extract %s: %s", response.url, page.error)
         elif page.is_article:
+            if page.canonical_ignored:  # the site's root named by a story (extraction passed it over)
+                self.crawler.stats.inc_value(CANONICAL_IGNORED)
             article = self.finish_article(page.article, response, site)  # hints, since
             if article is not None:
                 article.warc = warc_field(response.meta)

@@ -80,6 +80,9 @@ class ExtractedPage:
     features: dict[str, float] = field(default_factory=dict)
     # what of the page was not read, when it was over the size extraction reads (CUT_NOTE)
     cut: str | None = None
+    # a canonical URL (or og:url) the page declared that cannot be its address (the site's
+    # root, named by a deeper page): the crawl counts it as `canonical/ignored`
+    canonical_ignored: str | None = None
 
 
 def fingerprint(body: str | None, headline: str | None) -> str | None:
@@ -142,7 +145,8 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     profile = profile or (detected if detected and enabled("theme-profiles") else None) or GENERIC
     loader = ArticleLoader()
     loader.add_value("url", url)
-    loader.add_value("canonical_url", own_canonical(url, meta))
+    canonical, canonical_ignored = own_canonical(url, meta)
+    loader.add_value("canonical_url", canonical)
     loader.add_value("site", site_key(url))
     protected = profile.select("body", tree) + [e for search in _ARTICLE_NODES for e in search(tree)]
     loader.add_value("noise", collect_noise(tree, profile, protected))
@@ -202,7 +206,7 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     article.body = clean_endings(article.body, article.authors)
     article.fingerprint = fingerprint(article.body, article.headline)
     if not judge:
-        return ExtractedPage(article)
+        return ExtractedPage(article, canonical_ignored=canonical_ignored)
     page = record_features(article, features, profile_body, link_texts)
     if text_search is not None:
         # htmldate's search of the text costs a sixth of all extraction, mostly on pages that are
@@ -217,7 +221,7 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     verdict, signals = is_article(page)
     if verdict and error_page and enabled("error-pages"):
         verdict, signals = False, [*signals, "error page"]
-    return ExtractedPage(article, verdict, signals, features=page)
+    return ExtractedPage(article, verdict, signals, features=page, canonical_ignored=canonical_ignored)
 
 
 def page_address(url: str, value: str | None) -> str | None:
@@ -231,17 +235,19 @@ def page_address(url: str, value: str | None) -> str | None:
         return value.strip()
 
 
-def own_canonical(url: str, meta: PageMetadata) -> str:
+def own_canonical(url: str, meta: PageMetadata) -> tuple[str, str | None]:
     """The page's canonical address: its <link rel=canonical>, else its og:url, resolved against
-    the page's URL (relative ones are common). One that names the site's home page from any
-    other page is a template's mistake, not the page's address (every article of such a site
-    would be one): the page's own URL stands."""
+    the page's URL (relative ones are common); and the first declared one passed over, if any.
+    One that names the site's home page from any other page is a template's mistake, not the
+    page's address (every article of such a site would be one): the page's own URL stands."""
+    ignored = None
     for declared in (meta.canonical, meta.get("og:url")):
         if declared:
             resolved = urljoin(url, declared)
             if not _home_page(resolved) or _home_page(url):
-                return resolved
-    return url
+                return resolved, ignored
+            ignored = ignored or resolved
+    return url, ignored
 
 
 def _home_page(url: str) -> bool:

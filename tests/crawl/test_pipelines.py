@@ -88,11 +88,41 @@ def test_articles_whose_template_names_the_home_page_canonical_are_each_written_
     with serve_site(root, host="127.0.0.41") as site:
         for page in (root / "news").iterdir():  # the og:url names this server's own home page
             page.write_bytes(page.read_bytes().replace(b"{base}", site.base.encode()))
-        first, _, proc = crawl("-a", f"url={site.base}", output="first.jsonl")
+        first, stats, proc = crawl("-a", f"url={site.base}", output="first.jsonl")
         second, _, _ = crawl("-a", f"url={site.base}", output="second.jsonl")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert sorted(item["url"].rsplit("/", 1)[1] for item in first) == sorted(f"{s}.html" for s in slugs)
     assert all(item["canonical_url"] == item["url"] for item in first)
+    assert stats.get("newscrawl/canonical/ignored") == len(slugs)
+    assert second == []
+
+
+def test_articles_whose_canonical_names_the_start_page_in_a_folder_are_each_written_once(crawl, tmp_path):
+    """A site in a folder (/paper/) whose template names that folder, the start page, as every
+    story's canonical and og:url (a stranger's site-canon): its three stories were one article,
+    two dropped as duplicate_url. Each is written under its own URL, the ignored canonicals are
+    counted, and a second run writes none again as a "revision" of another."""
+    from tests.support.faultserver import plain_article
+    from tests.support.sites.server import serve_site
+
+    root = tmp_path / "site"
+    (root / "paper" / "2025" / "06").mkdir(parents=True)
+    slugs = ["harbour", "library", "marathon"]
+    tags = '<link rel="canonical" href="{base}paper/"><meta property="og:url" content="{base}paper/">'
+    (root / "paper" / "index.html").write_text(f"<html><head><title>Canon Times</title>{tags}</head><body>" + "".join(
+        f'<a href="2025/06/{slug}.html">{slug}</a> ' for slug in slugs) + "</body></html>", "utf-8")
+    for slug in slugs:
+        (root / "paper" / "2025" / "06" / f"{slug}.html").write_bytes(
+            plain_article(slug).replace(b"<head>", f"<head>{tags}".encode()))
+    with serve_site(root, host="127.0.0.43") as site:
+        for page in (root / "paper").rglob("*.html"):  # the canonical names this server's folder
+            page.write_bytes(page.read_bytes().replace(b"{base}", site.base.encode()))
+        first, stats, proc = crawl("-a", f"url={site.base}paper/", output="first.jsonl")
+        second, _, _ = crawl("-a", f"url={site.base}paper/", output="second.jsonl")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(item["url"].rsplit("/", 1)[1] for item in first) == sorted(f"{s}.html" for s in slugs)
+    assert all(item["canonical_url"] == item["url"] for item in first)
+    assert stats.get("newscrawl/canonical/ignored") == 3 and not stats.get("newscrawl/dropped/duplicate_url")
     assert second == []
 
 
