@@ -140,7 +140,7 @@ class StateRecorder:
             store.record(url, item.fingerprint, item.modified, item.revision,
                          etag=etag.decode("latin-1") if etag else None,
                          last_modified=last_modified.decode("latin-1") if last_modified else None,
-                         links_pending=self.links_pending)
+                         links_pending=self.links_pending, undated=not item.published)
         if self.links_pending:
             follow_links_of(self.crawler, urls)
         self.crawler.stats.inc_value("newscrawl/articles/emitted")

@@ -227,7 +227,7 @@ def mark_emitted(store: Any, record: dict[str, Any]) -> bool:
         entry = store.get(key)
         if entry is None or entry.revision < revision:
             store.record(key, record.get("fingerprint"), record.get("modified"), revision,
-                         links_pending=by_url)
+                         links_pending=by_url, undated=not record.get("published"))
             new = True
     return new
 

@@ -24,6 +24,8 @@ class SeenEntry:
     back as If-None-Match / If-Modified-Since when the article is revisited (NEWSCRAWL_REVISIT).
     `links_pending`: the run that wrote it had not finished following the links on its page (it
     was stopped, or killed, first); the next run fetches it once more for them.
+    `undated`: the article had no publication date, so nothing (no horizon) keeps a crawl from
+    writing it again once its entry is forgotten: `prune` keeps it.
     """
 
     url: str
@@ -34,6 +36,7 @@ class SeenEntry:
     etag: str | None = None
     last_modified: str | None = None
     links_pending: bool = False
+    undated: bool = False
 
 
 class StateStore(ABC):
@@ -50,13 +53,13 @@ class StateStore(ABC):
     @abstractmethod
     def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
                *, etag: str | None = None, last_modified: str | None = None,
-               links_pending: bool = False) -> None:
+               links_pending: bool = False, undated: bool = False) -> None:
         """Remember an article as emitted (call only after its line was written).
 
         Replaces any entry of the same URL and sets its `emitted_at` to now; `revision` is the
         item's revision (1 first, 2 and up for updates); `etag`/`last_modified` are the
         response's validators, None when it had none; `links_pending` until the links on its
-        page are followed (`mark_links_followed`).
+        page are followed (`mark_links_followed`); `undated` when it had no publication date.
         """
 
     @abstractmethod
@@ -66,7 +69,10 @@ class StateStore(ABC):
 
     @abstractmethod
     def prune(self, older_than_seconds: float) -> int:
-        """Forget entries emitted longer ago than this; returns how many were removed.
+        """Forget entries emitted longer ago than this, except those of undated articles (a
+        crawl skips an article published before the horizon, which it cannot do for one without
+        a date: forgotten, it would be written again); 0 forgets every entry. Returns how many
+        were removed.
 
         Run at the start of a crawl when NEWSCRAWL_STATE_MAX_AGE is set, and by `scrapy state prune`.
         """

@@ -30,9 +30,9 @@ class MemoryStateStore(StateStore):
 
     def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
                *, etag: str | None = None, last_modified: str | None = None,
-               links_pending: bool = False) -> None:
+               links_pending: bool = False, undated: bool = False) -> None:
         self.entries[url] = SeenEntry(url, fingerprint, modified, revision, time.time(), etag,
-                                      last_modified, links_pending)
+                                      last_modified, links_pending, undated)
         if fingerprint:
             self.fingerprints.add(fingerprint)
 
@@ -44,7 +44,8 @@ class MemoryStateStore(StateStore):
 
     def prune(self, older_than_seconds: float) -> int:
         cutoff = time.time() - older_than_seconds
-        old = [url for url, entry in self.entries.items() if entry.emitted_at < cutoff]
+        old = [url for url, entry in self.entries.items()
+               if entry.emitted_at < cutoff and not (entry.undated and older_than_seconds > 0)]
         for url in old:
             del self.entries[url]
         self.fingerprints = {e.fingerprint for e in self.entries.values() if e.fingerprint}

@@ -35,22 +35,31 @@ redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 return 1
 """
 
-# KEYS: seen, emitted, fingerprints; ARGV: cutoff (exclusive), batch size
+# KEYS: seen, emitted, fingerprints; ARGV: cutoff (exclusive), batch size, how many old entries
+# to pass over (the undated ones kept by earlier batches), '1' to keep undated entries.
+# Returns {removed, looked at}
 _PRUNE = """
-local urls = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local urls = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1], 'LIMIT', tonumber(ARGV[3]), tonumber(ARGV[2]))
+local removed = 0
 for _, url in ipairs(urls) do
   local old = redis.call('HGET', KEYS[1], url)
-  if old then
-    local f = cjson.decode(old)['fingerprint']
-    if type(f) == 'string' and redis.call('HINCRBY', KEYS[3], f, -1) <= 0 then redis.call('HDEL', KEYS[3], f) end
+  local entry = old and cjson.decode(old)
+  if not (entry and entry['undated'] and ARGV[4] == '1') then
+    if entry then
+      local f = entry['fingerprint']
+      if type(f) == 'string' and redis.call('HINCRBY', KEYS[3], f, -1) <= 0 then redis.call('HDEL', KEYS[3], f) end
+    end
+    redis.call('HDEL', KEYS[1], url)
+    redis.call('ZREM', KEYS[2], url)
+    removed = removed + 1
   end
-  redis.call('HDEL', KEYS[1], url)
-  redis.call('ZREM', KEYS[2], url)
 end
-return #urls
+return {removed, #urls}
 """
 
 _FIELDS = ("fingerprint", "modified", "revision", "emitted_at", "etag", "last_modified")
+# flags kept in an entry's JSON only when true
+_FLAGS = ("links_pending", "undated")
 
 # KEYS: seen; ARGV: URLs. Rewritten inside Redis, so a worker recording one of them meanwhile
 # is never overwritten with an older entry
@@ -113,12 +122,14 @@ class RedisStateStore(StateStore):
 
     def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
                *, etag: str | None = None, last_modified: str | None = None,
-               links_pending: bool = False) -> None:
+               links_pending: bool = False, undated: bool = False) -> None:
         emitted_at = time.time()
         entry = {"fingerprint": fingerprint, "modified": modified, "revision": revision,
                  "emitted_at": emitted_at, "etag": etag, "last_modified": last_modified}
         if links_pending:
             entry["links_pending"] = True
+        if undated:
+            entry["undated"] = True
         self._record(keys=self._keys, args=[url, json.dumps(entry), fingerprint or "", emitted_at])
 
     def mark_links_followed(self, urls: Iterable[str]) -> None:
@@ -128,11 +139,13 @@ class RedisStateStore(StateStore):
 
     def prune(self, older_than_seconds: float) -> int:
         cutoff = time.time() - older_than_seconds
-        removed = 0
+        keep_undated = "1" if older_than_seconds > 0 else "0"
+        removed = kept = 0
         while True:  # in batches, so one script never blocks Redis for long
-            batch = int(self._prune(keys=self._keys, args=[cutoff, 1000]))
+            batch, looked_at = (int(n) for n in self._prune(keys=self._keys, args=[cutoff, 1000, kept, keep_undated]))
             removed += batch
-            if batch < 1000:
+            kept += looked_at - batch  # undated entries stay first among the old: passed over next time
+            if looked_at < 1000:
                 return removed
 
     def count(self) -> int:
@@ -175,4 +188,4 @@ class RedisStateStore(StateStore):
 def _entry(url: str, raw: bytes | str) -> SeenEntry:
     data = json.loads(raw)
     return SeenEntry(url=url, **{name: data.get(name) for name in _FIELDS},
-                     links_pending=bool(data.get("links_pending")))
+                     **{flag: bool(data.get(flag)) for flag in _FLAGS})

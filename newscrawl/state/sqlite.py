@@ -20,13 +20,14 @@ CREATE TABLE IF NOT EXISTS seen (
     emitted_at REAL NOT NULL,
     etag TEXT,
     last_modified TEXT,
-    links_pending INTEGER NOT NULL DEFAULT 0
+    links_pending INTEGER NOT NULL DEFAULT 0,
+    undated INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS seen_fingerprint ON seen(fingerprint);
 CREATE INDEX IF NOT EXISTS seen_emitted_at ON seen(emitted_at);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
-_COLUMNS = "url, fingerprint, modified, revision, emitted_at, etag, last_modified, links_pending"
+_COLUMNS = "url, fingerprint, modified, revision, emitted_at, etag, last_modified, links_pending, undated"
 # the tables of a state: a database with one of them is a state (perhaps one cut short)
 STATE_TABLES = frozenset({"seen", "meta"})
 # the first 16 bytes of every SQLite database file
@@ -227,6 +228,8 @@ class SQLiteStateStore(StateStore):
                 self.db.execute(f"ALTER TABLE seen ADD COLUMN {name} TEXT")
         if "links_pending" not in columns:  # an older state's articles had their links followed
             self.db.execute("ALTER TABLE seen ADD COLUMN links_pending INTEGER NOT NULL DEFAULT 0")
+        if "undated" not in columns:  # an older state's entries are pruned by age, as they were
+            self.db.execute("ALTER TABLE seen ADD COLUMN undated INTEGER NOT NULL DEFAULT 0")
 
     def get(self, url: str) -> SeenEntry | None:
         row = self.db.execute(f"SELECT {self._select} FROM seen WHERE url = ?", (url,)).fetchone()
@@ -242,14 +245,15 @@ class SQLiteStateStore(StateStore):
 
     def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
                *, etag: str | None = None, last_modified: str | None = None,
-               links_pending: bool = False) -> None:
+               links_pending: bool = False, undated: bool = False) -> None:
         self.db.execute(
-            f"INSERT INTO seen({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?) "
+            f"INSERT INTO seen({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(url) DO UPDATE SET fingerprint=excluded.fingerprint, "
             "modified=excluded.modified, revision=excluded.revision, emitted_at=excluded.emitted_at, "
             "etag=excluded.etag, last_modified=excluded.last_modified, "
-            "links_pending=excluded.links_pending",
-            (url, fingerprint, modified, revision, time.time(), etag, last_modified, int(links_pending)),
+            "links_pending=excluded.links_pending, undated=excluded.undated",
+            (url, fingerprint, modified, revision, time.time(), etag, last_modified, int(links_pending),
+             int(undated)),
         )
 
     def mark_links_followed(self, urls: Iterable[str]) -> None:
@@ -263,7 +267,10 @@ class SQLiteStateStore(StateStore):
         self.db.execute("COMMIT")
 
     def prune(self, older_than_seconds: float) -> int:
-        cursor = self.db.execute("DELETE FROM seen WHERE emitted_at < ?", (time.time() - older_than_seconds,))
+        if older_than_seconds <= 0:
+            return self.db.execute("DELETE FROM seen").rowcount
+        cursor = self.db.execute("DELETE FROM seen WHERE emitted_at < ? AND NOT undated",
+                                 (time.time() - older_than_seconds,))
         return cursor.rowcount
 
     def count(self) -> int:
@@ -294,8 +301,9 @@ class SQLiteStateStore(StateStore):
 
 
 def _entry(row: tuple) -> SeenEntry:
-    *fields, links_pending = row
-    return SeenEntry(*fields, links_pending=bool(links_pending))  # NULL in an older state's file
+    *fields, links_pending, undated = row
+    # NULL in an older state's file
+    return SeenEntry(*fields, links_pending=bool(links_pending), undated=bool(undated))
 
 
 MIN_FREE_BYTES = 1 << 20  # under this much free space, a state's I/O error is the full disk's

@@ -211,3 +211,27 @@ def test_a_pending_article_that_is_gone_or_moved_is_not_fetched_again_after_a_fi
     assert _stats(tmp_path / "s2.json")["newscrawl/refetched/links_pending"] == 3
     assert "newscrawl/refetched/links_pending" not in _stats(tmp_path / "s4.json")
     assert sorted(a["url"] for a in read_jsonl(out)) == sorted(site.url(path) for path in pages)  # each once
+
+
+def test_an_undated_article_is_not_written_again_once_its_entry_is_past_the_state_max_age(crawl, tmp_path):
+    """NEWSCRAWL_STATE_MAX_AGE forgets entries emitted longer ago, and skips articles published
+    before that horizon so that a forgotten one is never written again: an undated article has no
+    date to skip it by, so its entry is kept (found by a stranger: a run after the max age wrote
+    the undated story a second time, exit 0)."""
+    from tests.support.sites.server import serve_site
+
+    root = tmp_path / "site"
+    (root / "news").mkdir(parents=True)
+    (root / "news" / "undated.html").write_text(article_page("Ferry timetable for the islands", [
+        f"The ferry timetable. {LOREM}", LOREM, "End of the timetable."], published=""), "utf-8")
+    (root / "index.html").write_text('<html><head><title>Quay Times</title></head><body>'
+                                     '<a href="/news/undated.html">Ferry timetable</a></body></html>', "utf-8")
+    max_age = ["-s", "NEWSCRAWL_STATE_MAX_AGE=2"]
+    with serve_site(root, host="127.0.0.44") as site:
+        first, _, proc = crawl("-a", f"url={site.base}", output="first.jsonl", extra=max_age)
+        time.sleep(2.5)  # the entry is past the max age when the second run starts
+        second, stats, _ = crawl("-a", f"url={site.base}", output="second.jsonl", extra=max_age)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert [(item["url"].rsplit("/", 1)[1], item["published"]) for item in first] == [("undated.html", None)]
+    assert second == []
+    assert stats.get("newscrawl/skipped/seen_before") == 1

@@ -14,7 +14,10 @@ from scrapy.utils.test import get_crawler
 from newscrawl.state import StateError, open_state
 from tests.conftest import free_port, run_scrapy
 from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
-from tests.support.state_contract import check_links_pending_until_followed
+from tests.support.state_contract import (
+    check_links_pending_until_followed,
+    check_prune_keeps_undated_entries,
+)
 
 redis = pytest.importorskip("redis", reason="the redis extra is not installed: pip install -e '.[redis]'")
 from newscrawl.distributed.connection import RedisUnavailable, connect  # noqa: E402 - needs the extra
@@ -81,6 +84,14 @@ def test_redis_state_store_remembers_prunes_and_exports(redis_url):  # noqa: F81
 def test_redis_state_store_keeps_links_pending_until_marked_followed(redis_url):  # noqa: F811
     store = open_state({"REDIS_URL": redis_url, "NEWSCRAWL_REDIS_PREFIX": "lp"})
     check_links_pending_until_followed(store)
+    store.close()
+
+
+def test_redis_state_store_prune_keeps_undated_entries_past_a_batch_of_them(redis_url):  # noqa: F811
+    # more undated entries than one prune batch (1000) come first among the old: the dated ones
+    # after them are still forgotten, and the prune ends
+    store = open_state({"REDIS_URL": redis_url, "NEWSCRAWL_REDIS_PREFIX": "ud"})
+    check_prune_keeps_undated_entries(store, undated=1003)
     store.close()
 
 

@@ -16,7 +16,10 @@ from newscrawl.state.memory import MemoryStateStore
 from newscrawl.state.sqlite import SQLiteStateStore
 from tests.conftest import REPO, read_jsonl, run_scrapy
 from tests.support.faultserver import FaultServer
-from tests.support.state_contract import check_links_pending_until_followed
+from tests.support.state_contract import (
+    check_links_pending_until_followed,
+    check_prune_keeps_undated_entries,
+)
 
 
 def settings(**values: object) -> Settings:
@@ -133,6 +136,29 @@ def test_a_state_of_the_oldest_layout_gains_what_it_lacks_and_keeps_its_entries(
 def test_links_pending_until_marked_followed(tmp_path: Path, store_kind: str) -> None:
     store = SQLiteStateStore(tmp_path / "s.sqlite") if store_kind == "sqlite" else MemoryStateStore()
     check_links_pending_until_followed(store)
+    store.close()
+
+
+@pytest.mark.parametrize("store_kind", ["sqlite", "memory"])
+def test_prune_keeps_the_entries_of_undated_articles(tmp_path: Path, store_kind: str) -> None:
+    store = SQLiteStateStore(tmp_path / "s.sqlite") if store_kind == "sqlite" else MemoryStateStore()
+    check_prune_keeps_undated_entries(store)
+    store.close()
+
+
+def test_entries_of_a_state_older_than_undated_are_pruned_by_age(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:  # the layout before undated
+        db.execute("CREATE TABLE seen (url TEXT PRIMARY KEY, fingerprint TEXT, modified TEXT, revision "
+                   "INTEGER NOT NULL DEFAULT 1, emitted_at REAL NOT NULL, etag TEXT, last_modified TEXT, "
+                   "links_pending INTEGER NOT NULL DEFAULT 0)")
+        db.execute("INSERT INTO seen VALUES ('https://a.example/1', 'f1', NULL, 1, 1700000000, NULL, NULL, 0)")
+    reader = SQLiteStateStore(path, readonly=True)  # read as it is, nothing migrated
+    assert reader.get("https://a.example/1").undated is False
+    reader.close()
+    store = SQLiteStateStore(path)
+    store.record("https://a.example/2", "f2", None, 1, undated=True)
+    assert store.prune(86400) == 1 and store.get("https://a.example/2").undated
     store.close()
 
 

@@ -18,3 +18,23 @@ def check_links_pending_until_followed(store: StateStore) -> None:
     # recorded again (a new revision written by a run that is stopped): pending again
     store.record("https://a.example/1", "f1b", None, 2, links_pending=True)
     assert store.get("https://a.example/1").links_pending
+
+
+def check_prune_keeps_undated_entries(store: StateStore, undated: int = 2) -> None:
+    """A prune by age forgets the dated articles' entries and keeps the undated ones (nothing would
+    keep a crawl from writing those again: no date to skip them by); a prune of 0 forgets all."""
+    import time
+
+    for number in range(undated):
+        store.record(f"https://a.example/undated-{number}", f"u{number}", None, 1, undated=True)
+    store.record("https://a.example/dated", "d1", "2024-05-01T08:00:00+00:00", 1)
+    assert store.get("https://a.example/undated-0").undated and not store.get("https://a.example/dated").undated
+    time.sleep(0.05)
+    assert store.prune(0.01) == 1
+    assert store.get("https://a.example/dated") is None and not store.has_fingerprint("d1")
+    assert store.count() == undated and store.has_fingerprint("u0")
+    # a new revision with a date: pruned by age from then on
+    store.record("https://a.example/undated-0", "u0b", None, 2)
+    time.sleep(0.05)
+    assert store.prune(0.01) == 1 and store.count() == undated - 1
+    assert store.prune(0) == undated - 1 and store.count() == 0
