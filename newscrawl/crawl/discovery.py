@@ -79,6 +79,12 @@ def blocked_kind(response: Response) -> str | None:
     return None
 
 
+def _start_identities(site: SiteConfig) -> set[str]:
+    """The site's start pages as canonical URLs (read per article: a replay adds sites as it
+    meets them, after any table of them was built)."""
+    return {canonical_url(url) or url for url in (site.url, *site.sections)}
+
+
 class DiscoveryMixin:
     """Discovery callbacks and request builders; needs `sites`, `since`, `crawler`, `parse`."""
 
@@ -407,17 +413,11 @@ class DiscoveryMixin:
         from every story (a common CMS mistake) would make them all one (`canonical/ignored`)."""
         declared = article.canonical_url
         own = canonical_url(article.url) or article.url
-        if not declared or declared == own or declared not in self._start_identities[site.name]:
+        if not declared or declared == own or declared not in _start_identities(site):
             return
         article.canonical_url = own
         self.crawler.stats.inc_value(CANONICAL_IGNORED)
         self.logger.debug("%s: canonical URL %s ignored (a start page of the site)", article.url, declared)
-
-    @cached_property
-    def _start_identities(self) -> dict[str, frozenset[str]]:
-        """The site's start pages as canonical URLs, for `_own_identity`."""
-        return {name: frozenset(canonical_url(url) or url for url in urls)
-                for name, urls in self._start_urls.items()}
 
     def count_old(self, site: SiteConfig, url: str, how: str) -> None:
         """Count a URL older than the cut-off once per run (`newscrawl/<how>/<reason>`, how:
