@@ -276,9 +276,16 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
     for index, line in enumerate(lines):
         if index >= max_lines or (update is not None and index > update_at + UPDATE_NEIGHBOURS):
             break
+        if reads_like_prose(line) and enabled("dates-not-in-prose"):
+            # a date the text tells of; but a paragraph may open with its dateline, set off by a
+            # dash ("WASHINGTON, March 3, 2025 — The president said ..."): that lead is read alone
+            lead = _PARAGRAPH_LEAD.match(line)
+            if lead is None:
+                continue
+            line = lead.group(1)
         parsed = parse_dateline(line, latest)
-        if not parsed or (reads_like_prose(line) and enabled("dates-not-in-prose")):
-            continue  # no date, or one the text tells of
+        if not parsed:
+            continue
         found = Dateline(line, parsed, index < NEAR_LINES)
         first = _first_dated_item(line, latest)
         if first is None or not _UPDATE_LABEL.search(first):
@@ -294,6 +301,17 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
             return found
         update, update_at = found, index
     return update
+
+
+# a paragraph's opening dateline: a short lead set off by a dash (bounded: linear on any line)
+_PARAGRAPH_LEAD = re.compile(r"^([^\n]{4,80}?)\s*(?:—|–|--|\s-\s)")
+
+
+def opens_with_dateline(text: str) -> bool:
+    """Whether a paragraph opens with a lead set off by a dash that holds digits (a dateline's
+    place and date, "WASHINGTON, March 3, 2025 —")."""
+    lead = _PARAGRAPH_LEAD.match(text)
+    return lead is not None and _DIGIT.search(lead.group(1)) is not None
 
 
 def is_date_line(line: str) -> bool:

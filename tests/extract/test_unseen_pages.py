@@ -243,3 +243,18 @@ def test_a_page_that_declares_no_language_is_read_in_its_scripts(title, line, te
     assert article.lang is None  # the record's language is the declared one
     with disabled("dates-script-language"):
         assert extract_article("https://news.example/x/story-1", html).published is None
+
+
+@pytest.mark.parametrize(("lead", "dateline"), [
+    ("Washington, March 3, 2025 —", "Washington, March 3, 2025"),
+    # capitals: htmldate reads the place as a currency code, but its search still reads the lead
+    ("WASHINGTON, March 3, 2025 —", None),
+])
+def test_a_paragraph_that_opens_with_its_dateline_dates_the_article(lead, dateline):
+    first = f"<p>{lead} The president said on Monday that the plan would go ahead despite objections.</p>"
+    text = "<p>Officials said the measure would take effect next year and cost about twelve million dollars.</p>"
+    html = ("<html lang='en'><head><title>Plan goes ahead</title></head><body><article><h1>Plan goes ahead</h1>"
+            f"{first}{text}{text}</article></body></html>")
+    article = extract_article("https://news.example/world/plan-goes-ahead", html)
+    assert article.published == "2025-03-03" and article.dateline == dateline
+    assert article.body.startswith(f"{lead} The president said")  # the paragraph stays whole
