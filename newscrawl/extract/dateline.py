@@ -279,10 +279,10 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
         if reads_like_prose(line) and enabled("dates-not-in-prose"):
             # a date the text tells of; but a paragraph may open with its dateline, set off by a
             # dash ("WASHINGTON, March 3, 2025 — The president said ..."): that lead is read alone
-            lead = _PARAGRAPH_LEAD.match(line)
+            lead = lead_date(line, latest)
             if lead is None:
                 continue
-            line = lead.group(1)
+            line = lead
         parsed = parse_dateline(line, latest)
         if not parsed:
             continue
@@ -304,14 +304,52 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
 
 
 # a paragraph's opening dateline: a short lead set off by a dash (bounded: linear on any line)
-_PARAGRAPH_LEAD = re.compile(r"^([^\n]{4,80}?)\s*(?:—|–|--|\s-\s)")
+LEAD_CHARS = 80  # how far into a paragraph its opening dateline may reach
+_LEAD_DASH = re.compile(r"\s*(?:—|–|--|\s-\s)")
+# a date's label opening a paragraph, then its date up to the year and an optional clock
+# ("Published: March 3, 2025 at 10:00 a.m. The council ..."); bounded, so linear on any text
+_LABELLED_LEAD = re.compile(r"(?:published|posted|updated|first published)\b[^.!?\n]{0,40}?\b(?:19|20)\d\d\b"
+                            r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?)?", re.IGNORECASE)
 
 
-def opens_with_dateline(text: str) -> bool:
-    """Whether a paragraph opens with a lead set off by a dash that holds digits (a dateline's
-    place and date, "WASHINGTON, March 3, 2025 —")."""
-    lead = _PARAGRAPH_LEAD.match(text)
-    return lead is not None and _DIGIT.search(lead.group(1)) is not None
+def paragraph_lead(text: str) -> str | None:
+    """A paragraph's opening dateline, or None: a lead set off by a dash that holds digits (the
+    place and date, "WASHINGTON, March 3, 2025 —", "WASHINGTON (AP) — March 3, 2025 —"), or a
+    date's label and its date ("Published: March 3, 2025 at 10:00 a.m.")."""
+    head = text[:LEAD_CHARS]
+    for dash in _LEAD_DASH.finditer(head):
+        lead = head[:dash.start()].strip()
+        if len(lead) >= 4 and _DIGIT.search(lead):
+            return lead
+        if _LOWER_WORD.search(lead):
+            break  # a sentence's words before the dash ("The plan — first presented ..."): no dateline
+    labelled = _LABELLED_LEAD.match(head)
+    return labelled.group(0) if labelled else None
+
+
+_LOWER_WORD = re.compile(r"(?<![\w(])[a-z]\w*")
+
+
+_PLACE_END = re.compile(r",\s|\s*(?:—|–|--|\s-\s)\s*")
+
+
+def lead_date(text: str, latest: datetime) -> str | None:
+    """The part of a paragraph's opening dateline that prints its date: the whole lead, or what
+    follows its place ("WASHINGTON, March 3, 2025": htmldate reads a word in capitals as a
+    currency's code and no date beside it), or None."""
+    lead = paragraph_lead(text)
+    if lead is None:
+        return None
+    if parse_dateline(lead, latest):
+        return lead
+    place = _PLACE_END.search(lead)
+    rest = lead[place.end():] if place else ""
+    return rest if rest and parse_dateline(rest, latest) else None
+
+
+def opens_with_dateline(text: str, latest: datetime) -> bool:
+    """Whether a paragraph opens with its dateline (`lead_date`)."""
+    return lead_date(text, latest) is not None
 
 
 def is_date_line(line: str) -> bool:

@@ -386,9 +386,10 @@ def _prose_paragraphs(tree: HtmlElement) -> list[HtmlElement]:
     if not enabled("dates-not-in-prose"):
         return []
     found = []
+    latest = datetime.now(UTC)
     for paragraph in tree.iter("p"):
         text = " ".join(paragraph.text_content().split())
-        if reads_like_prose(text) and not opens_with_dateline(text):
+        if reads_like_prose(text) and not opens_with_dateline(text, latest):
             found.append(paragraph)
     return found
 
