@@ -305,7 +305,7 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
 
 # a paragraph's opening dateline: a short lead set off by a dash (bounded: linear on any line)
 LEAD_CHARS = 80  # how far into a paragraph its opening dateline may reach
-_LEAD_DASH = re.compile(r"\s*(?:—|–|--|\s-\s)")
+_LEAD_DASH = re.compile(r"(?<!\s)\s*(?:—|–|--|\s-\s)")  # starts where a run of spaces starts: linear
 # a date's label opening a paragraph, then its date up to the year and an optional clock
 # ("Published: March 3, 2025 at 10:00 a.m. The council ..."); bounded, so linear on any text
 _LABELLED_LEAD = re.compile(r"(?:published|posted|updated|first published)\b[^.!?\n]{0,40}?\b(?:19|20)\d\d\b"
@@ -330,7 +330,7 @@ def paragraph_lead(text: str) -> str | None:
 _LOWER_WORD = re.compile(r"(?<![\w(])[a-z]\w*")
 
 
-_PLACE_END = re.compile(r",\s|\s*(?:—|–|--|\s-\s)\s*")
+_PLACE_END = re.compile(r",\s|(?<!\s)\s*(?:—|–|--|\s-\s)\s*")
 
 
 def lead_date(text: str, latest: datetime) -> str | None:
