@@ -80,9 +80,20 @@ def blocked_kind(response: Response) -> str | None:
 
 
 def _start_identities(site: SiteConfig) -> set[str]:
-    """The site's start pages as canonical URLs (read per article: a replay adds sites as it
-    meets them, after any table of them was built)."""
-    return {canonical_url(url) or url for url in (site.url, *site.sections)}
+    """The site's start pages as page keys (read per article: a replay adds sites as it meets
+    them, after any table of them was built)."""
+    return {page_key(url) for url in (site.url, *site.sections)}
+
+
+_INDEX_FILE = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?)$", re.IGNORECASE)
+
+
+def page_key(url: str) -> str:
+    """A URL as the page it names, whatever a template or a redirect adds: canonical, without a
+    trailing slash or an index file ("/news/local/", "/news/local", "/news/local/index.html")."""
+    parts = urlsplit(canonical_url(url) or url)
+    path = _INDEX_FILE.sub("/", parts.path).rstrip("/")
+    return parts._replace(path=path, fragment="").geturl()
 
 
 class DiscoveryMixin:
@@ -413,11 +424,21 @@ class DiscoveryMixin:
         from every story (a common CMS mistake) would make them all one (`canonical/ignored`)."""
         declared = article.canonical_url
         own = canonical_url(article.url) or article.url
-        if not declared or declared == own or declared not in _start_identities(site):
+        starts = _start_identities(site)
+        if page_key(own) in starts:
+            # a start page that is itself an article: pages naming it (its print or AMP copy) are it
+            self._articles_at_start.add(page_key(own))
+        if not declared or declared == own or page_key(declared) not in starts \
+                or page_key(declared) in self._articles_at_start:
             return
         article.canonical_url = own
         self.crawler.stats.inc_value(CANONICAL_IGNORED)
         self.logger.debug("%s: canonical URL %s ignored (a start page of the site)", article.url, declared)
+
+    @cached_property
+    def _articles_at_start(self) -> set[str]:
+        """The start pages (page keys) that were articles themselves, for `_own_identity`."""
+        return set()
 
     def count_old(self, site: SiteConfig, url: str, how: str) -> None:
         """Count a URL older than the cut-off once per run (`newscrawl/<how>/<reason>`, how:

@@ -97,7 +97,8 @@ def test_articles_whose_template_names_the_home_page_canonical_are_each_written_
     assert second == []
 
 
-def test_articles_whose_canonical_names_the_start_page_in_a_folder_are_each_written_once(crawl, tmp_path):
+@pytest.mark.parametrize("named", ["paper/", "paper", "paper/index.html"])
+def test_articles_whose_canonical_names_the_start_page_in_a_folder_are_each_written_once(crawl, tmp_path, named):
     """A site in a folder (/paper/) whose template names that folder, the start page, as every
     story's canonical and og:url (a stranger's site-canon): its three stories were one article,
     two dropped as duplicate_url. Each is written under its own URL, the ignored canonicals are
@@ -108,7 +109,8 @@ def test_articles_whose_canonical_names_the_start_page_in_a_folder_are_each_writ
     root = tmp_path / "site"
     (root / "paper" / "2025" / "06").mkdir(parents=True)
     slugs = ["harbour", "library", "marathon"]
-    tags = '<link rel="canonical" href="{base}paper/"><meta property="og:url" content="{base}paper/">'
+    # the start page as given, or as a template writes it: no trailing slash, an index file
+    tags = f'<link rel="canonical" href="{{base}}{named}"><meta property="og:url" content="{{base}}{named}">'
     (root / "paper" / "index.html").write_text(f"<html><head><title>Canon Times</title>{tags}</head><body>" + "".join(
         f'<a href="2025/06/{slug}.html">{slug}</a> ' for slug in slugs) + "</body></html>", "utf-8")
     for slug in slugs:
@@ -124,6 +126,26 @@ def test_articles_whose_canonical_names_the_start_page_in_a_folder_are_each_writ
     assert all(item["canonical_url"] == item["url"] for item in first)
     assert stats.get("newscrawl/canonical/ignored") == 3 and not stats.get("newscrawl/dropped/duplicate_url")
     assert second == []
+
+
+def test_a_start_page_that_is_an_article_keeps_its_copies_as_one_article(crawl, tmp_path):
+    """A crawl started at a story: its print copy, whose canonical names the story and whose text
+    differs a little, is the same article (a stranger's site: the copy was a second record)."""
+    from tests.support.faultserver import plain_article
+    from tests.support.sites.server import serve_site
+
+    root = tmp_path / "site"
+    (root / "news").mkdir(parents=True)
+    story = plain_article("ferry").replace(b"</body>", b'<a href="/news/ferry-print.html">Print</a></body>')
+    (root / "news" / "ferry.html").write_bytes(story)
+    with serve_site(root, host="127.0.0.44") as site:
+        canonical = f'<link rel="canonical" href="{site.base}news/ferry.html">'.encode()
+        copy = plain_article("ferry").replace(b"<head>", b"<head>" + canonical)
+        (root / "news" / "ferry-print.html").write_bytes(copy.replace(b"</body>", b"<p>Printed from the Rev Times.</p></body>"))
+        first, stats, proc = crawl("-a", f"url={site.base}news/ferry.html", output="first.jsonl")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert [item["url"].rsplit("/", 1)[1] for item in first] == ["ferry.html"]
+    assert not stats.get("newscrawl/canonical/ignored")
 
 
 def test_a_modified_time_added_to_a_page_that_had_none_is_its_next_revision(crawl, tmp_path):
