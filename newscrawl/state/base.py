@@ -24,8 +24,9 @@ class SeenEntry:
     back as If-None-Match / If-Modified-Since when the article is revisited (NEWSCRAWL_REVISIT).
     `links_pending`: the run that wrote it had not finished following the links on its page (it
     was stopped, or killed, first); the next run fetches it once more for them.
-    `undated`: the article had no publication date, so nothing (no horizon) keeps a crawl from
-    writing it again once its entry is forgotten: `prune` keeps it.
+    `undated`: the article had no publication date (in any revision recorded: a date that came
+    may go again), so nothing (no horizon) keeps a crawl from writing it again once its entry is
+    forgotten: `prune` keeps it.
     """
 
     url: str
@@ -59,7 +60,8 @@ class StateStore(ABC):
         Replaces any entry of the same URL and sets its `emitted_at` to now; `revision` is the
         item's revision (1 first, 2 and up for updates); `etag`/`last_modified` are the
         response's validators, None when it had none; `links_pending` until the links on its
-        page are followed (`mark_links_followed`); `undated` when it had no publication date.
+        page are followed (`mark_links_followed`); `undated` when it had no publication date (an
+        entry once undated stays so).
         """
 
     @abstractmethod

@@ -31,8 +31,9 @@ class MemoryStateStore(StateStore):
     def record(self, url: str, fingerprint: str | None, modified: str | None, revision: int,
                *, etag: str | None = None, last_modified: str | None = None,
                links_pending: bool = False, undated: bool = False) -> None:
+        old = self.entries.get(url)
         self.entries[url] = SeenEntry(url, fingerprint, modified, revision, time.time(), etag,
-                                      last_modified, links_pending, undated)
+                                      last_modified, links_pending, undated or bool(old and old.undated))
         if fingerprint:
             self.fingerprints.add(fingerprint)
 

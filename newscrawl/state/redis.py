@@ -18,19 +18,27 @@ from typing import Any
 
 from newscrawl.state.base import SeenEntry, StateError, StateStore
 
-# KEYS: seen, emitted, fingerprints; ARGV: url, entry JSON, fingerprint ('' for none), emitted_at
+# KEYS: seen, emitted, fingerprints; ARGV: url, entry JSON, fingerprint ('' for none), emitted_at.
+# An entry once undated stays so (see StateStore.record)
 _RECORD = """
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 local old_fp = ''
+local entry = ARGV[2]
 if old then
-  local f = cjson.decode(old)['fingerprint']
+  local decoded = cjson.decode(old)
+  local f = decoded['fingerprint']
   if type(f) == 'string' then old_fp = f end
+  if decoded['undated'] then
+    local new = cjson.decode(entry)
+    new['undated'] = true
+    entry = cjson.encode(new)
+  end
 end
 if old_fp ~= ARGV[3] then
   if old_fp ~= '' and redis.call('HINCRBY', KEYS[3], old_fp, -1) <= 0 then redis.call('HDEL', KEYS[3], old_fp) end
   if ARGV[3] ~= '' then redis.call('HINCRBY', KEYS[3], ARGV[3], 1) end
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], entry)
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 return 1
 """

@@ -251,7 +251,7 @@ class SQLiteStateStore(StateStore):
             "ON CONFLICT(url) DO UPDATE SET fingerprint=excluded.fingerprint, "
             "modified=excluded.modified, revision=excluded.revision, emitted_at=excluded.emitted_at, "
             "etag=excluded.etag, last_modified=excluded.last_modified, "
-            "links_pending=excluded.links_pending, undated=excluded.undated",
+            "links_pending=excluded.links_pending, undated=MAX(seen.undated, excluded.undated)",
             (url, fingerprint, modified, revision, time.time(), etag, last_modified, int(links_pending),
              int(undated)),
         )
