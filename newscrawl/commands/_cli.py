@@ -326,6 +326,15 @@ def unknown_options(words: list[str]) -> list[str]:
     return [word for word in before if word.startswith("-") and word != "-" and not word[1:2].isdigit()]
 
 
+def without_end_of_options(words: list[str]) -> list[str]:
+    """The words without the first `--`, which ends the options (what follows is an argument
+    even when it starts with `-`) and is no argument itself."""
+    if "--" not in words:
+        return words
+    end = words.index("--")
+    return words[:end] + words[end + 1:]
+
+
 def unknown_option(command: str, word: str, known: Iterable[str] = ()) -> str:
     """`unknown option --statuss: did you mean --status? scrapy seed --help lists the options`."""
     name = word.split("=", 1)[0]

@@ -60,6 +60,7 @@ from newscrawl.commands._cli import (
     stdout_problem,
     stdout_to_devnull,
     why_not_fetched,
+    without_end_of_options,
     write_all,
 )
 from newscrawl.commands.crawl import check_command_settings
@@ -210,7 +211,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
 
     def run(self, args: list[str], opts) -> None:
         assert self.settings is not None
-        sources = sources_of(args, opts.url)
+        sources = sources_of(without_end_of_options(args), opts.url)
         buffer = io.BytesIO()
         output = OrderedOutput(jsonlines_exporter(buffer, self.settings), buffer, sys.stdout.buffer,
                                min_body=self.settings.getint("NEWSCRAWL_MIN_BODY_CHARS", 200))

@@ -626,6 +626,18 @@ def test_fixture_refuses_a_page_with_nothing_to_test(project, site, tmp_path, pa
     assert left_behind(project) == set()
 
 
+def test_extract_reads_the_files_after_a_double_dash(project, tmp_path):
+    """`--` ends the options, as everywhere: `extract --url U -- FILE` counted `--` as a second
+    saved file ("give one --url per saved file (2 files, 1 --url)"); a file named like an option
+    is read after it."""
+    saved = tmp_path / "--saved.html"
+    saved.write_text(article_page("Saved from a browser", [LOREM, LOREM]))
+    url = "https://a.example/2024/01/01/saved"
+    proc = scrapy(project, "extract", "--url", url, "--", str(saved))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(proc.stdout)["headline"] == "Saved from a browser"
+
+
 def test_extract_and_fixture_honour_a_profile_set_with_s(project, tmp_path):
     """-s NEWSCRAWL_PROFILE was checked, then ignored: the record kept the detected profile. A
     fixture keeps the profile in meta.json, so that its replay extracts as it was made."""
