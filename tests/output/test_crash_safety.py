@@ -123,6 +123,9 @@ def test_a_second_crawl_writing_the_same_file_is_refused_and_the_first_loses_not
                                  cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
             wait_for_lines(first, out, 2)
+            # its next pages take long, so it is still writing while the second starts, however
+            # slowly a loaded machine starts a process (it had finished under load: no refusal)
+            site.delay = 30.0
             assert first.poll() is None, "the first crawl ended too soon"
             before, robots = out.read_bytes(), site.hits["/robots.txt"]
             second = run_scrapy(crawl_args(site, tmp_path / "b.sqlite", "-O", str(out)), timeout=120)
