@@ -20,7 +20,13 @@ from newscrawl.extract.metadata import PageMetadata, node_by_id
 from newscrawl.extract.processors import unique
 from newscrawl.extract.profiles.prefilter import page_index
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import FRAME_WORDS, class_words, marks, prints_other_pages
+from newscrawl.extract.vocabulary import (
+    FRAME_WORDS,
+    TITLE_SEPARATOR,
+    class_words,
+    marks,
+    prints_other_pages,
+)
 
 # the words that open a byline: "By", "Von", "Written by", "Story and photos by", "Autor:",
 # "Автор:", "Yazar:", "Penulis:", "oprac.", "记者：", in the languages of news sites
@@ -303,10 +309,6 @@ def clean_names(raw: list[str]) -> list[str]:
     return unique([strip_byline(" ".join(html.unescape(v).split())) for v in raw if v.strip()][:1])
 
 
-# a separator between a <title>'s parts: "Headline | Site", "Headline - Site"
-_TITLE_PARTS = re.compile(r"(?<!\s)\s+[|\-–—·•»]\s+")
-
-
 def _squash(text: str) -> str:
     return "".join(re.findall(r"\w+", text.casefold()))
 
@@ -406,9 +408,10 @@ def _in_teaser(element: HtmlElement, anchor: HtmlElement) -> bool:
     for block in element.iterancestors():
         if block.tag in ("article", "main", "body") or block is anchor or _holds(block, anchor):
             return False
-        headings = [h for h in block.iter(_CARD_HEADINGS)]
-        if headings:
-            return any(_links_away(h) for h in headings)
+        headings = block.iter(_CARD_HEADINGS)
+        first = next(headings, None)
+        if first is not None:  # the nearest block with a heading decides
+            return _links_away(first) or any(_links_away(h) for h in headings)
     return False
 
 
@@ -612,8 +615,9 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     tags = meta_authors(meta)
     site = {_squash(n) for n in _site_names(meta)}
     # a site-wide meta author tag may name the site as its <title> ends: "... | Diario del Sur"
-    tag_site = site | ({_squash(_TITLE_PARTS.split(meta.title)[-1])} if meta.title and len(
-        _TITLE_PARTS.split(meta.title)) > 1 and enabled("authors-not-site") else set())
+    title_parts = TITLE_SEPARATOR.split(meta.title or "")
+    tag_site = site | ({_squash(title_parts[-1])} if len(title_parts) > 1 and enabled("authors-not-site")
+                       else set())
     # the JSON-LD article names its authors; a meta author tag is often the company, site-wide
     for raw, rule in ((jsonld_persons, "authors-jsonld"), (tags, "authors-meta-tags")):
         persons = [n for value in raw if not (_WEB_CREDIT.match(value) and enabled("authors-web-credit"))

@@ -23,7 +23,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.extract.headline import names_site
 from newscrawl.extract.metadata import ARTICLE_TYPES, PageMetadata, _types
-from newscrawl.extract.vocabulary import text_size, word_count
+from newscrawl.extract.vocabulary import TITLE_OR_LABEL_SEPARATOR, text_size, word_count
 from newscrawl.items import Article
 
 # --- vocabularies ---------------------------------------------------------------------------
@@ -115,8 +115,6 @@ _WE_WORDS = frozenset({"we", "our", "ours", "us", "wir", "uns", "unser", "unsere
                        "nosotras", "nuestro", "nuestra", "nuestros", "nuestras", "noi", "nostro",
                        "nostra", "nostri", "nostre", "wij", "onze", "ons", "vår", "vårt",
                        "våra", "nós", "nosso", "nossa", "nossos", "nossas", "nasz", "nasza"})
-# (?<!\s): starts only where a run of white space starts (linear on a long run)
-_TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-–—:·•»]\s+")
 MIN_LINK_LINE = 20  # a link text this long is a title, not a word like "Home" or "More"
 _SENTENCE_END = tuple('.!?…:"”’»)。！？')
 
@@ -657,7 +655,7 @@ def self_names(meta: PageMetadata) -> list[str]:
     JSON-LD organisations included); this one counts how often the page names itself, and a
     page about one service or product names it in its title, not in its site's metadata."""
     names = [meta.get("og:site_name", "application-name") or ""]
-    parts = _TITLE_SEPARATOR.split(" ".join((meta.title or "").split()))
+    parts = TITLE_OR_LABEL_SEPARATOR.split(" ".join((meta.title or "").split()))
     if len(parts) > 1:  # "Page | Site" or "Site | Page": both ends are names
         names += [parts[0], parts[-1]]
     return [n.strip().lower() for n in names if 3 <= len(n.strip()) <= 40]
