@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
@@ -69,12 +71,29 @@ def test_dedupe_by_url_and_fingerprint_in_run_and_across_runs(tmp_path):
         "seen in earlier runs": {"newscrawl/dropped/duplicate_of_earlier_run": 1}}
 
 
+def _each_story_written_once(crawl, root: Path, host: str, start: str, slugs: list[str]) -> None:
+    """Serve `root` (its pages' "{base}" becoming the server's address), crawl it from `start`
+    twice: the first run writes each story once under its own URL and counts every template
+    canonical it ignored; the second writes none again as a "revision" of another."""
+    from tests.support.sites.server import serve_site
+
+    with serve_site(root, host=host) as site:
+        for page in root.rglob("*.html"):
+            page.write_bytes(page.read_bytes().replace(b"{base}", site.base.encode()))
+        first, stats, proc = crawl("-a", f"url={site.base}{start}", output="first.jsonl")
+        second, _, _ = crawl("-a", f"url={site.base}{start}", output="second.jsonl")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(item["url"].rsplit("/", 1)[1] for item in first) == sorted(f"{s}.html" for s in slugs)
+    assert all(item["canonical_url"] == item["url"] for item in first)
+    assert stats.get("newscrawl/canonical/ignored") == len(slugs)
+    assert not stats.get("newscrawl/dropped/duplicate_url")
+    assert second == []
+
+
 def test_articles_whose_template_names_the_home_page_canonical_are_each_written_once(crawl, tmp_path):
     """A template that gives every page the home page as its canonical (or og:url) does not make
-    the site's stories one article: each is written once, and a second run writes none again
-    as a "revision" of another."""
+    the site's stories one article."""
     from tests.support.faultserver import plain_article
-    from tests.support.sites.server import serve_site
 
     root = tmp_path / "site"
     (root / "news").mkdir(parents=True)
@@ -85,26 +104,15 @@ def test_articles_whose_template_names_the_home_page_canonical_are_each_written_
         (root / "news" / f"{slug}.html").write_bytes(plain_article(slug).replace(b"<head>", f"<head>{tag}".encode()))
     (root / "index.html").write_text("<html><head><title>Harbour Times</title></head><body>" + "".join(
         f'<a href="/news/{slug}.html">{slug}</a> ' for slug in slugs) + "</body></html>", "utf-8")
-    with serve_site(root, host="127.0.0.41") as site:
-        for page in (root / "news").iterdir():  # the og:url names this server's own home page
-            page.write_bytes(page.read_bytes().replace(b"{base}", site.base.encode()))
-        first, stats, proc = crawl("-a", f"url={site.base}", output="first.jsonl")
-        second, _, _ = crawl("-a", f"url={site.base}", output="second.jsonl")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert sorted(item["url"].rsplit("/", 1)[1] for item in first) == sorted(f"{s}.html" for s in slugs)
-    assert all(item["canonical_url"] == item["url"] for item in first)
-    assert stats.get("newscrawl/canonical/ignored") == len(slugs)
-    assert second == []
+    _each_story_written_once(crawl, root, "127.0.0.41", "", slugs)
 
 
 @pytest.mark.parametrize("named", ["paper/", "paper", "paper/index.html"])
 def test_articles_whose_canonical_names_the_start_page_in_a_folder_are_each_written_once(crawl, tmp_path, named):
     """A site in a folder (/paper/) whose template names that folder, the start page, as every
     story's canonical and og:url (a stranger's site-canon): its three stories were one article,
-    two dropped as duplicate_url. Each is written under its own URL, the ignored canonicals are
-    counted, and a second run writes none again as a "revision" of another."""
+    two dropped as duplicate_url."""
     from tests.support.faultserver import plain_article
-    from tests.support.sites.server import serve_site
 
     root = tmp_path / "site"
     (root / "paper" / "2025" / "06").mkdir(parents=True)
@@ -116,16 +124,7 @@ def test_articles_whose_canonical_names_the_start_page_in_a_folder_are_each_writ
     for slug in slugs:
         (root / "paper" / "2025" / "06" / f"{slug}.html").write_bytes(
             plain_article(slug).replace(b"<head>", f"<head>{tags}".encode()))
-    with serve_site(root, host="127.0.0.43") as site:
-        for page in (root / "paper").rglob("*.html"):  # the canonical names this server's folder
-            page.write_bytes(page.read_bytes().replace(b"{base}", site.base.encode()))
-        first, stats, proc = crawl("-a", f"url={site.base}paper/", output="first.jsonl")
-        second, _, _ = crawl("-a", f"url={site.base}paper/", output="second.jsonl")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert sorted(item["url"].rsplit("/", 1)[1] for item in first) == sorted(f"{s}.html" for s in slugs)
-    assert all(item["canonical_url"] == item["url"] for item in first)
-    assert stats.get("newscrawl/canonical/ignored") == 3 and not stats.get("newscrawl/dropped/duplicate_url")
-    assert second == []
+    _each_story_written_once(crawl, root, "127.0.0.43", "paper/", slugs)
 
 
 def test_a_start_page_that_is_an_article_keeps_its_copies_as_one_article(crawl, tmp_path):

@@ -146,13 +146,21 @@ def test_prune_keeps_the_entries_of_undated_articles(tmp_path: Path, store_kind:
     store.close()
 
 
-def test_entries_of_a_state_older_than_undated_are_pruned_by_age(tmp_path: Path) -> None:
+def _older_state(tmp_path: Path, *later_columns: str) -> Path:
+    """A state file of an older layout (validators, and `later_columns`), holding one entry of
+    revision 1 whose later columns are all at their defaults."""
     path = tmp_path / "old.sqlite"
-    with sqlite3.connect(path) as db:  # the layout before undated
-        db.execute("CREATE TABLE seen (url TEXT PRIMARY KEY, fingerprint TEXT, modified TEXT, revision "
-                   "INTEGER NOT NULL DEFAULT 1, emitted_at REAL NOT NULL, etag TEXT, last_modified TEXT, "
-                   "links_pending INTEGER NOT NULL DEFAULT 0)")
-        db.execute("INSERT INTO seen VALUES ('https://a.example/1', 'f1', NULL, 1, 1700000000, NULL, NULL, 0)")
+    columns = ", ".join(("url TEXT PRIMARY KEY, fingerprint TEXT, modified TEXT, revision INTEGER NOT NULL "
+                         "DEFAULT 1, emitted_at REAL NOT NULL, etag TEXT, last_modified TEXT", *later_columns))
+    with sqlite3.connect(path) as db:
+        db.execute(f"CREATE TABLE seen ({columns})")
+        db.execute("INSERT INTO seen (url, fingerprint, revision, emitted_at) "
+                   "VALUES ('https://a.example/1', 'f1', 1, 1700000000)")
+    return path
+
+
+def test_entries_of_a_state_older_than_undated_are_pruned_by_age(tmp_path: Path) -> None:
+    path = _older_state(tmp_path, "links_pending INTEGER NOT NULL DEFAULT 0")  # before undated
     reader = SQLiteStateStore(path, readonly=True)  # read as it is, nothing migrated
     assert reader.get("https://a.example/1").undated is False
     reader.close()
@@ -163,11 +171,7 @@ def test_entries_of_a_state_older_than_undated_are_pruned_by_age(tmp_path: Path)
 
 
 def test_entries_of_a_state_older_than_links_pending_had_their_links_followed(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite"
-    with sqlite3.connect(path) as db:  # the layout before links_pending
-        db.execute("CREATE TABLE seen (url TEXT PRIMARY KEY, fingerprint TEXT, modified TEXT, revision "
-                   "INTEGER NOT NULL DEFAULT 1, emitted_at REAL NOT NULL, etag TEXT, last_modified TEXT)")
-        db.execute("INSERT INTO seen VALUES ('https://a.example/1', 'f1', NULL, 1, 1700000000, NULL, NULL)")
+    path = _older_state(tmp_path)  # the layout before links_pending
     reader = SQLiteStateStore(path, readonly=True)  # read as it is, nothing migrated
     assert reader.get("https://a.example/1").links_pending is False
     reader.close()
