@@ -124,7 +124,7 @@ _DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\
                         re.IGNORECASE)
 _DATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
 # words of buttons and labels printed near a byline, never part of a person's name
-_INTERFACE = {"share", "learn", "contents", "filed", "related", "resources", "subscribe", "comments",
+_INTERFACE = {"share", "learn", "contents", "filed", "related", "resources", "subscribe", "comments", "date",
               "menu", "login", "newsletter", "updated", "published", "posted", "minutes"}
 _TEAM = {"team", "staff", "editors", "editorial", "desk", "newsroom"}
 MAX_NAME_WORDS = 5

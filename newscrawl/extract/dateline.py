@@ -306,10 +306,16 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
 # a paragraph's opening dateline: a short lead set off by a dash (bounded: linear on any line)
 LEAD_CHARS = 80  # how far into a paragraph its opening dateline may reach
 _LEAD_DASH = re.compile(r"(?<!\s)\s*(?:—|–|--|\s-\s)")  # starts where a run of spaces starts: linear
+# the labels a date is printed with, in the languages of news sites
+_DATE_LABELS = (r"published|posted|updated|modified|publié|mis\s+à\s+jour|veröffentlicht|aktualisiert|"
+                r"publicado|actualizado|pubblicato|aggiornato")
 # a date's label opening a paragraph, then its date up to the year and an optional clock
 # ("Published: March 3, 2025 at 10:00 a.m. The council ..."); bounded, so linear on any text
-_LABELLED_LEAD = re.compile(r"(?:published|posted|updated|first published)\b[^.!?\n]{0,40}?\b(?:19|20)\d\d\b"
+_LABELLED_LEAD = re.compile(rf"(?:first\s+)?(?:{_DATE_LABELS})\b[^.!?\n]{{0,40}}?\b(?:19|20)\d\d\b"
                             r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?)?", re.IGNORECASE)
+# a date's label in capitals inside a line: a meta line's item ("By Jane Doe Published: ..."),
+# where a sentence writes "was published on" in lower case
+_ITEM_LABEL = re.compile(rf"(?<=\s)(?:{_DATE_LABELS})(?!\w)", re.IGNORECASE)
 
 
 def paragraph_lead(text: str) -> str | None:
@@ -324,6 +330,9 @@ def paragraph_lead(text: str) -> str | None:
         if _LOWER_WORD.search(lead):
             break  # a sentence's words before the dash ("The plan — first presented ..."): no dateline
     labelled = _LABELLED_LEAD.match(head)
+    if labelled is None:  # a meta line printed as one line: its capitalised label begins an item
+        label = next((m for m in _ITEM_LABEL.finditer(text, 0, LEAD_CHARS) if m.group(0)[0].isupper()), None)
+        labelled = _LABELLED_LEAD.match(text, label.start()) if label else None
     return labelled.group(0) if labelled else None
 
 
@@ -495,9 +504,8 @@ _DIGIT = re.compile(r"\d")
 # (no quantified spaces around it: linear on any text; the items are stripped instead); or a
 # date's label after a space, which begins an item of its own when the theme parts items by
 # markup alone ("<span>Updated Dec 3</span> <span>Published Dec 1</span>"), not "Last updated"
-_SEPARATOR = re.compile(r"[·•●|]|(?<=\s)[-–—](?=\s)|(?<=\s)(?<!last\s)(?<!first\s)(?=(?:published|posted|updated|"
-                        r"modified|publié|mis\s+à\s+jour|veröffentlicht|aktualisiert|publicado|actualizado|"
-                        r"pubblicato|aggiornato)(?!\w))", re.IGNORECASE)
+_SEPARATOR = re.compile(rf"[·•●|]|(?<=\s)[-–—](?=\s)|(?<=\s)(?<!last\s)(?<!first\s)(?=(?:{_DATE_LABELS})(?!\w))",
+                        re.IGNORECASE)
 
 
 def _date_items(text: str, value: datetime | None, latest: datetime) -> str:

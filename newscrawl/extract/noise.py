@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from newscrawl.extract.boilerplate import drop
+from newscrawl.extract.boilerplate import drop, signup_boxes
 from newscrawl.extract.lines import BLOCK_TAGS, has_alnum
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.rules import enabled
@@ -135,4 +135,7 @@ def strip_boilerplate(tree: HtmlElement, profile: Profile, part: str = "boilerpl
     for body in body_nodes:
         keep.update(body.iterancestors())
         keep.add(body)
-    return _remove_all([n for n in nodes if n not in keep])
+    # a sign-up box in the article's container is told by its form, which the profile's chrome
+    # takes: the boxes are found first
+    boxes = [box for body in body_nodes for box in signup_boxes(body) if box is not body]
+    return _remove_all([n for n in nodes if n not in keep] + boxes)

@@ -290,15 +290,25 @@ def _to_second(value: datetime) -> datetime:
     return value.replace(microsecond=0)
 
 
+# tags that name a date without saying which: a CMS fills them with its last change as often
+_GENERIC_DATE_TAGS = frozenset({"date", "dc.date", "dcterms.date"})
+
+
 def _without_modifications(candidates: list[Candidate], meta: PageMetadata) -> list[Candidate]:
     """The candidates without body markup that tells the metadata's modification time and
-    none of its publication times (a theme's "entry-date published updated" <time>)."""
+    none of its publication times (a theme's "entry-date published updated" <time>), nor a
+    generic date tag that does so beside a dedicated publication date (a "date" tag and a
+    "Stand: 14:05" <time> that tell the dateModified, where JSON-LD's datePublished says 11:30)."""
     head = [c for c in candidates if c.rank < 2]
     modified = from_metadata(meta, "dateModified", MODIFIED_META)
     if not head or not modified:
         return candidates
-    return [c for c in candidates if c.rank < 2 or not any(_tells(c, m) for m in modified)
-            or any(_agree(c, h) for h in head)]
+    dedicated = [c for c in head if c.source.split("#")[0] not in _GENERIC_DATE_TAGS]
+    if dedicated and len(dedicated) < len(head):
+        head = [c for c in head if c in dedicated or not any(_tells(c, m) for m in modified)
+                or any(_agree(c, d) for d in dedicated)]
+    return [c for c in candidates if (c.rank < 2 and c in head) or c.rank >= 2 and (
+            not any(_tells(c, m) for m in modified) or any(_agree(c, h) for h in head))]
 
 
 def _not_after_modification(candidates: list[Candidate], meta: PageMetadata) -> list[Candidate]:

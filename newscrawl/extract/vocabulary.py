@@ -198,9 +198,14 @@ def _names_other_pages(cls: str, ident: str) -> bool:
 EMBEDDED_POST = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|embed")
 
 
+# a teaser's title, wherever in the card it sits (inside its link too)
+_TEASER_TITLES = ("h2", "h3", "h4", "h5", "h6")
+
+
 def prints_other_pages(element: HtmlElement) -> bool:
     """Whether a block's class or id names it as other pages' teasers or as comments ("recent
-    posts", "related", "comments"), and it holds blocks of its own (a teaser, a comment): what it
+    posts", "related", "comments"), and it holds blocks of its own (a teaser, a comment) or a
+    teaser's title (a heading inside a card's link): what it
     prints (dates, names) is theirs, not the article's header. An author box is none (it prints
     the article's byline and date), nor is one line classed so (a meta line's "August 19, 2025 |
     33 Comments"). An embedded post (a tweet's blockquote) prints its own author and date."""
@@ -208,7 +213,8 @@ def prints_other_pages(element: HtmlElement) -> bool:
     if element.tag == "blockquote" and cls and EMBEDDED_POST.search(cls.lower()):
         return True
     return bool(cls or ident) and _names_other_pages(cls or "", ident or "") \
-        and any(isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in element)
+        and (any(isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in element)
+             or next(element.iter(_TEASER_TITLES), None) is not None)
 
 
 def marks(element: HtmlElement) -> str:

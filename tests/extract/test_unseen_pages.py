@@ -262,3 +262,81 @@ def test_a_paragraph_that_opens_with_its_dateline_dates_the_article(lead, dateli
     article = extract_article("https://news.example/world/plan-goes-ahead", html)
     assert article.published[:10] == "2025-03-03" and article.dateline == dateline
     assert article.body.startswith(f"{lead} The president said")  # the paragraph stays whole
+
+
+def test_a_related_card_inside_the_body_does_not_date_the_article():
+    # the card's title is a heading inside its link: the card held no block of its own, and its
+    # <time> became the dateline and the publication date
+    card = ('<aside class="related-card"><span>Related</span><a href="/stories/fines-vote"><h4>Library board '
+            'votes to drop late fees</h4></a><time datetime="2024-11-12T19:00:00-06:00">November 12, 2024</time>'
+            '</aside>')
+    text = "<p>The library's board voted last year to drop fines after a study of blocked accounts in the city.</p>"
+    html = ("<html lang='en'><head><title>Library ends fines</title></head><body><article><h1>Library ends "
+            f"fines</h1><p>By Lena Halvorsen</p>{text}{card}{text}<p>This story was published on May 20, 2025.</p>"
+            "</article></body></html>")
+    article = extract_article("https://news.example/stories/library-ends-fines", html)
+    assert (article.published or "")[:10] == "2025-05-20" and "2024" not in (article.dateline or "")
+    with disabled("dates-not-other-pages"):
+        assert extract_article("https://news.example/stories/library-ends-fines", html).published[:10] == "2024-11-12"
+
+
+def test_a_generic_date_tag_telling_the_update_does_not_date_the_article():
+    # meta name=date and the printed "Stand:" <time> tell dateModified; JSON-LD's datePublished is
+    # the publication
+    ld = ('{"@context":"https://schema.org","@type":"NewsArticle","headline":"Bahn streicht Nachtzug",'
+          '"datePublished":"2025-03-12T11:30:00+01:00","dateModified":"2025-03-12T14:05:00+01:00"}')
+    text = "<p>Die Deutsche Bahn wird die Nachtzugverbindung zwischen Köln und Wien im Dezember einstellen.</p>"
+    html = (f"<html lang='de'><head><title>Bahn streicht Nachtzug</title><meta name='date' "
+            f"content='2025-03-12T14:05:00+01:00'><script type='application/ld+json'>{ld}</script></head><body>"
+            "<article><h1>Bahn streicht Nachtzug</h1><div class='meta'><time datetime='2025-03-12T14:05:00+01:00'>"
+            f"Stand: 12.03.2025, 14:05 Uhr</time></div>{text * 3}</article></body></html>")
+    article = extract_article("https://news.example/wirtschaft/bahn-nachtzug-100.html", html)
+    assert article.published == "2025-03-12T11:30:00+01:00" and article.modified == "2025-03-12T14:05:00+01:00"
+    with disabled("dates-markup-not-modified"):
+        assert extract_article("https://news.example/wirtschaft/bahn-nachtzug-100.html",
+                               html).published == "2025-03-12T14:05:00+01:00"
+
+
+def test_a_sign_up_box_in_a_themes_body_container_is_not_the_article():
+    # the theme's chrome takes every <form> before its body container is read: the box lost the
+    # form that told it, and "Never miss a recipe!" ended the body
+    url = "https://hbkitchen.example/crispy-smashed-potatoes-garlic-yogurt/"
+    article = extract_article(url, _page("38-recipe-signup-box.html"))
+    assert article.extractor.startswith("wordpress/")
+    assert article.body.endswith("salt and dill.\n\nCalories: 280kcal Carbohydrates: 36g")
+    with disabled("sign-up-forms"):
+        assert "Never miss a recipe!" in extract_article(url, _page("38-recipe-signup-box.html")).body
+
+
+def test_a_fields_label_is_not_an_author():
+    # Drupal prints "Release Date" as a field's label beside its value
+    url = "https://www.harborcounty.example/news/2025-02-11/county-approves-ferry-terminal-upgrade"
+    assert extract_article(url, _page("39-drupal-field-labels.html")).authors == []
+    with disabled("authors-interface-words"):
+        assert extract_article(url, _page("39-drupal-field-labels.html")).authors == ["Release Date"]
+
+
+def test_a_meta_line_of_a_sentences_length_keeps_its_labelled_date():
+    # the byline, the date and "4 min." run into one line that reads like a sentence: its date
+    # was taken for one the text tells of, and the page had no dateline
+    meta = ("<div class='meta'><span>Par <a href='/signataires/claire-dubois/'>Claire Dubois</a> (Marseille, "
+            "correspondante)</span> <span>Publié le 04 février 2025 à 18h30, modifié le 05 février 2025 à "
+            "07h12</span> <span>Temps de Lecture 4 min.</span></div>")
+    text = "<p>Dans la cour de l’école élémentaire Bouge, les préfabriqués installés en 2019 sont toujours là.</p>"
+    html = ("<html lang='fr'><head><title>Écoles en retard</title></head><body><article><h1>Écoles en retard</h1>"
+            f"{meta}{text * 3}</article></body></html>")
+    article = extract_article("https://news.example/societe/article/2025/02/04/ecoles_123.html", html)
+    assert article.dateline == "Publié le 04 février 2025" and article.published[:10] == "2025-02-04"
+    with disabled("dates-not-in-prose"):  # the line read whole, as before the rule
+        assert extract_article("https://news.example/societe/article/2025/02/04/ecoles_123.html",
+                               html).published[:10] == "2025-02-04"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The report was first published on March 3, 2019 and it said a great deal about the council.",
+    "Critics said the rules, published in March 2019, were never enforced by the city council at all.",
+])
+def test_a_date_label_in_a_sentence_begins_no_meta_item(sentence):
+    from newscrawl.extract.dateline import paragraph_lead
+
+    assert paragraph_lead(sentence) is None
