@@ -40,6 +40,10 @@ _CONTAINER_BLOCKS = ("div", "p", "section", "span", "ul", "ol", "li")
 _EMAIL_FIELDS = etree.XPath(".//input[@type='email']")
 # the words of pitch around such a form (a heading, a line of promise, the small print)
 MAX_SIGNUP_PITCH = 300
+# a password field: a login or registration wall's, which no article's text holds
+_PASSWORD_FIELDS = etree.XPath(".//input[@type='password']")
+# the words around a wall's form: its heading, its pitch, the offer's benefits
+MAX_WALL_PITCH = 800
 # a figure that only frames a picture or a video (never a table in a figure), then captions
 _FIGURES = etree.XPath(
     "//figure[(.//img or .//picture or .//video or .//iframe or .//svg) and not(.//table)"
@@ -127,8 +131,11 @@ def signup_boxes(tree: HtmlElement) -> list[HtmlElement]:
     besides the form stay under MAX_SIGNUP_PITCH, below the article's own containers and never
     one that holds half the page's prose (a brief beside its own sign-up form is the article).
     A form that wraps more than a box's words (a whole page in ASP.NET's one form, an article
-    inside a comment form) is no sign-up form: the box is then built around the field alone."""
-    fields = _EMAIL_FIELDS(tree)
+    inside a comment form) is no sign-up form: the box is then built around the field alone.
+    A form that asks for a password is a login or registration wall's: its box may hold up to
+    MAX_WALL_PITCH of pitch, and the page's prose, as the wall prints it, is no measure of it."""
+    fields = [(field, MAX_SIGNUP_PITCH) for field in _EMAIL_FIELDS(tree)]
+    fields += [(field, MAX_WALL_PITCH) for field in _PASSWORD_FIELDS(tree)]
     if not fields:
         return []
     page_prose = prose_chars(tree)
@@ -136,20 +143,25 @@ def signup_boxes(tree: HtmlElement) -> list[HtmlElement]:
     # each ancestor is measured once: a comment section with a reply form in every comment asks
     # about the same section for every one of its thousands of fields
     closes: dict[HtmlElement, bool] = {}
+    holds_prose: dict[HtmlElement, bool] = {}
     sizes: dict[HtmlElement, int] = {}
-    for field in fields:
+    for field, pitch in fields:
         form = next(field.iterancestors("form"), None)
-        start = form if form is not None and _size(form, sizes) <= MAX_SIGNUP_PITCH else field
+        start = form if form is not None and _size(form, sizes) <= pitch else field
         controls = _size(start, sizes)
         box = start
         for parent in start.iterancestors():
-            if _size(parent, sizes) - controls > MAX_SIGNUP_PITCH:
+            if _size(parent, sizes) - controls > pitch:
                 break
             if parent not in closes:
-                closes[parent] = parent is tree or parent.tag in _KEEP_TAGS \
-                    or parent.find(".//h1") is not None or 2 * prose_chars(parent) > page_prose > 0
+                closes[parent] = parent is tree or parent.tag in _KEEP_TAGS or parent.find(".//h1") is not None
             if closes[parent]:
                 break
+            if pitch == MAX_SIGNUP_PITCH:
+                if parent not in holds_prose:
+                    holds_prose[parent] = 2 * prose_chars(parent) > page_prose > 0
+                if holds_prose[parent]:
+                    break
             box = parent
         if box is not field and enabled("sign-up-forms"):
             boxes[box] = None

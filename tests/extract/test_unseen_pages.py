@@ -340,3 +340,13 @@ def test_a_date_label_in_a_sentence_begins_no_meta_item(sentence):
     from newscrawl.extract.dateline import paragraph_lead
 
     assert paragraph_lead(sentence) is None
+
+
+def test_a_registration_wall_is_not_the_article():
+    # the wall (its heading, pitch, login form and benefits) held more prose than the story's
+    # one teaser paragraph, so it was taken for the story: its box is measured by its own words
+    url = "https://www.hbinsider.example/news/lakeshore-health-rural-hospitals-sale"
+    article = extract_article(url, _page("40-registration-wall.html"))
+    assert article.body.startswith("Lakeshore Health is in advanced talks") and "subscribers only" not in article.body
+    with disabled("sign-up-forms"):
+        assert "subscribers only" in extract_article(url, _page("40-registration-wall.html")).body
