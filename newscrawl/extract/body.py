@@ -47,6 +47,8 @@ MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the l
 READING_TIME = re.compile(
     r"(?:\d{1,3} ?(?:min|mins|minutes?)\.? (?:read|reading)|(?:reading|read) time:? ?\d{1,3} ?"
     r"(?:min|mins|minutes?)\.?)$", re.IGNORECASE)
+# a widget's count printed alone ("38" responses, "2.4K" claps, "1,204" shares); a year is none
+COUNT_LINE = re.compile(r"\d{1,3}(?:[.,]\d{1,3})*\s?[KkMm]?")
 _SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _BODY_LINES = ("head", "item", "cell", "quote", "hi", "ref")  # besides <p>: a heading may be inline
 _MAX_HEADING_STEPS = 4  # a heading's paragraph is near: past a subheading or out of a wrapper
@@ -599,9 +601,9 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
                          authors: list[str], day: date | None = None,
                          latest: datetime | None = None) -> str | None:
     """The body without the article header's own lines that the extractor let through: a
-    paragraph repeating the headline, the printed dateline, or the byline ("By A and B"), or
-    an author's name with the dateline's `day` however printed (`latest`: the latest date a
-    page may carry)."""
+    paragraph repeating the headline, the printed dateline, or the byline ("By A and B"), an
+    author's name with the dateline's `day` however printed (`latest`: the latest date a page
+    may carry), or a widget's count before the text's first sentence ("2.4K" claps, "38")."""
     if not body:
         return body
     drop = set()
@@ -610,7 +612,11 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
             drop.add(_squash(line))
     names = {_squash(a) for a in authors if a}
     kept = []
+    prose = False  # the header's lines come before the text's first sentence of prose
     for paragraph in body.split("\n\n"):
+        prose = prose or reads_like_prose(paragraph)
+        if not prose and COUNT_LINE.fullmatch(paragraph.strip()) and enabled("header-lines"):
+            continue
         if len(paragraph) <= MAX_HEADER_LINE:
             key = _squash(paragraph)
             if key and (key in drop or _is_byline(paragraph, names)

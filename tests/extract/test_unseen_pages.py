@@ -350,3 +350,18 @@ def test_a_registration_wall_is_not_the_article():
     assert article.body.startswith("Lakeshore Health is in advanced talks") and "subscribers only" not in article.body
     with disabled("sign-up-forms"):
         assert "subscribers only" in extract_article(url, _page("40-registration-wall.html")).body
+
+
+def test_a_widgets_counts_before_the_text_are_not_the_article():
+    # a Medium-like header: the clap and response counts printed between the subtitle and the text
+    text = ("<p>Last November I volunteered to port our billing service from a ten-year-old Ruby monolith "
+            "to Go, and the pitch was simple.</p>")
+    html = ("<html lang='en'><head><title>I Rewrote Our Billing Service</title></head><body><article>"
+            "<h1>I Rewrote Our Billing Service</h1><p>Six months, two outages, one rounding error.</p>"
+            f"<div><p>2.4K</p></div><div><p>38</p></div>{text}<p>1,204</p>{text}<h2>2019</h2>{text}"
+            "</article></body></html>")
+    body = extract_article("https://blog.example/billing-rewrite-3f2a", html).body
+    assert "2.4K" not in body and "\n\n38\n\n" not in body
+    assert "1,204" in body and "2019" in body  # after the text's first sentence: the text's own
+    with disabled("header-lines"):
+        assert "2.4K" in extract_article("https://blog.example/billing-rewrite-3f2a", html).body
