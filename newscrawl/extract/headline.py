@@ -176,6 +176,11 @@ def h1_elements(tree: HtmlElement, level: int = 0) -> list[tuple[str, HtmlElemen
     return found
 
 
+def h2_elements(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
+    """(text, element) of the h2 elements outside the page's chrome."""
+    return [(text, h2) for h2 in tree.iter("h2") if 3 <= len(text := text_of(h2)) <= 400 and _chrome_level(h2) == 0]
+
+
 def headline_anchor(printed: list[tuple[str, HtmlElement | None]], headline: str | None,
                     tree: HtmlElement | None = None) -> HtmlElement | None:
     """The printed element the chosen headline came from: a printed candidate, else any h1 or
@@ -239,6 +244,12 @@ def choose_headline(printed: list[str] | list[tuple[str, HtmlElement | None]], m
     if best is None and tree is not None:
         # an h1 in a container that only looks like chrome, backed by the metadata
         best = _best_match(h1_elements(tree, level=1), refs)
+    if best is None and not pairs and tree is not None and next(tree.iter("h1"), None) is None:
+        # a page without any h1 (a print view, an old template) prints its headline as an h2
+        # that its title holds ("Print: Harbor dredging ..." holds "Harbor dredging ..."; a
+        # comment section's "15 Replies to “...”" is held by none)
+        best = _best_match([(text, h2) for text, h2 in h2_elements(tree)
+                            if any(_norm(text) in _norm(ref) for ref in refs)], refs)
     if best is not None and enabled("headline-metadata-backed"):
         return _in_metadata_case(best, refs)
     # nothing printed agrees with the metadata: the printed h1 still wins if it reads like one

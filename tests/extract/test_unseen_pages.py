@@ -365,3 +365,22 @@ def test_a_widgets_counts_before_the_text_are_not_the_article():
     assert "1,204" in body and "2019" in body  # after the text's first sentence: the text's own
     with disabled("header-lines"):
         assert "2.4K" in extract_article("https://blog.example/billing-rewrite-3f2a", html).body
+
+
+def test_a_page_without_an_h1_prints_its_headline_as_the_h2_its_title_holds():
+    # a print view: no h1, "Print: <headline>" as its title; the headline kept the label, and no
+    # byline or dateline was found under it
+    url = "https://baysidesentinel.example/news/local/harbor-dredging-contract-awarded/article_7f3e2b1a.html?print=1"
+    article = extract_article(url, _page("41-print-view-h2.html"))
+    assert article.headline == "Harbor dredging contract awarded despite objections"
+    assert article.authors == ["Thomas Greer"] and article.published.startswith("2026-01-16T14:41")
+    with disabled("headline-metadata-backed"):
+        assert extract_article(url, _page("41-print-view-h2.html")).headline.startswith("Print: ")
+
+
+def test_a_comment_sections_h2_naming_the_story_is_not_its_headline():
+    text = "<p>The printer's frame files are published under a new licence that allows changes.</p>"
+    html = ("<html lang='en'><head><title>Open-sourcing the CAD files | Maker Blog</title></head><body>"
+            f"<div class='post'>{text * 3}</div><h2>15 Replies to “Open-sourcing the CAD files”</h2>"
+            "</body></html>")
+    assert extract_article("https://blog.example/2025/06/cad-files/", html).headline == "Open-sourcing the CAD files"
