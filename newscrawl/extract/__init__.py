@@ -180,7 +180,7 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     loader.add_value("published", published)
     # the page as it is now, for the text search decided below (the body's pruning changes it)
     text_search = _TextSearch(tree, anchor) if defer_search and published is None else None
-    loader.add_value("modified", choose_modified(meta))
+    loader.add_value("modified", choose_modified(meta, tree=tree))
     profile_body = bool(containers) and profile is not GENERIC
     thorough = non_article_body == "full" or may_be_article(
         loader.load_item(), features, profile_body, link_texts, searching=text_search is not None)

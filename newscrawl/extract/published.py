@@ -442,7 +442,16 @@ def _url_prints_first(url: str, day: datetime) -> bool:
     return re.search(rf"(?<!\d){day.year}(?:([/_.-])0?{day.month}\1|{day.month:02d})0?1(?!\d)", url) is not None
 
 
-def choose_modified(meta: PageMetadata, now: datetime | None = None) -> datetime | None:
-    """Last-modified time from the metadata only."""
-    chosen = pick(from_metadata(meta, "dateModified", MODIFIED_META), now or datetime.now(UTC))
+# microdata's modification time, an article's metadata written into its markup
+_MICRODATA_MODIFIED = etree.XPath("//@itemprop[.='dateModified']/parent::*[@datetime or @content]")
+
+
+def choose_modified(meta: PageMetadata, now: datetime | None = None,
+                    tree: HtmlElement | None = None) -> datetime | None:
+    """Last-modified time from the metadata: the head's, else microdata's in `tree`."""
+    candidates = from_metadata(meta, "dateModified", MODIFIED_META)
+    if not candidates and tree is not None:
+        candidates = _parse_all((e.get("datetime") or e.get("content"), "microdata", 2.0)
+                                for e in _MICRODATA_MODIFIED(tree)[:1])
+    chosen = pick(candidates, now or datetime.now(UTC))
     return _to_second(chosen.value) if chosen else None

@@ -384,3 +384,14 @@ def test_a_comment_sections_h2_naming_the_story_is_not_its_headline():
             f"<div class='post'>{text * 3}</div><h2>15 Replies to “Open-sourcing the CAD files”</h2>"
             "</body></html>")
     assert extract_article("https://blog.example/2025/06/cad-files/", html).headline == "Open-sourcing the CAD files"
+
+
+def test_microdatas_modification_time_is_the_records_modified():
+    times = ('<span><time itemprop="dateModified" datetime="2025-08-21T17:05:00-07:00">Aug. 21, 2025</time> '
+             '<time itemprop="datePublished" datetime="2025-08-19T06:30:00-07:00">Aug. 19, 2025</time></span>')
+    text = "<p>The county's new transit plan adds three bus lines and later service on weekends for riders.</p>"
+    html = ("<html lang='en'><head><title>Transit plan</title></head><body><article itemscope "
+            f"itemtype='https://schema.org/NewsArticle'><h1 itemprop='headline'>Transit plan</h1>{times}{text * 3}"
+            "</article></body></html>")
+    article = extract_article("https://news.example/local/transit-plan", html)
+    assert article.published == "2025-08-19T06:30:00-07:00" and article.modified == "2025-08-21T17:05:00-07:00"
