@@ -259,7 +259,7 @@ class Dateline(NamedTuple):
 # in the languages of news sites; Chinese, Japanese and Korean labels need no word boundary
 _UPDATE_LABEL = re.compile(
     r"(?<!\w)(?:updated?|modified|aktualisiert|mis\s+à\s+jour|actualizad[oa]|atualizad[oa]|aggiornat[oa]|"
-    r"bijgewerkt|zaktualizowano|обновлено|güncellen\w*|diperbarui|cập\s+nhật|uppdaterad|opdateret|"
+    r"bijgewerkt|zaktualizowano|aktualizacja|обновлено|güncellen\w*|diperbarui|cập\s+nhật|uppdaterad|opdateret|"
     r"oppdatert|päivitetty|ενημερώθηκε|aktualizováno)(?!\w)|(?<![^\s|·•])(?:최종)?(?:수정|업데이트|更新)(?![^\s:：|·•\d])",
     re.IGNORECASE)
 UPDATE_NEIGHBOURS = 1  # the line after an update's date, where the publication's may still follow
@@ -308,7 +308,7 @@ LEAD_CHARS = 80  # how far into a paragraph its opening dateline may reach
 _LEAD_DASH = re.compile(r"(?<!\s)\s*(?:—|–|--|\s-\s)")  # starts where a run of spaces starts: linear
 # the labels a date is printed with, in the languages of news sites
 _DATE_LABELS = (r"published|posted|updated|modified|publié|mis\s+à\s+jour|veröffentlicht|aktualisiert|"
-                r"publicado|actualizado|pubblicato|aggiornato")
+                r"publicado|actualizado|pubblicato|aggiornato|opublikowano|aktualizacja")
 # a date's label opening a paragraph, then its date up to the year and an optional clock
 # ("Published: March 3, 2025 at 10:00 a.m. The council ..."); bounded, so linear on any text
 _LABELLED_LEAD = re.compile(rf"(?:first\s+)?(?:{_DATE_LABELS})\b[^.!?\n]{{0,40}}?\b(?:19|20)\d\d\b"

@@ -395,3 +395,14 @@ def test_microdatas_modification_time_is_the_records_modified():
             "</article></body></html>")
     article = extract_article("https://news.example/local/transit-plan", html)
     assert article.published == "2025-08-19T06:30:00-07:00" and article.modified == "2025-08-21T17:05:00-07:00"
+
+
+def test_a_polish_update_printed_before_the_publication_is_no_dateline():
+    meta = ('<div class="date"><span>Aktualizacja:</span> <time datetime="2025-11-18T09:47:13+01:00">18.11.2025, '
+            '09:47</time> <span>Opublikowano:</span> <time datetime="2025-11-18T06:00:00+01:00">18.11.2025, 06:00'
+            '</time></div>')
+    text = "<p>Budowa linii tramwajowej do Mistrzejowic opóźni się o ponad rok, a miasto tłumaczy to wykonawcą.</p>"
+    html = ("<html lang='pl'><head><title>Tramwaj do Mistrzejowic</title></head><body><article><h1>Tramwaj do "
+            f"Mistrzejowic</h1>{meta}{text * 3}</article></body></html>")
+    article = extract_article("https://gazeta.example/krakow/tramwaj-mistrzejowice/ar/c1-123", html)
+    assert article.dateline == "18.11.2025, 06:00" and article.published == "2025-11-18T06:00:00+01:00"
