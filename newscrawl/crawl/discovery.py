@@ -281,7 +281,7 @@ class DiscoveryMixin:
             return
         max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         try:
-            document = read_sitemap(response.body, max_size=max_size)
+            document = read_sitemap(response.body, max_size=max_size, base_url=response.url)
         except ValueError as exc:
             self._discovery_error(site, "bad_sitemap", response.url, exc)
             return

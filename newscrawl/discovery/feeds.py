@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 import lxml.etree
 from parsel import Selector
 
+from newscrawl.discovery.ampersands import escape_bare_ampersands
 from newscrawl.discovery.entries import Discovered
 from newscrawl.discovery.since import parse_when
 
@@ -45,7 +46,7 @@ def read_feed(body: bytes, base_url: str) -> list[Discovered] | None:
     if not body.strip():
         return None
     try:
-        root = lxml.etree.fromstring(body, parser=_PARSER)
+        root = lxml.etree.fromstring(escape_bare_ampersands(body), parser=_PARSER)
     except (lxml.etree.LxmlError, ValueError):
         return None
     if root is None or _local(root.tag) not in FEED_ROOTS:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import lxml.etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from newscrawl.discovery.ampersands import escape_bare_ampersands
 from newscrawl.discovery.entries import Discovered
 from newscrawl.discovery.since import parse_when
 
@@ -70,25 +72,32 @@ def sitemap_body(body: bytes, max_size: int = 0) -> bytes:
     return body
 
 
-def read_sitemap(body: bytes, max_size: int = 0) -> SitemapDocument:
-    """Parse a sitemap or sitemap index (plain or gzipped)."""
+def read_sitemap(body: bytes, max_size: int = 0, base_url: str = "") -> SitemapDocument:
+    """Parse a sitemap or sitemap index (plain or gzipped); a relative `<loc>` is resolved
+    against `base_url`, the sitemap's own URL, as a feed's relative links are."""
     xml = sitemap_body(body, max_size)
     if not xml.strip():
         return SitemapDocument("", ())
     try:
-        sitemap = NewsSitemap(xml)
+        sitemap = NewsSitemap(escape_bare_ampersands(xml))
     except (lxml.etree.LxmlError, StopIteration, ValueError):
         return SitemapDocument("", ())
     if sitemap.type not in SITEMAP_ROOTS:
         return SitemapDocument("", ())
-    return SitemapDocument(sitemap.type, tuple(_entries(sitemap)))
+    return SitemapDocument(sitemap.type, tuple(_entries(sitemap, base_url)))
 
 
-def _entries(sitemap: NewsSitemap) -> Iterator[Discovered]:
+def _entries(sitemap: NewsSitemap, base_url: str) -> Iterator[Discovered]:
     try:
         for entry in sitemap:
             url = (entry.get("loc") or "").strip()
             if not url:
+                continue
+            # the protocol asks for absolute URLs, but "/news/x/" is common: fetching it
+            # as given raised (Missing scheme), and the index's other sitemaps were lost
+            try:
+                url = urljoin(base_url, url)
+            except ValueError:  # no URL at all ("http://[broken"): nothing to fetch
                 continue
             news = entry.get("news") or {}
             yield Discovered(

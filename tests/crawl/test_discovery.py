@@ -19,6 +19,7 @@ from newscrawl.discovery.sitemaps import read_sitemap, robots_sitemaps
 from newscrawl.discovery.traps import TrapGuard, is_calendar, page_number
 from newscrawl.ops.health import judge_site
 from tests.conftest import free_port, read_jsonl
+from tests.support.faultserver import plain_article
 from tests.support.sites.build import build_site, expected_urls
 from tests.support.sites.harness import finish, scrapy_command, start
 from tests.support.sites.server import CHALLENGE_PAGE, serve_site
@@ -329,3 +330,31 @@ def test_old_urls_are_counted_once_and_errors_use_the_dropped_reasons(tmp_path, 
               if key.startswith("newscrawl/errors/")}
     assert errors == {"connection_refused": 1}
     assert stats["newscrawl/dropped/connection_refused"] == 1
+
+
+def test_a_sitemap_as_sites_write_it_loses_no_article(tmp_path, crawl):
+    """A sitemap index whose first `<loc>` was relative raised `Missing scheme in request url` in
+    the spider (a traceback, exit 0), and its other sitemaps were never fetched; a bare `&` in a
+    `<loc>` made `?id=2&sec=world` `?id=2=world`, and the `&amp;` after it `?p=3page=2`."""
+    site = tmp_path / "site"
+    (site / "maps").mkdir(parents=True)
+    (site / "stories").mkdir()
+    (site / "index.html").write_text("<html><body><h1>The Sitemap Times</h1></body></html>")
+    for slug in ("one", "two", "three"):
+        (site / "stories" / f"{slug}.html").write_bytes(plain_article(slug))
+    urlset = '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{}</urlset>'
+    with serve_directory(site) as base:
+        (site / "robots.txt").write_text(f"User-agent: *\nSitemap: {base}maps/index.xml\n")
+        (site / "maps" / "index.xml").write_text(
+            '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>/maps/a.xml</loc></sitemap><sitemap><loc>{base}maps/b.xml</loc></sitemap>"
+            "</sitemapindex>")
+        (site / "maps" / "a.xml").write_text(urlset.format("<url><loc>/stories/one.html</loc></url>"))
+        (site / "maps" / "b.xml").write_text(urlset.format(
+            f"<url><loc>{base}stories/two.html?id=2&sec=world</loc></url>"
+            f"<url><loc>{base}stories/three.html?p=3&amp;page=2</loc></url>"))
+        items, stats, proc = crawl("-a", f"url={base}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    assert sorted(item["url"].removeprefix(base) for item in items) == [
+        "stories/one.html", "stories/three.html?p=3&page=2", "stories/two.html?id=2&sec=world"]
