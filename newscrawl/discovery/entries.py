@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urljoin, urlsplit
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,20 @@ class Discovered:
             values["title"] = self.title
         return values
 
+
+
+def absolute_url(base_url: str, url: str) -> str | None:
+    """`url` resolved against `base_url` (the feed, sitemap or robots.txt that lists it), or None
+    when it names no http(s) page: empty, no URL at all (`http://[broken`, a port over 65535),
+    or another scheme (`ftp:`, `mailto:`). One such entry is skipped; the others are still read
+    (before, its ValueError ended the whole document's callback with a traceback)."""
+    url = url.strip()
+    if not url:
+        return None
+    try:
+        resolved = urljoin(base_url, url)
+        parts = urlsplit(resolved)
+        parts.port  # noqa: B018 (read for its ValueError)
+    except ValueError:
+        return None
+    return resolved if parts.scheme in ("http", "https") and parts.hostname else None

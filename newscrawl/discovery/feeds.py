@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 import lxml.etree
 from parsel import Selector
 
 from newscrawl.discovery.ampersands import escape_bare_ampersands
-from newscrawl.discovery.entries import Discovered
+from newscrawl.discovery.entries import Discovered, absolute_url
 from newscrawl.discovery.since import parse_when
 
 # tried when the home page links no feed
@@ -37,7 +35,8 @@ def feed_links(html: Selector, base_url: str) -> list[str]:
             continue
         if "comment" in title or "/comments/" in href:
             continue
-        found.append(urljoin(base_url, href))
+        if (url := absolute_url(base_url, href)) is not None:
+            found.append(url)
     return list(dict.fromkeys(found))
 
 
@@ -88,8 +87,11 @@ def _rss_item(node: lxml.etree._Element, base_url: str) -> Discovered | None:
         url = _text(guid)
     if not url:
         return None
+    url = absolute_url(base_url, url)
+    if url is None:
+        return None
     published = parse_when(_text(fields.get("pubDate")) or _text(fields.get("date")))
-    return Discovered(url=urljoin(base_url, url), published=published,
+    return Discovered(url=url, published=published,
                       modified=parse_when(_text(fields.get("updated"))),
                       title=_text(fields.get("title")), source="rss")
 
@@ -104,9 +106,12 @@ def _atom_entry(node: lxml.etree._Element, base_url: str) -> Discovered | None:
                 break
     if not url:
         return None
+    base = absolute_url(base_url, node.get("{http://www.w3.org/XML/1998/namespace}base") or "") or base_url
+    url = absolute_url(base, url)
+    if url is None:
+        return None
     fields = _children(node)
-    base = node.get("{http://www.w3.org/XML/1998/namespace}base") or base_url
-    return Discovered(url=urljoin(urljoin(base_url, base), url),
+    return Discovered(url=url,
                       published=parse_when(_text(fields.get("published")) or _text(fields.get("issued"))),
                       modified=parse_when(_text(fields.get("updated"))),
                       title=_text(fields.get("title")), source="atom")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from io import BytesIO
 
 import lxml.etree
 from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import Sitemap
 
 from newscrawl.discovery.ampersands import escape_bare_ampersands
-from newscrawl.discovery.entries import Discovered
+from newscrawl.discovery.entries import Discovered, absolute_url
 from newscrawl.discovery.since import parse_when
 
 # tried in this order when robots.txt names no sitemap
@@ -90,14 +90,10 @@ def read_sitemap(body: bytes, max_size: int = 0, base_url: str = "") -> SitemapD
 def _entries(sitemap: NewsSitemap, base_url: str) -> Iterator[Discovered]:
     try:
         for entry in sitemap:
-            url = (entry.get("loc") or "").strip()
-            if not url:
-                continue
             # the protocol asks for absolute URLs, but "/news/x/" is common: fetching it
             # as given raised (Missing scheme), and the index's other sitemaps were lost
-            try:
-                url = urljoin(base_url, url)
-            except ValueError:  # no URL at all ("http://[broken"): nothing to fetch
+            url = absolute_url(base_url, entry.get("loc") or "")
+            if url is None:
                 continue
             news = entry.get("news") or {}
             yield Discovered(
@@ -112,5 +108,14 @@ def _entries(sitemap: NewsSitemap, base_url: str) -> Iterator[Discovered]:
 
 
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
-    """The `Sitemap:` URLs in a robots.txt body, made absolute, in order, without repeats."""
-    return list(dict.fromkeys(sitemap_urls_from_robots(body, base_url=base_url)))
+    """The `Sitemap:` URLs in a robots.txt body, made absolute, in order, without repeats; a line
+    that names no http(s) URL is skipped (as Scrapy's `sitemap_urls_from_robots` reads them, but
+    an empty line named robots.txt itself, and a broken URL raised and lost the others)."""
+    urls = []
+    for line in BytesIO(body):
+        if line.lstrip()[:8].lower() != b"sitemap:":
+            continue
+        value = line.partition(b":")[2].decode("utf-8", "replace")
+        if (url := absolute_url(base_url, value)) is not None:
+            urls.append(url)
+    return list(dict.fromkeys(urls))

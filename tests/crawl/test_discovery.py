@@ -358,3 +358,28 @@ def test_a_sitemap_as_sites_write_it_loses_no_article(tmp_path, crawl):
     assert "Traceback" not in proc.stderr
     assert sorted(item["url"].removeprefix(base) for item in items) == [
         "stories/one.html", "stories/three.html?p=3&page=2", "stories/two.html?id=2&sec=world"]
+
+
+def test_a_broken_url_in_robots_txt_or_a_feed_loses_no_other_entry(tmp_path, crawl):
+    """`Sitemap: http://[broken/` in robots.txt and `<link>http://[broken/</link>` in a feed
+    raised ValueError in the spider's callbacks: a traceback each, exit 0, and the sitemap named
+    on the next line and the feed's other entries were never read (their articles lost)."""
+    site = tmp_path / "site"
+    (site / "stories").mkdir(parents=True)
+    (site / "index.html").write_text('<html><head><link rel="alternate" type="application/rss+xml" '
+                                     'href="/feed.xml"></head><body><h1>The Feed Times</h1></body></html>')
+    for slug in ("mapped", "fed"):
+        (site / "stories" / f"{slug}.html").write_bytes(plain_article(slug))
+    (site / "feed.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
+                                   "<item><link>http://[broken/</link></item>"
+                                   "<item><link>/stories/fed.html</link></item></channel></rss>")
+    with serve_directory(site) as base:
+        (site / "robots.txt").write_text("User-agent: *\nSitemap: http://[broken/map.xml\n"
+                                         f"Sitemap: {base}map.xml\n")
+        (site / "map.xml").write_text(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{base}stories/mapped.html</loc></url></urlset>")
+        items, _, proc = crawl("-a", f"url={base}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    assert sorted(item["url"].removeprefix(base) for item in items) == ["stories/fed.html", "stories/mapped.html"]

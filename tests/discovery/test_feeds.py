@@ -17,3 +17,14 @@ def test_bare_ampersands_and_html_names_keep_links_and_titles_whole():
     assert [(e.url, e.title) for e in entries] == [
         ("https://a.example/s?a=1&b=2", "Q&A: the harbour\xa0plan"),
         ("https://a.example/news?p=7&lang=en", "Tom & Jerry &amp; co")]
+
+
+def test_an_entry_that_names_no_url_is_skipped_and_the_others_kept():
+    """One `<link>http://[broken/</link>` raised ValueError from read_feed: the spider's callback
+    ended with a traceback and every other entry of the feed was lost."""
+    rss = (b'<rss version="2.0"><channel><item><link>http://[broken/</link></item>'
+           b"<item><link>mailto:desk@a.example</link></item><item><link>/news/ok</link></item></channel></rss>")
+    assert [e.url for e in read_feed(rss, "https://a.example/feed/")] == ["https://a.example/news/ok"]
+    atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="http://[x/"/></entry>'
+            b'<entry><link href="/news/ok2"/></entry></feed>')
+    assert [e.url for e in read_feed(atom, "https://a.example/atom.xml")] == ["https://a.example/news/ok2"]

@@ -3,7 +3,7 @@ and relative `<loc>`s, which the protocol forbids and sites print all the same."
 
 from __future__ import annotations
 
-from newscrawl.discovery.sitemaps import read_sitemap
+from newscrawl.discovery.sitemaps import read_sitemap, robots_sitemaps
 
 URLSET = b'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
 
@@ -31,3 +31,12 @@ def test_relative_locs_are_resolved_against_the_sitemap_url():
     urlset = read_sitemap(URLSET + b"<url><loc>2026/12/01/story/</loc></url></urlset>",
                           base_url="https://a.example/news/sitemap.xml")
     assert [e.url for e in urlset.entries] == ["https://a.example/news/2026/12/01/story/"]
+
+
+def test_robots_txt_lines_that_name_no_http_url_are_skipped_and_the_others_kept():
+    """`Sitemap: http://[broken/` raised ValueError in the spider's robots.txt callback (a
+    traceback, and the next lines' sitemaps were lost); an empty `Sitemap:` named robots.txt
+    itself as a sitemap, and `ftp:` one the crawl would have fetched over FTP."""
+    body = (b"User-agent: *\nSitemap: http://[broken/map.xml\nSitemap:\nSitemap: ftp://a.example/m.xml\n"
+            b"Sitemap: http://a.example:99999/m.xml\nSitemap: /news-sitemap.xml\n")
+    assert robots_sitemaps(body, "https://a.example/robots.txt") == ["https://a.example/news-sitemap.xml"]
