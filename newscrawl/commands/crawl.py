@@ -59,6 +59,7 @@ from newscrawl.ops.summary import (
     unreadable_site_line,
     written,
 )
+from newscrawl.output.documents import finish_open_documents
 from newscrawl.output.formats import LINE_FORMATS
 from newscrawl.output.guard import (
     FeedTarget,
@@ -528,6 +529,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             self._watch(self.crawler_process.crawl(crawler, **opts.spargs))
             run_with_stop_notice(self.crawler_process, lambda: self._stopping(crawler))
         finally:
+            # a second Ctrl-C stops the reactor before the outputs are closed: a JSON array
+            # or XML document (standard output too) would not parse
+            finish_open_documents(crawler)
             self.release_outputs(crawler)  # before the summary, which says whether a file exists
         remove_frontier(crawler)  # an unclean shutdown (Ctrl-C twice) skips the engine's clean-up
         reason = finish_reason(crawler)

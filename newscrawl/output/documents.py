@@ -1,11 +1,14 @@
-"""Closing a JSON array, XML or CSV output a killed crawl left open.
+"""Closing a JSON array, XML or CSV output a killed crawl left open, and a crawl's own at a
+forced stop.
 
 Scrapy writes a JSON array's closing `]` (JsonItemExporter) and an XML document's closing tag
 (XmlItemExporter) only when the crawl ends: after `kill -9` the file does not parse. The next
 start of the state that wrote it cuts a torn record and closes it after its last complete record
 (`[\\n{...},\\n{...}` becomes `[\\n{...},\\n{...}\\n]\\n`); a CSV file loses a torn last row. Only
 the file's end is read, unless a JSON array's records are not one per line (FEED_EXPORT_INDENT):
-then it is parsed once, whole, up to WHOLE_MAX.
+then it is parsed once, whole, up to WHOLE_MAX. A crawl stopped at once (a second Ctrl-C: Scrapy's
+forced stop ends the reactor before its feed exporter closes the outputs) closes its own at the
+end (`finish_open_documents`), standard output too, which no later start could repair.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from lxml import etree
+from scrapy.extensions.feedexport import FeedExporter
 
 TAIL = 1024 * 1024  # bytes read from a file's end to find its last complete record
 WHOLE_MAX = 64 * 1024 * 1024  # a JSON array whose records span lines is parsed whole up to this size
@@ -184,3 +188,24 @@ def cut_csv_row(handle: BinaryIO) -> Closed | None:
 
 
 CLOSERS = {"json": close_json_array, "xml": close_xml, "csv": cut_csv_row}
+
+
+def finish_open_documents(crawler: Any) -> int:
+    """Write the end of every output the feed exporter still has open (a JSON array's `]`, XML's
+    closing tag), as its close would have: after a forced stop the crawl's outputs then parse.
+    How many were finished; none after a crawl that closed (its exporter finished them)."""
+    try:
+        extensions = crawler.extensions.middlewares
+    except (AttributeError, RuntimeError):  # Scrapy 2.19: read before the crawl made them
+        return 0
+    exporters = [extension for extension in extensions if isinstance(extension, FeedExporter)]
+    finished = 0
+    for slot in (slot for exporter in exporters for slot in exporter.slots):
+        if not slot._exporting:  # closed already, or never opened (no record came)
+            continue
+        try:
+            slot.finish_exporting()  # synchronous writes to the output's LineFile
+        except OSError:  # the output failed before: it says so itself, and takes nothing now
+            continue
+        finished += 1
+    return finished

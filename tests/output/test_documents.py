@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from lxml import etree
 
 from tests.conftest import FAST, REPO, run_scrapy
 from tests.support.faultserver import FaultServer
-from tests.support.kills import kill_9_after_lines
+from tests.support.kills import kill_9_after_lines, wait_for_lines
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -128,3 +130,28 @@ def test_a_complete_file_and_one_the_state_did_not_write_are_left_alone(tmp_path
     assert foreign.read_bytes() == b'[\n{"url": "http://a/1"},\n{"url": "http://a/'
     assert "newscrawl/recovered/closed_files" not in stats
     assert not warnings_on(again.stderr, out)
+
+
+def test_a_crawl_stopped_at_once_by_a_second_ctrl_c_closes_its_json_and_xml(tmp_path: Path) -> None:
+    """Ctrl-C twice: Scrapy's forced stop ends the reactor before the feed exporter closes, so
+    `-O out.json` had no closing ] and `-O -:xml` no </items>. The file waited for a later crawl of
+    its state to repair it, and standard output (or a crawl without a state) stayed broken."""
+    out = tmp_path / "out.json"
+    with FaultServer(HOST, robots="allow", articles=30, delay=2.0) as site:
+        proc = subprocess.Popen([sys.executable, "-m", "scrapy", *crawl_args(site, tmp_path / "state.sqlite", "-O",
+                                                                              str(out), "-O", "-:xml")],
+                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            wait_for_lines(proc, out, 3)  # "[" and two records
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.5)  # the graceful stop waits for the pages under way (2 s each)
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 130, stderr[-2000:]
+    records = json.loads(out.read_bytes())
+    assert len(records) >= 2 and out.read_bytes().endswith(b"}\n]")
+    items = etree.fromstring(stdout)
+    assert [item.findtext("url") for item in items] == [record["url"] for record in records]
