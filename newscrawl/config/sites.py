@@ -331,6 +331,10 @@ def host_name_problem(host: str) -> str | None:
         return f"{host!r} is a URL or a path: give the host name alone ({name or 'cdn.example.com'!r})"
     if host_problem(f"http://{host.strip()}/"):
         return f"{host!r} is not a host name (letters, digits, dots and hyphens)"
+    name = urlsplit(f"http://{host.strip()}/").hostname or ""
+    if name != host.strip().lower().strip("[]"):  # "cdn.example:8080": compared whole, matched no page
+        return (f"{host!r} has a port: give the host name alone ({name!r}): pages are matched by "
+                "host name, whatever their port")
     return None
 
 

@@ -219,6 +219,10 @@ def test_a_url_given_as_the_sites_file_says_to_use_url() -> None:
      "hosts: 'https://cdn.example/' is a URL or a path: give the host name alone ('cdn.example')"),
     ('[sites.a]\nurl = "https://a.example/"\nhosts = ["cdn.example", ""]\n', 3, "an empty host name matches no page"),
     ('[sites.a]\nurl = "https://a.example/"\nhosts = ["cdn,example"]\n', 3, "'cdn,example' is not a host name"),
+    # a port: pages are matched by host name alone, so "cdn.example:8080" matched none of them
+    ('[sites.a]\nurl = "https://a.example/"\nhosts = ["cdn.example:8080"]\n', 3,
+     "hosts: 'cdn.example:8080' has a port: give the host name alone ('cdn.example'): pages are "
+     "matched by host name, whatever their port"),
     # a URL list given as the sites file: "not valid TOML" alone
     ('# my list\nhttps://a.example/one\nhttps://a.example/two\n', 2, "(a list of URLs, one per line, is given as -a urls="),
 ])
