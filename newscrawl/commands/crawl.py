@@ -47,6 +47,7 @@ from newscrawl.config.settings_check import (
     default_value,
     typed_problem,
 )
+from newscrawl.crawl.frontier import job_of_another_crawl
 from newscrawl.distributed.settings import state_of_a_worker
 from newscrawl.ops.summary import (
     PIPELINE_ERROR,
@@ -412,6 +413,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
             problems = [problem]
         if not problems and (problem := state_path_problem(self.settings)):
             problems = [problem]  # before anything is made beside it (its HTTP cache)
+        if not problems and (problem := job_of_another_crawl(self.settings, opts.spargs)):
+            problems = [problem]  # Scrapy would resume that crawl into this run's output
         if problems:
             self._refuse(problems)
         if feeds := settled_feeds(self.settings):  # what the checks below take each output for

@@ -22,6 +22,7 @@ import copy
 import errno
 import logging
 import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -82,6 +83,41 @@ def resumes_job(settings) -> str | None:
         return folder if folder and Path(folder, "requests.seen").stat().st_size else None
     except OSError:  # no job there yet
         return None
+
+
+# in spider.state (Scrapy's SpiderState keeps it in JOBDIR): the -a arguments of the crawl a job is of
+JOB_ARGUMENTS = "newscrawl/arguments"
+
+
+def remember_job_arguments(spider: Spider, arguments: dict[str, str]) -> None:
+    """Keep the crawl's -a arguments with its job (spider.state, pickled into the user's JOBDIR
+    when the crawl stops), for `job_of_another_crawl` to compare a later run's with."""
+    state = getattr(spider, "state", None)
+    if isinstance(state, dict):
+        state.setdefault(JOB_ARGUMENTS, dict(arguments))
+
+
+def job_of_another_crawl(settings, arguments: dict[str, str]) -> str | None:
+    """Why this run cannot go on with the crawl the user's JOBDIR keeps: that crawl was given
+    other -a arguments (another site). Scrapy would resume its waiting pages all the same, and
+    write their articles to this run's output, without a word. None when it may."""
+    folder = resumes_job(settings)
+    if folder is None:
+        return None
+    try:
+        with open(Path(folder, "spider.state"), "rb") as handle:
+            kept = pickle.load(handle).get(JOB_ARGUMENTS)
+    except Exception:  # no spider.state (killed before its stop), or not one newscrawl wrote
+        return None
+    if not isinstance(kept, dict) or kept == arguments:
+        return None
+    return (f"JOBDIR {folder} keeps a crawl of {_as_given(kept)}, not of {_as_given(arguments) or 'no -a'}: "
+            "its waiting pages would be fetched and written to this run's output. Give this crawl "
+            "another JOBDIR, or run that crawl's own command to go on with it")
+
+
+def _as_given(arguments: dict[str, str]) -> str:
+    return " ".join(f"-a {name}={value}" for name, value in sorted(arguments.items()))
 
 
 def use_memory_frontier(settings) -> None:

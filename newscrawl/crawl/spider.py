@@ -26,7 +26,12 @@ from newscrawl.config.domains import host_on_domains
 from newscrawl.config.sites import SiteConfig, site_from_url
 from newscrawl.crawl.arguments import parse_arguments, settings_that_are_arguments
 from newscrawl.crawl.discovery import CANONICAL_IGNORED, DENY, DiscoveryMixin, blocked_kind
-from newscrawl.crawl.frontier import remove_when_stopped, use_disk_frontier, use_memory_frontier
+from newscrawl.crawl.frontier import (
+    remember_job_arguments,
+    remove_when_stopped,
+    use_disk_frontier,
+    use_memory_frontier,
+)
 from newscrawl.crawl.meta import (
     ALWAYS_FETCH,
     CUT,
@@ -125,6 +130,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         conflicting kinds, bad URLs and files are refused with one line)."""
         super().__init__()
         self.distributed = distributed
+        self.arguments = dict(arguments)  # kept with a user's JOBDIR (crawl/frontier.py)
         # a distributed worker (REDIS_URL) may start empty: its sites come from `scrapy seed`
         checked = parse_arguments(arguments, distributed=distributed)
         self.article_urls = checked.articles  # set: extract exactly these pages, follow nothing
@@ -187,6 +193,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
+        remember_job_arguments(self, self.arguments)  # spider.state is loaded by now (SpiderState)
         if self.replaying:
             for request in self.replay_requests():
                 # read the archive as fast as pages are extracted, not ahead of them: Scrapy

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -20,7 +21,7 @@ from newscrawl.crawl.frontier import (
     NamedCallbackLifoDiskQueue,
     WholeRecordFifoDiskQueue,
 )
-from tests.conftest import FAST, read_jsonl, run_scrapy
+from tests.conftest import FAST, REPO, lines_in, read_jsonl, run_scrapy
 from tests.support.distributed_site import serve_sites
 
 
@@ -183,3 +184,37 @@ def test_a_crawl_removes_the_frontier_folders_of_killed_crawls_and_keeps_a_runni
     lines = [line for line in proc.stderr.splitlines() if "frontier folder" in line]
     assert len(lines) == 1 and " INFO: removed 1 frontier folder that crawls no longer running left in " \
         f"{temp}" in lines[0], proc.stderr[-3000:]
+
+
+def test_a_jobdir_kept_by_a_crawl_of_another_site_is_refused_and_its_own_crawl_goes_on(tmp_path):
+    """`-s JOBDIR=job` of a crawl of site A stopped by Ctrl-C, given to a crawl of site B: Scrapy
+    resumed A's waiting pages, and B's output got A's articles among its own, exit 0, without a
+    word (and A's output, run again, never got them). Now B is refused before anything is fetched;
+    A's own command goes on with its job."""
+    from tests.support.faultserver import FaultServer
+
+    job, first, other = tmp_path / "job", tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    common = [*FAST, "-s", f"JOBDIR={job}", "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}",
+              "-s", "CONCURRENT_REQUESTS=2"]
+    with FaultServer("127.0.0.11", robots="allow", articles=12, delay=1.0) as site_a, \
+            FaultServer("127.0.0.12", robots="allow", articles=2) as site_b:
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"}
+        proc = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site_a.url('/')}",
+                                 "-o", str(first), *common], cwd=REPO, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None and lines_in(first) < 2:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 130, err[-2000:]
+        refused = run_scrapy(["crawl", "site", "-a", f"url={site_b.url('/')}", "-o", str(other), *common])
+        assert site_b.hits.total() == 0
+        resumed = run_scrapy(["crawl", "site", "-a", f"url={site_a.url('/')}", "-o", str(first), *common])
+    assert refused.returncode == 2, refused.stderr[-2000:]
+    assert refused.stderr.strip().splitlines() == [refused.stderr.strip().splitlines()[0]]
+    assert f"JOBDIR {job} keeps a crawl of -a url={site_a.url('/')}" in refused.stderr
+    assert not other.exists()
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    urls = [item["url"] for item in read_jsonl(first)]
+    assert len(urls) == len(set(urls)) == 12
