@@ -87,6 +87,8 @@ def resumes_job(settings) -> str | None:
 
 # in spider.state (Scrapy's SpiderState keeps it in JOBDIR): the -a arguments of the crawl a job is of
 JOB_ARGUMENTS = "newscrawl/arguments"
+# the arguments that say what is crawled; since= and profile= may change on the way
+WHAT_TO_CRAWL = ("url", "urls", "sites", "article", "articles", "warc")
 
 
 def remember_job_arguments(spider: Spider, arguments: dict[str, str]) -> None:
@@ -98,9 +100,10 @@ def remember_job_arguments(spider: Spider, arguments: dict[str, str]) -> None:
 
 
 def job_of_another_crawl(settings, arguments: dict[str, str]) -> str | None:
-    """Why this run cannot go on with the crawl the user's JOBDIR keeps: that crawl was given
-    other -a arguments (another site). Scrapy would resume its waiting pages all the same, and
-    write their articles to this run's output, without a word. None when it may."""
+    """Why this run cannot go on with the crawl the user's JOBDIR keeps: that crawl was given other
+    -a arguments that say what to crawl (another site; since= and profile= may change). Scrapy
+    would resume its waiting pages all the same, and write their articles to this run's output,
+    without a word. None when it may."""
     folder = resumes_job(settings)
     if folder is None:
         return None
@@ -109,11 +112,18 @@ def job_of_another_crawl(settings, arguments: dict[str, str]) -> str | None:
             kept = pickle.load(handle).get(JOB_ARGUMENTS)
     except Exception:  # no spider.state (killed before its stop), or not one newscrawl wrote
         return None
-    if not isinstance(kept, dict) or kept == arguments:
+    if not isinstance(kept, dict):
+        return None
+    kept, arguments = _what_to_crawl(kept), _what_to_crawl(arguments)
+    if kept == arguments:
         return None
     return (f"JOBDIR {folder} keeps a crawl of {_as_given(kept)}, not of {_as_given(arguments) or 'no -a'}: "
             "its waiting pages would be fetched and written to this run's output. Give this crawl "
             "another JOBDIR, or run that crawl's own command to go on with it")
+
+
+def _what_to_crawl(arguments: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in arguments.items() if name in WHAT_TO_CRAWL}
 
 
 def _as_given(arguments: dict[str, str]) -> str:
