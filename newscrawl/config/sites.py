@@ -99,13 +99,30 @@ def site_from_url(url: str, profile: str | None = None, since: datetime | None =
 URL_JOINT = re.compile(r"(?<!\s)\s*([,;])\s*(?=https?://)", re.IGNORECASE)
 
 
+# what a stream given as an input file held (`-a urls=/dev/stdin`, a named pipe), by its path
+_STREAMS: dict[str, str] = {}
+
+
+def read_input_file(path: str | Path) -> str:
+    """The text of a URL or sites file (a UTF-8 BOM skipped). A stream, which reads empty the
+    second time, is read once per process: the arguments are checked, then the spider reads them
+    again, and `-a urls=/dev/stdin` found no URL in the file."""
+    path = Path(path)
+    if path.is_file() or not path.exists():  # a file, or the error of one that is not there
+        return path.read_text("utf-8-sig")
+    key = str(path.absolute())
+    if key not in _STREAMS:
+        _STREAMS[key] = path.read_bytes().decode("utf-8-sig")
+    return _STREAMS[key]
+
+
 def load_url_list(path: str | Path) -> list[str]:
     """The URLs of a URL file (`-a urls=FILE`): one http(s) URL per line; blank lines and
     comments (from a `#` at the start of a line or after a space) are ignored; a UTF-8 BOM (how
     Windows Notepad saves UTF-8) is skipped. Raises UrlListError naming the file, and the line,
     on any problem."""
     try:
-        text = Path(path).read_text("utf-8-sig")
+        text = read_input_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise UrlListError(f"{path}: cannot read the URL file ({os_reason(exc)})") from None
     urls = []
@@ -140,7 +157,7 @@ def load_sites(path: str | Path) -> list[SiteConfig]:
         raise SitesFileError(f"-a sites= takes a sites file (TOML), not a URL: to crawl one site from its "
                              f"start page, use -a url={given}")
     try:
-        text = path.read_text("utf-8-sig")
+        text = read_input_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise SitesFileError(f"{path}: cannot read the sites file ({os_reason(exc)})") from None
     try:
