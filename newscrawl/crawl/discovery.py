@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from parsel import Selector
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
@@ -325,7 +326,7 @@ class DiscoveryMixin:
         """On a site's home page: the feeds it links, or the usual feed paths."""
         if not site.discover or not response.meta.get(HOME):
             return
-        linked = [u for u in feed_links(response.selector, response.url) if self.on_site(site, u)]
+        linked = [u for u in feed_links(_page_selector(response), response.url) if self.on_site(site, u)]
         self.count(site.name, "feeds_linked", len(linked))
         for url in linked:
             yield self._discovery_request(site, url, self.parse_feed)
@@ -509,3 +510,13 @@ class DiscoveryMixin:
         else:  # a crawl meets many broken links: normal, counted, not worth a warning each
             self.logger.info("request failed (%s): %s", kind, request.url)
 
+
+
+def _page_selector(response: Response) -> Selector:
+    """The page's selector. Scrapy's reads the page's `<base href>`, and raises ValueError for
+    one that is no URL (`http://[broken/`): the home page's callback ended with a traceback, and
+    none of its links was followed (a crawl of 0 articles, exit 0)."""
+    try:
+        return response.selector
+    except ValueError:
+        return Selector(text=response.text, type="html")

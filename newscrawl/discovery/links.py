@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.linkextractors.lxmlhtml import LxmlParserLinkExtractor
 from w3lib.html import strip_html5_whitespace
@@ -79,12 +80,29 @@ class _OnSiteParser(LxmlParserLinkExtractor):
                     yield element, attr, value
 
 
+_BASE_TAG = re.compile(rb"<base\b[^>]*>", re.IGNORECASE)
+
+
+class _SiteLinkExtractor(LinkExtractor):
+    """Scrapy's LinkExtractor, reading a page whose `<base href>` is no URL (`http://[broken/`)
+    as a browser does, against the page's own URL: Scrapy raised ValueError (Invalid IPv6 URL),
+    and none of the page's links was followed (a home page's: a crawl of no article, exit 0)."""
+
+    def extract_links(self, response: Any) -> list:
+        try:
+            return super().extract_links(response)
+        except ValueError:
+            # a plain response (the worker's own type holds the parsed tree, with its <base>)
+            page = HtmlResponse(response.url, body=_BASE_TAG.sub(b"", response.body), encoding=response.encoding)
+            return super().extract_links(page)
+
+
 def site_link_extractor(domains: tuple[str, ...], allow: Iterable[str] = (), deny: Iterable[str] = (),
                         tags: tuple[str, ...] = ("a", "area"), attrs: tuple[str, ...] = ("href",)) -> LinkExtractor:
     """A LinkExtractor returning the unique links of a page whose host is one of `domains`."""
     keep = partial(keep_on_site, domains=domains)
-    extractor = LinkExtractor(allow=tuple(allow), deny=tuple(deny), unique=True, tags=tags, attrs=attrs,
-                              process_value=keep)
+    extractor = _SiteLinkExtractor(allow=tuple(allow), deny=tuple(deny), unique=True, tags=tags, attrs=attrs,
+                                   process_value=keep)
     old = extractor.link_extractor
     extractor.link_extractor = _OnSiteParser(tag=old.scan_tag, attr=old.scan_attr, process=keep,
                                              unique=old.unique, strip=old.strip, canonicalized=True,

@@ -387,3 +387,24 @@ def test_a_broken_url_in_robots_txt_or_a_feed_loses_no_other_entry(tmp_path, cra
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     assert sorted(item["url"].removeprefix(base) for item in items) == ["stories/fed.html", "stories/mapped.html"]
+
+
+def test_a_home_page_whose_base_href_is_no_url_has_its_links_and_feeds_read(tmp_path, crawl):
+    """`<base href="http://[broken/">` on the home page: Scrapy's selector and link extractor
+    raised ValueError (Invalid IPv6 URL) in the spider's callback, a traceback, and none of its
+    links or feeds was followed: 0 articles, exit 0. A browser resolves them against the page."""
+    site = tmp_path / "site"
+    (site / "stories").mkdir(parents=True)
+    (site / "index.html").write_text(
+        '<html><head><base href="http://[broken/"><link rel="alternate" type="application/rss+xml" '
+        'href="/feed.xml"></head><body><h1>The Base Times</h1><a href="stories/linked.html">linked</a>'
+        "</body></html>")
+    for slug in ("linked", "fed"):
+        (site / "stories" / f"{slug}.html").write_bytes(plain_article(slug))
+    (site / "feed.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
+                                   "<item><link>/stories/fed.html</link></item></channel></rss>")
+    with serve_directory(site) as base:
+        items, _, proc = crawl("-a", f"url={base}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr and "could not read the links" not in proc.stderr
+    assert sorted(item["url"].removeprefix(base) for item in items) == ["stories/fed.html", "stories/linked.html"]
