@@ -1,7 +1,7 @@
 """`scrapy state info | export [FILE] | prune [AGE]`: look after the seen-before store.
 
-- `info`: where the state is, how many URLs it remembers, its size, the oldest and newest
-  entry, and the size of the feed/sitemap cache beside it;
+- `info`: where the state is, how many URLs it remembers (how many of them undated: a prune
+  by age keeps those), its size, the oldest and newest entry, and the size of the feed/sitemap cache beside it;
 - `export [FILE]`: every entry as JSON Lines (to a new or empty FILE, or standard output);
 - `prune [AGE]`: forget entries emitted longer ago than AGE (90d, 12h, 30m, 45s: a unit is
   required; default the NEWSCRAWL_STATE_MAX_AGE setting, in seconds) and cached feeds/sitemaps
@@ -179,6 +179,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
             "oldest": _iso(min(e.emitted_at for e in entries)) if entries else None,
             "newest": _iso(max(e.emitted_at for e in entries)) if entries else None,
             "revised": sum(1 for e in entries if e.revision > 1),
+            "undated": sum(1 for e in entries if e.undated),  # what a prune by age keeps
             "feed_cache": {"dir": str(cache_dir(self.settings)), "responses": cached, "bytes": cached_bytes},
         }
         with standard_output("state"):

@@ -100,3 +100,29 @@ def test_a_state_on_a_full_disk_is_read_and_prune_says_the_disk_is_full(tmp_path
     assert pruned.stderr.strip().splitlines() == [
         f"scrapy state: state file {path} cannot be written: the disk is full (disk I/O error); "
         "free space and run again (nothing was fetched or changed)"], pruned.stderr
+
+
+def _undated_page(handler) -> None:
+    """An article with no publication date anywhere on its page."""
+    from tests.support.faultserver import LOREM, article_page
+
+    page = article_page("Undated harbour story", [LOREM, LOREM, "End of the undated story."])
+    handler.send_bytes(page.replace('"datePublished": "2024-03-01T08:00:00+01:00", ', "").encode())
+
+
+def _two_articles_home(handler) -> None:
+    handler.send_bytes(b'<html><body><h1>Home</h1><a href="/articles/story-1">dated</a>'
+                       b'<a href="/undated">undated</a></body></html>')
+
+
+def test_info_counts_the_undated_entries_a_prune_keeps(tmp_path: Path) -> None:
+    """`info` said how many URLs were remembered but not how many were undated: the entries a
+    prune by age keeps, which a user deciding on one needs to know."""
+    path = tmp_path / "state.sqlite"
+    with FaultServer(HOST, robots="allow", extra={"/": _two_articles_home, "/undated": _undated_page}) as site:
+        items = crawl(site, path, tmp_path / "first.jsonl")
+    assert sorted(item["published"] is None for item in items) == [False, True]
+    info = json.loads(state("info", path=path).stdout)
+    assert (info["urls"], info["undated"]) == (2, 1), info
+    assert json.loads(state("prune", "0d", path=path).stdout)["removed"] == 2
+    assert json.loads(state("info", path=path).stdout)["undated"] == 0
