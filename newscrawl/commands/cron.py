@@ -56,6 +56,7 @@ from newscrawl.ops.cron import (
     free_name,
     hold_part,
     lock_holder,
+    lock_taken,
     reserve_run_file,
     state_lock,
     summarize,
@@ -198,6 +199,7 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
             fail("cron", "a cron run needs a state (it remembers what earlier runs wrote): set "
                        "NEWSCRAWL_STATE to a file, or use `scrapy crawl` for a crawl without state",
                        EXIT_BAD_INPUT)
+        self.refuse_if_locked()  # before the output folder and the log are made
         # every file a run writes, checked before it starts: the folder (part, articles, summary,
         # status) and the log
         probe = self.output_dir / "cron-status.json"
@@ -240,10 +242,23 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         if problem:
             fail("cron", problem, EXIT_BAD_INPUT)
 
+    def lock_path(self) -> Path:
+        """The state's lock (a link to the state shares it)."""
+        return state_lock(Path(self.settings.get("NEWSCRAWL_STATE") or ".newscrawl/state.sqlite"))
+
+    def refuse_if_locked(self) -> None:
+        """Exit 75 while an earlier run holds the lock, before anything is made: such a run
+        left its output folder and a cron.log of Scrapy's start-up lines. (A run that takes the
+        lock between this look and `run` is still refused there.)"""
+        lock_path = self.lock_path()
+        if lock_taken(lock_path):
+            say(f"scrapy cron: an earlier run (pid {lock_holder(lock_path)}) still holds "
+                f"{lock_path}; not starting (exit {EXIT_LOCKED})")
+            sys.exit(EXIT_LOCKED)
+
     def run(self, args: list[str], opts) -> None:
         spider = args[0] if args else "site"
-        state_path = Path(self.settings.get("NEWSCRAWL_STATE") or ".newscrawl/state.sqlite")
-        lock_path = state_lock(state_path)  # a link to the state shares its lock
+        lock_path = self.lock_path()
         reason = unwritable_reason(lock_path)
         if reason:
             say(f"scrapy cron: cannot write the lock {lock_path}: {reason}")

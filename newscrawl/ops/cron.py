@@ -57,6 +57,23 @@ def acquire_lock(path: Path) -> IO[str] | None:
     return handle
 
 
+def lock_taken(path: Path) -> bool:
+    """Whether another process holds the flock of an existing lock file; found without creating
+    anything (a missing lock file is no lock taken), so that a run that cannot start makes no
+    folder and no log (the flock taken here to see is released at once)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def lock_holder(path: Path) -> str:
     try:
         return path.read_text("utf-8").strip() or "?"

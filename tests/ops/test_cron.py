@@ -99,6 +99,30 @@ def test_a_second_cron_exits_75_while_one_runs_and_a_killed_run_leaves_no_stale_
     assert not list(out.glob("*.part"))
 
 
+def test_a_run_that_finds_the_lock_held_leaves_nothing_behind(tmp_path):
+    """A run that exits 75 (another run holds the lock) made its --output-dir and wrote Scrapy's
+    start-up lines into a cron.log there: a run that did nothing left a folder and a log behind,
+    and appended to the log of a folder that had one."""
+    import fcntl
+
+    state = tmp_path / "state.sqlite"
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "cron.log").write_text("an earlier run's log\n", "utf-8")
+    with (tmp_path / "state.sqlite.lock").open("a+") as lock:  # as a running cron holds it
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        new = run_cron(["-a", "url=http://127.0.0.1:9/"], state, tmp_path / "new" / "runs", timeout=60)
+        old = run_cron(["-a", "url=http://127.0.0.1:9/"], state, kept, timeout=60)
+    for run in (new, old):
+        assert run.code == 75, run.stderr[-2000:]
+        assert run.stderr.strip().splitlines() == [
+            f"scrapy cron: an earlier run (pid ?) still holds {state}.lock; not starting (exit 75)"]
+    assert not (tmp_path / "new").exists()
+    assert sorted(p.name for p in kept.iterdir()) == ["cron.log"]
+    assert (kept / "cron.log").read_text("utf-8") == "an earlier run's log\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "state.sqlite.lock"]
+
+
 def test_a_link_to_the_state_shares_its_lock(tmp_path):
     """A run given a symbolic link to the state locked `link.sqlite.lock`, not the state's lock:
     two runs of one state at once both ran (exit 0). The lock is beside the file linked to."""
