@@ -35,6 +35,7 @@ from newscrawl.commands._cli import (
     settle_process_files,
     setup_parser,
     standard_output,
+    without_end_of_options,
 )
 from newscrawl.commands.crawl import check_command_settings
 from newscrawl.crawl.httpcache import cache_dir, cache_size, prune_cache
@@ -46,6 +47,8 @@ from newscrawl.state import StateError, StateNotFound, StateStore, StateWrongKin
 
 # a unit is required: `prune 90` once meant 90 seconds, which forgot a whole state meant to keep 90 days
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
+# an age written as negative (`-1d`, `- 2h`): said so, not as "not an age" (`prune -- -1d`)
+_NEGATIVE = re.compile(r"^\s*-\s*\d+(?:\.\d+)?\s*[smhdw]?\s*$", re.IGNORECASE)
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _USE = "give info, export [FILE] or prune AGE (e.g. scrapy state prune 90d)"
 _SYNTAX = {"info": "scrapy state info", "export": "scrapy state export [FILE]",
@@ -59,6 +62,9 @@ class AgeError(ValueError):
 def parse_age(value: str) -> float:
     """"30d", "12h", "90m", "45s", "1w", "0d" (everything) -> seconds; a bare number is refused."""
     match = _AGE.match(value)
+    if not match and _NEGATIVE.match(value):
+        raise AgeError(f"age {value!r} is negative: give how long ago, e.g. "
+                       f"{value.replace('-', '', 1).strip()} (0d forgets everything); nothing was pruned")
     if not match:
         raise AgeError(f"not an age: {value!r} (use e.g. 90d, 12h, 30m, 45s, or 0d for all)")
     number, unit = match.groups()
@@ -106,6 +112,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
     def run(self, args: list[str], opts) -> None:
         assert self.settings is not None
         check_command_settings(self.settings, "state")
+        args = without_end_of_options(args)  # `prune -- -1d`: `--` ends the options, is no argument
         if not args or args[0] not in _SYNTAX:
             fail("state", f"{_USE}, not {args[0]!r}" if args else _USE, EXIT_USAGE)
         action, rest = args[0], args[1:]

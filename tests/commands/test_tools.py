@@ -374,7 +374,8 @@ def test_state_prune_0d_forgets_everything(project, tmp_path):
 
 
 @pytest.mark.parametrize(("args", "line"), [
-    (["prune", "-1d"], "scrapy state: not an age: '-1d' (use e.g. 90d, 12h, 30m, 45s, or 0d for all)"),
+    (["prune", "-1d"], "scrapy state: age '-1d' is negative: give how long ago, e.g. 1d (0d forgets "
+                       "everything); nothing was pruned"),
     (["prune", "soon"], "scrapy state: not an age: 'soon' (use e.g. 90d, 12h, 30m, 45s, or 0d for all)"),
     (["prune"], "scrapy state: give an age (scrapy state prune 90d; 0d forgets everything) or set "
                 "NEWSCRAWL_STATE_MAX_AGE"),
@@ -392,6 +393,23 @@ def test_state_bad_arguments_change_nothing(project, tmp_path, args, line):
     assert proc.returncode == 2
     assert one_line(proc) == line
     assert count(path) == 2
+
+
+def test_state_arguments_after_the_end_of_options(project, tmp_path):
+    """`--` ends the options (so an AGE may start with `-`) and is no argument: `prune -- 1d` said
+    "unexpected argument '1d'", and `prune -- -1d` the same of the age it refused."""
+    path = tmp_path / "state.sqlite"
+    make_state(path, urls=2)
+    negative = scrapy(project, "state", "prune", "-s", f"NEWSCRAWL_STATE={path}", "--", "-1d")
+    assert (negative.returncode, one_line(negative)) == (
+        2, "scrapy state: age '-1d' is negative: give how long ago, e.g. 1d (0d forgets everything); "
+           "nothing was pruned")
+    assert count(path) == 2
+    kept = scrapy(project, "state", "prune", "-s", f"NEWSCRAWL_STATE={path}", "--", "1d")
+    assert kept.returncode == 0, kept.stderr
+    assert json.loads(kept.stdout) == {"removed": 0, "removed_cached_responses": 0, "urls": 2}
+    info = scrapy(project, "state", "-s", f"NEWSCRAWL_STATE={path}", "--", "info")
+    assert info.returncode == 0 and json.loads(info.stdout)["urls"] == 2, info.stderr
 
 
 def test_state_prune_while_a_crawl_holds_the_state(project, tmp_path):
