@@ -65,6 +65,7 @@ from newscrawl.ops.cron import (
 )
 from newscrawl.ops.summary import plural, stopping_line, written
 from newscrawl.output.guard import local_feed_uri, same_file, storage_schemes
+from newscrawl.output.identity import output_names
 from newscrawl.output.paths import path_problems, unwritable_reason
 from newscrawl.output.recovery import PART, check_state, recover_part, remembers_output
 from newscrawl.output.side_files import (
@@ -397,7 +398,8 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
             final = part.with_name(part.name.removesuffix(PART))  # the name the killed run had
             if final.exists():  # put there by hand: never overwritten
                 final = free_name(final)
-            info = recover_part(part, final, store)
+            # the killed run wrote with this run's field names: cron's feed sets none of its own
+            info = recover_part(part, final, store, output_names(self.settings, str(part)))
             write_json(final.with_name(final.name.removesuffix(".jsonl") + ".summary.json"),
                        {"recovered_from_killed_run": True, **info})
         return info

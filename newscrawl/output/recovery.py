@@ -443,13 +443,14 @@ def recovered_line(file: Path, recovered: int, torn: int, bad: int, *, adopted: 
     return f"{file} " + "; ".join(parts)
 
 
-def recover_part(part: Path, final: Path, store: Any) -> dict[str, Any]:
+def recover_part(part: Path, final: Path, store: Any, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Publish a part file a killed `scrapy cron` run left as `final`: keep its complete records,
     cut a torn tail, and mark its articles as emitted (the killed run may have written a line but
-    not recorded it)."""
+    not recorded it). `names`: the field names the run wrote (`identity.output_names`): read
+    without them, records whose URL field is renamed were recorded as nothing, and written again."""
     lines, records, bad, torn = complete_lines(part.read_bytes())
     for record in records:
-        mark_emitted(store, record)
+        mark_emitted(store, as_article(record, names or {}))
     part.write_bytes(b"".join(lines))
     part.replace(final)
     return {"file": final.name, "articles": len(lines), "torn_tail_bytes": torn, "bad_lines": bad}

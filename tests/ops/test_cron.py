@@ -233,6 +233,32 @@ def test_since_skips_old_articles_and_a_killed_runs_part_file_is_published_once(
     assert re.search(r"progress: \d+ pages, \d+ articles, \d+ pages/min, \d+ errors", log)
 
 
+def test_a_killed_runs_part_file_under_renamed_fields_is_not_written_again(tmp_path):
+    """FEED_EXPORT_FIELDS may rename the fields (url as "link"): the recovery of a killed run's
+    part file read every record as having no URL, recorded none, and the next run wrote the
+    killed run's articles again. It reads them under the output's names, as a crawl's does."""
+    state, out = tmp_path / "state.sqlite", tmp_path / "out"
+    out.mkdir()
+    fields = json.dumps({"url": "link", "headline": "title", "published": "published"})
+    with serve_site(tmp_path / "site") as site:
+        base = site.base
+        build_site(tmp_path / "site", base, stage=1)
+        killed = out / "articles-20240101T000000Z.jsonl.part"
+        lines = "".join(json.dumps({"link": f"{base}stories/{slug}.html", "title": slug,
+                                    "published": "2024-01-01T00:00:00+00:00"}) + "\n"
+                        for slug in ("harbour-cranes", "tall-ships"))
+        killed.write_text(lines, "utf-8")
+        _remember(state, killed)
+        code, err = finish(start(scrapy_command("cron", ["-a", f"url={base}", "--output-dir", str(out)], state,
+                                                ["-s", f"FEED_EXPORT_FIELDS={fields}"])))
+    assert code == 0, err[-3000:]
+    assert (out / "articles-20240101T000000Z.jsonl").read_text("utf-8") == lines
+    run = [path for path in out.glob("articles-*.jsonl") if "20240101" not in path.name]
+    written = [json.loads(line)["link"] for line in run[0].read_text("utf-8").splitlines()]
+    assert written and f"{base}stories/harbour-cranes.html" not in written
+    assert f"{base}stories/tall-ships.html" not in written
+
+
 @pytest.mark.parametrize(("args", "reason", "label"), [
     (["-s", "NEWSCRAWL_STATE_MAX_AGE=172800"], "older_than_state_max_age", "older than NEWSCRAWL_STATE_MAX_AGE"),
     # the documented crontab line: since=2d and 90 days of state; since= is what leaves them out
