@@ -183,16 +183,16 @@ def run_outputs(settings: BaseSettings) -> list[Path]:
 
 
 def earlier_output(path: Path, settings: BaseSettings) -> str | None:
-    """How `path` is known as an output of an earlier crawl: the crawl's SQLite state remembers
-    the file or records the articles in it as written, or, with no such state to ask (none, a
-    Redis one, one not made yet), its first records are articles. None otherwise. Read only: a
-    state that cannot be read is said by the crawl itself."""
+    """How `path` is known as an output of an earlier crawl: the crawl's state (its SQLite file
+    or Redis) remembers the file or records the articles in it as written, or, with no such state
+    to ask (none, one not made yet, a Redis that cannot be reached), its first records are
+    articles. None otherwise. Read only: a state that cannot be read is said by the crawl itself."""
     try:
         if not path.is_file() or not path.stat().st_size:
             return None  # nothing in it to lose
     except OSError:
         return None
-    known = None if stateless(settings) or settings.get("REDIS_URL") else state_knows(path, settings)
+    known = None if stateless(settings) else state_knows(path, settings)
     if known:
         return known
     try:
@@ -202,10 +202,12 @@ def earlier_output(path: Path, settings: BaseSettings) -> str | None:
 
 
 def state_knows(path: Path, settings: BaseSettings) -> str | None:
-    """How the crawl's SQLite state knows `path` as an earlier output, or None."""
+    """How the crawl's state knows `path` as an earlier output, or None. A Redis state is asked
+    too: not asked, an output whose records name no URL was replaced by the stats."""
+    errors = _state_errors()
     try:
         store = open_state(settings, readonly=True)
-    except (StateError, OSError, sqlite3.Error):  # no state yet, or one the crawl refuses itself
+    except errors:  # no state yet, or one the crawl refuses itself
         return None
     try:
         where = store.describe()
@@ -214,12 +216,21 @@ def state_knows(path: Path, settings: BaseSettings) -> str | None:
         fmt = output_format(path, settings)
         if fmt is not None and recorded_articles(path, fmt, store):
             return f"the state {where} records its articles as written"
-    except (OSError, sqlite3.Error):
+    except errors:
         return None
     finally:
-        with contextlib.suppress(sqlite3.Error):
+        with contextlib.suppress(*errors):
             store.close()
     return None
+
+
+def _state_errors() -> tuple[type[BaseException], ...]:
+    """What opening or reading a state raises when it cannot be (SQLite, Redis, the OS)."""
+    try:
+        from redis import RedisError
+    except ImportError:
+        return StateError, OSError, sqlite3.Error
+    return StateError, OSError, sqlite3.Error, RedisError
 
 
 def output_format(path: Path, settings: BaseSettings) -> str | None:

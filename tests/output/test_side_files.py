@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import REPO, run_scrapy
 from tests.support.faultserver import FaultServer
+from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -258,3 +259,23 @@ def test_a_tool_command_refuses_a_pid_or_profile_file_that_is_the_state_or_an_ou
         assert contents(tmp_path) == before, given
     run = scrapy(tmp_path, "state", "info", "--pidfile", "run.pid")
     assert run.returncode == 0 and (tmp_path / "run.pid").read_text().strip().isdigit(), run.stderr[-3000:]
+
+
+def test_an_earlier_output_is_known_to_a_redis_state_as_to_a_sqlite_one(tmp_path: Path, redis_url: str) -> None:
+    """The stats or log file named as an earlier output whose records name no URL (fields that
+    leave url out): the SQLite state knows the file it wrote and refuses; with REDIS_URL the
+    state was not asked, the records were not taken for articles, and the stats replaced them
+    (exit 0: the articles lost for good)."""
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        start = ["crawl", "site", "-a", f"url={site.url('/')}"]
+        redis = ["-s", f"REDIS_URL={redis_url}", "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1"]
+        for backend, earlier in ((redis, "redis.jsonl"), ([], "sqlite.jsonl")):
+            first = scrapy(tmp_path, *start, "-o", earlier, *backend, "-s", "FEED_EXPORT_FIELDS=headline,body")
+            assert first.returncode == 0, first.stderr[-3000:]
+            before, hits = (tmp_path / earlier).read_bytes(), sum(site.hits.values())
+            assert before.count(b"\n") == 2 and b'"url"' not in before
+            for given, what in ((["-s", f"NEWSCRAWL_STATS_FILE={earlier}"], "the stats file"),
+                                (["--logfile", earlier], "the log file")):
+                result = scrapy(tmp_path, *start, "-o", "today.jsonl", *backend, *given)
+                refused(result, what, "is an earlier output of the crawl (the state ", "remembers writing it")
+                assert (tmp_path / earlier).read_bytes() == before and sum(site.hits.values()) == hits
