@@ -261,7 +261,7 @@ def test_a_tool_command_refuses_a_pid_or_profile_file_that_is_the_state_or_an_ou
     assert run.returncode == 0 and (tmp_path / "run.pid").read_text().strip().isdigit(), run.stderr[-3000:]
 
 
-def test_an_earlier_output_is_known_to_a_redis_state_as_to_a_sqlite_one(tmp_path: Path, redis_url: str) -> None:
+def test_an_earlier_output_is_known_to_a_redis_state_as_to_a_sqlite_one(tmp_path: Path, redis_url: str) -> None:  # noqa: F811
     """The stats or log file named as an earlier output whose records name no URL (fields that
     leave url out): the SQLite state knows the file it wrote and refuses; with REDIS_URL the
     state was not asked, the records were not taken for articles, and the stats replaced them
