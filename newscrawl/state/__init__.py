@@ -57,7 +57,8 @@ def open_state(settings, *, create: bool = True, readonly: bool = False) -> Stat
     A crawl opens it with the defaults (the SQLite file and its folder are created when missing).
     Commands that only look at the state pass `readonly=True` (an existing file, opened read-only)
     and those that change an existing state `create=False`: both raise StateNotFound, naming the
-    path, instead of creating an empty state at a mistyped path. Redis has no such case.
+    path, instead of creating an empty state at a mistyped path (in Redis: a database or key
+    prefix that holds none of a state's keys).
     """
     if stateless(settings):
         if readonly or not create:
@@ -70,9 +71,7 @@ def open_state(settings, *, create: bool = True, readonly: bool = False) -> Stat
         return MemoryStateStore()
     redis_url = settings.get("REDIS_URL")
     if redis_url:
-        from newscrawl.state.redis import RedisStateStore
-
-        return RedisStateStore.from_url(redis_url, prefix=settings.get("NEWSCRAWL_REDIS_PREFIX", "newscrawl"))
+        return _open_redis(redis_url, settings.get("NEWSCRAWL_REDIS_PREFIX", "newscrawl"), readonly or not create)
     from newscrawl.state.sqlite import SQLiteStateStore
 
     path = Path(settings.get("NEWSCRAWL_STATE") or DEFAULT_STATE)
@@ -82,6 +81,20 @@ def open_state(settings, *, create: bool = True, readonly: bool = False) -> Stat
             return existing
         existing.close()
     return SQLiteStateStore(path)
+
+
+def _open_redis(url: str, prefix: str, existing: bool) -> StateStore:
+    """The Redis state; `existing`: StateNotFound when none of its keys are there (the wrong
+    database, a mistyped prefix), as for a SQLite path with no state, instead of an empty one."""
+    from newscrawl.config.redis_url import safe_url
+    from newscrawl.state.redis import RedisStateStore
+
+    store = RedisStateStore.from_url(url, prefix=prefix)
+    if existing and not store.exists():
+        store.close()
+        raise StateNotFound(f"no state in {safe_url(url)} (keys {prefix}:*; nothing was created): check the "
+                            "database in REDIS_URL and NEWSCRAWL_REDIS_PREFIX; a crawl creates the state")
+    return store
 
 
 __all__ = ["SeenEntry", "StateError", "StateNotFound", "StateStore", "StateWrongKind", "open_state", "state_path_problem",

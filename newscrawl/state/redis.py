@@ -159,6 +159,10 @@ class RedisStateStore(StateStore):
     def count(self) -> int:
         return int(self.server.hlen(self.seen_key))
 
+    def exists(self) -> bool:
+        """Whether any of this state's keys is there (a crawl made it: its entries, or its meta)."""
+        return bool(self.server.exists(*self._keys, self.meta_key))
+
     def export(self) -> list[SeenEntry]:
         urls = self.server.zrange(self.emitted_key, 0, -1)
         entries: list[SeenEntry] = []

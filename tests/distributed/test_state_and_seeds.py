@@ -95,6 +95,30 @@ def test_redis_state_store_prune_keeps_undated_entries_past_a_batch_of_them(redi
     store.close()
 
 
+def test_state_commands_refuse_a_redis_state_that_does_not_exist(redis_url):  # noqa: F811
+    """`state info -s REDIS_URL=.../1` (the wrong database) or a mistyped NEWSCRAWL_REDIS_PREFIX
+    showed an empty state, exit 0, and `prune` "removed 0", where a mistyped SQLite path is one
+    line, exit 2: the Redis state is refused as "no state" too, and nothing is created."""
+    server = redis.Redis.from_url(redis_url)
+    store = open_state({"REDIS_URL": redis_url, "NEWSCRAWL_REDIS_PREFIX": "real"})
+    store.record("https://a.example/1", "f1", None, 1)
+    store.close()
+    base = redis_url.rsplit("/", 1)[0]
+    for given in ([f"REDIS_URL={base}/1"], [f"REDIS_URL={redis_url}", "NEWSCRAWL_REDIS_PREFIX=typo"]):
+        settings = [part for value in given for part in ("-s", value)]
+        for action in (["info"], ["export"], ["prune", "0d"]):
+            proc = run_scrapy(["state", *action, *settings], timeout=60)
+            where = given[0].removeprefix("REDIS_URL=")
+            prefix = "typo" if len(given) > 1 else "newscrawl"
+            assert (proc.returncode, proc.stderr.strip()) == (
+                2, f"scrapy state: no state in {where} (keys {prefix}:*; nothing was created): check the "
+                   "database in REDIS_URL and NEWSCRAWL_REDIS_PREFIX; a crawl creates the state"), proc.stderr
+    assert redis.Redis.from_url(f"{base}/1").dbsize() == 0 and not server.keys("typo:*")
+    proc = run_scrapy(["state", "info", "-s", f"REDIS_URL={redis_url}", "-s", "NEWSCRAWL_REDIS_PREFIX=real"],
+                      timeout=60)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["urls"] == 1, proc.stderr
+
+
 def test_unreachable_redis_is_one_clear_state_error():
     url = f"redis://:secret@127.0.0.1:{free_port()}/0"
     with pytest.raises(StateError) as error:
