@@ -146,7 +146,8 @@ class RedisStateStore(StateStore):
             self._followed(keys=[self.seen_key], args=urls[start:start + 1000])
 
     def prune(self, older_than_seconds: float) -> int:
-        cutoff = time.time() - older_than_seconds
+        # 0 forgets every entry, as SQLite's does: those a worker whose clock runs ahead recorded too
+        cutoff: float | str = time.time() - older_than_seconds if older_than_seconds > 0 else "+inf"
         keep_undated = "1" if older_than_seconds > 0 else "0"
         removed = kept = 0
         while True:  # in batches, so one script never blocks Redis for long

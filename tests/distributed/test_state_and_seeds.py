@@ -119,6 +119,24 @@ def test_state_commands_refuse_a_redis_state_that_does_not_exist(redis_url):  # 
     assert proc.returncode == 0 and json.loads(proc.stdout)["urls"] == 1, proc.stderr
 
 
+def test_prune_0d_forgets_what_a_worker_whose_clock_is_ahead_recorded(redis_url, monkeypatch):  # noqa: F811
+    """`prune 0d` forgets every entry (SQLite deletes them all); on Redis it forgot those emitted
+    before this machine's now, and kept the entries of a worker whose clock runs ahead."""
+    import newscrawl.state.redis as redis_state
+
+    ahead = open_state({"REDIS_URL": redis_url})
+    now = time.time
+    monkeypatch.setattr(redis_state.time, "time", lambda: now() + 120)  # that worker's clock
+    ahead.record("https://a.example/ahead", "f1", None, 1)
+    monkeypatch.undo()
+    ahead.record("https://a.example/here", "f2", None, 1, undated=True)
+    ahead.close()
+    proc = run_scrapy(["state", "prune", "0d", "-s", f"REDIS_URL={redis_url}"], timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"removed": 2, "removed_cached_responses": 0, "urls": 0}
+    assert not redis.Redis.from_url(redis_url).hlen("newscrawl:fingerprints")
+
+
 def test_unreachable_redis_is_one_clear_state_error():
     url = f"redis://:secret@127.0.0.1:{free_port()}/0"
     with pytest.raises(StateError) as error:
