@@ -210,12 +210,17 @@ def complete_lines(data: bytes) -> tuple[list[bytes], list[dict[str, Any]], int,
     return lines, records, bad, len(data) - end
 
 
-def mark_emitted(store: Any, record: dict[str, Any]) -> bool:
+def mark_emitted(store: Any, record: dict[str, Any], *, newest: bool = False) -> bool:
     """Record a written article in the state (under its canonical and fetched URL), unless the
     state already has it at this revision or a later one; whether it had not. The run that wrote
     it was killed before it recorded it, so before it followed the links on its page: they are
     pending (the next run fetches the page once more for them). A record without URL is recorded
-    by its fingerprint alone (`identity.as_article`), which the dedupe pipeline looks up."""
+    by its fingerprint alone (`identity.as_article`), which the dedupe pipeline looks up.
+
+    `newest`: the record was written after every entry of the state (a killed cron run's part
+    file), so one without its revision (fields that leave it out) whose text differs from the
+    entry's is the entry's next revision; read as revision 1, the state kept the old text, and
+    the next run wrote the new one again."""
     revision = record.get("revision") or 1
     url = record.get("url") or ""
     keys = {record.get("canonical_url") or url, canonical_url(url) or url} - {""}
@@ -225,11 +230,19 @@ def mark_emitted(store: Any, record: dict[str, Any]) -> bool:
     new = False
     for key in keys:
         entry = store.get(key)
+        if entry is not None and newest and _unnumbered_revision(record, entry):
+            revision = entry.revision + 1
         if entry is None or entry.revision < revision:
             store.record(key, record.get("fingerprint"), record.get("modified"), revision,
                          links_pending=by_url, undated=not record.get("published"))
             new = True
     return new
+
+
+def _unnumbered_revision(record: dict[str, Any], entry: Any) -> bool:
+    """Whether a record that gives no revision holds other text than the state's entry."""
+    fingerprint = record.get("fingerprint")
+    return not record.get("revision") and bool(fingerprint and entry.fingerprint) and fingerprint != entry.fingerprint
 
 
 # `scrapy cron` writes a run's articles to `<name>.part` and renames it to `<name>` when the run
@@ -450,7 +463,7 @@ def recover_part(part: Path, final: Path, store: Any, names: Mapping[str, str] |
     without them, records whose URL field is renamed were recorded as nothing, and written again."""
     lines, records, bad, torn = complete_lines(part.read_bytes())
     for record in records:
-        mark_emitted(store, as_article(record, names or {}))
+        mark_emitted(store, as_article(record, names or {}), newest=True)
     part.write_bytes(b"".join(lines))
     part.replace(final)
     return {"file": final.name, "articles": len(lines), "torn_tail_bytes": torn, "bad_lines": bad}

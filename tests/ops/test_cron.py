@@ -259,6 +259,45 @@ def test_a_killed_runs_part_file_under_renamed_fields_is_not_written_again(tmp_p
     assert f"{base}stories/tall-ships.html" not in written
 
 
+def test_a_killed_runs_new_revision_written_without_its_revision_field_is_not_written_again(tmp_path):
+    """Fields that leave `revision` out (FEED_EXPORT_FIELDS): the line of an article's new
+    revision that a killed run wrote but did not record read as revision 1, which the state had:
+    the recovery kept the old fingerprint, and the next run wrote the revision again."""
+    import shutil
+
+    from tests.support.faultserver import LOREM, article_page
+
+    text = {"body": LOREM}
+
+    def home(handler) -> None:
+        handler.send_bytes(b'<html><body><h1>Home</h1><a href="/articles/story">story</a></body></html>')
+
+    def story(handler) -> None:
+        handler.send_bytes(article_page("Harbour story", [text["body"], LOREM, "End."]).encode())
+
+    state, out = tmp_path / "state.sqlite", tmp_path / "out"
+    extra = ["-s", "FEED_EXPORT_FIELDS=url,headline,body,fingerprint", "-s", "NEWSCRAWL_REVISIT=3600"]
+    with FaultServer("127.0.0.1", robots="allow", extra={"/": home, "/articles/story": story}) as site:
+        def cron(folder: Path) -> list[dict]:
+            code, err = finish(start(scrapy_command("cron", ["-a", f"url={site.url('/')}", "--output-dir",
+                                                             str(folder)], state, extra)))
+            assert code == 0, err[-3000:]
+            return [json.loads(line) for path in sorted(folder.glob("articles-*.jsonl"))
+                    for line in path.read_text("utf-8").splitlines()]
+
+        assert len(cron(tmp_path / "first")) == 1
+        shutil.copy(state, tmp_path / "before.sqlite")
+        text["body"] = LOREM.replace("council", "harbour board")
+        revised = cron(tmp_path / "revised")  # the new revision's line, as the killed run wrote it
+        assert len(revised) == 1 and "revision" not in revised[0]
+        shutil.copy(tmp_path / "before.sqlite", state)  # killed before it recorded the line
+        out.mkdir()
+        killed = out / "articles-20240101T000000Z.jsonl.part"
+        killed.write_text(json.dumps(revised[0]) + "\n", "utf-8")
+        _remember(state, killed)
+        assert cron(out) == revised  # the killed run's file, published; nothing written again
+
+
 @pytest.mark.parametrize(("args", "reason", "label"), [
     (["-s", "NEWSCRAWL_STATE_MAX_AGE=172800"], "older_than_state_max_age", "older than NEWSCRAWL_STATE_MAX_AGE"),
     # the documented crontab line: since=2d and 90 days of state; since= is what leaves them out
