@@ -62,7 +62,7 @@ def lock_taken(path: Path) -> bool:
     anything (a missing lock file is no lock taken), so that a run that cannot start makes no
     folder and no log (the flock taken here to see is released at once)."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a named pipe there: opened, not waited on
     except OSError:
         return False
     try:

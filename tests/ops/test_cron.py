@@ -123,6 +123,16 @@ def test_a_run_that_finds_the_lock_held_leaves_nothing_behind(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "state.sqlite.lock"]
 
 
+def test_a_lock_that_is_a_named_pipe_is_one_line_not_a_wait(tmp_path):
+    """Looking whether the lock is held must not open a named pipe there for reading, which
+    waits for a writer for ever."""
+    state = tmp_path / "state.sqlite"
+    os.mkfifo(tmp_path / "state.sqlite.lock")
+    run = run_cron(["-a", "url=http://127.0.0.1:9/"], state, tmp_path / "runs", timeout=60)
+    assert run.code == 1, run.stderr[-2000:]
+    assert run.stderr.strip().splitlines()[-1].startswith(f"scrapy cron: cannot write the lock {state}.lock: ")
+
+
 def test_a_link_to_the_state_shares_its_lock(tmp_path):
     """A run given a symbolic link to the state locked `link.sqlite.lock`, not the state's lock:
     two runs of one state at once both ran (exit 0). The lock is beside the file linked to."""
