@@ -20,6 +20,9 @@ class ArticleLoader(ItemLoader):
     default_input_processor = MapCompose(clean_text)
     default_output_processor = TakeFirst()
 
+    # addresses are kept as written: "&copy=1" in a query is a parameter, not an entity to decode
+    url_in = MapCompose(str.strip)
+    image_in = MapCompose(str.strip)
     canonical_url_in = MapCompose(canonical_url)
     published_in = MapCompose(to_iso8601)
     modified_in = MapCompose(to_iso8601)

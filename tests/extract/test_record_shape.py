@@ -125,3 +125,12 @@ def test_the_image_is_an_absolute_url_as_the_canonical_is() -> None:
         head = f'<meta property="og:image" content="{written}">'
         assert extract_article(url, _page(head, body)).image == expected, written
     assert extract_article(url, _page('<meta property="og:image" content="  ">', body)).image is None
+
+
+def test_addresses_are_written_as_given_not_decoded_as_entities() -> None:
+    """A query parameter named like an HTML entity ("&copy=1", "&lang=en") is a parameter: the
+    record's url named another page ("?p=3〈=en©=1") when its text was entity-decoded."""
+    url = "https://daily.example/story/?p=3&lang=en&copy=1&sect=2"
+    head = '<meta property="og:image" content="https://cdn.example/img?w=800&amp;copy=1">'
+    article = extract_article(url, _page(head, f"<article><h1>Plan agreed</h1>{TEXT}</article>"))
+    assert article.url == url and article.image == "https://cdn.example/img?w=800&copy=1"
