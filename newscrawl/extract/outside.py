@@ -148,8 +148,11 @@ def without_outside_ends(tree: HtmlElement, paragraphs: list[str]) -> list[str]:
     first = 0
     while first < kept - 1:
         span = found[first]
-        # a line of a sentence's length is prose: a standfirst printed in the header stays
-        if span is None or span[0] >= start or len(paragraphs[first]) >= PROSE_LINE:
+        # a line of a sentence's length is prose: a standfirst printed in the header stays; a
+        # line the block prints too is its own, found first in a copy above it (a live blog's
+        # newest update's title, listed in its "Key events")
+        if span is None or span[0] >= start or len(paragraphs[first]) >= PROSE_LINE \
+                or text.find(_squeezed(paragraphs[first])[:_KEY_CHARS], start, end) >= 0:
             break
         first += 1
     if first and not enabled("leading-outside-container"):

@@ -406,3 +406,12 @@ def test_a_polish_update_printed_before_the_publication_is_no_dateline():
             f"Mistrzejowic</h1>{meta}{text * 3}</article></body></html>")
     article = extract_article("https://gazeta.example/krakow/tramwaj-mistrzejowice/ar/c1-123", html)
     assert article.dateline == "18.11.2025, 06:00" and article.published == "2025-11-18T06:00:00+01:00"
+
+
+def test_a_live_blogs_newest_update_keeps_its_title():
+    # the "Key events" list above the updates names the newest one's title: that copy was found
+    # first, and the title was cut as a line of the header
+    url = "https://www.northernpost.example/news/live/2025/dec/06/storm-darragh-live-updates"
+    body = extract_article(url, _page("42-live-blog-key-events.html")).body
+    assert body.startswith("Trains cancelled across south Wales\n\nTransport for Wales has cancelled")
+    assert "Power cuts hit 80,000 homes" in body and "Key events" not in body
