@@ -284,7 +284,7 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
                 continue
             line = lead
         parsed = parse_dateline(line, latest)
-        if not parsed:
+        if not parsed or (is_period(line, latest) and enabled("dates-not-in-prose")):
             continue
         found = Dateline(line, parsed, index < NEAR_LINES)
         first = _first_dated_item(line, latest)
@@ -340,6 +340,21 @@ _LOWER_WORD = re.compile(r"(?<![\w(])[a-z]\w*")
 
 
 _PLACE_END = re.compile(r",\s|(?<!\s)\s*(?:—|–|--|\s-\s)\s*")
+
+
+# a period's dash between its two dates ("March 14, 1938 – October 30, 2025")
+_PERIOD_DASH = re.compile(r"(?<!\s)\s*[-–—]\s*(?=\S)")
+
+
+def is_period(line: str, latest: datetime) -> bool:
+    """Whether a line prints a period, two dates and only a dash between them (a life's, an
+    event's, a season's): no date of a publication, which is one moment."""
+    if len(line) > MAX_DATELINE_CHARS or _ITEM_LABEL.search(f" {line}"):
+        return False
+    parts = [part for part in _PERIOD_DASH.split(line) if part.strip()]
+    # each a date with its year (a life's first may be older than any publication)
+    return len(parts) == 2 and all(_DATE_HINT.search(part) for part in parts) \
+        and parts[0].strip() != parts[1].strip() and parse_dateline(parts[1], latest) is not None
 
 
 def lead_date(text: str, latest: datetime) -> str | None:

@@ -16,7 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newscrawl.extract.dateline import opens_with_dateline, other_pages_block, other_reading
+from newscrawl.extract.dateline import (
+    is_period,
+    opens_with_dateline,
+    other_pages_block,
+    other_reading,
+)
 from newscrawl.extract.dates import bounded_htmldate, page_languages, parse_iso
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.rules import enabled
@@ -392,14 +397,15 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
 def _prose_paragraphs(tree: HtmlElement) -> list[HtmlElement]:
     """The paragraphs of running text (rule dates-not-in-prose): "first presented the plan on
     March 3, 2019", "the quarter ended September 30" are dates the article tells of. One that
-    opens with a dateline ("WASHINGTON, March 3, 2025 — ...") stays, for its lead."""
+    opens with a dateline ("WASHINGTON, March 3, 2025 — ...") stays, for its lead. A paragraph
+    that prints a period ("March 14, 1938 - October 30, 2025") goes too."""
     if not enabled("dates-not-in-prose"):
         return []
     found = []
     latest = datetime.now(UTC)
     for paragraph in tree.iter("p"):
         text = " ".join(paragraph.text_content().split())
-        if reads_like_prose(text) and not opens_with_dateline(text, latest):
+        if reads_like_prose(text) and not opens_with_dateline(text, latest) or is_period(text, latest):
             found.append(paragraph)
     return found
 

@@ -415,3 +415,28 @@ def test_a_live_blogs_newest_update_keeps_its_title():
     body = extract_article(url, _page("42-live-blog-key-events.html")).body
     assert body.startswith("Trains cancelled across south Wales\n\nTransport for Wales has cancelled")
     assert "Power cuts hit 80,000 homes" in body and "Key events" not in body
+
+
+def test_a_period_printed_under_the_headline_does_not_date_the_page():
+    # an obituary's life dates: the day of death became the dateline and the publication date
+    text = "<p>Eleanor Marsh, 87, of Springfield, passed away peacefully at home, surrounded by her family.</p>"
+    html = ("<html lang='en'><head><title>Eleanor Marsh</title></head><body><div class='ObitHeader'><h1>Eleanor "
+            "Marsh</h1><p class='ObitDates'>March 14, 1938 - October 30, 2025</p></div>"
+            f"<div class='ObitText'>{text * 3}</div></body></html>")
+    article = extract_article("https://obits.example/obituaries/eleanor-marsh", html)
+    assert article.dateline is None and article.published is None
+    with disabled("dates-not-in-prose"):
+        assert extract_article("https://obits.example/obituaries/eleanor-marsh", html).published is not None
+
+
+@pytest.mark.parametrize(("line", "period"), [
+    ("March 14, 1938 – October 30, 2025", True), ("03/14/2025 - 03/15/2025", True),
+    ("March 3, 2025 - 10:00 am", False), ("Published March 3, 2025 - Updated March 4, 2025", False),
+    ("2024 - 2025", False), ("Mar 3, 2025 — 4 min read", False),
+])
+def test_a_period_is_two_dates_and_a_dash(line, period):
+    from datetime import datetime
+
+    from newscrawl.extract.dateline import is_period
+
+    assert is_period(line, datetime(2026, 12, 9)) is period
