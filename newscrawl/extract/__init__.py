@@ -186,7 +186,8 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
         loader.load_item(), features, profile_body, link_texts, searching=text_search is not None)
     body = None if not thorough and non_article_body == "none" \
         else body_mod.extract_body(tree, profile, containers, thorough=thorough,
-                                   headline=anchor if backed_by_metadata(headline, meta) else None)
+                                   headline=anchor if backed_by_metadata(headline, meta) else None,
+                                   gated=meta.gated)
     loader.add_value("body", body_mod.complete_from_metadata(body, meta))
 
     loader.add_value("lang", meta.lang)

@@ -404,7 +404,7 @@ def drop_link_blocks(body) -> int:
 
 
 def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlElement], *,
-                 thorough: bool = True, headline: HtmlElement | None = None) -> str | None:
+                 thorough: bool = True, headline: HtmlElement | None = None, gated: bool = False) -> str | None:
     """The article text.
 
     With a profile's body container: trafilatura (favouring recall) inside it. Otherwise, or
@@ -426,7 +426,7 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
         # with a label ("Advertiser Disclosure", "Read More") is not the article.
         if body and (len(body) >= MIN_BODY_CHARS or reads_like_prose(body)):
             return body
-    prune_boilerplate(tree, headline)
+    prune_boilerplate(tree, headline, gated=gated)
     drop_media(tree)
     unmask_prose(tree)
     reveal_panels(tree)

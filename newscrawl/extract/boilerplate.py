@@ -40,7 +40,7 @@ _CONTAINER_BLOCKS = ("div", "p", "section", "span", "ul", "ol", "li")
 _EMAIL_FIELDS = etree.XPath(".//input[@type='email']")
 # the words of pitch around such a form (a heading, a line of promise, the small print)
 MAX_SIGNUP_PITCH = 300
-# a password field: a login or registration wall's, which no article's text holds
+# a password field: on a page that declares itself not free, the login or registration wall's
 _PASSWORD_FIELDS = etree.XPath(".//input[@type='password']")
 # the words around a wall's form: its heading, its pitch, the offer's benefits
 MAX_WALL_PITCH = 800
@@ -89,10 +89,11 @@ def drop(element: HtmlElement) -> None:
     parent.remove(element)
 
 
-def prune_boilerplate(tree: HtmlElement, headline: HtmlElement | None = None) -> int:
+def prune_boilerplate(tree: HtmlElement, headline: HtmlElement | None = None, *, gated: bool = False) -> int:
     """Remove blocks marked as boilerplate by their class or id; returns how many. A shown modal
     dialog that holds `headline` (the printed headline the page's metadata names) is the article
-    as an overlay, and stays; a hidden one is a copy (a "republish this story" tool's)."""
+    as an overlay, and stays; a hidden one is a copy (a "republish this story" tool's). On a
+    `gated` page, a login form's box is a wall (see `signup_boxes`)."""
     found = [element for element in tree.iter(*_CANDIDATE_TAGS) if _is_boilerplate(element)
              and not (headline is not None and _is_modal(element) and _holds(element, headline)
                       and _shown(element))]
@@ -102,7 +103,7 @@ def prune_boilerplate(tree: HtmlElement, headline: HtmlElement | None = None) ->
              and len(card.text_content()) < MAX_CARD_CHARS]
     if cards and enabled("teaser-cards"):
         found.extend(cards)
-    found.extend(signup_boxes(tree))
+    found.extend(signup_boxes(tree, gated=gated))
     for element in found:
         drop(element)
     for element in lists:
@@ -124,7 +125,7 @@ def prune_foreign_prose(container: HtmlElement) -> int:
     return len(found)
 
 
-def signup_boxes(tree: HtmlElement) -> list[HtmlElement]:
+def signup_boxes(tree: HtmlElement, *, gated: bool = False) -> list[HtmlElement]:
     """Blocks built around a small form that asks for an email address, with a few words of
     pitch ("The Signal, in your inbox"): sign-up and contact boxes, never the article, whatever
     their class says (rule sign-up-forms). A box is the form's largest ancestor whose words
@@ -132,10 +133,13 @@ def signup_boxes(tree: HtmlElement) -> list[HtmlElement]:
     one that holds half the page's prose (a brief beside its own sign-up form is the article).
     A form that wraps more than a box's words (a whole page in ASP.NET's one form, an article
     inside a comment form) is no sign-up form: the box is then built around the field alone.
-    A form that asks for a password is a login or registration wall's: its box may hold up to
-    MAX_WALL_PITCH of pitch, and the page's prose, as the wall prints it, is no measure of it."""
+    On a `gated` page (its article declares itself not free to read), a form that asks for a
+    password is the wall's: its box may hold up to MAX_WALL_PITCH of pitch, and the page's
+    prose, which the wall out-writes, is no measure of it (elsewhere a login form beside a brief,
+    "log in to comment", is a field of the brief's page, and the brief stays)."""
     fields = [(field, MAX_SIGNUP_PITCH) for field in _EMAIL_FIELDS(tree)]
-    fields += [(field, MAX_WALL_PITCH) for field in _PASSWORD_FIELDS(tree)]
+    if gated:
+        fields += [(field, MAX_WALL_PITCH) for field in _PASSWORD_FIELDS(tree)]
     if not fields:
         return []
     page_prose = prose_chars(tree)

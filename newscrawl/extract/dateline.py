@@ -314,7 +314,8 @@ _DATE_LABELS = (r"published|posted|updated|modified|publié|mis\s+à\s+jour|ver�
 _LABELLED_LEAD = re.compile(rf"(?:first\s+)?(?:{_DATE_LABELS})\b[^.!?\n]{{0,40}}?\b(?:19|20)\d\d\b"
                             r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?)?", re.IGNORECASE)
 # a date's label in capitals inside a line: a meta line's item ("By Jane Doe Published: ..."),
-# where a sentence writes "was published on" in lower case
+# where a sentence writes "was published on" in lower case (and one that opens a sentence,
+# "... for years. Updated figures from June 1 show ...", is a word of the text)
 _ITEM_LABEL = re.compile(rf"(?<=\s)(?:{_DATE_LABELS})(?!\w)", re.IGNORECASE)
 
 
@@ -331,7 +332,8 @@ def paragraph_lead(text: str) -> str | None:
             break  # a sentence's words before the dash ("The plan — first presented ..."): no dateline
     labelled = _LABELLED_LEAD.match(head)
     if labelled is None:  # a meta line printed as one line: its capitalised label begins an item
-        label = next((m for m in _ITEM_LABEL.finditer(text, 0, LEAD_CHARS) if m.group(0)[0].isupper()), None)
+        label = next((m for m in _ITEM_LABEL.finditer(text, 0, LEAD_CHARS) if m.group(0)[0].isupper()
+                      and not _sentence(text[:m.start()])), None)
         labelled = _LABELLED_LEAD.match(text, label.start()) if label else None
     return labelled.group(0) if labelled else None
 

@@ -43,6 +43,13 @@ class PageMetadata:
         """The language the page's printed dates are read in: declared, else its script's."""
         return self.lang or self.written_in
 
+    @property
+    def gated(self) -> bool:
+        """Whether the article declares itself not free to read (schema.org isAccessibleForFree,
+        as paywalled and registration-walled sites mark it for search engines)."""
+        value = self.jsonld_article.get("isAccessibleForFree") if self.jsonld_article else None
+        return str(value).strip().lower() == "false"
+
     def get(self, *names: str) -> str | None:
         """First non-empty meta value among `names` (property or name, lower-cased)."""
         for name in names:

@@ -335,6 +335,8 @@ def test_a_meta_line_of_a_sentences_length_keeps_its_labelled_date():
 @pytest.mark.parametrize("sentence", [
     "The report was first published on March 3, 2019 and it said a great deal about the council.",
     "Critics said the rules, published in March 2019, were never enforced by the city council at all.",
+    # a label's word that opens a sentence is the text's (a reviewer's page)
+    "Rents rose for years. Updated figures from June 1, 2021 show that they fell again in the centre.",
 ])
 def test_a_date_label_in_a_sentence_begins_no_meta_item(sentence):
     from newscrawl.extract.dateline import paragraph_lead
@@ -440,3 +442,11 @@ def test_a_period_is_two_dates_and_a_dash(line, period):
     from newscrawl.extract.dateline import is_period
 
     assert is_period(line, datetime(2026, 12, 9)) is period
+
+
+def test_a_brief_beside_a_login_form_keeps_its_text():
+    # a reviewer's page: the login form's box took the brief's whole container as a wall's; a
+    # page that does not declare itself gated has no wall, and its form is a field of the page
+    url = "https://www.example.com/news/ferry"
+    body = extract_article(url, _page("43-brief-with-login-form.html")).body
+    assert body.startswith("Ferry service between the harbor") and body.endswith("until the end of the month.")
