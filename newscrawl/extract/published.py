@@ -452,12 +452,19 @@ def _url_prints_first(url: str, day: datetime) -> bool:
 _MICRODATA_MODIFIED = etree.XPath("//@itemprop[.='dateModified']/parent::*[@datetime or @content]")
 
 
+def _of_headlined_item(element: HtmlElement) -> bool:
+    """Whether microdata belongs to the item that holds the page's h1: a related story's card
+    is an item of its own, with its own dates."""
+    item = next((a for a in element.iterancestors() if a.get("itemscope") is not None), None)
+    return item is not None and next(item.iter("h1"), None) is not None
+
+
 def choose_modified(meta: PageMetadata, now: datetime | None = None,
                     tree: HtmlElement | None = None) -> datetime | None:
     """Last-modified time from the metadata: the head's, else microdata's in `tree`."""
     candidates = from_metadata(meta, "dateModified", MODIFIED_META)
     if not candidates and tree is not None:
         candidates = _parse_all((e.get("datetime") or e.get("content"), "microdata", 2.0)
-                                for e in _MICRODATA_MODIFIED(tree)[:1])
+                                for e in _MICRODATA_MODIFIED(tree) if _of_headlined_item(e))[:1]
     chosen = pick(candidates, now or datetime.now(UTC))
     return _to_second(chosen.value) if chosen else None
