@@ -20,6 +20,7 @@ import atexit
 import contextlib
 import copy
 import errno
+import json
 import logging
 import os
 import pickle
@@ -93,10 +94,28 @@ WHAT_TO_CRAWL = ("url", "urls", "sites", "article", "articles", "warc")
 
 def remember_job_arguments(spider: Spider, arguments: dict[str, str]) -> None:
     """Keep the crawl's -a arguments with its job (spider.state, pickled into the user's JOBDIR
-    when the crawl stops), for `job_of_another_crawl` to compare a later run's with."""
+    when the crawl stops), for `job_of_another_crawl` to compare a later run's with. A job whose
+    earlier crawl left nothing waiting is this crawl's from now on."""
     state = getattr(spider, "state", None)
-    if isinstance(state, dict):
+    if not isinstance(state, dict):
+        return
+    folder = users_job(spider.settings)
+    if folder and not job_waits(folder):
+        state[JOB_ARGUMENTS] = dict(arguments)
+    else:
         state.setdefault(JOB_ARGUMENTS, dict(arguments))
+
+
+def job_waits(folder: str) -> bool:
+    """Whether the job in `folder` has requests waiting: Scrapy's scheduler writes the priorities
+    of its non-empty disk queues to requests.queue/active.json when it stops (`[]` or `{}` once
+    the crawl finished, none when it never stopped cleanly: then it resumes none)."""
+    try:
+        return bool(json.loads(Path(folder, "requests.queue", "active.json").read_text("utf-8")))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):  # unreadable: taken as waiting, the careful side
+        return True
 
 
 def job_of_another_crawl(settings, arguments: dict[str, str]) -> str | None:
@@ -105,7 +124,7 @@ def job_of_another_crawl(settings, arguments: dict[str, str]) -> str | None:
     would resume its waiting pages all the same, and write their articles to this run's output,
     without a word. None when it may."""
     folder = resumes_job(settings)
-    if folder is None:
+    if folder is None or not job_waits(folder):  # a finished crawl's job: nothing of it is fetched
         return None
     try:
         with open(Path(folder, "spider.state"), "rb") as handle:

@@ -17,6 +17,7 @@ from scrapy.squeues import PickleLifoDiskQueue
 from scrapy.utils.test import get_crawler
 
 from newscrawl.crawl.frontier import (
+    JOB_ARGUMENTS,
     STALE_AFTER,
     NamedCallbackLifoDiskQueue,
     WholeRecordFifoDiskQueue,
@@ -220,3 +221,22 @@ def test_a_jobdir_kept_by_a_crawl_of_another_site_is_refused_and_its_own_crawl_g
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     urls = [item["url"] for item in read_jsonl(first)]
     assert len(urls) == len(set(urls)) == 12
+
+
+def test_a_jobdir_whose_crawl_finished_takes_a_crawl_of_another_site_and_keeps_it(tmp_path):
+    """A crawl that finished leaves nothing waiting in its JOBDIR: a crawl of another site given
+    the same JOBDIR was refused ('its waiting pages would be fetched'), where it had run before.
+    Now it runs, and the job is that crawl's from then on (its own command goes on with it)."""
+    from tests.support.faultserver import FaultServer
+
+    job = tmp_path / "job"
+    with FaultServer("127.0.0.13", robots="allow", articles=2) as site_a, \
+            FaultServer("127.0.0.14", robots="allow", articles=2) as site_b:
+        for name, site in (("a", site_a), ("b", site_b)):  # a state each: the two sites' texts are the same
+            done = run_scrapy(["crawl", "site", "-a", f"url={site.url('/')}", "-o", str(tmp_path / f"{name}.jsonl"),
+                               *FAST, "-s", f"JOBDIR={job}", "-s", f"NEWSCRAWL_STATE={tmp_path / name}.sqlite"])
+            assert done.returncode == 0, done.stderr[-2000:]
+    other = done
+    assert len(read_jsonl(tmp_path / "b.jsonl")) == 2, other.stderr[-3000:]
+    with open(job / "spider.state", "rb") as handle:
+        assert pickle.load(handle)[JOB_ARGUMENTS] == {"url": site_b.url("/")}
