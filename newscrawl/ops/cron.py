@@ -60,18 +60,34 @@ def acquire_lock(path: Path) -> IO[str] | None:
 def lock_taken(path: Path) -> bool:
     """Whether another process holds the flock of an existing lock file; found without creating
     anything (a missing lock file is no lock taken), so that a run that cannot start makes no
-    folder and no log (the flock taken here to see is released at once)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a named pipe there: opened, not waited on
-    except OSError:
+    folder and no log (the flock taken here to see is released at once). Only a flock that would
+    block is held: any other refusal (NFS takes LOCK_EX only on a file open for writing) is left
+    to the run's own flock (`acquire_lock`), which took it for held, and no run ran again."""
+    fd = _open_to_look(path)
+    if fd is None:
         return False
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         return True
+    except OSError:
+        return False
     finally:
         os.close(fd)
     return False
+
+
+def _open_to_look(path: Path) -> int | None:
+    """The lock file opened without creating or waiting (a named pipe there: opened, not waited
+    on); for writing when it may be, as NFS wants for an exclusive flock. None if it cannot be."""
+    for mode in (os.O_RDWR, os.O_RDONLY):
+        try:
+            return os.open(path, mode | os.O_NONBLOCK)
+        except PermissionError:
+            continue
+        except OSError:
+            return None
+    return None
 
 
 def lock_holder(path: Path) -> str:

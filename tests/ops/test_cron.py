@@ -133,6 +133,33 @@ def test_a_lock_that_is_a_named_pipe_is_one_line_not_a_wait(tmp_path):
     assert run.stderr.strip().splitlines()[-1].startswith(f"scrapy cron: cannot write the lock {state}.lock: ")
 
 
+def test_a_lock_the_look_cannot_test_is_not_taken_for_held(tmp_path, monkeypatch):
+    """On NFS an exclusive flock needs a file open for writing: the look at the lock, on a file
+    opened read-only, failed (EBADF) and took that for a lock held, so every cron run exited 75
+    ('an earlier run still holds') and none ran again. Only a lock that would block is held; the
+    run's own flock, on the file opened for writing, decides the rest. (NFS cannot be mounted
+    here: flock's refusal is made by hand, the one fake in these tests.)"""
+    import errno
+    import fcntl
+
+    from newscrawl.ops import cron
+
+    lock = tmp_path / "state.sqlite.lock"
+    lock.write_text("", "utf-8")
+    real_flock = fcntl.flock
+
+    def nfs_flock(fd: int, operation: int) -> None:  # as NFS refuses LOCK_EX on a read-only file
+        if operation & fcntl.LOCK_EX and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            raise OSError(errno.EBADF, "Bad file descriptor")
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(cron.fcntl, "flock", nfs_flock)
+    assert not cron.lock_taken(lock)
+    with lock.open("a+") as holder:  # a running cron's lock, opened for writing as it opens it
+        real_flock(holder.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert cron.lock_taken(lock)
+
+
 def test_a_link_to_the_state_shares_its_lock(tmp_path):
     """A run given a symbolic link to the state locked `link.sqlite.lock`, not the state's lock:
     two runs of one state at once both ran (exit 0). The lock is beside the file linked to."""
