@@ -75,7 +75,7 @@ from newscrawl.output.side_files import (
     side_file_clash,
     side_files,
 )
-from newscrawl.output.storage import OUTPUT_ERROR_STAT
+from newscrawl.output.storage import LOST_STAT, OUTPUT_ERROR_STAT
 from newscrawl.state import StateError, StateWrongKind, open_state, state_path_problem, stateless
 from newscrawl.state.crawler import STATE_ERROR_STAT
 
@@ -112,6 +112,20 @@ def standard_output_as_folder(output_dir: str | None, settings: BaseSettings) ->
     given = f"--output-dir {folder}" if output_dir else f"NEWSCRAWL_CRON_DIR={folder}"
     return (f"{given} names no folder: a cron run writes each run's articles, summary and log as files in a "
             "folder (give one, such as output/cron); for articles on standard output, use scrapy crawl -o -")
+
+
+def folder_gone(folder: Path, stats: dict[str, Any]) -> str:
+    """The line for an output folder deleted during the run: what went with it, and what next."""
+    lost = int(stats.get(LOST_STAT) or 0)
+    if lost:
+        gone = (f"the {plural(lost, 'article')} this run wrote went with it; the state does not "
+                "record them, and the next run writes them again")
+    elif written(stats):
+        gone = (f"the {plural(written(stats), 'article')} this run wrote went with it, though the "
+                "state records them as written")
+    else:
+        gone = "no article was written; the next run makes it again"
+    return f"the output folder {folder} was deleted during the run: {gone}"
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -326,6 +340,9 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
         # "shutdown": Scrapy's graceful stop; no reason at all: its forced stop (a second signal)
         interrupted = stats.get("finish_reason") == "shutdown" or (
             signalled and stats.get("finish_reason") is None)
+        if not self.output_dir.is_dir():  # deleted while the run wrote into it: said once
+            say(f"scrapy cron: {folder_gone(self.output_dir, stats)}")
+            return EXIT_FAILED
         published = None
         if self.part.exists():
             self.part.replace(self.final)

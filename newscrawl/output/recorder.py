@@ -25,8 +25,16 @@ from newscrawl.output.recovery import (
     recover_outputs,
     unusable_state,
 )
-from newscrawl.output.storage import OUTPUT_ERROR_STAT, line_files, stop_for_output, stop_for_state
+from newscrawl.output.storage import (
+    LOST_STAT,
+    OUTPUT_ERROR_STAT,
+    LineFile,
+    line_files,
+    stop_for_output,
+    stop_for_state,
+)
 from newscrawl.state import StateError, stateless
+from newscrawl.state.base import SeenEntry
 from newscrawl.state.crawler import follow_links_of, state_failed, state_for
 
 logger = logging.getLogger("newscrawl.output")
@@ -55,8 +63,13 @@ class StateRecorder:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.outputs_closed, signal=signals.feed_exporter_closed)
         self.failed = False
         self.items = 0
+        # what this run recorded: each URL's entry before it (None: new), and how many articles,
+        # to take back if every output that held them was deleted (outputs_closed)
+        self.journal: dict[str, SeenEntry | None] = {}
+        self.recorded = 0
         # a distributed crawl's queue outlives its workers in Redis: no link of its is lost
         self.links_pending = not distributed.enabled(crawler.settings)
         targets = check_outputs(crawler.settings, crawl_spider(crawler))  # before anything else is opened or fetched
@@ -137,10 +150,39 @@ class StateRecorder:
         last_modified = headers.get(b"Last-Modified")
         urls = {item.canonical_url or item.url, canonical_url(item.url) or item.url}
         for url in urls:
+            if url not in self.journal:
+                self.journal[url] = store.get(url)
             store.record(url, item.fingerprint, item.modified, item.revision,
                          etag=etag.decode("latin-1") if etag else None,
                          last_modified=last_modified.decode("latin-1") if last_modified else None,
                          links_pending=self.links_pending, undated=not item.published)
         if self.links_pending:
             follow_links_of(self.crawler, urls)
+        self.recorded += 1
         self.crawler.stats.inc_value("newscrawl/articles/emitted")
+
+    def outputs_closed(self) -> None:
+        """Once every output is closed (Scrapy's feed_exporter_closed): when each file was found
+        deleted (storage.LineFile.check_named), the articles this run wrote are nowhere, so the
+        state is put back as it was before them and the next run writes them again."""
+        files = [f for f in line_files(self.crawler) if isinstance(f, LineFile) and f.path != os.devnull]
+        if not self.recorded or not files or not all(f.deleted for f in files):
+            return
+        store = state_for(self.crawler)
+        try:
+            store.forget([url for url, before in self.journal.items() if before is None])
+            for before in (entry for entry in self.journal.values() if entry is not None):
+                store.record(before.url, before.fingerprint, before.modified, before.revision,
+                             etag=before.etag, last_modified=before.last_modified,
+                             links_pending=before.links_pending, undated=before.undated)
+            for handle in files:  # nothing there to reconcile at the next start
+                if handle.state_key:
+                    store.set_meta(handle.state_key, "")
+        except Exception as exc:  # the output's line said they are lost; this says the state
+            if not lost_redis(self.crawler, exc):
+                stop_for_state(self.crawler, exc)
+            return
+        self.crawler.stats.inc_value("newscrawl/articles/emitted", -self.recorded)
+        self.crawler.stats.set_value(LOST_STAT, self.recorded)
+        self.recorded = 0
+        self.journal = {}

@@ -37,6 +37,7 @@ _FILES = "_newscrawl_line_files"
 OUTPUT_ERROR = "output_error"  # the close reason after a failed write (the crawl exits 1)
 MOVED = "deleted or moved during the crawl"
 MOVED_STAT = "newscrawl/output/moved"  # the path of an output that was, for the summary
+LOST_STAT = "newscrawl/output/lost"  # articles gone with outputs deleted mid-run, forgotten by the state
 OUTPUT_ERROR_STAT = "newscrawl/output/error"  # PATH: REASON of the output (or stats file) that failed
 STATE_ERROR = "state_error"  # the close reason when the state cannot be written (exits 1)
 
@@ -55,6 +56,7 @@ class LineFile(io.FileIO):
         self.regular = stat.S_ISREG(os.fstat(self.fileno()).st_mode)
         self.jsonlines = jsonlines and self.regular
         self.failed: OSError | None = None
+        self.deleted = False  # found deleted (no name left): the lines written to it are gone
         self.lines = 0
         self.last_start: int | None = None  # where the last whole line written begins
         # resolved once: the offset is stored under it after every article
@@ -94,19 +96,32 @@ class LineFile(io.FileIO):
         except OSError:
             return False
 
+    def check_named(self) -> None:
+        """As the output closes: the path still names this file, or its lines are said lost
+        (deleted or moved after the last article was written)."""
+        if self.failed is None and self.identity is not None and not self._still_named():
+            self._lost()
+
     def _lost(self) -> None:
         """The file was deleted or moved away (a rotation): lines written to it now would reach
         no reader at the path, so nothing more is written, and the crawl stops; a run again
-        writes the articles not written yet to a new file at the path."""
+        writes the articles not written yet to a new file at the path. A file deleted (no name
+        left) took this run's lines with it: the recorder then forgets them in the state."""
         self.failed = OSError(0, MOVED)
+        self.deleted = _unlinked(self)
         take_back_from_the_others(self)
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.set_value(MOVED_STAT, self.path)
         written = f"{self.lines} article{'' if self.lines == 1 else 's'}"
-        stop_for_output(self.crawler, self.path, MOVED,
-                        f"the {written} written to it went with it (gone if it was deleted) and "
-                        "nothing more is written. Run the same command again: with a state, it "
-                        f"writes the articles not written yet to a new {self.path}")
+        if self.deleted:
+            went = (f"the {written} this run wrote to it are gone with it; the state does not record "
+                    "them as written unless another output holds them, and nothing more is written. "
+                    f"Run the same command again: it writes them to a new {self.path}")
+        else:
+            went = (f"the {written} written to it went with it and nothing more is written. Run the "
+                    f"same command again: with a state, it writes the articles not written yet to a "
+                    f"new {self.path}")
+        stop_for_output(self.crawler, self.path, MOVED, went)
 
     def _fail(self, start: int | None, exc: OSError) -> None:
         """Cut off the part of the line that made it, log once, and close the crawl."""
@@ -145,6 +160,14 @@ def take_back_from_the_others(failed: LineFile) -> None:
             continue  # left as it is: the next run reconciles it as before
         other.lines -= 1
         other.last_start = None
+
+
+def _unlinked(handle: LineFile) -> bool:
+    """Whether the open file has no name left (deleted, its folder with it, or replaced)."""
+    try:
+        return os.fstat(handle.fileno()).st_nlink == 0
+    except (OSError, ValueError):  # closed already: nothing tells
+        return False
 
 
 def _identity(status: os.stat_result) -> tuple[int, int]:
@@ -256,6 +279,11 @@ class RecoverableFeedStorage(FileFeedStorage):
         _track(self.crawler, handle)
         return handle
 
+    def store(self, file: IO[bytes]) -> None:
+        """Close the output; one deleted or moved after its last line stops being called written."""
+        if isinstance(file, LineFile):
+            file.check_named()
+        file.close()
 
     def _remembered(self, handle: LineFile) -> dict[str, Any] | None:
         """What the state keeps of an output for the next start's recovery: a JSON Lines file's

@@ -65,6 +65,12 @@ class StateStore(ABC):
         """
 
     @abstractmethod
+    def forget(self, urls: Iterable[str]) -> None:
+        """Remove these entries (and their fingerprints): the lines of the articles they record
+        were lost with an output deleted during the run, so the next run writes them again.
+        URLs without an entry are ignored."""
+
+    @abstractmethod
     def mark_links_followed(self, urls: Iterable[str]) -> None:
         """The links on these articles' pages were followed (by a run that finished): their
         entries are no longer `links_pending`. URLs without an entry are ignored."""

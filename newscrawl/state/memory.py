@@ -37,6 +37,11 @@ class MemoryStateStore(StateStore):
         if fingerprint:
             self.fingerprints.add(fingerprint)
 
+    def forget(self, urls: Iterable[str]) -> None:
+        for url in urls:
+            self.entries.pop(url, None)
+        self.fingerprints = {e.fingerprint for e in self.entries.values() if e.fingerprint}
+
     def mark_links_followed(self, urls: Iterable[str]) -> None:
         for url in urls:
             entry = self.entries.get(url)

@@ -65,6 +65,20 @@ end
 return {removed, #urls}
 """
 
+# KEYS: seen, emitted, fingerprints; ARGV: URLs whose entries go, with their fingerprints' counts
+_FORGET = """
+for _, url in ipairs(ARGV) do
+  local old = redis.call('HGET', KEYS[1], url)
+  if old then
+    local f = cjson.decode(old)['fingerprint']
+    if type(f) == 'string' and redis.call('HINCRBY', KEYS[3], f, -1) <= 0 then redis.call('HDEL', KEYS[3], f) end
+    redis.call('HDEL', KEYS[1], url)
+    redis.call('ZREM', KEYS[2], url)
+  end
+end
+return 1
+"""
+
 _FIELDS = ("fingerprint", "modified", "revision", "emitted_at", "etag", "last_modified")
 # flags kept in an entry's JSON only when true
 _FLAGS = ("links_pending", "undated")
@@ -101,6 +115,7 @@ class RedisStateStore(StateStore):
         self._record = server.register_script(_RECORD)
         self._prune = server.register_script(_PRUNE)
         self._followed = server.register_script(_FOLLOWED)
+        self._forget = server.register_script(_FORGET)
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "newscrawl") -> RedisStateStore:
@@ -139,6 +154,11 @@ class RedisStateStore(StateStore):
         if undated:
             entry["undated"] = True
         self._record(keys=self._keys, args=[url, json.dumps(entry), fingerprint or "", emitted_at])
+
+    def forget(self, urls: Iterable[str]) -> None:
+        urls = list(urls)
+        for start in range(0, len(urls), 1000):  # in batches, so one script never blocks Redis for long
+            self._forget(keys=self._keys, args=urls[start:start + 1000])
 
     def mark_links_followed(self, urls: Iterable[str]) -> None:
         urls = list(urls)

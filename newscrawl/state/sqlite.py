@@ -256,6 +256,9 @@ class SQLiteStateStore(StateStore):
              int(undated)),
         )
 
+    def forget(self, urls: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM seen WHERE url = ?", ((url,) for url in urls))
+
     def mark_links_followed(self, urls: Iterable[str]) -> None:
         self.db.execute("BEGIN")  # one transaction: a run's thousands of articles in one write
         try:

@@ -15,6 +15,7 @@ from newscrawl.state import StateError, open_state
 from tests.conftest import free_port, run_scrapy
 from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
 from tests.support.state_contract import (
+    check_forget_removes_entries_and_their_fingerprints,
     check_links_pending_until_followed,
     check_prune_keeps_undated_entries,
 )
@@ -84,6 +85,12 @@ def test_redis_state_store_remembers_prunes_and_exports(redis_url):  # noqa: F81
 def test_redis_state_store_keeps_links_pending_until_marked_followed(redis_url):  # noqa: F811
     store = open_state({"REDIS_URL": redis_url, "NEWSCRAWL_REDIS_PREFIX": "lp"})
     check_links_pending_until_followed(store)
+    store.close()
+
+
+def test_redis_state_store_forgets_entries_and_their_fingerprints(redis_url):  # noqa: F811
+    store = open_state({"REDIS_URL": redis_url, "NEWSCRAWL_REDIS_PREFIX": "fg"})
+    check_forget_removes_entries_and_their_fingerprints(store)
     store.close()
 
 

@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -25,8 +26,8 @@ from newscrawl.ops.cron import update_quiet_runs
 from newscrawl.output.recovery import recover_part, remember_output
 from newscrawl.state.crawler import state_for
 from newscrawl.state.sqlite import SQLiteStateStore
-from tests.conftest import REPO, free_port, read_jsonl
-from tests.support.faultserver import FaultServer
+from tests.conftest import REPO, free_port, lines_in, read_jsonl
+from tests.support.faultserver import FaultServer, articles_then_wait
 from tests.support.sites.build import build_site, expected_urls
 from tests.support.sites.harness import cron_result, finish, run_cron, scrapy_command, start
 from tests.support.sites.server import serve_site
@@ -553,3 +554,30 @@ def test_a_stopped_run_ends_a_quiet_streak_but_adds_none(tmp_path):
     stopped = {"newscrawl/site/a/emitted": 2}
     assert update_quiet_runs(status, ["a", "b"], stopped, complete=False) == {"a": 0, "b": 1}
     assert json.loads(status.read_text("utf-8"))["quiet_runs"] == {"a": 0, "b": 1}
+
+
+def test_an_output_folder_deleted_during_the_run_is_one_line_exit_1_and_the_next_run_writes_its_articles(
+        tmp_path):
+    """The folder deleted after the run wrote its 6 articles: before, "6 articles written", and
+    the state recorded them, so no later run wrote them again."""
+    state, out = tmp_path / "state.sqlite", tmp_path / "cron"
+    with FaultServer("127.0.0.7", robots="allow", articles=6, extra=articles_then_wait(6)) as site:
+        proc = _start_cron(["-a", f"url={site.url('/')}"], state, out)
+        deadline = time.monotonic() + 90
+        parts = lambda: list(out.glob("articles-*.jsonl.part"))  # noqa: E731
+        while time.monotonic() < deadline and proc.poll() is None and not (
+                site.hits["/wait"] and parts() and lines_in(parts()[0]) == 6):
+            time.sleep(0.05)
+        assert parts() and lines_in(parts()[0]) == 6
+        shutil.rmtree(out)
+        code, err = finish(proc)
+        assert code == 1, err[-2000:]
+        assert err.strip().splitlines() == [
+            f"scrapy cron: the output folder {out} was deleted during the run: the 6 articles this run "
+            "wrote went with it; the state does not record them, and the next run writes them again"]
+        store = SQLiteStateStore(state)
+        assert store.count() == 0
+        store.close()
+        again = run_cron(["-a", f"url={site.url('/')}"], state, out)
+    assert again.code == 0, again.stderr[-2000:]
+    assert sorted(a["url"].rsplit("/", 1)[-1] for a in again.articles) == sorted(f"story-{i}" for i in range(1, 7))

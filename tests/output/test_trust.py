@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -22,7 +23,7 @@ import pytest
 from newscrawl.output.recovery import adopt_outputs, meta_key
 from newscrawl.state.sqlite import SQLiteStateStore
 from tests.conftest import REPO, lines_in, read_jsonl, run_scrapy
-from tests.support.faultserver import FaultServer, article_page
+from tests.support.faultserver import FaultServer, article_page, articles_then_wait
 from tests.support.schema import parse_articles
 
 pytestmark = pytest.mark.timeout(240)
@@ -685,8 +686,44 @@ def test_an_output_moved_or_deleted_mid_crawl_stops_it_and_the_rerun_writes_the_
     if how == "moved":  # every article once: what went with the moved file and what came after
         assert 2 <= len(first) < 30
         assert sorted(first + rest) == all_stories(30)
-    else:  # the deleted lines are gone with the file, and every other article is written once
-        assert len(rest) == len(set(rest)) and 0 < len(rest) <= 28
+    else:  # the deleted lines went with the file, and the state forgot them: written again
+        assert rest == all_stories(30)  # before: 28 at most, the deleted ones lost for good
+
+
+@pytest.mark.parametrize("how", ["file", "folder", "replaced"])
+def test_an_output_deleted_after_its_last_article_is_no_success_and_the_rerun_writes_them(
+        tmp_path: Path, how: str) -> None:
+    """The output file (or its folder) deleted, or replaced by another file, after the crawl
+    wrote its last article: before, "6 articles written", exit 0, and the state recorded them,
+    so no later run wrote them again."""
+    state, folder = tmp_path / "state.sqlite", tmp_path / "outdir"
+    out = folder / "out.jsonl"
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+    with FaultServer(HOST, robots="allow", articles=6, extra=articles_then_wait(6)) as site:
+        proc = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url('/')}",
+                                 "-o", str(out), "-s", f"NEWSCRAWL_STATE={state}", *FAST],
+                                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None and (lines_in(out) < 6 or not site.hits["/wait"]):
+            time.sleep(0.05)
+        assert lines_in(out) == 6
+        if how == "folder":
+            shutil.rmtree(folder)
+        elif how == "file":
+            out.unlink()
+        else:
+            (folder / "new.jsonl").write_text("")
+            (folder / "new.jsonl").replace(out)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1, err[-2000:]
+        assert "Traceback" not in err and len(lines(err, "ERROR")) == 1, err[-3000:]
+        assert f"cannot write to {out}: deleted or moved during the crawl; the 6 articles this run wrote " \
+               "to it are gone with it" in lines(err, "ERROR")[0]
+        assert f"summary: 0 articles written to {out} (deleted or moved during the crawl)" in err
+        assert recorded(state) == 0
+        again = crawl(site, "-o", str(out), state=state)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert stories(read_jsonl(out)) == all_stories(6)
 
 
 def test_the_second_of_two_outputs_moved_mid_crawl_gets_every_article_after_the_rerun(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from newscrawl.state.sqlite import SQLiteStateStore
 from tests.conftest import REPO, read_jsonl, run_scrapy
 from tests.support.faultserver import FaultServer
 from tests.support.state_contract import (
+    check_forget_removes_entries_and_their_fingerprints,
     check_links_pending_until_followed,
     check_prune_keeps_undated_entries,
 )
@@ -143,6 +144,13 @@ def test_links_pending_until_marked_followed(tmp_path: Path, store_kind: str) ->
 def test_prune_keeps_the_entries_of_undated_articles(tmp_path: Path, store_kind: str) -> None:
     store = SQLiteStateStore(tmp_path / "s.sqlite") if store_kind == "sqlite" else MemoryStateStore()
     check_prune_keeps_undated_entries(store)
+    store.close()
+
+
+@pytest.mark.parametrize("store_kind", ["sqlite", "memory"])
+def test_forget_removes_entries_and_their_fingerprints(tmp_path: Path, store_kind: str) -> None:
+    store = SQLiteStateStore(tmp_path / "s.sqlite") if store_kind == "sqlite" else MemoryStateStore()
+    check_forget_removes_entries_and_their_fingerprints(store)
     store.close()
 
 

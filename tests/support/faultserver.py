@@ -265,6 +265,21 @@ class FaultServer:
         return ROUTES.get(path)
 
 
+def articles_then_wait(count: int, seconds: float = 4) -> dict[str, Handler]:
+    """Routes (`extra`) for a home page linking `count` stories and /wait, a page that takes
+    `seconds`: the crawl has written every article and is still running (/wait is hit)."""
+    def home(h: FaultHandler) -> None:
+        links = "".join(f'<li><a href="/articles/story-{i}">S{i}</a></li>' for i in range(1, count + 1))
+        h.send_bytes(f"<html><body><h1>All</h1><ul>{links}<li><a href='/wait'>w</a></li></ul>"
+                     "</body></html>".encode())
+
+    def wait(h: FaultHandler) -> None:
+        h.server.owner.stopping.wait(seconds)
+        h.send_bytes(b"<html><body><h1>Later</h1><p>nothing here</p></body></html>")
+
+    return {"/": home, "/wait": wait}
+
+
 # -- routes ------------------------------------------------------------------------------------
 
 def _home(h: FaultHandler) -> None:

@@ -40,3 +40,16 @@ def check_prune_keeps_undated_entries(store: StateStore, undated: int = 2) -> No
     time.sleep(0.05)
     assert store.prune(0.01) == 0 and store.count() == undated
     assert store.prune(0) == undated and store.count() == 0
+
+
+def check_forget_removes_entries_and_their_fingerprints(store: StateStore) -> None:
+    """`forget` removes the entries named (their fingerprints with them, unless another entry
+    carries one), ignores unknown URLs and leaves the rest: the recorder takes back the articles
+    of an output deleted during the run."""
+    store.record("https://a.example/1", "f1", None, 1)
+    store.record("https://a.example/2", "f2", None, 1)
+    store.record("https://a.example/3", "f2", None, 1)  # the same text under another address
+    store.forget(["https://a.example/1", "https://a.example/2", "https://a.example/unknown"])
+    assert store.get("https://a.example/1") is None and store.get("https://a.example/2") is None
+    assert not store.has_fingerprint("f1") and store.has_fingerprint("f2")
+    assert store.count() == 1 and store.get("https://a.example/3").fingerprint == "f2"
