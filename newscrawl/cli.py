@@ -29,6 +29,7 @@ EXIT_USAGE = 2
 SUMMARIES = {"crawl": "Crawl news sites into JSON Lines records (-a url=URL, -a sites=FILE, -a article=URL)"}
 
 
+USAGE = f"usage: {PROG} COMMAND [options] [args]"
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as commands/_cli.py's commands end on Ctrl-C
 
 
@@ -57,7 +58,10 @@ def _main(argv: list[str]) -> NoReturn:
     # before anything reads the settings (the environment, so that child processes have it too)
     os.environ["SCRAPY_SETTINGS_MODULE"] = SETTINGS_MODULE
     os.environ["NEWSCRAWL_PROG"] = "newscrawl"  # commands/_cli.py as_typed: lines name `newscrawl COMMAND`
-    first = argv[0] if argv else "--help"
+    if not argv:  # a script that calls it by mistake must not take the help for success
+        print(USAGE, file=sys.stderr)
+        usage_error(no_command())
+    first = argv[0]
     if first in ("-h", "--help"):
         say(help_text())
     if first in ("-V", "--version"):
@@ -157,7 +161,7 @@ def help_text() -> str:
     lines = [f"  {name:<{width}}  {SUMMARIES.get(name) or _command(name).short_desc()}"
              for name in COMMANDS]
     return "\n".join([
-        f"usage: {PROG} COMMAND [options] [args]",
+        USAGE,
         "",
         "News sites to clean, deduplicated article records in JSON Lines.",
         "",
@@ -186,6 +190,11 @@ def version_line() -> str:
         from newscrawl import __version__ as version
     python = ".".join(map(str, sys.version_info[:3]))
     return f"{PROG} {version} (Scrapy {scrapy.__version__}, Python {python})"
+
+
+def no_command() -> str:
+    """The line for `newscrawl` run with nothing after it (after the usage line, as argparse)."""
+    return f"no command given: use one of {', '.join(COMMANDS)} ({PROG} --help)"
 
 
 def unknown_command(given: str) -> str:

@@ -182,6 +182,21 @@ def test_an_unknown_command_is_one_line_and_exit_2(installed: Installed, caller:
                               "crawl, cron, extract, fixture, parse, seed, state (newscrawl --help)")
 
 
+def test_no_command_is_the_usage_on_stderr_and_exit_2(installed: Installed, caller: Path) -> None:
+    """Run with nothing after it, it printed the help and exited 0: a script that called it by
+    mistake took that for success. As argparse for a missing argument: the usage, one line, 2."""
+    proc = newscrawl(installed, caller)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "usage: newscrawl COMMAND [options] [args]",
+        "newscrawl: no command given: use one of crawl, cron, extract, fixture, parse, seed, state "
+        "(newscrawl --help)"]
+    for asked in ("-h", "--help"):  # asked for: the help on stdout, exit 0
+        helped = newscrawl(installed, caller, asked)
+        assert helped.returncode == 0 and helped.stdout.startswith("usage: newscrawl COMMAND") and helped.stderr == ""
+    assert list(caller.iterdir()) == []
+
+
 def test_an_option_before_the_command_is_one_line_and_exit_2(installed: Installed, caller: Path) -> None:
     proc = newscrawl(installed, caller, "-s", "LOG_LEVEL=INFO", "crawl")
     assert proc.returncode == 2 and proc.stdout == ""
