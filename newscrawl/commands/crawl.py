@@ -63,6 +63,7 @@ from newscrawl.ops.summary import (
 from newscrawl.output.documents import finish_open_documents
 from newscrawl.output.formats import LINE_FORMATS
 from newscrawl.output.guard import (
+    FEEDS_OUTPUTS,
     FeedTarget,
     OutputError,
     colon_format,
@@ -236,6 +237,20 @@ def error_line(exc: BaseException) -> str:
     """The exception's message on one line."""
     text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
     return " ".join(str(text).split()) or type(exc).__name__
+
+
+def go_on(targets: list[FeedTarget]) -> str:
+    """How a stopped crawl goes on, for the outputs as the user gave them: appending with -o
+    where it wrote with -O, with "overwrite": false in a FEEDS entry; to standard output, the
+    same command writes only the articles not written yet (there is nothing to append to)."""
+    files = [target for target in targets if target.path is not None]
+    if not files:
+        return "run the same command again to go on: it writes only the articles not written yet"
+    emptied = [target for target in files if target.overwrite]
+    if emptied and all(target.in_feeds for target in emptied):
+        return (f'run the same command again with "overwrite": false in the FEEDS entry of '
+                f'{", ".join(target.uri for target in emptied)}, to go on')
+    return "run the same command again, appending (-o FILE) where it wrote with -O, to go on"
 
 
 def finish_reason(crawler: Any) -> str | None:
@@ -432,7 +447,10 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         self.check_paths()
         self.names_spider = self._names_spider(args[0], opts.spargs)
         # messages name an output as it was given: in FEEDS, or with -o/-O
-        self.check_outputs(opts.spargs, in_feeds=feeds_outputs(feeds_given, self.settings))
+        in_feeds = feeds_outputs(feeds_given, self.settings)
+        # for the crawl's own messages (the recorder's refusal of an overwrite, the stop's advice)
+        self.settings.set(FEEDS_OUTPUTS, sorted(in_feeds), priority="cmdline")
+        self.check_outputs(opts.spargs, in_feeds=in_feeds)
 
     def _names_spider(self, name: str, spargs: dict[str, str]) -> Any:
         """The spider, built from the -a arguments but not started, whose attributes fill the
@@ -581,8 +599,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
         if whole:
             return (f"{done}; {', '.join(whole)} takes no appended records: run the same "
                     "command again writing to a new file to get the rest")
-        return (f"{done}; run the same command again, appending (-o FILE) where it wrote "
-                "with -O, to go on")
+        return f"{done}; {go_on(feed_targets(self.settings, getattr(self, 'names_spider', None)))}"
 
     def report_end(self, crawler: Any, opts: Any, reason: str | None) -> None:
         """The run's summary on stderr; a failure the log did not show, as one line; exit 1 for

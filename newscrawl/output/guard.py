@@ -70,6 +70,10 @@ WHOLE_LINES = ("an article is recorded as written once its whole line is in the 
                "compressor holds lines back: a stopped crawl would lose articles recorded as written")
 
 
+# the setting in which the crawl command tells the crawl's parts which outputs were given in FEEDS
+FEEDS_OUTPUTS = "NEWSCRAWL_FEEDS_OUTPUTS"
+
+
 class RemoteOutput(ValueError):
     """An output that is a remote URI (s3://, ftp://, ...), which newscrawl does not write (exit 2)."""
 
@@ -268,10 +272,13 @@ def _filled(uri: str, path: Path, params: dict[str, Any]) -> Path:
 
 
 def feed_targets(settings: BaseSettings, spider: Any = None,
-                 in_feeds: Collection[str] = frozenset()) -> list[FeedTarget]:
+                 in_feeds: Collection[str] | None = None) -> list[FeedTarget]:
     """The crawl's outputs, from FEEDS (what -o and -O set; `in_feeds`: the keys of those given
-    in FEEDS instead), their names filled as Scrapy fills them for the first file (`spider`: the
-    crawl's spider, or one built from its -a arguments)."""
+    in FEEDS instead, by default NEWSCRAWL_FEEDS_OUTPUTS, which the crawl command sets), their
+    names filled as Scrapy fills them for the first file (`spider`: the crawl's spider, or one
+    built from its -a arguments)."""
+    if in_feeds is None:
+        in_feeds = frozenset(settings.getlist(FEEDS_OUTPUTS))
     targets = []
     storages, formats = storage_schemes(settings), export_formats(settings)
     for uri, options in settings.getdict("FEEDS").items():
@@ -626,8 +633,12 @@ def refuse_overwrite(targets: list[FeedTarget], store: Any, settings: BaseSettin
                    f"state ({store.describe()}) records them as written; if it does,")
         else:
             continue
-        append = (f"Append with -o {path}, " if target.format in LINE_FORMATS
-                  else "Write to JSON Lines (.jsonl) to append, ")
+        if target.format not in LINE_FORMATS:
+            append = "Write to JSON Lines (.jsonl) to append, "
+        elif target.in_feeds:  # no -o to give: the entry's own option appends
+            append = f'Append (set "overwrite": false in the FEEDS entry of {target.uri}), '
+        else:
+            append = f"Append with -o {path}, "
         raise OverwriteRefused(
             f"refusing to overwrite {path}: {why} this crawl would not write them again and "
             f"they would be lost. {append}write to a new file (it gets only the articles not "

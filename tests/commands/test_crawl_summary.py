@@ -220,3 +220,43 @@ def test_without_a_state_a_stopped_crawl_with_a_jobdir_is_said_to_go_on_and_does
     assert 2 <= len(stopped) < 30
     urls = sorted(article["url"] for article in read_jsonl(out))
     assert urls == sorted(site.url(f"/articles/story-{i}") for i in range(1, 31))  # each once
+
+
+def _stopped(args: list[str], site, tmp_path: Path) -> str:
+    """Run `scrapy crawl` with `args`, Ctrl-C (SIGINT) it after its third article page; its stop line."""
+    from tests.conftest import FAST
+    from tests.support.sites.harness import finish
+
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(REPO)}
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url('/')}", *args,
+           "-s", f"NEWSCRAWL_STATE={tmp_path / 'state.sqlite'}", *FAST, "-s", "DOWNLOAD_DELAY=0.3"]
+    fetched = lambda: sum(count for path, count in site.hits.items() if path.startswith("/articles/"))  # noqa: E731
+    before = fetched()  # the site serves one run after another
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and proc.poll() is None and fetched() < before + 3:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    code, err = finish(proc, timeout=120)
+    assert code == 130, err[-3000:]
+    stop = [line for line in err.splitlines() if "the crawl was stopped before it finished" in line]
+    assert len(stop) == 1, err[-3000:]
+    return stop[0]
+
+
+def test_a_stopped_crawl_says_how_to_go_on_as_its_outputs_were_given(tmp_path: Path) -> None:
+    """The stop line said "appending (-o FILE) where it wrote with -O" after `-O -:json`, which
+    writes no file, and after a FEEDS output with overwrite, which takes no -o."""
+    import json
+
+    from tests.support.faultserver import FaultServer
+
+    feeds = {str(tmp_path / "feeds.jsonl"): {"format": "jsonlines", "overwrite": True}}
+    with FaultServer("127.0.0.1", robots="allow", articles=30) as site:
+        to_stdout = _stopped(["-O", "-:json"], site, tmp_path / "a")
+        in_feeds = _stopped(["-s", f"FEEDS={json.dumps(feeds)}"], site, tmp_path / "b")
+    assert to_stdout.endswith("written and recorded; run the same command again to go on: it writes only "
+                              "the articles not written yet"), to_stdout
+    assert in_feeds.endswith(f'written and recorded; run the same command again with "overwrite": false in '
+                             f'the FEEDS entry of {tmp_path / "feeds.jsonl"}, to go on'), in_feeds
+    assert "-o FILE" not in to_stdout + in_feeds

@@ -479,6 +479,24 @@ def test_an_output_whose_fields_leave_out_the_url_is_not_emptied_by_a_second_run
             assert out.read_bytes() == before, name
 
 
+def test_a_refused_overwrite_of_a_feeds_output_says_how_to_append_in_feeds(tmp_path: Path) -> None:
+    """A FEEDS output with overwrite whose articles the state records: the refusal said "Append
+    with -o FILE", which a FEEDS entry does not take; -O keeps its advice."""
+    out, state = tmp_path / "out.jsonl", tmp_path / "state.sqlite"
+    feeds = json.dumps({str(out): {"format": "jsonlines", "overwrite": True}})
+    with FaultServer(HOST, robots="allow", articles=2) as site:
+        first = crawl(site, "-o", str(out), state=state)
+        assert first.returncode == 0, first.stderr[-2000:]
+        before = out.read_bytes()
+        in_feeds = crawl(site, "-s", f"FEEDS={feeds}", state=state)
+        given = crawl(site, "-O", str(out), state=state)
+    assert in_feeds.returncode == 2 and out.read_bytes() == before
+    line = one_error(in_feeds)
+    assert f'Append (set "overwrite": false in the FEEDS entry of {out}), write to a new file' in line, line
+    assert "-o " not in line, line
+    assert given.returncode == 2 and f"Append with -o {out}, write to a new file" in one_error(given)
+
+
 def test_a_crawl_without_a_state_appending_to_a_file_that_holds_records_says_they_come_again(
         tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
