@@ -23,6 +23,7 @@ A malformed file raises SitesFileError with one line that names the file and the
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -260,8 +261,8 @@ def _site(name: str, options: dict[str, Any]) -> SiteConfig:
         problem = host_name_problem(host)
         if problem:
             raise _OptionError("hosts", problem)
-    # a page's host is compared in lower case: "CDN.example" would match no page
-    lists["hosts"] = tuple(host.strip().lower() for host in lists["hosts"])
+    # compared with a page's host as urlsplit gives it: "CDN.example" and "[::1]" matched no page
+    lists["hosts"] = tuple(host_name(host) for host in lists["hosts"])
     for key in ("allow", "deny"):
         for pattern in lists[key]:
             try:
@@ -338,6 +339,26 @@ def host_problem(url: str) -> str | None:
     return f"{host!r} is not a host name (letters, digits, dots and hyphens): {url!r}"
 
 
+def _unbracketed(host: str) -> str:
+    """A host without the brackets around an IPv6 address ("[::1]" -> "::1")."""
+    host = host.strip()
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def _ipv6(host: str) -> bool:
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def host_name(host: str) -> str:
+    """A `hosts` entry as a page's host is compared with it (urlsplit's `hostname`): lower case,
+    an IPv6 address without its brackets."""
+    return _unbracketed(host).lower()
+
+
 def host_name_problem(host: str) -> str | None:
     """Why a `hosts` entry names no host a page could be on (empty, a URL where the host name
     alone belongs, no host name), or None."""
@@ -346,6 +367,8 @@ def host_name_problem(host: str) -> str | None:
     if "/" in host:
         name = urlsplit(host).hostname if "://" in host else host.split("/", 1)[0]
         return f"{host!r} is a URL or a path: give the host name alone ({name or 'cdn.example.com'!r})"
+    if _ipv6(_unbracketed(host)):  # "[::1]" or "::1": a page's host is the address without brackets
+        return None
     if host_problem(f"http://{host.strip()}/"):
         return f"{host!r} is not a host name (letters, digits, dots and hyphens)"
     name = urlsplit(f"http://{host.strip()}/").hostname or ""

@@ -183,6 +183,36 @@ def test_hosts_are_compared_in_lower_case():
     assert site.domains() == ("a.example", "cdn.example")  # a page's host is lower case: it matched none
 
 
+@pytest.mark.parametrize("given", ["[::1]", "::1", " [::1] "])
+def test_an_ipv6_host_in_brackets_or_not_matches_its_pages(given: str) -> None:
+    """hosts = ["[::1]"] was taken as it was written, and a page's host is the address without
+    its brackets (urlsplit): it matched no page, without a word."""
+    (site,) = parse_sites({"sites": {"a": {"url": "https://a.example/", "hosts": [given]}}})
+    assert site.domains() == ("::1", "a.example")
+
+
+def test_a_link_to_an_ipv6_host_of_the_sites_file_is_followed(tmp_path: Path) -> None:
+    """A real crawl: the link to http://[::1]:9/ is the site's (hosts = ["[::1]"]), so it is
+    requested (and dropped there as a protected network, the guard's own line); before, it was
+    off the site, and never requested."""
+    from tests.conftest import REPO, run_scrapy
+    from tests.support.faultserver import FaultServer
+
+    def home(h) -> None:
+        h.send_bytes(b"<html><body><h1>All</h1><ul><li><a href='http://[::1]:9/articles/story-9'>v6</a></li>"
+                     b"<li><a href='/articles/story-1'>S1</a></li></ul></body></html>")
+
+    with FaultServer("127.0.0.7", robots="allow", articles=1, extra={"/": home}) as site:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[sites.a]\nurl = "{site.url("/")}"\nhosts = ["[::1]"]\n', "utf-8")
+        result = run_scrapy(["crawl", "site", "-a", f"sites={sites}", "-O", str(tmp_path / "o.jsonl"),
+                             "-s", "NEWSCRAWL_STATE=none", "-s", "RETRY_TIMES=0", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0",
+                             "-s", "DOWNLOAD_DELAY=0"], cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "dropped protected_network: http://[::1]:9/articles/story-9" in result.stderr, result.stderr[-3000:]
+    assert len(read_jsonl(tmp_path / "o.jsonl")) == 1
+
+
 def test_a_url_given_as_the_sites_file_says_to_use_url() -> None:
     with pytest.raises(SitesFileError) as error:
         load_sites("http://127.0.0.1:9/news/")
@@ -220,6 +250,8 @@ def test_a_url_given_as_the_sites_file_says_to_use_url() -> None:
     ('[sites.a]\nurl = "https://a.example/"\nhosts = ["cdn.example", ""]\n', 3, "an empty host name matches no page"),
     ('[sites.a]\nurl = "https://a.example/"\nhosts = ["cdn,example"]\n', 3, "'cdn,example' is not a host name"),
     # a port: pages are matched by host name alone, so "cdn.example:8080" matched none of them
+    ('[sites.a]\nurl = "https://a.example/"\nhosts = ["[::1]:8080"]\n', 3,
+     "hosts: '[::1]:8080' has a port: give the host name alone ('::1')"),
     ('[sites.a]\nurl = "https://a.example/"\nhosts = ["cdn.example:8080"]\n', 3,
      "hosts: 'cdn.example:8080' has a port: give the host name alone ('cdn.example'): pages are "
      "matched by host name, whatever their port"),
