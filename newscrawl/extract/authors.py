@@ -65,10 +65,15 @@ _CJK_ROLE = re.compile(r"(?<!\s)\s*(?:기자|특파원|논설위원|記者|特�
 # a Korean, Chinese or Japanese byline: the name and the reporter's title after it ("김민수 기자"),
 # where English puts "By" before it
 _TITLED_NAME = re.compile(r"(?<![^\s|·•])([가-힣]{2,4}|[\u4e00-\u9fff]{2,4}) ?(?:기자|특파원|記者|特派員)(?![^\s|·•])")
+# news agencies, whose name may follow the name of the agency's writer
+_AGENCIES = r"associated press|reuters|afp|dpa|apa|epa|ap|sda|ansa|efe"
+# an agency after a person's name with no comma ("KEVIN FREKING Associated Press", as TownNews
+# sites print and write AP bylines) is the writer's employer, as a role after a name is
+_AGENCY_AFTER = re.compile(rf"(?<=\S)\s+(?:the\s+)?(?:{_AGENCIES})$", re.IGNORECASE)
 _ORGANISATION = re.compile(
     r"https?://|www\.|@|\.(?:com|org|net|de|at|ch|uk|fr|es|it|nl|lt|co|io|info|news)\b|"
     r"\b(?:news|nachrichten|noticias|staff|desk|team|agency|agencies|agentur|press|presse|media|"
-    r"associated|reuters|afp|dpa|apa|epa|ap|sda|ansa|efe|redaktion|rédaction|redacción|online|"
+    rf"associated|{_AGENCIES}|redaktion|rédaction|redacción|online|"
     r"newsroom|wire|editorial|editors|digital|magazine|magazin|zeitung|times|post|tribune|daily|"
     r"journal|group|gmbh|inc|ltd|llc|company|blog|admin|administrator|guest|contributors?|"
     r"institute|university|college|association|foundation|clinic|society|academy)\b",
@@ -255,6 +260,13 @@ def _title_as_role(match: re.Match[str]) -> str:
     return ", staff"
 
 
+def _without_agency(part: str) -> str:
+    """A name without the agency printed after it (rule authors-roles): "KEVIN FREKING Associated
+    Press" is KEVIN FREKING; an agency's name alone stays as it is."""
+    person = _AGENCY_AFTER.sub("", part) if enabled("authors-roles") else part
+    return person if len(person.split()) >= 2 else part
+
+
 def split_names(raw: str) -> list[str]:
     """One byline or author string as candidate names: "By A and B, Staff" -> [A, B]. A note in
     brackets after a name (a place, a role: "Jane Roe (Marseille, correspondent)") is no part of
@@ -267,6 +279,7 @@ def split_names(raw: str) -> list[str]:
     names = []
     in_role = False  # "Jane Doe, Senior Director, Content & Marketing": the words after a role
     for index, raw_part in enumerate(_SPLIT.split(text)):
+        raw_part = _without_agency(raw_part)
         part = _clean_person(raw_part)
         if index and part != strip_byline(raw_part).strip(" .,;:-–—|·•") and enabled("authors-after-role"):
             in_role = True  # "Certified Sleep Consultant": what is left of a role is no name

@@ -450,3 +450,21 @@ def test_a_brief_beside_a_login_form_keeps_its_text():
     url = "https://www.example.com/news/ferry"
     body = extract_article(url, _page("43-brief-with-login-form.html")).body
     assert body.startswith("Ferry service between the harbor") and body.endswith("until the end of the month.")
+
+
+def test_an_agency_after_a_writers_name_is_the_writers_employer():
+    # a TownNews site's AP story: the JSON-LD's second author is "KEVIN FREKING Associated Press",
+    # read as the agency and dropped, so the story lost its second writer
+    url = "https://www.tricountyherald.com/news/nation/senate-passes-stopgap-bill/article_4f2b9a3c.html"
+    assert extract_article(url, _page("44-ap-wire-agency-after-name.html")).authors == ["LISA MASCARO", "KEVIN FREKING"]
+
+
+@pytest.mark.parametrize(("credit", "names"), [
+    ("By LISA MASCARO and KEVIN FREKING Associated Press", ["LISA MASCARO", "KEVIN FREKING"]),
+    ("Jane Doe Reuters", ["Jane Doe"]), ("Jane Doe, Reuters", ["Jane Doe"]),
+    ("The Associated Press", ["The Associated Press"]), ("Reuters", ["Reuters"]),
+])
+def test_an_agency_is_no_part_of_a_persons_name(credit, names):
+    from newscrawl.extract.authors import clean_names
+
+    assert clean_names([credit]) == names
