@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.config.domains import site_key
 from newscrawl.extract import body as body_mod
-from newscrawl.extract.authors import choose_authors
+from newscrawl.extract.authors import choose_authors, in_another_story
 from newscrawl.extract.classify import best_score, is_article
 from newscrawl.extract.dateline import (
     Dateline,
@@ -103,6 +103,8 @@ def _dateline(tree: HtmlElement, profile: Profile, anchor: HtmlElement | None,
               latest: datetime) -> Dateline | None:
     """The printed dateline: the profile's, else the first date printed after the headline."""
     for node in profile.select("dateline", tree):
+        if anchor is not None and enabled("dates-not-other-pages") and in_another_story(node, anchor):
+            continue  # a theme's date markup in a related story's card: that story's date
         text = text_of(node)
         if text:
             found = Dateline(text, parse_dateline(text, latest))

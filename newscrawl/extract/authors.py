@@ -404,13 +404,11 @@ def _excluded(element: HtmlElement) -> bool:
 _CARD_HEADINGS = ("h1", "h2", "h3", "h4")
 
 
-def _in_teaser(element: HtmlElement, anchor: HtmlElement) -> bool:
-    """Whether a byline sits in another page's teaser (rule authors-not-teasers): the nearest
-    block around it that holds a heading holds one whose words link away, and not the headline;
+def in_another_story(element: HtmlElement, anchor: HtmlElement) -> bool:
+    """Whether an element (a byline, a date) sits in another page's teaser: the nearest block
+    around it that holds a heading holds one whose words link away, and not the headline `anchor`;
     or another <article> than the headline's (the next story of an endless page), or a block of
     other pages' teasers ("trending", "related")."""
-    if not enabled("authors-not-teasers"):
-        return False
     home = next((a for a in anchor.iterancestors("article")), None)
     for block in element.iterancestors():
         if home is not None and block.tag == "article" and block is not home and not _holds(block, anchor) \
@@ -507,7 +505,8 @@ def printed_byline(tree: HtmlElement, anchor: HtmlElement | None, window: int = 
             break
         # the innermost marked element: "By <a rel=author>Jane</a>" gives the link, not the line
         if any(d in matched for d in element.iterdescendants()) or _excluded(element) \
-                or _in_page_header(element, anchor) or _in_teaser(element, anchor):
+                or _in_page_header(element, anchor) \
+                or (enabled("authors-not-teasers") and in_another_story(element, anchor)):
             continue
         if element.tag != "a" and _NOT_BYLINE.search(element.get("class") or ""):
             continue

@@ -468,3 +468,13 @@ def test_an_agency_is_no_part_of_a_persons_name(credit, names):
     from newscrawl.extract.authors import clean_names
 
     assert clean_names([credit]) == names
+
+
+def test_a_themes_date_markup_in_a_related_card_is_that_storys_date():
+    # a block theme prints the post's own date without the classes the WordPress profile looks
+    # for; the first match was a related story's card ("April 28, 2026") below the article
+    url = "https://highdesertledger.org/2026/05/19/rural-hospitals-eastern-oregon-medicaid-cuts/"
+    html = _page("45-related-card-theme-date.html")
+    assert extract_article(url, html).dateline == "May 19, 2026"
+    with disabled("dates-not-other-pages"):
+        assert extract_article(url, html).dateline == "April 28, 2026"
