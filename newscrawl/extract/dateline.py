@@ -43,7 +43,7 @@ _AFTER_YEAR = 16
 # a year, or a numeric day-month-year, somewhere in the line: worth asking the date parser
 _DATE_HINT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
 # a time of day printed beside the date: 15:25, 9:06am, 15h25, 09:30:15, 14時05分
-_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])(?::|h|時|时)([0-5]\d)(?::[0-5]\d)?(?![\d:])(?:\s*([ap])\.?\s*m?\b\.?)?",
+_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])(?::|h|時|时)([0-5]\d)(?::([0-5]\d))?(?![\d:])(?:\s*([ap])\.?\s*m?\b\.?)?",
                     re.IGNORECASE)
 
 
@@ -98,13 +98,13 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
     clocks = [c for c in clocks if start <= c.start() < end] or clocks
     clock = min(clocks, key=lambda c: abs(c.start() - near), default=None)
     if clock:
-        hour, minute = int(clock.group(1)), int(clock.group(2))
-        meridiem = (clock.group(3) or "").lower() or _meridiem_before(line, clock.start())
+        hour, minute, second = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
+        meridiem = (clock.group(4) or "").lower() or _meridiem_before(line, clock.start())
         if meridiem == "p" and hour < 12:
             hour += 12
         elif meridiem == "a" and hour == 12:
             hour = 0
-        day = day.replace(hour=hour, minute=minute)
+        day = day.replace(hour=hour, minute=minute, second=second)  # the seconds a page prints too
         zone = _zone_after(line, clock.end(), day)
         if zone is not None and enabled("dateline-zone"):
             day = day.replace(tzinfo=zone)

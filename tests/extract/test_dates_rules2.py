@@ -73,7 +73,7 @@ def test_clock_time_beside_the_printed_date_is_read():
 
 
 def test_clock_with_seconds_or_written_in_kanji_is_read():
-    assert parse_dateline("2026-12-02 09:30:15", LATEST) == datetime(2026, 12, 2, 9, 30)
+    assert parse_dateline("2026-12-02 09:30:15", LATEST) == datetime(2026, 12, 2, 9, 30, 15)  # seconds kept
     with page_language("ja"):
         assert parse_dateline("2026年12月3日 14時05分", LATEST) == datetime(2026, 12, 3, 14, 5)
     assert parse_dateline("17.04.2024, 12:24Lesezeit: 5 Min.", LATEST) == datetime(2024, 4, 17, 12, 24)

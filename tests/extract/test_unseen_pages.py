@@ -478,3 +478,15 @@ def test_a_themes_date_markup_in_a_related_card_is_that_storys_date():
     assert extract_article(url, html).dateline == "May 19, 2026"
     with disabled("dates-not-other-pages"):
         assert extract_article(url, html).dateline == "April 28, 2026"
+
+
+def test_the_seconds_a_dateline_prints_are_kept():
+    # a Xinhua page prints "2026 04/18 10:21:33" under its headline and has no date in its
+    # metadata: the record said 10:21:00
+    html = ("<html><head><title>风电项目并网发电</title></head><body><h1>我国首个深远海漂浮式风电项目全容量并网发电</h1>"
+            "<div class='header-time'><span class='year'><em> 2026</em></span> <span class='day'><em> 04</em>/"
+            "<em>18</em></span> <span class='time'> 10:21:33</span></div><div class='source'>来源：新华网</div>"
+            f"<div id='detail'>{'<p>' + '记者从中国海油获悉，我国首个深远海漂浮式风电项目实现全容量并网发电。' * 4 + '</p>'}</div>"
+            "</body></html>")
+    article = extract_article("http://www.news.cn/tech/20260418/c2a9f3e1d0f8/c.html", html)
+    assert article.published == "2026-04-18T10:21:33"
