@@ -191,14 +191,33 @@ _WORD_SPANS = ("span", "font")
 
 
 def _looks(element: HtmlElement) -> tuple:
-    return element.tag, tuple(sorted(element.attrib.items()))
+    """A span's tag and attributes, without those that number each word (an id, a transcript's
+    data-start timings): no two word spans of a page that sets them would look alike."""
+    return element.tag, tuple(sorted((name, value) for name, value in element.attrib.items()
+                                     if name != "id" and not name.startswith("data-")))
+
+
+def _merged_looks(looks: Counter) -> set[tuple]:
+    """The looks whose spans are merged: the most common, and the next most common while more
+    than MAX_SPAN_RUN spans would stay (a highlighter's alternating classes), so that what stays
+    is bounded; the rarest (hidden, an ad's) stay spans."""
+    merged: set[tuple] = set()
+    left = sum(looks.values())
+    for look, count in looks.most_common():
+        if merged and left <= MAX_SPAN_RUN:
+            break
+        merged.add(look)
+        left -= count
+    return merged
 
 
 def merge_word_spans(tree: HtmlElement) -> int:
     """An element holding more than MAX_SPAN_RUN spans side by side (every word wrapped for
     highlighting, a word processor's export) has them merged into its text (rule word-spans):
     the same words, but trafilatura's paragraph test gathers a paragraph's text nodes in time
-    that grows with their square (10,000 such spans: 6 s, twice per page). Returns how many."""
+    that grows with their square (10,000 such spans: 6 s, twice per page). Spans that differ only
+    by numbering attributes look alike; past MAX_SPAN_RUN kept, more looks are merged (see
+    _merged_looks). Returns how many."""
     runs = [element for element in tree.iter() if len(element) > MAX_SPAN_RUN
             and sum(1 for child in element if child.tag in _WORD_SPANS) > MAX_SPAN_RUN]
     if not runs or not enabled("word-spans"):
@@ -207,11 +226,11 @@ def merge_word_spans(tree: HtmlElement) -> int:
     for element in runs:
         # the spans that wrap words look alike; one that differs (hidden, an ad's) stays
         looks = Counter(_looks(child) for child in element if child.tag in _WORD_SPANS)
-        common = looks.most_common(1)[0][0]
-        kept = [(child, child.tag) for child in element if child.tag in _WORD_SPANS and _looks(child) != common]
+        common = _merged_looks(looks)
+        kept = [(child, child.tag) for child in element if child.tag in _WORD_SPANS and _looks(child) not in common]
         for child, _ in kept:
             child.tag = "newscrawl-kept"
-        merged += looks[common]
+        merged += sum(looks[look] for look in common)
         # in C: dropping tags one by one from Python rescans the parent each time
         etree.strip_tags(element, *_WORD_SPANS)
         for child, tag in kept:

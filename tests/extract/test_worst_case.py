@@ -174,6 +174,41 @@ def test_words_wrapped_one_by_one_in_spans_are_one_text() -> None:
     assert "watermark" not in extract_article(url, page.format(hidden)).body
 
 
+# spans that wrap words but differ from each other: the merge took only the most common look,
+# so each of these left every span (or two in three) to trafilatura's paragraph test, whose time
+# grows with their square (16,000 in one paragraph: 9 s)
+DIFFERING_WORD_SPANS = {
+    # a transcript's player: every word carries its own timing, no two spans are alike
+    "timings": '<span data-start="{i}.0" data-end="{i}.4">{word}</span> ',
+    "numbered": '<span id="w{i}">{word}</span> ',
+    # a highlighter's alternating classes
+    "classes": '<span class="w{k}">{word}</span> ',
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DIFFERING_WORD_SPANS))
+def test_words_wrapped_in_spans_that_differ_leave_few_text_nodes(shape: str) -> None:
+    from newscrawl.extract import extract_article
+    from newscrawl.extract.document import MAX_SPAN_RUN, parse_html
+
+    words = ("the council met again to vote on the budget for the new harbour wall " * 300).split()
+    wrapped = "".join(DIFFERING_WORD_SPANS[shape].format(i=i, k=i % 3, word=word) for i, word in enumerate(words))
+    hidden = '<span style="display:none">Copyright watermark text</span> '
+    page = ("<html><body><article><h1>Harbour wall approved</h1><p>{}</p>"
+            "<p>The vote was close, the mayor said after the meeting.</p></article></body></html>")
+    tree = parse_html(page.format(wrapped + hidden))
+    paragraph = tree.xpath("//p")[0]
+    # the work trafilatura's paragraph test does grows with the square of these: bounded, not
+    # growing with the words
+    assert len(paragraph) <= MAX_SPAN_RUN + 1
+    assert " ".join(paragraph.text_content().split()) == " ".join(words) + " Copyright watermark text"
+    assert paragraph[-1].get("style") == "display:none"  # unlike the words': still a span
+    url = "https://example.com/2024/05/01/harbour-wall"
+    article = extract_article(url, page.format(wrapped + hidden))
+    assert article.body == extract_article(url, page.format(" ".join(words))).body
+    assert "watermark" not in article.body
+
+
 def test_letter_or_digit_pattern_is_str_isalnum() -> None:
     # the pattern replaced a per-character isalnum() loop (seconds on a megabyte of dashes)
     from newscrawl.extract.lines import alnum_count, has_alnum
