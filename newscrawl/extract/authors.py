@@ -70,10 +70,13 @@ _AGENCIES = r"associated press|reuters|afp|dpa|apa|epa|ap|sda|ansa|efe"
 # an agency after a person's name with no comma ("KEVIN FREKING Associated Press", as TownNews
 # sites print and write AP bylines) is the writer's employer, as a role after a name is
 _AGENCY_AFTER = re.compile(rf"(?<=\S)\s+(?:the\s+)?(?:{_AGENCIES})$", re.IGNORECASE)
+# an agency's name as the whole credit ("Reuters", "The Associated Press"); as one word of a
+# name it names nobody's employer ("Efe Kaya" is a Turkish name)
+_AGENCY = re.compile(rf"(?:the\s+)?(?:{_AGENCIES})", re.IGNORECASE)
 _ORGANISATION = re.compile(
     r"https?://|www\.|@|\.(?:com|org|net|de|at|ch|uk|fr|es|it|nl|lt|co|io|info|news)\b|"
     r"\b(?:news|nachrichten|noticias|staff|desk|team|agency|agencies|agentur|press|presse|media|"
-    rf"associated|{_AGENCIES}|redaktion|rédaction|redacción|online|"
+    r"redaktion|rédaction|redacción|online|"
     r"newsroom|wire|editorial|editors|digital|magazine|magazin|zeitung|times|post|tribune|daily|"
     r"journal|group|gmbh|inc|ltd|llc|company|blog|admin|administrator|guest|contributors?|"
     r"institute|university|college|association|foundation|clinic|society|academy)\b",
@@ -296,7 +299,8 @@ def is_person(name: str) -> bool:
     words = name.split()
     if name.casefold() in _LABELS:
         return False
-    if not words or len(words) > MAX_NAME_WORDS or _DIGITS.search(name) or _ORGANISATION.search(name):
+    if not words or len(words) > MAX_NAME_WORDS or _DIGITS.search(name) or _ORGANISATION.search(name) \
+            or _AGENCY.fullmatch(name):
         return False
     if any(not (ch.isalpha() or ch in " .'’-") for ch in name):
         return False  # "CFP®", "Sendung: hr-INFO"

@@ -46,9 +46,20 @@ def test_lists_of_names_are_split():
     assert clean_names(["Maria &amp; Katerina"]) == ["Maria", "Katerina"]
 
 
+def test_no_agency_brand_decides_a_name():
+    # "Efe" is a Turkish given name, "Ansa" a Finnish one: a list of news agencies' names took
+    # their bearers for newsrooms; an agency is its name as the whole credit, or told by general
+    # marks (capitals, "Press")
+    assert is_person("Efe Kaya")
+    assert is_person("Ansa Virtanen")
+    assert not is_person("AFP")
+    assert clean_names(["Jane Doe", "Associated Press", "EFE"]) == ["Jane Doe"]
+
+
 def test_organisations_dropped_when_a_person_is_named():
     assert clean_names(["Jane Doe", "Associated Press", "NDR"]) == ["Jane Doe"]
-    assert not is_person("Reuters")
+    assert not is_person("Reuters")  # an agency's name as the whole credit
+    assert clean_names(["Jane Doe, Reuters"]) == ["Jane Doe"]
     assert not is_person("hessenschau.de")
     assert not is_person("Insights from")
     assert is_person("Marna van der Merwe")
