@@ -15,9 +15,8 @@ from newscrawl.extract.vocabulary import PROSE_LINE, SENTENCE_END, WIDE_CHAR_SIZ
 
 # whole lines that are a comment form's or a share bar's labels, in the languages we meet most
 FORM_LINES = re.compile(
-    r"^(?:leave a (?:reply|comment)|please enter your (?:comment|name here)!?|"
-    r"you have entered an incorrect email address!?|save my name, email, and website in this browser.*|"
-    r"post comment|cancel reply|por favor ingrese su comentario!?|por favor ingrese su nombre aqu[ií]|"
+    r"^(?:leave a (?:reply|comment)|"
+    r"post comment|cancel reply|"
     r"deja una respuesta|hinterlasse einen kommentar|kommentar hinterlassen|"
     r"laisser un commentaire|lascia un commento|reply|comments?)$",
     re.IGNORECASE,

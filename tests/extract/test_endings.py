@@ -16,6 +16,14 @@ def test_comment_form_and_trailing_related_block_go():
     assert clean_endings(body) == PARAGRAPH + "\n\nSecond real paragraph."
 
 
+def test_a_themes_own_phrases_are_text_wherever_the_theme_is_not():
+    # one theme's form warnings go by its markup (the tagDiv profile), not by their words: a help
+    # page quoting the message keeps it
+    quoted = "You have entered an incorrect email address!"
+    body = "\n\n".join([PARAGRAPH, "The form then says:", quoted, PARAGRAPH])
+    assert clean_endings(body) == body
+
+
 def test_a_real_paragraph_after_a_heading_is_never_cut():
     body = "\n\n".join([PARAGRAPH, "Read more", PARAGRAPH + " It continues at length, well past any teaser."])
     assert clean_endings(body) == body
