@@ -382,7 +382,7 @@ def meta_authors(meta: PageMetadata) -> list[str]:
     """Author names from meta tags (every value; links to profiles are skipped)."""
     found: list[str] = []
     for key in ("author", "article:author", "dc.creator", "dcterms.creator", "sailthru.author",
-                "parsely-author", "byl"):
+                "parsely-author"):
         found.extend(v for v in meta.all(key) if not v.startswith(("http", "www.")))
     # Yoast's "Written by" twitter card; its other label is a reading time, which has digits
     if meta.get("twitter:label1") and meta.get("twitter:data1") and \

@@ -184,3 +184,13 @@ def test_a_sidebar_of_the_sites_writers_names_no_author():
                   '<li><a href="/author/bob-smith/">Bob Smith</a></li></ul></aside>')
     page = _STORY.format(before="", byline="", after=columnists)
     assert extract_article("https://x.example/news/rail", page).authors == []
+
+
+_TEXT = "<p>" + "The council met on Tuesday to talk about the bridge and the roads that lead to it. " * 4 + "</p>"
+
+
+def test_one_publishers_own_meta_name_is_not_read():
+    # <meta name="byl"> is one newspaper's own byline tag: the standard author tags are read
+    page = _page("<title>Bridge plan approved</title><meta name='byl' content='By Jane Doe'>",
+                 "<article><h1>Bridge plan approved</h1>" + _TEXT * 4 + "</article>")
+    assert extract_article("https://x.example/news/bridge-plan", page).authors == []
