@@ -132,7 +132,7 @@ _DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\
                         re.IGNORECASE)
 _DATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
 # words of buttons and labels printed near a byline, never part of a person's name
-_INTERFACE = {"share", "learn", "contents", "filed", "related", "resources", "subscribe", "comments", "date",
+_INTERFACE = {"share", "learn", "contents", "filed", "related", "subscribe", "comments", "date",
               "menu", "login", "newsletter", "updated", "published", "posted", "minutes"}
 _TEAM = {"team", "staff", "editors", "editorial", "desk", "newsroom"}
 MAX_NAME_WORDS = 5
@@ -204,7 +204,7 @@ def byline_marked(tree: HtmlElement) -> list[HtmlElement]:
 
 
 _NOT_BYLINE = re.compile(r"comment|guest-?book|condolence|bio|avatar|image|img|photo|box|about|desc|social|follow|"
-                         r"share|related|more|recent|popular|widget|tooltip|label|title-?wrap|"
+                         r"share|related|more|recent|popular|widget|tooltip|label|"
                          r"caption|credit|date|time", re.IGNORECASE)
 _CHROME = {"nav", "footer", "aside", "form"}
 FRAME = class_words(FRAME_WORDS)  # the site's frame by its class: sidebar, widget, footer, menu

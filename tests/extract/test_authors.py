@@ -189,6 +189,15 @@ def test_a_sidebar_of_the_sites_writers_names_no_author():
 _TEXT = "<p>" + "The council met on Tuesday to talk about the bridge and the roads that lead to it. " * 4 + "</p>"
 
 
+def test_a_byline_beside_the_headline_in_a_title_wrapper_is_read():
+    # a theme's wrapper around its title and byline ("title-wrap") is the article's header, not
+    # a block whose names are someone else's
+    body = ("<article><div class='title-wrap'><h1>Bridge plan approved</h1>"
+            "<span class='byline'>Jane Doe</span></div>" + _TEXT * 4 + "</article>")
+    page = _page("<title>Bridge plan approved</title>", body)
+    assert extract_article("https://x.example/news/bridge-plan", page).authors == ["Jane Doe"]
+
+
 def test_one_publishers_own_meta_name_is_not_read():
     # <meta name="byl"> is one newspaper's own byline tag: the standard author tags are read
     page = _page("<title>Bridge plan approved</title><meta name='byl' content='By Jane Doe'>",
