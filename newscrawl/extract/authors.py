@@ -74,7 +74,7 @@ _AGENCY_AFTER = re.compile(rf"(?<=\S)\s+(?:the\s+)?(?:{_AGENCIES})$", re.IGNOREC
 # name it names nobody's employer ("Efe Kaya" is a Turkish name)
 _AGENCY = re.compile(rf"(?:the\s+)?(?:{_AGENCIES})", re.IGNORECASE)
 _ORGANISATION = re.compile(
-    r"https?://|www\.|@|\.(?:com|org|net|de|at|ch|uk|fr|es|it|nl|lt|co|io|info|news)\b|"
+    r"https?://|www\.|@|\.(?:com|org|net|info|news|[a-z]{2})\b|"
     r"\b(?:news|nachrichten|noticias|staff|desk|team|agency|agencies|agentur|press|presse|media|"
     r"redaktion|rédaction|redacción|online|"
     r"newsroom|wire|editorial|editors|digital|magazine|magazin|zeitung|times|post|tribune|daily|"

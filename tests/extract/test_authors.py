@@ -56,6 +56,14 @@ def test_no_agency_brand_decides_a_name():
     assert clean_names(["Jane Doe", "Associated Press", "EFE"]) == ["Jane Doe"]
 
 
+def test_a_web_address_of_any_country_is_no_person():
+    # the country codes were the data sets' own (de, at, ch, uk, fr...): any two-letter one is a
+    # country's, "Delfi.lv" a site as much as "hessenschau.de"
+    assert not is_person("Delfi.lv")
+    assert not is_person("Index.hu")
+    assert is_person("J.R. Smith")  # initials are no address
+
+
 def test_organisations_dropped_when_a_person_is_named():
     assert clean_names(["Jane Doe", "Associated Press", "NDR"]) == ["Jane Doe"]
     assert not is_person("Reuters")  # an agency's name as the whole credit
