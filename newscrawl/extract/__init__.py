@@ -43,6 +43,7 @@ from newscrawl.extract.endings import clean_endings
 from newscrawl.extract.features import (
     BODY_FEATURES,
     declares_error_page,
+    declares_other_kind,
     page_features,
     record_features,
 )
@@ -224,6 +225,9 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     verdict, signals = is_article(page)
     if verdict and error_page and enabled("error-pages"):
         verdict, signals = False, [*signals, "error page"]
+    other_kind = declares_other_kind(meta) if verdict and enabled("declared-other-kinds") else None
+    if other_kind:
+        verdict, signals = False, [*signals, f"declares {other_kind}"]
     return ExtractedPage(article, verdict, signals, features=page, canonical_ignored=canonical_ignored)
 
 

@@ -304,6 +304,18 @@ _TITLE_PARTS = re.compile(r"\s[|–—:·-]\s|\s?[|–—·]\s?")
 MAX_NAME_WORDS = 4  # a site's name beside a title's notice is short ("Northfield Daily Star")
 
 
+def declares_other_kind(meta: PageMetadata) -> str | None:
+    """The kind of thing a page's JSON-LD declares it is about when that is an event or a job
+    opening and it declares no article (an events calendar's or a careers site's page, whatever
+    its og:type says site-wide): the type's name, else None."""
+    if meta.jsonld_article is not None:
+        return None
+    types = {kind for node in meta.jsonld_nodes for kind in _types(node)}
+    if types & ARTICLE_TYPES:
+        return None
+    return next((kind for kind in sorted(types) if kind == "jobposting" or kind.endswith("event")), None)
+
+
 def declares_error_page(tree: HtmlElement, meta: PageMetadata, url: str | None) -> bool:
     """Whether the page's own markup says it is an error page (a "page not found" answered with
     200: a soft 404): a class of its <html> or <body>; a title that is a not-found notice beside

@@ -490,3 +490,28 @@ def test_the_seconds_a_dateline_prints_are_kept():
             "</body></html>")
     article = extract_article("http://www.news.cn/tech/20260418/c2a9f3e1d0f8/c.html", html)
     assert article.published == "2026-04-18T10:21:33"
+
+
+@pytest.mark.parametrize(("page", "url", "kind"), [
+    ("46-event-page.html", "https://www.lynchburgparks.org/events/harvest-moon-jazz-night-2026/", "event"),
+    ("47-job-posting.html", "https://careers.courantregister.com/jobs/metro-reporter-2026-0412", "jobposting"),
+])
+def test_an_events_or_a_job_openings_page_is_no_article(page, url, kind):
+    # a parks department's event and a newspaper's job opening read like articles (prose, a
+    # date, a site-wide og:type article) and were emitted; their JSON-LD says what they are
+    html = _page(page)
+    found = extract_page(url, html)
+    assert not found.is_article and f"declares {kind}" in found.signals
+    with disabled("declared-other-kinds"):
+        assert extract_page(url, html).is_article
+
+
+def test_an_article_about_an_event_is_still_an_article():
+    from newscrawl.extract.document import parse_html
+    from newscrawl.extract.features import declares_other_kind
+    from newscrawl.extract.metadata import read_metadata
+
+    ld = ('{"@context":"https://schema.org","@graph":[{"@type":"NewsArticle","headline":"Jazz night returns",'
+          '"about":{"@type":"MusicEvent","name":"Harvest Moon Jazz Night"}}]}')
+    tree = parse_html(f"<html><head><script type='application/ld+json'>{ld}</script></head><body><p>x</p></body></html>")
+    assert declares_other_kind(read_metadata(tree, "https://news.example/jazz")) is None
