@@ -30,7 +30,8 @@ from newscrawl.commands._cli import (
     setup_parser,
 )
 from newscrawl.commands.crawl import check_command_settings
-from newscrawl.config.sites import SiteConfig, SitesFileError, load_sites, site_from_url
+from newscrawl.config.sites import SiteConfig, SitesFileError, load_sites
+from newscrawl.crawl.arguments import sites_from_urls
 
 REDIS_EXTRA = "pip install 'newscrawl[redis]' (in a checkout: pip install '.[redis]')"
 
@@ -81,7 +82,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         if not args and "sites" not in options:
             raise UsageError("give start URLs or -a sites=FILE", print_help=False)
         try:
-            sites = [site_from_url(url) for url in args]
+            # two URLs of one site are its start pages, as for `crawl -a url="A B"` (before,
+            # only the first was kept, and what only the second leads to was never crawled)
+            sites = sites_from_urls(args)
             if "sites" in options:
                 sites += load_sites(options["sites"])
         except (SitesFileError, ValueError) as exc:

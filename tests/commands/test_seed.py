@@ -1,0 +1,43 @@
+"""`newscrawl seed` against a real redis-server, with a worker crawling a real site on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import FAST, read_jsonl, run_scrapy
+from tests.support.distributed_site import article_html, article_path, listing_html, serve_sites
+from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
+
+redis = pytest.importorskip("redis", reason="the redis extra is not installed: pip install -e '.[redis]'")
+
+
+def test_seed_keeps_every_start_url_of_one_site(redis_url, tmp_path):  # noqa: F811
+    """`seed URL_A URL_B` with two start pages of one site kept the first and dropped the second
+    without a word (the site's one seed had only URL_A): its articles were never crawled. As with
+    `crawl -a url="URL_A URL_B"`, the second is a start page (a section) of the site."""
+    with serve_sites([("127.0.0.1", 0, 0.0)]) as (site,):
+        # two sections that no page links to each other: story 1 is only on section B
+        unlinked = '<a href="/section/b/">B</a>'
+        site.pages.update({path: text.replace(unlinked, "").encode() for path, text in {
+            "/": listing_html("home", ["/section/a/"]),
+            "/section/a/": listing_html("Section A", [article_path(0)]),
+            "/section/b/": listing_html("Section B", [article_path(1)]),
+            article_path(0): article_html(site.host, 0, 1),  # its related links: itself only
+            article_path(1): article_html(site.host, 1, 1),
+        }.items()})
+        seeded = run_scrapy(["seed", f"{site.url}section/a/", f"{site.url}section/b/",
+                             "-s", f"REDIS_URL={redis_url}"], timeout=60)
+        assert seeded.returncode == 0, seeded.stderr
+        registered = json.loads(redis.Redis.from_url(redis_url).hget("site:sites", "127.0.0.1"))
+        assert registered["sections"] == [f"{site.url}section/b/"]
+        out = tmp_path / "worker.jsonl"
+        worker = run_scrapy(["crawl", "site", "-O", str(out), "-s", f"REDIS_URL={redis_url}",
+                             "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0", *FAST],
+                            timeout=120)
+        assert worker.returncode == 0, worker.stderr[-3000:]
+        counts = site.counts()
+    assert counts.get("/section/b/") == 1, counts
+    assert {item["url"] for item in read_jsonl(out)} == {f"{site.url}{path[1:]}" for path in
+                                                         (article_path(0), article_path(1))}
