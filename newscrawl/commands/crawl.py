@@ -51,9 +51,11 @@ from newscrawl.crawl.frontier import job_of_another_crawl
 from newscrawl.distributed.settings import state_of_a_worker
 from newscrawl.ops.summary import (
     PIPELINE_ERROR,
+    bad_seeds,
     lines_say_why,
     log_reaches_stderr,
     no_articles_line,
+    pages_fetched,
     plural,
     stopping_line,
     summary_lines,
@@ -637,6 +639,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCrawlCommand):
                 print(f"WARNING: {no_articles_line(stats)}", file=sys.stderr)
             single_pages = opts.spargs.get("article") or opts.spargs.get("articles")
             if single_pages and self.exitcode == 0:
+                self.exitcode = EXIT_FAILED
+            elif self.exitcode == 0 and reason == "finished" and bad_seeds(stats) and not pages_fetched(stats):
+                # a worker whose seeds were all unusable did nothing it was asked: not a quiet hour
                 self.exitcode = EXIT_FAILED
             elif self.exitcode == 0 and reason == "finished" and unreadable_site(stats, opts.spargs):
                 # a quiet hour reads pages and finds nothing new; this one could read none

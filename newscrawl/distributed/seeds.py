@@ -28,6 +28,8 @@ from newscrawl.distributed.marker import ensure_marker
 
 logger = logging.getLogger(__name__)
 
+# seeds a worker took from Redis and could not use (counted in the summary's errors)
+BAD_SEED_STAT = "newscrawl/distributed/bad_seed"
 
 
 class SeedError(ValueError):
@@ -134,7 +136,7 @@ class SiteRegistry:
             try:
                 requests.extend(self._start(parse_seed(raw)))
             except SeedError as exc:
-                self.stats.inc_value("newscrawl/distributed/bad_seed")
+                self.stats.inc_value(BAD_SEED_STAT)
                 logger.warning("skipped a seed in %s: %s", self.keys.seeds, exc)
         return requests
 

@@ -18,6 +18,7 @@ from scrapy.settings import BaseSettings
 
 from newscrawl.distributed.outage import LOST_STAT as REDIS_DATA_LOST
 from newscrawl.distributed.outage import STAT as REDIS_OUTAGE
+from newscrawl.distributed.seeds import BAD_SEED_STAT
 from newscrawl.ops.coverage import FIELDS, coverage_sites, site_coverage
 
 logger = logging.getLogger("newscrawl")
@@ -124,6 +125,11 @@ def written(stats: dict[str, Any]) -> int:
     return int(stats.get("newscrawl/articles/emitted", 0) or 0) + unrecorded(stats)
 
 
+def bad_seeds(stats: dict[str, Any]) -> int:
+    """Seeds a worker took from Redis and skipped, each with a WARNING (newscrawl/distributed/seeds.py)."""
+    return int(stats.get(BAD_SEED_STAT, 0) or 0)
+
+
 def unrecorded(stats: dict[str, Any]) -> int:
     """Articles written to the output after the state could not be written (not recorded)."""
     return int(stats.get(UNRECORDED, 0) or 0)
@@ -150,6 +156,10 @@ def no_articles_line(stats: dict[str, Any]) -> str:
         return line
     if stats.get("newscrawl/errors/damaged_warc") and not stats.get("newscrawl/replay/records"):
         return f"{NO_ARTICLES}: no record of the WARC input could be read (see the errors above)"
+    if stats.get("newscrawl/distributed/worker") and not pages_fetched(stats) and bad_seeds(stats):
+        return (f"{NO_ARTICLES}: 0 pages fetched: {plural(bad_seeds(stats), 'seed')} in Redis could not "
+                "be used (see the WARNING lines: a seed is a URL with https:// or a site that "
+                "newscrawl seed registered)")
     if stats.get("newscrawl/distributed/worker") and not pages_fetched(stats):
         # a worker of a shared crawl fetches only what was seeded into its Redis
         return (f"{NO_ARTICLES}: 0 pages fetched: the shared crawl in Redis had nothing queued or seeded "
@@ -362,6 +372,8 @@ def summary_lines(stats: dict[str, Any], outputs: list[str] | None = None) -> li
             logged["ERROR"] -= 1
     errors.update({f"log_{k.lower()}": v for k, v in logged.items() if k in ("ERROR", "CRITICAL") and v > 0})
     errors.update(extraction_failures(stats))  # logged as WARNINGs, but pages lost all the same
+    if bad_seeds(stats):  # logged as WARNINGs, but a site that was seeded is not crawled
+        errors["bad_seed"] = bad_seeds(stats)
     not_recorded = f" ({unrecorded(stats)} of them not recorded in the state)" if unrecorded(stats) else ""
     lines = [
         f"{plural(written(stats), 'article')} written{where}{not_recorded}; "

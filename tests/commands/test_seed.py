@@ -41,3 +41,19 @@ def test_seed_keeps_every_start_url_of_one_site(redis_url, tmp_path):  # noqa: F
     assert counts.get("/section/b/") == 1, counts
     assert {item["url"] for item in read_jsonl(out)} == {f"{site.url}{path[1:]}" for path in
                                                          (article_path(0), article_path(1))}
+
+
+def test_a_worker_that_could_use_no_seed_says_so_and_fails(redis_url, tmp_path):  # noqa: F811
+    """A seed pushed by hand without its scheme (`redis-cli rpush site:start_urls www.example.com`)
+    is skipped with a WARNING; the worker then said `the shared crawl in Redis had nothing queued
+    or seeded`, `errors: none`, and exited 0, as if nobody had seeded anything. The seed is
+    counted under errors, the line says the seeds could not be used, and the exit is 1."""
+    redis.Redis.from_url(redis_url).rpush("site:start_urls", "www.example.com")
+    out = tmp_path / "worker.jsonl"
+    worker = run_scrapy(["crawl", "site", "-O", str(out), "-s", f"REDIS_URL={redis_url}",
+                         "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1", *FAST], timeout=120)
+    assert worker.returncode == 1, worker.stderr[-3000:]
+    summary = [line for line in worker.stderr.splitlines() if line.startswith("summary: ")]
+    assert "summary: errors: bad_seed=1" in summary, summary
+    assert "nothing queued or seeded" not in worker.stderr
+    assert "1 seed in Redis could not be used" in worker.stderr
