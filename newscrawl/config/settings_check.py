@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import ScrapyDeprecationWarning
@@ -84,6 +85,9 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 REDIS_SERVER_SETTINGS = {"REDIS_HOST": "host", "REDIS_PORT": "port", "REDIS_DB": "db"}
 # REDIS_PARAMS keys that say where Redis is (its other keys are client options, and welcome)
 REDIS_SERVER_PARAMS = ("url", "host", "port", "db", "unix_socket_path")
+# REDIS_PARAMS client options in seconds (redis-py hands them to the socket, or adds them to a
+# time), and whether 0 is allowed (a socket timeout of 0 is a socket that never waits)
+REDIS_SECONDS_PARAMS = {"socket_timeout": False, "socket_connect_timeout": False, "health_check_interval": True}
 # the encodings that write every character an article may hold (codecs.lookup's names, which
 # aliases such as utf8 or UTF-16 resolve to): with any other, the first article holding a
 # character outside it stopped the crawl with a traceback (output_error)
@@ -490,13 +494,55 @@ def _redis_server_problem(settings: BaseSettings, name: str) -> str | None:
         return (f"invalid setting {said}: distributed mode is set with REDIS_URL "
                 f"(e.g. -s REDIS_URL={_example_url(settings, params)})")
     server = [key for key in REDIS_SERVER_PARAMS if key in params]
-    if name == "REDIS_PARAMS" and not server:
-        return None  # client options (timeouts, ...) for the server REDIS_URL names
+    if name == "REDIS_PARAMS" and not server:  # client options (timeouts, ...) for the server REDIS_URL names
+        return _redis_client_problem(str(url), params)
     what = f" ({', '.join(server)})" if name == "REDIS_PARAMS" else ""
     from newscrawl.config.redis_url import safe_url
 
     return (f"invalid setting {said}{what}: REDIS_URL={safe_url(str(url))!r} names the Redis server; "
             "give its host, port and database there only")
+
+
+def _redis_client_problem(url: str, params: dict) -> str | None:
+    """Why redis-py cannot take REDIS_PARAMS's client options: it raised a TypeError (a traceback,
+    exit 1) only when `seed` or a worker first used Redis. None without the redis extra (the
+    command says it needs it)."""
+    try:
+        import redis
+    except ImportError:
+        return None
+    for key, zero in REDIS_SECONDS_PARAMS.items():
+        value = params.get(key)
+        if value is not None and not (isinstance(value, int | float) and not isinstance(value, bool)
+                                      and math.isfinite(value) and (value > 0 or zero and value == 0)):
+            least = "0 or more" if zero else "above 0"
+            return f"invalid setting REDIS_PARAMS: {key}={value!r} must be a number of seconds, {least}"
+    options = {key: value for key, value in params.items() if key != "redis_cls"}  # scrapy-redis's own
+    try:  # builds the connection redis-py would use, without connecting
+        redis.ConnectionPool.from_url(url, **options).make_connection()
+    except TypeError as exc:
+        found = re.search(r"unexpected keyword argument '([^']+)'", str(exc))
+        if not found:
+            return f"invalid setting REDIS_PARAMS: redis-py cannot take it ({exc})"
+        match = difflib.get_close_matches(found[1], _redis_client_options(redis), n=1)
+        hint = f": did you mean {match[0]}?" if match else ""
+        return f"invalid setting REDIS_PARAMS: redis-py takes no client option {found[1]!r}{hint}"
+    except ValueError as exc:
+        return f"invalid setting REDIS_PARAMS: redis-py cannot take it ({exc})"
+    return None
+
+
+def _redis_client_options(redis: ModuleType) -> list[str]:
+    """The keyword arguments redis-py's connections take (for a did-you-mean)."""
+    import inspect
+
+    names: set[str] = set()
+    for cls in (redis.connection.Connection, redis.connection.SSLConnection,
+                redis.connection.UnixDomainSocketConnection):
+        for klass in cls.__mro__:
+            if "__init__" in vars(klass):
+                names.update(inspect.signature(klass.__init__).parameters)
+    return sorted(names - {"self", "args", "kwargs"})
 
 
 def _redis_params(settings: BaseSettings) -> dict:

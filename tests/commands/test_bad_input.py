@@ -130,6 +130,15 @@ def test_invalid_setting_values_are_each_one_line(runs) -> None:
     ({"REDIS_URL": "redis://10.0.0.7:6379/0", "REDIS_PARAMS": '{"port": 7000, "socket_timeout": 5}'},
      "invalid setting REDIS_PARAMS (port): REDIS_URL="),
     ({"REDIS_URL": "redis://10.0.0.7:6379/0", "REDIS_PARAMS": '{"socket_timeout": 5}'}, None),
+    # client options redis-py cannot take: a traceback once the first command ran (exit 1)
+    ({"REDIS_URL": "redis://10.0.0.7:6379/0", "REDIS_PARAMS": '{"socket_timout": 5}'},
+     "invalid setting REDIS_PARAMS: redis-py takes no client option 'socket_timout': did you mean socket_timeout?"),
+    ({"REDIS_URL": "redis://10.0.0.7:6379/0", "REDIS_PARAMS": '{"socket_timeout": "5s"}'},
+     "invalid setting REDIS_PARAMS: socket_timeout='5s' must be a number of seconds"),
+    ({"REDIS_URL": "redis://10.0.0.7:6379/0", "REDIS_PARAMS": '{"health_check_interval": -1}'},
+     "invalid setting REDIS_PARAMS: health_check_interval=-1 must be a number of seconds"),
+    ({"REDIS_URL": "redis://10.0.0.7:6379/0", "REDIS_PARAMS": '{"socket_connect_timeout": null, "password": "x"}'},
+     None),
     # switched off, every run wrote every article again (the state recorded none), or wrote nothing
     ({"EXTENSIONS": '{"newscrawl.output.recorder.StateRecorder": null}'},
      "invalid setting EXTENSIONS: it switches off newscrawl.output.recorder.StateRecorder, which records each "

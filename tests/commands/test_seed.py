@@ -57,3 +57,18 @@ def test_a_worker_that_could_use_no_seed_says_so_and_fails(redis_url, tmp_path):
     assert "summary: errors: bad_seed=1" in summary, summary
     assert "nothing queued or seeded" not in worker.stderr
     assert "1 seed in Redis could not be used" in worker.stderr
+
+
+@pytest.mark.parametrize("params", ['{"socket_timout": 5}', '{"socket_timeout": "5s"}'])
+def test_a_client_option_redis_cannot_take_is_one_line_before_anything_runs(redis_url, tmp_path, params):  # noqa: F811
+    """REDIS_PARAMS with an option redis-py does not know, or a timeout that is no number, was a
+    traceback from redis-py (exit 1) for `seed` and a worker alike, once they used Redis."""
+    server = redis.Redis.from_url(redis_url)
+    commands = {"seed": ["seed", "http://127.0.0.1:9/"],
+                "worker": ["crawl", "site", "-O", str(tmp_path / "worker.jsonl"), *FAST]}
+    for name, command in commands.items():
+        run = run_scrapy([*command, "-s", f"REDIS_URL={redis_url}", "-s", f"REDIS_PARAMS={params}"], timeout=120)
+        assert run.returncode == 2, (name, run.stderr[-3000:])
+        assert "Traceback" not in run.stderr, (name, run.stderr[-3000:])
+        assert "invalid setting REDIS_PARAMS: " in run.stderr.strip().splitlines()[-1], (name, run.stderr)
+    assert server.keys("*") == []  # nothing seeded, no worker registered
