@@ -16,6 +16,7 @@ from typing import Any
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
+from w3lib.url import canonicalize_url
 
 from newscrawl.commands._cli import (
     EXIT_FAILED,
@@ -86,7 +87,10 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
             # only the first was kept, and what only the second leads to was never crawled)
             sites = sites_from_urls(args)
             if "sites" in options:
-                sites += load_sites(options["sites"])
+                listed = load_sites(options["sites"])
+                if clash := _same_start_page(sites, listed):
+                    raise UsageError(clash, print_help=False)
+                sites += listed
         except (SitesFileError, ValueError) as exc:
             raise UsageError(str(exc), print_help=False) from None
         sites = _unique(sites)
@@ -169,6 +173,17 @@ def _spider_args(pairs: list[str]) -> dict[str, str]:
     if repeated := repeated_argument(pairs):
         raise UsageError(repeated, print_help=False)
     return options
+
+
+def _same_start_page(given: list[SiteConfig], listed: list[SiteConfig]) -> str | None:
+    """A start URL that a sites file's table also starts from: it would be two sites, each with
+    its own politeness (one without the table's delay), as two such tables are refused."""
+    for site in given:
+        for other in listed:
+            if canonicalize_url(site.url) == canonicalize_url(other.url):
+                return (f"{site.url} is also the url of [sites.{other.name}] in the sites file: one site "
+                        "per start page; give it once (the table keeps its options)")
+    return None
 
 
 def _unique(sites: list[SiteConfig]) -> list[SiteConfig]:

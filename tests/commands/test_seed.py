@@ -72,3 +72,18 @@ def test_a_client_option_redis_cannot_take_is_one_line_before_anything_runs(redi
         assert "Traceback" not in run.stderr, (name, run.stderr[-3000:])
         assert "invalid setting REDIS_PARAMS: " in run.stderr.strip().splitlines()[-1], (name, run.stderr)
     assert server.keys("*") == []  # nothing seeded, no worker registered
+
+
+def test_a_start_url_that_a_sites_file_also_names_is_refused(redis_url, tmp_path):  # noqa: F811
+    """`seed URL -a sites=FILE` whose file has a table for the same start page registered it as two
+    sites, one with the table's delay and one without (whose requests did not wait for it), as a
+    sites file with two such tables is refused; now it is refused too, and nothing is seeded."""
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[sites.harbour]\nurl = "http://127.0.0.2:8001/"\ndelay = 5.0\n', "utf-8")
+    run = run_scrapy(["seed", "http://127.0.0.2:8001", "-a", f"sites={sites}", "-s", f"REDIS_URL={redis_url}"],
+                     timeout=60)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip().splitlines()[-1] == (
+        "scrapy seed: http://127.0.0.2:8001 is also the url of [sites.harbour] in the sites file: one site "
+        "per start page; give it once (the table keeps its options)")
+    assert redis.Redis.from_url(redis_url).keys("*") == []
