@@ -67,9 +67,15 @@ _CJK_ROLE = re.compile(r"(?<!\s)\s*(?:기자|특파원|논설위원|記者|特�
 _TITLED_NAME = re.compile(r"(?<![^\s|·•])([가-힣]{2,4}|[\u4e00-\u9fff]{2,4}) ?(?:기자|특파원|記者|特派員)(?![^\s|·•])")
 # news agencies, whose name may follow the name of the agency's writer
 _AGENCIES = r"associated press|reuters|afp|dpa|apa|epa|ap|sda|ansa|efe"
+# an agency as its name is written: its acronym in capitals or lower case ("EFE", "dpa"), never
+# in title case, which is how "Efe" or "Ansa" are written as a person's name
+_ACRONYMS = "AFP|DPA|APA|EPA|AP|SDA|ANSA|EFE"
+_AGENCY_WRITTEN = rf"(?i:associated\s+press|reuters)|{_ACRONYMS}|{_ACRONYMS.lower()}"
 # an agency after a person's name with no comma ("KEVIN FREKING Associated Press", as TownNews
 # sites print and write AP bylines) is the writer's employer, as a role after a name is
-_AGENCY_AFTER = re.compile(rf"(?<=\S)\s+(?:the\s+)?(?:{_AGENCIES})$", re.IGNORECASE)
+_AGENCY_AFTER = re.compile(rf"(?<=\S)\s+(?:(?i:the)\s+)?(?:{_AGENCY_WRITTEN})$")
+# an agency as written beside other words ("Agencia EFE", "AFP Photo", "dpa-AFX") is its credit
+_AGENCY_WORD = re.compile(rf"\b(?:{_AGENCY_WRITTEN})\b")
 # an agency's name as the whole credit ("Reuters", "The Associated Press"); as one word of a
 # name it names nobody's employer ("Efe Kaya" is a Turkish name)
 _AGENCY = re.compile(rf"(?:the\s+)?(?:{_AGENCIES})", re.IGNORECASE)
@@ -300,7 +306,7 @@ def is_person(name: str) -> bool:
     if name.casefold() in _LABELS:
         return False
     if not words or len(words) > MAX_NAME_WORDS or _DIGITS.search(name) or _ORGANISATION.search(name) \
-            or _AGENCY.fullmatch(name):
+            or _AGENCY.fullmatch(name) or _AGENCY_WORD.search(name):
         return False
     if any(not (ch.isalpha() or ch in " .'’-") for ch in name):
         return False  # "CFP®", "Sendung: hr-INFO"

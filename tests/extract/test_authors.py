@@ -64,6 +64,16 @@ def test_a_web_address_of_any_country_is_no_person():
     assert is_person("J.R. Smith")  # initials are no address
 
 
+def test_an_agency_with_another_word_is_no_person():
+    # an agency's acronym as written ("Agencia EFE", "Redazione ANSA", "AFP Photo") is an
+    # organisation's credit; only as a name word in title case ("Efe Kaya") is it a person's
+    for credit in ("Agencia EFE", "Redazione ANSA", "AFP Relaxnews", "AFP Photo", "Jane Doe AP Photo",
+                   "Reuters Breakingviews", "dpa-AFX"):
+        assert not is_person(credit), credit
+    assert clean_names(["Ayşe Nur Efe"]) == ["Ayşe Nur Efe"]  # a surname, not an employer
+    assert clean_names(["KEVIN FREKING AP"]) == ["KEVIN FREKING"]
+
+
 def test_organisations_dropped_when_a_person_is_named():
     assert clean_names(["Jane Doe", "Associated Press", "NDR"]) == ["Jane Doe"]
     assert not is_person("Reuters")  # an agency's name as the whole credit
