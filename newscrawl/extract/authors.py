@@ -79,8 +79,10 @@ _AGENCY_WORD = re.compile(rf"\b(?:{_AGENCY_WRITTEN})\b")
 # an agency's name as the whole credit ("Reuters", "The Associated Press"); as one word of a
 # name it names nobody's employer ("Efe Kaya" is a Turkish name)
 _AGENCY = re.compile(rf"(?:the\s+)?(?:{_AGENCIES})", re.IGNORECASE)
+# a country's domain is written in lower case and ends the address: "Prof.Dr." and a Dutch
+# "prof.dr." are a title run into a name
 _ORGANISATION = re.compile(
-    r"https?://|www\.|@|\.(?:com|org|net|info|news|[a-z]{2})\b|"
+    r"https?://|www\.|@|\.(?:com|org|net|info|news|(?-i:[a-z]{2})\b(?!\.))\b|"
     r"\b(?:news|nachrichten|noticias|staff|desk|team|agency|agencies|agentur|press|presse|media|"
     r"redaktion|rédaction|redacción|online|"
     r"newsroom|wire|editorial|editors|digital|magazine|magazin|zeitung|times|post|tribune|daily|"

@@ -62,6 +62,9 @@ def test_a_web_address_of_any_country_is_no_person():
     assert not is_person("Delfi.lv")
     assert not is_person("Index.hu")
     assert is_person("J.R. Smith")  # initials are no address
+    # a title run into a name is no address either: a country's code is written in lower case
+    assert is_person("Prof.Dr. Hans Müller")
+    assert is_person("Dr.Jo Smith")
 
 
 def test_an_agency_with_another_word_is_no_person():
