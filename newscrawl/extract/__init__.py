@@ -225,7 +225,7 @@ def _read_page(url: str, tree: HtmlElement, meta: PageMetadata, profile: Profile
     verdict, signals = is_article(page)
     if verdict and error_page and enabled("error-pages"):
         verdict, signals = False, [*signals, "error page"]
-    other_kind = declares_other_kind(meta) if verdict and enabled("declared-other-kinds") else None
+    other_kind = declares_other_kind(meta, article.headline) if verdict and enabled("declared-other-kinds") else None
     if other_kind:
         verdict, signals = False, [*signals, f"declares {other_kind}"]
     return ExtractedPage(article, verdict, signals, features=page, canonical_ignored=canonical_ignored)

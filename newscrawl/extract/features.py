@@ -304,16 +304,27 @@ _TITLE_PARTS = re.compile(r"\s[|–—:·-]\s|\s?[|–—·]\s?")
 MAX_NAME_WORDS = 4  # a site's name beside a title's notice is short ("Northfield Daily Star")
 
 
-def declares_other_kind(meta: PageMetadata) -> str | None:
+def _plain(text: object) -> str:
+    return " ".join(re.findall(r"\w+", str(text or "").casefold()))
+
+
+def _names_headline(node: dict, headline: str) -> bool:
+    """Whether an event's name or a job's title is the page's headline, or holds it (an event
+    page's heading may shorten its name); an article about an event has a headline of its own."""
+    name = _plain(node.get("name") or node.get("title"))
+    return bool(name and headline) and headline in name
+
+
+def declares_other_kind(meta: PageMetadata, headline: str | None) -> str | None:
     """The kind of thing a page's JSON-LD declares it is about when that is an event or a job
-    opening and it declares no article (an events calendar's or a careers site's page, whatever
-    its og:type says site-wide): the type's name, else None."""
+    opening named by the page's headline, and it declares no article (an events calendar's or a
+    careers site's page, whatever its og:type says site-wide; an upcoming-events widget beside a
+    story names other events): the type's name, else None."""
     if meta.jsonld_article is not None:
         return None
-    types = {kind for node in meta.jsonld_nodes for kind in _types(node)}
-    if types & ARTICLE_TYPES:
-        return None
-    return next((kind for kind in sorted(types) if kind == "jobposting" or kind.endswith("event")), None)
+    plain = _plain(headline)
+    kinds = {kind for node in meta.jsonld_nodes if _names_headline(node, plain) for kind in _types(node)}
+    return next((kind for kind in sorted(kinds) if kind == "jobposting" or kind.endswith("event")), None)
 
 
 def declares_error_page(tree: HtmlElement, meta: PageMetadata, url: str | None) -> bool:

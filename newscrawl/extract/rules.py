@@ -217,7 +217,8 @@ RULES: tuple[Rule, ...] = (
                         "error404, a title \"Page not found | Site\") is no article, whatever it "
                         "reads like"),
         ("declared-other-kinds", "a page whose structured data declares it is about an event or a "
-                                 "job opening, and declares no article, is that event's or job's "
+                                 "job opening named by its headline, and declares no article, is "
+                                 "that event's or job's "
                                  "page, not an article"),
     ),
     *_rules(

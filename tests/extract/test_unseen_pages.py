@@ -514,4 +514,21 @@ def test_an_article_about_an_event_is_still_an_article():
     ld = ('{"@context":"https://schema.org","@graph":[{"@type":"NewsArticle","headline":"Jazz night returns",'
           '"about":{"@type":"MusicEvent","name":"Harvest Moon Jazz Night"}}]}')
     tree = parse_html(f"<html><head><script type='application/ld+json'>{ld}</script></head><body><p>x</p></body></html>")
-    assert declares_other_kind(read_metadata(tree, "https://news.example/jazz")) is None
+    assert declares_other_kind(read_metadata(tree, "https://news.example/jazz"), "Jazz night returns") is None
+
+
+def test_a_story_beside_an_events_widget_is_still_an_article():
+    # a local paper's story (og:type article, no JSON-LD article) beside an "upcoming events"
+    # widget that writes its events' JSON-LD: the events are not what the page is about
+    event = ('{"@context":"https://schema.org","@type":"Event","name":"Harvest Moon Jazz Night",'
+             '"startDate":"2026-09-26T18:30:00-04:00"}')
+    prose = "<p>" + "The council voted on Tuesday to expand the program after months of debate. " * 4 + "</p>"
+    html = ("<html lang='en'><head><title>Council expands program | Daily Star</title>"
+            "<meta property='og:type' content='article'>"
+            "<meta property='article:published_time' content='2026-05-19T10:00:00Z'>"
+            f"<script type='application/ld+json'>{event}</script></head><body><article>"
+            f"<h1>Council expands program</h1><p class='byline'>By Jane Doe</p>{prose * 6}</article>"
+            "<aside><h2>Upcoming events</h2><a href='/events/jazz'>Harvest Moon Jazz Night</a></aside>"
+            "</body></html>")
+    found = extract_page("https://news.example.com/2026/05/19/council-expands", html)
+    assert found.is_article, found.signals
