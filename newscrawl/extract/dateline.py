@@ -240,8 +240,8 @@ def parse_dateline(line: str, latest: datetime) -> datetime | None:
     """`parse_line` (htmldate's multilingual patterns), the time of day kept when rule
     dateline-clock is on."""
     parsed = parse_line(line, latest)
-    if parsed is not None and (parsed.hour, parsed.minute) != (0, 0) and not enabled("dateline-clock"):
-        parsed = parsed.replace(hour=0, minute=0)
+    if parsed is not None and not enabled("dateline-clock"):
+        parsed = parsed.replace(hour=0, minute=0, second=0)  # the seconds are the clock's too
     return parsed
 
 

@@ -72,6 +72,13 @@ def test_clock_time_beside_the_printed_date_is_read():
     assert parse_dateline("Sep 17, 2025 at 6:26 pm", LATEST) == datetime(2025, 9, 17, 18, 26)
 
 
+def test_without_the_clock_rule_no_time_of_day_is_kept():
+    # the rule's off switch dropped the hour and minute but kept the seconds: 00:00:15
+    with disabled("dateline-clock"):
+        assert parse_dateline("2026-12-02 09:30:15", LATEST) == datetime(2026, 12, 2)
+        assert parse_dateline("2026-12-02 00:00:15", LATEST) == datetime(2026, 12, 2)
+
+
 def test_clock_with_seconds_or_written_in_kanji_is_read():
     assert parse_dateline("2026-12-02 09:30:15", LATEST) == datetime(2026, 12, 2, 9, 30, 15)  # seconds kept
     with page_language("ja"):
