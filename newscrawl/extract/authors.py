@@ -438,11 +438,17 @@ def in_another_story(element: HtmlElement, anchor: HtmlElement) -> bool:
     return False
 
 
+_LISTING_RELS = {"tag", "category", "author"}
+
+
 def _links_away(heading: HtmlElement) -> bool:
-    """Whether a heading's words are a link to another page (a teaser's title)."""
+    """Whether a heading's words are a link to another page (a teaser's title). A link its rel
+    names a listing's (rel="category tag", "author": a theme's category label printed as a
+    heading beside the post's own date) leads to no other story."""
     link = next(heading.iter("a"), None)
     href = (link.get("href") or "").strip() if link is not None else ""
-    return bool(href) and not href.startswith("#") and \
+    listing = link is not None and bool(_LISTING_RELS & set((link.get("rel") or "").lower().split()))
+    return bool(href) and not href.startswith("#") and not listing and \
         " ".join(link.text_content().split()) == " ".join(heading.text_content().split())
 
 

@@ -532,3 +532,20 @@ def test_a_story_beside_an_events_widget_is_still_an_article():
             "</body></html>")
     found = extract_page("https://news.example.com/2026/05/19/council-expands", html)
     assert found.is_article, found.signals
+
+
+def test_a_category_heading_beside_the_date_makes_no_card():
+    # a theme prints the post's category as a linked heading in its own meta line, beside the
+    # date: that block was taken for another story's card, and the dateline became a sentence
+    prose = "<p>" + "The council voted on Tuesday to expand the program after months of debate. " * 4 + "</p>"
+    html = ("<html lang='en'><head><title>Council expands program - Valley Ledger</title>"
+            "<meta name='generator' content='WordPress 6.5'></head><body class='single single-post'>"
+            "<main><article class='post-12 post type-post hentry'><header class='entry-header'>"
+            "<div class='entry-meta'><h4 class='cat-links'><a href='https://valleyledger.org/category/news/' "
+            "rel='category tag'>News</a></h4><span class='posted-on'><time class='entry-date published' "
+            "datetime='2026-05-19T08:00:00-07:00'>May 19, 2026</time></span></div>"
+            "<h1 class='entry-title'>Council expands program</h1></header><div class='entry-content'>"
+            f"<p>On April 2, 2026, residents first asked the council to act.</p>{prose * 6}</div></article>"
+            "</main></body></html>")
+    article = extract_article("https://valleyledger.org/2026/05/19/council-expands-program/", html)
+    assert article.extractor.startswith("wordpress") and article.dateline == "May 19, 2026"
