@@ -12,6 +12,7 @@ from lxml.html import HtmlElement
 from newscrawl.extract.encoding import decode
 from newscrawl.extract.lines import has_alnum
 from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import HIDDEN_STYLE
 
 # the most characters of a page extraction reads: it bounds extraction's worst case (no page over
 # a second, benchmarks/extraction.py). A larger page (DOWNLOAD_MAXSIZE is 10 MiB) first loses what
@@ -197,15 +198,24 @@ def _looks(element: HtmlElement) -> tuple:
                                      if name != "id" and not name.startswith("data-")))
 
 
+def _hidden(look: tuple) -> bool:
+    """Whether a span's look hides it (a style, the hidden or aria-hidden attribute)."""
+    attributes = dict(look[1])
+    return "hidden" in attributes or attributes.get("aria-hidden") == "true" \
+        or bool(HIDDEN_STYLE.search(attributes.get("style", "")))
+
+
 def _merged_looks(looks: Counter) -> set[tuple]:
     """The looks whose spans are merged: the most common, and the next most common while more
     than MAX_SPAN_RUN spans would stay (a highlighter's alternating classes), so that what stays
-    is bounded; the rarest (hidden, an ad's) stay spans."""
+    is bounded; the rarest (an ad's) stay spans, and hidden ones are never merged."""
     merged: set[tuple] = set()
     left = sum(looks.values())
     for look, count in looks.most_common():
         if merged and left <= MAX_SPAN_RUN:
             break
+        if _hidden(look):
+            continue  # text hidden between the words (junk against copying) is no word of theirs
         merged.add(look)
         left -= count
     return merged

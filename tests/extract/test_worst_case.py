@@ -209,6 +209,20 @@ def test_words_wrapped_in_spans_that_differ_leave_few_text_nodes(shape: str) -> 
     assert "watermark" not in article.body
 
 
+def test_hidden_spans_among_word_spans_are_never_merged() -> None:
+    # a page that hides junk letters between its words (against copying): more hidden spans than
+    # MAX_SPAN_RUN were merged as the next most common look, and the junk read as the story
+    from newscrawl.extract import extract_article
+
+    words = ("the council met again to vote on the budget for the new harbour wall " * 80).split()
+    wrapped = "".join(f'<span class="w">{word} </span>' + ('<span style="display:none">zqxjunk </span>'
+                                                          if i % 2 == 0 else "") for i, word in enumerate(words))
+    page = ("<html><body><article><h1>Harbour wall approved</h1><p>{}</p>"
+            "<p>The vote was close, the mayor said after the meeting.</p></article></body></html>")
+    article = extract_article("https://example.com/2024/05/01/harbour-wall", page.format(wrapped))
+    assert "zqxjunk" not in article.body and "harbour wall" in article.body
+
+
 def test_letter_or_digit_pattern_is_str_isalnum() -> None:
     # the pattern replaced a per-character isalnum() loop (seconds on a megabyte of dashes)
     from newscrawl.extract.lines import alnum_count, has_alnum
