@@ -22,8 +22,9 @@ from newscrawl.crawl.frontier import (
     NamedCallbackLifoDiskQueue,
     WholeRecordFifoDiskQueue,
 )
-from tests.conftest import FAST, REPO, lines_in, read_jsonl, run_scrapy
+from tests.conftest import FAST, REPO, read_jsonl, run_scrapy
 from tests.support.distributed_site import serve_sites
+from tests.support.kills import wait_for_lines
 
 
 class _Spider(Spider):
@@ -203,9 +204,7 @@ def test_a_jobdir_kept_by_a_crawl_of_another_site_is_refused_and_its_own_crawl_g
         proc = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site_a.url('/')}",
                                  "-o", str(first), *common], cwd=REPO, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None and lines_in(first) < 2:
-            time.sleep(0.05)
+        wait_for_lines(proc, first, 2)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 130, err[-2000:]

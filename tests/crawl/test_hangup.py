@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST, REPO, lines_in, read_jsonl, run_scrapy
+from tests.conftest import FAST, REPO, read_jsonl, run_scrapy
 from tests.support.faultserver import FaultServer
+from tests.support.kills import wait_for_lines
 from tests.support.sites.harness import finish
 
 
@@ -36,9 +37,7 @@ def test_a_hangup_stops_the_crawl_with_its_summary_and_the_next_run_writes_the_r
         # a session of its own, as a terminal's: the hangup reaches the whole group (pool workers too)
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True, preexec_fn=_as_a_terminal_job)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None and lines_in(out) < 2:
-            time.sleep(0.05)
+        wait_for_lines(proc, out, 2)
         os.killpg(proc.pid, signum)
         code, err = finish(proc, timeout=120)
         stopped = read_jsonl(out)  # every line whole
@@ -65,9 +64,7 @@ def test_a_crawl_started_with_nohup_keeps_going_on_a_hangup(tmp_path: Path) -> N
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True,
                                 preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None and lines_in(out) < 2:
-            time.sleep(0.05)
+        wait_for_lines(proc, out, 2)
         os.killpg(proc.pid, signal.SIGHUP)
         code, err = finish(proc, timeout=120)
     assert code == 0, err[-3000:]

@@ -24,6 +24,7 @@ from newscrawl.output.recovery import adopt_outputs, meta_key
 from newscrawl.state.sqlite import SQLiteStateStore
 from tests.conftest import REPO, lines_in, read_jsonl, run_scrapy
 from tests.support.faultserver import FaultServer, article_page, articles_then_wait
+from tests.support.kills import wait_for_lines
 from tests.support.schema import parse_articles
 
 pytestmark = pytest.mark.timeout(240)
@@ -597,9 +598,7 @@ def test_a_crawl_stopped_by_ctrl_c_says_so_and_the_rerun_brings_the_rest(tmp_pat
                                  "-O", str(out), "-s", f"NEWSCRAWL_STATE={state}", *FAST,
                                  "-s", "DOWNLOAD_DELAY=0.3", "-L", "WARNING"],  # paced: some left to do
                                 cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None and lines_in(out) < 2:
-            time.sleep(0.05)
+        wait_for_lines(proc, out, 2)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 130, err[-2000:]
@@ -685,9 +684,7 @@ def test_an_output_moved_or_deleted_mid_crawl_stops_it_and_the_rerun_writes_the_
                                  "-o", str(out), "-s", f"NEWSCRAWL_STATE={state}", *FAST,
                                  "-s", "DOWNLOAD_DELAY=0.3"],  # paced: some left to do
                                 cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None and lines_in(out) < 2:
-            time.sleep(0.05)
+        wait_for_lines(proc, out, 2)
         if how == "moved":
             out.rename(moved)
         else:
@@ -754,9 +751,7 @@ def test_the_second_of_two_outputs_moved_mid_crawl_gets_every_article_after_the_
         proc = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url('/')}",
                                  *outputs, *FAST, "-s", "DOWNLOAD_DELAY=0.3"],
                                 cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and proc.poll() is None and lines_in(second) < 2:
-            time.sleep(0.05)
+        wait_for_lines(proc, second, 2)
         second.rename(moved)
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 1, err[-2000:]
