@@ -211,6 +211,15 @@ def _htmldate_day(line: str, latest: datetime) -> str | None:
             found = try_date_expr(stretch, "%Y-%m-%d", False, EARLIEST, latest)
             if found:
                 break
+    if not found and enabled("dateline-not-updated"):
+        # htmldate reads no date in a text that holds two numeric ones ("03/07/2024 18h42 ·
+        # Atualizado 03/07/2024 21h10"): a meta line's items are then read one by one, the first
+        # that reads giving the day (first_date then weighs an update's label)
+        items = [item for item in _SEPARATOR.split(line) if _DATE_HINT.search(item)]
+        for item in items if len(items) > 1 else ():
+            found = try_date_expr(item, "%Y-%m-%d", False, EARLIEST, latest)
+            if found:
+                break
     return found or None
 
 

@@ -138,7 +138,7 @@ RULES: tuple[Rule, ...] = (
         ("dateline-locale-order", "an ambiguous numeric date is in the page's locale's order: "
                                   "month first in US English"),
         ("dateline-not-updated", "a date labelled as an update is not the publication date the "
-                                 "page prints beside it"),
+                                 "page prints beside it; a line that prints both is read item by item"),
         ("dateline-without-credit", "a credit printed right after the date (\"March 3, 2024 by "
                                     "Jane Doe\") is the byline, not the date line"),
         ("dates-vote", "the time most sources agree on wins; ties go to the most trusted"),

@@ -549,3 +549,17 @@ def test_a_category_heading_beside_the_date_makes_no_card():
             "</main></body></html>")
     article = extract_article("https://valleyledger.org/2026/05/19/council-expands-program/", html)
     assert article.extractor.startswith("wordpress") and article.dateline == "May 19, 2026"
+
+
+@pytest.mark.parametrize("line", [
+    "<time>03/07/2024 às 18h42</time> · Atualizado 03/07/2024 às 21h10",
+    "Atualizado 04/07/2024 às 21h10 · Publicado <time>03/07/2024 às 18h42</time>",
+])
+def test_a_meta_line_with_two_numeric_dates_dates_the_article(line):
+    # a Brazilian paper prints both dates numerically in one line; htmldate reads no date in a
+    # text that holds two, and the article went undated, its byline line the body's first
+    url = "https://www.jornaldoserrado.com.br/cidades/2024/07/03/chuva-alaga-ruas-do-centro.html"
+    html = _page("48-two-numeric-dates.html")
+    assert extract_article(url, html).body.startswith("Uma chuva forte")
+    printed = "<time>03/07/2024 às 18h42</time> · Atualizado 03/07/2024 às 21h10"
+    assert extract_article(url, html.replace(printed, line)).published == "2024-07-03T18:42:00"
