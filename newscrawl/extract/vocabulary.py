@@ -120,9 +120,11 @@ def prose_chars(tree: HtmlElement) -> int:
 # text: a case-sensitive search is three times faster than an IGNORECASE one, and this runs per
 # element.
 
-# the page's chrome: what every page of the site repeats around the article's text
+# the page's chrome: what every page of the site repeats around the article's text (an ad slot
+# named in the site's language too: "publicidad", "reklama", "anzeige", "iklan")
 CHROME_WORDS = (
-    r"share|sharing|social|newsletter|subscribe|subscription|signup|promo\w*|advert\w*|ads?|"
+    r"share|sharing|social|newsletter|subscribe|subscription|signup|promo\w*|advert\w*|ads?|adv|"
+    r"anzeigen?|werbung|publicidad|publicidade|publicite|pubblicita|reklam[aey]?|iklan|"
     r"sponsor\w*|reprints?|print|read-?more|breadcrumbs?|toolbar|tags|tag-?list|topics"
 )
 # other pages' teasers, readers' comments (an obituary's guestbook, condolences), the author's bio, the legal

@@ -563,3 +563,16 @@ def test_a_meta_line_with_two_numeric_dates_dates_the_article(line):
     assert extract_article(url, html).body.startswith("Uma chuva forte")
     printed = "<time>03/07/2024 às 18h42</time> · Atualizado 03/07/2024 às 21h10"
     assert extract_article(url, html.replace(printed, line)).published == "2024-07-03T18:42:00"
+
+
+@pytest.mark.parametrize(("name", "url", "label"), [
+    ("49-spanish-ad-slot.html",
+     "https://www.diariodelsur.es/sociedad/2024/10/15/ayuntamiento-amplia-horario-bibliotecas.html", "Publicidad"),
+    ("50-polish-ad-slot.html",
+     "https://wiadomosci.kurierpomorski.pl/kraj/art12345,nowy-most-w-tczewie-otwarty.html", "REKLAMA"),
+])
+def test_an_ad_slot_named_in_the_sites_language_is_not_body_text(name, url, label):
+    # an English "ad-slot" went; the same placeholder classed in the site's language
+    # ("publicidad", "adv") stayed in the middle of the story, on every story of the site
+    body = extract_article(url, _page(name)).body
+    assert label not in body and len(body) > 400
