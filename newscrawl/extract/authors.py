@@ -40,7 +40,7 @@ _BYLINE_PREFIX = re.compile(
 )
 # split_names squeezes white space to single spaces first; " ?", unlike "\s*", cannot backtrack
 # over a long run of spaces at every position
-_SPLIT = re.compile(r" ?(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
+_SPLIT = re.compile(r" ?(?:,|;|\||·|•|/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
                     r"\bsowie\b|\bwith\b|\bmit\b) ?", re.IGNORECASE)
 # (?<!\s): a pattern that opens with white space starts where a run of it starts, never inside
 # it (a leftmost match starts there anyway): each start inside would rescan the run, quadratic

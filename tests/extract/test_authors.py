@@ -46,6 +46,14 @@ def test_lists_of_names_are_split():
     assert clean_names(["Maria &amp; Katerina"]) == ["Maria", "Katerina"]
 
 
+def test_a_meta_lines_dots_part_its_items_as_bars_do():
+    # "By A and B · Photos by C · Nov. 17, 2024": the second writer was read with the photo
+    # credit glued on ("Omar Haddad · Photos by Lena Cho"), no name, and dropped
+    line = "By Iris Caldwell and Omar Haddad · Photos by Lena Cho · Nov. 17, 2024"
+    assert clean_names([line]) == ["Iris Caldwell", "Omar Haddad"]
+    assert clean_names(["By Jane Doe • Updated 3 hours ago"]) == ["Jane Doe"]
+
+
 def test_no_agency_brand_decides_a_name():
     # "Efe" is a Turkish given name, "Ansa" a Finnish one: a list of news agencies' names took
     # their bearers for newsrooms; an agency is its name as the whole credit, or told by general
