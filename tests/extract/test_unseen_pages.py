@@ -576,3 +576,10 @@ def test_an_ad_slot_named_in_the_sites_language_is_not_body_text(name, url, labe
     # ("publicidad", "adv") stayed in the middle of the story, on every story of the site
     body = extract_article(url, _page(name)).body
     assert label not in body and len(body) > 400
+
+
+def test_a_stories_pagination_is_not_body_text():
+    # "Halaman 1 dari 1" ("page 1 of 1"): a story's own pager, printed after its last paragraph
+    url = "https://www.kabarnusantara.co.id/read/2024/01/09/banjir-rob-genangi-pesisir-semarang"
+    body = extract_article(url, _page("51-pagination-line.html")).body
+    assert "Halaman" not in body and "Warga diminta mewaspadai rob susulan" in body
