@@ -26,6 +26,7 @@ from newscrawl.extract.vocabulary import (
     class_words,
     marks,
     prints_other_pages,
+    squash,
 )
 
 # the words that open a byline: "By", "Von", "Written by", "Story and photos by", "Autor:",
@@ -334,10 +335,6 @@ def clean_names(raw: list[str]) -> list[str]:
     return unique([strip_byline(" ".join(html.unescape(v).split())) for v in raw if v.strip()][:1])
 
 
-def _squash(text: str) -> str:
-    return "".join(re.findall(r"\w+", text.casefold()))
-
-
 def _site_names(meta: PageMetadata) -> list[str]:
     """The publisher's and the site's names: an author field that holds them names no person."""
     names = [meta.get("og:site_name") or ""]
@@ -643,10 +640,10 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
     is named. The site's own name is never a person."""
     jsonld_persons, organisations = jsonld_authors(meta)
     tags = meta_authors(meta)
-    site = {_squash(n) for n in _site_names(meta)}
+    site = {squash(n) for n in _site_names(meta)}
     # a site-wide meta author tag may name the site as its <title> ends: "... | Diario del Sur"
     title_parts = TITLE_SEPARATOR.split(meta.title or "")
-    tag_site = site | ({_squash(title_parts[-1])} if len(title_parts) > 1 and enabled("authors-not-site")
+    tag_site = site | ({squash(title_parts[-1])} if len(title_parts) > 1 and enabled("authors-not-site")
                        else set())
     # the JSON-LD article names its authors; a meta author tag is often the company, site-wide
     for raw, rule in ((jsonld_persons, "authors-jsonld"), (tags, "authors-meta-tags")):
@@ -697,7 +694,7 @@ def choose_authors(meta: PageMetadata, tree: HtmlElement, anchor: HtmlElement | 
 def _is_site(name: str, site: set[str], prefix: bool = False) -> bool:
     """The site's own name (rule authors-not-site), or (`prefix`: a site-wide meta tag) its first
     word (rule authors-site-first-word)."""
-    key = _squash(name)
+    key = squash(name)
     if key in site:
         return enabled("authors-not-site")
     return (prefix and " " not in name.strip() and len(key) >= 4 and any(s.startswith(key) for s in site)

@@ -32,6 +32,7 @@ from newscrawl.extract.vocabulary import (
     prose_chars,
     reads_like_prose,
 )
+from newscrawl.extract.vocabulary import squash as _squash
 
 _BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row", "div"}
 _CELL_BLOCKS = _BLOCKS | {"cell"}
@@ -626,10 +627,6 @@ def without_header_lines(body: str | None, headline: str | None, dateline: str |
                 continue
         kept.append(paragraph)
     return "\n\n".join(kept) or body
-
-
-def _squash(text: str) -> str:
-    return "".join(re.findall(r"\w+", text.casefold()))
 
 
 def _is_byline(paragraph: str, names: set[str]) -> bool:

@@ -12,7 +12,7 @@ from newscrawl.extract.document import text_of
 from newscrawl.extract.lines import text_lines
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import NOT_ARTICLE_MARK
+from newscrawl.extract.vocabulary import NOT_ARTICLE_MARK, squash
 
 _SEPARATORS = "|-–—·•»/\\~ㅣ"
 _WORD_JOINERS = frozenset("-–—/\\~")  # separators also written inside a word
@@ -60,7 +60,7 @@ def site_names(meta: PageMetadata, url: str | None = None) -> list[str]:
 def strip_site_suffix(title: str, names: list[str] | None = None) -> str:
     """Drop a " - Site" / " | Site" suffix (or a "Site | " prefix) from a <title>-like string."""
     title = " ".join(title.split())
-    wanted = {_squash(n) for n in names or []} - {""}
+    wanted = {squash(n) for n in names or []} - {""}
     for sep in _SEPARATORS:
         head, found, tail = title.rpartition(sep)
         if found and head.strip() and _is_site(tail, wanted):
@@ -78,18 +78,14 @@ def _sets_off(before: str, after: str, sep: str) -> bool:
     return sep not in _WORD_JOINERS or before[-1:].isspace() or after[:1].isspace()
 
 
-def _squash(text: str) -> str:
-    return "".join(re.findall(r"\w+", text.casefold()))
-
-
 def names_site(part: str, meta: PageMetadata, url: str | None = None) -> bool:
     """Whether a title part is the site's name (its metadata's names, its host name)."""
-    return _is_site(part, {_squash(n) for n in site_names(meta, url)} - {""})
+    return _is_site(part, {squash(n) for n in site_names(meta, url)} - {""})
 
 
 def _is_site(part: str, names: set[str]) -> bool:
     """Whether a title part names the site ("Gold's Gym" for goldsgym.com, "NDR.de")."""
-    squashed = _squash(part)
+    squashed = squash(part)
     if not squashed or len(squashed) > 60:
         return False
     return any(squashed == n or (len(squashed) >= 4 and squashed in n) or (len(n) >= 4 and n in squashed

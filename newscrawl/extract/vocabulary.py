@@ -22,6 +22,7 @@ PROSE_LINE = 80  # a paragraph this long is a sentence of prose; shorter ones ar
 LONG_PARAGRAPH = 200  # one paragraph this long is article prose
 PROSE_CHARS = 400  # so are a few shorter paragraphs that are this long together
 SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")  # a full stop in any script
+_WORDS = re.compile(r"\w+")
 # a separator between a <title>'s parts ("Headline | Site", "Site - Headline"), and the same or
 # a colon where a label may open the title ("Site: Page"); (?<!\s): starts only where a run of
 # white space starts (linear on a long run)
@@ -103,6 +104,12 @@ def holds_prose(element: HtmlElement) -> bool:
 def reads_like_prose(text: str) -> bool:
     """Whether a text is at least a sentence: some length, and a full stop somewhere."""
     return len(text) >= PROSE_LINE and bool(SENTENCE_END.search(text))
+
+
+def squash(text: str) -> str:
+    """A text's words run together, case-folded: the key that matches a line however it is
+    spaced, cased or punctuated ("By Jane Doe" and "BY JANE DOE:")."""
+    return "".join(_WORDS.findall(text.casefold()))
 
 
 def prose_chars(tree: HtmlElement) -> int:
