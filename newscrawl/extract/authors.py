@@ -21,7 +21,9 @@ from newscrawl.extract.processors import unique
 from newscrawl.extract.profiles.prefilter import page_index
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import (
+    ENGLISH_WEEKDAYS,
     FRAME_WORDS,
+    MONTH_NAMES,
     TITLE_SEPARATOR,
     class_words,
     marks,
@@ -107,21 +109,17 @@ _OTHER_CREDIT = re.compile(r"^\s*(?:(?:medically\s+|expert\s+)?reviewed|fact[- ]
                            re.IGNORECASE)
 # a credit naming a web site ("hessenschau.de, Frankfurt, Germany") names no person in any part
 _WEB_CREDIT = re.compile(r"\A\s*(?:https?://|www\.|[\w-]+\.[a-z]{2,3}\b(?!\.))")
-# a byline line goes on with the date or the comment count: "By Jane Doe - Mar 27, 2024",
-# "By Jane Doe December 2, 2025", "Posted by Jane Doe 59 Comments"
-_MONTH = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
-          r"july|august|september|october|november|december")
 # a CMS's default account credits nobody ("Posted on March 6, 2024 by admin")
 _DEFAULT_ACCOUNTS = frozenset({"admin", "administrator", "webmaster", "root"})
-_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                       "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"})
 # a weekday's or a month's name alone is the date's, printed in the byline's line
-_CALENDAR_WORDS = _WEEKDAYS | frozenset(_MONTH.split("|"))
-# ... or with the date's label: "By Jo Park Published December 3, 2026"
+_CALENDAR_WORDS = frozenset(MONTH_NAMES.split("|")).union(*ENGLISH_WEEKDAYS)
+# a byline line goes on with the date or the comment count: "By Jane Doe - Mar 27, 2024",
+# "By Jane Doe December 2, 2025", "Posted by Jane Doe 59 Comments", or with the date's label:
+# "By Jo Park Published December 3, 2026"
 _DATE_LABELS = (r"(?:(?:last|first|originally)\s+)?(?:updated|published|posted)|aktualisiert|"
                 r"ver[öo]ffentlicht|publi[ée]|mis\s+[àa]\s+jour|publicado|actualizado|atualizado|"
                 r"pubblicato|aggiornato|gepubliceerd|bijgewerkt")
-_BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{_MONTH})\.?\s+)?\d.*|(?:{_DATE_LABELS})\b.*)$",
+_BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{MONTH_NAMES})\.?\s+)?\d.*|(?:{_DATE_LABELS})\b.*)$",
                           re.IGNORECASE)
 # "Posted on <date> Posted by Jane Doe": a credit inside a longer header line; so is a "by" right
 # after a printed date's year or time ("Posted on March 3, 2024 by Jane Doe", "am 3. März 2024 von
@@ -137,7 +135,7 @@ _PARTS = re.compile(r"(?<!\s)\s+[·•|]\s+")
 # – Von Anna Huber"), as the credit's own word tells where it starts
 _CREDIT_ITEMS = re.compile(r"(?<!\s)\s+[·•|–—-]\s+")
 # a short line that is a date: "Jul 18, 2025", "23.07.2025 · 6 min read", "Updated on 23 Oct 2025"
-_DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTH})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTH})\b",
+_DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{MONTH_NAMES})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{MONTH_NAMES})\b",
                         re.IGNORECASE)
 _DATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
 # words of buttons and labels printed near a byline, never part of a person's name

@@ -25,6 +25,7 @@ from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import (
     EARLIEST,
     SENTENCE_END,
+    WEEKDAYS,
     prints_other_pages,
     reads_like_prose,
     word_count,
@@ -159,19 +160,8 @@ def _month_first(line: str, day: str | None, latest: datetime) -> str | None:
     return month_first.strftime("%Y-%m-%d")
 
 
-# a weekday's name printed right before a numeric date ("Tue, 03/05/2024", "Dienstag 05.03.2024"),
-# Monday first as datetime.weekday() counts
-_WEEKDAYS = (
-    ("monday", "mon", "montag", "lundi", "lunes", "lunedì", "lunedi", "maandag"),
-    ("tuesday", "tue", "tues", "dienstag", "mardi", "martes", "martedì", "martedi", "dinsdag"),
-    ("wednesday", "wed", "mittwoch", "mercredi", "miércoles", "miercoles", "mercoledì", "mercoledi",
-     "woensdag"),
-    ("thursday", "thu", "thur", "thurs", "donnerstag", "jeudi", "jueves", "giovedì", "giovedi", "donderdag"),
-    ("friday", "fri", "freitag", "vendredi", "viernes", "venerdì", "venerdi", "vrijdag"),
-    ("saturday", "sat", "samstag", "sonnabend", "samedi", "sábado", "sabado", "zaterdag"),
-    ("sunday", "sun", "sonntag", "dimanche", "domingo", "domenica", "zondag"),
-)
-_WEEKDAY_OF = {name: index for index, names in enumerate(_WEEKDAYS) for name in names}
+# a weekday's name printed right before a numeric date ("Tue, 03/05/2024", "Dienstag 05.03.2024")
+_WEEKDAY_OF = {name: index for index, names in enumerate(WEEKDAYS) for name in names}
 _WEEKDAY_DATE = re.compile(
     r"(?<!\w)(" + "|".join(sorted(_WEEKDAY_OF, key=len, reverse=True)) + r")\.?,?\s+"
     r"(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?!\d)", re.IGNORECASE)

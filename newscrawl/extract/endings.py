@@ -11,7 +11,13 @@ import re
 from collections.abc import Callable
 
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import PROSE_LINE, SENTENCE_END, WIDE_CHAR_SIZE, text_size
+from newscrawl.extract.vocabulary import (
+    MONTH_NAMES,
+    PROSE_LINE,
+    SENTENCE_END,
+    WIDE_CHAR_SIZE,
+    text_size,
+)
 
 # whole lines that are a comment form's or a share bar's labels, in the languages we meet most
 FORM_LINES = re.compile(
@@ -52,12 +58,10 @@ MAX_TEASER_CHARS = 160
 MAX_DATE_LINE = 40
 # an author's bio under the article is a short paragraph
 MAX_BIO_CHARS = 800
-_MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
-           r"july|august|september|october|november|december")
 DATE_ONLY = re.compile(
     rf"^(?:[A-Za-z]+(?:\s+[A-Za-z]+){{0,2}}:?\s+)?"  # a label: "Updated", "Last reviewed"
-    rf"(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
-    rf"\d{{1,2}}\.?\s+(?:{_MONTHS})\.?,?\s+(?:19|20)\d\d|(?:{_MONTHS})\.?\s+(?:19|20)\d\d|"
+    rf"(?:(?:{MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|"
+    rf"\d{{1,2}}\.?\s+(?:{MONTH_NAMES})\.?,?\s+(?:19|20)\d\d|(?:{MONTH_NAMES})\.?\s+(?:19|20)\d\d|"
     rf"\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})\.?$", re.IGNORECASE)
 
 

@@ -233,6 +233,27 @@ def marks(element: HtmlElement) -> str:
 
 # --- dates -----------------------------------------------------------------------------------
 
+# month names in English, whole and cut short, as a pattern's alternation (a byline's or a
+# trailing line's printed date)
+MONTH_NAMES = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+               r"july|august|september|october|november|december")
+# weekday names, Monday first as datetime.weekday() counts: in English (a byline's printed date),
+# and with German, French, Spanish, Italian and Dutch (a dateline's weekday before its date)
+ENGLISH_WEEKDAYS = (
+    ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"), ("thursday", "thu", "thur", "thurs"),
+    ("friday", "fri"), ("saturday", "sat"), ("sunday", "sun"),
+)
+_OTHER_WEEKDAYS = (
+    ("montag", "lundi", "lunes", "lunedì", "lunedi", "maandag"),
+    ("dienstag", "mardi", "martes", "martedì", "martedi", "dinsdag"),
+    ("mittwoch", "mercredi", "miércoles", "miercoles", "mercoledì", "mercoledi", "woensdag"),
+    ("donnerstag", "jeudi", "jueves", "giovedì", "giovedi", "donderdag"),
+    ("freitag", "vendredi", "viernes", "venerdì", "venerdi", "vrijdag"),
+    ("samstag", "sonnabend", "samedi", "sábado", "sabado", "zaterdag"),
+    ("sonntag", "dimanche", "domingo", "domenica", "zondag"),
+)
+WEEKDAYS = tuple(english + other for english, other in zip(ENGLISH_WEEKDAYS, _OTHER_WEEKDAYS, strict=True))
+
 EARLIEST = datetime(1990, 1, 1)  # before the web: a date this early is a misreading
 SLACK = timedelta(days=1)  # a page dated "today" in a zone ahead of UTC is not in the future
 
