@@ -10,7 +10,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.extract.encoding import decode
-from newscrawl.extract.lines import has_alnum
+from newscrawl.extract.lines import UNPRINTED_TAGS, has_alnum
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import HIDDEN_STYLE
 
@@ -404,8 +404,7 @@ def _at_depth(tree: HtmlElement, depth: int) -> list[HtmlElement]:
 
 # elements whose text is never the page's: code, styles, and AMP's ad slots (whose only text is a
 # placeholder such as "Advertisement")
-CODE_TAGS = ("script", "style", "noscript", "template", "link", "meta", "amp-ad", "amp-embed",
-             "amp-sticky-ad")
+CODE_TAGS = (*UNPRINTED_TAGS, "link", "meta", "amp-ad", "amp-embed", "amp-sticky-ad")
 
 
 def strip_code(tree: HtmlElement) -> None:

@@ -14,7 +14,9 @@ BLOCK_TAGS = frozenset({
     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
     "nav", "ol", "p", "section", "table", "td", "th", "tr", "ul", "label", "button", "option",
 })
-_SKIP = frozenset({"script", "style", "noscript", "template"})
+# elements whose text the page never prints: scripts, styles, <noscript> fallbacks, templates
+UNPRINTED_TAGS = ("script", "style", "noscript", "template")
+_SKIP = frozenset(UNPRINTED_TAGS)
 # str.isalnum as a pattern: a character-by-character Python test took seconds on pages with a
 # megabyte of dashes or commas, the pattern runs in C
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")

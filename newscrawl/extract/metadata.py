@@ -9,6 +9,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from newscrawl.extract.lines import UNPRINTED_TAGS
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import SCRIPT_SAMPLE, script_language
 
@@ -162,7 +163,7 @@ def _visible_text(root: Any, limit: int) -> str:
     size = 0
     body = root.find("body")
     for element in (body if body is not None else root).iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "noscript", "template"):
+        if not isinstance(element.tag, str) or element.tag in UNPRINTED_TAGS:
             continue
         for text in (element.text, element.tail):
             if text and text.strip():

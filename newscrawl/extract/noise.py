@@ -5,14 +5,14 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from newscrawl.extract.boilerplate import drop, signup_boxes
-from newscrawl.extract.lines import BLOCK_TAGS, has_alnum
+from newscrawl.extract.lines import BLOCK_TAGS, UNPRINTED_TAGS, has_alnum
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.rules import enabled
 
 MAX_NOISE_CHARS = 5000
 # an action (a link, a button) is a printed item of its own, even inline: "69 Followers" | "Follow"
 _ITEM_TAGS = BLOCK_TAGS | {"a", "button", "select", "input"}
-_SKIP = frozenset({"script", "style", "noscript", "template"})
+_SKIP = frozenset(UNPRINTED_TAGS)
 
 
 class _TooLong(Exception):

@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
+from newscrawl.extract.lines import UNPRINTED_TAGS
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import PROSE_LINE
 
@@ -29,7 +30,7 @@ SEARCH_BUDGET = 50_000_000
 _KEY_CHARS = 80  # a paragraph is found by its first characters (trafilatura may end it otherwise)
 # a document's <title> (and an SVG's) is not printed on the page: a headline found there
 # would be placed in the head, not where the page shows it
-_UNPRINTED = frozenset({"script", "style", "noscript", "template", "title"})
+_UNPRINTED = frozenset({*UNPRINTED_TAGS, "title"})
 # a list or table holding the bulk is a listing's; its container is the block around it, whose
 # notes under the list belong to it
 _NOT_CONTAINERS = frozenset({"ul", "ol", "dl", "li", "dt", "dd", "table", "thead", "tbody", "tr", "td", "th"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from newscrawl.extract.lines import UNPRINTED_TAGS
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.profiles.common import WIDGET_NOISE
 from newscrawl.extract.profiles.jannah import JANNAH
@@ -22,7 +23,7 @@ GENERIC = Profile(
     version=2,
     detect=(),
     noise=WIDGET_NOISE,
-    boilerplate=("script", "style", "noscript", "template", "#respond", ".comment-respond",
+    boilerplate=(*UNPRINTED_TAGS, "#respond", ".comment-respond",
                  "#comments", ".comments-area", "#disqus_thread", ".sharedaddy", ".jp-relatedposts"),
 )
 # every profile a user can name: the detected ones and the generic path

@@ -1,5 +1,7 @@
 """Selectors shared by WordPress themes: comment forms, share bars, related posts."""
 
+from newscrawl.extract.lines import UNPRINTED_TAGS
+
 COMMENT_FORMS = (
     "#respond", "#comments", ".comment-respond", ".comments-area", ".comment-list",
     "#disqus_thread", ".comments",
@@ -9,7 +11,7 @@ SHARE_BARS = (
     ".a2a_kit", ".shared-counts-wrap", ".jp-relatedposts", ".wp-block-jetpack-sharing-buttons",
 )
 RELATED = (".jp-relatedposts", ".yarpp-related", ".crp_related", ".related-posts", ".wp-block-related-posts")
-PAGE_CHROME = ("script", "style", "noscript", "template", "form", "iframe", "svg", "button", "select")
+PAGE_CHROME = (*UNPRINTED_TAGS, "form", "iframe", "svg", "button", "select")
 # widgets whose strings belong to no field: weather, "today" dates, tickers, breaking news
 WIDGET_NOISE = (
     "[class*=weather]", "[id*=weather]", "[class*=ticker]", "[class*=Ticker]",
