@@ -21,6 +21,7 @@ from newscrawl.extract.vocabulary import (
     ASIDE,
     CHROME,
     CONSENT,
+    EMBED_CLASS_WORDS,
     FOREIGN_PROSE,
     HIDDEN_STYLE,
     OVERLAY,
@@ -50,10 +51,8 @@ _FIGURES = etree.XPath(
     " and string-length(normalize-space(.)) < 400]"
 )
 _CAPTIONS = etree.XPath("//figcaption")
-_EMBEDS = etree.XPath(
-    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
-    " or contains(@class, 'tiktok-embed') or contains(@class, 'embed')]"
-)
+# another site's embedded post (a tweet's blockquote), by its embed code's class
+_EMBEDS = etree.XPath(f"//blockquote[{' or '.join(f'contains(@class, {word!r})' for word in EMBED_CLASS_WORDS)}]")
 # inline markup a prose list item may hold; an item holding blocks (cards, pictures) is no prose
 _INLINE_TAGS = frozenset({"a", "b", "strong", "i", "em", "u", "span", "br", "sup", "sub", "code", "mark",
                           "small", "abbr", "cite", "q", "s", "time", "font", "kbd", "var", "del", "ins"})

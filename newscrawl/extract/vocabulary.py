@@ -204,7 +204,8 @@ def _names_other_pages(cls: str, ident: str) -> bool:
 
 
 # an embedded post of another site, as its embed code marks it ("twitter-tweet", "instagram-media")
-EMBEDDED_POST = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|embed")
+EMBED_CLASS_WORDS = ("twitter-tweet", "instagram-media", "tiktok-embed", "embed")
+EMBEDDED_POST = re.compile("|".join(EMBED_CLASS_WORDS))
 
 
 # a teaser's title, wherever in the card it sits (inside its link too)
