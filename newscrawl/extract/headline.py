@@ -12,12 +12,14 @@ from newscrawl.extract.document import text_of
 from newscrawl.extract.lines import text_lines
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import NOT_ARTICLE_MARK, squash
+from newscrawl.extract.vocabulary import NOT_ARTICLE_MARK, TITLE_MARKS, squash
 
-_SEPARATORS = "|-–—·•»/\\~ㅣ"
+# a title's marks, and those that set off a site's name alone: a slash, a tilde, Korean's "ㅣ"
+_SEPARATORS = f"{TITLE_MARKS}/\\~ㅣ"
 _WORD_JOINERS = frozenset("-–—/\\~")  # separators also written inside a word
 # (?<!\s): starts only where a run of white space starts (linear on a long run)
-_SITE_SUFFIX = re.compile(r"(?<!\s)\s+[|\-–—·•»~]\s+[^|\-–—·•»~]{2,60}$")
+_SUFFIX_MARK = re.escape(f"{TITLE_MARKS}~")
+_SITE_SUFFIX = re.compile(rf"(?<!\s)\s+[{_SUFFIX_MARK}]\s+[^{_SUFFIX_MARK}]{{2,60}}$")
 _CHROME_TAGS = {"nav", "footer", "aside"}
 _ARTICLE_TAGS = {"article", "main"}
 MATCH = 0.75  # how alike a printed heading and a metadata title must be to back each other

@@ -23,12 +23,13 @@ LONG_PARAGRAPH = 200  # one paragraph this long is article prose
 PROSE_CHARS = 400  # so are a few shorter paragraphs that are this long together
 SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")  # a full stop in any script
 _WORDS = re.compile(r"\w+")
-# a separator between a <title>'s parts ("Headline | Site", "Site - Headline"), and the same or
-# a colon where a label may open the title ("Site: Page"); (?<!\s): starts only where a run of
-# white space starts (linear on a long run)
-_TITLE_MARKS = "|\\-–—·•»"
-TITLE_SEPARATOR = re.compile(rf"(?<!\s)\s+[{_TITLE_MARKS}]\s+")
-TITLE_OR_LABEL_SEPARATOR = re.compile(rf"(?<!\s)\s+[{_TITLE_MARKS}:]\s+")
+# the marks between a <title>'s parts ("Headline | Site", "Site - Headline")
+TITLE_MARKS = "|-–—·•»"
+# one of them between spaces, and the same or a colon where a label may open the title ("Site:
+# Page"); (?<!\s): starts only where a run of white space starts (linear on a long run)
+_TITLE_MARK = re.escape(TITLE_MARKS)
+TITLE_SEPARATOR = re.compile(rf"(?<!\s)\s+[{_TITLE_MARK}]\s+")
+TITLE_OR_LABEL_SEPARATOR = re.compile(rf"(?<!\s)\s+[{_TITLE_MARK}:]\s+")
 
 
 # scripts that write a word in a character or two (Chinese characters, Japanese kana, Korean
