@@ -21,6 +21,7 @@ from newscrawl.extract.processors import unique
 from newscrawl.extract.profiles.prefilter import page_index
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import (
+    CREDIT_BY,
     ENGLISH_WEEKDAYS,
     FRAME_WORDS,
     MONTH_NAMES,
@@ -126,7 +127,7 @@ _BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{MONTH_NAMES}
 # Anna Huber", "March 5, 2024 at 9:14 am by Jane Doe")
 _INNER_CREDIT = re.compile(r"\b(?:posted|written|authored|published|submitted)\s+by\s*:?\s+(?=\S)|"
                            r"^[\d/.-]{6,10}\s+by\s+(?=\S)|"
-                           r"(?:(?<!\d)(?:19|20)\d\d|\d[:h]\d\d(?: ?[ap]\.?m\.?| ?uhr)?),?\s+(?:by|von|por|par|door)\s+(?=\S)",
+                           rf"(?:(?<!\d)(?:19|20)\d\d|\d[:h]\d\d(?: ?[ap]\.?m\.?| ?uhr)?),?\s+(?:{CREDIT_BY})\s+(?=\S)",
                            re.IGNORECASE)
 _CREDIT_END = re.compile(r"(?<!\s)\s*(?:,|\s(?:on|in|at|for)\b).*$")
 _FILED_IN = re.compile(r"(?<!\s)\s+in\s+\S+(?:\s+\S+){0,2}$")

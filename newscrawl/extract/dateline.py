@@ -23,6 +23,7 @@ from newscrawl.extract.dates import (
 from newscrawl.extract.lines import lines_after, lines_before
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import (
+    CREDIT_BY,
     EARLIEST,
     SENTENCE_END,
     WEEKDAYS,
@@ -493,9 +494,9 @@ def narrowed(dateline: Dateline, root: HtmlElement, latest: datetime) -> Datelin
 # a credit printed in the same text as the date, after it ("Posted on March 3, 2024 by Jane Doe",
 # "am 3. März 2024 von Anna Huber", "... at 9:14 am by Jane Doe") or before it up to a comma or
 # "on" ("By Jane Doe, March 3, 2024", Drupal's "Submitted by Jane Doe on Wed, 03/20/2024 - 09:15")
-_DATED_CREDIT = re.compile(r"(?:(?<=\d)|(?<=[\d\s][ap]m)|(?<=[ap]\.m\.)),?\s+(?:by|von|por|par|door)\s+(?=\S)",
+_DATED_CREDIT = re.compile(rf"(?:(?<=\d)|(?<=[\d\s][ap]m)|(?<=[ap]\.m\.)),?\s+(?:{CREDIT_BY})\s+(?=\S)",
                            re.IGNORECASE)
-_LEADING_CREDIT = re.compile(r"^(?:(?:posted|written|submitted|published)\s+)?(?:by|von|por|par|door)\s+"
+_LEADING_CREDIT = re.compile(rf"^(?:(?:posted|written|submitted|published)\s+)?(?:{CREDIT_BY})\s+"
                              r"[^,.\d]{1,60}?(?:,|\son\b)\s*", re.IGNORECASE)
 
 

@@ -233,6 +233,12 @@ def marks(element: HtmlElement) -> str:
     return f"{element.get('class') or ''} {element.get('id') or ''}".lower()
 
 
+# --- credits ---------------------------------------------------------------------------------
+
+# the "by" words that join a credit to a printed date ("March 3, 2024 by Jane Doe", "von Anna
+# Huber, 3. März 2024"): only those no date in these languages is written with (not "de", "di")
+CREDIT_BY = r"by|von|por|par|door"
+
 # --- dates -----------------------------------------------------------------------------------
 
 # month names in English, whole and cut short, as a pattern's alternation (a byline's or a
