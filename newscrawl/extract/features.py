@@ -23,7 +23,12 @@ from lxml.html import HtmlElement
 
 from newscrawl.extract.headline import names_site
 from newscrawl.extract.metadata import ARTICLE_TYPES, PageMetadata, _types
-from newscrawl.extract.vocabulary import TITLE_OR_LABEL_SEPARATOR, text_size, word_count
+from newscrawl.extract.vocabulary import (
+    TITLE_OR_LABEL_SEPARATOR,
+    plain_words,
+    text_size,
+    word_count,
+)
 from newscrawl.items import Article
 
 # --- vocabularies ---------------------------------------------------------------------------
@@ -304,14 +309,10 @@ _TITLE_PARTS = re.compile(r"\s[|–—:·-]\s|\s?[|–—·]\s?")
 MAX_NAME_WORDS = 4  # a site's name beside a title's notice is short ("Northfield Daily Star")
 
 
-def _plain(text: object) -> str:
-    return " ".join(re.findall(r"\w+", str(text or "").casefold()))
-
-
 def _names_headline(node: dict, headline: str) -> bool:
     """Whether an event's name or a job's title is the page's headline, or holds it (an event
     page's heading may shorten its name); an article about an event has a headline of its own."""
-    name = _plain(node.get("name") or node.get("title"))
+    name = plain_words(str(node.get("name") or node.get("title") or ""))
     return bool(name and headline) and headline in name
 
 
@@ -322,7 +323,7 @@ def declares_other_kind(meta: PageMetadata, headline: str | None) -> str | None:
     story names other events): the type's name, else None."""
     if meta.jsonld_article is not None:
         return None
-    plain = _plain(headline)
+    plain = plain_words(headline or "")
     kinds = {kind for node in meta.jsonld_nodes if _names_headline(node, plain) for kind in _types(node)}
     return next((kind for kind in sorted(kinds) if kind == "jobposting" or kind.endswith("event")), None)
 

@@ -12,7 +12,7 @@ from newscrawl.extract.document import text_of
 from newscrawl.extract.lines import text_lines
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import NOT_ARTICLE_MARK, TITLE_MARKS, squash
+from newscrawl.extract.vocabulary import NOT_ARTICLE_MARK, TITLE_MARKS, plain_words, squash
 
 # a title's marks, and those that set off a site's name alone: a slash, a tilde, Korean's "ㅣ"
 _SEPARATORS = f"{TITLE_MARKS}/\\~ㅣ"
@@ -25,13 +25,9 @@ _ARTICLE_TAGS = {"article", "main"}
 MATCH = 0.75  # how alike a printed heading and a metadata title must be to back each other
 
 
-def _norm(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
-
-
 def similarity(a: str, b: str) -> float:
     """How alike two headlines are, ignoring case and punctuation (0..1)."""
-    na, nb = _norm(a), _norm(b)
+    na, nb = plain_words(a), plain_words(b)
     if not na or not nb:
         return 0.0
     if na == nb:
@@ -184,14 +180,14 @@ def headline_anchor(printed: list[tuple[str, HtmlElement | None]], headline: str
     """The printed element the chosen headline came from: a printed candidate, else any h1 or
     h2 of the page that prints it, else the first printed candidate."""
     elements = [e for _, e in printed if e is not None]
-    key = _norm(headline or "")
+    key = plain_words(headline or "")
     if key:
         for text, element in printed:
-            if element is not None and key in _norm(text):
+            if element is not None and key in plain_words(text):
                 return element
         if tree is not None:
             for element in tree.iter("h1", "h2"):
-                if key in _norm(text_of(element)):
+                if key in plain_words(text_of(element)):
                     return element
     return elements[0] if elements else None
 
@@ -247,7 +243,7 @@ def choose_headline(printed: list[str] | list[tuple[str, HtmlElement | None]], m
         # that its title holds ("Print: Harbor dredging ..." holds "Harbor dredging ..."; a
         # comment section's "15 Replies to “...”" is held by none)
         best = _best_match([(text, h2) for text, h2 in h2_elements(tree)
-                            if any(_norm(text) in _norm(ref) for ref in refs)], refs)
+                            if any(plain_words(text) in plain_words(ref) for ref in refs)], refs)
     if best is not None and enabled("headline-metadata-backed"):
         return _in_metadata_case(best, refs)
     # nothing printed agrees with the metadata: the printed h1 still wins if it reads like one

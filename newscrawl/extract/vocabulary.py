@@ -113,6 +113,12 @@ def squash(text: str) -> str:
     return "".join(_WORDS.findall(text.casefold()))
 
 
+def plain_words(text: str) -> str:
+    """A text's words, case-folded, a space between each: the key that compares texts however
+    they are punctuated or spaced (a headline and a <title>)."""
+    return " ".join(_WORDS.findall(text.casefold()))
+
+
 def prose_chars(tree: HtmlElement) -> int:
     """Characters in the prose paragraphs (<p> of a sentence's length) under `tree`."""
     total = 0
