@@ -24,6 +24,7 @@ from newscrawl.extract.vocabulary import (
     CREDIT_BY,
     ENGLISH_WEEKDAYS,
     FRAME_WORDS,
+    MAX_NAME_WORDS,
     MONTH_NAMES,
     TITLE_SEPARATOR,
     class_words,
@@ -143,7 +144,6 @@ _DATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNOR
 _INTERFACE = {"share", "learn", "contents", "filed", "related", "subscribe", "comments", "date",
               "menu", "login", "newsletter", "updated", "published", "posted", "minutes"}
 _TEAM = {"team", "staff", "editors", "editorial", "desk", "newsroom"}
-MAX_NAME_WORDS = 5
 MAX_PRINTED_NAMES = 6
 CLUSTER_GAP = 30  # elements between two parts of one byline
 WINDOW_BEFORE = 40  # elements before the headline where a byline may sit

@@ -24,6 +24,7 @@ from lxml.html import HtmlElement
 from newscrawl.extract.headline import names_site
 from newscrawl.extract.metadata import ARTICLE_TYPES, PageMetadata, _types
 from newscrawl.extract.vocabulary import (
+    MAX_NAME_WORDS,
     TITLE_OR_LABEL_SEPARATOR,
     plain_words,
     text_size,
@@ -306,7 +307,6 @@ _NOT_FOUND_TITLE = re.compile(
     r"strona nie została znaleziona|страница не найдена|ページが見つかりません|页面不存在|找不到页面)"
 )
 _TITLE_PARTS = re.compile(r"\s[|–—:·-]\s|\s?[|–—·]\s?")
-MAX_NAME_WORDS = 4  # a site's name beside a title's notice is short ("Northfield Daily Star")
 
 
 def _names_headline(node: dict, headline: str) -> bool:

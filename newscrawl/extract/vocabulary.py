@@ -241,6 +241,10 @@ def marks(element: HtmlElement) -> str:
 
 # --- credits ---------------------------------------------------------------------------------
 
+# a name is short: a person's ("Marna van der Merwe"), a site's beside a title's notice
+# ("Northfield Daily Star | Page not found")
+MAX_NAME_WORDS = 5
+
 # the "by" words that join a credit to a printed date ("March 3, 2024 by Jane Doe", "von Anna
 # Huber, 3. März 2024"): only those no date in these languages is written with (not "de", "di")
 CREDIT_BY = r"by|von|por|par|door"
