@@ -22,6 +22,7 @@ from newscrawl.extract.profiles.prefilter import page_index
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import (
     CREDIT_BY,
+    DATE_LABELS,
     ENGLISH_WEEKDAYS,
     FRAME_WORDS,
     MAX_NAME_WORDS,
@@ -118,11 +119,8 @@ _CALENDAR_WORDS = frozenset(MONTH_NAMES.split("|")).union(*ENGLISH_WEEKDAYS)
 # a byline line goes on with the date or the comment count: "By Jane Doe - Mar 27, 2024",
 # "By Jane Doe December 2, 2025", "Posted by Jane Doe 59 Comments", or with the date's label:
 # "By Jo Park Published December 3, 2026"
-_DATE_LABELS = (r"(?:(?:last|first|originally)\s+)?(?:updated|published|posted)|aktualisiert|"
-                r"ver[öo]ffentlicht|publi[ée]|mis\s+[àa]\s+jour|publicado|actualizado|atualizado|"
-                r"pubblicato|aggiornato|gepubliceerd|bijgewerkt")
-_BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{MONTH_NAMES})\.?\s+)?\d.*|(?:{_DATE_LABELS})\b.*)$",
-                          re.IGNORECASE)
+_BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{MONTH_NAMES})\.?\s+)?\d.*|"
+                          rf"(?:(?:last|first|originally)\s+)?(?:{DATE_LABELS})\b.*)$", re.IGNORECASE)
 # "Posted on <date> Posted by Jane Doe": a credit inside a longer header line; so is a "by" right
 # after a printed date's year or time ("Posted on March 3, 2024 by Jane Doe", "am 3. März 2024 von
 # Anna Huber", "March 5, 2024 at 9:14 am by Jane Doe")
@@ -139,7 +137,7 @@ _CREDIT_ITEMS = re.compile(r"(?<!\s)\s+[·•|–—-]\s+")
 # a short line that is a date: "Jul 18, 2025", "23.07.2025 · 6 min read", "Updated on 23 Oct 2025"
 _DATE_LINE = re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{MONTH_NAMES})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{MONTH_NAMES})\b",
                         re.IGNORECASE)
-_DATE_LABEL = re.compile(r"(?:last\s+)?(?:updated|published|posted)\b", re.IGNORECASE)
+_DATE_LABEL = re.compile(rf"(?:last\s+)?(?:{DATE_LABELS})\b", re.IGNORECASE)
 # words of buttons and labels printed near a byline, never part of a person's name
 _INTERFACE = {"share", "learn", "contents", "filed", "related", "subscribe", "comments", "date",
               "menu", "login", "newsletter", "updated", "published", "posted", "minutes"}

@@ -24,6 +24,7 @@ from newscrawl.extract.lines import lines_after, lines_before
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import (
     CREDIT_BY,
+    DATE_LABELS,
     EARLIEST,
     SENTENCE_END,
     WEEKDAYS,
@@ -306,17 +307,14 @@ def first_date(lines: Iterable[str], latest: datetime, max_lines: int = MAX_LINE
 # a paragraph's opening dateline: a short lead set off by a dash (bounded: linear on any line)
 LEAD_CHARS = 80  # how far into a paragraph its opening dateline may reach
 _LEAD_DASH = re.compile(r"(?<!\s)\s*(?:—|–|--|\s-\s)")  # starts where a run of spaces starts: linear
-# the labels a date is printed with, in the languages of news sites
-_DATE_LABELS = (r"published|posted|updated|modified|publié|mis\s+à\s+jour|veröffentlicht|aktualisiert|"
-                r"publicado|actualizado|pubblicato|aggiornato|opublikowano|aktualizacja")
 # a date's label opening a paragraph, then its date up to the year and an optional clock
 # ("Published: March 3, 2025 at 10:00 a.m. The council ..."); bounded, so linear on any text
-_LABELLED_LEAD = re.compile(rf"(?:first\s+)?(?:{_DATE_LABELS})\b[^.!?\n]{{0,40}}?\b(?:19|20)\d\d\b"
+_LABELLED_LEAD = re.compile(rf"(?:first\s+)?(?:{DATE_LABELS})\b[^.!?\n]{{0,40}}?\b(?:19|20)\d\d\b"
                             r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?)?", re.IGNORECASE)
 # a date's label in capitals inside a line: a meta line's item ("By Jane Doe Published: ..."),
 # where a sentence writes "was published on" in lower case (and one that opens a sentence,
 # "... for years. Updated figures from June 1 show ...", is a word of the text)
-_ITEM_LABEL = re.compile(rf"(?<=\s)(?:{_DATE_LABELS})(?!\w)", re.IGNORECASE)
+_ITEM_LABEL = re.compile(rf"(?<=\s)(?:{DATE_LABELS})(?!\w)", re.IGNORECASE)
 
 
 def paragraph_lead(text: str) -> str | None:
@@ -521,7 +519,7 @@ _DIGIT = re.compile(r"\d")
 # (no quantified spaces around it: linear on any text; the items are stripped instead); or a
 # date's label after a space, which begins an item of its own when the theme parts items by
 # markup alone ("<span>Updated Dec 3</span> <span>Published Dec 1</span>"), not "Last updated"
-_SEPARATOR = re.compile(rf"[·•●|]|(?<=\s)[-–—](?=\s)|(?<=\s)(?<!last\s)(?<!first\s)(?=(?:{_DATE_LABELS})(?!\w))",
+_SEPARATOR = re.compile(rf"[·•●|]|(?<=\s)[-–—](?=\s)|(?<=\s)(?<!last\s)(?<!first\s)(?=(?:{DATE_LABELS})(?!\w))",
                         re.IGNORECASE)
 
 

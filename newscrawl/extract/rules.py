@@ -3,8 +3,9 @@ principle that justifies it on pages in general.
 
 Code asks `enabled("name")` (a frozenset lookup) before it applies a rule; every rule is on
 unless switched off, which only the quality benchmark does (`python -m benchmarks.quality
---ablate` measures what each rule is worth by running without it). The rules' words and
-bounds are in `newscrawl.extract.vocabulary`.
+--ablate` measures what each rule is worth by running without it). The words and bounds
+several rules share are in `newscrawl.extract.vocabulary`, each defined once; those of one
+concern alone sit at the top of its module.
 """
 
 from __future__ import annotations

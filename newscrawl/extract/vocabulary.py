@@ -1,8 +1,10 @@
-"""What extraction's rules share, defined once: what holds prose, which class words name the
-page's chrome, which dates are plausible.
+"""What extraction's rules share, defined once: what holds prose, the keys texts are compared
+by, a title's separators, which class words name the page's chrome, a credit's words, date labels,
+month and weekday names, which dates are plausible.
 
 Words and bounds that one concern alone uses sit at the top of that concern's module
-(bylines in authors.py, date labels in dateline.py); the rules themselves are in rules.py.
+(bylines in authors.py, update labels in dateline.py); the tags a page never prints sit with
+the block tags in lines.py; the rules themselves are in rules.py.
 """
 
 from __future__ import annotations
@@ -250,6 +252,12 @@ MAX_NAME_WORDS = 5
 CREDIT_BY = r"by|von|por|par|door"
 
 # --- dates -----------------------------------------------------------------------------------
+
+# the labels a date is printed with ("Published", "Aktualisiert", "Mis à jour"), in the languages
+# of news sites, as a pattern's alternation
+DATE_LABELS = (r"published|posted|updated|modified|publi[ée]|mis\s+[àa]\s+jour|ver[öo]ffentlicht|aktualisiert|"
+               r"publicado|actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|opublikowano|"
+               r"aktualizacja")
 
 # month names in English, whole and cut short, as a pattern's alternation (a byline's or a
 # trailing line's printed date)
