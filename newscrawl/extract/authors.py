@@ -21,7 +21,9 @@ from newscrawl.extract.processors import unique
 from newscrawl.extract.profiles.prefilter import page_index
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import (
+    BYLINE_BY,
     CREDIT_BY,
+    CREDIT_VERBS,
     DATE_LABELS,
     ENGLISH_WEEKDAYS,
     FRAME_WORDS,
@@ -37,12 +39,12 @@ from newscrawl.extract.vocabulary import (
 # the words that open a byline: "By", "Von", "Written by", "Story and photos by", "Autor:",
 # "Автор:", "Yazar:", "Penulis:", "oprac.", "记者：", in the languages of news sites
 _BYLINE_PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|text|words|story|article|authored|published|reporting|submitted)"
+    rf"^\s*(?:(?:{CREDIT_VERBS}|text|words|story|article|reporting)"
     r"(?:\s+(?:and|&)\s+(?:photos|photography|pictures|images|video|graphics))?\s+by|"
     r"(?:verfasst|geschrieben)\s+von|(?:escrito|publicado|redactado)\s+por|(?:écrit|publié)\s+par|"
     r"(?:scritto|pubblicato)\s+da|authors?\s*[:：]|contributors?\s*[:：]|aut(?:or|orin|ores|eur|ore)\s*[:：]|"
     r"автор(?:ы)?\s*[:：]|yazar(?:lar)?\s*[:：]|penulis\s*[:：]|oprac\.|作者|[记記]者|"
-    r"oleh\s*[:：]|by|von|por|par|di|door|av|af|przez|od|от|de)(?:\s*[:：]\s*|\s*-?\s+)", re.IGNORECASE
+    rf"oleh\s*[:：]|{BYLINE_BY})(?:\s*[:：]\s*|\s*-?\s+)", re.IGNORECASE
 )
 # split_names squeezes white space to single spaces first; " ?", unlike "\s*", cannot backtrack
 # over a long run of spaces at every position
@@ -103,7 +105,7 @@ _NOTE = re.compile(r" ?\([^()]*\)")
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos",
               "das", "ten", "ter", "bin", "ibn", "al", "el", "y", "e", "zu", "af", "mc"}
 # byline words standing alone once the name is stripped off
-_LABELS = {"by", "von", "por", "par", "di", "door", "av", "af", "de", "author", "authors", "autor",
+_LABELS = {*BYLINE_BY.split("|"), "author", "authors", "autor",
            "autorin", "auteur", "written by", "posted by", "about the author", "the author"}
 # lines that credit someone other than the author
 _OTHER_CREDIT = re.compile(r"^\s*(?:(?:medically\s+|expert\s+)?reviewed|fact[- ]?checked|edited|"
@@ -124,7 +126,7 @@ _BYLINE_TAIL = re.compile(rf"(?<!\s)\s+(?:[-–—·•]\s.*|(?:(?:{MONTH_NAMES}
 # "Posted on <date> Posted by Jane Doe": a credit inside a longer header line; so is a "by" right
 # after a printed date's year or time ("Posted on March 3, 2024 by Jane Doe", "am 3. März 2024 von
 # Anna Huber", "March 5, 2024 at 9:14 am by Jane Doe")
-_INNER_CREDIT = re.compile(r"\b(?:posted|written|authored|published|submitted)\s+by\s*:?\s+(?=\S)|"
+_INNER_CREDIT = re.compile(rf"\b(?:{CREDIT_VERBS})\s+by\s*:?\s+(?=\S)|"
                            r"^[\d/.-]{6,10}\s+by\s+(?=\S)|"
                            rf"(?:(?<!\d)(?:19|20)\d\d|\d[:h]\d\d(?: ?[ap]\.?m\.?| ?uhr)?),?\s+(?:{CREDIT_BY})\s+(?=\S)",
                            re.IGNORECASE)

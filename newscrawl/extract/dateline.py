@@ -24,6 +24,7 @@ from newscrawl.extract.lines import lines_after, lines_before
 from newscrawl.extract.rules import enabled
 from newscrawl.extract.vocabulary import (
     CREDIT_BY,
+    CREDIT_VERBS,
     DATE_LABELS,
     EARLIEST,
     SENTENCE_END,
@@ -494,7 +495,7 @@ def narrowed(dateline: Dateline, root: HtmlElement, latest: datetime) -> Datelin
 # "on" ("By Jane Doe, March 3, 2024", Drupal's "Submitted by Jane Doe on Wed, 03/20/2024 - 09:15")
 _DATED_CREDIT = re.compile(rf"(?:(?<=\d)|(?<=[\d\s][ap]m)|(?<=[ap]\.m\.)),?\s+(?:{CREDIT_BY})\s+(?=\S)",
                            re.IGNORECASE)
-_LEADING_CREDIT = re.compile(rf"^(?:(?:posted|written|submitted|published)\s+)?(?:{CREDIT_BY})\s+"
+_LEADING_CREDIT = re.compile(rf"^(?:(?:{CREDIT_VERBS})\s+)?(?:{CREDIT_BY})\s+"
                              r"[^,.\d]{1,60}?(?:,|\son\b)\s*", re.IGNORECASE)
 
 

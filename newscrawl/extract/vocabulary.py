@@ -250,6 +250,10 @@ MAX_NAME_WORDS = 5
 # the "by" words that join a credit to a printed date ("March 3, 2024 by Jane Doe", "von Anna
 # Huber, 3. März 2024"): only those no date in these languages is written with (not "de", "di")
 CREDIT_BY = r"by|von|por|par|door"
+# ... and all the words that open a byline ("By", "Przez", "De"), as a pattern's alternation
+BYLINE_BY = rf"{CREDIT_BY}|di|av|af|przez|od|от|de"
+# the verbs of a credit before its "by" ("Posted by", "Written by")
+CREDIT_VERBS = r"posted|written|authored|published|submitted"
 
 # --- dates -----------------------------------------------------------------------------------
 
