@@ -25,6 +25,7 @@ from newscrawl.extract.headline import names_site
 from newscrawl.extract.metadata import ARTICLE_TYPES, PageMetadata, _types
 from newscrawl.extract.vocabulary import (
     MAX_NAME_WORDS,
+    TITLE_MARKS,
     TITLE_OR_LABEL_SEPARATOR,
     plain_words,
     text_size,
@@ -306,7 +307,9 @@ _NOT_FOUND_TITLE = re.compile(
     r"page (?:non trouvée|introuvable)|pagina non trovata|pagina niet gevonden|"
     r"strona nie została znaleziona|страница не найдена|ページが見つかりません|页面不存在|找不到页面)"
 )
-_TITLE_PARTS = re.compile(r"\s[|–—:·-]\s|\s?[|–—·]\s?")
+# a title's parts: at its marks or a colon between spaces, or at a bar, a dash or a middle dot
+# with or without them
+_TITLE_PARTS = re.compile(rf"\s[{re.escape(TITLE_MARKS)}:]\s|\s?[|–—·]\s?")
 
 
 def _names_headline(node: dict, headline: str) -> bool:
