@@ -392,7 +392,7 @@ def check_logging(settings: BaseSettings, command: str) -> None:
     if Path(filename).is_dir():
         fail(command, f"log file {filename} is a folder: give --logfile a file", EXIT_USAGE)
     # Scrapy opens it next, once logging is set up
-    reason = unwritable_reason(Path(filename)) or full_disk_reason(Path(filename))
+    reason = unwritable_reason(Path(filename), keep_folders=True) or full_disk_reason(Path(filename))
     if reason:
         fail(command, f"cannot write the log file {filename}: {reason}")
     guard_log_file(command)

@@ -928,6 +928,18 @@ def test_nolog_with_a_log_file_writes_the_log_there_and_it_is_no_output(project)
     assert left_behind(project) == {"one.html", "extract.log"}
 
 
+@pytest.mark.parametrize(("command", "args", "code"), [
+    ("parse", ["http://127.0.0.5:9/article"], 1), ("state", ["info", "-s", "NEWSCRAWL_STATE=state.sqlite"], 0)])
+def test_a_log_file_in_a_folder_not_made_yet(project, command, args, code):
+    """The tool commands' log check made the missing folder and removed it again, so Scrapy's
+    logging set-up failed on it with a traceback (exit 1); the folder is made, as for a crawl."""
+    make_state(project / "state.sqlite")
+    proc = scrapy(project, command, *args, "--logfile", "logs/day/tool.log")
+    assert proc.returncode == code
+    assert "Traceback" not in proc.stderr
+    assert (project / "logs" / "day" / "tool.log").is_file()
+
+
 @pytest.mark.parametrize(("command", "advice"), [
     ("extract", "to force the theme profile jannah, use -s NEWSCRAWL_PROFILE=jannah"),
     ("fixture", "to force the theme profile jannah, use -s NEWSCRAWL_PROFILE=jannah"),
