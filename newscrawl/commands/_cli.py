@@ -256,11 +256,34 @@ def as_typed(text: str) -> str:
 
 
 def fail(command: str, message: str, code: int = EXIT_FAILED) -> NoReturn:
-    """End the command with `scrapy COMMAND: MESSAGE` on stderr (one line) and this exit code.
+    """End the command with `scrapy COMMAND: MESSAGE` on stderr (one line) and this exit code,
+    and the same line in the log file when Scrapy's logging writes to one (--logfile).
 
     Call it outside the reactor only (Scrapy catches SystemExit raised in a callback)."""
-    print(as_typed(f"scrapy {command}: {' '.join(message.split())}"), file=sys.stderr, flush=True)
+    line = as_typed(f"scrapy {command}: {' '.join(message.split())}")
+    print(line, file=sys.stderr, flush=True)
+    _to_log_file(line)
     raise SystemExit(code)
+
+
+def _to_log_file(line: str) -> None:
+    """Hand a command's last line to Scrapy's root handler when it writes to a file: a command run
+    from cron with --logfile left its log without the reason it failed (stderr only)."""
+    from scrapy.utils.log import get_scrapy_root_handler
+
+    handler = get_scrapy_root_handler()
+    if isinstance(handler, logging.FileHandler):
+        handler.handle(logging.getLogger(LOGGER).makeRecord(LOGGER, logging.ERROR, __file__, 0, line, (), None))
+
+
+def start_logging(settings: Settings) -> None:
+    """Scrapy's logging set-up, for a command that builds no crawler process (`seed`, `state`):
+    Scrapy sets logging up only when it builds one, so there --logfile created no file, and -L
+    and --nolog changed nothing. Call it after `check_logging`."""
+    from scrapy.utils.log import configure_logging, log_scrapy_info
+
+    configure_logging(settings)
+    log_scrapy_info(settings)
 
 
 class HelpFormatter(ScrapyHelpFormatter):

@@ -8,6 +8,7 @@ Registers the sites in Redis (REDIS_URL) and queues one seed per site; idle work
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 from pathlib import Path
@@ -26,13 +27,18 @@ from newscrawl.commands._cli import (
     check_logging,
     check_process_files,
     fail,
+    log_level_help,
     pid_file_held,
+    quiet_logs,
     settle_process_files,
     setup_parser,
+    start_logging,
 )
 from newscrawl.commands.crawl import check_command_settings
 from newscrawl.config.sites import SiteConfig, SitesFileError, load_sites
 from newscrawl.crawl.arguments import sites_from_urls
+
+logger = logging.getLogger(__name__)
 
 REDIS_EXTRA = "pip install 'newscrawl[redis]' (in a checkout: pip install '.[redis]')"
 
@@ -40,7 +46,6 @@ REDIS_EXTRA = "pip install 'newscrawl[redis]' (in a checkout: pip install '.[red
 class Command(ExitsOnLogFileFailure, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
         return "[options] URL... | -a sites=FILE | --status"
@@ -55,6 +60,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
     def add_options(self, parser) -> None:
         super().add_options(parser)
         setup_parser(parser, "seed")
+        log_level_help(parser, "WARNING")
         parser.add_argument("-a", dest="spargs", action="append", default=[], metavar="NAME=VALUE",
                             help="sites=FILE: seed every site of a sites file")
         parser.add_argument("--spider", default="site", help="the workers' spider (default: site)")
@@ -65,7 +71,9 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         with pid_file_held(opts):  # written once it is known to be neither the state nor an output
             super().process_options(args, opts)
         settle_process_files(self.settings, opts, "seed")
+        quiet_logs(self.settings)  # WARNING: the project's settings.py logs at INFO
         check_logging(self.settings, "seed")  # --logfile as the other commands check it
+        start_logging(self.settings)  # no crawler process here to do it
 
     def run(self, args: list[str], opts) -> None:
         check_command_settings(self.settings, "seed")
@@ -103,10 +111,12 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
             new = server.get(keys.marker) is None
             count = push_seeds(server, keys, sites)
             # a Redis that lost a crawl (restarted empty, flushed) looks new: say it is
-            print(f"seeded {count} site{'s' if count != 1 else ''} into {keys.seeds}: "
-                  + ", ".join(site.name for site in sites)
-                  + ("; a new crawl: this Redis held none (if it held one, it lost it, and articles "
-                     "written before come out again)" if new else ""))
+            line = (f"seeded {count} site{'s' if count != 1 else ''} into {keys.seeds}: "
+                    + ", ".join(site.name for site in sites)
+                    + ("; a new crawl: this Redis held none (if it held one, it lost it, and articles "
+                       "written before come out again)" if new else ""))
+            print(line)
+            logger.info(line)  # and into --logfile, for a seed run from cron
 
         self._connected(seed, opts.spider)
 

@@ -31,10 +31,13 @@ from newscrawl.commands._cli import (
     check_logging,
     check_process_files,
     fail,
+    log_level_help,
     pid_file_held,
+    quiet_logs,
     settle_process_files,
     setup_parser,
     standard_output,
+    start_logging,
     without_end_of_options,
 )
 from newscrawl.commands.crawl import check_command_settings
@@ -81,7 +84,6 @@ def _iso(timestamp: float) -> str:
 class Command(ExitsOnLogFileFailure, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
         return "info | export [FILE] | prune [AGE]"
@@ -101,13 +103,16 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
     def add_options(self, parser) -> None:
         super().add_options(parser)
         setup_parser(parser, "state")
+        log_level_help(parser, "WARNING")
 
     def process_options(self, args: list[str], opts) -> None:
         check_process_files(opts, "state")
         with pid_file_held(opts):  # written once it is known to be neither the state nor an output
             super().process_options(args, opts)
         settle_process_files(self.settings, opts, "state")
+        quiet_logs(self.settings)  # WARNING: the project's settings.py logs at INFO
         check_logging(self.settings, "state")  # --logfile as the other commands check it
+        start_logging(self.settings)  # no crawler process here to do it
 
     def run(self, args: list[str], opts) -> None:
         assert self.settings is not None

@@ -245,7 +245,7 @@ def test_cron_help_names_its_own_log_file(project):
 
 
 @pytest.mark.parametrize(("command", "level"), [("extract", "ERROR"), ("parse", "ERROR"), ("fixture", "ERROR"),
-                                              ("crawl", "INFO")])
+                                              ("seed", "WARNING"), ("state", "WARNING"), ("crawl", "INFO")])
 def test_help_names_the_log_level_the_command_logs_at(project, command, level):
     proc = run_scrapy([command, "--help"], cwd=project, env={"COLUMNS": "100"})
     assert proc.returncode == 0, proc.stderr
@@ -938,6 +938,36 @@ def test_a_log_file_in_a_folder_not_made_yet(project, command, args, code):
     assert proc.returncode == code
     assert "Traceback" not in proc.stderr
     assert (project / "logs" / "day" / "tool.log").is_file()
+
+
+def test_state_and_seed_write_their_log_file_at_the_level_asked(project, redis_url):  # noqa: F811
+    """`state` and `seed` build no crawler process, where Scrapy sets its logging up: --logfile
+    created no file and -L changed nothing (exit 0). Now the log file is Scrapy's, at the level
+    asked, and holds what the command did."""
+    make_state(project / "state.sqlite")
+    proc = scrapy(project, "state", "info", "-s", "NEWSCRAWL_STATE=state.sqlite", "-L", "INFO",
+                  "--logfile", "state.log")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert "[scrapy.utils.log] INFO: Scrapy 2." in (project / "state.log").read_text("utf-8")
+    proc = scrapy(project, "seed", "http://127.0.0.5:9/", "-s", f"REDIS_URL={redis_url}", "-L", "INFO",
+                  "--logfile", "logs/seed.log")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    log = (project / "logs" / "seed.log").read_text("utf-8")
+    assert "INFO: Scrapy 2." in log
+    assert "INFO: seeded 1 site into site:start_urls: 127.0.0.5" in log
+    proc = scrapy(project, "seed", "http://127.0.0.5:9/", "-s", f"REDIS_URL={redis_url}", "--logfile", "quiet.log")
+    assert (proc.returncode, (project / "quiet.log").read_text("utf-8")) == (0, "")  # WARNING, its default
+
+
+def test_a_seed_that_fails_says_why_in_its_log_file_too(project):
+    """From cron, the log file is what is read later: a seed whose Redis is down said why on
+    stderr only, and left no log at all."""
+    proc = scrapy(project, "seed", "http://127.0.0.5:9/", "-s", "REDIS_URL=redis://127.0.0.1:9/0",
+                  "--logfile", "seed.log")
+    assert proc.returncode == 1
+    line = one_line(proc)
+    assert line.startswith("scrapy seed: cannot reach Redis at redis://127.0.0.1:9/0: ")
+    assert (project / "seed.log").read_text("utf-8").rstrip("\n").endswith(f"ERROR: {line}")
 
 
 @pytest.mark.parametrize(("command", "advice"), [
