@@ -16,6 +16,10 @@ def connect(settings: Any) -> Any:
     import redis
     from scrapy_redis import connection
 
+    from newscrawl.config.redis_url import tls_problem
+
+    if problem := tls_problem(settings.get("REDIS_URL")):  # else a minute before redis-py says "Timeout"
+        raise RedisUnavailable(f"cannot reach Redis at {safe_url(settings.get('REDIS_URL'))}: {problem}")
     server = connection.from_settings(settings)
     try:
         server.ping()

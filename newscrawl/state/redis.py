@@ -125,8 +125,10 @@ class RedisStateStore(StateStore):
         except ImportError:
             raise StateError("REDIS_URL is set but the redis package is missing: pip install "
                              "'newscrawl[redis]' (in a checkout: pip install '.[redis]')") from None
-        from newscrawl.config.redis_url import safe_url
+        from newscrawl.config.redis_url import safe_url, tls_problem
 
+        if problem := tls_problem(url):  # else 20 s before redis-py says "Timeout connecting"
+            raise StateError(f"the state store at {safe_url(url)} cannot be used: {problem}")
         try:
             server = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10,
                                           retry_on_timeout=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
 from tests.conftest import FAST, read_jsonl, run_scrapy
 from tests.support.distributed_site import article_html, article_path, listing_html, serve_sites
-from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
+from tests.support.redis_fixtures import redis_server, redis_url, tls_redis_process  # noqa: F401 - pytest fixtures
 
 redis = pytest.importorskip("redis", reason="the redis extra is not installed: pip install -e '.[redis]'")
 
@@ -87,3 +88,33 @@ def test_a_start_url_that_a_sites_file_also_names_is_refused(redis_url, tmp_path
         "scrapy seed: http://127.0.0.2:8001 is also the url of [sites.harbour] in the sites file: one site "
         "per start page; give it once (the table keeps its options)")
     assert redis.Redis.from_url(redis_url).keys("*") == []
+
+
+def test_rediss_at_a_redis_without_tls_is_one_line_within_seconds(redis_url):  # noqa: F811
+    """rediss:// (TLS) at a Redis without TLS waited about a minute (62 s), then said only
+    "Timeout connecting to server"; now it says what to check within seconds, exit 1 as for a
+    Redis that cannot be reached, and nothing is seeded; `state` on it says the same."""
+    rediss = redis_url.replace("redis://", "rediss://")
+    for command in (["seed", "http://127.0.0.5:9/"], ["state", "info"]):
+        started = time.monotonic()
+        run = run_scrapy([*command, "-s", f"REDIS_URL={rediss}"], timeout=60)
+        took = time.monotonic() - started
+        assert run.returncode == 1, run.stderr
+        assert run.stderr.strip().endswith(
+            f"at {rediss}{': ' if command[0] == 'seed' else ' cannot be used: '}it did not answer the TLS "
+            "handshake within 5 s: rediss:// asks for TLS, and a Redis without TLS never answers it; give "
+            "redis:// for a server without TLS, or the port of its tls-port"), run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+        assert took < 25, took
+    assert redis.Redis.from_url(redis_url).keys("*") == []
+
+
+def test_seed_over_tls_still_seeds(tmp_path):
+    """The TLS check leaves a Redis with TLS to redis-py, client certificate and all."""
+    with tls_redis_process(tmp_path) as url:
+        params = json.dumps({"ssl_certfile": str(tmp_path / "cert.pem"), "ssl_keyfile": str(tmp_path / "key.pem"),
+                             "ssl_ca_certs": str(tmp_path / "cert.pem")})
+        run = run_scrapy(["seed", "http://127.0.0.5:9/", "-s", f"REDIS_URL={url}/0", "-s", f"REDIS_PARAMS={params}"],
+                         timeout=60)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.startswith("seeded 1 site into site:start_urls: 127.0.0.5")

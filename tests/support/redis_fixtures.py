@@ -55,6 +55,39 @@ def redis_server_process(folder: Path, password: str | None = None
 
 
 @contextmanager
+def tls_redis_process(folder: Path) -> Iterator[str]:
+    """Run redis-server with TLS only (a self-signed certificate; clients must show one, Redis's
+    default) in `folder`; yields rediss://127.0.0.1:PORT."""
+    executable, openssl = shutil.which("redis-server"), shutil.which("openssl")
+    if executable is None or openssl is None:
+        raise FileNotFoundError("redis-server and openssl are needed (apt-get install redis-server openssl)")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
+    port = free_port()
+    log = folder / "redis-tls.log"
+    process = subprocess.Popen(
+        [executable, "--port", "0", "--tls-port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(folder), "--tls-cert-file", str(cert), "--tls-key-file", str(key),
+         "--tls-ca-cert-file", str(cert)],
+        stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 15
+        while "Ready to accept connections" not in log.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server with TLS did not start: {log.read_text()}")
+            time.sleep(0.05)
+        yield f"rediss://127.0.0.1:{port}"  # a client shows cert.pem and key.pem, and trusts cert.pem
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@contextmanager
 def redis_process(folder: Path) -> Iterator[str]:
     """Run redis-server (no persistence) in `folder`; yields redis://127.0.0.1:PORT."""
     with redis_server_process(folder) as (_, url):
