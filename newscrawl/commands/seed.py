@@ -103,18 +103,16 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
             raise UsageError(str(exc), print_help=False) from None
         sites = _unique(sites)
         try:
-            from newscrawl.distributed.seeds import push_seeds
+            from newscrawl.distributed.seeds import seed_sites
         except ImportError as exc:
             fail("seed", f"distributed mode needs the redis extra ({exc}): {REDIS_EXTRA}")
 
         def seed(server: Any, keys: Any) -> None:
             new = server.get(keys.marker) is None
-            count = push_seeds(server, keys, sites)
+            line = seeded_line(seed_sites(server, keys, sites), keys.seeds)
             # a Redis that lost a crawl (restarted empty, flushed) looks new: say it is
-            line = (f"seeded {count} site{'s' if count != 1 else ''} into {keys.seeds}: "
-                    + ", ".join(site.name for site in sites)
-                    + ("; a new crawl: this Redis held none (if it held one, it lost it, and articles "
-                       "written before come out again)" if new else ""))
+            line += ("; a new crawl: this Redis held none (if it held one, it lost it, and articles "
+                     "written before come out again)" if new else "")
             print(line)
             logger.info(line)  # and into --logfile, for a seed run from cron
 
@@ -163,6 +161,34 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
             fail("seed", f"Redis at {safe_url(self.settings.get('REDIS_URL'))} {how_it_failed(exc)} "
                  f"({detail}): run the same command again once it takes writes (seeding again is "
                  "harmless)", EXIT_FAILED)
+
+
+def seeded_line(done: list[Any], key: str) -> str:
+    """What a seed did, site by site: `seeded 2 sites into site:start_urls: a.example, b.example
+    (registered already, unchanged)`, and the sites whose seed was still waiting."""
+    from newscrawl.ops.summary import plural
+
+    queued = [_described(seeded) for seeded in done if seeded.queued]
+    waiting = [_described(seeded) for seeded in done if not seeded.queued]
+    line = f"seeded {plural(len(queued), 'site')} into {key}: {', '.join(queued)}" if queued else \
+        f"seeded nothing into {key}"
+    if waiting:
+        line += ("; not queued again, as a seed of it still waits for a worker (which starts it as "
+                 f"registered now): {', '.join(waiting)}")
+    return line
+
+
+def _described(seeded: Any) -> str:
+    """A site's name, with how its registration changed when it had one."""
+    from newscrawl.distributed.seeds import NEW, UNCHANGED
+
+    if seeded.change == NEW:
+        return seeded.name
+    if seeded.change == UNCHANGED:
+        return f"{seeded.name} (registered already, unchanged)"
+    hint = (": to keep both, give every start page in one seed command"
+            if seeded.change.startswith("start pages") else "")
+    return f"{seeded.name} (its registration replaced: {seeded.change}{hint})"
 
 
 def _spider_args(pairs: list[str]) -> dict[str, str]:

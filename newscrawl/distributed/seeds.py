@@ -80,15 +80,74 @@ def register_sites(server: Any, keys: CrawlKeys, sites: Iterable[SiteConfig]) ->
     return len(mapping)
 
 
-def push_seeds(server: Any, keys: CrawlKeys, sites: Iterable[SiteConfig]) -> int:
-    """Register sites and queue one seed for each: an idle worker starts its discovery. The crawl's
-    marker is written first when this Redis has none (marker.py)."""
+@dataclasses.dataclass(frozen=True)
+class Seeded:
+    """What `seed_sites` did with one site."""
+
+    name: str
+    change: str  # NEW, UNCHANGED, or what its registration changed ("start pages A -> B")
+    queued: bool  # False: a seed of it was still waiting for a worker, and is not doubled
+
+
+NEW, UNCHANGED = "new", "unchanged"
+
+
+def _seed(name: str) -> str:
+    return json.dumps({"site": name})
+
+
+def seed_sites(server: Any, keys: CrawlKeys, sites: Iterable[SiteConfig]) -> list[Seeded]:
+    """Register sites (replacing an earlier registration of the same name) and queue one seed for
+    each that has none waiting: an idle worker starts its discovery. The crawl's marker is
+    written first when this Redis has none (marker.py)."""
     sites = list(sites)
     ensure_marker(server, keys.marker, by="newscrawl seed")
+    before = server.hmget(keys.sites, [site.name for site in sites]) if sites else []
+    # a seed no worker has read yet starts the site (as registered now) all the same: a second
+    # one would only run its discovery twice
+    done = [Seeded(site.name, registration_change(raw, site_options(site)),
+                   server.lpos(keys.seeds, _seed(site.name)) is None) for site, raw in zip(sites, before, strict=True)]
     register_sites(server, keys, sites)
-    if sites:
-        server.rpush(keys.seeds, *(json.dumps({"site": site.name}) for site in sites))
-    return len(sites)
+    if queued := [seeded.name for seeded in done if seeded.queued]:
+        server.rpush(keys.seeds, *(_seed(name) for name in queued))
+    return done
+
+
+def push_seeds(server: Any, keys: CrawlKeys, sites: Iterable[SiteConfig]) -> int:
+    """`seed_sites`, and how many seeds were queued."""
+    return sum(seeded.queued for seeded in seed_sites(server, keys, sites))
+
+
+def registration_change(raw: bytes | str | None, options: dict[str, Any]) -> str:
+    """How the options a site is registered with (`raw`, JSON) change to `options`: NEW,
+    UNCHANGED, or the changes (`start pages A -> B; delay 5.0 -> none`)."""
+    if raw is None:
+        return NEW
+    try:
+        before = json.loads(raw)
+    except ValueError:
+        before = None
+    if not isinstance(before, dict):
+        return "an unreadable registration replaced"
+    if before == options:
+        return UNCHANGED
+    changes = []
+    if (old := _start_pages(before)) != (new := _start_pages(options)):
+        changes.append(f"start pages {' '.join(old)} -> {' '.join(new)}")
+    for key in sorted((before.keys() | options.keys()) - {"url", "sections"}):
+        if before.get(key) != options.get(key):
+            changes.append(f"{key} {_shown(before.get(key))} -> {_shown(options.get(key))}")
+    return "; ".join(changes)
+
+
+def _start_pages(options: dict[str, Any]) -> list[str]:
+    return [str(options.get("url")), *options.get("sections", ())]
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == []:
+        return "none"
+    return " ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 class SiteRegistry:
@@ -142,7 +201,8 @@ class SiteRegistry:
 
     def _start(self, seed: dict[str, Any]) -> list[Request]:
         if "site" in seed:
-            site = self.load(seed["site"])
+            # as registered now: `newscrawl seed` may have replaced what this worker learnt before
+            site = self.load(seed["site"], fresh=True)
             if site is None:
                 raise SeedError(f"site {seed['site']!r} is not registered in {self.keys.sites}")
         else:
@@ -162,16 +222,19 @@ class SiteRegistry:
         return [request.replace(meta={**request.meta, **meta}) if meta else request
                 for request in starts(site)]
 
-    def load(self, name: str) -> SiteConfig | None:
-        """The registered site `name`, added to the spider; None when nobody registered it."""
+    def load(self, name: str, fresh: bool = False) -> SiteConfig | None:
+        """The registered site `name`, added to the spider; None when nobody registered it.
+        `fresh`: read from Redis even when the spider has the site already (else it is kept)."""
         sites = getattr(self.spider, "sites", None)
-        if sites is not None and name in sites:
-            return sites[name]
+        known = sites.get(name) if sites is not None else None
+        if known is not None and not fresh:
+            return known
         raw = self.server.hget(self.keys.sites, name)
         if raw is None:
-            return None
+            return known
         site = site_from_options(name, json.loads(raw))
-        self._add(site)
+        if site != known:
+            self._add(site)
         return site
 
     def ensure(self, request: Request) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 import pytest
 
-from tests.conftest import FAST, read_jsonl, run_scrapy
+from tests.conftest import FAST, REPO, read_jsonl, run_scrapy
 from tests.support.distributed_site import article_html, article_path, listing_html, serve_sites
+from tests.support.kills import wait_for_lines
 from tests.support.redis_fixtures import redis_server, redis_url, tls_redis_process  # noqa: F401 - pytest fixtures
 
 redis = pytest.importorskip("redis", reason="the redis extra is not installed: pip install -e '.[redis]'")
@@ -118,3 +121,75 @@ def test_seed_over_tls_still_seeds(tmp_path):
                          timeout=60)
         assert run.returncode == 0, run.stderr
         assert run.stdout.startswith("seeded 1 site into site:start_urls: 127.0.0.5")
+
+
+def seed(redis_url: str, *urls: str) -> str:  # noqa: F811
+    run = run_scrapy(["seed", *urls, "-s", f"REDIS_URL={redis_url}"], timeout=60)
+    assert (run.returncode, run.stderr) == (0, ""), run.stderr
+    return run.stdout.strip()
+
+
+def test_seeding_the_same_sites_again_is_harmless_and_says_so(redis_url):  # noqa: F811
+    """The same `seed` twice queued a second seed of each site beside the one no worker had read
+    yet (each site's discovery ran twice), and said nothing of it. A seed still waiting is not
+    doubled; once a worker has read it, seeding again starts the site again; both are said."""
+    server = redis.Redis.from_url(redis_url)
+    assert seed(redis_url, "http://127.0.0.5:9/", "http://127.0.0.6:9/").startswith(
+        "seeded 2 sites into site:start_urls: 127.0.0.5, 127.0.0.6; a new crawl")
+    assert seed(redis_url, "http://127.0.0.5:9/", "http://127.0.0.6:9/") == (
+        "seeded nothing into site:start_urls; not queued again, as a seed of it still waits for a worker (which "
+        "starts it as registered now): 127.0.0.5 (registered already, unchanged), 127.0.0.6 (registered already, "
+        "unchanged)")
+    assert server.llen("site:start_urls") == 2
+    server.lpop("site:start_urls")  # a worker read the first seed
+    assert seed(redis_url, "http://127.0.0.5:9/", "http://127.0.0.6:9/") == (
+        "seeded 1 site into site:start_urls: 127.0.0.5 (registered already, unchanged); not queued again, as a "
+        "seed of it still waits for a worker (which starts it as registered now): 127.0.0.6 (registered already, "
+        "unchanged)")
+    assert [json.loads(raw)["site"] for raw in server.lrange("site:start_urls", 0, -1)] == ["127.0.0.6", "127.0.0.5"]
+
+
+def test_another_start_page_for_a_seeded_site_says_what_it_replaces(redis_url):  # noqa: F811
+    """A second `seed` naming a registered site with another start page replaced its registration
+    without a word: the first start page was no longer crawled, and nothing said so."""
+    seed(redis_url, "http://127.0.0.5:9/a/")
+    assert seed(redis_url, "http://127.0.0.5:9/b/") == (
+        "seeded nothing into site:start_urls; not queued again, as a seed of it still waits for a worker (which "
+        "starts it as registered now): 127.0.0.5 (its registration replaced: start pages http://127.0.0.5:9/a/ "
+        "-> http://127.0.0.5:9/b/: to keep both, give every start page in one seed command)")
+    registered = json.loads(redis.Redis.from_url(redis_url).hget("site:sites", "127.0.0.5"))
+    assert registered == {"url": "http://127.0.0.5:9/b/"}
+
+
+def test_a_running_worker_starts_a_reseeded_site_as_registered_now(redis_url, tmp_path):  # noqa: F811
+    """A worker that had learnt a site kept its first registration: a seed of the site with
+    another start page made it fetch the old start page again, never the new one."""
+    with serve_sites([("127.0.0.1", 0, 0.0)]) as (site,):
+        unlinked = '<a href="/section/b/">B</a>'
+        site.pages.update({path: text.replace(unlinked, "").encode() for path, text in {
+            "/": listing_html("home", ["/section/a/"]),  # nothing leads to section B but its seed
+            "/section/a/": listing_html("Section A", [article_path(0)]),
+            "/section/b/": listing_html("Section B", [article_path(1)]),
+            article_path(0): article_html(site.host, 0, 1),
+            article_path(1): article_html(site.host, 1, 1),
+        }.items()})
+        seed(redis_url, f"{site.url}section/a/")
+        out = tmp_path / "worker.jsonl"
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "site", "-O", str(out), "-s", f"REDIS_URL={redis_url}",
+             "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=5", "-s", "NEWSCRAWL_EXTRACT_WORKERS=0", *FAST],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for_lines(worker, out, 1)
+            assert worker.poll() is None, worker.stderr.read()[-3000:] if worker.stderr else ""
+            assert "start pages" in seed(redis_url, f"{site.url}section/b/")
+            _, errors = worker.communicate(timeout=120)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait(timeout=10)
+        assert worker.returncode == 0, errors[-3000:]
+        counts = site.counts()
+    assert counts.get("/section/b/"), counts  # the new start page
+    assert {item["url"] for item in read_jsonl(out)} == {f"{site.url}{path[1:]}" for path in
+                                                         (article_path(0), article_path(1))}
