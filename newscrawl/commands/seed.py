@@ -93,7 +93,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         try:
             # two URLs of one site are its start pages, as for `crawl -a url="A B"` (before,
             # only the first was kept, and what only the second leads to was never crawled)
-            sites = sites_from_urls(args)
+            sites = sites_from_urls(_start_urls(args))
             if "sites" in options:
                 listed = load_sites(options["sites"])
                 if clash := _same_start_page(sites, listed):
@@ -189,6 +189,35 @@ def _described(seeded: Any) -> str:
     hint = (": to keep both, give every start page in one seed command"
             if seeded.change.startswith("start pages") else "")
     return f"{seeded.name} (its registration replaced: {seeded.change}{hint})"
+
+
+def _start_urls(words: list[str]) -> list[str]:
+    """The start URLs given, each start page once however it is spelt (`https://a.example`,
+    `https://a.example/`, `https://a.example/#top` were three start pages of one site, each
+    fetched on every seed); a word that is no URL is one line, exit 2."""
+    pages: dict[str, str] = {}
+    for word in words:
+        if problem := _not_a_url(word):
+            raise UsageError(problem, print_help=False)
+        try:
+            key = canonicalize_url(word)
+        except ValueError:  # a port out of range: sites_from_urls says it
+            key = word
+        pages.setdefault(key, word)
+    return list(pages.values())
+
+
+def _not_a_url(word: str) -> str | None:
+    """The line for a word a stranger gives for a URL: a file of URLs, or a host without its
+    scheme; None for anything else (sites_from_urls checks the URL itself)."""
+    if re.match(r"[a-z][a-z0-9+.-]*:(?!\d)", word, re.IGNORECASE):  # a scheme, not HOST:PORT
+        return None
+    if Path(word).is_file():
+        return (f"url: {word} is a file, not a start URL: give its URLs as arguments (scrapy seed "
+                f"$(cat {word})), or a sites file (TOML) with -a sites={word}")
+    if re.fullmatch(r"[\w-]+(\.[\w-]+)+(:\d+)?(/\S*)?|[\w-]+:\d+(/\S*)?", word):
+        return f"url: not an http(s) URL: {word!r} has no scheme: give https://{word} (or http://)"
+    return None
 
 
 def _spider_args(pairs: list[str]) -> dict[str, str]:

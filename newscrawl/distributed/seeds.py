@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
+from w3lib.url import canonicalize_url
 
 from newscrawl.config.sites import SiteConfig, SitesFileError, parse_sites, site_from_url
 from newscrawl.crawl.meta import ALWAYS_FETCH, SITE
@@ -129,15 +130,24 @@ def registration_change(raw: bytes | str | None, options: dict[str, Any]) -> str
         before = None
     if not isinstance(before, dict):
         return "an unreadable registration replaced"
-    if before == options:
-        return UNCHANGED
     changes = []
-    if (old := _start_pages(before)) != (new := _start_pages(options)):
+    if _canonical(old := _start_pages(before)) != _canonical(new := _start_pages(options)):
         changes.append(f"start pages {' '.join(old)} -> {' '.join(new)}")
     for key in sorted((before.keys() | options.keys()) - {"url", "sections"}):
         if before.get(key) != options.get(key):
             changes.append(f"{key} {_shown(before.get(key))} -> {_shown(options.get(key))}")
-    return "; ".join(changes)
+    return "; ".join(changes) or UNCHANGED
+
+
+def _canonical(urls: list[str]) -> list[str]:
+    """The start pages however they are spelt (`HTTPS://A.example/` is `https://a.example/`)."""
+    canonical = []
+    for url in urls:
+        try:
+            canonical.append(canonicalize_url(url))
+        except ValueError:
+            canonical.append(url)
+    return canonical
 
 
 def _start_pages(options: dict[str, Any]) -> list[str]:

@@ -193,3 +193,34 @@ def test_a_running_worker_starts_a_reseeded_site_as_registered_now(redis_url, tm
     assert counts.get("/section/b/"), counts  # the new start page
     assert {item["url"] for item in read_jsonl(out)} == {f"{site.url}{path[1:]}" for path in
                                                          (article_path(0), article_path(1))}
+
+
+@pytest.mark.parametrize(("word", "line"), [
+    ("www.example.com/news/", "url: not an http(s) URL: 'www.example.com/news/' has no scheme: give "
+                              "https://www.example.com/news/ (or http://)"),
+    ("localhost:8000", "url: not an http(s) URL: 'localhost:8000' has no scheme: give https://localhost:8000 "
+                       "(or http://)"),
+    ("urls.txt", "url: urls.txt is a file, not a start URL: give its URLs as arguments (scrapy seed "
+                 "$(cat urls.txt)), or a sites file (TOML) with -a sites=urls.txt"),
+])
+def test_a_start_url_a_stranger_gives_says_what_to_give(redis_url, tmp_path, word, line):  # noqa: F811
+    """A host without its scheme said only "not an http(s) URL", and `localhost:8000` (read as
+    the scheme `localhost`) the same; a file of URLs was taken for a URL."""
+    (tmp_path / "urls.txt").write_text("https://example.com/\n", "utf-8")
+    (tmp_path / "scrapy.cfg").write_text((REPO / "scrapy.cfg").read_text("utf-8"), "utf-8")
+    run = run_scrapy(["seed", word, "-s", f"REDIS_URL={redis_url}"], cwd=tmp_path, timeout=60)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip() == f"scrapy seed: {line}"
+    assert redis.Redis.from_url(redis_url).keys("*") == []
+
+
+def test_one_start_page_spelt_three_ways_is_one(redis_url):  # noqa: F811
+    """`https://a.example`, `https://a.example/` and `https://a.example/#top` were three start pages of the
+    site, each fetched on every seed; and a site seeded again with its start page spelt otherwise
+    (`HTTPS://A.EXAMPLE/`) would be said to be replaced."""
+    seed(redis_url, "http://127.0.0.5:9", "http://127.0.0.5:9/", "http://127.0.0.5:9/#top")
+    server = redis.Redis.from_url(redis_url)
+    assert json.loads(server.hget("site:sites", "127.0.0.5")) == {"url": "http://127.0.0.5:9"}
+    server.delete("site:start_urls")
+    assert seed(redis_url, "HTTP://127.0.0.5:9/") == (
+        "seeded 1 site into site:start_urls: 127.0.0.5 (registered already, unchanged)")
