@@ -12,7 +12,7 @@ import logging
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -37,6 +37,9 @@ from newscrawl.commands._cli import (
 from newscrawl.commands.crawl import check_command_settings
 from newscrawl.config.sites import SiteConfig, SitesFileError, load_sites
 from newscrawl.crawl.arguments import sites_from_urls
+
+if TYPE_CHECKING:
+    from newscrawl.distributed.seeds import Seeded
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +166,7 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
                  "harmless)", EXIT_FAILED)
 
 
-def seeded_line(done: list[Any], key: str) -> str:
+def seeded_line(done: list[Seeded], key: str) -> str:
     """What a seed did, site by site: `seeded 2 sites into site:start_urls: a.example, b.example
     (registered already, unchanged)`, and the sites whose seed was still waiting."""
     from newscrawl.ops.summary import plural
@@ -178,7 +181,7 @@ def seeded_line(done: list[Any], key: str) -> str:
     return line
 
 
-def _described(seeded: Any) -> str:
+def _described(seeded: Seeded) -> str:
     """A site's name, with how its registration changed when it had one."""
     from newscrawl.distributed.seeds import NEW, UNCHANGED
 
@@ -212,12 +215,19 @@ def _not_a_url(word: str) -> str | None:
     scheme; None for anything else (sites_from_urls checks the URL itself)."""
     if re.match(r"[a-z][a-z0-9+.-]*:(?!\d)", word, re.IGNORECASE):  # a scheme, not HOST:PORT
         return None
-    if Path(word).is_file():
+    if _is_file(word):
         return (f"url: {word} is a file, not a start URL: give its URLs as arguments (scrapy seed "
                 f"$(cat {word})), or a sites file (TOML) with -a sites={word}")
     if re.fullmatch(r"[\w-]+(\.[\w-]+)+(:\d+)?(/\S*)?|[\w-]+:\d+(/\S*)?", word):
         return f"url: not an http(s) URL: {word!r} has no scheme: give https://{word} (or http://)"
     return None
+
+
+def _is_file(word: str) -> bool:
+    try:
+        return Path(word).is_file()
+    except (OSError, ValueError):  # a name too long, a NUL byte: no file, and no URL either
+        return False
 
 
 def _spider_args(pairs: list[str]) -> dict[str, str]:
