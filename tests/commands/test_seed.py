@@ -202,6 +202,9 @@ def test_a_running_worker_starts_a_reseeded_site_as_registered_now(redis_url, tm
                        "(or http://)"),
     ("urls.txt", "url: urls.txt is a file, not a start URL: give its URLs as arguments (scrapy seed "
                  "$(cat urls.txt)), or a sites file (TOML) with -a sites=urls.txt"),
+    # too long for a file name: looking for the file must not be a traceback
+    (f"{'a' * 300}.com", f"url: not an http(s) URL: '{'a' * 300}.com' has no scheme: give https://{'a' * 300}.com "
+                         "(or http://)"),
 ])
 def test_a_start_url_a_stranger_gives_says_what_to_give(redis_url, tmp_path, word, line):  # noqa: F811
     """A host without its scheme said only "not an http(s) URL", and `localhost:8000` (read as
