@@ -1059,7 +1059,10 @@ def test_seed_mistakes(project, redis_url):  # noqa: F811
                            "it held one, it lost it, and articles written before come out again)\n")
     assert server.llen("site:start_urls") == 1
     again = scrapy(project, "seed", "http://a.example/", "-s", redis_setting)  # the same crawl
-    assert again.stdout == "seeded 1 site into site:start_urls: a.example\n"
+    assert again.stdout == ("seeded nothing into site:start_urls; not queued again, as a seed of it still waits "
+                            "for a worker (which starts it as registered now): a.example (registered already, "
+                            "unchanged)\n")  # the waiting seed is not doubled (docs/cli.md)
+    assert server.llen("site:start_urls") == 1
 
 
 
