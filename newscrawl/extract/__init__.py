@@ -31,10 +31,9 @@ from newscrawl.extract.dateline import (
     prints_day,
 )
 from newscrawl.extract.document import (
-    CUT_NOTE,
-    bounded,
     decode_html,
     parse_html,
+    readable,
     strip_code,
     text_of,
 )
@@ -79,7 +78,8 @@ class ExtractedPage:
     error: str | None = None
     # the named page features the decision read (newscrawl.extract.features), for debugging
     features: dict[str, float] = field(default_factory=dict)
-    # what of the page was not read, when it was over the size extraction reads (CUT_NOTE)
+    # what of the page was not read: its end, when it was over the size extraction reads
+    # (CUT_NOTE); attributes past the most a tag keeps (CROWDED_NOTE); joined by "; "
     cut: str | None = None
     # a canonical URL (or og:url) the page declared that cannot be its address (the site's
     # root, named by a deeper page): the crawl counts it as `canonical/ignored`
@@ -371,8 +371,8 @@ def _extract(url: str, html: str | bytes, *, encoding: str | None, profile: str 
     if kind:
         return ExtractedPage(Article(url=url, fetched_at=fetched), error=f"{kind}, not an HTML page")
     try:
-        text, cut = bounded(decode_html(html, encoding))
-        tree = parse_html(text)
+        text, notes = readable(decode_html(html, encoding))
+        tree = parse_html(text, is_readable=True)
         if tree is None:
             return ExtractedPage(Article(url=url, fetched_at=fetched), error="empty page")
         if on_tree is not None:
@@ -388,7 +388,7 @@ def _extract(url: str, html: str | bytes, *, encoding: str | None, profile: str 
         logger.warning("extraction failed for %s: %r", url, exc)
         return ExtractedPage(Article(url=url, fetched_at=fetched), error=f"{type(exc).__name__}: {exc}")
     page.article.fetched_at = fetched
-    page.cut = CUT_NOTE if cut else None
+    page.cut = "; ".join(notes) or None
     return page
 
 

@@ -147,6 +147,68 @@ def _silent_span(text: str, found: re.Match) -> tuple[int, int]:
     return found.start(), closed + 3 if closed >= 0 else -1
 
 
+# the most attributes one tag keeps: no real element needs more than a few dozen, and libxml2's
+# HTML parser takes time quadratic in the attributes of one tag (190,000 of them: minutes, in C,
+# where neither a time limit nor Ctrl-C reaches). A tag with more keeps its first ones; the record
+# says so (CROWDED_NOTE).
+MAX_ATTRIBUTES = 256
+CROWDED_NOTE = f"a tag with over {MAX_ATTRIBUTES} attributes: those past the first {MAX_ATTRIBUTES} were not read"
+
+# HTML's tokenizer (which libxml2 follows since 2.14), enough of it to count attributes: text,
+# tags (an attribute a step), comments, other markup declarations, and raw-text elements, whose
+# content is no markup whatever it looks like. It stops at the first tag with more than
+# MAX_ATTRIBUTES. Every piece is possessive and read once: linear on any page. No cheaper test
+# will do: a "<" or ">" may sit in an attribute's name or value, and scripts and prose hold long
+# stretches of what looks like attributes, so only the tokenizer's own states tell a tag's end.
+_ATTRIBUTE = r"""[\s/]*+[^\s/>][^\s/>=]*+(?>\s*+=\s*+(?>"[^"]*+"|'[^']*+'|[^\s>]*+))?"""
+# what follows a tag's last attribute (the step above fails only there): cheaper than (?!...)
+_NO_MORE = r"(?=[\s/]*+(?:>|\Z))"
+_FEW_ATTRIBUTES = rf"(?:{_ATTRIBUTE}){{0,{MAX_ATTRIBUTES}}}+{_NO_MORE}"
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+
+
+def _raw_content(name: str) -> str:
+    """The rest of a raw-text element's start tag and its content, up to its end tag (or the end
+    of the page). A pattern per name: a back-reference there breaks Python's possessive groups."""
+    return rf"[\s/]*+(?:>[^<]*+(?:<(?!/{name}[\s/>])[^<]*+)*+)?"
+
+
+_UP_TO_CROWDED = re.compile(
+    r"(?:[^<]++"
+    # the usual tag first: any but a raw-text element's
+    rf"|<(?!(?:{'|'.join(_RAW_TEXT)})(?:[\s/>]|\Z))[A-Za-z][^\s/>]*+{_FEW_ATTRIBUTES}"
+    + rf"|</[A-Za-z][^\s/>]*+{_FEW_ATTRIBUTES}"
+    r"|<!--(?>-?>|[^-]*+(?:-(?!-!?>)[^-]*+)*+(?:--!?>)?)"  # a comment; unclosed, it runs to the end
+    r"|<(?:[!?]|/(?![A-Za-z]))[^>]*+>?"  # a doctype, <?...>, "</ 1>": up to the first ">"
+    + "".join(f"|<{name}(?=[\\s/>]|\\Z){_FEW_ATTRIBUTES}{_raw_content(name)}" for name in _RAW_TEXT)
+    + r"|<(?![A-Za-z!?/]))*+",  # a "<" that starts nothing is text
+    re.IGNORECASE | re.DOTALL)
+_KEPT_ATTRIBUTES = re.compile(rf"<(/?)([A-Za-z][^\s/>]*+)(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}}+")
+_MORE_ATTRIBUTES = re.compile(rf"(?:{_ATTRIBUTE})*+")
+_RAW_CONTENT = {name: re.compile(_raw_content(name), re.IGNORECASE | re.DOTALL) for name in _RAW_TEXT}
+
+
+def without_crowded_attributes(text: str) -> tuple[str, int]:
+    """`text` with every tag cut to its first MAX_ATTRIBUTES attributes, and how many tags were
+    cut: one linear scan, which on a page with none (every real page) returns `text` itself."""
+    kept: list[str] = []
+    position = cut = 0
+    while (start := _UP_TO_CROWDED.match(text, position).end()) < len(text):
+        tag = _KEPT_ATTRIBUTES.match(text, start)
+        kept.append(text[position:tag.end()])
+        position = _MORE_ATTRIBUTES.match(text, tag.end()).end()
+        cut += 1
+        raw = None if tag.group(1) else _RAW_CONTENT.get(tag.group(2).lower())
+        if raw is not None:  # its content is no markup, whatever it looks like
+            end = raw.match(text, position).end()
+            kept.append(text[position:end])
+            position = end
+    if not cut:
+        return text, 0
+    kept.append(text[position:])
+    return "".join(kept), cut
+
+
 CUT_WINDOW = 64 * 1024  # characters: how far back from the cap a tag is looked for
 
 
@@ -157,10 +219,19 @@ def cut_point(text: str, limit: int) -> int:
     return tag if tag > 0 else limit
 
 
-def parse_html(text: str) -> HtmlElement | None:
-    """Parse HTML text into a tree; None for pages with no markup at all. A page over
-    MAX_HTML_CHARS is read as `bounded` leaves it."""
-    text, _ = bounded(text)
+def readable(text: str) -> tuple[str, list[str]]:
+    """The page as extraction reads it, and what of it was left out (CUT_NOTE, CROWDED_NOTE):
+    within MAX_HTML_CHARS (`bounded`), no tag over MAX_ATTRIBUTES."""
+    text, cut = bounded(text)
+    text, crowded = without_crowded_attributes(text)
+    return text, [note for note, done in ((CUT_NOTE, cut), (CROWDED_NOTE, crowded)) if done]
+
+
+def parse_html(text: str, *, is_readable: bool = False) -> HtmlElement | None:
+    """Parse HTML text into a tree; None for pages with no markup at all. The page is read as
+    `readable` leaves it (`is_readable`: it already is, the searches are not run again)."""
+    if not is_readable:
+        text, _ = readable(text)
     whole = without_early_end_tags(text)
     if whole is not text and enabled("content-after-end-tags"):
         text = whole

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import time
+
+import lxml.html
+import pytest
+
 from newscrawl.extract import extract_article, extract_page
 from newscrawl.extract.document import (
+    CROWDED_NOTE,
     CUT_NOTE,
+    MAX_ATTRIBUTES,
     MAX_HTML_CHARS,
     MAX_NESTING,
     bounded,
+    decode_html,
     flatten_deep_nesting,
     parse_html,
+    without_crowded_attributes,
     without_early_end_tags,
     without_silent,
 )
+from newscrawl.output.replay import load_page
+from tests.conftest import PAGES
 from tests.support.faultserver import article_page
 
 ARTICLE = " ".join(["The council approved the new budget after a long debate on Tuesday night."] * 6)
@@ -120,3 +131,89 @@ def test_a_page_under_the_cap_is_left_as_it_is() -> None:
     text = "<script>" + "x" * 1000 + "</script><p>shown</p>"
     assert bounded(text) == (text, False)
     assert bounded(text)[0] is text
+
+
+# -- a tag's attributes: at most MAX_ATTRIBUTES (libxml2 reads one tag's in quadratic time) ---------
+
+def _names(count: int, template: str = "{}") -> str:
+    return " ".join(template.format(f"a{number}") for number in range(count))
+
+
+def test_a_crowded_tag_keeps_its_first_attributes_and_the_record_says_so() -> None:
+    # 20,000 attributes: half a second of libxml2 (190,000: minutes, uninterruptible)
+    page = f"<html><body><h1>Crowded</h1><div {_names(20_000)} id=last><p>{ARTICLE}</p></div></body></html>"
+    tree = parse_html(page)
+    crowded = tree.xpath("//div")[0]
+    assert list(crowded.attrib) == [f"a{number}" for number in range(MAX_ATTRIBUTES)]
+    assert tree.xpath("//p/text()") == [ARTICLE]
+    record = extract_page("https://example.com/crowded", page)
+    assert record.cut == CROWDED_NOTE == "a tag with over 256 attributes: those past the first 256 were not read"
+    assert ARTICLE in record.article.body
+
+
+@pytest.mark.parametrize("attribute", [
+    "{}", "{}=1", '{}=">"', "{}='<p>'", "<{}", "{}=<", '{0}="x"{0}y', "{}/", '{} = " a > b "'],
+    ids=["bare", "unquoted", "gt in value", "tag in value", "lt name", "lt value", "no space after quote",
+         "slash", "spaced"])
+def test_the_attributes_kept_are_the_first_ones_the_parser_reads(attribute: str) -> None:
+    """What counts as an attribute is what libxml2 (HTML's tokenizer) reads as one: the tag cut
+    to MAX_ATTRIBUTES parses to the first MAX_ATTRIBUTES of the whole tag, the rest untouched."""
+    tag = f"<div {_names(MAX_ATTRIBUTES + 40, attribute)}>"
+    page = f"<html><body><p>before</p>{tag}<p>after</p></div></body></html>"
+    whole = lxml.html.document_fromstring(page).xpath("//div")[0]
+    assert len(whole.attrib) > MAX_ATTRIBUTES
+    kept, cut = without_crowded_attributes(page)
+    tree = parse_html(kept, is_readable=True)
+    assert cut == 1
+    assert list(tree.xpath("//div")[0].attrib.items()) == list(whole.attrib.items())[:MAX_ATTRIBUTES]
+    assert tree.xpath("//p/text()") == ["before", "after"]
+
+
+TWO_MB = 2_000_000
+
+
+def _filled(piece: str) -> str:
+    return piece * (TWO_MB // len(piece))
+
+
+ADVERSARIAL = {  # 2 MB each: (page, tags cut)
+    "one giant tag": ("<p>x</p><div " + _names(200_000) + ">t</div>", 1),
+    "gt in every value": ("<div " + _names(150_000, '{}=">"') + ">t</div>", 1),
+    "lt in every name": ("<div " + _names(200_000, "<{}") + ">t</div>", 1),
+    "many medium tags": (_filled("<i " + _names(300) + ">t</i>"), TWO_MB // len("<i " + _names(300) + ">t</i>")),
+    "many tags just under": (_filled("<i " + _names(MAX_ATTRIBUTES) + ">t</i>"), 0),
+    "unclosed quotes": (_filled('<i a="b c d '), 1),  # one tag: each quote opens what the next closes
+    "lt in values": (_filled("<i a=\"<b c='<d " + "x " * 50 + "'>t</i>"), 0),
+    "lt runs": (_filled("<a"), 0),
+    "quote runs": (_filled('="'), 0),
+    "words": (_filled("word "), 0),
+    "giant tag in a comment": ("<!-- <div " + _names(200_000) + "> --><p>t</p>", 0),
+    "giant tag in a script": ("<script>s = '<div " + _names(200_000) + ">';</script><p>t</p>", 0),
+    "comments": (_filled("<!-- a b -->"), 0),
+    "unclosed comments": (_filled("<!-- a "), 0),
+    "scripts": (_filled("<script a b>x</script>"), 0),
+    "a script tag at the end": ("<p>x</p><script", 0),
+    # a quote opened in a comment or a script is no quote: the giant tag after it is one
+    "quote in a comment": ('<!-- <x a=" --><div ' + _names(200_000) + ">t</div>", 1),
+    "quote in a script": ('<script>"<x a=\\""</script><div ' + _names(200_000) + ">t</div>", 1),
+}
+
+
+@pytest.mark.parametrize("name", ADVERSARIAL)
+def test_the_attribute_bound_is_one_linear_scan_of_any_page(name: str) -> None:
+    page, expected = ADVERSARIAL[name]
+    started = time.process_time()
+    kept, cut = without_crowded_attributes(page)
+    spent = time.process_time() - started
+    assert cut == expected
+    assert spent < 3  # a fifth of a second here; a scan that went back would take hours
+    if not cut:
+        assert kept is page
+    tree = parse_html(kept, is_readable=True)
+    assert tree is None or max(len(element.attrib) for element in tree.iter()) <= MAX_ATTRIBUTES
+
+
+def test_real_pages_are_left_as_they_are() -> None:
+    for folder in sorted(PAGES.iterdir()):
+        text = decode_html(load_page(folder).body)
+        assert without_crowded_attributes(text) == (text, 0), folder.name
