@@ -24,7 +24,7 @@ from newscrawl.extract import extract_article
 from newscrawl.output.replay import load_page
 from newscrawl.state.sqlite import SQLiteStateStore
 from tests.conftest import REPO, read_jsonl, run_scrapy
-from tests.support.faultserver import LOREM, FaultServer, article_page
+from tests.support.faultserver import CROWDED_TAG_PAGE, LOREM, FaultServer, article_page
 from tests.support.fixture_checks import problems
 from tests.support.redis_fixtures import redis_server, redis_url  # noqa: F401 - pytest fixtures
 
@@ -1278,3 +1278,24 @@ def test_extract_says_when_a_page_was_too_large_to_read_whole(project, tmp_path)
                   "-s", "DOWNLOAD_MAXSIZE=0")
     assert (f"scrapy extract: {wordy}: page over 5,000,000 characters after scripts and styles: its end was "
             "not read") in proc.stderr.splitlines(), proc.stderr
+
+
+@pytest.mark.parametrize("command", ["extract", "parse", "fixture"])
+def test_a_tag_of_190000_attributes_costs_a_one_page_command_seconds(project, site, command):
+    """libxml2 reads one tag's attributes in time quadratic in their number: a page with a tag of
+    190,000 held extract, parse and fixture for minutes, in C (Ctrl-C did not stop them). The tag
+    keeps its first 256: the page's record comes in seconds, and extract says what was left out."""
+    saved = project / "crowded.html"
+    saved.write_bytes(CROWDED_TAG_PAGE)
+    url = site.url("/crowded-tag")
+    args = {"extract": [str(saved), "--url", url], "parse": [url, "-c", "parse_article", "--nocolour"],
+            "fixture": [url, "crowded", "--dir", "pages"]}[command]
+    proc = scrapy(project, command, *args, timeout=60)  # over four CPU minutes before
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    if command == "extract":
+        assert json.loads(proc.stdout)["headline"] == "Slow"
+        assert f"{saved}: a tag with over 256 attributes: those past the first 256 were not read" in proc.stderr
+    elif command == "parse":
+        assert "'headline': 'Slow'" in proc.stdout
+    else:
+        assert json.loads((project / "pages" / "crowded" / "expected.json").read_text())["headline"] == "Slow"

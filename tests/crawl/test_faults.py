@@ -18,7 +18,8 @@ pytestmark = pytest.mark.timeout(180)
 
 SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=4", "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_MAXSIZE=1000000",
             "-s", "DOWNLOAD_WARNSIZE=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-            # every page here takes milliseconds to extract, the pathological one minutes
+            # every page here takes milliseconds to extract (the crowded tag's a second),
+            # the pathological one minutes
             "-s", "NEWSCRAWL_EXTRACT_TIMEOUT=10"]
 
 
@@ -166,10 +167,19 @@ def test_a_relabelled_page_is_counted(fault_crawl: Crawl) -> None:
 
 
 def test_a_pathological_page_costs_one_item_not_the_crawl(fault_crawl: Crawl) -> None:
-    # its extraction would take minutes; the worker is killed after 10 s (and only this page's)
+    # its extraction would take minutes (in jusText); the worker is killed after 10 s (and only this page's)
     assert fault_crawl.stats.get("newscrawl/dropped/extraction_timeout") == 1
     assert "/pathological" not in fault_crawl.by_path()
     assert len(fault_crawl.lines("/pathological")) == 1
+
+
+def test_a_tag_of_190000_attributes_is_read_in_a_moment_and_said(fault_crawl: Crawl) -> None:
+    # libxml2 took minutes on it (the worker was killed after 10 s); the tag keeps its first 256
+    assert fault_crawl.hits.get("/crowded-tag") == 1
+    assert fault_crawl.stats.get("newscrawl/dropped/extraction_timeout") == 1  # /pathological's
+    assert fault_crawl.stats.get("newscrawl/extract/cut_pages") == 1
+    assert [line.split(": ", 1)[1] for line in fault_crawl.warning_lines("/crowded-tag")] == [
+        f"{fault_crawl.base}/crowded-tag: a tag with over 256 attributes: those past the first 256 were not read"]
 
 
 # -- the parts, without a crawl ------------------------------------------------------------------

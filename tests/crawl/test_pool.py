@@ -21,7 +21,7 @@ from newscrawl.crawl.pool import ExtractionTimeout, ExtractJob, ExtractPool, Wor
 from newscrawl.crawl.spider import DENY
 from newscrawl.output.replay import load_page
 from tests.conftest import PAGES, REPO, run_scrapy
-from tests.support.faultserver import PATHOLOGICAL_PAGE
+from tests.support.faultserver import SLOW_EXTRACTION_PAGE
 from tests.support.fixture_checks import problems
 from tools.devserver import serve_directory
 
@@ -35,7 +35,7 @@ LONG_LIMIT = 120.0  # for pages that must be extracted, whatever the load on the
 
 
 def hung_job() -> ExtractJob:
-    return ExtractJob("http://127.0.0.1/heavy", PATHOLOGICAL_PAGE, "utf-8", None, FETCHED)
+    return ExtractJob("http://127.0.0.1/heavy", SLOW_EXTRACTION_PAGE, "utf-8", None, FETCHED)
 
 
 def job_for(name: str) -> ExtractJob:
@@ -167,9 +167,9 @@ def test_crawl_through_the_pool_matches_in_process_and_drops_the_hung_page(tmp_p
         for index, sample in enumerate(SAMPLES):
             (site / f"a{index}.html").write_bytes(load_page(PAGES / sample).body)
             links.append(f'<a href="/a{index}.html">article {index}</a>')
-        if heavy:  # its link is never followed: reading it would parse the page in the crawl process
+        if heavy:  # its link is never followed: a page whose extraction timed out is dropped whole
             behind = b'<a href="/behind.html">only the hung page links this</a></body>'
-            (site / "heavy.html").write_bytes(PATHOLOGICAL_PAGE.replace(b"</body>", behind))
+            (site / "heavy.html").write_bytes(SLOW_EXTRACTION_PAGE.replace(b"</body>", behind))
             (site / "behind.html").write_bytes(load_page(PAGES / "wpnews-nh24").body)  # an article of its own
             links.append('<a href="/heavy.html">heavy</a>')
         (site / "index.html").write_text("<html><body><h1>Home</h1>" + "".join(links) + "</body></html>")
