@@ -181,10 +181,14 @@ _UP_TO_CROWDED = re.compile(
     r"|<!--(?>-?>|[^-]*+(?:-(?!-!?>)[^-]*+)*+(?:--!?>)?)"  # a comment; unclosed, it runs to the end
     r"|<(?:[!?]|/(?![A-Za-z]))[^>]*+>?"  # a doctype, <?...>, "</ 1>": up to the first ">"
     + "".join(f"|<{name}(?=[\\s/>]|\\Z){_FEW_ATTRIBUTES}{_raw_content(name)}" for name in _RAW_TEXT)
-    + r"|<(?![A-Za-z!?/]))*+",  # a "<" that starts nothing is text
+    + r"|<(?![A-Za-z!?/]))*+"  # a "<" that starts nothing is text
+    # then the first tag with more (a match of its own: a search from anywhere is linear too)
+    rf"(?P<crowded><(?P<end>/?)(?P<name>[A-Za-z][^\s/>]*+)(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}}+(?={_ATTRIBUTE}))?",
     re.IGNORECASE | re.DOTALL)
-_KEPT_ATTRIBUTES = re.compile(rf"<(/?)([A-Za-z][^\s/>]*+)(?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES}}}+")
-_MORE_ATTRIBUTES = re.compile(rf"(?:{_ATTRIBUTE})*+")
+# the attributes after those kept, and the separators between them (alternatives, so that a search
+# of a long run of white space is linear: it never fails after reading the run)
+_MORE_ATTRIBUTES = re.compile(
+    r"""(?:[\s/]++|[^\s/>][^\s/>=]*+(?>\s*+=\s*+(?>"[^"]*+"|'[^']*+'|[^\s>]*+))?)*+""")
 _RAW_CONTENT = {name: re.compile(_raw_content(name), re.IGNORECASE | re.DOTALL) for name in _RAW_TEXT}
 
 
@@ -193,12 +197,11 @@ def without_crowded_attributes(text: str) -> tuple[str, int]:
     cut: one linear scan, which on a page with none (every real page) returns `text` itself."""
     kept: list[str] = []
     position = cut = 0
-    while (start := _UP_TO_CROWDED.match(text, position).end()) < len(text):
-        tag = _KEPT_ATTRIBUTES.match(text, start)
+    while (tag := _UP_TO_CROWDED.match(text, position)).group("crowded"):
         kept.append(text[position:tag.end()])
         position = _MORE_ATTRIBUTES.match(text, tag.end()).end()
         cut += 1
-        raw = None if tag.group(1) else _RAW_CONTENT.get(tag.group(2).lower())
+        raw = None if tag.group("end") else _RAW_CONTENT.get(tag.group("name").lower())
         if raw is not None:  # its content is no markup, whatever it looks like
             end = raw.match(text, position).end()
             kept.append(text[position:end])
