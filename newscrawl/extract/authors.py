@@ -47,8 +47,9 @@ _BYLINE_PREFIX = re.compile(
     rf"oleh\s*[:：]|{BYLINE_BY})(?:\s*[:：]\s*|\s*-?\s+)", re.IGNORECASE
 )
 # split_names squeezes white space to single spaces first; " ?", unlike "\s*", cannot backtrack
-# over a long run of spaces at every position
-_SPLIT = re.compile(r" ?(?:,|;|\||·|•|/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
+# over a long run of spaces at every position. A middle dot parts items only with a space beside
+# it: unspaced, it joins a name's parts (艾尔肯·吐尼亚孜, a Uyghur name written in Chinese)
+_SPLIT = re.compile(r" ?(?:,|;|\||(?<= )[·•]|[·•](?= )|/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\bi\b|\ben\b|"
                     r"\bsowie\b|\bwith\b|\bmit\b) ?", re.IGNORECASE)
 # (?<!\s): a pattern that opens with white space starts where a run of it starts, never inside
 # it (a leftmost match starts there anyway): each start inside would rescan the run, quadratic

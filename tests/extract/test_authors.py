@@ -54,6 +54,14 @@ def test_a_meta_lines_dots_part_its_items_as_bars_do():
     assert clean_names(["By Jane Doe • Updated 3 hours ago"]) == ["Jane Doe"]
 
 
+def test_a_dot_inside_a_name_parts_nothing():
+    # Chinese and Japanese write a foreign or minority name's parts with an unspaced middle dot
+    # (艾尔肯·吐尼亚孜, a Uyghur name in a Xinhua byline): only a dot with a space beside it
+    # parts a meta line's items
+    assert split_names("记者 艾尔肯·吐尼亚孜") == ["艾尔肯·吐尼亚孜"]
+    assert split_names("By Anna•Lena Berg") == ["Anna•Lena Berg"]
+
+
 def test_no_agency_brand_decides_a_name():
     # "Efe" is a Turkish given name, "Ansa" a Finnish one: a list of news agencies' names took
     # their bearers for newsrooms; an agency is its name as the whole credit, or told by general
