@@ -104,11 +104,12 @@ def seed_sites(server: Any, keys: CrawlKeys, sites: Iterable[SiteConfig]) -> lis
     sites = list(sites)
     ensure_marker(server, keys.marker, by="newscrawl seed")
     before = server.hmget(keys.sites, [site.name for site in sites]) if sites else []
+    register_sites(server, keys, sites)
     # a seed no worker has read yet starts the site (as registered now) all the same: a second
-    # one would only run its discovery twice
+    # one would only run its discovery twice. Looked for only once the registration is written:
+    # a worker taking the seed before the look would read the old one, and no seed be left
     done = [Seeded(site.name, registration_change(raw, site_options(site)),
                    server.lpos(keys.seeds, _seed(site.name)) is None) for site, raw in zip(sites, before, strict=True)]
-    register_sites(server, keys, sites)
     if queued := [seeded.name for seeded in done if seeded.queued]:
         server.rpush(keys.seeds, *(_seed(name) for name in queued))
     return done

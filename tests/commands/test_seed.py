@@ -227,3 +227,36 @@ def test_one_start_page_spelt_three_ways_is_one(redis_url):  # noqa: F811
     server.delete("site:start_urls")
     assert seed(redis_url, "HTTP://127.0.0.5:9/") == (
         "seeded 1 site into site:start_urls: 127.0.0.5 (registered already, unchanged)")
+
+
+def test_a_seed_a_worker_takes_while_seeding_starts_the_site_as_registered_now(redis_url):  # noqa: F811
+    """A seed found waiting is not queued again, the worker that takes it starting the site "as
+    registered now"; but the registration was written after the look, so a worker taking the
+    seed in between read the old start page, and no seed of the new one was left."""
+    from scrapy.settings import Settings
+
+    from newscrawl.config.sites import site_from_url
+    from newscrawl.distributed.keys import crawl_keys
+    from newscrawl.distributed.seeds import seed_sites
+
+    server = redis.Redis.from_url(redis_url)
+    keys = crawl_keys(Settings(), "site")
+    seed_sites(server, keys, [site_from_url("http://127.0.0.5:9/a/")])
+    read: list[dict] = []
+
+    class WorkerTakesTheSeedAfterTheLook:
+        """The server, with a worker taking the waiting seed and reading its site just after
+        `seed` looked for it."""
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(server, name)
+
+        def lpos(self, *args: object) -> object:
+            found = server.lpos(*args)
+            if server.lpop(keys.seeds) is not None:
+                read.append(json.loads(server.hget(keys.sites, "127.0.0.5")))
+            return found
+
+    seed_sites(WorkerTakesTheSeedAfterTheLook(), keys, [site_from_url("http://127.0.0.5:9/b/")])
+    new = {"url": "http://127.0.0.5:9/b/"}
+    assert read == [new] or server.lrange(keys.seeds, 0, -1), read
