@@ -108,11 +108,26 @@ def seed_sites(server: Any, keys: CrawlKeys, sites: Iterable[SiteConfig]) -> lis
     # a seed no worker has read yet starts the site (as registered now) all the same: a second
     # one would only run its discovery twice. Looked for only once the registration is written:
     # a worker taking the seed before the look would read the old one, and no seed be left
-    done = [Seeded(site.name, registration_change(raw, site_options(site)),
-                   server.lpos(keys.seeds, _seed(site.name)) is None) for site, raw in zip(sites, before, strict=True)]
+    waiting = _waiting_sites(server, keys) if sites else set()
+    done = [Seeded(site.name, registration_change(raw, site_options(site)), site.name not in waiting)
+            for site, raw in zip(sites, before, strict=True)]
     if queued := [seeded.name for seeded in done if seeded.queued]:
         server.rpush(keys.seeds, *(_seed(name) for name in queued))
     return done
+
+
+def _waiting_sites(server: Any, keys: CrawlKeys) -> set[str]:
+    """The sites a seed waits for a worker for. One LRANGE, not LPOS per site: LPOS came with
+    Redis 6.0.6, and a Redis 5 (Ubuntu 20.04's) answered every seed "unknown command"."""
+    names = set()
+    for raw in server.lrange(keys.seeds, 0, -1):
+        try:
+            seed = json.loads(raw)
+        except ValueError:
+            continue  # a URL pushed by hand: it names no registered site
+        if isinstance(seed, dict) and isinstance(seed.get("site"), str):
+            names.add(seed["site"])
+    return names
 
 
 def push_seeds(server: Any, keys: CrawlKeys, sites: Iterable[SiteConfig]) -> int:

@@ -251,8 +251,8 @@ def test_a_seed_a_worker_takes_while_seeding_starts_the_site_as_registered_now(r
         def __getattr__(self, name: str) -> object:
             return getattr(server, name)
 
-        def lpos(self, *args: object) -> object:
-            found = server.lpos(*args)
+        def lrange(self, *args: object) -> object:
+            found = server.lrange(*args)
             if server.lpop(keys.seeds) is not None:
                 read.append(json.loads(server.hget(keys.sites, "127.0.0.5")))
             return found
@@ -260,3 +260,29 @@ def test_a_seed_a_worker_takes_while_seeding_starts_the_site_as_registered_now(r
     seed_sites(WorkerTakesTheSeedAfterTheLook(), keys, [site_from_url("http://127.0.0.5:9/b/")])
     new = {"url": "http://127.0.0.5:9/b/"}
     assert read == [new] or server.lrange(keys.seeds, 0, -1), read
+
+
+def test_a_seed_needs_no_command_redis_5_lacks(redis_url):  # noqa: F811
+    """Looking for a waiting seed with LPOS (Redis 6.0.6 and later) made every seed on a Redis 5
+    (Ubuntu 20.04's redis-server) fail with "unknown command 'LPOS'"."""
+    from scrapy.settings import Settings
+
+    from newscrawl.config.sites import site_from_url
+    from newscrawl.distributed.keys import crawl_keys
+    from newscrawl.distributed.seeds import seed_sites
+
+    server = redis.Redis.from_url(redis_url)
+
+    class Redis5:
+        def __getattr__(self, name: str) -> object:
+            return getattr(server, name)
+
+        def lpos(self, *args: object) -> object:
+            raise redis.ResponseError("unknown command `LPOS`, with args beginning with: ")
+
+    keys = crawl_keys(Settings(), "site")
+    sites = [site_from_url("http://127.0.0.5:9/"), site_from_url("http://127.0.0.6:9/")]
+    assert [seeded.queued for seeded in seed_sites(Redis5(), keys, sites)] == [True, True]
+    server.lpop(keys.seeds)  # a worker took the first
+    assert [seeded.queued for seeded in seed_sites(Redis5(), keys, sites)] == [True, False]
+    assert server.llen(keys.seeds) == 2
