@@ -189,9 +189,14 @@ def _described(seeded: Seeded) -> str:
         return seeded.name
     if seeded.change == UNCHANGED:
         return f"{seeded.name} (registered already, unchanged)"
-    hint = (": to keep both, give every start page in one seed command"
-            if seeded.change.startswith("start pages") else "")
-    return f"{seeded.name} (its registration replaced: {seeded.change}{hint})"
+    changed = seeded.change.split("; ")
+    hints = ["to keep both, give every start page in one seed command"] if seeded.change.startswith("start pages") \
+        else []
+    if any(change.startswith(("delay ", "concurrency ")) for change in changed):
+        # a worker reads its start pages afresh from the seed, but its download slot and shared
+        # politeness keep the limits they first read: restarting is what applies them
+        hints.append("a worker already crawling it keeps its old delay and concurrency until it restarts")
+    return f"{seeded.name} (its registration replaced: {seeded.change}{''.join(f': {hint}' for hint in hints)})"
 
 
 def _start_urls(words: list[str]) -> list[str]:

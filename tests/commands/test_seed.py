@@ -286,3 +286,16 @@ def test_a_seed_needs_no_command_redis_5_lacks(redis_url):  # noqa: F811
     server.lpop(keys.seeds)  # a worker took the first
     assert [seeded.queued for seeded in seed_sites(Redis5(), keys, sites)] == [True, False]
     assert server.llen(keys.seeds) == 2
+
+
+def test_a_new_delay_for_a_seeded_site_says_running_workers_keep_the_old(redis_url, tmp_path):  # noqa: F811
+    """A site seeded again with another delay was said to be replaced, and its seed to start it
+    "as registered now"; but a worker already crawling it keeps the delay and concurrency its
+    download slot and the shared politeness first read, until it restarts. The line says so."""
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[sites.harbour]\nurl = "http://127.0.0.2:8001/"\ndelay = 1.0\n', "utf-8")
+    seed(redis_url, "-a", f"sites={sites}")
+    sites.write_text('[sites.harbour]\nurl = "http://127.0.0.2:8001/"\ndelay = 5.0\n', "utf-8")
+    assert seed(redis_url, "-a", f"sites={sites}").endswith(
+        "harbour (its registration replaced: delay 1.0 -> 5.0: a worker already crawling it keeps its old "
+        "delay and concurrency until it restarts)")
