@@ -79,6 +79,8 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
     if len(line) > MAX_LINE_CHARS or not _DATE_HINT.search(line):
         return None
     found = _htmldate_day(line, latest)
+    if not found and (by_item := _htmldate_item_day(line, latest)) and enabled("dateline-not-updated"):
+        found = by_item
     lang = _LANGUAGE.get()
     languages = page_languages(lang)
     if (lang or "").lower().replace("_", "-") in _MONTH_FIRST:
@@ -204,16 +206,26 @@ def _htmldate_day(line: str, latest: datetime) -> str | None:
             found = try_date_expr(stretch, "%Y-%m-%d", False, EARLIEST, latest)
             if found:
                 break
-    if not found and enabled("dateline-not-updated"):
-        # htmldate reads no date in a text that holds two numeric ones ("03/07/2024 18h42 ·
-        # Atualizado 03/07/2024 21h10"): a meta line's items are then read one by one, the first
-        # that reads giving the day (first_date then weighs an update's label)
-        items = [item for item in _SEPARATOR.split(line) if _DATE_HINT.search(item)]
-        for item in items if len(items) > 1 else ():
-            found = try_date_expr(item, "%Y-%m-%d", False, EARLIEST, latest)
-            if found:
-                break
     return found or None
+
+
+@lru_cache(maxsize=4096)
+def _htmldate_item_day(line: str, latest: datetime) -> str | None:
+    """The day htmldate reads in the first of a meta line's items that reads, when it has two or
+    more holding a date. htmldate reads no date in a text that holds two numeric ones
+    ("03/07/2024 18h42 · Atualizado 03/07/2024 21h10"); first_date then weighs an update's
+    label. Its rule (dateline-not-updated) is asked by the caller: asked in here, the first
+    answer would stand for the line, rule switched on or off, and the ablation would not know."""
+    try:
+        from htmldate.extractors import try_date_expr
+    except ImportError:  # htmldate moved its helper: _htmldate_day's fallback read the line
+        return None
+
+    items = [item for item in _SEPARATOR.split(line) if _DATE_HINT.search(item)]
+    for item in items if len(items) > 1 else ():
+        if found := try_date_expr(item, "%Y-%m-%d", False, EARLIEST, latest):
+            return found
+    return None
 
 
 @lru_cache(maxsize=1024)

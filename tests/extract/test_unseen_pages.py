@@ -583,3 +583,16 @@ def test_a_stories_pagination_is_not_body_text():
     url = "https://www.kabarnusantara.co.id/read/2024/01/09/banjir-rob-genangi-pesisir-semarang"
     body = extract_article(url, _page("51-pagination-line.html")).body
     assert "Halaman" not in body and "Warga diminta mewaspadai rob susulan" in body
+
+
+def test_switching_the_item_by_item_reading_off_and_on_is_not_remembered():
+    # the item-by-item reading asked its rule inside a cached function: the first answer for a
+    # line stood for the rest of the process, switched on or off (the ablation measured nothing,
+    # and a page read with the rule off first stayed undated with it on)
+    url = "https://www.jornaldoserrado.com.br/cidades/2024/07/03/chuva-alaga-ruas-do-centro.html"
+    html = _page("48-two-numeric-dates.html").replace("03/07/2024 às 18h42", "02/07/2024 às 18h41")
+    with disabled("dateline-not-updated"):
+        assert extract_article(url, html).published is None
+    assert extract_article(url, html).published == "2024-07-02T18:41:00"
+    with disabled("dateline-not-updated"):
+        assert extract_article(url, html).published is None
