@@ -88,7 +88,11 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
     if found:
         found = _weekday_order(line, found)
     if not found and languages and languages != FALLBACK_LANGUAGES:
-        found = _month_name_date(line, languages, latest)
+        # a credit after the date ("... de 2024 por María González") is the byline, not the
+        # date's label; its rule asked here, not in the cached function, which would remember it
+        credit = _DATED_CREDIT.search(line)
+        cut = credit.start() if credit and enabled("dateline-without-credit") else None
+        found = _month_name_date(line, languages, latest, cut)
         if found and not enabled("dateline-page-language"):
             found = None
     if not found:
@@ -229,16 +233,14 @@ def _htmldate_item_day(line: str, latest: datetime) -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def _month_name_date(line: str, languages: tuple[str, ...], latest: datetime) -> str | None:
+def _month_name_date(line: str, languages: tuple[str, ...], latest: datetime, cut: int | None = None) -> str | None:
     """A date written with a month's name in the page's language, which htmldate's patterns do
     not know ("1 de diciembre de 2026", "3 декабря 2026", "2026年12月3日"), as %Y-%m-%d (rule
-    dateline-page-language). Numeric dates are left to htmldate, which reads their order."""
+    dateline-page-language). Numeric dates are left to htmldate, which reads their order.
+    `cut`: where a credit after the date starts, read no further."""
     if _sentence(line):
         return None  # a sentence of the text that mentions a date ("La última edición fue el ...")
-    # a credit after the date ("... de 2024 por María González") is the byline, not the date's label
-    credit = _DATED_CREDIT.search(line)
-    if credit and enabled("dateline-without-credit"):
-        line = line[:credit.start()]
+    line = line[:cut]
     for text, value in search_dates(line, languages):
         label = [word for word in line.replace(text, " ").split() if any(ch.isalpha() for ch in word)]
         if not _NUMERIC_DATE.search(text) and EARLIEST <= value <= latest \

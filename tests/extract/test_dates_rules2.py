@@ -223,3 +223,15 @@ def test_htmldate_reads_the_page_without_other_pages_blocks_and_the_page_is_left
     assert etree.tostring(tree) == before  # the block is back where it was, with what follows
     with disabled("dates-not-other-pages"):
         assert [c.value.date().isoformat() for c in _htmldate(tree, "https://news.example/story")] == ["2024-02-07"]
+
+
+def test_a_credits_cut_is_not_remembered_across_its_rule_switched_off_and_on():
+    # the credit after a date was cut inside a cached function that asked its rule there: the
+    # first answer for a line stood for the process, rule on or off
+    line = "Publicado el 1 de diciembre de 2025 por María José González Pérez de la Redacción"
+    with page_language("es"):
+        with disabled("dateline-without-credit"):
+            assert parse_dateline(line, LATEST) is None
+        assert parse_dateline(line, LATEST) == datetime(2025, 12, 1)
+        with disabled("dateline-without-credit"):
+            assert parse_dateline(line, LATEST) is None
