@@ -224,8 +224,18 @@ def _not_a_url(word: str) -> str | None:
         return (f"url: {word} is a file, not a start URL: give its URLs as arguments (scrapy seed "
                 f"$(cat {word})), or a sites file (TOML) with -a sites={word}")
     if re.fullmatch(r"[\w-]+(\.[\w-]+)+(:\d+)?(/\S*)?|[\w-]+:\d+(/\S*)?", word):
+        if word.rpartition(".")[2].lower() in _FILE_SUFFIXES:
+            # a file of URLs not where the command runs (from cron, in another folder): no
+            # host, whatever its dots say
+            return (f"url: {word} is no URL, and no file of that name is in {Path.cwd()}: give the "
+                    "file's path, or its URLs as arguments")
         return f"url: not an http(s) URL: {word!r} has no scheme: give https://{word} (or http://)"
     return None
+
+
+# how a file of URLs is named; no top-level domain is spelt so ("urls.txt" is no host)
+_FILE_SUFFIXES = frozenset({"txt", "csv", "tsv", "toml", "json", "jsonl", "list", "lst", "conf", "cfg", "ini",
+                            "yaml", "yml"})
 
 
 def _is_file(word: str) -> bool:

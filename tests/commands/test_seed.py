@@ -202,6 +202,9 @@ def test_a_running_worker_starts_a_reseeded_site_as_registered_now(redis_url, tm
                        "(or http://)"),
     ("urls.txt", "url: urls.txt is a file, not a start URL: give its URLs as arguments (scrapy seed "
                  "$(cat urls.txt)), or a sites file (TOML) with -a sites=urls.txt"),
+    # a file of URLs that is not where the command runs (cron runs it in $HOME): no host
+    ("missing.txt", "url: missing.txt is no URL, and no file of that name is in {cwd}: give the file's path, "
+                    "or its URLs as arguments"),
     # too long for a file name: looking for the file must not be a traceback
     (f"{'a' * 300}.com", f"url: not an http(s) URL: '{'a' * 300}.com' has no scheme: give https://{'a' * 300}.com "
                          "(or http://)"),
@@ -213,7 +216,7 @@ def test_a_start_url_a_stranger_gives_says_what_to_give(redis_url, tmp_path, wor
     (tmp_path / "scrapy.cfg").write_text((REPO / "scrapy.cfg").read_text("utf-8"), "utf-8")
     run = run_scrapy(["seed", word, "-s", f"REDIS_URL={redis_url}"], cwd=tmp_path, timeout=60)
     assert run.returncode == 2, run.stderr
-    assert run.stderr.strip() == f"scrapy seed: {line}"
+    assert run.stderr.strip() == f"scrapy seed: {line.format(cwd=tmp_path)}"
     assert redis.Redis.from_url(redis_url).keys("*") == []
 
 
