@@ -224,7 +224,7 @@ def _not_a_url(word: str) -> str | None:
         return (f"url: {word} is a file, not a start URL: give its URLs as arguments (scrapy seed "
                 f"$(cat {word})), or a sites file (TOML) with -a sites={word}")
     if re.fullmatch(r"[\w-]+(\.[\w-]+)+(:\d+)?(/\S*)?|[\w-]+:\d+(/\S*)?", word):
-        if word.rpartition(".")[2].lower() in _FILE_SUFFIXES:
+        if "/" not in word and word.rpartition(".")[2].lower() in _FILE_SUFFIXES:
             # a file of URLs not where the command runs (from cron, in another folder): no
             # host, whatever its dots say
             return (f"url: {word} is no URL, and no file of that name is in {Path.cwd()}: give the "

@@ -205,6 +205,8 @@ def test_a_running_worker_starts_a_reseeded_site_as_registered_now(redis_url, tm
     # a file of URLs that is not where the command runs (cron runs it in $HOME): no host
     ("missing.txt", "url: missing.txt is no URL, and no file of that name is in {cwd}: give the file's path, "
                     "or its URLs as arguments"),
+    ("news.example/feed.json", "url: not an http(s) URL: 'news.example/feed.json' has no scheme: give "
+                               "https://news.example/feed.json (or http://)"),
     # too long for a file name: looking for the file must not be a traceback
     (f"{'a' * 300}.com", f"url: not an http(s) URL: '{'a' * 300}.com' has no scheme: give https://{'a' * 300}.com "
                          "(or http://)"),
