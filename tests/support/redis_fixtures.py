@@ -15,6 +15,17 @@ import pytest
 from tests.conftest import free_port
 
 
+def _stop(process: subprocess.Popen) -> None:
+    """End a redis-server this module started: politely, then for sure."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 @contextmanager
 def redis_server_process(folder: Path, password: str | None = None
                          ) -> Iterator[tuple[subprocess.Popen, str]]:
@@ -45,13 +56,7 @@ def redis_server_process(folder: Path, password: str | None = None
                 time.sleep(0.05)
         yield process, url
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        _stop(process)
 
 
 @contextmanager
@@ -79,12 +84,7 @@ def tls_redis_process(folder: Path) -> Iterator[str]:
             time.sleep(0.05)
         yield f"rediss://127.0.0.1:{port}"  # a client shows cert.pem and key.pem, and trusts cert.pem
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        _stop(process)
 
 
 @contextmanager
