@@ -393,12 +393,14 @@ def log_level_help(parser: argparse.ArgumentParser, level: str) -> None:
             action.help = f"log level (default: {level})"
 
 
-def check_logging(settings: BaseSettings, command: str) -> None:
+def check_logging(settings: BaseSettings, command: str, *, keep_folder: bool = True) -> None:
     """-L/LOG_LEVEL and --logfile/LOG_FILE that Scrapy's logging set-up would turn into a traceback
     (before the command runs) are one line, exit 2 (1 for a log file that cannot be written, or
     is on a full disk); a log file that fails later is guarded (`guard_log_file`).
 
-    A missing folder of the log file is created, as `scrapy crawl` does (newscrawl/output/guard.py)."""
+    A missing folder of the log file is created, as `scrapy crawl` does (newscrawl/output/guard.py);
+    not `keep_folder`: it is removed again after the check (a command that may still refuse to
+    run, as cron does while another run holds the lock, makes it only once it runs)."""
     from newscrawl.config.path_names import name_problem
     from newscrawl.output.guard import unwritable_reason
     from newscrawl.output.paths import full_disk_reason, log_file
@@ -415,7 +417,7 @@ def check_logging(settings: BaseSettings, command: str) -> None:
     if Path(filename).is_dir():
         fail(command, f"log file {filename} is a folder: give --logfile a file", EXIT_USAGE)
     # Scrapy opens it next, once logging is set up
-    reason = unwritable_reason(Path(filename), keep_folders=True) or full_disk_reason(Path(filename))
+    reason = unwritable_reason(Path(filename), keep_folders=keep_folder) or full_disk_reason(Path(filename))
     if reason:
         fail(command, f"cannot write the log file {filename}: {reason}")
     guard_log_file(command)

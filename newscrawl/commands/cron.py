@@ -209,7 +209,9 @@ class Command(ExitsOnLogFileFailure, BaseRunSpiderCommand):
                                     process):
             fail("cron", clash[1], EXIT_BAD_INPUT)  # the stats, log, pid or profile file is another file of the run
         write_pid_file(opts)
-        check_logging(settings, "cron")  # after the command line: a refused run leaves no folder
+        # after the command line, and its folder made only once the run starts: a refused run
+        # (another holds the lock) leaves no folder
+        check_logging(settings, "cron", keep_folder=False)
         if stateless(settings):
             fail("cron", "a cron run needs a state (it remembers what earlier runs wrote): set "
                        "NEWSCRAWL_STATE to a file, or use `scrapy crawl` for a crawl without state",
