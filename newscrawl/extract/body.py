@@ -25,6 +25,7 @@ from newscrawl.extract.noise import strip_boilerplate
 from newscrawl.extract.outside import without_outside_ends
 from newscrawl.extract.profiles.base import Profile
 from newscrawl.extract.rules import enabled
+from newscrawl.extract.second_opinion_cost import second_opinion_affordable
 from newscrawl.extract.vocabulary import (
     HIDDEN_STYLE,
     NAMES_CHROME,
@@ -197,7 +198,9 @@ def _reading_options(favor_recall: bool, fast: bool) -> Extractor:
 
 def trafilatura_body(tree: HtmlElement, *, favor_recall: bool = False,
                      fast: bool = False) -> etree._Element | None:
-    """trafilatura's XML body of the document (its <p>, <head>, <list>... elements), or None."""
+    """trafilatura's XML body of the document (its <p>, <head>, <list>... elements), or None.
+    A page whose second opinion would take seconds is read without it (see second_opinion_cost)."""
+    fast = fast or not second_opinion_affordable(tree)
     try:
         document = bare_extraction(tree, options=_reading_options(favor_recall, fast))
     except Exception:  # trafilatura raises assorted errors on odd trees; the item keeps no body

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.timeout(180)
 
 SETTINGS = ["-s", "DOWNLOAD_TIMEOUT=4", "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_MAXSIZE=1000000",
             "-s", "DOWNLOAD_WARNSIZE=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-            # every page here takes milliseconds to extract (the crowded tag's a second),
-            # the pathological one minutes
-            "-s", "NEWSCRAWL_EXTRACT_TIMEOUT=10"]
+            # every page here takes milliseconds to extract (the crowded tag a quarter of a second),
+            # the pathological one tens of seconds
+            "-s", "NEWSCRAWL_EXTRACT_TIMEOUT=5"]
 
 
 @dataclass

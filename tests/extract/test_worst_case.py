@@ -303,6 +303,13 @@ QUADRATIC_SHAPES = {
         body = extract_article(URL, page).body or ""
         print(body.count("March 1, 2024") >= 12_000 and "<time" not in body)
     """,
+    # 48,000 one-word lists and no article text: trafilatura asks jusText, whose search for each
+    # short block's nearest long one walks the whole run of short blocks (trafilatura alone: minutes)
+    "a-long-run-of-short-blocks": """
+        page = ("<html><head><title>Council approves budget</title></head><body>"
+                "<h1>Council approves budget</h1><ul>" + "<li><ul><li>x</ul>" * 48_000 + "</ul></body></html>")
+        print(extract_article(URL, page).headline == "Council approves budget")
+    """,
     # a reply form with an email field in every comment: each field measured the whole section
     "a-sign-up-field-in-every-comment": """
         comments = "".join(f"<div class='c'><p>Comment {i}: I agree.</p><form action='/r'>"
