@@ -155,7 +155,10 @@ WINDOW_BEFORE = 40  # elements before the headline where a byline may sit
 _AUTHOR_PATHS = ("/author/", "/authors/", "/autor/", "/autoren/", "/autores/", "/auteur/",
                  "/journalist/", "/writers/", "/people/")
 _ITEMPROP_AUTHOR = etree.XPath("//@itemprop[.='author']/..")
-_BYLINE_CLASS = re.compile(r"author|byline", re.IGNORECASE)
+# (the author's word in the site's language too, as its author pages are: "auteur" in Dutch and
+# French, "autor" in Spanish, German, Polish, Czech, "autore" in Italian; not "autoresize")
+_BYLINE_CLASS = re.compile(r"author|byline|auteur|verfasser|forfatter|autor(?:in|en|es|e|i|a)?(?![a-z])",
+                           re.IGNORECASE)
 _CLASS_STRINGS = etree.XPath("//@class")
 MAX_BYLINE_TOKENS = 32  # pages have one or two; past this, one pass over the classes is cheaper
 
