@@ -141,7 +141,8 @@ def prose_chars(tree: HtmlElement) -> int:
 CHROME_WORDS = (
     r"share|sharing|social|newsletter|subscribe|subscription|signup|promo\w*|advert\w*|ads?|adv|"
     r"anzeigen?|werbung|publicidad|publicidade|publicite|pubblicita|reklam[aey]?|iklan|"
-    r"sponsor\w*|reprints?|print|read-?more|breadcrumbs?|pagination|pager|toolbar|tags|tag-?list|topics"
+    r"sponsor\w*|reprints?|print|read-?more|breadcrumbs?|pagination|pager|toolbar|tags|tag-?list|topics|"
+    r"paywall|regwall"
 )
 # other pages' teasers, readers' comments (an obituary's guestbook, condolences), the author's bio, the legal
 # small print: prose, but never this article's

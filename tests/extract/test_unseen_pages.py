@@ -596,3 +596,13 @@ def test_switching_the_item_by_item_reading_off_and_on_is_not_remembered():
     assert extract_article(url, html).published == "2024-07-02T18:41:00"
     with disabled("dateline-not-updated"):
         assert extract_article(url, html).published is None
+
+
+def test_a_paywalls_prompt_is_not_body_text():
+    # "Subscribe to continue reading / You've reached your limit of free articles": the wall's
+    # box after the free paragraphs, classed "paywall-prompt" (the hidden rest, classed
+    # "paywalled", is the article's)
+    url = "https://www.capitalstandard.com.au/politics/inside-the-1-4bn-hospital-blowout-20240611-p5jkx2.html"
+    body = extract_article(url, _page("52-paywall-prompt.html")).body
+    assert "Subscribe" not in body and "reached your limit" not in body
+    assert body.endswith('had made the original 2025 opening date "unachievable".')
