@@ -606,3 +606,11 @@ def test_a_paywalls_prompt_is_not_body_text():
     body = extract_article(url, _page("52-paywall-prompt.html")).body
     assert "Subscribe" not in body and "reached your limit" not in body
     assert body.endswith('had made the original 2025 opening date "unachievable".')
+
+
+def test_a_meta_line_of_two_dates_with_day_numbers_in_german_is_no_sentence():
+    # "Aktualisiert: 6. März 2024, 08:15 Uhr · Erstmals veröffentlicht: 5. März 2024, 14:30 Uhr":
+    # the days' ordinal dots were read as sentence ends, the line as prose and passed over, and
+    # the page was dated by the update's day (its first printed date), without a time
+    url = "https://www.rheintal-kurier.de/lokales/neustadt/stadtrat-beschliesst-verkehrsversuch-hauptstrasse-autofrei-91234567.html"
+    assert extract_article(url, _page("53-german-ordinal-dates.html")).published == "2024-03-05T14:30:00"
