@@ -78,8 +78,9 @@ def parse_line(line: str, latest: datetime) -> datetime | None:
     """
     if len(line) > MAX_LINE_CHARS or not _DATE_HINT.search(line):
         return None
-    found = _htmldate_day(line, latest)
-    if not found and (by_item := _htmldate_item_day(line, latest)) and enabled("dateline-not-updated"):
+    readable = _ZONE_OFFSET.sub(" ", line) if enabled("dateline-zone") else line
+    found = _htmldate_day(readable, latest)
+    if not found and (by_item := _htmldate_item_day(readable, latest)) and enabled("dateline-not-updated"):
         found = by_item
     lang = _LANGUAGE.get()
     languages = page_languages(lang)
@@ -189,6 +190,12 @@ def _weekday_order(line: str, day: str) -> str:
     if other is not None and other.weekday() == weekday != value.weekday():
         return other.strftime("%Y-%m-%d")
     return day
+
+
+# a zone's offset after the clock ("09:30 (GMT+7)", "14:16 UTC+1"): htmldate's patterns take its
+# three capitals for a currency code and read no date in the line; the zone is read apart
+# (_zone_after), so the date is read without it
+_ZONE_OFFSET = re.compile(r"\b(?:GMT|UTC)[ \t]*[+-][ \t]*\d{1,2}(?::?[0-5]\d)?", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)

@@ -142,6 +142,16 @@ def test_a_zone_printed_after_the_time_gives_its_offset():
     assert _article("", body, lang="en-GB").published == "2026-12-03T14:05:00+01:00"
 
 
+def test_a_zone_written_as_an_offset_after_the_time_leaves_the_date_readable():
+    # htmldate's patterns took "GMT+" for a currency code and read no date in the line
+    assert parse_dateline("January 26, 2024 6:00 am (GMT-7)", LATEST).isoformat() == "2024-01-26T06:00:00-07:00"
+    assert parse_dateline("06/01/2026 - 14:16 UTC+1", LATEST).isoformat() == "2026-01-06T14:16:00+01:00"
+    with page_language("vi"):
+        assert parse_dateline("Thứ ba, 5/3/2024, 09:30 (GMT+7)", LATEST).isoformat() == "2024-03-05T09:30:00+07:00"
+    with disabled("dateline-zone"):
+        assert parse_dateline("January 26, 2024 6:00 am (GMT-7)", LATEST) is None
+
+
 def test_what_a_second_stranger_found_in_the_dateline_rules():
     # a Korean name holding the word for "modified" (이수정) labels no update
     body = ("<main><h1>부산 해운대 빛축제 개막</h1><p>이수정 기자 2026.12.03 14:05</p>"
