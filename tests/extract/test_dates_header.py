@@ -54,3 +54,17 @@ def test_a_themes_date_element_with_a_hidden_updated_time_gives_the_date_once():
     item = extract_article("https://ledger.example/2025/03/04/water-bill/", page)
     assert item.extractor == "wordpress/v3"
     assert item.dateline == "March 4, 2025"
+
+
+def test_a_headline_set_in_an_h3_under_the_sites_h1_anchors_the_date_line_below_it():
+    # a Korean news template: the site's name is the h1, the story's title an h3; the date line
+    # under the title was never searched, and the top bar's "today" dated the page
+    page = ("<html lang='ko'><head><title>서울 지하철 요금 150원 인상 - 한빛일보</title>"
+            "<meta property='og:title' content='서울 지하철 요금 150원 인상'></head><body>"
+            "<div class='top-bar'>2024년 8월 13일 화요일</div><h1 class='logo'>한빛일보</h1>"
+            "<div class='article-head'><h3 class='heading'>서울 지하철 요금 150원 인상</h3>"
+            "<ul class='info'><li>김민지 기자</li><li>입력 2024.08.12 14:22</li></ul></div>"
+            f"<div class='article-body'>{STORY}</div></body></html>")
+    item = extract_article("https://www.hanbit.example/news/articleView.html?idxno=204518", page)
+    assert item.published == "2024-08-12T14:22:00"
+    assert item.dateline == "입력 2024.08.12 14:22"
