@@ -36,7 +36,7 @@ MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc
                  "last-modified", "article.updated", "og:article:modified_time", "lastmod")
 # microdata publication dates and every machine-readable <time> (the microdata found from its
 # attribute: testing every element's attributes costs libxml2 twice as much)
-_MARKUP = etree.XPath("//@itemprop[.='datePublished']/parent::*[@datetime or @content] | //time[@datetime]")
+_MARKUP = etree.XPath("//@itemprop[.='datePublished']/parent::*[@datetime or @content or self::abbr[@title]] | //time[@datetime]")
 _PUBLISHED_CLASSES = ("publish", "entry-date", "post-date")
 MAX_PRINTED_TIMES = 30  # <time> elements whose printed text may be the dateline
 
@@ -196,7 +196,9 @@ def from_markup(tree: HtmlElement, scope: HtmlElement | None,
     marked = [e for e in elements if _marks_publication(e) and not dates_other_page(e)][:3]
     if marked and not enabled("dates-markup"):
         marked = []
-    values = [(e.get("datetime") or e.get("content"), "markup", 2.0) for e in marked]
+    # (an <abbr> gives its reading in its title: hAtom's <abbr class="published" title="2025-...">)
+    values = [(e.get("datetime") or e.get("content") or (e.get("title") if e.tag == "abbr" else None),
+               "markup", 2.0) for e in marked]
     if scope is not None:
         for element in scope.iter("time"):
             if element.get("datetime") and not dates_other_page(element) and enabled("dates-first-time"):

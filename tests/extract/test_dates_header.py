@@ -68,3 +68,16 @@ def test_a_headline_set_in_an_h3_under_the_sites_h1_anchors_the_date_line_below_
     item = extract_article("https://www.hanbit.example/news/articleView.html?idxno=204518", page)
     assert item.published == "2024-08-12T14:22:00"
     assert item.dateline == "입력 2024.08.12 14:22"
+
+
+def test_an_abbr_marked_as_the_publication_gives_the_time_its_title_holds():
+    # Blogger's classic template (hAtom): <abbr class="published" itemprop="datePublished"
+    # title="2025-12-19T15:18:00-05:00">December 19, 2025</abbr>; its printed day alone lost the
+    # time and the offset
+    page = ("<html lang='en'><head><title>Small adventures</title></head><body>"
+            "<h1 class='title'>Engora notes</h1><h2 class='date-header'><span>Friday, December 19, 2025</span></h2>"
+            "<div class='post'><h3 class='post-title'>Small adventures</h3>"
+            "<div class='post-header'>Posted by Mike at <abbr class='published' itemprop='datePublished' "
+            "title='2025-12-19T15:18:00-05:00'>December 19, 2025</abbr></div>"
+            f"<div class='post-body'>{STORY}</div></div></body></html>")
+    assert extract_article("https://blog.engora.example/2025/12/small.html", page).published == "2025-12-19T15:18:00-05:00"
