@@ -153,6 +153,8 @@ WINDOW_BEFORE = 40  # elements before the headline where a byline may sit
 # XPath testing every link's href, or translate() on every class, cost twice as much)
 _AUTHOR_PATHS = ("/author/", "/authors/", "/autor/", "/autoren/", "/autores/", "/auteur/",
                  "/journalist/", "/writers/", "/people/")
+# (one search for them all: a test per path costs a third more, on every link of the page)
+_AUTHOR_PATH = re.compile("|".join(map(re.escape, _AUTHOR_PATHS)))
 _ITEMPROP_AUTHOR = etree.XPath("//@itemprop[.='author']/..")
 # (the author's word in the site's language too, as its author pages are: "auteur" in Dutch and
 # French, "autor" in Spanish, German, Polish, Czech, "autore" in Italian; not "autoresize")
@@ -198,7 +200,7 @@ def byline_marked(tree: HtmlElement) -> list[HtmlElement]:
     found = set(_ITEMPROP_AUTHOR(tree))
     for link in tree.iter("a"):
         href, rel = link.get("href"), link.get("rel")
-        if (href and any(path in href for path in _AUTHOR_PATHS)) or (rel and "author" in rel.split()):
+        if (href and _AUTHOR_PATH.search(href)) or (rel and "author" in rel.split()):
             found.add(link)
     found.update(_byline_classed(tree))
     return in_document_order(tree, found)
