@@ -25,7 +25,14 @@ from newscrawl.extract.dateline import (
 from newscrawl.extract.dates import bounded_htmldate, page_languages, parse_iso
 from newscrawl.extract.metadata import PageMetadata, jsonld_text
 from newscrawl.extract.rules import enabled
-from newscrawl.extract.vocabulary import OTHER_PAGES, SLACK, marks, plausible, reads_like_prose
+from newscrawl.extract.vocabulary import (
+    OTHER_PAGES,
+    SLACK,
+    marks,
+    may_print_other_pages,
+    plausible,
+    reads_like_prose,
+)
 
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate",
                   "publishdate", "publish-date", "publish_date", "published", "dc.date.issued",
@@ -420,7 +427,8 @@ def _other_pages_blocks(tree: HtmlElement) -> list[HtmlElement]:
     found: dict[HtmlElement, None] = {}  # in document order
     half = None
     for element in tree.iter():
-        if (element.get("class") or element.get("id")) and other_pages_block(element) \
+        cls, ident = element.get("class"), element.get("id")
+        if (cls or ident) and may_print_other_pages(cls or "", ident or "") and other_pages_block(element) \
                 and not any(block in found for block in element.iterancestors()):
             half = len(tree.text_content()) / 2 if half is None else half
             if len(element.text_content()) < half:

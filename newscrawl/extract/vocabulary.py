@@ -223,6 +223,13 @@ EMBEDDED_POST = re.compile("|".join(EMBED_CLASS_WORDS))
 _TEASER_TITLES = ("h2", "h3", "h4", "h5", "h6")
 
 
+@lru_cache(maxsize=4096)
+def may_print_other_pages(cls: str, ident: str) -> bool:
+    """Whether a block with this class and id could be one that `prints_other_pages` (the
+    strings alone, read once per distinct pair: a cheap test before it, for a walk of a page)."""
+    return bool(EMBEDDED_POST.search(cls.lower())) or _names_other_pages(cls, ident)
+
+
 def prints_other_pages(element: HtmlElement) -> bool:
     """Whether a block's class or id names it as other pages' teasers or as comments ("recent
     posts", "related", "comments"), and it holds blocks of its own (a teaser, a comment) or a
