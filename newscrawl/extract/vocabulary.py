@@ -23,8 +23,9 @@ from newscrawl.extract.rules import enabled
 PROSE_LINE = 80  # a paragraph this long is a sentence of prose; shorter ones are labels, teasers
 LONG_PARAGRAPH = 200  # one paragraph this long is article prose
 PROSE_CHARS = 400  # so are a few shorter paragraphs that are this long together
-# a full stop in any script; not a day's ordinal dot ("6. März 2024", "am 5. Mai"), which ends no sentence
-SENTENCE_END = re.compile(r"(?:(?<!\b\d)(?<!\b\d\d)\.|[!?。！？])(?:\s|$)")
+# a full stop in any script; not a day's ordinal dot ("6. März 2024", "am 5. Mai"), which ends no
+# sentence, where text follows it: one that ends the text ends a sentence ("... had risen to 12.")
+SENTENCE_END = re.compile(r"(?:(?<!\b\d)(?<!\b\d\d)\.|[!?。！？])(?:\s|$)|\.\s*$")
 _WORDS = re.compile(r"\w+")
 # the marks between a <title>'s parts ("Headline | Site", "Site - Headline")
 TITLE_MARKS = "|-–—·•»"

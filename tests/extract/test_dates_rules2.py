@@ -245,3 +245,13 @@ def test_a_credits_cut_is_not_remembered_across_its_rule_switched_off_and_on():
         assert parse_dateline(line, LATEST) == datetime(2025, 12, 1)
         with disabled("dateline-without-credit"):
             assert parse_dateline(line, LATEST) is None
+
+
+def test_a_paragraph_telling_of_a_date_and_ending_in_a_small_number_is_no_dateline():
+    # its last full stop, after "12", was read as a German ordinal's dot: the sentence read as no
+    # prose, and its date as the page's dateline
+    paragraph = ("<p>Officials said on March 5, 2024 that the number of people killed in the storm "
+                 "had risen to 12.</p>")
+    item = _article("<title>Storm toll rises</title>",
+                    "<article><h1>Storm toll rises</h1>" + paragraph + STORY * 5 + "</article>")
+    assert item.published is None

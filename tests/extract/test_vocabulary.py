@@ -22,3 +22,12 @@ def test_a_days_ordinal_dot_ends_no_sentence(text: str) -> None:
 ])
 def test_a_sentence_ending_in_a_year_or_a_word_is_prose(text: str) -> None:
     assert reads_like_prose(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said on March 5, 2024 that the number of people killed in the storm had risen to 12.",
+    "The council first voted on the bridge plan on January 9, 2023, and it passed by a vote of 6-1.",
+])
+def test_a_sentence_ending_in_a_small_number_is_prose(text: str) -> None:
+    # the ordinal dot is one that text follows ("6. März"): a full stop that ends the text ends a sentence
+    assert reads_like_prose(text)
