@@ -254,3 +254,12 @@ def test_a_byline_classed_in_the_sites_language_is_read_and_a_word_beginning_ali
             + _TEXT * 4 + "</article>")
     page = _page("<title>Bridge plan approved</title>", body)
     assert extract_article("https://x.example/news/bridge-plan", page).authors == []
+
+
+def test_a_class_holding_a_byline_word_in_another_word_is_no_byline_beside_a_real_one():
+    # the page's "autor" token was looked for with contains(@class, ...), which also found the
+    # "autoresize" field: its text was read as a second author
+    body = ("<article><h1>Bridge plan approved</h1><span class='autor'>Sanne de Vries</span>"
+            "<span class='autoresize'>Piet Bakker</span>" + _TEXT * 4 + "</article>")
+    page = _page("<title>Bridge plan approved</title>", body)
+    assert extract_article("https://x.example/news/bridge-plan", page).authors == ["Sanne de Vries"]
