@@ -177,9 +177,9 @@ def h2_elements(tree: HtmlElement) -> list[tuple[str, HtmlElement]]:
 
 def headline_anchor(printed: list[tuple[str, HtmlElement | None]], headline: str | None,
                     tree: HtmlElement | None = None) -> HtmlElement | None:
-    """The printed element the chosen headline came from: a printed candidate, else any h1, h2
-    or h3 of the page that prints it (a template may set the headline in any heading: an h3
-    under the site's name), else the first printed candidate."""
+    """The printed element the chosen headline came from: a printed candidate, else any h1 or h2
+    of the page that prints it, else any h3 (a template may set the headline in an h3 under the
+    site's name), else the first printed candidate."""
     elements = [e for _, e in printed if e is not None]
     key = plain_words(headline or "")
     if key:
@@ -187,9 +187,11 @@ def headline_anchor(printed: list[tuple[str, HtmlElement | None]], headline: str
             if element is not None and key in plain_words(text):
                 return element
         if tree is not None:
-            for element in tree.iter("h1", "h2", "h3"):
-                if key in plain_words(text_of(element)):
-                    return element
+            # an h3 only when no h1 or h2 prints it: an earlier h3 may be a list's teaser of this story
+            for tags in (("h1", "h2"), ("h3",)):
+                for element in tree.iter(*tags):
+                    if key in plain_words(text_of(element)):
+                        return element
     return elements[0] if elements else None
 
 

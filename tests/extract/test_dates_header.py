@@ -81,3 +81,17 @@ def test_an_abbr_marked_as_the_publication_gives_the_time_its_title_holds():
             "title='2025-12-19T15:18:00-05:00'>December 19, 2025</abbr></div>"
             f"<div class='post-body'>{STORY}</div></div></body></html>")
     assert extract_article("https://blog.engora.example/2025/12/small.html", page).published == "2025-12-19T15:18:00-05:00"
+
+
+def test_a_top_stories_h3_of_the_same_story_does_not_anchor_before_the_h2_that_prints_it():
+    # the h3 anchor (932137f) was looked for with the h1s and h2s in the page's order, not after
+    # them: a teaser of this very story in a list above it anchored, and dated the page by its day
+    page = ("<html><head><title>Council approves budget | Daily</title>"
+            "<meta property='og:title' content='Council approves budget'></head><body>"
+            "<header><h1 class='site-logo'><a href='/'>The Daily Gazette</a></h1></header>"
+            "<div class='top-stories'><ul><li><h3><a href='/a'>Council approves budget</a></h3>"
+            "<span>March 1, 2024</span></li><li><h3><a href='/b'>Storm hits coast</a></h3>"
+            "<span>February 28, 2024</span></li></ul></div>"
+            f"<main><h2>Council approves budget</h2><p>March 5, 2024</p>{STORY}</main></body></html>")
+    item = extract_article("https://x.example/news/council-approves-budget", page)
+    assert item.published == "2024-03-05" and item.dateline == "March 5, 2024"
