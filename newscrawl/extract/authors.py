@@ -157,8 +157,9 @@ _AUTHOR_PATHS = ("/author/", "/authors/", "/autor/", "/autoren/", "/autores/", "
 _AUTHOR_PATH = re.compile("|".join(map(re.escape, _AUTHOR_PATHS)))
 _ITEMPROP_AUTHOR = etree.XPath("//@itemprop[.='author']/..")
 # (the author's word in the site's language too, as its author pages are: "auteur" in Dutch and
-# French, "autor" in Spanish, German, Polish, Czech, "autore" in Italian; not "autoresize")
-_BYLINE_CLASS = re.compile(r"author|byline|auteur|verfasser|forfatter|autor(?:in|en|es|e|i|a)?(?![a-z])",
+# French, "autor" in Spanish, German, Polish, Czech, "autore" in Italian; not "autoresize", nor
+# French "hauteur", a height)
+_BYLINE_CLASS = re.compile(r"author|byline|(?<!h)auteur|verfasser|forfatter|autor(?:in|en|es|e|i|a)?(?![a-z])",
                            re.IGNORECASE)
 
 

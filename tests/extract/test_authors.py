@@ -244,13 +244,14 @@ def test_one_publishers_own_meta_name_is_not_read():
 
 def test_a_byline_classed_in_the_sites_language_is_read_and_a_word_beginning_alike_is_not():
     # "auteur" (Dutch, French), "autor" (Spanish, German, Polish), "autore" (Italian) name the
-    # byline as "author" does; "autoresize" is no author's word
+    # byline as "author" does; "autoresize" is no author's word, nor "hauteur" (French: a height)
     for word in ("auteur", "story-autor", "autore-nome"):
         body = (f"<article><h1>Bridge plan approved</h1><span class='{word}'>Sanne de Vries</span>"
                 + _TEXT * 4 + "</article>")
         page = _page("<title>Bridge plan approved</title>", body)
         assert extract_article("https://x.example/news/bridge-plan", page).authors == ["Sanne de Vries"], word
     body = ("<article><h1>Bridge plan approved</h1><span class='autoresize'>Sanne de Vries</span>"
+            "<div class='hauteur-fixe'>Piet Bakker</div>"
             + _TEXT * 4 + "</article>")
     page = _page("<title>Bridge plan approved</title>", body)
     assert extract_article("https://x.example/news/bridge-plan", page).authors == []
