@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import signal
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +198,8 @@ class Command(ExitsOnLogFileFailure, ScrapyCommand):
         if is_challenge(page.status, page.headers, page.body):
             fail("fixture", f"{source} is a bot-challenge page, not the article: nothing saved "
                  "(save the page from a browser and give the file with --url)")
-        extracted = extract_page(page.url, page.body, profile=page.profile)
+        page.fetched_at = page.fetched_at or datetime.now(UTC).isoformat(timespec="seconds")
+        extracted = extract_page(page.url, page.body, profile=page.profile, fetched_at=page.fetched_time())
         item = ItemAdapter(extracted.article).asdict()
         if extracted.error or not (item.get("headline") or item.get("body")):
             why = extracted.error or "no headline and no body"

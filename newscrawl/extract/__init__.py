@@ -60,6 +60,7 @@ from newscrawl.extract.processors import to_iso8601
 from newscrawl.extract.profiles import GENERIC, Profile, detect_profile, get_profile
 from newscrawl.extract.published import choose_modified, choose_published, published_from_text
 from newscrawl.extract.rules import enabled
+from newscrawl.extract.vocabulary import as_of, reading_time
 from newscrawl.items import Article
 
 logger = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def fingerprint(body: str | None, headline: str | None) -> str | None:
 
 def _latest_date() -> datetime:
     """The latest date a page may carry: tomorrow (a page in a zone ahead of UTC), at midnight."""
-    today = datetime.now(UTC).date() + timedelta(days=2)
+    today = reading_time().date() + timedelta(days=2)
     return datetime(today.year, today.month, today.day)
 
 
@@ -330,6 +331,8 @@ def extract_page(url: str, html: str | bytes, *, encoding: str | None = None,
     gives an empty item and an `error` (a wrong argument does: html that is no str or bytes, an
     unknown profile or non_article_body).
 
+    `fetched_at` (default: now) is the record's fetched_at and the moment the page is read as of:
+    no date after it is the page's, so a saved page replayed later gets the same record.
     `on_tree` is called with the parsed tree before extraction changes it, so a caller can
     read more from the page (the crawl's links) without parsing it a second time.
     `non_article_body`: what body a page gets that no body could make an article ("quick",
@@ -377,8 +380,9 @@ def _extract(url: str, html: str | bytes, *, encoding: str | None, profile: str 
             return ExtractedPage(Article(url=url, fetched_at=fetched), error="empty page")
         if on_tree is not None:
             on_tree(tree)
-        page = _extract_tree(url, tree, get_profile(profile) if profile else None, non_article_body,
-                             judge=judge)
+        with as_of(fetched_at):
+            page = _extract_tree(url, tree, get_profile(profile) if profile else None, non_article_body,
+                                 judge=judge)
     except ValueError as exc:
         if profile and "unknown profile" in str(exc):
             raise

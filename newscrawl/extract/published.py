@@ -31,6 +31,7 @@ from newscrawl.extract.vocabulary import (
     marks,
     may_print_other_pages,
     plausible,
+    reading_time,
     reads_like_prose,
 )
 
@@ -249,7 +250,7 @@ def choose_published(meta: PageMetadata, scope: HtmlElement | None, dateline: da
     metadata, markup and dateline do not date gets None: the caller decides whether the text
     search (`published_from_text`) is worth running.
     """
-    now = now or datetime.now(UTC)
+    now = now or reading_time()
     candidates = from_metadata(meta, "datePublished", PUBLISHED_META, "publish")
     if tree is not None:
         elements = _MARKUP(tree)
@@ -284,7 +285,7 @@ def published_from_text(meta: PageMetadata, tree: HtmlElement | None, url: str,
                         above_headline_only: Callable[[date], bool] | None = None) -> datetime | None:
     """The date of a page whose metadata, markup and dateline date nothing: htmldate's search of
     the page (without `tree`: no search), else its last modification."""
-    now = now or datetime.now(UTC)
+    now = now or reading_time()
     chosen = None
     if tree is not None and enabled("dates-htmldate"):
         found = _htmldate(tree, url, lang)
@@ -388,7 +389,7 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
         # htmldate copies the tree first: what it must not read is out only while it copies
         with bounded_htmldate(page_languages(lang)), _set_aside(_other_pages_blocks(tree) + _prose_paragraphs(tree)):
             found = find_date(tree, extensive_search=True, original_date=True, url=url,
-                              outputformat="%Y-%m-%dT%H:%M:%S%z")
+                              outputformat="%Y-%m-%dT%H:%M:%S%z", max_date=_htmldate_latest())
     except Exception:  # htmldate raises assorted errors on odd trees
         return []
     parsed = parse_iso(found) if found else None
@@ -403,6 +404,13 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
     return [Candidate(parsed, "htmldate", 3.5)]
 
 
+def _htmldate_latest() -> datetime:
+    """The last moment htmldate may date a page: the end of the day it is read as of, in
+    htmldate's own terms (naive, local time: its default is the end of today)."""
+    local = reading_time().astimezone().replace(tzinfo=None)
+    return local.replace(hour=23, minute=59, second=59, microsecond=999999)
+
+
 def _prose_paragraphs(tree: HtmlElement) -> list[HtmlElement]:
     """The paragraphs of running text (rule dates-not-in-prose): "first presented the plan on
     March 3, 2019", "the quarter ended September 30" are dates the article tells of. One that
@@ -411,7 +419,7 @@ def _prose_paragraphs(tree: HtmlElement) -> list[HtmlElement]:
     if not enabled("dates-not-in-prose"):
         return []
     found = []
-    latest = datetime.now(UTC)
+    latest = reading_time()
     for paragraph in tree.iter("p"):
         text = " ".join(paragraph.text_content().split())
         if reads_like_prose(text) and not opens_with_dateline(text, latest) or is_period(text, latest):
@@ -476,5 +484,5 @@ def choose_modified(meta: PageMetadata, now: datetime | None = None,
     if not candidates and tree is not None:
         candidates = _parse_all((e.get("datetime") or e.get("content"), "microdata", 2.0)
                                 for e in _MICRODATA_MODIFIED(tree) if _of_headlined_item(e))[:1]
-    chosen = pick(candidates, now or datetime.now(UTC))
+    chosen = pick(candidates, now or reading_time())
     return _to_second(chosen.value) if chosen else None

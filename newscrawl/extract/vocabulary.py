@@ -10,6 +10,9 @@ the block tags in lines.py; the rules themselves are in rules.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -298,16 +301,32 @@ EARLIEST = datetime(1990, 1, 1)  # before the web: a date this early is a misrea
 SLACK = timedelta(days=1)  # a page dated "today" in a zone ahead of UTC is not in the future
 
 
-def latest(now: datetime | None = None) -> datetime:
-    """The latest plausible date of a page (naive, UTC): now, with a day of slack."""
-    now = now or datetime.now(UTC)
-    aware = now if now.tzinfo else now.replace(tzinfo=UTC)
-    return (aware.astimezone(UTC) + SLACK).replace(tzinfo=None)
+# the moment pages are read as of: their fetch, where the caller tells it (a saved page replayed
+# later then gets the record it got when fetched, not one that moves with the calendar)
+_AS_OF: ContextVar[datetime | None] = ContextVar("as_of", default=None)
+
+
+def reading_time() -> datetime:
+    """The moment a page is read as of (aware): the one `as_of` set, else the clock."""
+    return _AS_OF.get() or datetime.now(UTC)
+
+
+@contextmanager
+def as_of(moment: datetime | None) -> Iterator[None]:
+    """Read pages as of `moment` while inside (None: the clock; a naive moment is UTC): a page
+    cannot carry a date after it was fetched."""
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    token = _AS_OF.set(moment)
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
 
 
 def plausible(value: datetime, now: datetime | None = None) -> bool:
     """Whether a page may carry the date `value`: neither before the web nor in the future."""
-    now = now or datetime.now(UTC)
+    now = now or reading_time()
     aware = value if value.tzinfo else value.replace(tzinfo=UTC)
     now = now if now.tzinfo else now.replace(tzinfo=UTC)
     return value.replace(tzinfo=None) >= EARLIEST and aware <= now + SLACK

@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,16 @@ class SavedPage:
     expected: dict[str, Any] | None = None
     path: Path | None = None
     profile: str | None = None  # the extraction profile its expected.json was made with, if forced
+    # when it was fetched (ISO 8601): its expected.json was made as of then, and a replay reads
+    # it as of then (a page's dates are judged against its fetch, not against the calendar)
+    fetched_at: str | None = None
+
+    def fetched_time(self) -> datetime | None:
+        """`fetched_at` as a datetime (None when not saved, or not a timestamp)."""
+        try:
+            return datetime.fromisoformat(self.fetched_at) if self.fetched_at else None
+        except ValueError:
+            return None
 
     def response(self) -> HtmlResponse:
         """An HtmlResponse built from the saved bytes, URL and headers."""
@@ -44,7 +55,8 @@ def load_page(folder: str | Path) -> SavedPage:
     expected = json.loads(expected_path.read_text("utf-8")) if expected_path.exists() else None
     return SavedPage(url=meta["url"], body=body, status=meta.get("status", 200),
                      headers=meta.get("headers", {}), source=meta.get("source", ""),
-                     expected=expected, path=folder, profile=meta.get("profile"))
+                     expected=expected, path=folder, profile=meta.get("profile"),
+                     fetched_at=meta.get("fetched_at"))
 
 
 def save_page(folder: str | Path, page: SavedPage, item: dict[str, Any], *, replace: bool = False) -> Path:
@@ -63,6 +75,8 @@ def save_page(folder: str | Path, page: SavedPage, item: dict[str, Any], *, repl
         meta = {"url": page.url, "status": page.status, "headers": page.headers, "source": page.source}
         if page.profile:
             meta["profile"] = page.profile
+        if page.fetched_at:
+            meta["fetched_at"] = page.fetched_at
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8")
         (tmp / "expected.json").write_text(json.dumps(item, indent=2, ensure_ascii=False) + "\n", "utf-8")
         if folder.exists() or folder.is_symlink():

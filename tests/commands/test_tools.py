@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -608,6 +609,9 @@ def test_fixture_is_quiet_and_refuses_to_overwrite(project, site, tmp_path):
     expected = json.loads((folder / "expected.json").read_text())
     assert expected["headline"] == "Harbour report plain-1" and expected["body"].startswith("Report plain-1.")
     assert left_behind(project) == set()  # no state, no HTTP cache
+    # the moment the item was made as of: its replay reads the page as of then
+    fetched = load_page(folder).fetched_time()
+    assert fetched is not None and abs((datetime.now(UTC) - fetched).total_seconds()) < 600
 
     # reviewed by hand, then the same command again: refused, the review kept
     (folder / "expected.json").write_text('{"headline": "reviewed"}\n')

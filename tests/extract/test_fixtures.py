@@ -26,7 +26,7 @@ def _params():
 @pytest.mark.parametrize("folder", _params())
 def test_extract_article_matches_fixture(folder):
     page = load_page(folder)
-    item = extract_article(page.url, page.body, profile=page.profile)
+    item = extract_article(page.url, page.body, profile=page.profile, fetched_at=page.fetched_time())
     assert problems(item, page.expected) == []
 
 

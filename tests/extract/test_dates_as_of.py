@@ -1,0 +1,41 @@
+"""A page is read as of its fetch: no date after `fetched_at` is the page's, so a saved page
+replayed later gets the record it got when it was fetched, whatever the calendar says."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newscrawl.extract import extract_page
+from newscrawl.extract.published import _htmldate_latest
+from newscrawl.extract.vocabulary import as_of, plausible, reading_time
+
+PARAGRAPH = ("<p>The council voted on the budget after a long debate that ran late into the evening, "
+             "and the mayor said the result was good for the town and its schools.</p>")
+PAGE = ("<html><head><title>Council passes budget</title></head><body><h1>Council passes budget</h1>"
+        f"<p>May 3, 2019</p>{PARAGRAPH * 4}</body></html>")
+URL = "https://news.example/politics/council-passes-budget"
+
+
+def test_a_printed_date_before_the_fetch_dates_the_page():
+    article = extract_page(URL, PAGE, fetched_at=datetime(2019, 5, 10, 8, tzinfo=UTC)).article
+    assert article.published == "2019-05-03"
+    assert article.dateline == "May 3, 2019"
+
+
+def test_a_date_after_the_fetch_is_not_the_pages():
+    # read as of the calendar, the date was long past and dated the page
+    article = extract_page(URL, PAGE, fetched_at=datetime(2019, 4, 20, 8, tzinfo=UTC)).article
+    assert article.published is None
+    assert article.dateline is None
+    assert article.fetched_at == "2019-04-20T08:00:00+00:00"
+
+
+def test_the_moment_is_the_fetch_inside_and_the_clock_outside():
+    fetched = datetime(2019, 4, 20, 12)  # naive: UTC
+    with as_of(fetched):
+        assert reading_time() == fetched.replace(tzinfo=UTC)
+        assert not plausible(datetime(2019, 5, 3))
+        assert plausible(datetime(2019, 4, 21))  # a day of slack: a zone ahead of UTC
+        assert _htmldate_latest().date() == fetched.date()  # htmldate's bound too
+    assert plausible(datetime(2019, 5, 3))
+    assert abs((reading_time() - datetime.now(UTC)).total_seconds()) < 60
