@@ -35,7 +35,7 @@ from newscrawl.commands._cli import (
     start_logging,
 )
 from newscrawl.commands.crawl import check_command_settings
-from newscrawl.config.sites import SiteConfig, SitesFileError, load_sites
+from newscrawl.config.sites import SiteConfig, SitesFileError, load_sites, one_per_page
 from newscrawl.crawl.arguments import sites_from_urls
 
 if TYPE_CHECKING:
@@ -200,19 +200,12 @@ def _described(seeded: Seeded) -> str:
 
 
 def _start_urls(words: list[str]) -> list[str]:
-    """The start URLs given, each start page once however it is spelt (`https://a.example`,
-    `https://a.example/`, `https://a.example/#top` were three start pages of one site, each
-    fetched on every seed); a word that is no URL is one line, exit 2."""
-    pages: dict[str, str] = {}
+    """The start URLs given, each start page once however it is spelt; a word that is no URL is
+    one line, exit 2."""
     for word in words:
         if problem := _not_a_url(word):
             raise UsageError(problem, print_help=False)
-        try:
-            key = canonicalize_url(word)
-        except ValueError:  # a port out of range: sites_from_urls says it
-            key = word
-        pages.setdefault(key, word)
-    return list(pages.values())
+    return one_per_page(words)
 
 
 def _not_a_url(word: str) -> str | None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -115,6 +116,19 @@ def read_input_file(path: str | Path) -> str:
     if key not in _STREAMS:
         _STREAMS[key] = path.read_bytes().decode("utf-8-sig")
     return _STREAMS[key]
+
+
+def one_per_page(urls: Iterable[str]) -> list[str]:
+    """Each page once however it is spelt (`https://a.example`, `https://a.example/` and
+    `https://a.example/#top` are one page, fetched once), in the order given, as first spelt."""
+    pages: dict[str, str] = {}
+    for url in urls:
+        try:
+            key = canonicalize_url(url)
+        except ValueError:  # a port out of range: the URL's own check says it
+            key = url
+        pages.setdefault(key, url)
+    return list(pages.values())
 
 
 def load_url_list(path: str | Path) -> list[str]:

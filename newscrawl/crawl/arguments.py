@@ -32,6 +32,7 @@ from newscrawl.config.sites import (
     load_sites,
     load_url_list,
     malformed_url,
+    one_per_page,
     site_from_url,
 )
 from newscrawl.discovery.since import parse_since
@@ -122,7 +123,7 @@ def sites_from_urls(urls: Iterable[str], profile: str | None = None) -> list[Sit
     """One site per site key (`site_from_url`), in the order given; a further URL of a site
     already listed is one more start page of it (a section: fetched every run, like the home)."""
     sites: dict[str, SiteConfig] = {}
-    for url in dict.fromkeys(urls):  # the same URL twice is one start page
+    for url in one_per_page(urls):  # one page spelt twice is one start page
         site = site_from_url(url, profile)
         known = sites.get(site.name)
         sites[site.name] = site if known is None else replace(known, sections=(*known.sections, url))
@@ -169,8 +170,8 @@ def _check_kinds(given: Mapping[str, str]) -> None:
 
 
 def _urls(given: Mapping[str, str], inline: str, listed: str) -> list[str]:
-    """The URLs of `-a url=` (separated by whitespace), then those of the file `-a urls=`; a URL
-    given twice is crawled once."""
+    """The URLs of `-a url=` (separated by whitespace), then those of the file `-a urls=`; a page
+    given twice, however spelt, is crawled once."""
     _check_not_joined(given.get(inline, ""), inline)
     urls = given.get(inline, "").split()
     for url in urls:
@@ -183,7 +184,7 @@ def _urls(given: Mapping[str, str], inline: str, listed: str) -> list[str]:
     if listed in given:
         _check_not_urls(given[listed], inline, listed)
         urls += load_url_list(given[listed])
-    return list(dict.fromkeys(urls))
+    return one_per_page(urls)
 
 
 def _check_not_joined(value: str, inline: str) -> None:

@@ -352,12 +352,13 @@ def test_several_start_urls_crawl_each_site(tmp_path: Path, form: str) -> None:
     with FaultServer("127.0.0.6", robots="allow", articles=3, extra={"/more": _more}) as a, \
             serve_site(BAY, host="127.0.0.7") as b:
         starts = [a.url("/"), a.url("/more"), b.base]
+        again = a.url("/more#top")  # a start page spelt again, otherwise: still one start page
         if form == "inline":  # separated by any whitespace, newlines included
-            args = ["-a", f"url={starts[0]}\n  {starts[1]} {starts[2]}"]
+            args = ["-a", f"url={starts[0]}\n  {starts[1]} {starts[2]} {again}"]
         else:
             urls = tmp_path / "start-urls.txt"
             urls.write_text(f"# the two test sites\n{starts[0]}\n\n{starts[1]}   # its second start page\n"
-                            f"   {starts[2]}\n{starts[0]}\n", "utf-8")  # a repeated URL is one start page
+                            f"   {starts[2]}\n{starts[0]}\n{again}\n", "utf-8")  # a repeated URL is one start page
             args = ["-a", f"urls={urls}"]
         result, items, stats = _crawl(tmp_path, *args)
         a_hits = dict(a.hits)
