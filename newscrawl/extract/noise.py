@@ -117,13 +117,15 @@ def collect_noise(tree: HtmlElement, profile: Profile,
 
 
 def _remove_all(nodes: list[HtmlElement]) -> int:
-    removed = 0
+    """Remove the nodes from their page; returns how many went (one inside another that went
+    before it went with it, and is not counted)."""
+    removed: set[HtmlElement] = set()
     for node in nodes:
-        # nested matches were already removed with their ancestor
-        if node.getparent() is not None and node.getroottree().getroot() is not None:
+        # (a removed node keeps its document: only its ancestors tell it left the page)
+        if node.getparent() is not None and not any(a in removed for a in node.iterancestors()):
             drop(node)
-            removed += 1
-    return removed
+            removed.add(node)
+    return len(removed)
 
 
 def strip_boilerplate(tree: HtmlElement, profile: Profile, part: str = "boilerplate") -> int:
