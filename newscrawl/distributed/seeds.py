@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 # seeds a worker took from Redis and could not use (counted in the summary's errors)
 BAD_SEED_STAT = "newscrawl/distributed/bad_seed"
+REPLACED_STAT = "newscrawl/distributed/registrations_replaced"
 
 
 class SeedError(ValueError):
@@ -202,7 +203,18 @@ class SiteRegistry:
         sites = getattr(self.spider, "sites", None)
         if sites is None:
             return
-        register_sites(self.server, self.keys, sites.values())
+        given = list(sites.values())
+        before = self.server.hmget(self.keys.sites, [site.name for site in given]) if given else []
+        register_sites(self.server, self.keys, given)
+        for site, raw in zip(given, before, strict=True):
+            # another worker's or a seed's registration, replaced: every worker that starts the
+            # site from now on starts it as this worker was told to (said, never silent)
+            change = registration_change(raw, site_options(site))
+            if change not in (NEW, UNCHANGED):
+                self.stats.inc_value(REPLACED_STAT)
+                logger.warning("this worker's start pages replaced site %s's shared registration "
+                               "(%s): every worker now starts it as this worker was given it",
+                               site.name, change)
         start_urls = getattr(self.spider, "start_urls", None)
         if not isinstance(start_urls, list):
             return

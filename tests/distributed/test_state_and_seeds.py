@@ -174,3 +174,35 @@ def test_seed_command(redis_url, tmp_path):  # noqa: F811
     assert json.loads(server.hget("site:sites", "harbour")) == {"url": "http://127.0.0.2:8001/", "delay": 2.0}
     status = run_scrapy(["seed", "--status", "-s", f"REDIS_URL={redis_url}"], timeout=60)
     assert json.loads(status.stdout)["seeds"] == 2
+
+
+def test_a_worker_that_replaces_a_sites_registration_says_so(redis_url, caplog):  # noqa: F811
+    """A worker given `-a url=` registered its site over the one `scrapy seed` had registered
+    (with other start pages) without a word: every worker then started the site as that one
+    worker was told. Now a WARNING line and a stat say what changed; the same registration
+    again, or a new site, says nothing."""
+    from newscrawl.config.sites import site_from_url
+    from newscrawl.crawl.spider import SiteSpider
+    from newscrawl.distributed.keys import crawl_keys
+    from newscrawl.distributed.seeds import REPLACED_STAT, SiteRegistry, seed_sites
+
+    server = redis.Redis.from_url(redis_url)
+    keys = crawl_keys(Settings(), "site")
+    seed_sites(server, keys, [site_from_url("http://127.0.0.5:9/news/")])
+
+    def share(url: str) -> tuple[list[str], int]:
+        crawler = get_crawler(SiteSpider, {"NEWSCRAWL_EXTRACT_WORKERS": 0})
+        spider = SiteSpider.from_crawler(crawler, url=url)
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="newscrawl.distributed.seeds"):
+            SiteRegistry(server, keys, spider, crawler.settings).share_sites()
+        return [r.getMessage() for r in caplog.records], crawler.stats.get_value(REPLACED_STAT, 0)
+
+    lines, replaced = share("http://127.0.0.5:9/")
+    assert replaced == 1
+    assert lines == ["this worker's start pages replaced site 127.0.0.5's shared registration "
+                     "(start pages http://127.0.0.5:9/news/ -> http://127.0.0.5:9/): every worker now "
+                     "starts it as this worker was given it"]
+    assert json.loads(server.hget(keys.sites, "127.0.0.5"))["url"] == "http://127.0.0.5:9/"
+    assert share("http://127.0.0.5:9/") == ([], 0)  # the same again
+    assert share("http://127.0.0.6:9/") == ([], 0)  # a site nobody registered
