@@ -57,6 +57,8 @@ def iter_lines(node: HtmlElement, *, tail: bool = False,
                 continue
             if tag in BLOCK_TAGS and buffer and (line := flushed()):
                 yield line
+            if tag == "time":  # a date (or a time) is one item: text glued to it is another's
+                buffer.append(" ")
             if tag and element.text:
                 buffer.append(element.text)
             continue
@@ -65,6 +67,8 @@ def iter_lines(node: HtmlElement, *, tail: bool = False,
                 skipped = None
             elif tag in BLOCK_TAGS and buffer and (line := flushed()):
                 yield line
+            elif tag == "time":
+                buffer.append(" ")
         if element is not node and element.tail:
             buffer.append(element.tail)
     if tail and node.tail:

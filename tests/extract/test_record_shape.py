@@ -134,3 +134,26 @@ def test_addresses_are_written_as_given_not_decoded_as_entities() -> None:
     head = '<meta property="og:image" content="https://cdn.example/img?w=800&amp;copy=1">'
     article = extract_article(url, _page(head, f"<article><h1>Plan agreed</h1>{TEXT}</article>"))
     assert article.url == url and article.image == "https://cdn.example/img?w=800&copy=1"
+
+
+def test_two_time_elements_side_by_side_are_two_items() -> None:
+    """"1:30 a.m. PT" and "Updated ..." in two <time>s written without a space between them
+    read as one line "... a.m. PTUpdated ...": no date could be read in it, and the top bar's
+    "today" dated the page. A <time> is one item of its own."""
+    from datetime import UTC, datetime
+
+    from lxml.html import fragment_fromstring
+
+    from newscrawl.extract import extract_page
+    from newscrawl.extract.lines import text_lines
+
+    meta = ("<div class='meta'><time>Published December 3, 2026, 1:30 a.m. PT</time>"
+            "<time>Updated December 3, 2026, 7:02 a.m. PT</time></div>")
+    assert text_lines(fragment_fromstring(meta)) == [
+        "Published December 3, 2026, 1:30 a.m. PT Updated December 3, 2026, 7:02 a.m. PT"]
+    page = _page("", "<div class='topbar'><span>Tuesday, December 8, 2026</span></div>"
+                     f"<h1>Plan agreed after a long debate</h1>{meta}{TEXT}")
+    article = extract_page("https://news.example/politics/plan-agreed", page,
+                           fetched_at=datetime(2026, 12, 8, 12, tzinfo=UTC)).article
+    assert article.published == "2026-12-03T01:30:00-08:00"
+    assert article.dateline == "Published December 3, 2026, 1:30 a.m. PT"
