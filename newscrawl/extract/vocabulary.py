@@ -149,11 +149,11 @@ CHROME_WORDS = (
     r"sponsor\w*|reprints?|print|read-?more|breadcrumbs?|pagination|pager|toolbar|tags|tag-?list|topics|"
     r"paywall|regwall"
 )
-# other pages' teasers, readers' comments (an obituary's guestbook, condolences), the author's bio, the legal
-# small print: prose, but never this article's
+# other pages' teasers, readers' comments ("talkbacks" on Israeli sites, an obituary's guestbook,
+# condolences), the author's bio, the legal small print: prose, but never this article's
 TEASER_WORDS = (r"related|recommend\w*|read-?next|more-?stories|most-?read|also-?read|outbrain|taboola|"
                 r"trending|popular")
-COMMENT_WORDS = r"comments?|guest-?book|condolences?"
+COMMENT_WORDS = r"comments?|talkbacks?|guest-?book|condolences?"
 BIO_WORDS = (r"author-?bio|author-?box|about-?(?:the-?)?author|author-?info|author-?card|"
              r"saboxplugin\w*")
 FOREIGN_PROSE_WORDS = f"{TEASER_WORDS}|{COMMENT_WORDS}|{BIO_WORDS}|copyright"

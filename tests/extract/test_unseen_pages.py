@@ -618,3 +618,11 @@ def test_a_meta_line_of_two_dates_with_day_numbers_in_german_is_no_sentence():
     # the page was dated by the update's day (its first printed date), without a time
     url = "https://www.rheintal-kurier.de/lokales/neustadt/stadtrat-beschliesst-verkehrsversuch-hauptstrasse-autofrei-91234567.html"
     assert extract_article(url, _page("53-german-ordinal-dates.html")).published == "2024-03-05T14:30:00"
+
+
+def test_commenters_in_a_talkback_block_are_no_authors():
+    """Readers' comments are "talkbacks" on Israeli sites: their names, in a span classed
+    tbAuthor ("דני, חיפה": Dani, Haifa), were read as the story's writers."""
+    url = "https://www.boker-news.example/health/article/flu-er-visits-rise"
+    html = _page("54-hebrew-talkbacks.html")
+    assert extract_article(url, html).authors == ["איתי כהן"]
