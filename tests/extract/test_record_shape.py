@@ -157,3 +157,16 @@ def test_two_time_elements_side_by_side_are_two_items() -> None:
                            fetched_at=datetime(2026, 12, 8, 12, tzinfo=UTC)).article
     assert article.published == "2026-12-03T01:30:00-08:00"
     assert article.dateline == "Published December 3, 2026, 1:30 a.m. PT"
+
+
+def test_the_date_in_a_sites_top_bar_is_widget_noise() -> None:
+    """The top bar's "today" date is a widget's, whatever the theme calls its parts (a stranger's
+    pages: "top-bar__date", a CSS module's "TopBar_date__1sX9k", "date-today"): it goes to
+    `noise`, and never dates the page."""
+    for top_bar in ("<div class='top-bar'><span class='top-bar__date'>Tuesday, December 8, 2026</span></div>",
+                    "<div class='TopBar_bar__x1'><span class='TopBar_date__1sX9k'>Tuesday, December 8, 2026</span></div>",
+                    "<div class='masthead'><span class='date-today'>Tuesday, December 8, 2026</span></div>"):
+        page = _page("", f"{top_bar}<h1>Plan agreed after a long debate</h1>{TEXT}")
+        article = extract_article("https://news.example/politics/plan-agreed", page)
+        assert article.noise == ["Tuesday, December 8, 2026"], top_bar
+        assert article.published is None and article.dateline is None, top_bar

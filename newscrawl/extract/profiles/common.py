@@ -17,6 +17,9 @@ WIDGET_NOISE = (
     "[class*=weather]", "[id*=weather]", "[class*=ticker]", "[class*=Ticker]",
     "[class*=breaking-news]", "[class*=breaking_news]", "[class*=breakingNews]", "[class*=breakingnews]",
     "[class*=today-date]", "[class*=todays-date]", "[class*=current-date]", "[class*=top-date]",
+    "[class*=date-today]",
+    # a date in the site's top bar is today's: no article's date is printed there
+    "[class*=topbar] [class*=date]", "[class*=top-bar] [class*=date]", "[class*=TopBar] [class*=date]",
 )
 # pictures, embeds and pull quotes in a post's body; a figure that holds a table is the article's
 # data (WordPress prints every table block as <figure class="wp-block-table">), not a picture
