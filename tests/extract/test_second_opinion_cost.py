@@ -6,6 +6,7 @@ import lxml.html
 
 from newscrawl.extract.second_opinion_cost import (
     MAX_SECOND_OPINION_STEPS,
+    most_blocks,
     neighbour_steps,
     second_opinion_affordable,
 )
@@ -62,3 +63,12 @@ def test_short_blocks_between_near_good_ones_are_not_affordable() -> None:
     pairs = "".join(f"<p>x</p><p>{NEAR_GOOD} <time>now</time></p>" for _ in range(2000))
     page = f"<html><body><h1>Budget</h1><div>{pairs}</div></body></html>"
     assert not second_opinion_affordable(lxml.html.document_fromstring(page))
+
+
+def test_blank_block_tags_do_not_count_as_blocks_in_the_bound() -> None:
+    """jusText keeps no blank block: a page of many empty or wrapping block tags holds no more
+    blocks than texts, so it needs no closer count (two walks in Python)."""
+    empty = "<div class='spacer'></div>\n" * 2000
+    tree = lxml.html.document_fromstring(f"<html><body>{empty}<p>One paragraph of text.</p>{empty}</body></html>")
+    assert most_blocks(tree) <= 2
+    assert second_opinion_affordable(tree)
