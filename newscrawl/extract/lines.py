@@ -21,6 +21,23 @@ _SKIP = frozenset(UNPRINTED_TAGS)
 # megabyte of dashes or commas, the pattern runs in C
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+# where a <time> element starts or ends (no page's text holds a NUL: lxml refuses one)
+_TIME_EDGE = "\x00"
+_TIME_EDGES = re.compile(r"\x00+")
+_SUFFIX = re.compile(r"(?:st|nd|rd|th|am|pm)\b", re.IGNORECASE)  # a number's: "3rd", "10am"
+
+
+def _time_edge(match: re.Match[str]) -> str:
+    """A <time>'s edge as printed: a space where a word would otherwise run into it ("...
+    a.m. PT" "Updated ..."), nothing where punctuation or a suffix follows it ("<time>May
+    3</time>, 2019", "<time>3</time>rd") or an opening bracket comes before it."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before.isspace() or before in "([{" or not after.isalnum() \
+            or (before.isdigit() and _SUFFIX.match(text, end)):
+        return ""
+    return " "
 
 
 def has_alnum(text: str) -> bool:
@@ -40,7 +57,10 @@ def iter_lines(node: HtmlElement, *, tail: bool = False,
     buffer: list[str] = []
 
     def flushed() -> str | None:
-        text = " ".join("".join(buffer).split())
+        text = "".join(buffer)
+        if _TIME_EDGE in text:
+            text = _TIME_EDGES.sub(_time_edge, text)
+        text = " ".join(text.split())
         buffer.clear()
         return text if text and has_alnum(text) else None
 
@@ -57,8 +77,8 @@ def iter_lines(node: HtmlElement, *, tail: bool = False,
                 continue
             if tag in BLOCK_TAGS and buffer and (line := flushed()):
                 yield line
-            if tag == "time":  # a date (or a time) is one item: text glued to it is another's
-                buffer.append(" ")
+            if tag == "time":  # a date (or a time) is one item: a word glued to it is another's
+                buffer.append(_TIME_EDGE)
             if tag and element.text:
                 buffer.append(element.text)
             continue
@@ -68,7 +88,7 @@ def iter_lines(node: HtmlElement, *, tail: bool = False,
             elif tag in BLOCK_TAGS and buffer and (line := flushed()):
                 yield line
             elif tag == "time":
-                buffer.append(" ")
+                buffer.append(_TIME_EDGE)
         if element is not node and element.tail:
             buffer.append(element.tail)
     if tail and node.tail:

@@ -170,3 +170,31 @@ def test_the_date_in_a_sites_top_bar_is_widget_noise() -> None:
         article = extract_article("https://news.example/politics/plan-agreed", page)
         assert article.noise == ["Tuesday, December 8, 2026"], top_bar
         assert article.published is None and article.dateline is None, top_bar
+
+
+def test_a_time_element_is_no_word_apart_from_the_punctuation_after_it() -> None:
+    """A <time> is one item, but not a word apart from what is glued to it as one: "Published
+    <time>May 3</time>, 2019" read "May 3 , 2019", which no date parser read (the page lost its
+    dateline), and "<time>May 3, 2019</time>, 10:30" became a dateline "May 3, 2019 , 10:30"."""
+    from datetime import UTC, datetime
+
+    from lxml.html import fragment_fromstring
+
+    from newscrawl.extract import extract_page
+    from newscrawl.extract.lines import text_lines
+
+    def lines(html: str) -> list[str]:
+        return text_lines(fragment_fromstring(f"<div>{html}</div>"))
+
+    assert lines("Published <time>May 3</time>, 2019") == ["Published May 3, 2019"]
+    assert lines("<time>May 3, 2019</time>, 10:30 a.m.") == ["May 3, 2019, 10:30 a.m."]
+    assert lines("By Jane Doe (<time>May 3, 2019</time>)") == ["By Jane Doe (May 3, 2019)"]
+    assert lines("Posted <time>3</time>rd May 2019") == ["Posted 3rd May 2019"]
+    assert lines("Posted on<time>May 3, 2019</time>Updated") == ["Posted on May 3, 2019 Updated"]
+    assert lines("<time>1:30 a.m.</time><time>Updated 7:02 a.m.</time>") == ["1:30 a.m. Updated 7:02 a.m."]
+    fetched = datetime(2020, 1, 1, tzinfo=UTC)
+    for meta, dateline in (("Published <time datetime='2019-05-03'>May 3</time>, 2019", "Published May 3, 2019"),
+                           ("<time>May 3, 2019</time>, 10:30 a.m.", "May 3, 2019, 10:30 a.m.")):
+        page = _page("", f"<h1>Plan agreed after a long debate</h1><p class='meta'>{meta}</p>{TEXT}")
+        article = extract_page("https://news.example/politics/plan-agreed", page, fetched_at=fetched).article
+        assert article.dateline == dateline and article.published.startswith("2019-05-03")
