@@ -405,10 +405,11 @@ def _htmldate(tree: HtmlElement, url: str, lang: str | None = None) -> list[Cand
 
 
 def _htmldate_latest() -> datetime:
-    """The last moment htmldate may date a page: the end of the day it is read as of, in
-    htmldate's own terms (naive, local time: its default is the end of today)."""
-    local = reading_time().astimezone().replace(tzinfo=None)
-    return local.replace(hour=23, minute=59, second=59, microsecond=999999)
+    """The last moment htmldate may date a page: the end of the (UTC) day it is read as of,
+    naive as htmldate wants it. Not the machine's local day (htmldate's default): a saved page
+    replayed on a machine in another time zone gets the same record."""
+    moment = reading_time().astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(hour=23, minute=59, second=59, microsecond=999999)
 
 
 def _prose_paragraphs(tree: HtmlElement) -> list[HtmlElement]:

@@ -307,7 +307,7 @@ _AS_OF: ContextVar[datetime | None] = ContextVar("as_of", default=None)
 
 
 def reading_time() -> datetime:
-    """The moment a page is read as of (aware): the one `as_of` set, else the clock."""
+    """The moment a page is read as of (aware, UTC): the one `as_of` set, else the clock."""
     return _AS_OF.get() or datetime.now(UTC)
 
 
@@ -315,8 +315,9 @@ def reading_time() -> datetime:
 def as_of(moment: datetime | None) -> Iterator[None]:
     """Read pages as of `moment` while inside (None: the clock; a naive moment is UTC): a page
     cannot carry a date after it was fetched."""
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    if moment is not None:
+        # one moment, however written: its days are UTC's, not those of the offset it came with
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     token = _AS_OF.set(moment)
     try:
         yield

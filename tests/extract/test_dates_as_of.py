@@ -39,3 +39,35 @@ def test_the_moment_is_the_fetch_inside_and_the_clock_outside():
         assert _htmldate_latest().date() == fetched.date()  # htmldate's bound too
     assert plausible(datetime(2019, 5, 3))
     assert abs((reading_time() - datetime.now(UTC)).total_seconds()) < 60
+
+
+def test_one_moment_written_with_another_offset_reads_the_page_alike():
+    """The fetch's day is UTC's: the same moment given with the offset -10:00 (the evening
+    before, there) made the latest printed date a day earlier, and the dateline went."""
+    from datetime import timedelta, timezone
+
+    page = PAGE.replace("May 3, 2019", "May 5, 2019")
+    fetched = datetime(2019, 5, 3, 6, tzinfo=UTC)
+    records = [extract_page(URL, page, fetched_at=moment).article
+               for moment in (fetched, fetched.astimezone(timezone(timedelta(hours=-10))))]
+    assert records[0].dateline == records[1].dateline == "May 5, 2019"
+    assert records[0].published == records[1].published
+
+
+def test_htmldate_is_bounded_by_the_fetch_whatever_the_machines_time_zone(monkeypatch):
+    """htmldate's bound was the end of the fetch's day in the machine's local time: a fixture
+    replayed on a machine at UTC+14 accepted a day later than one at UTC did."""
+    import time
+
+    fetched = datetime(2019, 4, 20, 12, tzinfo=UTC)
+    bounds = []
+    try:
+        for zone in ("UTC", "Pacific/Kiritimati", "America/Los_Angeles"):
+            monkeypatch.setenv("TZ", zone)
+            time.tzset()
+            with as_of(fetched):
+                bounds.append(_htmldate_latest())
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert bounds == [datetime(2019, 4, 20, 23, 59, 59, 999999)] * 3
