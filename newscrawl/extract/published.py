@@ -420,7 +420,10 @@ def _prose_paragraphs(tree: HtmlElement) -> list[HtmlElement]:
     if not enabled("dates-not-in-prose"):
         return []
     found = []
-    latest = reading_time()
+    # naive, as the dateline's readers compare it (an aware one raised TypeError on a date they
+    # read themselves, a month's name in the page's language or a month-first numeric date, and
+    # htmldate's whole search of the page was lost)
+    latest = reading_time().astimezone(UTC).replace(tzinfo=None)
     for paragraph in tree.iter("p"):
         text = " ".join(paragraph.text_content().split())
         if reads_like_prose(text) and not opens_with_dateline(text, latest) or is_period(text, latest):

@@ -71,3 +71,18 @@ def test_htmldate_is_bounded_by_the_fetch_whatever_the_machines_time_zone(monkey
         monkeypatch.undo()
         time.tzset()
     assert bounds == [datetime(2019, 4, 20, 23, 59, 59, 999999)] * 3
+
+
+def test_a_paragraph_opening_with_a_date_in_the_pages_language_leaves_htmldate_its_search():
+    """The search's prose paragraphs were told with an aware moment, which the dateline's own
+    readers (a month's name in the page's language) compare with naive dates: TypeError, and
+    htmldate's search of the whole page found nothing (the page was left undated)."""
+    paragraph = ("<p>El consejo votó el presupuesto después de un largo debate que se prolongó hasta bien "
+                 "entrada la noche, y el alcalde dijo que el resultado era bueno para la ciudad.</p>")
+    page = ("<html lang='es'><head><title>El consejo aprueba el presupuesto</title></head><body>"
+            f"<h1>El consejo aprueba el presupuesto</h1>{paragraph * 30}"
+            "<p>1 de diciembre de 2018 — el consejo había rechazado un plan anterior después de un "
+            "largo debate en la sala.</p><footer><p>Actualizado: 2019-05-03</p></footer></body></html>")
+    article = extract_page("https://noticias.example/politica/consejo", page,
+                           fetched_at=datetime(2020, 1, 1, tzinfo=UTC), non_article_body="full").article
+    assert article.published == "2019-05-03"
