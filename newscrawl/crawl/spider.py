@@ -75,9 +75,11 @@ def fetched_at(source: Any) -> datetime:
     """When the page was fetched: now, or in a replay the WARC-Date of its record."""
     if source and source[3]:
         try:
-            return datetime.fromisoformat(source[3].replace("Z", "+00:00")).astimezone(UTC)
+            when = datetime.fromisoformat(source[3].replace("Z", "+00:00"))
         except ValueError:
             pass
+        else:  # a WARC-Date is UTC; one written without its "Z" too (not the machine's local time)
+            return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
     return datetime.now(UTC)
 
 

@@ -370,3 +370,23 @@ def test_an_intact_archive_replays_as_before_and_records_without_digests_are_not
     rotted = {a["url"]: a for a in articles}[base + STORIES[2]]
     assert "rePort d3" in rotted["body"]
     assert not [k for k in stats if k.startswith("newscrawl/errors/")]
+
+
+def test_a_warc_date_without_its_z_is_utc_not_the_machines_local_time(monkeypatch):
+    """A WARC-Date is UTC. One written without the "Z" (a tool that leaves it off) was read as
+    the machine's local time: the record's fetched_at, and the moment its page is read as of,
+    moved with the time zone of the machine replaying it."""
+    import time
+    from datetime import UTC, datetime
+
+    from newscrawl.crawl.spider import fetched_at
+
+    try:
+        monkeypatch.setenv("TZ", "America/Los_Angeles")
+        time.tzset()
+        naive = fetched_at(("x.warc.gz", 0, "<urn:uuid:1>", "2024-05-03T10:00:00"))
+        zulu = fetched_at(("x.warc.gz", 0, "<urn:uuid:1>", "2024-05-03T10:00:00Z"))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert naive == zulu == datetime(2024, 5, 3, 10, tzinfo=UTC)
