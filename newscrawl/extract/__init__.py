@@ -366,7 +366,9 @@ def _extract(url: str, html: str | bytes, *, encoding: str | None, profile: str 
         raise TypeError(f"html must be the page as str or bytes, not {type(html).__name__}")
     if fetched_at is not None and not isinstance(fetched_at, datetime):
         raise TypeError(f"fetched_at must be a datetime, not {type(fetched_at).__name__}")
-    fetched = (fetched_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    # one moment: the record's fetched_at is the moment its page is read as of, clock or not
+    moment = fetched_at or datetime.now(UTC)
+    fetched = moment.isoformat(timespec="seconds")
     # a file that is no page (a PDF, an image, gzip bytes not yet decompressed): decoded as text
     # it would give a body of garbage
     kind = None if isinstance(html, str) else \
@@ -380,7 +382,7 @@ def _extract(url: str, html: str | bytes, *, encoding: str | None, profile: str 
             return ExtractedPage(Article(url=url, fetched_at=fetched), error="empty page")
         if on_tree is not None:
             on_tree(tree)
-        with as_of(fetched_at):
+        with as_of(moment):
             page = _extract_tree(url, tree, get_profile(profile) if profile else None, non_article_body,
                                  judge=judge)
     except ValueError as exc:

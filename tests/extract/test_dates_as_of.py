@@ -86,3 +86,21 @@ def test_a_paragraph_opening_with_a_date_in_the_pages_language_leaves_htmldate_i
     article = extract_page("https://noticias.example/politica/consejo", page,
                            fetched_at=datetime(2020, 1, 1, tzinfo=UTC), non_article_body="full").article
     assert article.published == "2019-05-03"
+
+
+def test_a_page_without_fetched_at_is_read_as_of_its_records_fetched_at(monkeypatch):
+    """Without `fetched_at` the record's fetched_at was the clock at the start and the page was
+    read as of the clock at each look, later (a page read across midnight was read as of two
+    days). The clock is read once: here a clock that jumps back after the record's moment is
+    taken would have left the page's 2019 date in the future."""
+    from newscrawl.extract import vocabulary
+
+    class Jumped(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2000, 1, 1, tzinfo=tz)
+
+    monkeypatch.setattr(vocabulary, "datetime", Jumped)
+    article = extract_page(URL, PAGE).article
+    assert article.published == "2019-05-03"
+    assert article.fetched_at > "2019-05-03"
