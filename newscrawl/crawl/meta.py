@@ -30,3 +30,6 @@ def site_stat(site: str, key: str) -> str:
 # -- WARC archives and replay (newscrawl/archive/) -------------------------------------------------
 WARC_RECORD = "newscrawl_warc"  # {file, offset, record_id} of the response's record: the item's `warc`
 WARC_SOURCE = "newscrawl_warc_source"  # replay: (path, offset, record_id, WARC-Date) of the record to answer with
+# a saved page replayed (a fixture's meta.json fetched_at): when it was fetched, an aware datetime,
+# the moment its page is read as of and its record's fetched_at
+FETCHED_AT = "newscrawl_fetched_at"

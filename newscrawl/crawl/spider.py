@@ -35,6 +35,7 @@ from newscrawl.crawl.frontier import (
 from newscrawl.crawl.meta import (
     ALWAYS_FETCH,
     CUT,
+    FETCHED_AT,
     FORCED,
     NAMED,
     NOT_ARTICLE,
@@ -236,7 +237,7 @@ class SiteSpider(DiscoveryMixin, Spider):
         body could make an article gets none (it is never written)."""
         profile = (self.profile_name or self.site_of(response).profile
                    or self.settings.get("NEWSCRAWL_PROFILE"))
-        fetched = fetched_at(response.meta.get(WARC_SOURCE))
+        fetched = response.meta.get(FETCHED_AT) or fetched_at(response.meta.get(WARC_SOURCE))
         job = ExtractJob(response.url, response.body, declared_charset(response), profile, fetched, links,
                          non_article_body="full" if named else "none")
         pool = getattr(self, "extract_pool", None)

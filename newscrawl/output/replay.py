@@ -9,11 +9,13 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from scrapy.http import HtmlResponse, Request
+
+from newscrawl.crawl.meta import FETCHED_AT
 
 
 @dataclass
@@ -40,9 +42,14 @@ class SavedPage:
             return None
 
     def response(self) -> HtmlResponse:
-        """An HtmlResponse built from the saved bytes, URL and headers."""
+        """An HtmlResponse built from the saved bytes, URL and headers; the spider reads it as of
+        its fetch, when saved (as extract_article given `fetched_time()` does)."""
+        fetched = self.fetched_time()
+        if fetched is not None and fetched.tzinfo is None:
+            fetched = fetched.replace(tzinfo=UTC)  # as extraction reads a naive moment
+        meta = {FETCHED_AT: fetched} if fetched is not None else {}
         return HtmlResponse(url=self.url, status=self.status, headers=self.headers, body=self.body,
-                            request=Request(self.url))
+                            request=Request(self.url, meta=meta))
 
 
 def load_page(folder: str | Path) -> SavedPage:

@@ -49,3 +49,23 @@ def test_there_are_enough_fixtures():
     names = {f.name for f in FOLDERS}
     passing = [n for n in names if n.startswith("wpnews-") and n not in KNOWN_GAPS]
     assert len(passing) >= 6
+
+
+def test_the_spider_replays_a_saved_page_as_of_its_fetch_too():
+    """A fixture's meta.json keeps fetched_at and extract_article reads the page as of then;
+    the spider's callback, given the same saved page, read it as of the clock: a date after the
+    fetch dated its record, and the two replays of one fixture disagreed."""
+    from newscrawl.output.replay import SavedPage
+
+    paragraph = ("<p>The council voted on the budget after a long debate that ran late into the evening, "
+                 "and the mayor said the result was good for the town and its schools.</p>")
+    html = ("<html><head><title>Council passes budget</title></head><body><h1>Council passes budget</h1>"
+            f"<p>May 3, 2019</p>{paragraph * 4}</body></html>")
+    page = SavedPage(url="https://news.example/politics/council-passes-budget", body=html.encode(),
+                     headers={"Content-Type": "text/html; charset=utf-8"}, fetched_at="2019-04-20T08:00:00+00:00")
+    library = extract_article(page.url, page.body, fetched_at=page.fetched_time())
+    crawler = get_crawler(SiteSpider, {"NEWSCRAWL_EXTRACT_WORKERS": 0})
+    spider = SiteSpider.from_crawler(crawler, article=page.url)
+    [item] = asyncio.run(_collect(spider.parse_article(page.response())))
+    assert library.published is None and library.fetched_at == "2019-04-20T08:00:00+00:00"
+    assert (item.published, item.dateline, item.fetched_at) == (None, None, "2019-04-20T08:00:00+00:00")
