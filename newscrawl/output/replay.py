@@ -38,7 +38,7 @@ class SavedPage:
         """`fetched_at` as a datetime (None when not saved, or not a timestamp)."""
         try:
             return datetime.fromisoformat(self.fetched_at) if self.fetched_at else None
-        except ValueError:
+        except (TypeError, ValueError):  # a meta.json edited by hand: a number, a word
             return None
 
     def response(self) -> HtmlResponse:

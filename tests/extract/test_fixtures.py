@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 from scrapy.utils.test import get_crawler
@@ -69,3 +70,14 @@ def test_the_spider_replays_a_saved_page_as_of_its_fetch_too():
     [item] = asyncio.run(_collect(spider.parse_article(page.response())))
     assert library.published is None and library.fetched_at == "2019-04-20T08:00:00+00:00"
     assert (item.published, item.dateline, item.fetched_at) == (None, None, "2019-04-20T08:00:00+00:00")
+
+
+def test_a_saved_fetch_time_that_is_no_timestamp_is_none():
+    """`fetched_time()` is None for a fetched_at that is no timestamp: a number (a meta.json
+    edited by hand, seconds since 1970) raised TypeError and stopped the fixture's tests."""
+    from newscrawl.output.replay import SavedPage
+
+    for value in (1700000000, "yesterday", ["2024-05-03"]):
+        assert SavedPage(url="https://news.example/a", body=b"", fetched_at=value).fetched_time() is None
+    assert SavedPage(url="https://news.example/a", body=b"", fetched_at="2024-05-03T10:00:00Z").fetched_time() \
+        == datetime(2024, 5, 3, 10, tzinfo=UTC)
