@@ -212,7 +212,7 @@ class SiteRegistry:
             change = registration_change(raw, site_options(site))
             if change not in (NEW, UNCHANGED):
                 self.stats.inc_value(REPLACED_STAT)
-                logger.warning("this worker's start pages replaced site %s's shared registration "
+                logger.warning("this worker's sites (-a url, -a sites) replaced site %s's shared registration "
                                "(%s): every worker now starts it as this worker was given it",
                                site.name, change)
         start_urls = getattr(self.spider, "start_urls", None)

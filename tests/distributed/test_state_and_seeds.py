@@ -200,7 +200,7 @@ def test_a_worker_that_replaces_a_sites_registration_says_so(redis_url, caplog):
 
     lines, replaced = share("http://127.0.0.5:9/")
     assert replaced == 1
-    assert lines == ["this worker's start pages replaced site 127.0.0.5's shared registration "
+    assert lines == ["this worker's sites (-a url, -a sites) replaced site 127.0.0.5's shared registration "
                      "(start pages http://127.0.0.5:9/news/ -> http://127.0.0.5:9/): every worker now "
                      "starts it as this worker was given it"]
     assert json.loads(server.hget(keys.sites, "127.0.0.5"))["url"] == "http://127.0.0.5:9/"
