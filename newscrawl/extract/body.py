@@ -425,6 +425,7 @@ def extract_body(tree: HtmlElement, profile: Profile, containers: list[HtmlEleme
         if enabled("theme-container-pruned"):
             prune_foreign_prose(containers[0])
         drop_media(containers[0])
+        unmask_prose(containers[0])
         body = run_trafilatura(container_document(containers[0]), favor_recall=True)
         # a theme's own body container that holds prose is the article, even a two-line brief:
         # the whole page around it would add its chrome, not more article. A container left

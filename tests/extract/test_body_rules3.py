@@ -7,6 +7,7 @@ import lxml.html
 from newscrawl.extract import extract_article
 from newscrawl.extract.body import unmask_prose
 from newscrawl.extract.vocabulary import prose_chars as visible_prose
+from tests.extract.test_body_rules4 import PARAGRAPHS
 
 INTRO = [
     "Gum disease is the most common cause of tooth loss among adults, and it affects nearly half of "
@@ -121,3 +122,19 @@ def test_prose_in_collapsed_accordion_panels_is_kept():
     body = extract_article("https://x.example/solar", html).body
     assert all(text in body for text in STEPS[:2] + visible)
     assert MODAL not in body
+
+
+def test_prose_in_a_block_whose_class_says_icon_is_kept_inside_a_themes_body_container():
+    """A WordPress post (the wordpress profile's entry-content) whose guide sits in an accordion
+    block classed by its icon ("acc-icon-arrow"): trafilatura discards any block whose class
+    holds "-icon", and the theme's container is read as the whole page is."""
+    guide = ("<div class='acc-wrap acc-icon-arrow'><div class='acc-pane'>"
+             + "".join(f"<p>{p}</p>" for p in EMBEDDED) + "</div></div>")
+    text = [*TIPS, *PARAGRAPHS]
+    page = ("<html><body class='single-post'><article class='post type-post'>"
+            "<h1 class='entry-title'>A guide to tipping</h1><div class='entry-content'>"
+            + "".join(f"<p>{p}</p>" for p in text[:3]) + guide
+            + "".join(f"<p>{p}</p>" for p in text[3:]) + "</div></article></body></html>")
+    article = extract_article("https://x.example/2024/05/tipping/", page)
+    assert article.extractor.startswith("wordpress/")
+    assert all(p in article.body for p in text + EMBEDDED)
