@@ -45,6 +45,7 @@ MIN_COVERAGE = 0.5  # share of the articleBody's words the extracted body must h
 MAX_DATE_WORDS = 8  # a date printed with its time and zone ("March 18, 2024, 12:42 p.m. ET") and a label
 MAX_HEADER_LINE = 160  # a header line (dateline, byline) repeated in the body is short
 MIN_REPEAT_CHARS = 160  # a paragraph this long printed twice is a copy of the layout, not the text
+MIN_COPY_RUN = 2  # long paragraphs printed again in one run of repeated lines: a copy of the layout
 # a header's reading time ("5 min read", "Reading time: 3 minutes"): interface, not text
 READING_TIME = re.compile(
     r"(?:\d{1,3} ?(?:min|mins|minutes?)\.? (?:read|reading)|(?:reading|read) time:? ?\d{1,3} ?"
@@ -348,17 +349,32 @@ def _away_link_share(element: HtmlElement) -> float:
 def without_repeats(paragraphs: list[str]) -> list[str]:
     """The paragraphs without later copies of a long one: pages that print the article twice (a
     mobile and a desktop layout, tabs, a sticky copy) give trafilatura both copies, and a writer
-    seldom repeats a whole long paragraph word for word (a short pull quote is kept)."""
+    seldom repeats a whole long paragraph word for word (a short pull quote is kept). A copy is
+    a run: the shorter lines printed again beside a repeated long one (its subheadings, list
+    items) go with it."""
     seen: set[str] = set()
-    kept = []
+    repeated = []
     for paragraph in paragraphs:
-        if len(paragraph) >= MIN_REPEAT_CHARS:
-            key = " ".join(re.findall(r"\w+", paragraph.casefold()))
-            if key in seen and enabled("repeated-paragraphs"):
-                continue
-            seen.add(key)
-        kept.append(paragraph)
-    return kept
+        key = " ".join(re.findall(r"\w+", paragraph.casefold()))
+        repeated.append(bool(key) and key in seen)
+        seen.add(key)
+    copy = [r and len(p) >= MIN_REPEAT_CHARS for p, r in zip(paragraphs, repeated, strict=True)]
+    # a run of repeated lines holding a long repeated one is a copy, all of it
+    start = 0
+    while start < len(paragraphs):
+        if not repeated[start]:
+            start += 1
+            continue
+        end = start
+        while end < len(paragraphs) and repeated[end]:
+            end += 1
+        if sum(copy[start:end]) >= MIN_COPY_RUN:
+            copy[start:end] = [True] * (end - start)
+        start = end
+    # (asked only where it would change something: the ablation reruns only those pages)
+    if not any(copy) or not enabled("repeated-paragraphs"):
+        return paragraphs
+    return [p for p, c in zip(paragraphs, copy, strict=True) if not c]
 
 
 def _link_share(element) -> float:

@@ -67,7 +67,9 @@ RULES: tuple[Rule, ...] = (
         ("link-blocks", "a paragraph or list made mostly of links is navigation"),
         ("linked-sentences", "a paragraph that is a sentence linking to other pages is the article "
                              "citing its sources, not navigation"),
-        ("repeated-paragraphs", "a long paragraph printed a second time is a copy of the layout"),
+        ("repeated-paragraphs", "a long paragraph printed a second time is a copy of the layout, "
+                                "and so are the short lines (subheadings, list items) printed "
+                                "again in one run with two such paragraphs"),
         ("unread-regions", "navigation, page footers, asides, icons, forms and buttons are never "
                            "the article's text: they go before the body is read, so neither a "
                            "reading nor the page's measure of its prose counts them"),

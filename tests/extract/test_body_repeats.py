@@ -19,3 +19,15 @@ def test_short_paragraphs_printed_again_are_kept() -> None:
 def test_a_long_paragraph_printed_twice_is_kept_once() -> None:
     long = "A paragraph long enough to be a copy of the layout when it is printed again. " * 3
     assert without_repeats([long, "Short.", long]) == [long, "Short."]
+
+
+def test_short_lines_printed_again_with_two_long_paragraphs_are_part_of_the_copy() -> None:
+    # a page printing its article twice (a desktop and a mobile layout): the copy's subheadings
+    # and list items go with its long paragraphs; a short line repeated beside one long paragraph
+    # alone (a product card's "Last checked" label) stays
+    first = "A paragraph long enough to be a copy of the layout when it is printed again. " * 3
+    second = "Another paragraph, also long enough to count as a copy when it comes back later. " * 3
+    article = ["How to plan a remodel", first, "Set a budget", SECTION[0], SECTION[1], second, "Hire a contractor"]
+    assert without_repeats(article + article) == article
+    card = ["Last checked: 2025-10-28", first]
+    assert without_repeats(["Intro."] + card + ["Middle."] + card) == ["Intro.", *card, "Middle.", "Last checked: 2025-10-28"]
